@@ -1,0 +1,45 @@
+// The command line: `launchwatch <command> [flags]`. Exit 0 clean, 1 flagged, 2 usage or input error.
+import { pathToFileURL } from 'node:url';
+import { scanCommand, type CommandIO } from './cli/scan-command';
+import { UsageError } from './cli/usage-error';
+
+const USAGE = `usage: launchwatch <command> [flags]
+commands:
+  scan     scan this machine or a capture (--replay); see "scan --help"`;
+
+export async function main(argv: string[], io: CommandIO): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'scan':
+        return await scanCommand(rest, io);
+      case undefined:
+      case 'help':
+      case '--help':
+        io.stdout(`${USAGE}\n`);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command ${JSON.stringify(command)}\n${USAGE}`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`launchwatch: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+const isEntryPoint = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
+if (isEntryPoint) {
+  const io: CommandIO = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) };
+  main(process.argv.slice(2), io).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`launchwatch: internal error: ${(error as Error).stack ?? String(error)}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

@@ -1,0 +1,85 @@
+// `launchwatch scan`: the engine without a window (scan-json.md).
+import { parseArgs } from 'node:util';
+import { Analyzer } from '../engine/analyzer';
+import { DEFAULT_SCAN_OPTIONS, type ScanResult } from '../engine/model';
+import { toScanDocument } from '../engine/scan-document';
+import { renderTable } from '../engine/terminal-table';
+import { CaptureError, readCapture } from '../platform/capture/capture-reader';
+import { positiveNumber, UsageError } from './usage-error';
+
+export interface CommandIO {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+export const SCAN_USAGE = `usage: launchwatch scan [--replay <capture dir or .tar.gz>] [--duration <s>] [--interval <s>]
+                       [--window <s>] [--cpu-threshold <percent of one core>] [--json]`;
+
+export async function scanCommand(argv: string[], io: CommandIO): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        replay: { type: 'string' },
+        duration: { type: 'string' },
+        interval: { type: 'string' },
+        window: { type: 'string' },
+        'cpu-threshold': { type: 'string' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\n${SCAN_USAGE}`);
+  }
+  const { values } = parsed;
+  if (values.help) {
+    io.stdout(`${SCAN_USAGE}\n`);
+    return 0;
+  }
+  const options = {
+    windowSeconds: positiveNumber('--window', values.window, DEFAULT_SCAN_OPTIONS.windowSeconds),
+    cpuThresholdPercent: positiveNumber('--cpu-threshold', values['cpu-threshold'], DEFAULT_SCAN_OPTIONS.cpuThresholdPercent),
+  };
+  const duration = positiveNumber('--duration', values.duration, 120);
+  const interval = positiveNumber('--interval', values.interval, 5);
+
+  let result: ScanResult;
+  if (values.replay !== undefined) {
+    if (values.duration !== undefined || values.interval !== undefined) io.stderr('note: --duration and --interval apply to live scans; a replay uses the capture\'s own samples\n');
+    result = await replay(values.replay, options);
+  } else {
+    result = await liveScan({ ...options, durationSeconds: duration, intervalSeconds: interval }, io);
+  }
+
+  if (values.json) io.stdout(`${JSON.stringify(toScanDocument(result), null, 2)}\n`);
+  else io.stdout(renderTable(result));
+  return result.items.some((i) => i.verdict === 'mining' || i.verdict === 'suspicious') ? 1 : 0;
+}
+
+export async function replay(path: string, options: { windowSeconds: number; cpuThresholdPercent: number }): Promise<ScanResult> {
+  let capture;
+  try {
+    capture = await readCapture(path);
+  } catch (error) {
+    if (error instanceof CaptureError) throw new UsageError(error.message);
+    throw error;
+  }
+  const analyzer = new Analyzer(capture.inventory, { ...options, historyCapacity: Math.max(2, capture.samples.length) });
+  for (const sample of capture.samples) analyzer.addSample(sample);
+  return analyzer.result();
+}
+
+interface LiveOptions {
+  windowSeconds: number;
+  cpuThresholdPercent: number;
+  durationSeconds: number;
+  intervalSeconds: number;
+}
+
+async function liveScan(_options: LiveOptions, _io: CommandIO): Promise<ScanResult> {
+  throw new UsageError(`live scanning on ${process.platform} comes with the Linux reader; use --replay <capture>`);
+}

@@ -1,0 +1,293 @@
+// The engine's state across samples: attribute each sample's processes and connections to launch items,
+// keep each item's CPU history and destinations, and judge every item on demand. Replay and live
+// monitoring drive the same analyzer, one sample at a time.
+import { attributeProcesses, buildProcessTable, executableOf, type ItemAttribution } from './attribution';
+import { analyseCommand, analyseFileText, emptyFindings, mergeFindings, type CommandFindings } from './command-evidence';
+import { CpuTracker } from './cpu';
+import { classifyDestination } from './destinations';
+import { defaultIndicators, type Indicators } from './indicators';
+import { collectReasons, judge } from './judge';
+import type {
+  AttributionMethod, CpuPoint, CpuSummary, Destination, Inventory, ItemProcess, ItemResult, LaunchItem, LoadedService,
+  ProcessRecord, Protocol, Reason, Sample, ScanOptions, ScanResult,
+} from './model';
+import { filesNamedBy } from './referenced-files';
+import { RingBuffer } from './ring-buffer';
+import { isInterpreter } from './shell-words';
+
+export interface AnalyzerOptions extends ScanOptions {
+  /** How many CPU points each item keeps (one per sample). */
+  historyCapacity?: number;
+  /** Process ids never attributed (the monitor's own processes). */
+  excludePids?: Set<number>;
+}
+
+interface TimedPoint extends CpuPoint {
+  /** Interval length in seconds. */
+  dt: number;
+}
+
+interface ItemState {
+  history: RingBuffer<TimedPoint>;
+  destinations: Map<string, Destination>;
+  listening: Map<string, { address: string; port: number; protocol: Protocol; pid: number }>;
+  processes: ItemProcess[];
+  method: AttributionMethod;
+  running: boolean;
+  /** Command lines of the item's processes other than its own argv: where a launcher's child shows the miner. */
+  observedCommandLines: Map<string, string>;
+  executables: Set<string>;
+  interpreterWithChildren: boolean;
+}
+
+const MAX_DESTINATIONS_PER_ITEM = 256;
+const MAX_COMMAND_LINES_PER_ITEM = 64;
+
+export class Analyzer {
+  private readonly indicators: Indicators;
+  private readonly cpu = new CpuTracker();
+  private readonly states = new Map<string, ItemState>();
+  private readonly configuredCache = new Map<string, CommandFindings>();
+  private readonly commandCache = new Map<string, CommandFindings>();
+  private inventory: Inventory;
+  private loadedByLabel = new Map<string, LoadedService>();
+  private sampleCount = 0;
+  private firstAt: number | undefined;
+  private lastAt: number | undefined;
+  private readonly sampleNotes = new Set<string>();
+
+  constructor(inventory: Inventory, readonly options: AnalyzerOptions, indicators: Indicators = defaultIndicators()) {
+    this.indicators = indicators;
+    this.inventory = inventory;
+    this.setInventory(inventory);
+  }
+
+  /** New or changed launch items keep the history of the items that stay (same id). */
+  setInventory(inventory: Inventory): void {
+    this.inventory = inventory;
+    this.loadedByLabel = new Map(inventory.loaded.map((l) => [l.label, l]));
+    const ids = new Set(inventory.items.map((i) => i.id));
+    for (const id of this.states.keys()) if (!ids.has(id)) this.states.delete(id);
+    this.configuredCache.clear();
+  }
+
+  addSample(sample: Sample): void {
+    const deltas = this.cpu.update(sample);
+    const table = buildProcessTable(sample.processes);
+    const attribution = attributeProcesses(this.inventory.items, this.loadedByLabel, table, this.options.excludePids);
+    const owner = new Map<number, string>();
+    for (const [id, a] of attribution) for (const pid of a.pids) owner.set(pid, id);
+
+    for (const item of this.inventory.items) {
+      const state = this.stateFor(item.id);
+      const a = attribution.get(item.id);
+      this.recordProcesses(item, state, a, table.byPid, deltas.byPid, deltas.intervalSeconds);
+      if (deltas.intervalSeconds !== undefined) {
+        let cpuSeconds = 0;
+        for (const pid of a?.pids ?? []) cpuSeconds += deltas.byPid.get(pid) ?? 0;
+        state.history.push({ t: sample.takenAt, percent: (cpuSeconds / deltas.intervalSeconds) * 100, dt: deltas.intervalSeconds });
+      }
+    }
+
+    if (sample.connections === undefined) this.sampleNotes.add('connections were not collected in some samples');
+    for (const connection of sample.connections ?? []) {
+      const id = owner.get(connection.pid);
+      if (id === undefined) continue;
+      const state = this.stateFor(id);
+      if (connection.remoteAddress !== undefined && connection.remotePort !== undefined && connection.remoteAddress !== '*') {
+        const key = `${connection.protocol} ${connection.remoteAddress} ${connection.remotePort}`;
+        const known = state.destinations.get(key);
+        if (known) {
+          known.lastSeen = sample.takenAt;
+          if (connection.state) known.state = connection.state;
+        } else {
+          const destination: Destination = {
+            remoteAddress: connection.remoteAddress, remotePort: connection.remotePort, protocol: connection.protocol,
+            classification: 'other', pid: connection.pid, firstSeen: sample.takenAt, lastSeen: sample.takenAt,
+          };
+          if (connection.state) destination.state = connection.state;
+          state.destinations.set(key, destination);
+          if (state.destinations.size > MAX_DESTINATIONS_PER_ITEM) evictOldest(state.destinations);
+        }
+      } else if (connection.localPort !== undefined && (connection.state === 'LISTEN' || connection.protocol === 'UDP')) {
+        const key = `${connection.protocol} ${connection.localAddress} ${connection.localPort}`;
+        state.listening.set(key, { address: connection.localAddress, port: connection.localPort, protocol: connection.protocol, pid: connection.pid });
+      }
+    }
+    this.sampleCount++;
+    this.firstAt ??= sample.takenAt;
+    this.lastAt = sample.takenAt;
+  }
+
+  result(): ScanResult {
+    const items = this.inventory.items.map((item) => this.judgeItem(item));
+    const notes = [...this.inventory.notes, ...this.sampleNotes];
+    if (this.sampleCount < 2) notes.push('fewer than two samples: CPU use cannot be measured');
+    const span = this.firstAt !== undefined && this.lastAt !== undefined ? (this.lastAt - this.firstAt) / 1000 : 0;
+    if (this.sampleCount >= 2 && span < this.options.windowSeconds) notes.push(`samples span ${Math.round(span)} s, less than the ${this.options.windowSeconds} s window: CPU is averaged over what there is`);
+    const result: ScanResult = {
+      source: this.inventory.source,
+      host: this.inventory.host,
+      privileged: this.inventory.privileged,
+      options: { windowSeconds: this.options.windowSeconds, cpuThresholdPercent: this.options.cpuThresholdPercent },
+      samples: this.sampleCount,
+      notes,
+      items,
+    };
+    if (this.inventory.user) result.user = this.inventory.user;
+    if (this.firstAt !== undefined) result.startedAt = this.firstAt;
+    if (this.lastAt !== undefined) result.endedAt = this.lastAt;
+    return result;
+  }
+
+  private judgeItem(item: LaunchItem): ItemResult {
+    const state = this.stateFor(item.id);
+    const history = state.history.toArray();
+    const cpu = this.cpuSummary(history);
+    const configured = this.configuredFindings(item);
+    const observed = emptyFindings();
+    for (const [args, where] of state.observedCommandLines) mergeInto(observed, this.commandFindings(args, where));
+    const context = { indicators: this.indicators, dns: this.inventory.dns, configured: [...configured.endpoints, ...configured.stratumUrls, ...observed.endpoints, ...observed.stratumUrls] };
+    const destinations = [...state.destinations.values()].map((d) => {
+      const classified = classifyDestination(d.remoteAddress, d.remotePort, context);
+      const out: Destination = { ...d, classification: classified.classification };
+      if (classified.hostname) out.hostname = classified.hostname;
+      return out;
+    });
+    const signing = item.program ? this.inventory.signing.get(item.program) : undefined;
+    const evidence = {
+      item, cpu, configured, observed, destinations,
+      executables: [...new Set([...(item.program ? [item.program] : []), ...state.executables])],
+      interpreterWithChildren: state.interpreterWithChildren,
+      ...(signing ? { signing } : {}),
+    };
+    const reasons: Reason[] = collectReasons(evidence, this.options, this.indicators);
+    const { verdict, score } = judge(reasons);
+    const attack = [...new Set([
+      ...(verdict === 'mining' || verdict === 'suspicious' ? ['AN0743', 'T1496'] : []),
+      item.persistenceTechnique,
+      ...reasons.map((r) => r.attack).filter((a): a is string => a !== undefined),
+    ])];
+    const loadedService = item.label ? this.loadedByLabel.get(item.label) : undefined;
+    const result: ItemResult = {
+      item,
+      loaded: loadedService !== undefined || state.running,
+      running: state.running,
+      attribution: state.method,
+      verdict,
+      judgedVerdict: verdict,
+      score,
+      reasons,
+      attack,
+      cpu,
+      history: history.map(({ t, percent }) => ({ t, percent })),
+      processes: state.processes,
+      destinations: destinations.sort((a, b) => b.lastSeen - a.lastSeen),
+      listening: [...state.listening.values()],
+    };
+    if (signing) result.signing = signing;
+    return result;
+  }
+
+  private cpuSummary(history: TimedPoint[]): CpuSummary {
+    const end = this.lastAt ?? 0;
+    const inWindow = history.filter((p) => p.t > end - this.options.windowSeconds * 1000);
+    const covered = inWindow.reduce((s, p) => s + p.dt, 0);
+    const avg = covered > 0 ? inWindow.reduce((s, p) => s + p.percent * p.dt, 0) / covered : 0;
+    const max = inWindow.reduce((m, p) => Math.max(m, p.percent), 0);
+    return { avgPercent: round1(avg), maxPercent: round1(max), sustained: covered > 0 && avg >= this.options.cpuThresholdPercent, coveredSeconds: covered };
+  }
+
+  private configuredFindings(item: LaunchItem): CommandFindings {
+    const cached = this.configuredCache.get(item.id);
+    if (cached) return cached;
+    const findings = analyseCommand(item.arguments, 'arguments', this.indicators);
+    for (const path of filesNamedBy(item.arguments, this.inventory.user?.home)) {
+      const text = this.inventory.files.get(path);
+      if (text !== undefined) analyseFileText(path, text, this.indicators, findings);
+    }
+    this.configuredCache.set(item.id, findings);
+    return findings;
+  }
+
+  private commandFindings(args: string, where: string): CommandFindings {
+    const key = `${where}\u0000${args}`;
+    let findings = this.commandCache.get(key);
+    if (!findings) {
+      findings = analyseCommand(splitArgs(args), where, this.indicators);
+      if (this.commandCache.size > 4096) this.commandCache.clear();
+      this.commandCache.set(key, findings);
+    }
+    return findings;
+  }
+
+  private recordProcesses(item: LaunchItem, state: ItemState, a: ItemAttribution | undefined, byPid: Map<number, ProcessRecord>, cpu: Map<number, number>, interval: number | undefined): void {
+    state.running = a !== undefined;
+    if (!a) {
+      state.processes = [];
+      return;
+    }
+    state.method = a.method;
+    const ownCommandLine = item.arguments.join(' ');
+    state.processes = a.pids.map((pid) => {
+      const p = byPid.get(pid);
+      const out: ItemProcess = { pid, ppid: p?.ppid ?? 0, args: p?.args ?? '', startedAt: p?.startedAt ?? 0 };
+      const used = cpu.get(pid);
+      if (used !== undefined && interval) out.cpuPercent = round1((used / interval) * 100);
+      return out;
+    });
+    if (item.program && isInterpreter(item.program) && a.pids.length > a.rootPids.length) state.interpreterWithChildren = true;
+    for (const pid of a.pids) {
+      const p = byPid.get(pid);
+      if (!p) continue;
+      state.executables.add(executableOf(p));
+      const args = p.argv ? p.argv.join(' ') : p.args;
+      if (args !== ownCommandLine && state.observedCommandLines.size < MAX_COMMAND_LINES_PER_ITEM && !state.observedCommandLines.has(args)) {
+        state.observedCommandLines.set(args, `command line of pid ${pid}`);
+      }
+    }
+  }
+
+  private stateFor(id: string): ItemState {
+    let state = this.states.get(id);
+    if (!state) {
+      state = {
+        history: new RingBuffer<TimedPoint>(this.options.historyCapacity ?? 720),
+        destinations: new Map(),
+        listening: new Map(),
+        processes: [],
+        method: 'none',
+        running: false,
+        observedCommandLines: new Map(),
+        executables: new Set(),
+        interpreterWithChildren: false,
+      };
+      this.states.set(id, state);
+    }
+    return state;
+  }
+}
+
+function mergeInto(target: CommandFindings, source: CommandFindings): void {
+  const merged = mergeFindings(target, source);
+  Object.assign(target, merged);
+}
+
+/** ps gives one string; split on spaces (paths with spaces are rare in miners' own command lines). */
+function splitArgs(args: string): string[] {
+  return args.split(' ').filter((a) => a !== '');
+}
+
+function evictOldest(map: Map<string, Destination>): void {
+  let oldestKey: string | undefined;
+  let oldest = Infinity;
+  for (const [key, d] of map) if (d.lastSeen < oldest) {
+    oldest = d.lastSeen;
+    oldestKey = key;
+  }
+  if (oldestKey !== undefined) map.delete(oldestKey);
+}
+
+function round1(value: number): number {
+  return Math.round(value * 10) / 10;
+}

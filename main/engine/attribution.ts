@@ -1,0 +1,148 @@
+// Which processes belong to which launch item: the process launchd (or systemd) started for it, and all
+// of its descendants. The root comes from launchctl's PID, the systemd cgroup, or else from matching the
+// item's program and arguments against the process table; the method is recorded.
+import type { AttributionMethod, LaunchItem, LoadedService, ProcessRecord } from './model';
+import { basename, isInterpreter } from './shell-words';
+
+export interface ItemAttribution {
+  method: AttributionMethod;
+  rootPids: number[];
+  /** Root(s) and all descendants. */
+  pids: number[];
+}
+
+export interface ProcessTable {
+  byPid: Map<number, ProcessRecord>;
+  children: Map<number, number[]>;
+}
+
+export function buildProcessTable(processes: ProcessRecord[]): ProcessTable {
+  const byPid = new Map<number, ProcessRecord>();
+  const children = new Map<number, number[]>();
+  for (const process of processes) byPid.set(process.pid, process);
+  for (const process of processes) {
+    if (process.ppid === process.pid) continue;
+    const list = children.get(process.ppid);
+    if (list) list.push(process.pid);
+    else children.set(process.ppid, [process.pid]);
+  }
+  return { byPid, children };
+}
+
+export function attributeProcesses(items: LaunchItem[], loaded: Map<string, LoadedService>, table: ProcessTable, exclude: Set<number> = new Set()): Map<string, ItemAttribution> {
+  const roots = new Map<string, { method: AttributionMethod; pids: number[] }>();
+  const claimed = new Set<number>();
+  const claim = (item: LaunchItem, method: AttributionMethod, pids: number[]): void => {
+    const free = pids.filter((pid) => !claimed.has(pid) && !exclude.has(pid));
+    if (free.length === 0) return;
+    free.forEach((pid) => claimed.add(pid));
+    roots.set(item.id, { method, pids: free });
+  };
+
+  for (const item of items) {
+    const pid = item.label ? loaded.get(item.label)?.pid : undefined;
+    if (pid !== undefined && table.byPid.has(pid)) claim(item, 'launchctl-pid', [pid]);
+  }
+  const byUnit = unitRoots(table);
+  for (const item of items) {
+    if (roots.has(item.id) || !item.unitName) continue;
+    const pids = byUnit.get(item.unitName);
+    if (pids) claim(item, 'cgroup', pids);
+  }
+
+  const unmatched = items.filter((item) => !roots.has(item.id) && item.arguments.length > 0);
+  if (unmatched.length > 0) {
+    const byCommandLine = new Map<string, number[]>();
+    const byExecutable = new Map<string, number[]>();
+    for (const process of table.byPid.values()) {
+      if (claimed.has(process.pid) || exclude.has(process.pid)) continue;
+      push(byCommandLine, commandLineKey(process), process.pid);
+      push(byExecutable, executableOf(process).split(" ")[0] ?? "", process.pid);
+    }
+    for (const item of unmatched) {
+      const exact = topmost(byCommandLine.get(item.arguments.join(' ')) ?? [], table, claimed);
+      if (exact.length > 0) {
+        claim(item, 'arguments', exact);
+        continue;
+      }
+      // By program alone only where it is specific: an interpreter (sh, python) runs many unrelated things.
+      if (!item.program || isInterpreter(item.program)) continue;
+      const program = item.program;
+      const firstWord = program.split(' ')[0] ?? program;
+      const candidates = (byExecutable.get(firstWord) ?? []).filter((pid) => startsWithProgram(table.byPid.get(pid), program));
+      const launchedBySupervisor = (pid: number): boolean => table.byPid.get(pid)?.ppid === 1 || item.kind === 'systemd-service' || item.kind === 'autostart';
+      const byProgram = topmost(candidates, table, claimed).filter(launchedBySupervisor);
+      if (byProgram.length > 0) claim(item, 'program', byProgram);
+    }
+  }
+
+  const result = new Map<string, ItemAttribution>();
+  const rootOwner = new Map<number, string>();
+  for (const [id, { pids }] of roots) for (const pid of pids) rootOwner.set(pid, id);
+  for (const [id, { method, pids }] of roots) {
+    result.set(id, { method, rootPids: pids, pids: descendants(pids, table, rootOwner, id, exclude) });
+  }
+  return result;
+}
+
+/** Processes of the same systemd unit: those whose parent is not in the unit are the roots. */
+function unitRoots(table: ProcessTable): Map<string, number[]> {
+  const map = new Map<string, number[]>();
+  for (const process of table.byPid.values()) {
+    if (!process.unit) continue;
+    const parent = table.byPid.get(process.ppid);
+    if (parent?.unit === process.unit) continue;
+    push(map, process.unit, process.pid);
+  }
+  return map;
+}
+
+function descendants(roots: number[], table: ProcessTable, rootOwner: Map<number, string>, owner: string, exclude: Set<number>): number[] {
+  const out: number[] = [];
+  const seen = new Set<number>();
+  const queue = [...roots];
+  while (queue.length > 0) {
+    const pid = queue.shift() as number;
+    if (seen.has(pid)) continue;
+    seen.add(pid);
+    out.push(pid);
+    for (const child of table.children.get(pid) ?? []) {
+      // A child that is itself another item's root belongs to that item.
+      const childOwner = rootOwner.get(child);
+      if ((childOwner === undefined || childOwner === owner) && !exclude.has(child)) queue.push(child);
+    }
+  }
+  return out;
+}
+
+/** Among candidates, those whose parent is not also a candidate (a forked copy is a descendant, not a second root). */
+function topmost(pids: number[], table: ProcessTable, claimed: Set<number>): number[] {
+  const set = new Set(pids);
+  return pids.filter((pid) => !claimed.has(pid) && !set.has(table.byPid.get(pid)?.ppid ?? -1));
+}
+
+function startsWithProgram(process: ProcessRecord | undefined, program: string): boolean {
+  if (!process) return false;
+  if (process.argv) return process.argv[0] === program;
+  return process.args === program || process.args.startsWith(`${program} `);
+}
+
+function commandLineKey(process: ProcessRecord): string {
+  return process.argv ? process.argv.join(' ') : process.args;
+}
+
+export function executableOf(process: ProcessRecord): string {
+  if (process.argv?.[0]) return process.argv[0];
+  const space = process.args.indexOf(' ');
+  return space < 0 ? process.args : process.args.slice(0, space);
+}
+
+export function processName(process: ProcessRecord): string {
+  return basename(executableOf(process));
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}

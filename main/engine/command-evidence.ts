@@ -1,0 +1,220 @@
+// What a command line or a configuration file says about mining: pool endpoints, Stratum URLs, known
+// pools, miner options, wallets, miner programs, headless VMs. Pure: argv or text in, findings out.
+import { poolForHost, type Indicators } from './indicators';
+import { commandLines } from './referenced-files';
+import { basename, splitShellCommands } from './shell-words';
+import { splitHostPort } from './address';
+
+export interface PoolEndpoint {
+  host: string;
+  port?: number;
+  /** How it was named: `stratum URL`, `-o`, `pools[].url`, ... */
+  via: string;
+  /** Where: `arguments`, `config /path`, `command line of pid 42`. */
+  where: string;
+}
+
+export interface KnownPoolMention {
+  host: string;
+  pool: string;
+  where: string;
+}
+
+export interface CommandFindings {
+  stratumUrls: PoolEndpoint[];
+  /** Endpoints given to a pool option (`-o`, `--url`, `pools[].url`), with or without a scheme. */
+  endpoints: PoolEndpoint[];
+  knownPools: KnownPoolMention[];
+  /** A user/wallet option was given (`-u`, `--user`, `pools[].user`): with an endpoint, a pool login. */
+  userGiven: boolean;
+  minerOptions: Set<string>;
+  algorithms: Set<string>;
+  wallets: Set<string>;
+  minerPrograms: Set<string>;
+  headlessVm: string | undefined;
+  /** A script that looks for monitoring tools (Activity Monitor, Little Snitch) to hide from them. */
+  watchesMonitors: string | undefined;
+  where: Set<string>;
+}
+
+export function emptyFindings(): CommandFindings {
+  return {
+    stratumUrls: [],
+    endpoints: [],
+    knownPools: [],
+    userGiven: false,
+    minerOptions: new Set(),
+    algorithms: new Set(),
+    wallets: new Set(),
+    minerPrograms: new Set(),
+    headlessVm: undefined,
+    watchesMonitors: undefined,
+    where: new Set(),
+  };
+}
+
+const STRATUM_URL = /\bstratum\d*\+(?:tcp|ssl|tls|ws|wss)s?:\/\/(?:[^@\s/"']+@)?(\[[^\]\s]+\]|[^\s/:"',;]+)(?::(\d{1,5}))?/gi;
+const HOST_NAME = /(?:^|[^a-z0-9.-])((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63})(?![a-z0-9-])/gi;
+// Monero standard (95) and integrated (106) addresses.
+const MONERO_WALLET = /(?<![1-9A-HJ-NP-Za-km-z])[48][1-9A-HJ-NP-Za-km-z]{94}(?:[1-9A-HJ-NP-Za-km-z]{11})?(?![1-9A-HJ-NP-Za-km-z])/g;
+const ENDPOINT_OPTIONS = new Set(['-o', '--url', '-url', '--pool', '-pool', '-P']);
+const USER_OPTIONS = new Set(['-u', '--user', '-user', '--userpass', '-O', '--wallet', '--worker']);
+const MONITOR_NAMES = /Activity Monitor|Little Snitch|LuLu|iStat Menus|\bpgrep\b[^\n]*\b(top|htop|Activity)/i;
+const VM_FLAGS = new Set(['-smp', '-accel', '-machine', '-hda', '-drive', '-cpu', '-enable-kvm', '-m']);
+
+export function analyseCommand(argv: string[], where: string, indicators: Indicators, into: CommandFindings = emptyFindings()): CommandFindings {
+  for (const line of commandLines(argv)) analyseArgv(line, where, indicators, into);
+  return into;
+}
+
+function analyseArgv(argv: string[], where: string, indicators: Indicators, into: CommandFindings): void {
+  const [program = ''] = argv;
+  const minerName = minerProgramName(program, indicators);
+  if (minerName) add(into, where, () => into.minerPrograms.add(minerName));
+
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const next = argv[i + 1];
+    const [option = '', inlineValue] = splitOption(arg);
+    const value = inlineValue ?? next;
+    scanText(arg, where, indicators, into);
+    if (ENDPOINT_OPTIONS.has(option) && value !== undefined) {
+      const endpoint = endpointFrom(value);
+      if (endpoint) add(into, where, () => into.endpoints.push({ ...endpoint, via: option, where }));
+    }
+    if (USER_OPTIONS.has(option) && value !== undefined) add(into, where, () => (into.userGiven = true));
+    const lower = option.toLowerCase();
+    const algorithmOption = lower === '-a' || lower === '--algo' || lower === '--algorithm';
+    if (algorithmOption && value !== undefined && indicators.algorithms.has(value.toLowerCase())) {
+      // `--algo rx/0` is one sign, not an option plus an algorithm.
+      add(into, where, () => into.algorithms.add(value.toLowerCase()));
+    } else if (indicators.minerOptions.has(lower) && (arg.startsWith('--') || lower.length > 2)) {
+      add(into, where, () => into.minerOptions.add(lower));
+    }
+  }
+
+  const displayNone = argv.some((a, i) => (a === '-display' || a === '--display') && argv[i + 1] === 'none') || argv.includes('-nographic') || argv.includes('-display=none');
+  if (displayNone && argv.some((a) => VM_FLAGS.has(a))) add(into, where, () => (into.headlessVm = argv.join(' ')));
+}
+
+/** A configuration file (JSON such as XMRig's) or a script: same signs as in arguments. */
+export function analyseFileText(path: string, text: string, indicators: Indicators, into: CommandFindings = emptyFindings()): CommandFindings {
+  const where = `file ${path}`;
+  const json = tryJson(text);
+  if (json !== undefined) {
+    const pools = (json as { pools?: unknown }).pools;
+    if (Array.isArray(pools)) {
+      for (const pool of pools) {
+        if (typeof pool !== 'object' || pool === null) continue;
+        const { url, user } = pool as { url?: unknown; user?: unknown };
+        const enabled = (pool as { enabled?: unknown }).enabled !== false;
+        if (typeof url === 'string' && enabled) {
+          const endpoint = endpointFrom(url);
+          if (endpoint) add(into, where, () => into.endpoints.push({ ...endpoint, via: 'pools[].url', where }));
+        }
+        if (typeof user === 'string' && user !== '' && enabled) add(into, where, () => (into.userGiven = true));
+      }
+    }
+    for (const [key, value] of flatten(json)) {
+      scanText(value, where, indicators, into);
+      const option = `--${key}`;
+      if (indicators.minerOptions.has(option)) add(into, where, () => into.minerOptions.add(option));
+      if (key === 'algo' && indicators.algorithms.has(value.toLowerCase())) add(into, where, () => into.algorithms.add(value.toLowerCase()));
+    }
+    return into;
+  }
+  scanText(text, where, indicators, into);
+  for (const command of splitShellCommands(text)) analyseArgv(command, where, indicators, into);
+  const monitor = MONITOR_NAMES.exec(text);
+  if (monitor) add(into, where, () => (into.watchesMonitors = `${path} looks for ${JSON.stringify(monitor[0])}`));
+  return into;
+}
+
+/** URLs, known pool hosts and wallets anywhere in a piece of text. */
+function scanText(text: string, where: string, indicators: Indicators, into: CommandFindings): void {
+  for (const match of text.matchAll(STRATUM_URL)) {
+    const host = (match[1] ?? '').replace(/^\[|\]$/g, '').toLowerCase();
+    const endpoint: PoolEndpoint = { host, via: 'stratum URL', where };
+    if (match[2]) endpoint.port = Number(match[2]);
+    if (!into.stratumUrls.some((e) => e.host === host && e.port === endpoint.port)) add(into, where, () => into.stratumUrls.push(endpoint));
+  }
+  for (const match of text.matchAll(HOST_NAME)) {
+    const host = (match[1] ?? '').toLowerCase();
+    const pool = poolForHost(indicators, host);
+    if (pool && !into.knownPools.some((k) => k.host === host)) add(into, where, () => into.knownPools.push({ host, pool, where }));
+  }
+  for (const match of text.matchAll(MONERO_WALLET)) add(into, where, () => into.wallets.add(match[0]));
+}
+
+export function minerProgramName(program: string, indicators: Indicators): string | undefined {
+  const name = basename(program).toLowerCase().replace(/\.(exe|bin|app)$/, '');
+  if (indicators.minerPrograms.has(name)) return name;
+  // Renamed builds keep the stem: xmrig2, xmrig-6.21.0, minerd_x64.
+  const stem = name.replace(/[-_.]?(v?\d[\d.]*|x64|x86_64|arm64|amd64|macos|darwin|osx)+$/, '');
+  return stem !== name && indicators.minerPrograms.has(stem) ? stem : undefined;
+}
+
+function endpointFrom(value: string): { host: string; port?: number } | undefined {
+  const stripped = value.replace(/^[a-z0-9+.-]+:\/\//i, '').replace(/^[^@/]*@/, '').replace(/\/.*$/, '');
+  const parsed = splitHostPort(stripped);
+  if (!parsed || !/^[a-z0-9.:[\]-]+$/i.test(parsed.host) || !/[.:]|^localhost$/i.test(parsed.host)) return undefined;
+  // A pool endpoint has a port; a bare `-o name` is far more often an output file.
+  if (parsed.port === undefined) return undefined;
+  return { host: parsed.host.toLowerCase(), port: parsed.port };
+}
+
+function splitOption(arg: string): [string, string | undefined] {
+  if (!arg.startsWith('-')) return ['', undefined];
+  const eq = arg.indexOf('=');
+  return eq > 0 ? [arg.slice(0, eq), arg.slice(eq + 1)] : [arg, undefined];
+}
+
+function add(into: CommandFindings, where: string, change: () => void): void {
+  change();
+  into.where.add(where);
+}
+
+function tryJson(text: string): unknown {
+  const trimmed = text.trim();
+  if (!trimmed.startsWith('{')) return undefined;
+  try {
+    return JSON.parse(trimmed);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Every string leaf of a JSON value with its nearest key. */
+function flatten(value: unknown, key = ''): [string, string][] {
+  if (typeof value === 'string') return [[key, value]];
+  if (typeof value === 'number' || typeof value === 'boolean') return [[key, String(value)]];
+  if (Array.isArray(value)) return value.flatMap((v) => flatten(v, key));
+  if (typeof value === 'object' && value !== null) return Object.entries(value).flatMap(([k, v]) => flatten(v, k));
+  return [];
+}
+
+export function mergeFindings(a: CommandFindings, b: CommandFindings): CommandFindings {
+  return {
+    stratumUrls: dedupe([...a.stratumUrls, ...b.stratumUrls], (e) => `${e.host}:${e.port}`),
+    endpoints: dedupe([...a.endpoints, ...b.endpoints], (e) => `${e.host}:${e.port}`),
+    knownPools: dedupe([...a.knownPools, ...b.knownPools], (k) => k.host),
+    userGiven: a.userGiven || b.userGiven,
+    minerOptions: new Set([...a.minerOptions, ...b.minerOptions]),
+    algorithms: new Set([...a.algorithms, ...b.algorithms]),
+    wallets: new Set([...a.wallets, ...b.wallets]),
+    minerPrograms: new Set([...a.minerPrograms, ...b.minerPrograms]),
+    headlessVm: a.headlessVm ?? b.headlessVm,
+    watchesMonitors: a.watchesMonitors ?? b.watchesMonitors,
+    where: new Set([...a.where, ...b.where]),
+  };
+}
+
+function dedupe<T>(values: T[], key: (value: T) => string): T[] {
+  const seen = new Set<string>();
+  return values.filter((v) => {
+    const k = key(v);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}

@@ -1,0 +1,225 @@
+// The engine's model: what every reader (macOS live, capture replay, Linux) turns its raw input into.
+
+export type ItemKind = 'LaunchAgent' | 'LaunchDaemon' | 'systemd-service' | 'autostart';
+export type ItemScope = 'user' | 'system' | 'apple' | 'app-bundle';
+
+/** A persistence item: a launchd property list (or, on Linux, a systemd unit or XDG autostart entry). */
+export interface LaunchItem {
+  /** Unique within one machine: the plist (or unit) path. */
+  id: string;
+  /** `Label` (or unit name); empty when the file has none. */
+  label: string;
+  plistPath: string;
+  kind: ItemKind;
+  scope: ItemScope;
+  /** What launchd executes: `Program`, else `ProgramArguments[0]`. */
+  program?: string;
+  /** argv as the process receives it (`ProgramArguments`, or `[Program]`). */
+  arguments: string[];
+  runAtLoad: boolean;
+  keepAlive: boolean | Record<string, unknown>;
+  startInterval?: number;
+  startCalendarInterval?: unknown;
+  watchPaths: string[];
+  userName?: string;
+  limitLoadToSessionType: string[];
+  workingDirectory?: string;
+  /** `Disabled` key in the plist itself. */
+  disabledInPlist?: boolean;
+  /** `launchctl print-disabled` override for this label, when known. */
+  disabledOverride?: boolean;
+  /** ISO time of the file's last modification, when known. */
+  mtime?: string;
+  /** SHA-256 (hex) of the file's bytes, for the approved inventory. */
+  sha256?: string;
+  /** The plist's content as a plain object, for display. */
+  content?: unknown;
+  /** Why the file could not be read as a launch item, or what is odd about it. */
+  problems: string[];
+  /** ATT&CK technique for this kind of persistence. */
+  persistenceTechnique: string;
+  /** Linux: the systemd unit name used for cgroup attribution. */
+  unitName?: string;
+}
+
+/** One process in one sample. A process is identified by pid and start time, never pid alone. */
+export interface ProcessRecord {
+  pid: number;
+  ppid: number;
+  uid: number;
+  /** Start time in ms since the epoch (estimated from elapsed time where that is all there is). */
+  startedAt: number;
+  /** Cumulative user+system CPU seconds of all threads. */
+  cpuSeconds: number;
+  /** The command line as one string, decoded for display. */
+  args: string;
+  /** The real argv when the platform gives it (Linux), else undefined. */
+  argv?: string[];
+  /** Linux: systemd unit from /proc/<pid>/cgroup. */
+  unit?: string;
+}
+
+export type Protocol = 'TCP' | 'UDP';
+
+export interface ConnectionRecord {
+  pid: number;
+  protocol: Protocol;
+  family: 'IPv4' | 'IPv6';
+  localAddress: string;
+  localPort?: number;
+  remoteAddress?: string;
+  remotePort?: number;
+  /** TCP state (`ESTABLISHED`, `LISTEN`, ...); undefined for UDP. */
+  state?: string;
+}
+
+export interface Sample {
+  /** ms since the epoch. */
+  takenAt: number;
+  processes: ProcessRecord[];
+  /** undefined: connections were not collected in this sample (not "none"). */
+  connections?: ConnectionRecord[];
+}
+
+/** A service launchd has loaded, from `launchctl list`. */
+export interface LoadedService {
+  label: string;
+  pid?: number;
+  lastExitStatus?: number;
+}
+
+export type SigningStatus = 'apple' | 'app-store' | 'developer-id' | 'adhoc' | 'unsigned' | 'other' | 'unknown';
+
+export interface SigningInfo {
+  path: string;
+  status: SigningStatus;
+  identifier?: string;
+  teamId?: string;
+  authorities: string[];
+  note?: string;
+}
+
+export interface HostInfo {
+  hostname: string;
+  os: string;
+  osVersion: string;
+  arch?: string;
+  cpuCount: number;
+}
+
+export interface UserInfo {
+  name: string;
+  uid: number;
+  home: string;
+}
+
+/** Everything about a machine that changes slowly: read once, then re-read when files change. */
+export interface Inventory {
+  source: 'live' | 'capture';
+  host: HostInfo;
+  user?: UserInfo;
+  /** true when the readers ran as root and saw every process's sockets. */
+  privileged: boolean;
+  items: LaunchItem[];
+  loaded: LoadedService[];
+  /** `launchctl list` is per user: services of other domains (daemons) are absent, not unloaded. */
+  loadedListCoversDaemons: boolean;
+  signing: Map<string, SigningInfo>;
+  /** ip -> hostname, from dns.txt or live lookups. */
+  dns: Map<string, string>;
+  /** Small files that items' arguments name (configs, scripts), by absolute path. */
+  files: Map<string, string>;
+  notes: string[];
+}
+
+export type Verdict = 'mining' | 'suspicious' | 'high-cpu' | 'ok' | 'approved';
+
+export type ReasonFamily = 'cpu' | 'mining' | 'hiding' | 'approval';
+
+export interface Reason {
+  code: string;
+  text: string;
+  weight: number;
+  family: ReasonFamily;
+  /** A strong sign can decide a verdict with CPU; a weak one never does on its own. */
+  strength: 'strong' | 'weak';
+  attack?: string;
+}
+
+export type DestinationClass = 'mining-pool' | 'configured-pool' | 'stratum-port' | 'local-tunnel' | 'loopback' | 'web' | 'other';
+
+export interface Destination {
+  remoteAddress: string;
+  remotePort: number;
+  protocol: Protocol;
+  state?: string;
+  hostname?: string;
+  classification: DestinationClass;
+  pid: number;
+  firstSeen: number;
+  lastSeen: number;
+}
+
+export interface CpuSummary {
+  avgPercent: number;
+  maxPercent: number;
+  sustained: boolean;
+  /** Seconds of samples the average covers (may be less than the window in a short capture). */
+  coveredSeconds: number;
+}
+
+export interface CpuPoint {
+  t: number;
+  percent: number;
+}
+
+export type AttributionMethod = 'launchctl-pid' | 'cgroup' | 'arguments' | 'program' | 'none';
+
+export interface ItemProcess {
+  pid: number;
+  ppid: number;
+  args: string;
+  startedAt: number;
+  /** CPU in the last interval, percent of one core. */
+  cpuPercent?: number;
+}
+
+export interface ItemResult {
+  item: LaunchItem;
+  loaded: boolean;
+  running: boolean;
+  attribution: AttributionMethod;
+  verdict: Verdict;
+  score: number;
+  reasons: Reason[];
+  attack: string[];
+  cpu: CpuSummary;
+  history: CpuPoint[];
+  processes: ItemProcess[];
+  destinations: Destination[];
+  listening: { address: string; port: number; protocol: Protocol; pid: number }[];
+  signing?: SigningInfo;
+  /** The verdict the evidence gives, before the approved inventory is applied. */
+  judgedVerdict: Verdict;
+  approval?: { note?: string; approvedAt: string; changed: boolean };
+}
+
+export interface ScanOptions {
+  windowSeconds: number;
+  cpuThresholdPercent: number;
+}
+
+export const DEFAULT_SCAN_OPTIONS: ScanOptions = { windowSeconds: 120, cpuThresholdPercent: 25 };
+
+export interface ScanResult {
+  source: 'live' | 'capture';
+  host: HostInfo;
+  user?: UserInfo;
+  privileged: boolean;
+  options: ScanOptions;
+  samples: number;
+  startedAt?: number;
+  endedAt?: number;
+  notes: string[];
+  items: ItemResult[];
+}

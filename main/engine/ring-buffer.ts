@@ -1,0 +1,37 @@
+/** Fixed-capacity FIFO: memory stays flat however long the monitor runs. */
+export class RingBuffer<T> {
+  private readonly items: (T | undefined)[];
+  private start = 0;
+  private count = 0;
+
+  constructor(readonly capacity: number) {
+    if (!Number.isInteger(capacity) || capacity < 1) throw new Error(`ring buffer capacity must be a positive integer, got ${capacity}`);
+    this.items = new Array<T | undefined>(capacity);
+  }
+
+  push(item: T): T | undefined {
+    if (this.count < this.capacity) {
+      this.items[(this.start + this.count) % this.capacity] = item;
+      this.count++;
+      return undefined;
+    }
+    const evicted = this.items[this.start];
+    this.items[this.start] = item;
+    this.start = (this.start + 1) % this.capacity;
+    return evicted;
+  }
+
+  get length(): number {
+    return this.count;
+  }
+
+  last(): T | undefined {
+    return this.count === 0 ? undefined : this.items[(this.start + this.count - 1) % this.capacity];
+  }
+
+  toArray(): T[] {
+    const out: T[] = [];
+    for (let i = 0; i < this.count; i++) out.push(this.items[(this.start + i) % this.capacity] as T);
+    return out;
+  }
+}

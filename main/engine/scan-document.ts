@@ -1,0 +1,74 @@
+// The scan-json.md document (schemaVersion 1). Fields may be added; none renamed or dropped.
+import type { ItemResult, ScanResult } from './model';
+
+export interface ScanDocument {
+  tool: 'launchwatch';
+  schemaVersion: 1;
+  source: 'live' | 'capture';
+  host: ScanResult['host'];
+  window: { seconds: number; cpuThresholdPercent: number; samples: number };
+  span?: { startedAt: string; endedAt: string };
+  privileged: boolean;
+  notes: string[];
+  summary: Record<'mining' | 'suspicious' | 'high-cpu' | 'ok' | 'approved', number>;
+  items: ReturnType<typeof itemDocument>[];
+}
+
+export function toScanDocument(result: ScanResult): ScanDocument {
+  const summary = { mining: 0, suspicious: 0, 'high-cpu': 0, ok: 0, approved: 0 };
+  for (const item of result.items) summary[item.verdict]++;
+  const doc: ScanDocument = {
+    tool: 'launchwatch',
+    schemaVersion: 1,
+    source: result.source,
+    host: result.host,
+    window: { seconds: result.options.windowSeconds, cpuThresholdPercent: result.options.cpuThresholdPercent, samples: result.samples },
+    privileged: result.privileged,
+    notes: result.notes,
+    summary,
+    items: sortItems(result.items).map(itemDocument),
+  };
+  if (result.startedAt !== undefined && result.endedAt !== undefined) {
+    doc.span = { startedAt: new Date(result.startedAt).toISOString(), endedAt: new Date(result.endedAt).toISOString() };
+  }
+  return doc;
+}
+
+const VERDICT_ORDER = { mining: 0, suspicious: 1, 'high-cpu': 2, approved: 3, ok: 4 } as const;
+
+/** Worst first, then by score, then by label: the order a person reads. */
+export function sortItems(items: ItemResult[]): ItemResult[] {
+  return [...items].sort((a, b) => VERDICT_ORDER[a.verdict] - VERDICT_ORDER[b.verdict] || b.score - a.score || a.item.label.localeCompare(b.item.label));
+}
+
+function itemDocument(result: ItemResult) {
+  const { item } = result;
+  return {
+    label: item.label,
+    plistPath: item.plistPath,
+    kind: item.kind,
+    scope: item.scope,
+    program: item.program ?? null,
+    arguments: item.arguments,
+    loaded: result.loaded,
+    running: result.running,
+    disabled: item.disabledOverride ?? item.disabledInPlist ?? false,
+    verdict: result.verdict,
+    judgedVerdict: result.judgedVerdict,
+    score: result.score,
+    reasons: result.reasons.map((r) => ({ code: r.code, text: r.text, weight: r.weight, family: r.family, strength: r.strength, ...(r.attack ? { attack: r.attack } : {}) })),
+    attack: result.attack,
+    cpu: { avgPercent: result.cpu.avgPercent, maxPercent: result.cpu.maxPercent, sustained: result.cpu.sustained },
+    attribution: result.attribution,
+    processes: result.processes.map((p) => ({ pid: p.pid, ppid: p.ppid, args: p.args, ...(p.cpuPercent !== undefined ? { cpuPercent: p.cpuPercent } : {}) })),
+    destinations: result.destinations.map((d) => ({
+      remoteAddress: d.remoteAddress, remotePort: d.remotePort, protocol: d.protocol, state: d.state ?? null,
+      hostname: d.hostname ?? null, classification: d.classification, pid: d.pid,
+    })),
+    listening: result.listening,
+    signing: result.signing ? { status: result.signing.status, teamId: result.signing.teamId ?? null, authority: result.signing.authorities[0] ?? null } : null,
+    problems: item.problems,
+    sha256: item.sha256 ?? null,
+    ...(result.approval ? { approval: result.approval } : {}),
+  };
+}

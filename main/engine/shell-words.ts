@@ -1,0 +1,73 @@
+// Splits a shell command string into words the way `sh -c` would for simple commands: quotes and
+// backslashes are honoured, operators (; && || |) separate commands. No expansion is performed.
+
+export function splitShellCommands(text: string): string[][] {
+  const commands: string[][] = [];
+  let words: string[] = [];
+  let word = '';
+  let inWord = false;
+  let quote: '"' | "'" | undefined;
+  const endWord = (): void => {
+    if (inWord) words.push(word);
+    word = '';
+    inWord = false;
+  };
+  const endCommand = (): void => {
+    endWord();
+    if (words.length > 0) commands.push(words);
+    words = [];
+  };
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i] as string;
+    if (quote) {
+      if (ch === quote) quote = undefined;
+      else if (ch === '\\' && quote === '"' && i + 1 < text.length) word += text[++i];
+      else word += ch;
+      continue;
+    }
+    if (ch === '"' || ch === "'") {
+      quote = ch;
+      inWord = true;
+    } else if (ch === '\\' && i + 1 < text.length) {
+      word += text[++i];
+      inWord = true;
+    } else if (ch === '#' && !inWord) {
+      while (i < text.length && text[i] !== '\n') i++;
+      endCommand();
+    } else if (ch === ';' || ch === '|' || ch === '&' || ch === '\n' || ch === '(' || ch === ')' || ch === '`') {
+      endCommand();
+    } else if (ch === ' ' || ch === '\t' || ch === '\r') {
+      endWord();
+    } else {
+      word += ch;
+      inWord = true;
+    }
+  }
+  endCommand();
+  return commands;
+}
+
+export function basename(path: string): string {
+  const trimmed = path.replace(/\/+$/, '');
+  return trimmed.slice(trimmed.lastIndexOf('/') + 1);
+}
+
+const INTERPRETER = /^(sh|bash|zsh|dash|ksh|csh|tcsh|fish|osascript|perl\d*(\.\d+)*|ruby\d*(\.\d+)*|node|python\d*(\.\d+)*|php\d*|lua\d*(\.\d+)*|tclsh\d*(\.\d+)*|env)$/;
+const SHELL = /^(sh|bash|zsh|dash|ksh|csh|tcsh|fish)$/;
+
+export function isInterpreter(program: string): boolean {
+  return INTERPRETER.test(basename(program));
+}
+
+export function isShell(program: string): boolean {
+  return SHELL.test(basename(program));
+}
+
+/** `~/x` and `$HOME/x` as the user's shell would expand them. */
+export function expandHome(path: string, home: string | undefined): string {
+  if (!home) return path;
+  if (path === '~' || path.startsWith('~/')) return home + path.slice(1);
+  if (path.startsWith('$HOME/')) return home + path.slice(5);
+  if (path.startsWith('${HOME}/')) return home + path.slice(7);
+  return path;
+}

@@ -1,0 +1,8 @@
+// Text from launch items is attacker-controlled: before it reaches a terminal, control characters
+// (ANSI escapes, carriage returns, bidi overrides) are made visible instead of being obeyed.
+
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+export function safeTerminalText(text: string): string {
+  return text.replace(/\n/g, '\\n').replace(/\t/g, ' ').replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}

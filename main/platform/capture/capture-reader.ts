@@ -1,0 +1,129 @@
+// A capture bundle (capture-format.md, version 1) read into the same inventory and samples as a live Mac.
+import { z } from 'zod';
+import type { Inventory, Sample } from '../../engine/model';
+import { assembleInventory, assembleSample } from '../macos/assemble';
+import type { PlistFile } from '../macos/launchd-plist';
+import { CaptureError, openCaptureFiles, type CaptureFiles } from './capture-files';
+
+export { CaptureError } from './capture-files';
+
+const MAX_REFERENCED_FILE = 1024 * 1024;
+
+const manifestSchema = z.object({
+  format: z.string(),
+  version: z.number(),
+  createdAt: z.string().optional(),
+  host: z.object({
+    hostname: z.string(),
+    os: z.string().default('macOS'),
+    osVersion: z.string().default(''),
+    arch: z.string().optional(),
+    cpuCount: z.number().int().positive().default(1),
+  }),
+  user: z.object({ name: z.string(), uid: z.number().int(), home: z.string().startsWith('/') }).optional(),
+  privileged: z.boolean(),
+  samples: z.array(z.object({ dir: z.string(), takenAt: z.string() })).min(1),
+});
+
+export type CaptureManifest = z.infer<typeof manifestSchema>;
+
+export interface Capture {
+  manifest: CaptureManifest;
+  inventory: Inventory;
+  samples: Sample[];
+  /** Notes about missing optional files or unreadable lines, also on inventory.notes. */
+  notes: string[];
+}
+
+export async function readCapture(path: string): Promise<Capture> {
+  return readCaptureFiles(await openCaptureFiles(path));
+}
+
+export function readCaptureFiles(files: CaptureFiles): Capture {
+  const origin = files.origin;
+  const manifest = readManifest(files);
+  const text = (name: string): string | undefined => files.read(name)?.toString('utf8');
+  const notes: string[] = [];
+
+  const launchctlList = text('launchctl-list.txt');
+  if (launchctlList === undefined) throw new CaptureError(`${origin}: launchctl-list.txt is missing`);
+  const optional = (name: string): string | undefined => {
+    const value = text(name);
+    if (value === undefined) notes.push(`${name} not in the capture`);
+    return value;
+  };
+  const printDisabled = optional('launchctl-print-disabled.txt');
+  const codesign = optional('codesign.txt');
+  const dns = optional('dns.txt');
+
+  const plists: PlistFile[] = [];
+  for (const name of files.list()) {
+    if (!name.startsWith('fs/') || !name.endsWith('.plist')) continue;
+    const bytes = files.read(name);
+    if (!bytes) continue;
+    const file: PlistFile = { path: name.slice(2), bytes };
+    const mtime = files.mtime(name);
+    if (mtime && mtime.getTime() > 0) file.mtime = mtime.toISOString();
+    plists.push(file);
+  }
+
+  const inventory = assembleInventory({
+    source: 'capture',
+    host: manifest.host,
+    ...(manifest.user ? { user: manifest.user } : {}),
+    privileged: manifest.privileged,
+    launchctlList,
+    ...(printDisabled !== undefined ? { printDisabled } : {}),
+    ...(codesign !== undefined ? { codesign } : {}),
+    ...(dns !== undefined ? { dns } : {}),
+    plists,
+    readFile: (absolute) => {
+      const bytes = files.read(`fs${absolute}`);
+      return bytes && bytes.length <= MAX_REFERENCED_FILE ? bytes.toString('utf8') : undefined;
+    },
+    notes,
+  });
+
+  if (!files.list().some((name) => name.startsWith('samples/'))) throw new CaptureError(`${origin}: samples/ is missing`);
+  const samples: Sample[] = [];
+  manifest.samples.forEach((entry, index) => {
+    const field = `manifest.json: samples[${index}]`;
+    const takenAt = Date.parse(entry.takenAt);
+    if (Number.isNaN(takenAt)) throw new CaptureError(`${origin}: ${field}.takenAt is not a date: ${JSON.stringify(entry.takenAt)}`);
+    const dir = entry.dir.replace(/\/+$/, '');
+    const ps = text(`${dir}/ps.txt`);
+    if (ps === undefined) {
+      inventory.notes.push(`${dir}/ps.txt missing: sample ${index} skipped`);
+      return;
+    }
+    const outcome = assembleSample(takenAt, ps, text(`${dir}/lsof.txt`));
+    outcome.problems.slice(0, 5).forEach((p) => inventory.notes.push(`${dir}: ${p}`));
+    if (outcome.problems.length > 5) inventory.notes.push(`${dir}: ${outcome.problems.length - 5} more unreadable lines`);
+    samples.push(outcome.sample);
+  });
+  samples.sort((a, b) => a.takenAt - b.takenAt);
+  if (samples.length > 0 && samples.every((s) => s.connections === undefined)) inventory.notes.push('no lsof.txt in any sample: connections unknown');
+  return { manifest, inventory, samples, notes: inventory.notes };
+}
+
+function readManifest(files: CaptureFiles): CaptureManifest {
+  const origin = files.origin;
+  const bytes = files.read('manifest.json');
+  if (!bytes) throw new CaptureError(`${origin}: manifest.json is missing`);
+  let json: unknown;
+  try {
+    json = JSON.parse(bytes.toString('utf8'));
+  } catch (error) {
+    throw new CaptureError(`${origin}: manifest.json is not JSON: ${(error as Error).message}`);
+  }
+  const format = (json as { format?: unknown } | null)?.format;
+  if (format !== 'launchwatch-capture') throw new CaptureError(`${origin}: manifest.json: field "format" must be "launchwatch-capture", found ${JSON.stringify(format)}`);
+  const version = (json as { version?: unknown }).version;
+  if (version !== 1) throw new CaptureError(`${origin}: manifest.json: field "version" ${JSON.stringify(version)} is not a version this reader knows (1)`);
+  const parsed = manifestSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new CaptureError(`${origin}: manifest.json: field "${issue?.path.join('.') ?? ''}": ${issue?.message ?? 'invalid'}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,25 @@
+// dns.txt: `<ip>\t<hostname>` a line; `#` starts a comment.
+import { isIP } from 'node:net';
+import { normaliseAddress } from '../../engine/address';
+import type { ParseOutcome } from './ps';
+
+export interface DnsEntry {
+  address: string;
+  hostname: string;
+}
+
+export function parseDns(text: string): ParseOutcome<DnsEntry> {
+  const records: DnsEntry[] = [];
+  const problems: string[] = [];
+  text.split('\n').forEach((rawLine, index) => {
+    const line = rawLine.replace(/#.*$/, '').trim();
+    if (line === '') return;
+    const [address = '', hostname = ''] = line.split(/\s+/);
+    if (!isIP(address) || hostname === '') {
+      problems.push(`line ${index + 1}: expected "<ip>\\t<hostname>"`);
+      return;
+    }
+    records.push({ address: normaliseAddress(address), hostname: hostname.toLowerCase().replace(/\.$/, '') });
+  });
+  return { records, problems };
+}
