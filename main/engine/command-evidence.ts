@@ -59,7 +59,7 @@ const HOST_NAME = /(?:^|[^a-z0-9.-])((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+
 const MONERO_WALLET = /(?<![1-9A-HJ-NP-Za-km-z])[48][1-9A-HJ-NP-Za-km-z]{94}(?:[1-9A-HJ-NP-Za-km-z]{11})?(?![1-9A-HJ-NP-Za-km-z])/g;
 const ENDPOINT_OPTIONS = new Set(['-o', '--url', '-url', '--pool', '-pool', '-P']);
 const USER_OPTIONS = new Set(['-u', '--user', '-user', '--userpass', '-O', '--wallet', '--worker']);
-const MONITOR_NAMES = /Activity Monitor|Little Snitch|LuLu|iStat Menus|\bpgrep\b[^\n]*\b(top|htop|Activity)/i;
+const MONITOR_NAMES = /Activity Monitor|Little Snitch|LuLu|iStat Menus|\bhtop\b/i;
 const VM_FLAGS = new Set(['-smp', '-accel', '-machine', '-hda', '-drive', '-cpu', '-enable-kvm', '-m']);
 
 export function analyseCommand(argv: string[], where: string, indicators: Indicators, into: CommandFindings = emptyFindings()): CommandFindings {

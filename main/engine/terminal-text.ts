@@ -1,6 +1,7 @@
 // Text from launch items is attacker-controlled: before it reaches a terminal, control characters
 // (ANSI escapes, carriage returns, bidi overrides) are made visible instead of being obeyed.
 
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 export function safeTerminalText(text: string): string {

@@ -1,0 +1,63 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../main/cli';
+import { writeCapture } from '../support/capture-builder';
+import { scenarios } from '../support/scenarios';
+
+const run = async (argv: string[]) => {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+  return { code, stdout, stderr };
+};
+const byName = (name: string) => scenarios.find((s) => s.name.startsWith(name))!.spec;
+
+describe('launchwatch scan', () => {
+  it('--json prints exactly one document on stdout and exits 1 when an item is mining', async () => {
+    const { code, stdout } = await run(['scan', '--replay', writeCapture(byName('CookieMiner: a fake')), '--json']);
+    expect(code).toBe(1);
+    const doc = JSON.parse(stdout);
+    expect(doc).toMatchObject({ tool: 'launchwatch', schemaVersion: 1, source: 'capture', window: { seconds: 120, cpuThresholdPercent: 25, samples: 13 } });
+    const item = doc.items.find((i: { label: string }) => i.label === 'com.apple.rig2');
+    expect(item).toMatchObject({ kind: 'LaunchAgent', scope: 'user', verdict: 'mining', loaded: true, running: true, program: '/Users/Shared/xmrig2' });
+    expect(item.attack).toEqual(expect.arrayContaining(['AN0743', 'T1496', 'T1543.001']));
+    expect(item.cpu.sustained).toBe(true);
+    expect(item.destinations[0]).toMatchObject({ remoteAddress: '45.76.100.7', remotePort: 3032, protocol: 'TCP', state: 'ESTABLISHED', hostname: 'koto-pool.work', classification: 'mining-pool' });
+  });
+
+  it('exits 0 when nothing is flagged, with a table for people', async () => {
+    const { code, stdout } = await run(['scan', '--replay', writeCapture(byName('Backblaze'))]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('No launch item is mining or suspicious');
+    expect(stdout).toMatch(/high-cpu\s+\d+\.\d\s+LaunchDaemon\s+system\s+com\.backblaze\.bzserv/);
+  });
+
+  it('--window and --cpu-threshold are the knobs of "sustained"', async () => {
+    const capture = writeCapture(byName('Backblaze'));
+    const strict = JSON.parse((await run(['scan', '--replay', capture, '--json', '--cpu-threshold', '500'])).stdout);
+    expect(strict.items.find((i: { label: string }) => i.label === 'com.backblaze.bzserv').verdict).toBe('ok');
+    expect(strict.window.cpuThresholdPercent).toBe(500);
+    const short = JSON.parse((await run(['scan', '--replay', capture, '--json', '--window', '30'])).stdout);
+    expect(short.window.seconds).toBe(30);
+  });
+
+  it('exits 2 naming the flag or file on bad input', async () => {
+    expect(await run(['scan', '--window', 'soon', '--replay', '/x'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--window must be a positive number') });
+    expect(await run(['scan', '--bogus'])).toMatchObject({ code: 2, stderr: expect.stringContaining("'--bogus'") });
+    expect(await run(['scan', '--replay', '/nonexistent'])).toMatchObject({ code: 2, stderr: expect.stringContaining('/nonexistent') });
+    expect(await run(['frobnicate'])).toMatchObject({ code: 2, stderr: expect.stringContaining('unknown command') });
+  });
+
+  it('strips control characters from attacker-controlled text in the table', async () => {
+    const spec = { items: [{ path: '/Users/alice/Library/LaunchAgents/x.plist', listedPid: 5, binary: true, plist: { Label: 'evil\u001b[2J\u001b]0;pwned\u0007', ProgramArguments: ['/tmp/x'] } }], processes: [{ pid: 5, ppid: 1, args: '/tmp/x', cpu: 90 }] };
+    const { stdout } = await run(['scan', '--replay', writeCapture(spec)]);
+    expect(stdout.includes('\u001b')).toBe(false);
+    expect(stdout).toContain('evil\\x1b[2J');
+  });
+
+  it('runs as a real process through npm run scan with only JSON on stdout', async () => {
+    const { stdout } = await promisify(execFile)('npm', ['run', '-s', 'scan', '--', '--replay', writeCapture(byName('Spotlight')), '--json'], { cwd: `${__dirname}/../..` });
+    expect(JSON.parse(stdout).items[0]).toMatchObject({ label: 'com.apple.metadata.mds', verdict: 'high-cpu', scope: 'apple' });
+  });
+});

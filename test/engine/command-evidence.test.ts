@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { analyseCommand, analyseFileText, minerProgramName } from '../../main/engine/command-evidence';
+import { defaultIndicators, poolForHost } from '../../main/engine/indicators';
+import { filesNamedBy } from '../../main/engine/referenced-files';
+import { splitShellCommands } from '../../main/engine/shell-words';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const ind = defaultIndicators();
+
+describe('what command lines and files say about mining', () => {
+  it('finds Stratum URLs, pool endpoints with a login, algorithms and wallets', () => {
+    const wallet = `4${'A'.repeat(94)}`;
+    const f = analyseCommand(['/Users/Shared/xmrig2', '-a', 'yescrypt', '-o', 'stratum+tcp://koto-pool.work:3032', '-u', wallet], 'arguments', ind);
+    expect(f.stratumUrls).toEqual([{ host: 'koto-pool.work', port: 3032, via: 'stratum URL', where: 'arguments' }]);
+    expect(f.endpoints).toEqual([{ host: 'koto-pool.work', port: 3032, via: '-o', where: 'arguments' }]);
+    expect(f.userGiven).toBe(true);
+    expect([...f.algorithms]).toEqual(['yescrypt']);
+    expect([...f.wallets]).toEqual([wallet]);
+    expect([...f.minerPrograms]).toEqual(['xmrig']);
+  });
+
+  it('reads the commands inside sh -c and bash loops', () => {
+    const f = analyseCommand(['/bin/bash', '-c', 'while true; do ~/.config/.coreservice -o gulf.moneroocean.stream:10128 --tls; sleep 5; done'], 'arguments', ind);
+    expect(f.knownPools.map((k) => k.host)).toEqual(['gulf.moneroocean.stream']);
+    expect(f.endpoints[0]).toMatchObject({ host: 'gulf.moneroocean.stream', port: 10128 });
+    expect(f.userGiven).toBe(false);
+  });
+
+  it('does not take -o file or a port-less -o for a pool', () => {
+    const f = analyseCommand(['/usr/bin/clang', '-o', 'out.bin', '-u', 'x', 'main.c'], 'arguments', ind);
+    expect(f.endpoints).toEqual([]);
+  });
+
+  it('reads XMRig configs, including the old one with // comments', () => {
+    const modern = readFileSync(join(__dirname, '../fixtures/macos/plists/xmrig-config-modern.json'), 'utf8');
+    const f = analyseFileText('/c.json', modern, ind);
+    expect(f.knownPools.map((k) => k.host)).toContain('gulf.moneroocean.stream');
+    expect(f.minerOptions.has('--donate-level')).toBe(true);
+    const legacy = readFileSync(join(__dirname, '../fixtures/macos/plists/xmrig-config-legacy-comments.json'), 'utf8');
+    const g = analyseFileText('/old.json', legacy, ind);
+    expect(g.stratumUrls.length + g.endpoints.length + g.knownPools.length).toBeGreaterThan(0);
+  });
+
+  it('spots scripts that look for monitoring tools', () => {
+    const f = analyseFileText('/s.sh', 'if pgrep "Activity Monitor"; then launchctl unload -w x; fi\n', ind);
+    expect(f.watchesMonitors).toContain('Activity Monitor');
+  });
+
+  it('spots a headless VM only with VM flags', () => {
+    expect(analyseCommand(['/usr/local/bin/w', '-m', '3G', '-smp', 'cpus=2', 'img', '-display', 'none'], 'a', ind).headlessVm).toBeDefined();
+    expect(analyseCommand(['/usr/bin/tool', '-display', 'none'], 'a', ind).headlessVm).toBeUndefined();
+  });
+
+  it('matches pool hosts on any parent domain and renamed miner builds on their stem', () => {
+    expect(poolForHost(ind, 'xmr-eu1.nanopool.org')).toBeDefined();
+    expect(poolForHost(ind, 'nanopool.org.evil.example')).toBeUndefined();
+    expect(poolForHost(ind, 'github.com')).toBeUndefined();
+    expect(minerProgramName('/Users/Shared/xmrig2', ind)).toBe('xmrig');
+    expect(minerProgramName('/opt/xmrig-6.21.0', ind)).toBe('xmrig');
+    expect(minerProgramName('/usr/bin/xmrigger', ind)).toBeUndefined();
+  });
+});
+
+describe('files that arguments name', () => {
+  it('finds configs after -c, --config and --config=, and interpreter scripts, with ~ expanded', () => {
+    const home = '/Users/alice';
+    expect(filesNamedBy(['/x/xmrig', '-c', '~/.x/config.json'], home)).toEqual(['/Users/alice/.x/config.json']);
+    expect(filesNamedBy(['/x/xmrig', '--config=/etc/x.json'], home)).toEqual(['/etc/x.json']);
+    expect(filesNamedBy(['/bin/bash', '/Users/alice/.run.sh', 'arg'], home)).toEqual(['/Users/alice/.run.sh']);
+    expect(filesNamedBy(['/usr/bin/osascript', '-e', 'display dialog "hi"'], home)).toEqual([]);
+    expect(filesNamedBy(['sh', '-c', 'python3 ~/Library/.u/u.py --config ~/.c.json'], home).sort()).toEqual(['/Users/alice/.c.json', '/Users/alice/Library/.u/u.py']);
+    expect(filesNamedBy(['/usr/bin/env', 'FOO=1', 'python3', '/opt/s.py'], home)).toEqual(['/opt/s.py']);
+  });
+
+  it('splits shell commands with quotes, escapes and operators', () => {
+    expect(splitShellCommands(`a "b c" 'd e' f\\ g; h && i | j # comment\nk`)).toEqual([['a', 'b c', 'd e', 'f g'], ['h'], ['i'], ['j'], ['k']]);
+  });
+});

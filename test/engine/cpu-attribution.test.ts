@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { attributeProcesses, buildProcessTable } from '../../main/engine/attribution';
+import { CpuTracker } from '../../main/engine/cpu';
+import type { LaunchItem, LoadedService, ProcessRecord } from '../../main/engine/model';
+
+const T0 = Date.parse('2026-11-30T09:15:00Z');
+const proc = (pid: number, ppid: number, args: string, cpuSeconds: number, startedAt = T0 - 3600_000, extra: Partial<ProcessRecord> = {}): ProcessRecord => ({ pid, ppid, uid: 501, startedAt, cpuSeconds, args, ...extra });
+const item = (id: string, label: string, args: string[], extra: Partial<LaunchItem> = {}): LaunchItem => ({
+  id, label, plistPath: id, kind: 'LaunchAgent', scope: 'user', program: args[0], arguments: args, runAtLoad: true, keepAlive: false,
+  watchPaths: [], limitLoadToSessionType: [], problems: [], persistenceTechnique: 'T1543.001', ...extra,
+});
+
+describe('CPU from cumulative time', () => {
+  it('divides the difference of CPU time by the wall time between samples', () => {
+    const tracker = new CpuTracker();
+    expect(tracker.update({ takenAt: T0, processes: [proc(10, 1, 'a', 100)] }).byPid.size).toBe(0);
+    const deltas = tracker.update({ takenAt: T0 + 10_000, processes: [proc(10, 1, 'a', 139)] });
+    expect(deltas.intervalSeconds).toBe(10);
+    expect(deltas.byPid.get(10)).toBeCloseTo(39, 5);
+  });
+
+  it('never joins a reused pid to the old process: the newcomer counts only what it used itself', () => {
+    const tracker = new CpuTracker();
+    tracker.update({ takenAt: T0, processes: [proc(10, 1, 'old', 5000)] });
+    // pid 10 now belongs to a process started 4 s ago that used 2 s of CPU.
+    const deltas = tracker.update({ takenAt: T0 + 10_000, processes: [proc(10, 1, 'new', 2, T0 + 6_000)] });
+    expect(deltas.byPid.get(10)).toBe(2);
+  });
+
+  it('gives no figure for a process that existed before the previous sample but was not in it', () => {
+    const tracker = new CpuTracker();
+    tracker.update({ takenAt: T0, processes: [] });
+    const deltas = tracker.update({ takenAt: T0 + 10_000, processes: [proc(11, 1, 'x', 900, T0 - 60_000)] });
+    expect(deltas.byPid.has(11)).toBe(false);
+  });
+
+  it('tolerates the one-second wobble of start times estimated from elapsed time', () => {
+    const tracker = new CpuTracker();
+    tracker.update({ takenAt: T0, processes: [proc(12, 1, 'x', 10, T0 - 100_000)] });
+    const deltas = tracker.update({ takenAt: T0 + 5_000, processes: [proc(12, 1, 'x', 14, T0 - 101_000)] });
+    expect(deltas.byPid.get(12)).toBe(4);
+  });
+});
+
+describe('attribution', () => {
+  const none = new Map<string, LoadedService>();
+
+  it('uses launchctl PIDs and takes every descendant', () => {
+    const table = buildProcessTable([proc(1, 0, '/sbin/launchd', 0), proc(50, 1, 'sh -c x', 0), proc(51, 50, '/tmp/x', 0), proc(52, 51, '/tmp/y', 0), proc(60, 1, '/other', 0)]);
+    const loaded = new Map([['a', { label: 'a', pid: 50 }]]);
+    const result = attributeProcesses([item('/a', 'a', ['sh', '-c', 'x'])], loaded, table);
+    expect(result.get('/a')).toEqual({ method: 'launchctl-pid', rootPids: [50], pids: [50, 51, 52] });
+  });
+
+  it('matches daemons (absent from a user list) by their exact arguments, preferring the topmost copy', () => {
+    const table = buildProcessTable([proc(1, 0, '/sbin/launchd', 0), proc(70, 1, '/usr/local/bin/d --serve', 0), proc(71, 70, '/usr/local/bin/d --serve', 0)]);
+    const result = attributeProcesses([item('/d', 'd', ['/usr/local/bin/d', '--serve'], { kind: 'LaunchDaemon' })], none, table);
+    expect(result.get('/d')).toEqual({ method: 'arguments', rootPids: [70], pids: [70, 71] });
+  });
+
+  it('matches by program path (spaces included) only for processes launchd started', () => {
+    const table = buildProcessTable([
+      proc(1, 0, '/sbin/launchd', 0),
+      proc(80, 1, '/Library/Application Support/v/agent --changed-at-runtime', 0),
+      proc(81, 400, '/Library/Application Support/v/agent --run-by-hand', 0),
+    ]);
+    const result = attributeProcesses([item('/v', 'v', ['/Library/Application Support/v/agent'])], none, table);
+    expect(result.get('/v')).toMatchObject({ method: 'program', rootPids: [80] });
+  });
+
+  it('never matches an interpreter by program alone', () => {
+    const table = buildProcessTable([proc(1, 0, '/sbin/launchd', 0), proc(90, 1, '/bin/bash /Users/alice/other.sh', 0)]);
+    expect(attributeProcesses([item('/s', 's', ['/bin/bash', '/Users/alice/mine.sh'])], none, table).has('/s')).toBe(false);
+  });
+
+  it('gives a child that is another item\'s root to that item', () => {
+    const table = buildProcessTable([proc(1, 0, '/sbin/launchd', 0), proc(20, 1, '/a', 0), proc(21, 20, '/b', 0), proc(22, 21, '/c', 0)]);
+    const loaded = new Map([['a', { label: 'a', pid: 20 }], ['b', { label: 'b', pid: 21 }]]);
+    const result = attributeProcesses([item('/a', 'a', ['/a']), item('/b', 'b', ['/b'])], loaded, table);
+    expect(result.get('/a')?.pids).toEqual([20]);
+    expect(result.get('/b')?.pids).toEqual([21, 22]);
+  });
+
+  it('uses the systemd unit from the cgroup where there is one, and excludes given pids', () => {
+    const table = buildProcessTable([proc(1, 0, 'init', 0), proc(30, 1, '/usr/bin/x', 0, undefined, { unit: 'x.service' }), proc(31, 30, '/usr/bin/y', 0, undefined, { unit: 'x.service' }), proc(32, 30, '/usr/bin/z', 0)]);
+    const result = attributeProcesses([item('/x', 'x.service', ['/usr/bin/other'], { unitName: 'x.service', kind: 'systemd-service' })], none, table, new Set([32]));
+    expect(result.get('/x')).toEqual({ method: 'cgroup', rootPids: [30], pids: [30, 31] });
+  });
+});

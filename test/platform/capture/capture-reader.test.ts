@@ -1,0 +1,68 @@
+import { mkdirSync, rmSync, writeFileSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readCapture } from '../../../main/platform/capture/capture-reader';
+import { writeCapture, writeCaptureArchive, type CaptureSpec } from '../../support/capture-builder';
+
+const spec: CaptureSpec = {
+  samples: 3,
+  items: [{ path: '/Users/alice/Library/LaunchAgents/com.example.a.plist', listedPid: 700, plist: { Label: 'com.example.a', ProgramArguments: ['/opt/a', '-c', '/Users/alice/.a/config.json'] } }],
+  processes: [{ pid: 700, ppid: 1, args: '/opt/a -c /Users/alice/.a/config.json', cpu: 50 }],
+  connections: [{ pid: 700, local: '10.0.0.5:50123', remote: '51.68.1.2:3333' }],
+  files: { '/Users/alice/.a/config.json': '{"pools":[{"url":"pool.example:3333"}]}' },
+  dns: [['51.68.1.2', 'pool.example']],
+};
+
+describe('capture bundles', () => {
+  it('reads a folder: manifest, items, referenced files, dns and samples in time order', async () => {
+    const capture = await readCapture(writeCapture(spec));
+    expect(capture.manifest.host.hostname).toBe('alices-mbp');
+    expect(capture.inventory.items.map((i) => i.label)).toEqual(['com.example.a']);
+    expect(capture.inventory.files.get('/Users/alice/.a/config.json')).toContain('pool.example');
+    expect(capture.inventory.dns.get('51.68.1.2')).toBe('pool.example');
+    expect(capture.samples.map((s) => s.takenAt)).toEqual([0, 10_000, 20_000].map((d) => Date.parse('2026-11-30T09:15:00Z') + d));
+    expect(capture.samples[0]?.connections?.[0]).toMatchObject({ pid: 700, remotePort: 3333 });
+    expect(capture.notes).toEqual(expect.arrayContaining(['launchctl-print-disabled.txt not in the capture', 'codesign.txt not in the capture', 'connections of root processes not visible (capture was not privileged)']));
+  });
+
+  it('reads the same capture from a .tar.gz of its folder', async () => {
+    const capture = await readCapture(await writeCaptureArchive(spec));
+    expect(capture.inventory.items.map((i) => i.label)).toEqual(['com.example.a']);
+    expect(capture.samples).toHaveLength(3);
+  });
+
+  it('refuses an unknown format or version, naming the file and the field', async () => {
+    const dir = writeCapture(spec);
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ format: 'launchwatch-capture', version: 7 }));
+    await expect(readCapture(dir)).rejects.toThrow(/manifest\.json: field "version" 7/);
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ format: 'other', version: 1 }));
+    await expect(readCapture(dir)).rejects.toThrow(/manifest\.json: field "format"/);
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ format: 'launchwatch-capture', version: 1, host: { hostname: 'h' }, privileged: 'yes', samples: [] }));
+    await expect(readCapture(dir)).rejects.toThrow(/manifest\.json: field "privileged"/);
+    writeFileSync(join(dir, 'manifest.json'), '{not json');
+    await expect(readCapture(dir)).rejects.toThrow(/manifest\.json is not JSON/);
+  });
+
+  it('is a clear error without manifest.json, launchctl-list.txt or samples/', async () => {
+    for (const missing of ['manifest.json', 'launchctl-list.txt', 'samples']) {
+      const dir = writeCapture(spec);
+      rmSync(join(dir, missing), { recursive: true });
+      await expect(readCapture(dir)).rejects.toThrow(new RegExp(`${missing.replace('.', '\\.')}.* is missing`));
+    }
+  });
+
+  it('skips a sample without ps.txt with a note, and never follows links out of the capture', async () => {
+    const dir = writeCapture(spec);
+    rmSync(join(dir, 'samples/0001/ps.txt'));
+    mkdirSync(join(dir, 'fs/Library/LaunchAgents'), { recursive: true });
+    symlinkSync('/etc/passwd', join(dir, 'fs/Library/LaunchAgents/evil.plist'));
+    const capture = await readCapture(dir);
+    expect(capture.samples).toHaveLength(2);
+    expect(capture.notes).toContain('samples/0001/ps.txt missing: sample 1 skipped');
+    expect(capture.inventory.items.some((i) => i.plistPath.includes('evil'))).toBe(false);
+  });
+
+  it('says when the path is neither a folder nor an archive', async () => {
+    await expect(readCapture('/nonexistent/capture')).rejects.toThrow(/no such capture/);
+  });
+});

@@ -1,0 +1,172 @@
+// Parsers against verbatim real output (test/fixtures/macos/README.md says where each file came from).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseCodesignBundle, parseCodesignOutput } from '../../../main/platform/macos/codesign';
+import { parseDns } from '../../../main/platform/macos/dns';
+import { parseLaunchctlList } from '../../../main/platform/macos/launchctl-list';
+import { parseLsof } from '../../../main/platform/macos/lsof';
+import { parsePrintDisabled } from '../../../main/platform/macos/print-disabled';
+import { parseCpuTime, parseElapsed, parsePs, toProcessRecord } from '../../../main/platform/macos/ps';
+import { decodeVis, encodeVis } from '../../../main/platform/macos/vis';
+
+const fixture = (path: string): string => readFileSync(join(__dirname, '../../fixtures/macos', path), 'utf8');
+
+describe('launchctl list', () => {
+  it('reads a recent user domain with negative statuses and application.* labels', () => {
+    const { records, problems } = parseLaunchctlList(fixture('launchctl-list/modern-user-negative-status.txt'));
+    expect(problems).toEqual([]);
+    expect(records).toHaveLength(64);
+    expect(records[0]).toEqual({ label: 'com.apple.SafariHistoryServiceAgent', lastExitStatus: 0 });
+    expect(records[1]).toEqual({ label: 'com.apple.progressd', lastExitStatus: -9 });
+    expect(records.find((r) => r.label === 'com.apple.cloudphotod')).toEqual({ label: 'com.apple.cloudphotod', pid: 33888, lastExitStatus: -9 });
+    expect(records.some((r) => r.label.startsWith('application.'))).toBe(true);
+  });
+
+  it('reads output without a header (piped through grep)', () => {
+    const { records, problems } = parseLaunchctlList(fixture('launchctl-list/grep-santa-noheader-1092.txt'));
+    expect(problems).toEqual([]);
+    expect(records.length).toBeGreaterThan(0);
+    expect(records.some((r) => r.lastExitStatus === -6)).toBe(true);
+  });
+
+  it('reads an El Capitan user list and a sudo system list', () => {
+    for (const file of ['launchctl-list/elcapitan-user-lunchy-go-7.txt', 'launchctl-list/system-sudo-santa-460.txt']) {
+      const { records, problems } = parseLaunchctlList(fixture(file));
+      expect(problems, file).toEqual([]);
+      expect(records.length, file).toBeGreaterThan(30);
+      expect(records.every((r) => r.label.length > 0)).toBe(true);
+    }
+  });
+
+  it('names the line it cannot read and keeps the rest', () => {
+    const { records, problems } = parseLaunchctlList('PID\tStatus\tLabel\n12\t0\tcom.a\nnot a row\nx\t0\tcom.b\n-\t-\tcom.c\n');
+    expect(records.map((r) => r.label)).toEqual(['com.a', 'com.c']);
+    expect(problems).toEqual([expect.stringContaining('line 3'), expect.stringContaining('line 4')]);
+  });
+});
+
+describe('launchctl print-disabled', () => {
+  it('reads the => true/false form and ignores login item associations', () => {
+    const overrides = parsePrintDisabled(fixture('print-disabled/user-501-true-false-ninehills-85.txt'));
+    expect(overrides.get('com.docker.helper')).toBe(false);
+    expect(overrides.get('com.apple.Siri.agent')).toBe(true);
+    expect(overrides.has('version.com.docker.helper')).toBe(false);
+  });
+
+  it('reads the => enabled/disabled form of macOS 14 and later', () => {
+    const overrides = parsePrintDisabled(fixture('print-disabled/gui-enabled-disabled-darwin25-kipi-134.txt'));
+    expect(overrides.get('com.docker.helper')).toBe(false);
+    expect(overrides.get('com.cole.content-brain')).toBe(true);
+    expect(overrides.get('com.apple.Siri.agent')).toBe(true);
+  });
+
+  it('reads the system domain', () => {
+    const overrides = parsePrintDisabled(fixture('print-disabled/system-true-false-macos12-mergen-1.txt'));
+    expect(overrides.size).toBeGreaterThan(3);
+  });
+});
+
+describe('ps', () => {
+  it('reads CPU time with minutes never rolled into hours, and elapsed time with days', () => {
+    expect(parseCpuTime('139:17.71')).toBeCloseTo(139 * 60 + 17.71, 5);
+    expect(parseCpuTime('0:00.62')).toBeCloseTo(0.62, 5);
+    expect(parseCpuTime('01:02:03')).toBe(3723);
+    expect(parseCpuTime('2-01:00:00')).toBe(2 * 86400 + 3600);
+    expect(parseElapsed('09-04:18:37')).toBe(9 * 86400 + 4 * 3600 + 18 * 60 + 37);
+    expect(parseElapsed('01:02:03')).toBe(3723);
+    expect(parseElapsed('00:07')).toBe(7);
+    expect(parseElapsed('abc')).toBeUndefined();
+  });
+
+  it('reads rows whose args contain spaces', () => {
+    const { records, problems } = parsePs(fixture('ps/pid-ppid-uid-etime-time-args.adapted-from-fastfetch-984.txt'));
+    expect(problems).toEqual([]);
+    expect(records).toHaveLength(13);
+    expect(records[2]).toEqual({ pid: 95, ppid: 1, uid: 0, elapsedSeconds: 3 * 86400 + 2 * 3600 + 11 * 60 + 5, cpuSeconds: 90.08, rawArgs: '/usr/libexec/UserEventAgent (System)' });
+    expect(records[12]?.cpuSeconds).toBeCloseTo(8357.71, 2);
+  });
+
+  it('turns elapsed time into a start time', () => {
+    const { records } = parsePs('  812     1   501    01:00   1:30.00 /Users/alice/.x/agent -o pool:3333\n');
+    const record = toProcessRecord(records[0]!, Date.parse('2026-11-30T09:16:00Z'));
+    expect(new Date(record.startedAt).toISOString()).toBe('2026-11-30T09:15:00.000Z');
+    expect(record.args).toBe('/Users/alice/.x/agent -o pool:3333');
+  });
+
+  it('names a line it cannot read', () => {
+    const { records, problems } = parsePs('  1 0 0 00:01 0:00.01 /sbin/launchd\ngarbage here\n');
+    expect(records).toHaveLength(1);
+    expect(problems[0]).toContain('line 2');
+  });
+
+  it('decodes strvis escapes (tabs, newlines, UTF-8 under LC_ALL=C) and round-trips them', () => {
+    expect(decodeVis('/bin/echo a\\^Ib\\^Jc')).toBe('/bin/echo a\tb\nc');
+    expect(decodeVis('/Users/alice/Caf\\M-C\\M-)/run')).toBe('/Users/alice/Café/run');
+    expect(decodeVis('C:\\path\\to')).toBe('C:\\path\\to');
+    const argv = 'tool --name "Zoë\tx"';
+    expect(decodeVis(encodeVis(argv))).toBe(argv);
+  });
+});
+
+describe('lsof -F', () => {
+  it('reads TCP, UDP, LISTEN and bracketed IPv6 from a real capture, skipping unknown fields', () => {
+    const { records, problems } = parseLsof(fixture('lsof/lsof-F-listen-mixed-claimed-real-capture.txt'));
+    expect(problems).toEqual([]);
+    expect(records[0]).toEqual({ pid: 90039, protocol: 'UDP', family: 'IPv4', localAddress: '127.0.0.1', localPort: 61367 });
+    expect(records[1]).toEqual({ pid: 90039, protocol: 'TCP', family: 'IPv4', localAddress: '127.0.0.1', localPort: 52309, state: 'LISTEN' });
+    expect(records[2]).toEqual({
+      pid: 16309, protocol: 'TCP', family: 'IPv6', localAddress: '2403:6200:8827:231c:2575:d03e:14f4:38d3', localPort: 53953,
+      remoteAddress: '2404:6800:4003:c03::bc', remotePort: 5228, state: 'ESTABLISHED',
+    });
+    expect(records.find((r) => r.localAddress === '*')?.localPort).toBe(53977);
+  });
+
+  it('reads the g, R, a, l, G, d, o fields of full -F output without tripping on them', () => {
+    const { records, problems } = parseLsof(fixture('lsof/lsof-F-tcp-established-cnquery.txt'));
+    expect(problems).toEqual([]);
+    expect(records[0]).toMatchObject({ pid: 37224, remoteAddress: '76.76.21.61', remotePort: 443, state: 'ESTABLISHED' });
+    expect(records.every((r) => r.protocol === 'TCP' || r.protocol === 'UDP')).toBe(true);
+  });
+
+  it('treats empty output (lsof exits 1 when nothing matches) as no connections', () => {
+    expect(parseLsof('')).toEqual({ records: [], problems: [] });
+  });
+
+  it('reports a name it cannot read and goes on', () => {
+    const { records, problems } = parseLsof('p1\nf3\ntIPv4\nPTCP\nnweird\nf4\ntIPv4\nPUDP\nn*:53\n');
+    expect(records).toEqual([{ pid: 1, protocol: 'UDP', family: 'IPv4', localAddress: '*', localPort: 53 }]);
+    expect(problems[0]).toContain('weird');
+  });
+});
+
+describe('codesign', () => {
+  it('tells Developer ID, Apple platform, ad-hoc and unsigned apart', () => {
+    expect(parseCodesignOutput('/x', fixture('codesign/developer-id-chrome-dvv-fleet-23476.txt'))).toMatchObject({ status: 'developer-id', teamId: 'EQHXZ8M8AV' });
+    expect(parseCodesignOutput('/usr/bin/ruby', fixture('codesign/apple-platform-ruby-dv-verbose4-defender-docs.txt')).status).toBe('apple');
+    expect(parseCodesignOutput('/usr/libexec/bootpd', fixture('codesign/apple-platform-bootpd-dvv-blog.txt')).status).toBe('apple');
+    // At verbosity 1 there are no Authority lines: the platform identifier tells.
+    expect(parseCodesignOutput('/bin/cat', fixture('codesign/apple-platform-cat-dv-verbose1-frida-blog.txt')).status).toBe('apple');
+    const adhoc = parseCodesignOutput('/g', fixture('codesign/adhoc-gcat-dv-frida-blog.txt'));
+    expect(adhoc).toMatchObject({ status: 'adhoc', identifier: 'cat' });
+    expect(adhoc.teamId).toBeUndefined();
+    expect(parseCodesignOutput('/f', fixture('codesign/adhoc-linker-signed-verbose4-dune-5650.txt')).status).toBe('adhoc');
+    expect(parseCodesignOutput('/u', fixture('codesign/unsigned-dv-flipchart.txt')).status).toBe('unsigned');
+  });
+
+  it('splits a codesign.txt bundle by ### path', () => {
+    const bundle = `### /Library/Application Support/Vendor/agent\n${fixture('codesign/developer-id-chrome-dvv-fleet-23476.txt')}### /Users/alice/.hidden/tool\n/Users/alice/.hidden/tool: code object is not signed at all\n### /gone\n/gone: No such file or directory\n`;
+    const map = parseCodesignBundle(bundle);
+    expect(map.get('/Library/Application Support/Vendor/agent')?.status).toBe('developer-id');
+    expect(map.get('/Users/alice/.hidden/tool')?.status).toBe('unsigned');
+    expect(map.get('/gone')).toMatchObject({ status: 'unknown', note: '/gone: No such file or directory' });
+  });
+});
+
+describe('dns.txt', () => {
+  it('reads ip-hostname pairs, comments and IPv6, and names bad lines', () => {
+    const { records, problems } = parseDns('# from the collector\n51.68.1.2\tpool.example.\n2001:db8::1 v6.example # reverse\nbogus\n');
+    expect(records).toEqual([{ address: '51.68.1.2', hostname: 'pool.example' }, { address: '2001:db8::1', hostname: 'v6.example' }]);
+    expect(problems).toEqual([expect.stringContaining('line 4')]);
+  });
+});
