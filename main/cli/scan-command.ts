@@ -5,6 +5,7 @@ import { DEFAULT_SCAN_OPTIONS, type ScanResult } from '../engine/model';
 import { toScanDocument } from '../engine/scan-document';
 import { renderTable } from '../engine/terminal-table';
 import { CaptureError, readCapture } from '../platform/capture/capture-reader';
+import { liveReaderForThisMachine, liveScan } from './live-scan';
 import { positiveNumber, UsageError } from './usage-error';
 
 export interface CommandIO {
@@ -52,7 +53,8 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
     if (values.duration !== undefined || values.interval !== undefined) io.stderr('note: --duration and --interval apply to live scans; a replay uses the capture\'s own samples\n');
     result = await replay(values.replay, options);
   } else {
-    result = await liveScan({ ...options, durationSeconds: duration, intervalSeconds: interval }, io);
+    const reader = await liveReaderForThisMachine();
+    result = await liveScan(reader, { ...options, durationSeconds: duration, intervalSeconds: interval }, io.stderr);
   }
 
   if (values.json) io.stdout(`${JSON.stringify(toScanDocument(result), null, 2)}\n`);
@@ -71,15 +73,4 @@ export async function replay(path: string, options: { windowSeconds: number; cpu
   const analyzer = new Analyzer(capture.inventory, { ...options, historyCapacity: Math.max(2, capture.samples.length) });
   for (const sample of capture.samples) analyzer.addSample(sample);
   return analyzer.result();
-}
-
-interface LiveOptions {
-  windowSeconds: number;
-  cpuThresholdPercent: number;
-  durationSeconds: number;
-  intervalSeconds: number;
-}
-
-async function liveScan(_options: LiveOptions, _io: CommandIO): Promise<ScanResult> {
-  throw new UsageError(`live scanning on ${process.platform} comes with the Linux reader; use --replay <capture>`);
 }

@@ -4,15 +4,15 @@
 import { attributeProcesses, buildProcessTable, executableOf, type ItemAttribution } from './attribution';
 import { analyseCommand, analyseFileText, emptyFindings, mergeFindings, type CommandFindings } from './command-evidence';
 import { CpuTracker } from './cpu';
+import { CpuHistory, type TimedPoint } from './cpu-history';
 import { classifyDestination } from './destinations';
 import { defaultIndicators, type Indicators } from './indicators';
 import { collectReasons, judge } from './judge';
 import type {
-  AttributionMethod, CpuPoint, CpuSummary, Destination, Inventory, ItemProcess, ItemResult, LaunchItem, LoadedService,
+  AttributionMethod, CpuSummary, Destination, Inventory, ItemProcess, ItemResult, LaunchItem, LoadedService,
   ProcessRecord, Protocol, Reason, Sample, ScanOptions, ScanResult,
 } from './model';
 import { filesNamedBy } from './referenced-files';
-import { RingBuffer } from './ring-buffer';
 import { isInterpreter } from './shell-words';
 
 export interface AnalyzerOptions extends ScanOptions {
@@ -22,13 +22,8 @@ export interface AnalyzerOptions extends ScanOptions {
   excludePids?: Set<number>;
 }
 
-interface TimedPoint extends CpuPoint {
-  /** Interval length in seconds. */
-  dt: number;
-}
-
 interface ItemState {
-  history: RingBuffer<TimedPoint>;
+  history: CpuHistory;
   destinations: Map<string, Destination>;
   listening: Map<string, { address: string; port: number; protocol: Protocol; pid: number }>;
   processes: ItemProcess[];
@@ -55,6 +50,7 @@ export class Analyzer {
   private firstAt: number | undefined;
   private lastAt: number | undefined;
   private readonly sampleNotes = new Set<string>();
+  private lastAttributed = new Set<number>();
 
   constructor(inventory: Inventory, readonly options: AnalyzerOptions, indicators: Indicators = defaultIndicators()) {
     this.indicators = indicators;
@@ -77,6 +73,7 @@ export class Analyzer {
     const attribution = attributeProcesses(this.inventory.items, this.loadedByLabel, table, this.options.excludePids);
     const owner = new Map<number, string>();
     for (const [id, a] of attribution) for (const pid of a.pids) owner.set(pid, id);
+    this.lastAttributed = new Set(owner.keys());
 
     for (const item of this.inventory.items) {
       const state = this.stateFor(item.id);
@@ -119,6 +116,11 @@ export class Analyzer {
     this.lastAt = sample.takenAt;
   }
 
+  /** Processes attributed to launch items in the last sample: whose connections the next tick reads. */
+  attributedPids(): Set<number> {
+    return this.lastAttributed;
+  }
+
   result(): ScanResult {
     const items = this.inventory.items.map((item) => this.judgeItem(item));
     const notes = [...this.inventory.notes, ...this.sampleNotes];
@@ -142,8 +144,8 @@ export class Analyzer {
 
   private judgeItem(item: LaunchItem): ItemResult {
     const state = this.stateFor(item.id);
-    const history = state.history.toArray();
-    const cpu = this.cpuSummary(history);
+    const history = state.history.recent();
+    const cpu = this.cpuSummary(state.history.since((this.lastAt ?? 0) - this.options.windowSeconds * 1000));
     const configured = this.configuredFindings(item);
     const observed = emptyFindings();
     for (const [args, where] of state.observedCommandLines) mergeInto(observed, this.commandFindings(args, where));
@@ -181,6 +183,7 @@ export class Analyzer {
       attack,
       cpu,
       history: history.map(({ t, percent }) => ({ t, percent })),
+      longHistory: state.history.downsampled().map(({ t, percent }) => ({ t, percent })),
       processes: state.processes,
       destinations: destinations.sort((a, b) => b.lastSeen - a.lastSeen),
       listening: [...state.listening.values()],
@@ -190,8 +193,7 @@ export class Analyzer {
   }
 
   private cpuSummary(history: TimedPoint[]): CpuSummary {
-    const end = this.lastAt ?? 0;
-    const inWindow = history.filter((p) => p.t > end - this.options.windowSeconds * 1000);
+    const inWindow = history;
     const covered = inWindow.reduce((s, p) => s + p.dt, 0);
     const avg = covered > 0 ? inWindow.reduce((s, p) => s + p.percent * p.dt, 0) / covered : 0;
     const max = inWindow.reduce((m, p) => Math.max(m, p.percent), 0);
@@ -252,7 +254,7 @@ export class Analyzer {
     let state = this.states.get(id);
     if (!state) {
       state = {
-        history: new RingBuffer<TimedPoint>(this.options.historyCapacity ?? 720),
+        history: new CpuHistory({ recentCapacity: this.options.historyCapacity ?? 720 }),
         destinations: new Map(),
         listening: new Map(),
         processes: [],

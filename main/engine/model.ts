@@ -32,6 +32,8 @@ export interface LaunchItem {
   mtime?: string;
   /** SHA-256 (hex) of the file's bytes, for the approved inventory. */
   sha256?: string;
+  /** SHA-256 (hex) of the program file, when the reader could read it. */
+  programSha256?: string;
   /** The plist's content as a plain object, for display. */
   content?: unknown;
   /** Why the file could not be read as a launch item, or what is odd about it. */
@@ -194,7 +196,10 @@ export interface ItemResult {
   reasons: Reason[];
   attack: string[];
   cpu: CpuSummary;
+  /** Every point of the recent past (an hour at the default interval). */
   history: CpuPoint[];
+  /** Per-minute averages for the last day. */
+  longHistory: CpuPoint[];
   processes: ItemProcess[];
   destinations: Destination[];
   listening: { address: string; port: number; protocol: Protocol; pid: number }[];

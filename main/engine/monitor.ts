@@ -1,0 +1,185 @@
+// The sampling loop shared by the app and live `scan`: a tick reads the process table once, reads
+// connections of the processes attributed to launch items (all of them at most every 30 s), re-reads
+// launch items when their folders change and at least every minute, and never overlaps itself.
+import { Analyzer } from './analyzer';
+import type { Indicators } from './indicators';
+import type { Inventory, LaunchItem, ScanOptions, ScanResult, Verdict } from './model';
+import type { SystemReader } from './reader';
+
+export type MonitorEvent =
+  | { type: 'item-added'; item: LaunchItem }
+  | { type: 'item-removed'; item: LaunchItem }
+  | { type: 'item-changed'; item: LaunchItem; what: ('plist' | 'program')[] }
+  | { type: 'verdict-changed'; item: LaunchItem; from: Verdict | undefined; to: Verdict };
+
+export interface MonitorOptions extends ScanOptions {
+  intervalMs?: number;
+  fullSweepMs?: number;
+  inventoryMs?: number;
+  historyCapacity?: number;
+  /** Process ids never attributed: the monitor's own. */
+  excludePids?: Set<number>;
+  /** Watches folders and calls back on change; returns a function that stops watching. */
+  watch?: (folders: string[], onChange: () => void) => () => void;
+  now?: () => number;
+  indicators?: Indicators;
+}
+
+type Listener<T> = (value: T) => void;
+
+export class Monitor {
+  private analyzer: Analyzer | undefined;
+  private inventory: Inventory | undefined;
+  private inventoryReadAt = -Infinity;
+  private inventoryDirty = true;
+  private lastFullSweep = -Infinity;
+  private ticking: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private stopWatching: (() => void) | undefined;
+  private lastVerdicts = new Map<string, Verdict>();
+  private tickNotes: string[] = [];
+  private latest: ScanResult | undefined;
+  private readonly resultListeners = new Set<Listener<ScanResult>>();
+  private readonly eventListeners = new Set<Listener<MonitorEvent>>();
+  /** Ticks skipped because the previous one was still running. */
+  skippedTicks = 0;
+
+  constructor(private readonly reader: SystemReader, private options: MonitorOptions) {}
+
+  onResult(listener: Listener<ScanResult>): () => void {
+    this.resultListeners.add(listener);
+    return () => this.resultListeners.delete(listener);
+  }
+
+  onEvent(listener: Listener<MonitorEvent>): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
+  }
+
+  get running(): boolean {
+    return this.timer !== undefined;
+  }
+
+  start(): void {
+    if (this.timer) return;
+    this.stopWatching = this.options.watch?.(this.reader.watchedFolders(), () => {
+      this.inventoryDirty = true;
+    });
+    void this.tick();
+    this.timer = setInterval(() => void this.tick(), this.options.intervalMs ?? 5000);
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    this.stopWatching?.();
+    this.stopWatching = undefined;
+  }
+
+  /** The window and threshold can change while running; history is kept. */
+  setScanOptions(options: ScanOptions): void {
+    this.options = { ...this.options, ...options };
+    if (this.analyzer) Object.assign(this.analyzer.options, options);
+  }
+
+  result(): ScanResult | undefined {
+    return this.latest;
+  }
+
+  /** One tick. A tick that finds the previous one still running returns that one instead of overlapping. */
+  tick(): Promise<void> {
+    if (this.ticking) {
+      this.skippedTicks++;
+      return this.ticking;
+    }
+    this.ticking = this.runTick().finally(() => {
+      this.ticking = undefined;
+    });
+    return this.ticking;
+  }
+
+  private async runTick(): Promise<void> {
+    const now = this.now();
+    const notes: string[] = [];
+    if (this.inventoryDirty || now - this.inventoryReadAt >= (this.options.inventoryMs ?? 60_000)) {
+      this.inventoryDirty = false;
+      this.inventoryReadAt = now;
+      try {
+        this.applyInventory(await this.reader.readInventory());
+      } catch (error) {
+        notes.push(`launch items could not be read: ${(error as Error).message}`);
+      }
+    }
+    const analyzer = this.analyzer;
+    if (!analyzer) {
+      this.tickNotes = notes;
+      return;
+    }
+    const fullSweep = now - this.lastFullSweep >= (this.options.fullSweepMs ?? 30_000);
+    if (fullSweep) this.lastFullSweep = now;
+    try {
+      const reading = await this.reader.readSample(fullSweep ? {} : { connectionsOf: analyzer.attributedPids() });
+      analyzer.addSample(reading.sample);
+      notes.push(...reading.notes);
+    } catch (error) {
+      notes.push(`sample failed: ${(error as Error).message}`);
+    }
+    this.tickNotes = notes;
+    this.publish(analyzer);
+  }
+
+  private applyInventory(inventory: Inventory): void {
+    const previous = this.inventory;
+    this.inventory = inventory;
+    if (!this.analyzer) {
+      this.analyzer = new Analyzer(inventory, {
+        windowSeconds: this.options.windowSeconds,
+        cpuThresholdPercent: this.options.cpuThresholdPercent,
+        historyCapacity: this.options.historyCapacity ?? 720,
+        excludePids: this.options.excludePids ?? new Set([process.pid]),
+      }, this.options.indicators);
+    } else this.analyzer.setInventory(inventory);
+    if (!previous) return;
+    const before = new Map(previous.items.map((i) => [i.id, i]));
+    const after = new Map(inventory.items.map((i) => [i.id, i]));
+    for (const [id, item] of after) {
+      const old = before.get(id);
+      if (!old) this.emit({ type: 'item-added', item });
+      else {
+        const what: ('plist' | 'program')[] = [];
+        if (old.sha256 !== item.sha256) what.push('plist');
+        if (old.programSha256 !== item.programSha256 || old.program !== item.program) what.push('program');
+        if (what.length > 0) this.emit({ type: 'item-changed', item, what });
+      }
+    }
+    for (const [id, item] of before) if (!after.has(id)) {
+      this.emit({ type: 'item-removed', item });
+      this.lastVerdicts.delete(id);
+    }
+  }
+
+  private publish(analyzer: Analyzer): void {
+    const result = analyzer.result();
+    result.source = 'live';
+    result.notes = [...new Set([...result.notes, ...this.tickNotes])];
+    if (this.skippedTicks > 0) result.notes.push(`${this.skippedTicks} ticks skipped because a tick was still running`);
+    for (const item of result.items) {
+      const before = this.lastVerdicts.get(item.item.id);
+      if (before !== item.verdict) {
+        // The first verdict of an item is an event too, unless it is ok: the app notifies on flags.
+        if (before !== undefined || item.verdict !== 'ok') this.emit({ type: 'verdict-changed', item: item.item, from: before, to: item.verdict });
+        this.lastVerdicts.set(item.item.id, item.verdict);
+      }
+    }
+    this.latest = result;
+    for (const listener of this.resultListeners) listener(result);
+  }
+
+  private emit(event: MonitorEvent): void {
+    for (const listener of this.eventListeners) listener(event);
+  }
+
+  private now(): number {
+    return this.options.now?.() ?? Date.now();
+  }
+}

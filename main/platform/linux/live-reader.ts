@@ -1,0 +1,208 @@
+// The live Linux machine: systemd units and XDG autostart entries from disk, processes from /proc
+// (no process spawned per tick), sockets from /proc/net joined to /proc/<pid>/fd.
+import { readdir, readFile, readlink, stat } from 'node:fs/promises';
+import { arch, cpus, hostname, release, userInfo } from 'node:os';
+import type { ConnectionRecord, Inventory, LaunchItem, ProcessRecord } from '../../engine/model';
+import type { SampleReading, SampleRequest, SystemReader } from '../../engine/reader';
+import { filesNamedBy } from '../../engine/referenced-files';
+import { FileHasher } from '../file-hash';
+import { runCommand } from '../run-command';
+import { itemFromUnitFile, persistenceFolders } from './persistence';
+import { parseBootTime, parseCgroupUnit, parseCmdline, parseProcStat, parseStatusUid } from './proc';
+import { parseProcNet, socketInode, type ProcSocket } from './proc-net';
+
+export interface LinuxLiveOptions {
+  env?: NodeJS.ProcessEnv;
+  home?: string;
+  /** /proc, for tests. */
+  procRoot?: string;
+}
+
+const MAX_UNIT = 1024 * 1024;
+const MAX_REFERENCED_FILE = 1024 * 1024;
+
+export class LinuxLiveReader implements SystemReader {
+  private readonly env: NodeJS.ProcessEnv;
+  private readonly home: string;
+  private readonly proc: string;
+  private clockTicks: number | undefined;
+  private bootTime: number | undefined;
+  private readonly hasher = new FileHasher();
+
+  constructor(options: LinuxLiveOptions = {}) {
+    this.env = options.env ?? process.env;
+    this.home = options.home ?? this.env.HOME ?? userInfo().homedir;
+    this.proc = options.procRoot ?? '/proc';
+  }
+
+  watchedFolders(): string[] {
+    return persistenceFolders(this.env, this.home).map((f) => f.path);
+  }
+
+  async readInventory(): Promise<Inventory> {
+    const notes: string[] = [];
+    const items: LaunchItem[] = [];
+    const seen = new Set<string>();
+    for (const folder of persistenceFolders(this.env, this.home)) {
+      let names: string[];
+      try {
+        names = (await readdir(folder.path)).sort();
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code !== 'ENOENT' && code !== 'ENOTDIR') notes.push(`${folder.path}: ${code === 'EACCES' ? 'permission denied' : (error as Error).message}`);
+        continue;
+      }
+      for (const name of names) {
+        const wanted = folder.kind === 'systemd-service' ? name.endsWith('.service') && !name.includes('@.') : name.endsWith('.desktop');
+        if (!wanted) continue;
+        const path = `${folder.path}/${name}`;
+        try {
+          const info = await stat(path);
+          // A unit linked to /dev/null is masked: not persistence.
+          if (!info.isFile() || info.size === 0 || info.size > MAX_UNIT) continue;
+          // The first folder that has a unit name wins, as systemd's search order does.
+          const key = `${folder.kind}:${folder.path.includes('/systemd/user') ? 'user' : 'system'}:${name}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          const item = itemFromUnitFile(path, await readFile(path), folder, info.mtime.toISOString());
+          if (item.program?.startsWith('/')) {
+            const sha256 = await this.hasher.sha256(item.program);
+            if (sha256) item.programSha256 = sha256;
+          }
+          items.push(item);
+        } catch (error) {
+          notes.push(`${path}: ${(error as Error).message}`);
+        }
+      }
+    }
+
+    const files = new Map<string, string>();
+    for (const item of items) {
+      for (const path of filesNamedBy(item.arguments, this.home)) {
+        try {
+          const info = await stat(path);
+          if (info.isFile() && info.size <= MAX_REFERENCED_FILE) files.set(path, await readFile(path, 'utf8'));
+        } catch {
+          // A named file that is gone is not evidence.
+        }
+      }
+    }
+    const me = userInfo();
+    const privileged = me.uid === 0;
+    if (!privileged) notes.push('connections of other users\' processes not visible (not running as root)');
+    return {
+      source: 'live',
+      host: { hostname: hostname(), os: 'Linux', osVersion: release(), arch: arch(), cpuCount: cpus().length },
+      user: { name: me.username, uid: me.uid, home: this.home },
+      privileged,
+      items,
+      loaded: [],
+      loadedListCoversDaemons: true,
+      signing: new Map(),
+      dns: new Map(),
+      files,
+      notes,
+    };
+  }
+
+  async readSample(request: SampleRequest = {}): Promise<SampleReading> {
+    const notes: string[] = [];
+    await this.readClock(notes);
+    const takenAt = Date.now();
+    const processes: ProcessRecord[] = [];
+    const pids = (await readdir(this.proc)).filter((n) => /^\d+$/.test(n));
+    // In batches: a few hundred processes times four files would exhaust file descriptors at once.
+    for (let i = 0; i < pids.length; i += 64) {
+      const batch = await Promise.all(pids.slice(i, i + 64).map((pid) => this.readProcess(pid)));
+      for (const record of batch) if (record) processes.push(record);
+    }
+    processes.sort((a, b) => a.pid - b.pid);
+    const sample: SampleReading['sample'] = { takenAt, processes };
+    if (!request.skipConnections) sample.connections = await this.readConnections(request.connectionsOf ?? new Set(processes.map((p) => p.pid)), notes);
+    return { sample, notes };
+  }
+
+  private async readProcess(pidText: string): Promise<ProcessRecord | undefined> {
+    const base = `${this.proc}/${pidText}`;
+    try {
+      const [statText, cmdline, status, cgroup] = await Promise.all([
+        readFile(`${base}/stat`, 'utf8'),
+        readFile(`${base}/cmdline`),
+        readFile(`${base}/status`, 'utf8'),
+        readFile(`${base}/cgroup`, 'utf8').catch(() => ''),
+      ]);
+      const st = parseProcStat(statText);
+      if (!st || st.state === 'Z') return undefined;
+      const ticks = this.clockTicks ?? 100;
+      const argv = parseCmdline(cmdline);
+      const record: ProcessRecord = {
+        pid: st.pid,
+        ppid: st.ppid,
+        uid: parseStatusUid(status) ?? -1,
+        startedAt: ((this.bootTime ?? 0) + st.startTicks / ticks) * 1000,
+        cpuSeconds: st.cpuTicks / ticks,
+        args: argv.length > 0 ? argv.join(' ') : `[${st.comm}]`,
+      };
+      if (argv.length > 0) record.argv = argv;
+      const unit = parseCgroupUnit(cgroup);
+      if (unit) record.unit = unit;
+      return record;
+    } catch {
+      // The process exited between readdir and read.
+      return undefined;
+    }
+  }
+
+  private async readConnections(pids: Set<number>, notes: string[]): Promise<ConnectionRecord[]> {
+    const sockets = new Map<number, ProcSocket>();
+    for (const [file, protocol, family] of [['tcp', 'TCP', 'IPv4'], ['tcp6', 'TCP', 'IPv6'], ['udp', 'UDP', 'IPv4'], ['udp6', 'UDP', 'IPv6']] as const) {
+      try {
+        for (const s of parseProcNet(await readFile(`${this.proc}/net/${file}`, 'utf8'), protocol, family)) sockets.set(s.inode, s);
+      } catch {
+        // A kernel without IPv6 has no tcp6.
+      }
+    }
+    const connections: ConnectionRecord[] = [];
+    let denied = 0;
+    const readOne = async (pid: number): Promise<void> => {
+      let fds: string[];
+      try {
+        fds = await readdir(`${this.proc}/${pid}/fd`);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'EACCES') denied++;
+        return;
+      }
+      for (const fd of fds) {
+        const link = await readlink(`${this.proc}/${pid}/fd/${fd}`).catch(() => '');
+        const inode = socketInode(link);
+        const socket = inode === undefined ? undefined : sockets.get(inode);
+        if (!socket) continue;
+        const record: ConnectionRecord = { pid, protocol: socket.protocol, family: socket.family, localAddress: socket.localAddress, localPort: socket.localPort };
+        const unconnected = socket.remotePort === 0;
+        if (!unconnected) {
+          record.remoteAddress = socket.remoteAddress;
+          record.remotePort = socket.remotePort;
+        }
+        if (socket.protocol === 'TCP') record.state = socket.state;
+        connections.push(record);
+      }
+    };
+    const all = [...pids];
+    for (let i = 0; i < all.length; i += 64) await Promise.all(all.slice(i, i + 64).map(readOne));
+    if (denied > 0) notes.push(`sockets of ${denied} processes not visible (permission denied)`);
+    return connections;
+  }
+
+  private async readClock(notes: string[]): Promise<void> {
+    if (this.clockTicks !== undefined) return;
+    const out = await runCommand('getconf', ['CLK_TCK'], { timeoutMs: 2000 });
+    const ticks = Number(out.stdout.trim());
+    this.clockTicks = Number.isInteger(ticks) && ticks > 0 ? ticks : 100;
+    if (out.problem) notes.push(`${out.problem}; assuming 100 clock ticks a second`);
+    try {
+      this.bootTime = parseBootTime(await readFile(`${this.proc}/stat`, 'utf8'));
+    } catch {
+      notes.push(`${this.proc}/stat unreadable: process start times are relative`);
+    }
+  }
+}

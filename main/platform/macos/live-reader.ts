@@ -1,0 +1,204 @@
+// The live Mac: the same stock commands the collector runs, through execFile (no shell), LC_ALL=C and
+// timeouts, and the plists read from disk. Its text goes through the same parsers as a capture's.
+import { lookup } from 'node:dns/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { arch, cpus, hostname, userInfo } from 'node:os';
+import { filesNamedBy } from '../../engine/referenced-files';
+import type { Inventory, LaunchItem } from '../../engine/model';
+import type { SampleReading, SampleRequest, SystemReader } from '../../engine/reader';
+import { FileHasher } from '../file-hash';
+import { runCommand, type CommandOutput } from '../run-command';
+import { assembleInventory, assembleSample } from './assemble';
+import { applicationFolders, launchdFolders } from './folders';
+import type { PlistFile } from './launchd-plist';
+
+export interface MacLiveOptions {
+  /** Prefix for every filesystem path (tests point it at a temporary tree). */
+  root?: string;
+  home?: string;
+  uid?: number;
+  userName?: string;
+  commandTimeoutMs?: number;
+  /** Resolve host names found in items' arguments (off in tests). */
+  resolveNames?: boolean;
+  /** Environment for the commands (tests put shims first on PATH). */
+  env?: NodeJS.ProcessEnv;
+}
+
+const MAX_REFERENCED_FILE = 1024 * 1024;
+const MAX_PLIST = 4 * 1024 * 1024;
+
+export const PS_ARGS = ['-axww', '-o', 'pid=,ppid=,uid=,etime=,time=,args='];
+export const LSOF_ARGS = ['-nP', '-iTCP', '-iUDP', '-F', 'pcuftPnT'];
+
+export class MacLiveReader implements SystemReader {
+  private readonly root: string;
+  private readonly home: string;
+  private readonly uid: number;
+  private readonly timeout: number;
+  private readonly hasher = new FileHasher();
+
+  constructor(private readonly options: MacLiveOptions = {}) {
+    this.root = options.root ?? '';
+    const me = userInfo();
+    this.home = options.home ?? me.homedir;
+    this.uid = options.uid ?? me.uid;
+    this.timeout = options.commandTimeoutMs ?? 15_000;
+  }
+
+  watchedFolders(): string[] {
+    return launchdFolders(this.home).map((f) => this.root + f.path);
+  }
+
+  async readInventory(): Promise<Inventory> {
+    const notes: string[] = [];
+    const privileged = this.uid === 0;
+    const list = await this.run('launchctl', ['list'], notes);
+    const disabled = await this.run('launchctl', ['print-disabled', privileged ? 'system' : `gui/${this.uid}`], notes);
+    const plists = await this.readPlists(notes);
+    const version = await this.run('sw_vers', ['-productVersion'], notes);
+
+    const preliminary = assembleInventory({
+      source: 'live', host: this.host(version.stdout.trim()), privileged, launchctlList: list.stdout, plists, readFile: () => undefined, notes: [],
+      user: { name: this.options.userName ?? userInfo().username, uid: this.uid, home: this.home },
+    });
+    const files = await this.readReferencedFiles(preliminary.items);
+    const codesign = await this.codesignBundle(preliminary.items, notes);
+    const dns = this.options.resolveNames === false ? '' : await resolveNamesIn(preliminary.items);
+
+    const inventory = assembleInventory({
+      source: 'live',
+      host: preliminary.host,
+      user: { name: this.options.userName ?? userInfo().username, uid: this.uid, home: this.home },
+      privileged,
+      launchctlList: list.stdout,
+      ...(disabled.problem ? {} : { printDisabled: disabled.stdout }),
+      codesign,
+      dns,
+      plists,
+      readFile: (path) => files.get(path),
+      notes,
+    });
+    for (const item of inventory.items) {
+      if (!item.program?.startsWith('/')) continue;
+      const sha256 = await this.hasher.sha256(this.root + item.program);
+      if (sha256) item.programSha256 = sha256;
+    }
+    return inventory;
+  }
+
+  async readSample(request: SampleRequest = {}): Promise<SampleReading> {
+    const notes: string[] = [];
+    const takenAt = Date.now();
+    const ps = await this.run('ps', PS_ARGS, notes);
+    let lsofText: string | undefined;
+    if (!request.skipConnections) {
+      const pids = request.connectionsOf ? [...request.connectionsOf] : undefined;
+      if (pids === undefined || pids.length > 0) {
+        // -a: AND the pid filter with the network filter; lsof exits 1 when nothing matches.
+        const args = pids ? [...LSOF_ARGS, '-a', '-p', pids.join(',')] : LSOF_ARGS;
+        const lsof = await this.run('lsof', args, notes, [1]);
+        if (lsof.code !== undefined) lsofText = lsof.stdout;
+      } else lsofText = '';
+    }
+    const outcome = assembleSample(takenAt, ps.stdout, lsofText);
+    notes.push(...outcome.problems.slice(0, 5));
+    return { sample: outcome.sample, notes };
+  }
+
+  private host(osVersion: string) {
+    return { hostname: hostname(), os: 'macOS', osVersion, arch: arch(), cpuCount: cpus().length };
+  }
+
+  private async run(command: string, args: string[], notes: string[], okCodes?: number[]): Promise<CommandOutput> {
+    const out = await runCommand(command, args, { timeoutMs: this.timeout, ...(okCodes ? { okCodes } : {}), ...(this.options.env ? { env: this.options.env } : {}) });
+    if (out.problem) notes.push(out.problem);
+    return out;
+  }
+
+  private async readPlists(notes: string[]): Promise<PlistFile[]> {
+    const folders = launchdFolders(this.home).map((f) => f.path);
+    for (const apps of applicationFolders(this.home)) {
+      for (const app of await this.list(apps, notes, true)) {
+        if (app.endsWith('.app')) folders.push(`${apps}/${app}/Contents/Library/LaunchAgents`);
+      }
+    }
+    const files: PlistFile[] = [];
+    for (const folder of folders) {
+      for (const name of await this.list(folder, notes, true)) {
+        if (!name.endsWith('.plist')) continue;
+        const path = `${folder}/${name}`;
+        try {
+          const info = await stat(this.root + path);
+          if (!info.isFile() || info.size > MAX_PLIST) continue;
+          files.push({ path, bytes: await readFile(this.root + path), mtime: info.mtime.toISOString() });
+        } catch (error) {
+          notes.push(`${path}: ${(error as NodeJS.ErrnoException).code === 'EACCES' ? 'permission denied' : (error as Error).message}`);
+        }
+      }
+    }
+    return files;
+  }
+
+  private async list(folder: string, notes: string[], missingIsFine: boolean): Promise<string[]> {
+    try {
+      return (await readdir(this.root + folder)).sort();
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' && missingIsFine) return [];
+      notes.push(`${folder}: ${code === 'EACCES' || code === 'EPERM' ? 'permission denied (grant Full Disk Access to see it)' : (error as Error).message}`);
+      return [];
+    }
+  }
+
+  private async readReferencedFiles(items: LaunchItem[]): Promise<Map<string, string>> {
+    const files = new Map<string, string>();
+    for (const item of items) {
+      for (const path of filesNamedBy(item.arguments, this.home)) {
+        if (files.has(path)) continue;
+        try {
+          const info = await stat(this.root + path);
+          if (info.isFile() && info.size <= MAX_REFERENCED_FILE) files.set(path, await readFile(this.root + path, 'utf8'));
+        } catch {
+          // A named file that is gone or unreadable is simply not evidence.
+        }
+      }
+    }
+    return files;
+  }
+
+  /** The same `### path` + stderr text the collector writes to codesign.txt. */
+  private async codesignBundle(items: LaunchItem[], notes: string[]): Promise<string> {
+    const programs = [...new Set(items.map((i) => i.program).filter((p): p is string => p !== undefined && p.startsWith('/')))];
+    let text = '';
+    for (const program of programs) {
+      const out = await runCommand('codesign', ['-dv', '--verbose=2', program], { timeoutMs: this.timeout, okCodes: [0, 1], ...(this.options.env ? { env: this.options.env } : {}) });
+      if (out.problem && out.code === undefined) {
+        notes.push(out.problem);
+        break;
+      }
+      text += `### ${program}\n${out.stderr.replace(/\n?$/, '\n')}`;
+    }
+    return text;
+  }
+}
+
+/** ip -> hostname lines (dns.txt) for the host names that items' arguments name. */
+async function resolveNamesIn(items: LaunchItem[]): Promise<string> {
+  const names = new Set<string>();
+  for (const item of items) {
+    for (const arg of item.arguments) {
+      for (const match of arg.matchAll(/(?:^|[/@\s])((?:[a-z0-9-]+\.)+[a-z]{2,63})(?::\d+)?/gi)) names.add((match[1] ?? '').toLowerCase());
+    }
+  }
+  const lines: string[] = [];
+  await Promise.all([...names].slice(0, 64).map(async (name) => {
+    try {
+      const addresses = await Promise.race([lookup(name, { all: true }), new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000))]);
+      for (const a of addresses) lines.push(`${a.address}\t${name}`);
+    } catch {
+      // Unresolvable names are not evidence either way.
+    }
+  }));
+  return lines.join('\n');
+}

@@ -1,0 +1,2 @@
+// Does nothing, slowly.
+setInterval(() => {}, 1000);

@@ -1,0 +1,86 @@
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'plist';
+import { describe, expect, it } from 'vitest';
+import { Analyzer } from '../../../main/engine/analyzer';
+import { MacLiveReader } from '../../../main/platform/macos/live-reader';
+import { makeShims } from '../../support/shims';
+
+const fixtures = join(__dirname, '../../fixtures/macos');
+const fixture = (p: string): string => readFileSync(join(fixtures, p), 'utf8');
+
+function macRoot(): string {
+  const root = mkdtempSync(join(tmpdir(), 'lw-mac-'));
+  const agents = join(root, 'Users/alice/Library/LaunchAgents');
+  mkdirSync(agents, { recursive: true });
+  mkdirSync(join(root, 'Library/LaunchDaemons'), { recursive: true });
+  mkdirSync(join(root, 'Applications/Tool.app/Contents/Library/LaunchAgents'), { recursive: true });
+  writeFileSync(join(agents, 'com.apple.rig2.plist'), build({ Label: 'com.apple.rig2', ProgramArguments: ['/Users/Shared/xmrig2', '-c', '/Users/Shared/.cfg.json'], RunAtLoad: true } as never));
+  writeFileSync(join(root, 'Library/LaunchDaemons/com.docker.vmnetd.plist'), readFileSync(join(fixtures, 'plists/com.docker.vmnetd.plist')));
+  writeFileSync(join(root, 'Applications/Tool.app/Contents/Library/LaunchAgents/com.tool.helper.plist'), build({ Label: 'com.tool.helper', Program: '/Applications/Tool.app/Contents/MacOS/helper' } as never));
+  mkdirSync(join(root, 'Users/Shared'), { recursive: true });
+  writeFileSync(join(root, 'Users/Shared/xmrig2'), 'not really a binary');
+  writeFileSync(join(root, 'Users/Shared/.cfg.json'), JSON.stringify({ pools: [{ url: 'stratum+tcp://koto-pool.work:3032', user: 'k1x' }] }));
+  return root;
+}
+
+const ps = (cpu: string) => `    1     0     0  3-02:11:09  57:24.25 /sbin/launchd
+  820     1   501       10:00   ${cpu} /Users/Shared/xmrig2 -c /Users/Shared/.cfg.json
+  260     1     0  3-02:11:00   0:00.20 /Library/PrivilegedHelperTools/com.docker.vmnetd
+`;
+
+describe('live macOS reader against PATH shims printing recorded output', () => {
+  it('runs the stock commands with argv arrays and reads everything through the shared parsers', async () => {
+    const root = macRoot();
+    const shims = makeShims({
+      launchctl: { stdout: 'PID\tStatus\tLabel\n820\t0\tcom.apple.rig2\n-\t0\tcom.tool.helper\n' },
+      ps: { stdout: ps('5:00.00') },
+      lsof: { stdout: 'p820\ncxmrig2\nu501\nf12\ntIPv4\nPTCP\nn192.168.1.20:50400->45.76.100.7:3032\nTST=ESTABLISHED\nTQR=0\nTQS=0\n' },
+      codesign: { stderr: fixture('codesign/unsigned-dv-flipchart.txt').replace('target/x86_64-apple-darwin/release/flipchart', '/Users/Shared/xmrig2'), exitCode: 1 },
+      sw_vers: { stdout: '14.6.1\n' },
+    });
+    const reader = new MacLiveReader({ root, home: '/Users/alice', uid: 501, userName: 'alice', resolveNames: false, env: { PATH: `${shims.dir}:/usr/bin:/bin` } });
+    const inventory = await reader.readInventory();
+    expect(inventory.items.map((i) => `${i.label} ${i.scope}`).sort()).toEqual(['com.apple.rig2 user', 'com.docker.vmnetd system', 'com.tool.helper app-bundle']);
+    expect(inventory.host).toMatchObject({ os: 'macOS', osVersion: '14.6.1' });
+    expect(inventory.files.get('/Users/Shared/.cfg.json')).toContain('koto-pool.work');
+    expect(inventory.items.find((i) => i.label === 'com.apple.rig2')?.programSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(inventory.notes).toContain('connections of root processes not visible (not running as root)');
+
+    const analyzer = new Analyzer(inventory, { windowSeconds: 120, cpuThresholdPercent: 25 });
+    analyzer.addSample((await reader.readSample()).sample);
+    const reading = await reader.readSample({ connectionsOf: new Set([820]) });
+    expect(reading.notes).toEqual([]);
+    analyzer.addSample(reading.sample);
+    const rig = analyzer.result().items.find((i) => i.item.label === 'com.apple.rig2');
+    expect(rig?.attribution).toBe('launchctl-pid');
+    expect(rig?.reasons.map((r) => r.code)).toEqual(expect.arrayContaining(['args.stratum-url', 'program.known-miner', 'hide.masquerade']));
+    expect(rig?.signing?.status).toBe('unsigned');
+
+    const calls = readFileSync(shims.log, 'utf8').trim().split('\n').map((l) => l.split('\t'));
+    expect(calls).toContainEqual(['launchctl', 'list']);
+    expect(calls).toContainEqual(['launchctl', 'print-disabled', 'gui/501']);
+    expect(calls).toContainEqual(['ps', '-axww', '-o', 'pid=,ppid=,uid=,etime=,time=,args=']);
+    expect(calls).toContainEqual(['lsof', '-nP', '-iTCP', '-iUDP', '-F', 'pcuftPnT']);
+    expect(calls).toContainEqual(['lsof', '-nP', '-iTCP', '-iUDP', '-F', 'pcuftPnT', '-a', '-p', '820']);
+    expect(calls).toContainEqual(['codesign', '-dv', '--verbose=2', '/Users/Shared/xmrig2']);
+  });
+
+  it('turns a missing command, a denial and a timeout into notes and goes on', async () => {
+    const root = macRoot();
+    const shims = makeShims({ launchctl: { stdout: 'PID\tStatus\tLabel\n' }, ps: { stdout: ps('0:01.00') }, lsof: { sleep: 3 }, sw_vers: { stdout: '15.1\n' } });
+    chmodSync(join(shims.dir, 'sw_vers'), 0o644);
+    const reader = new MacLiveReader({ root, home: '/Users/alice', uid: 501, resolveNames: false, commandTimeoutMs: 1000, env: { PATH: `${shims.dir}:/usr/bin:/bin` } });
+    const inventory = await reader.readInventory();
+    expect(inventory.items.length).toBe(3);
+    expect(inventory.notes).toContain('sw_vers: permission denied');
+    const reading = await reader.readSample();
+    expect(reading.sample.processes).toHaveLength(3);
+    expect(reading.sample.connections).toBeUndefined();
+    expect(reading.notes.join('\n')).toMatch(/lsof .* timed out after 1 s/);
+    // codesign is not among the shims: it is "not found", said once.
+    expect(inventory.notes.filter((n) => n.startsWith('codesign not found'))).toHaveLength(1);
+  });
+});

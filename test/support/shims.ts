@@ -1,0 +1,37 @@
+// PATH shims: tiny executables named like macOS commands that print recorded output and log the argv
+// they were called with, so the live readers run for real against known text.
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface Shim {
+  /** stdout to print (verbatim). */
+  stdout?: string;
+  stderr?: string;
+  exitCode?: number;
+  /** Seconds to sleep first (to test timeouts). */
+  sleep?: number;
+}
+
+/** Creates a folder of shims and returns it with the file their argv is logged to. */
+export function makeShims(shims: Record<string, Shim>): { dir: string; log: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'lw-shims-'));
+  const log = join(dir, 'argv.log');
+  writeFileSync(log, '');
+  mkdirSync(join(dir, 'out'));
+  for (const [name, shim] of Object.entries(shims)) {
+    writeFileSync(join(dir, 'out', `${name}.stdout`), shim.stdout ?? '');
+    writeFileSync(join(dir, 'out', `${name}.stderr`), shim.stderr ?? '');
+    // Each argument on its own line, NUL-free, so tests can check the exact argv.
+    const script = `#!/bin/sh
+{ printf '%s' "${name}"; for a in "$@"; do printf '\\t%s' "$a"; done; printf '\\n'; } >> "${log}"
+${shim.sleep ? `sleep ${shim.sleep}` : ''}
+cat "${join(dir, 'out', `${name}.stdout`)}"
+cat "${join(dir, 'out', `${name}.stderr`)}" >&2
+exit ${shim.exitCode ?? 0}
+`;
+    writeFileSync(join(dir, name), script);
+    chmodSync(join(dir, name), 0o755);
+  }
+  return { dir, log };
+}
