@@ -2,6 +2,8 @@ import { isIP } from 'node:net';
 
 /** Lower-case, without brackets or zone, IPv4-mapped IPv6 folded to IPv4, so one address has one spelling. */
 export function normaliseAddress(address: string): string {
+  // Fast path for the common case, a plain dotted IPv4 address (this runs for every socket of every sample).
+  if (/^[\d.]+$/.test(address)) return address;
   const unbracketed = address.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(unbracketed);
   return (mapped?.[1] ?? unbracketed).toLowerCase();

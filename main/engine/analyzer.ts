@@ -3,14 +3,14 @@
 // monitoring drive the same analyzer, one sample at a time.
 import { attributeProcesses, buildProcessTable, executableOf, type ItemAttribution } from './attribution';
 import { analyseCommand, analyseFileText, emptyFindings, mergeFindings, type CommandFindings } from './command-evidence';
-import { CpuTracker } from './cpu';
+import { CpuTracker, type CpuDeltas } from './cpu';
 import { CpuHistory, type TimedPoint } from './cpu-history';
 import { classifyDestination } from './destinations';
 import { defaultIndicators, type Indicators } from './indicators';
-import { collectReasons, judge } from './judge';
+import { cpuReason, evidenceReasons, judge } from './judge';
 import type {
   AttributionMethod, CpuSummary, Destination, Inventory, ItemProcess, ItemResult, LaunchItem, LoadedService,
-  ProcessRecord, Protocol, Reason, Sample, ScanOptions, ScanResult,
+  ProcessRecord, Protocol, Reason, Sample, ScanOptions, ScanResult, SigningInfo, Verdict,
 } from './model';
 import { filesNamedBy } from './referenced-files';
 import { isInterpreter } from './shell-words';
@@ -22,11 +22,44 @@ export interface AnalyzerOptions extends ScanOptions {
   excludePids?: Set<number>;
 }
 
+export interface ItemVerdict {
+  id: string;
+  label: string;
+  verdict: Verdict;
+  score: number;
+  cpuPercent: number;
+}
+
+interface Assessment {
+  state: ItemState;
+  cpu: CpuSummary;
+  judged: JudgedEvidence;
+  reasons: Reason[];
+  verdict: Verdict;
+  score: number;
+}
+
+interface JudgedEvidence {
+  version: number;
+  inventoryVersion: number;
+  classified: Map<string, { classification: Destination['classification']; hostname?: string }>;
+  reasons: Reason[];
+  signing?: SigningInfo;
+}
+
 interface ItemState {
+  item?: LaunchItem;
+  /** Bumped whenever something the evidence reasons depend on changes. */
+  evidenceVersion: number;
+  judged?: JudgedEvidence;
   history: CpuHistory;
   destinations: Map<string, Destination>;
   listening: Map<string, { address: string; port: number; protocol: Protocol; pid: number }>;
-  processes: ItemProcess[];
+  /** Its processes in the last sample. */
+  pids: number[];
+  /** pid -> start time of processes whose command lines were looked at. */
+  seen: Map<number, number>;
+  ownCommandLine: string;
   method: AttributionMethod;
   running: boolean;
   /** Command lines of the item's processes other than its own argv: where a launcher's child shows the miner. */
@@ -51,6 +84,10 @@ export class Analyzer {
   private lastAt: number | undefined;
   private readonly sampleNotes = new Set<string>();
   private lastAttributed = new Set<number>();
+  private cachedAttribution: { inventoryVersion: number; processes: ProcessRecord[]; attribution: Map<string, ItemAttribution>; owner: Map<number, string> } | undefined;
+  private lastProcesses = new Map<number, ProcessRecord>();
+  private lastDeltas: CpuDeltas | undefined;
+  private inventoryVersion = 0;
 
   constructor(inventory: Inventory, readonly options: AnalyzerOptions, indicators: Indicators = defaultIndicators()) {
     this.indicators = indicators;
@@ -65,20 +102,34 @@ export class Analyzer {
     const ids = new Set(inventory.items.map((i) => i.id));
     for (const id of this.states.keys()) if (!ids.has(id)) this.states.delete(id);
     this.configuredCache.clear();
+    this.inventoryVersion++;
   }
 
   addSample(sample: Sample): void {
     const deltas = this.cpu.update(sample);
     const table = buildProcessTable(sample.processes);
-    const attribution = attributeProcesses(this.inventory.items, this.loadedByLabel, table, this.options.excludePids);
-    const owner = new Map<number, string>();
-    for (const [id, a] of attribution) for (const pid of a.pids) owner.set(pid, id);
-    this.lastAttributed = new Set(owner.keys());
+    this.lastProcesses = table.byPid;
+    this.lastDeltas = deltas;
+    // The same processes (pid and start time) under the same inventory attribute the same way: in the
+    // steady state most samples reuse the last attribution instead of matching again.
+    const reuse = this.cachedAttribution !== undefined && this.cachedAttribution.inventoryVersion === this.inventoryVersion && sameProcesses(this.cachedAttribution.processes, sample.processes);
+    if (!reuse) {
+      const attribution = attributeProcesses(this.inventory.items, this.loadedByLabel, table, this.options.excludePids);
+      const owner = new Map<number, string>();
+      for (const [id, a] of attribution) for (const pid of a.pids) owner.set(pid, id);
+      this.cachedAttribution = { inventoryVersion: this.inventoryVersion, processes: sample.processes, attribution, owner };
+      this.lastAttributed = new Set(owner.keys());
+    }
+    const { attribution, owner } = this.cachedAttribution as NonNullable<typeof this.cachedAttribution>;
 
     for (const item of this.inventory.items) {
       const state = this.stateFor(item.id);
       const a = attribution.get(item.id);
-      this.recordProcesses(item, state, a, table.byPid, deltas.byPid, deltas.intervalSeconds);
+      if (state.item !== item) {
+        state.item = item;
+        state.ownCommandLine = item.arguments.join(' ');
+      }
+      this.recordProcesses(item, state, a, table.byPid);
       if (deltas.intervalSeconds !== undefined) {
         let cpuSeconds = 0;
         for (const pid of a?.pids ?? []) cpuSeconds += deltas.byPid.get(pid) ?? 0;
@@ -104,6 +155,7 @@ export class Analyzer {
           };
           if (connection.state) destination.state = connection.state;
           state.destinations.set(key, destination);
+          state.evidenceVersion++;
           if (state.destinations.size > MAX_DESTINATIONS_PER_ITEM) evictOldest(state.destinations);
         }
       } else if (connection.localPort !== undefined && (connection.state === 'LISTEN' || connection.protocol === 'UDP')) {
@@ -142,29 +194,32 @@ export class Analyzer {
     return result;
   }
 
-  private judgeItem(item: LaunchItem): ItemResult {
+  /** Verdicts only: what the tray and the notifications need every tick, without building the detail. */
+  verdicts(): ItemVerdict[] {
+    return this.inventory.items.map((item) => {
+      const { verdict, score, cpu } = this.assess(item);
+      return { id: item.id, label: item.label, verdict, score, cpuPercent: cpu.avgPercent };
+    });
+  }
+
+  private assess(item: LaunchItem): Assessment {
     const state = this.stateFor(item.id);
-    const history = state.history.recent();
     const cpu = this.cpuSummary(state.history.since((this.lastAt ?? 0) - this.options.windowSeconds * 1000));
-    const configured = this.configuredFindings(item);
-    const observed = emptyFindings();
-    for (const [args, where] of state.observedCommandLines) mergeInto(observed, this.commandFindings(args, where));
-    const context = { indicators: this.indicators, dns: this.inventory.dns, configured: [...configured.endpoints, ...configured.stratumUrls, ...observed.endpoints, ...observed.stratumUrls] };
-    const destinations = [...state.destinations.values()].map((d) => {
-      const classified = classifyDestination(d.remoteAddress, d.remotePort, context);
-      const out: Destination = { ...d, classification: classified.classification };
-      if (classified.hostname) out.hostname = classified.hostname;
+    const judged = this.judgedEvidence(item, state);
+    const cpuSign = cpuReason(cpu, this.options);
+    const reasons: Reason[] = cpuSign ? [cpuSign, ...judged.reasons] : judged.reasons;
+    const { verdict, score } = judge(reasons);
+    return { state, cpu, judged, reasons, verdict, score };
+  }
+
+  private judgeItem(item: LaunchItem): ItemResult {
+    const { state, cpu, judged, reasons, verdict, score } = this.assess(item);
+    const destinations = [...state.destinations.entries()].map(([key, d]) => {
+      const classified = judged.classified.get(key);
+      const out: Destination = { ...d, classification: classified?.classification ?? 'other' };
+      if (classified?.hostname) out.hostname = classified.hostname;
       return out;
     });
-    const signing = item.program ? this.inventory.signing.get(item.program) : undefined;
-    const evidence = {
-      item, cpu, configured, observed, destinations,
-      executables: [...new Set([...(item.program ? [item.program] : []), ...state.executables])],
-      interpreterWithChildren: state.interpreterWithChildren,
-      ...(signing ? { signing } : {}),
-    };
-    const reasons: Reason[] = collectReasons(evidence, this.options, this.indicators);
-    const { verdict, score } = judge(reasons);
     const attack = [...new Set([
       ...(verdict === 'mining' || verdict === 'suspicious' ? ['AN0743', 'T1496'] : []),
       item.persistenceTechnique,
@@ -182,14 +237,39 @@ export class Analyzer {
       reasons,
       attack,
       cpu,
-      history: history.map(({ t, percent }) => ({ t, percent })),
-      longHistory: state.history.downsampled().map(({ t, percent }) => ({ t, percent })),
-      processes: state.processes,
+      history: state.history.recent(),
+      longHistory: state.history.downsampled(),
+      processes: this.processesOf(state),
       destinations: destinations.sort((a, b) => b.lastSeen - a.lastSeen),
       listening: [...state.listening.values()],
     };
-    if (signing) result.signing = signing;
+    if (judged.signing) result.signing = judged.signing;
     return result;
+  }
+
+  /** Everything but CPU, recomputed only when the item's evidence or the inventory changed. */
+  private judgedEvidence(item: LaunchItem, state: ItemState): JudgedEvidence {
+    if (state.judged && state.judged.version === state.evidenceVersion && state.judged.inventoryVersion === this.inventoryVersion) return state.judged;
+    const configured = this.configuredFindings(item);
+    const observed = emptyFindings();
+    for (const [args, where] of state.observedCommandLines) mergeInto(observed, this.commandFindings(args, where));
+    const context = { indicators: this.indicators, dns: this.inventory.dns, configured: [...configured.endpoints, ...configured.stratumUrls, ...observed.endpoints, ...observed.stratumUrls] };
+    const classified = new Map<string, { classification: Destination['classification']; hostname?: string }>();
+    const destinations: Destination[] = [];
+    for (const [key, d] of state.destinations) {
+      const c = classifyDestination(d.remoteAddress, d.remotePort, context);
+      classified.set(key, c.hostname ? { classification: c.classification, hostname: c.hostname } : { classification: c.classification });
+      destinations.push({ ...d, classification: c.classification, ...(c.hostname ? { hostname: c.hostname } : {}) });
+    }
+    const signing = item.program ? this.inventory.signing.get(item.program) : undefined;
+    const reasons = evidenceReasons({
+      item, configured, observed, destinations,
+      executables: [...new Set([...(item.program ? [item.program] : []), ...state.executables])],
+      interpreterWithChildren: state.interpreterWithChildren,
+      ...(signing ? { signing } : {}),
+    }, this.indicators);
+    state.judged = { version: state.evidenceVersion, inventoryVersion: this.inventoryVersion, classified, reasons, ...(signing ? { signing } : {}) };
+    return state.judged;
   }
 
   private cpuSummary(history: TimedPoint[]): CpuSummary {
@@ -223,31 +303,44 @@ export class Analyzer {
     return findings;
   }
 
-  private recordProcesses(item: LaunchItem, state: ItemState, a: ItemAttribution | undefined, byPid: Map<number, ProcessRecord>, cpu: Map<number, number>, interval: number | undefined): void {
+  private recordProcesses(item: LaunchItem, state: ItemState, a: ItemAttribution | undefined, byPid: Map<number, ProcessRecord>): void {
     state.running = a !== undefined;
-    if (!a) {
-      state.processes = [];
-      return;
-    }
+    state.pids = a?.pids ?? [];
+    if (!a) return;
     state.method = a.method;
-    const ownCommandLine = item.arguments.join(' ');
-    state.processes = a.pids.map((pid) => {
+    if (!state.interpreterWithChildren && item.program && isInterpreter(item.program) && a.pids.length > a.rootPids.length) {
+      state.interpreterWithChildren = true;
+      state.evidenceVersion++;
+    }
+    for (const pid of a.pids) {
       const p = byPid.get(pid);
+      // Each process's command line is looked at once, not every sample.
+      if (!p || state.seen.get(pid) === p.startedAt) continue;
+      state.seen.set(pid, p.startedAt);
+      if (state.seen.size > 4 * MAX_COMMAND_LINES_PER_ITEM) state.seen.clear();
+      const executable = executableOf(p);
+      if (!state.executables.has(executable)) {
+        state.executables.add(executable);
+        state.evidenceVersion++;
+      }
+      const args = p.argv ? p.argv.join(' ') : p.args;
+      if (args !== state.ownCommandLine && state.observedCommandLines.size < MAX_COMMAND_LINES_PER_ITEM && !state.observedCommandLines.has(args)) {
+        state.observedCommandLines.set(args, `command line of pid ${pid}`);
+        state.evidenceVersion++;
+      }
+    }
+  }
+
+  /** The item's processes in the last sample, with their CPU in the last interval. */
+  private processesOf(state: ItemState): ItemProcess[] {
+    const interval = this.lastDeltas?.intervalSeconds;
+    return state.pids.map((pid) => {
+      const p = this.lastProcesses.get(pid);
       const out: ItemProcess = { pid, ppid: p?.ppid ?? 0, args: p?.args ?? '', startedAt: p?.startedAt ?? 0 };
-      const used = cpu.get(pid);
+      const used = this.lastDeltas?.byPid.get(pid);
       if (used !== undefined && interval) out.cpuPercent = round1((used / interval) * 100);
       return out;
     });
-    if (item.program && isInterpreter(item.program) && a.pids.length > a.rootPids.length) state.interpreterWithChildren = true;
-    for (const pid of a.pids) {
-      const p = byPid.get(pid);
-      if (!p) continue;
-      state.executables.add(executableOf(p));
-      const args = p.argv ? p.argv.join(' ') : p.args;
-      if (args !== ownCommandLine && state.observedCommandLines.size < MAX_COMMAND_LINES_PER_ITEM && !state.observedCommandLines.has(args)) {
-        state.observedCommandLines.set(args, `command line of pid ${pid}`);
-      }
-    }
   }
 
   private stateFor(id: string): ItemState {
@@ -257,17 +350,31 @@ export class Analyzer {
         history: new CpuHistory({ recentCapacity: this.options.historyCapacity ?? 720 }),
         destinations: new Map(),
         listening: new Map(),
-        processes: [],
+        pids: [],
+        seen: new Map(),
+        ownCommandLine: '',
         method: 'none',
         running: false,
         observedCommandLines: new Map(),
         executables: new Set(),
         interpreterWithChildren: false,
+        evidenceVersion: 0,
       };
       this.states.set(id, state);
     }
     return state;
   }
+}
+
+/** Same pids with the same start times (within ps's one-second wobble), in the same order. */
+function sameProcesses(a: ProcessRecord[], b: ProcessRecord[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] as ProcessRecord;
+    const y = b[i] as ProcessRecord;
+    if (x.pid !== y.pid || x.ppid !== y.ppid || Math.abs(x.startedAt - y.startedAt) > 2500) return false;
+  }
+  return true;
 }
 
 function mergeInto(target: CommandFindings, source: CommandFindings): void {

@@ -44,7 +44,7 @@ export class CpuHistory {
 
   /** Points newer than `since` (ms), newest last. */
   since(since: number): TimedPoint[] {
-    return this.recentPoints.toArray().filter((p) => p.t > since);
+    return this.recentPoints.newestWhile((p) => p.t > since);
   }
 
   /** Per-bucket averages for the long view, the bucket in progress included. */

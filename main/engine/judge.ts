@@ -30,18 +30,26 @@ const VENDORS: { prefix: string; name: string; teams: string[] }[] = [
   { prefix: 'com.microsoft.', name: 'Microsoft', teams: ['UBF8T346G9'] },
 ];
 
+/** The CPU reason, recomputed every sample as the window slides. */
+export function cpuReason(cpu: CpuSummary, options: ScanOptions): Reason | undefined {
+  if (!cpu.sustained) return undefined;
+  return { code: 'cpu.sustained', family: 'cpu', strength: 'strong', weight: 30, attack: 'T1496',
+    text: `average ${fmt(cpu.avgPercent)}% of one core over ${Math.round(cpu.coveredSeconds)} s (threshold ${options.cpuThresholdPercent}%, peak ${fmt(cpu.maxPercent)}%)` };
+}
+
 export function collectReasons(evidence: ItemEvidence, options: ScanOptions, indicators: Indicators): Reason[] {
+  const cpu = cpuReason(evidence.cpu, options);
+  return [...(cpu ? [cpu] : []), ...evidenceReasons(evidence, indicators)];
+}
+
+/** Mining and hiding reasons: they change only when the item's evidence does, so callers cache them. */
+export function evidenceReasons(evidence: Omit<ItemEvidence, 'cpu'>, indicators: Indicators): Reason[] {
   const reasons: Reason[] = [];
   const add = (reason: Reason): void => {
     if (!reasons.some((r) => r.code === reason.code)) reasons.push(reason);
   };
-  const { cpu, item } = evidence;
+  const { item } = evidence;
   const found = mergeFindings(evidence.configured, evidence.observed);
-
-  if (cpu.sustained) {
-    add({ code: 'cpu.sustained', family: 'cpu', strength: 'strong', weight: 30, attack: 'T1496',
-      text: `average ${fmt(cpu.avgPercent)}% of one core over ${Math.round(cpu.coveredSeconds)} s (threshold ${options.cpuThresholdPercent}%, peak ${fmt(cpu.maxPercent)}%)` });
-  }
 
   const poolDestinations = evidence.destinations.filter((d) => d.classification === 'mining-pool');
   if (poolDestinations.length > 0) {
@@ -135,7 +143,7 @@ export function judge(reasons: Reason[]): Judgement {
 }
 
 /** A label or program name that claims Apple or a vendor while what runs is not theirs. */
-function masqueradeReason(evidence: ItemEvidence, indicators: Indicators): string | undefined {
+function masqueradeReason(evidence: Omit<ItemEvidence, 'cpu'>, indicators: Indicators): string | undefined {
   const { item, signing } = evidence;
   if (item.scope === 'apple' || !item.program) return undefined;
   const name = basename(item.program);
@@ -171,7 +179,7 @@ function isAppleSystemPath(path: string): boolean {
 const HIDDEN_OR_TEMP = /(^|\/)\.[^/.][^/]*\/|^\/(private\/)?tmp\/|^\/var\/tmp\/|^\/Users\/Shared\/|^\/dev\/shm\//;
 
 /** A program run from a hidden folder or a temporary or shared one, and not signed by Apple or a known developer. */
-function hiddenLocation(evidence: ItemEvidence): string | undefined {
+function hiddenLocation(evidence: Omit<ItemEvidence, 'cpu'>): string | undefined {
   const trusted = evidence.signing?.status === 'apple' || evidence.signing?.status === 'developer-id' || evidence.signing?.status === 'app-store';
   for (const executable of evidence.executables) {
     if (!HIDDEN_OR_TEMP.test(executable)) continue;

@@ -29,6 +29,17 @@ export class RingBuffer<T> {
     return this.count === 0 ? undefined : this.items[(this.start + this.count - 1) % this.capacity];
   }
 
+  /** The newest items as long as `keep` holds, oldest first: a window without copying the whole buffer. */
+  newestWhile(keep: (item: T) => boolean): T[] {
+    const out: T[] = [];
+    for (let i = this.count - 1; i >= 0; i--) {
+      const item = this.items[(this.start + i) % this.capacity] as T;
+      if (!keep(item)) break;
+      out.push(item);
+    }
+    return out.reverse();
+  }
+
   toArray(): T[] {
     const out: T[] = [];
     for (let i = 0; i < this.count; i++) out.push(this.items[(this.start + i) % this.capacity] as T);

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export interface Shim {
-  /** stdout to print (verbatim). */
-  stdout?: string;
+  /** stdout to print (verbatim); a list prints the next entry on each call, then repeats the last. */
+  stdout?: string | string[];
   stderr?: string;
   exitCode?: number;
   /** Seconds to sleep first (to test timeouts). */
@@ -20,13 +20,18 @@ export function makeShims(shims: Record<string, Shim>): { dir: string; log: stri
   writeFileSync(log, '');
   mkdirSync(join(dir, 'out'));
   for (const [name, shim] of Object.entries(shims)) {
-    writeFileSync(join(dir, 'out', `${name}.stdout`), shim.stdout ?? '');
+    const outputs = Array.isArray(shim.stdout) ? shim.stdout : [shim.stdout ?? ''];
+    outputs.forEach((text, i) => writeFileSync(join(dir, 'out', `${name}.${i}.stdout`), text));
+    writeFileSync(join(dir, 'out', `${name}.count`), '0');
     writeFileSync(join(dir, 'out', `${name}.stderr`), shim.stderr ?? '');
     // Each argument on its own line, NUL-free, so tests can check the exact argv.
     const script = `#!/bin/sh
 { printf '%s' "${name}"; for a in "$@"; do printf '\\t%s' "$a"; done; printf '\\n'; } >> "${log}"
 ${shim.sleep ? `sleep ${shim.sleep}` : ''}
-cat "${join(dir, 'out', `${name}.stdout`)}"
+n=$(cat "${join(dir, 'out', `${name}.count`)}")
+echo $((n + 1)) > "${join(dir, 'out', `${name}.count`)}"
+[ "$n" -lt ${outputs.length} ] || n=${outputs.length - 1}
+cat "${join(dir, 'out', name)}.$n.stdout"
 cat "${join(dir, 'out', `${name}.stderr`)}" >&2
 exit ${shim.exitCode ?? 0}
 `;

@@ -1,6 +1,8 @@
 // The live Linux machine: systemd units and XDG autostart entries from disk, processes from /proc
 // (no process spawned per tick), sockets from /proc/net joined to /proc/<pid>/fd.
-import { readdir, readFile, readlink, stat } from 'node:fs/promises';
+import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { arch, cpus, hostname, release, userInfo } from 'node:os';
 import type { ConnectionRecord, Inventory, LaunchItem, ProcessRecord } from '../../engine/model';
 import type { SampleReading, SampleRequest, SystemReader } from '../../engine/reader';
@@ -8,7 +10,7 @@ import { filesNamedBy } from '../../engine/referenced-files';
 import { FileHasher } from '../file-hash';
 import { runCommand } from '../run-command';
 import { itemFromUnitFile, persistenceFolders } from './persistence';
-import { parseBootTime, parseCgroupUnit, parseCmdline, parseProcStat, parseStatusUid } from './proc';
+import { parseBootTime, parseCgroupUnit, parseCmdline, parseProcStat } from './proc';
 import { parseProcNet, socketInode, type ProcSocket } from './proc-net';
 
 export interface LinuxLiveOptions {
@@ -28,6 +30,7 @@ export class LinuxLiveReader implements SystemReader {
   private clockTicks: number | undefined;
   private bootTime: number | undefined;
   private readonly hasher = new FileHasher();
+  private readonly units = new Map<string, string | undefined>();
 
   constructor(options: LinuxLiveOptions = {}) {
     this.env = options.env ?? process.env;
@@ -110,11 +113,15 @@ export class LinuxLiveReader implements SystemReader {
     await this.readClock(notes);
     const takenAt = Date.now();
     const processes: ProcessRecord[] = [];
-    const pids = (await readdir(this.proc)).filter((n) => /^\d+$/.test(n));
-    // In batches: a few hundred processes times four files would exhaust file descriptors at once.
-    for (let i = 0; i < pids.length; i += 64) {
-      const batch = await Promise.all(pids.slice(i, i + 64).map((pid) => this.readProcess(pid)));
-      for (const record of batch) if (record) processes.push(record);
+    const pids = readdirSync(this.proc).filter((n) => /^\d+$/.test(n));
+    // /proc lives in memory: synchronous reads cost a tenth of the CPU of promise-based ones. They go
+    // in batches, yielding between them, so the event loop is never held for long.
+    for (let i = 0; i < pids.length; i += 128) {
+      for (const pid of pids.slice(i, i + 128)) {
+        const record = this.readProcess(pid);
+        if (record) processes.push(record);
+      }
+      await yieldToLoop();
     }
     processes.sort((a, b) => a.pid - b.pid);
     const sample: SampleReading['sample'] = { takenAt, processes };
@@ -122,29 +129,24 @@ export class LinuxLiveReader implements SystemReader {
     return { sample, notes };
   }
 
-  private async readProcess(pidText: string): Promise<ProcessRecord | undefined> {
+  private readProcess(pidText: string): ProcessRecord | undefined {
     const base = `${this.proc}/${pidText}`;
     try {
-      const [statText, cmdline, status, cgroup] = await Promise.all([
-        readFile(`${base}/stat`, 'utf8'),
-        readFile(`${base}/cmdline`),
-        readFile(`${base}/status`, 'utf8'),
-        readFile(`${base}/cgroup`, 'utf8').catch(() => ''),
-      ]);
-      const st = parseProcStat(statText);
+      const st = parseProcStat(readFileSync(`${base}/stat`, 'utf8'));
       if (!st || st.state === 'Z') return undefined;
+      const argv = parseCmdline(readFileSync(`${base}/cmdline`));
       const ticks = this.clockTicks ?? 100;
-      const argv = parseCmdline(cmdline);
       const record: ProcessRecord = {
         pid: st.pid,
         ppid: st.ppid,
-        uid: parseStatusUid(status) ?? -1,
+        // The owner of /proc/<pid> is the process's real uid: one stat instead of parsing status.
+        uid: statSync(base).uid,
         startedAt: ((this.bootTime ?? 0) + st.startTicks / ticks) * 1000,
         cpuSeconds: st.cpuTicks / ticks,
         args: argv.length > 0 ? argv.join(' ') : `[${st.comm}]`,
       };
       if (argv.length > 0) record.argv = argv;
-      const unit = parseCgroupUnit(cgroup);
+      const unit = this.unitOf(base, st.pid, st.startTicks);
       if (unit) record.unit = unit;
       return record;
     } catch {
@@ -153,43 +155,71 @@ export class LinuxLiveReader implements SystemReader {
     }
   }
 
+  /** A process's systemd unit, read once per process (pid and start time). */
+  private unitOf(base: string, pid: number, startTicks: number): string | undefined {
+    const key = `${pid}:${startTicks}`;
+    if (this.units.has(key)) return this.units.get(key);
+    let unit: string | undefined;
+    try {
+      unit = parseCgroupUnit(readFileSync(`${base}/cgroup`, 'utf8'));
+    } catch {
+      unit = undefined;
+    }
+    if (this.units.size > 65_536) this.units.clear();
+    this.units.set(key, unit);
+    return unit;
+  }
+
   private async readConnections(pids: Set<number>, notes: string[]): Promise<ConnectionRecord[]> {
+    // First the processes' socket inodes; the socket tables are read only when there are any.
+    const inodesByPid: [number, number][] = [];
+    let denied = 0;
+    const all = [...pids];
+    for (let i = 0; i < all.length; i += 64) {
+      for (const pid of all.slice(i, i + 64)) {
+        let fds: string[];
+        try {
+          fds = readdirSync(`${this.proc}/${pid}/fd`);
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code === 'EACCES') denied++;
+          continue;
+        }
+        for (const fd of fds) {
+          let link: string;
+          try {
+            link = readlinkSync(`${this.proc}/${pid}/fd/${fd}`);
+          } catch {
+            continue;
+          }
+          const inode = socketInode(link);
+          if (inode !== undefined) inodesByPid.push([pid, inode]);
+        }
+      }
+      await yieldToLoop();
+    }
+    if (denied > 0) notes.push(`sockets of ${denied} processes not visible (permission denied)`);
+    if (inodesByPid.length === 0) return [];
+
     const sockets = new Map<number, ProcSocket>();
     for (const [file, protocol, family] of [['tcp', 'TCP', 'IPv4'], ['tcp6', 'TCP', 'IPv6'], ['udp', 'UDP', 'IPv4'], ['udp6', 'UDP', 'IPv6']] as const) {
       try {
-        for (const s of parseProcNet(await readFile(`${this.proc}/net/${file}`, 'utf8'), protocol, family)) sockets.set(s.inode, s);
+        for (const s of parseProcNet(readFileSync(`${this.proc}/net/${file}`, 'utf8'), protocol, family)) sockets.set(s.inode, s);
       } catch {
         // A kernel without IPv6 has no tcp6.
       }
     }
     const connections: ConnectionRecord[] = [];
-    let denied = 0;
-    const readOne = async (pid: number): Promise<void> => {
-      let fds: string[];
-      try {
-        fds = await readdir(`${this.proc}/${pid}/fd`);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'EACCES') denied++;
-        return;
+    for (const [pid, inode] of inodesByPid) {
+      const socket = sockets.get(inode);
+      if (!socket) continue;
+      const record: ConnectionRecord = { pid, protocol: socket.protocol, family: socket.family, localAddress: socket.localAddress, localPort: socket.localPort };
+      if (socket.remotePort !== 0) {
+        record.remoteAddress = socket.remoteAddress;
+        record.remotePort = socket.remotePort;
       }
-      for (const fd of fds) {
-        const link = await readlink(`${this.proc}/${pid}/fd/${fd}`).catch(() => '');
-        const inode = socketInode(link);
-        const socket = inode === undefined ? undefined : sockets.get(inode);
-        if (!socket) continue;
-        const record: ConnectionRecord = { pid, protocol: socket.protocol, family: socket.family, localAddress: socket.localAddress, localPort: socket.localPort };
-        const unconnected = socket.remotePort === 0;
-        if (!unconnected) {
-          record.remoteAddress = socket.remoteAddress;
-          record.remotePort = socket.remotePort;
-        }
-        if (socket.protocol === 'TCP') record.state = socket.state;
-        connections.push(record);
-      }
-    };
-    const all = [...pids];
-    for (let i = 0; i < all.length; i += 64) await Promise.all(all.slice(i, i + 64).map(readOne));
-    if (denied > 0) notes.push(`sockets of ${denied} processes not visible (permission denied)`);
+      if (socket.protocol === 'TCP') record.state = socket.state;
+      connections.push(record);
+    }
     return connections;
   }
 

@@ -17,30 +17,37 @@ export interface ParseOutcome<T> {
   problems: string[];
 }
 
-const ROW = /^\s*(\d+)\s+(\d+)\s+(-?\d+)\s+(\S+)\s+(\S+)(?:\s(.*))?$/;
-
 export function parsePs(text: string): ParseOutcome<PsRow> {
   const records: PsRow[] = [];
   const problems: string[] = [];
-  text.split('\n').forEach((line, index) => {
-    if (line.trim() === '') return;
-    const match = ROW.exec(line);
-    const elapsed = match ? parseElapsed(match[4] ?? '') : undefined;
-    const cpu = match ? parseCpuTime(match[5] ?? '') : undefined;
-    if (!match || elapsed === undefined || cpu === undefined) {
-      problems.push(`line ${index + 1}: not a ps row: ${JSON.stringify(line.slice(0, 120))}`);
-      return;
-    }
-    records.push({
-      pid: Number(match[1]),
-      ppid: Number(match[2]),
-      uid: Number(match[3]),
-      elapsedSeconds: elapsed,
-      cpuSeconds: cpu,
-      rawArgs: (match[6] ?? '').replace(/\s+$/, ''),
-    });
-  });
+  const lines = text.split('\n');
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index] as string;
+    if (line.trim() === '') continue;
+    const row = parseRow(line);
+    if (row) records.push(row);
+    else problems.push(`line ${index + 1}: not a ps row: ${JSON.stringify(line.slice(0, 120))}`);
+  }
   return { records, problems };
+}
+
+/** Five space-separated columns, then args (which may hold spaces) to the end of the line. */
+function parseRow(line: string): PsRow | undefined {
+  const fields: string[] = [];
+  let i = 0;
+  while (fields.length < 5) {
+    while (i < line.length && (line[i] === ' ' || line[i] === '\t')) i++;
+    const start = i;
+    while (i < line.length && line[i] !== ' ' && line[i] !== '\t') i++;
+    if (i === start) return undefined;
+    fields.push(line.slice(start, i));
+  }
+  const [pid = '', ppid = '', uid = '', etime = '', time = ''] = fields;
+  if (!/^\d+$/.test(pid) || !/^\d+$/.test(ppid) || !/^-?\d+$/.test(uid)) return undefined;
+  const elapsedSeconds = parseElapsed(etime);
+  const cpuSeconds = parseCpuTime(time);
+  if (elapsedSeconds === undefined || cpuSeconds === undefined) return undefined;
+  return { pid: Number(pid), ppid: Number(ppid), uid: Number(uid), elapsedSeconds, cpuSeconds, rawArgs: line.slice(i + 1).trimEnd() };
 }
 
 /** `etime`: `[[DD-]HH:]MM:SS`. */

@@ -1,0 +1,231 @@
+#!/bin/sh
+# Launchwatch collector: writes a capture bundle (capture-format.md, version 1) with nothing but the
+# stock tools of a Mac, for a helpdesk to open in Launchwatch. Read-only: it changes nothing.
+#
+#   sh collect.sh [--duration SECONDS] [--interval SECONDS] [--output FOLDER]
+#   sudo sh collect.sh ...     also sees the sockets of root processes (Launch Daemons)
+#
+# LW_ROOT (empty on a Mac) prefixes every path read, so the script can be tested on another machine.
+
+set -u
+LC_ALL=C
+export LC_ALL
+
+duration=120
+interval=10
+output=.
+root=${LW_ROOT:-}
+plistbuddy=${LW_PLISTBUDDY:-/usr/libexec/PlistBuddy}
+
+usage() {
+  echo "usage: sh collect.sh [--duration SECONDS] [--interval SECONDS] [--output FOLDER]" >&2
+  exit 2
+}
+
+is_count() {
+  case $1 in '' | *[!0-9]*) return 1 ;; *) [ "$1" -gt 0 ] ;; esac
+}
+
+while [ $# -gt 0 ]; do
+  case $1 in
+    --duration) [ $# -ge 2 ] || usage; duration=$2; shift 2 ;;
+    --interval) [ $# -ge 2 ] || usage; interval=$2; shift 2 ;;
+    --output) [ $# -ge 2 ] || usage; output=$2; shift 2 ;;
+    -h | --help) usage ;;
+    *) echo "collect.sh: unknown argument: $1" >&2; usage ;;
+  esac
+done
+is_count "$duration" || { echo "collect.sh: --duration must be a whole number of seconds, got '$duration'" >&2; exit 2; }
+is_count "$interval" || { echo "collect.sh: --interval must be a whole number of seconds, got '$interval'" >&2; exit 2; }
+[ -d "$output" ] || { echo "collect.sh: --output folder '$output' does not exist" >&2; exit 2; }
+
+# Who the capture is about: under sudo, the user who ran sudo.
+if [ "$(id -u)" -eq 0 ]; then privileged=true; else privileged=false; fi
+user_name=${SUDO_USER:-$(id -un)}
+user_id=$(id -u "$user_name" 2>/dev/null || id -u)
+user_home=$(eval "printf '%s' ~$user_name" 2>/dev/null)
+case $user_home in /*) ;; *) user_home=${HOME:-/Users/$user_name} ;; esac
+
+host_name=$(hostname 2>/dev/null || echo unknown)
+os_version=$(sw_vers -productVersion 2>/dev/null || echo unknown)
+arch=$(uname -m 2>/dev/null || echo unknown)
+cpu_count=$(sysctl -n hw.ncpu 2>/dev/null || echo 1)
+is_count "$cpu_count" || cpu_count=1
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+name="launchwatch-capture-$(printf '%s' "$host_name" | tr -c 'A-Za-z0-9.-' '_')-$stamp"
+bundle="$output/$name"
+mkdir -p "$bundle/fs" "$bundle/samples" || exit 1
+
+json_string() {
+  # JSON string body: escape backslash and quote, drop control characters.
+  printf '%s' "$1" | tr -d '\000-\037' | sed 's/\\/\\\\/g; s/"/\\"/g'
+}
+
+now_iso() {
+  date -u +%Y-%m-%dT%H:%M:%S.000Z
+}
+
+echo "Launchwatch collector: writing $bundle" >&2
+
+# launchd state, as the capturing user sees it.
+launchctl list > "$bundle/launchctl-list.txt" 2>/dev/null || echo "note: launchctl list failed" >&2
+launchctl print-disabled "gui/$user_id" > "$bundle/launchctl-print-disabled.txt" 2>/dev/null || rm -f "$bundle/launchctl-print-disabled.txt"
+
+# Property lists, byte for byte, at their own paths under fs/.
+copy_file() {
+  # $1: absolute path on the Mac. Regular files only, never through a link, up to 1 MiB for named files.
+  src="$root$1"
+  [ -f "$src" ] && [ ! -L "$src" ] || return 1
+  mkdir -p "$bundle/fs$(dirname "$1")" && cp -p "$src" "$bundle/fs$1"
+}
+
+list_plists() {
+  for folder in /Library/LaunchAgents /Library/LaunchDaemons "$user_home/Library/LaunchAgents" \
+    /System/Library/LaunchAgents /System/Library/LaunchDaemons; do
+    for f in "$root$folder"/*.plist; do [ -f "$f" ] && printf '%s\n' "${f#"$root"}"; done
+  done
+  for apps in /Applications "$user_home/Applications"; do
+    for f in "$root$apps"/*.app/Contents/Library/LaunchAgents/*.plist; do [ -f "$f" ] && printf '%s\n' "${f#"$root"}"; done
+  done
+}
+
+plist_value() {
+  # Prints one key of a plist (empty when absent).
+  "$plistbuddy" -c "Print :$1" "$root$2" 2>/dev/null
+}
+
+plists=$(list_plists)
+count_plists=0
+programs_file="$bundle/.programs"
+hosts_file="$bundle/.hosts"
+: > "$programs_file"
+: > "$hosts_file"
+
+named_file() {
+  # Copies a small file that an argument names ($1), expanding ~ for the user.
+  # shellcheck disable=SC2088 # a literal "~/" in a plist argument, expanded by hand
+  case $1 in "~/"*) f="$user_home/${1#"~/"}" ;; *) f=$1 ;; esac
+  case $f in /*) ;; *) return 0 ;; esac
+  [ -f "$root$f" ] || return 0
+  size=$(wc -c < "$root$f" 2>/dev/null | tr -d ' ')
+  is_count "${size:-0}" && [ "$size" -le 1048576 ] && copy_file "$f"
+  return 0
+}
+
+scan_arguments() {
+  # Reads the argv of one plist one argument a line on stdin: records its program, the files its
+  # arguments name (configs and interpreter scripts), and host names for dns.txt.
+  previous=
+  index=0
+  interpreter=
+  script_seen=
+  while IFS= read -r arg; do
+    if [ $index -eq 0 ]; then
+      case ${arg##*/} in sh | bash | zsh | dash | ksh | osascript | perl* | ruby* | python*) interpreter=${arg##*/} ;; esac
+    else
+      case $previous in
+        -c) if [ -z "$interpreter" ] || [ "$interpreter" = python3 ]; then named_file "$arg"; fi ;;
+        --config) named_file "$arg" ;;
+      esac
+      case $arg in
+        --config=*) named_file "${arg#--config=}" ;;
+        -*) ;;
+        *) if [ -n "$interpreter" ] && [ -z "$script_seen" ] && [ "$previous" != -c ] && [ "$previous" != -e ]; then named_file "$arg"; script_seen=1; fi ;;
+      esac
+    fi
+    # Host names in URLs and host:port arguments.
+    # shellcheck disable=SC2020 # each of space, / and @ becomes a newline
+    printf '%s\n' "$arg" | tr ' /@' '\n\n\n' | sed -n 's/^\([A-Za-z0-9-][A-Za-z0-9.-]*\.[A-Za-z][A-Za-z]*\)\(:[0-9]*\)\{0,1\}$/\1/p' >> "$hosts_file"
+    previous=$arg
+    index=$((index + 1))
+  done
+}
+
+old_ifs=$IFS
+IFS='
+'
+for plist in $plists; do
+  IFS=$old_ifs
+  copy_file "$plist" && count_plists=$((count_plists + 1))
+  program=$(plist_value Program "$plist")
+  i=0
+  args_file="$bundle/.args"
+  : > "$args_file"
+  while arg=$(plist_value "ProgramArguments:$i" "$plist"); do
+    printf '%s\n' "$arg" >> "$args_file"
+    i=$((i + 1))
+    [ $i -lt 256 ] || break
+  done
+  [ -n "$program" ] || program=$(head -n 1 "$args_file")
+  case $program in /*) printf '%s\n' "$program" >> "$programs_file" ;; esac
+  scan_arguments < "$args_file"
+  IFS='
+'
+done
+IFS=$old_ifs
+rm -f "$bundle/.args"
+
+# How each program is signed.
+# shellcheck disable=SC2069 # stderr (what codesign says) into the pipe, stdout discarded
+sort -u "$programs_file" | while IFS= read -r program; do
+  printf '### %s\n' "$program"
+  if [ -n "$root" ]; then
+    codesign -dv --verbose=2 "$root$program" 2>&1 >/dev/null | sed "s|$root||g"
+  else
+    codesign -dv --verbose=2 "$program" 2>&1 >/dev/null
+  fi
+done > "$bundle/codesign.txt"
+[ -s "$bundle/codesign.txt" ] || rm -f "$bundle/codesign.txt"
+
+# Samples: the process table and the network sockets, every interval.
+samples_json=
+taken=0
+total=$((duration / interval + 1))
+while [ $taken -lt $total ]; do
+  dir=$(printf 'samples/%04d' "$taken")
+  mkdir -p "$bundle/$dir"
+  at=$(now_iso)
+  ps -axww -o pid=,ppid=,uid=,etime=,time=,args= > "$bundle/$dir/ps.txt" 2>/dev/null
+  # lsof exits 1 when nothing matches: an empty file is a valid answer.
+  lsof -nP -iTCP -iUDP -F pcuftPnT > "$bundle/$dir/lsof.txt" 2>/dev/null
+  [ -n "$samples_json" ] && samples_json="$samples_json,"
+  samples_json="$samples_json
+    { \"dir\": \"$dir\", \"takenAt\": \"$at\" }"
+  taken=$((taken + 1))
+  echo "sample $taken of $total" >&2
+  [ $taken -lt $total ] && sleep "$interval"
+done
+
+# What the remote addresses and the named hosts are (dns.txt: "<ip>\t<hostname>").
+{
+  echo "# resolved by collect.sh on $(now_iso)"
+  sort -u "$hosts_file" | head -n 64 | while IFS= read -r host; do
+    dscacheutil -q host -a name "$host" 2>/dev/null | sed -n "s/^ip_address: *\\(.*\\)$/\\1	$host/p"
+  done
+  sed -n 's/^n.*->\[\{0,1\}\([0-9a-fA-F.:]*\)\]\{0,1\}:[0-9]*$/\1/p' "$bundle/$dir/lsof.txt" | sort -u | head -n 64 | while IFS= read -r ip; do
+    dscacheutil -q host -a ip_address "$ip" 2>/dev/null | sed -n "s/^name: *\\(.*\\)$/$ip	\\1/p" | head -n 1
+  done
+} > "$bundle/dns.txt"
+rm -f "$programs_file" "$hosts_file"
+
+cat > "$bundle/manifest.json" <<EOF
+{
+  "format": "launchwatch-capture",
+  "version": 1,
+  "createdAt": "$(now_iso)",
+  "host": { "hostname": "$(json_string "$host_name")", "os": "macOS", "osVersion": "$(json_string "$os_version")", "arch": "$(json_string "$arch")", "cpuCount": $cpu_count },
+  "user": { "name": "$(json_string "$user_name")", "uid": $user_id, "home": "$(json_string "$user_home")" },
+  "privileged": $privileged,
+  "samples": [$samples_json
+  ]
+}
+EOF
+
+tar -czf "$bundle.tar.gz" -C "$output" "$name" || { echo "collect.sh: could not write $bundle.tar.gz" >&2; exit 1; }
+echo "Collected $count_plists launch item property lists, $total samples of ps and lsof, signatures and names." >&2
+if [ "$privileged" = false ]; then
+  echo "Not run with sudo: sockets of root processes (Launch Daemons) are not in this capture." >&2
+fi
+echo "Capture: $bundle.tar.gz" >&2
+echo "Send that file to whoever helps you; you can read every file in $bundle first." >&2
+printf '%s\n' "$bundle.tar.gz"

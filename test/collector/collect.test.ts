@@ -1,0 +1,92 @@
+// assets/collect.sh run for real (POSIX sh) against PATH shims that print recorded macOS output; its
+// bundle must replay through scan with the expected verdicts.
+import { execFile } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { build, buildBinary } from 'plist';
+import { describe, expect, it } from 'vitest';
+import { replay } from '../../main/cli/scan-command';
+import { DEFAULT_SCAN_OPTIONS } from '../../main/engine/model';
+import { makeShims } from '../support/shims';
+
+const repo = join(__dirname, '../..');
+const fixtures = join(repo, 'test/fixtures/macos');
+const run = promisify(execFile);
+
+function fakeMac(): string {
+  const root = mkdtempSync(join(tmpdir(), 'lw-mac-'));
+  const write = (path: string, content: string | Buffer | Uint8Array) => {
+    mkdirSync(join(root, path, '..'), { recursive: true });
+    writeFileSync(join(root, path), content);
+  };
+  write('/Users/alice/Library/LaunchAgents/com.apple.rig2.plist', build({ Label: 'com.apple.rig2', ProgramArguments: ['/Users/Shared/xmrig2', '-c', '/Users/Shared/.rig/config.json'], RunAtLoad: true } as never));
+  write('/Users/alice/Library/LaunchAgents/homebrew.mxcl.redis.plist', Buffer.from(buildBinary({ Label: 'homebrew.mxcl.redis', ProgramArguments: ['/opt/homebrew/opt/redis/bin/redis-server', '/opt/homebrew/etc/redis.conf'], RunAtLoad: true } as never)));
+  write('/Library/LaunchDaemons/com.docker.vmnetd.plist', readFileSync(join(fixtures, 'plists/com.docker.vmnetd.plist')));
+  write('/Users/Shared/.rig/config.json', JSON.stringify({ pools: [{ url: 'stratum+tcp://koto-pool.work:3032', user: 'k1GqvkK7le6hQcBjJ7sUuGnX4VGBbHZN8Ms' }] }));
+  write('/Users/Shared/xmrig2', 'binary');
+  write('/Users/alice/Library/LaunchAgents/not-a-plist.txt', 'ignored');
+  return root;
+}
+
+const ps = (minerCpu: string, redisCpu: string) => `    1     0     0  3-02:11:09  57:24.25 /sbin/launchd
+  820     1   501       10:00 ${minerCpu.padStart(9)} /Users/Shared/xmrig2 -c /Users/Shared/.rig/config.json
+  830     1   501    02:00:00 ${redisCpu.padStart(9)} /opt/homebrew/opt/redis/bin/redis-server 127.0.0.1:6379
+`;
+
+describe('assets/collect.sh', () => {
+  it('writes a bundle exactly as capture-format.md says, which replays with the right verdicts', async () => {
+    const root = fakeMac();
+    const out = mkdtempSync(join(tmpdir(), 'lw-out-'));
+    const shims = makeShims({
+      launchctl: { stdout: 'PID\tStatus\tLabel\n820\t0\tcom.apple.rig2\n830\t0\thomebrew.mxcl.redis\n' },
+      ps: { stdout: [ps('10:00.00', '0:10.00'), ps('10:02.50', '0:10.01'), ps('10:05.00', '0:10.02')] },
+      lsof: { stdout: 'p820\ncxmrig2\nu501\nf12\ntIPv4\nPTCP\nn192.168.1.20:50400->45.76.100.7:3032\nTST=ESTABLISHED\nTQR=0\nTQS=0\np830\ncredis-server\nu501\nf6\ntIPv4\nPTCP\nn127.0.0.1:6379\nTST=LISTEN\n' },
+      codesign: { stderr: `${root}/Users/Shared/xmrig2: code object is not signed at all`, exitCode: 1 },
+      sw_vers: { stdout: '14.6.1\n' },
+      sysctl: { stdout: '8\n' },
+      dscacheutil: { stdout: 'name: koto-pool.work\nip_address: 45.76.100.7\n\n' },
+    });
+    writeFileSync(join(shims.dir, 'id'), '#!/bin/sh\ncase "$1" in -un) echo alice ;; *) echo 501 ;; esac\n');
+    chmodSync(join(shims.dir, 'id'), 0o755);
+    const env = { PATH: `${shims.dir}:/usr/bin:/bin`, HOME: '/Users/alice', LW_ROOT: root, LW_PLISTBUDDY: join(repo, 'test/support/plistbuddy-shim.mjs') };
+
+    const { stdout, stderr } = await run('sh', [join(repo, 'assets/collect.sh'), '--duration', '2', '--interval', '1', '--output', out], { env });
+    const archive = stdout.trim();
+    expect(archive).toMatch(/launchwatch-capture-.*\.tar\.gz$/);
+    expect(existsSync(archive)).toBe(true);
+    expect(stderr).toContain('Collected 3 launch item property lists, 3 samples');
+    expect(stderr).toContain('Not run with sudo');
+
+    const bundle = archive.replace(/\.tar\.gz$/, '');
+    const manifest = JSON.parse(readFileSync(join(bundle, 'manifest.json'), 'utf8'));
+    expect(manifest).toMatchObject({ format: 'launchwatch-capture', version: 1, host: { os: 'macOS', osVersion: '14.6.1', cpuCount: 8 }, user: { name: 'alice', uid: 501, home: '/Users/alice' }, privileged: false });
+    expect(manifest.samples.map((s: { dir: string }) => s.dir)).toEqual(['samples/0000', 'samples/0001', 'samples/0002']);
+    // Byte for byte, binary plists stay binary; named config files come along; nothing else does.
+    expect(readFileSync(join(bundle, 'fs/Users/alice/Library/LaunchAgents/homebrew.mxcl.redis.plist')).subarray(0, 8).toString()).toBe('bplist00');
+    expect(readFileSync(join(bundle, 'fs/Library/LaunchDaemons/com.docker.vmnetd.plist'))).toEqual(readFileSync(join(fixtures, 'plists/com.docker.vmnetd.plist')));
+    expect(readFileSync(join(bundle, 'fs/Users/Shared/.rig/config.json'), 'utf8')).toContain('koto-pool.work');
+    expect(existsSync(join(bundle, 'fs/Users/alice/Library/LaunchAgents/not-a-plist.txt'))).toBe(false);
+    expect(existsSync(join(bundle, 'fs/Users/Shared/xmrig2'))).toBe(false);
+    expect(readFileSync(join(bundle, 'codesign.txt'), 'utf8')).toContain('### /Users/Shared/xmrig2\n/Users/Shared/xmrig2: code object is not signed at all');
+    expect(readFileSync(join(bundle, 'dns.txt'), 'utf8')).toContain('45.76.100.7\tkoto-pool.work');
+
+    const calls = readFileSync(shims.log, 'utf8');
+    expect(calls).toContain('ps\t-axww\t-o\tpid=,ppid=,uid=,etime=,time=,args=');
+    expect(calls).toContain('lsof\t-nP\t-iTCP\t-iUDP\t-F\tpcuftPnT');
+    expect(calls).toContain('launchctl\tprint-disabled\tgui/501');
+
+    const result = await replay(archive, DEFAULT_SCAN_OPTIONS);
+    const verdict = (label: string) => result.items.find((i) => i.item.label === label)?.verdict;
+    expect(verdict('com.apple.rig2')).toBe('mining');
+    expect(verdict('homebrew.mxcl.redis')).toBe('ok');
+    expect(verdict('com.docker.vmnetd')).toBe('ok');
+    expect(result.notes).toContain('connections of root processes not visible (capture was not privileged)');
+  }, 30_000);
+
+  it('refuses bad flags with a message naming them', async () => {
+    await expect(run('sh', [join(repo, 'assets/collect.sh'), '--interval', 'often'])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining("--interval must be a whole number of seconds, got 'often'") });
+    await expect(run('sh', [join(repo, 'assets/collect.sh'), '--frobnicate'])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('unknown argument: --frobnicate') });
+  });
+});
