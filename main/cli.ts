@@ -2,10 +2,12 @@
 import { pathToFileURL } from 'node:url';
 import { scanCommand, type CommandIO } from './cli/scan-command';
 import { UsageError } from './cli/usage-error';
+import { webCommand } from './cli/web-command';
 
 const USAGE = `usage: launchwatch <command> [flags]
 commands:
-  scan     scan this machine or a capture (--replay); see "scan --help"`;
+  scan     scan this machine or a capture (--replay); see "scan --help"
+  web      the app's UI in a browser on 127.0.0.1 (live, or --replay <capture>)`;
 
 export async function main(argv: string[], io: CommandIO): Promise<number> {
   const [command, ...rest] = argv;
@@ -13,6 +15,8 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
     switch (command) {
       case 'scan':
         return await scanCommand(rest, io);
+      case 'web':
+        return await webCommand(rest, io);
       case undefined:
       case 'help':
       case '--help':

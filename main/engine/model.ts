@@ -36,6 +36,8 @@ export interface LaunchItem {
   programSha256?: string;
   /** The plist's content as a plain object, for display. */
   content?: unknown;
+  /** The file's text where it is text already (systemd units, .desktop files). */
+  rawText?: string;
   /** Why the file could not be read as a launch item, or what is odd about it. */
   problems: string[];
   /** ATT&CK technique for this kind of persistence. */

@@ -141,7 +141,7 @@ export const scenarios: Scenario[] = [
         path: `${HOME}/Library/LaunchAgents/com.apple.rig2.plist`, listedPid: 820,
         plist: { Label: 'com.apple.rig2', ProgramArguments: ['/Users/Shared/xmrig2', '-a', 'yescrypt', '-o', 'stratum+tcp://koto-pool.work:3032', '-u', 'k1GqvkK7le6hQcBjJ7sUuGnX4VGBbHZN8Ms'], RunAtLoad: true },
       }],
-      processes: [...BACKGROUND, { pid: 820, ppid: 1, args: '/Users/Shared/xmrig2 -a yescrypt -o stratum+tcp://koto-pool.work:3032 -u k1GqvkK7le6hQcBjJ7sUuGnX4VGBbHZN8Ms', cpu: 250 }],
+      processes: [...BACKGROUND, { pid: 820, ppid: 1, args: '/Users/Shared/xmrig2 -a yescrypt -o stratum+tcp://koto-pool.work:3032 -u k1GqvkK7le6hQcBjJ7sUuGnX4VGBbHZN8Ms', cpu: (i) => 230 + ((i * 37) % 50) }],
       connections: [{ pid: 820, local: '192.168.1.20:50400', remote: '45.76.100.7:3032' }],
       dns: [['45.76.100.7', 'koto-pool.work']],
       codesign: { '/Users/Shared/xmrig2': UNSIGNED('/Users/Shared/xmrig2') },

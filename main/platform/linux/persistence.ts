@@ -46,6 +46,7 @@ export function itemFromUnitFile(path: string, bytes: Buffer, folder: Persistenc
     persistenceTechnique: TECHNIQUE[folder.kind],
     sha256: createHash('sha256').update(bytes).digest('hex'),
     content: sections,
+    rawText: bytes.toString('utf8'),
   };
   if (mtime) item.mtime = mtime;
 

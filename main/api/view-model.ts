@@ -1,0 +1,89 @@
+// The engine's result as the views read it: a compact snapshot for the list (every tick) and one item's
+// full detail on demand. Pure: result in, plain serialisable objects out.
+import { build } from 'plist';
+import type { ItemResult, ScanResult } from '../engine/model';
+import { sortItems } from '../engine/scan-document';
+import type { ItemDetail, ItemSummary, Snapshot, SourceInfo } from './contract';
+
+const SPARKLINE_POINTS = 30;
+const DETAIL_HISTORY_MS = 10 * 60 * 1000;
+
+export function toSnapshot(result: ScanResult, extra: { paused: boolean; origin?: string }): Snapshot {
+  const source: SourceInfo = {
+    kind: result.source, hostname: result.host.hostname, os: result.host.os, osVersion: result.host.osVersion, privileged: result.privileged,
+  };
+  if (extra.origin) source.origin = extra.origin;
+  if (result.startedAt !== undefined) source.startedAt = result.startedAt;
+  if (result.endedAt !== undefined) source.endedAt = result.endedAt;
+  const snapshot: Snapshot = {
+    source, paused: extra.paused, options: result.options, samples: result.samples, notes: result.notes,
+    items: sortItems(result.items).map(toSummary),
+  };
+  if (result.endedAt !== undefined) snapshot.updatedAt = result.endedAt;
+  return snapshot;
+}
+
+export function toSummary(result: ItemResult): ItemSummary {
+  const strongest = [...result.reasons].sort((a, b) => b.weight - a.weight)[0];
+  const summary: ItemSummary = {
+    id: result.item.id,
+    label: result.item.label || result.item.plistPath.slice(result.item.plistPath.lastIndexOf('/') + 1),
+    plistPath: result.item.plistPath,
+    kind: result.item.kind,
+    scope: result.item.scope,
+    verdict: result.verdict,
+    score: result.score,
+    running: result.running,
+    cpuPercent: result.cpu.avgPercent,
+    sparkline: result.history.slice(-SPARKLINE_POINTS).map((p) => Math.round(p.percent * 10) / 10),
+    destinationCount: result.destinations.length,
+  };
+  if (strongest) summary.headline = strongest.text;
+  return summary;
+}
+
+export function toDetail(result: ItemResult, thresholdPercent: number): ItemDetail {
+  const { item } = result;
+  const end = result.history.at(-1)?.t ?? 0;
+  const detail: ItemDetail = {
+    ...toSummary(result),
+    arguments: item.arguments,
+    loaded: result.loaded,
+    attribution: result.attribution,
+    reasons: result.reasons.map((r) => ({ code: r.code, text: r.text, weight: r.weight, family: r.family, strength: r.strength, ...(r.attack ? { attack: r.attack } : {}) })),
+    attack: result.attack,
+    cpu: { avgPercent: result.cpu.avgPercent, maxPercent: result.cpu.maxPercent, sustained: result.cpu.sustained },
+    thresholdPercent,
+    history: result.history.filter((p) => p.t > end - DETAIL_HISTORY_MS).map((p) => ({ t: p.t, percent: Math.round(p.percent * 10) / 10 })),
+    processes: result.processes.map((p) => ({ pid: p.pid, ppid: p.ppid, args: p.args, ...(p.cpuPercent !== undefined ? { cpuPercent: p.cpuPercent } : {}) })),
+    destinations: result.destinations.map((d) => ({
+      remoteAddress: d.remoteAddress, remotePort: d.remotePort, protocol: d.protocol, classification: d.classification, pid: d.pid, lastSeen: d.lastSeen,
+      ...(d.state ? { state: d.state } : {}), ...(d.hostname ? { hostname: d.hostname } : {}),
+    })),
+    listening: result.listening,
+    plist: { path: item.plistPath, text: contentText(result), problems: item.problems, ...(item.sha256 ? { sha256: item.sha256 } : {}), ...(item.mtime ? { mtime: item.mtime } : {}) },
+    runAtLoad: item.runAtLoad,
+    keepAlive: item.keepAlive !== false,
+    disabled: item.disabledOverride ?? item.disabledInPlist ?? false,
+  };
+  if (item.program) detail.program = item.program;
+  if (result.signing) {
+    detail.signing = { status: result.signing.status };
+    if (result.signing.teamId) detail.signing.teamId = result.signing.teamId;
+    if (result.signing.authorities[0]) detail.signing.authority = result.signing.authorities[0];
+    if (result.signing.identifier) detail.signing.identifier = result.signing.identifier;
+  }
+  return detail;
+}
+
+/** The item's file as text: plists pretty-printed as XML (binary ones too), units as they are. */
+function contentText(result: ItemResult): string {
+  const { item } = result;
+  if (item.rawText !== undefined) return item.rawText;
+  if (item.content === undefined) return item.problems[0] ? `(${item.problems[0]})` : '';
+  try {
+    return build(item.content as never);
+  } catch {
+    return JSON.stringify(item.content, null, 2);
+  }
+}

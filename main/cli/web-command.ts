@@ -1,0 +1,56 @@
+// `launchwatch web`: the renderer and the engine in a browser on 127.0.0.1, for development and tests.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { AppService } from '../app-service';
+import { DEFAULT_SCAN_OPTIONS } from '../engine/model';
+import { CaptureError } from '../platform/capture/capture-reader';
+import { watchFolders } from '../platform/watch-folders';
+import { startWebServer } from '../web/web-server';
+import { liveReaderForThisMachine } from './live-scan';
+import type { CommandIO } from './scan-command';
+import { positiveNumber, UsageError } from './usage-error';
+
+export const WEB_USAGE = 'usage: launchwatch web [--replay <capture>] [--port <n>] [--interval <s>] [--window <s>] [--cpu-threshold <percent>]';
+
+export async function webCommand(argv: string[], io: CommandIO, signal?: AbortSignal): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({ args: argv, strict: true, options: { replay: { type: 'string' }, port: { type: 'string' }, interval: { type: 'string' }, window: { type: 'string' }, 'cpu-threshold': { type: 'string' } } }));
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\n${WEB_USAGE}`);
+  }
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, got ${JSON.stringify(values.port)}`);
+  const options = {
+    windowSeconds: positiveNumber('--window', values.window, DEFAULT_SCAN_OPTIONS.windowSeconds),
+    cpuThresholdPercent: positiveNumber('--cpu-threshold', values['cpu-threshold'], DEFAULT_SCAN_OPTIONS.cpuThresholdPercent),
+  };
+  const rendererDir = fileURLToPath(new URL('../../dist/renderer', import.meta.url));
+  if (!existsSync(`${rendererDir}/index.html`)) throw new UsageError(`the renderer is not built (${rendererDir}): run "npm run build:renderer" first`);
+
+  let service: AppService;
+  if (values.replay !== undefined) {
+    try {
+      service = await AppService.fromCapture(values.replay, options);
+    } catch (error) {
+      if (error instanceof CaptureError) throw new UsageError(error.message);
+      throw error;
+    }
+  } else {
+    const intervalMs = positiveNumber('--interval', values.interval, 5) * 1000;
+    service = AppService.live(await liveReaderForThisMachine(), { ...options, intervalMs, watch: watchFolders });
+  }
+  service.start();
+  const server = await startWebServer(service, { port, rendererDir });
+  io.stdout(`Launchwatch web UI: ${server.url}\n`);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    signal?.addEventListener('abort', stop);
+  });
+  service.stop();
+  await server.close();
+  return 0;
+}

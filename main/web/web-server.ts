@@ -1,0 +1,134 @@
+// Web mode: the built renderer and the real engine on 127.0.0.1, through a bridge (HTTP + server-sent
+// events) that implements the same API contract as the Electron preload. Every request needs the
+// random token; the Host header must be the loopback address (no DNS rebinding).
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { extname, join, normalize, sep } from 'node:path';
+import { itemIdSchema, optionsSchema, pausedSchema } from '../api/contract';
+import type { AppService } from '../app-service';
+
+export const CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json' };
+const MAX_BODY = 64 * 1024;
+
+export interface WebServer {
+  url: string;
+  port: number;
+  token: string;
+  close(): Promise<void>;
+}
+
+export async function startWebServer(service: AppService, options: { port?: number; rendererDir: string; token?: string }): Promise<WebServer> {
+  const token = options.token ?? randomBytes(24).toString('base64url');
+  const clients = new Set<ServerResponse>();
+  const unsubscribe = service.onSnapshot((snapshot) => {
+    const data = `event: snapshot\ndata: ${JSON.stringify(snapshot)}\n\n`;
+    for (const client of clients) client.write(data);
+  });
+  let port = options.port ?? 0;
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => send(res, 500, { error: (error as Error).message }));
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (req.headers.host !== `127.0.0.1:${port}` && req.headers.host !== `localhost:${port}`) return send(res, 421, { error: 'unexpected Host header' });
+    if (!hasToken(req, url, token)) return send(res, 403, { error: 'missing or wrong token' });
+
+    if (url.pathname.startsWith('/api/')) {
+      switch (`${req.method} ${url.pathname}`) {
+        case 'GET /api/snapshot':
+          return send(res, 200, service.snapshot());
+        case 'GET /api/item': {
+          const id = itemIdSchema.safeParse(url.searchParams.get('id'));
+          if (!id.success) return send(res, 400, { error: 'id: a launch item id is required' });
+          const item = service.item(id.data);
+          return item ? send(res, 200, item) : send(res, 404, { error: `no item ${JSON.stringify(id.data)}` });
+        }
+        case 'POST /api/options': {
+          const body = optionsSchema.safeParse(await readJson(req));
+          if (!body.success) return send(res, 400, { error: `options: ${body.error.issues[0]?.path.join('.')}: ${body.error.issues[0]?.message}` });
+          return send(res, 200, service.setOptions(body.data));
+        }
+        case 'POST /api/paused': {
+          const body = pausedSchema.safeParse(await readJson(req));
+          if (!body.success) return send(res, 400, { error: 'paused: a boolean is required' });
+          return send(res, 200, service.setPaused(body.data));
+        }
+        case 'GET /api/events': {
+          res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+          res.write(`event: snapshot\ndata: ${JSON.stringify(service.snapshot())}\n\n`);
+          clients.add(res);
+          req.on('close', () => clients.delete(res));
+          return;
+        }
+        default:
+          return send(res, 404, { error: 'no such endpoint' });
+      }
+    }
+    if (req.method !== 'GET') return send(res, 405, { error: 'GET only' });
+    if (url.pathname === '/') res.setHeader('set-cookie', `lw_token=${token}; HttpOnly; SameSite=Strict; Path=/`);
+    return serveFile(res, options.rendererDir, url.pathname === '/' ? '/index.html' : url.pathname);
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  port = (server.address() as { port: number }).port;
+  return {
+    url: `http://127.0.0.1:${port}/?token=${token}`,
+    port,
+    token,
+    close: () => new Promise((resolve) => {
+      unsubscribe();
+      for (const client of clients) client.end();
+      server.close(() => resolve());
+    }),
+  };
+}
+
+function hasToken(req: IncomingMessage, url: URL, token: string): boolean {
+  // The page's own URL carries the token; the scripts and styles it loads carry it back as a cookie.
+  const cookie = /(?:^|;\s*)lw_token=([^;]+)/.exec(req.headers.cookie ?? '')?.[1];
+  const given = url.searchParams.get('token') ?? (req.headers['x-launchwatch-token'] as string | undefined) ?? cookie ?? '';
+  const a = Buffer.from(given);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+async function serveFile(res: ServerResponse, root: string, path: string): Promise<void> {
+  const full = normalize(join(root, decodeURIComponent(path)));
+  if (!full.startsWith(normalize(root) + sep) && full !== normalize(root)) return send(res, 404, { error: 'not found' });
+  try {
+    const body = await readFile(full);
+    res.writeHead(200, { 'content-type': TYPES[extname(full)] ?? 'application/octet-stream', 'content-security-policy': CONTENT_SECURITY_POLICY, 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' });
+    res.end(body);
+  } catch {
+    send(res, 404, { error: 'not found' });
+  }
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  if (res.headersSent) return;
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+  res.end(JSON.stringify(body));
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  let size = 0;
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY) throw new Error('request body too large');
+    chunks.push(chunk as Buffer);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}

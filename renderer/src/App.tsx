@@ -1,0 +1,45 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { LaunchwatchApi } from '../../main/api/contract';
+import { ItemList } from './components/ItemList';
+import { ItemPage } from './components/ItemPage';
+import { StatusBar } from './components/StatusBar';
+import { useSnapshot } from './hooks';
+
+type Theme = 'light' | 'dark';
+
+export function App({ api }: { api: LaunchwatchApi }) {
+  const { snapshot, error } = useSnapshot(api);
+  const [selected, setSelected] = useState<string | undefined>();
+  const [theme, setTheme] = useState<Theme>(() => (window.matchMedia?.('(prefers-color-scheme: dark)').matches ? 'dark' : 'light'));
+
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+  }, [theme]);
+  useEffect(() => api.onOpenItem((id) => setSelected(id)), [api]);
+  const back = useCallback(() => setSelected(undefined), []);
+
+  return (
+    <div className="app">
+      <header className="app-header">
+        <h1>Launchwatch</h1>
+        <button type="button" className="theme-toggle" onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')} aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} mode`}>
+          {theme === 'dark' ? '☀' : '☾'}
+        </button>
+      </header>
+      <main className="app-main">
+        {error ? (
+          <div className="state-message error" role="alert">Launchwatch could not reach its engine: {error}</div>
+        ) : !snapshot || snapshot.loading ? (
+          <div className="state-message" role="status" aria-live="polite">Taking the first samples…</div>
+        ) : snapshot.error ? (
+          <div className="state-message error" role="alert">{snapshot.error}</div>
+        ) : selected ? (
+          <ItemPage api={api} id={selected} updatedAt={snapshot.updatedAt} onBack={back} />
+        ) : (
+          <ItemList snapshot={snapshot} onOpen={setSelected} />
+        )}
+      </main>
+      {snapshot && !snapshot.loading ? <StatusBar snapshot={snapshot} api={api} /> : null}
+    </div>
+  );
+}

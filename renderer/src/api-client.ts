@@ -1,0 +1,52 @@
+// The API the views use: Electron's preload puts it on `window.launchwatch`; in web mode the same
+// contract is served over HTTP and server-sent events by the bridge, with the token from the URL.
+import type { ItemDetail, LaunchwatchApi, ScanOptionsInput, Snapshot } from '../../main/api/contract';
+
+declare global {
+  interface Window {
+    launchwatch?: LaunchwatchApi;
+  }
+}
+
+export function connectApi(): LaunchwatchApi {
+  return window.launchwatch ?? webBridgeClient(new URLSearchParams(window.location.search).get('token') ?? '');
+}
+
+function webBridgeClient(token: string): LaunchwatchApi {
+  const headers = { 'content-type': 'application/json', 'x-launchwatch-token': token };
+  const call = async <T>(path: string, init?: RequestInit): Promise<T> => {
+    const response = await fetch(path, { ...init, headers });
+    const body = (await response.json()) as T & { error?: string };
+    if (!response.ok) throw new Error(body.error ?? `HTTP ${response.status}`);
+    return body;
+  };
+  const snapshotListeners = new Set<(s: Snapshot) => void>();
+  let source: EventSource | undefined;
+  const ensureEvents = (): void => {
+    if (source) return;
+    source = new EventSource(`/api/events?token=${encodeURIComponent(token)}`);
+    source.addEventListener('snapshot', (event) => {
+      const snapshot = JSON.parse((event as MessageEvent<string>).data) as Snapshot;
+      snapshotListeners.forEach((l) => l(snapshot));
+    });
+  };
+  return {
+    getSnapshot: () => call<Snapshot>('/api/snapshot'),
+    getItem: async (id) => {
+      try {
+        return await call<ItemDetail>(`/api/item?id=${encodeURIComponent(id)}`);
+      } catch {
+        return undefined;
+      }
+    },
+    setOptions: (options: ScanOptionsInput) => call<Snapshot>('/api/options', { method: 'POST', body: JSON.stringify(options) }),
+    setPaused: (paused: boolean) => call<Snapshot>('/api/paused', { method: 'POST', body: JSON.stringify(paused) }),
+    onSnapshot: (listener) => {
+      snapshotListeners.add(listener);
+      ensureEvents();
+      return () => snapshotListeners.delete(listener);
+    },
+    // Notifications exist only in the app.
+    onOpenItem: () => () => undefined,
+  };
+}

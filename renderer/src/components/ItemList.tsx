@@ -1,0 +1,63 @@
+import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import type { Snapshot } from '../../../main/api/contract';
+import { filterItems, formatPercent, groupByVerdict, hiddenAppleCount, VERDICT_LABEL } from '../logic/list';
+import { Sparkline } from './Sparkline';
+import { VerdictBadge } from './VerdictBadge';
+
+export function ItemList({ snapshot, onOpen }: { snapshot: Snapshot; onOpen: (id: string) => void }) {
+  const [query, setQuery] = useState('');
+  const [showApple, setShowApple] = useState(false);
+  const listRef = useRef<HTMLDivElement>(null);
+  const visible = useMemo(() => filterItems(snapshot.items, { query, showApple }), [snapshot.items, query, showApple]);
+  const groups = useMemo(() => groupByVerdict(visible), [visible]);
+  const appleCount = hiddenAppleCount(snapshot.items);
+
+  // Up and down move between rows; Enter opens (buttons do that already).
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return;
+    const rows = [...(listRef.current?.querySelectorAll<HTMLButtonElement>('button.item-row') ?? [])];
+    const index = rows.indexOf(document.activeElement as HTMLButtonElement);
+    const next = rows[event.key === 'ArrowDown' ? Math.min(rows.length - 1, index + 1) : Math.max(0, index - 1)];
+    next?.focus();
+    event.preventDefault();
+  };
+
+  return (
+    <section aria-label="Launch items">
+      <div className="toolbar">
+        <input type="search" placeholder="Search labels and paths" aria-label="Search launch items" value={query} onChange={(e) => setQuery(e.target.value)} />
+        <label className="toggle">
+          <input type="checkbox" checked={showApple} onChange={(e) => setShowApple(e.target.checked)} />
+          Show Apple items ({appleCount})
+        </label>
+      </div>
+      {visible.length === 0 ? (
+        <p className="state-message">{snapshot.items.length === 0 ? 'No launch items found.' : 'No launch item matches.'}</p>
+      ) : (
+        <div className="item-list" ref={listRef} onKeyDown={onKeyDown}>
+          {groups.map((group) => (
+            <section key={group.verdict} className={`group group-${group.verdict}`} aria-label={`${VERDICT_LABEL[group.verdict]}: ${group.items.length}`}>
+              <h2>{VERDICT_LABEL[group.verdict]} <span className="count">{group.items.length}</span></h2>
+              <ul>
+                {group.items.map((item) => (
+                  <li key={item.id}>
+                    <button type="button" className="item-row" data-item-id={item.id} onClick={() => onOpen(item.id)} aria-label={`${item.label}, ${VERDICT_LABEL[item.verdict]}, CPU ${formatPercent(item.cpuPercent)}, ${item.destinationCount} destinations`}>
+                      <VerdictBadge verdict={item.verdict} />
+                      <span className="item-label">
+                        <span className="label-text">{item.label}</span>
+                        {item.headline && item.verdict !== 'ok' ? <span className="headline">{item.headline}</span> : null}
+                      </span>
+                      <Sparkline points={item.sparkline} label={item.label} />
+                      <span className="cpu">{formatPercent(item.cpuPercent)}</span>
+                      <span className="destinations" title="destinations">{item.destinationCount} ⇄</span>
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            </section>
+          ))}
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,45 @@
+// List logic apart from React: grouping by verdict (worst first), search, the Apple filter.
+import type { ItemSummary, Verdict } from '../../../main/api/contract';
+
+export const VERDICT_ORDER: Verdict[] = ['mining', 'suspicious', 'high-cpu', 'approved', 'ok'];
+
+export const VERDICT_LABEL: Record<Verdict, string> = {
+  mining: 'Mining',
+  suspicious: 'Suspicious',
+  'high-cpu': 'High CPU',
+  approved: 'Approved',
+  ok: 'OK',
+};
+
+export interface ListFilter {
+  query: string;
+  showApple: boolean;
+}
+
+export function filterItems(items: ItemSummary[], filter: ListFilter): ItemSummary[] {
+  const query = filter.query.trim().toLowerCase();
+  return items.filter((item) => {
+    // Apple's own items are hidden unless asked for, but a flagged one is always shown.
+    if (!filter.showApple && item.scope === 'apple' && (item.verdict === 'ok' || item.verdict === 'high-cpu')) return false;
+    if (query === '') return true;
+    return item.label.toLowerCase().includes(query) || item.plistPath.toLowerCase().includes(query);
+  });
+}
+
+export function groupByVerdict(items: ItemSummary[]): { verdict: Verdict; items: ItemSummary[] }[] {
+  return VERDICT_ORDER
+    .map((verdict) => ({ verdict, items: items.filter((i) => i.verdict === verdict).sort((a, b) => b.score - a.score || b.cpuPercent - a.cpuPercent || a.label.localeCompare(b.label)) }))
+    .filter((group) => group.items.length > 0);
+}
+
+export function hiddenAppleCount(items: ItemSummary[]): number {
+  return items.filter((i) => i.scope === 'apple').length;
+}
+
+export function formatPercent(value: number): string {
+  return `${value >= 100 ? value.toFixed(0) : value.toFixed(1)}%`;
+}
+
+export function worstVerdict(items: ItemSummary[]): Verdict {
+  return VERDICT_ORDER.find((v) => v !== 'approved' && items.some((i) => i.verdict === v)) ?? 'ok';
+}

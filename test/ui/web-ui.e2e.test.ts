@@ -1,0 +1,130 @@
+// The real renderer in Debian's Chromium, driven by playwright-core, against web mode on a replayed
+// capture that holds a miner and a busy legitimate item.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeCapture } from '../support/capture-builder';
+import { scenarios } from '../support/scenarios';
+
+const root = join(__dirname, '../..');
+const artifacts = join(root, 'test/artifacts');
+const CHROMIUM = '/usr/bin/chromium';
+export const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+
+/** Starts `launchwatch web` and resolves with the one line it prints. */
+export async function startWeb(args: string[]): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), join(root, 'main/cli.ts'), 'web', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (c) => (stderr += c));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (c) => {
+      out += c;
+      const match = /^Launchwatch web UI: (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)\n/.exec(out);
+      if (match) resolve(match[1] as string);
+    });
+    child.on('exit', (code) => reject(new Error(`web exited ${code}: ${stderr}`)));
+  });
+  return { url, child };
+}
+
+function combinedCapture(): string {
+  const miner = scenarios.find((s) => s.name.startsWith('CookieMiner: a fake'))!.spec;
+  const backup = scenarios.find((s) => s.name.startsWith('Backblaze'))!.spec;
+  const spotlight = scenarios.find((s) => s.name.startsWith('Spotlight'))!.spec;
+  return writeCapture({
+    privileged: true,
+    items: [...miner.items, ...backup.items, ...spotlight.items],
+    processes: [...miner.processes, ...backup.processes.filter((p) => p.pid > 100 && p.pid !== 402 && p.pid !== 990), ...spotlight.processes.filter((p) => p.pid === 120)],
+    connections: [...(miner.connections ?? []), ...(backup.connections ?? [])],
+    dns: [...(miner.dns ?? []), ...(backup.dns ?? [])],
+    codesign: { ...miner.codesign, ...backup.codesign },
+  });
+}
+
+describe.skipIf(!existsSync(CHROMIUM))('the UI in Chromium (skipped only where Debian chromium is not installed; .ci/run installs it)', () => {
+  let web: { url: string; child: ChildProcess };
+  let browser: Browser;
+  let page: Page;
+  const cspViolations: string[] = [];
+
+  beforeAll(async () => {
+    mkdirSync(artifacts, { recursive: true });
+    web = await startWeb(['--replay', combinedCapture(), '--port', '0']);
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
+    page = await browser.newPage({ viewport: { width: 420, height: 640 }, colorScheme: 'light' });
+    page.setDefaultTimeout(8000);
+    page.on('console', (m) => {
+      if (/Content Security Policy|Refused to/i.test(m.text())) cspViolations.push(m.text());
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    web?.child.kill('SIGTERM');
+  });
+
+  it('lists the miner first and flagged, the busy backup as high CPU only, Apple items hidden', async () => {
+    await page.goto(web.url);
+    const rows = page.locator('button.item-row');
+    await rows.first().waitFor();
+    expect(await rows.first().getAttribute('data-item-id')).toBe('/Users/alice/Library/LaunchAgents/com.apple.rig2.plist');
+    expect(await rows.first().locator('.badge').getAttribute('data-verdict')).toBe('mining');
+    const backup = page.locator('button.item-row', { hasText: 'com.backblaze.bzserv' });
+    expect(await backup.locator('.badge').getAttribute('data-verdict')).toBe('high-cpu');
+    expect(await page.locator('button.item-row', { hasText: 'com.apple.metadata.mds' }).count()).toBe(0);
+    await page.getByLabel(/Show Apple items/).check();
+    expect(await page.locator('button.item-row', { hasText: 'com.apple.metadata.mds' }).count()).toBe(1);
+    await page.getByLabel(/Show Apple items/).uncheck();
+    await page.screenshot({ path: join(artifacts, 'popover-list.png') });
+  });
+
+  it('opens the miner: chart points, the pool host and port, every reason with its ATT&CK ID', async () => {
+    await page.locator('button.item-row').first().focus();
+    await page.keyboard.press('Enter');
+    await page.locator('#item-title').waitFor();
+    expect(await page.locator('#item-title').textContent()).toBe('com.apple.rig2');
+    const curve = page.locator('.cpu-chart .recharts-line-curve');
+    await curve.waitFor({ state: 'attached' });
+    expect((await curve.getAttribute('d'))?.split(/[LC]/).length).toBeGreaterThan(5);
+    const pool = page.locator('.destinations-table tbody tr').first();
+    expect(await pool.textContent()).toContain('koto-pool.work');
+    expect(await pool.textContent()).toContain('3032');
+    const codes = await page.locator('.reasons li').evaluateAll((els) => els.map((e) => e.getAttribute('data-code')));
+    expect(codes).toEqual(expect.arrayContaining(['cpu.sustained', 'args.stratum-url', 'net.pool-host', 'hide.masquerade']));
+    expect(await page.locator('.attack').textContent()).toContain('AN0743');
+    await page.screenshot({ path: join(artifacts, 'item-miner.png'), fullPage: true });
+    await page.keyboard.press('Escape');
+    await page.locator('button.item-row').first().waitFor();
+  });
+
+  it('shows the legitimate busy item as high CPU with no mining reasons', async () => {
+    await page.locator('button.item-row', { hasText: 'com.backblaze.bzserv' }).click();
+    await page.locator('#item-title').waitFor();
+    const codes = await page.locator('.reasons li').evaluateAll((els) => els.map((e) => e.getAttribute('data-code')));
+    expect(codes).toEqual(['cpu.sustained']);
+    await page.locator('button.back').click();
+  });
+
+  it('switches to dark mode, and the page loaded with no CSP violation', async () => {
+    await page.getByRole('button', { name: 'Switch to dark mode' }).click();
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(background).toBe('rgb(28, 28, 30)');
+    await page.screenshot({ path: join(artifacts, 'popover-dark.png') });
+    expect(cspViolations).toEqual([]);
+  });
+
+  it('refuses requests without the token and from another Host', async () => {
+    const base = web.url.replace(/\?token=.*/, '');
+    expect((await fetch(`${base}api/snapshot`)).status).toBe(403);
+    expect((await fetch(`${base}api/snapshot?token=wrong`)).status).toBe(403);
+    const token = new URL(web.url).searchParams.get('token');
+    expect((await fetch(`${base}api/snapshot?token=${token}`)).status).toBe(200);
+    const bad = await fetch(`${base}api/options?token=${token}`, { method: 'POST', body: JSON.stringify({ windowSeconds: 'x' }) });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error).toContain('windowSeconds');
+  });
+});
