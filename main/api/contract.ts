@@ -1,7 +1,7 @@
 // The one API between the React renderer and whatever serves it: Electron's preload (IPC) or the web
 // bridge (HTTP + server-sent events). Both sides import this module: channel names, request schemas
-// (zod, checked on the serving side) and the shapes of what comes back.
-import { z } from 'zod';
+// (in schemas.ts, checked on the serving side) and the shapes of what comes back. No runtime
+// dependencies, so the preload and the renderer stay small.
 
 export const CHANNELS = {
   getSnapshot: 'launchwatch:get-snapshot',
@@ -16,14 +16,10 @@ export const CHANNELS = {
 
 export type Verdict = 'mining' | 'suspicious' | 'high-cpu' | 'ok' | 'approved';
 
-export const itemIdSchema = z.string().min(1).max(4096);
-export const optionsSchema = z.object({
-  windowSeconds: z.number().finite().min(10).max(86_400),
-  cpuThresholdPercent: z.number().finite().min(1).max(10_000),
-}).strict();
-export const pausedSchema = z.boolean();
-
-export type ScanOptionsInput = z.infer<typeof optionsSchema>;
+export interface ScanOptionsInput {
+  windowSeconds: number;
+  cpuThresholdPercent: number;
+}
 
 export interface SourceInfo {
   kind: 'live' | 'capture';

@@ -1,0 +1,12 @@
+// Validation of every message the renderer sends (IPC or web bridge): the serving side never trusts it.
+import { z } from 'zod';
+import type { ScanOptionsInput } from './contract';
+
+export const itemIdSchema = z.string().min(1).max(4096);
+
+export const optionsSchema: z.ZodType<ScanOptionsInput> = z.object({
+  windowSeconds: z.number().finite().min(10).max(86_400),
+  cpuThresholdPercent: z.number().finite().min(1).max(10_000),
+}).strict();
+
+export const pausedSchema = z.boolean();

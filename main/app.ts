@@ -1,0 +1,152 @@
+// The Electron shell: a menu-bar icon, a popover window, IPC, notifications and login items, wired to
+// the app service. Thin on purpose: what it decides lives in main/shell/ and is tested there.
+import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, Notification, screen, session, shell, Tray } from 'electron';
+import { fileURLToPath } from 'node:url';
+import { CHANNELS } from './api/contract';
+import { AppService } from './app-service';
+import { DEFAULT_SCAN_OPTIONS } from './engine/model';
+import { MacLiveReader } from './platform/macos/live-reader';
+import { watchFolders } from './platform/watch-folders';
+import { registerIpc, senderCheck } from './shell/ipc';
+import { trayMenuTemplate } from './shell/menu';
+import { notificationFor } from './shell/notifications';
+import { trayState } from './shell/tray-state';
+import { isOwnPage, popoverOptions, popoverPosition } from './shell/windows';
+
+const here = (relative: string): string => fileURLToPath(new URL(relative, import.meta.url));
+const PAGE = new URL('../renderer/index.html', import.meta.url).href;
+const ASSETS = here('../../assets/');
+
+if (!app.requestSingleInstanceLock()) app.quit();
+
+let tray: Tray | undefined;
+let popover: BrowserWindow | undefined;
+let service: AppService = AppService.live(new MacLiveReader(), { ...DEFAULT_SCAN_OPTIONS, intervalMs: 5000, watch: watchFolders });
+
+function popoverWindow(): BrowserWindow {
+  if (popover && !popover.isDestroyed()) return popover;
+  popover = new BrowserWindow(popoverOptions(here('./preload.cjs')));
+  const contents = popover.webContents;
+  contents.on('will-navigate', (event, url) => {
+    if (!isOwnPage(url, PAGE)) event.preventDefault();
+  });
+  contents.on('will-redirect', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  popover.on('blur', () => popover?.hide());
+  void popover.loadURL(PAGE);
+  return popover;
+}
+
+function showPopover(): void {
+  const window = popoverWindow();
+  if (tray) {
+    const bounds = tray.getBounds();
+    const { x, y } = popoverPosition(bounds, screen.getDisplayMatching(bounds).workArea);
+    window.setPosition(x, y, false);
+  }
+  window.show();
+  window.focus();
+}
+
+function togglePopover(): void {
+  if (popover?.isVisible()) popover.hide();
+  else showPopover();
+}
+
+function refreshTray(): void {
+  if (!tray) return;
+  const state = trayState(service.snapshot());
+  const image = nativeImage.createFromPath(`${ASSETS}tray/${state.icon}`);
+  image.setTemplateImage(state.template);
+  tray.setImage(image);
+  tray.setToolTip(state.tooltip);
+  tray.setTitle(state.title);
+}
+
+function showMenu(): void {
+  const snapshot = service.snapshot();
+  const menu = Menu.buildFromTemplate(trayMenuTemplate(
+    { paused: snapshot.paused, startAtLogin: app.getLoginItemSettings().openAtLogin, isCapture: service.isCapture },
+    {
+      open: showPopover,
+      togglePause: () => service.setPaused(!service.snapshot().paused),
+      exportReport: () => void exportReport(),
+      openCapture: () => void openCapture(),
+      toggleStartAtLogin: () => app.setLoginItemSettings({ openAtLogin: !app.getLoginItemSettings().openAtLogin }),
+      quit: () => app.quit(),
+    },
+  ));
+  tray?.popUpContextMenu(menu);
+}
+
+async function exportReport(): Promise<void> {
+  const { filePath, canceled } = await dialog.showSaveDialog({ title: 'Export report', defaultPath: `launchwatch-${service.snapshot().source.hostname}.json`, filters: [{ name: 'JSON', extensions: ['json'] }] });
+  if (canceled || !filePath) return;
+  const { writeFile } = await import('node:fs/promises');
+  const { toScanDocument } = await import('./engine/scan-document');
+  const result = service.result();
+  if (result) await writeFile(filePath, `${JSON.stringify(toScanDocument(result), null, 2)}\n`, { mode: 0o600 });
+}
+
+async function openCapture(): Promise<void> {
+  const { filePaths, canceled } = await dialog.showOpenDialog({ title: 'Open Capture', properties: ['openFile', 'openDirectory'], filters: [{ name: 'Capture', extensions: ['gz', 'tgz'] }] });
+  if (canceled || !filePaths[0]) return;
+  try {
+    const opened = await AppService.fromCapture(filePaths[0], DEFAULT_SCAN_OPTIONS);
+    service.stop();
+    service = opened;
+    wireService();
+    showPopover();
+  } catch (error) {
+    dialog.showErrorBox('This capture cannot be opened', (error as Error).message);
+  }
+}
+
+let unwire: (() => void)[] = [];
+function wireService(): void {
+  unwire.forEach((off) => off());
+  unwire = [
+    service.onSnapshot((snapshot) => {
+      refreshTray();
+      if (popover && !popover.isDestroyed()) popover.webContents.send(CHANNELS.snapshot, snapshot);
+    }),
+    service.onEvent((event) => {
+      const request = notificationFor(event);
+      if (!request || !Notification.isSupported()) return;
+      const notification = new Notification({ title: request.title, body: request.body });
+      notification.on('click', () => {
+        showPopover();
+        popover?.webContents.send(CHANNELS.openItem, request.itemId);
+      });
+      notification.show();
+    }),
+  ];
+  service.start();
+  refreshTray();
+}
+
+app.on('second-instance', showPopover);
+app.on('web-contents-created', (_event, contents) => {
+  contents.setWindowOpenHandler(({ url }) => {
+    if (/^https:\/\//.test(url)) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+});
+app.on('window-all-closed', () => {
+  // A menu-bar app lives on with no window open.
+});
+
+void app.whenReady().then(() => {
+  app.dock?.hide();
+  // No remote content, ever: refuse every permission request and any request leaving file://.
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.defaultSession.webRequest.onBeforeRequest((details, callback) => callback({ cancel: !/^(file|devtools):/.test(details.url) }));
+  registerIpc(ipcMain, () => service, senderCheck(() => popover?.webContents.id, PAGE));
+  tray = new Tray(nativeImage.createFromPath(`${ASSETS}tray/trayTemplate.png`));
+  tray.on('click', togglePopover);
+  tray.on('right-click', showMenu);
+  wireService();
+});
+
+app.on('before-quit', () => service.stop());

@@ -1,0 +1,23 @@
+// The preload (CommonJS, as a sandboxed renderer needs): exposes exactly the contract's API and nothing
+// of Node or Electron.
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { CHANNELS, type LaunchwatchApi, type Snapshot } from './api/contract';
+
+const api: LaunchwatchApi = {
+  getSnapshot: () => ipcRenderer.invoke(CHANNELS.getSnapshot),
+  getItem: (id) => ipcRenderer.invoke(CHANNELS.getItem, id),
+  setOptions: (options) => ipcRenderer.invoke(CHANNELS.setOptions, options),
+  setPaused: (paused) => ipcRenderer.invoke(CHANNELS.setPaused, paused),
+  onSnapshot: (listener) => {
+    const wrapped = (_event: IpcRendererEvent, snapshot: Snapshot) => listener(snapshot);
+    ipcRenderer.on(CHANNELS.snapshot, wrapped);
+    return () => ipcRenderer.removeListener(CHANNELS.snapshot, wrapped);
+  },
+  onOpenItem: (listener) => {
+    const wrapped = (_event: IpcRendererEvent, id: string) => typeof id === 'string' && listener(id);
+    ipcRenderer.on(CHANNELS.openItem, wrapped);
+    return () => ipcRenderer.removeListener(CHANNELS.openItem, wrapped);
+  },
+};
+
+contextBridge.exposeInMainWorld('launchwatch', api);

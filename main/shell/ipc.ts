@@ -1,0 +1,34 @@
+// IPC: every channel of the contract, every payload validated with zod, every sender checked to be our
+// own popover's page. A message that fails either check is refused, never handled.
+import type { IpcMain, IpcMainInvokeEvent } from 'electron';
+import { CHANNELS } from '../api/contract';
+import { itemIdSchema, optionsSchema, pausedSchema } from '../api/schemas';
+import type { AppService } from '../app-service';
+
+export type SenderCheck = (event: IpcMainInvokeEvent) => boolean;
+
+export class RefusedMessage extends Error {}
+
+export function registerIpc(ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>, service: () => AppService, trusted: SenderCheck): () => void {
+  const handle = <T>(channel: string, schema: { safeParse: (v: unknown) => { success: true; data: T } | { success: false; error: { issues: { message: string }[] } } } | undefined, run: (value: T) => unknown) => {
+    ipcMain.handle(channel, (event, payload: unknown) => {
+      if (!trusted(event)) throw new RefusedMessage(`${channel}: refused a message from an unexpected sender`);
+      if (!schema) return run(undefined as T);
+      const parsed = schema.safeParse(payload);
+      if (!parsed.success) throw new RefusedMessage(`${channel}: invalid payload: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+      return run(parsed.data);
+    });
+  };
+  handle(CHANNELS.getSnapshot, undefined, () => service().snapshot());
+  handle(CHANNELS.getItem, itemIdSchema, (id) => service().item(id));
+  handle(CHANNELS.setOptions, optionsSchema, (options) => service().setOptions(options));
+  handle(CHANNELS.setPaused, pausedSchema, (paused) => service().setPaused(paused));
+  return () => {
+    for (const channel of [CHANNELS.getSnapshot, CHANNELS.getItem, CHANNELS.setOptions, CHANNELS.setPaused]) ipcMain.removeHandler(channel);
+  };
+}
+
+/** A sender is trusted when it is the popover's own web contents showing our own page. */
+export function senderCheck(expectedWebContentsId: () => number | undefined, pageUrl: string): SenderCheck {
+  return (event) => event.sender.id === expectedWebContentsId() && (event.senderFrame?.url ?? '') .startsWith(pageUrl);
+}

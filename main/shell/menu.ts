@@ -1,0 +1,31 @@
+// The tray's right-click menu, as a template the shell hands to Electron's Menu.buildFromTemplate.
+import type { MenuItemConstructorOptions } from 'electron';
+
+export interface MenuState {
+  paused: boolean;
+  startAtLogin: boolean;
+  isCapture: boolean;
+}
+
+export interface MenuActions {
+  open: () => void;
+  togglePause: () => void;
+  exportReport: () => void;
+  openCapture: () => void;
+  toggleStartAtLogin: () => void;
+  quit: () => void;
+}
+
+export function trayMenuTemplate(state: MenuState, actions: MenuActions): MenuItemConstructorOptions[] {
+  return [
+    { id: 'open', label: 'Open', click: actions.open },
+    { id: 'pause', label: state.paused ? 'Resume monitoring' : 'Pause monitoring', enabled: !state.isCapture, click: actions.togglePause },
+    { type: 'separator' },
+    { id: 'export', label: 'Export report...', click: actions.exportReport },
+    { id: 'open-capture', label: 'Open Capture...', click: actions.openCapture },
+    { type: 'separator' },
+    { id: 'login', label: 'Start at login', type: 'checkbox', checked: state.startAtLogin, click: actions.toggleStartAtLogin },
+    { type: 'separator' },
+    { id: 'quit', label: 'Quit Launchwatch', accelerator: 'Command+Q', click: actions.quit },
+  ];
+}

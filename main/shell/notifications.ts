@@ -1,0 +1,25 @@
+// Which monitor events are worth a native notification: an item that becomes mining or suspicious, and a
+// launch item that appears. Everything else shows in the window only.
+import type { MonitorEvent } from '../engine/monitor';
+
+export interface NotificationRequest {
+  itemId: string;
+  title: string;
+  body: string;
+}
+
+export function notificationFor(event: MonitorEvent): NotificationRequest | undefined {
+  const name = event.item.label || event.item.plistPath;
+  switch (event.type) {
+    case 'verdict-changed':
+      if (event.to === 'mining') return { itemId: event.item.id, title: 'A launch item is mining', body: `${name} uses the CPU and talks to a mining service.` };
+      if (event.to === 'suspicious') return { itemId: event.item.id, title: 'A launch item looks like a miner', body: `${name} shows signs of mining. Open it to see why.` };
+      return undefined;
+    case 'item-added':
+      return { itemId: event.item.id, title: 'New launch item', body: `${name} was added (${event.item.plistPath}).` };
+    case 'item-changed':
+      return undefined;
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,132 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { ItemSummary, Snapshot } from '../../main/api/contract';
+import { CHANNELS } from '../../main/api/contract';
+import type { LaunchItem } from '../../main/engine/model';
+import { trayMenuTemplate } from '../../main/shell/menu';
+import { notificationFor } from '../../main/shell/notifications';
+import { registerIpc, senderCheck } from '../../main/shell/ipc';
+import { trayState } from '../../main/shell/tray-state';
+import { isOwnPage, popoverOptions, popoverPosition } from '../../main/shell/windows';
+import { electronMock, recorded, type FakeWindow } from './electron-mock';
+
+vi.mock('electron', () => electronMock);
+
+const summary = (verdict: ItemSummary['verdict'], id: string = verdict): ItemSummary => ({ id, label: id, plistPath: `/L/${id}.plist`, kind: 'LaunchAgent', scope: 'user', verdict, score: 0, running: true, cpuPercent: 0, sparkline: [], destinationCount: 0 });
+const snapshot = (items: ItemSummary[], extra: Partial<Snapshot> = {}): Snapshot => ({ source: { kind: 'live', hostname: 'h', os: 'macOS', osVersion: '14', privileged: false }, paused: false, options: { windowSeconds: 120, cpuThresholdPercent: 25 }, samples: 2, notes: [], items, ...extra });
+const launchItem = { id: '/L/x.plist', label: 'com.x', plistPath: '/L/x.plist' } as LaunchItem;
+
+describe('tray state from verdicts', () => {
+  it('shows the worst verdict, with template images only for the calm states', () => {
+    expect(trayState(snapshot([summary('ok')]))).toMatchObject({ level: 'clear', icon: 'trayTemplate.png', template: true, title: '' });
+    expect(trayState(snapshot([summary('ok'), summary('high-cpu')]))).toMatchObject({ level: 'high-cpu', template: true, tooltip: 'Launchwatch: 1 high CPU' });
+    expect(trayState(snapshot([summary('high-cpu'), summary('suspicious')]))).toMatchObject({ level: 'suspicious', icon: 'tray-suspicious.png', template: false, title: '1' });
+    expect(trayState(snapshot([summary('suspicious'), summary('mining', 'm1'), summary('mining', 'm2')]))).toMatchObject({ level: 'mining', icon: 'tray-mining.png', title: '3', tooltip: 'Launchwatch: 2 mining, 1 suspicious' });
+    expect(trayState(snapshot([summary('approved')])).level).toBe('clear');
+    expect(trayState(snapshot([], { paused: true })).tooltip).toContain('(paused)');
+    expect(trayState(undefined).tooltip).toContain('first samples');
+  });
+});
+
+describe('tray menu', () => {
+  it('has Open, Pause, Export, Open Capture, Start at login and Quit, reflecting state', () => {
+    const actions = { open: vi.fn(), togglePause: vi.fn(), exportReport: vi.fn(), openCapture: vi.fn(), toggleStartAtLogin: vi.fn(), quit: vi.fn() };
+    const template = trayMenuTemplate({ paused: true, startAtLogin: true, isCapture: false }, actions);
+    expect(template.filter((i) => i.type !== 'separator').map((i) => i.label)).toEqual(['Open', 'Resume monitoring', 'Export report...', 'Open Capture...', 'Start at login', 'Quit Launchwatch']);
+    expect(template.find((i) => i.id === 'login')).toMatchObject({ type: 'checkbox', checked: true });
+    expect(trayMenuTemplate({ paused: false, startAtLogin: false, isCapture: true }, actions).find((i) => i.id === 'pause')).toMatchObject({ label: 'Pause monitoring', enabled: false });
+  });
+});
+
+describe('windows', () => {
+  it('locks the renderer down and places the popover under the icon, on screen', () => {
+    expect(popoverOptions('/p.cjs').webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false, preload: '/p.cjs' });
+    expect(popoverPosition({ x: 1000, y: 0, width: 22, height: 24 }, { x: 0, y: 24, width: 1440, height: 876 })).toEqual({ x: 801, y: 28 });
+    expect(popoverPosition({ x: 1420, y: 0, width: 22, height: 24 }, { x: 0, y: 24, width: 1440, height: 876 }).x).toBe(1440 - 420 - 4);
+    expect(isOwnPage('file:///app/index.html#x', 'file:///app/index.html')).toBe(true);
+    expect(isOwnPage('https://evil.example/', 'file:///app/index.html')).toBe(false);
+  });
+});
+
+describe('notifications', () => {
+  it('notifies when an item becomes mining or suspicious, or appears; not for the rest', () => {
+    expect(notificationFor({ type: 'verdict-changed', item: launchItem, from: 'ok', to: 'mining' })).toMatchObject({ itemId: '/L/x.plist', title: 'A launch item is mining' });
+    expect(notificationFor({ type: 'verdict-changed', item: launchItem, from: 'ok', to: 'suspicious' })?.title).toContain('looks like a miner');
+    expect(notificationFor({ type: 'item-added', item: launchItem })?.title).toBe('New launch item');
+    expect(notificationFor({ type: 'verdict-changed', item: launchItem, from: 'mining', to: 'ok' })).toBeUndefined();
+    expect(notificationFor({ type: 'item-changed', item: launchItem, what: ['plist'] })).toBeUndefined();
+  });
+});
+
+describe('IPC', () => {
+  const service = { snapshot: vi.fn(() => 'snap'), item: vi.fn(), setOptions: vi.fn(() => 'set'), setPaused: vi.fn(() => 'paused') };
+  const handlers = new Map<string, (event: unknown, payload?: unknown) => unknown>();
+  const ipc = { handle: (c: string, h: (event: unknown, payload?: unknown) => unknown) => handlers.set(c, h), removeHandler: (c: string) => handlers.delete(c) };
+  const page = 'file:///app/dist/renderer/index.html';
+  const trusted = { sender: { id: 7 }, senderFrame: { url: page } };
+  registerIpc(ipc as never, () => service as never, senderCheck(() => 7, page));
+
+  it('handles valid messages from the popover', async () => {
+    expect(await handlers.get(CHANNELS.getSnapshot)?.(trusted)).toBe('snap');
+    expect(await handlers.get(CHANNELS.setOptions)?.(trusted, { windowSeconds: 60, cpuThresholdPercent: 50 })).toBe('set');
+    expect(service.setOptions).toHaveBeenCalledWith({ windowSeconds: 60, cpuThresholdPercent: 50 });
+  });
+
+  it('refuses invalid payloads and other senders, and never calls the service for them', () => {
+    service.setOptions.mockClear();
+    expect(() => handlers.get(CHANNELS.setOptions)?.(trusted, { windowSeconds: 'soon', cpuThresholdPercent: 25 })).toThrow(/invalid payload/);
+    expect(() => handlers.get(CHANNELS.setOptions)?.(trusted, { windowSeconds: 60, cpuThresholdPercent: 25, extra: 1 })).toThrow(/invalid payload/);
+    expect(() => handlers.get(CHANNELS.setPaused)?.(trusted, 'yes')).toThrow(/invalid payload/);
+    expect(() => handlers.get(CHANNELS.getItem)?.(trusted, '')).toThrow(/invalid payload/);
+    expect(() => handlers.get(CHANNELS.getSnapshot)?.({ sender: { id: 8 }, senderFrame: { url: page } })).toThrow(/unexpected sender/);
+    expect(() => handlers.get(CHANNELS.getSnapshot)?.({ sender: { id: 7 }, senderFrame: { url: 'https://evil.example/' } })).toThrow(/unexpected sender/);
+    expect(service.setOptions).not.toHaveBeenCalled();
+  });
+});
+
+describe('the shell wired to a mocked electron', () => {
+  beforeAll(async () => {
+    await import('../../main/app');
+    await new Promise((r) => setTimeout(r, 50));
+  });
+  afterAll(() => recorded.appListeners.get('before-quit')?.forEach((l) => l()));
+
+  it('puts one tray icon up, refuses permissions and remote requests, registers every channel', () => {
+    expect(recorded.trays).toHaveLength(1);
+    expect([...recorded.handlers.keys()].sort()).toEqual([CHANNELS.getItem, CHANNELS.getSnapshot, CHANNELS.setOptions, CHANNELS.setPaused].sort());
+    let allowed: boolean | undefined;
+    recorded.permissionHandler?.({}, 'media', (ok) => (allowed = ok));
+    expect(allowed).toBe(false);
+    let cancel: boolean | undefined;
+    recorded.requestFilter?.({ url: 'https://example.com/x.js' }, (r) => (cancel = r.cancel));
+    expect(cancel).toBe(true);
+    recorded.requestFilter?.({ url: 'file:///app/dist/renderer/index.html' }, (r) => (cancel = r.cancel));
+    expect(cancel).toBe(false);
+  });
+
+  it('opens the secure popover on click, under the icon, and hides it on the next click', () => {
+    const tray = recorded.trays[0]!;
+    tray.emit('click');
+    expect(recorded.windows).toHaveLength(1);
+    const window = recorded.windows[0] as FakeWindow;
+    expect(window.visible).toBe(true);
+    expect(window.loaded).toMatch(/^file:\/\/.*\/renderer\/index\.html$/);
+    expect((window.options.webPreferences as Record<string, unknown>)).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false });
+    expect(window.position).toEqual([801, 28]);
+    expect(window.webContents.openHandler?.({ url: 'https://x' })).toEqual({ action: 'deny' });
+    let prevented = false;
+    window.webContents.emit('will-navigate', { preventDefault: () => (prevented = true) }, 'https://evil.example/');
+    expect(prevented).toBe(true);
+    tray.emit('click');
+    expect(window.visible).toBe(false);
+    tray.emit('click');
+    expect(recorded.windows).toHaveLength(1);
+  });
+
+  it('shows the menu on right click and toggles start at login', () => {
+    recorded.trays[0]!.emit('right-click');
+    const menu = recorded.menus.at(-1) as { template: { id?: string; click?: () => void }[] };
+    expect(menu.template.map((i) => i.id).filter(Boolean)).toEqual(['open', 'pause', 'export', 'open-capture', 'login', 'quit']);
+    menu.template.find((i) => i.id === 'login')?.click?.();
+    expect(recorded.loginItem.openAtLogin).toBe(true);
+  });
+});
