@@ -1,5 +1,6 @@
 // The command line: `launchwatch <command> [flags]`. Exit 0 clean, 1 flagged, 2 usage or input error.
 import { pathToFileURL } from 'node:url';
+import { actionCommand } from './cli/action-commands';
 import { scanCommand, type CommandIO } from './cli/scan-command';
 import { UsageError } from './cli/usage-error';
 import { webCommand } from './cli/web-command';
@@ -7,7 +8,12 @@ import { webCommand } from './cli/web-command';
 const USAGE = `usage: launchwatch <command> [flags]
 commands:
   scan     scan this machine or a capture (--replay); see "scan --help"
-  web      the app's UI in a browser on 127.0.0.1 (live, or --replay <capture>)`;
+  web      the app's UI in a browser on 127.0.0.1 (live, or --replay <capture>)
+  disable <label> [--yes]      disable a launch item (shows the steps, asks, journals, reversible)
+  undo <action id | last>      put a disabled item back, byte for byte
+  approve <label> [--note ..]  accept an item: quiet until its plist or program changes
+  unapprove <label>            take an approval back
+  actions                      what Launchwatch has done (the journal)`;
 
 export async function main(argv: string[], io: CommandIO): Promise<number> {
   const [command, ...rest] = argv;
@@ -17,6 +23,12 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
         return await scanCommand(rest, io);
       case 'web':
         return await webCommand(rest, io);
+      case 'disable':
+      case 'undo':
+      case 'approve':
+      case 'unapprove':
+      case 'actions':
+        return await actionCommand(command, rest, io);
       case undefined:
       case 'help':
       case '--help':

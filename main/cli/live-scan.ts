@@ -1,5 +1,6 @@
 // Live `scan`: the monitor's loop for --duration seconds, one tick every --interval seconds.
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Approval } from '../engine/approvals';
 import type { ScanResult } from '../engine/model';
 import { Monitor } from '../engine/monitor';
 import type { SystemReader } from '../engine/reader';
@@ -7,6 +8,7 @@ import { MacLiveReader } from '../platform/macos/live-reader';
 import { UsageError } from './usage-error';
 
 export interface LiveScanOptions {
+  approvals?: Approval[];
   windowSeconds: number;
   cpuThresholdPercent: number;
   durationSeconds: number;

@@ -1,5 +1,10 @@
 // `launchwatch scan`: the engine without a window (scan-json.md).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { ApprovalError, ApprovalsStore, parseApprovals } from '../actions/approvals-store';
+import type { Approval } from '../engine/approvals';
+import { stateDir } from '../platform/state-dir';
 import { Analyzer } from '../engine/analyzer';
 import { DEFAULT_SCAN_OPTIONS, type ScanResult } from '../engine/model';
 import { toScanDocument } from '../engine/scan-document';
@@ -14,7 +19,7 @@ export interface CommandIO {
 }
 
 export const SCAN_USAGE = `usage: launchwatch scan [--replay <capture dir or .tar.gz>] [--duration <s>] [--interval <s>]
-                       [--window <s>] [--cpu-threshold <percent of one core>] [--json]`;
+                       [--window <s>] [--cpu-threshold <percent of one core>] [--approvals <file>] [--json]`;
 
 export async function scanCommand(argv: string[], io: CommandIO): Promise<number> {
   let parsed;
@@ -29,6 +34,7 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
         interval: { type: 'string' },
         window: { type: 'string' },
         'cpu-threshold': { type: 'string' },
+        approvals: { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -44,6 +50,7 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
   const options = {
     windowSeconds: positiveNumber('--window', values.window, DEFAULT_SCAN_OPTIONS.windowSeconds),
     cpuThresholdPercent: positiveNumber('--cpu-threshold', values['cpu-threshold'], DEFAULT_SCAN_OPTIONS.cpuThresholdPercent),
+    approvals: values.approvals !== undefined ? readApprovalsFile(values.approvals) : values.replay === undefined ? storedApprovals() : [],
   };
   const duration = positiveNumber('--duration', values.duration, 120);
   const interval = positiveNumber('--interval', values.interval, 5);
@@ -62,7 +69,31 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
   return result.items.some((i) => i.verdict === 'mining' || i.verdict === 'suspicious') ? 1 : 0;
 }
 
-export async function replay(path: string, options: { windowSeconds: number; cpuThresholdPercent: number }): Promise<ScanResult> {
+function readApprovalsFile(path: string): Approval[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`--approvals ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+  }
+  try {
+    return parseApprovals(text, path);
+  } catch (error) {
+    if (error instanceof ApprovalError) throw new UsageError(`--approvals ${error.message}`);
+    throw error;
+  }
+}
+
+/** A live scan honours this machine's approved inventory, as the app does. */
+function storedApprovals(): Approval[] {
+  try {
+    return new ApprovalsStore(join(stateDir(), 'approvals.json')).list();
+  } catch {
+    return [];
+  }
+}
+
+export async function replay(path: string, options: { windowSeconds: number; cpuThresholdPercent: number; approvals?: Approval[] }): Promise<ScanResult> {
   let capture;
   try {
     capture = await readCapture(path);

@@ -6,6 +6,7 @@ import { analyseCommand, analyseFileText, emptyFindings, mergeFindings, type Com
 import { CpuTracker, type CpuDeltas } from './cpu';
 import { CpuHistory, type TimedPoint } from './cpu-history';
 import { classifyDestination } from './destinations';
+import { applyApproval, changesSince, findApproval, type Approval } from './approvals';
 import { defaultIndicators, type Indicators } from './indicators';
 import { cpuReason, evidenceReasons, judge } from './judge';
 import type {
@@ -20,6 +21,8 @@ export interface AnalyzerOptions extends ScanOptions {
   historyCapacity?: number;
   /** Process ids never attributed (the monitor's own processes). */
   excludePids?: Set<number>;
+  /** The approved inventory. */
+  approvals?: Approval[];
 }
 
 export interface ItemVerdict {
@@ -198,7 +201,9 @@ export class Analyzer {
   verdicts(): ItemVerdict[] {
     return this.inventory.items.map((item) => {
       const { verdict, score, cpu } = this.assess(item);
-      return { id: item.id, label: item.label, verdict, score, cpuPercent: cpu.avgPercent };
+      const approval = findApproval(item, this.options.approvals ?? []);
+      const approved = approval !== undefined && changesSince(approval, item).length === 0;
+      return { id: item.id, label: item.label, verdict: approved ? 'approved' : verdict, score, cpuPercent: cpu.avgPercent };
     });
   }
 
@@ -244,7 +249,7 @@ export class Analyzer {
       listening: [...state.listening.values()],
     };
     if (judged.signing) result.signing = judged.signing;
-    return result;
+    return applyApproval(result, findApproval(item, this.options.approvals ?? []));
   }
 
   /** Everything but CPU, recomputed only when the item's evidence or the inventory changed. */

@@ -2,6 +2,7 @@
 // connections of the processes attributed to launch items (all of them at most every 30 s), re-reads
 // launch items when their folders change and at least every minute, and never overlaps itself.
 import { Analyzer } from './analyzer';
+import type { Approval } from './approvals';
 import type { Indicators } from './indicators';
 import type { Inventory, LaunchItem, ScanOptions, ScanResult, Verdict } from './model';
 import type { SystemReader } from './reader';
@@ -23,6 +24,7 @@ export interface MonitorOptions extends ScanOptions {
   watch?: (folders: string[], onChange: () => void) => () => void;
   now?: () => number;
   indicators?: Indicators;
+  approvals?: Approval[];
 }
 
 type Listener<T> = (value: T) => void;
@@ -74,6 +76,12 @@ export class Monitor {
     this.timer = undefined;
     this.stopWatching?.();
     this.stopWatching = undefined;
+  }
+
+  /** The approved inventory changed (approve, unapprove, import). */
+  setApprovals(approvals: Approval[]): void {
+    this.options = { ...this.options, approvals };
+    if (this.analyzer) this.analyzer.options.approvals = approvals;
   }
 
   /** The window and threshold can change while running; history is kept. */
@@ -137,6 +145,7 @@ export class Monitor {
         cpuThresholdPercent: this.options.cpuThresholdPercent,
         historyCapacity: this.options.historyCapacity ?? 720,
         excludePids: this.options.excludePids ?? new Set([process.pid]),
+        approvals: this.options.approvals ?? [],
       }, this.options.indicators);
     } else this.analyzer.setInventory(inventory);
     if (!previous) return;

@@ -11,6 +11,8 @@ export interface Shim {
   exitCode?: number;
   /** Seconds to sleep first (to test timeouts). */
   sleep?: number;
+  /** A shell body that replaces the printing (it sees the arguments as "$@"), for per-subcommand answers. */
+  script?: string;
 }
 
 /** Creates a folder of shims and returns it with the file their argv is logged to. */
@@ -28,6 +30,7 @@ export function makeShims(shims: Record<string, Shim>): { dir: string; log: stri
     const script = `#!/bin/sh
 { printf '%s' "${name}"; for a in "$@"; do printf '\\t%s' "$a"; done; printf '\\n'; } >> "${log}"
 ${shim.sleep ? `sleep ${shim.sleep}` : ''}
+${shim.script ?? ''}
 n=$(cat "${join(dir, 'out', `${name}.count`)}")
 echo $((n + 1)) > "${join(dir, 'out', `${name}.count`)}"
 [ "$n" -lt ${outputs.length} ] || n=${outputs.length - 1}

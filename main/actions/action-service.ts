@@ -1,0 +1,94 @@
+// Disable with approval, undo and the approved inventory, for the app, web mode and the command line
+// alike: one planner, one executor, one journal. Plans wait for approval by id; nothing runs without it.
+import { randomBytes } from 'node:crypto';
+import { userInfo } from 'node:os';
+import { join } from 'node:path';
+import { approvalFor, type Approval } from '../engine/approvals';
+import { planDisable, type DisablePlan, type PlanOutcome } from '../engine/actions/plan';
+import type { ItemResult } from '../engine/model';
+import { ApprovalsStore } from './approvals-store';
+import { Executor, type CommandRunner, type Outcome, type ProcessControl } from './executor';
+import { Journal, type ActionRecord } from './journal';
+
+export interface ActionServiceOptions {
+  stateDir: string;
+  runner: CommandRunner;
+  processes: ProcessControl;
+  uid?: number;
+  isRoot?: boolean;
+  onBoundary?: (label: string) => Promise<void> | void;
+  stopGraceMs?: number;
+}
+
+const PLAN_LIFETIME_MS = 10 * 60 * 1000;
+
+export class ActionService {
+  readonly journal: Journal;
+  readonly approvals: ApprovalsStore;
+  private readonly executor: Executor;
+  private readonly pending = new Map<string, { plan: DisablePlan; createdAt: number }>();
+  private readonly uid: number;
+  private readonly isRoot: boolean;
+
+  constructor(options: ActionServiceOptions) {
+    this.journal = new Journal(options.stateDir);
+    this.approvals = new ApprovalsStore(join(options.stateDir, 'approvals.json'));
+    this.uid = options.uid ?? userInfo().uid;
+    this.isRoot = options.isRoot ?? process.getuid?.() === 0;
+    this.executor = new Executor({
+      journal: this.journal, runner: options.runner, processes: options.processes, uid: this.uid,
+      ...(options.onBoundary ? { onBoundary: options.onBoundary } : {}),
+      ...(options.stopGraceMs !== undefined ? { stopGraceMs: options.stopGraceMs } : {}),
+    });
+  }
+
+  /** The exact steps, for the approval sheet; the plan waits under its id until approved or expired. */
+  plan(result: ItemResult): PlanOutcome & { planId?: string } {
+    const outcome = planDisable(result.item, {
+      uid: this.uid,
+      isRoot: this.isRoot,
+      processes: result.processes.map((p) => ({ pid: p.pid, startedAt: p.startedAt, args: p.args })),
+      ...(result.signing ? { signing: result.signing } : {}),
+    });
+    if (!outcome.ok) return outcome;
+    const planId = randomBytes(12).toString('hex');
+    this.pending.set(planId, { plan: outcome.plan, createdAt: Date.now() });
+    return { ...outcome, planId };
+  }
+
+  async approvePlan(planId: string): Promise<Outcome> {
+    for (const [id, p] of this.pending) if (Date.now() - p.createdAt > PLAN_LIFETIME_MS) this.pending.delete(id);
+    const pending = this.pending.get(planId);
+    if (!pending) throw new Error('this plan is no longer waiting for approval (it expired or ran already): open Disable again');
+    this.pending.delete(planId);
+    return this.executor.execute(pending.plan);
+  }
+
+  cancelPlan(planId: string): void {
+    this.pending.delete(planId);
+  }
+
+  async undo(idOrLast: string): Promise<Outcome> {
+    const id = idOrLast === 'last' ? this.actions().find((a) => a.status === 'done')?.id : idOrLast;
+    if (!id) throw new Error('there is no disabled item to undo');
+    return this.executor.undo(id);
+  }
+
+  recover(): Promise<Outcome[]> {
+    return this.executor.recover();
+  }
+
+  actions(): ActionRecord[] {
+    return this.journal.list().records;
+  }
+
+  approve(result: ItemResult, note?: string): Approval {
+    const approval = approvalFor(result.item, note, userInfo().username);
+    this.approvals.approve(approval);
+    return approval;
+  }
+
+  unapprove(plistPath: string, label: string): number {
+    return this.approvals.unapprove((a) => a.plistPath === plistPath && a.label === label).length;
+  }
+}

@@ -1,0 +1,367 @@
+// Carries out an approved plan, one journaled step at a time: backup first, then each step recorded as
+// done; on failure the done steps are rolled back; after a crash, recover() finishes or rolls back what
+// was under way; undo() puts the file back byte for byte and reloads the item. Nothing is ever deleted
+// before a verified copy of it exists in the quarantine.
+import { randomBytes } from 'node:crypto';
+import { chmodSync, chownSync, copyFileSync, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, closeSync, readFileSync, unlinkSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type { DisablePlan, PlanStep } from '../engine/actions/plan';
+import { sha256, sha256File, writeFileAtomic } from './atomic-file';
+import type { ActionRecord, BackupRecord, Journal, StepRecord } from './journal';
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** The command could not run at all (not found, denied, timed out). */
+  problem?: string;
+}
+
+export interface CommandRunner {
+  run(argv: string[], options: { admin: boolean; reason: string }): Promise<RunResult>;
+}
+
+export interface ProcessControl {
+  /** True while the process with this pid is the same one (same start time). */
+  isSame(pid: number, startedAt: number): Promise<boolean>;
+  signal(pid: number, signal: NodeJS.Signals): Promise<void>;
+}
+
+export interface ExecutorOptions {
+  journal: Journal;
+  runner: CommandRunner;
+  processes: ProcessControl;
+  uid: number;
+  /** Called at every step boundary, after the journal is on disk (tests kill the process here). */
+  onBoundary?: (label: string) => Promise<void> | void;
+  /** How long processes get after SIGTERM before SIGKILL. */
+  stopGraceMs?: number;
+}
+
+export interface Outcome {
+  record: ActionRecord;
+  ok: boolean;
+  message: string;
+}
+
+const NOT_LOADED = /No such process|Could not find service|not find specified service|service is not loaded/i;
+const NO_SYSTEMD = /System has not been booted with systemd|Failed to connect to (bus|user scope bus)|not been booted|systemctl not found|No medium found/i;
+
+export class Executor {
+  constructor(private readonly options: ExecutorOptions) {}
+
+  /** Approved: journal the intent, back up the file, run the steps. */
+  async execute(plan: DisablePlan): Promise<Outcome> {
+    const now = new Date().toISOString();
+    const record: ActionRecord = {
+      id: `${now.replace(/[-:.]/g, '').replace('T', '-').slice(0, 15)}-${randomBytes(4).toString('hex')}`,
+      type: 'disable', createdAt: now, updatedAt: now, status: 'running', plan,
+      steps: plan.steps.map((s) => ({ kind: s.kind, description: s.description, status: 'pending', ...(s.argv ? { argv: s.argv } : {}) })),
+      messages: [],
+    };
+    this.save(record);
+    await this.boundary('journaled');
+    try {
+      record.backup = this.backup(record.id, plan.plistPath);
+    } catch (error) {
+      record.status = 'failed';
+      record.messages.push(`Nothing was changed: the file could not be backed up: ${(error as Error).message}`);
+      this.save(record);
+      return { record, ok: false, message: record.messages.at(-1) as string };
+    }
+    this.save(record);
+    await this.boundary('backed-up');
+    return this.runSteps(record);
+  }
+
+  /** On start: finish each action a crash interrupted, or roll it back when it cannot be finished. */
+  async recover(): Promise<Outcome[]> {
+    const outcomes: Outcome[] = [];
+    for (const record of this.options.journal.list().records) {
+      if (record.status === 'running') {
+        if (!record.backup) {
+          // Interrupted before the backup was recorded: no step ran; the file is where it was.
+          this.discardPartialBackup(record);
+          record.status = 'rolled-back';
+          record.messages.push(`Launchwatch stopped before disabling ${name(record)}: nothing was changed.`);
+          this.save(record);
+          outcomes.push({ record, ok: true, message: record.messages.at(-1) as string });
+          continue;
+        }
+        const outcome = await this.runSteps(record);
+        outcome.message = outcome.ok ? `Launchwatch stopped while disabling ${name(record)}; it finished the job after restarting.` : `Launchwatch stopped while disabling ${name(record)}; it could not finish, so it put everything back. ${outcome.message}`;
+        record.messages.push(outcome.message);
+        this.save(record);
+        outcomes.push(outcome);
+      } else if (record.status === 'undoing') {
+        const outcome = await this.undo(record.id, true);
+        outcome.message = `Launchwatch stopped while undoing ${name(record)}; ${outcome.ok ? 'it finished the undo after restarting.' : `the undo could not finish: ${outcome.message}`}`;
+        // The undo read its own copy of the record: add to that one, never save the stale copy over it.
+        outcome.record.messages.push(outcome.message);
+        this.save(outcome.record);
+        outcomes.push(outcome);
+      }
+    }
+    return outcomes;
+  }
+
+  /** Put the file back byte for byte (mode and owner too), then let launchd (or systemd) load it again. */
+  async undo(id: string, resuming = false): Promise<Outcome> {
+    const record = this.options.journal.get(id);
+    if (!record) return { record: undefined as never, ok: false, message: `no action ${id}` };
+    if (record.status !== 'done' && !(resuming && record.status === 'undoing')) {
+      return { record, ok: false, message: `action ${id} is ${record.status}: only a finished disable can be undone` };
+    }
+    const backup = record.backup as BackupRecord;
+    if (!resuming || !record.undoSteps) {
+      record.undoSteps = undoSteps(record, this.options.uid);
+      record.status = 'undoing';
+      this.save(record);
+      await this.boundary('undo-journaled');
+    }
+    for (const step of record.undoSteps) {
+      if (step.status === 'done' || step.status === 'skipped') continue;
+      try {
+        if (step.kind === 'restore') {
+          await this.restore(backup, record.plan.needsAdmin);
+          step.status = 'done';
+        } else {
+          const result = await this.options.runner.run(step.argv as string[], { admin: record.plan.needsAdmin, reason: `Launchwatch is turning ${name(record)} back on.` });
+          const words = commandWords(result);
+          if (result.code === 0 && !result.problem) step.status = 'done';
+          else if (step.kind === 'bootstrap' && /already loaded|service already|Bootstrap failed: (5|17)/i.test(words)) {
+            step.status = 'done';
+            step.output = words;
+          } else if ((step.kind === 'systemctl-enable' || step.kind === 'systemctl-start') && NO_SYSTEMD.test(words)) {
+            step.status = 'skipped';
+            step.output = words;
+          } else throw new Error(`${(step.argv as string[]).join(' ')}: ${words}`);
+        }
+        step.at = new Date().toISOString();
+      } catch (error) {
+        step.status = 'failed';
+        step.output = (error as Error).message;
+        record.status = 'done';
+        record.messages.push(`Undo of ${name(record)} stopped: ${(error as Error).message}. The file is ${existsSync(backup.originalPath) ? `back at ${backup.originalPath}` : `still safe in ${backup.backupPath}`}.`);
+        this.save(record);
+        return { record, ok: false, message: record.messages.at(-1) as string };
+      }
+      this.save(record);
+      await this.boundary(`undo-${step.kind}`);
+    }
+    record.status = 'undone';
+    record.messages.push(`${name(record)} is back at ${backup.originalPath} and enabled again.`);
+    this.save(record);
+    return { record, ok: true, message: record.messages.at(-1) as string };
+  }
+
+  private async runSteps(record: ActionRecord): Promise<Outcome> {
+    const planSteps = record.plan.steps;
+    for (let i = 0; i < record.steps.length; i++) {
+      const step = record.steps[i] as StepRecord;
+      if (step.status === 'done' || step.status === 'skipped') continue;
+      step.status = 'running';
+      this.save(record);
+      await this.boundary(`before-${step.kind}`);
+      try {
+        const note = await this.runStep(record, planSteps[i] as PlanStep);
+        step.status = note?.skipped ? 'skipped' : 'done';
+        if (note?.output) step.output = note.output;
+        step.at = new Date().toISOString();
+      } catch (error) {
+        step.status = 'failed';
+        step.output = (error as Error).message;
+        this.save(record);
+        await this.rollBack(record, i);
+        record.status = 'rolled-back';
+        const message = `${name(record)} was not disabled: ${(error as Error).message}. Everything that had been done was put back.`;
+        record.messages.push(message);
+        this.save(record);
+        return { record, ok: false, message };
+      }
+      this.save(record);
+      await this.boundary(`after-${step.kind}`);
+    }
+    record.status = 'done';
+    record.messages.push(`${name(record)} is disabled; its file is in quarantine (${record.backup?.backupPath}). Undo puts it back.`);
+    this.save(record);
+    return { record, ok: true, message: record.messages.at(-1) as string };
+  }
+
+  private async runStep(record: ActionRecord, step: PlanStep): Promise<{ skipped?: boolean; output?: string } | undefined> {
+    const admin = record.plan.needsAdmin;
+    const reason = `Launchwatch needs an administrator to disable ${name(record)}.`;
+    switch (step.kind) {
+      case 'bootout': {
+        const result = await this.options.runner.run(step.argv as string[], { admin, reason });
+        const words = commandWords(result);
+        if (result.code === 0 && !result.problem) return undefined;
+        // Not loaded is what bootout is for: the step is already done.
+        if (NOT_LOADED.test(words)) return { output: `already unloaded (${words})` };
+        throw new Error(`launchctl bootout failed: ${words}`);
+      }
+      case 'disable': {
+        const result = await this.options.runner.run(step.argv as string[], { admin, reason });
+        if (result.code === 0 && !result.problem) return undefined;
+        throw new Error(`launchctl disable failed: ${commandWords(result)}`);
+      }
+      case 'systemctl-stop':
+      case 'systemctl-disable': {
+        const result = await this.options.runner.run(step.argv as string[], { admin, reason });
+        const words = commandWords(result);
+        if (result.code === 0 && !result.problem) return undefined;
+        // No systemd (a container, a minimal system): nothing to stop or disable there; the process
+        // step and the quarantine still take the item out.
+        if (NO_SYSTEMD.test(words) || /not loaded|does not exist|No such file/i.test(words)) return { skipped: true, output: words };
+        throw new Error(`${(step.argv as string[]).join(' ')} failed: ${words}`);
+      }
+      case 'stop-processes':
+        await this.stopProcesses(step.processes ?? []);
+        return undefined;
+      case 'quarantine':
+        await this.quarantine(record, admin);
+        return undefined;
+      default:
+        throw new Error(`unknown step ${(step as PlanStep).kind}`);
+    }
+  }
+
+  private async stopProcesses(processes: { pid: number; startedAt: number }[]): Promise<void> {
+    const alive = async () => (await Promise.all(processes.map(async (p) => ((await this.options.processes.isSame(p.pid, p.startedAt)) ? p : undefined)))).filter((p) => p !== undefined);
+    for (const p of await alive()) await this.options.processes.signal(p.pid, 'SIGTERM');
+    const deadline = Date.now() + (this.options.stopGraceMs ?? 3000);
+    while (Date.now() < deadline && (await alive()).length > 0) await new Promise((r) => setTimeout(r, 100));
+    for (const p of await alive()) await this.options.processes.signal(p.pid, 'SIGKILL');
+    await new Promise((r) => setTimeout(r, 100));
+    const left = await alive();
+    if (left.length > 0) throw new Error(`processes ${left.map((p) => p.pid).join(', ')} would not stop`);
+  }
+
+  /** A verified copy in the quarantine, with what it takes to put it back exactly. */
+  private backup(id: string, original: string): BackupRecord {
+    const info = lstatSync(original);
+    if (!info.isFile()) throw new Error(`${original} is not a regular file`);
+    const folder = join(this.options.journal.quarantineDir, id);
+    mkdirSync(folder, { recursive: true, mode: 0o700 });
+    const backupPath = join(folder, basename(original));
+    copyFileSync(original, backupPath);
+    const fd = openSync(backupPath, 'r+');
+    fsyncSync(fd);
+    closeSync(fd);
+    const hash = sha256File(original);
+    if (sha256File(backupPath) !== hash) throw new Error(`the copy of ${original} does not match it`);
+    return { originalPath: original, backupPath, mode: info.mode & 0o7777, uid: info.uid, gid: info.gid, sha256: hash, size: info.size };
+  }
+
+  private async quarantine(record: ActionRecord, admin: boolean): Promise<void> {
+    const backup = record.backup as BackupRecord;
+    if (!existsSync(backup.originalPath)) return;
+    // Changed since the backup (the malware rewrote it)? Keep that version too before removing it.
+    if (sha256File(backup.originalPath) !== backup.sha256) {
+      const changedCopy = `${backup.backupPath}.changed-${Date.now()}`;
+      copyFileSync(backup.originalPath, changedCopy);
+      if (sha256File(changedCopy) !== sha256File(backup.originalPath)) throw new Error('could not copy the changed file into quarantine');
+    }
+    if (sha256File(backup.backupPath) !== backup.sha256) throw new Error(`the quarantined copy ${backup.backupPath} no longer matches: the original stays in place`);
+    if (admin) {
+      await this.adminRun(['/bin/rm', '-f', backup.originalPath], `Launchwatch needs an administrator to move ${backup.originalPath} into quarantine.`);
+      if (existsSync(backup.originalPath)) throw new Error(`${backup.originalPath} could not be removed`);
+      return;
+    }
+    unlinkSync(backup.originalPath);
+  }
+
+  private async adminRun(argv: string[], reason: string): Promise<void> {
+    const result = await this.options.runner.run(argv, { admin: true, reason });
+    if (result.code !== 0 || result.problem) throw new Error(`${argv.join(' ')}: ${commandWords(result)}`);
+  }
+
+  private async restore(backup: BackupRecord, admin: boolean): Promise<void> {
+    if (sha256File(backup.backupPath) !== backup.sha256) throw new Error(`the quarantined copy ${backup.backupPath} does not match the original any more`);
+    if (existsSync(backup.originalPath)) {
+      if (sha256File(backup.originalPath) === backup.sha256) return;
+      throw new Error(`a different file is already at ${backup.originalPath}; it was left alone`);
+    }
+    if (admin) {
+      // Root-owned folders: copy as administrator, then give the file back its owner and mode.
+      const reason = `Launchwatch needs an administrator to put ${backup.originalPath} back.`;
+      await this.adminRun(['/bin/cp', backup.backupPath, backup.originalPath], reason);
+      await this.adminRun(['/usr/sbin/chown', `${backup.uid}:${backup.gid}`, backup.originalPath], reason);
+      await this.adminRun(['/bin/chmod', (backup.mode & 0o7777).toString(8), backup.originalPath], reason);
+    } else {
+      mkdirSync(dirname(backup.originalPath), { recursive: true });
+      writeFileAtomic(backup.originalPath, readFileSync(backup.backupPath), backup.mode);
+      chmodSync(backup.originalPath, backup.mode);
+      if (process.getuid?.() === 0) chownSync(backup.originalPath, backup.uid, backup.gid);
+    }
+    if (sha256(readFileSync(backup.originalPath)) !== backup.sha256) throw new Error(`${backup.originalPath} was restored but does not match its backup`);
+  }
+
+  private async rollBack(record: ActionRecord, failedAt: number): Promise<void> {
+    const target = rollbackTarget(record);
+    for (let i = failedAt - 1; i >= 0; i--) {
+      const step = record.steps[i] as StepRecord;
+      if (step.status !== 'done') continue;
+      try {
+        if (step.kind === 'quarantine' && record.backup) await this.restore(record.backup, record.plan.needsAdmin);
+        else if (step.kind === 'disable' && target) await this.options.runner.run(['launchctl', 'enable', target.service], { admin: record.plan.needsAdmin, reason: 'Launchwatch is putting things back.' });
+        else if (step.kind === 'bootout' && target) await this.options.runner.run(['launchctl', 'bootstrap', target.domain, record.plan.plistPath], { admin: record.plan.needsAdmin, reason: 'Launchwatch is putting things back.' });
+        else if (step.kind === 'systemctl-disable' && step.argv) await this.options.runner.run([...step.argv.slice(0, -2), 'enable', step.argv.at(-1) as string], { admin: record.plan.needsAdmin, reason: 'Launchwatch is putting things back.' });
+        else if (step.kind === 'systemctl-stop' && step.argv) await this.options.runner.run([...step.argv.slice(0, -2), 'start', step.argv.at(-1) as string], { admin: record.plan.needsAdmin, reason: 'Launchwatch is putting things back.' });
+        step.status = 'rolled-back';
+      } catch (error) {
+        record.messages.push(`Could not roll back "${step.description}": ${(error as Error).message}`);
+      }
+      this.save(record);
+    }
+  }
+
+  private discardPartialBackup(record: ActionRecord): void {
+    const folder = join(this.options.journal.quarantineDir, record.id);
+    const copy = join(folder, basename(record.plan.plistPath));
+    // Only a copy whose original is still in place is ever removed.
+    if (existsSync(copy) && existsSync(record.plan.plistPath)) unlinkSync(copy);
+  }
+
+  private save(record: ActionRecord): void {
+    this.options.journal.save(record);
+  }
+
+  private async boundary(label: string): Promise<void> {
+    await this.options.onBoundary?.(label);
+  }
+}
+
+function rollbackTarget(record: ActionRecord): { domain: string; service: string } | undefined {
+  const bootout = record.steps.find((s) => s.kind === 'bootout')?.argv?.[2];
+  if (!bootout) return undefined;
+  const domain = bootout.slice(0, bootout.lastIndexOf('/'));
+  return { domain, service: bootout };
+}
+
+function undoSteps(record: ActionRecord, uid: number): StepRecord[] {
+  const steps: StepRecord[] = [{ kind: 'restore', description: `Put ${record.plan.plistPath} back, byte for byte, with its mode and owner`, status: 'pending' }];
+  const { plan } = record;
+  if ((plan.kind === 'LaunchAgent' || plan.kind === 'LaunchDaemon') && plan.label) {
+    const domain = plan.kind === 'LaunchDaemon' ? 'system' : `gui/${uid}`;
+    // bootout leaves the service disabled: enable comes first, or bootstrap refuses it.
+    steps.push({ kind: 'enable', argv: ['launchctl', 'enable', `${domain}/${plan.label}`], description: `launchctl enable ${domain}/${plan.label}`, status: 'pending' });
+    steps.push({ kind: 'bootstrap', argv: ['launchctl', 'bootstrap', domain, plan.plistPath], description: `launchctl bootstrap ${domain} ${plan.plistPath}`, status: 'pending' });
+  }
+  const disable = record.steps.find((s) => s.kind === 'systemctl-disable')?.argv;
+  if (disable) {
+    const base = disable.slice(0, -2);
+    const unit = disable.at(-1) as string;
+    steps.push({ kind: 'systemctl-enable', argv: [...base, 'enable', unit], description: `${[...base, 'enable', unit].join(' ')}`, status: 'pending' });
+    steps.push({ kind: 'systemctl-start', argv: [...base, 'start', unit], description: `${[...base, 'start', unit].join(' ')}`, status: 'pending' });
+  }
+  return steps;
+}
+
+function commandWords(result: RunResult): string {
+  return (result.problem ?? (`${result.stderr}\n${result.stdout}`.trim() || `exit status ${result.code}`)).trim();
+}
+
+function name(record: ActionRecord): string {
+  return record.plan.label || record.plan.plistPath;
+}

@@ -1,0 +1,55 @@
+// The approved inventory: items the owner accepts stay quiet while their plist and program are the ones
+// approved. Pure: results and approvals in, results with the approval applied out.
+import type { ItemResult, LaunchItem, Reason } from './model';
+
+export interface Approval {
+  label: string;
+  plistPath: string;
+  plistSha256: string;
+  /** Absent when the program could not be read (a capture holds no binaries). */
+  programSha256?: string;
+  program?: string;
+  note?: string;
+  approvedBy: string;
+  approvedAt: string;
+}
+
+export function approvalFor(item: LaunchItem, note: string | undefined, approvedBy: string, now = new Date()): Approval {
+  if (!item.sha256) throw new Error(`${item.plistPath} could not be read, so it cannot be approved`);
+  const approval: Approval = { label: item.label, plistPath: item.plistPath, plistSha256: item.sha256, approvedBy, approvedAt: now.toISOString() };
+  if (item.programSha256) approval.programSha256 = item.programSha256;
+  if (item.program) approval.program = item.program;
+  if (note) approval.note = note;
+  return approval;
+}
+
+export function findApproval(item: LaunchItem, approvals: Approval[]): Approval | undefined {
+  return approvals.find((a) => a.plistPath === item.plistPath && a.label === item.label);
+}
+
+/** What changed since approval (empty: the approval applies). */
+export function changesSince(approval: Approval, item: LaunchItem): string[] {
+  const changes: string[] = [];
+  if (approval.plistSha256 !== item.sha256) changes.push('its property list');
+  if (approval.programSha256 && item.programSha256 && approval.programSha256 !== item.programSha256) changes.push('its program');
+  if (approval.program && item.program && approval.program !== item.program) changes.push('the program it runs');
+  return changes;
+}
+
+export function applyApproval(result: ItemResult, approval: Approval | undefined): ItemResult {
+  if (!approval) return result;
+  const changes = changesSince(approval, result.item);
+  const approvalInfo = { approvedAt: approval.approvedAt, changed: changes.length > 0, ...(approval.note ? { note: approval.note } : {}) };
+  if (changes.length > 0) {
+    // Judged afresh: the approval no longer applies, and the user is told why.
+    const reason: Reason = { code: 'approval.changed', family: 'approval', strength: 'weak', weight: 0, text: `changed since approval on ${approval.approvedAt.slice(0, 10)}: ${changes.join(' and ')}` };
+    return { ...result, reasons: [reason, ...result.reasons], approval: approvalInfo };
+  }
+  const unverified = approval.programSha256 && !result.item.programSha256 ? ' (program not verified: not readable here)' : '';
+  const reason: Reason = { code: 'approval.ok', family: 'approval', strength: 'weak', weight: 0, text: `approved by ${approval.approvedBy} on ${approval.approvedAt.slice(0, 10)}${approval.note ? `: ${approval.note}` : ''}${unverified}` };
+  return { ...result, verdict: 'approved', reasons: [reason, ...result.reasons], approval: approvalInfo };
+}
+
+export function applyApprovals(items: ItemResult[], approvals: Approval[]): ItemResult[] {
+  return approvals.length === 0 ? items : items.map((result) => applyApproval(result, findApproval(result.item, approvals)));
+}

@@ -1,0 +1,86 @@
+// The executor against a temporary tree, with launchctl and systemctl shims that record their argv.
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ActionService } from '../../main/actions/action-service';
+import { localRunner } from '../../main/actions/runners';
+import type { ItemResult, LaunchItem } from '../../main/engine/model';
+import { makeShims, type Shim } from '../support/shims';
+
+const PLIST = Buffer.from('<?xml version="1.0" encoding="UTF-8"?>\n<plist version="1.0"><dict><key>Label</key><string>com.evil.miner</string></dict></plist>\n');
+
+export function setup(shims: Record<string, Shim> = {}) {
+  const root = mkdtempSync(join(tmpdir(), 'lw-exec-'));
+  const agents = join(root, 'Users/alice/Library/LaunchAgents');
+  mkdirSync(agents, { recursive: true });
+  const plistPath = join(agents, 'com.evil.miner.plist');
+  writeFileSync(plistPath, PLIST);
+  chmodSync(plistPath, 0o640);
+  const bin = makeShims({ launchctl: {}, systemctl: {}, ...shims });
+  const env = { ...process.env, PATH: `${bin.dir}:/usr/bin:/bin` };
+  const item: LaunchItem = { id: plistPath, label: 'com.evil.miner', plistPath, kind: 'LaunchAgent', scope: 'user', program: '/x', arguments: ['/x'], runAtLoad: true, keepAlive: false, watchPaths: [], limitLoadToSessionType: [], problems: [], persistenceTechnique: 'T1543.001', sha256: 'a' };
+  const result = { item, processes: [], reasons: [], verdict: 'mining' } as unknown as ItemResult;
+  const service = new ActionService({ stateDir: join(root, 'state'), runner: localRunner(env), processes: { isSame: async () => false, signal: async () => undefined }, uid: 501, isRoot: false });
+  const calls = () => readFileSync(bin.log, 'utf8').trim().split('\n').filter(Boolean).map((l) => l.split('\t').join(' '));
+  return { root, plistPath, service, result, calls };
+}
+
+describe('the executor', () => {
+  it('disables: runs the approved steps in order, then the plist is in quarantine byte for byte', async () => {
+    const { plistPath, service, result, calls } = setup();
+    const outcome = service.plan(result);
+    expect(outcome.ok).toBe(true);
+    const done = await service.approvePlan(outcome.planId as string);
+    expect(done.ok).toBe(true);
+    expect(calls()).toEqual(['launchctl bootout gui/501/com.evil.miner', 'launchctl disable gui/501/com.evil.miner']);
+    expect(existsSync(plistPath)).toBe(false);
+    const backup = done.record.backup!;
+    expect(readFileSync(backup.backupPath)).toEqual(PLIST);
+    expect(backup).toMatchObject({ originalPath: plistPath, mode: 0o640, size: PLIST.length });
+    expect(service.actions()[0]).toMatchObject({ status: 'done', steps: [{ status: 'done' }, { status: 'done' }, { status: 'done' }] });
+    // A plan runs once.
+    await expect(service.approvePlan(outcome.planId as string)).rejects.toThrow(/no longer waiting/);
+  });
+
+  it('undo restores the file byte for byte with its mode, then enables before bootstrapping', async () => {
+    const { plistPath, service, result, calls } = setup();
+    const outcome = service.plan(result);
+    await service.approvePlan(outcome.planId as string);
+    const undone = await service.undo('last');
+    expect(undone.ok).toBe(true);
+    expect(readFileSync(plistPath)).toEqual(PLIST);
+    expect(statSync(plistPath).mode & 0o777).toBe(0o640);
+    expect(calls().slice(2)).toEqual(['launchctl enable gui/501/com.evil.miner', `launchctl bootstrap gui/501 ${plistPath}`]);
+    expect(service.actions()[0]?.status).toBe('undone');
+    await expect(service.undo('last')).rejects.toThrow(/no disabled item/);
+  });
+
+  it('treats "Boot-out failed: 3: No such process" as a step already done', async () => {
+    const { service, result, plistPath } = setup({ launchctl: { script: `case "$1" in bootout) echo 'Boot-out failed: 3: No such process' >&2; exit 3 ;; esac` } });
+    const done = await service.approvePlan(service.plan(result).planId as string);
+    expect(done.ok).toBe(true);
+    expect(done.record.steps[0]).toMatchObject({ kind: 'bootout', status: 'done', output: expect.stringContaining('already unloaded (Boot-out failed: 3: No such process)') });
+    expect(existsSync(plistPath)).toBe(false);
+  });
+
+  it('rolls back and reports launchctl\'s own words when a step fails; the plist stays', async () => {
+    const { plistPath, service, result } = setup({ launchctl: { stderr: 'Boot-out failed: 150: Operation not permitted while System Integrity Protection is engaged\n', exitCode: 150 } });
+    const plan = service.plan(result);
+    const done = await service.approvePlan(plan.planId as string);
+    expect(done.ok).toBe(false);
+    expect(done.message).toContain('Operation not permitted while System Integrity Protection is engaged');
+    expect(readFileSync(plistPath)).toEqual(PLIST);
+    expect(service.actions()[0]?.status).toBe('rolled-back');
+  });
+
+  it('refuses to undo over a different file that appeared at the same path', async () => {
+    const { plistPath, service, result } = setup();
+    await service.approvePlan(service.plan(result).planId as string);
+    writeFileSync(plistPath, 'reinstalled by the malware');
+    const undone = await service.undo('last');
+    expect(undone.ok).toBe(false);
+    expect(undone.message).toContain('a different file is already at');
+    expect(readFileSync(plistPath, 'utf8')).toBe('reinstalled by the malware');
+  });
+});

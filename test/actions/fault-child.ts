@@ -1,0 +1,30 @@
+// Run by the fault-injection test as a real child process: disables (or undoes) with the executor and
+// SIGKILLs itself at the N-th step boundary, right after the journal reached the disk.
+import { ActionService } from '../../main/actions/action-service';
+import { localRunner } from '../../main/actions/runners';
+import type { ItemResult } from '../../main/engine/model';
+
+const [stateDir = '', plistPath = '', mode = 'disable', killAtText = '0', shimDir = ''] = process.argv.slice(2);
+const killAt = Number(killAtText);
+let boundaries = 0;
+const service = new ActionService({
+  stateDir,
+  runner: localRunner({ ...process.env, PATH: `${shimDir}:/usr/bin:/bin` }),
+  processes: { isSame: async () => false, signal: async () => undefined },
+  uid: 501,
+  isRoot: false,
+  onBoundary: (label) => {
+    boundaries++;
+    process.stdout.write(`${label}\n`);
+    if (boundaries === killAt) process.kill(process.pid, 'SIGKILL');
+  },
+});
+const item = { id: plistPath, label: 'com.evil.miner', plistPath, kind: 'LaunchAgent', scope: 'user', program: '/x', arguments: ['/x'], problems: [], persistenceTechnique: 'T1543.001' };
+const result = { item, processes: [], reasons: [] } as unknown as ItemResult;
+if (mode === 'disable') {
+  const plan = service.plan(result);
+  await service.approvePlan(plan.planId as string);
+} else {
+  await service.undo('last');
+}
+process.stdout.write('finished\n');

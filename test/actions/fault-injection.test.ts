@@ -1,0 +1,94 @@
+// Kill the executor (a real child process, SIGKILL) at every step boundary of disable and of undo,
+// restart, and prove the plist is always in place or in quarantine, byte-identical, never gone.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ActionService } from '../../main/actions/action-service';
+import { localRunner } from '../../main/actions/runners';
+import type { ItemResult } from '../../main/engine/model';
+import { makeShims } from '../support/shims';
+
+const root = join(__dirname, '../..');
+const PLIST = Buffer.from('<?xml version="1.0"?>\n<plist version="1.0"><dict><key>Label</key><string>com.evil.miner</string><key>Program</key><string>/x</string></dict></plist>\n');
+
+function world() {
+  const dir = mkdtempSync(join(tmpdir(), 'lw-fault-'));
+  const agents = join(dir, 'LaunchAgents');
+  mkdirSync(agents);
+  const plistPath = join(agents, 'com.evil.miner.plist');
+  writeFileSync(plistPath, PLIST);
+  return { stateDir: join(dir, 'state'), plistPath, shims: makeShims({ launchctl: {} }).dir };
+}
+
+function child(w: ReturnType<typeof world>, mode: 'disable' | 'undo', killAt: number): Promise<{ labels: string[]; killed: boolean }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', join(__dirname, 'fault-child.ts'), w.stateDir, w.plistPath, mode, String(killAt), w.shims], { cwd: root }, (error, stdout) => {
+      resolve({ labels: stdout.trim().split('\n').filter((l) => l !== 'finished'), killed: (error as { signal?: string } | null)?.signal === 'SIGKILL' });
+    });
+  });
+}
+
+/** The one thing that must hold at every instant: the file exists, intact, in place or in quarantine. */
+function assertNeverLost(w: ReturnType<typeof world>): 'in-place' | 'quarantined' {
+  const inPlace = existsSync(w.plistPath) && readFileSync(w.plistPath).equals(PLIST);
+  const quarantine = join(w.stateDir, 'quarantine');
+  const copies = existsSync(quarantine) ? readdirSync(quarantine).map((d) => join(quarantine, d, 'com.evil.miner.plist')).filter((p) => existsSync(p)) : [];
+  const quarantined = copies.some((p) => readFileSync(p).equals(PLIST));
+  expect(inPlace || quarantined, 'the plist is in place or quarantined, byte-identical').toBe(true);
+  if (existsSync(w.plistPath)) expect(readFileSync(w.plistPath).equals(PLIST), 'a plist in place is never partial').toBe(true);
+  return inPlace ? 'in-place' : 'quarantined';
+}
+
+function restart(w: ReturnType<typeof world>): ActionService {
+  return new ActionService({ stateDir: w.stateDir, runner: localRunner({ ...process.env, PATH: `${w.shims}:/usr/bin:/bin` }), processes: { isSame: async () => false, signal: async () => undefined }, uid: 501, isRoot: false });
+}
+
+const result = (plistPath: string) => ({ item: { id: plistPath, label: 'com.evil.miner', plistPath, kind: 'LaunchAgent', scope: 'user', program: '/x', arguments: ['/x'], problems: [] }, processes: [], reasons: [] }) as unknown as ItemResult;
+
+describe('fault injection: SIGKILL at every step boundary', () => {
+  it('disable: recovery finishes or rolls back; the file is never lost; undo always brings it back', async () => {
+    const dry = world();
+    const { labels } = await child(dry, 'disable', 0);
+    expect(labels).toEqual(['journaled', 'backed-up', 'before-bootout', 'after-bootout', 'before-disable', 'after-disable', 'before-quarantine', 'after-quarantine']);
+    for (let killAt = 1; killAt <= labels.length; killAt++) {
+      const w = world();
+      const run = await child(w, 'disable', killAt);
+      expect(run.killed, `killed at ${labels[killAt - 1]}`).toBe(true);
+      assertNeverLost(w);
+      const service = restart(w);
+      const outcomes = await service.recover();
+      const after = assertNeverLost(w);
+      const record = service.actions()[0];
+      expect(record?.status === 'done' || record?.status === 'rolled-back', `status after recovery at ${labels[killAt - 1]}`).toBe(true);
+      expect(after).toBe(record?.status === 'done' ? 'quarantined' : 'in-place');
+      if (record?.status === 'done' && killAt < labels.length) expect(outcomes[0]?.message).toMatch(/finished the job after restarting/);
+      if (record?.status === 'done') {
+        expect((await service.undo(record.id)).ok).toBe(true);
+        expect(readFileSync(w.plistPath).equals(PLIST)).toBe(true);
+      }
+    }
+  }, 120_000);
+
+  it('undo: a kill at any boundary leaves the file safe, and recovery completes the undo', async () => {
+    const prepare = async () => {
+      const w = world();
+      const service = restart(w);
+      await service.approvePlan(service.plan(result(w.plistPath)).planId as string);
+      return w;
+    };
+    const dry = await prepare();
+    const { labels } = await child(dry, 'undo', 0);
+    expect(labels).toEqual(['undo-journaled', 'undo-restore', 'undo-enable', 'undo-bootstrap']);
+    for (let killAt = 1; killAt <= labels.length; killAt++) {
+      const w = await prepare();
+      expect((await child(w, 'undo', killAt)).killed).toBe(true);
+      assertNeverLost(w);
+      const service = restart(w);
+      await service.recover();
+      expect(service.actions()[0]?.status, `after a kill at ${labels[killAt - 1]}`).toBe('undone');
+      expect(readFileSync(w.plistPath).equals(PLIST)).toBe(true);
+    }
+  }, 120_000);
+});

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { planDisable } from '../../main/engine/actions/plan';
+import type { LaunchItem } from '../../main/engine/model';
+
+const item = (extra: Partial<LaunchItem>): LaunchItem => ({
+  id: '/Users/alice/Library/LaunchAgents/com.x.plist', label: 'com.x', plistPath: '/Users/alice/Library/LaunchAgents/com.x.plist', kind: 'LaunchAgent', scope: 'user',
+  program: '/Users/alice/.x/agent', arguments: ['/Users/alice/.x/agent'], runAtLoad: true, keepAlive: false, watchPaths: [], limitLoadToSessionType: [], problems: [], persistenceTechnique: 'T1543.001', ...extra,
+});
+const ctx = { uid: 501, isRoot: false, processes: [{ pid: 812, startedAt: 1, args: '/Users/alice/.x/agent' }] };
+
+describe('the disable planner', () => {
+  it('plans bootout, disable, stop and quarantine for a user agent, without admin', () => {
+    const outcome = planDisable(item({}), ctx);
+    expect(outcome.ok).toBe(true);
+    if (!outcome.ok) return;
+    expect(outcome.plan.needsAdmin).toBe(false);
+    expect(outcome.plan.steps.map((s) => s.kind)).toEqual(['bootout', 'disable', 'stop-processes', 'quarantine']);
+    expect(outcome.plan.steps[0]?.argv).toEqual(['launchctl', 'bootout', 'gui/501/com.x']);
+    expect(outcome.plan.steps[1]?.argv).toEqual(['launchctl', 'disable', 'gui/501/com.x']);
+    expect(outcome.plan.steps[2]?.processes).toEqual(ctx.processes);
+  });
+
+  it('uses the system domain and an administrator for daemons and for agents under /Library', () => {
+    const daemon = planDisable(item({ kind: 'LaunchDaemon', scope: 'system', plistPath: '/Library/LaunchDaemons/com.x.plist', id: '/Library/LaunchDaemons/com.x.plist' }), { ...ctx, processes: [] });
+    expect(daemon.ok && daemon.plan.steps.map((s) => s.argv?.join(' ') ?? s.kind)).toEqual(['launchctl bootout system/com.x', 'launchctl disable system/com.x', 'quarantine']);
+    expect(daemon.ok && daemon.plan.needsAdmin).toBe(true);
+    const agent = planDisable(item({ scope: 'system', plistPath: '/Library/LaunchAgents/com.x.plist' }), ctx);
+    expect(agent.ok && agent.plan.needsAdmin).toBe(true);
+    expect(planDisable(item({ kind: 'LaunchDaemon', plistPath: '/Library/LaunchDaemons/com.x.plist' }), { ...ctx, isRoot: true }).ok).toBe(true);
+  });
+
+  it('refuses macOS itself, Apple-signed programs and labels or paths it will not pass to a command', () => {
+    expect(planDisable(item({ scope: 'apple', plistPath: '/System/Library/LaunchDaemons/com.apple.x.plist' }), ctx)).toMatchObject({ ok: false, refusal: expect.stringContaining('System Integrity Protection') });
+    expect(planDisable(item({}), { ...ctx, signing: { path: '/x', status: 'apple', authorities: ['Software Signing'] } })).toMatchObject({ ok: false, refusal: expect.stringContaining('signed by Apple') });
+    expect(planDisable(item({ label: 'com.x; rm -rf ~' }), ctx)).toMatchObject({ ok: false, refusal: expect.stringContaining('will not pass it') });
+    expect(planDisable(item({ plistPath: '/Users/alice/Library/LaunchAgents/../../x.plist' }), ctx)).toMatchObject({ ok: false });
+    expect(planDisable(item({ plistPath: '/Users/alice/Library/LaunchAgents/a\nb.plist' }), ctx)).toMatchObject({ ok: false, refusal: expect.stringContaining('control characters') });
+  });
+
+  it('plans systemctl for units (--user for user units) and only a move for autostart entries', () => {
+    const unit = planDisable(item({ kind: 'systemd-service', label: 'm.service', unitName: 'm.service', plistPath: '/home/a/.config/systemd/user/m.service' }), ctx);
+    expect(unit.ok && unit.plan.steps.map((s) => s.argv?.join(' ') ?? s.kind)).toEqual(['systemctl --user stop m.service', 'systemctl --user disable m.service', 'stop-processes', 'quarantine']);
+    const system = planDisable(item({ kind: 'systemd-service', scope: 'system', label: 'm.service', unitName: 'm.service', plistPath: '/etc/systemd/system/m.service' }), { ...ctx, processes: [] });
+    expect(system.ok && system.plan.steps[0]?.argv).toEqual(['systemctl', 'stop', 'm.service']);
+    expect(system.ok && system.plan.needsAdmin).toBe(true);
+    const autostart = planDisable(item({ kind: 'autostart', label: 'a.desktop', plistPath: '/home/a/.config/autostart/a.desktop' }), { ...ctx, processes: [] });
+    expect(autostart.ok && autostart.plan.steps.map((s) => s.kind)).toEqual(['quarantine']);
+  });
+
+  it('quarantines a plist with no label without any launchctl step', () => {
+    const outcome = planDisable(item({ label: '' }), { ...ctx, processes: [] });
+    expect(outcome.ok && outcome.plan.steps.map((s) => s.kind)).toEqual(['quarantine']);
+  });
+});
