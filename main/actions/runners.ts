@@ -3,11 +3,12 @@
 // which takes one command string: every argument was validated by the planner (labels, paths) and is
 // single-quoted here, so nothing in it is ever read by the shell as syntax.
 import { readFileSync } from 'node:fs';
+import { hasControlCharacters } from '../engine/terminal-text';
 import { runCommand } from '../platform/run-command';
 import type { CommandRunner, ProcessControl, RunResult } from './executor';
 
 export function shellQuote(arg: string): string {
-  if (/[\u0000-\u001f\u007f]/.test(arg)) throw new Error('refusing an argument with control characters');
+  if (hasControlCharacters(arg)) throw new Error('refusing an argument with control characters');
   return `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
@@ -86,7 +87,7 @@ export function macProcessControl(runner: CommandRunner): ProcessControl {
         if (code === 'ESRCH') return;
         if (code !== 'EPERM') throw error;
         const result = await runner.run(['/bin/kill', `-${signal.replace(/^SIG/, '')}`, String(pid)], { admin: true, reason: 'Launchwatch needs an administrator to stop a root process.' });
-        if (result.code !== 0) throw new Error(`kill ${pid}: ${result.problem ?? result.stderr.trim()}`);
+        if (result.code !== 0) throw new Error(`kill ${pid}: ${result.problem ?? result.stderr.trim()}`, { cause: error });
       }
     },
   };

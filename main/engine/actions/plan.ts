@@ -1,6 +1,7 @@
 // Which steps disabling a launch item takes, decided before anything happens, so the person approving
 // sees exactly what will run. Pure: the item and the machine's facts in, a plan (or a refusal) out.
 import type { LaunchItem, SigningInfo } from '../model';
+import { hasControlCharacters } from '../terminal-text';
 
 export type StepKind = 'bootout' | 'disable' | 'systemctl-stop' | 'systemctl-disable' | 'stop-processes' | 'quarantine';
 
@@ -41,7 +42,7 @@ const SIP_PROTECTED = /^\/(System|usr\/(?!local\/)|bin|sbin)\//;
 
 export function validatePath(path: string): string | undefined {
   if (!path.startsWith('/')) return `${JSON.stringify(path)} is not an absolute path`;
-  if (/[\u0000-\u001f\u007f]/.test(path)) return 'the path holds control characters';
+  if (hasControlCharacters(path)) return 'the path holds control characters';
   if (path.split('/').includes('..')) return 'the path holds ".."';
   return undefined;
 }
