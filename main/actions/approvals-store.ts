@@ -35,7 +35,9 @@ export function parseApprovals(text: string, origin: string): Approval[] {
   const parsed = fileSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new ApprovalError(`${origin}: field "${issue?.path.join('.') ?? ''}": ${issue?.message ?? 'invalid'}`);
+    const field = issue?.path.join('.') ?? '';
+    if (field === '') throw new ApprovalError(`${origin}: expected an object {"format": "launchwatch-approvals", "version": 1, "approvals": [...]}`);
+    throw new ApprovalError(`${origin}: field "${field}": ${issue?.message ?? 'invalid'}`);
   }
   return parsed.data.approvals as Approval[];
 }

@@ -1,0 +1,66 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ApprovalsStore, parseApprovals, serializeApprovals } from '../../main/actions/approvals-store';
+import { main } from '../../main/cli';
+import { replay } from '../../main/cli/scan-command';
+import { approvalFor } from '../../main/engine/approvals';
+import { DEFAULT_SCAN_OPTIONS } from '../../main/engine/model';
+import { writeCapture } from '../support/capture-builder';
+import { scenarios } from '../support/scenarios';
+
+const ownMiner = scenarios.find((s) => s.name.startsWith("A user's own XMRig"))!.spec;
+const run = async (argv: string[]) => {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+  return { code, stdout, stderr };
+};
+
+describe('the approved inventory', () => {
+  it('keeps an approved miner quiet (evidence still shown), until its plist changes', async () => {
+    const capture = writeCapture(ownMiner);
+    const before = await replay(capture, DEFAULT_SCAN_OPTIONS);
+    const item = before.items.find((i) => i.item.label === 'homebrew.mxcl.xmrig')!;
+    expect(item.verdict).toBe('mining');
+    const file = join(mkdtempSync(join(tmpdir(), 'lw-appr-')), 'approvals.json');
+    writeFileSync(file, serializeApprovals([approvalFor(item.item, 'my own miner', 'alice', new Date('2026-11-30T10:00:00Z'))]));
+
+    const approved = await run(['scan', '--replay', capture, '--approvals', file, '--json']);
+    expect(approved.code).toBe(0);
+    const doc = JSON.parse(approved.stdout);
+    const shown = doc.items.find((i: { label: string }) => i.label === 'homebrew.mxcl.xmrig');
+    expect(shown).toMatchObject({ verdict: 'approved', judgedVerdict: 'mining', approval: { changed: false, note: 'my own miner' } });
+    expect(shown.reasons.map((r: { code: string }) => r.code)).toEqual(expect.arrayContaining(['approval.ok', 'cpu.sustained', 'net.pool-host']));
+
+    // The plist is rewritten (another pool): the approval no longer applies.
+    const changed = writeCapture({ ...ownMiner, items: [{ ...ownMiner.items[0]!, plist: { ...(ownMiner.items[0]!.plist as object), RunAtLoad: false } }] });
+    const after = JSON.parse((await run(['scan', '--replay', changed, '--approvals', file, '--json'])).stdout);
+    const judged = after.items.find((i: { label: string }) => i.label === 'homebrew.mxcl.xmrig');
+    expect(judged).toMatchObject({ verdict: 'mining', approval: { changed: true } });
+    expect(judged.reasons[0]).toMatchObject({ code: 'approval.changed', text: expect.stringContaining('changed since approval on 2026-11-30: its property list') });
+  });
+
+  it('refuses a bad approvals file naming the field, and --approvals naming the file', async () => {
+    expect(() => parseApprovals('{"format":"launchwatch-approvals","version":1,"approvals":[{"label":"x"}]}', 'a.json')).toThrow(/a\.json: field "approvals\.0\.plistPath"/);
+    expect(() => parseApprovals('[]', 'b.json')).toThrow(/b\.json: expected an object/);
+    expect(() => parseApprovals('{"format":"launchwatch-approvals","version":2,"approvals":[]}', 'c.json')).toThrow(/c\.json: field "version"/);
+    const missing = await run(['scan', '--replay', writeCapture(ownMiner), '--approvals', '/nonexistent/approvals.json']);
+    expect(missing).toMatchObject({ code: 2, stderr: expect.stringContaining('--approvals /nonexistent/approvals.json: no such file') });
+  });
+
+  it('stores, replaces, removes, exports and imports approvals', () => {
+    const store = new ApprovalsStore(join(mkdtempSync(join(tmpdir(), 'lw-store-')), 'approvals.json'));
+    const item = { id: '/L/a.plist', label: 'a', plistPath: '/L/a.plist', sha256: 'a'.repeat(64), programSha256: 'b'.repeat(64), program: '/bin/a' } as never;
+    store.approve(approvalFor(item, undefined, 'alice'));
+    store.approve(approvalFor(item, 'again', 'alice'));
+    expect(store.list()).toHaveLength(1);
+    expect(store.list()[0]?.note).toBe('again');
+    const exported = store.export();
+    expect(store.unapprove((a) => a.label === 'a')).toHaveLength(1);
+    expect(store.list()).toEqual([]);
+    expect(store.import(exported, 'it.json')).toBe(1);
+    expect(store.list()[0]).toMatchObject({ label: 'a', programSha256: 'b'.repeat(64) });
+  });
+});
