@@ -1,8 +1,9 @@
 // What the app does, whatever shows it: a live monitor or an opened capture, turned into snapshots and
 // item details, with the commands the views send. The Electron shell and the web bridge are thin
 // adapters over this; it imports no Electron.
-import type { ItemDetail, ScanOptionsInput, Snapshot } from './api/contract';
-import { toDetail, toSnapshot } from './api/view-model';
+import type { ActionService } from './actions/action-service';
+import type { ActionOutcomeView, ItemDetail, PlanResponse, ScanOptionsInput, Snapshot } from './api/contract';
+import { toActionView, toDetail, toSnapshot } from './api/view-model';
 import { Analyzer } from './engine/analyzer';
 import type { ScanOptions, ScanResult } from './engine/model';
 import { Monitor, type MonitorEvent, type MonitorOptions } from './engine/monitor';
@@ -20,14 +21,26 @@ export class AppService {
   private readonly snapshotListeners = new Set<Listener<Snapshot>>();
   private readonly eventListeners = new Set<Listener<MonitorEvent>>();
   private error: string | undefined;
+  private actions: ActionService | undefined;
+  private notices: string[] = [];
 
   private constructor(options: ScanOptions) {
     this.options = { ...options };
   }
 
-  static live(reader: SystemReader, options: ScanOptions & Omit<MonitorOptions, keyof ScanOptions>): AppService {
+  /** A live machine; with an action service, disable, undo and approvals too. */
+  static live(reader: SystemReader, options: ScanOptions & Omit<MonitorOptions, keyof ScanOptions>, actions?: ActionService): AppService {
     const service = new AppService(options);
-    service.monitor = new Monitor(reader, options);
+    service.actions = actions;
+    let approvals: MonitorOptions['approvals'] = [];
+    if (actions) {
+      try {
+        approvals = actions.approvals.list();
+      } catch (error) {
+        service.notices.push(`The approved inventory could not be read: ${(error as Error).message}`);
+      }
+    }
+    service.monitor = new Monitor(reader, { ...options, approvals });
     service.monitor.onResult(() => service.publish());
     service.monitor.onEvent((event) => service.eventListeners.forEach((l) => l(event)));
     return service;
@@ -44,6 +57,13 @@ export class AppService {
     if (!this.paused) this.monitor?.start();
   }
 
+  /** Finish or roll back what a crash interrupted, and tell the user which. */
+  async recover(): Promise<void> {
+    if (!this.actions) return;
+    for (const outcome of await this.actions.recover()) this.notices.push(outcome.message);
+    this.publish();
+  }
+
   stop(): void {
     this.monitor?.stop();
   }
@@ -58,13 +78,14 @@ export class AppService {
 
   snapshot(): Snapshot {
     const result = this.result();
+    const actions = this.actions ? this.actions.actions().slice(0, 20).map(toActionView) : [];
     if (!result) {
       return {
-        source: { kind: 'live', hostname: '', os: '', osVersion: '', privileged: false },
+        source: { kind: 'live', hostname: '', os: '', osVersion: '', privileged: false }, actionsAvailable: this.actions !== undefined, actions, notices: this.notices,
         paused: this.paused, options: this.options, samples: 0, notes: [], items: [], loading: !this.error, ...(this.error ? { error: this.error } : {}),
       };
     }
-    return toSnapshot(result, { paused: this.paused, ...(this.capture ? { origin: this.capture.origin } : {}) });
+    return toSnapshot(result, { paused: this.paused, actionsAvailable: this.actions !== undefined, actions, notices: this.notices, ...(this.capture ? { origin: this.capture.origin } : {}) });
   }
 
   item(id: string): ItemDetail | undefined {
@@ -88,6 +109,73 @@ export class AppService {
     }
     this.publish();
     return this.snapshot();
+  }
+
+  planDisable(itemId: string): PlanResponse {
+    const actions = this.requireActions();
+    const result = this.result()?.items.find((i) => i.item.id === itemId);
+    if (!result) return { ok: false, refusal: 'This launch item is gone.' };
+    const outcome = actions.plan(result);
+    if (!outcome.ok) return outcome;
+    const { plan } = outcome;
+    return {
+      ok: true,
+      plan: {
+        planId: outcome.planId as string, itemId, label: plan.label, plistPath: plan.plistPath, needsAdmin: plan.needsAdmin,
+        steps: plan.steps.map((step) => ({ kind: step.kind, description: step.description, ...(step.argv ? { command: step.argv.join(' ') } : {}) })),
+      },
+    };
+  }
+
+  async approvePlan(planId: string): Promise<ActionOutcomeView> {
+    const outcome = await this.requireActions().approvePlan(planId);
+    this.afterAction(outcome.message);
+    return { ok: outcome.ok, message: outcome.message, actionId: outcome.record.id };
+  }
+
+  cancelPlan(planId: string): void {
+    this.actions?.cancelPlan(planId);
+  }
+
+  async undo(actionId: string): Promise<ActionOutcomeView> {
+    const outcome = await this.requireActions().undo(actionId);
+    this.afterAction(outcome.message);
+    return { ok: outcome.ok, message: outcome.message, actionId };
+  }
+
+  approveItem(itemId: string, note?: string): ActionOutcomeView {
+    const actions = this.requireActions();
+    const result = this.result()?.items.find((i) => i.item.id === itemId);
+    if (!result) return { ok: false, message: 'This launch item is gone.' };
+    actions.approve(result, note);
+    this.monitor?.setApprovals(actions.approvals.list());
+    this.monitor?.refreshInventory();
+    const message = `${result.item.label || result.item.plistPath} is approved: it stays quiet until its plist or program changes.`;
+    this.publish();
+    return { ok: true, message };
+  }
+
+  unapproveItem(itemId: string): ActionOutcomeView {
+    const actions = this.requireActions();
+    const result = this.result()?.items.find((i) => i.item.id === itemId);
+    if (!result) return { ok: false, message: 'This launch item is gone.' };
+    const removed = actions.unapprove(result.item.plistPath, result.item.label);
+    this.monitor?.setApprovals(actions.approvals.list());
+    this.monitor?.refreshInventory();
+    this.publish();
+    return { ok: removed > 0, message: removed > 0 ? 'The approval was removed: the item is judged again.' : 'This item was not approved.' };
+  }
+
+  private requireActions(): ActionService {
+    if (!this.actions) throw new Error(this.capture ? 'A capture is another Mac: its items cannot be disabled from here.' : 'Actions are not available.');
+    return this.actions;
+  }
+
+  private afterAction(message: string): void {
+    this.notices = [...this.notices.slice(-4), message];
+    this.monitor?.refreshInventory();
+    void this.monitor?.tick();
+    this.publish();
   }
 
   onSnapshot(listener: Listener<Snapshot>): () => void {

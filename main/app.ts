@@ -3,6 +3,7 @@
 import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, Notification, screen, session, shell, Tray } from 'electron';
 import { fileURLToPath } from 'node:url';
 import { CHANNELS } from './api/contract';
+import { actionServiceForThisMachine } from './actions/machine-actions';
 import { AppService } from './app-service';
 import { DEFAULT_SCAN_OPTIONS } from './engine/model';
 import { MacLiveReader } from './platform/macos/live-reader';
@@ -21,7 +22,8 @@ if (!app.requestSingleInstanceLock()) app.quit();
 
 let tray: Tray | undefined;
 let popover: BrowserWindow | undefined;
-let service: AppService = AppService.live(new MacLiveReader(), { ...DEFAULT_SCAN_OPTIONS, intervalMs: 5000, watch: watchFolders });
+const liveService = (): AppService => AppService.live(new MacLiveReader(), { ...DEFAULT_SCAN_OPTIONS, intervalMs: 5000, watch: watchFolders }, actionServiceForThisMachine());
+let service: AppService = liveService();
 
 function popoverWindow(): BrowserWindow {
   if (popover && !popover.isDestroyed()) return popover;
@@ -147,6 +149,7 @@ void app.whenReady().then(() => {
   tray.on('click', togglePopover);
   tray.on('right-click', showMenu);
   wireService();
+  void service.recover();
 });
 
 app.on('before-quit', () => service.stop());

@@ -8,6 +8,12 @@ const api: LaunchwatchApi = {
   getItem: (id) => ipcRenderer.invoke(CHANNELS.getItem, id),
   setOptions: (options) => ipcRenderer.invoke(CHANNELS.setOptions, options),
   setPaused: (paused) => ipcRenderer.invoke(CHANNELS.setPaused, paused),
+  planDisable: (itemId) => ipcRenderer.invoke(CHANNELS.planDisable, itemId),
+  approvePlan: (planId) => ipcRenderer.invoke(CHANNELS.approvePlan, planId),
+  cancelPlan: (planId) => ipcRenderer.invoke(CHANNELS.cancelPlan, planId),
+  undo: (actionId) => ipcRenderer.invoke(CHANNELS.undo, actionId),
+  approveItem: (itemId, note) => ipcRenderer.invoke(CHANNELS.approveItem, note === undefined ? { itemId } : { itemId, note }),
+  unapproveItem: (itemId) => ipcRenderer.invoke(CHANNELS.unapproveItem, itemId),
   onSnapshot: (listener) => {
     const wrapped = (_event: IpcRendererEvent, snapshot: Snapshot) => listener(snapshot);
     ipcRenderer.on(CHANNELS.snapshot, wrapped);

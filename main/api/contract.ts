@@ -12,6 +12,12 @@ export const CHANNELS = {
   snapshot: 'launchwatch:snapshot',
   /** main -> renderer: open this item (a notification was clicked). */
   openItem: 'launchwatch:open-item',
+  planDisable: 'launchwatch:plan-disable',
+  approvePlan: 'launchwatch:approve-plan',
+  cancelPlan: 'launchwatch:cancel-plan',
+  undo: 'launchwatch:undo',
+  approveItem: 'launchwatch:approve-item',
+  unapproveItem: 'launchwatch:unapprove-item',
 } as const;
 
 export type Verdict = 'mining' | 'suspicious' | 'high-cpu' | 'ok' | 'approved';
@@ -50,8 +56,41 @@ export interface ItemSummary {
   headline?: string;
 }
 
+/** A disable that Launchwatch did, from its journal. */
+export interface ActionView {
+  id: string;
+  label: string;
+  plistPath: string;
+  status: 'running' | 'done' | 'failed' | 'rolled-back' | 'undoing' | 'undone';
+  createdAt: string;
+  canUndo: boolean;
+  message?: string;
+}
+
+export interface PlanView {
+  planId: string;
+  itemId: string;
+  label: string;
+  plistPath: string;
+  needsAdmin: boolean;
+  steps: { kind: string; description: string; command?: string }[];
+}
+
+export type PlanResponse = { ok: true; plan: PlanView } | { ok: false; refusal: string };
+
+export interface ActionOutcomeView {
+  ok: boolean;
+  message: string;
+  actionId?: string;
+}
+
 export interface Snapshot {
   source: SourceInfo;
+  /** Disable, undo and approvals are possible (live on this machine, not a capture). */
+  actionsAvailable: boolean;
+  actions: ActionView[];
+  /** What the user should be told once (recovery after a crash, outcomes). */
+  notices: string[];
   paused: boolean;
   /** ms since the epoch of the last tick (or the capture's end). */
   updatedAt?: number;
@@ -103,6 +142,8 @@ export interface ItemDetail extends ItemSummary {
   runAtLoad: boolean;
   keepAlive: boolean;
   disabled: boolean;
+  judgedVerdict: Verdict;
+  approval?: { approvedAt: string; changed: boolean; note?: string };
 }
 
 /** What the preload exposes as `window.launchwatch`, and what the web bridge client implements. */
@@ -111,6 +152,12 @@ export interface LaunchwatchApi {
   getItem(id: string): Promise<ItemDetail | undefined>;
   setOptions(options: ScanOptionsInput): Promise<Snapshot>;
   setPaused(paused: boolean): Promise<Snapshot>;
+  planDisable(itemId: string): Promise<PlanResponse>;
+  approvePlan(planId: string): Promise<ActionOutcomeView>;
+  cancelPlan(planId: string): Promise<void>;
+  undo(actionId: string): Promise<ActionOutcomeView>;
+  approveItem(itemId: string, note?: string): Promise<ActionOutcomeView>;
+  unapproveItem(itemId: string): Promise<ActionOutcomeView>;
   onSnapshot(listener: (snapshot: Snapshot) => void): () => void;
   onOpenItem(listener: (id: string) => void): () => void;
 }

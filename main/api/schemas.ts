@@ -10,3 +10,7 @@ export const optionsSchema: z.ZodType<ScanOptionsInput> = z.object({
 }).strict();
 
 export const pausedSchema = z.boolean();
+
+export const planIdSchema = z.string().regex(/^[0-9a-f]{24}$/, 'a plan id');
+export const actionIdSchema = z.string().regex(/^[0-9A-Za-z-]{1,64}$/, 'an action id');
+export const approveItemSchema = z.object({ itemId: itemIdSchema, note: z.string().max(2000).optional() }).strict();

@@ -3,12 +3,13 @@
 import { build } from 'plist';
 import type { ItemResult, ScanResult } from '../engine/model';
 import { sortItems } from '../engine/scan-document';
-import type { ItemDetail, ItemSummary, Snapshot, SourceInfo } from './contract';
+import type { ActionRecord } from '../actions/journal';
+import type { ActionView, ItemDetail, ItemSummary, Snapshot, SourceInfo } from './contract';
 
 const SPARKLINE_POINTS = 30;
 const DETAIL_HISTORY_MS = 10 * 60 * 1000;
 
-export function toSnapshot(result: ScanResult, extra: { paused: boolean; origin?: string }): Snapshot {
+export function toSnapshot(result: ScanResult, extra: { paused: boolean; origin?: string; actionsAvailable?: boolean; actions?: ActionView[]; notices?: string[] }): Snapshot {
   const source: SourceInfo = {
     kind: result.source, hostname: result.host.hostname, os: result.host.os, osVersion: result.host.osVersion, privileged: result.privileged,
   };
@@ -17,6 +18,7 @@ export function toSnapshot(result: ScanResult, extra: { paused: boolean; origin?
   if (result.endedAt !== undefined) source.endedAt = result.endedAt;
   const snapshot: Snapshot = {
     source, paused: extra.paused, options: result.options, samples: result.samples, notes: result.notes,
+    actionsAvailable: extra.actionsAvailable ?? false, actions: extra.actions ?? [], notices: extra.notices ?? [],
     items: sortItems(result.items).map(toSummary),
   };
   if (result.endedAt !== undefined) snapshot.updatedAt = result.endedAt;
@@ -65,7 +67,9 @@ export function toDetail(result: ItemResult, thresholdPercent: number): ItemDeta
     runAtLoad: item.runAtLoad,
     keepAlive: item.keepAlive !== false,
     disabled: item.disabledOverride ?? item.disabledInPlist ?? false,
+    judgedVerdict: result.judgedVerdict,
   };
+  if (result.approval) detail.approval = result.approval;
   if (item.program) detail.program = item.program;
   if (result.signing) {
     detail.signing = { status: result.signing.status };
@@ -86,4 +90,14 @@ function contentText(result: ItemResult): string {
   } catch {
     return JSON.stringify(item.content, null, 2);
   }
+}
+
+export function toActionView(record: ActionRecord): ActionView {
+  const view: ActionView = {
+    id: record.id, label: record.plan.label || record.plan.plistPath, plistPath: record.plan.plistPath, status: record.status,
+    createdAt: record.createdAt, canUndo: record.status === 'done',
+  };
+  const message = record.messages.at(-1);
+  if (message) view.message = message;
+  return view;
 }

@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { actionServiceForThisMachine } from '../actions/machine-actions';
 import { AppService } from '../app-service';
 import { DEFAULT_SCAN_OPTIONS } from '../engine/model';
 import { CaptureError } from '../platform/capture/capture-reader';
@@ -39,7 +40,8 @@ export async function webCommand(argv: string[], io: CommandIO, signal?: AbortSi
     }
   } else {
     const intervalMs = positiveNumber('--interval', values.interval, 5) * 1000;
-    service = AppService.live(await liveReaderForThisMachine(), { ...options, intervalMs, watch: watchFolders });
+    service = AppService.live(await liveReaderForThisMachine(), { ...options, intervalMs, watch: watchFolders }, actionServiceForThisMachine());
+    await service.recover();
   }
   service.start();
   const server = await startWebServer(service, { port, rendererDir });

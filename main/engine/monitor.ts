@@ -78,6 +78,11 @@ export class Monitor {
     this.stopWatching = undefined;
   }
 
+  /** Re-read launch items at the next tick (after an action changed them). */
+  refreshInventory(): void {
+    this.inventoryDirty = true;
+  }
+
   /** The approved inventory changed (approve, unapprove, import). */
   setApprovals(approvals: Approval[]): void {
     this.options = { ...this.options, approvals };

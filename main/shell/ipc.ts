@@ -2,12 +2,15 @@
 // own popover's page. A message that fails either check is refused, never handled.
 import type { IpcMain, IpcMainInvokeEvent } from 'electron';
 import { CHANNELS } from '../api/contract';
-import { itemIdSchema, optionsSchema, pausedSchema } from '../api/schemas';
+import { actionIdSchema, approveItemSchema, itemIdSchema, optionsSchema, pausedSchema, planIdSchema } from '../api/schemas';
 import type { AppService } from '../app-service';
 
 export type SenderCheck = (event: IpcMainInvokeEvent) => boolean;
 
 export class RefusedMessage extends Error {}
+
+/** Every request channel; the two push channels (snapshot, openItem) only go main -> renderer. */
+export const INVOKE_CHANNELS = [CHANNELS.getSnapshot, CHANNELS.getItem, CHANNELS.setOptions, CHANNELS.setPaused, CHANNELS.planDisable, CHANNELS.approvePlan, CHANNELS.cancelPlan, CHANNELS.undo, CHANNELS.approveItem, CHANNELS.unapproveItem];
 
 export function registerIpc(ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>, service: () => AppService, trusted: SenderCheck): () => void {
   const handle = <T>(channel: string, schema: { safeParse: (v: unknown) => { success: true; data: T } | { success: false; error: { issues: { message: string }[] } } } | undefined, run: (value: T) => unknown) => {
@@ -23,8 +26,14 @@ export function registerIpc(ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>, 
   handle(CHANNELS.getItem, itemIdSchema, (id) => service().item(id));
   handle(CHANNELS.setOptions, optionsSchema, (options) => service().setOptions(options));
   handle(CHANNELS.setPaused, pausedSchema, (paused) => service().setPaused(paused));
+  handle(CHANNELS.planDisable, itemIdSchema, (id) => service().planDisable(id));
+  handle(CHANNELS.approvePlan, planIdSchema, (id) => service().approvePlan(id));
+  handle(CHANNELS.cancelPlan, planIdSchema, (id) => service().cancelPlan(id));
+  handle(CHANNELS.undo, actionIdSchema, (id) => service().undo(id));
+  handle(CHANNELS.approveItem, approveItemSchema, ({ itemId, note }) => service().approveItem(itemId, note));
+  handle(CHANNELS.unapproveItem, itemIdSchema, (id) => service().unapproveItem(id));
   return () => {
-    for (const channel of [CHANNELS.getSnapshot, CHANNELS.getItem, CHANNELS.setOptions, CHANNELS.setPaused]) ipcMain.removeHandler(channel);
+    for (const channel of INVOKE_CHANNELS) ipcMain.removeHandler(channel);
   };
 }
 

@@ -5,7 +5,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
-import { itemIdSchema, optionsSchema, pausedSchema } from '../api/schemas';
+import { actionIdSchema, approveItemSchema, itemIdSchema, optionsSchema, pausedSchema, planIdSchema } from '../api/schemas';
 import type { AppService } from '../app-service';
 
 export const CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
@@ -30,7 +30,7 @@ export async function startWebServer(service: AppService, options: { port?: numb
   let port = options.port ?? 0;
 
   const server: Server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => send(res, 500, { error: (error as Error).message }));
+    handle(req, res).catch((error: unknown) => send(res, 409, { error: (error as Error).message }));
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -57,6 +57,37 @@ export async function startWebServer(service: AppService, options: { port?: numb
           const body = pausedSchema.safeParse(await readJson(req));
           if (!body.success) return send(res, 400, { error: 'paused: a boolean is required' });
           return send(res, 200, service.setPaused(body.data));
+        }
+        case 'POST /api/plan-disable': {
+          const body = itemIdSchema.safeParse(await readJson(req));
+          if (!body.success) return send(res, 400, { error: 'item id: a launch item id is required' });
+          return send(res, 200, service.planDisable(body.data));
+        }
+        case 'POST /api/approve-plan': {
+          const body = planIdSchema.safeParse(await readJson(req));
+          if (!body.success) return send(res, 400, { error: 'plan id: invalid' });
+          return send(res, 200, await service.approvePlan(body.data));
+        }
+        case 'POST /api/cancel-plan': {
+          const body = planIdSchema.safeParse(await readJson(req));
+          if (!body.success) return send(res, 400, { error: 'plan id: invalid' });
+          service.cancelPlan(body.data);
+          return send(res, 200, {});
+        }
+        case 'POST /api/undo': {
+          const body = actionIdSchema.safeParse(await readJson(req));
+          if (!body.success) return send(res, 400, { error: 'action id: invalid' });
+          return send(res, 200, await service.undo(body.data));
+        }
+        case 'POST /api/approve-item': {
+          const body = approveItemSchema.safeParse(await readJson(req));
+          if (!body.success) return send(res, 400, { error: `approval: ${body.error.issues[0]?.path.join('.')}: ${body.error.issues[0]?.message}` });
+          return send(res, 200, service.approveItem(body.data.itemId, body.data.note));
+        }
+        case 'POST /api/unapprove-item': {
+          const body = itemIdSchema.safeParse(await readJson(req));
+          if (!body.success) return send(res, 400, { error: 'item id: a launch item id is required' });
+          return send(res, 200, service.unapproveItem(body.data));
         }
         case 'GET /api/events': {
           res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });

@@ -17,6 +17,7 @@ export function App({ api }: { api: LaunchwatchApi }) {
   }, [theme]);
   useEffect(() => api.onOpenItem((id) => setSelected(id)), [api]);
   const back = useCallback(() => setSelected(undefined), []);
+  const [notice, setNotice] = useState<string | undefined>();
 
   return (
     <div className="app">
@@ -26,6 +27,12 @@ export function App({ api }: { api: LaunchwatchApi }) {
           {theme === 'dark' ? '☀' : '☾'}
         </button>
       </header>
+      {notice || (snapshot?.notices.length ?? 0) > 0 ? (
+        <div className="notice" role="status" aria-live="polite">
+          {notice ?? snapshot?.notices.at(-1)}
+          {notice ? <button type="button" className="dismiss" aria-label="Dismiss" onClick={() => setNotice(undefined)}>×</button> : null}
+        </div>
+      ) : null}
       <main className="app-main">
         {error ? (
           <div className="state-message error" role="alert">Launchwatch could not reach its engine: {error}</div>
@@ -34,9 +41,9 @@ export function App({ api }: { api: LaunchwatchApi }) {
         ) : snapshot.error ? (
           <div className="state-message error" role="alert">{snapshot.error}</div>
         ) : selected ? (
-          <ItemPage api={api} id={selected} updatedAt={snapshot.updatedAt} onBack={back} />
+          <ItemPage api={api} id={selected} updatedAt={snapshot.updatedAt} onBack={back} actionsAvailable={snapshot.actionsAvailable} onNotice={setNotice} />
         ) : (
-          <ItemList snapshot={snapshot} onOpen={setSelected} />
+          <ItemList snapshot={snapshot} onOpen={setSelected} api={api} onNotice={setNotice} />
         )}
       </main>
       {snapshot && !snapshot.loading ? <StatusBar snapshot={snapshot} api={api} /> : null}

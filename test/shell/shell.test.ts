@@ -4,7 +4,7 @@ import { CHANNELS } from '../../main/api/contract';
 import type { LaunchItem } from '../../main/engine/model';
 import { trayMenuTemplate } from '../../main/shell/menu';
 import { notificationFor } from '../../main/shell/notifications';
-import { registerIpc, senderCheck } from '../../main/shell/ipc';
+import { INVOKE_CHANNELS, registerIpc, senderCheck } from '../../main/shell/ipc';
 import { trayState } from '../../main/shell/tray-state';
 import { isOwnPage, popoverOptions, popoverPosition } from '../../main/shell/windows';
 import { electronMock, recorded, type FakeWindow } from './electron-mock';
@@ -12,7 +12,7 @@ import { electronMock, recorded, type FakeWindow } from './electron-mock';
 vi.mock('electron', () => electronMock);
 
 const summary = (verdict: ItemSummary['verdict'], id: string = verdict): ItemSummary => ({ id, label: id, plistPath: `/L/${id}.plist`, kind: 'LaunchAgent', scope: 'user', verdict, score: 0, running: true, cpuPercent: 0, sparkline: [], destinationCount: 0 });
-const snapshot = (items: ItemSummary[], extra: Partial<Snapshot> = {}): Snapshot => ({ source: { kind: 'live', hostname: 'h', os: 'macOS', osVersion: '14', privileged: false }, paused: false, options: { windowSeconds: 120, cpuThresholdPercent: 25 }, samples: 2, notes: [], items, ...extra });
+const snapshot = (items: ItemSummary[], extra: Partial<Snapshot> = {}): Snapshot => ({ source: { kind: 'live', hostname: 'h', os: 'macOS', osVersion: '14', privileged: false }, actionsAvailable: true, actions: [], notices: [], paused: false, options: { windowSeconds: 120, cpuThresholdPercent: 25 }, samples: 2, notes: [], items, ...extra });
 const launchItem = { id: '/L/x.plist', label: 'com.x', plistPath: '/L/x.plist' } as LaunchItem;
 
 describe('tray state from verdicts', () => {
@@ -92,7 +92,8 @@ describe('the shell wired to a mocked electron', () => {
 
   it('puts one tray icon up, refuses permissions and remote requests, registers every channel', () => {
     expect(recorded.trays).toHaveLength(1);
-    expect([...recorded.handlers.keys()].sort()).toEqual([CHANNELS.getItem, CHANNELS.getSnapshot, CHANNELS.setOptions, CHANNELS.setPaused].sort());
+    expect([...recorded.handlers.keys()].sort()).toEqual([...INVOKE_CHANNELS].sort());
+    expect(INVOKE_CHANNELS).toHaveLength(Object.keys(CHANNELS).length - 2);
     let allowed: boolean | undefined;
     recorded.permissionHandler?.({}, 'media', (ok) => (allowed = ok));
     expect(allowed).toBe(false);

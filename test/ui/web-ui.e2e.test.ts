@@ -1,35 +1,16 @@
 // The real renderer in Debian's Chromium, driven by playwright-core, against web mode on a replayed
 // capture that holds a miner and a busy legitimate item.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeCapture } from '../support/capture-builder';
 import { scenarios } from '../support/scenarios';
+import { CHROMIUM, CHROMIUM_FLAGS, startWeb } from '../support/web';
 
 const root = join(__dirname, '../..');
 const artifacts = join(root, 'test/artifacts');
-const CHROMIUM = '/usr/bin/chromium';
-export const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
-
-/** Starts `launchwatch web` and resolves with the one line it prints. */
-export async function startWeb(args: string[]): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), join(root, 'main/cli.ts'), 'web', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr?.on('data', (c) => (stderr += c));
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (c) => {
-      out += c;
-      const match = /^Launchwatch web UI: (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)\n/.exec(out);
-      if (match) resolve(match[1] as string);
-    });
-    child.on('exit', (code) => reject(new Error(`web exited ${code}: ${stderr}`)));
-  });
-  return { url, child };
-}
-
 function combinedCapture(): string {
   const miner = scenarios.find((s) => s.name.startsWith('CookieMiner: a fake'))!.spec;
   const backup = scenarios.find((s) => s.name.startsWith('Backblaze'))!.spec;

@@ -1,10 +1,11 @@
 import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import type { Snapshot } from '../../../main/api/contract';
+import type { LaunchwatchApi, Snapshot } from '../../../main/api/contract';
+import { DisabledList } from './DisabledList';
 import { filterItems, formatPercent, groupByVerdict, hiddenAppleCount, VERDICT_LABEL } from '../logic/list';
 import { Sparkline } from './Sparkline';
 import { VerdictBadge } from './VerdictBadge';
 
-export function ItemList({ snapshot, onOpen }: { snapshot: Snapshot; onOpen: (id: string) => void }) {
+export function ItemList({ snapshot, onOpen, api, onNotice }: { snapshot: Snapshot; onOpen: (id: string) => void; api: LaunchwatchApi; onNotice: (message: string) => void }) {
   const [query, setQuery] = useState('');
   const [showApple, setShowApple] = useState(false);
   const listRef = useRef<HTMLDivElement>(null);
@@ -58,6 +59,7 @@ export function ItemList({ snapshot, onOpen }: { snapshot: Snapshot; onOpen: (id
           ))}
         </div>
       )}
+      <DisabledList api={api} actions={snapshot.actions} onDone={onNotice} />
     </section>
   );
 }

@@ -1,7 +1,8 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import type { ItemDetail, LaunchwatchApi } from '../../../main/api/contract';
 import { useItem } from '../hooks';
 import { formatPercent } from '../logic/list';
+import { ActionsPanel } from './ActionsPanel';
 import { CpuChart } from './CpuChart';
 import { VerdictBadge } from './VerdictBadge';
 
@@ -15,7 +16,7 @@ const CLASS_LABEL: Record<string, string> = {
   other: 'other',
 };
 
-export function ItemPage({ api, id, updatedAt, onBack }: { api: LaunchwatchApi; id: string; updatedAt: number | undefined; onBack: () => void }) {
+export function ItemPage({ api, id, updatedAt, onBack, actionsAvailable, onNotice }: { api: LaunchwatchApi; id: string; updatedAt: number | undefined; onBack: () => void; actionsAvailable: boolean; onNotice: (message: string) => void }) {
   const { item, missing } = useItem(api, id, updatedAt);
   const backRef = useRef<HTMLButtonElement>(null);
   useEffect(() => {
@@ -28,12 +29,17 @@ export function ItemPage({ api, id, updatedAt, onBack }: { api: LaunchwatchApi; 
   return (
     <article className="item-page" aria-labelledby="item-title">
       <button type="button" ref={backRef} className="back" onClick={onBack}>← All items</button>
-      {missing ? <p className="state-message" role="alert">This launch item is gone (its file was removed).</p> : !item ? <p className="state-message" role="status">Loading…</p> : <Detail item={item} />}
+      {missing ? <p className="state-message" role="alert">This launch item is gone (its file was removed or disabled).</p> : !item ? <p className="state-message" role="status">Loading…</p> : (
+        <Detail item={item} actions={<ActionsPanel api={api} item={item} available={actionsAvailable} onDone={(message) => {
+          onNotice(message);
+          onBack();
+        }} />} />
+      )}
     </article>
   );
 }
 
-function Detail({ item }: { item: ItemDetail }) {
+function Detail({ item, actions }: { item: ItemDetail; actions: ReactNode }) {
   return (
     <>
       <header className="item-header">
@@ -108,7 +114,7 @@ function Detail({ item }: { item: ItemDetail }) {
 
       <section aria-labelledby="actions-title" className="actions">
         <h3 id="actions-title">Actions</h3>
-        <p className="muted">Disable with approval, undo and the approved inventory come with the actions.</p>
+        {actions}
       </section>
     </>
   );
