@@ -1,6 +1,6 @@
 // `launchwatch scan`: the engine without a window (scan-json.md).
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ApprovalError, ApprovalsStore, parseApprovals } from '../actions/approvals-store';
 import type { Approval } from '../engine/approvals';
@@ -9,6 +9,9 @@ import { Analyzer } from '../engine/analyzer';
 import { DEFAULT_SCAN_OPTIONS, type ScanResult } from '../engine/model';
 import { toScanDocument } from '../engine/scan-document';
 import { renderTable } from '../engine/terminal-table';
+import { toNdjson } from '../engine/reports/ndjson';
+import { redactResult } from '../engine/reports/redact';
+import { REPORT_FORMATS, writeReport } from './report-files';
 import { CaptureError, readCapture } from '../platform/capture/capture-reader';
 import { liveReaderForThisMachine, liveScan } from './live-scan';
 import { positiveNumber, UsageError } from './usage-error';
@@ -19,7 +22,8 @@ export interface CommandIO {
 }
 
 export const SCAN_USAGE = `usage: launchwatch scan [--replay <capture dir or .tar.gz>] [--duration <s>] [--interval <s>]
-                       [--window <s>] [--cpu-threshold <percent of one core>] [--approvals <file>] [--json]`;
+                       [--window <s>] [--cpu-threshold <percent of one core>] [--approvals <file>]
+                       [--json | --ndjson] [--report <file.html|.json|.csv|.pdf>] [--redact]`;
 
 export async function scanCommand(argv: string[], io: CommandIO): Promise<number> {
   let parsed;
@@ -35,6 +39,9 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
         window: { type: 'string' },
         'cpu-threshold': { type: 'string' },
         approvals: { type: 'string' },
+        report: { type: 'string' },
+        redact: { type: 'boolean', default: false },
+        ndjson: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -52,6 +59,8 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
     cpuThresholdPercent: positiveNumber('--cpu-threshold', values['cpu-threshold'], DEFAULT_SCAN_OPTIONS.cpuThresholdPercent),
     approvals: values.approvals !== undefined ? readApprovalsFile(values.approvals) : values.replay === undefined ? storedApprovals() : [],
   };
+  if (values.json && values.ndjson) throw new UsageError('--json and --ndjson: choose one');
+  if (values.report !== undefined && !REPORT_FORMATS.includes(extname(values.report).toLowerCase())) throw new UsageError(`--report ${values.report}: the file must end in ${REPORT_FORMATS.join(', ')}`);
   const duration = positiveNumber('--duration', values.duration, 120);
   const interval = positiveNumber('--interval', values.interval, 5);
 
@@ -64,8 +73,14 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
     result = await liveScan(reader, { ...options, durationSeconds: duration, intervalSeconds: interval }, io.stderr);
   }
 
-  if (values.json) io.stdout(`${JSON.stringify(toScanDocument(result), null, 2)}\n`);
-  else io.stdout(renderTable(result));
+  const shown = values.redact ? redactResult(result) : result;
+  if (values.report !== undefined) {
+    await writeReport(values.report, shown);
+    io.stderr(`report written to ${values.report}\n`);
+  }
+  if (values.json) io.stdout(`${JSON.stringify(toScanDocument(shown), null, 2)}\n`);
+  else if (values.ndjson) io.stdout(toNdjson(shown));
+  else io.stdout(renderTable(shown));
   return result.items.some((i) => i.verdict === 'mining' || i.verdict === 'suspicious') ? 1 : 0;
 }
 

@@ -1,0 +1,25 @@
+// One row per item, RFC 4180 (CRLF, quotes doubled), and no cell that a spreadsheet would run as a
+// formula: cells starting with = + - @ (or a tab or CR) get a leading apostrophe.
+import type { ScanResult } from '../model';
+import { sortItems } from '../scan-document';
+
+const HEADER = ['label', 'kind', 'scope', 'verdict', 'score', 'cpu_avg_percent', 'cpu_max_percent', 'destinations', 'reasons', 'plist_path', 'program'];
+
+export function csvCell(value: string | number | boolean): string {
+  let text = String(value);
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function toCsv(result: ScanResult): string {
+  const rows = [HEADER];
+  for (const r of sortItems(result.items)) {
+    rows.push([
+      r.item.label, r.item.kind, r.item.scope, r.verdict, String(r.score), String(r.cpu.avgPercent), String(r.cpu.maxPercent),
+      r.destinations.map((d) => `${d.hostname ?? d.remoteAddress}:${d.remotePort}/${d.protocol} ${d.classification}`).join('; '),
+      r.reasons.map((x) => `${x.code}: ${x.text}`).join('; '),
+      r.item.plistPath, r.item.program ?? '',
+    ]);
+  }
+  return `${rows.map((row) => row.map(csvCell).join(',')).join('\r\n')}\r\n`;
+}

@@ -1,0 +1,56 @@
+// --redact: a report safe to post in public. The user name, host name, home folder paths, e-mail
+// addresses and wallet-like strings become stable placeholders, in every string of the result.
+import type { ScanResult } from '../model';
+
+const WALLET = /(?<![1-9A-HJ-NP-Za-km-z])(?:[48][1-9A-HJ-NP-Za-km-z]{94}(?:[1-9A-HJ-NP-Za-km-z]{11})?|bc1[02-9ac-hj-np-z]{25,87}|[13][1-9A-HJ-NP-Za-km-z]{25,34}|0x[0-9a-fA-F]{40})(?![1-9A-HJ-NP-Za-km-z])/g;
+const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
+// Other coins' addresses (Koto k1..., Ravencoin R..., ...): long alphanumeric runs mixing upper case, lower
+// case and digits. Hex digests (SHA-256) have no upper case and stay.
+const WALLET_LIKE = /(?<![A-Za-z0-9])[A-Za-z0-9]{26,110}(?![A-Za-z0-9])/g;
+
+export function redactResult(result: ScanResult): ScanResult {
+  const names = new Map<string, string>();
+  const numbered = (kind: string, value: string): string => {
+    const key = `${kind}:${value}`;
+    let name = names.get(key);
+    if (!name) {
+      name = `<${kind}-${[...names.keys()].filter((k) => k.startsWith(`${kind}:`)).length + 1}>`;
+      names.set(key, name);
+    }
+    return name;
+  };
+  const user = result.user?.name;
+  const home = result.user?.home;
+  const host = result.host.hostname;
+  const hostShort = host.split('.')[0] ?? host;
+
+  const redactText = (text: string): string => {
+    let out = text;
+    if (home && home.length > 1) out = out.split(home).join(home.replace(/[^/]+$/, '<user>'));
+    out = out.replace(WALLET, (w) => numbered('wallet', w));
+    out = out.replace(WALLET_LIKE, (w) => (/[A-Z]/.test(w) && /[a-z]/.test(w) && /\d/.test(w) ? numbered('wallet', w) : w));
+    out = out.replace(EMAIL, (e) => numbered('email', e));
+    if (host) out = replaceWord(out, host, '<host>');
+    if (hostShort && hostShort.length >= 3 && hostShort !== host) out = replaceWord(out, hostShort, '<host>');
+    if (user && user.length >= 2) out = replaceWord(out, user, '<user>');
+    return out;
+  };
+  return walk(result, redactText) as ScanResult;
+}
+
+function replaceWord(text: string, word: string, placeholder: string): string {
+  const escaped = word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return text.replace(new RegExp(`(?<![A-Za-z0-9])${escaped}(?![A-Za-z0-9])`, 'gi'), placeholder);
+}
+
+/** A deep copy with every string (keys of maps too) passed through `change`. */
+function walk(value: unknown, change: (s: string) => string): unknown {
+  if (typeof value === 'string') return change(value);
+  if (Array.isArray(value)) return value.map((v) => walk(v, change));
+  if (value instanceof Map) return new Map([...value].map(([k, v]) => [walk(k, change), walk(v, change)]));
+  if (value instanceof Date || value instanceof Uint8Array) return value;
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [change(k), walk(v, change)]));
+  }
+  return value;
+}
