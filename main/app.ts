@@ -1,11 +1,17 @@
 // The Electron shell: a menu-bar icon, a popover window, IPC, notifications and login items, wired to
 // the app service. Thin on purpose: what it decides lives in main/shell/ and is tested there.
 import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, Notification, screen, session, shell, Tray } from 'electron';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CHANNELS } from './api/contract';
 import { actionServiceForThisMachine } from './actions/machine-actions';
 import { AppService } from './app-service';
-import { DEFAULT_SCAN_OPTIONS } from './engine/model';
+import { DEFAULT_SCAN_OPTIONS, type ScanResult } from './engine/model';
+import { toCsv } from './engine/reports/csv';
+import { toHtmlReport } from './engine/reports/html-report';
+import { toScanDocument } from './engine/scan-document';
 import { MacLiveReader } from './platform/macos/live-reader';
 import { watchFolders } from './platform/watch-folders';
 import { registerIpc, senderCheck } from './shell/ipc';
@@ -74,7 +80,8 @@ function showMenu(): void {
       open: showPopover,
       togglePause: () => service.setPaused(!service.snapshot().paused),
       exportReport: () => void exportReport(),
-      openCapture: () => void openCapture(),
+      openCapture: () => void chooseCapture(),
+      backToLive: backToThisMac,
       toggleStartAtLogin: () => app.setLoginItemSettings({ openAtLogin: !app.getLoginItemSettings().openAtLogin }),
       quit: () => app.quit(),
     },
@@ -82,27 +89,69 @@ function showMenu(): void {
   tray?.popUpContextMenu(menu);
 }
 
+/** Export: HTML, PDF (the same HTML printed by Chromium), JSON or CSV, by the file name chosen. */
 async function exportReport(): Promise<void> {
-  const { filePath, canceled } = await dialog.showSaveDialog({ title: 'Export report', defaultPath: `launchwatch-${service.snapshot().source.hostname}.json`, filters: [{ name: 'JSON', extensions: ['json'] }] });
-  if (canceled || !filePath) return;
-  const { writeFile } = await import('node:fs/promises');
-  const { toScanDocument } = await import('./engine/scan-document');
   const result = service.result();
-  if (result) await writeFile(filePath, `${JSON.stringify(toScanDocument(result), null, 2)}\n`, { mode: 0o600 });
+  if (!result) return;
+  const { filePath, canceled } = await dialog.showSaveDialog({
+    title: 'Export report',
+    defaultPath: `launchwatch-${result.host.hostname.replace(/[^A-Za-z0-9.-]/g, '_')}.html`,
+    filters: [{ name: 'HTML report', extensions: ['html'] }, { name: 'PDF', extensions: ['pdf'] }, { name: 'JSON (scan document)', extensions: ['json'] }, { name: 'CSV', extensions: ['csv'] }],
+  });
+  if (canceled || !filePath) return;
+  try {
+    await writeFile(filePath, await exportBytes(filePath, result), { mode: 0o600 });
+  } catch (error) {
+    dialog.showErrorBox('The report could not be written', `${filePath}: ${(error as Error).message}`);
+  }
 }
 
-async function openCapture(): Promise<void> {
+async function exportBytes(path: string, result: ScanResult): Promise<Buffer | string> {
+  const extension = path.slice(path.lastIndexOf('.')).toLowerCase();
+  if (extension === '.json') return `${JSON.stringify(toScanDocument(result), null, 2)}\n`;
+  if (extension === '.csv') return toCsv(result);
+  const page = toHtmlReport(result);
+  if (extension !== '.pdf') return page;
+  // Printed in a window that runs no script and loads nothing but the page itself.
+  const dir = await mkdtemp(join(tmpdir(), 'launchwatch-report-'));
+  const htmlPath = join(dir, 'report.html');
+  await writeFile(htmlPath, page, { mode: 0o600 });
+  const printer = new BrowserWindow({ show: false, webPreferences: { javascript: false, sandbox: true, contextIsolation: true, nodeIntegration: false } });
+  try {
+    await printer.loadFile(htmlPath);
+    return await printer.webContents.printToPDF({ printBackground: true, pageSize: 'A4' });
+  } finally {
+    printer.destroy();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function chooseCapture(): Promise<void> {
   const { filePaths, canceled } = await dialog.showOpenDialog({ title: 'Open Capture', properties: ['openFile', 'openDirectory'], filters: [{ name: 'Capture', extensions: ['gz', 'tgz'] }] });
   if (canceled || !filePaths[0]) return;
+  const outcome = await openCapture(filePaths[0]);
+  if (!outcome.ok) dialog.showErrorBox('This capture cannot be opened', outcome.message);
+}
+
+/** Shows a capture with the same views as this Mac; a broken one is named with the file and field. */
+async function openCapture(path: string): Promise<{ ok: boolean; message: string }> {
   try {
-    const opened = await AppService.fromCapture(filePaths[0], DEFAULT_SCAN_OPTIONS);
+    const opened = await AppService.fromCapture(path, DEFAULT_SCAN_OPTIONS);
     service.stop();
     service = opened;
     wireService();
     showPopover();
+    return { ok: true, message: `Showing the capture ${path}.` };
   } catch (error) {
-    dialog.showErrorBox('This capture cannot be opened', (error as Error).message);
+    return { ok: false, message: (error as Error).message };
   }
+}
+
+function backToThisMac(): void {
+  service.stop();
+  service = liveService();
+  wireService();
+  void service.recover();
 }
 
 let unwire: (() => void)[] = [];
@@ -144,7 +193,7 @@ void app.whenReady().then(() => {
   // No remote content, ever: refuse every permission request and any request leaving file://.
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   session.defaultSession.webRequest.onBeforeRequest((details, callback) => callback({ cancel: !/^(file|devtools):/.test(details.url) }));
-  registerIpc(ipcMain, () => service, senderCheck(() => popover?.webContents.id, PAGE));
+  registerIpc(ipcMain, () => service, senderCheck(() => popover?.webContents.id, PAGE), { openCapture });
   tray = new Tray(nativeImage.createFromPath(`${ASSETS}tray/trayTemplate.png`));
   tray.on('click', togglePopover);
   tray.on('right-click', showMenu);

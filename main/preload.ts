@@ -1,6 +1,6 @@
 // The preload (CommonJS, as a sandboxed renderer needs): exposes exactly the contract's API and nothing
 // of Node or Electron.
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import { CHANNELS, type LaunchwatchApi, type Snapshot } from './api/contract';
 
 const api: LaunchwatchApi = {
@@ -19,6 +19,8 @@ const api: LaunchwatchApi = {
     ipcRenderer.on(CHANNELS.snapshot, wrapped);
     return () => ipcRenderer.removeListener(CHANNELS.snapshot, wrapped);
   },
+  // The sandboxed page cannot see paths; the preload asks Electron for the dropped file's path only.
+  openCaptureFile: (file) => ipcRenderer.invoke(CHANNELS.openCapture, webUtils.getPathForFile(file)),
   onOpenItem: (listener) => {
     const wrapped = (_event: IpcRendererEvent, id: string) => typeof id === 'string' && listener(id);
     ipcRenderer.on(CHANNELS.openItem, wrapped);

@@ -18,6 +18,8 @@ export const CHANNELS = {
   undo: 'launchwatch:undo',
   approveItem: 'launchwatch:approve-item',
   unapproveItem: 'launchwatch:unapprove-item',
+  /** A capture dropped on the window (the app only: a browser cannot give a file's path). */
+  openCapture: 'launchwatch:open-capture',
 } as const;
 
 export type Verdict = 'mining' | 'suspicious' | 'high-cpu' | 'ok' | 'approved';
@@ -160,4 +162,6 @@ export interface LaunchwatchApi {
   unapproveItem(itemId: string): Promise<ActionOutcomeView>;
   onSnapshot(listener: (snapshot: Snapshot) => void): () => void;
   onOpenItem(listener: (id: string) => void): () => void;
+  /** Opens a dropped capture folder or .tar.gz; absent in web mode. */
+  openCaptureFile?(file: File): Promise<ActionOutcomeView>;
 }

@@ -1,6 +1,7 @@
 // Validation of every message the renderer sends (IPC or web bridge): the serving side never trusts it.
 import { z } from 'zod';
 import type { ScanOptionsInput } from './contract';
+import { hasControlCharacters } from '../engine/terminal-text';
 
 export const itemIdSchema = z.string().min(1).max(4096);
 
@@ -14,3 +15,6 @@ export const pausedSchema = z.boolean();
 export const planIdSchema = z.string().regex(/^[0-9a-f]{24}$/, 'a plan id');
 export const actionIdSchema = z.string().regex(/^[0-9A-Za-z-]{1,64}$/, 'an action id');
 export const approveItemSchema = z.object({ itemId: itemIdSchema, note: z.string().max(2000).optional() }).strict();
+export const capturePathSchema = z.string().min(2).max(4096)
+  .refine((p) => p.startsWith('/'), 'an absolute path')
+  .refine((p) => !hasControlCharacters(p), 'no control characters');

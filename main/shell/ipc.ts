@@ -2,7 +2,8 @@
 // own popover's page. A message that fails either check is refused, never handled.
 import type { IpcMain, IpcMainInvokeEvent } from 'electron';
 import { CHANNELS } from '../api/contract';
-import { actionIdSchema, approveItemSchema, itemIdSchema, optionsSchema, pausedSchema, planIdSchema } from '../api/schemas';
+import { actionIdSchema, approveItemSchema, capturePathSchema, itemIdSchema, optionsSchema, pausedSchema, planIdSchema } from '../api/schemas';
+import type { ActionOutcomeView } from '../api/contract';
 import type { AppService } from '../app-service';
 
 export type SenderCheck = (event: IpcMainInvokeEvent) => boolean;
@@ -10,9 +11,13 @@ export type SenderCheck = (event: IpcMainInvokeEvent) => boolean;
 export class RefusedMessage extends Error {}
 
 /** Every request channel; the two push channels (snapshot, openItem) only go main -> renderer. */
-export const INVOKE_CHANNELS = [CHANNELS.getSnapshot, CHANNELS.getItem, CHANNELS.setOptions, CHANNELS.setPaused, CHANNELS.planDisable, CHANNELS.approvePlan, CHANNELS.cancelPlan, CHANNELS.undo, CHANNELS.approveItem, CHANNELS.unapproveItem];
+export const INVOKE_CHANNELS = [CHANNELS.getSnapshot, CHANNELS.getItem, CHANNELS.setOptions, CHANNELS.setPaused, CHANNELS.planDisable, CHANNELS.approvePlan, CHANNELS.cancelPlan, CHANNELS.undo, CHANNELS.approveItem, CHANNELS.unapproveItem, CHANNELS.openCapture];
 
-export function registerIpc(ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>, service: () => AppService, trusted: SenderCheck): () => void {
+export interface ShellHandlers {
+  openCapture: (path: string) => Promise<ActionOutcomeView>;
+}
+
+export function registerIpc(ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>, service: () => AppService, trusted: SenderCheck, shell?: ShellHandlers): () => void {
   const handle = <T>(channel: string, schema: { safeParse: (v: unknown) => { success: true; data: T } | { success: false; error: { issues: { message: string }[] } } } | undefined, run: (value: T) => unknown) => {
     ipcMain.handle(channel, (event, payload: unknown) => {
       if (!trusted(event)) throw new RefusedMessage(`${channel}: refused a message from an unexpected sender`);
@@ -32,6 +37,7 @@ export function registerIpc(ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>, 
   handle(CHANNELS.undo, actionIdSchema, (id) => service().undo(id));
   handle(CHANNELS.approveItem, approveItemSchema, ({ itemId, note }) => service().approveItem(itemId, note));
   handle(CHANNELS.unapproveItem, itemIdSchema, (id) => service().unapproveItem(id));
+  if (shell) handle(CHANNELS.openCapture, capturePathSchema, (path) => shell.openCapture(path));
   return () => {
     for (const channel of INVOKE_CHANNELS) ipcMain.removeHandler(channel);
   };

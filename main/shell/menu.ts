@@ -12,6 +12,7 @@ export interface MenuActions {
   togglePause: () => void;
   exportReport: () => void;
   openCapture: () => void;
+  backToLive: () => void;
   toggleStartAtLogin: () => void;
   quit: () => void;
 }
@@ -23,6 +24,7 @@ export function trayMenuTemplate(state: MenuState, actions: MenuActions): MenuIt
     { type: 'separator' },
     { id: 'export', label: 'Export report...', click: actions.exportReport },
     { id: 'open-capture', label: 'Open Capture...', click: actions.openCapture },
+    ...(state.isCapture ? [{ id: 'live', label: 'Back to This Mac', click: actions.backToLive }] : []),
     { type: 'separator' },
     { id: 'login', label: 'Start at login', type: 'checkbox', checked: state.startAtLogin, click: actions.toggleStartAtLogin },
     { type: 'separator' },

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useState, type DragEvent } from 'react';
 import type { LaunchwatchApi } from '../../main/api/contract';
 import { ItemList } from './components/ItemList';
 import { ItemPage } from './components/ItemPage';
@@ -19,8 +19,20 @@ export function App({ api }: { api: LaunchwatchApi }) {
   const back = useCallback(() => setSelected(undefined), []);
   const [notice, setNotice] = useState<string | undefined>();
 
+  // A capture folder or .tar.gz dropped on the window opens like a live machine (the app only).
+  const onDrop = (event: DragEvent<HTMLDivElement>) => {
+    event.preventDefault();
+    const file = event.dataTransfer.files[0];
+    if (!file) return;
+    if (!api.openCaptureFile) {
+      setNotice('In web mode, open a capture with "npm run web -- --replay <capture>".');
+      return;
+    }
+    api.openCaptureFile(file).then((o) => setNotice(o.message), (e: Error) => setNotice(e.message));
+  };
+
   return (
-    <div className="app">
+    <div className="app" onDragOver={(e) => e.preventDefault()} onDrop={onDrop}>
       <header className="app-header">
         <h1>Launchwatch</h1>
         <button type="button" className="theme-toggle" onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')} aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} mode`}>

@@ -7,6 +7,11 @@ import { notificationFor } from '../../main/shell/notifications';
 import { INVOKE_CHANNELS, registerIpc, senderCheck } from '../../main/shell/ipc';
 import { trayState } from '../../main/shell/tray-state';
 import { isOwnPage, popoverOptions, popoverPosition } from '../../main/shell/windows';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeCapture } from '../support/capture-builder';
+import { scenarios } from '../support/scenarios';
 import { electronMock, recorded, type FakeWindow } from './electron-mock';
 
 vi.mock('electron', () => electronMock);
@@ -29,11 +34,14 @@ describe('tray state from verdicts', () => {
 
 describe('tray menu', () => {
   it('has Open, Pause, Export, Open Capture, Start at login and Quit, reflecting state', () => {
-    const actions = { open: vi.fn(), togglePause: vi.fn(), exportReport: vi.fn(), openCapture: vi.fn(), toggleStartAtLogin: vi.fn(), quit: vi.fn() };
+    const actions = { open: vi.fn(), togglePause: vi.fn(), exportReport: vi.fn(), openCapture: vi.fn(), backToLive: vi.fn(), toggleStartAtLogin: vi.fn(), quit: vi.fn() };
     const template = trayMenuTemplate({ paused: true, startAtLogin: true, isCapture: false }, actions);
     expect(template.filter((i) => i.type !== 'separator').map((i) => i.label)).toEqual(['Open', 'Resume monitoring', 'Export report...', 'Open Capture...', 'Start at login', 'Quit Launchwatch']);
     expect(template.find((i) => i.id === 'login')).toMatchObject({ type: 'checkbox', checked: true });
-    expect(trayMenuTemplate({ paused: false, startAtLogin: false, isCapture: true }, actions).find((i) => i.id === 'pause')).toMatchObject({ label: 'Pause monitoring', enabled: false });
+    const forCapture = trayMenuTemplate({ paused: false, startAtLogin: false, isCapture: true }, actions);
+    expect(forCapture.find((i) => i.id === 'pause')).toMatchObject({ label: 'Pause monitoring', enabled: false });
+    expect(forCapture.find((i) => i.id === 'live')?.label).toBe('Back to This Mac');
+    expect(template.find((i) => i.id === 'live')).toBeUndefined();
   });
 });
 
@@ -123,10 +131,27 @@ describe('the shell wired to a mocked electron', () => {
     expect(recorded.windows).toHaveLength(1);
   });
 
+  it('opens a dropped capture through IPC, refusing paths that are not absolute, naming a broken capture', async () => {
+    const open = recorded.handlers.get(CHANNELS.openCapture)!;
+    const window = recorded.windows[0] as FakeWindow;
+    const sender = { sender: { id: window.webContents.id }, senderFrame: { url: window.loaded } };
+    expect(() => open(sender, 'relative/capture.tar.gz')).toThrow(/invalid payload/);
+    expect(() => open(sender, '/tmp/a\nb')).toThrow(/invalid payload/);
+    const broken = mkdtempSync(join(tmpdir(), 'lw-broken-'));
+    writeFileSync(join(broken, 'manifest.json'), '{"format":"launchwatch-capture","version":9}');
+    expect(await open(sender, broken)).toMatchObject({ ok: false, message: expect.stringContaining('manifest.json: field "version" 9') });
+    const capture = writeCapture(scenarios.find((s) => s.name.startsWith('CookieMiner: a fake'))!.spec);
+    expect(await open(sender, capture)).toMatchObject({ ok: true });
+    const snapshot = (await recorded.handlers.get(CHANNELS.getSnapshot)!(sender)) as Snapshot;
+    expect(snapshot.source).toMatchObject({ kind: 'capture', hostname: 'alices-mbp', privileged: false, origin: capture });
+    expect(snapshot.actionsAvailable).toBe(false);
+    expect(recorded.trays[0]!.tooltip).toContain('1 mining');
+  });
+
   it('shows the menu on right click and toggles start at login', () => {
     recorded.trays[0]!.emit('right-click');
     const menu = recorded.menus.at(-1) as { template: { id?: string; click?: () => void }[] };
-    expect(menu.template.map((i) => i.id).filter(Boolean)).toEqual(['open', 'pause', 'export', 'open-capture', 'login', 'quit']);
+    expect(menu.template.map((i) => i.id).filter(Boolean)).toEqual(['open', 'pause', 'export', 'open-capture', 'live', 'login', 'quit']);
     menu.template.find((i) => i.id === 'login')?.click?.();
     expect(recorded.loginItem.openAtLogin).toBe(true);
   });

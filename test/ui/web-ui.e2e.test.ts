@@ -59,6 +59,8 @@ describe.skipIf(!existsSync(CHROMIUM))('the UI in Chromium (skipped only where D
     await page.getByLabel(/Show Apple items/).check();
     expect(await page.locator('button.item-row', { hasText: 'com.apple.metadata.mds' }).count()).toBe(1);
     await page.getByLabel(/Show Apple items/).uncheck();
+    // A capture is marked as one: its host, time span and whether it was privileged.
+    expect(await page.locator('.capture-mark').textContent()).toMatch(/^Capture of alices-mbp \(macOS 14\.6\.1\), .* for 120 s, privileged$/);
     await page.screenshot({ path: join(artifacts, 'popover-list.png') });
   });
 
