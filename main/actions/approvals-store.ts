@@ -12,6 +12,7 @@ const approvalSchema = z.object({
   plistSha256: hex64,
   programSha256: hex64.optional(),
   program: z.string().max(4096).optional(),
+  filesSha256: hex64.optional(),
   note: z.string().max(2000).optional(),
   approvedBy: z.string().max(256),
   approvedAt: z.string().datetime({ offset: true }),

@@ -22,6 +22,15 @@ export function writeFileAtomic(path: string, data: Uint8Array | string, mode = 
   fsyncFolder(dirname(path));
 }
 
+export function fsyncFile(path: string): void {
+  const fd = openSync(path, 'r+');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export function fsyncFolder(path: string): void {
   const fd = openSync(path, 'r');
   try {

@@ -3,10 +3,10 @@
 // was under way; undo() puts the file back byte for byte and reloads the item. Nothing is ever deleted
 // before a verified copy of it exists in the quarantine.
 import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, copyFileSync, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, closeSync, readFileSync, unlinkSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { DisablePlan, PlanStep } from '../engine/actions/plan';
-import { sha256, sha256File, writeFileAtomic } from './atomic-file';
+import { fsyncFile, fsyncFolder, sha256, sha256File, writeFileAtomic } from './atomic-file';
 import type { ActionRecord, BackupRecord, Journal, StepRecord } from './journal';
 
 export interface RunResult {
@@ -173,6 +173,15 @@ export class Executor {
         step.output = (error as Error).message;
         this.save(record);
         await this.rollBack(record, i);
+        const backup = record.backup;
+        // If the file could not be put back it is in quarantine: the action stays undoable, and says so.
+        if (backup && !existsSync(backup.originalPath)) {
+          record.status = 'done';
+          const message = `${name(record)} was not fully disabled (${(error as Error).message}) and its file could not be put back automatically; it is safe in ${backup.backupPath}, and Undo puts it back.`;
+          record.messages.push(message);
+          this.save(record);
+          return { record, ok: false, message };
+        }
         record.status = 'rolled-back';
         const message = `${name(record)} was not disabled: ${(error as Error).message}. Everything that had been done was put back.`;
         record.messages.push(message);
@@ -245,9 +254,11 @@ export class Executor {
     mkdirSync(folder, { recursive: true, mode: 0o700 });
     const backupPath = join(folder, basename(original));
     copyFileSync(original, backupPath);
-    const fd = openSync(backupPath, 'r+');
-    fsyncSync(fd);
-    closeSync(fd);
+    // The copy and the folders that name it reach the disk before anything else happens (on macOS,
+    // Node's fsync is F_FULLFSYNC, which flushes the drive's cache too).
+    fsyncFile(backupPath);
+    fsyncFolder(folder);
+    fsyncFolder(this.options.journal.quarantineDir);
     const hash = sha256File(original);
     if (sha256File(backupPath) !== hash) throw new Error(`the copy of ${original} does not match it`);
     return { originalPath: original, backupPath, mode: info.mode & 0o7777, uid: info.uid, gid: info.gid, sha256: hash, size: info.size };
@@ -260,6 +271,8 @@ export class Executor {
     if (sha256File(backup.originalPath) !== backup.sha256) {
       const changedCopy = `${backup.backupPath}.changed-${Date.now()}`;
       copyFileSync(backup.originalPath, changedCopy);
+      fsyncFile(changedCopy);
+      fsyncFolder(dirname(changedCopy));
       if (sha256File(changedCopy) !== sha256File(backup.originalPath)) throw new Error('could not copy the changed file into quarantine');
     }
     if (sha256File(backup.backupPath) !== backup.sha256) throw new Error(`the quarantined copy ${backup.backupPath} no longer matches: the original stays in place`);
@@ -283,11 +296,14 @@ export class Executor {
       throw new Error(`a different file is already at ${backup.originalPath}; it was left alone`);
     }
     if (admin) {
-      // Root-owned folders: copy as administrator, then give the file back its owner and mode.
+      // Root-owned folders: a temporary file beside the target gets the bytes, owner and mode, then one
+      // rename puts it in place, so the target is never a partial file.
       const reason = `Launchwatch needs an administrator to put ${backup.originalPath} back.`;
-      await this.adminRun(['/bin/cp', backup.backupPath, backup.originalPath], reason);
-      await this.adminRun(['/usr/sbin/chown', `${backup.uid}:${backup.gid}`, backup.originalPath], reason);
-      await this.adminRun(['/bin/chmod', (backup.mode & 0o7777).toString(8), backup.originalPath], reason);
+      const temp = join(dirname(backup.originalPath), `.launchwatch-restore-${basename(backup.originalPath)}`);
+      await this.adminRun(['/bin/cp', backup.backupPath, temp], reason);
+      await this.adminRun(['/usr/sbin/chown', `${backup.uid}:${backup.gid}`, temp], reason);
+      await this.adminRun(['/bin/chmod', (backup.mode & 0o7777).toString(8), temp], reason);
+      await this.adminRun(['/bin/mv', '-f', temp, backup.originalPath], reason);
     } else {
       mkdirSync(dirname(backup.originalPath), { recursive: true });
       writeFileAtomic(backup.originalPath, readFileSync(backup.backupPath), backup.mode);
@@ -299,9 +315,12 @@ export class Executor {
 
   private async rollBack(record: ActionRecord, failedAt: number): Promise<void> {
     const target = rollbackTarget(record);
-    for (let i = failedAt - 1; i >= 0; i--) {
+    for (let i = failedAt; i >= 0; i--) {
       const step = record.steps[i] as StepRecord;
-      if (step.status !== 'done') continue;
+      // The failed step is undone too when its effect shows: a quarantine that removed the file and
+      // then failed to say so.
+      const failedButVisible = i === failedAt && step.kind === 'quarantine' && record.backup !== undefined && !existsSync(record.backup.originalPath);
+      if (step.status !== 'done' && !failedButVisible) continue;
       try {
         if (step.kind === 'quarantine' && record.backup) await this.restore(record.backup, record.plan.needsAdmin);
         else if (step.kind === 'disable' && target) await this.options.runner.run(['launchctl', 'enable', target.service], { admin: record.plan.needsAdmin, reason: 'Launchwatch is putting things back.' });

@@ -60,13 +60,13 @@ interface ItemState {
   listening: Map<string, { address: string; port: number; protocol: Protocol; pid: number }>;
   /** Its processes in the last sample. */
   pids: number[];
-  /** pid -> start time of processes whose command lines were looked at. */
-  seen: Map<number, number>;
+  /** pid -> start time and command line of processes already looked at. */
+  seen: Map<number, string>;
   ownCommandLine: string;
   method: AttributionMethod;
   running: boolean;
   /** Command lines of the item's processes other than its own argv: where a launcher's child shows the miner. */
-  observedCommandLines: Map<string, string>;
+  observedCommandLines: Map<string, { where: string; lastSeen: number }>;
   executables: Set<string>;
   interpreterWithChildren: boolean;
 }
@@ -117,7 +117,7 @@ export class Analyzer {
     // steady state most samples reuse the last attribution instead of matching again.
     const reuse = this.cachedAttribution !== undefined && this.cachedAttribution.inventoryVersion === this.inventoryVersion && sameProcesses(this.cachedAttribution.processes, sample.processes);
     if (!reuse) {
-      const attribution = attributeProcesses(this.inventory.items, this.loadedByLabel, table, this.options.excludePids);
+      const attribution = attributeProcesses(this.inventory.items, this.loadedByLabel, table, this.options.excludePids, this.inventory.loadedAt);
       const owner = new Map<number, string>();
       for (const [id, a] of attribution) for (const pid of a.pids) owner.set(pid, id);
       this.cachedAttribution = { inventoryVersion: this.inventoryVersion, processes: sample.processes, attribution, owner };
@@ -202,7 +202,7 @@ export class Analyzer {
     return this.inventory.items.map((item) => {
       const { verdict, score, cpu } = this.assess(item);
       const approval = findApproval(item, this.options.approvals ?? []);
-      const approved = approval !== undefined && changesSince(approval, item).length === 0;
+      const approved = approval !== undefined && changesSince(approval, item, this.inventory.source).length === 0;
       return { id: item.id, label: item.label, verdict: approved ? 'approved' : verdict, score, cpuPercent: cpu.avgPercent };
     });
   }
@@ -249,7 +249,7 @@ export class Analyzer {
       listening: [...state.listening.values()],
     };
     if (judged.signing) result.signing = judged.signing;
-    return applyApproval(result, findApproval(item, this.options.approvals ?? []));
+    return applyApproval(result, findApproval(item, this.options.approvals ?? []), this.inventory.source);
   }
 
   /** Everything but CPU, recomputed only when the item's evidence or the inventory changed. */
@@ -257,7 +257,7 @@ export class Analyzer {
     if (state.judged && state.judged.version === state.evidenceVersion && state.judged.inventoryVersion === this.inventoryVersion) return state.judged;
     const configured = this.configuredFindings(item);
     const observed = emptyFindings();
-    for (const [args, where] of state.observedCommandLines) mergeInto(observed, this.commandFindings(args, where));
+    for (const [args, { where }] of state.observedCommandLines) mergeInto(observed, this.commandFindings(args, where));
     const context = { indicators: this.indicators, dns: this.inventory.dns, configured: [...configured.endpoints, ...configured.stratumUrls, ...observed.endpoints, ...observed.stratumUrls] };
     const classified = new Map<string, { classification: Destination['classification']; hostname?: string }>();
     const destinations: Destination[] = [];
@@ -319,9 +319,14 @@ export class Analyzer {
     }
     for (const pid of a.pids) {
       const p = byPid.get(pid);
-      // Each process's command line is looked at once, not every sample.
-      if (!p || state.seen.get(pid) === p.startedAt) continue;
-      state.seen.set(pid, p.startedAt);
+      // Each process's command line is looked at once, not every sample; a process that exec()s keeps
+      // its pid and start time but shows a new command line, which is looked at too.
+      if (!p) continue;
+      const identity = `${p.startedAt}\u0000${p.args}`;
+      const observed = state.observedCommandLines.get(p.argv ? p.argv.join(' ') : p.args);
+      if (observed) observed.lastSeen = this.sampleCount;
+      if (state.seen.get(pid) === identity) continue;
+      state.seen.set(pid, identity);
       if (state.seen.size > 4 * MAX_COMMAND_LINES_PER_ITEM) state.seen.clear();
       const executable = executableOf(p);
       if (!state.executables.has(executable)) {
@@ -329,8 +334,11 @@ export class Analyzer {
         state.evidenceVersion++;
       }
       const args = p.argv ? p.argv.join(' ') : p.args;
-      if (args !== state.ownCommandLine && state.observedCommandLines.size < MAX_COMMAND_LINES_PER_ITEM && !state.observedCommandLines.has(args)) {
-        state.observedCommandLines.set(args, `command line of pid ${pid}`);
+      if (args !== state.ownCommandLine && !state.observedCommandLines.has(args)) {
+        // Bounded, and the longest unseen go first: a loop of ever-different children cannot crowd
+        // out a miner that starts later.
+        if (state.observedCommandLines.size >= MAX_COMMAND_LINES_PER_ITEM) evictLeastRecent(state.observedCommandLines);
+        state.observedCommandLines.set(args, { where: `command line of pid ${pid}`, lastSeen: this.sampleCount });
         state.evidenceVersion++;
       }
     }
@@ -390,6 +398,16 @@ function mergeInto(target: CommandFindings, source: CommandFindings): void {
 /** ps gives one string; split on spaces (paths with spaces are rare in miners' own command lines). */
 function splitArgs(args: string): string[] {
   return args.split(' ').filter((a) => a !== '');
+}
+
+function evictLeastRecent(lines: Map<string, { lastSeen: number }>): void {
+  let oldestKey: string | undefined;
+  let oldest = Infinity;
+  for (const [key, line] of lines) if (line.lastSeen < oldest) {
+    oldest = line.lastSeen;
+    oldestKey = key;
+  }
+  if (oldestKey !== undefined) lines.delete(oldestKey);
 }
 
 function evictOldest(map: Map<string, Destination>): void {

@@ -9,6 +9,8 @@ export interface Approval {
   /** Absent when the program could not be read (a capture holds no binaries). */
   programSha256?: string;
   program?: string;
+  /** The configs and scripts its arguments name, when there were any. */
+  filesSha256?: string;
   note?: string;
   approvedBy: string;
   approvedAt: string;
@@ -19,6 +21,7 @@ export function approvalFor(item: LaunchItem, note: string | undefined, approved
   const approval: Approval = { label: item.label, plistPath: item.plistPath, plistSha256: item.sha256, approvedBy, approvedAt: now.toISOString() };
   if (item.programSha256) approval.programSha256 = item.programSha256;
   if (item.program) approval.program = item.program;
+  if (item.referencedSha256) approval.filesSha256 = item.referencedSha256;
   if (note) approval.note = note;
   return approval;
 }
@@ -27,18 +30,23 @@ export function findApproval(item: LaunchItem, approvals: Approval[]): Approval 
   return approvals.find((a) => a.plistPath === item.plistPath && a.label === item.label);
 }
 
-/** What changed since approval (empty: the approval applies). */
-export function changesSince(approval: Approval, item: LaunchItem): string[] {
+/**
+ * What changed since approval (empty: the approval applies). On a live machine a program that can no
+ * longer be read counts as changed; a capture holds no programs, so there it is only unverified.
+ */
+export function changesSince(approval: Approval, item: LaunchItem, source: 'live' | 'capture' = 'live'): string[] {
   const changes: string[] = [];
   if (approval.plistSha256 !== item.sha256) changes.push('its property list');
   if (approval.programSha256 && item.programSha256 && approval.programSha256 !== item.programSha256) changes.push('its program');
+  if (approval.programSha256 && !item.programSha256 && source === 'live') changes.push('its program (it cannot be read any more)');
+  if (approval.filesSha256 !== undefined && approval.filesSha256 !== item.referencedSha256) changes.push('a script or configuration its arguments name');
   if (approval.program && item.program && approval.program !== item.program) changes.push('the program it runs');
   return changes;
 }
 
-export function applyApproval(result: ItemResult, approval: Approval | undefined): ItemResult {
+export function applyApproval(result: ItemResult, approval: Approval | undefined, source: 'live' | 'capture' = 'live'): ItemResult {
   if (!approval) return result;
-  const changes = changesSince(approval, result.item);
+  const changes = changesSince(approval, result.item, source);
   const approvalInfo = { approvedAt: approval.approvedAt, changed: changes.length > 0, ...(approval.note ? { note: approval.note } : {}) };
   if (changes.length > 0) {
     // Judged afresh: the approval no longer applies, and the user is told why.
@@ -50,6 +58,6 @@ export function applyApproval(result: ItemResult, approval: Approval | undefined
   return { ...result, verdict: 'approved', reasons: [reason, ...result.reasons], approval: approvalInfo };
 }
 
-export function applyApprovals(items: ItemResult[], approvals: Approval[]): ItemResult[] {
-  return approvals.length === 0 ? items : items.map((result) => applyApproval(result, findApproval(result.item, approvals)));
+export function applyApprovals(items: ItemResult[], approvals: Approval[], source: 'live' | 'capture' = 'live'): ItemResult[] {
+  return approvals.length === 0 ? items : items.map((result) => applyApproval(result, findApproval(result.item, approvals), source));
 }

@@ -29,7 +29,10 @@ export function buildProcessTable(processes: ProcessRecord[]): ProcessTable {
   return { byPid, children };
 }
 
-export function attributeProcesses(items: LaunchItem[], loaded: Map<string, LoadedService>, table: ProcessTable, exclude: Set<number> = new Set()): Map<string, ItemAttribution> {
+/** ps's start times are estimates to the second; launchctl list is read a moment before ps. */
+const LISTED_PID_TOLERANCE_MS = 5000;
+
+export function attributeProcesses(items: LaunchItem[], loaded: Map<string, LoadedService>, table: ProcessTable, exclude: Set<number> = new Set(), loadedAt?: number): Map<string, ItemAttribution> {
   const roots = new Map<string, { method: AttributionMethod; pids: number[] }>();
   const claimed = new Set<number>();
   const claim = (item: LaunchItem, method: AttributionMethod, pids: number[]): void => {
@@ -41,7 +44,10 @@ export function attributeProcesses(items: LaunchItem[], loaded: Map<string, Load
 
   for (const item of items) {
     const pid = item.label ? loaded.get(item.label)?.pid : undefined;
-    if (pid !== undefined && table.byPid.has(pid)) claim(item, 'launchctl-pid', [pid]);
+    const process = pid === undefined ? undefined : table.byPid.get(pid);
+    // A pid launchctl listed, now held by a process that started later, was reused: not this item's.
+    const reused = process !== undefined && loadedAt !== undefined && process.startedAt > loadedAt + LISTED_PID_TOLERANCE_MS;
+    if (pid !== undefined && process && !reused) claim(item, 'launchctl-pid', [pid]);
   }
   const byUnit = unitRoots(table);
   for (const item of items) {
@@ -52,10 +58,14 @@ export function attributeProcesses(items: LaunchItem[], loaded: Map<string, Load
 
   const unmatched = items.filter((item) => !roots.has(item.id) && item.arguments.length > 0);
   if (unmatched.length > 0) {
+    // Processes inside a tree launchd or systemd already named belong to that tree: a decoy plist with
+    // the same arguments cannot take them away.
+    const inNamedTrees = new Set<number>();
+    for (const { pids } of roots.values()) for (const pid of descendants(pids, table, new Map(), '', exclude)) inNamedTrees.add(pid);
     const byCommandLine = new Map<string, number[]>();
     const byExecutable = new Map<string, number[]>();
     for (const process of table.byPid.values()) {
-      if (claimed.has(process.pid) || exclude.has(process.pid)) continue;
+      if (claimed.has(process.pid) || exclude.has(process.pid) || inNamedTrees.has(process.pid)) continue;
       push(byCommandLine, commandLineKey(process), process.pid);
       push(byExecutable, executableOf(process).split(" ")[0] ?? "", process.pid);
     }

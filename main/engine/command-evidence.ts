@@ -8,6 +8,8 @@ import { splitHostPort } from './address';
 export interface PoolEndpoint {
   host: string;
   port?: number;
+  /** A user or wallet was given with it (in the same command line or pool entry). */
+  withLogin?: boolean;
   /** How it was named: `stratum URL`, `-o`, `pools[].url`, ... */
   via: string;
   /** Where: `arguments`, `config /path`, `command line of pid 42`. */
@@ -72,6 +74,9 @@ function analyseArgv(argv: string[], where: string, indicators: Indicators, into
   const minerName = minerProgramName(program, indicators);
   if (minerName) add(into, where, () => into.minerPrograms.add(minerName));
 
+  const candidates: (PoolEndpoint & { scheme?: string })[] = [];
+  let login = false;
+  let minerOptions = 0;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     const next = argv[i + 1];
@@ -80,18 +85,34 @@ function analyseArgv(argv: string[], where: string, indicators: Indicators, into
     scanText(arg, where, indicators, into);
     if (ENDPOINT_OPTIONS.has(option) && value !== undefined) {
       const endpoint = endpointFrom(value);
-      if (endpoint) add(into, where, () => into.endpoints.push({ ...endpoint, via: option, where }));
+      if (endpoint) candidates.push({ ...endpoint, via: option, where });
     }
-    if (USER_OPTIONS.has(option) && value !== undefined) add(into, where, () => (into.userGiven = true));
+    if (USER_OPTIONS.has(option) && value !== undefined) login = true;
     const lower = option.toLowerCase();
     const algorithmOption = lower === '-a' || lower === '--algo' || lower === '--algorithm';
     if (algorithmOption && value !== undefined && indicators.algorithms.has(value.toLowerCase())) {
       // `--algo rx/0` is one sign, not an option plus an algorithm.
+      minerOptions++;
       add(into, where, () => into.algorithms.add(value.toLowerCase()));
     } else if (indicators.minerOptions.has(lower) && (arg.startsWith('--') || lower.length > 2)) {
+      minerOptions++;
       add(into, where, () => into.minerOptions.add(lower));
     }
   }
+  // `--url host:port` is how half the world's software names a server. It is a pool endpoint when it
+  // says so (a Stratum scheme, a known pool), or when it comes with a login and no web scheme in a
+  // command line that is a miner's or has nothing else to be (`-o 1.2.3.4:4444 -u <wallet>`).
+  for (const candidate of candidates) {
+    const { scheme, ...endpoint } = candidate;
+    const stratum = scheme !== undefined && /^stratum/i.test(scheme);
+    const known = poolForHost(indicators, endpoint.host) !== undefined;
+    const webScheme = scheme !== undefined && !stratum;
+    const minerContext = minerName !== undefined || minerOptions > 0;
+    if (stratum || known || (login && !webScheme && (scheme === undefined || minerContext))) {
+      add(into, where, () => into.endpoints.push({ ...endpoint, withLogin: login }));
+    }
+  }
+  if (login && into.endpoints.some((e) => e.where === where && e.withLogin)) into.userGiven = true;
 
   const displayNone = argv.some((a, i) => (a === '-display' || a === '--display') && argv[i + 1] === 'none') || argv.includes('-nographic') || argv.includes('-display=none');
   if (displayNone && argv.some((a) => VM_FLAGS.has(a))) add(into, where, () => (into.headlessVm = argv.join(' ')));
@@ -108,15 +129,20 @@ export function analyseFileText(path: string, text: string, indicators: Indicato
         if (typeof pool !== 'object' || pool === null) continue;
         const { url, user } = pool as { url?: unknown; user?: unknown };
         const enabled = (pool as { enabled?: unknown }).enabled !== false;
+        const withLogin = typeof user === 'string' && user !== '';
         if (typeof url === 'string' && enabled) {
           const endpoint = endpointFrom(url);
-          if (endpoint) add(into, where, () => into.endpoints.push({ ...endpoint, via: 'pools[].url', where }));
+          if (endpoint) add(into, where, () => into.endpoints.push({ host: endpoint.host, ...(endpoint.port !== undefined ? { port: endpoint.port } : {}), via: 'pools[].url', where, withLogin }));
+          if (withLogin) into.userGiven = true;
         }
-        if (typeof user === 'string' && user !== '' && enabled) add(into, where, () => (into.userGiven = true));
       }
     }
+    // Keys read as options only in a miner's config (one with a pools list): elsewhere "cuda" or
+    // "currency" are just words.
+    const minerConfig = Array.isArray(pools);
     for (const [key, value] of flatten(json)) {
       scanText(value, where, indicators, into);
+      if (!minerConfig) continue;
       const option = `--${key}`;
       if (indicators.minerOptions.has(option)) add(into, where, () => into.minerOptions.add(option));
       if (key === 'algo' && indicators.algorithms.has(value.toLowerCase())) add(into, where, () => into.algorithms.add(value.toLowerCase()));
@@ -154,13 +180,14 @@ export function minerProgramName(program: string, indicators: Indicators): strin
   return stem !== name && indicators.minerPrograms.has(stem) ? stem : undefined;
 }
 
-function endpointFrom(value: string): { host: string; port?: number } | undefined {
+function endpointFrom(value: string): { host: string; port: number; scheme?: string } | undefined {
+  const scheme = /^([a-z0-9+.-]+):\/\//i.exec(value)?.[1]?.toLowerCase();
   const stripped = value.replace(/^[a-z0-9+.-]+:\/\//i, '').replace(/^[^@/]*@/, '').replace(/\/.*$/, '');
   const parsed = splitHostPort(stripped);
   if (!parsed || !/^[a-z0-9.:[\]-]+$/i.test(parsed.host) || !/[.:]|^localhost$/i.test(parsed.host)) return undefined;
   // A pool endpoint has a port; a bare `-o name` is far more often an output file.
   if (parsed.port === undefined) return undefined;
-  return { host: parsed.host.toLowerCase(), port: parsed.port };
+  return { host: parsed.host.toLowerCase(), port: parsed.port, ...(scheme ? { scheme } : {}) };
 }
 
 function splitOption(arg: string): [string, string | undefined] {

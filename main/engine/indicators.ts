@@ -13,7 +13,7 @@ const poolDomains = z.object({ entries: z.array(z.object({ suffix: z.string().mi
 const stratumPorts = z.object({ entries: z.array(z.object({ port: z.number().int().min(1).max(65535), source })) });
 const minerPrograms = z.object({ entries: z.array(z.object({ name: z.string().min(2), source })) });
 const minerArguments = z.object({
-  entries: z.array(z.object({ option: z.string().regex(/^-/), takesValue: z.boolean().optional(), source })),
+  entries: z.array(z.object({ option: z.string().regex(/^-/), takesValue: z.boolean().optional(), generic: z.boolean().optional(), source })),
   algorithms: z.array(z.object({ name: z.string().min(2), source })),
 });
 const appleProcessNames = z.object({ entries: z.array(z.object({ name: z.string().min(2), source })) });
@@ -32,7 +32,7 @@ export interface Indicators {
   poolSuffixes: Map<string, string>;
   stratumPorts: Set<number>;
   minerPrograms: Set<string>;
-  /** Miner-specific options (lower case, without `=value`). */
+  /** Options only miners use (lower case, without `=value`). */
   minerOptions: Set<string>;
   minerOptionsWithValue: Set<string>;
   algorithms: Set<string>;
@@ -51,8 +51,9 @@ export function loadIndicators(): Indicators {
     poolSuffixes: new Map(pools.entries.map((e) => [e.suffix.toLowerCase().replace(/^\./, ''), e.pool ?? e.suffix])),
     stratumPorts: new Set(ports.entries.map((e) => e.port)),
     minerPrograms: new Set(programs.entries.map((e) => e.name.toLowerCase())),
-    minerOptions: new Set(args.entries.map((e) => e.option.toLowerCase())),
-    minerOptionsWithValue: new Set(args.entries.filter((e) => e.takesValue).map((e) => e.option.toLowerCase())),
+    // Options other software shares (GPU back ends, affinity, API ids) are not evidence.
+    minerOptions: new Set(args.entries.filter((e) => !e.generic).map((e) => e.option.toLowerCase())),
+    minerOptionsWithValue: new Set(args.entries.filter((e) => e.takesValue && !e.generic).map((e) => e.option.toLowerCase())),
     algorithms: new Set(args.algorithms.map((a) => a.name.toLowerCase())),
     appleProcessNames: new Set(apple.entries.map((e) => e.name)),
     // I2P HTTP proxy 4444, I2P SAM 7656, Tor SOCKS 9050 / Tor Browser 9150.

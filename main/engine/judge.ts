@@ -69,9 +69,10 @@ export function evidenceReasons(evidence: Omit<ItemEvidence, 'cpu'>, indicators:
     add({ code: 'args.pool-host', family: 'mining', strength: 'strong', weight: 35, attack: 'T1496',
       text: `names known mining pool ${list(found.knownPools.map((k) => `${k.host} (${k.pool}, ${k.where})`))}` });
   }
-  if (found.endpoints.length > 0 && found.userGiven) {
+  const withLogin = found.endpoints.filter((e) => e.withLogin);
+  if (withLogin.length > 0) {
     add({ code: 'args.pool-endpoint', family: 'mining', strength: 'strong', weight: 30, attack: 'T1496',
-      text: `pool endpoint with a login: ${list(found.endpoints.map((e) => `${e.via} ${e.host}:${e.port} (${e.where})`))}` });
+      text: `pool endpoint with a login: ${list(withLogin.map((e) => `${e.via} ${e.host}:${e.port} (${e.where})`))}` });
   }
   if (found.minerPrograms.size > 0) {
     add({ code: 'program.known-miner', family: 'mining', strength: 'strong', weight: 30, attack: 'T1496',
@@ -132,7 +133,8 @@ export function judge(reasons: Reason[]): Judgement {
   const mining = reasons.filter((r) => r.family === 'mining');
   const miningWeight = mining.reduce((sum, r) => sum + r.weight, 0);
   const strongMining = mining.some((r) => r.strength === 'strong') || miningWeight >= STRONG_MINING_WEIGHT;
-  const weakSigns = reasons.some((r) => r.family === 'mining' || r.family === 'hiding');
+  // A name that says "miner" decides nothing, not even with CPU (scan-json.md): it only adds to the score.
+  const weakSigns = reasons.some((r) => (r.family === 'mining' || r.family === 'hiding') && r.code !== 'name.miner-word');
   const score = Math.min(100, reasons.reduce((sum, r) => sum + r.weight, 0));
   let verdict: Verdict = 'ok';
   if (cpu && strongMining) verdict = 'mining';

@@ -34,6 +34,8 @@ export interface LaunchItem {
   sha256?: string;
   /** SHA-256 (hex) of the program file, when the reader could read it. */
   programSha256?: string;
+  /** SHA-256 over the configs and scripts its arguments name (those the reader found). */
+  referencedSha256?: string;
   /** The plist's content as a plain object, for display. */
   content?: unknown;
   /** The file's text where it is text already (systemd units, .desktop files). */
@@ -126,6 +128,8 @@ export interface Inventory {
   privileged: boolean;
   items: LaunchItem[];
   loaded: LoadedService[];
+  /** When `loaded` was read (ms): a process that started after it cannot be the pid it lists. */
+  loadedAt?: number;
   /** `launchctl list` is per user: services of other domains (daemons) are absent, not unloaded. */
   loadedListCoversDaemons: boolean;
   signing: Map<string, SigningInfo>;

@@ -1,6 +1,7 @@
 // Which small files a launch item's arguments name: configuration after `-c`, `--config`, `--config=`,
 // and the script an interpreter is asked to run. Miners keep their pool in such files. The readers
 // (and the collector) copy exactly these, so capture and live see the same.
+import { createHash } from 'node:crypto';
 import { basename, expandHome, isInterpreter, isShell, splitShellCommands } from './shell-words';
 
 /** The argv lists a launch item runs: its own, and the commands inside `sh -c "<string>"`. */
@@ -53,4 +54,13 @@ function scriptArgument(line: string[]): string | undefined {
     if (/^(perl|ruby|node|php)/.test(program) && (arg === '-e' || arg === '-E')) return undefined;
   }
   return undefined;
+}
+
+/** One digest over the files an item's arguments name, so an approval notices an edited script or config. */
+export function referencedFilesDigest(argv: string[], home: string | undefined, files: Map<string, string>): string | undefined {
+  const present = filesNamedBy(argv, home).filter((p) => files.has(p)).sort();
+  if (present.length === 0) return undefined;
+  const hash = createHash('sha256');
+  for (const path of present) hash.update(path).update('\u0000').update(files.get(path) as string).update('\u0000');
+  return hash.digest('hex');
 }

@@ -36,9 +36,17 @@ export async function startWebServer(service: AppService, options: { port?: numb
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (req.headers.host !== `127.0.0.1:${port}` && req.headers.host !== `localhost:${port}`) return send(res, 421, { error: 'unexpected Host header' });
-    if (!hasToken(req, url, token)) return send(res, 403, { error: 'missing or wrong token' });
+    const api = url.pathname.startsWith('/api/');
+    // Another page on this machine (any other port on 127.0.0.1 is the same "site") could send the
+    // cookie along: the API takes the token only from a header a page cannot set cross-origin, except
+    // the event stream, which EventSource can only authenticate in its URL.
+    const events = req.method === 'GET' && url.pathname === '/api/events';
+    if (!hasToken(req, url, token, api ? (events ? 'query' : 'header') : 'any')) return send(res, 403, { error: 'missing or wrong token' });
+    const origin = req.headers.origin;
+    if (origin !== undefined && origin !== `http://127.0.0.1:${port}` && origin !== `http://localhost:${port}`) return send(res, 403, { error: 'requests from other origins are refused' });
+    if (api && req.method === 'POST' && !/^application\/json\b/.test(req.headers['content-type'] ?? '')) return send(res, 415, { error: 'POST bodies must be application/json' });
 
-    if (url.pathname.startsWith('/api/')) {
+    if (api) {
       switch (`${req.method} ${url.pathname}`) {
         case 'GET /api/snapshot':
           return send(res, 200, service.snapshot());
@@ -122,10 +130,12 @@ export async function startWebServer(service: AppService, options: { port?: numb
   };
 }
 
-function hasToken(req: IncomingMessage, url: URL, token: string): boolean {
+function hasToken(req: IncomingMessage, url: URL, token: string, from: 'header' | 'query' | 'any'): boolean {
   // The page's own URL carries the token; the scripts and styles it loads carry it back as a cookie.
   const cookie = /(?:^|;\s*)lw_token=([^;]+)/.exec(req.headers.cookie ?? '')?.[1];
-  const given = url.searchParams.get('token') ?? (req.headers['x-launchwatch-token'] as string | undefined) ?? cookie ?? '';
+  const header = req.headers['x-launchwatch-token'] as string | undefined;
+  const query = url.searchParams.get('token') ?? undefined;
+  const given = (from === 'header' ? header : from === 'query' ? query : query ?? header ?? cookie) ?? '';
   const a = Buffer.from(given);
   const b = Buffer.from(token);
   return a.length === b.length && timingSafeEqual(a, b);

@@ -8,7 +8,7 @@ import { replay } from '../../main/cli/scan-command';
 import { approvalFor } from '../../main/engine/approvals';
 import { DEFAULT_SCAN_OPTIONS } from '../../main/engine/model';
 import { writeCapture } from '../support/capture-builder';
-import { scenarios } from '../support/scenarios';
+import { scenarios, WALLET } from '../support/scenarios';
 
 const ownMiner = scenarios.find((s) => s.name.startsWith("A user's own XMRig"))!.spec;
 const run = async (argv: string[]) => {
@@ -40,6 +40,13 @@ describe('the approved inventory', () => {
     const judged = after.items.find((i: { label: string }) => i.label === 'homebrew.mxcl.xmrig');
     expect(judged).toMatchObject({ verdict: 'mining', approval: { changed: true } });
     expect(judged.reasons[0]).toMatchObject({ code: 'approval.changed', text: expect.stringContaining('changed since approval on 2026-11-30: its property list') });
+
+    // Same plist, but the config its arguments name now points elsewhere: judged afresh too.
+    const config = Object.keys(ownMiner.files ?? {})[0] as string;
+    const edited = writeCapture({ ...ownMiner, files: { [config]: JSON.stringify({ pools: [{ url: 'evil.example:3333', user: WALLET }] }) } });
+    const again = JSON.parse((await run(['scan', '--replay', edited, '--approvals', file, '--json'])).stdout).items.find((i: { label: string }) => i.label === 'homebrew.mxcl.xmrig');
+    expect(again.verdict).toBe('mining');
+    expect(again.reasons[0].text).toContain('a script or configuration its arguments name');
   });
 
   it('refuses a bad approvals file naming the field, and --approvals naming the file', async () => {

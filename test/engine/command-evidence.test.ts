@@ -13,7 +13,7 @@ describe('what command lines and files say about mining', () => {
     const wallet = `4${'A'.repeat(94)}`;
     const f = analyseCommand(['/Users/Shared/xmrig2', '-a', 'yescrypt', '-o', 'stratum+tcp://koto-pool.work:3032', '-u', wallet], 'arguments', ind);
     expect(f.stratumUrls).toEqual([{ host: 'koto-pool.work', port: 3032, via: 'stratum URL', where: 'arguments' }]);
-    expect(f.endpoints).toEqual([{ host: 'koto-pool.work', port: 3032, via: '-o', where: 'arguments' }]);
+    expect(f.endpoints).toEqual([{ host: 'koto-pool.work', port: 3032, via: '-o', where: 'arguments', withLogin: true }]);
     expect(f.userGiven).toBe(true);
     expect([...f.algorithms]).toEqual(['yescrypt']);
     expect([...f.wallets]).toEqual([wallet]);
@@ -25,6 +25,20 @@ describe('what command lines and files say about mining', () => {
     expect(f.knownPools.map((k) => k.host)).toEqual(['gulf.moneroocean.stream']);
     expect(f.endpoints[0]).toMatchObject({ host: 'gulf.moneroocean.stream', port: 10128 });
     expect(f.userGiven).toBe(false);
+  });
+
+  it('does not take an ordinary server URL for a pool, even with a user', () => {
+    expect(analyseCommand(['/opt/homebrew/bin/cloudflared', 'tunnel', '--url', 'http://localhost:8080'], 'a', ind).endpoints).toEqual([]);
+    expect(analyseCommand(['/opt/agent', '--url', 'https://sync.example.com:8443', '--user', 'alice'], 'a', ind).endpoints).toEqual([]);
+    // With a login and no web scheme, in a miner's command line or one with nothing else to be, it is one.
+    expect(analyseCommand(['/x/k', '-o', '203.0.113.50:4444', '-u', 'w'], 'a', ind).endpoints[0]).toMatchObject({ host: '203.0.113.50', withLogin: true });
+    expect(analyseCommand(['/x/k', '-o', 'https://pool.supportxmr.com:443'], 'a', ind).endpoints[0]).toMatchObject({ host: 'pool.supportxmr.com', withLogin: false });
+  });
+
+  it('reads JSON keys as miner options only in a miner config, and never the generic ones', () => {
+    expect(analyseFileText('/gpu.json', '{"cuda":true,"opencl":false,"currency":"EUR","coin":"BTC"}', ind).minerOptions.size).toBe(0);
+    expect(analyseCommand(['/opt/render', '--cuda', '--opencl', '--cpu-priority', '2'], 'a', ind).minerOptions.size).toBe(0);
+    expect([...analyseFileText('/x.json', '{"pools":[{"url":"p.example:3333"}],"donate-level":1,"cuda":true}', ind).minerOptions]).toEqual(['--donate-level']);
   });
 
   it('does not take -o file or a port-less -o for a pool', () => {

@@ -81,6 +81,22 @@ describe('attribution', () => {
     expect(result.get('/b')?.pids).toEqual([21, 22]);
   });
 
+  it('does not trust a listed pid that a later process now holds (pid reuse)', () => {
+    const listedAt = T0 - 60_000;
+    const table = buildProcessTable([proc(1, 0, '/sbin/launchd', 0), proc(50, 1, '/usr/bin/unrelated', 0, T0 - 10_000)]);
+    const loaded = new Map([['a', { label: 'a', pid: 50 }]]);
+    expect(attributeProcesses([item('/a', 'a', ['/opt/a'])], loaded, table, new Set(), listedAt).has('/a')).toBe(false);
+    expect(attributeProcesses([item('/a', 'a', ['/opt/a'])], loaded, table, new Set(), T0).get('/a')?.method).toBe('launchctl-pid');
+  });
+
+  it('never lets a decoy with the same arguments take a child out of a tree launchd named', () => {
+    const table = buildProcessTable([proc(1, 0, '/sbin/launchd', 0), proc(20, 1, '/opt/real', 0), proc(21, 20, '/bin/worker --x', 0)]);
+    const loaded = new Map([['real', { label: 'real', pid: 20 }]]);
+    const result = attributeProcesses([item('/real', 'real', ['/opt/real']), item('/decoy', 'decoy', ['/bin/worker', '--x'])], loaded, table);
+    expect(result.get('/real')?.pids).toEqual([20, 21]);
+    expect(result.has('/decoy')).toBe(false);
+  });
+
   it('uses the systemd unit from the cgroup where there is one, and excludes given pids', () => {
     const table = buildProcessTable([proc(1, 0, 'init', 0), proc(30, 1, '/usr/bin/x', 0, undefined, { unit: 'x.service' }), proc(31, 30, '/usr/bin/y', 0, undefined, { unit: 'x.service' }), proc(32, 30, '/usr/bin/z', 0)]);
     const result = attributeProcesses([item('/x', 'x.service', ['/usr/bin/other'], { unitName: 'x.service', kind: 'systemd-service' })], none, table, new Set([32]));

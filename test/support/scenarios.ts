@@ -348,6 +348,46 @@ export const scenarios: Scenario[] = [
     expect: { 'com.example.gold-miner-game.updater': 'ok' },
   },
   {
+    name: 'Busy and named like a miner, nothing else: a game updater at 80% CPU is high CPU, not suspicious',
+    spec: {
+      items: [{ path: `${HOME}/Library/LaunchAgents/com.example.gold-miner-game.plist`, listedPid: 1400, plist: { Label: 'com.example.gold-miner-game.updater', ProgramArguments: ['/Applications/Gold Miner.app/Contents/MacOS/updater'], StartInterval: 3600 } }],
+      processes: [...BACKGROUND, { pid: 1400, ppid: 1, args: '/Applications/Gold Miner.app/Contents/MacOS/updater', cpu: 80 }],
+    },
+    expect: { 'com.example.gold-miner-game.updater': 'high-cpu' },
+  },
+  {
+    name: 'Servers named by URL: cloudflared --url, a sync agent with --url and --user, a GPU renderer; busy, not mining',
+    spec: {
+      items: [
+        { path: `${HOME}/Library/LaunchAgents/homebrew.mxcl.cloudflared.plist`, listedPid: 1600, plist: { Label: 'homebrew.mxcl.cloudflared', ProgramArguments: ['/opt/homebrew/opt/cloudflared/bin/cloudflared', 'tunnel', '--url', 'http://localhost:8080'], RunAtLoad: true } },
+        { path: '/Library/LaunchAgents/com.example.sync.plist', listedPid: 1610, plist: { Label: 'com.example.sync', ProgramArguments: ['/Applications/Sync.app/Contents/MacOS/agent', '--url', 'https://sync.example.com:8443', '--user', 'alice'], RunAtLoad: true } },
+        { path: `${HOME}/Library/LaunchAgents/com.example.render.plist`, listedPid: 1620, plist: { Label: 'com.example.render', ProgramArguments: ['/Applications/Render.app/Contents/MacOS/render', '--cuda', '--opencl', '--config', `${HOME}/.render.json`] } },
+      ],
+      processes: [...BACKGROUND,
+        { pid: 1600, ppid: 1, args: '/opt/homebrew/opt/cloudflared/bin/cloudflared tunnel --url http://localhost:8080', cpu: 60 },
+        { pid: 1610, ppid: 1, args: '/Applications/Sync.app/Contents/MacOS/agent --url https://sync.example.com:8443 --user alice', cpu: 1 },
+        { pid: 1620, ppid: 1, args: `/Applications/Render.app/Contents/MacOS/render --cuda --opencl --config ${HOME}/.render.json`, cpu: 350 }],
+      connections: [
+        { pid: 1600, local: '127.0.0.1:51200', remote: '127.0.0.1:8080' },
+        { pid: 1610, local: '192.168.1.20:51210', remote: '198.51.100.77:8443' }],
+      dns: [['198.51.100.77', 'sync.example.com']],
+      files: { [`${HOME}/.render.json`]: JSON.stringify({ cuda: true, opencl: false, currency: 'EUR', coin: 'BTC' }) },
+    },
+    expect: { 'homebrew.mxcl.cloudflared': 'high-cpu', 'com.example.sync': 'ok', 'com.example.render': 'high-cpu' },
+  },
+  {
+    name: 'A launcher that execs into the miner: same pid, new command line',
+    spec: {
+      items: [{ path: '/Library/LaunchDaemons/com.pplauncher.plist', plist: { Label: 'com.pplauncher', Program: '/Library/Application Support/pplauncher/pplauncher', RunAtLoad: true } }],
+      processes: [...BACKGROUND,
+        { pid: 300, ppid: 1, uid: 0, args: '/Library/Application Support/pplauncher/pplauncher', cpu: 1, alive: (i) => i < 3 },
+        // After exec the pid and start time are the same; ps shows the new argv.
+        { pid: 300, ppid: 1, uid: 0, args: '/tmp/mshelper/mshelper --donate-level=1 --max-cpu-usage=30', cpu: 180, alive: (i) => i >= 3, priorCpuSeconds: 6 }],
+    },
+    expect: { 'com.pplauncher': 'mining' },
+    reasons: { 'com.pplauncher': ['cpu.sustained', 'args.miner-options'] },
+  },
+  {
     name: "A user's own XMRig from Homebrew: real mining (approval comes from the inventory)",
     spec: {
       items: [{ path: `${HOME}/Library/LaunchAgents/homebrew.mxcl.xmrig.plist`, listedPid: 1500, plist: { Label: 'homebrew.mxcl.xmrig', ProgramArguments: ['/opt/homebrew/opt/xmrig/bin/xmrig', '--config', `${HOME}/.config/xmrig.json`], RunAtLoad: true } }],

@@ -100,13 +100,13 @@ describe.skipIf(!existsSync(CHROMIUM))('the UI in Chromium (skipped only where D
     expect(cspViolations).toEqual([]);
   });
 
-  it('refuses requests without the token and from another Host', async () => {
+  it('the page\'s own API calls carry the token in a header; without it the API refuses', async () => {
     const base = web.url.replace(/\?token=.*/, '');
+    const token = new URL(web.url).searchParams.get('token') as string;
     expect((await fetch(`${base}api/snapshot`)).status).toBe(403);
-    expect((await fetch(`${base}api/snapshot?token=wrong`)).status).toBe(403);
-    const token = new URL(web.url).searchParams.get('token');
-    expect((await fetch(`${base}api/snapshot?token=${token}`)).status).toBe(200);
-    const bad = await fetch(`${base}api/options?token=${token}`, { method: 'POST', body: JSON.stringify({ windowSeconds: 'x' }) });
+    expect((await fetch(`${base}api/snapshot`, { headers: { 'x-launchwatch-token': 'wrong' } })).status).toBe(403);
+    expect((await fetch(`${base}api/snapshot`, { headers: { 'x-launchwatch-token': token } })).status).toBe(200);
+    const bad = await fetch(`${base}api/options`, { method: 'POST', headers: { 'x-launchwatch-token': token, 'content-type': 'application/json' }, body: JSON.stringify({ windowSeconds: 'x' }) });
     expect(bad.status).toBe(400);
     expect((await bad.json()).error).toContain('windowSeconds');
   });

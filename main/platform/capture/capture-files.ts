@@ -19,6 +19,8 @@ export class CaptureError extends Error {}
 
 const MAX_FILE_BYTES = 64 * 1024 * 1024;
 const MAX_TOTAL_BYTES = 1024 * 1024 * 1024;
+const MAX_ENTRIES = 200_000;
+const MAX_DEPTH = 64;
 
 export async function openCaptureFiles(path: string): Promise<CaptureFiles> {
   let info;
@@ -35,11 +37,14 @@ export async function openCaptureFiles(path: string): Promise<CaptureFiles> {
 async function readFolder(root: string): Promise<CaptureFiles> {
   const files = new Map<string, { bytes: Buffer; mtime: Date }>();
   let total = 0;
-  const walk = async (relative: string): Promise<void> => {
+  let count = 0;
+  const walk = async (relative: string, depth: number): Promise<void> => {
+    if (depth > MAX_DEPTH) throw new CaptureError(`${root}: folders nested deeper than ${MAX_DEPTH} levels`);
     const entries = await readdir(join(root, relative), { withFileTypes: true });
     for (const entry of entries) {
+      if (++count > MAX_ENTRIES) throw new CaptureError(`${root}: more than ${MAX_ENTRIES} files`);
       const rel = relative === '' ? entry.name : `${relative}/${entry.name}`;
-      if (entry.isDirectory()) await walk(rel);
+      if (entry.isDirectory()) await walk(rel, depth + 1);
       else if (entry.isFile()) {
         const full = join(root, rel);
         const meta = await lstat(full);
@@ -51,15 +56,22 @@ async function readFolder(root: string): Promise<CaptureFiles> {
       // Symbolic links and special files are skipped: a capture's links could point anywhere on this machine.
     }
   };
-  await walk('');
+  await walk('', 0);
   return fromMap(root, files);
 }
 
 async function readArchive(path: string): Promise<CaptureFiles> {
   const raw = new Map<string, { bytes: Buffer; mtime: Date }>();
   let total = 0;
+  let entries = 0;
+  const input = createReadStream(path);
+  // Stops reading as soon as a limit is passed: a gzip bomb never gets to expand in full.
+  const tooLarge = (why: string): void => {
+    input.destroy(new CaptureError(`${path}: ${why}`));
+  };
   const parser = new Parser({
     onReadEntry: (entry: ReadEntry) => {
+      if (++entries > MAX_ENTRIES) tooLarge(`more than ${MAX_ENTRIES} entries`);
       const name = safeRelative(entry.path);
       if (entry.type !== 'File' || name === undefined || (entry.size ?? 0) > MAX_FILE_BYTES) {
         entry.resume();
@@ -68,17 +80,18 @@ async function readArchive(path: string): Promise<CaptureFiles> {
       const chunks: Buffer[] = [];
       entry.on('data', (chunk: Buffer) => {
         total += chunk.length;
-        if (total <= MAX_TOTAL_BYTES) chunks.push(chunk);
+        if (total > MAX_TOTAL_BYTES) tooLarge(`capture is larger than ${MAX_TOTAL_BYTES / 1024 / 1024} MiB`);
+        else chunks.push(chunk);
       });
       entry.on('end', () => raw.set(name, { bytes: Buffer.concat(chunks), mtime: entry.mtime ?? new Date(0) }));
     },
   });
   try {
-    await pipeline(createReadStream(path), parser);
+    await pipeline(input, parser);
   } catch (error) {
+    if (error instanceof CaptureError) throw error;
     throw new CaptureError(`${path}: cannot read the archive: ${(error as Error).message}`);
   }
-  if (total > MAX_TOTAL_BYTES) throw new CaptureError(`${path}: capture is larger than ${MAX_TOTAL_BYTES / 1024 / 1024} MiB`);
   // The archive holds one folder: strip it, wherever manifest.json sits.
   const manifest = [...raw.keys()].filter((k) => k === 'manifest.json' || /^[^/]+\/manifest\.json$/.test(k)).sort((a, b) => a.length - b.length)[0];
   const prefix = manifest === undefined ? '' : manifest.slice(0, -'manifest.json'.length);

@@ -73,6 +73,8 @@ export function readCaptureFiles(files: CaptureFiles): Capture {
     ...(manifest.user ? { user: manifest.user } : {}),
     privileged: manifest.privileged,
     launchctlList,
+    // The collector runs launchctl list before the first sample.
+    ...(listedAt(manifest) !== undefined ? { listedAt: listedAt(manifest) as number } : {}),
     ...(printDisabled !== undefined ? { printDisabled } : {}),
     ...(codesign !== undefined ? { codesign } : {}),
     ...(dns !== undefined ? { dns } : {}),
@@ -104,6 +106,11 @@ export function readCaptureFiles(files: CaptureFiles): Capture {
   samples.sort((a, b) => a.takenAt - b.takenAt);
   if (samples.length > 0 && samples.every((s) => s.connections === undefined)) inventory.notes.push('no lsof.txt in any sample: connections unknown');
   return { manifest, inventory, samples, notes: inventory.notes };
+}
+
+function listedAt(manifest: CaptureManifest): number | undefined {
+  const times = [manifest.createdAt, manifest.samples[0]?.takenAt].map((t) => (t ? Date.parse(t) : NaN)).filter((t) => !Number.isNaN(t));
+  return times.length > 0 ? Math.min(...times) : undefined;
 }
 
 function readManifest(files: CaptureFiles): CaptureManifest {

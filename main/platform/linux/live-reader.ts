@@ -6,7 +6,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { arch, cpus, hostname, release, userInfo } from 'node:os';
 import type { ConnectionRecord, Inventory, LaunchItem, ProcessRecord } from '../../engine/model';
 import type { SampleReading, SampleRequest, SystemReader } from '../../engine/reader';
-import { filesNamedBy } from '../../engine/referenced-files';
+import { filesNamedBy, referencedFilesDigest } from '../../engine/referenced-files';
 import { FileHasher } from '../file-hash';
 import { runCommand } from '../run-command';
 import { itemFromUnitFile, persistenceFolders } from './persistence';
@@ -89,6 +89,10 @@ export class LinuxLiveReader implements SystemReader {
           // A named file that is gone is not evidence.
         }
       }
+    }
+    for (const item of items) {
+      const digest = referencedFilesDigest(item.arguments, this.home, files);
+      if (digest) item.referencedSha256 = digest;
     }
     const me = userInfo();
     const privileged = me.uid === 0;

@@ -1,6 +1,6 @@
 // Raw macOS command output and plist bytes -> the engine's inventory and samples. Capture replay and the
 // live reader both end here, so the same parsers read the same text.
-import { filesNamedBy } from '../../engine/referenced-files';
+import { filesNamedBy, referencedFilesDigest } from '../../engine/referenced-files';
 import type { HostInfo, Inventory, LaunchItem, Sample, UserInfo } from '../../engine/model';
 import { parseCodesignBundle } from './codesign';
 import { parseDns } from './dns';
@@ -17,6 +17,8 @@ export interface MacRawInventory {
   user?: UserInfo;
   privileged: boolean;
   launchctlList: string;
+  /** When launchctl list was run (ms). */
+  listedAt?: number;
   printDisabled?: string;
   codesign?: string;
   dns?: string;
@@ -53,6 +55,11 @@ export function assembleInventory(raw: MacRawInventory): Inventory {
     }
   }
 
+  for (const item of items) {
+    const digest = referencedFilesDigest(item.arguments, raw.user?.home, files);
+    if (digest) item.referencedSha256 = digest;
+  }
+
   const dns = new Map<string, string>();
   if (raw.dns !== undefined) {
     const parsed = parseDns(raw.dns);
@@ -74,6 +81,7 @@ export function assembleInventory(raw: MacRawInventory): Inventory {
     notes,
   };
   if (raw.user) inventory.user = raw.user;
+  if (raw.listedAt !== undefined) inventory.loadedAt = raw.listedAt;
   return inventory;
 }
 

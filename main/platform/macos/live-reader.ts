@@ -53,6 +53,7 @@ export class MacLiveReader implements SystemReader {
   async readInventory(): Promise<Inventory> {
     const notes: string[] = [];
     const privileged = this.uid === 0;
+    const listedAt = Date.now();
     const list = await this.run('launchctl', ['list'], notes);
     const disabled = await this.run('launchctl', ['print-disabled', privileged ? 'system' : `gui/${this.uid}`], notes);
     const plists = await this.readPlists(notes);
@@ -72,6 +73,7 @@ export class MacLiveReader implements SystemReader {
       user: { name: this.options.userName ?? userInfo().username, uid: this.uid, home: this.home },
       privileged,
       launchctlList: list.stdout,
+      listedAt,
       ...(disabled.problem ? {} : { printDisabled: disabled.stdout }),
       codesign,
       dns,

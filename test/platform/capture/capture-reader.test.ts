@@ -66,3 +66,33 @@ describe('capture bundles', () => {
     await expect(readCapture('/nonexistent/capture')).rejects.toThrow(/no such capture/);
   });
 });
+
+describe('hostile archives', () => {
+  it('never reads entries that climb out, are absolute, or are links', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { mkdtempSync: mk } = await import('node:fs');
+    const { tmpdir: tmp } = await import('node:os');
+    const folder = writeCapture(spec);
+    const archive = join(mk(join(tmp(), 'lw-evil-')), 'evil.tar.gz');
+    // Python's tarfile writes what a hostile tool would: ../ names, absolute names, links.
+    execFileSync('python3', ['-c', `
+import tarfile, io, os, sys
+src, out = sys.argv[1], sys.argv[2]
+with tarfile.open(out, 'w:gz') as t:
+    for root, dirs, files in os.walk(src):
+        for f in files:
+            p = os.path.join(root, f)
+            t.add(p, arcname='cap/' + os.path.relpath(p, src))
+    def add(name, data=b'x', kind=tarfile.REGTYPE, link=''):
+        info = tarfile.TarInfo(name); info.type = kind; info.linkname = link; info.size = len(data) if kind == tarfile.REGTYPE else 0
+        t.addfile(info, io.BytesIO(data) if kind == tarfile.REGTYPE else None)
+    add('../escape.plist', b'<plist/>')
+    add('/etc/absolute.plist', b'<plist/>')
+    add('cap/fs/Library/LaunchAgents/link.plist', kind=tarfile.SYMTYPE, link='/etc/passwd')
+    add('cap/fs/Library/LaunchAgents/hard.plist', kind=tarfile.LNKTYPE, link='cap/manifest.json')
+`, folder, archive]);
+    const capture = await readCapture(archive);
+    expect(capture.inventory.items.map((i) => i.plistPath)).toEqual(['/Users/alice/Library/LaunchAgents/com.example.a.plist']);
+    expect(capture.samples).toHaveLength(3);
+  });
+});
