@@ -166,6 +166,19 @@ export class AppService {
     return { ok: removed > 0, message: removed > 0 ? 'The approval was removed: the item is judged again.' : 'This item was not approved.' };
   }
 
+  /** The approved inventory as JSON (for IT to hand to other Macs). */
+  exportApprovals(): string {
+    return this.requireActions().approvals.export();
+  }
+
+  importApprovals(text: string, origin: string): string {
+    const actions = this.requireActions();
+    const count = actions.approvals.import(text, origin);
+    this.monitor?.setApprovals(actions.approvals.list());
+    this.publish();
+    return `Imported ${count} approvals from ${origin}.`;
+  }
+
   private requireActions(): ActionService {
     if (!this.actions) throw new Error(this.capture ? 'A capture is another Mac: its items cannot be disabled from here.' : 'Actions are not available.');
     return this.actions;

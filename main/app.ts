@@ -1,7 +1,7 @@
 // The Electron shell: a menu-bar icon, a popover window, IPC, notifications and login items, wired to
 // the app service. Thin on purpose: what it decides lives in main/shell/ and is tested there.
 import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, Notification, screen, session, shell, Tray } from 'electron';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,7 @@ import { AppService } from './app-service';
 import { DEFAULT_SCAN_OPTIONS, type ScanResult } from './engine/model';
 import { toCsv } from './engine/reports/csv';
 import { toHtmlReport } from './engine/reports/html-report';
+import { redactResult } from './engine/reports/redact';
 import { toScanDocument } from './engine/scan-document';
 import { MacLiveReader } from './platform/macos/live-reader';
 import { watchFolders } from './platform/watch-folders';
@@ -79,7 +80,10 @@ function showMenu(): void {
     {
       open: showPopover,
       togglePause: () => service.setPaused(!service.snapshot().paused),
-      exportReport: () => void exportReport(),
+      exportReport: () => void exportReport(false),
+      exportRedactedReport: () => void exportReport(true),
+      importApprovals: () => void importApprovals(),
+      exportApprovals: () => void exportApprovals(),
       openCapture: () => void chooseCapture(),
       backToLive: backToThisMac,
       toggleStartAtLogin: () => app.setLoginItemSettings({ openAtLogin: !app.getLoginItemSettings().openAtLogin }),
@@ -90,9 +94,10 @@ function showMenu(): void {
 }
 
 /** Export: HTML, PDF (the same HTML printed by Chromium), JSON or CSV, by the file name chosen. */
-async function exportReport(): Promise<void> {
-  const result = service.result();
-  if (!result) return;
+async function exportReport(redact: boolean): Promise<void> {
+  const measured = service.result();
+  if (!measured) return;
+  const result = redact ? redactResult(measured) : measured;
   const { filePath, canceled } = await dialog.showSaveDialog({
     title: 'Export report',
     defaultPath: `launchwatch-${result.host.hostname.replace(/[^A-Za-z0-9.-]/g, '_')}.html`,
@@ -124,6 +129,23 @@ async function exportBytes(path: string, result: ScanResult): Promise<Buffer | s
     printer.destroy();
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+async function importApprovals(): Promise<void> {
+  const { filePaths, canceled } = await dialog.showOpenDialog({ title: 'Import approved items', properties: ['openFile'], filters: [{ name: 'JSON', extensions: ['json'] }] });
+  if (canceled || !filePaths[0]) return;
+  try {
+    const message = service.importApprovals(await readFile(filePaths[0], 'utf8'), filePaths[0]);
+    void dialog.showMessageBox({ message });
+  } catch (error) {
+    dialog.showErrorBox('These approvals cannot be imported', (error as Error).message);
+  }
+}
+
+async function exportApprovals(): Promise<void> {
+  const { filePath, canceled } = await dialog.showSaveDialog({ title: 'Export approved items', defaultPath: 'launchwatch-approvals.json', filters: [{ name: 'JSON', extensions: ['json'] }] });
+  if (canceled || !filePath) return;
+  await writeFile(filePath, service.exportApprovals(), { mode: 0o644 });
 }
 
 async function chooseCapture(): Promise<void> {

@@ -13,7 +13,8 @@ commands:
   undo <action id | last>      put a disabled item back, byte for byte
   approve <label> [--note ..]  accept an item: quiet until its plist or program changes
   unapprove <label>            take an approval back
-  actions                      what Launchwatch has done (the journal)`;
+  actions                      what Launchwatch has done (the journal)
+  approvals export [<file>] | approvals import <file>   the approved inventory as JSON, for many Macs`;
 
 export async function main(argv: string[], io: CommandIO): Promise<number> {
   const [command, ...rest] = argv;
@@ -28,6 +29,7 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
       case 'approve':
       case 'unapprove':
       case 'actions':
+      case 'approvals':
         return await actionCommand(command, rest, io);
       case undefined:
       case 'help':

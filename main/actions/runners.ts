@@ -24,6 +24,15 @@ export function localRunner(env?: NodeJS.ProcessEnv): CommandRunner {
   };
 }
 
+/**
+ * The name macOS shows in the password prompt ("<name> wants to make changes"): it names the item.
+ * sudo-prompt accepts only letters, digits and spaces, at most 70 characters.
+ */
+export function promptName(reason: string): string {
+  const words = reason.replace(/^Launchwatch (needs an administrator to|is) /, '').replace(/[^A-Za-z0-9 ]+/g, ' ').replace(/\s+/g, ' ').trim();
+  return `Launchwatch ${words}`.slice(0, 70).trim();
+}
+
 /** Local commands, with administrator steps through the macOS password prompt (or as-is when root). */
 export function macRunner(): CommandRunner {
   const local = localRunner();
@@ -33,7 +42,7 @@ export function macRunner(): CommandRunner {
       const { exec } = await import('@vscode/sudo-prompt');
       const command = argv.map(shellQuote).join(' ');
       return new Promise((resolve) => {
-        exec(command, { name: 'Launchwatch' }, (error, stdout, stderr) => {
+        exec(command, { name: promptName(options.reason) }, (error, stdout, stderr) => {
           const result: RunResult = { code: error ? 1 : 0, stdout: String(stdout ?? ''), stderr: String(stderr ?? '') };
           if (error && /User did not grant permission/i.test(error.message)) result.problem = 'the administrator password was not given';
           else if (error && !result.stderr) result.stderr = error.message;

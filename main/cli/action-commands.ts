@@ -1,6 +1,8 @@
 // `disable`, `undo`, `approve`, `unapprove`, `actions`: the same planner, executor and journal as the app.
 import { createInterface } from 'node:readline/promises';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { ApprovalError } from '../actions/approvals-store';
 import { actionServiceForThisMachine } from '../actions/machine-actions';
 import type { ActionService } from '../actions/action-service';
 import { Analyzer } from '../engine/analyzer';
@@ -45,6 +47,34 @@ export async function actionCommand(command: string, argv: string[], io: Command
       const removed = service.approvals.unapprove((a) => a.label === label || a.plistPath === label);
       io.stdout(removed.length > 0 ? `Removed the approval of ${safe(label)}.\n` : `${safe(label)} was not approved.\n`);
       return removed.length > 0 ? 0 : 1;
+    }
+    case 'approvals': {
+      const { positionals } = parse(argv, {}, 'approvals export [<file>] | approvals import <file>');
+      const [verb, file] = positionals;
+      if (verb === 'export') {
+        const text = service.approvals.export();
+        if (file) {
+          writeFileSync(file, text, { mode: 0o644 });
+          io.stdout(`Wrote ${service.approvals.list().length} approvals to ${safe(file)}.\n`);
+        } else io.stdout(text);
+        return 0;
+      }
+      if (verb === 'import' && file) {
+        let text: string;
+        try {
+          text = readFileSync(file, 'utf8');
+        } catch (error) {
+          throw new UsageError(`approvals import ${file}: ${(error as Error).message}`);
+        }
+        try {
+          io.stdout(`Imported ${service.approvals.import(text, file)} approvals from ${safe(file)}.\n`);
+        } catch (error) {
+          if (error instanceof ApprovalError) throw new UsageError(error.message);
+          throw error;
+        }
+        return 0;
+      }
+      throw new UsageError('usage: launchwatch approvals export [<file>] | approvals import <file>');
     }
     case 'actions': {
       parse(argv, {}, 'actions');

@@ -11,6 +11,9 @@ export interface MenuActions {
   open: () => void;
   togglePause: () => void;
   exportReport: () => void;
+  exportRedactedReport: () => void;
+  importApprovals: () => void;
+  exportApprovals: () => void;
   openCapture: () => void;
   backToLive: () => void;
   toggleStartAtLogin: () => void;
@@ -23,8 +26,12 @@ export function trayMenuTemplate(state: MenuState, actions: MenuActions): MenuIt
     { id: 'pause', label: state.paused ? 'Resume monitoring' : 'Pause monitoring', enabled: !state.isCapture, click: actions.togglePause },
     { type: 'separator' },
     { id: 'export', label: 'Export report...', click: actions.exportReport },
+    { id: 'export-redacted', label: 'Export report for posting in public (redacted)...', click: actions.exportRedactedReport },
     { id: 'open-capture', label: 'Open Capture...', click: actions.openCapture },
     ...(state.isCapture ? [{ id: 'live', label: 'Back to This Mac', click: actions.backToLive }] : []),
+    { type: 'separator' },
+    { id: 'import-approvals', label: 'Import approved items...', enabled: !state.isCapture, click: actions.importApprovals },
+    { id: 'export-approvals', label: 'Export approved items...', enabled: !state.isCapture, click: actions.exportApprovals },
     { type: 'separator' },
     { id: 'login', label: 'Start at login', type: 'checkbox', checked: state.startAtLogin, click: actions.toggleStartAtLogin },
     { type: 'separator' },

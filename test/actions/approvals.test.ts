@@ -71,3 +71,23 @@ describe('the approved inventory', () => {
     expect(store.list()[0]).toMatchObject({ label: 'a', programSha256: 'b'.repeat(64) });
   });
 });
+
+describe('approvals on the command line', () => {
+  it('imports a file IT hands out and exports the inventory again', async () => {
+    const saved = process.env.LAUNCHWATCH_STATE_DIR;
+    const dir = mkdtempSync(join(tmpdir(), 'lw-cli-appr-'));
+    process.env.LAUNCHWATCH_STATE_DIR = join(dir, 'state');
+    try {
+      const file = join(dir, 'fleet.json');
+      writeFileSync(file, serializeApprovals([{ label: 'homebrew.mxcl.xmrig', plistPath: '/Users/alice/Library/LaunchAgents/homebrew.mxcl.xmrig.plist', plistSha256: 'c'.repeat(64), approvedBy: 'it', approvedAt: '2026-11-30T10:00:00Z', note: 'fleet' }]));
+      expect(await run(['approvals', 'import', file])).toMatchObject({ code: 0, stdout: expect.stringContaining('Imported 1 approvals') });
+      const exported = await run(['approvals', 'export']);
+      expect(parseApprovals(exported.stdout, 'stdout')).toEqual([expect.objectContaining({ label: 'homebrew.mxcl.xmrig', note: 'fleet' })]);
+      writeFileSync(file, '{"format":"launchwatch-approvals","version":1,"approvals":[{"label":1}]}');
+      expect(await run(['approvals', 'import', file])).toMatchObject({ code: 2, stderr: expect.stringContaining('field "approvals.0.label"') });
+    } finally {
+      if (saved === undefined) delete process.env.LAUNCHWATCH_STATE_DIR;
+      else process.env.LAUNCHWATCH_STATE_DIR = saved;
+    }
+  });
+});

@@ -52,3 +52,14 @@ describe('the disable planner', () => {
     expect(outcome.ok && outcome.plan.steps.map((s) => s.kind)).toEqual(['quarantine']);
   });
 });
+
+describe('administrator commands', () => {
+  it('quote every argument for the one string the password prompt takes, and name the item in the prompt', async () => {
+    const { promptName, shellQuote } = await import('../../main/actions/runners');
+    expect(shellQuote("/Library/LaunchDaemons/it's.plist")).toBe(`'/Library/LaunchDaemons/it'\\''s.plist'`);
+    expect(shellQuote('$(rm -rf /) `x` ;|&')).toBe(`'$(rm -rf /) \`x\` ;|&'`);
+    expect(() => shellQuote('a\nb')).toThrow(/control characters/);
+    expect(promptName('Launchwatch needs an administrator to disable com.evil.miner.')).toBe('Launchwatch disable com evil miner');
+    expect(promptName(`Launchwatch needs an administrator to disable ${'x'.repeat(200)}`).length).toBeLessThanOrEqual(70);
+  });
+});

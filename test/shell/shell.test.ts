@@ -34,9 +34,9 @@ describe('tray state from verdicts', () => {
 
 describe('tray menu', () => {
   it('has Open, Pause, Export, Open Capture, Start at login and Quit, reflecting state', () => {
-    const actions = { open: vi.fn(), togglePause: vi.fn(), exportReport: vi.fn(), openCapture: vi.fn(), backToLive: vi.fn(), toggleStartAtLogin: vi.fn(), quit: vi.fn() };
+    const actions = { open: vi.fn(), togglePause: vi.fn(), exportReport: vi.fn(), exportRedactedReport: vi.fn(), importApprovals: vi.fn(), exportApprovals: vi.fn(), openCapture: vi.fn(), backToLive: vi.fn(), toggleStartAtLogin: vi.fn(), quit: vi.fn() };
     const template = trayMenuTemplate({ paused: true, startAtLogin: true, isCapture: false }, actions);
-    expect(template.filter((i) => i.type !== 'separator').map((i) => i.label)).toEqual(['Open', 'Resume monitoring', 'Export report...', 'Open Capture...', 'Start at login', 'Quit Launchwatch']);
+    expect(template.filter((i) => i.type !== 'separator').map((i) => i.label)).toEqual(['Open', 'Resume monitoring', 'Export report...', 'Export report for posting in public (redacted)...', 'Open Capture...', 'Import approved items...', 'Export approved items...', 'Start at login', 'Quit Launchwatch']);
     expect(template.find((i) => i.id === 'login')).toMatchObject({ type: 'checkbox', checked: true });
     const forCapture = trayMenuTemplate({ paused: false, startAtLogin: false, isCapture: true }, actions);
     expect(forCapture.find((i) => i.id === 'pause')).toMatchObject({ label: 'Pause monitoring', enabled: false });
@@ -151,7 +151,7 @@ describe('the shell wired to a mocked electron', () => {
   it('shows the menu on right click and toggles start at login', () => {
     recorded.trays[0]!.emit('right-click');
     const menu = recorded.menus.at(-1) as { template: { id?: string; click?: () => void }[] };
-    expect(menu.template.map((i) => i.id).filter(Boolean)).toEqual(['open', 'pause', 'export', 'open-capture', 'live', 'login', 'quit']);
+    expect(menu.template.map((i) => i.id).filter(Boolean)).toEqual(['open', 'pause', 'export', 'export-redacted', 'open-capture', 'live', 'import-approvals', 'export-approvals', 'login', 'quit']);
     menu.template.find((i) => i.id === 'login')?.click?.();
     expect(recorded.loginItem.openAtLogin).toBe(true);
   });
