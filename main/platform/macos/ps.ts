@@ -33,21 +33,43 @@ export function parsePs(text: string): ParseOutcome<PsRow> {
 
 /** Five space-separated columns, then args (which may hold spaces) to the end of the line. */
 function parseRow(line: string): PsRow | undefined {
-  const fields: string[] = [];
+  // Walked by index: this runs for every process of every sample, so the numeric columns are read in
+  // place rather than sliced out first.
   let i = 0;
-  while (fields.length < 5) {
-    while (i < line.length && (line[i] === ' ' || line[i] === '\t')) i++;
+  const skipSpace = (): void => {
+    while (i < line.length && (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9)) i++;
+  };
+  const integer = (signed: boolean): number | undefined => {
+    skipSpace();
+    let negative = false;
+    if (signed && line.charCodeAt(i) === 45) {
+      negative = true;
+      i++;
+    }
     const start = i;
-    while (i < line.length && line[i] !== ' ' && line[i] !== '\t') i++;
-    if (i === start) return undefined;
-    fields.push(line.slice(start, i));
-  }
-  const [pid = '', ppid = '', uid = '', etime = '', time = ''] = fields;
-  if (!/^\d+$/.test(pid) || !/^\d+$/.test(ppid) || !/^-?\d+$/.test(uid)) return undefined;
+    let value = 0;
+    for (let c = line.charCodeAt(i); c >= 48 && c <= 57; c = line.charCodeAt(++i)) value = value * 10 + (c - 48);
+    if (i === start || (i < line.length && line.charCodeAt(i) !== 32 && line.charCodeAt(i) !== 9)) return undefined;
+    return negative ? -value : value;
+  };
+  const word = (): string | undefined => {
+    skipSpace();
+    const start = i;
+    while (i < line.length && line.charCodeAt(i) !== 32 && line.charCodeAt(i) !== 9) i++;
+    return i === start ? undefined : line.slice(start, i);
+  };
+  const pid = integer(false);
+  const ppid = integer(false);
+  const uid = integer(true);
+  const etime = word();
+  const time = word();
+  if (pid === undefined || ppid === undefined || uid === undefined || etime === undefined || time === undefined) return undefined;
   const elapsedSeconds = parseElapsed(etime);
   const cpuSeconds = parseCpuTime(time);
   if (elapsedSeconds === undefined || cpuSeconds === undefined) return undefined;
-  return { pid: Number(pid), ppid: Number(ppid), uid: Number(uid), elapsedSeconds, cpuSeconds, rawArgs: line.slice(i + 1).trimEnd() };
+  let end = line.length;
+  while (end > i + 1 && (line.charCodeAt(end - 1) === 32 || line.charCodeAt(end - 1) === 13)) end--;
+  return { pid, ppid, uid, elapsedSeconds, cpuSeconds, rawArgs: i + 1 < end ? line.slice(i + 1, end) : '' };
 }
 
 /** `etime`: `[[DD-]HH:]MM:SS`. */
