@@ -2,6 +2,7 @@
 // full detail on demand. Pure: result in, plain serialisable objects out.
 import { build } from 'plist';
 import type { ItemResult, ScanResult } from '../engine/model';
+import { reasonDocument } from '../engine/launch-item';
 import { sortItems } from '../engine/scan-document';
 import type { ActionRecord } from '../actions/journal';
 import type { ActionView, ItemDetail, ItemSummary, Snapshot, SourceInfo } from './contract';
@@ -52,7 +53,7 @@ export function toDetail(result: ItemResult, thresholdPercent: number): ItemDeta
     arguments: item.arguments,
     loaded: result.loaded,
     attribution: result.attribution,
-    reasons: result.reasons.map((r) => ({ code: r.code, text: r.text, weight: r.weight, family: r.family, strength: r.strength, ...(r.attack ? { attack: r.attack } : {}) })),
+    reasons: result.reasons.map(reasonDocument),
     attack: result.attack,
     cpu: { avgPercent: result.cpu.avgPercent, maxPercent: result.cpu.maxPercent, sustained: result.cpu.sustained },
     thresholdPercent,

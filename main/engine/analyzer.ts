@@ -159,7 +159,7 @@ export class Analyzer {
           if (connection.state) destination.state = connection.state;
           state.destinations.set(key, destination);
           state.evidenceVersion++;
-          if (state.destinations.size > MAX_DESTINATIONS_PER_ITEM) evictOldest(state.destinations);
+          if (state.destinations.size > MAX_DESTINATIONS_PER_ITEM) evictLeast(state.destinations, (d) => d.lastSeen);
         }
       } else if (connection.localPort !== undefined && (connection.state === 'LISTEN' || connection.protocol === 'UDP')) {
         const key = `${connection.protocol} ${connection.localAddress} ${connection.localPort}`;
@@ -337,7 +337,7 @@ export class Analyzer {
       if (args !== state.ownCommandLine && !state.observedCommandLines.has(args)) {
         // Bounded, and the longest unseen go first: a loop of ever-different children cannot crowd
         // out a miner that starts later.
-        if (state.observedCommandLines.size >= MAX_COMMAND_LINES_PER_ITEM) evictLeastRecent(state.observedCommandLines);
+        if (state.observedCommandLines.size >= MAX_COMMAND_LINES_PER_ITEM) evictLeast(state.observedCommandLines, (line) => line.lastSeen);
         state.observedCommandLines.set(args, { where: `command line of pid ${pid}`, lastSeen: this.sampleCount });
         state.evidenceVersion++;
       }
@@ -400,21 +400,12 @@ function splitArgs(args: string): string[] {
   return args.split(' ').filter((a) => a !== '');
 }
 
-function evictLeastRecent(lines: Map<string, { lastSeen: number }>): void {
+/** Drops the entry with the smallest `age` (bounded maps: destinations, command lines). */
+function evictLeast<T>(map: Map<string, T>, age: (value: T) => number): void {
   let oldestKey: string | undefined;
   let oldest = Infinity;
-  for (const [key, line] of lines) if (line.lastSeen < oldest) {
-    oldest = line.lastSeen;
-    oldestKey = key;
-  }
-  if (oldestKey !== undefined) lines.delete(oldestKey);
-}
-
-function evictOldest(map: Map<string, Destination>): void {
-  let oldestKey: string | undefined;
-  let oldest = Infinity;
-  for (const [key, d] of map) if (d.lastSeen < oldest) {
-    oldest = d.lastSeen;
+  for (const [key, value] of map) if (age(value) < oldest) {
+    oldest = age(value);
     oldestKey = key;
   }
   if (oldestKey !== undefined) map.delete(oldestKey);

@@ -1,4 +1,5 @@
 // The scan-json.md document (schemaVersion 1). Fields may be added; none renamed or dropped.
+import { reasonDocument } from './launch-item';
 import type { ItemResult, ScanResult } from './model';
 
 export interface ScanDocument {
@@ -56,7 +57,7 @@ function itemDocument(result: ItemResult) {
     verdict: result.verdict,
     judgedVerdict: result.judgedVerdict,
     score: result.score,
-    reasons: result.reasons.map((r) => ({ code: r.code, text: r.text, weight: r.weight, family: r.family, strength: r.strength, ...(r.attack ? { attack: r.attack } : {}) })),
+    reasons: result.reasons.map(reasonDocument),
     attack: result.attack,
     cpu: { avgPercent: result.cpu.avgPercent, maxPercent: result.cpu.maxPercent, sustained: result.cpu.sustained },
     attribution: result.attribution,

@@ -28,6 +28,17 @@ export async function startWebServer(service: AppService, options: { port?: numb
     for (const client of clients) client.write(data);
   });
   let port = options.port ?? 0;
+  // Every command the renderer can send: the body is validated before anything runs.
+  const posts: Record<string, PostRoute> = {
+    '/api/options': route('options', optionsSchema, (o) => service.setOptions(o)),
+    '/api/paused': route('paused', pausedSchema, (p) => service.setPaused(p)),
+    '/api/plan-disable': route('item id', itemIdSchema, (id) => service.planDisable(id)),
+    '/api/approve-plan': route('plan id', planIdSchema, (id) => service.approvePlan(id)),
+    '/api/cancel-plan': route('plan id', planIdSchema, (id) => service.cancelPlan(id)),
+    '/api/undo': route('action id', actionIdSchema, (id) => service.undo(id)),
+    '/api/approve-item': route('approval', approveItemSchema, (a) => service.approveItem(a.itemId, a.note)),
+    '/api/unapprove-item': route('item id', itemIdSchema, (id) => service.unapproveItem(id)),
+  };
 
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => send(res, 409, { error: (error as Error).message }));
@@ -47,6 +58,12 @@ export async function startWebServer(service: AppService, options: { port?: numb
     if (api && req.method === 'POST' && !/^application\/json\b/.test(req.headers['content-type'] ?? '')) return send(res, 415, { error: 'POST bodies must be application/json' });
 
     if (api) {
+      const post = req.method === 'POST' ? posts[url.pathname] : undefined;
+      if (post) {
+        const body = post.schema.safeParse(await readJson(req));
+        if (!body.success) return send(res, 400, { error: `${post.name}: ${body.error.issues[0]?.path.join('.') || 'value'}: ${body.error.issues[0]?.message ?? 'invalid'}` });
+        return send(res, 200, (await post.run(body.data)) ?? {});
+      }
       switch (`${req.method} ${url.pathname}`) {
         case 'GET /api/snapshot':
           return send(res, 200, service.snapshot());
@@ -55,47 +72,6 @@ export async function startWebServer(service: AppService, options: { port?: numb
           if (!id.success) return send(res, 400, { error: 'id: a launch item id is required' });
           const item = service.item(id.data);
           return item ? send(res, 200, item) : send(res, 404, { error: `no item ${JSON.stringify(id.data)}` });
-        }
-        case 'POST /api/options': {
-          const body = optionsSchema.safeParse(await readJson(req));
-          if (!body.success) return send(res, 400, { error: `options: ${body.error.issues[0]?.path.join('.')}: ${body.error.issues[0]?.message}` });
-          return send(res, 200, service.setOptions(body.data));
-        }
-        case 'POST /api/paused': {
-          const body = pausedSchema.safeParse(await readJson(req));
-          if (!body.success) return send(res, 400, { error: 'paused: a boolean is required' });
-          return send(res, 200, service.setPaused(body.data));
-        }
-        case 'POST /api/plan-disable': {
-          const body = itemIdSchema.safeParse(await readJson(req));
-          if (!body.success) return send(res, 400, { error: 'item id: a launch item id is required' });
-          return send(res, 200, service.planDisable(body.data));
-        }
-        case 'POST /api/approve-plan': {
-          const body = planIdSchema.safeParse(await readJson(req));
-          if (!body.success) return send(res, 400, { error: 'plan id: invalid' });
-          return send(res, 200, await service.approvePlan(body.data));
-        }
-        case 'POST /api/cancel-plan': {
-          const body = planIdSchema.safeParse(await readJson(req));
-          if (!body.success) return send(res, 400, { error: 'plan id: invalid' });
-          service.cancelPlan(body.data);
-          return send(res, 200, {});
-        }
-        case 'POST /api/undo': {
-          const body = actionIdSchema.safeParse(await readJson(req));
-          if (!body.success) return send(res, 400, { error: 'action id: invalid' });
-          return send(res, 200, await service.undo(body.data));
-        }
-        case 'POST /api/approve-item': {
-          const body = approveItemSchema.safeParse(await readJson(req));
-          if (!body.success) return send(res, 400, { error: `approval: ${body.error.issues[0]?.path.join('.')}: ${body.error.issues[0]?.message}` });
-          return send(res, 200, service.approveItem(body.data.itemId, body.data.note));
-        }
-        case 'POST /api/unapprove-item': {
-          const body = itemIdSchema.safeParse(await readJson(req));
-          if (!body.success) return send(res, 400, { error: 'item id: a launch item id is required' });
-          return send(res, 200, service.unapproveItem(body.data));
         }
         case 'GET /api/events': {
           res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
@@ -128,6 +104,16 @@ export async function startWebServer(service: AppService, options: { port?: numb
       server.close(() => resolve());
     }),
   };
+}
+
+interface PostRoute {
+  name: string;
+  schema: { safeParse(value: unknown): { success: true; data: unknown } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } };
+  run: (value: unknown) => unknown;
+}
+
+function route<T>(name: string, schema: { safeParse(value: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, run: (value: T) => unknown): PostRoute {
+  return { name, schema, run: run as (value: unknown) => unknown };
 }
 
 function hasToken(req: IncomingMessage, url: URL, token: string, from: 'header' | 'query' | 'any'): boolean {

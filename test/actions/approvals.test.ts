@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ApprovalsStore, parseApprovals, serializeApprovals } from '../../main/actions/approvals-store';
-import { main } from '../../main/cli';
+import { runCli } from '../support/cli';
 import { replay } from '../../main/cli/scan-command';
 import { approvalFor } from '../../main/engine/approvals';
 import { DEFAULT_SCAN_OPTIONS } from '../../main/engine/model';
@@ -11,12 +11,7 @@ import { writeCapture } from '../support/capture-builder';
 import { scenarios, WALLET } from '../support/scenarios';
 
 const ownMiner = scenarios.find((s) => s.name.startsWith("A user's own XMRig"))!.spec;
-const run = async (argv: string[]) => {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
-  return { code, stdout, stderr };
-};
+const run = runCli;
 
 describe('the approved inventory', () => {
   it('keeps an approved miner quiet (evidence still shown), until its plist changes', async () => {

@@ -1,16 +1,11 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../main/cli';
+import { runCli } from '../support/cli';
 import { writeCapture } from '../support/capture-builder';
 import { scenarios } from '../support/scenarios';
 
-const run = async (argv: string[]) => {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
-  return { code, stdout, stderr };
-};
+const run = runCli;
 const byName = (name: string) => scenarios.find((s) => s.name.startsWith(name))!.spec;
 
 describe('launchwatch scan', () => {

@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../main/cli';
+import { runCli } from '../support/cli';
 import { csvCell } from '../../main/engine/reports/csv';
 import { writeCapture, type CaptureSpec } from '../support/capture-builder';
 import { scenarios, WALLET } from '../support/scenarios';
@@ -40,12 +40,7 @@ function hostileCapture(): string {
   return writeCapture(spec);
 }
 
-const run = async (argv: string[]) => {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
-  return { code, stdout, stderr };
-};
+const run = runCli;
 
 describe('reports', () => {
   let capture: string;

@@ -1,5 +1,5 @@
 // Linux persistence mapped onto the launch item model: systemd services and XDG autostart entries.
-import { createHash } from 'node:crypto';
+import { newLaunchItem } from '../../engine/launch-item';
 import type { ItemScope, LaunchItem } from '../../engine/model';
 import { parseDesktopExec, parseExecStart, parseIni } from './unit-file';
 
@@ -30,24 +30,8 @@ const TECHNIQUE = { 'systemd-service': 'T1543.002', autostart: 'T1547.013' } as 
 export function itemFromUnitFile(path: string, bytes: Buffer, folder: PersistenceFolder, mtime?: string): LaunchItem {
   const name = path.slice(path.lastIndexOf('/') + 1);
   const sections = parseIni(bytes.toString('utf8'));
-  const problems: string[] = [];
-  const item: LaunchItem = {
-    id: path,
-    label: name,
-    plistPath: path,
-    kind: folder.kind,
-    scope: folder.scope,
-    arguments: [],
-    runAtLoad: false,
-    keepAlive: false,
-    watchPaths: [],
-    limitLoadToSessionType: [],
-    problems,
-    persistenceTechnique: TECHNIQUE[folder.kind],
-    sha256: createHash('sha256').update(bytes).digest('hex'),
-    content: sections,
-    rawText: bytes.toString('utf8'),
-  };
+  const item: LaunchItem = { ...newLaunchItem(path, folder.kind, folder.scope, TECHNIQUE[folder.kind], bytes), label: name, content: sections, rawText: bytes.toString('utf8') };
+  const { problems } = item;
   if (mtime) item.mtime = mtime;
 
   if (folder.kind === 'systemd-service') {

@@ -1,6 +1,6 @@
 // A launchd property list (XML or binary) as the engine's launch item. Plists are attacker-controlled:
 // every field is checked for its type, and what is wrong is recorded as a problem, never thrown.
-import { createHash } from 'node:crypto';
+import { newLaunchItem } from '../../engine/launch-item';
 import { parse, parseBinary, type PlistValue } from 'plist';
 import type { ItemKind, ItemScope, LaunchItem } from '../../engine/model';
 
@@ -28,22 +28,8 @@ export function readPlistValue(bytes: Uint8Array): { value?: PlistValue; problem
 }
 
 export function launchItemFromPlist(file: PlistFile, kind: ItemKind & ('LaunchAgent' | 'LaunchDaemon'), scope: ItemScope): LaunchItem {
-  const problems: string[] = [];
-  const item: LaunchItem = {
-    id: file.path,
-    label: '',
-    plistPath: file.path,
-    kind,
-    scope,
-    arguments: [],
-    runAtLoad: false,
-    keepAlive: false,
-    watchPaths: [],
-    limitLoadToSessionType: [],
-    problems,
-    persistenceTechnique: PERSISTENCE_TECHNIQUE[kind],
-    sha256: createHash('sha256').update(file.bytes).digest('hex'),
-  };
+  const item = newLaunchItem(file.path, kind, scope, PERSISTENCE_TECHNIQUE[kind], file.bytes);
+  const { problems } = item;
   if (file.mtime) item.mtime = file.mtime;
 
   const { value, problem } = readPlistValue(file.bytes);

@@ -1,0 +1,26 @@
+// A launch item with nothing read from it yet: the readers fill in what their file says.
+import { createHash } from 'node:crypto';
+import type { ItemKind, ItemScope, LaunchItem, Reason } from './model';
+
+export function newLaunchItem(path: string, kind: ItemKind, scope: ItemScope, persistenceTechnique: string, bytes: Uint8Array): LaunchItem {
+  return {
+    id: path,
+    label: '',
+    plistPath: path,
+    kind,
+    scope,
+    arguments: [],
+    runAtLoad: false,
+    keepAlive: false,
+    watchPaths: [],
+    limitLoadToSessionType: [],
+    problems: [],
+    persistenceTechnique,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+  };
+}
+
+/** A reason as documents carry it (scan JSON, the views). */
+export function reasonDocument(r: Reason): { code: string; text: string; weight: number; family: string; strength: 'strong' | 'weak'; attack?: string } {
+  return { code: r.code, text: r.text, weight: r.weight, family: r.family, strength: r.strength, ...(r.attack ? { attack: r.attack } : {}) };
+}
