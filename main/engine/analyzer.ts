@@ -234,6 +234,7 @@ export class Analyzer {
     const result: ItemResult = {
       item,
       loaded: loadedService !== undefined || state.running,
+      loadedKnown: loadedService !== undefined || state.running || item.kind !== 'LaunchDaemon' || this.inventory.loadedListCoversDaemons,
       running: state.running,
       attribution: state.method,
       verdict,
@@ -249,6 +250,7 @@ export class Analyzer {
       listening: [...state.listening.values()],
     };
     if (judged.signing) result.signing = judged.signing;
+    if (loadedService?.lastExitStatus !== undefined) result.lastExitStatus = loadedService.lastExitStatus;
     return applyApproval(result, findApproval(item, this.options.approvals ?? []), this.inventory.source);
   }
 

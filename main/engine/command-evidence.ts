@@ -27,8 +27,6 @@ export interface CommandFindings {
   /** Endpoints given to a pool option (`-o`, `--url`, `pools[].url`), with or without a scheme. */
   endpoints: PoolEndpoint[];
   knownPools: KnownPoolMention[];
-  /** A user/wallet option was given (`-u`, `--user`, `pools[].user`): with an endpoint, a pool login. */
-  userGiven: boolean;
   minerOptions: Set<string>;
   algorithms: Set<string>;
   wallets: Set<string>;
@@ -36,7 +34,6 @@ export interface CommandFindings {
   headlessVm: string | undefined;
   /** A script that looks for monitoring tools (Activity Monitor, Little Snitch) to hide from them. */
   watchesMonitors: string | undefined;
-  where: Set<string>;
 }
 
 export function emptyFindings(): CommandFindings {
@@ -44,14 +41,12 @@ export function emptyFindings(): CommandFindings {
     stratumUrls: [],
     endpoints: [],
     knownPools: [],
-    userGiven: false,
     minerOptions: new Set(),
     algorithms: new Set(),
     wallets: new Set(),
     minerPrograms: new Set(),
     headlessVm: undefined,
     watchesMonitors: undefined,
-    where: new Set(),
   };
 }
 
@@ -72,7 +67,7 @@ export function analyseCommand(argv: string[], where: string, indicators: Indica
 function analyseArgv(argv: string[], where: string, indicators: Indicators, into: CommandFindings): void {
   const [program = ''] = argv;
   const minerName = minerProgramName(program, indicators);
-  if (minerName) add(into, where, () => into.minerPrograms.add(minerName));
+  if (minerName) into.minerPrograms.add(minerName);
 
   const candidates: (PoolEndpoint & { scheme?: string })[] = [];
   let login = false;
@@ -93,10 +88,10 @@ function analyseArgv(argv: string[], where: string, indicators: Indicators, into
     if (algorithmOption && value !== undefined && indicators.algorithms.has(value.toLowerCase())) {
       // `--algo rx/0` is one sign, not an option plus an algorithm.
       minerOptions++;
-      add(into, where, () => into.algorithms.add(value.toLowerCase()));
+      into.algorithms.add(value.toLowerCase());
     } else if (indicators.minerOptions.has(lower) && (arg.startsWith('--') || lower.length > 2)) {
       minerOptions++;
-      add(into, where, () => into.minerOptions.add(lower));
+      into.minerOptions.add(lower);
     }
   }
   // `--url host:port` is how half the world's software names a server. It is a pool endpoint when it
@@ -109,13 +104,12 @@ function analyseArgv(argv: string[], where: string, indicators: Indicators, into
     const webScheme = scheme !== undefined && !stratum;
     const minerContext = minerName !== undefined || minerOptions > 0;
     if (stratum || known || (login && !webScheme && (scheme === undefined || minerContext))) {
-      add(into, where, () => into.endpoints.push({ ...endpoint, withLogin: login }));
+      into.endpoints.push({ ...endpoint, withLogin: login });
     }
   }
-  if (login && into.endpoints.some((e) => e.where === where && e.withLogin)) into.userGiven = true;
 
   const displayNone = argv.some((a, i) => (a === '-display' || a === '--display') && argv[i + 1] === 'none') || argv.includes('-nographic') || argv.includes('-display=none');
-  if (displayNone && argv.some((a) => VM_FLAGS.has(a))) add(into, where, () => (into.headlessVm = argv.join(' ')));
+  if (displayNone && argv.some((a) => VM_FLAGS.has(a))) into.headlessVm = argv.join(' ');
 }
 
 /** A configuration file (JSON such as XMRig's) or a script: same signs as in arguments. */
@@ -132,8 +126,7 @@ export function analyseFileText(path: string, text: string, indicators: Indicato
         const withLogin = typeof user === 'string' && user !== '';
         if (typeof url === 'string' && enabled) {
           const endpoint = endpointFrom(url);
-          if (endpoint) add(into, where, () => into.endpoints.push({ host: endpoint.host, ...(endpoint.port !== undefined ? { port: endpoint.port } : {}), via: 'pools[].url', where, withLogin }));
-          if (withLogin) into.userGiven = true;
+          if (endpoint) into.endpoints.push({ host: endpoint.host, ...(endpoint.port !== undefined ? { port: endpoint.port } : {}), via: 'pools[].url', where, withLogin });
         }
       }
     }
@@ -144,15 +137,15 @@ export function analyseFileText(path: string, text: string, indicators: Indicato
       scanText(value, where, indicators, into);
       if (!minerConfig) continue;
       const option = `--${key}`;
-      if (indicators.minerOptions.has(option)) add(into, where, () => into.minerOptions.add(option));
-      if (key === 'algo' && indicators.algorithms.has(value.toLowerCase())) add(into, where, () => into.algorithms.add(value.toLowerCase()));
+      if (indicators.minerOptions.has(option)) into.minerOptions.add(option);
+      if (key === 'algo' && indicators.algorithms.has(value.toLowerCase())) into.algorithms.add(value.toLowerCase());
     }
     return into;
   }
   scanText(text, where, indicators, into);
   for (const command of splitShellCommands(text)) analyseArgv(command, where, indicators, into);
   const monitor = MONITOR_NAMES.exec(text);
-  if (monitor) add(into, where, () => (into.watchesMonitors = `${path} looks for ${JSON.stringify(monitor[0])}`));
+  if (monitor) into.watchesMonitors = `${path} looks for ${JSON.stringify(monitor[0])}`;
   return into;
 }
 
@@ -162,14 +155,14 @@ function scanText(text: string, where: string, indicators: Indicators, into: Com
     const host = (match[1] ?? '').replace(/^\[|\]$/g, '').toLowerCase();
     const endpoint: PoolEndpoint = { host, via: 'stratum URL', where };
     if (match[2]) endpoint.port = Number(match[2]);
-    if (!into.stratumUrls.some((e) => e.host === host && e.port === endpoint.port)) add(into, where, () => into.stratumUrls.push(endpoint));
+    if (!into.stratumUrls.some((e) => e.host === host && e.port === endpoint.port)) into.stratumUrls.push(endpoint);
   }
   for (const match of text.matchAll(HOST_NAME)) {
     const host = (match[1] ?? '').toLowerCase();
     const pool = poolForHost(indicators, host);
-    if (pool && !into.knownPools.some((k) => k.host === host)) add(into, where, () => into.knownPools.push({ host, pool, where }));
+    if (pool && !into.knownPools.some((k) => k.host === host)) into.knownPools.push({ host, pool, where });
   }
-  for (const match of text.matchAll(MONERO_WALLET)) add(into, where, () => into.wallets.add(match[0]));
+  for (const match of text.matchAll(MONERO_WALLET)) into.wallets.add(match[0]);
 }
 
 export function minerProgramName(program: string, indicators: Indicators): string | undefined {
@@ -196,11 +189,6 @@ function splitOption(arg: string): [string, string | undefined] {
   return eq > 0 ? [arg.slice(0, eq), arg.slice(eq + 1)] : [arg, undefined];
 }
 
-function add(into: CommandFindings, where: string, change: () => void): void {
-  change();
-  into.where.add(where);
-}
-
 function tryJson(text: string): unknown {
   const trimmed = text.trim();
   if (!trimmed.startsWith('{')) return undefined;
@@ -225,14 +213,12 @@ export function mergeFindings(a: CommandFindings, b: CommandFindings): CommandFi
     stratumUrls: dedupe([...a.stratumUrls, ...b.stratumUrls], (e) => `${e.host}:${e.port}`),
     endpoints: dedupe([...a.endpoints, ...b.endpoints], (e) => `${e.host}:${e.port}`),
     knownPools: dedupe([...a.knownPools, ...b.knownPools], (k) => k.host),
-    userGiven: a.userGiven || b.userGiven,
     minerOptions: new Set([...a.minerOptions, ...b.minerOptions]),
     algorithms: new Set([...a.algorithms, ...b.algorithms]),
     wallets: new Set([...a.wallets, ...b.wallets]),
     minerPrograms: new Set([...a.minerPrograms, ...b.minerPrograms]),
     headlessVm: a.headlessVm ?? b.headlessVm,
     watchesMonitors: a.watchesMonitors ?? b.watchesMonitors,
-    where: new Set([...a.where, ...b.where]),
   };
 }
 

@@ -34,7 +34,6 @@ export interface Indicators {
   minerPrograms: Set<string>;
   /** Options only miners use (lower case, without `=value`). */
   minerOptions: Set<string>;
-  minerOptionsWithValue: Set<string>;
   algorithms: Set<string>;
   appleProcessNames: Set<string>;
   /** Ports where local anonymising proxies listen (I2P, Tor): a miner talking only to them hides its pool. */
@@ -53,7 +52,6 @@ export function loadIndicators(): Indicators {
     minerPrograms: new Set(programs.entries.map((e) => e.name.toLowerCase())),
     // Options other software shares (GPU back ends, affinity, API ids) are not evidence.
     minerOptions: new Set(args.entries.filter((e) => !e.generic).map((e) => e.option.toLowerCase())),
-    minerOptionsWithValue: new Set(args.entries.filter((e) => e.takesValue && !e.generic).map((e) => e.option.toLowerCase())),
     algorithms: new Set(args.algorithms.map((a) => a.name.toLowerCase())),
     appleProcessNames: new Set(apple.entries.map((e) => e.name)),
     // I2P HTTP proxy 4444, I2P SAM 7656, Tor SOCKS 9050 / Tor Browser 9150.

@@ -195,6 +195,10 @@ export interface ItemProcess {
 export interface ItemResult {
   item: LaunchItem;
   loaded: boolean;
+  /** false where launchctl list cannot tell (a daemon, read without root, not running). */
+  loadedKnown: boolean;
+  /** From launchctl list: 0, an exit code, or a negated signal (-9: killed). */
+  lastExitStatus?: number;
   running: boolean;
   attribution: AttributionMethod;
   verdict: Verdict;

@@ -52,6 +52,8 @@ function itemDocument(result: ItemResult) {
     program: item.program ?? null,
     arguments: item.arguments,
     loaded: result.loaded,
+    loadedKnown: result.loadedKnown,
+    lastExitStatus: result.lastExitStatus ?? null,
     running: result.running,
     disabled: item.disabledOverride ?? item.disabledInPlist ?? false,
     verdict: result.verdict,

@@ -21,6 +21,15 @@ describe('launchwatch scan', () => {
     expect(item.destinations[0]).toMatchObject({ remoteAddress: '45.76.100.7', remotePort: 3032, protocol: 'TCP', state: 'ESTABLISHED', hostname: 'koto-pool.work', classification: 'mining-pool' });
   });
 
+  it('says how the last run ended, and when launchctl cannot say whether a daemon is loaded', async () => {
+    const paused = JSON.parse((await run(['scan', '--replay', writeCapture(byName('CookieMiner, paused')), '--json'])).stdout);
+    expect(paused.items[0]).toMatchObject({ label: 'com.apple.rig2', loaded: true, loadedKnown: true, running: false, lastExitStatus: -15 });
+    const spec = byName('OSX.CpuMeaner, dormant');
+    const daemon = { ...spec, items: [{ path: '/Library/LaunchDaemons/com.x.plist', plist: { Label: 'com.x', Program: '/usr/local/bin/x' } }] };
+    const doc = JSON.parse((await run(['scan', '--replay', writeCapture(daemon), '--json'])).stdout);
+    expect(doc.items[0]).toMatchObject({ kind: 'LaunchDaemon', loaded: false, loadedKnown: false, lastExitStatus: null });
+  });
+
   it('exits 0 when nothing is flagged, with a table for people', async () => {
     const { code, stdout } = await run(['scan', '--replay', writeCapture(byName('Backblaze'))]);
     expect(code).toBe(0);

@@ -14,7 +14,6 @@ describe('what command lines and files say about mining', () => {
     const f = analyseCommand(['/Users/Shared/xmrig2', '-a', 'yescrypt', '-o', 'stratum+tcp://koto-pool.work:3032', '-u', wallet], 'arguments', ind);
     expect(f.stratumUrls).toEqual([{ host: 'koto-pool.work', port: 3032, via: 'stratum URL', where: 'arguments' }]);
     expect(f.endpoints).toEqual([{ host: 'koto-pool.work', port: 3032, via: '-o', where: 'arguments', withLogin: true }]);
-    expect(f.userGiven).toBe(true);
     expect([...f.algorithms]).toEqual(['yescrypt']);
     expect([...f.wallets]).toEqual([wallet]);
     expect([...f.minerPrograms]).toEqual(['xmrig']);
@@ -23,8 +22,7 @@ describe('what command lines and files say about mining', () => {
   it('reads the commands inside sh -c and bash loops', () => {
     const f = analyseCommand(['/bin/bash', '-c', 'while true; do ~/.config/.coreservice -o gulf.moneroocean.stream:10128 --tls; sleep 5; done'], 'arguments', ind);
     expect(f.knownPools.map((k) => k.host)).toEqual(['gulf.moneroocean.stream']);
-    expect(f.endpoints[0]).toMatchObject({ host: 'gulf.moneroocean.stream', port: 10128 });
-    expect(f.userGiven).toBe(false);
+    expect(f.endpoints[0]).toMatchObject({ host: 'gulf.moneroocean.stream', port: 10128, withLogin: false });
   });
 
   it('does not take an ordinary server URL for a pool, even with a user', () => {

@@ -91,6 +91,18 @@ describe.skipIf(!existsSync(CHROMIUM))('the UI in Chromium (skipped only where D
     await page.locator('button.back').click();
   });
 
+  it('changes the window and threshold: the busy backup stops being high CPU at 500%', async () => {
+    await page.locator('.settings summary').click();
+    await page.getByLabel('CPU threshold in percent of one core').fill('500');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.locator('.settings summary', { hasText: '500% over 120 s' }).waitFor();
+    expect(await page.locator('button.item-row', { hasText: 'com.backblaze.bzserv' }).locator('.badge').getAttribute('data-verdict')).toBe('ok');
+    await page.getByLabel('CPU threshold in percent of one core').fill('25');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.locator('.settings summary', { hasText: '25% over 120 s' }).waitFor();
+    await page.locator('.settings summary').click();
+  });
+
   it('switches to dark mode, and the page loaded with no CSP violation', async () => {
     await page.getByRole('button', { name: 'Switch to dark mode' }).click();
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');

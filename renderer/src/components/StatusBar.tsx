@@ -1,4 +1,5 @@
 import type { LaunchwatchApi, Snapshot } from '../../../main/api/contract';
+import { ScanSettings } from './ScanSettings';
 
 export function StatusBar({ snapshot, api }: { snapshot: Snapshot; api: LaunchwatchApi }) {
   const { source } = snapshot;
@@ -16,6 +17,7 @@ export function StatusBar({ snapshot, api }: { snapshot: Snapshot; api: Launchwa
       {source.kind === 'live' ? (
         <button type="button" onClick={() => void api.setPaused(!snapshot.paused)}>{snapshot.paused ? 'Resume' : 'Pause'}</button>
       ) : null}
+      <ScanSettings api={api} options={snapshot.options} />
       {snapshot.notes.length > 0 ? (
         <details className="notes">
           <summary>{snapshot.notes.length} note{snapshot.notes.length === 1 ? '' : 's'}</summary>
