@@ -43,7 +43,8 @@ is_count "$interval" || { echo "collect.sh: --interval must be a whole number of
 if [ "$(id -u)" -eq 0 ]; then privileged=true; else privileged=false; fi
 user_name=${SUDO_USER:-$(id -un)}
 user_id=$(id -u "$user_name" 2>/dev/null || id -u)
-user_home=$(eval "printf '%s' ~$user_name" 2>/dev/null)
+# The user's home from the directory service (no eval of a name); under sudo $HOME may be root's.
+user_home=$(dscl . -read "/Users/$user_name" NFSHomeDirectory 2>/dev/null | sed -n 's/^NFSHomeDirectory: *//p')
 case $user_home in /*) ;; *) user_home=${HOME:-/Users/$user_name} ;; esac
 
 host_name=$(hostname 2>/dev/null || echo unknown)

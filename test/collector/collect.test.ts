@@ -93,16 +93,19 @@ describe('assets/collect.sh', () => {
       ps: { stdout: ps('10:00.00', '0:10.00') },
       lsof: { stdout: 'p830\ncredis-server\nu501\nf6\ntIPv4\nPTCP\nn127.0.0.1:6379\nTST=LISTEN\n' },
       sw_vers: { stdout: '14.6.1\n' }, sysctl: { stdout: '8\n' },
+      dscl: { stdout: 'NFSHomeDirectory: /Users/alice\n' },
     });
     // As root: `id -u` is 0, and the user sudo was run by is alice (501).
     writeFileSync(join(shims.dir, 'id'), '#!/bin/sh\ncase "$1 $2" in "-u alice") echo 501 ;; "-u ") echo 0 ;; "-un ") echo root ;; *) echo 0 ;; esac\n');
     chmodSync(join(shims.dir, 'id'), 0o755);
-    const env = { PATH: `${shims.dir}:/usr/bin:/bin`, HOME: '/Users/alice', SUDO_USER: 'alice', LW_ROOT: root, LW_PLISTBUDDY: join(repo, 'test/support/plistbuddy-shim.mjs') };
+    // sudo may hand over root's HOME: the home comes from the directory service instead.
+    const env = { PATH: `${shims.dir}:/usr/bin:/bin`, HOME: '/var/root', SUDO_USER: 'alice', LW_ROOT: root, LW_PLISTBUDDY: join(repo, 'test/support/plistbuddy-shim.mjs') };
     const { stdout, stderr } = await run('sh', [join(repo, 'assets/collect.sh'), '--duration', '1', '--interval', '1', '--output', out], { env });
     expect(stderr).not.toContain('Not run with sudo');
     const manifest = JSON.parse(readFileSync(join(stdout.trim().replace(/\.tar\.gz$/, ''), 'manifest.json'), 'utf8'));
     expect(manifest).toMatchObject({ privileged: true, user: { name: 'alice', uid: 501, home: '/Users/alice' } });
     expect(readFileSync(shims.log, 'utf8')).toContain('launchctl\tprint-disabled\tgui/501');
+    expect(readFileSync(shims.log, 'utf8')).toContain('dscl\t.\t-read\t/Users/alice\tNFSHomeDirectory');
     const result = await replay(stdout.trim(), DEFAULT_SCAN_OPTIONS);
     expect(result.privileged).toBe(true);
     expect(result.notes.some((n) => n.includes('not visible'))).toBe(false);
