@@ -145,6 +145,8 @@ export interface ItemDetail extends ItemSummary {
   keepAlive: boolean;
   disabled: boolean;
   judgedVerdict: Verdict;
+  loadedKnown: boolean;
+  lastExitStatus?: number;
   approval?: { approvedAt: string; changed: boolean; note?: string };
 }
 

@@ -69,7 +69,9 @@ export function toDetail(result: ItemResult, thresholdPercent: number): ItemDeta
     keepAlive: item.keepAlive !== false,
     disabled: item.disabledOverride ?? item.disabledInPlist ?? false,
     judgedVerdict: result.judgedVerdict,
+    loadedKnown: result.loadedKnown,
   };
+  if (result.lastExitStatus !== undefined) detail.lastExitStatus = result.lastExitStatus;
   if (result.approval) detail.approval = result.approval;
   if (item.program) detail.program = item.program;
   if (result.signing) {

@@ -21,9 +21,20 @@ export function readPlistValue(bytes: Uint8Array): { value?: PlistValue; problem
     if (head === 'bplist00') return { value: parseBinary(bytes) };
     const text = Buffer.from(bytes).toString('utf8').replace(/^\uFEFF/, '').trimStart();
     if (!text.startsWith('<')) return { problem: `not a property list (starts with ${JSON.stringify(Buffer.from(bytes.subarray(0, 8)).toString('latin1'))})` };
-    return { value: parse(text) };
+    return { value: quietly(() => parse(text)) };
   } catch (error) {
     return { problem: `cannot parse property list: ${(error as Error).message.split('\n')[0]}` };
+  }
+}
+
+/** The XML parser prints its own complaints to the console; the problem is recorded on the item instead. */
+function quietly<T>(run: () => T): T {
+  const original = console.error;
+  console.error = () => undefined;
+  try {
+    return run();
+  } finally {
+    console.error = original;
   }
 }
 

@@ -1,7 +1,7 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import type { ItemDetail, LaunchwatchApi } from '../../../main/api/contract';
 import { useItem } from '../hooks';
-import { formatPercent } from '../logic/list';
+import { describeState, formatPercent } from '../logic/list';
 import { ActionsPanel } from './ActionsPanel';
 import { CpuChart } from './CpuChart';
 import { VerdictBadge } from './VerdictBadge';
@@ -101,6 +101,7 @@ function Detail({ item, actions }: { item: ItemDetail; actions: ReactNode }) {
           <dt>Program</dt><dd className="mono">{item.program ?? '—'}</dd>
           <dt>Arguments</dt><dd className="mono">{item.arguments.slice(1).join(' ') || '—'}</dd>
           <dt>Signature</dt><dd>{item.signing ? `${item.signing.status}${item.signing.authority ? `, ${item.signing.authority}` : ''}${item.signing.teamId ? ` (${item.signing.teamId})` : ''}` : 'not known'}</dd>
+          <dt>State</dt><dd>{describeState(item)}</dd>
           <dt>Starts</dt><dd>{[item.runAtLoad ? 'at load' : null, item.keepAlive ? 'kept alive' : null, item.disabled ? 'disabled' : null].filter(Boolean).join(', ') || 'on demand'}</dd>
         </dl>
       </section>

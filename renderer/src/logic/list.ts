@@ -43,3 +43,12 @@ export function formatPercent(value: number): string {
 export function worstVerdict(items: ItemSummary[]): Verdict {
   return VERDICT_ORDER.find((v) => v !== 'approved' && items.some((i) => i.verdict === v)) ?? 'ok';
 }
+
+/** launchd's view of the item, in words: loaded or not, running or not, how the last run ended. */
+export function describeState(item: { loaded: boolean; loadedKnown: boolean; running: boolean; lastExitStatus?: number }): string {
+  const loaded = !item.loadedKnown ? 'loaded state unknown (a daemon, read without root)' : item.loaded ? 'loaded' : 'not loaded';
+  const running = item.running ? 'running' : 'not running';
+  const status = item.lastExitStatus;
+  const last = status === undefined || status === 0 ? '' : status < 0 ? `, last run killed by signal ${-status}` : `, last run exited ${status}`;
+  return `${loaded}, ${running}${last}`;
+}
