@@ -9,7 +9,9 @@
 
 set -u
 LC_ALL=C
-export LC_ALL
+# macOS cp and tar would add AppleDouble "._" files for extended attributes: keep the bundle plain.
+COPYFILE_DISABLE=1
+export LC_ALL COPYFILE_DISABLE
 
 duration=120
 interval=10
@@ -69,7 +71,14 @@ now_iso() {
 echo "Launchwatch collector: writing $bundle" >&2
 
 # launchd state, as the capturing user sees it.
-launchctl list > "$bundle/launchctl-list.txt" 2>/dev/null || echo "note: launchctl list failed" >&2
+# Under sudo, plain `launchctl list` shows the system domain; the capture wants the user's (with
+# their agents' PIDs and exit statuses), so it is run in the user's session as the user.
+if [ "$privileged" = true ] && [ -n "${SUDO_USER:-}" ]; then
+  launchctl asuser "$user_id" sudo -u "$user_name" launchctl list > "$bundle/launchctl-list.txt" 2>/dev/null \
+    || launchctl list > "$bundle/launchctl-list.txt" 2>/dev/null || echo "note: launchctl list failed" >&2
+else
+  launchctl list > "$bundle/launchctl-list.txt" 2>/dev/null || echo "note: launchctl list failed" >&2
+fi
 launchctl print-disabled "gui/$user_id" > "$bundle/launchctl-print-disabled.txt" 2>/dev/null || rm -f "$bundle/launchctl-print-disabled.txt"
 
 # Property lists, byte for byte, at their own paths under fs/.
@@ -114,18 +123,39 @@ named_file() {
 }
 
 scan_arguments() {
-  # Reads the argv of one plist one argument a line on stdin: records its program, the files its
-  # arguments name (configs and interpreter scripts), and host names for dns.txt.
+  # Reads one argv, an argument a line, on stdin (the same rules as the engine's referenced-files.ts):
+  # copies the files its arguments name (configs after -c, --config, --config=; the script an
+  # interpreter runs; the same inside `sh -c "<command>"` and after `env`), and notes host names.
   previous=
   index=0
   interpreter=
+  shell=
   script_seen=
   while IFS= read -r arg; do
     if [ $index -eq 0 ]; then
-      case ${arg##*/} in sh | bash | zsh | dash | ksh | osascript | perl* | ruby* | python*) interpreter=${arg##*/} ;; esac
+      case ${arg##*/} in
+        sh | bash | zsh | dash | ksh | csh | tcsh | fish) interpreter=${arg##*/}; shell=1 ;;
+        osascript | perl* | ruby* | python* | node | php* | lua* | tclsh*) interpreter=${arg##*/} ;;
+        env)
+          # env [-options] [NAME=value ...] command ...: the rest is a command line of its own.
+          while IFS= read -r arg; do
+            case $arg in -* | *=*) ;; *) { printf '%s\n' "$arg"; cat; } | (scan_arguments); break ;; esac
+          done
+          return 0 ;;
+      esac
     else
       case $previous in
-        -c) if [ -z "$interpreter" ] || [ "$interpreter" = python3 ]; then named_file "$arg"; fi ;;
+        -c | -[a-z]*c*)
+          if [ -n "$shell" ]; then
+            # sh -c "<command>": each simple command in it, split into words as the shell would.
+            # shellcheck disable=SC2020 # each of ; & | ( ) ` ends a command
+            printf '%s\n' "$arg" | tr ';&|()`' '\n\n\n\n\n\n' | while IFS= read -r simple; do
+              # shellcheck disable=SC2086 # word splitting is the point
+              (set -f; for word in $simple; do printf '%s\n' "$word"; done) | (scan_arguments)
+            done
+          elif [ "$previous" = -c ]; then
+            named_file "$arg"
+          fi ;;
         --config) named_file "$arg" ;;
       esac
       case $arg in
@@ -134,9 +164,11 @@ scan_arguments() {
         *) if [ -n "$interpreter" ] && [ -z "$script_seen" ] && [ "$previous" != -c ] && [ "$previous" != -e ]; then named_file "$arg"; script_seen=1; fi ;;
       esac
     fi
-    # Host names in URLs and host:port arguments.
-    # shellcheck disable=SC2020 # each of space, / and @ becomes a newline
-    printf '%s\n' "$arg" | tr ' /@' '\n\n\n' | sed -n 's/^\([A-Za-z0-9-][A-Za-z0-9.-]*\.[A-Za-z][A-Za-z]*\)\(:[0-9]*\)\{0,1\}$/\1/p' >> "$hosts_file"
+    # Host names in URLs, host:port and --option=host:port arguments (not file names).
+    # shellcheck disable=SC2020 # each of space, /, @ and = becomes a newline
+    printf '%s\n' "$arg" | tr ' /@=' '\n\n\n\n' \
+      | sed -n 's/^\([A-Za-z0-9-][A-Za-z0-9.-]*\.[A-Za-z][A-Za-z]*\)\(:[0-9]*\)\{0,1\}$/\1/p' \
+      | grep -v -E '\.(json|plist|app|py|sh|conf|cfg|txt|log|js|rb|pl|scpt|dylib|so|qcow2|img|xml|ya?ml|toml|ini)$' >> "$hosts_file"
     previous=$arg
     index=$((index + 1))
   done
@@ -145,6 +177,8 @@ scan_arguments() {
 old_ifs=$IFS
 IFS='
 '
+# Paths are data: no globbing of names that hold *, ? or [.
+set -f
 for plist in $plists; do
   IFS=$old_ifs
   copy_file "$plist" && count_plists=$((count_plists + 1))
@@ -164,6 +198,7 @@ for plist in $plists; do
 '
 done
 IFS=$old_ifs
+set +f
 rm -f "$bundle/.args"
 
 # How each program is signed.
@@ -201,9 +236,10 @@ done
 {
   echo "# resolved by collect.sh on $(now_iso)"
   sort -u "$hosts_file" | head -n 64 | while IFS= read -r host; do
-    dscacheutil -q host -a name "$host" 2>/dev/null | sed -n "s/^ip_address: *\\(.*\\)$/\\1	$host/p"
+    dscacheutil -q host -a name "$host" 2>/dev/null | sed -n "s/^ipv\{0,1\}6\{0,1\}_\{0,1\}address: *\\(.*\\)$/\\1	$host/p"
   done
-  sed -n 's/^n.*->\[\{0,1\}\([0-9a-fA-F.:]*\)\]\{0,1\}:[0-9]*$/\1/p' "$bundle/$dir/lsof.txt" | sort -u | head -n 64 | while IFS= read -r ip; do
+  # Every remote address any sample saw, not just the last sample's.
+  cat "$bundle"/samples/*/lsof.txt 2>/dev/null | sed -n 's/^n.*->\[\{0,1\}\([0-9a-fA-F.:]*\)\]\{0,1\}:[0-9]*$/\1/p' | sort -u | head -n 64 | while IFS= read -r ip; do
     dscacheutil -q host -a ip_address "$ip" 2>/dev/null | sed -n "s/^name: *\\(.*\\)$/$ip	\\1/p" | head -n 1
   done
 } > "$bundle/dns.txt"
@@ -223,6 +259,10 @@ cat > "$bundle/manifest.json" <<EOF
 EOF
 
 tar -czf "$bundle.tar.gz" -C "$output" "$name" || { echo "collect.sh: could not write $bundle.tar.gz" >&2; exit 1; }
+# Under sudo, give the user what was made for them.
+if [ "$privileged" = true ] && [ -n "${SUDO_USER:-}" ]; then
+  chown -R "$SUDO_USER" "$bundle" "$bundle.tar.gz" 2>/dev/null || true
+fi
 echo "Collected $count_plists launch item property lists, $total samples of ps and lsof, signatures and names." >&2
 if [ "$privileged" = false ]; then
   echo "Not run with sudo: sockets of root processes (Launch Daemons) are not in this capture." >&2

@@ -25,12 +25,18 @@ const here = (relative: string): string => fileURLToPath(new URL(relative, impor
 const PAGE = new URL('../renderer/index.html', import.meta.url).href;
 const ASSETS = here('../../assets/');
 
-if (!app.requestSingleInstanceLock()) app.quit();
+// A second copy hands over to the first (second-instance) and exits at once, before it reads or
+// changes anything: two monitors must never share one journal.
+const primary = app.requestSingleInstanceLock();
+if (!primary) app.exit(0);
 
 let tray: Tray | undefined;
 let popover: BrowserWindow | undefined;
 const liveService = (): AppService => AppService.live(new MacLiveReader(), { ...DEFAULT_SCAN_OPTIONS, intervalMs: 5000, watch: watchFolders }, actionServiceForThisMachine());
-let service: AppService = liveService();
+// Created once the app is ready (and only in the first copy).
+let service!: AppService;
+let lastBlurHide = 0;
+const notifications = new Set<Notification>();
 
 function popoverWindow(): BrowserWindow {
   if (popover && !popover.isDestroyed()) return popover;
@@ -42,7 +48,10 @@ function popoverWindow(): BrowserWindow {
   contents.on('will-redirect', (event) => event.preventDefault());
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
   contents.on('will-attach-webview', (event) => event.preventDefault());
-  popover.on('blur', () => popover?.hide());
+  popover.on('blur', () => {
+    lastBlurHide = Date.now();
+    popover?.hide();
+  });
   void popover.loadURL(PAGE);
   return popover;
 }
@@ -60,7 +69,17 @@ function showPopover(): void {
 
 function togglePopover(): void {
   if (popover?.isVisible()) popover.hide();
-  else showPopover();
+  // Clicking the icon first blurs the popover (which hides it): that click meant "close".
+  else if (Date.now() - lastBlurHide > 250) showPopover();
+}
+
+/** Opens an item in the popover, once its page has loaded (a new window drops earlier messages). */
+function openItem(itemId: string): void {
+  showPopover();
+  const contents = popover?.webContents;
+  if (!contents) return;
+  if (contents.isLoading()) contents.once('did-finish-load', () => contents.send(CHANNELS.openItem, itemId));
+  else contents.send(CHANNELS.openItem, itemId);
 }
 
 function refreshTray(): void {
@@ -188,10 +207,13 @@ function wireService(): void {
       const request = notificationFor(event);
       if (!request || !Notification.isSupported()) return;
       const notification = new Notification({ title: request.title, body: request.body });
+      // Held until clicked or closed: a collected notification loses its click handler.
+      notifications.add(notification);
       notification.on('click', () => {
-        showPopover();
-        popover?.webContents.send(CHANNELS.openItem, request.itemId);
+        notifications.delete(notification);
+        openItem(request.itemId);
       });
+      notification.on('close', () => notifications.delete(notification));
       notification.show();
     }),
   ];
@@ -210,7 +232,8 @@ app.on('window-all-closed', () => {
   // A menu-bar app lives on with no window open.
 });
 
-void app.whenReady().then(() => {
+if (primary) void app.whenReady().then(() => {
+  service = liveService();
   app.dock?.hide();
   // No remote content, ever: refuse every permission request and any request leaving file://.
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
@@ -223,4 +246,4 @@ void app.whenReady().then(() => {
   void service.recover();
 });
 
-app.on('before-quit', () => service.stop());
+app.on('before-quit', () => service?.stop());

@@ -27,6 +27,11 @@ function fakeMac(): string {
   write('/Users/Shared/.rig/config.json', JSON.stringify({ pools: [{ url: 'stratum+tcp://koto-pool.work:3032', user: 'k1GqvkK7le6hQcBjJ7sUuGnX4VGBbHZN8Ms' }] }));
   write('/Users/Shared/xmrig2', 'binary');
   write('/Users/alice/Library/LaunchAgents/not-a-plist.txt', 'ignored');
+  // Commands inside sh -c and after env name files too, as the engine reads them.
+  write('/Users/alice/Library/LaunchAgents/com.wrapped.plist', build({ Label: 'com.wrapped', ProgramArguments: ['/bin/sh', '-c', 'cd /tmp; /Users/alice/.x/xmrig -c /Users/alice/.x/c.json --url=pool.supportxmr.com:443'] } as never));
+  write('/Users/alice/Library/LaunchAgents/com.env.plist', build({ Label: 'com.env', ProgramArguments: ['/usr/bin/env', 'PYTHONPATH=/x', 'python3', '/Users/alice/.x/run.py'] } as never));
+  write('/Users/alice/.x/c.json', '{"pools":[{"url":"pool.supportxmr.com:443"}]}');
+  write('/Users/alice/.x/run.py', 'print(1)\n');
   return root;
 }
 
@@ -56,7 +61,7 @@ describe('assets/collect.sh', () => {
     const archive = stdout.trim();
     expect(archive).toMatch(/launchwatch-capture-.*\.tar\.gz$/);
     expect(existsSync(archive)).toBe(true);
-    expect(stderr).toContain('Collected 3 launch item property lists, 3 samples');
+    expect(stderr).toContain('Collected 5 launch item property lists, 3 samples');
     expect(stderr).toContain('Not run with sudo');
 
     const bundle = archive.replace(/\.tar\.gz$/, '');
@@ -71,11 +76,15 @@ describe('assets/collect.sh', () => {
     expect(existsSync(join(bundle, 'fs/Users/Shared/xmrig2'))).toBe(false);
     expect(readFileSync(join(bundle, 'codesign.txt'), 'utf8')).toContain('### /Users/Shared/xmrig2\n/Users/Shared/xmrig2: code object is not signed at all');
     expect(readFileSync(join(bundle, 'dns.txt'), 'utf8')).toContain('45.76.100.7\tkoto-pool.work');
+    expect(readFileSync(join(bundle, 'fs/Users/alice/.x/c.json'), 'utf8')).toContain('supportxmr');
+    expect(readFileSync(join(bundle, 'fs/Users/alice/.x/run.py'), 'utf8')).toBe('print(1)\n');
 
     const calls = readFileSync(shims.log, 'utf8');
     expect(calls).toContain('ps\t-axww\t-o\tpid=,ppid=,uid=,etime=,time=,args=');
     expect(calls).toContain('lsof\t-nP\t-iTCP\t-iUDP\t-F\tpcuftPnT');
     expect(calls).toContain('launchctl\tprint-disabled\tgui/501');
+    expect(calls).toContain('dscacheutil\t-q\thost\t-a\tname\tpool.supportxmr.com');
+    expect(calls).not.toContain('dscacheutil\t-q\thost\t-a\tname\tc.json');
 
     const result = await replay(archive, DEFAULT_SCAN_OPTIONS);
     const verdict = (label: string) => result.items.find((i) => i.item.label === label)?.verdict;
@@ -105,6 +114,8 @@ describe('assets/collect.sh', () => {
     const manifest = JSON.parse(readFileSync(join(stdout.trim().replace(/\.tar\.gz$/, ''), 'manifest.json'), 'utf8'));
     expect(manifest).toMatchObject({ privileged: true, user: { name: 'alice', uid: 501, home: '/Users/alice' } });
     expect(readFileSync(shims.log, 'utf8')).toContain('launchctl\tprint-disabled\tgui/501');
+    // The user's own domain, not the system's: run in their session, as them.
+    expect(readFileSync(shims.log, 'utf8')).toContain('launchctl\tasuser\t501\tsudo\t-u\talice\tlaunchctl\tlist');
     expect(readFileSync(shims.log, 'utf8')).toContain('dscl\t.\t-read\t/Users/alice\tNFSHomeDirectory');
     const result = await replay(stdout.trim(), DEFAULT_SCAN_OPTIONS);
     expect(result.privileged).toBe(true);

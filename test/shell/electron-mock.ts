@@ -17,6 +17,9 @@ export const recorded = {
 let nextId = 1;
 class FakeWebContents extends EventEmitter {
   id = nextId++;
+  isLoading() {
+    return false;
+  }
   sent: [string, unknown][] = [];
   openHandler: ((d: { url: string }) => { action: string }) | undefined;
   send(channel: string, payload: unknown) {
@@ -67,6 +70,7 @@ export class FakeTray extends EventEmitter {
 const fakeApp = {
   requestSingleInstanceLock: () => true,
   quit: () => undefined,
+  exit: () => undefined,
   whenReady: () => Promise.resolve(),
   on: (event: string, listener: (...args: unknown[]) => void) => {
     recorded.appListeners.set(event, [...(recorded.appListeners.get(event) ?? []), listener]);

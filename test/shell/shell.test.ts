@@ -128,7 +128,12 @@ describe('the shell wired to a mocked electron', () => {
     tray.emit('click');
     expect(window.visible).toBe(false);
     tray.emit('click');
+    expect(window.visible).toBe(true);
     expect(recorded.windows).toHaveLength(1);
+    // Clicking the icon while the popover is open blurs it first (which hides it): it stays closed.
+    window.emit('blur');
+    tray.emit('click');
+    expect(window.visible).toBe(false);
   });
 
   it('opens a dropped capture through IPC, refusing paths that are not absolute, naming a broken capture', async () => {

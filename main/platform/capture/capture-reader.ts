@@ -59,6 +59,8 @@ export function readCaptureFiles(files: CaptureFiles): Capture {
   const plists: PlistFile[] = [];
   for (const name of files.list()) {
     if (!name.startsWith('fs/') || !name.endsWith('.plist')) continue;
+    // AppleDouble files ("._x.plist") hold extended attributes that macOS tar adds: not launch items.
+    if (name.slice(name.lastIndexOf('/') + 1).startsWith('._')) continue;
     const bytes = files.read(name);
     if (!bytes) continue;
     const file: PlistFile = { path: name.slice(2), bytes };

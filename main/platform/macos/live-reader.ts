@@ -128,7 +128,7 @@ export class MacLiveReader implements SystemReader {
     const files: PlistFile[] = [];
     for (const folder of folders) {
       for (const name of await this.list(folder, notes, true)) {
-        if (!name.endsWith('.plist')) continue;
+        if (!name.endsWith('.plist') || name.startsWith('._')) continue;
         const path = `${folder}/${name}`;
         try {
           const info = await stat(this.root + path);

@@ -56,10 +56,12 @@ describe('capture bundles', () => {
     rmSync(join(dir, 'samples/0001/ps.txt'));
     mkdirSync(join(dir, 'fs/Library/LaunchAgents'), { recursive: true });
     symlinkSync('/etc/passwd', join(dir, 'fs/Library/LaunchAgents/evil.plist'));
+    writeFileSync(join(dir, 'fs/Library/LaunchAgents/._com.apple.updater.plist'), Buffer.from([0, 5, 22, 7, 0, 2, 0, 0]));
     const capture = await readCapture(dir);
     expect(capture.samples).toHaveLength(2);
     expect(capture.notes).toContain('samples/0001/ps.txt missing: sample 1 skipped');
     expect(capture.inventory.items.some((i) => i.plistPath.includes('evil'))).toBe(false);
+    expect(capture.inventory.items.some((i) => i.plistPath.includes('._'))).toBe(false);
   });
 
   it('says when the path is neither a folder nor an archive', async () => {
