@@ -60,8 +60,8 @@ interface ItemState {
   listening: Map<string, { address: string; port: number; protocol: Protocol; pid: number }>;
   /** Its processes in the last sample. */
   pids: number[];
-  /** pid -> start time and command line of processes already looked at. */
-  seen: Map<number, string>;
+  /** pid -> start time and command line of processes already looked at (and their observed line). */
+  seen: Map<number, { startedAt: number; args: string; observed?: { lastSeen: number } }>;
   ownCommandLine: string;
   method: AttributionMethod;
   running: boolean;
@@ -324,11 +324,13 @@ export class Analyzer {
       // Each process's command line is looked at once, not every sample; a process that exec()s keeps
       // its pid and start time but shows a new command line, which is looked at too.
       if (!p) continue;
-      const identity = `${p.startedAt}\u0000${p.args}`;
-      const observed = state.observedCommandLines.get(p.argv ? p.argv.join(' ') : p.args);
-      if (observed) observed.lastSeen = this.sampleCount;
-      if (state.seen.get(pid) === identity) continue;
-      state.seen.set(pid, identity);
+      const seen = state.seen.get(pid);
+      if (seen && seen.startedAt === p.startedAt && seen.args === p.args) {
+        if (seen.observed) seen.observed.lastSeen = this.sampleCount;
+        continue;
+      }
+      const entry: { startedAt: number; args: string; observed?: { lastSeen: number } } = { startedAt: p.startedAt, args: p.args };
+      state.seen.set(pid, entry);
       if (state.seen.size > 4 * MAX_COMMAND_LINES_PER_ITEM) state.seen.clear();
       const executable = executableOf(p);
       if (!state.executables.has(executable)) {
@@ -336,11 +338,17 @@ export class Analyzer {
         state.evidenceVersion++;
       }
       const args = p.argv ? p.argv.join(' ') : p.args;
-      if (args !== state.ownCommandLine && !state.observedCommandLines.has(args)) {
+      const known = state.observedCommandLines.get(args);
+      if (known) {
+        known.lastSeen = this.sampleCount;
+        entry.observed = known;
+      } else if (args !== state.ownCommandLine) {
         // Bounded, and the longest unseen go first: a loop of ever-different children cannot crowd
         // out a miner that starts later.
         if (state.observedCommandLines.size >= MAX_COMMAND_LINES_PER_ITEM) evictLeast(state.observedCommandLines, (line) => line.lastSeen);
-        state.observedCommandLines.set(args, { where: `command line of pid ${pid}`, lastSeen: this.sampleCount });
+        const line = { where: `command line of pid ${pid}`, lastSeen: this.sampleCount };
+        state.observedCommandLines.set(args, line);
+        entry.observed = line;
         state.evidenceVersion++;
       }
     }

@@ -23,7 +23,7 @@ export function parsePs(text: string): ParseOutcome<PsRow> {
   const lines = text.split('\n');
   for (let index = 0; index < lines.length; index++) {
     const line = lines[index] as string;
-    if (line.trim() === '') continue;
+    if (!/\S/.test(line)) continue;
     const row = parseRow(line);
     if (row) records.push(row);
     else problems.push(`line ${index + 1}: not a ps row: ${JSON.stringify(line.slice(0, 120))}`);
@@ -74,6 +74,9 @@ function parseRow(line: string): PsRow | undefined {
 
 /** `etime`: `[[DD-]HH:]MM:SS`. */
 export function parseElapsed(text: string): number | undefined {
+  // The common shapes, read without a regular expression (every process, every sample).
+  const fast = digitsColonDigits(text);
+  if (fast !== undefined) return fast;
   const match = /^(?:(?:(\d+)-)?(\d+):)?(\d+):(\d+)$/.exec(text);
   if (!match) return undefined;
   const [, days, hours, minutes, seconds] = match;
@@ -82,6 +85,8 @@ export function parseElapsed(text: string): number | undefined {
 
 /** `time`: macOS prints `M:SS.cc` with minutes never rolled into hours (`139:17.71`); procps prints `[DD-]HH:MM:SS`. */
 export function parseCpuTime(text: string): number | undefined {
+  const fast = minutesSecondsCentis(text);
+  if (fast !== undefined) return fast;
   const mac = /^(\d+):(\d{2})(?:\.(\d+))?$/.exec(text);
   if (mac) return Number(mac[1]) * 60 + Number(mac[2]) + (mac[3] ? Number(`0.${mac[3]}`) : 0);
   const procps = /^(?:(\d+)-)?(\d+):(\d{2}):(\d{2})(?:\.(\d+))?$/.exec(text);
@@ -90,6 +95,37 @@ export function parseCpuTime(text: string): number | undefined {
     return Number(days ?? 0) * 86400 + Number(hours) * 3600 + Number(minutes) * 60 + Number(seconds) + (fraction ? Number(`0.${fraction}`) : 0);
   }
   return undefined;
+}
+
+/** `MM:SS` as seconds, or undefined for any other shape. */
+function digitsColonDigits(text: string): number | undefined {
+  const colon = text.indexOf(':');
+  if (colon <= 0 || text.length - colon !== 3 || text.indexOf(':', colon + 1) >= 0 || text.includes('-')) return undefined;
+  const minutes = digits(text, 0, colon);
+  const seconds = digits(text, colon + 1, text.length);
+  return minutes === undefined || seconds === undefined ? undefined : minutes * 60 + seconds;
+}
+
+/** macOS `M:SS.cc` as seconds, or undefined for any other shape. */
+function minutesSecondsCentis(text: string): number | undefined {
+  const colon = text.indexOf(':');
+  const dot = text.indexOf('.');
+  if (colon <= 0 || dot !== colon + 3 || text.length !== dot + 3) return undefined;
+  const minutes = digits(text, 0, colon);
+  const seconds = digits(text, colon + 1, dot);
+  const centis = digits(text, dot + 1, text.length);
+  return minutes === undefined || seconds === undefined || centis === undefined ? undefined : minutes * 60 + seconds + centis / 100;
+}
+
+function digits(text: string, from: number, to: number): number | undefined {
+  if (to <= from) return undefined;
+  let value = 0;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return undefined;
+    value = value * 10 + c;
+  }
+  return value;
 }
 
 /** Start time from elapsed time: ps has one-second resolution, so this is an estimate within ~1 s. */
