@@ -1,6 +1,6 @@
 // The write-ahead journal: one JSON record per action, rewritten atomically before and after every step,
 // so that after a crash the next start knows exactly how far each action got.
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { DisablePlan, StepKind } from '../engine/actions/plan';
@@ -66,14 +66,30 @@ export class Journal {
   save(record: ActionRecord): void {
     record.updatedAt = new Date().toISOString();
     writeFileAtomic(join(this.actionsDir, `${record.id}.json`), `${JSON.stringify(record, null, 2)}\n`);
+    // Folder times can be coarse: a write from this process always refreshes the next list.
+    this.cached = undefined;
   }
 
   get(id: string): ActionRecord | undefined {
     return this.list().records.find((r) => r.id === id);
   }
 
-  /** Every record, newest first; a record that cannot be read is named, never silently dropped. */
+  private cached: { stamp: string; value: { records: ActionRecord[]; problems: string[] } } | undefined;
+
+  /**
+   * Every record, newest first; a record that cannot be read is named, never silently dropped. The
+   * app asks on every tick: the folder is read again only when a write (a rename into it) changed it.
+   */
   list(): { records: ActionRecord[]; problems: string[] } {
+    const info = statSync(this.actionsDir);
+    const stamp = `${info.mtimeMs}:${info.size}:${info.ino}`;
+    if (this.cached?.stamp === stamp) return this.cached.value;
+    const value = this.readAll();
+    this.cached = { stamp, value };
+    return value;
+  }
+
+  private readAll(): { records: ActionRecord[]; problems: string[] } {
     const records: ActionRecord[] = [];
     const problems: string[] = [];
     for (const name of readdirSync(this.actionsDir).filter((n) => n.endsWith('.json')).sort()) {

@@ -54,6 +54,7 @@ describe('reports', () => {
   }, 60_000);
   afterAll(async () => browser?.close());
 
+  // Skipped only where Debian's chromium is missing; .ci/run installs it.
   it.skipIf(!existsSync(CHROMIUM))('HTML: one self-contained file, the answer first, the flagged items, nothing executable or external', async () => {
     const file = join(dir, 'report.html');
     expect((await run(['scan', '--replay', capture, '--report', file])).code).toBe(1);
@@ -87,6 +88,7 @@ describe('reports', () => {
     await page.close();
   });
 
+  // Skipped only where Debian's chromium is missing; .ci/run installs it.
   it.skipIf(!existsSync(CHROMIUM))('PDF: printed through headless Chromium, pages readable as images', async () => {
     const file = join(dir, 'report.pdf');
     await run(['scan', '--replay', capture, '--report', file]);
