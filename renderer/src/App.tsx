@@ -18,6 +18,14 @@ export function App({ api }: { api: LaunchwatchApi }) {
   useEffect(() => api.onOpenItem((id) => setSelected(id)), [api]);
   const back = useCallback(() => setSelected(undefined), []);
   const [notice, setNotice] = useState<string | undefined>();
+  // What the engine has to say (recovery after a crash, outcomes) shows until dismissed, once each.
+  const [dismissed, setDismissed] = useState<Set<string>>(() => new Set());
+  const pending = notice ?? snapshot?.notices.filter((n) => !dismissed.has(n)).at(-1);
+  const dismiss = () => {
+    // Everything said so far is read: older notices do not come back in its place.
+    setDismissed(new Set([...dismissed, ...(snapshot?.notices ?? []), ...(pending ? [pending] : [])]));
+    setNotice(undefined);
+  };
 
   // A capture folder or .tar.gz dropped on the window opens like a live machine (the app only).
   const onDrop = (event: DragEvent<HTMLDivElement>) => {
@@ -39,10 +47,10 @@ export function App({ api }: { api: LaunchwatchApi }) {
           {theme === 'dark' ? '☀' : '☾'}
         </button>
       </header>
-      {notice || (snapshot?.notices.length ?? 0) > 0 ? (
+      {pending ? (
         <div className="notice" role="status" aria-live="polite">
-          {notice ?? snapshot?.notices.at(-1)}
-          {notice ? <button type="button" className="dismiss" aria-label="Dismiss" onClick={() => setNotice(undefined)}>×</button> : null}
+          {pending}
+          <button type="button" className="dismiss" aria-label="Dismiss" onClick={dismiss}>×</button>
         </div>
       ) : null}
       <main className="app-main">

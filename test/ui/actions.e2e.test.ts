@@ -54,6 +54,12 @@ describe.skipIf(!existsSync(CHROMIUM) || process.platform !== 'linux')('disable 
       `Move ${unitPath} into Launchwatch's quarantine, with a byte-for-byte backup that Undo puts back`,
     ]);
     await page.screenshot({ path: join(root, 'test/artifacts/approval-sheet.png') });
+    // Keyboard: focus starts on Cancel and Tab stays inside the sheet.
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Cancel');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Approve and disable');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Cancel');
     // Cancelling changes nothing.
     await sheet.getByRole('button', { name: 'Cancel' }).click();
     expect(existsSync(unitPath)).toBe(true);
@@ -73,6 +79,10 @@ describe.skipIf(!existsSync(CHROMIUM) || process.platform !== 'linux')('disable 
     await disabledRow.getByRole('button', { name: /Undo/ }).click();
     await page.locator('.notice', { hasText: 'is back at' }).waitFor();
     expect(readFileSync(unitPath, 'utf8')).toBe(unitText);
+    // Dismissed, a notice stays gone (the engine still lists it in the snapshot).
+    await page.locator('.notice .dismiss').click();
+    await page.waitForTimeout(1500);
+    expect(await page.locator('.notice').count()).toBe(0);
     await page.locator('button.item-row', { hasText: 'lw-ui-act.service' }).waitFor();
   }, 90_000);
 });

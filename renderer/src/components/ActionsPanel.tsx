@@ -56,6 +56,7 @@ export function ActionsPanel({ api, item, available, onDone }: { api: Launchwatc
 
 function ApprovalSheet({ plan, busy, onApprove, onCancel }: { plan: PlanView; busy: boolean; onApprove: () => void; onCancel: () => void }) {
   const cancelRef = useRef<HTMLButtonElement>(null);
+  const sheetRef = useRef<HTMLDivElement>(null);
   useEffect(() => {
     cancelRef.current?.focus();
     const onKey = (e: KeyboardEvent) => {
@@ -63,13 +64,26 @@ function ApprovalSheet({ plan, busy, onApprove, onCancel }: { plan: PlanView; bu
         e.stopPropagation();
         onCancel();
       }
+      // Tab stays inside the sheet while it is open.
+      if (e.key === 'Tab' && sheetRef.current) {
+        const buttons = [...sheetRef.current.querySelectorAll<HTMLButtonElement>('button:not([disabled])')];
+        const first = buttons[0];
+        const last = buttons.at(-1);
+        if (e.shiftKey && document.activeElement === first) {
+          e.preventDefault();
+          last?.focus();
+        } else if (!e.shiftKey && document.activeElement === last) {
+          e.preventDefault();
+          first?.focus();
+        }
+      }
     };
     window.addEventListener('keydown', onKey, true);
     return () => window.removeEventListener('keydown', onKey, true);
   }, [onCancel]);
   return (
     <div className="sheet-backdrop">
-      <div className="sheet" role="dialog" aria-modal="true" aria-labelledby="sheet-title">
+      <div className="sheet" role="dialog" aria-modal="true" aria-labelledby="sheet-title" ref={sheetRef}>
         <h3 id="sheet-title">Disable {plan.label || plan.plistPath}?</h3>
         <p>Launchwatch will do exactly this, in this order:</p>
         <ol className="plan-steps">
