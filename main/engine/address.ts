@@ -14,10 +14,6 @@ export function isLoopback(address: string): boolean {
   return a === '::1' || a.startsWith('127.') || a === 'localhost';
 }
 
-export function isIpLiteral(text: string): boolean {
-  return isIP(normaliseAddress(text)) !== 0;
-}
-
 /** Splits `host:port`, `[v6]:port` or a bare host. */
 export function splitHostPort(text: string): { host: string; port?: number } | undefined {
   const bracketed = /^\[([^\]]+)\](?::(\d{1,5}))?$/.exec(text);

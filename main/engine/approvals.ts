@@ -57,7 +57,3 @@ export function applyApproval(result: ItemResult, approval: Approval | undefined
   const reason: Reason = { code: 'approval.ok', family: 'approval', strength: 'weak', weight: 0, text: `approved by ${approval.approvedBy} on ${approval.approvedAt.slice(0, 10)}${approval.note ? `: ${approval.note}` : ''}${unverified}` };
   return { ...result, verdict: 'approved', reasons: [reason, ...result.reasons], approval: approvalInfo };
 }
-
-export function applyApprovals(items: ItemResult[], approvals: Approval[], source: 'live' | 'capture' = 'live'): ItemResult[] {
-  return approvals.length === 0 ? items : items.map((result) => applyApproval(result, findApproval(result.item, approvals), source));
-}

@@ -2,7 +2,7 @@
 // of its descendants. The root comes from launchctl's PID, the systemd cgroup, or else from matching the
 // item's program and arguments against the process table; the method is recorded.
 import type { AttributionMethod, LaunchItem, LoadedService, ProcessRecord } from './model';
-import { basename, isInterpreter } from './shell-words';
+import { isInterpreter } from './shell-words';
 
 export interface ItemAttribution {
   method: AttributionMethod;
@@ -145,10 +145,6 @@ export function executableOf(process: ProcessRecord): string {
   if (process.argv?.[0]) return process.argv[0];
   const space = process.args.indexOf(' ');
   return space < 0 ? process.args : process.args.slice(0, space);
-}
-
-export function processName(process: ProcessRecord): string {
-  return basename(executableOf(process));
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

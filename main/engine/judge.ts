@@ -37,11 +37,6 @@ export function cpuReason(cpu: CpuSummary, options: ScanOptions): Reason | undef
     text: `average ${fmt(cpu.avgPercent)}% of one core over ${Math.round(cpu.coveredSeconds)} s (threshold ${options.cpuThresholdPercent}%, peak ${fmt(cpu.maxPercent)}%)` };
 }
 
-export function collectReasons(evidence: ItemEvidence, options: ScanOptions, indicators: Indicators): Reason[] {
-  const cpu = cpuReason(evidence.cpu, options);
-  return [...(cpu ? [cpu] : []), ...evidenceReasons(evidence, indicators)];
-}
-
 /** Mining and hiding reasons: they change only when the item's evidence does, so callers cache them. */
 export function evidenceReasons(evidence: Omit<ItemEvidence, 'cpu'>, indicators: Indicators): Reason[] {
   const reasons: Reason[] = [];
