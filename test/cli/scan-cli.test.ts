@@ -44,6 +44,12 @@ describe('launchwatch scan', () => {
     expect(strict.window.cpuThresholdPercent).toBe(500);
     const short = JSON.parse((await run(['scan', '--replay', capture, '--json', '--window', '30'])).stdout);
     expect(short.window.seconds).toBe(30);
+    // A job that was busy and went quiet 40 s before the end: sustained over 120 s, not over the last 30 s.
+    const quieted = { items: [{ path: '/Users/alice/Library/LaunchAgents/q.plist', listedPid: 7, plist: { Label: 'com.quieted', ProgramArguments: ['/opt/q'] } }], processes: [{ pid: 7, ppid: 1, args: '/opt/q', cpu: (i: number) => (i <= 8 ? 90 : 0) }] };
+    const busyThenQuiet = writeCapture(quieted);
+    const verdict = async (window: string) => JSON.parse((await run(['scan', '--replay', busyThenQuiet, '--json', '--window', window])).stdout).items[0].verdict;
+    expect(await verdict('120')).toBe('high-cpu');
+    expect(await verdict('30')).toBe('ok');
   });
 
   it('exits 2 naming the flag or file on bad input', async () => {
