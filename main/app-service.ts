@@ -5,12 +5,11 @@ import type { ActionService } from './actions/action-service';
 import type { ActionOutcomeView, ItemDetail, PlanResponse, ScanOptionsInput, Snapshot } from './api/contract';
 import { toActionView, toDetail, toSnapshot } from './api/view-model';
 import { Analyzer } from './engine/analyzer';
+import { Listeners } from './engine/listeners';
 import type { ScanOptions, ScanResult } from './engine/model';
 import { Monitor, type MonitorEvent, type MonitorOptions } from './engine/monitor';
 import type { SystemReader } from './engine/reader';
 import { readCapture, type Capture } from './platform/capture/capture-reader';
-
-type Listener<T> = (value: T) => void;
 
 export class AppService {
   private monitor: Monitor | undefined;
@@ -18,8 +17,8 @@ export class AppService {
   private captureResult: ScanResult | undefined;
   private paused = false;
   private options: ScanOptions;
-  private readonly snapshotListeners = new Set<Listener<Snapshot>>();
-  private readonly eventListeners = new Set<Listener<MonitorEvent>>();
+  private readonly snapshots = new Listeners<Snapshot>();
+  private readonly events = new Listeners<MonitorEvent>();
   private error: string | undefined;
   private actions: ActionService | undefined;
   private notices: string[] = [];
@@ -42,7 +41,7 @@ export class AppService {
     }
     service.monitor = new Monitor(reader, { ...options, approvals });
     service.monitor.onResult(() => service.publish());
-    service.monitor.onEvent((event) => service.eventListeners.forEach((l) => l(event)));
+    service.monitor.onEvent((event) => service.events.emit(event));
     return service;
   }
 
@@ -191,14 +190,12 @@ export class AppService {
     this.publish();
   }
 
-  onSnapshot(listener: Listener<Snapshot>): () => void {
-    this.snapshotListeners.add(listener);
-    return () => this.snapshotListeners.delete(listener);
+  onSnapshot(listener: (snapshot: Snapshot) => void): () => void {
+    return this.snapshots.add(listener);
   }
 
-  onEvent(listener: Listener<MonitorEvent>): () => void {
-    this.eventListeners.add(listener);
-    return () => this.eventListeners.delete(listener);
+  onEvent(listener: (event: MonitorEvent) => void): () => void {
+    return this.events.add(listener);
   }
 
   private replay(): void {
@@ -210,7 +207,6 @@ export class AppService {
   }
 
   private publish(): void {
-    const snapshot = this.snapshot();
-    for (const listener of this.snapshotListeners) listener(snapshot);
+    this.snapshots.emit(this.snapshot());
   }
 }

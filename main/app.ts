@@ -5,7 +5,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CHANNELS } from './api/contract';
+import { CHANNELS, type Snapshot } from './api/contract';
 import { actionServiceForThisMachine } from './actions/machine-actions';
 import { AppService } from './app-service';
 import { DEFAULT_SCAN_OPTIONS, type ScanResult } from './engine/model';
@@ -82,9 +82,9 @@ function openItem(itemId: string): void {
   else contents.send(CHANNELS.openItem, itemId);
 }
 
-function refreshTray(): void {
+function refreshTray(snapshot: Snapshot = service.snapshot()): void {
   if (!tray) return;
-  const state = trayState(service.snapshot());
+  const state = trayState(snapshot);
   const image = nativeImage.createFromPath(`${ASSETS}tray/${state.icon}`);
   image.setTemplateImage(state.template);
   tray.setImage(image);
@@ -200,7 +200,7 @@ function wireService(): void {
   unwire.forEach((off) => off());
   unwire = [
     service.onSnapshot((snapshot) => {
-      refreshTray();
+      refreshTray(snapshot);
       if (popover && !popover.isDestroyed()) popover.webContents.send(CHANNELS.snapshot, snapshot);
     }),
     service.onEvent((event) => {

@@ -22,17 +22,17 @@ export function writeFileAtomic(path: string, data: Uint8Array | string, mode = 
   fsyncFolder(dirname(path));
 }
 
+/** Flushes a file (or, with the folder, the names in it) to the disk; on macOS Node uses F_FULLFSYNC. */
 export function fsyncFile(path: string): void {
-  const fd = openSync(path, 'r+');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
+  fsyncPath(path, 'r+');
 }
 
 export function fsyncFolder(path: string): void {
-  const fd = openSync(path, 'r');
+  fsyncPath(path, 'r');
+}
+
+function fsyncPath(path: string, flags: string): void {
+  const fd = openSync(path, flags);
   try {
     fsyncSync(fd);
   } finally {

@@ -6,7 +6,7 @@ import { analyseCommand, analyseFileText, emptyFindings, mergeFindings, type Com
 import { CpuTracker, type CpuDeltas } from './cpu';
 import { CpuHistory, type TimedPoint } from './cpu-history';
 import { classifyDestination } from './destinations';
-import { applyApproval, changesSince, findApproval, type Approval } from './approvals';
+import { approvalOutcome, findApproval, type Approval, type ApprovalOutcome } from './approvals';
 import { defaultIndicators, type Indicators } from './indicators';
 import { cpuReason, evidenceReasons, judge } from './judge';
 import type {
@@ -38,8 +38,12 @@ interface Assessment {
   cpu: CpuSummary;
   judged: JudgedEvidence;
   reasons: Reason[];
+  /** What the evidence says. */
+  judgedVerdict: Verdict;
+  /** What the user sees: `approved` while an approval applies. */
   verdict: Verdict;
   score: number;
+  approval?: ApprovalOutcome;
 }
 
 interface JudgedEvidence {
@@ -64,7 +68,6 @@ interface ItemState {
   seen: Map<number, { startedAt: number; args: string; observed?: { lastSeen: number } }>;
   ownCommandLine: string;
   method: AttributionMethod;
-  running: boolean;
   /** Command lines of the item's processes other than its own argv: where a launcher's child shows the miner. */
   observedCommandLines: Map<string, { where: string; lastSeen: number }>;
   executables: Set<string>;
@@ -201,9 +204,7 @@ export class Analyzer {
   verdicts(): ItemVerdict[] {
     return this.inventory.items.map((item) => {
       const { verdict, score, cpu } = this.assess(item);
-      const approval = findApproval(item, this.options.approvals ?? []);
-      const approved = approval !== undefined && changesSince(approval, item, this.inventory.source).length === 0;
-      return { id: item.id, label: item.label, verdict: approved ? 'approved' : verdict, score, cpuPercent: cpu.avgPercent };
+      return { id: item.id, label: item.label, verdict, score, cpuPercent: cpu.avgPercent };
     });
   }
 
@@ -213,34 +214,39 @@ export class Analyzer {
     const judged = this.judgedEvidence(item, state);
     const cpuSign = cpuReason(cpu, this.options);
     const reasons: Reason[] = cpuSign ? [cpuSign, ...judged.reasons] : judged.reasons;
-    const { verdict, score } = judge(reasons);
-    return { state, cpu, judged, reasons, verdict, score };
+    const { verdict: judgedVerdict, score } = judge(reasons);
+    const approval = findApproval(item, this.options.approvals ?? []);
+    const outcome = approval ? approvalOutcome(approval, item, this.inventory.source) : undefined;
+    const verdict: Verdict = outcome?.applies ? 'approved' : judgedVerdict;
+    return { state, cpu, judged, reasons, judgedVerdict, verdict, score, ...(outcome ? { approval: outcome } : {}) };
   }
 
   private judgeItem(item: LaunchItem): ItemResult {
-    const { state, cpu, judged, reasons, verdict, score } = this.assess(item);
+    const { state, cpu, judged, reasons, judgedVerdict, verdict, score, approval } = this.assess(item);
     const destinations = [...state.destinations.entries()].map(([key, d]) => {
       const classified = judged.classified.get(key);
       const out: Destination = { ...d, classification: classified?.classification ?? 'other' };
       if (classified?.hostname) out.hostname = classified.hostname;
       return out;
     });
+    // The evidence's verdict decides the ATT&CK IDs: an approved miner still mines.
     const attack = [...new Set([
-      ...(verdict === 'mining' || verdict === 'suspicious' ? ['AN0743', 'T1496'] : []),
+      ...(judgedVerdict === 'mining' || judgedVerdict === 'suspicious' ? ['AN0743', 'T1496'] : []),
       item.persistenceTechnique,
       ...reasons.map((r) => r.attack).filter((a): a is string => a !== undefined),
     ])];
     const loadedService = item.label ? this.loadedByLabel.get(item.label) : undefined;
+    const running = state.pids.length > 0;
     const result: ItemResult = {
       item,
-      loaded: loadedService !== undefined || state.running,
-      loadedKnown: loadedService !== undefined || state.running || item.kind !== 'LaunchDaemon' || this.inventory.loadedListCoversDaemons,
-      running: state.running,
+      loaded: loadedService !== undefined || running,
+      loadedKnown: loadedService !== undefined || running || item.kind !== 'LaunchDaemon' || this.inventory.loadedListCoversDaemons,
+      running,
       attribution: state.method,
       verdict,
-      judgedVerdict: verdict,
+      judgedVerdict,
       score,
-      reasons,
+      reasons: approval ? [approval.reason, ...reasons] : reasons,
       attack,
       cpu,
       history: state.history.recent(),
@@ -251,7 +257,8 @@ export class Analyzer {
     };
     if (judged.signing) result.signing = judged.signing;
     if (loadedService?.lastExitStatus !== undefined) result.lastExitStatus = loadedService.lastExitStatus;
-    return applyApproval(result, findApproval(item, this.options.approvals ?? []), this.inventory.source);
+    if (approval) result.approval = approval.info;
+    return result;
   }
 
   /** Everything but CPU, recomputed only when the item's evidence or the inventory changed. */
@@ -311,7 +318,6 @@ export class Analyzer {
   }
 
   private recordProcesses(item: LaunchItem, state: ItemState, a: ItemAttribution | undefined, byPid: Map<number, ProcessRecord>): void {
-    state.running = a !== undefined;
     state.pids = a?.pids ?? [];
     if (!a) return;
     state.method = a.method;
@@ -377,7 +383,6 @@ export class Analyzer {
         seen: new Map(),
         ownCommandLine: '',
         method: 'none',
-        running: false,
         observedCommandLines: new Map(),
         executables: new Set(),
         interpreterWithChildren: false,

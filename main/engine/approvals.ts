@@ -1,6 +1,6 @@
 // The approved inventory: items the owner accepts stay quiet while their plist and program are the ones
 // approved. Pure: results and approvals in, results with the approval applied out.
-import type { ItemResult, LaunchItem, Reason } from './model';
+import type { LaunchItem, Reason } from './model';
 
 export interface Approval {
   label: string;
@@ -44,16 +44,22 @@ export function changesSince(approval: Approval, item: LaunchItem, source: 'live
   return changes;
 }
 
-export function applyApproval(result: ItemResult, approval: Approval | undefined, source: 'live' | 'capture' = 'live'): ItemResult {
-  if (!approval) return result;
-  const changes = changesSince(approval, result.item, source);
-  const approvalInfo = { approvedAt: approval.approvedAt, changed: changes.length > 0, ...(approval.note ? { note: approval.note } : {}) };
+export interface ApprovalOutcome {
+  /** The approval applies: the verdict is `approved`. */
+  applies: boolean;
+  /** approval.ok or approval.changed, shown first among the reasons. */
+  reason: Reason;
+  info: { approvedAt: string; changed: boolean; note?: string };
+}
+
+/** Whether the approval still applies to the item as it is now, and what to tell the user. */
+export function approvalOutcome(approval: Approval, item: LaunchItem, source: 'live' | 'capture' = 'live'): ApprovalOutcome {
+  const changes = changesSince(approval, item, source);
+  const info = { approvedAt: approval.approvedAt, changed: changes.length > 0, ...(approval.note ? { note: approval.note } : {}) };
   if (changes.length > 0) {
     // Judged afresh: the approval no longer applies, and the user is told why.
-    const reason: Reason = { code: 'approval.changed', family: 'approval', strength: 'weak', weight: 0, text: `changed since approval on ${approval.approvedAt.slice(0, 10)}: ${changes.join(' and ')}` };
-    return { ...result, reasons: [reason, ...result.reasons], approval: approvalInfo };
+    return { applies: false, info, reason: { code: 'approval.changed', family: 'approval', strength: 'weak', weight: 0, text: `changed since approval on ${approval.approvedAt.slice(0, 10)}: ${changes.join(' and ')}` } };
   }
-  const unverified = approval.programSha256 && !result.item.programSha256 ? ' (program not verified: not readable here)' : '';
-  const reason: Reason = { code: 'approval.ok', family: 'approval', strength: 'weak', weight: 0, text: `approved by ${approval.approvedBy} on ${approval.approvedAt.slice(0, 10)}${approval.note ? `: ${approval.note}` : ''}${unverified}` };
-  return { ...result, verdict: 'approved', reasons: [reason, ...result.reasons], approval: approvalInfo };
+  const unverified = approval.programSha256 && !item.programSha256 ? ' (program not verified: not readable here)' : '';
+  return { applies: true, info, reason: { code: 'approval.ok', family: 'approval', strength: 'weak', weight: 0, text: `approved by ${approval.approvedBy} on ${approval.approvedAt.slice(0, 10)}${approval.note ? `: ${approval.note}` : ''}${unverified}` } };
 }

@@ -4,6 +4,7 @@
 import { Analyzer } from './analyzer';
 import type { Approval } from './approvals';
 import type { Indicators } from './indicators';
+import { Listeners } from './listeners';
 import type { Inventory, LaunchItem, ScanOptions, ScanResult, Verdict } from './model';
 import type { SystemReader } from './reader';
 
@@ -27,8 +28,6 @@ export interface MonitorOptions extends ScanOptions {
   approvals?: Approval[];
 }
 
-type Listener<T> = (value: T) => void;
-
 export class Monitor {
   private analyzer: Analyzer | undefined;
   private inventory: Inventory | undefined;
@@ -41,21 +40,19 @@ export class Monitor {
   private lastVerdicts = new Map<string, Verdict>();
   private tickNotes: string[] = [];
   private latest: ScanResult | undefined;
-  private readonly resultListeners = new Set<Listener<ScanResult>>();
-  private readonly eventListeners = new Set<Listener<MonitorEvent>>();
+  private readonly results = new Listeners<ScanResult>();
+  private readonly events = new Listeners<MonitorEvent>();
   /** Ticks skipped because the previous one was still running. */
   skippedTicks = 0;
 
   constructor(private readonly reader: SystemReader, private options: MonitorOptions) {}
 
-  onResult(listener: Listener<ScanResult>): () => void {
-    this.resultListeners.add(listener);
-    return () => this.resultListeners.delete(listener);
+  onResult(listener: (result: ScanResult) => void): () => void {
+    return this.results.add(listener);
   }
 
-  onEvent(listener: Listener<MonitorEvent>): () => void {
-    this.eventListeners.add(listener);
-    return () => this.eventListeners.delete(listener);
+  onEvent(listener: (event: MonitorEvent) => void): () => void {
+    return this.events.add(listener);
   }
 
   get running(): boolean {
@@ -186,11 +183,11 @@ export class Monitor {
       }
     }
     this.latest = result;
-    for (const listener of this.resultListeners) listener(result);
+    this.results.emit(result);
   }
 
   private emit(event: MonitorEvent): void {
-    for (const listener of this.eventListeners) listener(event);
+    this.events.emit(event);
   }
 
   private now(): number {
