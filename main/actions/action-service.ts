@@ -36,7 +36,7 @@ export class ActionService {
     this.uid = options.uid ?? userInfo().uid;
     this.isRoot = options.isRoot ?? process.getuid?.() === 0;
     this.executor = new Executor({
-      journal: this.journal, runner: options.runner, processes: options.processes, uid: this.uid,
+      journal: this.journal, runner: options.runner, processes: options.processes,
       ...(options.onBoundary ? { onBoundary: options.onBoundary } : {}),
       ...(options.stopGraceMs !== undefined ? { stopGraceMs: options.stopGraceMs } : {}),
     });

@@ -31,7 +31,6 @@ export interface ExecutorOptions {
   journal: Journal;
   runner: CommandRunner;
   processes: ProcessControl;
-  uid: number;
   /** Called at every step boundary, after the journal is on disk (tests kill the process here). */
   onBoundary?: (label: string) => Promise<void> | void;
   /** How long processes get after SIGTERM before SIGKILL. */
@@ -114,7 +113,7 @@ export class Executor {
     }
     const backup = record.backup as BackupRecord;
     if (!resuming || !record.undoSteps) {
-      record.undoSteps = undoSteps(record, this.options.uid);
+      record.undoSteps = undoSteps(record);
       record.status = 'undoing';
       this.save(record);
       await this.boundary('undo-journaled');
@@ -314,7 +313,6 @@ export class Executor {
   }
 
   private async rollBack(record: ActionRecord, failedAt: number): Promise<void> {
-    const target = rollbackTarget(record);
     for (let i = failedAt; i >= 0; i--) {
       const step = record.steps[i] as StepRecord;
       // The failed step is undone too when its effect shows: a quarantine that removed the file and
@@ -322,11 +320,9 @@ export class Executor {
       const failedButVisible = i === failedAt && step.kind === 'quarantine' && record.backup !== undefined && !existsSync(record.backup.originalPath);
       if (step.status !== 'done' && !failedButVisible) continue;
       try {
+        const inverse = inverseOf(step, record.plan);
         if (step.kind === 'quarantine' && record.backup) await this.restore(record.backup, record.plan.needsAdmin);
-        else if (step.kind === 'disable' && target) await this.options.runner.run(['launchctl', 'enable', target.service], { admin: record.plan.needsAdmin, reason: 'Launchwatch is putting things back.' });
-        else if (step.kind === 'bootout' && target) await this.options.runner.run(['launchctl', 'bootstrap', target.domain, record.plan.plistPath], { admin: record.plan.needsAdmin, reason: 'Launchwatch is putting things back.' });
-        else if (step.kind === 'systemctl-disable' && step.argv) await this.options.runner.run([...step.argv.slice(0, -2), 'enable', step.argv.at(-1) as string], { admin: record.plan.needsAdmin, reason: 'Launchwatch is putting things back.' });
-        else if (step.kind === 'systemctl-stop' && step.argv) await this.options.runner.run([...step.argv.slice(0, -2), 'start', step.argv.at(-1) as string], { admin: record.plan.needsAdmin, reason: 'Launchwatch is putting things back.' });
+        else if (inverse?.argv) await this.options.runner.run(inverse.argv, { admin: record.plan.needsAdmin, reason: 'Launchwatch is putting things back.' });
         step.status = 'rolled-back';
       } catch (error) {
         record.messages.push(`Could not roll back "${step.description}": ${(error as Error).message}`);
@@ -351,30 +347,32 @@ export class Executor {
   }
 }
 
-function rollbackTarget(record: ActionRecord): { domain: string; service: string } | undefined {
-  const bootout = record.steps.find((s) => s.kind === 'bootout')?.argv?.[2];
-  if (!bootout) return undefined;
-  const domain = bootout.slice(0, bootout.lastIndexOf('/'));
-  return { domain, service: bootout };
+/**
+ * The command that reverses one disable step, for rollback and for undo alike. `launchctl bootout`
+ * leaves the service disabled, so undo runs the inverses in reverse order: enable before bootstrap,
+ * and systemctl enable before start.
+ */
+function inverseOf(step: StepRecord, plan: ActionRecord['plan']): StepRecord | undefined {
+  const argv = step.argv;
+  if (!argv) return undefined;
+  const [tool, verb, target = ''] = argv;
+  if (tool === 'launchctl' && verb === 'disable') return command('enable', ['launchctl', 'enable', target]);
+  if (tool === 'launchctl' && verb === 'bootout') return command('bootstrap', ['launchctl', 'bootstrap', target.slice(0, target.lastIndexOf('/')), plan.plistPath]);
+  const base = argv.slice(0, -2);
+  const unit = argv.at(-1) as string;
+  if (step.kind === 'systemctl-disable') return command('systemctl-enable', [...base, 'enable', unit]);
+  if (step.kind === 'systemctl-stop') return command('systemctl-start', [...base, 'start', unit]);
+  return undefined;
 }
 
-function undoSteps(record: ActionRecord, uid: number): StepRecord[] {
-  const steps: StepRecord[] = [{ kind: 'restore', description: `Put ${record.plan.plistPath} back, byte for byte, with its mode and owner`, status: 'pending' }];
-  const { plan } = record;
-  if ((plan.kind === 'LaunchAgent' || plan.kind === 'LaunchDaemon') && plan.label) {
-    const domain = plan.kind === 'LaunchDaemon' ? 'system' : `gui/${uid}`;
-    // bootout leaves the service disabled: enable comes first, or bootstrap refuses it.
-    steps.push({ kind: 'enable', argv: ['launchctl', 'enable', `${domain}/${plan.label}`], description: `launchctl enable ${domain}/${plan.label}`, status: 'pending' });
-    steps.push({ kind: 'bootstrap', argv: ['launchctl', 'bootstrap', domain, plan.plistPath], description: `launchctl bootstrap ${domain} ${plan.plistPath}`, status: 'pending' });
-  }
-  const disable = record.steps.find((s) => s.kind === 'systemctl-disable')?.argv;
-  if (disable) {
-    const base = disable.slice(0, -2);
-    const unit = disable.at(-1) as string;
-    steps.push({ kind: 'systemctl-enable', argv: [...base, 'enable', unit], description: `${[...base, 'enable', unit].join(' ')}`, status: 'pending' });
-    steps.push({ kind: 'systemctl-start', argv: [...base, 'start', unit], description: `${[...base, 'start', unit].join(' ')}`, status: 'pending' });
-  }
-  return steps;
+function command(kind: StepRecord['kind'], argv: string[]): StepRecord {
+  return { kind, argv, description: argv.join(' '), status: 'pending' };
+}
+
+function undoSteps(record: ActionRecord): StepRecord[] {
+  const restore: StepRecord = { kind: 'restore', description: `Put ${record.plan.plistPath} back, byte for byte, with its mode and owner`, status: 'pending' };
+  const inverses = [...record.steps].reverse().map((step) => inverseOf(step, record.plan)).filter((s): s is StepRecord => s !== undefined);
+  return [restore, ...inverses];
 }
 
 function commandWords(result: RunResult): string {
