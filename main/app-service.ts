@@ -4,7 +4,7 @@
 import type { ActionService } from './actions/action-service';
 import type { ActionOutcomeView, ItemDetail, PlanResponse, ScanOptionsInput, Snapshot } from './api/contract';
 import { toActionView, toDetail, toSnapshot } from './api/view-model';
-import { Analyzer } from './engine/analyzer';
+import { analyseSamples } from './engine/analyzer';
 import { Listeners } from './engine/listeners';
 import type { ScanOptions, ScanResult } from './engine/model';
 import { Monitor, type MonitorEvent, type MonitorOptions } from './engine/monitor';
@@ -201,9 +201,7 @@ export class AppService {
   private replay(): void {
     if (!this.capture) return;
     const { inventory, samples } = this.capture.capture;
-    const analyzer = new Analyzer(inventory, { ...this.options, historyCapacity: Math.max(2, samples.length) });
-    for (const sample of samples) analyzer.addSample(sample);
-    this.captureResult = analyzer.result();
+    this.captureResult = analyseSamples(inventory, samples, this.options);
   }
 
   private publish(): void {

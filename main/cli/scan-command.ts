@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { ApprovalError, ApprovalsStore, parseApprovals } from '../actions/approvals-store';
 import type { Approval } from '../engine/approvals';
 import { stateDir } from '../platform/state-dir';
-import { Analyzer } from '../engine/analyzer';
+import { analyseSamples } from '../engine/analyzer';
 import { DEFAULT_SCAN_OPTIONS, type ScanResult } from '../engine/model';
 import { toScanDocument } from '../engine/scan-document';
 import { renderTable } from '../engine/terminal-table';
@@ -116,7 +116,5 @@ export async function replay(path: string, options: { windowSeconds: number; cpu
     if (error instanceof CaptureError) throw new UsageError(error.message);
     throw error;
   }
-  const analyzer = new Analyzer(capture.inventory, { ...options, historyCapacity: Math.max(2, capture.samples.length) });
-  for (const sample of capture.samples) analyzer.addSample(sample);
-  return analyzer.result();
+  return analyseSamples(capture.inventory, capture.samples, options);
 }

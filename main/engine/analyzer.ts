@@ -394,6 +394,13 @@ export class Analyzer {
   }
 }
 
+/** A recorded series (a capture) judged in one go, every sample kept in the history. */
+export function analyseSamples(inventory: Inventory, samples: Sample[], options: Omit<AnalyzerOptions, 'historyCapacity'>): ScanResult {
+  const analyzer = new Analyzer(inventory, { ...options, historyCapacity: Math.max(2, samples.length) });
+  for (const sample of samples) analyzer.addSample(sample);
+  return analyzer.result();
+}
+
 /** Same pids with the same start times (within ps's one-second wobble), in the same order. */
 function sameProcesses(a: ProcessRecord[], b: ProcessRecord[]): boolean {
   if (a.length !== b.length) return false;
