@@ -203,8 +203,9 @@ export const scenarios: Scenario[] = [
         { pid: 1010, ppid: 1, args: '/usr/local/bin/com.adobe.acc.network', cpu: 320 },
         { pid: 1011, ppid: 1, args: '/usr/local/bin/com.adobe.acc.localhost', cpu: 3 }],
       connections: [
-        { pid: 1010, local: '127.0.0.1:51000', remote: '127.0.0.1:4545' },
-        { pid: 1011, local: '127.0.0.1:4545', state: 'LISTEN' },
+        // The miner's only connection: the I2P router's HTTP proxy on this machine.
+        { pid: 1010, local: '127.0.0.1:51000', remote: '127.0.0.1:4444' },
+        { pid: 1011, local: '127.0.0.1:4444', state: 'LISTEN' },
         { pid: 1011, local: '192.168.1.20:51001', remote: '198.51.100.9:27015' }],
       codesign: {
         '/usr/local/bin/com.adobe.acc.network': ADHOC('/usr/local/bin/com.adobe.acc.network', 'com.adobe.acc.network'),
@@ -212,7 +213,7 @@ export const scenarios: Scenario[] = [
       },
     },
     expect: { 'com.adobe.acc.network': 'suspicious', 'com.adobe.acc.localhost': 'ok' },
-    reasons: { 'com.adobe.acc.network': ['cpu.sustained', 'hide.masquerade'] },
+    reasons: { 'com.adobe.acc.network': ['cpu.sustained', 'hide.masquerade', 'net.local-tunnel'] },
   },
   {
     name: 'Install script: com.apple.coreaudio.daemon loops a hidden XMRig to MoneroOcean over TLS on 443',
