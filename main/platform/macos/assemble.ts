@@ -60,12 +60,7 @@ export function assembleInventory(raw: MacRawInventory): Inventory {
     if (digest) item.referencedSha256 = digest;
   }
 
-  const dns = new Map<string, string>();
-  if (raw.dns !== undefined) {
-    const parsed = parseDns(raw.dns);
-    parsed.problems.forEach((p) => notes.push(`dns.txt: ${p}`));
-    for (const entry of parsed.records) if (!dns.has(entry.address)) dns.set(entry.address, entry.hostname);
-  }
+  const dns = raw.dns === undefined ? new Map<string, string>() : dnsMap(raw.dns, notes);
 
   if (!raw.privileged) notes.push(raw.source === 'capture' ? 'connections of root processes not visible (capture was not privileged)' : 'connections of root processes not visible (not running as root)');
   const inventory: Inventory = {
@@ -83,6 +78,15 @@ export function assembleInventory(raw: MacRawInventory): Inventory {
   if (raw.user) inventory.user = raw.user;
   if (raw.listedAt !== undefined) inventory.loadedAt = raw.listedAt;
   return inventory;
+}
+
+/** dns.txt text as ip -> hostname (the first name given for an address wins). */
+export function dnsMap(text: string, notes: string[]): Map<string, string> {
+  const dns = new Map<string, string>();
+  const parsed = parseDns(text);
+  parsed.problems.forEach((p) => notes.push(`dns.txt: ${p}`));
+  for (const entry of parsed.records) if (!dns.has(entry.address)) dns.set(entry.address, entry.hostname);
+  return dns;
 }
 
 export interface SampleOutcome {

@@ -1,14 +1,15 @@
 // The live Mac: the same stock commands the collector runs, through execFile (no shell), LC_ALL=C and
 // timeouts, and the plists read from disk. Its text goes through the same parsers as a capture's.
 import { lookup } from 'node:dns/promises';
+import { readFileSync, statSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { arch, cpus, hostname, userInfo } from 'node:os';
-import { filesNamedBy } from '../../engine/referenced-files';
 import type { Inventory, LaunchItem } from '../../engine/model';
 import type { SampleReading, SampleRequest, SystemReader } from '../../engine/reader';
 import { FileHasher } from '../file-hash';
 import { runCommand, type CommandOutput } from '../run-command';
-import { assembleInventory, assembleSample } from './assemble';
+import { assembleInventory, assembleSample, dnsMap } from './assemble';
+import { parseCodesignBundle } from './codesign';
 import { applicationFolders, launchdFolders } from './folders';
 import type { PlistFile } from './launchd-plist';
 
@@ -37,6 +38,7 @@ export class MacLiveReader implements SystemReader {
   private readonly uid: number;
   private readonly timeout: number;
   private readonly hasher = new FileHasher();
+  private readonly signatures = new Map<string, { stamp: string; text: string }>();
 
   constructor(private readonly options: MacLiveOptions = {}) {
     this.root = options.root ?? '';
@@ -59,28 +61,21 @@ export class MacLiveReader implements SystemReader {
     const plists = await this.readPlists(notes);
     const version = await this.run('sw_vers', ['-productVersion'], notes);
 
-    const preliminary = assembleInventory({
-      source: 'live', host: this.host(version.stdout.trim()), privileged, launchctlList: list.stdout, plists, readFile: () => undefined, notes: [],
-      user: { name: this.options.userName ?? userInfo().username, uid: this.uid, home: this.home },
-    });
-    const files = await this.readReferencedFiles(preliminary.items);
-    const codesign = await this.codesignBundle(preliminary.items, notes);
-    const dns = this.options.resolveNames === false ? '' : await resolveNamesIn(preliminary.items);
-
+    // Parsed once; signatures and names are added from the items it found.
     const inventory = assembleInventory({
       source: 'live',
-      host: preliminary.host,
+      host: this.host(version.stdout.trim()),
       user: { name: this.options.userName ?? userInfo().username, uid: this.uid, home: this.home },
       privileged,
       launchctlList: list.stdout,
       listedAt,
       ...(disabled.problem ? {} : { printDisabled: disabled.stdout }),
-      codesign,
-      dns,
       plists,
-      readFile: (path) => files.get(path),
+      readFile: (path) => this.readSmallFile(path),
       notes,
     });
+    inventory.signing = parseCodesignBundle(await this.codesignBundle(inventory.items, inventory.notes));
+    if (this.options.resolveNames !== false) inventory.dns = dnsMap(await resolveNamesIn(inventory.items), inventory.notes);
     for (const item of inventory.items) {
       if (!item.program?.startsWith('/')) continue;
       const sha256 = await this.hasher.sha256(this.root + item.program);
@@ -153,20 +148,14 @@ export class MacLiveReader implements SystemReader {
     }
   }
 
-  private async readReferencedFiles(items: LaunchItem[]): Promise<Map<string, string>> {
-    const files = new Map<string, string>();
-    for (const item of items) {
-      for (const path of filesNamedBy(item.arguments, this.home)) {
-        if (files.has(path)) continue;
-        try {
-          const info = await stat(this.root + path);
-          if (info.isFile() && info.size <= MAX_REFERENCED_FILE) files.set(path, await readFile(this.root + path, 'utf8'));
-        } catch {
-          // A named file that is gone or unreadable is simply not evidence.
-        }
-      }
+  /** A small file an item's arguments name (a config, a script); gone or unreadable is not evidence. */
+  private readSmallFile(path: string): string | undefined {
+    try {
+      const info = statSync(this.root + path);
+      return info.isFile() && info.size <= MAX_REFERENCED_FILE ? readFileSync(this.root + path, 'utf8') : undefined;
+    } catch {
+      return undefined;
     }
-    return files;
   }
 
   /** The same `### path` + stderr text the collector writes to codesign.txt. */
@@ -174,14 +163,34 @@ export class MacLiveReader implements SystemReader {
     const programs = [...new Set(items.map((i) => i.program).filter((p): p is string => p !== undefined && p.startsWith('/')))];
     let text = '';
     for (const program of programs) {
+      // Signatures change only with the file: checked again only when its size or time changes, not
+      // every minute for every item.
+      const stamp = fileStamp(this.root + program);
+      const cached = this.signatures.get(program);
+      if (cached && stamp !== undefined && cached.stamp === stamp) {
+        text += cached.text;
+        continue;
+      }
       const out = await runCommand('codesign', ['-dv', '--verbose=2', program], { timeoutMs: this.timeout, okCodes: [0, 1], ...(this.options.env ? { env: this.options.env } : {}) });
       if (out.problem && out.code === undefined) {
         notes.push(out.problem);
         break;
       }
-      text += `### ${program}\n${out.stderr.replace(/\n?$/, '\n')}`;
+      const block = `### ${program}\n${out.stderr.replace(/\n?$/, '\n')}`;
+      if (stamp !== undefined) this.signatures.set(program, { stamp, text: block });
+      text += block;
     }
     return text;
+  }
+}
+
+/** What identifies a file's version without reading it; a missing program is a version too. */
+function fileStamp(path: string): string | undefined {
+  try {
+    const info = statSync(path);
+    return `${info.size}:${info.mtimeMs}:${info.ino}`;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : undefined;
   }
 }
 

@@ -66,6 +66,15 @@ describe('live macOS reader against PATH shims printing recorded output', () => 
     expect(calls).toContainEqual(['lsof', '-nP', '-iTCP', '-iUDP', '-F', 'pcuftPnT']);
     expect(calls).toContainEqual(['lsof', '-nP', '-iTCP', '-iUDP', '-F', 'pcuftPnT', '-a', '-p', '820']);
     expect(calls).toContainEqual(['codesign', '-dv', '--verbose=2', '/Users/Shared/xmrig2']);
+
+    // The minute's re-read asks codesign again only for a program that changed.
+    const codesignCalls = () => readFileSync(shims.log, 'utf8').split('\n').filter((l) => l.startsWith('codesign')).length;
+    const before = codesignCalls();
+    expect((await reader.readInventory()).signing.get('/Users/Shared/xmrig2')?.status).toBe('unsigned');
+    expect(codesignCalls()).toBe(before);
+    writeFileSync(join(root, 'Users/Shared/xmrig2'), 'a new build');
+    await reader.readInventory();
+    expect(codesignCalls()).toBe(before + 1);
   });
 
   it('turns a missing command, a denial and a timeout into notes and goes on', async () => {
