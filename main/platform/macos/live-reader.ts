@@ -39,6 +39,7 @@ export class MacLiveReader implements SystemReader {
   private readonly timeout: number;
   private readonly hasher = new FileHasher();
   private readonly signatures = new Map<string, { stamp: string; text: string }>();
+  private readonly names = new Map<string, { at: number; addresses: string[] }>();
 
   constructor(private readonly options: MacLiveOptions = {}) {
     this.root = options.root ?? '';
@@ -75,7 +76,7 @@ export class MacLiveReader implements SystemReader {
       notes,
     });
     inventory.signing = parseCodesignBundle(await this.codesignBundle(inventory.items, inventory.notes));
-    if (this.options.resolveNames !== false) inventory.dns = dnsMap(await resolveNamesIn(inventory.items), inventory.notes);
+    if (this.options.resolveNames !== false) inventory.dns = dnsMap(await resolveNamesIn(inventory.items, this.names), inventory.notes);
     for (const item of inventory.items) {
       if (!item.program?.startsWith('/')) continue;
       const sha256 = await this.hasher.sha256(this.root + item.program);
@@ -194,22 +195,31 @@ function fileStamp(path: string): string | undefined {
   }
 }
 
-/** ip -> hostname lines (dns.txt) for the host names that items' arguments name. */
-async function resolveNamesIn(items: LaunchItem[]): Promise<string> {
+const NAME_TTL_MS = 10 * 60 * 1000;
+
+/** ip -> hostname lines (dns.txt) for the host names that items' arguments name, looked up at most every ten minutes. */
+async function resolveNamesIn(items: LaunchItem[], cache: Map<string, { at: number; addresses: string[] }>): Promise<string> {
   const names = new Set<string>();
   for (const item of items) {
     for (const arg of item.arguments) {
       for (const match of arg.matchAll(/(?:^|[/@\s])((?:[a-z0-9-]+\.)+[a-z]{2,63})(?::\d+)?/gi)) names.add((match[1] ?? '').toLowerCase());
     }
   }
-  const lines: string[] = [];
+  const now = Date.now();
   await Promise.all([...names].slice(0, 64).map(async (name) => {
+    const known = cache.get(name);
+    if (known && now - known.at < NAME_TTL_MS) return;
+    let addresses: string[] = [];
+    let timer: NodeJS.Timeout | undefined;
     try {
-      const addresses = await Promise.race([lookup(name, { all: true }), new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000))]);
-      for (const a of addresses) lines.push(`${a.address}\t${name}`);
+      const found = await Promise.race([lookup(name, { all: true }), new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), 2000)))]);
+      addresses = found.map((a) => a.address);
     } catch {
       // Unresolvable names are not evidence either way.
+    } finally {
+      clearTimeout(timer);
     }
+    cache.set(name, { at: now, addresses });
   }));
-  return lines.join('\n');
+  return [...names].flatMap((name) => (cache.get(name)?.addresses ?? []).map((address) => `${address}\t${name}`)).join('\n');
 }
