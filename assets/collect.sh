@@ -89,6 +89,30 @@ copy_file() {
   mkdir -p "$bundle/fs$(dirname "$1")" && cp -p "$src" "$bundle/fs$1"
 }
 
+user_may_read() {
+  # Under sudo, a file a plist names (or links to) is copied only if the user could read it: a plist must
+  # not be able to make a root collector copy /etc/sudoers into a capture the user owns.
+  [ "$privileged" = true ] || return 0
+  case $1 in /Library/LaunchAgents/* | /Library/LaunchDaemons/* | /System/Library/*) return 0 ;; esac
+  [ -n "$(find "$root$1" -maxdepth 0 \( -user "$user_name" -o -perm -004 \) 2>/dev/null)" ]
+}
+
+copy_link() {
+  # $1: a plist that is a symbolic link. launchd follows it, so the link goes into the bundle as a link
+  # and its target (resolved to a physical path, so no ".." can lead out of the bundle) as a file.
+  link_target=$(readlink "$root$1") || return 1
+  case $link_target in /*) target_dir=$(dirname "$link_target") ;; *) target_dir=$(dirname "$1")/$(dirname "$link_target") ;; esac
+  physical=$(cd "$root$target_dir" 2>/dev/null && pwd -P) || { echo "note: $1 links to $link_target, which does not exist" >&2; return 1; }
+  case $physical in "$root"/* | "$root") ;; *) return 1 ;; esac
+  target=${physical#"$root"}/$(basename "$link_target")
+  if [ ! -f "$root$target" ] || [ -L "$root$target" ]; then
+    echo "note: $1 links to $link_target, which is not a regular file" >&2
+    return 1
+  fi
+  user_may_read "$target" || { echo "note: $1 links to $target, which $user_name cannot read: not copied" >&2; return 1; }
+  mkdir -p "$bundle/fs$(dirname "$1")" && cp -P "$root$1" "$bundle/fs$1" && copy_file "$target"
+}
+
 list_plists() {
   for folder in /Library/LaunchAgents /Library/LaunchDaemons "$user_home/Library/LaunchAgents" \
     /System/Library/LaunchAgents /System/Library/LaunchDaemons; do
@@ -118,7 +142,7 @@ named_file() {
   case $f in /*) ;; *) return 0 ;; esac
   [ -f "$root$f" ] || return 0
   size=$(wc -c < "$root$f" 2>/dev/null | tr -d ' ')
-  is_count "${size:-0}" && [ "$size" -le 1048576 ] && copy_file "$f"
+  is_count "${size:-0}" && [ "$size" -le 1048576 ] && user_may_read "$f" && copy_file "$f"
   return 0
 }
 
@@ -181,7 +205,11 @@ IFS='
 set -f
 for plist in $plists; do
   IFS=$old_ifs
-  copy_file "$plist" && count_plists=$((count_plists + 1))
+  if [ -L "$root$plist" ]; then
+    copy_link "$plist" && count_plists=$((count_plists + 1))
+  else
+    copy_file "$plist" && count_plists=$((count_plists + 1))
+  fi
   program=$(plist_value Program "$plist")
   i=0
   args_file="$bundle/.args"

@@ -3,7 +3,7 @@
 // adapters over this; it imports no Electron.
 import type { ActionService } from './actions/action-service';
 import type { ActionOutcomeView, ItemDetail, PlanResponse, ScanOptionsInput, Snapshot } from './api/contract';
-import { toActionView, toDetail, toSnapshot } from './api/view-model';
+import { toActionView, toDamagedActionView, toDetail, toSnapshot } from './api/view-model';
 import { analyseSamples } from './engine/analyzer';
 import { Listeners } from './engine/listeners';
 import type { ScanOptions, ScanResult } from './engine/model';
@@ -77,7 +77,7 @@ export class AppService {
 
   snapshot(): Snapshot {
     const result = this.result();
-    const actions = this.actions ? this.actions.actions().slice(0, 20).map(toActionView) : [];
+    const actions = this.actions ? [...this.actions.damagedActions().map(toDamagedActionView), ...this.actions.actions().slice(0, 20).map(toActionView)] : [];
     if (!result) {
       return {
         source: { kind: 'live', hostname: '', os: '', osVersion: '', privileged: false }, actionsAvailable: this.actions !== undefined, actions, notices: this.notices,

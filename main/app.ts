@@ -1,6 +1,6 @@
 // The Electron shell: a menu-bar icon, a popover window, IPC, notifications and login items, wired to
 // the app service. Thin on purpose: what it decides lives in main/shell/ and is tested there.
-import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, Notification, screen, session, shell, Tray } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, Notification, screen, session, Tray } from 'electron';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -223,10 +223,8 @@ function wireService(): void {
 
 app.on('second-instance', showPopover);
 app.on('web-contents-created', (_event, contents) => {
-  contents.setWindowOpenHandler(({ url }) => {
-    if (/^https:\/\//.test(url)) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
+  // The page links nowhere: no window opens, and nothing is handed to the browser.
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
 });
 app.on('window-all-closed', () => {
   // A menu-bar app lives on with no window open.

@@ -8,7 +8,8 @@ import { planDisable, type DisablePlan, type PlanOutcome } from '../engine/actio
 import type { ItemResult } from '../engine/model';
 import { ApprovalsStore } from './approvals-store';
 import { Executor, type CommandRunner, type Outcome, type ProcessControl } from './executor';
-import { Journal, type ActionRecord } from './journal';
+import { Journal, type ActionRecord, type UnreadableRecord } from './journal';
+import { StateLock, StateLockBusy } from './state-lock';
 
 export interface ActionServiceOptions {
   stateDir: string;
@@ -29,12 +30,14 @@ export class ActionService {
   private readonly pending = new Map<string, { plan: DisablePlan; createdAt: number }>();
   private readonly uid: number;
   private readonly isRoot: boolean;
+  private readonly lock: StateLock;
 
   constructor(options: ActionServiceOptions) {
     this.journal = new Journal(options.stateDir);
     this.approvals = new ApprovalsStore(join(options.stateDir, 'approvals.json'));
     this.uid = options.uid ?? userInfo().uid;
     this.isRoot = options.isRoot ?? process.getuid?.() === 0;
+    this.lock = new StateLock(options.stateDir, options.processes);
     this.executor = new Executor({
       journal: this.journal, runner: options.runner, processes: options.processes,
       ...(options.onBoundary ? { onBoundary: options.onBoundary } : {}),
@@ -61,21 +64,37 @@ export class ActionService {
     const pending = this.pending.get(planId);
     if (!pending) throw new Error('this plan is no longer waiting for approval (it expired or ran already): open Disable again');
     this.pending.delete(planId);
-    return this.executor.execute(pending.plan);
+    return this.lock.withLock(() => this.executor.execute(pending.plan));
   }
 
   cancelPlan(planId: string): void {
     this.pending.delete(planId);
   }
 
-  async undo(idOrLast: string): Promise<Outcome> {
+  async undo(idOrLast: string): Promise<{ ok: boolean; message: string; record?: ActionRecord }> {
     const id = idOrLast === 'last' ? this.actions().find((a) => a.status === 'done')?.id : idOrLast;
     if (!id) throw new Error('there is no disabled item to undo');
-    return this.executor.undo(id);
+    return this.lock.withLock(async () => {
+      const damaged = this.journal.list().unreadable.find((u) => u.id === id);
+      if (damaged) return this.executor.restoreFromDamaged(damaged);
+      if (!this.journal.get(id)) throw new Error(`there is no action ${JSON.stringify(id)} ("launchwatch actions" lists them)`);
+      return this.executor.undo(id);
+    });
   }
 
-  recover(): Promise<Outcome[]> {
-    return this.executor.recover();
+  /** Finishes or rolls back what a crash interrupted; while another process holds the lock, says so and waits for a later start. */
+  async recover(): Promise<{ ok: boolean; message: string }[]> {
+    try {
+      return await this.lock.withLock(() => this.executor.recover());
+    } catch (error) {
+      if (error instanceof StateLockBusy) return [{ ok: false, message: `Recovery of interrupted actions waits: ${error.message}.` }];
+      throw error;
+    }
+  }
+
+  /** Journal records that cannot be read, with the problem and the quarantined copy they point at. */
+  damagedActions(): UnreadableRecord[] {
+    return this.journal.list().unreadable;
   }
 
   actions(): ActionRecord[] {

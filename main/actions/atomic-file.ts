@@ -4,22 +4,48 @@ import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
+/** Temporary files of atomic writes: recovery removes the ones a kill left behind. */
+export const TEMP_PREFIX = '.launchwatch-';
+export const TEMP_SUFFIX = '.tmp';
+
+/** The write primitive, replaceable in tests to act as a full disk does (short writes, ENOSPC). */
+export const io = { writeSync };
+
 export function writeFileAtomic(path: string, data: Uint8Array | string, mode = 0o600): void {
-  const temp = join(dirname(path), `.${randomBytes(6).toString('hex')}.tmp`);
+  const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+  const temp = join(dirname(path), `${TEMP_PREFIX}${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`);
   const fd = openSync(temp, 'wx', mode);
   try {
-    writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  try {
+    try {
+      writeAll(fd, bytes, temp);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    // What reached the file is read back: only the exact bytes ever replace the target.
+    const written = readFileSync(temp);
+    if (written.length !== bytes.length || sha256(written) !== sha256(bytes)) throw new Error(`${temp}: ${written.length} of ${bytes.length} bytes were written; ${path} was left as it was`);
     renameSync(temp, path);
   } catch (error) {
     if (existsSync(temp)) unlinkSync(temp);
     throw error;
   }
   fsyncFolder(dirname(path));
+}
+
+/** writeSync may write less than asked (a full disk, a signal): write the rest, and stop when nothing more goes. */
+function writeAll(fd: number, bytes: Uint8Array, where: string): void {
+  let offset = 0;
+  while (offset < bytes.length) {
+    let wrote: number;
+    try {
+      wrote = io.writeSync(fd, bytes, offset, bytes.length - offset);
+    } catch (error) {
+      throw new Error(`${where}: the disk took ${offset} of ${bytes.length} bytes: ${(error as Error).message}`, { cause: error });
+    }
+    if (wrote <= 0) throw new Error(`${where}: the disk took ${offset} of ${bytes.length} bytes (is it full?)`);
+    offset += wrote;
+  }
 }
 
 /** Flushes a file (or, with the folder, the names in it) to the disk; on macOS Node uses F_FULLFSYNC. */

@@ -3,11 +3,11 @@
 // was under way; undo() puts the file back byte for byte and reloads the item. Nothing is ever deleted
 // before a verified copy of it exists in the quarantine.
 import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, unlinkSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, utimesSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { DisablePlan, PlanStep } from '../engine/actions/plan';
-import { fsyncFile, fsyncFolder, sha256, sha256File, writeFileAtomic } from './atomic-file';
-import type { ActionRecord, BackupRecord, Journal, StepRecord } from './journal';
+import { fsyncFile, fsyncFolder, sha256, sha256File, TEMP_PREFIX, TEMP_SUFFIX, writeFileAtomic } from './atomic-file';
+import type { ActionRecord, BackupRecord, Journal, StepRecord, UnreadableRecord } from './journal';
 
 export interface RunResult {
   code: number;
@@ -76,7 +76,10 @@ export class Executor {
   /** On start: finish each action a crash interrupted, or roll it back when it cannot be finished. */
   async recover(): Promise<Outcome[]> {
     const outcomes: Outcome[] = [];
+    removeLeftoverTemps(this.options.journal.actionsDir);
     for (const record of this.options.journal.list().records) {
+      // A kill during a write or a restore leaves a temporary file beside the target: never a launch item, but litter.
+      if ((record.status === 'running' || record.status === 'undoing') && record.backup) removeLeftoverTemps(dirname(record.backup.originalPath));
       if (record.status === 'running') {
         if (!record.backup) {
           // Interrupted before the backup was recorded: no step ran; the file is where it was.
@@ -141,7 +144,7 @@ export class Executor {
         step.status = 'failed';
         step.output = (error as Error).message;
         record.status = 'done';
-        record.messages.push(`Undo of ${name(record)} stopped: ${(error as Error).message}. The file is ${existsSync(backup.originalPath) ? `back at ${backup.originalPath}` : `still safe in ${backup.backupPath}`}.`);
+        record.messages.push(`Undo of ${name(record)} stopped: ${(error as Error).message}. ${whereTheFileIs(backup)}`);
         this.save(record);
         return { record, ok: false, message: record.messages.at(-1) as string };
       }
@@ -152,6 +155,35 @@ export class Executor {
     record.messages.push(`${name(record)} is back at ${backup.originalPath} and enabled again.`);
     this.save(record);
     return { record, ok: true, message: record.messages.at(-1) as string };
+  }
+
+  /**
+   * Undo for a journal record that cannot be read: the file is put back from the quarantined copy the
+   * record still points at (verified against the hash it recorded, when it did), and the damaged record
+   * is set aside. launchd loads the item again at the next login, or at once with the command given.
+   */
+  async restoreFromDamaged(damaged: UnreadableRecord): Promise<{ ok: boolean; message: string }> {
+    const who = damaged.label ?? damaged.id;
+    const folder = join(this.options.journal.quarantineDir, damaged.id);
+    if (!damaged.backup) return { ok: false, message: `The record of ${who} (${damaged.path}) is damaged (${damaged.problem}) and does not say where its file was. Its quarantined copy, if any, is in ${folder}: copy it back by hand.` };
+    const { originalPath, backupPath } = damaged.backup;
+    if (!existsSync(backupPath)) return { ok: false, message: `The quarantined copy ${backupPath} is gone: there is nothing to put back at ${originalPath}.` };
+    const actual = sha256File(backupPath);
+    if (damaged.backup.sha256 !== undefined && actual !== damaged.backup.sha256) return { ok: false, message: `The quarantined copy ${backupPath} was changed after it was made: it was not put back.` };
+    const info = lstatSync(backupPath);
+    const backup: BackupRecord = {
+      originalPath, backupPath, sha256: actual, size: info.size,
+      mode: damaged.backup.mode ?? 0o644, uid: damaged.backup.uid ?? info.uid, gid: damaged.backup.gid ?? info.gid,
+      ...(damaged.backup.mtimeMs !== undefined ? { mtimeMs: damaged.backup.mtimeMs } : {}),
+      ...(damaged.backup.atimeMs !== undefined ? { atimeMs: damaged.backup.atimeMs } : {}),
+    };
+    try {
+      await this.restore(backup, originalPath.startsWith('/Library/'));
+    } catch (error) {
+      return { ok: false, message: `${who} could not be put back: ${(error as Error).message}. ${whereTheFileIs(backup)}` };
+    }
+    renameSync(damaged.path, `${damaged.path}.damaged`);
+    return { ok: true, message: `${who} is back at ${originalPath} (from the quarantined copy; its damaged record was kept as ${damaged.path}.damaged). launchd loads it at the next login, or now with: launchctl bootstrap gui/$(id -u) ${originalPath}` };
   }
 
   private async runSteps(record: ActionRecord): Promise<Outcome> {
@@ -260,7 +292,7 @@ export class Executor {
     fsyncFolder(this.options.journal.quarantineDir);
     const hash = sha256File(original);
     if (sha256File(backupPath) !== hash) throw new Error(`the copy of ${original} does not match it`);
-    return { originalPath: original, backupPath, mode: info.mode & 0o7777, uid: info.uid, gid: info.gid, sha256: hash, size: info.size };
+    return { originalPath: original, backupPath, mode: info.mode & 0o7777, uid: info.uid, gid: info.gid, sha256: hash, size: info.size, atimeMs: info.atimeMs, mtimeMs: info.mtimeMs };
   }
 
   private async quarantine(record: ActionRecord, admin: boolean): Promise<void> {
@@ -289,7 +321,8 @@ export class Executor {
   }
 
   private async restore(backup: BackupRecord, admin: boolean): Promise<void> {
-    if (sha256File(backup.backupPath) !== backup.sha256) throw new Error(`the quarantined copy ${backup.backupPath} does not match the original any more`);
+    if (!existsSync(backup.backupPath)) throw new Error(`the quarantined copy ${backup.backupPath} is gone, so there is nothing to put back`);
+    if (sha256File(backup.backupPath) !== backup.sha256) throw new Error(`the quarantined copy ${backup.backupPath} was changed after it was made (its SHA-256 is not the original's), so it was not put back`);
     if (existsSync(backup.originalPath)) {
       if (sha256File(backup.originalPath) === backup.sha256) return;
       throw new Error(`a different file is already at ${backup.originalPath}; it was left alone`);
@@ -298,7 +331,7 @@ export class Executor {
       // Root-owned folders: a temporary file beside the target gets the bytes, owner and mode, then one
       // rename puts it in place, so the target is never a partial file.
       const reason = `Launchwatch needs an administrator to put ${backup.originalPath} back.`;
-      const temp = join(dirname(backup.originalPath), `.launchwatch-restore-${basename(backup.originalPath)}`);
+      const temp = join(dirname(backup.originalPath), `${TEMP_PREFIX}restore-${basename(backup.originalPath)}${TEMP_SUFFIX}`);
       await this.adminRun(['/bin/cp', backup.backupPath, temp], reason);
       await this.adminRun(['/usr/sbin/chown', `${backup.uid}:${backup.gid}`, temp], reason);
       await this.adminRun(['/bin/chmod', (backup.mode & 0o7777).toString(8), temp], reason);
@@ -308,6 +341,7 @@ export class Executor {
       writeFileAtomic(backup.originalPath, readFileSync(backup.backupPath), backup.mode);
       chmodSync(backup.originalPath, backup.mode);
       if (process.getuid?.() === 0) chownSync(backup.originalPath, backup.uid, backup.gid);
+      if (backup.mtimeMs !== undefined) utimesSync(backup.originalPath, new Date(backup.atimeMs ?? backup.mtimeMs), new Date(backup.mtimeMs));
     }
     if (sha256(readFileSync(backup.originalPath)) !== backup.sha256) throw new Error(`${backup.originalPath} was restored but does not match its backup`);
   }
@@ -381,4 +415,30 @@ function commandWords(result: RunResult): string {
 
 function name(record: ActionRecord): string {
   return record.plan.label || record.plan.plistPath;
+}
+
+/** Where the file stands after a failed undo, in words that are true whatever went wrong. */
+function whereTheFileIs(backup: BackupRecord): string {
+  if (existsSync(backup.originalPath)) return `The file at ${backup.originalPath} is in place.`;
+  if (!existsSync(backup.backupPath)) return `The quarantined copy ${backup.backupPath} is gone, and nothing is at ${backup.originalPath}.`;
+  if (sha256File(backup.backupPath) !== backup.sha256) return `The quarantined copy ${backup.backupPath} is not the original any more; nothing is at ${backup.originalPath}.`;
+  return `It is still safe in ${backup.backupPath}.`;
+}
+
+/** Temporary files Launchwatch's own writes leave when killed (`.launchwatch-*.tmp`); nothing else is touched. */
+function removeLeftoverTemps(folder: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(TEMP_PREFIX) || !name.endsWith(TEMP_SUFFIX)) continue;
+    try {
+      unlinkSync(join(folder, name));
+    } catch {
+      // A root-owned folder: the leftover is harmless (launchd reads only *.plist) and goes with the next admin restore.
+    }
+  }
 }

@@ -1,7 +1,7 @@
 // The write-ahead journal: one JSON record per action, rewritten atomically before and after every step,
 // so that after a crash the next start knows exactly how far each action got.
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import type { DisablePlan, StepKind } from '../engine/actions/plan';
 import { writeFileAtomic } from './atomic-file';
@@ -27,6 +27,9 @@ export interface BackupRecord {
   gid: number;
   sha256: string;
   size: number;
+  /** Access and modification times of the original, so undo puts them back too. */
+  atimeMs?: number;
+  mtimeMs?: number;
 }
 
 export interface ActionRecord {
@@ -52,6 +55,16 @@ const recordSchema = z.object({
   messages: z.array(z.string()),
 }).passthrough();
 
+/** A journal record that cannot be read: named, with what could still be made out of it. */
+export interface UnreadableRecord {
+  id: string;
+  path: string;
+  problem: string;
+  /** The quarantined copy it points at, when the record still says where (and the copy is in the quarantine). */
+  backup?: Partial<BackupRecord> & { originalPath: string; backupPath: string };
+  label?: string;
+}
+
 export class Journal {
   readonly actionsDir: string;
   readonly quarantineDir: string;
@@ -74,13 +87,13 @@ export class Journal {
     return this.list().records.find((r) => r.id === id);
   }
 
-  private cached: { stamp: string; value: { records: ActionRecord[]; problems: string[] } } | undefined;
+  private cached: { stamp: string; value: { records: ActionRecord[]; problems: string[]; unreadable: UnreadableRecord[] } } | undefined;
 
   /**
    * Every record, newest first; a record that cannot be read is named, never silently dropped. The
    * app asks on every tick: the folder is read again only when a write (a rename into it) changed it.
    */
-  list(): { records: ActionRecord[]; problems: string[] } {
+  list(): { records: ActionRecord[]; problems: string[]; unreadable: UnreadableRecord[] } {
     const info = statSync(this.actionsDir);
     const stamp = `${info.mtimeMs}:${info.size}:${info.ino}`;
     if (this.cached?.stamp === stamp) return this.cached.value;
@@ -89,19 +102,50 @@ export class Journal {
     return value;
   }
 
-  private readAll(): { records: ActionRecord[]; problems: string[] } {
+  private readAll(): { records: ActionRecord[]; problems: string[]; unreadable: UnreadableRecord[] } {
     const records: ActionRecord[] = [];
-    const problems: string[] = [];
+    const unreadable: UnreadableRecord[] = [];
     for (const name of readdirSync(this.actionsDir).filter((n) => n.endsWith('.json')).sort()) {
+      const path = join(this.actionsDir, name);
+      const id = name.slice(0, -'.json'.length);
+      let json: unknown;
       try {
-        const parsed = recordSchema.safeParse(JSON.parse(readFileSync(join(this.actionsDir, name), 'utf8')));
-        if (parsed.success) records.push(parsed.data as unknown as ActionRecord);
-        else problems.push(`${join(this.actionsDir, name)}: field "${parsed.error.issues[0]?.path.join('.')}": ${parsed.error.issues[0]?.message}`);
+        json = JSON.parse(readFileSync(path, 'utf8'));
       } catch (error) {
-        problems.push(`${join(this.actionsDir, name)}: ${(error as Error).message}`);
+        unreadable.push(this.salvage(id, path, `not readable JSON: ${(error as Error).message}`, undefined));
+        continue;
       }
+      const parsed = recordSchema.safeParse(json);
+      if (parsed.success) records.push(parsed.data as unknown as ActionRecord);
+      else unreadable.push(this.salvage(id, path, `field "${parsed.error.issues[0]?.path.join('.')}": ${parsed.error.issues[0]?.message}`, json));
     }
     records.sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id));
-    return { records, problems };
+    return { records, problems: unreadable.map((u) => `${u.path}: ${u.problem}`), unreadable };
+  }
+
+  /**
+   * What a damaged record still says about its quarantined copy. Only a copy inside this journal's own
+   * quarantine folder for this id is ever trusted: a record is a file someone could have edited.
+   */
+  private salvage(id: string, path: string, problem: string, json: unknown): UnreadableRecord {
+    const out: UnreadableRecord = { id, path, problem };
+    const record = typeof json === 'object' && json !== null ? (json as { backup?: unknown; plan?: { label?: unknown } }) : {};
+    if (typeof record.plan?.label === 'string') out.label = record.plan.label;
+    const backup = typeof record.backup === 'object' && record.backup !== null ? (record.backup as Record<string, unknown>) : undefined;
+    const folder = join(this.quarantineDir, id);
+    const text = (key: string): string | undefined => (typeof backup?.[key] === 'string' ? (backup[key] as string) : undefined);
+    const number = (key: string): number | undefined => (typeof backup?.[key] === 'number' ? (backup[key] as number) : undefined);
+    const originalPath = text('originalPath');
+    const backupPath = text('backupPath');
+    if (originalPath?.startsWith('/') && backupPath !== undefined && dirname(backupPath) === folder && basename(backupPath) === basename(originalPath)) {
+      out.backup = { originalPath, backupPath };
+      const sha = text('sha256');
+      if (sha !== undefined) out.backup.sha256 = sha;
+      for (const key of ['mode', 'uid', 'gid', 'size', 'atimeMs', 'mtimeMs'] as const) {
+        const value = number(key);
+        if (value !== undefined) out.backup[key] = value;
+      }
+    }
+    return out;
   }
 }

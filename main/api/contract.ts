@@ -63,7 +63,8 @@ export interface ActionView {
   id: string;
   label: string;
   plistPath: string;
-  status: 'running' | 'done' | 'failed' | 'rolled-back' | 'undoing' | 'undone';
+  /** `damaged`: the journal record cannot be read; `message` says why, and Undo restores from its quarantined copy. */
+  status: 'running' | 'done' | 'failed' | 'rolled-back' | 'undoing' | 'undone' | 'damaged';
   createdAt: string;
   canUndo: boolean;
   message?: string;

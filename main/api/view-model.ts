@@ -4,7 +4,8 @@ import { build } from 'plist';
 import type { ItemResult, ScanResult } from '../engine/model';
 import { reasonDocument } from '../engine/launch-item';
 import { sortItems } from '../engine/scan-document';
-import type { ActionRecord } from '../actions/journal';
+import { visibleText } from '../engine/terminal-text';
+import type { ActionRecord, UnreadableRecord } from '../actions/journal';
 import type { ActionView, ItemDetail, ItemSummary, Snapshot, SourceInfo } from './contract';
 
 const SPARKLINE_POINTS = 30;
@@ -22,6 +23,7 @@ export function toSnapshot(result: ScanResult, extra: { paused: boolean; origin?
     actionsAvailable: extra.actionsAvailable ?? false, actions: extra.actions ?? [], notices: extra.notices ?? [],
     items: sortItems(result.items).map(toSummary),
   };
+  snapshot.notes = snapshot.notes.map(visibleText);
   if (result.endedAt !== undefined) snapshot.updatedAt = result.endedAt;
   return snapshot;
 }
@@ -42,7 +44,7 @@ export function toSummary(result: ItemResult): ItemSummary {
     destinationCount: result.destinations.length,
   };
   if (strongest) summary.headline = strongest.text;
-  return summary;
+  return visibleStrings(summary, ['id']);
 }
 
 export function toDetail(result: ItemResult, thresholdPercent: number): ItemDetail {
@@ -80,7 +82,7 @@ export function toDetail(result: ItemResult, thresholdPercent: number): ItemDeta
     if (result.signing.authorities[0]) detail.signing.authority = result.signing.authorities[0];
     if (result.signing.identifier) detail.signing.identifier = result.signing.identifier;
   }
-  return detail;
+  return visibleStrings(detail, ['id']);
 }
 
 /** The item's file as text: plists pretty-printed as XML (binary ones too), units as they are. */
@@ -95,6 +97,16 @@ function contentText(result: ItemResult): string {
   }
 }
 
+/** A journal record that cannot be read, shown with its problem; undoable while it points at a quarantined copy. */
+export function toDamagedActionView(damaged: UnreadableRecord): ActionView {
+  const view: ActionView = {
+    id: damaged.id, label: damaged.label ?? damaged.backup?.originalPath ?? damaged.id, plistPath: damaged.backup?.originalPath ?? '', status: 'damaged',
+    createdAt: '', canUndo: damaged.backup !== undefined,
+    message: `Its journal record ${damaged.path} cannot be read (${damaged.problem})${damaged.backup ? `; Undo puts ${damaged.backup.originalPath} back from ${damaged.backup.backupPath}` : ''}.`,
+  };
+  return visibleStrings(view, ['id']);
+}
+
 export function toActionView(record: ActionRecord): ActionView {
   const view: ActionView = {
     id: record.id, label: record.plan.label || record.plan.plistPath, plistPath: record.plan.plistPath, status: record.status,
@@ -102,5 +114,23 @@ export function toActionView(record: ActionRecord): ActionView {
   };
   const message = record.messages.at(-1);
   if (message) view.message = message;
-  return view;
+  return visibleStrings(view, ['id']);
+}
+
+/**
+ * Every string of a view with control and bidirectional characters shown by their code: a label with
+ * U+202E must not read backwards in the app. Identifiers the views send back (`id`) stay as they are.
+ */
+function visibleStrings<T>(value: T, keep: string[]): T {
+  const walk = (v: unknown, key: string): unknown => {
+    if (typeof v === 'string') return keep.includes(key) ? v : visibleText(v);
+    if (Array.isArray(v)) return v.map((x) => walk(x, key));
+    if (typeof v === 'object' && v !== null) {
+      const out: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(v)) Object.defineProperty(out, k, { value: walk(x, k), enumerable: true, writable: true, configurable: true });
+      return out;
+    }
+    return v;
+  };
+  return walk(value, '') as T;
 }

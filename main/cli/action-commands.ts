@@ -79,7 +79,12 @@ export async function actionCommand(command: string, argv: string[], io: Command
     case 'actions': {
       parse(argv, {}, 'actions');
       const records = service.actions();
-      if (records.length === 0) io.stdout('No actions yet.\n');
+      const damaged = service.damagedActions();
+      if (records.length === 0 && damaged.length === 0) io.stdout('No actions yet.\n');
+      for (const d of damaged) {
+        const where = d.backup ? `its quarantined copy ${d.backup.backupPath} belongs at ${d.backup.originalPath}; "launchwatch undo ${d.id}" puts it back` : 'it does not say where its file was';
+        io.stdout(`${d.id}  ${'damaged'.padEnd(11)} ${safe(d.label ?? '')}\n    ${safe(`${d.path} cannot be read (${d.problem}); ${where}.`)}\n`);
+      }
       for (const r of records) io.stdout(`${r.id}  ${r.status.padEnd(11)} ${r.createdAt}  ${safe(r.plan.label || r.plan.plistPath)}\n${r.messages.map((m) => `    ${safe(m)}\n`).join('')}`);
       return 0;
     }

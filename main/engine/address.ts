@@ -4,7 +4,9 @@ import { isIP } from 'node:net';
 export function normaliseAddress(address: string): string {
   // Fast path for the common case, a plain dotted IPv4 address (this runs for every socket of every sample).
   if (/^[\d.]+$/.test(address)) return address;
-  const unbracketed = address.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
+  const bare = address.replace(/^\[|\]$/g, '');
+  const zone = bare.indexOf('%');
+  const unbracketed = zone < 0 ? bare : bare.slice(0, zone);
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(unbracketed);
   return (mapped?.[1] ?? unbracketed).toLowerCase();
 }

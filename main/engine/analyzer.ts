@@ -79,7 +79,8 @@ const MAX_COMMAND_LINES_PER_ITEM = 64;
 
 export class Analyzer {
   private readonly indicators: Indicators;
-  private readonly cpu = new CpuTracker();
+  private readonly cpu: CpuTracker;
+  private impossibleCpu = { count: 0, example: '' };
   private readonly states = new Map<string, ItemState>();
   private readonly configuredCache = new Map<string, CommandFindings>();
   private readonly commandCache = new Map<string, CommandFindings>();
@@ -97,6 +98,7 @@ export class Analyzer {
 
   constructor(inventory: Inventory, readonly options: AnalyzerOptions, indicators: Indicators = defaultIndicators()) {
     this.indicators = indicators;
+    this.cpu = new CpuTracker(inventory.host.cpuCount > 0 ? inventory.host.cpuCount : Infinity);
     this.inventory = inventory;
     this.setInventory(inventory);
   }
@@ -113,6 +115,10 @@ export class Analyzer {
 
   addSample(sample: Sample): void {
     const deltas = this.cpu.update(sample);
+    if (deltas.impossible.length > 0) {
+      this.impossibleCpu.example ||= deltas.impossible[0] as string;
+      this.impossibleCpu.count += deltas.impossible.length;
+    }
     const table = buildProcessTable(sample.processes);
     this.lastProcesses = table.byPid;
     this.lastDeltas = deltas;
@@ -182,6 +188,7 @@ export class Analyzer {
   result(): ScanResult {
     const items = this.inventory.items.map((item) => this.judgeItem(item));
     const notes = [...this.inventory.notes, ...this.sampleNotes];
+    if (this.impossibleCpu.count > 0) notes.push(`${this.impossibleCpu.count} CPU figure${this.impossibleCpu.count === 1 ? ' was' : 's were'} impossible and dropped (first: ${this.impossibleCpu.example})`);
     if (this.sampleCount < 2) notes.push('fewer than two samples: CPU use cannot be measured');
     const span = this.firstAt !== undefined && this.lastAt !== undefined ? (this.lastAt - this.firstAt) / 1000 : 0;
     if (this.sampleCount >= 2 && span < this.options.windowSeconds) notes.push(`samples span ${Math.round(span)} s, less than the ${this.options.windowSeconds} s window: CPU is averaged over what there is`);

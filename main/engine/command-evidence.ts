@@ -169,13 +169,42 @@ export function minerProgramName(program: string, indicators: Indicators): strin
   const name = basename(program).toLowerCase().replace(/\.(exe|bin|app)$/, '');
   if (indicators.minerPrograms.has(name)) return name;
   // Renamed builds keep the stem: xmrig2, xmrig-6.21.0, minerd_x64.
-  const stem = name.replace(/[-_.]?(v?\d[\d.]*|x64|x86_64|arm64|amd64|macos|darwin|osx)+$/, '');
+  const stem = withoutBuildSuffix(name);
   return stem !== name && indicators.minerPrograms.has(stem) ? stem : undefined;
+}
+
+const BUILD_WORDS = ['x86_64', 'x64', 'arm64', 'amd64', 'macos', 'darwin', 'osx'];
+
+/** `name` without trailing versions (`2`, `-6.21.0`, `v6`) and platform words (`_x64`, `-macos`), read from the end. */
+function withoutBuildSuffix(name: string): string {
+  let end = name.length;
+  for (;;) {
+    const before = end;
+    const word = BUILD_WORDS.find((w) => name.endsWith(w, end) && end - w.length > 0);
+    if (word) end -= word.length;
+    else {
+      let start = end;
+      while (start > 0 && (isDigit(name, start - 1) || name[start - 1] === '.')) start--;
+      // A version starts with a digit: `.5` alone is an extension, not a version.
+      while (start < end && name[start] === '.') start++;
+      if (start < end && start > 0) end = name[start - 1] === 'v' && start - 1 > 0 ? start - 1 : start;
+    }
+    if (end === before) break;
+    if (end > 1 && '-_.'.includes(name[end - 1] as string)) end--;
+  }
+  return name.slice(0, end);
+}
+
+function isDigit(text: string, at: number): boolean {
+  const c = text.charCodeAt(at);
+  return c >= 48 && c <= 57;
 }
 
 function endpointFrom(value: string): { host: string; port: number; scheme?: string } | undefined {
   const scheme = /^([a-z0-9+.-]+):\/\//i.exec(value)?.[1]?.toLowerCase();
-  const stripped = value.replace(/^[a-z0-9+.-]+:\/\//i, '').replace(/^[^@/]*@/, '').replace(/\/.*$/, '');
+  const withoutScheme = value.replace(/^[a-z0-9+.-]+:\/\//i, '').replace(/^[^@/]*@/, '');
+  const slash = withoutScheme.indexOf('/');
+  const stripped = slash < 0 ? withoutScheme : withoutScheme.slice(0, slash);
   const parsed = splitHostPort(stripped);
   if (!parsed || !/^[a-z0-9.:[\]-]+$/i.test(parsed.host) || !/[.:]|^localhost$/i.test(parsed.host)) return undefined;
   // A pool endpoint has a port; a bare `-o name` is far more often an output file.

@@ -15,32 +15,56 @@ export interface CpuDeltas {
   intervalSeconds?: number;
   /** pid -> CPU seconds used in the interval, for processes with a known baseline. */
   byPid: Map<number, number>;
+  /** Figures no machine can produce (time running backwards, more than all cores), dropped: why. */
+  impossible: string[];
 }
+
+/** Rounding in ps's figures and the time between reading the clock and running ps. */
+const CORE_TOLERANCE = 1.1;
 
 export class CpuTracker {
   private seen = new Map<number, Seen>();
   private lastTakenAt: number | undefined;
 
+  /** `cores`: the machine's CPU count, the most CPU time a process can use per second. */
+  constructor(private readonly cores: number = Infinity) {}
+
   update(sample: Sample): CpuDeltas {
     const byPid = new Map<number, number>();
+    const impossible: string[] = [];
     const previousAt = this.lastTakenAt;
+    const interval = previousAt !== undefined && sample.takenAt > previousAt ? (sample.takenAt - previousAt) / 1000 : undefined;
     const next = new Map<number, Seen>();
     for (const process of sample.processes) {
       next.set(process.pid, { startedAt: process.startedAt, cpuSeconds: process.cpuSeconds });
       if (previousAt === undefined) continue;
-      const delta = cpuSince(this.seen.get(process.pid), process, previousAt);
-      if (delta !== undefined) byPid.set(process.pid, delta);
+      const before = this.seen.get(process.pid);
+      if (before !== undefined && sameStart(before, process) && process.cpuSeconds + 0.005 < before.cpuSeconds) {
+        impossible.push(`pid ${process.pid}: its CPU time went backwards (${before.cpuSeconds} s, then ${process.cpuSeconds} s)`);
+        continue;
+      }
+      const delta = cpuSince(before, process, previousAt);
+      if (delta === undefined) continue;
+      if (interval !== undefined && delta > interval * this.cores * CORE_TOLERANCE + 0.01) {
+        impossible.push(`pid ${process.pid}: ${delta.toFixed(2)} s of CPU in ${interval.toFixed(1)} s, more than ${this.cores} cores can give`);
+        continue;
+      }
+      byPid.set(process.pid, delta);
     }
     this.seen = next;
     this.lastTakenAt = sample.takenAt;
-    const deltas: CpuDeltas = { byPid };
-    if (previousAt !== undefined && sample.takenAt > previousAt) deltas.intervalSeconds = (sample.takenAt - previousAt) / 1000;
+    const deltas: CpuDeltas = { byPid, impossible };
+    if (interval !== undefined) deltas.intervalSeconds = interval;
     return deltas;
   }
 }
 
+function sameStart(before: Seen, now: ProcessRecord): boolean {
+  return Math.abs(before.startedAt - now.startedAt) <= START_TOLERANCE_MS;
+}
+
 function cpuSince(before: Seen | undefined, now: ProcessRecord, previousAt: number): number | undefined {
-  const sameProcess = before !== undefined && Math.abs(before.startedAt - now.startedAt) <= START_TOLERANCE_MS && now.cpuSeconds + 0.005 >= before.cpuSeconds;
+  const sameProcess = before !== undefined && sameStart(before, now) && now.cpuSeconds + 0.005 >= before.cpuSeconds;
   if (sameProcess) return Math.max(0, now.cpuSeconds - before.cpuSeconds);
   // Born during the interval: all of its CPU time was spent in it.
   if (now.startedAt >= previousAt - START_TOLERANCE_MS / 2) return now.cpuSeconds;

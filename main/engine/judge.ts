@@ -94,6 +94,10 @@ export function evidenceReasons(evidence: Omit<ItemEvidence, 'cpu'>, indicators:
   if (named) add({ code: 'name.miner-word', family: 'mining', strength: 'weak', weight: 5, text: `its name mentions mining: ${JSON.stringify(named)}` });
 
   // Signs of hiding: weak on their own, they make sustained CPU suspicious.
+  if (item.unreadable !== undefined) {
+    add({ code: 'plist.unreadable', family: 'hiding', strength: 'weak', weight: 15, attack: 'T1564',
+      text: `what launchd runs cannot be read in full: ${item.unreadable}; judged by what its processes do` });
+  }
   const masquerade = masqueradeReason(evidence, indicators);
   if (masquerade) add({ code: 'hide.masquerade', family: 'hiding', strength: 'weak', weight: 15, attack: 'T1036.004', text: masquerade });
   const hidden = hiddenLocation(evidence);
@@ -131,10 +135,13 @@ export function judge(reasons: Reason[]): Judgement {
   // A name that says "miner" decides nothing, not even with CPU (scan-json.md): it only adds to the score.
   const weakSigns = reasons.some((r) => (r.family === 'mining' || r.family === 'hiding') && r.code !== 'name.miner-word');
   const score = Math.min(100, reasons.reduce((sum, r) => sum + r.weight, 0));
+  // A job whose property list cannot be read is looked at harder: any other sign makes it suspicious.
+  const unreadableWithSign = reasons.some((r) => r.code === 'plist.unreadable') && reasons.some((r) => r.code !== 'plist.unreadable' && r.family !== 'approval');
   let verdict: Verdict = 'ok';
   if (cpu && strongMining) verdict = 'mining';
   else if (strongMining) verdict = 'suspicious';
   else if (cpu && weakSigns) verdict = 'suspicious';
+  else if (unreadableWithSign) verdict = 'suspicious';
   else if (cpu) verdict = 'high-cpu';
   return { verdict, score };
 }
@@ -142,7 +149,7 @@ export function judge(reasons: Reason[]): Judgement {
 /** A label or program name that claims Apple or a vendor while what runs is not theirs. */
 function masqueradeReason(evidence: Omit<ItemEvidence, 'cpu'>, indicators: Indicators): string | undefined {
   const { item, signing } = evidence;
-  if (item.scope === 'apple' || !item.program) return undefined;
+  if ((item.scope === 'apple' && item.unreadable === undefined) || !item.program) return undefined;
   const name = basename(item.program);
   const unsignedOrAdhoc = signing?.status === 'unsigned' || signing?.status === 'adhoc';
   // Everything the item runs: its program, commands inside `sh -c`, scripts it hands an interpreter, and

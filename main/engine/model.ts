@@ -42,6 +42,13 @@ export interface LaunchItem {
   rawText?: string;
   /** Why the file could not be read as a launch item, or what is odd about it. */
   problems: string[];
+  /**
+   * Why its property list could not be read at all (parse error, size, link, not a file), or that
+   * launchd runs a job no property list explains. Such an item is looked at harder, never dropped.
+   */
+  unreadable?: string;
+  /** The label came from `launchctl list`, not from the property list. */
+  labelFromLaunchd?: boolean;
   /** ATT&CK technique for this kind of persistence. */
   persistenceTechnique: string;
   /** Linux: the systemd unit name used for cgroup attribution. */

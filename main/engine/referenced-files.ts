@@ -2,14 +2,14 @@
 // and the script an interpreter is asked to run. Miners keep their pool in such files. The readers
 // (and the collector) copy exactly these, so capture and live see the same.
 import { createHash } from 'node:crypto';
-import { basename, expandHome, isInterpreter, isShell, splitShellCommands } from './shell-words';
+import { basename, expandHome, isInterpreter, isShell, isShellCommandOption, splitShellCommands } from './shell-words';
 
 /** The argv lists a launch item runs: its own, and the commands inside `sh -c "<string>"`. */
 export function commandLines(argv: string[]): string[][] {
   const lines: string[][] = [argv];
   const [program = ''] = argv;
   if (isShell(program)) {
-    const index = argv.findIndex((a, i) => i > 0 && /^-[a-z]*c[a-z]*$/.test(a));
+    const index = argv.findIndex((a, i) => i > 0 && isShellCommandOption(a));
     const command = index > 0 ? argv[index + 1] : undefined;
     if (command !== undefined) for (const inner of splitShellCommands(command)) lines.push(...commandLines(inner));
   } else if (basename(program) === 'env') {
@@ -45,7 +45,7 @@ function scriptArgument(line: string[]): string | undefined {
     const arg = line[i] as string;
     if (arg === '--') return line[i + 1];
     if (!arg.startsWith('-')) return arg;
-    if (/^-[a-z]*c[a-z]*$/.test(arg) && isShell(program)) return undefined;
+    if (isShellCommandOption(arg) && isShell(program)) return undefined;
     if (program === 'osascript' && (arg === '-e' || arg === '-l' || arg === '-s')) {
       if (arg === '-e') return undefined;
       i++;

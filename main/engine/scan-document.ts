@@ -71,6 +71,8 @@ function itemDocument(result: ItemResult) {
     listening: result.listening,
     signing: result.signing ? { status: result.signing.status, teamId: result.signing.teamId ?? null, authority: result.signing.authorities[0] ?? null } : null,
     problems: item.problems,
+    unreadable: item.unreadable ?? null,
+    labelFromLaunchd: item.labelFromLaunchd === true,
     sha256: item.sha256 ?? null,
     ...(result.approval ? { approval: result.approval } : {}),
   };

@@ -48,8 +48,25 @@ export function splitShellCommands(text: string): string[][] {
 }
 
 export function basename(path: string): string {
-  const trimmed = path.replace(/\/+$/, '');
+  const trimmed = trimEnd(path, '/');
   return trimmed.slice(trimmed.lastIndexOf('/') + 1);
+}
+
+/** `text` without any run of `char` at its end (a loop: `/x+$/` would backtrack on long runs). */
+export function trimEnd(text: string, char: string): string {
+  let end = text.length;
+  while (end > 0 && text[end - 1] === char) end--;
+  return text.slice(0, end);
+}
+
+/** `-c`, `-lc`, `-ec`: a shell option cluster that includes -c (the next word is a command to run). */
+export function isShellCommandOption(arg: string): boolean {
+  if (arg.length < 2 || arg[0] !== '-' || !arg.includes('c')) return false;
+  for (let i = 1; i < arg.length; i++) {
+    const c = arg.charCodeAt(i);
+    if (c < 97 || c > 122) return false;
+  }
+  return true;
 }
 
 const INTERPRETER = /^(sh|bash|zsh|dash|ksh|csh|tcsh|fish|osascript|perl\d*(\.\d+)*|ruby\d*(\.\d+)*|node|python\d*(\.\d+)*|php\d*|lua\d*(\.\d+)*|tclsh\d*(\.\d+)*|env)$/;

@@ -5,6 +5,7 @@ import { CHANNELS } from '../api/contract';
 import { actionIdSchema, approveItemSchema, capturePathSchema, itemIdSchema, optionsSchema, pausedSchema, planIdSchema } from '../api/schemas';
 import type { ActionOutcomeView } from '../api/contract';
 import type { AppService } from '../app-service';
+import { isOwnPage } from './windows';
 
 export type SenderCheck = (event: IpcMainInvokeEvent) => boolean;
 
@@ -43,7 +44,15 @@ export function registerIpc(ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>, 
   };
 }
 
-/** A sender is trusted when it is the popover's own web contents showing our own page. */
+/**
+ * A sender is trusted when it is the popover's own web contents, and the message comes from its main
+ * frame (not an iframe) showing exactly our own page: `file:///…/index.html` and nothing that merely
+ * starts with it (`index.html.evil.html`).
+ */
 export function senderCheck(expectedWebContentsId: () => number | undefined, pageUrl: string): SenderCheck {
-  return (event) => event.sender.id === expectedWebContentsId() && (event.senderFrame?.url ?? '') .startsWith(pageUrl);
+  return (event) => {
+    const frame = event.senderFrame;
+    if (event.sender.id !== expectedWebContentsId() || !frame || frame.parent !== null) return false;
+    return isOwnPage(frame.url, pageUrl);
+  };
 }

@@ -1,30 +1,12 @@
 // The executor against a temporary tree, with launchctl and systemctl shims that record their argv.
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ActionService } from '../../main/actions/action-service';
 import { localRunner } from '../../main/actions/runners';
 import type { ItemResult, LaunchItem } from '../../main/engine/model';
-import { makeShims, type Shim } from '../support/shims';
-
-const PLIST = Buffer.from('<?xml version="1.0" encoding="UTF-8"?>\n<plist version="1.0"><dict><key>Label</key><string>com.evil.miner</string></dict></plist>\n');
-
-export function setup(shims: Record<string, Shim> = {}) {
-  const root = mkdtempSync(join(tmpdir(), 'lw-exec-'));
-  const agents = join(root, 'Users/alice/Library/LaunchAgents');
-  mkdirSync(agents, { recursive: true });
-  const plistPath = join(agents, 'com.evil.miner.plist');
-  writeFileSync(plistPath, PLIST);
-  chmodSync(plistPath, 0o640);
-  const bin = makeShims({ launchctl: {}, systemctl: {}, ...shims });
-  const env = { ...process.env, PATH: `${bin.dir}:/usr/bin:/bin` };
-  const item: LaunchItem = { id: plistPath, label: 'com.evil.miner', plistPath, kind: 'LaunchAgent', scope: 'user', program: '/x', arguments: ['/x'], runAtLoad: true, keepAlive: false, watchPaths: [], limitLoadToSessionType: [], problems: [], persistenceTechnique: 'T1543.001', sha256: 'a' };
-  const result = { item, processes: [], reasons: [], verdict: 'mining' } as unknown as ItemResult;
-  const service = new ActionService({ stateDir: join(root, 'state'), runner: localRunner(env), processes: { isSame: async () => false, signal: async () => undefined }, uid: 501, isRoot: false });
-  const calls = () => readFileSync(bin.log, 'utf8').trim().split('\n').filter(Boolean).map((l) => l.split('\t').join(' '));
-  return { root, plistPath, service, result, calls };
-}
+import { PLIST, setup } from '../support/executor-setup';
+import { makeShims } from '../support/shims';
 
 describe('the executor', () => {
   it('disables: runs the approved steps in order, then the plist is in quarantine byte for byte', async () => {
@@ -120,7 +102,7 @@ describe('the executor, harder paths', () => {
     expect(existsSync(plistPath)).toBe(false);
     admin.length = 0;
     expect((await service.undo('last')).ok).toBe(true);
-    const temp = join(daemons, '.launchwatch-restore-com.evil.d.plist');
+    const temp = join(daemons, '.launchwatch-restore-com.evil.d.plist.tmp');
     expect(admin.slice(0, 4)).toEqual([`/bin/cp ${done.record.backup!.backupPath} ${temp}`, `/usr/sbin/chown 0:0 ${temp}`, `/bin/chmod 644 ${temp}`, `/bin/mv -f ${temp} ${plistPath}`]);
     expect(readFileSync(plistPath)).toEqual(PLIST);
     expect(existsSync(temp)).toBe(false);

@@ -1,7 +1,7 @@
 // assets/collect.sh run for real (POSIX sh) against PATH shims that print recorded macOS output; its
 // bundle must replay through scan with the expected verdicts.
 import { execFile } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -32,6 +32,15 @@ function fakeMac(): string {
   write('/Users/alice/Library/LaunchAgents/com.env.plist', build({ Label: 'com.env', ProgramArguments: ['/usr/bin/env', 'PYTHONPATH=/x', 'python3', '/Users/alice/.x/run.py'] } as never));
   write('/Users/alice/.x/c.json', '{"pools":[{"url":"pool.supportxmr.com:443"}]}');
   write('/Users/alice/.x/run.py', 'print(1)\n');
+  // launchd follows a symbolic link in its folders: the collector keeps the link and copies its target,
+  // resolved physically, so a link that climbs out of the Mac's tree is never copied.
+  write('/Users/alice/.config/linked.plist', build({ Label: 'com.linked', ProgramArguments: ['/Users/alice/.x/xmrig', '-o', 'stratum+tcp://pool.supportxmr.com:3333', '-u', 'w'] } as never));
+  symlinkSync('../../.config/linked.plist', join(root, '/Users/alice/Library/LaunchAgents/com.linked.plist'));
+  symlinkSync('../../../../../../../../../../etc/hostname', join(root, '/Users/alice/Library/LaunchAgents/com.escape.plist'));
+  // A plist that names a file only root can read, to make a collector run under sudo copy it.
+  write('/Users/alice/Library/LaunchAgents/com.leak.plist', build({ Label: 'com.leak', ProgramArguments: ['/bin/cat', '-c', '/private/etc/sudoers'] } as never));
+  write('/private/etc/sudoers', 'root ALL=(ALL) ALL\n');
+  chmodSync(join(root, '/private/etc/sudoers'), 0o600);
   return root;
 }
 
@@ -61,7 +70,7 @@ describe('assets/collect.sh', () => {
     const archive = stdout.trim();
     expect(archive).toMatch(/launchwatch-capture-.*\.tar\.gz$/);
     expect(existsSync(archive)).toBe(true);
-    expect(stderr).toContain('Collected 5 launch item property lists, 3 samples');
+    expect(stderr).toContain('Collected 7 launch item property lists, 3 samples');
     expect(stderr).toContain('Not run with sudo');
 
     const bundle = archive.replace(/\.tar\.gz$/, '');
@@ -78,6 +87,11 @@ describe('assets/collect.sh', () => {
     expect(readFileSync(join(bundle, 'dns.txt'), 'utf8')).toContain('45.76.100.7\tkoto-pool.work');
     expect(readFileSync(join(bundle, 'fs/Users/alice/.x/c.json'), 'utf8')).toContain('supportxmr');
     expect(readFileSync(join(bundle, 'fs/Users/alice/.x/run.py'), 'utf8')).toBe('print(1)\n');
+    expect(lstatSync(join(bundle, 'fs/Users/alice/Library/LaunchAgents/com.linked.plist')).isSymbolicLink()).toBe(true);
+    expect(readlinkSync(join(bundle, 'fs/Users/alice/Library/LaunchAgents/com.linked.plist'))).toBe('../../.config/linked.plist');
+    expect(readFileSync(join(bundle, 'fs/Users/alice/.config/linked.plist'), 'utf8')).toContain('com.linked');
+    expect(existsSync(join(bundle, 'fs/Users/alice/Library/LaunchAgents/com.escape.plist'))).toBe(false);
+    expect(existsSync(join(bundle, 'fs/etc/hostname'))).toBe(false);
 
     const calls = readFileSync(shims.log, 'utf8');
     expect(calls).toContain('ps\t-axww\t-o\tpid=,ppid=,uid=,etime=,time=,args=');
@@ -91,6 +105,7 @@ describe('assets/collect.sh', () => {
     expect(verdict('com.apple.rig2')).toBe('mining');
     expect(verdict('homebrew.mxcl.redis')).toBe('ok');
     expect(verdict('com.docker.vmnetd')).toBe('ok');
+    expect(result.items.find((i) => i.item.label === 'com.linked')?.item.problems).toContain('a symbolic link to /Users/alice/.config/linked.plist');
     expect(result.notes).toContain('connections of root processes not visible (capture was not privileged)');
   }, 30_000);
 
@@ -117,6 +132,8 @@ describe('assets/collect.sh', () => {
     // The user's own domain, not the system's: run in their session, as them.
     expect(readFileSync(shims.log, 'utf8')).toContain('launchctl\tasuser\t501\tsudo\t-u\talice\tlaunchctl\tlist');
     expect(readFileSync(shims.log, 'utf8')).toContain('dscl\t.\t-read\t/Users/alice\tNFSHomeDirectory');
+    // A file only root can read is never copied into the user's capture because a plist names it.
+    expect(existsSync(join(stdout.trim().replace(/\.tar\.gz$/, ''), 'fs/private/etc/sudoers'))).toBe(false);
     const result = await replay(stdout.trim(), DEFAULT_SCAN_OPTIONS);
     expect(result.privileged).toBe(true);
     expect(result.notes.some((n) => n.includes('not visible'))).toBe(false);

@@ -12,6 +12,9 @@ import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 
 const root = join(__dirname, '../..');
+const FUSE_SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
+/** RunAsNode, CookieEncryption, NodeOptions, NodeCliInspect, AsarIntegrity, OnlyLoadAppFromAsar, V8Snapshot, FileProtocolPrivileges. */
+const ELECTRON_DEFAULT_FUSES = '10110001';
 const config = yaml.load(readFileSync(join(root, 'electron-builder.yml'), 'utf8')) as Record<string, unknown> & { mac: Record<string, unknown> };
 
 describe('electron-builder.yml', () => {
@@ -37,7 +40,9 @@ describe('packaging smoke test', () => {
       expect(existsSync(join(root, built)), `${built} (npm test builds it)`).toBe(true);
     }
     const stub = mkdtempSync(join(tmpdir(), 'lw-electron-stub-'));
-    writeFileSync(join(stub, 'electron'), '#!/bin/sh\necho stub electron\n');
+    // A stub with a fuse wire laid out as in a real Electron binary (@electron/fuses: sentinel, version 1,
+    // length, one '0'/'1' per fuse), set to Electron's own defaults, so the packager really flips them.
+    writeFileSync(join(stub, 'electron'), Buffer.concat([Buffer.from(`#!/bin/sh\necho stub electron\nexit 0\n# ${FUSE_SENTINEL}`), Buffer.from([1, 8]), Buffer.from(ELECTRON_DEFAULT_FUSES)]));
     chmodSync(join(stub, 'electron'), 0o755);
     const out = mkdtempSync(join(tmpdir(), 'lw-release-'));
     mkdirSync(out, { recursive: true });
@@ -47,5 +52,13 @@ describe('packaging smoke test', () => {
     expect(files.some((f) => /^\/dist\/renderer\/assets\/index-.*\.js$/.test(f))).toBe(true);
     const unwanted = files.filter((f) => /^\/(test|main|renderer|node_modules)\b|\.ts$|\.tsx$|fixtures|\.map$/.test(f));
     expect(unwanted).toEqual([]);
+
+    // The fuses electron-builder.yml asks for are set in the packaged binary.
+    const packed = readFileSync(join(out, 'linux-unpacked/launchwatch'));
+    const at = packed.indexOf(FUSE_SENTINEL) + FUSE_SENTINEL.length;
+    const wire = packed.subarray(at + 2, at + 2 + 8).toString('latin1');
+    const fuse = (index: number): string => wire[index] as string;
+    expect({ runAsNode: fuse(0), cookieEncryption: fuse(1), nodeOptions: fuse(2), inspect: fuse(3), asarIntegrity: fuse(4), onlyAsar: fuse(5) })
+      .toEqual({ runAsNode: '0', cookieEncryption: '1', nodeOptions: '0', inspect: '0', asarIntegrity: '1', onlyAsar: '1' });
   }, 120_000);
 });

@@ -12,10 +12,11 @@ export const recorded = {
   notifications: [] as { title: string; body: string }[],
   permissionHandler: undefined as undefined | ((c: unknown, p: string, cb: (ok: boolean) => void) => void),
   requestFilter: undefined as undefined | ((d: { url: string }, cb: (r: { cancel: boolean }) => void) => void),
+  externalOpens: [] as string[],
 };
 
 let nextId = 1;
-class FakeWebContents extends EventEmitter {
+export class FakeWebContents extends EventEmitter {
   id = nextId++;
   isLoading() {
     return false;
@@ -100,7 +101,7 @@ export const electronMock = {
     webRequest: { onBeforeRequest: (h: typeof recorded.requestFilter) => { recorded.requestFilter = h; } },
   } },
   dialog: { showSaveDialog: async () => ({ canceled: true }), showOpenDialog: async () => ({ canceled: true, filePaths: [] }), showErrorBox: () => undefined },
-  shell: { openExternal: async () => undefined },
+  shell: { openExternal: async (url: string) => { recorded.externalOpens.push(url); } },
   ipcMain: {
     handle: (channel: string, handler: (event: unknown, payload?: unknown) => unknown) => recorded.handlers.set(channel, handler),
     removeHandler: (channel: string) => recorded.handlers.delete(channel),

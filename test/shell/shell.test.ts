@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeCapture } from '../support/capture-builder';
 import { scenarios } from '../support/scenarios';
-import { electronMock, recorded, type FakeWindow } from './electron-mock';
+import { electronMock, FakeWebContents, recorded, type FakeWindow } from './electron-mock';
 
 vi.mock('electron', () => electronMock);
 
@@ -70,7 +70,7 @@ describe('IPC', () => {
   const handlers = new Map<string, (event: unknown, payload?: unknown) => unknown>();
   const ipc = { handle: (c: string, h: (event: unknown, payload?: unknown) => unknown) => handlers.set(c, h), removeHandler: (c: string) => handlers.delete(c) };
   const page = 'file:///app/dist/renderer/index.html';
-  const trusted = { sender: { id: 7 }, senderFrame: { url: page } };
+  const trusted = { sender: { id: 7 }, senderFrame: { url: page, parent: null } };
   registerIpc(ipc as never, () => service as never, senderCheck(() => 7, page));
 
   it('handles valid messages from the popover', async () => {
@@ -85,8 +85,14 @@ describe('IPC', () => {
     expect(() => handlers.get(CHANNELS.setOptions)?.(trusted, { windowSeconds: 60, cpuThresholdPercent: 25, extra: 1 })).toThrow(/invalid payload/);
     expect(() => handlers.get(CHANNELS.setPaused)?.(trusted, 'yes')).toThrow(/invalid payload/);
     expect(() => handlers.get(CHANNELS.getItem)?.(trusted, '')).toThrow(/invalid payload/);
-    expect(() => handlers.get(CHANNELS.getSnapshot)?.({ sender: { id: 8 }, senderFrame: { url: page } })).toThrow(/unexpected sender/);
-    expect(() => handlers.get(CHANNELS.getSnapshot)?.({ sender: { id: 7 }, senderFrame: { url: 'https://evil.example/' } })).toThrow(/unexpected sender/);
+    expect(() => handlers.get(CHANNELS.getSnapshot)?.({ sender: { id: 8 }, senderFrame: { url: page, parent: null } })).toThrow(/unexpected sender/);
+    expect(() => handlers.get(CHANNELS.getSnapshot)?.({ sender: { id: 7 }, senderFrame: { url: 'https://evil.example/', parent: null } })).toThrow(/unexpected sender/);
+    // Not a prefix match: a page whose URL merely starts with ours is someone else's.
+    expect(() => handlers.get(CHANNELS.getSnapshot)?.({ sender: { id: 7 }, senderFrame: { url: `${page}.evil.html`, parent: null } })).toThrow(/unexpected sender/);
+    // Only the main frame: an iframe inside our own page (even showing our page) is refused.
+    expect(() => handlers.get(CHANNELS.getSnapshot)?.({ sender: { id: 7 }, senderFrame: { url: page, parent: { url: page } } })).toThrow(/unexpected sender/);
+    expect(() => handlers.get(CHANNELS.getSnapshot)?.({ sender: { id: 7 }, senderFrame: null })).toThrow(/unexpected sender/);
+    expect(handlers.get(CHANNELS.getSnapshot)?.({ sender: { id: 7 }, senderFrame: { url: `${page}#/item/x`, parent: null } })).toBe('snap');
     expect(service.setOptions).not.toHaveBeenCalled();
   });
 });
@@ -122,6 +128,11 @@ describe('the shell wired to a mocked electron', () => {
     expect((window.options.webPreferences as Record<string, unknown>)).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false });
     expect(window.position).toEqual([801, 28]);
     expect(window.webContents.openHandler?.({ url: 'https://x' })).toEqual({ action: 'deny' });
+    // Any web contents (a page, a devtools window): window.open is denied and nothing goes to the browser.
+    const other = new FakeWebContents();
+    for (const listener of recorded.appListeners.get('web-contents-created') ?? []) listener({}, other);
+    expect(other.openHandler?.({ url: 'https://attacker.example/' })).toEqual({ action: 'deny' });
+    expect(recorded.externalOpens).toEqual([]);
     let prevented = false;
     window.webContents.emit('will-navigate', { preventDefault: () => (prevented = true) }, 'https://evil.example/');
     expect(prevented).toBe(true);
@@ -139,7 +150,7 @@ describe('the shell wired to a mocked electron', () => {
   it('opens a dropped capture through IPC, refusing paths that are not absolute, naming a broken capture', async () => {
     const open = recorded.handlers.get(CHANNELS.openCapture)!;
     const window = recorded.windows[0] as FakeWindow;
-    const sender = { sender: { id: window.webContents.id }, senderFrame: { url: window.loaded } };
+    const sender = { sender: { id: window.webContents.id }, senderFrame: { url: window.loaded, parent: null } };
     expect(() => open(sender, 'relative/capture.tar.gz')).toThrow(/invalid payload/);
     expect(() => open(sender, '/tmp/a\nb')).toThrow(/invalid payload/);
     const broken = mkdtempSync(join(tmpdir(), 'lw-broken-'));

@@ -49,6 +49,9 @@ export function validatePath(path: string): string | undefined {
 
 export function planDisable(item: LaunchItem, context: PlanContext): PlanOutcome {
   const name = item.label || item.plistPath;
+  if (item.plistPath === '') {
+    return { ok: false, refusal: `No property list is known for ${name}: launchd runs it from a file Launchwatch did not read, so there is nothing to put in quarantine and nothing an undo could restore. Find its file (launchctl print shows "path") before disabling it.` };
+  }
   if (item.scope === 'apple' || SIP_PROTECTED.test(item.plistPath)) {
     return { ok: false, refusal: `${name} is part of macOS (under /System, protected by System Integrity Protection): Launchwatch does not disable it.` };
   }

@@ -2,11 +2,13 @@
 // formula: cells starting with = + - @ (or a tab or CR) get a leading apostrophe.
 import type { ScanResult } from '../model';
 import { sortItems } from '../scan-document';
+import { visibleText } from '../terminal-text';
 
 const HEADER = ['label', 'kind', 'scope', 'verdict', 'score', 'cpu_avg_percent', 'cpu_max_percent', 'destinations', 'reasons', 'plist_path', 'program'];
 
 export function csvCell(value: string | number | boolean): string {
-  let text = String(value);
+  // Invisible characters shown by their code; a newline inside a cell is shown as `\n` too.
+  let text = visibleText(String(value)).replace(/\r?\n/g, '\\n');
   if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

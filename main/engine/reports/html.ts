@@ -1,6 +1,8 @@
 // A tagged template for HTML in which every interpolated value is escaped unless it is already HTML
 // built by this same template: text from the machine under suspicion can never become markup.
 
+import { visibleText } from '../terminal-text';
+
 const HTML = Symbol('html');
 
 export interface SafeHtml {
@@ -8,8 +10,9 @@ export interface SafeHtml {
   readonly value: string;
 }
 
+/** Markup-safe, and with control and bidirectional characters shown by their code (they could reorder what is read). */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"'`]/g, (c) => `&#${c.charCodeAt(0)};`);
+  return visibleText(text).replace(/[&<>"'`]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 function isSafe(value: unknown): value is SafeHtml {

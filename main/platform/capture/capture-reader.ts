@@ -1,6 +1,7 @@
 // A capture bundle (capture-format.md, version 1) read into the same inventory and samples as a live Mac.
 import { z } from 'zod';
 import type { Inventory, Sample } from '../../engine/model';
+import { trimEnd } from '../../engine/shell-words';
 import { assembleInventory, assembleSample } from '../macos/assemble';
 import type { PlistFile } from '../macos/launchd-plist';
 import { CaptureError, openCaptureFiles, type CaptureFiles } from './capture-files';
@@ -8,6 +9,8 @@ import { CaptureError, openCaptureFiles, type CaptureFiles } from './capture-fil
 export { CaptureError } from './capture-files';
 
 const MAX_REFERENCED_FILE = 1024 * 1024;
+/** A day of samples at 10 s; a manifest that declares more is read up to here, with a note. */
+export const MAX_SAMPLES = 10_000;
 
 const manifestSchema = z.object({
   format: z.string(),
@@ -41,9 +44,9 @@ export async function readCapture(path: string): Promise<Capture> {
 
 export function readCaptureFiles(files: CaptureFiles): Capture {
   const origin = files.origin;
-  const manifest = readManifest(files);
-  const text = (name: string): string | undefined => files.read(name)?.toString('utf8');
   const notes: string[] = [];
+  const manifest = readManifest(files, notes);
+  const text = (name: string): string | undefined => files.read(name)?.toString('utf8');
 
   const launchctlList = text('launchctl-list.txt');
   if (launchctlList === undefined) throw new CaptureError(`${origin}: launchctl-list.txt is missing`);
@@ -56,17 +59,26 @@ export function readCaptureFiles(files: CaptureFiles): Capture {
   const codesign = optional('codesign.txt');
   const dns = optional('dns.txt');
 
+  const isPlist = (name: string): boolean =>
+    // AppleDouble files ("._x.plist") hold extended attributes that macOS tar adds: not launch items.
+    name.startsWith('fs/') && name.endsWith('.plist') && !name.slice(name.lastIndexOf('/') + 1).startsWith('._');
+  const links = files.links();
   const plists: PlistFile[] = [];
   for (const name of files.list()) {
-    if (!name.startsWith('fs/') || !name.endsWith('.plist')) continue;
-    // AppleDouble files ("._x.plist") hold extended attributes that macOS tar adds: not launch items.
-    if (name.slice(name.lastIndexOf('/') + 1).startsWith('._')) continue;
+    if (!isPlist(name)) continue;
     const bytes = files.read(name);
     if (!bytes) continue;
     const file: PlistFile = { path: name.slice(2), bytes };
     const mtime = files.mtime(name);
     if (mtime && mtime.getTime() > 0) file.mtime = mtime.toISOString();
+    const target = links.get(name);
+    if (target !== undefined) file.linkTarget = target.startsWith('fs/') ? target.slice(2) : target;
     plists.push(file);
+  }
+  // A file the capture holds but could not be read is named; a property list among them is still an item.
+  for (const [name, why] of files.skipped()) {
+    if (isPlist(name)) plists.push({ path: name.slice(2), bytes: new Uint8Array(), unreadable: why });
+    else notes.push(`${name}: ${why}`);
   }
 
   const inventory = assembleInventory({
@@ -90,11 +102,11 @@ export function readCaptureFiles(files: CaptureFiles): Capture {
 
   if (!files.list().some((name) => name.startsWith('samples/'))) throw new CaptureError(`${origin}: samples/ is missing`);
   const samples: Sample[] = [];
-  manifest.samples.forEach((entry, index) => {
+  manifest.samples.slice(0, MAX_SAMPLES).forEach((entry, index) => {
     const field = `manifest.json: samples[${index}]`;
     const takenAt = Date.parse(entry.takenAt);
     if (Number.isNaN(takenAt)) throw new CaptureError(`${origin}: ${field}.takenAt is not a date: ${JSON.stringify(entry.takenAt)}`);
-    const dir = entry.dir.replace(/\/+$/, '');
+    const dir = trimEnd(entry.dir, '/');
     const ps = text(`${dir}/ps.txt`);
     if (ps === undefined) {
       inventory.notes.push(`${dir}/ps.txt missing: sample ${index} skipped`);
@@ -115,7 +127,7 @@ function listedAt(manifest: CaptureManifest): number | undefined {
   return times.length > 0 ? Math.min(...times) : undefined;
 }
 
-function readManifest(files: CaptureFiles): CaptureManifest {
+function readManifest(files: CaptureFiles, notes: string[]): CaptureManifest {
   const origin = files.origin;
   const bytes = files.read('manifest.json');
   if (!bytes) throw new CaptureError(`${origin}: manifest.json is missing`);
@@ -124,6 +136,12 @@ function readManifest(files: CaptureFiles): CaptureManifest {
     json = JSON.parse(bytes.toString('utf8'));
   } catch (error) {
     throw new CaptureError(`${origin}: manifest.json is not JSON: ${(error as Error).message}`);
+  }
+  // Only the samples that will be read are validated: a million-entry list is cut before it costs anything.
+  const declared = (json as { samples?: unknown } | null)?.samples;
+  if (Array.isArray(declared) && declared.length > MAX_SAMPLES) {
+    (json as { samples: unknown[] }).samples = declared.slice(0, MAX_SAMPLES);
+    notes.push(`manifest.json declares ${declared.length} samples: the first ${MAX_SAMPLES} were read`);
   }
   const format = (json as { format?: unknown } | null)?.format;
   if (format !== 'launchwatch-capture') throw new CaptureError(`${origin}: manifest.json: field "format" must be "launchwatch-capture", found ${JSON.stringify(format)}`);

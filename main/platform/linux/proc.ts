@@ -1,5 +1,6 @@
 // /proc text -> records. /proc/<pid>/stat's comm is in parentheses and may itself hold spaces and
 // parentheses, so fields are read after the last ')'.
+import { trimEnd } from '../../engine/shell-words';
 
 export interface ProcStat {
   pid: number;
@@ -28,7 +29,7 @@ export function parseProcStat(text: string): ProcStat | undefined {
 export function parseCmdline(bytes: Buffer | string): string[] {
   const text = typeof bytes === 'string' ? bytes : bytes.toString('utf8');
   if (text === '') return [];
-  return text.replace(/\0+$/, '').split('\0');
+  return trimEnd(text, '\0').split('\0');
 }
 
 /** The real uid from /proc/<pid>/status. */

@@ -1,11 +1,12 @@
 // Raw macOS command output and plist bytes -> the engine's inventory and samples. Capture replay and the
 // live reader both end here, so the same parsers read the same text.
 import { filesNamedBy, referencedFilesDigest } from '../../engine/referenced-files';
-import type { HostInfo, Inventory, LaunchItem, Sample, UserInfo } from '../../engine/model';
+import type { HostInfo, Inventory, LaunchItem, LoadedService, Sample, UserInfo } from '../../engine/model';
 import { parseCodesignBundle } from './codesign';
 import { parseDns } from './dns';
 import { classifyPlistPath } from './folders';
-import { launchItemFromPlist, type PlistFile } from './launchd-plist';
+import { launchItemFromPlist, PERSISTENCE_TECHNIQUE, type PlistFile } from './launchd-plist';
+import { newLaunchItem } from '../../engine/launch-item';
 import { parseLaunchctlList } from './launchctl-list';
 import { parseLsof } from './lsof';
 import { parsePrintDisabled } from './print-disabled';
@@ -23,6 +24,8 @@ export interface MacRawInventory {
   codesign?: string;
   dns?: string;
   plists: PlistFile[];
+  /** Whose jobs `launchctl list` shows: the user's gui domain (agents) or, run as root, the system's. */
+  listDomain?: 'user' | 'system';
   /** Small files named by items' arguments, by absolute path; undefined when not available. */
   readFile: (path: string) => string | undefined;
   notes: string[];
@@ -44,6 +47,7 @@ export function assembleInventory(raw: MacRawInventory): Inventory {
     if (override !== undefined) item.disabledOverride = override;
     items.push(item);
   }
+  items.push(...jobsNoPlistExplains(items, list.records, raw.listDomain ?? 'user', notes));
   items.sort((a, b) => a.plistPath.localeCompare(b.plistPath));
 
   const files = new Map<string, string>();
@@ -80,6 +84,52 @@ export function assembleInventory(raw: MacRawInventory): Inventory {
   return inventory;
 }
 
+/**
+ * `launchctl list` is the truth about what runs. A job whose property list could not be read takes its
+ * label from launchd (matched by file name, `<label>.plist`, as launchd's folders name them); a running
+ * job no property list explains at all becomes an item of its own, judged by its processes.
+ */
+function jobsNoPlistExplains(items: LaunchItem[], listed: LoadedService[], domain: 'user' | 'system', notes: string[]): LaunchItem[] {
+  const labels = new Set(items.map((i) => i.label).filter((l) => l !== ''));
+  const byFileName = new Map<string, LaunchItem>();
+  for (const item of items) {
+    if (item.label !== '') continue;
+    const name = item.plistPath.slice(item.plistPath.lastIndexOf('/') + 1);
+    if (name.endsWith('.plist')) byFileName.set(name.slice(0, -'.plist'.length), item);
+  }
+  const added: LaunchItem[] = [];
+  let apps = 0;
+  for (const service of listed) {
+    if (labels.has(service.label)) continue;
+    const unreadable = byFileName.get(service.label);
+    if (unreadable) {
+      unreadable.label = service.label;
+      unreadable.labelFromLaunchd = true;
+      labels.add(service.label);
+      continue;
+    }
+    if (service.pid === undefined) continue;
+    // LaunchServices lists the apps a user opened as `application.<bundle id>.<numbers>`: apps, not launch items.
+    if (service.label.startsWith('application.')) {
+      apps++;
+      continue;
+    }
+    const kind = domain === 'system' ? 'LaunchDaemon' : 'LaunchAgent';
+    const scope = service.label.startsWith('com.apple.') ? 'apple' : domain;
+    const item = newLaunchItem(`launchd:${service.label}`, kind, scope, PERSISTENCE_TECHNIQUE[kind], new Uint8Array());
+    item.plistPath = '';
+    item.label = service.label;
+    item.labelFromLaunchd = true;
+    item.unreadable = 'launchd runs this job, but no property list in the folders read explains it (loaded from elsewhere, or its file was removed after loading)';
+    item.problems.push(item.unreadable);
+    delete item.sha256;
+    added.push(item);
+    labels.add(service.label);
+  }
+  if (apps > 0) notes.push(`launchctl list: ${apps} apps opened by the user (application.*) are not launch items and were not judged`);
+  return added;
+}
+
 /** dns.txt text as ip -> hostname (the first name given for an address wins). */
 export function dnsMap(text: string, notes: string[]): Map<string, string> {
   const dns = new Map<string, string>();
@@ -94,13 +144,32 @@ export interface SampleOutcome {
   problems: string[];
 }
 
+/** More processes than macOS allows (kern.maxproc) and more sockets than any Mac holds: past these, a note. */
+export const SAMPLE_LIMITS = { processes: 20_000, connections: 100_000, argsChars: 256 * 1024 };
+
 export function assembleSample(takenAt: number, psText: string, lsofText: string | undefined): SampleOutcome {
   const ps = parsePs(psText);
-  const sample: Sample = { takenAt, processes: ps.records.map((row) => toProcessRecord(row, takenAt)) };
-  const problems = ps.problems.map((p) => `ps: ${p}`);
+  // Limits first: a capture's notes keep only the first few problems of a sample.
+  const problems: string[] = [];
+  let rows = ps.records;
+  if (rows.length > SAMPLE_LIMITS.processes) {
+    problems.push(`ps: ${rows.length} processes, more than ${SAMPLE_LIMITS.processes}: the first ${SAMPLE_LIMITS.processes} were read`);
+    rows = rows.slice(0, SAMPLE_LIMITS.processes);
+  }
+  for (const row of rows) {
+    if (row.rawArgs.length <= SAMPLE_LIMITS.argsChars) continue;
+    problems.push(`ps: pid ${row.pid}'s command line is ${row.rawArgs.length} characters: only the first ${SAMPLE_LIMITS.argsChars} were read`);
+    row.rawArgs = row.rawArgs.slice(0, SAMPLE_LIMITS.argsChars);
+  }
+  const sample: Sample = { takenAt, processes: rows.map((row) => toProcessRecord(row, takenAt)) };
+  problems.push(...ps.problems.map((p) => `ps: ${p}`));
   if (lsofText !== undefined) {
     const lsof = parseLsof(lsofText);
     sample.connections = lsof.records;
+    if (lsof.records.length > SAMPLE_LIMITS.connections) {
+      problems.unshift(`lsof: ${lsof.records.length} sockets, more than ${SAMPLE_LIMITS.connections}: the first ${SAMPLE_LIMITS.connections} were read`);
+      sample.connections = lsof.records.slice(0, SAMPLE_LIMITS.connections);
+    }
     problems.push(...lsof.problems.map((p) => `lsof: ${p}`));
   }
   return { sample, problems };

@@ -39,7 +39,7 @@ export function parseCodesignOutput(path: string, text: string): SigningInfo {
   if (team && team !== 'not set') info.teamId = team;
 
   if (/code object is not signed at all/.test(text)) info.status = 'unsigned';
-  else if (fields.get('Signature') === 'adhoc' || /flags=0x[0-9a-f]*\([^)]*adhoc/.test(text)) info.status = 'adhoc';
+  else if (fields.get('Signature') === 'adhoc' || codeDirectoryFlags(fields.get('CodeDirectory v')).includes('adhoc')) info.status = 'adhoc';
   // Apple's own binaries: `Authority=Software Signing`, or at verbosity 1 (no Authority lines) a platform identifier.
   else if (authorities[0] === 'Software Signing' || authorities[0] === 'macOS Software Signing' || fields.has('Platform identifier')) info.status = 'apple';
   else if (authorities.some((a) => /^Apple Mac OS Application Signing$/.test(a))) info.status = 'app-store';
@@ -50,4 +50,13 @@ export function parseCodesignOutput(path: string, text: string): SigningInfo {
     if (problem) info.note = problem;
   }
   return info;
+}
+
+/** The names in `CodeDirectory v=20400 ... flags=0x20002(adhoc,linker-signed) ...`, found by position. */
+function codeDirectoryFlags(line: string | undefined): string[] {
+  if (line === undefined) return [];
+  const at = line.indexOf('flags=0x');
+  const open = at < 0 ? -1 : line.indexOf('(', at);
+  const close = open < 0 ? -1 : line.indexOf(')', open);
+  return close < 0 ? [] : line.slice(open + 1, close).split(',');
 }

@@ -12,7 +12,8 @@ export function parseDns(text: string): ParseOutcome<DnsEntry> {
   const records: DnsEntry[] = [];
   const problems: string[] = [];
   text.split('\n').forEach((rawLine, index) => {
-    const line = rawLine.replace(/#.*$/, '').trim();
+    const hash = rawLine.indexOf('#');
+    const line = (hash < 0 ? rawLine : rawLine.slice(0, hash)).trim();
     if (line === '') return;
     const [address = '', hostname = ''] = line.split(/\s+/);
     if (!isIP(address) || hostname === '') {

@@ -1,13 +1,17 @@
 // A launchd property list (XML or binary) as the engine's launch item. Plists are attacker-controlled:
 // every field is checked for its type, and what is wrong is recorded as a problem, never thrown.
 import { newLaunchItem } from '../../engine/launch-item';
-import { parse, parseBinary, type PlistValue } from 'plist';
 import type { ItemKind, ItemScope, LaunchItem } from '../../engine/model';
+import { isPlistDict, parsePlistBytes, type PlistValue } from './plist-value';
 
 export interface PlistFile {
   path: string;
   bytes: Uint8Array;
   mtime?: string;
+  /** Why the file's bytes could not be had (too large, a link that leaves the capture, not a file). */
+  unreadable?: string;
+  /** Where a symbolic link at `path` led. */
+  linkTarget?: string;
 }
 
 export const PERSISTENCE_TECHNIQUE: Record<'LaunchAgent' | 'LaunchDaemon', string> = {
@@ -16,25 +20,10 @@ export const PERSISTENCE_TECHNIQUE: Record<'LaunchAgent' | 'LaunchDaemon', strin
 };
 
 export function readPlistValue(bytes: Uint8Array): { value?: PlistValue; problem?: string } {
-  const head = Buffer.from(bytes.subarray(0, 8)).toString('latin1');
   try {
-    if (head === 'bplist00') return { value: parseBinary(bytes) };
-    const text = Buffer.from(bytes).toString('utf8').replace(/^\uFEFF/, '').trimStart();
-    if (!text.startsWith('<')) return { problem: `not a property list (starts with ${JSON.stringify(Buffer.from(bytes.subarray(0, 8)).toString('latin1'))})` };
-    return { value: quietly(() => parse(text)) };
+    return { value: parsePlistBytes(bytes) };
   } catch (error) {
     return { problem: `cannot parse property list: ${(error as Error).message.split('\n')[0]}` };
-  }
-}
-
-/** The XML parser prints its own complaints to the console; the problem is recorded on the item instead. */
-function quietly<T>(run: () => T): T {
-  const original = console.error;
-  console.error = () => undefined;
-  try {
-    return run();
-  } finally {
-    console.error = original;
   }
 }
 
@@ -42,21 +31,19 @@ export function launchItemFromPlist(file: PlistFile, kind: ItemKind & ('LaunchAg
   const item = newLaunchItem(file.path, kind, scope, PERSISTENCE_TECHNIQUE[kind], file.bytes);
   const { problems } = item;
   if (file.mtime) item.mtime = file.mtime;
+  if (file.linkTarget !== undefined) problems.push(`a symbolic link to ${file.linkTarget}`);
+  const unreadable = (why: string): LaunchItem => {
+    problems.push(why);
+    item.unreadable = why;
+    return item;
+  };
+  if (file.unreadable !== undefined) return unreadable(file.unreadable);
 
   const { value, problem } = readPlistValue(file.bytes);
-  if (problem) {
-    problems.push(problem);
-    return item;
-  }
-  if (!isDict(value)) {
-    problems.push('the property list is not a dictionary');
-    return item;
-  }
+  if (problem) return unreadable(problem);
+  if (!isPlistDict(value)) return unreadable('the property list is not a dictionary');
   item.content = value;
-  if (Object.keys(value).length === 0) {
-    problems.push('empty property list (<dict/>): a leftover that launchd cannot load');
-    return item;
-  }
+  if (Object.keys(value).length === 0) return unreadable('empty property list (<dict/>): a leftover that launchd cannot load');
 
   const label = value.Label;
   if (typeof label === 'string' && label !== '') item.label = label;
@@ -79,7 +66,7 @@ export function launchItemFromPlist(file: PlistFile, kind: ItemKind & ('LaunchAg
   item.runAtLoad = value.RunAtLoad === true;
   const keepAlive = value.KeepAlive;
   if (typeof keepAlive === 'boolean') item.keepAlive = keepAlive;
-  else if (isDict(keepAlive)) item.keepAlive = keepAlive;
+  else if (isPlistDict(keepAlive)) item.keepAlive = keepAlive;
   if (typeof value.StartInterval === 'number') item.startInterval = value.StartInterval;
   if (value.StartCalendarInterval !== undefined) item.startCalendarInterval = value.StartCalendarInterval;
   item.watchPaths = stringList(value.WatchPaths);
@@ -95,8 +82,4 @@ function stringList(value: PlistValue | undefined): string[] {
   if (typeof value === 'string') return [value];
   if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string');
   return [];
-}
-
-function isDict(value: PlistValue | undefined): value is { [key: string]: PlistValue } {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date) && !(value instanceof Uint8Array);
 }

@@ -2,7 +2,7 @@
 // timeouts, and the plists read from disk. Its text goes through the same parsers as a capture's.
 import { lookup } from 'node:dns/promises';
 import { readFileSync, statSync } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { lstat, readdir, readFile, readlink, stat } from 'node:fs/promises';
 import { arch, cpus, hostname, userInfo } from 'node:os';
 import type { Inventory, LaunchItem } from '../../engine/model';
 import type { SampleReading, SampleRequest, SystemReader } from '../../engine/reader';
@@ -69,6 +69,7 @@ export class MacLiveReader implements SystemReader {
       user: { name: this.options.userName ?? userInfo().username, uid: this.uid, home: this.home },
       privileged,
       launchctlList: list.stdout,
+      listDomain: privileged ? 'system' : 'user',
       listedAt,
       ...(disabled.problem ? {} : { printDisabled: disabled.stdout }),
       plists,
@@ -126,16 +127,28 @@ export class MacLiveReader implements SystemReader {
       for (const name of await this.list(folder, notes, true)) {
         if (!name.endsWith('.plist') || name.startsWith('._')) continue;
         const path = `${folder}/${name}`;
-        try {
-          const info = await stat(this.root + path);
-          if (!info.isFile() || info.size > MAX_PLIST) continue;
-          files.push({ path, bytes: await readFile(this.root + path), mtime: info.mtime.toISOString() });
-        } catch (error) {
-          notes.push(`${path}: ${(error as NodeJS.ErrnoException).code === 'EACCES' ? 'permission denied' : (error as Error).message}`);
-        }
+        files.push(await this.readPlist(path));
       }
     }
     return files;
+  }
+
+  /** launchd follows a symbolic link in its folders, so the reader does too, and says where it led. */
+  private async readPlist(path: string): Promise<PlistFile> {
+    const file: PlistFile = { path, bytes: new Uint8Array() };
+    try {
+      const link = await lstat(this.root + path);
+      if (link.isSymbolicLink()) file.linkTarget = await readlink(this.root + path);
+      const info = await stat(this.root + path);
+      file.mtime = info.mtime.toISOString();
+      if (!info.isFile()) file.unreadable = 'not a regular file';
+      else if (info.size > MAX_PLIST) file.unreadable = `larger than ${MAX_PLIST / 1024 / 1024} MiB (${info.size} bytes): not read`;
+      else file.bytes = await readFile(this.root + path);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      file.unreadable = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOENT' && file.linkTarget !== undefined ? 'a symbolic link to a file that does not exist' : (error as Error).message;
+    }
+    return file;
   }
 
   private async list(folder: string, notes: string[], missingIsFine: boolean): Promise<string[]> {

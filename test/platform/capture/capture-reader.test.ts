@@ -60,7 +60,10 @@ describe('capture bundles', () => {
     const capture = await readCapture(dir);
     expect(capture.samples).toHaveLength(2);
     expect(capture.notes).toContain('samples/0001/ps.txt missing: sample 1 skipped');
-    expect(capture.inventory.items.some((i) => i.plistPath.includes('evil'))).toBe(false);
+    // A link that leads out of the capture is never followed, but the file is named, not hidden.
+    const evil = capture.inventory.items.find((i) => i.plistPath.includes('evil'));
+    expect(evil?.unreadable).toMatch(/symbolic link to "\/etc\/passwd", which is not a file in the capture/);
+    expect(evil?.content).toBeUndefined();
     expect(capture.inventory.items.some((i) => i.plistPath.includes('._'))).toBe(false);
   });
 
@@ -94,7 +97,13 @@ with tarfile.open(out, 'w:gz') as t:
     add('cap/fs/Library/LaunchAgents/hard.plist', kind=tarfile.LNKTYPE, link='cap/manifest.json')
 `, folder, archive]);
     const capture = await readCapture(archive);
-    expect(capture.inventory.items.map((i) => i.plistPath)).toEqual(['/Users/alice/Library/LaunchAgents/com.example.a.plist']);
+    // Entries that climb out or are absolute are never read; links are named as unreadable items, never followed out.
+    const items = capture.inventory.items.map((i) => [i.plistPath, i.unreadable ?? 'read']);
+    expect(items).toEqual([
+      ['/Library/LaunchAgents/hard.plist', 'not a regular file (tar entry type Link): not read'],
+      ['/Library/LaunchAgents/link.plist', 'a symbolic link to "/etc/passwd", which is not a file in the capture: not read'],
+      ['/Users/alice/Library/LaunchAgents/com.example.a.plist', 'read'],
+    ]);
     expect(capture.samples).toHaveLength(3);
   });
 });

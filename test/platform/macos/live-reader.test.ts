@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -91,5 +91,23 @@ describe('live macOS reader against PATH shims printing recorded output', () => 
     expect(reading.notes.join('\n')).toMatch(/lsof .* timed out after 1 s/);
     // codesign is not among the shims: it is "not found", said once.
     expect(inventory.notes.filter((n) => n.startsWith('codesign not found'))).toHaveLength(1);
+  });
+
+  it('reads a symbolic link where launchd would follow it, and keeps a job whose plist it cannot read', async () => {
+    const root = macRoot();
+    const agents = join(root, 'Users/alice/Library/LaunchAgents');
+    mkdirSync(join(root, 'Users/alice/.config'), { recursive: true });
+    writeFileSync(join(root, 'Users/alice/.config/real.plist'), build({ Label: 'com.linked', Program: '/Users/alice/.config/run' } as never));
+    symlinkSync('../../.config/real.plist', join(agents, 'com.linked.plist'));
+    // Sparse: over the live limit on paper, nothing on disk.
+    writeFileSync(join(agents, 'com.huge.plist'), '');
+    truncateSync(join(agents, 'com.huge.plist'), 5 * 1024 * 1024);
+    symlinkSync('/nonexistent/gone.plist', join(agents, 'com.dangling.plist'));
+    const shims = makeShims({ launchctl: { stdout: 'PID\tStatus\tLabel\n820\t0\tcom.huge\n' }, ps: { stdout: ps('5:00.00') }, sw_vers: { stdout: '14.6.1\n' } });
+    const reader = new MacLiveReader({ root, home: '/Users/alice', uid: 501, resolveNames: false, env: { PATH: `${shims.dir}:/usr/bin:/bin` } });
+    const items = (await reader.readInventory()).items;
+    expect(items.find((i) => i.label === 'com.linked')).toMatchObject({ program: '/Users/alice/.config/run', problems: ['a symbolic link to ../../.config/real.plist'] });
+    expect(items.find((i) => i.label === 'com.huge')).toMatchObject({ labelFromLaunchd: true, unreadable: expect.stringMatching(/larger than 4 MiB/) });
+    expect(items.find((i) => i.plistPath.endsWith('com.dangling.plist'))?.unreadable).toBe('a symbolic link to a file that does not exist');
   });
 });

@@ -1,0 +1,180 @@
+// Nothing the user owns is lost, and the user is told the truth, when the disk fills, the journal is
+// damaged, the quarantine is tampered with, a kill leaves litter, or two Launchwatch processes meet.
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ActionService } from '../../main/actions/action-service';
+import { io, TEMP_PREFIX, writeFileAtomic } from '../../main/actions/atomic-file';
+import { localRunner } from '../../main/actions/runners';
+import { StateLock } from '../../main/actions/state-lock';
+import { toDamagedActionView } from '../../main/api/view-model';
+import { actionCommand } from '../../main/cli/action-commands';
+import { setup } from '../support/executor-setup';
+
+afterEach(() => vi.restoreAllMocks());
+
+/** A full disk as write(2) shows it: a short write, then ENOSPC (for the writes `which` picks, else all). */
+function fillTheDiskAfter(bytes: number, which: (buffer: Uint8Array) => boolean = () => true): void {
+  const real = io.writeSync;
+  let left = bytes;
+  vi.spyOn(io, 'writeSync').mockImplementation(((fd: number, buffer: Uint8Array, offset: number, length: number) => {
+    if (!which(buffer)) return real(fd, buffer, offset, length);
+    if (left <= 0) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    const wrote = real(fd, buffer, offset, Math.min(length, left));
+    left -= wrote;
+    return wrote;
+  }) as typeof io.writeSync);
+}
+
+async function disabled() {
+  const context = setup();
+  const plan = context.service.plan(context.result);
+  const outcome = await context.service.approvePlan(plan.planId as string);
+  expect(outcome.ok).toBe(true);
+  return { ...context, record: outcome.record };
+}
+
+describe('atomic writes on a full disk', () => {
+  it('a short write never replaces the target, and leaves no temporary file', () => {
+    const { root } = setup();
+    const target = join(root, 'file.json');
+    writeFileSync(target, 'the old content');
+    fillTheDiskAfter(10);
+    expect(() => writeFileAtomic(target, 'a much longer new content')).toThrow(/the disk took 10 of 25 bytes/);
+    expect(readFileSync(target, 'utf8')).toBe('the old content');
+    expect(readdirSync(root).filter((n) => n.startsWith(TEMP_PREFIX))).toEqual([]);
+  });
+
+  it('undo on a full disk does not put a truncated plist in place, and says the copy is still safe', async () => {
+    const { service, plistPath, record } = await disabled();
+    const original = readFileSync(record.backup!.backupPath);
+    // The disk fills while the plist is written back; the journal's own small writes still fit.
+    fillTheDiskAfter(20, (buffer) => Buffer.from(buffer).equals(original));
+    const undone = await service.undo('last');
+    vi.restoreAllMocks();
+    expect(undone.ok).toBe(false);
+    expect(existsSync(plistPath)).toBe(false);
+    expect(undone.message).toContain(`It is still safe in ${record.backup!.backupPath}`);
+    expect(readFileSync(record.backup!.backupPath)).toEqual(original);
+    // With room again, undo finishes.
+    expect((await service.undo(record.id)).ok).toBe(true);
+    expect(readFileSync(plistPath)).toEqual(original);
+  });
+});
+
+describe('undo tells the truth about the quarantine', () => {
+  it('a quarantined copy that is gone: undo fails and says nothing is at the original path', async () => {
+    const { service, record, plistPath } = await disabled();
+    rmSync(record.backup!.backupPath);
+    const undone = await service.undo('last');
+    expect(undone.ok).toBe(false);
+    expect(undone.message).toMatch(/quarantined copy .* is gone, so there is nothing to put back/);
+    expect(undone.message).toContain(`is gone, and nothing is at ${plistPath}`);
+    expect(undone.message).not.toMatch(/still safe/);
+  });
+
+  it('a quarantined copy that was altered is not put back, and undo says so', async () => {
+    const { service, record, plistPath } = await disabled();
+    writeFileSync(record.backup!.backupPath, '<plist>tampered</plist>');
+    const undone = await service.undo('last');
+    expect(undone.ok).toBe(false);
+    expect(undone.message).toMatch(/was changed after it was made/);
+    expect(existsSync(plistPath)).toBe(false);
+  });
+
+  it('undo restores the modification time as well as bytes and mode', async () => {
+    const context = setup();
+    utimesSync(context.plistPath, new Date('2024-05-06T07:08:09Z'), new Date('2024-05-06T07:08:09Z'));
+    const plan = context.service.plan(context.result);
+    await context.service.approvePlan(plan.planId as string);
+    expect((await context.service.undo('last')).ok).toBe(true);
+    expect(statSync(context.plistPath).mtime.toISOString()).toBe('2024-05-06T07:08:09.000Z');
+  });
+});
+
+describe('a damaged journal record', () => {
+  it('is listed with its problem, and undo restores the file from the quarantined copy it points at', async () => {
+    const { service, record, plistPath, root } = await disabled();
+    const path = join(root, 'state/actions', `${record.id}.json`);
+    const json = JSON.parse(readFileSync(path, 'utf8'));
+    delete json.status;
+    writeFileSync(path, JSON.stringify(json));
+    const damaged = service.damagedActions();
+    expect(damaged).toEqual([expect.objectContaining({ id: record.id, problem: expect.stringMatching(/field "status"/), backup: expect.objectContaining({ originalPath: plistPath }) })]);
+    expect(service.actions()).toEqual([]);
+    let printed = '';
+    await actionCommand('actions', [], { stdout: (t) => (printed += t), stderr: () => undefined }, { service });
+    expect(printed).toContain(`${record.id}  damaged`);
+    expect(printed).toContain(`belongs at ${plistPath}; "launchwatch undo ${record.id}" puts it back`);
+    expect(toDamagedActionView(damaged[0]!)).toMatchObject({ status: 'damaged', canUndo: true, message: expect.stringContaining('cannot be read') });
+    const undone = await service.undo(record.id);
+    expect(undone).toMatchObject({ ok: true, message: expect.stringContaining(`is back at ${plistPath}`) });
+    expect(readFileSync(plistPath)).toEqual(readFileSync(record.backup!.backupPath));
+    expect(statSync(plistPath).mode & 0o777).toBe(0o640);
+    expect(service.damagedActions()).toEqual([]);
+  });
+
+  it('a record that is not even JSON is named, and undo says where its copies are instead of guessing', async () => {
+    const { service, record, root } = await disabled();
+    writeFileSync(join(root, 'state/actions', `${record.id}.json`), '{"id": "trunc');
+    expect(service.damagedActions()[0]).toMatchObject({ id: record.id, problem: expect.stringMatching(/not readable JSON/) });
+    const undone = await service.undo(record.id);
+    expect(undone.ok).toBe(false);
+    expect(undone.message).toContain(join(root, 'state/quarantine', record.id));
+  });
+
+  it('a record that points outside the quarantine is never trusted', async () => {
+    const { service, record, root } = await disabled();
+    const path = join(root, 'state/actions', `${record.id}.json`);
+    const json = JSON.parse(readFileSync(path, 'utf8'));
+    json.status = 'weird';
+    json.backup.backupPath = '/etc/passwd';
+    json.backup.originalPath = join(root, 'passwd');
+    writeFileSync(path, JSON.stringify(json));
+    expect(service.damagedActions()[0]?.backup).toBeUndefined();
+    expect((await service.undo(record.id)).ok).toBe(false);
+    expect(existsSync(join(root, 'passwd'))).toBe(false);
+  });
+});
+
+describe('recovery and the lock between processes', () => {
+  it('recovery removes temporary files a kill left beside the plist and in the journal', async () => {
+    const { service, record, root } = await disabled();
+    const folder = join(root, 'Users/alice/Library/LaunchAgents');
+    writeFileSync(join(folder, `${TEMP_PREFIX}restore-com.evil.miner.plist.tmp`), 'half');
+    writeFileSync(join(folder, 'unrelated.tmp'), 'not ours');
+    writeFileSync(join(root, 'state/actions', `${TEMP_PREFIX}abc.tmp`), '{');
+    const path = join(root, 'state/actions', `${record.id}.json`);
+    writeFileSync(path, JSON.stringify({ ...JSON.parse(readFileSync(path, 'utf8')), status: 'undoing', undoSteps: undefined }));
+    await service.recover();
+    expect(readdirSync(folder).sort()).toEqual(['com.evil.miner.plist', 'unrelated.tmp']);
+    expect(readdirSync(join(root, 'state/actions')).filter((n) => n.startsWith(TEMP_PREFIX))).toEqual([]);
+  });
+
+  it('a second process does not recover or undo while the first holds the lock; a dead holder is taken over', async () => {
+    const { service, root, record, env } = await disabled();
+    const stateDir = join(root, 'state');
+    const alive = { isSame: async (pid: number) => pid === 4242, signal: async () => undefined };
+    const other = new ActionService({ stateDir, runner: localRunner(env), processes: alive, uid: 501, isRoot: false });
+    writeFileSync(join(stateDir, 'actions.lock'), JSON.stringify({ pid: 4242, startedAt: 1 }));
+    const recovered = await other.recover();
+    expect(recovered).toEqual([{ ok: false, message: expect.stringMatching(/waits: another Launchwatch \(pid 4242\) is disabling or undoing/) }]);
+    await expect(other.undo(record.id)).rejects.toThrow(/another Launchwatch \(pid 4242\)/);
+    expect(service.actions()[0]?.status).toBe('done');
+    // The holder died (its pid is not the same process any more): the lock is stale and taken over.
+    writeFileSync(join(stateDir, 'actions.lock'), JSON.stringify({ pid: 5555, startedAt: 1 }));
+    expect((await other.undo(record.id)).ok).toBe(true);
+    expect(existsSync(join(stateDir, 'actions.lock'))).toBe(false);
+  });
+
+  it('the lock is held while an action runs and released after', async () => {
+    const { root } = setup();
+    const lock = new StateLock(join(root, 'state'), { isSame: async () => true, signal: async () => undefined });
+    let during = false;
+    await lock.withLock(async () => {
+      during = existsSync(lock.path) && JSON.parse(readFileSync(lock.path, 'utf8')).pid === process.pid;
+    });
+    expect(during).toBe(true);
+    expect(existsSync(lock.path)).toBe(false);
+  });
+});
