@@ -28,7 +28,11 @@ export class AppService {
   }
 
   /** A live machine; with an action service, disable, undo and approvals too. */
-  static live(reader: SystemReader, options: ScanOptions & Omit<MonitorOptions, keyof ScanOptions>, actions?: ActionService): AppService {
+  static live(
+    reader: SystemReader,
+    options: ScanOptions & Omit<MonitorOptions, keyof ScanOptions>,
+    actions?: ActionService,
+  ): AppService {
     const service = new AppService(options);
     service.actions = actions;
     let approvals: MonitorOptions['approvals'] = [];
@@ -77,14 +81,34 @@ export class AppService {
 
   snapshot(): Snapshot {
     const result = this.result();
-    const actions = this.actions ? [...this.actions.damagedActions().map(toDamagedActionView), ...this.actions.actions().slice(0, 20).map(toActionView)] : [];
+    const actions = this.actions
+      ? [
+          ...this.actions.damagedActions().map(toDamagedActionView),
+          ...this.actions.actions().slice(0, 20).map(toActionView),
+        ]
+      : [];
     if (!result) {
       return {
-        source: { kind: 'live', hostname: '', os: '', osVersion: '', privileged: false }, actionsAvailable: this.actions !== undefined, actions, notices: this.notices,
-        paused: this.paused, options: this.options, samples: 0, notes: [], items: [], loading: !this.error, ...(this.error ? { error: this.error } : {}),
+        source: { kind: 'live', hostname: '', os: '', osVersion: '', privileged: false },
+        actionsAvailable: this.actions !== undefined,
+        actions,
+        notices: this.notices,
+        paused: this.paused,
+        options: this.options,
+        samples: 0,
+        notes: [],
+        items: [],
+        loading: !this.error,
+        ...(this.error ? { error: this.error } : {}),
       };
     }
-    return toSnapshot(result, { paused: this.paused, actionsAvailable: this.actions !== undefined, actions, notices: this.notices, ...(this.capture ? { origin: this.capture.origin } : {}) });
+    return toSnapshot(result, {
+      paused: this.paused,
+      actionsAvailable: this.actions !== undefined,
+      actions,
+      notices: this.notices,
+      ...(this.capture ? { origin: this.capture.origin } : {}),
+    });
   }
 
   item(id: string): ItemDetail | undefined {
@@ -120,8 +144,16 @@ export class AppService {
     return {
       ok: true,
       plan: {
-        planId: outcome.planId as string, itemId, label: plan.label, plistPath: plan.plistPath, needsAdmin: plan.needsAdmin,
-        steps: plan.steps.map((step) => ({ kind: step.kind, description: step.description, ...(step.argv ? { command: step.argv.join(' ') } : {}) })),
+        planId: outcome.planId as string,
+        itemId,
+        label: plan.label,
+        plistPath: plan.plistPath,
+        needsAdmin: plan.needsAdmin,
+        steps: plan.steps.map((step) => ({
+          kind: step.kind,
+          description: step.description,
+          ...(step.argv ? { command: step.argv.join(' ') } : {}),
+        })),
       },
     };
   }
@@ -162,7 +194,10 @@ export class AppService {
     this.monitor?.setApprovals(actions.approvals.list());
     this.monitor?.refreshInventory();
     this.publish();
-    return { ok: removed > 0, message: removed > 0 ? 'The approval was removed: the item is judged again.' : 'This item was not approved.' };
+    return {
+      ok: removed > 0,
+      message: removed > 0 ? 'The approval was removed: the item is judged again.' : 'This item was not approved.',
+    };
   }
 
   /** The approved inventory as JSON (for IT to hand to other Macs). */
@@ -179,7 +214,12 @@ export class AppService {
   }
 
   private requireActions(): ActionService {
-    if (!this.actions) throw new Error(this.capture ? 'A capture is another Mac: its items cannot be disabled from here.' : 'Actions are not available.');
+    if (!this.actions)
+      throw new Error(
+        this.capture
+          ? 'A capture is another Mac: its items cannot be disabled from here.'
+          : 'Actions are not available.',
+      );
     return this.actions;
   }
 

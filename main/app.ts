@@ -32,7 +32,12 @@ if (!primary) app.exit(0);
 
 let tray: Tray | undefined;
 let popover: BrowserWindow | undefined;
-const liveService = (): AppService => AppService.live(new MacLiveReader(), { ...DEFAULT_SCAN_OPTIONS, intervalMs: 5000, watch: watchFolders }, actionServiceForThisMachine());
+const liveService = (): AppService =>
+  AppService.live(
+    new MacLiveReader(),
+    { ...DEFAULT_SCAN_OPTIONS, intervalMs: 5000, watch: watchFolders },
+    actionServiceForThisMachine(),
+  );
 // Created once the app is ready (and only in the first copy).
 let service!: AppService;
 let lastBlurHide = 0;
@@ -94,21 +99,23 @@ function refreshTray(snapshot: Snapshot = service.snapshot()): void {
 
 function showMenu(): void {
   const snapshot = service.snapshot();
-  const menu = Menu.buildFromTemplate(trayMenuTemplate(
-    { paused: snapshot.paused, startAtLogin: app.getLoginItemSettings().openAtLogin, isCapture: service.isCapture },
-    {
-      open: showPopover,
-      togglePause: () => service.setPaused(!service.snapshot().paused),
-      exportReport: () => void exportReport(false),
-      exportRedactedReport: () => void exportReport(true),
-      importApprovals: () => void importApprovals(),
-      exportApprovals: () => void exportApprovals(),
-      openCapture: () => void chooseCapture(),
-      backToLive: backToThisMac,
-      toggleStartAtLogin: () => app.setLoginItemSettings({ openAtLogin: !app.getLoginItemSettings().openAtLogin }),
-      quit: () => app.quit(),
-    },
-  ));
+  const menu = Menu.buildFromTemplate(
+    trayMenuTemplate(
+      { paused: snapshot.paused, startAtLogin: app.getLoginItemSettings().openAtLogin, isCapture: service.isCapture },
+      {
+        open: showPopover,
+        togglePause: () => service.setPaused(!service.snapshot().paused),
+        exportReport: () => void exportReport(false),
+        exportRedactedReport: () => void exportReport(true),
+        importApprovals: () => void importApprovals(),
+        exportApprovals: () => void exportApprovals(),
+        openCapture: () => void chooseCapture(),
+        backToLive: backToThisMac,
+        toggleStartAtLogin: () => app.setLoginItemSettings({ openAtLogin: !app.getLoginItemSettings().openAtLogin }),
+        quit: () => app.quit(),
+      },
+    ),
+  );
   tray?.popUpContextMenu(menu);
 }
 
@@ -120,7 +127,12 @@ async function exportReport(redact: boolean): Promise<void> {
   const { filePath, canceled } = await dialog.showSaveDialog({
     title: 'Export report',
     defaultPath: `launchwatch-${result.host.hostname.replace(/[^A-Za-z0-9.-]/g, '_')}.html`,
-    filters: [{ name: 'HTML report', extensions: ['html'] }, { name: 'PDF', extensions: ['pdf'] }, { name: 'JSON (scan document)', extensions: ['json'] }, { name: 'CSV', extensions: ['csv'] }],
+    filters: [
+      { name: 'HTML report', extensions: ['html'] },
+      { name: 'PDF', extensions: ['pdf'] },
+      { name: 'JSON (scan document)', extensions: ['json'] },
+      { name: 'CSV', extensions: ['csv'] },
+    ],
   });
   if (canceled || !filePath) return;
   try {
@@ -140,7 +152,10 @@ async function exportBytes(path: string, result: ScanResult): Promise<Buffer | s
   const dir = await mkdtemp(join(tmpdir(), 'launchwatch-report-'));
   const htmlPath = join(dir, 'report.html');
   await writeFile(htmlPath, page, { mode: 0o600 });
-  const printer = new BrowserWindow({ show: false, webPreferences: { javascript: false, sandbox: true, contextIsolation: true, nodeIntegration: false } });
+  const printer = new BrowserWindow({
+    show: false,
+    webPreferences: { javascript: false, sandbox: true, contextIsolation: true, nodeIntegration: false },
+  });
   try {
     await printer.loadFile(htmlPath);
     return await printer.webContents.printToPDF({ printBackground: true, pageSize: 'A4' });
@@ -151,7 +166,11 @@ async function exportBytes(path: string, result: ScanResult): Promise<Buffer | s
 }
 
 async function importApprovals(): Promise<void> {
-  const { filePaths, canceled } = await dialog.showOpenDialog({ title: 'Import approved items', properties: ['openFile'], filters: [{ name: 'JSON', extensions: ['json'] }] });
+  const { filePaths, canceled } = await dialog.showOpenDialog({
+    title: 'Import approved items',
+    properties: ['openFile'],
+    filters: [{ name: 'JSON', extensions: ['json'] }],
+  });
   if (canceled || !filePaths[0]) return;
   try {
     const message = service.importApprovals(await readFile(filePaths[0], 'utf8'), filePaths[0]);
@@ -162,13 +181,21 @@ async function importApprovals(): Promise<void> {
 }
 
 async function exportApprovals(): Promise<void> {
-  const { filePath, canceled } = await dialog.showSaveDialog({ title: 'Export approved items', defaultPath: 'launchwatch-approvals.json', filters: [{ name: 'JSON', extensions: ['json'] }] });
+  const { filePath, canceled } = await dialog.showSaveDialog({
+    title: 'Export approved items',
+    defaultPath: 'launchwatch-approvals.json',
+    filters: [{ name: 'JSON', extensions: ['json'] }],
+  });
   if (canceled || !filePath) return;
   await writeFile(filePath, service.exportApprovals(), { mode: 0o644 });
 }
 
 async function chooseCapture(): Promise<void> {
-  const { filePaths, canceled } = await dialog.showOpenDialog({ title: 'Open Capture', properties: ['openFile', 'openDirectory'], filters: [{ name: 'Capture', extensions: ['gz', 'tgz'] }] });
+  const { filePaths, canceled } = await dialog.showOpenDialog({
+    title: 'Open Capture',
+    properties: ['openFile', 'openDirectory'],
+    filters: [{ name: 'Capture', extensions: ['gz', 'tgz'] }],
+  });
   if (canceled || !filePaths[0]) return;
   const outcome = await openCapture(filePaths[0]);
   if (!outcome.ok) dialog.showErrorBox('This capture cannot be opened', outcome.message);
@@ -230,18 +257,26 @@ app.on('window-all-closed', () => {
   // A menu-bar app lives on with no window open.
 });
 
-if (primary) void app.whenReady().then(() => {
-  service = liveService();
-  app.dock?.hide();
-  // No remote content, ever: refuse every permission request and any request leaving file://.
-  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  session.defaultSession.webRequest.onBeforeRequest((details, callback) => callback({ cancel: !/^(file|devtools):/.test(details.url) }));
-  registerIpc(ipcMain, () => service, senderCheck(() => popover?.webContents.id, PAGE), { openCapture });
-  tray = new Tray(nativeImage.createFromPath(`${ASSETS}tray/trayTemplate.png`));
-  tray.on('click', togglePopover);
-  tray.on('right-click', showMenu);
-  wireService();
-  void service.recover();
-});
+if (primary)
+  void app.whenReady().then(() => {
+    service = liveService();
+    app.dock?.hide();
+    // No remote content, ever: refuse every permission request and any request leaving file://.
+    session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+    session.defaultSession.webRequest.onBeforeRequest((details, callback) =>
+      callback({ cancel: !/^(file|devtools):/.test(details.url) }),
+    );
+    registerIpc(
+      ipcMain,
+      () => service,
+      senderCheck(() => popover?.webContents.id, PAGE),
+      { openCapture },
+    );
+    tray = new Tray(nativeImage.createFromPath(`${ASSETS}tray/trayTemplate.png`));
+    tray.on('click', togglePopover);
+    tray.on('right-click', showMenu);
+    wireService();
+    void service.recover();
+  });
 
 app.on('before-quit', () => service?.stop());

@@ -31,13 +31,23 @@ function png(size, pixel) {
   const header = Buffer.alloc(13);
   header.writeUInt32BE(size, 0);
   header.writeUInt32BE(size, 4);
-  header[8] = 8; header[9] = 6; header[10] = 0; header[11] = 0; header[12] = 0;
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', header), chunk('IDAT', deflateSync(Buffer.concat(rows))), chunk('IEND', Buffer.alloc(0))]);
+  header[8] = 8;
+  header[9] = 6;
+  header[10] = 0;
+  header[11] = 0;
+  header[12] = 0;
+  return Buffer.concat([
+    Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(Buffer.concat(rows))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 // An eye: an almond outline with a pupil; `mark` adds a state mark at the lower right.
 function eye([r, g, b], mark) {
   return (x, y) => {
-    const dx = x - 0.5, dy = y - 0.5;
+    const dx = x - 0.5,
+      dy = y - 0.5;
     const lid = Math.abs(dy) - (0.28 - 1.1 * dx * dx);
     const outline = Math.abs(lid) < 0.05 && Math.abs(dx) < 0.46;
     const pupil = Math.hypot(dx, dy) < 0.12;

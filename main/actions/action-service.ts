@@ -39,7 +39,9 @@ export class ActionService {
     this.isRoot = options.isRoot ?? process.getuid?.() === 0;
     this.lock = new StateLock(options.stateDir, options.processes);
     this.executor = new Executor({
-      journal: this.journal, runner: options.runner, processes: options.processes,
+      journal: this.journal,
+      runner: options.runner,
+      processes: options.processes,
       ...(options.onBoundary ? { onBoundary: options.onBoundary } : {}),
       ...(options.stopGraceMs !== undefined ? { stopGraceMs: options.stopGraceMs } : {}),
     });
@@ -62,7 +64,8 @@ export class ActionService {
   async approvePlan(planId: string): Promise<Outcome> {
     for (const [id, p] of this.pending) if (Date.now() - p.createdAt > PLAN_LIFETIME_MS) this.pending.delete(id);
     const pending = this.pending.get(planId);
-    if (!pending) throw new Error('this plan is no longer waiting for approval (it expired or ran already): open Disable again');
+    if (!pending)
+      throw new Error('this plan is no longer waiting for approval (it expired or ran already): open Disable again');
     this.pending.delete(planId);
     return this.lock.withLock(() => this.executor.execute(pending.plan));
   }
@@ -77,7 +80,8 @@ export class ActionService {
     return this.lock.withLock(async () => {
       const damaged = this.journal.list().unreadable.find((u) => u.id === id);
       if (damaged) return this.executor.restoreFromDamaged(damaged);
-      if (!this.journal.get(id)) throw new Error(`there is no action ${JSON.stringify(id)} ("launchwatch actions" lists them)`);
+      if (!this.journal.get(id))
+        throw new Error(`there is no action ${JSON.stringify(id)} ("launchwatch actions" lists them)`);
       return this.executor.undo(id);
     });
   }
@@ -87,7 +91,8 @@ export class ActionService {
     try {
       return await this.lock.withLock(() => this.executor.recover());
     } catch (error) {
-      if (error instanceof StateLockBusy) return [{ ok: false, message: `Recovery of interrupted actions waits: ${error.message}.` }];
+      if (error instanceof StateLockBusy)
+        return [{ ok: false, message: `Recovery of interrupted actions waits: ${error.message}.` }];
       throw error;
     }
   }

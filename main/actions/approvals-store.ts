@@ -6,17 +6,19 @@ import type { Approval } from '../engine/approvals';
 import { writeFileAtomic } from './atomic-file';
 
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 in hex');
-const approvalSchema = z.object({
-  label: z.string().max(1024),
-  plistPath: z.string().startsWith('/').max(4096),
-  plistSha256: hex64,
-  programSha256: hex64.optional(),
-  program: z.string().max(4096).optional(),
-  filesSha256: hex64.optional(),
-  note: z.string().max(2000).optional(),
-  approvedBy: z.string().max(256),
-  approvedAt: z.string().datetime({ offset: true }),
-}).strict();
+const approvalSchema = z
+  .object({
+    label: z.string().max(1024),
+    plistPath: z.string().startsWith('/').max(4096),
+    plistSha256: hex64,
+    programSha256: hex64.optional(),
+    program: z.string().max(4096).optional(),
+    filesSha256: hex64.optional(),
+    note: z.string().max(2000).optional(),
+    approvedBy: z.string().max(256),
+    approvedAt: z.string().datetime({ offset: true }),
+  })
+  .strict();
 
 const fileSchema = z.object({
   format: z.literal('launchwatch-approvals'),
@@ -37,7 +39,10 @@ export function parseApprovals(text: string, origin: string): Approval[] {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const field = issue?.path.join('.') ?? '';
-    if (field === '') throw new ApprovalError(`${origin}: expected an object {"format": "launchwatch-approvals", "version": 1, "approvals": [...]}`);
+    if (field === '')
+      throw new ApprovalError(
+        `${origin}: expected an object {"format": "launchwatch-approvals", "version": 1, "approvals": [...]}`,
+      );
     throw new ApprovalError(`${origin}: field "${field}": ${issue?.message ?? 'invalid'}`);
   }
   return parsed.data.approvals as Approval[];

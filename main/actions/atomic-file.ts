@@ -24,7 +24,8 @@ export function writeFileAtomic(path: string, data: Uint8Array | string, mode = 
     }
     // What reached the file is read back: only the exact bytes ever replace the target.
     const written = readFileSync(temp);
-    if (written.length !== bytes.length || sha256(written) !== sha256(bytes)) throw new Error(`${temp}: ${written.length} of ${bytes.length} bytes were written; ${path} was left as it was`);
+    if (written.length !== bytes.length || sha256(written) !== sha256(bytes))
+      throw new Error(`${temp}: ${written.length} of ${bytes.length} bytes were written; ${path} was left as it was`);
     renameSync(temp, path);
   } catch (error) {
     if (existsSync(temp)) unlinkSync(temp);
@@ -41,7 +42,9 @@ function writeAll(fd: number, bytes: Uint8Array, where: string): void {
     try {
       wrote = io.writeSync(fd, bytes, offset, bytes.length - offset);
     } catch (error) {
-      throw new Error(`${where}: the disk took ${offset} of ${bytes.length} bytes: ${(error as Error).message}`, { cause: error });
+      throw new Error(`${where}: the disk took ${offset} of ${bytes.length} bytes: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
     if (wrote <= 0) throw new Error(`${where}: the disk took ${offset} of ${bytes.length} bytes (is it full?)`);
     offset += wrote;

@@ -3,7 +3,19 @@
 // was under way; undo() puts the file back byte for byte and reloads the item. Nothing is ever deleted
 // before a verified copy of it exists in the quarantine.
 import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, utimesSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  copyFileSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  unlinkSync,
+  utimesSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { DisablePlan, PlanStep } from '../engine/actions/plan';
 import { fsyncFile, fsyncFolder, sha256, sha256File, TEMP_PREFIX, TEMP_SUFFIX, writeFileAtomic } from './atomic-file';
@@ -44,7 +56,8 @@ export interface Outcome {
 }
 
 const NOT_LOADED = /No such process|Could not find service|not find specified service|service is not loaded/i;
-const NO_SYSTEMD = /System has not been booted with systemd|Failed to connect to (bus|user scope bus)|not been booted|systemctl not found|No medium found/i;
+const NO_SYSTEMD =
+  /System has not been booted with systemd|Failed to connect to (bus|user scope bus)|not been booted|systemctl not found|No medium found/i;
 
 export class Executor {
   constructor(private readonly options: ExecutorOptions) {}
@@ -54,8 +67,17 @@ export class Executor {
     const now = new Date().toISOString();
     const record: ActionRecord = {
       id: `${now.replace(/[-:.]/g, '').replace('T', '-').slice(0, 15)}-${randomBytes(4).toString('hex')}`,
-      type: 'disable', createdAt: now, updatedAt: now, status: 'running', plan,
-      steps: plan.steps.map((s) => ({ kind: s.kind, description: s.description, status: 'pending', ...(s.argv ? { argv: s.argv } : {}) })),
+      type: 'disable',
+      createdAt: now,
+      updatedAt: now,
+      status: 'running',
+      plan,
+      steps: plan.steps.map((s) => ({
+        kind: s.kind,
+        description: s.description,
+        status: 'pending',
+        ...(s.argv ? { argv: s.argv } : {}),
+      })),
       messages: [],
     };
     this.save(record);
@@ -79,7 +101,8 @@ export class Executor {
     removeLeftoverTemps(this.options.journal.actionsDir);
     for (const record of this.options.journal.list().records) {
       // A kill during a write or a restore leaves a temporary file beside the target: never a launch item, but litter.
-      if ((record.status === 'running' || record.status === 'undoing') && record.backup) removeLeftoverTemps(dirname(record.backup.originalPath));
+      if ((record.status === 'running' || record.status === 'undoing') && record.backup)
+        removeLeftoverTemps(dirname(record.backup.originalPath));
       if (record.status === 'running') {
         if (!record.backup) {
           // Interrupted before the backup was recorded: no step ran; the file is where it was.
@@ -91,7 +114,9 @@ export class Executor {
           continue;
         }
         const outcome = await this.runSteps(record);
-        outcome.message = outcome.ok ? `Launchwatch stopped while disabling ${name(record)}; it finished the job after restarting.` : `Launchwatch stopped while disabling ${name(record)}; it could not finish, so it put everything back. ${outcome.message}`;
+        outcome.message = outcome.ok
+          ? `Launchwatch stopped while disabling ${name(record)}; it finished the job after restarting.`
+          : `Launchwatch stopped while disabling ${name(record)}; it could not finish, so it put everything back. ${outcome.message}`;
         record.messages.push(outcome.message);
         this.save(record);
         outcomes.push(outcome);
@@ -128,10 +153,16 @@ export class Executor {
           await this.restore(backup, record.plan.needsAdmin);
           step.status = 'done';
         } else {
-          const result = await this.options.runner.run(step.argv as string[], { admin: record.plan.needsAdmin, reason: `Launchwatch is turning ${name(record)} back on.` });
+          const result = await this.options.runner.run(step.argv as string[], {
+            admin: record.plan.needsAdmin,
+            reason: `Launchwatch is turning ${name(record)} back on.`,
+          });
           const words = commandWords(result);
           if (result.code === 0 && !result.problem) step.status = 'done';
-          else if (step.kind === 'bootstrap' && /already loaded|service already|Bootstrap failed: (5|17)/i.test(words)) {
+          else if (
+            step.kind === 'bootstrap' &&
+            /already loaded|service already|Bootstrap failed: (5|17)/i.test(words)
+          ) {
             step.status = 'done';
             step.output = words;
           } else if ((step.kind === 'systemctl-enable' || step.kind === 'systemctl-start') && NO_SYSTEMD.test(words)) {
@@ -165,25 +196,48 @@ export class Executor {
   async restoreFromDamaged(damaged: UnreadableRecord): Promise<{ ok: boolean; message: string }> {
     const who = damaged.label ?? damaged.id;
     const folder = join(this.options.journal.quarantineDir, damaged.id);
-    if (!damaged.backup) return { ok: false, message: `The record of ${who} (${damaged.path}) is damaged (${damaged.problem}) and does not say where its file was. Its quarantined copy, if any, is in ${folder}: copy it back by hand.` };
+    if (!damaged.backup)
+      return {
+        ok: false,
+        message: `The record of ${who} (${damaged.path}) is damaged (${damaged.problem}) and does not say where its file was. Its quarantined copy, if any, is in ${folder}: copy it back by hand.`,
+      };
     const { originalPath, backupPath } = damaged.backup;
-    if (!existsSync(backupPath)) return { ok: false, message: `The quarantined copy ${backupPath} is gone: there is nothing to put back at ${originalPath}.` };
+    if (!existsSync(backupPath))
+      return {
+        ok: false,
+        message: `The quarantined copy ${backupPath} is gone: there is nothing to put back at ${originalPath}.`,
+      };
     const actual = sha256File(backupPath);
-    if (damaged.backup.sha256 !== undefined && actual !== damaged.backup.sha256) return { ok: false, message: `The quarantined copy ${backupPath} was changed after it was made: it was not put back.` };
+    if (damaged.backup.sha256 !== undefined && actual !== damaged.backup.sha256)
+      return {
+        ok: false,
+        message: `The quarantined copy ${backupPath} was changed after it was made: it was not put back.`,
+      };
     const info = lstatSync(backupPath);
     const backup: BackupRecord = {
-      originalPath, backupPath, sha256: actual, size: info.size,
-      mode: damaged.backup.mode ?? 0o644, uid: damaged.backup.uid ?? info.uid, gid: damaged.backup.gid ?? info.gid,
+      originalPath,
+      backupPath,
+      sha256: actual,
+      size: info.size,
+      mode: damaged.backup.mode ?? 0o644,
+      uid: damaged.backup.uid ?? info.uid,
+      gid: damaged.backup.gid ?? info.gid,
       ...(damaged.backup.mtimeMs !== undefined ? { mtimeMs: damaged.backup.mtimeMs } : {}),
       ...(damaged.backup.atimeMs !== undefined ? { atimeMs: damaged.backup.atimeMs } : {}),
     };
     try {
       await this.restore(backup, originalPath.startsWith('/Library/'));
     } catch (error) {
-      return { ok: false, message: `${who} could not be put back: ${(error as Error).message}. ${whereTheFileIs(backup)}` };
+      return {
+        ok: false,
+        message: `${who} could not be put back: ${(error as Error).message}. ${whereTheFileIs(backup)}`,
+      };
     }
     renameSync(damaged.path, `${damaged.path}.damaged`);
-    return { ok: true, message: `${who} is back at ${originalPath} (from the quarantined copy; its damaged record was kept as ${damaged.path}.damaged). launchd loads it at the next login, or now with: launchctl bootstrap gui/$(id -u) ${originalPath}` };
+    return {
+      ok: true,
+      message: `${who} is back at ${originalPath} (from the quarantined copy; its damaged record was kept as ${damaged.path}.damaged). launchd loads it at the next login, or now with: launchctl bootstrap gui/$(id -u) ${originalPath}`,
+    };
   }
 
   private async runSteps(record: ActionRecord): Promise<Outcome> {
@@ -223,12 +277,17 @@ export class Executor {
       await this.boundary(`after-${step.kind}`);
     }
     record.status = 'done';
-    record.messages.push(`${name(record)} is disabled; its file is in quarantine (${record.backup?.backupPath}). Undo puts it back.`);
+    record.messages.push(
+      `${name(record)} is disabled; its file is in quarantine (${record.backup?.backupPath}). Undo puts it back.`,
+    );
     this.save(record);
     return { record, ok: true, message: record.messages.at(-1) as string };
   }
 
-  private async runStep(record: ActionRecord, step: PlanStep): Promise<{ skipped?: boolean; output?: string } | undefined> {
+  private async runStep(
+    record: ActionRecord,
+    step: PlanStep,
+  ): Promise<{ skipped?: boolean; output?: string } | undefined> {
     const admin = record.plan.needsAdmin;
     const reason = `Launchwatch needs an administrator to disable ${name(record)}.`;
     switch (step.kind) {
@@ -252,7 +311,8 @@ export class Executor {
         if (result.code === 0 && !result.problem) return undefined;
         // No systemd (a container, a minimal system): nothing to stop or disable there; the process
         // step and the quarantine still take the item out.
-        if (NO_SYSTEMD.test(words) || /not loaded|does not exist|No such file/i.test(words)) return { skipped: true, output: words };
+        if (NO_SYSTEMD.test(words) || /not loaded|does not exist|No such file/i.test(words))
+          return { skipped: true, output: words };
         throw new Error(`${(step.argv as string[]).join(' ')} failed: ${words}`);
       }
       case 'stop-processes':
@@ -267,7 +327,12 @@ export class Executor {
   }
 
   private async stopProcesses(processes: { pid: number; startedAt: number }[]): Promise<void> {
-    const alive = async () => (await Promise.all(processes.map(async (p) => ((await this.options.processes.isSame(p.pid, p.startedAt)) ? p : undefined)))).filter((p) => p !== undefined);
+    const alive = async () =>
+      (
+        await Promise.all(
+          processes.map(async (p) => ((await this.options.processes.isSame(p.pid, p.startedAt)) ? p : undefined)),
+        )
+      ).filter((p) => p !== undefined);
     for (const p of await alive()) await this.options.processes.signal(p.pid, 'SIGTERM');
     const deadline = Date.now() + (this.options.stopGraceMs ?? 3000);
     while (Date.now() < deadline && (await alive()).length > 0) await new Promise((r) => setTimeout(r, 100));
@@ -292,7 +357,17 @@ export class Executor {
     fsyncFolder(this.options.journal.quarantineDir);
     const hash = sha256File(original);
     if (sha256File(backupPath) !== hash) throw new Error(`the copy of ${original} does not match it`);
-    return { originalPath: original, backupPath, mode: info.mode & 0o7777, uid: info.uid, gid: info.gid, sha256: hash, size: info.size, atimeMs: info.atimeMs, mtimeMs: info.mtimeMs };
+    return {
+      originalPath: original,
+      backupPath,
+      mode: info.mode & 0o7777,
+      uid: info.uid,
+      gid: info.gid,
+      sha256: hash,
+      size: info.size,
+      atimeMs: info.atimeMs,
+      mtimeMs: info.mtimeMs,
+    };
   }
 
   private async quarantine(record: ActionRecord, admin: boolean): Promise<void> {
@@ -304,11 +379,16 @@ export class Executor {
       copyFileSync(backup.originalPath, changedCopy);
       fsyncFile(changedCopy);
       fsyncFolder(dirname(changedCopy));
-      if (sha256File(changedCopy) !== sha256File(backup.originalPath)) throw new Error('could not copy the changed file into quarantine');
+      if (sha256File(changedCopy) !== sha256File(backup.originalPath))
+        throw new Error('could not copy the changed file into quarantine');
     }
-    if (sha256File(backup.backupPath) !== backup.sha256) throw new Error(`the quarantined copy ${backup.backupPath} no longer matches: the original stays in place`);
+    if (sha256File(backup.backupPath) !== backup.sha256)
+      throw new Error(`the quarantined copy ${backup.backupPath} no longer matches: the original stays in place`);
     if (admin) {
-      await this.adminRun(['/bin/rm', '-f', backup.originalPath], `Launchwatch needs an administrator to move ${backup.originalPath} into quarantine.`);
+      await this.adminRun(
+        ['/bin/rm', '-f', backup.originalPath],
+        `Launchwatch needs an administrator to move ${backup.originalPath} into quarantine.`,
+      );
       if (existsSync(backup.originalPath)) throw new Error(`${backup.originalPath} could not be removed`);
       return;
     }
@@ -321,8 +401,12 @@ export class Executor {
   }
 
   private async restore(backup: BackupRecord, admin: boolean): Promise<void> {
-    if (!existsSync(backup.backupPath)) throw new Error(`the quarantined copy ${backup.backupPath} is gone, so there is nothing to put back`);
-    if (sha256File(backup.backupPath) !== backup.sha256) throw new Error(`the quarantined copy ${backup.backupPath} was changed after it was made (its SHA-256 is not the original's), so it was not put back`);
+    if (!existsSync(backup.backupPath))
+      throw new Error(`the quarantined copy ${backup.backupPath} is gone, so there is nothing to put back`);
+    if (sha256File(backup.backupPath) !== backup.sha256)
+      throw new Error(
+        `the quarantined copy ${backup.backupPath} was changed after it was made (its SHA-256 is not the original's), so it was not put back`,
+      );
     if (existsSync(backup.originalPath)) {
       if (sha256File(backup.originalPath) === backup.sha256) return;
       throw new Error(`a different file is already at ${backup.originalPath}; it was left alone`);
@@ -331,7 +415,10 @@ export class Executor {
       // Root-owned folders: a temporary file beside the target gets the bytes, owner and mode, then one
       // rename puts it in place, so the target is never a partial file.
       const reason = `Launchwatch needs an administrator to put ${backup.originalPath} back.`;
-      const temp = join(dirname(backup.originalPath), `${TEMP_PREFIX}restore-${basename(backup.originalPath)}${TEMP_SUFFIX}`);
+      const temp = join(
+        dirname(backup.originalPath),
+        `${TEMP_PREFIX}restore-${basename(backup.originalPath)}${TEMP_SUFFIX}`,
+      );
       await this.adminRun(['/bin/cp', backup.backupPath, temp], reason);
       await this.adminRun(['/usr/sbin/chown', `${backup.uid}:${backup.gid}`, temp], reason);
       await this.adminRun(['/bin/chmod', (backup.mode & 0o7777).toString(8), temp], reason);
@@ -341,9 +428,11 @@ export class Executor {
       writeFileAtomic(backup.originalPath, readFileSync(backup.backupPath), backup.mode);
       chmodSync(backup.originalPath, backup.mode);
       if (process.getuid?.() === 0) chownSync(backup.originalPath, backup.uid, backup.gid);
-      if (backup.mtimeMs !== undefined) utimesSync(backup.originalPath, new Date(backup.atimeMs ?? backup.mtimeMs), new Date(backup.mtimeMs));
+      if (backup.mtimeMs !== undefined)
+        utimesSync(backup.originalPath, new Date(backup.atimeMs ?? backup.mtimeMs), new Date(backup.mtimeMs));
     }
-    if (sha256(readFileSync(backup.originalPath)) !== backup.sha256) throw new Error(`${backup.originalPath} was restored but does not match its backup`);
+    if (sha256(readFileSync(backup.originalPath)) !== backup.sha256)
+      throw new Error(`${backup.originalPath} was restored but does not match its backup`);
   }
 
   private async rollBack(record: ActionRecord, failedAt: number): Promise<void> {
@@ -351,12 +440,20 @@ export class Executor {
       const step = record.steps[i] as StepRecord;
       // The failed step is undone too when its effect shows: a quarantine that removed the file and
       // then failed to say so.
-      const failedButVisible = i === failedAt && step.kind === 'quarantine' && record.backup !== undefined && !existsSync(record.backup.originalPath);
+      const failedButVisible =
+        i === failedAt &&
+        step.kind === 'quarantine' &&
+        record.backup !== undefined &&
+        !existsSync(record.backup.originalPath);
       if (step.status !== 'done' && !failedButVisible) continue;
       try {
         const inverse = inverseOf(step, record.plan);
         if (step.kind === 'quarantine' && record.backup) await this.restore(record.backup, record.plan.needsAdmin);
-        else if (inverse?.argv) await this.options.runner.run(inverse.argv, { admin: record.plan.needsAdmin, reason: 'Launchwatch is putting things back.' });
+        else if (inverse?.argv)
+          await this.options.runner.run(inverse.argv, {
+            admin: record.plan.needsAdmin,
+            reason: 'Launchwatch is putting things back.',
+          });
         step.status = 'rolled-back';
       } catch (error) {
         record.messages.push(`Could not roll back "${step.description}": ${(error as Error).message}`);
@@ -391,7 +488,8 @@ function inverseOf(step: StepRecord, plan: ActionRecord['plan']): StepRecord | u
   if (!argv) return undefined;
   const [tool, verb, target = ''] = argv;
   if (tool === 'launchctl' && verb === 'disable') return command('enable', ['launchctl', 'enable', target]);
-  if (tool === 'launchctl' && verb === 'bootout') return command('bootstrap', ['launchctl', 'bootstrap', target.slice(0, target.lastIndexOf('/')), plan.plistPath]);
+  if (tool === 'launchctl' && verb === 'bootout')
+    return command('bootstrap', ['launchctl', 'bootstrap', target.slice(0, target.lastIndexOf('/')), plan.plistPath]);
   const base = argv.slice(0, -2);
   const unit = argv.at(-1) as string;
   if (step.kind === 'systemctl-disable') return command('systemctl-enable', [...base, 'enable', unit]);
@@ -404,8 +502,15 @@ function command(kind: StepRecord['kind'], argv: string[]): StepRecord {
 }
 
 function undoSteps(record: ActionRecord): StepRecord[] {
-  const restore: StepRecord = { kind: 'restore', description: `Put ${record.plan.plistPath} back, byte for byte, with its mode and owner`, status: 'pending' };
-  const inverses = [...record.steps].reverse().map((step) => inverseOf(step, record.plan)).filter((s): s is StepRecord => s !== undefined);
+  const restore: StepRecord = {
+    kind: 'restore',
+    description: `Put ${record.plan.plistPath} back, byte for byte, with its mode and owner`,
+    status: 'pending',
+  };
+  const inverses = [...record.steps]
+    .reverse()
+    .map((step) => inverseOf(step, record.plan))
+    .filter((s): s is StepRecord => s !== undefined);
   return [restore, ...inverses];
 }
 
@@ -420,8 +525,10 @@ function name(record: ActionRecord): string {
 /** Where the file stands after a failed undo, in words that are true whatever went wrong. */
 function whereTheFileIs(backup: BackupRecord): string {
   if (existsSync(backup.originalPath)) return `The file at ${backup.originalPath} is in place.`;
-  if (!existsSync(backup.backupPath)) return `The quarantined copy ${backup.backupPath} is gone, and nothing is at ${backup.originalPath}.`;
-  if (sha256File(backup.backupPath) !== backup.sha256) return `The quarantined copy ${backup.backupPath} is not the original any more; nothing is at ${backup.originalPath}.`;
+  if (!existsSync(backup.backupPath))
+    return `The quarantined copy ${backup.backupPath} is gone, and nothing is at ${backup.originalPath}.`;
+  if (sha256File(backup.backupPath) !== backup.sha256)
+    return `The quarantined copy ${backup.backupPath} is not the original any more; nothing is at ${backup.originalPath}.`;
   return `It is still safe in ${backup.backupPath}.`;
 }
 

@@ -46,14 +46,25 @@ export interface ActionRecord {
   messages: string[];
 }
 
-const recordSchema = z.object({
-  id: z.string().regex(/^[A-Za-z0-9-]+$/),
-  type: z.literal('disable'),
-  status: z.enum(['running', 'done', 'failed', 'rolled-back', 'undoing', 'undone']),
-  plan: z.object({ itemId: z.string(), label: z.string(), plistPath: z.string(), kind: z.string(), needsAdmin: z.boolean(), steps: z.array(z.object({ kind: z.string(), description: z.string() }).passthrough()) }).passthrough(),
-  steps: z.array(z.object({ kind: z.string(), description: z.string(), status: z.string() }).passthrough()),
-  messages: z.array(z.string()),
-}).passthrough();
+const recordSchema = z
+  .object({
+    id: z.string().regex(/^[A-Za-z0-9-]+$/),
+    type: z.literal('disable'),
+    status: z.enum(['running', 'done', 'failed', 'rolled-back', 'undoing', 'undone']),
+    plan: z
+      .object({
+        itemId: z.string(),
+        label: z.string(),
+        plistPath: z.string(),
+        kind: z.string(),
+        needsAdmin: z.boolean(),
+        steps: z.array(z.object({ kind: z.string(), description: z.string() }).passthrough()),
+      })
+      .passthrough(),
+    steps: z.array(z.object({ kind: z.string(), description: z.string(), status: z.string() }).passthrough()),
+    messages: z.array(z.string()),
+  })
+  .passthrough();
 
 /** A journal record that cannot be read: named, with what could still be made out of it. */
 export interface UnreadableRecord {
@@ -87,7 +98,9 @@ export class Journal {
     return this.list().records.find((r) => r.id === id);
   }
 
-  private cached: { stamp: string; value: { records: ActionRecord[]; problems: string[]; unreadable: UnreadableRecord[] } } | undefined;
+  private cached:
+    | { stamp: string; value: { records: ActionRecord[]; problems: string[]; unreadable: UnreadableRecord[] } }
+    | undefined;
 
   /**
    * Every record, newest first; a record that cannot be read is named, never silently dropped. The
@@ -105,7 +118,9 @@ export class Journal {
   private readAll(): { records: ActionRecord[]; problems: string[]; unreadable: UnreadableRecord[] } {
     const records: ActionRecord[] = [];
     const unreadable: UnreadableRecord[] = [];
-    for (const name of readdirSync(this.actionsDir).filter((n) => n.endsWith('.json')).sort()) {
+    for (const name of readdirSync(this.actionsDir)
+      .filter((n) => n.endsWith('.json'))
+      .sort()) {
       const path = join(this.actionsDir, name);
       const id = name.slice(0, -'.json'.length);
       let json: unknown;
@@ -117,7 +132,15 @@ export class Journal {
       }
       const parsed = recordSchema.safeParse(json);
       if (parsed.success) records.push(parsed.data as unknown as ActionRecord);
-      else unreadable.push(this.salvage(id, path, `field "${parsed.error.issues[0]?.path.join('.')}": ${parsed.error.issues[0]?.message}`, json));
+      else
+        unreadable.push(
+          this.salvage(
+            id,
+            path,
+            `field "${parsed.error.issues[0]?.path.join('.')}": ${parsed.error.issues[0]?.message}`,
+            json,
+          ),
+        );
     }
     records.sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id));
     return { records, problems: unreadable.map((u) => `${u.path}: ${u.problem}`), unreadable };
@@ -129,15 +152,26 @@ export class Journal {
    */
   private salvage(id: string, path: string, problem: string, json: unknown): UnreadableRecord {
     const out: UnreadableRecord = { id, path, problem };
-    const record = typeof json === 'object' && json !== null ? (json as { backup?: unknown; plan?: { label?: unknown } }) : {};
+    const record =
+      typeof json === 'object' && json !== null ? (json as { backup?: unknown; plan?: { label?: unknown } }) : {};
     if (typeof record.plan?.label === 'string') out.label = record.plan.label;
-    const backup = typeof record.backup === 'object' && record.backup !== null ? (record.backup as Record<string, unknown>) : undefined;
+    const backup =
+      typeof record.backup === 'object' && record.backup !== null
+        ? (record.backup as Record<string, unknown>)
+        : undefined;
     const folder = join(this.quarantineDir, id);
-    const text = (key: string): string | undefined => (typeof backup?.[key] === 'string' ? (backup[key] as string) : undefined);
-    const number = (key: string): number | undefined => (typeof backup?.[key] === 'number' ? (backup[key] as number) : undefined);
+    const text = (key: string): string | undefined =>
+      typeof backup?.[key] === 'string' ? (backup[key] as string) : undefined;
+    const number = (key: string): number | undefined =>
+      typeof backup?.[key] === 'number' ? (backup[key] as number) : undefined;
     const originalPath = text('originalPath');
     const backupPath = text('backupPath');
-    if (originalPath?.startsWith('/') && backupPath !== undefined && dirname(backupPath) === folder && basename(backupPath) === basename(originalPath)) {
+    if (
+      originalPath?.startsWith('/') &&
+      backupPath !== undefined &&
+      dirname(backupPath) === folder &&
+      basename(backupPath) === basename(originalPath)
+    ) {
       out.backup = { originalPath, backupPath };
       const sha = text('sha256');
       if (sha !== undefined) out.backup.sha256 = sha;

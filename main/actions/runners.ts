@@ -29,7 +29,11 @@ export function localRunner(env?: NodeJS.ProcessEnv): CommandRunner {
  * sudo-prompt accepts only letters, digits and spaces, at most 70 characters.
  */
 export function promptName(reason: string): string {
-  const words = reason.replace(/^Launchwatch (needs an administrator to|is) /, '').replace(/[^A-Za-z0-9 ]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const words = reason
+    .replace(/^Launchwatch (needs an administrator to|is) /, '')
+    .replace(/[^A-Za-z0-9 ]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return `Launchwatch ${words}`.slice(0, 70).trim();
 }
 
@@ -44,7 +48,8 @@ export function macRunner(): CommandRunner {
       return new Promise((resolve) => {
         exec(command, { name: promptName(options.reason) }, (error, stdout, stderr) => {
           const result: RunResult = { code: error ? 1 : 0, stdout: String(stdout ?? ''), stderr: String(stderr ?? '') };
-          if (error && /User did not grant permission/i.test(error.message)) result.problem = 'the administrator password was not given';
+          if (error && /User did not grant permission/i.test(error.message))
+            result.problem = 'the administrator password was not given';
           else if (error && !result.stderr) result.stderr = error.message;
           resolve(result);
         });
@@ -85,7 +90,8 @@ export function macProcessControl(runner: CommandRunner): ProcessControl {
       const etime = out.stdout.trim();
       const match = /^(?:(?:(\d+)-)?(\d+):)?(\d+):(\d+)$/.exec(etime);
       if (!match) return false;
-      const seconds = Number(match[1] ?? 0) * 86400 + Number(match[2] ?? 0) * 3600 + Number(match[3]) * 60 + Number(match[4]);
+      const seconds =
+        Number(match[1] ?? 0) * 86400 + Number(match[2] ?? 0) * 3600 + Number(match[3]) * 60 + Number(match[4]);
       return Math.abs(Date.now() - seconds * 1000 - startedAt) < 2500;
     },
     async signal(pid, signal) {
@@ -95,8 +101,12 @@ export function macProcessControl(runner: CommandRunner): ProcessControl {
         const code = (error as NodeJS.ErrnoException).code;
         if (code === 'ESRCH') return;
         if (code !== 'EPERM') throw error;
-        const result = await runner.run(['/bin/kill', `-${signal.replace(/^SIG/, '')}`, String(pid)], { admin: true, reason: 'Launchwatch needs an administrator to stop a root process.' });
-        if (result.code !== 0) throw new Error(`kill ${pid}: ${result.problem ?? result.stderr.trim()}`, { cause: error });
+        const result = await runner.run(['/bin/kill', `-${signal.replace(/^SIG/, '')}`, String(pid)], {
+          admin: true,
+          reason: 'Launchwatch needs an administrator to stop a root process.',
+        });
+        if (result.code !== 0)
+          throw new Error(`kill ${pid}: ${result.problem ?? result.stderr.trim()}`, { cause: error });
       }
     },
   };

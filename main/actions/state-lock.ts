@@ -18,7 +18,10 @@ export class StateLock {
   readonly path: string;
   private held = false;
 
-  constructor(stateDir: string, private readonly processes: ProcessControl) {
+  constructor(
+    stateDir: string,
+    private readonly processes: ProcessControl,
+  ) {
     this.path = join(stateDir, 'actions.lock');
   }
 
@@ -53,7 +56,9 @@ export class StateLock {
       if (text === undefined) continue;
       const holder = parseHolder(text);
       if (holder && holder.pid !== process.pid && (await this.processes.isSame(holder.pid, holder.startedAt))) {
-        throw new StateLockBusy(`another Launchwatch (pid ${holder.pid}) is disabling or undoing an item right now; try again when it has finished`);
+        throw new StateLockBusy(
+          `another Launchwatch (pid ${holder.pid}) is disabling or undoing an item right now; try again when it has finished`,
+        );
       }
       this.takeOverStale(text);
     }
@@ -93,7 +98,9 @@ function readText(path: string): string | undefined {
 function parseHolder(text: string): Holder | undefined {
   try {
     const value = JSON.parse(text) as Partial<Holder>;
-    return typeof value.pid === 'number' && typeof value.startedAt === 'number' ? { pid: value.pid, startedAt: value.startedAt } : undefined;
+    return typeof value.pid === 'number' && typeof value.startedAt === 'number'
+      ? { pid: value.pid, startedAt: value.startedAt }
+      : undefined;
   } catch {
     // A lock whose holder cannot be read (a crash while writing it) is stale.
     return undefined;

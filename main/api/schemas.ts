@@ -5,16 +5,21 @@ import { hasControlCharacters } from '../engine/terminal-text';
 
 export const itemIdSchema = z.string().min(1).max(4096);
 
-export const optionsSchema: z.ZodType<ScanOptionsInput> = z.object({
-  windowSeconds: z.number().finite().min(10).max(86_400),
-  cpuThresholdPercent: z.number().finite().min(1).max(10_000),
-}).strict();
+export const optionsSchema: z.ZodType<ScanOptionsInput> = z
+  .object({
+    windowSeconds: z.number().finite().min(10).max(86_400),
+    cpuThresholdPercent: z.number().finite().min(1).max(10_000),
+  })
+  .strict();
 
 export const pausedSchema = z.boolean();
 
 export const planIdSchema = z.string().regex(/^[0-9a-f]{24}$/, 'a plan id');
 export const actionIdSchema = z.string().regex(/^[0-9A-Za-z-]{1,64}$/, 'an action id');
 export const approveItemSchema = z.object({ itemId: itemIdSchema, note: z.string().max(2000).optional() }).strict();
-export const capturePathSchema = z.string().min(2).max(4096)
+export const capturePathSchema = z
+  .string()
+  .min(2)
+  .max(4096)
   .refine((p) => p.startsWith('/'), 'an absolute path')
   .refine((p) => !hasControlCharacters(p), 'no control characters');

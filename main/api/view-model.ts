@@ -11,16 +11,29 @@ import type { ActionView, ItemDetail, ItemSummary, Snapshot, SourceInfo } from '
 const SPARKLINE_POINTS = 30;
 const DETAIL_HISTORY_MS = 10 * 60 * 1000;
 
-export function toSnapshot(result: ScanResult, extra: { paused: boolean; origin?: string; actionsAvailable?: boolean; actions?: ActionView[]; notices?: string[] }): Snapshot {
+export function toSnapshot(
+  result: ScanResult,
+  extra: { paused: boolean; origin?: string; actionsAvailable?: boolean; actions?: ActionView[]; notices?: string[] },
+): Snapshot {
   const source: SourceInfo = {
-    kind: result.source, hostname: result.host.hostname, os: result.host.os, osVersion: result.host.osVersion, privileged: result.privileged,
+    kind: result.source,
+    hostname: result.host.hostname,
+    os: result.host.os,
+    osVersion: result.host.osVersion,
+    privileged: result.privileged,
   };
   if (extra.origin) source.origin = extra.origin;
   if (result.startedAt !== undefined) source.startedAt = result.startedAt;
   if (result.endedAt !== undefined) source.endedAt = result.endedAt;
   const snapshot: Snapshot = {
-    source, paused: extra.paused, options: result.options, samples: result.samples, notes: result.notes,
-    actionsAvailable: extra.actionsAvailable ?? false, actions: extra.actions ?? [], notices: extra.notices ?? [],
+    source,
+    paused: extra.paused,
+    options: result.options,
+    samples: result.samples,
+    notes: result.notes,
+    actionsAvailable: extra.actionsAvailable ?? false,
+    actions: extra.actions ?? [],
+    notices: extra.notices ?? [],
     items: sortItems(result.items).map(toSummary),
   };
   snapshot.notes = snapshot.notes.map(visibleText);
@@ -59,14 +72,33 @@ export function toDetail(result: ItemResult, thresholdPercent: number): ItemDeta
     attack: result.attack,
     cpu: { avgPercent: result.cpu.avgPercent, maxPercent: result.cpu.maxPercent, sustained: result.cpu.sustained },
     thresholdPercent,
-    history: result.history.filter((p) => p.t > end - DETAIL_HISTORY_MS).map((p) => ({ t: p.t, percent: Math.round(p.percent * 10) / 10 })),
-    processes: result.processes.map((p) => ({ pid: p.pid, ppid: p.ppid, args: p.args, ...(p.cpuPercent !== undefined ? { cpuPercent: p.cpuPercent } : {}) })),
+    history: result.history
+      .filter((p) => p.t > end - DETAIL_HISTORY_MS)
+      .map((p) => ({ t: p.t, percent: Math.round(p.percent * 10) / 10 })),
+    processes: result.processes.map((p) => ({
+      pid: p.pid,
+      ppid: p.ppid,
+      args: p.args,
+      ...(p.cpuPercent !== undefined ? { cpuPercent: p.cpuPercent } : {}),
+    })),
     destinations: result.destinations.map((d) => ({
-      remoteAddress: d.remoteAddress, remotePort: d.remotePort, protocol: d.protocol, classification: d.classification, pid: d.pid, lastSeen: d.lastSeen,
-      ...(d.state ? { state: d.state } : {}), ...(d.hostname ? { hostname: d.hostname } : {}),
+      remoteAddress: d.remoteAddress,
+      remotePort: d.remotePort,
+      protocol: d.protocol,
+      classification: d.classification,
+      pid: d.pid,
+      lastSeen: d.lastSeen,
+      ...(d.state ? { state: d.state } : {}),
+      ...(d.hostname ? { hostname: d.hostname } : {}),
     })),
     listening: result.listening,
-    plist: { path: item.plistPath, text: contentText(result), problems: item.problems, ...(item.sha256 ? { sha256: item.sha256 } : {}), ...(item.mtime ? { mtime: item.mtime } : {}) },
+    plist: {
+      path: item.plistPath,
+      text: contentText(result),
+      problems: item.problems,
+      ...(item.sha256 ? { sha256: item.sha256 } : {}),
+      ...(item.mtime ? { mtime: item.mtime } : {}),
+    },
     runAtLoad: item.runAtLoad,
     keepAlive: item.keepAlive !== false,
     disabled: item.disabledOverride ?? item.disabledInPlist ?? false,
@@ -100,8 +132,12 @@ function contentText(result: ItemResult): string {
 /** A journal record that cannot be read, shown with its problem; undoable while it points at a quarantined copy. */
 export function toDamagedActionView(damaged: UnreadableRecord): ActionView {
   const view: ActionView = {
-    id: damaged.id, label: damaged.label ?? damaged.backup?.originalPath ?? damaged.id, plistPath: damaged.backup?.originalPath ?? '', status: 'damaged',
-    createdAt: '', canUndo: damaged.backup !== undefined,
+    id: damaged.id,
+    label: damaged.label ?? damaged.backup?.originalPath ?? damaged.id,
+    plistPath: damaged.backup?.originalPath ?? '',
+    status: 'damaged',
+    createdAt: '',
+    canUndo: damaged.backup !== undefined,
     message: `Its journal record ${damaged.path} cannot be read (${damaged.problem})${damaged.backup ? `; Undo puts ${damaged.backup.originalPath} back from ${damaged.backup.backupPath}` : ''}.`,
   };
   return visibleStrings(view, ['id']);
@@ -109,8 +145,12 @@ export function toDamagedActionView(damaged: UnreadableRecord): ActionView {
 
 export function toActionView(record: ActionRecord): ActionView {
   const view: ActionView = {
-    id: record.id, label: record.plan.label || record.plan.plistPath, plistPath: record.plan.plistPath, status: record.status,
-    createdAt: record.createdAt, canUndo: record.status === 'done',
+    id: record.id,
+    label: record.plan.label || record.plan.plistPath,
+    plistPath: record.plan.plistPath,
+    status: record.status,
+    createdAt: record.createdAt,
+    canUndo: record.status === 'done',
   };
   const message = record.messages.at(-1);
   if (message) view.message = message;
@@ -127,7 +167,8 @@ function visibleStrings<T>(value: T, keep: string[]): T {
     if (Array.isArray(v)) return v.map((x) => walk(x, key));
     if (typeof v === 'object' && v !== null) {
       const out: Record<string, unknown> = {};
-      for (const [k, x] of Object.entries(v)) Object.defineProperty(out, k, { value: walk(x, k), enumerable: true, writable: true, configurable: true });
+      for (const [k, x] of Object.entries(v))
+        Object.defineProperty(out, k, { value: walk(x, k), enumerable: true, writable: true, configurable: true });
       return out;
     }
     return v;

@@ -19,7 +19,12 @@ export interface ActionDeps {
   isTTY?: boolean;
 }
 
-export async function actionCommand(command: string, argv: string[], io: CommandIO, deps: ActionDeps = {}): Promise<number> {
+export async function actionCommand(
+  command: string,
+  argv: string[],
+  io: CommandIO,
+  deps: ActionDeps = {},
+): Promise<number> {
   const service = deps.service ?? actionServiceForThisMachine();
   for (const outcome of await service.recover()) io.stderr(`${safe(outcome.message)}\n`);
   switch (command) {
@@ -37,7 +42,9 @@ export async function actionCommand(command: string, argv: string[], io: Command
       const { positionals, values } = parse(argv, { note: { type: 'string' } }, 'approve <label> [--note <text>]');
       const result = await findItem(positionals[0]);
       const approval = service.approve(result, values.note as string | undefined);
-      io.stdout(`Approved ${safe(approval.label || approval.plistPath)}: it stays quiet until its plist or program changes.\n`);
+      io.stdout(
+        `Approved ${safe(approval.label || approval.plistPath)}: it stays quiet until its plist or program changes.\n`,
+      );
       return 0;
     }
     case 'unapprove': {
@@ -45,7 +52,9 @@ export async function actionCommand(command: string, argv: string[], io: Command
       const label = positionals[0];
       if (!label) throw new UsageError('unapprove needs a label');
       const removed = service.approvals.unapprove((a) => a.label === label || a.plistPath === label);
-      io.stdout(removed.length > 0 ? `Removed the approval of ${safe(label)}.\n` : `${safe(label)} was not approved.\n`);
+      io.stdout(
+        removed.length > 0 ? `Removed the approval of ${safe(label)}.\n` : `${safe(label)} was not approved.\n`,
+      );
       return removed.length > 0 ? 0 : 1;
     }
     case 'approvals': {
@@ -82,10 +91,17 @@ export async function actionCommand(command: string, argv: string[], io: Command
       const damaged = service.damagedActions();
       if (records.length === 0 && damaged.length === 0) io.stdout('No actions yet.\n');
       for (const d of damaged) {
-        const where = d.backup ? `its quarantined copy ${d.backup.backupPath} belongs at ${d.backup.originalPath}; "launchwatch undo ${d.id}" puts it back` : 'it does not say where its file was';
-        io.stdout(`${d.id}  ${'damaged'.padEnd(11)} ${safe(d.label ?? '')}\n    ${safe(`${d.path} cannot be read (${d.problem}); ${where}.`)}\n`);
+        const where = d.backup
+          ? `its quarantined copy ${d.backup.backupPath} belongs at ${d.backup.originalPath}; "launchwatch undo ${d.id}" puts it back`
+          : 'it does not say where its file was';
+        io.stdout(
+          `${d.id}  ${'damaged'.padEnd(11)} ${safe(d.label ?? '')}\n    ${safe(`${d.path} cannot be read (${d.problem}); ${where}.`)}\n`,
+        );
       }
-      for (const r of records) io.stdout(`${r.id}  ${r.status.padEnd(11)} ${r.createdAt}  ${safe(r.plan.label || r.plan.plistPath)}\n${r.messages.map((m) => `    ${safe(m)}\n`).join('')}`);
+      for (const r of records)
+        io.stdout(
+          `${r.id}  ${r.status.padEnd(11)} ${r.createdAt}  ${safe(r.plan.label || r.plan.plistPath)}\n${r.messages.map((m) => `    ${safe(m)}\n`).join('')}`,
+        );
       return 0;
     }
     default:
@@ -102,7 +118,9 @@ async function disable(argv: string[], io: CommandIO, service: ActionService, de
     return 2;
   }
   const { plan } = outcome;
-  io.stdout(`Disabling ${safe(plan.label || plan.plistPath)} will:\n${plan.steps.map((s, i) => `  ${i + 1}. ${safe(s.description)}\n`).join('')}${plan.needsAdmin ? '  (an administrator password will be asked for)\n' : ''}It can be undone: "launchwatch undo last".\n`);
+  io.stdout(
+    `Disabling ${safe(plan.label || plan.plistPath)} will:\n${plan.steps.map((s, i) => `  ${i + 1}. ${safe(s.description)}\n`).join('')}${plan.needsAdmin ? '  (an administrator password will be asked for)\n' : ''}It can be undone: "launchwatch undo last".\n`,
+  );
   if (!values.yes) {
     const tty = deps.isTTY ?? Boolean(process.stdin.isTTY);
     if (!deps.confirm && !tty) {
@@ -137,13 +155,23 @@ async function findItem(labelOrPath: string | undefined): Promise<ItemResult> {
   const inventory = await reader.readInventory();
   const analyzer = new Analyzer(inventory, DEFAULT_SCAN_OPTIONS);
   analyzer.addSample((await reader.readSample({ skipConnections: true })).sample);
-  const matches = analyzer.result().items.filter((i) => i.item.label === labelOrPath || i.item.plistPath === labelOrPath);
-  if (matches.length === 0) throw new UsageError(`no launch item with the label or path ${JSON.stringify(labelOrPath)}`);
-  if (matches.length > 1) throw new UsageError(`${matches.length} items have the label ${JSON.stringify(labelOrPath)}: name one by its plist path (${matches.map((m) => m.item.plistPath).join(', ')})`);
+  const matches = analyzer
+    .result()
+    .items.filter((i) => i.item.label === labelOrPath || i.item.plistPath === labelOrPath);
+  if (matches.length === 0)
+    throw new UsageError(`no launch item with the label or path ${JSON.stringify(labelOrPath)}`);
+  if (matches.length > 1)
+    throw new UsageError(
+      `${matches.length} items have the label ${JSON.stringify(labelOrPath)}: name one by its plist path (${matches.map((m) => m.item.plistPath).join(', ')})`,
+    );
   return matches[0] as ItemResult;
 }
 
-function parse(argv: string[], options: Record<string, { type: 'string' | 'boolean'; default?: boolean }>, usage: string) {
+function parse(
+  argv: string[],
+  options: Record<string, { type: 'string' | 'boolean'; default?: boolean }>,
+  usage: string,
+) {
   try {
     return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (error) {

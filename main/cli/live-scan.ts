@@ -15,9 +15,17 @@ export interface LiveScanOptions {
   intervalSeconds: number;
 }
 
-export async function liveScan(reader: SystemReader, options: LiveScanOptions, progress: (text: string) => void): Promise<ScanResult> {
+export async function liveScan(
+  reader: SystemReader,
+  options: LiveScanOptions,
+  progress: (text: string) => void,
+): Promise<ScanResult> {
   const intervalMs = options.intervalSeconds * 1000;
-  const monitor = new Monitor(reader, { ...options, intervalMs, historyCapacity: Math.max(720, Math.ceil(options.durationSeconds / options.intervalSeconds) + 2) });
+  const monitor = new Monitor(reader, {
+    ...options,
+    intervalMs,
+    historyCapacity: Math.max(720, Math.ceil(options.durationSeconds / options.intervalSeconds) + 2),
+  });
   const ticks = Math.floor(options.durationSeconds / options.intervalSeconds) + 1;
   const start = Date.now();
   for (let i = 0; i < ticks; i++) {

@@ -16,7 +16,8 @@ export const REPORT_FORMATS = ['.html', '.json', '.csv', '.pdf'];
 
 export async function writeReport(path: string, result: ScanResult): Promise<void> {
   const format = extname(path).toLowerCase();
-  if (!REPORT_FORMATS.includes(format)) throw new UsageError(`--report ${path}: the file must end in ${REPORT_FORMATS.join(', ')}`);
+  if (!REPORT_FORMATS.includes(format))
+    throw new UsageError(`--report ${path}: the file must end in ${REPORT_FORMATS.join(', ')}`);
   try {
     if (format === '.html') writeFileSync(path, toHtmlReport(result));
     else if (format === '.json') writeFileSync(path, `${JSON.stringify(toScanDocument(result), null, 2)}\n`);
@@ -31,22 +32,43 @@ export async function writeReport(path: string, result: ScanResult): Promise<voi
 /** LAUNCHWATCH_CHROMIUM, when set, is the only one tried; else the usual places. */
 export function findChromium(env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (env.LAUNCHWATCH_CHROMIUM) return existsSync(env.LAUNCHWATCH_CHROMIUM) ? env.LAUNCHWATCH_CHROMIUM : undefined;
-  const candidates = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome',
-    '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome', '/Applications/Chromium.app/Contents/MacOS/Chromium'];
+  const candidates = [
+    '/usr/bin/chromium',
+    '/usr/bin/chromium-browser',
+    '/usr/bin/google-chrome',
+    '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
+    '/Applications/Chromium.app/Contents/MacOS/Chromium',
+  ];
   return candidates.find((c): c is string => c !== undefined && c !== '' && existsSync(c));
 }
 
 async function writePdf(path: string, page: string): Promise<void> {
   const chromium = findChromium();
-  if (!chromium) throw new UsageError(`--report ${path}: a PDF needs Chromium or Google Chrome, and neither is installed; write a .html report and print it instead (or set LAUNCHWATCH_CHROMIUM)`);
+  if (!chromium)
+    throw new UsageError(
+      `--report ${path}: a PDF needs Chromium or Google Chrome, and neither is installed; write a .html report and print it instead (or set LAUNCHWATCH_CHROMIUM)`,
+    );
   const dir = mkdtempSync(join(tmpdir(), 'lw-report-'));
   try {
     const htmlPath = join(dir, 'report.html');
     writeFileSync(htmlPath, page);
-    await promisify(execFile)(chromium, [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
-      `--user-data-dir=${join(dir, 'profile')}`, '--no-pdf-header-footer', `--print-to-pdf=${path}`, pathToFileURL(htmlPath).href,
-    ], { timeout: 60_000 });
+    await promisify(execFile)(
+      chromium,
+      [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        `--user-data-dir=${join(dir, 'profile')}`,
+        '--no-pdf-header-footer',
+        `--print-to-pdf=${path}`,
+        pathToFileURL(htmlPath).href,
+      ],
+      { timeout: 60_000 },
+    );
     if (!existsSync(path)) throw new Error('Chromium did not write the PDF');
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -56,17 +56,28 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
   }
   const options = {
     windowSeconds: positiveNumber('--window', values.window, DEFAULT_SCAN_OPTIONS.windowSeconds),
-    cpuThresholdPercent: positiveNumber('--cpu-threshold', values['cpu-threshold'], DEFAULT_SCAN_OPTIONS.cpuThresholdPercent),
-    approvals: values.approvals !== undefined ? readApprovalsFile(values.approvals) : values.replay === undefined ? storedApprovals() : [],
+    cpuThresholdPercent: positiveNumber(
+      '--cpu-threshold',
+      values['cpu-threshold'],
+      DEFAULT_SCAN_OPTIONS.cpuThresholdPercent,
+    ),
+    approvals:
+      values.approvals !== undefined
+        ? readApprovalsFile(values.approvals)
+        : values.replay === undefined
+          ? storedApprovals()
+          : [],
   };
   if (values.json && values.ndjson) throw new UsageError('--json and --ndjson: choose one');
-  if (values.report !== undefined && !REPORT_FORMATS.includes(extname(values.report).toLowerCase())) throw new UsageError(`--report ${values.report}: the file must end in ${REPORT_FORMATS.join(', ')}`);
+  if (values.report !== undefined && !REPORT_FORMATS.includes(extname(values.report).toLowerCase()))
+    throw new UsageError(`--report ${values.report}: the file must end in ${REPORT_FORMATS.join(', ')}`);
   const duration = positiveNumber('--duration', values.duration, 120);
   const interval = positiveNumber('--interval', values.interval, 5);
 
   let result: ScanResult;
   if (values.replay !== undefined) {
-    if (values.duration !== undefined || values.interval !== undefined) io.stderr('note: --duration and --interval apply to live scans; a replay uses the capture\'s own samples\n');
+    if (values.duration !== undefined || values.interval !== undefined)
+      io.stderr("note: --duration and --interval apply to live scans; a replay uses the capture's own samples\n");
     result = await replay(values.replay, options);
   } else {
     const reader = await liveReaderForThisMachine();
@@ -89,7 +100,9 @@ function readApprovalsFile(path: string): Approval[] {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new UsageError(`--approvals ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+    throw new UsageError(
+      `--approvals ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
+    );
   }
   try {
     return parseApprovals(text, path);
@@ -108,7 +121,10 @@ function storedApprovals(): Approval[] {
   }
 }
 
-export async function replay(path: string, options: { windowSeconds: number; cpuThresholdPercent: number; approvals?: Approval[] }): Promise<ScanResult> {
+export async function replay(
+  path: string,
+  options: { windowSeconds: number; cpuThresholdPercent: number; approvals?: Approval[] },
+): Promise<ScanResult> {
   let capture;
   try {
     capture = await readCapture(path);

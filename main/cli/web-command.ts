@@ -12,23 +12,40 @@ import { liveReaderForThisMachine } from './live-scan';
 import type { CommandIO } from './scan-command';
 import { positiveNumber, UsageError } from './usage-error';
 
-export const WEB_USAGE = 'usage: launchwatch web [--replay <capture>] [--port <n>] [--interval <s>] [--window <s>] [--cpu-threshold <percent>]';
+export const WEB_USAGE =
+  'usage: launchwatch web [--replay <capture>] [--port <n>] [--interval <s>] [--window <s>] [--cpu-threshold <percent>]';
 
 export async function webCommand(argv: string[], io: CommandIO, signal?: AbortSignal): Promise<number> {
   let values;
   try {
-    ({ values } = parseArgs({ args: argv, strict: true, options: { replay: { type: 'string' }, port: { type: 'string' }, interval: { type: 'string' }, window: { type: 'string' }, 'cpu-threshold': { type: 'string' } } }));
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      options: {
+        replay: { type: 'string' },
+        port: { type: 'string' },
+        interval: { type: 'string' },
+        window: { type: 'string' },
+        'cpu-threshold': { type: 'string' },
+      },
+    }));
   } catch (error) {
     throw new UsageError(`${(error as Error).message}\n${WEB_USAGE}`);
   }
   const port = values.port === undefined ? 0 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, got ${JSON.stringify(values.port)}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port must be a port number, got ${JSON.stringify(values.port)}`);
   const options = {
     windowSeconds: positiveNumber('--window', values.window, DEFAULT_SCAN_OPTIONS.windowSeconds),
-    cpuThresholdPercent: positiveNumber('--cpu-threshold', values['cpu-threshold'], DEFAULT_SCAN_OPTIONS.cpuThresholdPercent),
+    cpuThresholdPercent: positiveNumber(
+      '--cpu-threshold',
+      values['cpu-threshold'],
+      DEFAULT_SCAN_OPTIONS.cpuThresholdPercent,
+    ),
   };
   const rendererDir = fileURLToPath(new URL('../../dist/renderer', import.meta.url));
-  if (!existsSync(`${rendererDir}/index.html`)) throw new UsageError(`the renderer is not built (${rendererDir}): run "npm run build:renderer" first`);
+  if (!existsSync(`${rendererDir}/index.html`))
+    throw new UsageError(`the renderer is not built (${rendererDir}): run "npm run build:renderer" first`);
 
   let service: AppService;
   if (values.replay !== undefined) {
@@ -40,7 +57,11 @@ export async function webCommand(argv: string[], io: CommandIO, signal?: AbortSi
     }
   } else {
     const intervalMs = positiveNumber('--interval', values.interval, 5) * 1000;
-    service = AppService.live(await liveReaderForThisMachine(), { ...options, intervalMs, watch: watchFolders }, actionServiceForThisMachine());
+    service = AppService.live(
+      await liveReaderForThisMachine(),
+      { ...options, intervalMs, watch: watchFolders },
+      actionServiceForThisMachine(),
+    );
     await service.recover();
   }
   service.start();

@@ -2,7 +2,13 @@
 // keep each item's CPU history and destinations, and judge every item on demand. Replay and live
 // monitoring drive the same analyzer, one sample at a time.
 import { attributeProcesses, buildProcessTable, executableOf, type ItemAttribution } from './attribution';
-import { analyseCommand, analyseFileText, emptyFindings, mergeFindings, type CommandFindings } from './command-evidence';
+import {
+  analyseCommand,
+  analyseFileText,
+  emptyFindings,
+  mergeFindings,
+  type CommandFindings,
+} from './command-evidence';
 import { CpuTracker, type CpuDeltas } from './cpu';
 import { CpuHistory, type TimedPoint } from './cpu-history';
 import { classifyDestination } from './destinations';
@@ -10,8 +16,22 @@ import { approvalOutcome, findApproval, type Approval, type ApprovalOutcome } fr
 import { defaultIndicators, type Indicators } from './indicators';
 import { cpuReason, evidenceReasons, judge } from './judge';
 import type {
-  AttributionMethod, CpuSummary, Destination, Inventory, ItemProcess, ItemResult, LaunchItem, LoadedService,
-  ProcessRecord, Protocol, Reason, Sample, ScanOptions, ScanResult, SigningInfo, Verdict,
+  AttributionMethod,
+  CpuSummary,
+  Destination,
+  Inventory,
+  ItemProcess,
+  ItemResult,
+  LaunchItem,
+  LoadedService,
+  ProcessRecord,
+  Protocol,
+  Reason,
+  Sample,
+  ScanOptions,
+  ScanResult,
+  SigningInfo,
+  Verdict,
 } from './model';
 import { filesNamedBy } from './referenced-files';
 import { isInterpreter } from './shell-words';
@@ -91,12 +111,23 @@ export class Analyzer {
   private lastAt: number | undefined;
   private readonly sampleNotes = new Set<string>();
   private lastAttributed = new Set<number>();
-  private cachedAttribution: { inventoryVersion: number; processes: ProcessRecord[]; attribution: Map<string, ItemAttribution>; owner: Map<number, string> } | undefined;
+  private cachedAttribution:
+    | {
+        inventoryVersion: number;
+        processes: ProcessRecord[];
+        attribution: Map<string, ItemAttribution>;
+        owner: Map<number, string>;
+      }
+    | undefined;
   private lastProcesses = new Map<number, ProcessRecord>();
   private lastDeltas: CpuDeltas | undefined;
   private inventoryVersion = 0;
 
-  constructor(inventory: Inventory, readonly options: AnalyzerOptions, indicators: Indicators = defaultIndicators()) {
+  constructor(
+    inventory: Inventory,
+    readonly options: AnalyzerOptions,
+    indicators: Indicators = defaultIndicators(),
+  ) {
     this.indicators = indicators;
     this.cpu = new CpuTracker(inventory.host.cpuCount > 0 ? inventory.host.cpuCount : Infinity);
     this.inventory = inventory;
@@ -124,12 +155,26 @@ export class Analyzer {
     this.lastDeltas = deltas;
     // The same processes (pid and start time) under the same inventory attribute the same way: in the
     // steady state most samples reuse the last attribution instead of matching again.
-    const reuse = this.cachedAttribution !== undefined && this.cachedAttribution.inventoryVersion === this.inventoryVersion && sameProcesses(this.cachedAttribution.processes, sample.processes);
+    const reuse =
+      this.cachedAttribution !== undefined &&
+      this.cachedAttribution.inventoryVersion === this.inventoryVersion &&
+      sameProcesses(this.cachedAttribution.processes, sample.processes);
     if (!reuse) {
-      const attribution = attributeProcesses(this.inventory.items, this.loadedByLabel, table, this.options.excludePids, this.inventory.loadedAt);
+      const attribution = attributeProcesses(
+        this.inventory.items,
+        this.loadedByLabel,
+        table,
+        this.options.excludePids,
+        this.inventory.loadedAt,
+      );
       const owner = new Map<number, string>();
       for (const [id, a] of attribution) for (const pid of a.pids) owner.set(pid, id);
-      this.cachedAttribution = { inventoryVersion: this.inventoryVersion, processes: sample.processes, attribution, owner };
+      this.cachedAttribution = {
+        inventoryVersion: this.inventoryVersion,
+        processes: sample.processes,
+        attribution,
+        owner,
+      };
       this.lastAttributed = new Set(owner.keys());
     }
     const { attribution, owner } = this.cachedAttribution as NonNullable<typeof this.cachedAttribution>;
@@ -145,7 +190,11 @@ export class Analyzer {
       if (deltas.intervalSeconds !== undefined) {
         let cpuSeconds = 0;
         for (const pid of a?.pids ?? []) cpuSeconds += deltas.byPid.get(pid) ?? 0;
-        state.history.push({ t: sample.takenAt, percent: (cpuSeconds / deltas.intervalSeconds) * 100, dt: deltas.intervalSeconds });
+        state.history.push({
+          t: sample.takenAt,
+          percent: (cpuSeconds / deltas.intervalSeconds) * 100,
+          dt: deltas.intervalSeconds,
+        });
       }
     }
 
@@ -154,7 +203,11 @@ export class Analyzer {
       const id = owner.get(connection.pid);
       if (id === undefined) continue;
       const state = this.stateFor(id);
-      if (connection.remoteAddress !== undefined && connection.remotePort !== undefined && connection.remoteAddress !== '*') {
+      if (
+        connection.remoteAddress !== undefined &&
+        connection.remotePort !== undefined &&
+        connection.remoteAddress !== '*'
+      ) {
         const key = `${connection.protocol} ${connection.remoteAddress} ${connection.remotePort}`;
         const known = state.destinations.get(key);
         if (known) {
@@ -162,17 +215,30 @@ export class Analyzer {
           if (connection.state) known.state = connection.state;
         } else {
           const destination: Destination = {
-            remoteAddress: connection.remoteAddress, remotePort: connection.remotePort, protocol: connection.protocol,
-            classification: 'other', pid: connection.pid, firstSeen: sample.takenAt, lastSeen: sample.takenAt,
+            remoteAddress: connection.remoteAddress,
+            remotePort: connection.remotePort,
+            protocol: connection.protocol,
+            classification: 'other',
+            pid: connection.pid,
+            firstSeen: sample.takenAt,
+            lastSeen: sample.takenAt,
           };
           if (connection.state) destination.state = connection.state;
           state.destinations.set(key, destination);
           state.evidenceVersion++;
           if (state.destinations.size > MAX_DESTINATIONS_PER_ITEM) evictLeast(state.destinations, (d) => d.lastSeen);
         }
-      } else if (connection.localPort !== undefined && (connection.state === 'LISTEN' || connection.protocol === 'UDP')) {
+      } else if (
+        connection.localPort !== undefined &&
+        (connection.state === 'LISTEN' || connection.protocol === 'UDP')
+      ) {
         const key = `${connection.protocol} ${connection.localAddress} ${connection.localPort}`;
-        state.listening.set(key, { address: connection.localAddress, port: connection.localPort, protocol: connection.protocol, pid: connection.pid });
+        state.listening.set(key, {
+          address: connection.localAddress,
+          port: connection.localPort,
+          protocol: connection.protocol,
+          pid: connection.pid,
+        });
       }
     }
     this.sampleCount++;
@@ -188,10 +254,16 @@ export class Analyzer {
   result(): ScanResult {
     const items = this.inventory.items.map((item) => this.judgeItem(item));
     const notes = [...this.inventory.notes, ...this.sampleNotes];
-    if (this.impossibleCpu.count > 0) notes.push(`${this.impossibleCpu.count} CPU figure${this.impossibleCpu.count === 1 ? ' was' : 's were'} impossible and dropped (first: ${this.impossibleCpu.example})`);
+    if (this.impossibleCpu.count > 0)
+      notes.push(
+        `${this.impossibleCpu.count} CPU figure${this.impossibleCpu.count === 1 ? ' was' : 's were'} impossible and dropped (first: ${this.impossibleCpu.example})`,
+      );
     if (this.sampleCount < 2) notes.push('fewer than two samples: CPU use cannot be measured');
     const span = this.firstAt !== undefined && this.lastAt !== undefined ? (this.lastAt - this.firstAt) / 1000 : 0;
-    if (this.sampleCount >= 2 && span < this.options.windowSeconds) notes.push(`samples span ${Math.round(span)} s, less than the ${this.options.windowSeconds} s window: CPU is averaged over what there is`);
+    if (this.sampleCount >= 2 && span < this.options.windowSeconds)
+      notes.push(
+        `samples span ${Math.round(span)} s, less than the ${this.options.windowSeconds} s window: CPU is averaged over what there is`,
+      );
     const result: ScanResult = {
       source: this.inventory.source,
       host: this.inventory.host,
@@ -237,17 +309,23 @@ export class Analyzer {
       return out;
     });
     // The evidence's verdict decides the ATT&CK IDs: an approved miner still mines.
-    const attack = [...new Set([
-      ...(judgedVerdict === 'mining' || judgedVerdict === 'suspicious' ? ['AN0743', 'T1496'] : []),
-      item.persistenceTechnique,
-      ...reasons.map((r) => r.attack).filter((a): a is string => a !== undefined),
-    ])];
+    const attack = [
+      ...new Set([
+        ...(judgedVerdict === 'mining' || judgedVerdict === 'suspicious' ? ['AN0743', 'T1496'] : []),
+        item.persistenceTechnique,
+        ...reasons.map((r) => r.attack).filter((a): a is string => a !== undefined),
+      ]),
+    ];
     const loadedService = item.label ? this.loadedByLabel.get(item.label) : undefined;
     const running = state.pids.length > 0;
     const result: ItemResult = {
       item,
       loaded: loadedService !== undefined || running,
-      loadedKnown: loadedService !== undefined || running || item.kind !== 'LaunchDaemon' || this.inventory.loadedListCoversDaemons,
+      loadedKnown:
+        loadedService !== undefined ||
+        running ||
+        item.kind !== 'LaunchDaemon' ||
+        this.inventory.loadedListCoversDaemons,
       running,
       attribution: state.method,
       verdict,
@@ -270,26 +348,50 @@ export class Analyzer {
 
   /** Everything but CPU, recomputed only when the item's evidence or the inventory changed. */
   private judgedEvidence(item: LaunchItem, state: ItemState): JudgedEvidence {
-    if (state.judged && state.judged.version === state.evidenceVersion && state.judged.inventoryVersion === this.inventoryVersion) return state.judged;
+    if (
+      state.judged &&
+      state.judged.version === state.evidenceVersion &&
+      state.judged.inventoryVersion === this.inventoryVersion
+    )
+      return state.judged;
     const configured = this.configuredFindings(item);
     const observed = emptyFindings();
     for (const [args, { where }] of state.observedCommandLines) mergeInto(observed, this.commandFindings(args, where));
-    const context = { indicators: this.indicators, dns: this.inventory.dns, configured: [...configured.endpoints, ...configured.stratumUrls, ...observed.endpoints, ...observed.stratumUrls] };
+    const context = {
+      indicators: this.indicators,
+      dns: this.inventory.dns,
+      configured: [...configured.endpoints, ...configured.stratumUrls, ...observed.endpoints, ...observed.stratumUrls],
+    };
     const classified = new Map<string, { classification: Destination['classification']; hostname?: string }>();
     const destinations: Destination[] = [];
     for (const [key, d] of state.destinations) {
       const c = classifyDestination(d.remoteAddress, d.remotePort, context);
-      classified.set(key, c.hostname ? { classification: c.classification, hostname: c.hostname } : { classification: c.classification });
+      classified.set(
+        key,
+        c.hostname ? { classification: c.classification, hostname: c.hostname } : { classification: c.classification },
+      );
       destinations.push({ ...d, classification: c.classification, ...(c.hostname ? { hostname: c.hostname } : {}) });
     }
     const signing = item.program ? this.inventory.signing.get(item.program) : undefined;
-    const reasons = evidenceReasons({
-      item, configured, observed, destinations,
-      executables: [...new Set([...(item.program ? [item.program] : []), ...state.executables])],
-      interpreterWithChildren: state.interpreterWithChildren,
+    const reasons = evidenceReasons(
+      {
+        item,
+        configured,
+        observed,
+        destinations,
+        executables: [...new Set([...(item.program ? [item.program] : []), ...state.executables])],
+        interpreterWithChildren: state.interpreterWithChildren,
+        ...(signing ? { signing } : {}),
+      },
+      this.indicators,
+    );
+    state.judged = {
+      version: state.evidenceVersion,
+      inventoryVersion: this.inventoryVersion,
+      classified,
+      reasons,
       ...(signing ? { signing } : {}),
-    }, this.indicators);
-    state.judged = { version: state.evidenceVersion, inventoryVersion: this.inventoryVersion, classified, reasons, ...(signing ? { signing } : {}) };
+    };
     return state.judged;
   }
 
@@ -298,7 +400,12 @@ export class Analyzer {
     const covered = inWindow.reduce((s, p) => s + p.dt, 0);
     const avg = covered > 0 ? inWindow.reduce((s, p) => s + p.percent * p.dt, 0) / covered : 0;
     const max = inWindow.reduce((m, p) => Math.max(m, p.percent), 0);
-    return { avgPercent: round1(avg), maxPercent: round1(max), sustained: covered > 0 && avg >= this.options.cpuThresholdPercent, coveredSeconds: covered };
+    return {
+      avgPercent: round1(avg),
+      maxPercent: round1(max),
+      sustained: covered > 0 && avg >= this.options.cpuThresholdPercent,
+      coveredSeconds: covered,
+    };
   }
 
   private configuredFindings(item: LaunchItem): CommandFindings {
@@ -324,11 +431,21 @@ export class Analyzer {
     return findings;
   }
 
-  private recordProcesses(item: LaunchItem, state: ItemState, a: ItemAttribution | undefined, byPid: Map<number, ProcessRecord>): void {
+  private recordProcesses(
+    item: LaunchItem,
+    state: ItemState,
+    a: ItemAttribution | undefined,
+    byPid: Map<number, ProcessRecord>,
+  ): void {
     state.pids = a?.pids ?? [];
     if (!a) return;
     state.method = a.method;
-    if (!state.interpreterWithChildren && item.program && isInterpreter(item.program) && a.pids.length > a.rootPids.length) {
+    if (
+      !state.interpreterWithChildren &&
+      item.program &&
+      isInterpreter(item.program) &&
+      a.pids.length > a.rootPids.length
+    ) {
       state.interpreterWithChildren = true;
       state.evidenceVersion++;
     }
@@ -342,7 +459,10 @@ export class Analyzer {
         if (seen.observed) seen.observed.lastSeen = this.sampleCount;
         continue;
       }
-      const entry: { startedAt: number; args: string; observed?: { lastSeen: number } } = { startedAt: p.startedAt, args: p.args };
+      const entry: { startedAt: number; args: string; observed?: { lastSeen: number } } = {
+        startedAt: p.startedAt,
+        args: p.args,
+      };
       state.seen.set(pid, entry);
       if (state.seen.size > 4 * MAX_COMMAND_LINES_PER_ITEM) state.seen.clear();
       const executable = executableOf(p);
@@ -358,7 +478,8 @@ export class Analyzer {
       } else if (args !== state.ownCommandLine) {
         // Bounded, and the longest unseen go first: a loop of ever-different children cannot crowd
         // out a miner that starts later.
-        if (state.observedCommandLines.size >= MAX_COMMAND_LINES_PER_ITEM) evictLeast(state.observedCommandLines, (line) => line.lastSeen);
+        if (state.observedCommandLines.size >= MAX_COMMAND_LINES_PER_ITEM)
+          evictLeast(state.observedCommandLines, (line) => line.lastSeen);
         const line = { where: `command line of pid ${pid}`, lastSeen: this.sampleCount };
         state.observedCommandLines.set(args, line);
         entry.observed = line;
@@ -402,7 +523,11 @@ export class Analyzer {
 }
 
 /** A recorded series (a capture) judged in one go, every sample kept in the history. */
-export function analyseSamples(inventory: Inventory, samples: Sample[], options: Omit<AnalyzerOptions, 'historyCapacity'>): ScanResult {
+export function analyseSamples(
+  inventory: Inventory,
+  samples: Sample[],
+  options: Omit<AnalyzerOptions, 'historyCapacity'>,
+): ScanResult {
   const analyzer = new Analyzer(inventory, { ...options, historyCapacity: Math.max(2, samples.length) });
   for (const sample of samples) analyzer.addSample(sample);
   return analyzer.result();
@@ -433,10 +558,11 @@ function splitArgs(args: string): string[] {
 function evictLeast<T>(map: Map<string, T>, age: (value: T) => number): void {
   let oldestKey: string | undefined;
   let oldest = Infinity;
-  for (const [key, value] of map) if (age(value) < oldest) {
-    oldest = age(value);
-    oldestKey = key;
-  }
+  for (const [key, value] of map)
+    if (age(value) < oldest) {
+      oldest = age(value);
+      oldestKey = key;
+    }
   if (oldestKey !== undefined) map.delete(oldestKey);
 }
 

@@ -16,9 +16,20 @@ export interface Approval {
   approvedAt: string;
 }
 
-export function approvalFor(item: LaunchItem, note: string | undefined, approvedBy: string, now = new Date()): Approval {
+export function approvalFor(
+  item: LaunchItem,
+  note: string | undefined,
+  approvedBy: string,
+  now = new Date(),
+): Approval {
   if (!item.sha256) throw new Error(`${item.plistPath} could not be read, so it cannot be approved`);
-  const approval: Approval = { label: item.label, plistPath: item.plistPath, plistSha256: item.sha256, approvedBy, approvedAt: now.toISOString() };
+  const approval: Approval = {
+    label: item.label,
+    plistPath: item.plistPath,
+    plistSha256: item.sha256,
+    approvedBy,
+    approvedAt: now.toISOString(),
+  };
   if (item.programSha256) approval.programSha256 = item.programSha256;
   if (item.program) approval.program = item.program;
   if (item.referencedSha256) approval.filesSha256 = item.referencedSha256;
@@ -37,9 +48,12 @@ export function findApproval(item: LaunchItem, approvals: Approval[]): Approval 
 export function changesSince(approval: Approval, item: LaunchItem, source: 'live' | 'capture' = 'live'): string[] {
   const changes: string[] = [];
   if (approval.plistSha256 !== item.sha256) changes.push('its property list');
-  if (approval.programSha256 && item.programSha256 && approval.programSha256 !== item.programSha256) changes.push('its program');
-  if (approval.programSha256 && !item.programSha256 && source === 'live') changes.push('its program (it cannot be read any more)');
-  if (approval.filesSha256 !== undefined && approval.filesSha256 !== item.referencedSha256) changes.push('a script or configuration its arguments name');
+  if (approval.programSha256 && item.programSha256 && approval.programSha256 !== item.programSha256)
+    changes.push('its program');
+  if (approval.programSha256 && !item.programSha256 && source === 'live')
+    changes.push('its program (it cannot be read any more)');
+  if (approval.filesSha256 !== undefined && approval.filesSha256 !== item.referencedSha256)
+    changes.push('a script or configuration its arguments name');
   if (approval.program && item.program && approval.program !== item.program) changes.push('the program it runs');
   return changes;
 }
@@ -53,13 +67,41 @@ export interface ApprovalOutcome {
 }
 
 /** Whether the approval still applies to the item as it is now, and what to tell the user. */
-export function approvalOutcome(approval: Approval, item: LaunchItem, source: 'live' | 'capture' = 'live'): ApprovalOutcome {
+export function approvalOutcome(
+  approval: Approval,
+  item: LaunchItem,
+  source: 'live' | 'capture' = 'live',
+): ApprovalOutcome {
   const changes = changesSince(approval, item, source);
-  const info = { approvedAt: approval.approvedAt, changed: changes.length > 0, ...(approval.note ? { note: approval.note } : {}) };
+  const info = {
+    approvedAt: approval.approvedAt,
+    changed: changes.length > 0,
+    ...(approval.note ? { note: approval.note } : {}),
+  };
   if (changes.length > 0) {
     // Judged afresh: the approval no longer applies, and the user is told why.
-    return { applies: false, info, reason: { code: 'approval.changed', family: 'approval', strength: 'weak', weight: 0, text: `changed since approval on ${approval.approvedAt.slice(0, 10)}: ${changes.join(' and ')}` } };
+    return {
+      applies: false,
+      info,
+      reason: {
+        code: 'approval.changed',
+        family: 'approval',
+        strength: 'weak',
+        weight: 0,
+        text: `changed since approval on ${approval.approvedAt.slice(0, 10)}: ${changes.join(' and ')}`,
+      },
+    };
   }
   const unverified = approval.programSha256 && !item.programSha256 ? ' (program not verified: not readable here)' : '';
-  return { applies: true, info, reason: { code: 'approval.ok', family: 'approval', strength: 'weak', weight: 0, text: `approved by ${approval.approvedBy} on ${approval.approvedAt.slice(0, 10)}${approval.note ? `: ${approval.note}` : ''}${unverified}` } };
+  return {
+    applies: true,
+    info,
+    reason: {
+      code: 'approval.ok',
+      family: 'approval',
+      strength: 'weak',
+      weight: 0,
+      text: `approved by ${approval.approvedBy} on ${approval.approvedAt.slice(0, 10)}${approval.note ? `: ${approval.note}` : ''}${unverified}`,
+    },
+  };
 }

@@ -32,7 +32,13 @@ export function buildProcessTable(processes: ProcessRecord[]): ProcessTable {
 /** ps's start times are estimates to the second; launchctl list is read a moment before ps. */
 const LISTED_PID_TOLERANCE_MS = 5000;
 
-export function attributeProcesses(items: LaunchItem[], loaded: Map<string, LoadedService>, table: ProcessTable, exclude: Set<number> = new Set(), loadedAt?: number): Map<string, ItemAttribution> {
+export function attributeProcesses(
+  items: LaunchItem[],
+  loaded: Map<string, LoadedService>,
+  table: ProcessTable,
+  exclude: Set<number> = new Set(),
+  loadedAt?: number,
+): Map<string, ItemAttribution> {
   const roots = new Map<string, { method: AttributionMethod; pids: number[] }>();
   const claimed = new Set<number>();
   const claim = (item: LaunchItem, method: AttributionMethod, pids: number[]): void => {
@@ -46,7 +52,8 @@ export function attributeProcesses(items: LaunchItem[], loaded: Map<string, Load
     const pid = item.label ? loaded.get(item.label)?.pid : undefined;
     const process = pid === undefined ? undefined : table.byPid.get(pid);
     // A pid launchctl listed, now held by a process that started later, was reused: not this item's.
-    const reused = process !== undefined && loadedAt !== undefined && process.startedAt > loadedAt + LISTED_PID_TOLERANCE_MS;
+    const reused =
+      process !== undefined && loadedAt !== undefined && process.startedAt > loadedAt + LISTED_PID_TOLERANCE_MS;
     if (pid !== undefined && process && !reused) claim(item, 'launchctl-pid', [pid]);
   }
   const byUnit = unitRoots(table);
@@ -61,13 +68,14 @@ export function attributeProcesses(items: LaunchItem[], loaded: Map<string, Load
     // Processes inside a tree launchd or systemd already named belong to that tree: a decoy plist with
     // the same arguments cannot take them away.
     const inNamedTrees = new Set<number>();
-    for (const { pids } of roots.values()) for (const pid of descendants(pids, table, new Map(), '', exclude)) inNamedTrees.add(pid);
+    for (const { pids } of roots.values())
+      for (const pid of descendants(pids, table, new Map(), '', exclude)) inNamedTrees.add(pid);
     const byCommandLine = new Map<string, number[]>();
     const byExecutable = new Map<string, number[]>();
     for (const process of table.byPid.values()) {
       if (claimed.has(process.pid) || exclude.has(process.pid) || inNamedTrees.has(process.pid)) continue;
       push(byCommandLine, commandLineKey(process), process.pid);
-      push(byExecutable, executableOf(process).split(" ")[0] ?? "", process.pid);
+      push(byExecutable, executableOf(process).split(' ')[0] ?? '', process.pid);
     }
     for (const item of unmatched) {
       const exact = topmost(byCommandLine.get(item.arguments.join(' ')) ?? [], table, claimed);
@@ -79,8 +87,11 @@ export function attributeProcesses(items: LaunchItem[], loaded: Map<string, Load
       if (!item.program || isInterpreter(item.program)) continue;
       const program = item.program;
       const firstWord = program.split(' ')[0] ?? program;
-      const candidates = (byExecutable.get(firstWord) ?? []).filter((pid) => startsWithProgram(table.byPid.get(pid), program));
-      const launchedBySupervisor = (pid: number): boolean => table.byPid.get(pid)?.ppid === 1 || item.kind === 'systemd-service' || item.kind === 'autostart';
+      const candidates = (byExecutable.get(firstWord) ?? []).filter((pid) =>
+        startsWithProgram(table.byPid.get(pid), program),
+      );
+      const launchedBySupervisor = (pid: number): boolean =>
+        table.byPid.get(pid)?.ppid === 1 || item.kind === 'systemd-service' || item.kind === 'autostart';
       const byProgram = topmost(candidates, table, claimed).filter(launchedBySupervisor);
       if (byProgram.length > 0) claim(item, 'program', byProgram);
     }
@@ -107,7 +118,13 @@ function unitRoots(table: ProcessTable): Map<string, number[]> {
   return map;
 }
 
-function descendants(roots: number[], table: ProcessTable, rootOwner: Map<number, string>, owner: string, exclude: Set<number>): number[] {
+function descendants(
+  roots: number[],
+  table: ProcessTable,
+  rootOwner: Map<number, string>,
+  owner: string,
+  exclude: Set<number>,
+): number[] {
   const out: number[] = [];
   const seen = new Set<number>();
   const queue = [...roots];

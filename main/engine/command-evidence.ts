@@ -50,16 +50,23 @@ export function emptyFindings(): CommandFindings {
   };
 }
 
-const STRATUM_URL = /\bstratum\d*\+(?:tcp|ssl|tls|ws|wss)s?:\/\/(?:[^@\s/"']+@)?(\[[^\]\s]+\]|[^\s/:"',;]+)(?::(\d{1,5}))?/gi;
+const STRATUM_URL =
+  /\bstratum\d*\+(?:tcp|ssl|tls|ws|wss)s?:\/\/(?:[^@\s/"']+@)?(\[[^\]\s]+\]|[^\s/:"',;]+)(?::(\d{1,5}))?/gi;
 const HOST_NAME = /(?:^|[^a-z0-9.-])((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63})(?![a-z0-9-])/gi;
 // Monero standard (95) and integrated (106) addresses.
-const MONERO_WALLET = /(?<![1-9A-HJ-NP-Za-km-z])[48][1-9A-HJ-NP-Za-km-z]{94}(?:[1-9A-HJ-NP-Za-km-z]{11})?(?![1-9A-HJ-NP-Za-km-z])/g;
+const MONERO_WALLET =
+  /(?<![1-9A-HJ-NP-Za-km-z])[48][1-9A-HJ-NP-Za-km-z]{94}(?:[1-9A-HJ-NP-Za-km-z]{11})?(?![1-9A-HJ-NP-Za-km-z])/g;
 const ENDPOINT_OPTIONS = new Set(['-o', '--url', '-url', '--pool', '-pool', '-P']);
 const USER_OPTIONS = new Set(['-u', '--user', '-user', '--userpass', '-O', '--wallet', '--worker']);
 const MONITOR_NAMES = /Activity Monitor|Little Snitch|LuLu|iStat Menus|\bhtop\b/i;
 const VM_FLAGS = new Set(['-smp', '-accel', '-machine', '-hda', '-drive', '-cpu', '-enable-kvm', '-m']);
 
-export function analyseCommand(argv: string[], where: string, indicators: Indicators, into: CommandFindings = emptyFindings()): CommandFindings {
+export function analyseCommand(
+  argv: string[],
+  where: string,
+  indicators: Indicators,
+  into: CommandFindings = emptyFindings(),
+): CommandFindings {
   for (const line of commandLines(argv)) analyseArgv(line, where, indicators, into);
   return into;
 }
@@ -108,12 +115,20 @@ function analyseArgv(argv: string[], where: string, indicators: Indicators, into
     }
   }
 
-  const displayNone = argv.some((a, i) => (a === '-display' || a === '--display') && argv[i + 1] === 'none') || argv.includes('-nographic') || argv.includes('-display=none');
+  const displayNone =
+    argv.some((a, i) => (a === '-display' || a === '--display') && argv[i + 1] === 'none') ||
+    argv.includes('-nographic') ||
+    argv.includes('-display=none');
   if (displayNone && argv.some((a) => VM_FLAGS.has(a))) into.headlessVm = argv.join(' ');
 }
 
 /** A configuration file (JSON such as XMRig's) or a script: same signs as in arguments. */
-export function analyseFileText(path: string, text: string, indicators: Indicators, into: CommandFindings = emptyFindings()): CommandFindings {
+export function analyseFileText(
+  path: string,
+  text: string,
+  indicators: Indicators,
+  into: CommandFindings = emptyFindings(),
+): CommandFindings {
   const where = `file ${path}`;
   const json = tryJson(text);
   if (json !== undefined) {
@@ -126,7 +141,14 @@ export function analyseFileText(path: string, text: string, indicators: Indicato
         const withLogin = typeof user === 'string' && user !== '';
         if (typeof url === 'string' && enabled) {
           const endpoint = endpointFrom(url);
-          if (endpoint) into.endpoints.push({ host: endpoint.host, ...(endpoint.port !== undefined ? { port: endpoint.port } : {}), via: 'pools[].url', where, withLogin });
+          if (endpoint)
+            into.endpoints.push({
+              host: endpoint.host,
+              ...(endpoint.port !== undefined ? { port: endpoint.port } : {}),
+              via: 'pools[].url',
+              where,
+              withLogin,
+            });
         }
       }
     }
@@ -166,7 +188,9 @@ function scanText(text: string, where: string, indicators: Indicators, into: Com
 }
 
 export function minerProgramName(program: string, indicators: Indicators): string | undefined {
-  const name = basename(program).toLowerCase().replace(/\.(exe|bin|app)$/, '');
+  const name = basename(program)
+    .toLowerCase()
+    .replace(/\.(exe|bin|app)$/, '');
   if (indicators.minerPrograms.has(name)) return name;
   // Renamed builds keep the stem: xmrig2, xmrig-6.21.0, minerd_x64.
   const stem = withoutBuildSuffix(name);

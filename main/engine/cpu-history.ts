@@ -50,12 +50,14 @@ export class CpuHistory {
   /** Per-bucket averages for the long view, the bucket in progress included. */
   downsampled(): TimedPoint[] {
     const done = this.longPoints.toArray();
-    if (this.bucket && this.bucket.dt > 0) done.push({ t: this.bucket.last, percent: this.bucket.weighted / this.bucket.dt, dt: this.bucket.dt });
+    if (this.bucket && this.bucket.dt > 0)
+      done.push({ t: this.bucket.last, percent: this.bucket.weighted / this.bucket.dt, dt: this.bucket.dt });
     return done;
   }
 
   private flush(): void {
-    if (this.bucket && this.bucket.dt > 0) this.longPoints.push({ t: this.bucket.last, percent: this.bucket.weighted / this.bucket.dt, dt: this.bucket.dt });
+    if (this.bucket && this.bucket.dt > 0)
+      this.longPoints.push({ t: this.bucket.last, percent: this.bucket.weighted / this.bucket.dt, dt: this.bucket.dt });
     this.bucket = undefined;
   }
 }

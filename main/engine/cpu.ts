@@ -33,20 +33,25 @@ export class CpuTracker {
     const byPid = new Map<number, number>();
     const impossible: string[] = [];
     const previousAt = this.lastTakenAt;
-    const interval = previousAt !== undefined && sample.takenAt > previousAt ? (sample.takenAt - previousAt) / 1000 : undefined;
+    const interval =
+      previousAt !== undefined && sample.takenAt > previousAt ? (sample.takenAt - previousAt) / 1000 : undefined;
     const next = new Map<number, Seen>();
     for (const process of sample.processes) {
       next.set(process.pid, { startedAt: process.startedAt, cpuSeconds: process.cpuSeconds });
       if (previousAt === undefined) continue;
       const before = this.seen.get(process.pid);
       if (before !== undefined && sameStart(before, process) && process.cpuSeconds + 0.005 < before.cpuSeconds) {
-        impossible.push(`pid ${process.pid}: its CPU time went backwards (${before.cpuSeconds} s, then ${process.cpuSeconds} s)`);
+        impossible.push(
+          `pid ${process.pid}: its CPU time went backwards (${before.cpuSeconds} s, then ${process.cpuSeconds} s)`,
+        );
         continue;
       }
       const delta = cpuSince(before, process, previousAt);
       if (delta === undefined) continue;
       if (interval !== undefined && delta > interval * this.cores * CORE_TOLERANCE + 0.01) {
-        impossible.push(`pid ${process.pid}: ${delta.toFixed(2)} s of CPU in ${interval.toFixed(1)} s, more than ${this.cores} cores can give`);
+        impossible.push(
+          `pid ${process.pid}: ${delta.toFixed(2)} s of CPU in ${interval.toFixed(1)} s, more than ${this.cores} cores can give`,
+        );
         continue;
       }
       byPid.set(process.pid, delta);

@@ -9,11 +9,20 @@ import appleProcessNamesFile from '../../assets/indicators/apple-process-names.j
 
 const source = z.union([z.string(), z.array(z.string())]);
 
-const poolDomains = z.object({ entries: z.array(z.object({ suffix: z.string().min(3), pool: z.string().optional(), source })) });
+const poolDomains = z.object({
+  entries: z.array(z.object({ suffix: z.string().min(3), pool: z.string().optional(), source })),
+});
 const stratumPorts = z.object({ entries: z.array(z.object({ port: z.number().int().min(1).max(65535), source })) });
 const minerPrograms = z.object({ entries: z.array(z.object({ name: z.string().min(2), source })) });
 const minerArguments = z.object({
-  entries: z.array(z.object({ option: z.string().regex(/^-/), takesValue: z.boolean().optional(), generic: z.boolean().optional(), source })),
+  entries: z.array(
+    z.object({
+      option: z.string().regex(/^-/),
+      takesValue: z.boolean().optional(),
+      generic: z.boolean().optional(),
+      source,
+    }),
+  ),
   algorithms: z.array(z.object({ name: z.string().min(2), source })),
 });
 const appleProcessNames = z.object({ entries: z.array(z.object({ name: z.string().min(2), source })) });

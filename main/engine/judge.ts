@@ -23,7 +23,15 @@ export interface ItemEvidence {
 /** Mining-service evidence of at least this weight is strong enough to decide a verdict. */
 export const STRONG_MINING_WEIGHT = 30;
 
-const APPLE_SYSTEM_PREFIXES = ['/System/', '/usr/libexec/', '/usr/sbin/', '/usr/bin/', '/bin/', '/sbin/', '/Library/Apple/'];
+const APPLE_SYSTEM_PREFIXES = [
+  '/System/',
+  '/usr/libexec/',
+  '/usr/sbin/',
+  '/usr/bin/',
+  '/bin/',
+  '/sbin/',
+  '/Library/Apple/',
+];
 const VENDORS: { prefix: string; name: string; teams: string[] }[] = [
   { prefix: 'com.adobe.', name: 'Adobe', teams: ['JQ525L2MZD'] },
   { prefix: 'com.google.', name: 'Google', teams: ['EQHXZ8M8AV'] },
@@ -33,8 +41,14 @@ const VENDORS: { prefix: string; name: string; teams: string[] }[] = [
 /** The CPU reason, recomputed every sample as the window slides. */
 export function cpuReason(cpu: CpuSummary, options: ScanOptions): Reason | undefined {
   if (!cpu.sustained) return undefined;
-  return { code: 'cpu.sustained', family: 'cpu', strength: 'strong', weight: 30, attack: 'T1496',
-    text: `average ${fmt(cpu.avgPercent)}% of one core over ${Math.round(cpu.coveredSeconds)} s (threshold ${options.cpuThresholdPercent}%, peak ${fmt(cpu.maxPercent)}%)` };
+  return {
+    code: 'cpu.sustained',
+    family: 'cpu',
+    strength: 'strong',
+    weight: 30,
+    attack: 'T1496',
+    text: `average ${fmt(cpu.avgPercent)}% of one core over ${Math.round(cpu.coveredSeconds)} s (threshold ${options.cpuThresholdPercent}%, peak ${fmt(cpu.maxPercent)}%)`,
+  };
 }
 
 /** Mining and hiding reasons: they change only when the item's evidence does, so callers cache them. */
@@ -48,76 +62,197 @@ export function evidenceReasons(evidence: Omit<ItemEvidence, 'cpu'>, indicators:
 
   const poolDestinations = evidence.destinations.filter((d) => d.classification === 'mining-pool');
   if (poolDestinations.length > 0) {
-    add({ code: 'net.pool-host', family: 'mining', strength: 'strong', weight: 40, attack: 'T1496',
-      text: `connects to known mining pool ${list(poolDestinations.map((d) => `${d.hostname ?? d.remoteAddress}:${d.remotePort}`))}` });
+    add({
+      code: 'net.pool-host',
+      family: 'mining',
+      strength: 'strong',
+      weight: 40,
+      attack: 'T1496',
+      text: `connects to known mining pool ${list(poolDestinations.map((d) => `${d.hostname ?? d.remoteAddress}:${d.remotePort}`))}`,
+    });
   }
   const configuredDestinations = evidence.destinations.filter((d) => d.classification === 'configured-pool');
   if (configuredDestinations.length > 0) {
-    add({ code: 'net.configured-pool', family: 'mining', strength: 'strong', weight: 35, attack: 'T1496',
-      text: `holds open a connection to the pool endpoint its arguments name: ${list(configuredDestinations.map((d) => `${d.hostname ?? d.remoteAddress}:${d.remotePort}`))}` });
+    add({
+      code: 'net.configured-pool',
+      family: 'mining',
+      strength: 'strong',
+      weight: 35,
+      attack: 'T1496',
+      text: `holds open a connection to the pool endpoint its arguments name: ${list(configuredDestinations.map((d) => `${d.hostname ?? d.remoteAddress}:${d.remotePort}`))}`,
+    });
   }
   if (found.stratumUrls.length > 0) {
-    add({ code: 'args.stratum-url', family: 'mining', strength: 'strong', weight: 35, attack: 'T1496',
-      text: `Stratum mining URL ${list(found.stratumUrls.map((e) => `${e.host}${e.port ? `:${e.port}` : ''} (${e.where})`))}` });
+    add({
+      code: 'args.stratum-url',
+      family: 'mining',
+      strength: 'strong',
+      weight: 35,
+      attack: 'T1496',
+      text: `Stratum mining URL ${list(found.stratumUrls.map((e) => `${e.host}${e.port ? `:${e.port}` : ''} (${e.where})`))}`,
+    });
   }
   if (found.knownPools.length > 0) {
-    add({ code: 'args.pool-host', family: 'mining', strength: 'strong', weight: 35, attack: 'T1496',
-      text: `names known mining pool ${list(found.knownPools.map((k) => `${k.host} (${k.pool}, ${k.where})`))}` });
+    add({
+      code: 'args.pool-host',
+      family: 'mining',
+      strength: 'strong',
+      weight: 35,
+      attack: 'T1496',
+      text: `names known mining pool ${list(found.knownPools.map((k) => `${k.host} (${k.pool}, ${k.where})`))}`,
+    });
   }
   const withLogin = found.endpoints.filter((e) => e.withLogin);
   if (withLogin.length > 0) {
-    add({ code: 'args.pool-endpoint', family: 'mining', strength: 'strong', weight: 30, attack: 'T1496',
-      text: `pool endpoint with a login: ${list(withLogin.map((e) => `${e.via} ${e.host}:${e.port} (${e.where})`))}` });
+    add({
+      code: 'args.pool-endpoint',
+      family: 'mining',
+      strength: 'strong',
+      weight: 30,
+      attack: 'T1496',
+      text: `pool endpoint with a login: ${list(withLogin.map((e) => `${e.via} ${e.host}:${e.port} (${e.where})`))}`,
+    });
   }
   if (found.minerPrograms.size > 0) {
-    add({ code: 'program.known-miner', family: 'mining', strength: 'strong', weight: 30, attack: 'T1496',
-      text: `runs a known miner program: ${list([...found.minerPrograms])}` });
+    add({
+      code: 'program.known-miner',
+      family: 'mining',
+      strength: 'strong',
+      weight: 30,
+      attack: 'T1496',
+      text: `runs a known miner program: ${list([...found.minerPrograms])}`,
+    });
   }
   const options_ = [...found.minerOptions, ...[...found.algorithms].map((a) => `algorithm ${a}`)];
   if (options_.length > 0) {
     // One miner option could be a coincidence; several together are a miner's command line.
     const several = options_.length >= 2;
-    add({ code: 'args.miner-options', family: 'mining', strength: several ? 'strong' : 'weak', weight: several ? 30 : 15, attack: 'T1496',
-      text: `miner-specific option${several ? 's' : ''}: ${list(options_)}` });
+    add({
+      code: 'args.miner-options',
+      family: 'mining',
+      strength: several ? 'strong' : 'weak',
+      weight: several ? 30 : 15,
+      attack: 'T1496',
+      text: `miner-specific option${several ? 's' : ''}: ${list(options_)}`,
+    });
   }
   if (found.wallets.size > 0) {
-    add({ code: 'args.wallet', family: 'mining', strength: 'weak', weight: 20, attack: 'T1496',
-      text: `a cryptocurrency wallet address in its arguments or files (${list([...found.wallets].map(shortWallet))})` });
+    add({
+      code: 'args.wallet',
+      family: 'mining',
+      strength: 'weak',
+      weight: 20,
+      attack: 'T1496',
+      text: `a cryptocurrency wallet address in its arguments or files (${list([...found.wallets].map(shortWallet))})`,
+    });
   }
   const stratumPorts = evidence.destinations.filter((d) => d.classification === 'stratum-port');
   if (stratumPorts.length > 0) {
-    add({ code: 'net.stratum-port', family: 'mining', strength: 'weak', weight: 10,
-      text: `connects to a port that mining pools use: ${list(stratumPorts.map((d) => `${d.hostname ?? d.remoteAddress}:${d.remotePort}`))}` });
+    add({
+      code: 'net.stratum-port',
+      family: 'mining',
+      strength: 'weak',
+      weight: 10,
+      text: `connects to a port that mining pools use: ${list(stratumPorts.map((d) => `${d.hostname ?? d.remoteAddress}:${d.remotePort}`))}`,
+    });
   }
   const minerWord = /miner|xmr|monero|crypto.?night|hashrate/i;
   const named = [item.label, item.program ? basename(item.program) : ''].find((n) => minerWord.test(n));
-  if (named) add({ code: 'name.miner-word', family: 'mining', strength: 'weak', weight: 5, text: `its name mentions mining: ${JSON.stringify(named)}` });
+  if (named)
+    add({
+      code: 'name.miner-word',
+      family: 'mining',
+      strength: 'weak',
+      weight: 5,
+      text: `its name mentions mining: ${JSON.stringify(named)}`,
+    });
 
   // Signs of hiding: weak on their own, they make sustained CPU suspicious.
   if (item.unreadable !== undefined) {
-    add({ code: 'plist.unreadable', family: 'hiding', strength: 'weak', weight: 15, attack: 'T1564',
-      text: `what launchd runs cannot be read in full: ${item.unreadable}; judged by what its processes do` });
+    add({
+      code: 'plist.unreadable',
+      family: 'hiding',
+      strength: 'weak',
+      weight: 15,
+      attack: 'T1564',
+      text: `what launchd runs cannot be read in full: ${item.unreadable}; judged by what its processes do`,
+    });
   }
   const masquerade = masqueradeReason(evidence, indicators);
-  if (masquerade) add({ code: 'hide.masquerade', family: 'hiding', strength: 'weak', weight: 15, attack: 'T1036.004', text: masquerade });
+  if (masquerade)
+    add({
+      code: 'hide.masquerade',
+      family: 'hiding',
+      strength: 'weak',
+      weight: 15,
+      attack: 'T1036.004',
+      text: masquerade,
+    });
   const hidden = hiddenLocation(evidence);
-  if (hidden) add({ code: 'hide.hidden-path', family: 'hiding', strength: 'weak', weight: 15, attack: 'T1564.001', text: hidden });
+  if (hidden)
+    add({
+      code: 'hide.hidden-path',
+      family: 'hiding',
+      strength: 'weak',
+      weight: 15,
+      attack: 'T1564.001',
+      text: hidden,
+    });
   if (evidence.interpreterWithChildren && item.program) {
-    add({ code: 'hide.interpreter', family: 'hiding', strength: 'weak', weight: 10, attack: item.program.endsWith('osascript') ? 'T1059.002' : 'T1059.004',
-      text: `the launchd program is an interpreter (${basename(item.program)}); the work is done by the processes it starts` });
+    add({
+      code: 'hide.interpreter',
+      family: 'hiding',
+      strength: 'weak',
+      weight: 10,
+      attack: item.program.endsWith('osascript') ? 'T1059.002' : 'T1059.004',
+      text: `the launchd program is an interpreter (${basename(item.program)}); the work is done by the processes it starts`,
+    });
   }
   if (found.headlessVm) {
-    add({ code: 'vm.headless', family: 'hiding', strength: 'weak', weight: 15, attack: 'T1564.006', text: 'starts a virtual machine with no display (-display none)' });
+    add({
+      code: 'vm.headless',
+      family: 'hiding',
+      strength: 'weak',
+      weight: 15,
+      attack: 'T1564.006',
+      text: 'starts a virtual machine with no display (-display none)',
+    });
   }
   const tunnel = evidence.destinations.filter((d) => d.classification === 'local-tunnel');
-  const loopbackPool = [...found.endpoints, ...found.stratumUrls].filter((e) => /^(127\.|localhost$|::1$|\[::1\]$)/.test(e.host) || e.host.endsWith('.i2p') || e.host.endsWith('.onion'));
-  const onlyLocal = evidence.destinations.length > 0 && evidence.destinations.every((d) => d.classification === 'local-tunnel' || d.classification === 'loopback' || (d.classification === 'configured-pool' && /^(127\.|::1$)/.test(d.remoteAddress)));
+  const loopbackPool = [...found.endpoints, ...found.stratumUrls].filter(
+    (e) => /^(127\.|localhost$|::1$|\[::1\]$)/.test(e.host) || e.host.endsWith('.i2p') || e.host.endsWith('.onion'),
+  );
+  const onlyLocal =
+    evidence.destinations.length > 0 &&
+    evidence.destinations.every(
+      (d) =>
+        d.classification === 'local-tunnel' ||
+        d.classification === 'loopback' ||
+        (d.classification === 'configured-pool' && /^(127\.|::1$)/.test(d.remoteAddress)),
+    );
   if (tunnel.length > 0 || (loopbackPool.length > 0 && (onlyLocal || evidence.destinations.length === 0))) {
-    const where = tunnel.length > 0 ? list(tunnel.map((d) => `${d.remoteAddress}:${d.remotePort}`)) : list(loopbackPool.map((e) => `${e.host}${e.port ? `:${e.port}` : ''}`));
-    add({ code: 'net.local-tunnel', family: 'hiding', strength: 'weak', weight: 15, attack: 'T1090', text: `talks to its pool only through a local tunnel or proxy (${where})` });
+    const where =
+      tunnel.length > 0
+        ? list(tunnel.map((d) => `${d.remoteAddress}:${d.remotePort}`))
+        : list(loopbackPool.map((e) => `${e.host}${e.port ? `:${e.port}` : ''}`));
+    add({
+      code: 'net.local-tunnel',
+      family: 'hiding',
+      strength: 'weak',
+      weight: 15,
+      attack: 'T1090',
+      text: `talks to its pool only through a local tunnel or proxy (${where})`,
+    });
   }
   if (found.watchesMonitors) {
-    add({ code: 'hide.watches-monitors', family: 'hiding', strength: 'weak', weight: 15, attack: 'T1497', text: `checks for monitoring tools: ${found.watchesMonitors}` });
+    add({
+      code: 'hide.watches-monitors',
+      family: 'hiding',
+      strength: 'weak',
+      weight: 15,
+      attack: 'T1497',
+      text: `checks for monitoring tools: ${found.watchesMonitors}`,
+    });
   }
   return reasons;
 }
@@ -133,10 +268,17 @@ export function judge(reasons: Reason[]): Judgement {
   const miningWeight = mining.reduce((sum, r) => sum + r.weight, 0);
   const strongMining = mining.some((r) => r.strength === 'strong') || miningWeight >= STRONG_MINING_WEIGHT;
   // A name that says "miner" decides nothing, not even with CPU (scan-json.md): it only adds to the score.
-  const weakSigns = reasons.some((r) => (r.family === 'mining' || r.family === 'hiding') && r.code !== 'name.miner-word');
-  const score = Math.min(100, reasons.reduce((sum, r) => sum + r.weight, 0));
+  const weakSigns = reasons.some(
+    (r) => (r.family === 'mining' || r.family === 'hiding') && r.code !== 'name.miner-word',
+  );
+  const score = Math.min(
+    100,
+    reasons.reduce((sum, r) => sum + r.weight, 0),
+  );
   // A job whose property list cannot be read is looked at harder: any other sign makes it suspicious.
-  const unreadableWithSign = reasons.some((r) => r.code === 'plist.unreadable') && reasons.some((r) => r.code !== 'plist.unreadable' && r.family !== 'approval');
+  const unreadableWithSign =
+    reasons.some((r) => r.code === 'plist.unreadable') &&
+    reasons.some((r) => r.code !== 'plist.unreadable' && r.family !== 'approval');
   let verdict: Verdict = 'ok';
   if (cpu && strongMining) verdict = 'mining';
   else if (strongMining) verdict = 'suspicious';
@@ -154,24 +296,34 @@ function masqueradeReason(evidence: Omit<ItemEvidence, 'cpu'>, indicators: Indic
   const unsignedOrAdhoc = signing?.status === 'unsigned' || signing?.status === 'adhoc';
   // Everything the item runs: its program, commands inside `sh -c`, scripts it hands an interpreter, and
   // the executables of its running processes.
-  const runs = [...new Set([
-    ...commandLines(item.arguments).flatMap((line) => [line[0] ?? '', ...(isInterpreter(line[0] ?? '') ? line.slice(1).filter((a) => a.startsWith('/') || a.startsWith('~')) : [])]),
-    item.program,
-    ...evidence.executables,
-  ].filter((p) => p.startsWith('/') || p.startsWith('~')))];
+  const runs = [
+    ...new Set(
+      [
+        ...commandLines(item.arguments).flatMap((line) => [
+          line[0] ?? '',
+          ...(isInterpreter(line[0] ?? '') ? line.slice(1).filter((a) => a.startsWith('/') || a.startsWith('~')) : []),
+        ]),
+        item.program,
+        ...evidence.executables,
+      ].filter((p) => p.startsWith('/') || p.startsWith('~')),
+    ),
+  ];
   const outsideSystem = runs.find((p) => !isAppleSystemPath(p));
 
   if (item.label.toLowerCase().startsWith('com.apple.')) {
-    if (signing && signing.status !== 'apple' && signing.status !== 'unknown') return `label ${JSON.stringify(item.label)} claims Apple, but ${name} is ${describeSigning(signing)}`;
+    if (signing && signing.status !== 'apple' && signing.status !== 'unknown')
+      return `label ${JSON.stringify(item.label)} claims Apple, but ${name} is ${describeSigning(signing)}`;
     if (outsideSystem) return `label ${JSON.stringify(item.label)} claims Apple, but it runs ${outsideSystem}`;
   }
   const borrowed = runs.find((p) => indicators.appleProcessNames.has(basename(p)) && !isAppleSystemPath(p));
-  if (borrowed) return `${JSON.stringify(basename(borrowed))} borrows the name of a macOS system process, but runs from ${dirname(borrowed)}`;
+  if (borrowed)
+    return `${JSON.stringify(basename(borrowed))} borrows the name of a macOS system process, but runs from ${dirname(borrowed)}`;
   for (const vendor of VENDORS) {
     const claims = item.label.toLowerCase().startsWith(vendor.prefix) || name.toLowerCase().startsWith(vendor.prefix);
     if (!claims || !signing || signing.status === 'unknown') continue;
     if (unsignedOrAdhoc) return `its name claims ${vendor.name}, but ${name} is ${describeSigning(signing)}`;
-    if (signing.teamId && !vendor.teams.includes(signing.teamId)) return `its name claims ${vendor.name}, but ${name} is signed by team ${signing.teamId}`;
+    if (signing.teamId && !vendor.teams.includes(signing.teamId))
+      return `its name claims ${vendor.name}, but ${name} is signed by team ${signing.teamId}`;
   }
   return undefined;
 }
@@ -184,11 +336,15 @@ const HIDDEN_OR_TEMP = /(^|\/)\.[^/.][^/]*\/|^\/(private\/)?tmp\/|^\/var\/tmp\/|
 
 /** A program run from a hidden folder or a temporary or shared one, and not signed by Apple or a known developer. */
 function hiddenLocation(evidence: Omit<ItemEvidence, 'cpu'>): string | undefined {
-  const trusted = evidence.signing?.status === 'apple' || evidence.signing?.status === 'developer-id' || evidence.signing?.status === 'app-store';
+  const trusted =
+    evidence.signing?.status === 'apple' ||
+    evidence.signing?.status === 'developer-id' ||
+    evidence.signing?.status === 'app-store';
   for (const executable of evidence.executables) {
     if (!HIDDEN_OR_TEMP.test(executable)) continue;
     if (executable === evidence.item.program && trusted) continue;
-    const signed = executable === evidence.item.program && evidence.signing ? `, ${describeSigning(evidence.signing)}` : '';
+    const signed =
+      executable === evidence.item.program && evidence.signing ? `, ${describeSigning(evidence.signing)}` : '';
     return `runs ${executable} from a hidden or temporary folder${signed}`;
   }
   return undefined;
@@ -196,12 +352,18 @@ function hiddenLocation(evidence: Omit<ItemEvidence, 'cpu'>): string | undefined
 
 function describeSigning(signing: SigningInfo): string {
   switch (signing.status) {
-    case 'unsigned': return 'not signed';
-    case 'adhoc': return 'only ad-hoc signed';
-    case 'developer-id': return `signed by ${signing.authorities[0]?.replace(/^Developer ID Application: /, '') ?? 'a developer'}`;
-    case 'app-store': return 'signed for the App Store';
-    case 'apple': return 'signed by Apple';
-    default: return `signed (${signing.authorities[0] ?? 'unknown authority'})`;
+    case 'unsigned':
+      return 'not signed';
+    case 'adhoc':
+      return 'only ad-hoc signed';
+    case 'developer-id':
+      return `signed by ${signing.authorities[0]?.replace(/^Developer ID Application: /, '') ?? 'a developer'}`;
+    case 'app-store':
+      return 'signed for the App Store';
+    case 'apple':
+      return 'signed by Apple';
+    default:
+      return `signed (${signing.authorities[0] ?? 'unknown authority'})`;
   }
 }
 

@@ -2,7 +2,13 @@
 import { createHash } from 'node:crypto';
 import type { ItemKind, ItemScope, LaunchItem, Reason } from './model';
 
-export function newLaunchItem(path: string, kind: ItemKind, scope: ItemScope, persistenceTechnique: string, bytes: Uint8Array): LaunchItem {
+export function newLaunchItem(
+  path: string,
+  kind: ItemKind,
+  scope: ItemScope,
+  persistenceTechnique: string,
+  bytes: Uint8Array,
+): LaunchItem {
   return {
     id: path,
     label: '',
@@ -21,6 +27,20 @@ export function newLaunchItem(path: string, kind: ItemKind, scope: ItemScope, pe
 }
 
 /** A reason as documents carry it (scan JSON, the views). */
-export function reasonDocument(r: Reason): { code: string; text: string; weight: number; family: string; strength: 'strong' | 'weak'; attack?: string } {
-  return { code: r.code, text: r.text, weight: r.weight, family: r.family, strength: r.strength, ...(r.attack ? { attack: r.attack } : {}) };
+export function reasonDocument(r: Reason): {
+  code: string;
+  text: string;
+  weight: number;
+  family: string;
+  strength: 'strong' | 'weak';
+  attack?: string;
+} {
+  return {
+    code: r.code,
+    text: r.text,
+    weight: r.weight,
+    family: r.family,
+    strength: r.strength,
+    ...(r.attack ? { attack: r.attack } : {}),
+  };
 }

@@ -161,7 +161,8 @@ export interface Reason {
   attack?: string;
 }
 
-export type DestinationClass = 'mining-pool' | 'configured-pool' | 'stratum-port' | 'local-tunnel' | 'loopback' | 'web' | 'other';
+export type DestinationClass =
+  'mining-pool' | 'configured-pool' | 'stratum-port' | 'local-tunnel' | 'loopback' | 'web' | 'other';
 
 export interface Destination {
   remoteAddress: string;

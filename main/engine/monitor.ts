@@ -45,7 +45,10 @@ export class Monitor {
   /** Ticks skipped because the previous one was still running. */
   skippedTicks = 0;
 
-  constructor(private readonly reader: SystemReader, private options: MonitorOptions) {}
+  constructor(
+    private readonly reader: SystemReader,
+    private options: MonitorOptions,
+  ) {}
 
   onResult(listener: (result: ScanResult) => void): () => void {
     return this.results.add(listener);
@@ -142,13 +145,17 @@ export class Monitor {
     const previous = this.inventory;
     this.inventory = inventory;
     if (!this.analyzer) {
-      this.analyzer = new Analyzer(inventory, {
-        windowSeconds: this.options.windowSeconds,
-        cpuThresholdPercent: this.options.cpuThresholdPercent,
-        historyCapacity: this.options.historyCapacity ?? 720,
-        excludePids: this.options.excludePids ?? new Set([process.pid]),
-        approvals: this.options.approvals ?? [],
-      }, this.options.indicators);
+      this.analyzer = new Analyzer(
+        inventory,
+        {
+          windowSeconds: this.options.windowSeconds,
+          cpuThresholdPercent: this.options.cpuThresholdPercent,
+          historyCapacity: this.options.historyCapacity ?? 720,
+          excludePids: this.options.excludePids ?? new Set([process.pid]),
+          approvals: this.options.approvals ?? [],
+        },
+        this.options.indicators,
+      );
     } else this.analyzer.setInventory(inventory);
     if (!previous) return;
     const before = new Map(previous.items.map((i) => [i.id, i]));
@@ -163,10 +170,11 @@ export class Monitor {
         if (what.length > 0) this.emit({ type: 'item-changed', item, what });
       }
     }
-    for (const [id, item] of before) if (!after.has(id)) {
-      this.emit({ type: 'item-removed', item });
-      this.lastVerdicts.delete(id);
-    }
+    for (const [id, item] of before)
+      if (!after.has(id)) {
+        this.emit({ type: 'item-removed', item });
+        this.lastVerdicts.delete(id);
+      }
   }
 
   private publish(analyzer: Analyzer): void {
@@ -178,7 +186,8 @@ export class Monitor {
       const before = this.lastVerdicts.get(item.item.id);
       if (before !== item.verdict) {
         // The first verdict of an item is an event too, unless it is ok: the app notifies on flags.
-        if (before !== undefined || item.verdict !== 'ok') this.emit({ type: 'verdict-changed', item: item.item, from: before, to: item.verdict });
+        if (before !== undefined || item.verdict !== 'ok')
+          this.emit({ type: 'verdict-changed', item: item.item, from: before, to: item.verdict });
         this.lastVerdicts.set(item.item.id, item.verdict);
       }
     }

@@ -28,7 +28,8 @@ export function filesNamedBy(argv: string[], home: string | undefined): string[]
     for (let i = 1; i < line.length; i++) {
       const arg = line[i] as string;
       if (arg.startsWith('--config=')) found.add(arg.slice('--config='.length));
-      else if ((arg === '--config' || (arg === '-c' && !shell)) && line[i + 1] !== undefined) found.add(line[i + 1] as string);
+      else if ((arg === '--config' || (arg === '-c' && !shell)) && line[i + 1] !== undefined)
+        found.add(line[i + 1] as string);
     }
     if (isInterpreter(program) && basename(program) !== 'env') {
       const script = scriptArgument(line);
@@ -57,10 +58,21 @@ function scriptArgument(line: string[]): string | undefined {
 }
 
 /** One digest over the files an item's arguments name, so an approval notices an edited script or config. */
-export function referencedFilesDigest(argv: string[], home: string | undefined, files: Map<string, string>): string | undefined {
-  const present = filesNamedBy(argv, home).filter((p) => files.has(p)).sort();
+export function referencedFilesDigest(
+  argv: string[],
+  home: string | undefined,
+  files: Map<string, string>,
+): string | undefined {
+  const present = filesNamedBy(argv, home)
+    .filter((p) => files.has(p))
+    .sort();
   if (present.length === 0) return undefined;
   const hash = createHash('sha256');
-  for (const path of present) hash.update(path).update('\u0000').update(files.get(path) as string).update('\u0000');
+  for (const path of present)
+    hash
+      .update(path)
+      .update('\u0000')
+      .update(files.get(path) as string)
+      .update('\u0000');
   return hash.digest('hex');
 }

@@ -23,7 +23,11 @@ export function toScanDocument(result: ScanResult): ScanDocument {
     schemaVersion: 1,
     source: result.source,
     host: result.host,
-    window: { seconds: result.options.windowSeconds, cpuThresholdPercent: result.options.cpuThresholdPercent, samples: result.samples },
+    window: {
+      seconds: result.options.windowSeconds,
+      cpuThresholdPercent: result.options.cpuThresholdPercent,
+      samples: result.samples,
+    },
     privileged: result.privileged,
     notes: result.notes,
     summary,
@@ -39,7 +43,12 @@ const VERDICT_ORDER = { mining: 0, suspicious: 1, 'high-cpu': 2, approved: 3, ok
 
 /** Worst first, then by score, then by label: the order a person reads. */
 export function sortItems(items: ItemResult[]): ItemResult[] {
-  return [...items].sort((a, b) => VERDICT_ORDER[a.verdict] - VERDICT_ORDER[b.verdict] || b.score - a.score || a.item.label.localeCompare(b.item.label));
+  return [...items].sort(
+    (a, b) =>
+      VERDICT_ORDER[a.verdict] - VERDICT_ORDER[b.verdict] ||
+      b.score - a.score ||
+      a.item.label.localeCompare(b.item.label),
+  );
 }
 
 function itemDocument(result: ItemResult) {
@@ -63,13 +72,29 @@ function itemDocument(result: ItemResult) {
     attack: result.attack,
     cpu: { avgPercent: result.cpu.avgPercent, maxPercent: result.cpu.maxPercent, sustained: result.cpu.sustained },
     attribution: result.attribution,
-    processes: result.processes.map((p) => ({ pid: p.pid, ppid: p.ppid, args: p.args, ...(p.cpuPercent !== undefined ? { cpuPercent: p.cpuPercent } : {}) })),
+    processes: result.processes.map((p) => ({
+      pid: p.pid,
+      ppid: p.ppid,
+      args: p.args,
+      ...(p.cpuPercent !== undefined ? { cpuPercent: p.cpuPercent } : {}),
+    })),
     destinations: result.destinations.map((d) => ({
-      remoteAddress: d.remoteAddress, remotePort: d.remotePort, protocol: d.protocol, state: d.state ?? null,
-      hostname: d.hostname ?? null, classification: d.classification, pid: d.pid,
+      remoteAddress: d.remoteAddress,
+      remotePort: d.remotePort,
+      protocol: d.protocol,
+      state: d.state ?? null,
+      hostname: d.hostname ?? null,
+      classification: d.classification,
+      pid: d.pid,
     })),
     listening: result.listening,
-    signing: result.signing ? { status: result.signing.status, teamId: result.signing.teamId ?? null, authority: result.signing.authorities[0] ?? null } : null,
+    signing: result.signing
+      ? {
+          status: result.signing.status,
+          teamId: result.signing.teamId ?? null,
+          authority: result.signing.authorities[0] ?? null,
+        }
+      : null,
     problems: item.problems,
     unreadable: item.unreadable ?? null,
     labelFromLaunchd: item.labelFromLaunchd === true,

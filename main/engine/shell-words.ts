@@ -69,7 +69,8 @@ export function isShellCommandOption(arg: string): boolean {
   return true;
 }
 
-const INTERPRETER = /^(sh|bash|zsh|dash|ksh|csh|tcsh|fish|osascript|perl\d*(\.\d+)*|ruby\d*(\.\d+)*|node|python\d*(\.\d+)*|php\d*|lua\d*(\.\d+)*|tclsh\d*(\.\d+)*|env)$/;
+const INTERPRETER =
+  /^(sh|bash|zsh|dash|ksh|csh|tcsh|fish|osascript|perl\d*(\.\d+)*|ruby\d*(\.\d+)*|node|python\d*(\.\d+)*|php\d*|lua\d*(\.\d+)*|tclsh\d*(\.\d+)*|env)$/;
 const SHELL = /^(sh|bash|zsh|dash|ksh|csh|tcsh|fish)$/;
 
 export function isInterpreter(program: string): boolean {

@@ -8,17 +8,29 @@ export function renderTable(result: ScanResult, width = 100): string {
   const lines: string[] = [];
   const items = sortItems(result.items);
   const flagged = items.filter((i) => i.verdict === 'mining' || i.verdict === 'suspicious');
-  const span = result.startedAt !== undefined && result.endedAt !== undefined ? Math.round((result.endedAt - result.startedAt) / 1000) : 0;
-  lines.push(`Launchwatch: ${safe(result.host.hostname)} (${safe(result.host.os)} ${safe(result.host.osVersion)}), ${result.source}, ${result.samples} samples over ${span} s`);
-  lines.push(flagged.length === 0
-    ? `No launch item is mining or suspicious (${items.length} items checked).`
-    : `${flagged.length} launch item${flagged.length === 1 ? ' is' : 's are'} flagged: ${flagged.map((i) => safe(i.item.label || i.item.plistPath)).join(', ')}`);
+  const span =
+    result.startedAt !== undefined && result.endedAt !== undefined
+      ? Math.round((result.endedAt - result.startedAt) / 1000)
+      : 0;
+  lines.push(
+    `Launchwatch: ${safe(result.host.hostname)} (${safe(result.host.os)} ${safe(result.host.osVersion)}), ${result.source}, ${result.samples} samples over ${span} s`,
+  );
+  lines.push(
+    flagged.length === 0
+      ? `No launch item is mining or suspicious (${items.length} items checked).`
+      : `${flagged.length} launch item${flagged.length === 1 ? ' is' : 's are'} flagged: ${flagged.map((i) => safe(i.item.label || i.item.plistPath)).join(', ')}`,
+  );
   lines.push('');
   for (const r of items.filter((i) => i.reasons.length > 0 && i.verdict !== 'ok')) {
-    lines.push(`${r.verdict.toUpperCase().padEnd(10)} ${safe(r.item.label || '(no label)')}  score ${r.score}  cpu ${r.cpu.avgPercent}%  [${r.attack.join(', ')}]`);
+    lines.push(
+      `${r.verdict.toUpperCase().padEnd(10)} ${safe(r.item.label || '(no label)')}  score ${r.score}  cpu ${r.cpu.avgPercent}%  [${r.attack.join(', ')}]`,
+    );
     lines.push(`           ${safe(r.item.plistPath)}`);
     for (const reason of r.reasons) lines.push(`           - ${safe(reason.text)}`);
-    for (const d of r.destinations.slice(0, 5)) lines.push(`           > ${safe(d.hostname ?? d.remoteAddress)}:${d.remotePort} ${d.protocol} ${d.state ?? ''} (${d.classification})`);
+    for (const d of r.destinations.slice(0, 5))
+      lines.push(
+        `           > ${safe(d.hostname ?? d.remoteAddress)}:${d.remotePort} ${d.protocol} ${d.state ?? ''} (${d.classification})`,
+      );
     lines.push('');
   }
   lines.push(`${'VERDICT'.padEnd(10)} ${'CPU%'.padStart(6)} ${'KIND'.padEnd(12)} ${'SCOPE'.padEnd(10)} LABEL`);

@@ -2,7 +2,15 @@
 // own popover's page. A message that fails either check is refused, never handled.
 import type { IpcMain, IpcMainInvokeEvent } from 'electron';
 import { CHANNELS } from '../api/contract';
-import { actionIdSchema, approveItemSchema, capturePathSchema, itemIdSchema, optionsSchema, pausedSchema, planIdSchema } from '../api/schemas';
+import {
+  actionIdSchema,
+  approveItemSchema,
+  capturePathSchema,
+  itemIdSchema,
+  optionsSchema,
+  pausedSchema,
+  planIdSchema,
+} from '../api/schemas';
 import type { ActionOutcomeView } from '../api/contract';
 import type { AppService } from '../app-service';
 import { isOwnPage } from './windows';
@@ -12,19 +20,47 @@ export type SenderCheck = (event: IpcMainInvokeEvent) => boolean;
 export class RefusedMessage extends Error {}
 
 /** Every request channel; the two push channels (snapshot, openItem) only go main -> renderer. */
-export const INVOKE_CHANNELS = [CHANNELS.getSnapshot, CHANNELS.getItem, CHANNELS.setOptions, CHANNELS.setPaused, CHANNELS.planDisable, CHANNELS.approvePlan, CHANNELS.cancelPlan, CHANNELS.undo, CHANNELS.approveItem, CHANNELS.unapproveItem, CHANNELS.openCapture];
+export const INVOKE_CHANNELS = [
+  CHANNELS.getSnapshot,
+  CHANNELS.getItem,
+  CHANNELS.setOptions,
+  CHANNELS.setPaused,
+  CHANNELS.planDisable,
+  CHANNELS.approvePlan,
+  CHANNELS.cancelPlan,
+  CHANNELS.undo,
+  CHANNELS.approveItem,
+  CHANNELS.unapproveItem,
+  CHANNELS.openCapture,
+];
 
 export interface ShellHandlers {
   openCapture: (path: string) => Promise<ActionOutcomeView>;
 }
 
-export function registerIpc(ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>, service: () => AppService, trusted: SenderCheck, shell?: ShellHandlers): () => void {
-  const handle = <T>(channel: string, schema: { safeParse: (v: unknown) => { success: true; data: T } | { success: false; error: { issues: { message: string }[] } } } | undefined, run: (value: T) => unknown) => {
+export function registerIpc(
+  ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>,
+  service: () => AppService,
+  trusted: SenderCheck,
+  shell?: ShellHandlers,
+): () => void {
+  const handle = <T>(
+    channel: string,
+    schema:
+      | {
+          safeParse: (
+            v: unknown,
+          ) => { success: true; data: T } | { success: false; error: { issues: { message: string }[] } };
+        }
+      | undefined,
+    run: (value: T) => unknown,
+  ) => {
     ipcMain.handle(channel, (event, payload: unknown) => {
       if (!trusted(event)) throw new RefusedMessage(`${channel}: refused a message from an unexpected sender`);
       if (!schema) return run(undefined as T);
       const parsed = schema.safeParse(payload);
-      if (!parsed.success) throw new RefusedMessage(`${channel}: invalid payload: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+      if (!parsed.success)
+        throw new RefusedMessage(`${channel}: invalid payload: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
       return run(parsed.data);
     });
   };

@@ -23,17 +23,42 @@ export interface MenuActions {
 export function trayMenuTemplate(state: MenuState, actions: MenuActions): MenuItemConstructorOptions[] {
   return [
     { id: 'open', label: 'Open', click: actions.open },
-    { id: 'pause', label: state.paused ? 'Resume monitoring' : 'Pause monitoring', enabled: !state.isCapture, click: actions.togglePause },
+    {
+      id: 'pause',
+      label: state.paused ? 'Resume monitoring' : 'Pause monitoring',
+      enabled: !state.isCapture,
+      click: actions.togglePause,
+    },
     { type: 'separator' },
     { id: 'export', label: 'Export report...', click: actions.exportReport },
-    { id: 'export-redacted', label: 'Export report for posting in public (redacted)...', click: actions.exportRedactedReport },
+    {
+      id: 'export-redacted',
+      label: 'Export report for posting in public (redacted)...',
+      click: actions.exportRedactedReport,
+    },
     { id: 'open-capture', label: 'Open Capture...', click: actions.openCapture },
     ...(state.isCapture ? [{ id: 'live', label: 'Back to This Mac', click: actions.backToLive }] : []),
     { type: 'separator' },
-    { id: 'import-approvals', label: 'Import approved items...', enabled: !state.isCapture, click: actions.importApprovals },
-    { id: 'export-approvals', label: 'Export approved items...', enabled: !state.isCapture, click: actions.exportApprovals },
+    {
+      id: 'import-approvals',
+      label: 'Import approved items...',
+      enabled: !state.isCapture,
+      click: actions.importApprovals,
+    },
+    {
+      id: 'export-approvals',
+      label: 'Export approved items...',
+      enabled: !state.isCapture,
+      click: actions.exportApprovals,
+    },
     { type: 'separator' },
-    { id: 'login', label: 'Start at login', type: 'checkbox', checked: state.startAtLogin, click: actions.toggleStartAtLogin },
+    {
+      id: 'login',
+      label: 'Start at login',
+      type: 'checkbox',
+      checked: state.startAtLogin,
+      click: actions.toggleStartAtLogin,
+    },
     { type: 'separator' },
     { id: 'quit', label: 'Quit Launchwatch', accelerator: 'Command+Q', click: actions.quit },
   ];

@@ -12,8 +12,18 @@ export function notificationFor(event: MonitorEvent): NotificationRequest | unde
   const name = event.item.label || event.item.plistPath;
   switch (event.type) {
     case 'verdict-changed':
-      if (event.to === 'mining') return { itemId: event.item.id, title: 'A launch item is mining', body: `${name} uses the CPU and talks to a mining service.` };
-      if (event.to === 'suspicious') return { itemId: event.item.id, title: 'A launch item looks like a miner', body: `${name} shows signs of mining. Open it to see why.` };
+      if (event.to === 'mining')
+        return {
+          itemId: event.item.id,
+          title: 'A launch item is mining',
+          body: `${name} uses the CPU and talks to a mining service.`,
+        };
+      if (event.to === 'suspicious')
+        return {
+          itemId: event.item.id,
+          title: 'A launch item looks like a miner',
+          body: `${name} shows signs of mining. Open it to see why.`,
+        };
       return undefined;
     case 'item-added':
       return { itemId: event.item.id, title: 'New launch item', body: `${name} was added (${event.item.plistPath}).` };

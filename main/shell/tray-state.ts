@@ -22,18 +22,26 @@ const ICONS: Record<TrayLevel, { icon: string; template: boolean }> = {
 };
 
 export function trayState(snapshot: Snapshot | undefined): TrayState {
-  if (!snapshot || snapshot.loading) return { level: 'clear', ...ICONS.clear, tooltip: 'Launchwatch: taking the first samples', title: '' };
+  if (!snapshot || snapshot.loading)
+    return { level: 'clear', ...ICONS.clear, tooltip: 'Launchwatch: taking the first samples', title: '' };
   const count = (v: Verdict) => snapshot.items.filter((i) => i.verdict === v).length;
   const mining = count('mining');
   const suspicious = count('suspicious');
   const busy = count('high-cpu');
   const level: TrayLevel = mining > 0 ? 'mining' : suspicious > 0 ? 'suspicious' : busy > 0 ? 'high-cpu' : 'clear';
-  const parts = [mining && `${mining} mining`, suspicious && `${suspicious} suspicious`, busy && `${busy} high CPU`].filter(Boolean);
+  const parts = [
+    mining && `${mining} mining`,
+    suspicious && `${suspicious} suspicious`,
+    busy && `${busy} high CPU`,
+  ].filter(Boolean);
   const paused = snapshot.paused ? ' (paused)' : '';
   return {
     level,
     ...ICONS[level],
-    tooltip: parts.length === 0 ? `Launchwatch: no launch item is mining${paused}` : `Launchwatch: ${parts.join(', ')}${paused}`,
+    tooltip:
+      parts.length === 0
+        ? `Launchwatch: no launch item is mining${paused}`
+        : `Launchwatch: ${parts.join(', ')}${paused}`,
     title: mining + suspicious > 0 ? String(mining + suspicious) : '',
   };
 }

@@ -5,12 +5,27 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
-import { actionIdSchema, approveItemSchema, itemIdSchema, optionsSchema, pausedSchema, planIdSchema } from '../api/schemas';
+import {
+  actionIdSchema,
+  approveItemSchema,
+  itemIdSchema,
+  optionsSchema,
+  pausedSchema,
+  planIdSchema,
+} from '../api/schemas';
 import type { AppService } from '../app-service';
 
-export const CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+export const CONTENT_SECURITY_POLICY =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.json': 'application/json',
+};
 const MAX_BODY = 64 * 1024;
 
 export interface WebServer {
@@ -20,7 +35,10 @@ export interface WebServer {
   close(): Promise<void>;
 }
 
-export async function startWebServer(service: AppService, options: { port?: number; rendererDir: string; token?: string }): Promise<WebServer> {
+export async function startWebServer(
+  service: AppService,
+  options: { port?: number; rendererDir: string; token?: string },
+): Promise<WebServer> {
   const token = options.token ?? randomBytes(24).toString('base64url');
   const clients = new Set<ServerResponse>();
   const unsubscribe = service.onSnapshot((snapshot) => {
@@ -46,22 +64,29 @@ export async function startWebServer(service: AppService, options: { port?: numb
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (req.headers.host !== `127.0.0.1:${port}` && req.headers.host !== `localhost:${port}`) return send(res, 421, { error: 'unexpected Host header' });
+    if (req.headers.host !== `127.0.0.1:${port}` && req.headers.host !== `localhost:${port}`)
+      return send(res, 421, { error: 'unexpected Host header' });
     const api = url.pathname.startsWith('/api/');
     // Another page on this machine (any other port on 127.0.0.1 is the same "site") could send the
     // cookie along: the API takes the token only from a header a page cannot set cross-origin, except
     // the event stream, which EventSource can only authenticate in its URL.
     const events = req.method === 'GET' && url.pathname === '/api/events';
-    if (!hasToken(req, url, token, api ? (events ? 'query' : 'header') : 'any')) return send(res, 403, { error: 'missing or wrong token' });
+    if (!hasToken(req, url, token, api ? (events ? 'query' : 'header') : 'any'))
+      return send(res, 403, { error: 'missing or wrong token' });
     const origin = req.headers.origin;
-    if (origin !== undefined && origin !== `http://127.0.0.1:${port}` && origin !== `http://localhost:${port}`) return send(res, 403, { error: 'requests from other origins are refused' });
-    if (api && req.method === 'POST' && !/^application\/json\b/.test(req.headers['content-type'] ?? '')) return send(res, 415, { error: 'POST bodies must be application/json' });
+    if (origin !== undefined && origin !== `http://127.0.0.1:${port}` && origin !== `http://localhost:${port}`)
+      return send(res, 403, { error: 'requests from other origins are refused' });
+    if (api && req.method === 'POST' && !/^application\/json\b/.test(req.headers['content-type'] ?? ''))
+      return send(res, 415, { error: 'POST bodies must be application/json' });
 
     if (api) {
       const post = req.method === 'POST' ? posts[url.pathname] : undefined;
       if (post) {
         const body = post.schema.safeParse(await readJson(req));
-        if (!body.success) return send(res, 400, { error: `${post.name}: ${body.error.issues[0]?.path.join('.') || 'value'}: ${body.error.issues[0]?.message ?? 'invalid'}` });
+        if (!body.success)
+          return send(res, 400, {
+            error: `${post.name}: ${body.error.issues[0]?.path.join('.') || 'value'}: ${body.error.issues[0]?.message ?? 'invalid'}`,
+          });
         return send(res, 200, (await post.run(body.data)) ?? {});
       }
       switch (`${req.method} ${url.pathname}`) {
@@ -74,7 +99,11 @@ export async function startWebServer(service: AppService, options: { port?: numb
           return item ? send(res, 200, item) : send(res, 404, { error: `no item ${JSON.stringify(id.data)}` });
         }
         case 'GET /api/events': {
-          res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+          res.writeHead(200, {
+            'content-type': 'text/event-stream',
+            'cache-control': 'no-store',
+            connection: 'keep-alive',
+          });
           res.write(`event: snapshot\ndata: ${JSON.stringify(service.snapshot())}\n\n`);
           clients.add(res);
           req.on('close', () => clients.delete(res));
@@ -98,21 +127,36 @@ export async function startWebServer(service: AppService, options: { port?: numb
     url: `http://127.0.0.1:${port}/?token=${token}`,
     port,
     token,
-    close: () => new Promise((resolve) => {
-      unsubscribe();
-      for (const client of clients) client.end();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        unsubscribe();
+        for (const client of clients) client.end();
+        server.close(() => resolve());
+      }),
   };
 }
 
 interface PostRoute {
   name: string;
-  schema: { safeParse(value: unknown): { success: true; data: unknown } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } };
+  schema: {
+    safeParse(
+      value: unknown,
+    ):
+      | { success: true; data: unknown }
+      | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
+  };
   run: (value: unknown) => unknown;
 }
 
-function route<T>(name: string, schema: { safeParse(value: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, run: (value: T) => unknown): PostRoute {
+function route<T>(
+  name: string,
+  schema: {
+    safeParse(
+      value: unknown,
+    ): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
+  },
+  run: (value: T) => unknown,
+): PostRoute {
   return { name, schema, run: run as (value: unknown) => unknown };
 }
 
@@ -121,7 +165,7 @@ function hasToken(req: IncomingMessage, url: URL, token: string, from: 'header' 
   const cookie = /(?:^|;\s*)lw_token=([^;]+)/.exec(req.headers.cookie ?? '')?.[1];
   const header = req.headers['x-launchwatch-token'] as string | undefined;
   const query = url.searchParams.get('token') ?? undefined;
-  const given = (from === 'header' ? header : from === 'query' ? query : query ?? header ?? cookie) ?? '';
+  const given = (from === 'header' ? header : from === 'query' ? query : (query ?? header ?? cookie)) ?? '';
   const a = Buffer.from(given);
   const b = Buffer.from(token);
   return a.length === b.length && timingSafeEqual(a, b);
@@ -129,10 +173,16 @@ function hasToken(req: IncomingMessage, url: URL, token: string, from: 'header' 
 
 async function serveFile(res: ServerResponse, root: string, path: string): Promise<void> {
   const full = normalize(join(root, decodeURIComponent(path)));
-  if (!full.startsWith(normalize(root) + sep) && full !== normalize(root)) return send(res, 404, { error: 'not found' });
+  if (!full.startsWith(normalize(root) + sep) && full !== normalize(root))
+    return send(res, 404, { error: 'not found' });
   try {
     const body = await readFile(full);
-    res.writeHead(200, { 'content-type': TYPES[extname(full)] ?? 'application/octet-stream', 'content-security-policy': CONTENT_SECURITY_POLICY, 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' });
+    res.writeHead(200, {
+      'content-type': TYPES[extname(full)] ?? 'application/octet-stream',
+      'content-security-policy': CONTENT_SECURITY_POLICY,
+      'x-content-type-options': 'nosniff',
+      'cache-control': 'no-store',
+    });
     res.end(body);
   } catch {
     send(res, 404, { error: 'not found' });
@@ -141,7 +191,11 @@ async function serveFile(res: ServerResponse, root: string, path: string): Promi
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   if (res.headersSent) return;
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  });
   res.end(JSON.stringify(body));
 }
 

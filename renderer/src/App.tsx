@@ -10,7 +10,9 @@ type Theme = 'light' | 'dark';
 export function App({ api }: { api: LaunchwatchApi }) {
   const { snapshot, error } = useSnapshot(api);
   const [selected, setSelected] = useState<string | undefined>();
-  const [theme, setTheme] = useState<Theme>(() => (window.matchMedia?.('(prefers-color-scheme: dark)').matches ? 'dark' : 'light'));
+  const [theme, setTheme] = useState<Theme>(() =>
+    window.matchMedia?.('(prefers-color-scheme: dark)').matches ? 'dark' : 'light',
+  );
 
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
@@ -36,32 +38,55 @@ export function App({ api }: { api: LaunchwatchApi }) {
       setNotice('In web mode, open a capture with "npm run web -- --replay <capture>".');
       return;
     }
-    api.openCaptureFile(file).then((o) => setNotice(o.message), (e: Error) => setNotice(e.message));
+    api.openCaptureFile(file).then(
+      (o) => setNotice(o.message),
+      (e: Error) => setNotice(e.message),
+    );
   };
 
   return (
     <div className="app" onDragOver={(e) => e.preventDefault()} onDrop={onDrop}>
       <header className="app-header">
         <h1>Launchwatch</h1>
-        <button type="button" className="theme-toggle" onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')} aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} mode`}>
+        <button
+          type="button"
+          className="theme-toggle"
+          onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')}
+          aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} mode`}
+        >
           {theme === 'dark' ? '☀' : '☾'}
         </button>
       </header>
       {pending ? (
         <div className="notice" role="status" aria-live="polite">
           {pending}
-          <button type="button" className="dismiss" aria-label="Dismiss" onClick={dismiss}>×</button>
+          <button type="button" className="dismiss" aria-label="Dismiss" onClick={dismiss}>
+            ×
+          </button>
         </div>
       ) : null}
       <main className="app-main">
         {error ? (
-          <div className="state-message error" role="alert">Launchwatch could not reach its engine: {error}</div>
+          <div className="state-message error" role="alert">
+            Launchwatch could not reach its engine: {error}
+          </div>
         ) : !snapshot || snapshot.loading ? (
-          <div className="state-message" role="status" aria-live="polite">Taking the first samples…</div>
+          <div className="state-message" role="status" aria-live="polite">
+            Taking the first samples…
+          </div>
         ) : snapshot.error ? (
-          <div className="state-message error" role="alert">{snapshot.error}</div>
+          <div className="state-message error" role="alert">
+            {snapshot.error}
+          </div>
         ) : selected ? (
-          <ItemPage api={api} id={selected} updatedAt={snapshot.updatedAt} onBack={back} actionsAvailable={snapshot.actionsAvailable} onNotice={setNotice} />
+          <ItemPage
+            api={api}
+            id={selected}
+            updatedAt={snapshot.updatedAt}
+            onBack={back}
+            actionsAvailable={snapshot.actionsAvailable}
+            onNotice={setNotice}
+          />
         ) : (
           <ItemList snapshot={snapshot} onOpen={setSelected} api={api} onNotice={setNotice} />
         )}

@@ -1,6 +1,13 @@
 // The API the views use: Electron's preload puts it on `window.launchwatch`; in web mode the same
 // contract is served over HTTP and server-sent events by the bridge, with the token from the URL.
-import type { ActionOutcomeView, ItemDetail, LaunchwatchApi, PlanResponse, ScanOptionsInput, Snapshot } from '../../main/api/contract';
+import type {
+  ActionOutcomeView,
+  ItemDetail,
+  LaunchwatchApi,
+  PlanResponse,
+  ScanOptionsInput,
+  Snapshot,
+} from '../../main/api/contract';
 
 declare global {
   interface Window {
@@ -39,16 +46,23 @@ function webBridgeClient(token: string): LaunchwatchApi {
         return undefined;
       }
     },
-    setOptions: (options: ScanOptionsInput) => call<Snapshot>('/api/options', { method: 'POST', body: JSON.stringify(options) }),
+    setOptions: (options: ScanOptionsInput) =>
+      call<Snapshot>('/api/options', { method: 'POST', body: JSON.stringify(options) }),
     setPaused: (paused: boolean) => call<Snapshot>('/api/paused', { method: 'POST', body: JSON.stringify(paused) }),
     planDisable: (itemId) => call<PlanResponse>('/api/plan-disable', { method: 'POST', body: JSON.stringify(itemId) }),
-    approvePlan: (planId) => call<ActionOutcomeView>('/api/approve-plan', { method: 'POST', body: JSON.stringify(planId) }),
+    approvePlan: (planId) =>
+      call<ActionOutcomeView>('/api/approve-plan', { method: 'POST', body: JSON.stringify(planId) }),
     cancelPlan: async (planId) => {
       await call<object>('/api/cancel-plan', { method: 'POST', body: JSON.stringify(planId) });
     },
     undo: (actionId) => call<ActionOutcomeView>('/api/undo', { method: 'POST', body: JSON.stringify(actionId) }),
-    approveItem: (itemId, note) => call<ActionOutcomeView>('/api/approve-item', { method: 'POST', body: JSON.stringify(note === undefined ? { itemId } : { itemId, note }) }),
-    unapproveItem: (itemId) => call<ActionOutcomeView>('/api/unapprove-item', { method: 'POST', body: JSON.stringify(itemId) }),
+    approveItem: (itemId, note) =>
+      call<ActionOutcomeView>('/api/approve-item', {
+        method: 'POST',
+        body: JSON.stringify(note === undefined ? { itemId } : { itemId, note }),
+      }),
+    unapproveItem: (itemId) =>
+      call<ActionOutcomeView>('/api/unapprove-item', { method: 'POST', body: JSON.stringify(itemId) }),
     onSnapshot: (listener) => {
       snapshotListeners.add(listener);
       ensureEvents();

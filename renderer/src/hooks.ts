@@ -7,7 +7,10 @@ export function useSnapshot(api: LaunchwatchApi): { snapshot?: Snapshot; error?:
   const [error, setError] = useState<string | undefined>();
   useEffect(() => {
     let live = true;
-    api.getSnapshot().then((s) => live && setSnapshot(s), (e: Error) => live && setError(e.message));
+    api.getSnapshot().then(
+      (s) => live && setSnapshot(s),
+      (e: Error) => live && setError(e.message),
+    );
     const off = api.onSnapshot((s) => {
       setSnapshot(s);
       setError(undefined);
@@ -21,16 +24,23 @@ export function useSnapshot(api: LaunchwatchApi): { snapshot?: Snapshot; error?:
 }
 
 /** One item's detail, fetched again whenever a new snapshot arrives (updatedAt changes). */
-export function useItem(api: LaunchwatchApi, id: string, updatedAt: number | undefined): { item?: ItemDetail; missing: boolean } {
+export function useItem(
+  api: LaunchwatchApi,
+  id: string,
+  updatedAt: number | undefined,
+): { item?: ItemDetail; missing: boolean } {
   const [item, setItem] = useState<ItemDetail | undefined>();
   const [missing, setMissing] = useState(false);
   useEffect(() => {
     let live = true;
-    api.getItem(id).then((detail) => {
-      if (!live) return;
-      setItem(detail);
-      setMissing(detail === undefined);
-    }, () => live && setMissing(true));
+    api.getItem(id).then(
+      (detail) => {
+        if (!live) return;
+        setItem(detail);
+        setMissing(detail === undefined);
+      },
+      () => live && setMissing(true),
+    );
     return () => {
       live = false;
     };

@@ -4,4 +4,9 @@ import { connectApi } from './api-client';
 import { App } from './App';
 
 const root = document.getElementById('root');
-if (root) createRoot(root).render(<StrictMode><App api={connectApi()} /></StrictMode>);
+if (root)
+  createRoot(root).render(
+    <StrictMode>
+      <App api={connectApi()} />
+    </StrictMode>,
+  );

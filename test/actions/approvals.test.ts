@@ -20,41 +20,81 @@ describe('the approved inventory', () => {
     const item = before.items.find((i) => i.item.label === 'homebrew.mxcl.xmrig')!;
     expect(item.verdict).toBe('mining');
     const file = join(mkdtempSync(join(tmpdir(), 'lw-appr-')), 'approvals.json');
-    writeFileSync(file, serializeApprovals([approvalFor(item.item, 'my own miner', 'alice', new Date('2026-11-30T10:00:00Z'))]));
+    writeFileSync(
+      file,
+      serializeApprovals([approvalFor(item.item, 'my own miner', 'alice', new Date('2026-11-30T10:00:00Z'))]),
+    );
 
     const approved = await run(['scan', '--replay', capture, '--approvals', file, '--json']);
     expect(approved.code).toBe(0);
     const doc = JSON.parse(approved.stdout);
     const shown = doc.items.find((i: { label: string }) => i.label === 'homebrew.mxcl.xmrig');
-    expect(shown).toMatchObject({ verdict: 'approved', judgedVerdict: 'mining', approval: { changed: false, note: 'my own miner' } });
-    expect(shown.reasons.map((r: { code: string }) => r.code)).toEqual(expect.arrayContaining(['approval.ok', 'cpu.sustained', 'net.pool-host']));
+    expect(shown).toMatchObject({
+      verdict: 'approved',
+      judgedVerdict: 'mining',
+      approval: { changed: false, note: 'my own miner' },
+    });
+    expect(shown.reasons.map((r: { code: string }) => r.code)).toEqual(
+      expect.arrayContaining(['approval.ok', 'cpu.sustained', 'net.pool-host']),
+    );
 
     // The plist is rewritten (another pool): the approval no longer applies.
-    const changed = writeCapture({ ...ownMiner, items: [{ ...ownMiner.items[0]!, plist: { ...(ownMiner.items[0]!.plist as object), RunAtLoad: false } }] });
+    const changed = writeCapture({
+      ...ownMiner,
+      items: [{ ...ownMiner.items[0]!, plist: { ...(ownMiner.items[0]!.plist as object), RunAtLoad: false } }],
+    });
     const after = JSON.parse((await run(['scan', '--replay', changed, '--approvals', file, '--json'])).stdout);
     const judged = after.items.find((i: { label: string }) => i.label === 'homebrew.mxcl.xmrig');
     expect(judged).toMatchObject({ verdict: 'mining', approval: { changed: true } });
-    expect(judged.reasons[0]).toMatchObject({ code: 'approval.changed', text: expect.stringContaining('changed since approval on 2026-11-30: its property list') });
+    expect(judged.reasons[0]).toMatchObject({
+      code: 'approval.changed',
+      text: expect.stringContaining('changed since approval on 2026-11-30: its property list'),
+    });
 
     // Same plist, but the config its arguments name now points elsewhere: judged afresh too.
     const config = Object.keys(ownMiner.files ?? {})[0] as string;
-    const edited = writeCapture({ ...ownMiner, files: { [config]: JSON.stringify({ pools: [{ url: 'evil.example:3333', user: WALLET }] }) } });
-    const again = JSON.parse((await run(['scan', '--replay', edited, '--approvals', file, '--json'])).stdout).items.find((i: { label: string }) => i.label === 'homebrew.mxcl.xmrig');
+    const edited = writeCapture({
+      ...ownMiner,
+      files: { [config]: JSON.stringify({ pools: [{ url: 'evil.example:3333', user: WALLET }] }) },
+    });
+    const again = JSON.parse(
+      (await run(['scan', '--replay', edited, '--approvals', file, '--json'])).stdout,
+    ).items.find((i: { label: string }) => i.label === 'homebrew.mxcl.xmrig');
     expect(again.verdict).toBe('mining');
     expect(again.reasons[0].text).toContain('a script or configuration its arguments name');
   });
 
   it('refuses a bad approvals file naming the field, and --approvals naming the file', async () => {
-    expect(() => parseApprovals('{"format":"launchwatch-approvals","version":1,"approvals":[{"label":"x"}]}', 'a.json')).toThrow(/a\.json: field "approvals\.0\.plistPath"/);
+    expect(() =>
+      parseApprovals('{"format":"launchwatch-approvals","version":1,"approvals":[{"label":"x"}]}', 'a.json'),
+    ).toThrow(/a\.json: field "approvals\.0\.plistPath"/);
     expect(() => parseApprovals('[]', 'b.json')).toThrow(/b\.json: expected an object/);
-    expect(() => parseApprovals('{"format":"launchwatch-approvals","version":2,"approvals":[]}', 'c.json')).toThrow(/c\.json: field "version"/);
-    const missing = await run(['scan', '--replay', writeCapture(ownMiner), '--approvals', '/nonexistent/approvals.json']);
-    expect(missing).toMatchObject({ code: 2, stderr: expect.stringContaining('--approvals /nonexistent/approvals.json: no such file') });
+    expect(() => parseApprovals('{"format":"launchwatch-approvals","version":2,"approvals":[]}', 'c.json')).toThrow(
+      /c\.json: field "version"/,
+    );
+    const missing = await run([
+      'scan',
+      '--replay',
+      writeCapture(ownMiner),
+      '--approvals',
+      '/nonexistent/approvals.json',
+    ]);
+    expect(missing).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--approvals /nonexistent/approvals.json: no such file'),
+    });
   });
 
   it('stores, replaces, removes, exports and imports approvals', () => {
     const store = new ApprovalsStore(join(mkdtempSync(join(tmpdir(), 'lw-store-')), 'approvals.json'));
-    const item = { id: '/L/a.plist', label: 'a', plistPath: '/L/a.plist', sha256: 'a'.repeat(64), programSha256: 'b'.repeat(64), program: '/bin/a' } as never;
+    const item = {
+      id: '/L/a.plist',
+      label: 'a',
+      plistPath: '/L/a.plist',
+      sha256: 'a'.repeat(64),
+      programSha256: 'b'.repeat(64),
+      program: '/bin/a',
+    } as never;
     store.approve(approvalFor(item, undefined, 'alice'));
     store.approve(approvalFor(item, 'again', 'alice'));
     expect(store.list()).toHaveLength(1);
@@ -74,12 +114,32 @@ describe('approvals on the command line', () => {
     process.env.LAUNCHWATCH_STATE_DIR = join(dir, 'state');
     try {
       const file = join(dir, 'fleet.json');
-      writeFileSync(file, serializeApprovals([{ label: 'homebrew.mxcl.xmrig', plistPath: '/Users/alice/Library/LaunchAgents/homebrew.mxcl.xmrig.plist', plistSha256: 'c'.repeat(64), approvedBy: 'it', approvedAt: '2026-11-30T10:00:00Z', note: 'fleet' }]));
-      expect(await run(['approvals', 'import', file])).toMatchObject({ code: 0, stdout: expect.stringContaining('Imported 1 approvals') });
+      writeFileSync(
+        file,
+        serializeApprovals([
+          {
+            label: 'homebrew.mxcl.xmrig',
+            plistPath: '/Users/alice/Library/LaunchAgents/homebrew.mxcl.xmrig.plist',
+            plistSha256: 'c'.repeat(64),
+            approvedBy: 'it',
+            approvedAt: '2026-11-30T10:00:00Z',
+            note: 'fleet',
+          },
+        ]),
+      );
+      expect(await run(['approvals', 'import', file])).toMatchObject({
+        code: 0,
+        stdout: expect.stringContaining('Imported 1 approvals'),
+      });
       const exported = await run(['approvals', 'export']);
-      expect(parseApprovals(exported.stdout, 'stdout')).toEqual([expect.objectContaining({ label: 'homebrew.mxcl.xmrig', note: 'fleet' })]);
+      expect(parseApprovals(exported.stdout, 'stdout')).toEqual([
+        expect.objectContaining({ label: 'homebrew.mxcl.xmrig', note: 'fleet' }),
+      ]);
       writeFileSync(file, '{"format":"launchwatch-approvals","version":1,"approvals":[{"label":1}]}');
-      expect(await run(['approvals', 'import', file])).toMatchObject({ code: 2, stderr: expect.stringContaining('field "approvals.0.label"') });
+      expect(await run(['approvals', 'import', file])).toMatchObject({
+        code: 2,
+        stderr: expect.stringContaining('field "approvals.0.label"'),
+      });
     } finally {
       if (saved === undefined) delete process.env.LAUNCHWATCH_STATE_DIR;
       else process.env.LAUNCHWATCH_STATE_DIR = saved;

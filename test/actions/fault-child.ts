@@ -19,7 +19,17 @@ const service = new ActionService({
     if (boundaries === killAt) process.kill(process.pid, 'SIGKILL');
   },
 });
-const item = { id: plistPath, label: 'com.evil.miner', plistPath, kind: 'LaunchAgent', scope: 'user', program: '/x', arguments: ['/x'], problems: [], persistenceTechnique: 'T1543.001' };
+const item = {
+  id: plistPath,
+  label: 'com.evil.miner',
+  plistPath,
+  kind: 'LaunchAgent',
+  scope: 'user',
+  program: '/x',
+  arguments: ['/x'],
+  problems: [],
+  persistenceTechnique: 'T1543.001',
+};
 const result = { item, processes: [], reasons: [] } as unknown as ItemResult;
 if (mode === 'disable') {
   const plan = service.plan(result);

@@ -11,7 +11,9 @@ import type { ItemResult } from '../../main/engine/model';
 import { makeShims } from '../support/shims';
 
 const root = join(__dirname, '../..');
-const PLIST = Buffer.from('<?xml version="1.0"?>\n<plist version="1.0"><dict><key>Label</key><string>com.evil.miner</string><key>Program</key><string>/x</string></dict></plist>\n');
+const PLIST = Buffer.from(
+  '<?xml version="1.0"?>\n<plist version="1.0"><dict><key>Label</key><string>com.evil.miner</string><key>Program</key><string>/x</string></dict></plist>\n',
+);
 
 function world() {
   const dir = mkdtempSync(join(tmpdir(), 'lw-fault-'));
@@ -22,11 +24,26 @@ function world() {
   return { stateDir: join(dir, 'state'), plistPath, shims: makeShims({ launchctl: {} }).dir };
 }
 
-function child(w: ReturnType<typeof world>, mode: 'disable' | 'undo', killAt: number): Promise<{ labels: string[]; killed: boolean }> {
+function child(
+  w: ReturnType<typeof world>,
+  mode: 'disable' | 'undo',
+  killAt: number,
+): Promise<{ labels: string[]; killed: boolean }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', join(__dirname, 'fault-child.ts'), w.stateDir, w.plistPath, mode, String(killAt), w.shims], { cwd: root }, (error, stdout) => {
-      resolve({ labels: stdout.trim().split('\n').filter((l) => l !== 'finished'), killed: (error as { signal?: string } | null)?.signal === 'SIGKILL' });
-    });
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', join(__dirname, 'fault-child.ts'), w.stateDir, w.plistPath, mode, String(killAt), w.shims],
+      { cwd: root },
+      (error, stdout) => {
+        resolve({
+          labels: stdout
+            .trim()
+            .split('\n')
+            .filter((l) => l !== 'finished'),
+          killed: (error as { signal?: string } | null)?.signal === 'SIGKILL',
+        });
+      },
+    );
   });
 }
 
@@ -34,24 +51,58 @@ function child(w: ReturnType<typeof world>, mode: 'disable' | 'undo', killAt: nu
 function assertNeverLost(w: ReturnType<typeof world>): 'in-place' | 'quarantined' {
   const inPlace = existsSync(w.plistPath) && readFileSync(w.plistPath).equals(PLIST);
   const quarantine = join(w.stateDir, 'quarantine');
-  const copies = existsSync(quarantine) ? readdirSync(quarantine).map((d) => join(quarantine, d, 'com.evil.miner.plist')).filter((p) => existsSync(p)) : [];
+  const copies = existsSync(quarantine)
+    ? readdirSync(quarantine)
+        .map((d) => join(quarantine, d, 'com.evil.miner.plist'))
+        .filter((p) => existsSync(p))
+    : [];
   const quarantined = copies.some((p) => readFileSync(p).equals(PLIST));
   expect(inPlace || quarantined, 'the plist is in place or quarantined, byte-identical').toBe(true);
-  if (existsSync(w.plistPath)) expect(readFileSync(w.plistPath).equals(PLIST), 'a plist in place is never partial').toBe(true);
+  if (existsSync(w.plistPath))
+    expect(readFileSync(w.plistPath).equals(PLIST), 'a plist in place is never partial').toBe(true);
   return inPlace ? 'in-place' : 'quarantined';
 }
 
 function restart(w: ReturnType<typeof world>): ActionService {
-  return new ActionService({ stateDir: w.stateDir, runner: localRunner({ ...process.env, PATH: `${w.shims}:/usr/bin:/bin` }), processes: { isSame: async () => false, signal: async () => undefined }, uid: 501, isRoot: false });
+  return new ActionService({
+    stateDir: w.stateDir,
+    runner: localRunner({ ...process.env, PATH: `${w.shims}:/usr/bin:/bin` }),
+    processes: { isSame: async () => false, signal: async () => undefined },
+    uid: 501,
+    isRoot: false,
+  });
 }
 
-const result = (plistPath: string) => ({ item: { id: plistPath, label: 'com.evil.miner', plistPath, kind: 'LaunchAgent', scope: 'user', program: '/x', arguments: ['/x'], problems: [] }, processes: [], reasons: [] }) as unknown as ItemResult;
+const result = (plistPath: string) =>
+  ({
+    item: {
+      id: plistPath,
+      label: 'com.evil.miner',
+      plistPath,
+      kind: 'LaunchAgent',
+      scope: 'user',
+      program: '/x',
+      arguments: ['/x'],
+      problems: [],
+    },
+    processes: [],
+    reasons: [],
+  }) as unknown as ItemResult;
 
 describe('fault injection: SIGKILL at every step boundary', () => {
   it('disable: recovery finishes or rolls back; the file is never lost; undo always brings it back', async () => {
     const dry = world();
     const { labels } = await child(dry, 'disable', 0);
-    expect(labels).toEqual(['journaled', 'backed-up', 'before-bootout', 'after-bootout', 'before-disable', 'after-disable', 'before-quarantine', 'after-quarantine']);
+    expect(labels).toEqual([
+      'journaled',
+      'backed-up',
+      'before-bootout',
+      'after-bootout',
+      'before-disable',
+      'after-disable',
+      'before-quarantine',
+      'after-quarantine',
+    ]);
     for (let killAt = 1; killAt <= labels.length; killAt++) {
       const w = world();
       const run = await child(w, 'disable', killAt);
@@ -61,9 +112,13 @@ describe('fault injection: SIGKILL at every step boundary', () => {
       const outcomes = await service.recover();
       const after = assertNeverLost(w);
       const record = service.actions()[0];
-      expect(record?.status === 'done' || record?.status === 'rolled-back', `status after recovery at ${labels[killAt - 1]}`).toBe(true);
+      expect(
+        record?.status === 'done' || record?.status === 'rolled-back',
+        `status after recovery at ${labels[killAt - 1]}`,
+      ).toBe(true);
       expect(after).toBe(record?.status === 'done' ? 'quarantined' : 'in-place');
-      if (record?.status === 'done' && killAt < labels.length) expect(outcomes[0]?.message).toMatch(/finished the job after restarting/);
+      if (record?.status === 'done' && killAt < labels.length)
+        expect(outcomes[0]?.message).toMatch(/finished the job after restarting/);
       if (record?.status === 'done') {
         expect((await service.undo(record.id)).ok).toBe(true);
         expect(readFileSync(w.plistPath).equals(PLIST)).toBe(true);

@@ -5,8 +5,21 @@ import { describe, expect, it } from 'vitest';
 import { Journal, type ActionRecord } from '../../main/actions/journal';
 
 const record = (id: string, createdAt: string): ActionRecord => ({
-  id, type: 'disable', createdAt, updatedAt: createdAt, status: 'done', messages: [], steps: [],
-  plan: { itemId: '/L/x.plist', label: 'x', plistPath: '/L/x.plist', kind: 'LaunchAgent', needsAdmin: false, steps: [] },
+  id,
+  type: 'disable',
+  createdAt,
+  updatedAt: createdAt,
+  status: 'done',
+  messages: [],
+  steps: [],
+  plan: {
+    itemId: '/L/x.plist',
+    label: 'x',
+    plistPath: '/L/x.plist',
+    kind: 'LaunchAgent',
+    needsAdmin: false,
+    steps: [],
+  },
 });
 
 describe('the journal', () => {

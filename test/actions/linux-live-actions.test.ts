@@ -27,11 +27,23 @@ describe.runIf(process.platform === 'linux')('disable and undo on Linux, live', 
     children.push(child);
     const exited = new Promise<string | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
     await new Promise((r) => setTimeout(r, 300));
-    const shims = makeShims({ systemctl: { stderr: 'System has not been booted with systemd as init system (PID 1). Can\'t operate.\nFailed to connect to bus: Host is down\n', exitCode: 1 } });
+    const shims = makeShims({
+      systemctl: {
+        stderr:
+          "System has not been booted with systemd as init system (PID 1). Can't operate.\nFailed to connect to bus: Host is down\n",
+        exitCode: 1,
+      },
+    });
     const state = join(home, 'state');
-    const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, LAUNCHWATCH_STATE_DIR: state, PATH: `${shims.dir}:${process.env.PATH}` };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      HOME: home,
+      LAUNCHWATCH_STATE_DIR: state,
+      PATH: `${shims.dir}:${process.env.PATH}`,
+    };
     delete env.XDG_CONFIG_HOME;
-    const cli = (...args: string[]) => run(process.execPath, ['--import', 'tsx', join(root, 'main/cli.ts'), ...args], { env, cwd: root });
+    const cli = (...args: string[]) =>
+      run(process.execPath, ['--import', 'tsx', join(root, 'main/cli.ts'), ...args], { env, cwd: root });
 
     const refused = await cli('disable', 'lw-act.service').catch((e: { code: number; stderr: string }) => e);
     expect(refused).toMatchObject({ code: 2, stderr: expect.stringContaining('pass --yes') });
@@ -43,7 +55,9 @@ describe.runIf(process.platform === 'linux')('disable and undo on Linux, live', 
     expect(disabled.stdout).toContain('is disabled');
     expect(await exited).toBe('SIGTERM');
     expect(existsSync(unitPath)).toBe(false);
-    const quarantined = readdirSync(join(state, 'quarantine')).map((d) => join(state, 'quarantine', d, 'lw-act.service'));
+    const quarantined = readdirSync(join(state, 'quarantine')).map((d) =>
+      join(state, 'quarantine', d, 'lw-act.service'),
+    );
     expect(readFileSync(quarantined[0] as string, 'utf8')).toBe(unitText);
     expect(readFileSync(shims.log, 'utf8')).toContain('systemctl\t--user\tstop\tlw-act.service');
     expect(readFileSync(shims.log, 'utf8')).toContain('systemctl\t--user\tdisable\tlw-act.service');

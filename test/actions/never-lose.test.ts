@@ -100,13 +100,23 @@ describe('a damaged journal record', () => {
     delete json.status;
     writeFileSync(path, JSON.stringify(json));
     const damaged = service.damagedActions();
-    expect(damaged).toEqual([expect.objectContaining({ id: record.id, problem: expect.stringMatching(/field "status"/), backup: expect.objectContaining({ originalPath: plistPath }) })]);
+    expect(damaged).toEqual([
+      expect.objectContaining({
+        id: record.id,
+        problem: expect.stringMatching(/field "status"/),
+        backup: expect.objectContaining({ originalPath: plistPath }),
+      }),
+    ]);
     expect(service.actions()).toEqual([]);
     let printed = '';
     await actionCommand('actions', [], { stdout: (t) => (printed += t), stderr: () => undefined }, { service });
     expect(printed).toContain(`${record.id}  damaged`);
     expect(printed).toContain(`belongs at ${plistPath}; "launchwatch undo ${record.id}" puts it back`);
-    expect(toDamagedActionView(damaged[0]!)).toMatchObject({ status: 'damaged', canUndo: true, message: expect.stringContaining('cannot be read') });
+    expect(toDamagedActionView(damaged[0]!)).toMatchObject({
+      status: 'damaged',
+      canUndo: true,
+      message: expect.stringContaining('cannot be read'),
+    });
     const undone = await service.undo(record.id);
     expect(undone).toMatchObject({ ok: true, message: expect.stringContaining(`is back at ${plistPath}`) });
     expect(readFileSync(plistPath)).toEqual(readFileSync(record.backup!.backupPath));
@@ -117,7 +127,10 @@ describe('a damaged journal record', () => {
   it('a record that is not even JSON is named, and undo says where its copies are instead of guessing', async () => {
     const { service, record, root } = await disabled();
     writeFileSync(join(root, 'state/actions', `${record.id}.json`), '{"id": "trunc');
-    expect(service.damagedActions()[0]).toMatchObject({ id: record.id, problem: expect.stringMatching(/not readable JSON/) });
+    expect(service.damagedActions()[0]).toMatchObject({
+      id: record.id,
+      problem: expect.stringMatching(/not readable JSON/),
+    });
     const undone = await service.undo(record.id);
     expect(undone.ok).toBe(false);
     expect(undone.message).toContain(join(root, 'state/quarantine', record.id));
@@ -145,7 +158,10 @@ describe('recovery and the lock between processes', () => {
     writeFileSync(join(folder, 'unrelated.tmp'), 'not ours');
     writeFileSync(join(root, 'state/actions', `${TEMP_PREFIX}abc.tmp`), '{');
     const path = join(root, 'state/actions', `${record.id}.json`);
-    writeFileSync(path, JSON.stringify({ ...JSON.parse(readFileSync(path, 'utf8')), status: 'undoing', undoSteps: undefined }));
+    writeFileSync(
+      path,
+      JSON.stringify({ ...JSON.parse(readFileSync(path, 'utf8')), status: 'undoing', undoSteps: undefined }),
+    );
     await service.recover();
     expect(readdirSync(folder).sort()).toEqual(['com.evil.miner.plist', 'unrelated.tmp']);
     expect(readdirSync(join(root, 'state/actions')).filter((n) => n.startsWith(TEMP_PREFIX))).toEqual([]);
@@ -158,7 +174,9 @@ describe('recovery and the lock between processes', () => {
     const other = new ActionService({ stateDir, runner: localRunner(env), processes: alive, uid: 501, isRoot: false });
     writeFileSync(join(stateDir, 'actions.lock'), JSON.stringify({ pid: 4242, startedAt: 1 }));
     const recovered = await other.recover();
-    expect(recovered).toEqual([{ ok: false, message: expect.stringMatching(/waits: another Launchwatch \(pid 4242\) is disabling or undoing/) }]);
+    expect(recovered).toEqual([
+      { ok: false, message: expect.stringMatching(/waits: another Launchwatch \(pid 4242\) is disabling or undoing/) },
+    ]);
     await expect(other.undo(record.id)).rejects.toThrow(/another Launchwatch \(pid 4242\)/);
     expect(service.actions()[0]?.status).toBe('done');
     // The holder died (its pid is not the same process any more): the lock is stale and taken over.

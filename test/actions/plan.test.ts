@@ -3,8 +3,20 @@ import { planDisable } from '../../main/engine/actions/plan';
 import type { LaunchItem } from '../../main/engine/model';
 
 const item = (extra: Partial<LaunchItem>): LaunchItem => ({
-  id: '/Users/alice/Library/LaunchAgents/com.x.plist', label: 'com.x', plistPath: '/Users/alice/Library/LaunchAgents/com.x.plist', kind: 'LaunchAgent', scope: 'user',
-  program: '/Users/alice/.x/agent', arguments: ['/Users/alice/.x/agent'], runAtLoad: true, keepAlive: false, watchPaths: [], limitLoadToSessionType: [], problems: [], persistenceTechnique: 'T1543.001', ...extra,
+  id: '/Users/alice/Library/LaunchAgents/com.x.plist',
+  label: 'com.x',
+  plistPath: '/Users/alice/Library/LaunchAgents/com.x.plist',
+  kind: 'LaunchAgent',
+  scope: 'user',
+  program: '/Users/alice/.x/agent',
+  arguments: ['/Users/alice/.x/agent'],
+  runAtLoad: true,
+  keepAlive: false,
+  watchPaths: [],
+  limitLoadToSessionType: [],
+  problems: [],
+  persistenceTechnique: 'T1543.001',
+  ...extra,
 });
 const ctx = { uid: 501, isRoot: false, processes: [{ pid: 812, startedAt: 1, args: '/Users/alice/.x/agent' }] };
 
@@ -21,29 +33,83 @@ describe('the disable planner', () => {
   });
 
   it('uses the system domain and an administrator for daemons and for agents under /Library', () => {
-    const daemon = planDisable(item({ kind: 'LaunchDaemon', scope: 'system', plistPath: '/Library/LaunchDaemons/com.x.plist', id: '/Library/LaunchDaemons/com.x.plist' }), { ...ctx, processes: [] });
-    expect(daemon.ok && daemon.plan.steps.map((s) => s.argv?.join(' ') ?? s.kind)).toEqual(['launchctl bootout system/com.x', 'launchctl disable system/com.x', 'quarantine']);
+    const daemon = planDisable(
+      item({
+        kind: 'LaunchDaemon',
+        scope: 'system',
+        plistPath: '/Library/LaunchDaemons/com.x.plist',
+        id: '/Library/LaunchDaemons/com.x.plist',
+      }),
+      { ...ctx, processes: [] },
+    );
+    expect(daemon.ok && daemon.plan.steps.map((s) => s.argv?.join(' ') ?? s.kind)).toEqual([
+      'launchctl bootout system/com.x',
+      'launchctl disable system/com.x',
+      'quarantine',
+    ]);
     expect(daemon.ok && daemon.plan.needsAdmin).toBe(true);
     const agent = planDisable(item({ scope: 'system', plistPath: '/Library/LaunchAgents/com.x.plist' }), ctx);
     expect(agent.ok && agent.plan.needsAdmin).toBe(true);
-    expect(planDisable(item({ kind: 'LaunchDaemon', plistPath: '/Library/LaunchDaemons/com.x.plist' }), { ...ctx, isRoot: true }).ok).toBe(true);
+    expect(
+      planDisable(item({ kind: 'LaunchDaemon', plistPath: '/Library/LaunchDaemons/com.x.plist' }), {
+        ...ctx,
+        isRoot: true,
+      }).ok,
+    ).toBe(true);
   });
 
   it('refuses macOS itself, Apple-signed programs and labels or paths it will not pass to a command', () => {
-    expect(planDisable(item({ scope: 'apple', plistPath: '/System/Library/LaunchDaemons/com.apple.x.plist' }), ctx)).toMatchObject({ ok: false, refusal: expect.stringContaining('System Integrity Protection') });
-    expect(planDisable(item({}), { ...ctx, signing: { path: '/x', status: 'apple', authorities: ['Software Signing'] } })).toMatchObject({ ok: false, refusal: expect.stringContaining('signed by Apple') });
-    expect(planDisable(item({ label: 'com.x; rm -rf ~' }), ctx)).toMatchObject({ ok: false, refusal: expect.stringContaining('will not pass it') });
-    expect(planDisable(item({ plistPath: '/Users/alice/Library/LaunchAgents/../../x.plist' }), ctx)).toMatchObject({ ok: false });
-    expect(planDisable(item({ plistPath: '/Users/alice/Library/LaunchAgents/a\nb.plist' }), ctx)).toMatchObject({ ok: false, refusal: expect.stringContaining('control characters') });
+    expect(
+      planDisable(item({ scope: 'apple', plistPath: '/System/Library/LaunchDaemons/com.apple.x.plist' }), ctx),
+    ).toMatchObject({ ok: false, refusal: expect.stringContaining('System Integrity Protection') });
+    expect(
+      planDisable(item({}), { ...ctx, signing: { path: '/x', status: 'apple', authorities: ['Software Signing'] } }),
+    ).toMatchObject({ ok: false, refusal: expect.stringContaining('signed by Apple') });
+    expect(planDisable(item({ label: 'com.x; rm -rf ~' }), ctx)).toMatchObject({
+      ok: false,
+      refusal: expect.stringContaining('will not pass it'),
+    });
+    expect(planDisable(item({ plistPath: '/Users/alice/Library/LaunchAgents/../../x.plist' }), ctx)).toMatchObject({
+      ok: false,
+    });
+    expect(planDisable(item({ plistPath: '/Users/alice/Library/LaunchAgents/a\nb.plist' }), ctx)).toMatchObject({
+      ok: false,
+      refusal: expect.stringContaining('control characters'),
+    });
   });
 
   it('plans systemctl for units (--user for user units) and only a move for autostart entries', () => {
-    const unit = planDisable(item({ kind: 'systemd-service', label: 'm.service', unitName: 'm.service', plistPath: '/home/a/.config/systemd/user/m.service' }), ctx);
-    expect(unit.ok && unit.plan.steps.map((s) => s.argv?.join(' ') ?? s.kind)).toEqual(['systemctl --user stop m.service', 'systemctl --user disable m.service', 'stop-processes', 'quarantine']);
-    const system = planDisable(item({ kind: 'systemd-service', scope: 'system', label: 'm.service', unitName: 'm.service', plistPath: '/etc/systemd/system/m.service' }), { ...ctx, processes: [] });
+    const unit = planDisable(
+      item({
+        kind: 'systemd-service',
+        label: 'm.service',
+        unitName: 'm.service',
+        plistPath: '/home/a/.config/systemd/user/m.service',
+      }),
+      ctx,
+    );
+    expect(unit.ok && unit.plan.steps.map((s) => s.argv?.join(' ') ?? s.kind)).toEqual([
+      'systemctl --user stop m.service',
+      'systemctl --user disable m.service',
+      'stop-processes',
+      'quarantine',
+    ]);
+    const system = planDisable(
+      item({
+        kind: 'systemd-service',
+        scope: 'system',
+        label: 'm.service',
+        unitName: 'm.service',
+        plistPath: '/etc/systemd/system/m.service',
+      }),
+      { ...ctx, processes: [] },
+    );
     expect(system.ok && system.plan.steps[0]?.argv).toEqual(['systemctl', 'stop', 'm.service']);
     expect(system.ok && system.plan.needsAdmin).toBe(true);
-    const autostart = planDisable(item({ kind: 'autostart', label: 'a.desktop', plistPath: '/home/a/.config/autostart/a.desktop' }), { ...ctx, processes: [] });
+    const autostart = planDisable(
+      item({ kind: 'autostart', label: 'a.desktop', plistPath: '/home/a/.config/autostart/a.desktop' }),
+      { ...ctx, processes: [] },
+    );
     expect(autostart.ok && autostart.plan.steps.map((s) => s.kind)).toEqual(['quarantine']);
   });
 
@@ -59,7 +125,11 @@ describe('administrator commands', () => {
     expect(shellQuote("/Library/LaunchDaemons/it's.plist")).toBe(`'/Library/LaunchDaemons/it'\\''s.plist'`);
     expect(shellQuote('$(rm -rf /) `x` ;|&')).toBe(`'$(rm -rf /) \`x\` ;|&'`);
     expect(() => shellQuote('a\nb')).toThrow(/control characters/);
-    expect(promptName('Launchwatch needs an administrator to disable com.evil.miner.')).toBe('Launchwatch disable com evil miner');
-    expect(promptName(`Launchwatch needs an administrator to disable ${'x'.repeat(200)}`).length).toBeLessThanOrEqual(70);
+    expect(promptName('Launchwatch needs an administrator to disable com.evil.miner.')).toBe(
+      'Launchwatch disable com evil miner',
+    );
+    expect(promptName(`Launchwatch needs an administrator to disable ${'x'.repeat(200)}`).length).toBeLessThanOrEqual(
+      70,
+    );
   });
 });

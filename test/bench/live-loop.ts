@@ -19,15 +19,20 @@ const seconds = Number(secondsText);
 const interval = Number(intervalText);
 const ticks = Math.floor(seconds / interval);
 
-const tick: () => Promise<void> = kind === 'monitor'
-  ? (() => {
-    const monitor = new Monitor(new LinuxLiveReader(), { windowSeconds: 120, cpuThresholdPercent: 25, intervalMs: interval * 1000 });
-    return () => monitor.tick();
-  })()
-  : async () => {
-    await si.processes();
-    await si.networkConnections();
-  };
+const tick: () => Promise<void> =
+  kind === 'monitor'
+    ? (() => {
+        const monitor = new Monitor(new LinuxLiveReader(), {
+          windowSeconds: 120,
+          cpuThresholdPercent: 25,
+          intervalMs: interval * 1000,
+        });
+        return () => monitor.tick();
+      })()
+    : async () => {
+        await si.processes();
+        await si.networkConnections();
+      };
 
 const before = cpuSecondsWithChildren();
 const start = Date.now();
@@ -38,4 +43,6 @@ for (let i = 0; i < ticks; i++) {
 }
 const wait = start + seconds * 1000 - Date.now();
 if (wait > 0) await sleep(wait);
-process.stdout.write(`${JSON.stringify({ kind, cpuSeconds: cpuSecondsWithChildren() - before, wallSeconds: (Date.now() - start) / 1000, ticks })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ kind, cpuSeconds: cpuSecondsWithChildren() - before, wallSeconds: (Date.now() - start) / 1000, ticks })}\n`,
+);

@@ -4,7 +4,13 @@ import { readFileSync } from 'node:fs';
 import { Analyzer } from '../../main/engine/analyzer';
 import { assembleSample } from '../../main/platform/macos/assemble';
 import { readCapture } from '../../main/platform/capture/capture-reader';
-import { writeCapture, type CaptureSpec, type ConnectionSpec, type ItemSpec, type ProcessSpec } from '../support/capture-builder';
+import {
+  writeCapture,
+  type CaptureSpec,
+  type ConnectionSpec,
+  type ItemSpec,
+  type ProcessSpec,
+} from '../support/capture-builder';
 
 export interface Figure {
   mean: number;
@@ -31,7 +37,10 @@ export function benchCaptureSpec(): CaptureSpec {
     const daemon = i % 3 === 0;
     const label = `com.vendor${i}.agent`;
     const program = `/Library/Application Support/Vendor ${i}/agent${i}`;
-    const args = i % 40 === 0 ? [program, '-o', `stratum+tcp://pool.supportxmr.com:3333`, '-u', 'x', '--donate-level=1'] : [program, '--serve', `--port=${8000 + i}`];
+    const args =
+      i % 40 === 0
+        ? [program, '-o', `stratum+tcp://pool.supportxmr.com:3333`, '-u', 'x', '--donate-level=1']
+        : [program, '--serve', `--port=${8000 + i}`];
     items.push({
       path: daemon ? `/Library/LaunchDaemons/${label}.plist` : `/Users/alice/Library/LaunchAgents/${label}.plist`,
       plist: { Label: label, ProgramArguments: args, RunAtLoad: true, KeepAlive: i % 2 === 0 },
@@ -39,23 +48,60 @@ export function benchCaptureSpec(): CaptureSpec {
       ...(daemon ? {} : { listedPid: 1000 + i }),
     });
     // 400 launchers, 300 of them with one child: 700 item processes + 100 others = 800.
-    processes.push({ pid: 1000 + i, ppid: 1, uid: daemon ? 0 : 501, args: args.join(' '), cpu: i % 40 === 0 ? 150 : (i % 7) * 0.3 });
-    if (i < 300) processes.push({ pid: 5000 + i, ppid: 1000 + i, uid: daemon ? 0 : 501, args: `${program} --worker ${i}`, cpu: i % 11 === 0 ? 60 : 0.2 });
+    processes.push({
+      pid: 1000 + i,
+      ppid: 1,
+      uid: daemon ? 0 : 501,
+      args: args.join(' '),
+      cpu: i % 40 === 0 ? 150 : (i % 7) * 0.3,
+    });
+    if (i < 300)
+      processes.push({
+        pid: 5000 + i,
+        ppid: 1000 + i,
+        uid: daemon ? 0 : 501,
+        args: `${program} --worker ${i}`,
+        cpu: i % 11 === 0 ? 60 : 0.2,
+      });
   }
-  for (let i = 0; i < 99; i++) processes.push({ pid: 9000 + i, ppid: 1, uid: 501, args: `/Applications/App ${i}.app/Contents/MacOS/App`, cpu: 1 });
+  for (let i = 0; i < 99; i++)
+    processes.push({ pid: 9000 + i, ppid: 1, uid: 501, args: `/Applications/App ${i}.app/Contents/MacOS/App`, cpu: 1 });
   for (let i = 0; i < 2000; i++) {
     const pid = i < 1400 ? 1000 + (i % 400) : 9000 + (i % 99);
-    connections.push({ pid, uid: 501, local: `192.168.1.20:${20000 + i}`, remote: `203.0.${(i >> 8) & 255}.${i & 255}:${i % 10 === 0 ? 3333 : 443}` });
+    connections.push({
+      pid,
+      uid: 501,
+      local: `192.168.1.20:${20000 + i}`,
+      remote: `203.0.${(i >> 8) & 255}.${i & 255}:${i % 10 === 0 ? 3333 : 443}`,
+    });
   }
-  return { privileged: true, samples: 60, intervalSeconds: 5, items, processes, connections, dns: [['203.0.0.0', 'pool.supportxmr.com']] };
+  return {
+    privileged: true,
+    samples: 60,
+    intervalSeconds: 5,
+    items,
+    processes,
+    connections,
+    dns: [['203.0.0.0', 'pool.supportxmr.com']],
+  };
 }
 
 export async function runReplayBench(): Promise<ReplayFigures> {
   const dir = writeCapture(benchCaptureSpec());
   const capture = await readCapture(dir);
-  const raw = capture.manifest.samples.map((s) => ({ takenAt: Date.parse(s.takenAt), ps: readFileSync(`${dir}/${s.dir}/ps.txt`, 'utf8'), lsof: readFileSync(`${dir}/${s.dir}/lsof.txt`, 'utf8') }));
+  const raw = capture.manifest.samples.map((s) => ({
+    takenAt: Date.parse(s.takenAt),
+    ps: readFileSync(`${dir}/${s.dir}/ps.txt`, 'utf8'),
+    lsof: readFileSync(`${dir}/${s.dir}/lsof.txt`, 'utf8'),
+  }));
   const analyzer = new Analyzer(capture.inventory, { windowSeconds: 120, cpuThresholdPercent: 25 });
-  const times = { parse: [] as number[], attribute: [] as number[], detect: [] as number[], total: [] as number[], fullResult: [] as number[] };
+  const times = {
+    parse: [] as number[],
+    attribute: [] as number[],
+    detect: [] as number[],
+    total: [] as number[],
+    fullResult: [] as number[],
+  };
   let peak = process.memoryUsage().rss;
   let flagged = 0;
   for (const sample of raw) {
@@ -77,8 +123,13 @@ export async function runReplayBench(): Promise<ReplayFigures> {
     peak = Math.max(peak, process.memoryUsage().rss);
   }
   return {
-    parse: figure(times.parse), attribute: figure(times.attribute), detect: figure(times.detect), total: figure(times.total), fullResult: figure(times.fullResult),
-    peakRssMiB: peak / 1024 / 1024, flagged,
+    parse: figure(times.parse),
+    attribute: figure(times.attribute),
+    detect: figure(times.detect),
+    total: figure(times.total),
+    fullResult: figure(times.fullResult),
+    peakRssMiB: peak / 1024 / 1024,
+    flagged,
   };
 }
 

@@ -9,23 +9,46 @@ const { values } = parseArgs({ options: { 'live-seconds': { type: 'string', defa
 const liveSeconds = Number(values['live-seconds']);
 
 const replay = await runReplayBench();
-const row = (name: string, f: Figure): string => `  ${name.padEnd(11)} median ${f.median.toFixed(2).padStart(6)}  mean ${f.mean.toFixed(2).padStart(6)}  p95 ${f.p95.toFixed(2).padStart(6)}  ms/sample`;
+const row = (name: string, f: Figure): string =>
+  `  ${name.padEnd(11)} median ${f.median.toFixed(2).padStart(6)}  mean ${f.mean.toFixed(2).padStart(6)}  p95 ${f.p95.toFixed(2).padStart(6)}  ms/sample`;
 console.log('Replay: 800 processes, 2000 sockets, 400 launch items, 60 samples');
 console.log(row('parse', replay.parse));
 console.log(row('attribute', replay.attribute));
 console.log(row('detect', replay.detect));
 console.log(row('total', replay.total));
-console.log(`  target: parse + attribute + detect under 5 ms a sample: ${replay.total.median < 5 ? 'met' : 'MISSED'} (median; the mean includes the first sample's cold start)`);
+console.log(
+  `  target: parse + attribute + detect under 5 ms a sample: ${replay.total.median < 5 ? 'met' : 'MISSED'} (median; the mean includes the first sample's cold start)`,
+);
 console.log(row('full result', replay.fullResult));
 console.log('              (reasons, destinations and history for a view or report, built only when one is open)');
-console.log(`  peak RSS ${replay.peakRssMiB.toFixed(0)} MiB (the generated capture included); ${replay.flagged} items flagged`);
+console.log(
+  `  peak RSS ${replay.peakRssMiB.toFixed(0)} MiB (the generated capture included); ${replay.flagged} items flagged`,
+);
 
 if (liveSeconds > 0 && process.platform === 'linux') {
-  const loop = (kind: string) => promisify(execFile)(process.execPath, [join(import.meta.dirname ?? __dirname, '../../node_modules/tsx/dist/cli.mjs'), join(import.meta.dirname ?? __dirname, 'live-loop.ts'), kind, String(liveSeconds), '2'], { maxBuffer: 1 << 20 })
-    .then(({ stdout }) => JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as { cpuSeconds: number; ticks: number });
+  const loop = (kind: string) =>
+    promisify(execFile)(
+      process.execPath,
+      [
+        join(import.meta.dirname ?? __dirname, '../../node_modules/tsx/dist/cli.mjs'),
+        join(import.meta.dirname ?? __dirname, 'live-loop.ts'),
+        kind,
+        String(liveSeconds),
+        '2',
+      ],
+      { maxBuffer: 1 << 20 },
+    ).then(
+      ({ stdout }) => JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as { cpuSeconds: number; ticks: number },
+    );
   console.log(`Live: own CPU over ${liveSeconds} s at a 2 s interval, side by side in one run`);
   const [monitor, si] = await Promise.all([loop('monitor'), loop('systeminformation')]);
-  console.log(`  Launchwatch monitor                               ${monitor.cpuSeconds.toFixed(2)} s CPU (${monitor.ticks} ticks)`);
-  console.log(`  systeminformation processes()+networkConnections() ${si.cpuSeconds.toFixed(2)} s CPU (${si.ticks} ticks)`);
-  console.log(`  ratio (systeminformation / monitor)               ${(si.cpuSeconds / Math.max(monitor.cpuSeconds, 0.01)).toFixed(1)}x`);
+  console.log(
+    `  Launchwatch monitor                               ${monitor.cpuSeconds.toFixed(2)} s CPU (${monitor.ticks} ticks)`,
+  );
+  console.log(
+    `  systeminformation processes()+networkConnections() ${si.cpuSeconds.toFixed(2)} s CPU (${si.ticks} ticks)`,
+  );
+  console.log(
+    `  ratio (systeminformation / monitor)               ${(si.cpuSeconds / Math.max(monitor.cpuSeconds, 0.01)).toFixed(1)}x`,
+  );
 }

@@ -13,21 +13,56 @@ describe('launchwatch scan', () => {
     const { code, stdout } = await run(['scan', '--replay', writeCapture(byName('CookieMiner: a fake')), '--json']);
     expect(code).toBe(1);
     const doc = JSON.parse(stdout);
-    expect(doc).toMatchObject({ tool: 'launchwatch', schemaVersion: 1, source: 'capture', window: { seconds: 120, cpuThresholdPercent: 25, samples: 13 } });
+    expect(doc).toMatchObject({
+      tool: 'launchwatch',
+      schemaVersion: 1,
+      source: 'capture',
+      window: { seconds: 120, cpuThresholdPercent: 25, samples: 13 },
+    });
     const item = doc.items.find((i: { label: string }) => i.label === 'com.apple.rig2');
-    expect(item).toMatchObject({ kind: 'LaunchAgent', scope: 'user', verdict: 'mining', loaded: true, running: true, program: '/Users/Shared/xmrig2' });
+    expect(item).toMatchObject({
+      kind: 'LaunchAgent',
+      scope: 'user',
+      verdict: 'mining',
+      loaded: true,
+      running: true,
+      program: '/Users/Shared/xmrig2',
+    });
     expect(item.attack).toEqual(expect.arrayContaining(['AN0743', 'T1496', 'T1543.001']));
     expect(item.cpu.sustained).toBe(true);
-    expect(item.destinations[0]).toMatchObject({ remoteAddress: '45.76.100.7', remotePort: 3032, protocol: 'TCP', state: 'ESTABLISHED', hostname: 'koto-pool.work', classification: 'mining-pool' });
+    expect(item.destinations[0]).toMatchObject({
+      remoteAddress: '45.76.100.7',
+      remotePort: 3032,
+      protocol: 'TCP',
+      state: 'ESTABLISHED',
+      hostname: 'koto-pool.work',
+      classification: 'mining-pool',
+    });
   });
 
   it('says how the last run ended, and when launchctl cannot say whether a daemon is loaded', async () => {
-    const paused = JSON.parse((await run(['scan', '--replay', writeCapture(byName('CookieMiner, paused')), '--json'])).stdout);
-    expect(paused.items[0]).toMatchObject({ label: 'com.apple.rig2', loaded: true, loadedKnown: true, running: false, lastExitStatus: -15 });
+    const paused = JSON.parse(
+      (await run(['scan', '--replay', writeCapture(byName('CookieMiner, paused')), '--json'])).stdout,
+    );
+    expect(paused.items[0]).toMatchObject({
+      label: 'com.apple.rig2',
+      loaded: true,
+      loadedKnown: true,
+      running: false,
+      lastExitStatus: -15,
+    });
     const spec = byName('OSX.CpuMeaner, dormant');
-    const daemon = { ...spec, items: [{ path: '/Library/LaunchDaemons/com.x.plist', plist: { Label: 'com.x', Program: '/usr/local/bin/x' } }] };
+    const daemon = {
+      ...spec,
+      items: [{ path: '/Library/LaunchDaemons/com.x.plist', plist: { Label: 'com.x', Program: '/usr/local/bin/x' } }],
+    };
     const doc = JSON.parse((await run(['scan', '--replay', writeCapture(daemon), '--json'])).stdout);
-    expect(doc.items[0]).toMatchObject({ kind: 'LaunchDaemon', loaded: false, loadedKnown: false, lastExitStatus: null });
+    expect(doc.items[0]).toMatchObject({
+      kind: 'LaunchDaemon',
+      loaded: false,
+      loadedKnown: false,
+      lastExitStatus: null,
+    });
   });
 
   it('exits 0 when nothing is flagged, with a table for people', async () => {
@@ -45,29 +80,64 @@ describe('launchwatch scan', () => {
     const short = JSON.parse((await run(['scan', '--replay', capture, '--json', '--window', '30'])).stdout);
     expect(short.window.seconds).toBe(30);
     // A job that was busy and went quiet 40 s before the end: sustained over 120 s, not over the last 30 s.
-    const quieted = { items: [{ path: '/Users/alice/Library/LaunchAgents/q.plist', listedPid: 7, plist: { Label: 'com.quieted', ProgramArguments: ['/opt/q'] } }], processes: [{ pid: 7, ppid: 1, args: '/opt/q', cpu: (i: number) => (i <= 8 ? 90 : 0) }] };
+    const quieted = {
+      items: [
+        {
+          path: '/Users/alice/Library/LaunchAgents/q.plist',
+          listedPid: 7,
+          plist: { Label: 'com.quieted', ProgramArguments: ['/opt/q'] },
+        },
+      ],
+      processes: [{ pid: 7, ppid: 1, args: '/opt/q', cpu: (i: number) => (i <= 8 ? 90 : 0) }],
+    };
     const busyThenQuiet = writeCapture(quieted);
-    const verdict = async (window: string) => JSON.parse((await run(['scan', '--replay', busyThenQuiet, '--json', '--window', window])).stdout).items[0].verdict;
+    const verdict = async (window: string) =>
+      JSON.parse((await run(['scan', '--replay', busyThenQuiet, '--json', '--window', window])).stdout).items[0]
+        .verdict;
     expect(await verdict('120')).toBe('high-cpu');
     expect(await verdict('30')).toBe('ok');
   });
 
   it('exits 2 naming the flag or file on bad input', async () => {
-    expect(await run(['scan', '--window', 'soon', '--replay', '/x'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--window must be a positive number') });
+    expect(await run(['scan', '--window', 'soon', '--replay', '/x'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--window must be a positive number'),
+    });
     expect(await run(['scan', '--bogus'])).toMatchObject({ code: 2, stderr: expect.stringContaining("'--bogus'") });
-    expect(await run(['scan', '--replay', '/nonexistent'])).toMatchObject({ code: 2, stderr: expect.stringContaining('/nonexistent') });
+    expect(await run(['scan', '--replay', '/nonexistent'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('/nonexistent'),
+    });
     expect(await run(['frobnicate'])).toMatchObject({ code: 2, stderr: expect.stringContaining('unknown command') });
   });
 
   it('strips control characters from attacker-controlled text in the table', async () => {
-    const spec = { items: [{ path: '/Users/alice/Library/LaunchAgents/x.plist', listedPid: 5, binary: true, plist: { Label: 'evil\u001b[2J\u001b]0;pwned\u0007', ProgramArguments: ['/tmp/x'] } }], processes: [{ pid: 5, ppid: 1, args: '/tmp/x', cpu: 90 }] };
+    const spec = {
+      items: [
+        {
+          path: '/Users/alice/Library/LaunchAgents/x.plist',
+          listedPid: 5,
+          binary: true,
+          plist: { Label: 'evil\u001b[2J\u001b]0;pwned\u0007', ProgramArguments: ['/tmp/x'] },
+        },
+      ],
+      processes: [{ pid: 5, ppid: 1, args: '/tmp/x', cpu: 90 }],
+    };
     const { stdout } = await run(['scan', '--replay', writeCapture(spec)]);
     expect(stdout.includes('\u001b')).toBe(false);
     expect(stdout).toContain('evil\\x1b[2J');
   });
 
   it('runs as a real process through npm run scan with only JSON on stdout', async () => {
-    const { stdout } = await promisify(execFile)('npm', ['run', '-s', 'scan', '--', '--replay', writeCapture(byName('Spotlight')), '--json'], { cwd: `${__dirname}/../..` });
-    expect(JSON.parse(stdout).items[0]).toMatchObject({ label: 'com.apple.metadata.mds', verdict: 'high-cpu', scope: 'apple' });
+    const { stdout } = await promisify(execFile)(
+      'npm',
+      ['run', '-s', 'scan', '--', '--replay', writeCapture(byName('Spotlight')), '--json'],
+      { cwd: `${__dirname}/../..` },
+    );
+    expect(JSON.parse(stdout).items[0]).toMatchObject({
+      label: 'com.apple.metadata.mds',
+      verdict: 'high-cpu',
+      scope: 'apple',
+    });
   });
 });

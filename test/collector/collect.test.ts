@@ -1,7 +1,17 @@
 // assets/collect.sh run for real (POSIX sh) against PATH shims that print recorded macOS output; its
 // bundle must replay through scan with the expected verdicts.
 import { execFile } from 'node:child_process';
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readlinkSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -21,24 +31,76 @@ function fakeMac(): string {
     mkdirSync(join(root, path, '..'), { recursive: true });
     writeFileSync(join(root, path), content);
   };
-  write('/Users/alice/Library/LaunchAgents/com.apple.rig2.plist', build({ Label: 'com.apple.rig2', ProgramArguments: ['/Users/Shared/xmrig2', '-c', '/Users/Shared/.rig/config.json'], RunAtLoad: true } as never));
-  write('/Users/alice/Library/LaunchAgents/homebrew.mxcl.redis.plist', Buffer.from(buildBinary({ Label: 'homebrew.mxcl.redis', ProgramArguments: ['/opt/homebrew/opt/redis/bin/redis-server', '/opt/homebrew/etc/redis.conf'], RunAtLoad: true } as never)));
-  write('/Library/LaunchDaemons/com.docker.vmnetd.plist', readFileSync(join(fixtures, 'plists/com.docker.vmnetd.plist')));
-  write('/Users/Shared/.rig/config.json', JSON.stringify({ pools: [{ url: 'stratum+tcp://koto-pool.work:3032', user: 'k1GqvkK7le6hQcBjJ7sUuGnX4VGBbHZN8Ms' }] }));
+  write(
+    '/Users/alice/Library/LaunchAgents/com.apple.rig2.plist',
+    build({
+      Label: 'com.apple.rig2',
+      ProgramArguments: ['/Users/Shared/xmrig2', '-c', '/Users/Shared/.rig/config.json'],
+      RunAtLoad: true,
+    } as never),
+  );
+  write(
+    '/Users/alice/Library/LaunchAgents/homebrew.mxcl.redis.plist',
+    Buffer.from(
+      buildBinary({
+        Label: 'homebrew.mxcl.redis',
+        ProgramArguments: ['/opt/homebrew/opt/redis/bin/redis-server', '/opt/homebrew/etc/redis.conf'],
+        RunAtLoad: true,
+      } as never),
+    ),
+  );
+  write(
+    '/Library/LaunchDaemons/com.docker.vmnetd.plist',
+    readFileSync(join(fixtures, 'plists/com.docker.vmnetd.plist')),
+  );
+  write(
+    '/Users/Shared/.rig/config.json',
+    JSON.stringify({
+      pools: [{ url: 'stratum+tcp://koto-pool.work:3032', user: 'k1GqvkK7le6hQcBjJ7sUuGnX4VGBbHZN8Ms' }],
+    }),
+  );
   write('/Users/Shared/xmrig2', 'binary');
   write('/Users/alice/Library/LaunchAgents/not-a-plist.txt', 'ignored');
   // Commands inside sh -c and after env name files too, as the engine reads them.
-  write('/Users/alice/Library/LaunchAgents/com.wrapped.plist', build({ Label: 'com.wrapped', ProgramArguments: ['/bin/sh', '-c', 'cd /tmp; /Users/alice/.x/xmrig -c /Users/alice/.x/c.json --url=pool.supportxmr.com:443'] } as never));
-  write('/Users/alice/Library/LaunchAgents/com.env.plist', build({ Label: 'com.env', ProgramArguments: ['/usr/bin/env', 'PYTHONPATH=/x', 'python3', '/Users/alice/.x/run.py'] } as never));
+  write(
+    '/Users/alice/Library/LaunchAgents/com.wrapped.plist',
+    build({
+      Label: 'com.wrapped',
+      ProgramArguments: [
+        '/bin/sh',
+        '-c',
+        'cd /tmp; /Users/alice/.x/xmrig -c /Users/alice/.x/c.json --url=pool.supportxmr.com:443',
+      ],
+    } as never),
+  );
+  write(
+    '/Users/alice/Library/LaunchAgents/com.env.plist',
+    build({
+      Label: 'com.env',
+      ProgramArguments: ['/usr/bin/env', 'PYTHONPATH=/x', 'python3', '/Users/alice/.x/run.py'],
+    } as never),
+  );
   write('/Users/alice/.x/c.json', '{"pools":[{"url":"pool.supportxmr.com:443"}]}');
   write('/Users/alice/.x/run.py', 'print(1)\n');
   // launchd follows a symbolic link in its folders: the collector keeps the link and copies its target,
   // resolved physically, so a link that climbs out of the Mac's tree is never copied.
-  write('/Users/alice/.config/linked.plist', build({ Label: 'com.linked', ProgramArguments: ['/Users/alice/.x/xmrig', '-o', 'stratum+tcp://pool.supportxmr.com:3333', '-u', 'w'] } as never));
+  write(
+    '/Users/alice/.config/linked.plist',
+    build({
+      Label: 'com.linked',
+      ProgramArguments: ['/Users/alice/.x/xmrig', '-o', 'stratum+tcp://pool.supportxmr.com:3333', '-u', 'w'],
+    } as never),
+  );
   symlinkSync('../../.config/linked.plist', join(root, '/Users/alice/Library/LaunchAgents/com.linked.plist'));
-  symlinkSync('../../../../../../../../../../etc/hostname', join(root, '/Users/alice/Library/LaunchAgents/com.escape.plist'));
+  symlinkSync(
+    '../../../../../../../../../../etc/hostname',
+    join(root, '/Users/alice/Library/LaunchAgents/com.escape.plist'),
+  );
   // A plist that names a file only root can read, to make a collector run under sudo copy it.
-  write('/Users/alice/Library/LaunchAgents/com.leak.plist', build({ Label: 'com.leak', ProgramArguments: ['/bin/cat', '-c', '/private/etc/sudoers'] } as never));
+  write(
+    '/Users/alice/Library/LaunchAgents/com.leak.plist',
+    build({ Label: 'com.leak', ProgramArguments: ['/bin/cat', '-c', '/private/etc/sudoers'] } as never),
+  );
   write('/private/etc/sudoers', 'root ALL=(ALL) ALL\n');
   chmodSync(join(root, '/private/etc/sudoers'), 0o600);
   return root;
@@ -56,7 +118,10 @@ describe('assets/collect.sh', () => {
     const shims = makeShims({
       launchctl: { stdout: 'PID\tStatus\tLabel\n820\t0\tcom.apple.rig2\n830\t0\thomebrew.mxcl.redis\n' },
       ps: { stdout: [ps('10:00.00', '0:10.00'), ps('10:02.50', '0:10.01'), ps('10:05.00', '0:10.02')] },
-      lsof: { stdout: 'p820\ncxmrig2\nu501\nf12\ntIPv4\nPTCP\nn192.168.1.20:50400->45.76.100.7:3032\nTST=ESTABLISHED\nTQR=0\nTQS=0\np830\ncredis-server\nu501\nf6\ntIPv4\nPTCP\nn127.0.0.1:6379\nTST=LISTEN\n' },
+      lsof: {
+        stdout:
+          'p820\ncxmrig2\nu501\nf12\ntIPv4\nPTCP\nn192.168.1.20:50400->45.76.100.7:3032\nTST=ESTABLISHED\nTQR=0\nTQS=0\np830\ncredis-server\nu501\nf6\ntIPv4\nPTCP\nn127.0.0.1:6379\nTST=LISTEN\n',
+      },
       codesign: { stderr: `${root}/Users/Shared/xmrig2: code object is not signed at all`, exitCode: 1 },
       sw_vers: { stdout: '14.6.1\n' },
       sysctl: { stdout: '8\n' },
@@ -64,9 +129,18 @@ describe('assets/collect.sh', () => {
     });
     writeFileSync(join(shims.dir, 'id'), '#!/bin/sh\ncase "$1" in -un) echo alice ;; *) echo 501 ;; esac\n');
     chmodSync(join(shims.dir, 'id'), 0o755);
-    const env = { PATH: `${shims.dir}:/usr/bin:/bin`, HOME: '/Users/alice', LW_ROOT: root, LW_PLISTBUDDY: join(repo, 'test/support/plistbuddy-shim.mjs') };
+    const env = {
+      PATH: `${shims.dir}:/usr/bin:/bin`,
+      HOME: '/Users/alice',
+      LW_ROOT: root,
+      LW_PLISTBUDDY: join(repo, 'test/support/plistbuddy-shim.mjs'),
+    };
 
-    const { stdout, stderr } = await run('sh', [join(repo, 'assets/collect.sh'), '--duration', '2', '--interval', '1', '--output', out], { env });
+    const { stdout, stderr } = await run(
+      'sh',
+      [join(repo, 'assets/collect.sh'), '--duration', '2', '--interval', '1', '--output', out],
+      { env },
+    );
     const archive = stdout.trim();
     expect(archive).toMatch(/launchwatch-capture-.*\.tar\.gz$/);
     expect(existsSync(archive)).toBe(true);
@@ -75,20 +149,40 @@ describe('assets/collect.sh', () => {
 
     const bundle = archive.replace(/\.tar\.gz$/, '');
     const manifest = JSON.parse(readFileSync(join(bundle, 'manifest.json'), 'utf8'));
-    expect(manifest).toMatchObject({ format: 'launchwatch-capture', version: 1, host: { os: 'macOS', osVersion: '14.6.1', cpuCount: 8 }, user: { name: 'alice', uid: 501, home: '/Users/alice' }, privileged: false });
-    expect(manifest.samples.map((s: { dir: string }) => s.dir)).toEqual(['samples/0000', 'samples/0001', 'samples/0002']);
+    expect(manifest).toMatchObject({
+      format: 'launchwatch-capture',
+      version: 1,
+      host: { os: 'macOS', osVersion: '14.6.1', cpuCount: 8 },
+      user: { name: 'alice', uid: 501, home: '/Users/alice' },
+      privileged: false,
+    });
+    expect(manifest.samples.map((s: { dir: string }) => s.dir)).toEqual([
+      'samples/0000',
+      'samples/0001',
+      'samples/0002',
+    ]);
     // Byte for byte, binary plists stay binary; named config files come along; nothing else does.
-    expect(readFileSync(join(bundle, 'fs/Users/alice/Library/LaunchAgents/homebrew.mxcl.redis.plist')).subarray(0, 8).toString()).toBe('bplist00');
-    expect(readFileSync(join(bundle, 'fs/Library/LaunchDaemons/com.docker.vmnetd.plist'))).toEqual(readFileSync(join(fixtures, 'plists/com.docker.vmnetd.plist')));
+    expect(
+      readFileSync(join(bundle, 'fs/Users/alice/Library/LaunchAgents/homebrew.mxcl.redis.plist'))
+        .subarray(0, 8)
+        .toString(),
+    ).toBe('bplist00');
+    expect(readFileSync(join(bundle, 'fs/Library/LaunchDaemons/com.docker.vmnetd.plist'))).toEqual(
+      readFileSync(join(fixtures, 'plists/com.docker.vmnetd.plist')),
+    );
     expect(readFileSync(join(bundle, 'fs/Users/Shared/.rig/config.json'), 'utf8')).toContain('koto-pool.work');
     expect(existsSync(join(bundle, 'fs/Users/alice/Library/LaunchAgents/not-a-plist.txt'))).toBe(false);
     expect(existsSync(join(bundle, 'fs/Users/Shared/xmrig2'))).toBe(false);
-    expect(readFileSync(join(bundle, 'codesign.txt'), 'utf8')).toContain('### /Users/Shared/xmrig2\n/Users/Shared/xmrig2: code object is not signed at all');
+    expect(readFileSync(join(bundle, 'codesign.txt'), 'utf8')).toContain(
+      '### /Users/Shared/xmrig2\n/Users/Shared/xmrig2: code object is not signed at all',
+    );
     expect(readFileSync(join(bundle, 'dns.txt'), 'utf8')).toContain('45.76.100.7\tkoto-pool.work');
     expect(readFileSync(join(bundle, 'fs/Users/alice/.x/c.json'), 'utf8')).toContain('supportxmr');
     expect(readFileSync(join(bundle, 'fs/Users/alice/.x/run.py'), 'utf8')).toBe('print(1)\n');
     expect(lstatSync(join(bundle, 'fs/Users/alice/Library/LaunchAgents/com.linked.plist')).isSymbolicLink()).toBe(true);
-    expect(readlinkSync(join(bundle, 'fs/Users/alice/Library/LaunchAgents/com.linked.plist'))).toBe('../../.config/linked.plist');
+    expect(readlinkSync(join(bundle, 'fs/Users/alice/Library/LaunchAgents/com.linked.plist'))).toBe(
+      '../../.config/linked.plist',
+    );
     expect(readFileSync(join(bundle, 'fs/Users/alice/.config/linked.plist'), 'utf8')).toContain('com.linked');
     expect(existsSync(join(bundle, 'fs/Users/alice/Library/LaunchAgents/com.escape.plist'))).toBe(false);
     expect(existsSync(join(bundle, 'fs/etc/hostname'))).toBe(false);
@@ -105,7 +199,9 @@ describe('assets/collect.sh', () => {
     expect(verdict('com.apple.rig2')).toBe('mining');
     expect(verdict('homebrew.mxcl.redis')).toBe('ok');
     expect(verdict('com.docker.vmnetd')).toBe('ok');
-    expect(result.items.find((i) => i.item.label === 'com.linked')?.item.problems).toContain('a symbolic link to /Users/alice/.config/linked.plist');
+    expect(result.items.find((i) => i.item.label === 'com.linked')?.item.problems).toContain(
+      'a symbolic link to /Users/alice/.config/linked.plist',
+    );
     expect(result.notes).toContain('connections of root processes not visible (capture was not privileged)');
   }, 30_000);
 
@@ -116,15 +212,29 @@ describe('assets/collect.sh', () => {
       launchctl: { stdout: 'PID\tStatus\tLabel\n1\t0\tcom.apple.launchd\n' },
       ps: { stdout: ps('10:00.00', '0:10.00') },
       lsof: { stdout: 'p830\ncredis-server\nu501\nf6\ntIPv4\nPTCP\nn127.0.0.1:6379\nTST=LISTEN\n' },
-      sw_vers: { stdout: '14.6.1\n' }, sysctl: { stdout: '8\n' },
+      sw_vers: { stdout: '14.6.1\n' },
+      sysctl: { stdout: '8\n' },
       dscl: { stdout: 'NFSHomeDirectory: /Users/alice\n' },
     });
     // As root: `id -u` is 0, and the user sudo was run by is alice (501).
-    writeFileSync(join(shims.dir, 'id'), '#!/bin/sh\ncase "$1 $2" in "-u alice") echo 501 ;; "-u ") echo 0 ;; "-un ") echo root ;; *) echo 0 ;; esac\n');
+    writeFileSync(
+      join(shims.dir, 'id'),
+      '#!/bin/sh\ncase "$1 $2" in "-u alice") echo 501 ;; "-u ") echo 0 ;; "-un ") echo root ;; *) echo 0 ;; esac\n',
+    );
     chmodSync(join(shims.dir, 'id'), 0o755);
     // sudo may hand over root's HOME: the home comes from the directory service instead.
-    const env = { PATH: `${shims.dir}:/usr/bin:/bin`, HOME: '/var/root', SUDO_USER: 'alice', LW_ROOT: root, LW_PLISTBUDDY: join(repo, 'test/support/plistbuddy-shim.mjs') };
-    const { stdout, stderr } = await run('sh', [join(repo, 'assets/collect.sh'), '--duration', '1', '--interval', '1', '--output', out], { env });
+    const env = {
+      PATH: `${shims.dir}:/usr/bin:/bin`,
+      HOME: '/var/root',
+      SUDO_USER: 'alice',
+      LW_ROOT: root,
+      LW_PLISTBUDDY: join(repo, 'test/support/plistbuddy-shim.mjs'),
+    };
+    const { stdout, stderr } = await run(
+      'sh',
+      [join(repo, 'assets/collect.sh'), '--duration', '1', '--interval', '1', '--output', out],
+      { env },
+    );
     expect(stderr).not.toContain('Not run with sudo');
     const manifest = JSON.parse(readFileSync(join(stdout.trim().replace(/\.tar\.gz$/, ''), 'manifest.json'), 'utf8'));
     expect(manifest).toMatchObject({ privileged: true, user: { name: 'alice', uid: 501, home: '/Users/alice' } });
@@ -140,7 +250,13 @@ describe('assets/collect.sh', () => {
   }, 30_000);
 
   it('refuses bad flags with a message naming them', async () => {
-    await expect(run('sh', [join(repo, 'assets/collect.sh'), '--interval', 'often'])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining("--interval must be a whole number of seconds, got 'often'") });
-    await expect(run('sh', [join(repo, 'assets/collect.sh'), '--frobnicate'])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('unknown argument: --frobnicate') });
+    await expect(run('sh', [join(repo, 'assets/collect.sh'), '--interval', 'often'])).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("--interval must be a whole number of seconds, got 'often'"),
+    });
+    await expect(run('sh', [join(repo, 'assets/collect.sh'), '--frobnicate'])).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('unknown argument: --frobnicate'),
+    });
   });
 });

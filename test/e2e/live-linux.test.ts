@@ -22,14 +22,24 @@ describe.runIf(process.platform === 'linux')('live scan on Linux', () => {
     home = mkdtempSync(join(tmpdir(), 'lw-home-'));
     const units = join(home, '.config/systemd/user');
     mkdirSync(units, { recursive: true });
-    minerArgv = [process.execPath, join(programs, 'test-miner.mjs'), '-o', `stratum+tcp://127.0.0.1:${pool.port}`, '-u', WALLET];
+    minerArgv = [
+      process.execPath,
+      join(programs, 'test-miner.mjs'),
+      '-o',
+      `stratum+tcp://127.0.0.1:${pool.port}`,
+      '-u',
+      WALLET,
+    ];
     const definitions: Record<string, string[]> = {
       'lw-test-miner.service': minerArgv,
       'lw-test-burner.service': [process.execPath, join(programs, 'burn.mjs')],
       'lw-test-idler.service': [process.execPath, join(programs, 'idle.mjs')],
     };
     for (const [name, argv] of Object.entries(definitions)) {
-      writeFileSync(join(units, name), `[Unit]\nDescription=${name}\n\n[Service]\nExecStart=${argv.join(' ')}\nRestart=always\n\n[Install]\nWantedBy=default.target\n`);
+      writeFileSync(
+        join(units, name),
+        `[Unit]\nDescription=${name}\n\n[Service]\nExecStart=${argv.join(' ')}\nRestart=always\n\n[Install]\nWantedBy=default.target\n`,
+      );
       // No systemd runs here: the test starts what the unit would.
       const child = spawn(argv[0] as string, argv.slice(1), { stdio: 'ignore' });
       children.push(child);
@@ -45,7 +55,22 @@ describe.runIf(process.platform === 'linux')('live scan on Linux', () => {
     const env: NodeJS.ProcessEnv = { ...process.env, HOME: home };
     delete env.XDG_CONFIG_HOME;
     const out = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const scan = spawn(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), join(root, 'main/cli.ts'), 'scan', '--duration', '20', '--interval', '2', '--window', '10', '--json'], { env, cwd: root });
+      const scan = spawn(
+        process.execPath,
+        [
+          join(root, 'node_modules/tsx/dist/cli.mjs'),
+          join(root, 'main/cli.ts'),
+          'scan',
+          '--duration',
+          '20',
+          '--interval',
+          '2',
+          '--window',
+          '10',
+          '--json',
+        ],
+        { env, cwd: root },
+      );
       let stdout = '';
       let stderr = '';
       scan.stdout.on('data', (c) => (stdout += c));
@@ -57,10 +82,26 @@ describe.runIf(process.platform === 'linux')('live scan on Linux', () => {
     const item = (label: string) => doc.items.find((i: { label: string }) => i.label === label);
 
     const miner = item('lw-test-miner.service');
-    expect(miner).toMatchObject({ kind: 'systemd-service', scope: 'user', verdict: 'mining', running: true, attribution: 'arguments' });
+    expect(miner).toMatchObject({
+      kind: 'systemd-service',
+      scope: 'user',
+      verdict: 'mining',
+      running: true,
+      attribution: 'arguments',
+    });
     expect(miner.attack).toEqual(expect.arrayContaining(['AN0743', 'T1496', 'T1543.002']));
-    expect(miner.reasons.map((r: { code: string }) => r.code)).toEqual(expect.arrayContaining(['args.stratum-url', 'net.configured-pool', 'cpu.sustained']));
-    expect(miner.destinations).toContainEqual(expect.objectContaining({ remoteAddress: '127.0.0.1', remotePort: pool.port, protocol: 'TCP', state: 'ESTABLISHED', classification: 'configured-pool' }));
+    expect(miner.reasons.map((r: { code: string }) => r.code)).toEqual(
+      expect.arrayContaining(['args.stratum-url', 'net.configured-pool', 'cpu.sustained']),
+    );
+    expect(miner.destinations).toContainEqual(
+      expect.objectContaining({
+        remoteAddress: '127.0.0.1',
+        remotePort: pool.port,
+        protocol: 'TCP',
+        state: 'ESTABLISHED',
+        classification: 'configured-pool',
+      }),
+    );
     expect(miner.cpu.avgPercent).toBeGreaterThan(25);
 
     expect(item('lw-test-burner.service')).toMatchObject({ verdict: 'high-cpu', running: true });

@@ -11,32 +11,63 @@ const ind = defaultIndicators();
 describe('what command lines and files say about mining', () => {
   it('finds Stratum URLs, pool endpoints with a login, algorithms and wallets', () => {
     const wallet = `4${'A'.repeat(94)}`;
-    const f = analyseCommand(['/Users/Shared/xmrig2', '-a', 'yescrypt', '-o', 'stratum+tcp://koto-pool.work:3032', '-u', wallet], 'arguments', ind);
+    const f = analyseCommand(
+      ['/Users/Shared/xmrig2', '-a', 'yescrypt', '-o', 'stratum+tcp://koto-pool.work:3032', '-u', wallet],
+      'arguments',
+      ind,
+    );
     expect(f.stratumUrls).toEqual([{ host: 'koto-pool.work', port: 3032, via: 'stratum URL', where: 'arguments' }]);
-    expect(f.endpoints).toEqual([{ host: 'koto-pool.work', port: 3032, via: '-o', where: 'arguments', withLogin: true }]);
+    expect(f.endpoints).toEqual([
+      { host: 'koto-pool.work', port: 3032, via: '-o', where: 'arguments', withLogin: true },
+    ]);
     expect([...f.algorithms]).toEqual(['yescrypt']);
     expect([...f.wallets]).toEqual([wallet]);
     expect([...f.minerPrograms]).toEqual(['xmrig']);
   });
 
   it('reads the commands inside sh -c and bash loops', () => {
-    const f = analyseCommand(['/bin/bash', '-c', 'while true; do ~/.config/.coreservice -o gulf.moneroocean.stream:10128 --tls; sleep 5; done'], 'arguments', ind);
+    const f = analyseCommand(
+      [
+        '/bin/bash',
+        '-c',
+        'while true; do ~/.config/.coreservice -o gulf.moneroocean.stream:10128 --tls; sleep 5; done',
+      ],
+      'arguments',
+      ind,
+    );
     expect(f.knownPools.map((k) => k.host)).toEqual(['gulf.moneroocean.stream']);
     expect(f.endpoints[0]).toMatchObject({ host: 'gulf.moneroocean.stream', port: 10128, withLogin: false });
   });
 
   it('does not take an ordinary server URL for a pool, even with a user', () => {
-    expect(analyseCommand(['/opt/homebrew/bin/cloudflared', 'tunnel', '--url', 'http://localhost:8080'], 'a', ind).endpoints).toEqual([]);
-    expect(analyseCommand(['/opt/agent', '--url', 'https://sync.example.com:8443', '--user', 'alice'], 'a', ind).endpoints).toEqual([]);
+    expect(
+      analyseCommand(['/opt/homebrew/bin/cloudflared', 'tunnel', '--url', 'http://localhost:8080'], 'a', ind).endpoints,
+    ).toEqual([]);
+    expect(
+      analyseCommand(['/opt/agent', '--url', 'https://sync.example.com:8443', '--user', 'alice'], 'a', ind).endpoints,
+    ).toEqual([]);
     // With a login and no web scheme, in a miner's command line or one with nothing else to be, it is one.
-    expect(analyseCommand(['/x/k', '-o', '203.0.113.50:4444', '-u', 'w'], 'a', ind).endpoints[0]).toMatchObject({ host: '203.0.113.50', withLogin: true });
-    expect(analyseCommand(['/x/k', '-o', 'https://pool.supportxmr.com:443'], 'a', ind).endpoints[0]).toMatchObject({ host: 'pool.supportxmr.com', withLogin: false });
+    expect(analyseCommand(['/x/k', '-o', '203.0.113.50:4444', '-u', 'w'], 'a', ind).endpoints[0]).toMatchObject({
+      host: '203.0.113.50',
+      withLogin: true,
+    });
+    expect(analyseCommand(['/x/k', '-o', 'https://pool.supportxmr.com:443'], 'a', ind).endpoints[0]).toMatchObject({
+      host: 'pool.supportxmr.com',
+      withLogin: false,
+    });
   });
 
   it('reads JSON keys as miner options only in a miner config, and never the generic ones', () => {
-    expect(analyseFileText('/gpu.json', '{"cuda":true,"opencl":false,"currency":"EUR","coin":"BTC"}', ind).minerOptions.size).toBe(0);
-    expect(analyseCommand(['/opt/render', '--cuda', '--opencl', '--cpu-priority', '2'], 'a', ind).minerOptions.size).toBe(0);
-    expect([...analyseFileText('/x.json', '{"pools":[{"url":"p.example:3333"}],"donate-level":1,"cuda":true}', ind).minerOptions]).toEqual(['--donate-level']);
+    expect(
+      analyseFileText('/gpu.json', '{"cuda":true,"opencl":false,"currency":"EUR","coin":"BTC"}', ind).minerOptions.size,
+    ).toBe(0);
+    expect(
+      analyseCommand(['/opt/render', '--cuda', '--opencl', '--cpu-priority', '2'], 'a', ind).minerOptions.size,
+    ).toBe(0);
+    expect([
+      ...analyseFileText('/x.json', '{"pools":[{"url":"p.example:3333"}],"donate-level":1,"cuda":true}', ind)
+        .minerOptions,
+    ]).toEqual(['--donate-level']);
   });
 
   it('does not take -o file or a port-less -o for a pool', () => {
@@ -60,7 +91,10 @@ describe('what command lines and files say about mining', () => {
   });
 
   it('spots a headless VM only with VM flags', () => {
-    expect(analyseCommand(['/usr/local/bin/w', '-m', '3G', '-smp', 'cpus=2', 'img', '-display', 'none'], 'a', ind).headlessVm).toBeDefined();
+    expect(
+      analyseCommand(['/usr/local/bin/w', '-m', '3G', '-smp', 'cpus=2', 'img', '-display', 'none'], 'a', ind)
+        .headlessVm,
+    ).toBeDefined();
     expect(analyseCommand(['/usr/bin/tool', '-display', 'none'], 'a', ind).headlessVm).toBeUndefined();
   });
 
@@ -81,11 +115,20 @@ describe('files that arguments name', () => {
     expect(filesNamedBy(['/x/xmrig', '--config=/etc/x.json'], home)).toEqual(['/etc/x.json']);
     expect(filesNamedBy(['/bin/bash', '/Users/alice/.run.sh', 'arg'], home)).toEqual(['/Users/alice/.run.sh']);
     expect(filesNamedBy(['/usr/bin/osascript', '-e', 'display dialog "hi"'], home)).toEqual([]);
-    expect(filesNamedBy(['sh', '-c', 'python3 ~/Library/.u/u.py --config ~/.c.json'], home).sort()).toEqual(['/Users/alice/.c.json', '/Users/alice/Library/.u/u.py']);
+    expect(filesNamedBy(['sh', '-c', 'python3 ~/Library/.u/u.py --config ~/.c.json'], home).sort()).toEqual([
+      '/Users/alice/.c.json',
+      '/Users/alice/Library/.u/u.py',
+    ]);
     expect(filesNamedBy(['/usr/bin/env', 'FOO=1', 'python3', '/opt/s.py'], home)).toEqual(['/opt/s.py']);
   });
 
   it('splits shell commands with quotes, escapes and operators', () => {
-    expect(splitShellCommands(`a "b c" 'd e' f\\ g; h && i | j # comment\nk`)).toEqual([['a', 'b c', 'd e', 'f g'], ['h'], ['i'], ['j'], ['k']]);
+    expect(splitShellCommands(`a "b c" 'd e' f\\ g; h && i | j # comment\nk`)).toEqual([
+      ['a', 'b c', 'd e', 'f g'],
+      ['h'],
+      ['i'],
+      ['j'],
+      ['k'],
+    ]);
   });
 });

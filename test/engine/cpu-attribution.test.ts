@@ -4,10 +4,29 @@ import { CpuTracker } from '../../main/engine/cpu';
 import type { LaunchItem, LoadedService, ProcessRecord } from '../../main/engine/model';
 
 const T0 = Date.parse('2026-11-30T09:15:00Z');
-const proc = (pid: number, ppid: number, args: string, cpuSeconds: number, startedAt = T0 - 3600_000, extra: Partial<ProcessRecord> = {}): ProcessRecord => ({ pid, ppid, uid: 501, startedAt, cpuSeconds, args, ...extra });
+const proc = (
+  pid: number,
+  ppid: number,
+  args: string,
+  cpuSeconds: number,
+  startedAt = T0 - 3600_000,
+  extra: Partial<ProcessRecord> = {},
+): ProcessRecord => ({ pid, ppid, uid: 501, startedAt, cpuSeconds, args, ...extra });
 const item = (id: string, label: string, args: string[], extra: Partial<LaunchItem> = {}): LaunchItem => ({
-  id, label, plistPath: id, kind: 'LaunchAgent', scope: 'user', program: args[0], arguments: args, runAtLoad: true, keepAlive: false,
-  watchPaths: [], limitLoadToSessionType: [], problems: [], persistenceTechnique: 'T1543.001', ...extra,
+  id,
+  label,
+  plistPath: id,
+  kind: 'LaunchAgent',
+  scope: 'user',
+  program: args[0],
+  arguments: args,
+  runAtLoad: true,
+  keepAlive: false,
+  watchPaths: [],
+  limitLoadToSessionType: [],
+  problems: [],
+  persistenceTechnique: 'T1543.001',
+  ...extra,
 });
 
 describe('CPU from cumulative time', () => {
@@ -46,15 +65,29 @@ describe('attribution', () => {
   const none = new Map<string, LoadedService>();
 
   it('uses launchctl PIDs and takes every descendant', () => {
-    const table = buildProcessTable([proc(1, 0, '/sbin/launchd', 0), proc(50, 1, 'sh -c x', 0), proc(51, 50, '/tmp/x', 0), proc(52, 51, '/tmp/y', 0), proc(60, 1, '/other', 0)]);
+    const table = buildProcessTable([
+      proc(1, 0, '/sbin/launchd', 0),
+      proc(50, 1, 'sh -c x', 0),
+      proc(51, 50, '/tmp/x', 0),
+      proc(52, 51, '/tmp/y', 0),
+      proc(60, 1, '/other', 0),
+    ]);
     const loaded = new Map([['a', { label: 'a', pid: 50 }]]);
     const result = attributeProcesses([item('/a', 'a', ['sh', '-c', 'x'])], loaded, table);
     expect(result.get('/a')).toEqual({ method: 'launchctl-pid', rootPids: [50], pids: [50, 51, 52] });
   });
 
   it('matches daemons (absent from a user list) by their exact arguments, preferring the topmost copy', () => {
-    const table = buildProcessTable([proc(1, 0, '/sbin/launchd', 0), proc(70, 1, '/usr/local/bin/d --serve', 0), proc(71, 70, '/usr/local/bin/d --serve', 0)]);
-    const result = attributeProcesses([item('/d', 'd', ['/usr/local/bin/d', '--serve'], { kind: 'LaunchDaemon' })], none, table);
+    const table = buildProcessTable([
+      proc(1, 0, '/sbin/launchd', 0),
+      proc(70, 1, '/usr/local/bin/d --serve', 0),
+      proc(71, 70, '/usr/local/bin/d --serve', 0),
+    ]);
+    const result = attributeProcesses(
+      [item('/d', 'd', ['/usr/local/bin/d', '--serve'], { kind: 'LaunchDaemon' })],
+      none,
+      table,
+    );
     expect(result.get('/d')).toEqual({ method: 'arguments', rootPids: [70], pids: [70, 71] });
   });
 
@@ -69,13 +102,26 @@ describe('attribution', () => {
   });
 
   it('never matches an interpreter by program alone', () => {
-    const table = buildProcessTable([proc(1, 0, '/sbin/launchd', 0), proc(90, 1, '/bin/bash /Users/alice/other.sh', 0)]);
-    expect(attributeProcesses([item('/s', 's', ['/bin/bash', '/Users/alice/mine.sh'])], none, table).has('/s')).toBe(false);
+    const table = buildProcessTable([
+      proc(1, 0, '/sbin/launchd', 0),
+      proc(90, 1, '/bin/bash /Users/alice/other.sh', 0),
+    ]);
+    expect(attributeProcesses([item('/s', 's', ['/bin/bash', '/Users/alice/mine.sh'])], none, table).has('/s')).toBe(
+      false,
+    );
   });
 
-  it('gives a child that is another item\'s root to that item', () => {
-    const table = buildProcessTable([proc(1, 0, '/sbin/launchd', 0), proc(20, 1, '/a', 0), proc(21, 20, '/b', 0), proc(22, 21, '/c', 0)]);
-    const loaded = new Map([['a', { label: 'a', pid: 20 }], ['b', { label: 'b', pid: 21 }]]);
+  it("gives a child that is another item's root to that item", () => {
+    const table = buildProcessTable([
+      proc(1, 0, '/sbin/launchd', 0),
+      proc(20, 1, '/a', 0),
+      proc(21, 20, '/b', 0),
+      proc(22, 21, '/c', 0),
+    ]);
+    const loaded = new Map([
+      ['a', { label: 'a', pid: 20 }],
+      ['b', { label: 'b', pid: 21 }],
+    ]);
     const result = attributeProcesses([item('/a', 'a', ['/a']), item('/b', 'b', ['/b'])], loaded, table);
     expect(result.get('/a')?.pids).toEqual([20]);
     expect(result.get('/b')?.pids).toEqual([21, 22]);
@@ -83,23 +129,46 @@ describe('attribution', () => {
 
   it('does not trust a listed pid that a later process now holds (pid reuse)', () => {
     const listedAt = T0 - 60_000;
-    const table = buildProcessTable([proc(1, 0, '/sbin/launchd', 0), proc(50, 1, '/usr/bin/unrelated', 0, T0 - 10_000)]);
+    const table = buildProcessTable([
+      proc(1, 0, '/sbin/launchd', 0),
+      proc(50, 1, '/usr/bin/unrelated', 0, T0 - 10_000),
+    ]);
     const loaded = new Map([['a', { label: 'a', pid: 50 }]]);
     expect(attributeProcesses([item('/a', 'a', ['/opt/a'])], loaded, table, new Set(), listedAt).has('/a')).toBe(false);
-    expect(attributeProcesses([item('/a', 'a', ['/opt/a'])], loaded, table, new Set(), T0).get('/a')?.method).toBe('launchctl-pid');
+    expect(attributeProcesses([item('/a', 'a', ['/opt/a'])], loaded, table, new Set(), T0).get('/a')?.method).toBe(
+      'launchctl-pid',
+    );
   });
 
   it('never lets a decoy with the same arguments take a child out of a tree launchd named', () => {
-    const table = buildProcessTable([proc(1, 0, '/sbin/launchd', 0), proc(20, 1, '/opt/real', 0), proc(21, 20, '/bin/worker --x', 0)]);
+    const table = buildProcessTable([
+      proc(1, 0, '/sbin/launchd', 0),
+      proc(20, 1, '/opt/real', 0),
+      proc(21, 20, '/bin/worker --x', 0),
+    ]);
     const loaded = new Map([['real', { label: 'real', pid: 20 }]]);
-    const result = attributeProcesses([item('/real', 'real', ['/opt/real']), item('/decoy', 'decoy', ['/bin/worker', '--x'])], loaded, table);
+    const result = attributeProcesses(
+      [item('/real', 'real', ['/opt/real']), item('/decoy', 'decoy', ['/bin/worker', '--x'])],
+      loaded,
+      table,
+    );
     expect(result.get('/real')?.pids).toEqual([20, 21]);
     expect(result.has('/decoy')).toBe(false);
   });
 
   it('uses the systemd unit from the cgroup where there is one, and excludes given pids', () => {
-    const table = buildProcessTable([proc(1, 0, 'init', 0), proc(30, 1, '/usr/bin/x', 0, undefined, { unit: 'x.service' }), proc(31, 30, '/usr/bin/y', 0, undefined, { unit: 'x.service' }), proc(32, 30, '/usr/bin/z', 0)]);
-    const result = attributeProcesses([item('/x', 'x.service', ['/usr/bin/other'], { unitName: 'x.service', kind: 'systemd-service' })], none, table, new Set([32]));
+    const table = buildProcessTable([
+      proc(1, 0, 'init', 0),
+      proc(30, 1, '/usr/bin/x', 0, undefined, { unit: 'x.service' }),
+      proc(31, 30, '/usr/bin/y', 0, undefined, { unit: 'x.service' }),
+      proc(32, 30, '/usr/bin/z', 0),
+    ]);
+    const result = attributeProcesses(
+      [item('/x', 'x.service', ['/usr/bin/other'], { unitName: 'x.service', kind: 'systemd-service' })],
+      none,
+      table,
+      new Set([32]),
+    );
     expect(result.get('/x')).toEqual({ method: 'cgroup', rootPids: [30], pids: [30, 31] });
   });
 });

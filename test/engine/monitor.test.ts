@@ -6,12 +6,33 @@ import type { SampleReading, SampleRequest, SystemReader } from '../../main/engi
 import { RingBuffer } from '../../main/engine/ring-buffer';
 
 const item = (id: string, args: string[], extra: Partial<LaunchItem> = {}): LaunchItem => ({
-  id, label: id, plistPath: id, kind: 'LaunchAgent', scope: 'user', program: args[0], arguments: args, runAtLoad: true, keepAlive: false,
-  watchPaths: [], limitLoadToSessionType: [], problems: [], persistenceTechnique: 'T1543.001', sha256: 'a', ...extra,
+  id,
+  label: id,
+  plistPath: id,
+  kind: 'LaunchAgent',
+  scope: 'user',
+  program: args[0],
+  arguments: args,
+  runAtLoad: true,
+  keepAlive: false,
+  watchPaths: [],
+  limitLoadToSessionType: [],
+  problems: [],
+  persistenceTechnique: 'T1543.001',
+  sha256: 'a',
+  ...extra,
 });
 const inventory = (items: LaunchItem[]): Inventory => ({
-  source: 'live', host: { hostname: 'h', os: 'Linux', osVersion: '6', cpuCount: 2 }, privileged: true, items, loaded: [], loadedListCoversDaemons: true,
-  signing: new Map(), dns: new Map(), files: new Map(), notes: [],
+  source: 'live',
+  host: { hostname: 'h', os: 'Linux', osVersion: '6', cpuCount: 2 },
+  privileged: true,
+  items,
+  loaded: [],
+  loadedListCoversDaemons: true,
+  signing: new Map(),
+  dns: new Map(),
+  files: new Map(),
+  notes: [],
 });
 
 /** A reader whose clock, processes and inventory the test drives. */
@@ -44,7 +65,15 @@ class FakeReader implements SystemReader {
   }
 }
 
-const proc = (pid: number, args: string): ProcessRecord => ({ pid, ppid: 1, uid: 0, startedAt: -1000_000, cpuSeconds: 0, args, argv: args.split(' ') });
+const proc = (pid: number, args: string): ProcessRecord => ({
+  pid,
+  ppid: 1,
+  uid: 0,
+  startedAt: -1000_000,
+  cpuSeconds: 0,
+  args,
+  argv: args.split(' '),
+});
 
 describe('the monitor loop', () => {
   it('never overlaps a slow tick: a tick that finds one running waits for it', async () => {
@@ -66,12 +95,23 @@ describe('the monitor loop', () => {
     const reader = new FakeReader();
     reader.inventories = [inventory([item('/a', ['/bin/a'])])];
     reader.processes = [proc(1, '/sbin/init'), proc(10, '/bin/a'), proc(20, '/bin/other')];
-    const monitor = new Monitor(reader, { windowSeconds: 10, cpuThresholdPercent: 25, fullSweepMs: 30_000, now: () => reader.now });
+    const monitor = new Monitor(reader, {
+      windowSeconds: 10,
+      cpuThresholdPercent: 25,
+      fullSweepMs: 30_000,
+      now: () => reader.now,
+    });
     for (const t of [0, 5000, 10_000, 30_000, 35_000]) {
       reader.now = t;
       await monitor.tick();
     }
-    expect(reader.requests.map((r) => (r.connectionsOf ? [...r.connectionsOf] : 'all'))).toEqual(['all', [10], [10], 'all', [10]]);
+    expect(reader.requests.map((r) => (r.connectionsOf ? [...r.connectionsOf] : 'all'))).toEqual([
+      'all',
+      [10],
+      [10],
+      'all',
+      [10],
+    ]);
   });
 
   it('re-reads launch items when a watched folder changes and at least every minute, with events', async () => {
@@ -84,11 +124,17 @@ describe('the monitor loop', () => {
     ];
     let changed!: () => void;
     const watched: string[][] = [];
-    const monitor = new Monitor(reader, { windowSeconds: 10, cpuThresholdPercent: 25, inventoryMs: 60_000, now: () => reader.now, watch: (folders, onChange) => {
-      watched.push(folders);
-      changed = onChange;
-      return () => undefined;
-    } });
+    const monitor = new Monitor(reader, {
+      windowSeconds: 10,
+      cpuThresholdPercent: 25,
+      inventoryMs: 60_000,
+      now: () => reader.now,
+      watch: (folders, onChange) => {
+        watched.push(folders);
+        changed = onChange;
+        return () => undefined;
+      },
+    });
     const events: MonitorEvent[] = [];
     monitor.onEvent((e) => events.push(e));
     monitor.start();
@@ -104,16 +150,23 @@ describe('the monitor loop', () => {
     reader.now = 70_000;
     await monitor.tick();
     expect(reader.inventoryReads).toBe(3);
-    expect(events.map((e) => (e.type === 'item-changed' ? `${e.type} ${e.item.id} ${e.what.join('+')}` : `${e.type} ${e.item.id}`))).toEqual([
-      'item-changed /a plist', 'item-added /new', 'item-changed /a program', 'item-removed /new',
-    ]);
+    expect(
+      events.map((e) =>
+        e.type === 'item-changed' ? `${e.type} ${e.item.id} ${e.what.join('+')}` : `${e.type} ${e.item.id}`,
+      ),
+    ).toEqual(['item-changed /a plist', 'item-added /new', 'item-changed /a program', 'item-removed /new']);
   });
 
   it('reports a verdict change, excludes its own processes, and turns a failed read into a note', async () => {
     const reader = new FakeReader();
     reader.inventories = [inventory([item('/busy', ['/bin/busy']), item('/me', ['/bin/me'])])];
     reader.processes = [proc(1, '/sbin/init'), proc(10, '/bin/busy'), proc(11, '/bin/me')];
-    const monitor = new Monitor(reader, { windowSeconds: 10, cpuThresholdPercent: 25, now: () => reader.now, excludePids: new Set([11]) });
+    const monitor = new Monitor(reader, {
+      windowSeconds: 10,
+      cpuThresholdPercent: 25,
+      now: () => reader.now,
+      excludePids: new Set([11]),
+    });
     const events: MonitorEvent[] = [];
     monitor.onEvent((e) => events.push(e));
     for (let i = 0; i <= 3; i++) {

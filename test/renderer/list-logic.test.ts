@@ -1,18 +1,51 @@
 import { describe, expect, it } from 'vitest';
 import type { ItemSummary } from '../../main/api/contract';
-import { describeState, filterItems, groupByVerdict, hiddenAppleCount, worstVerdict } from '../../renderer/src/logic/list';
+import {
+  describeState,
+  filterItems,
+  groupByVerdict,
+  hiddenAppleCount,
+  worstVerdict,
+} from '../../renderer/src/logic/list';
 
-const item = (id: string, verdict: ItemSummary['verdict'], scope: ItemSummary['scope'] = 'user', score = 0): ItemSummary => ({ id, label: id, plistPath: `/L/${id}.plist`, kind: 'LaunchAgent', scope, verdict, score, running: true, cpuPercent: 1, sparkline: [], destinationCount: 0 });
+const item = (
+  id: string,
+  verdict: ItemSummary['verdict'],
+  scope: ItemSummary['scope'] = 'user',
+  score = 0,
+): ItemSummary => ({
+  id,
+  label: id,
+  plistPath: `/L/${id}.plist`,
+  kind: 'LaunchAgent',
+  scope,
+  verdict,
+  score,
+  running: true,
+  cpuPercent: 1,
+  sparkline: [],
+  destinationCount: 0,
+});
 
 describe('the list logic', () => {
   it('groups worst first and orders by score within a group', () => {
-    const groups = groupByVerdict([item('a', 'ok'), item('b', 'mining', 'user', 50), item('c', 'mining', 'user', 90), item('d', 'high-cpu'), item('e', 'suspicious')]);
+    const groups = groupByVerdict([
+      item('a', 'ok'),
+      item('b', 'mining', 'user', 50),
+      item('c', 'mining', 'user', 90),
+      item('d', 'high-cpu'),
+      item('e', 'suspicious'),
+    ]);
     expect(groups.map((g) => g.verdict)).toEqual(['mining', 'suspicious', 'high-cpu', 'ok']);
     expect(groups[0]?.items.map((i) => i.id)).toEqual(['c', 'b']);
   });
 
   it('hides Apple items unless asked, except flagged ones, and searches labels and paths', () => {
-    const items = [item('com.apple.mds', 'high-cpu', 'apple'), item('com.apple.fake', 'mining', 'apple'), item('x', 'ok')];
+    const items = [
+      item('com.apple.mds', 'high-cpu', 'apple'),
+      item('com.apple.fake', 'mining', 'apple'),
+      item('x', 'ok'),
+    ];
     expect(filterItems(items, { query: '', showApple: false }).map((i) => i.id)).toEqual(['com.apple.fake', 'x']);
     expect(filterItems(items, { query: '', showApple: true })).toHaveLength(3);
     expect(filterItems(items, { query: 'L/X.PL', showApple: false }).map((i) => i.id)).toEqual(['x']);
@@ -21,8 +54,14 @@ describe('the list logic', () => {
   });
 
   it('says how launchd sees an item', () => {
-    expect(describeState({ loaded: true, loadedKnown: true, running: false, lastExitStatus: -9 })).toBe('loaded, not running, last run killed by signal 9');
-    expect(describeState({ loaded: false, loadedKnown: false, running: false })).toBe('loaded state unknown (a daemon, read without root), not running');
-    expect(describeState({ loaded: true, loadedKnown: true, running: true, lastExitStatus: 78 })).toBe('loaded, running, last run exited 78');
+    expect(describeState({ loaded: true, loadedKnown: true, running: false, lastExitStatus: -9 })).toBe(
+      'loaded, not running, last run killed by signal 9',
+    );
+    expect(describeState({ loaded: false, loadedKnown: false, running: false })).toBe(
+      'loaded state unknown (a daemon, read without root), not running',
+    );
+    expect(describeState({ loaded: true, loadedKnown: true, running: true, lastExitStatus: 78 })).toBe(
+      'loaded, running, last run exited 78',
+    );
   });
 });

@@ -21,7 +21,8 @@ import { writeCapture, type CaptureSpec } from '../support/capture-builder';
 import { runCli } from '../support/cli';
 
 const HOME = '/Users/alice';
-const POOL_ARGS = '-o stratum+tcp://pool.supportxmr.com:3333 -u 44AFFq5kSiGBoZ4NMDwYtN18obc8AemS33DBLWs3H7otXft3XjrpDtQGv7SqSsaBYBb98uNbr2VBBEt7f2wfn3RVGQBEP3A';
+const POOL_ARGS =
+  '-o stratum+tcp://pool.supportxmr.com:3333 -u 44AFFq5kSiGBoZ4NMDwYtN18obc8AemS33DBLWs3H7otXft3XjrpDtQGv7SqSsaBYBb98uNbr2VBBEt7f2wfn3RVGQBEP3A';
 const LABEL = 'com.example.updater';
 
 /** A miner at 388% with a pool connection, listed by launchd with its pid, whose plist is `plist`. */
@@ -40,10 +41,14 @@ function minerSpec(plist: Buffer | Record<string, unknown>, extra: Partial<Captu
 }
 
 const xml = (body: string): Buffer =>
-  Buffer.from(`<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">\n<plist version="1.0">\n<dict>\n${body}\n</dict>\n</plist>\n`);
+  Buffer.from(
+    `<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">\n<plist version="1.0">\n<dict>\n${body}\n</dict>\n</plist>\n`,
+  );
 const MINER_XML = xml(`<key>__proto__</key><dict><key>polluted</key><string>yes</string></dict>
 <key>Label</key><string>${LABEL}</string>
-<key>ProgramArguments</key><array><string>/Users/alice/.cache/updater</string>${POOL_ARGS.split(' ').map((a) => `<string>${a}</string>`).join('')}</array>
+<key>ProgramArguments</key><array><string>/Users/alice/.cache/updater</string>${POOL_ARGS.split(' ')
+  .map((a) => `<string>${a}</string>`)
+  .join('')}</array>
 <key>RunAtLoad</key><true/>`);
 
 function itemOf(result: ScanResult, label = LABEL) {
@@ -82,7 +87,9 @@ describe('never blind: a running miner is found whatever its plist does', () => 
     expect(miner.item.unreadable).toBeUndefined();
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
 
-    const content = JSON.parse(`{"__proto__":{"polluted":"yes"},"Label":"${LABEL}","ProgramArguments":["/Users/alice/.cache/updater","-o","stratum+tcp://pool.supportxmr.com:3333"]}`);
+    const content = JSON.parse(
+      `{"__proto__":{"polluted":"yes"},"Label":"${LABEL}","ProgramArguments":["/Users/alice/.cache/updater","-o","stratum+tcp://pool.supportxmr.com:3333"]}`,
+    );
     const binary = Buffer.from(buildBinary(content));
     const value = parsePlistBytes(binary) as Record<string, unknown>;
     expect(Object.keys(value)).toContain('__proto__');
@@ -94,10 +101,15 @@ describe('never blind: a running miner is found whatever its plist does', () => 
   it('a truncated plist: the item takes its label from launchd, keeps its processes, is flagged, and scan exits 1', async () => {
     const capture = writeCapture(minerSpec(MINER_XML.subarray(0, 200)));
     const miner = itemOf(await replay(capture, DEFAULT_SCAN_OPTIONS));
-    expect(miner.item).toMatchObject({ labelFromLaunchd: true, unreadable: expect.stringMatching(/cannot parse property list/) });
+    expect(miner.item).toMatchObject({
+      labelFromLaunchd: true,
+      unreadable: expect.stringMatching(/cannot parse property list/),
+    });
     expect(miner.processes.map((p) => p.pid)).toEqual([700]);
     expect(miner.verdict).toBe('mining');
-    expect(miner.reasons.map((r) => r.code)).toEqual(expect.arrayContaining(['plist.unreadable', 'cpu.sustained', 'net.pool-host']));
+    expect(miner.reasons.map((r) => r.code)).toEqual(
+      expect.arrayContaining(['plist.unreadable', 'cpu.sustained', 'net.pool-host']),
+    );
     const { code, stdout } = await runCli(['scan', '--replay', capture]);
     expect(code).toBe(1);
     expect(stdout).toContain(LABEL);
@@ -150,11 +162,18 @@ describe('never blind: a running miner is found whatever its plist does', () => 
   it('a running job no plist explains becomes an item judged by its processes; apps the user opened do not', async () => {
     const spec = minerSpec(MINER_XML);
     spec.items = [];
-    spec.extraListed = [['700', 0, 'com.example.ghost'], ['990', 0, 'application.com.apple.Safari.1234.5678']];
+    spec.extraListed = [
+      ['700', 0, 'com.example.ghost'],
+      ['990', 0, 'application.com.apple.Safari.1234.5678'],
+    ];
     spec.processes.push({ pid: 990, ppid: 1, args: '/Applications/Safari.app/Contents/MacOS/Safari', cpu: 5 });
     const result = await replay(writeCapture(spec), DEFAULT_SCAN_OPTIONS);
     const ghost = itemOf(result, 'com.example.ghost');
-    expect(ghost.item).toMatchObject({ plistPath: '', labelFromLaunchd: true, unreadable: expect.stringMatching(/no property list/) });
+    expect(ghost.item).toMatchObject({
+      plistPath: '',
+      labelFromLaunchd: true,
+      unreadable: expect.stringMatching(/no property list/),
+    });
     expect(ghost.verdict).toBe('mining');
     expect(result.items.some((i) => i.item.label.startsWith('application.'))).toBe(false);
     expect(result.notes.join('\n')).toMatch(/1 apps opened by the user \(application\.\*\)/);
@@ -173,7 +192,11 @@ describe('never freeze: bounded parsing and patterns', () => {
     const bomb = referenceBomb(12, 10);
     expect(bomb.length).toBeLessThan(400);
     const started = performance.now();
-    const item = launchItemFromPlist({ path: `${HOME}/Library/LaunchAgents/bomb.plist`, bytes: bomb }, 'LaunchAgent', 'user');
+    const item = launchItemFromPlist(
+      { path: `${HOME}/Library/LaunchAgents/bomb.plist`, bytes: bomb },
+      'LaunchAgent',
+      'user',
+    );
     expect(performance.now() - started).toBeLessThan(2000);
     expect(item.unreadable).toMatch(/more than 100000 values/);
   });
@@ -218,7 +241,9 @@ describe('never freeze: bounded parsing and patterns', () => {
   it('too many processes and an endless command line are cut with a note; the rest still works', async () => {
     const spec = minerSpec(MINER_XML, { samples: 2 });
     spec.processes.push({ pid: 9000, ppid: 1, args: `/bin/padded ${'x'.repeat(300 * 1024)}`, cpu: 0 });
-    spec.processes.push(...Array.from({ length: 20_500 }, (_, i) => ({ pid: 10_000 + i, ppid: 1, args: '/usr/bin/true', cpu: 0 })));
+    spec.processes.push(
+      ...Array.from({ length: 20_500 }, (_, i) => ({ pid: 10_000 + i, ppid: 1, args: '/usr/bin/true', cpu: 0 })),
+    );
     const { notes } = await readCapture(writeCapture(spec));
     expect(notes.join('\n')).toMatch(/20503 processes, more than 20000: the first 20000 were read/);
     expect(notes.join('\n')).toMatch(/pid 9000's command line is \d+ characters: only the first 262144 were read/);
@@ -246,12 +271,20 @@ describe('never mislead: what the reader sees is what the text is', () => {
   it('control and bidirectional characters never reach a terminal, CSV or HTML raw', async () => {
     const evilLabel = 'com.example.\u202egpj.exe\u001b[2J\u200b';
     // Written by hand: plist writers refuse such text, a miner's author does not.
-    const spec = minerSpec(Buffer.from(MINER_XML.toString('utf8').replace(`<string>${LABEL}</string>`, `<string>${evilLabel.replace('\u001b', '&#27;')}</string>`)));
+    const spec = minerSpec(
+      Buffer.from(
+        MINER_XML.toString('utf8').replace(
+          `<string>${LABEL}</string>`,
+          `<string>${evilLabel.replace('\u001b', '&#27;')}</string>`,
+        ),
+      ),
+    );
     spec.extraListed = [['700', 0, evilLabel]];
     const result = await replay(writeCapture(spec), DEFAULT_SCAN_OPTIONS);
     const outputs = { table: renderTable(result), csv: toCsv(result), html: toHtmlReport(result) };
     for (const [name, text] of Object.entries(outputs)) {
-      for (const raw of ['\u202e', '\u001b', '\u200b']) expect(text.includes(raw), `${name} holds U+${raw.charCodeAt(0).toString(16)} raw`).toBe(false);
+      for (const raw of ['\u202e', '\u001b', '\u200b'])
+        expect(text.includes(raw), `${name} holds U+${raw.charCodeAt(0).toString(16)} raw`).toBe(false);
       expect(text, name).toContain('\\u202e');
     }
   });
@@ -271,7 +304,9 @@ describe('never mislead: what the reader sees is what the text is', () => {
     header.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
     writeFileSync(join(dir, 'short.tar.gz'), gzipSync(Buffer.concat([header, Buffer.alloc(1000, 'x')])));
     await expect(readCapture(join(dir, 'not.tar.gz'))).rejects.toThrow(/not\.tar\.gz: not a gzip archive/);
-    await expect(readCapture(join(dir, 'short.tar.gz'))).rejects.toThrow(/short\.tar\.gz: the tar archive inside the gzip is truncated/);
+    await expect(readCapture(join(dir, 'short.tar.gz'))).rejects.toThrow(
+      /short\.tar\.gz: the tar archive inside the gzip is truncated/,
+    );
     const { code, stderr } = await runCli(['scan', '--replay', join(dir, 'not.tar.gz')]);
     expect(code).toBe(2);
     expect(stderr).toMatch(/not a gzip archive/);

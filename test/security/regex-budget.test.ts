@@ -32,22 +32,37 @@ function findPatterns(): Found[] {
   const found: Found[] = [];
   for (const file of SOURCES.flatMap((s) => sourceFiles(join(ROOT, s)))) {
     const text = readFileSync(file, 'utf8');
-    const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, file.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
-    const where = (node: ts.Node): string => `${relative(ROOT, file)}:${source.getLineAndCharacterOfPosition(node.getStart()).line + 1}`;
+    const source = ts.createSourceFile(
+      file,
+      text,
+      ts.ScriptTarget.Latest,
+      true,
+      file.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS,
+    );
+    const where = (node: ts.Node): string =>
+      `${relative(ROOT, file)}:${source.getLineAndCharacterOfPosition(node.getStart()).line + 1}`;
     const visit = (node: ts.Node): void => {
       if (ts.isRegularExpressionLiteral(node)) {
         const literal = node.text;
         const slash = literal.lastIndexOf('/');
         found.push({ where: where(node), source: literal.slice(1, slash), flags: literal.slice(slash + 1) });
-      } else if ((ts.isNewExpression(node) || ts.isCallExpression(node)) && ts.isIdentifier(node.expression) && node.expression.text === 'RegExp') {
+      } else if (
+        (ts.isNewExpression(node) || ts.isCallExpression(node)) &&
+        ts.isIdentifier(node.expression) &&
+        node.expression.text === 'RegExp'
+      ) {
         const [pattern, flags] = node.arguments ?? [];
         const flagText = flags && ts.isStringLiteralLike(flags) ? flags.text : '';
-        if (pattern && ts.isStringLiteralLike(pattern)) found.push({ where: where(node), source: pattern.text, flags: flagText });
+        if (pattern && ts.isStringLiteralLike(pattern))
+          found.push({ where: where(node), source: pattern.text, flags: flagText });
         else if (pattern && ts.isTemplateExpression(pattern)) {
           // A hole is escaped literal text: a word stands in for it.
           const joined = pattern.head.text + pattern.templateSpans.map((span) => `word${span.literal.text}`).join('');
           found.push({ where: where(node), source: joined, flags: flagText });
-        } else throw new Error(`${where(node)}: a RegExp built from something other than a literal; make it a literal so this test can check it`);
+        } else
+          throw new Error(
+            `${where(node)}: a RegExp built from something other than a literal; make it a literal so this test can check it`,
+          );
       }
       ts.forEachChild(node, visit);
     };
@@ -80,7 +95,9 @@ function timeOn(regex: RegExp, input: string): number {
 }
 
 const patterns = findPatterns();
-const verdicts = new Map(patterns.map((p) => [p, checkSync(p.source, p.flags.replace(/[^gimsuy]/g, ''), { timeout: 10_000 })]));
+const verdicts = new Map(
+  patterns.map((p) => [p, checkSync(p.source, p.flags.replace(/[^gimsuy]/g, ''), { timeout: 10_000 })]),
+);
 
 describe('regular expressions cannot be made to backtrack badly', () => {
   it('finds the patterns in the source (the test would be empty otherwise)', () => {
@@ -91,8 +108,10 @@ describe('regular expressions cannot be made to backtrack badly', () => {
   it('recheck calls every pattern safe (no exponential or polynomial backtracking)', () => {
     const unsafe: string[] = [];
     for (const [p, result] of verdicts) {
-      if (result.status === 'vulnerable') unsafe.push(`${p.where} /${p.source}/${p.flags}: ${result.complexity.type}, attack ${result.attack.pattern}`);
-      else if (result.status === 'unknown') unsafe.push(`${p.where} /${p.source}/${p.flags}: recheck could not decide (${result.error.kind})`);
+      if (result.status === 'vulnerable')
+        unsafe.push(`${p.where} /${p.source}/${p.flags}: ${result.complexity.type}, attack ${result.attack.pattern}`);
+      else if (result.status === 'unknown')
+        unsafe.push(`${p.where} /${p.source}/${p.flags}: recheck could not decide (${result.error.kind})`);
     }
     expect(unsafe).toEqual([]);
   });
@@ -106,7 +125,9 @@ describe('regular expressions cannot be made to backtrack badly', () => {
       for (const input of adversarialStrings(p.source)) {
         const ms = timeOn(regex, input);
         if (ms > BUDGET_MS) {
-          slow.push(`${p.where} /${p.source}/${p.flags}: ${Math.round(ms)} ms on ${JSON.stringify(input.slice(0, 12))}...`);
+          slow.push(
+            `${p.where} /${p.source}/${p.flags}: ${Math.round(ms)} ms on ${JSON.stringify(input.slice(0, 12))}...`,
+          );
           break;
         }
       }

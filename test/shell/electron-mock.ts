@@ -44,12 +44,22 @@ export class FakeWindow extends EventEmitter {
     this.loaded = url;
     return Promise.resolve();
   }
-  show() { this.visible = true; }
-  hide() { this.visible = false; }
+  show() {
+    this.visible = true;
+  }
+  hide() {
+    this.visible = false;
+  }
   focus() {}
-  isVisible() { return this.visible; }
-  isDestroyed() { return false; }
-  setPosition(x: number, y: number) { this.position = [x, y]; }
+  isVisible() {
+    return this.visible;
+  }
+  isDestroyed() {
+    return false;
+  }
+  setPosition(x: number, y: number) {
+    this.position = [x, y];
+  }
 }
 
 export class FakeTray extends EventEmitter {
@@ -61,11 +71,21 @@ export class FakeTray extends EventEmitter {
     this.image = image;
     recorded.trays.push(this);
   }
-  setImage(image: unknown) { this.image = image; }
-  setToolTip(text: string) { this.tooltip = text; }
-  setTitle(text: string) { this.title = text; }
-  getBounds() { return { x: 1000, y: 0, width: 22, height: 24 }; }
-  popUpContextMenu(menu: unknown) { recorded.menus.push(menu); }
+  setImage(image: unknown) {
+    this.image = image;
+  }
+  setToolTip(text: string) {
+    this.tooltip = text;
+  }
+  setTitle(text: string) {
+    this.title = text;
+  }
+  getBounds() {
+    return { x: 1000, y: 0, width: 22, height: 24 };
+  }
+  popUpContextMenu(menu: unknown) {
+    recorded.menus.push(menu);
+  }
 }
 
 const fakeApp = {
@@ -88,22 +108,51 @@ export const electronMock = {
   BrowserWindow: FakeWindow,
   Tray: FakeTray,
   Menu: { buildFromTemplate: (template: unknown[]) => ({ template }) },
-  nativeImage: { createFromPath: (path: string) => ({ path, template: false, setTemplateImage(this: { template: boolean }, t: boolean) { this.template = t; } }) },
+  nativeImage: {
+    createFromPath: (path: string) => ({
+      path,
+      template: false,
+      setTemplateImage(this: { template: boolean }, t: boolean) {
+        this.template = t;
+      },
+    }),
+  },
   Notification: class {
-    static isSupported() { return true; }
+    static isSupported() {
+      return true;
+    }
     constructor(readonly options: { title: string; body: string }) {}
     on() {}
-    show() { recorded.notifications.push(this.options); }
+    show() {
+      recorded.notifications.push(this.options);
+    }
   },
   screen: { getDisplayMatching: () => ({ workArea: { x: 0, y: 24, width: 1440, height: 876 } }) },
-  session: { defaultSession: {
-    setPermissionRequestHandler: (h: typeof recorded.permissionHandler) => { recorded.permissionHandler = h; },
-    webRequest: { onBeforeRequest: (h: typeof recorded.requestFilter) => { recorded.requestFilter = h; } },
-  } },
-  dialog: { showSaveDialog: async () => ({ canceled: true }), showOpenDialog: async () => ({ canceled: true, filePaths: [] }), showErrorBox: () => undefined },
-  shell: { openExternal: async (url: string) => { recorded.externalOpens.push(url); } },
+  session: {
+    defaultSession: {
+      setPermissionRequestHandler: (h: typeof recorded.permissionHandler) => {
+        recorded.permissionHandler = h;
+      },
+      webRequest: {
+        onBeforeRequest: (h: typeof recorded.requestFilter) => {
+          recorded.requestFilter = h;
+        },
+      },
+    },
+  },
+  dialog: {
+    showSaveDialog: async () => ({ canceled: true }),
+    showOpenDialog: async () => ({ canceled: true, filePaths: [] }),
+    showErrorBox: () => undefined,
+  },
+  shell: {
+    openExternal: async (url: string) => {
+      recorded.externalOpens.push(url);
+    },
+  },
   ipcMain: {
-    handle: (channel: string, handler: (event: unknown, payload?: unknown) => unknown) => recorded.handlers.set(channel, handler),
+    handle: (channel: string, handler: (event: unknown, payload?: unknown) => unknown) =>
+      recorded.handlers.set(channel, handler),
     removeHandler: (channel: string) => recorded.handlers.delete(channel),
   },
 };

@@ -16,16 +16,60 @@ import { electronMock, FakeWebContents, recorded, type FakeWindow } from './elec
 
 vi.mock('electron', () => electronMock);
 
-const summary = (verdict: ItemSummary['verdict'], id: string = verdict): ItemSummary => ({ id, label: id, plistPath: `/L/${id}.plist`, kind: 'LaunchAgent', scope: 'user', verdict, score: 0, running: true, cpuPercent: 0, sparkline: [], destinationCount: 0 });
-const snapshot = (items: ItemSummary[], extra: Partial<Snapshot> = {}): Snapshot => ({ source: { kind: 'live', hostname: 'h', os: 'macOS', osVersion: '14', privileged: false }, actionsAvailable: true, actions: [], notices: [], paused: false, options: { windowSeconds: 120, cpuThresholdPercent: 25 }, samples: 2, notes: [], items, ...extra });
+const summary = (verdict: ItemSummary['verdict'], id: string = verdict): ItemSummary => ({
+  id,
+  label: id,
+  plistPath: `/L/${id}.plist`,
+  kind: 'LaunchAgent',
+  scope: 'user',
+  verdict,
+  score: 0,
+  running: true,
+  cpuPercent: 0,
+  sparkline: [],
+  destinationCount: 0,
+});
+const snapshot = (items: ItemSummary[], extra: Partial<Snapshot> = {}): Snapshot => ({
+  source: { kind: 'live', hostname: 'h', os: 'macOS', osVersion: '14', privileged: false },
+  actionsAvailable: true,
+  actions: [],
+  notices: [],
+  paused: false,
+  options: { windowSeconds: 120, cpuThresholdPercent: 25 },
+  samples: 2,
+  notes: [],
+  items,
+  ...extra,
+});
 const launchItem = { id: '/L/x.plist', label: 'com.x', plistPath: '/L/x.plist' } as LaunchItem;
 
 describe('tray state from verdicts', () => {
   it('shows the worst verdict, with template images only for the calm states', () => {
-    expect(trayState(snapshot([summary('ok')]))).toMatchObject({ level: 'clear', icon: 'trayTemplate.png', template: true, title: '' });
-    expect(trayState(snapshot([summary('ok'), summary('high-cpu')]))).toMatchObject({ level: 'high-cpu', template: true, tooltip: 'Launchwatch: 1 high CPU' });
-    expect(trayState(snapshot([summary('high-cpu'), summary('suspicious')]))).toMatchObject({ level: 'suspicious', icon: 'tray-suspicious.png', template: false, title: '1' });
-    expect(trayState(snapshot([summary('suspicious'), summary('mining', 'm1'), summary('mining', 'm2')]))).toMatchObject({ level: 'mining', icon: 'tray-mining.png', title: '3', tooltip: 'Launchwatch: 2 mining, 1 suspicious' });
+    expect(trayState(snapshot([summary('ok')]))).toMatchObject({
+      level: 'clear',
+      icon: 'trayTemplate.png',
+      template: true,
+      title: '',
+    });
+    expect(trayState(snapshot([summary('ok'), summary('high-cpu')]))).toMatchObject({
+      level: 'high-cpu',
+      template: true,
+      tooltip: 'Launchwatch: 1 high CPU',
+    });
+    expect(trayState(snapshot([summary('high-cpu'), summary('suspicious')]))).toMatchObject({
+      level: 'suspicious',
+      icon: 'tray-suspicious.png',
+      template: false,
+      title: '1',
+    });
+    expect(
+      trayState(snapshot([summary('suspicious'), summary('mining', 'm1'), summary('mining', 'm2')])),
+    ).toMatchObject({
+      level: 'mining',
+      icon: 'tray-mining.png',
+      title: '3',
+      tooltip: 'Launchwatch: 2 mining, 1 suspicious',
+    });
     expect(trayState(snapshot([summary('approved')])).level).toBe('clear');
     expect(trayState(snapshot([], { paused: true })).tooltip).toContain('(paused)');
     expect(trayState(undefined).tooltip).toContain('first samples');
@@ -34,9 +78,30 @@ describe('tray state from verdicts', () => {
 
 describe('tray menu', () => {
   it('has Open, Pause, Export, Open Capture, Start at login and Quit, reflecting state', () => {
-    const actions = { open: vi.fn(), togglePause: vi.fn(), exportReport: vi.fn(), exportRedactedReport: vi.fn(), importApprovals: vi.fn(), exportApprovals: vi.fn(), openCapture: vi.fn(), backToLive: vi.fn(), toggleStartAtLogin: vi.fn(), quit: vi.fn() };
+    const actions = {
+      open: vi.fn(),
+      togglePause: vi.fn(),
+      exportReport: vi.fn(),
+      exportRedactedReport: vi.fn(),
+      importApprovals: vi.fn(),
+      exportApprovals: vi.fn(),
+      openCapture: vi.fn(),
+      backToLive: vi.fn(),
+      toggleStartAtLogin: vi.fn(),
+      quit: vi.fn(),
+    };
     const template = trayMenuTemplate({ paused: true, startAtLogin: true, isCapture: false }, actions);
-    expect(template.filter((i) => i.type !== 'separator').map((i) => i.label)).toEqual(['Open', 'Resume monitoring', 'Export report...', 'Export report for posting in public (redacted)...', 'Open Capture...', 'Import approved items...', 'Export approved items...', 'Start at login', 'Quit Launchwatch']);
+    expect(template.filter((i) => i.type !== 'separator').map((i) => i.label)).toEqual([
+      'Open',
+      'Resume monitoring',
+      'Export report...',
+      'Export report for posting in public (redacted)...',
+      'Open Capture...',
+      'Import approved items...',
+      'Export approved items...',
+      'Start at login',
+      'Quit Launchwatch',
+    ]);
     expect(template.find((i) => i.id === 'login')).toMatchObject({ type: 'checkbox', checked: true });
     const forCapture = trayMenuTemplate({ paused: false, startAtLogin: false, isCapture: true }, actions);
     expect(forCapture.find((i) => i.id === 'pause')).toMatchObject({ label: 'Pause monitoring', enabled: false });
@@ -47,9 +112,20 @@ describe('tray menu', () => {
 
 describe('windows', () => {
   it('locks the renderer down and places the popover under the icon, on screen', () => {
-    expect(popoverOptions('/p.cjs').webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false, preload: '/p.cjs' });
-    expect(popoverPosition({ x: 1000, y: 0, width: 22, height: 24 }, { x: 0, y: 24, width: 1440, height: 876 })).toEqual({ x: 801, y: 28 });
-    expect(popoverPosition({ x: 1420, y: 0, width: 22, height: 24 }, { x: 0, y: 24, width: 1440, height: 876 }).x).toBe(1440 - 420 - 4);
+    expect(popoverOptions('/p.cjs').webPreferences).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      webviewTag: false,
+      preload: '/p.cjs',
+    });
+    expect(
+      popoverPosition({ x: 1000, y: 0, width: 22, height: 24 }, { x: 0, y: 24, width: 1440, height: 876 }),
+    ).toEqual({ x: 801, y: 28 });
+    expect(popoverPosition({ x: 1420, y: 0, width: 22, height: 24 }, { x: 0, y: 24, width: 1440, height: 876 }).x).toBe(
+      1440 - 420 - 4,
+    );
     expect(isOwnPage('file:///app/index.html#x', 'file:///app/index.html')).toBe(true);
     expect(isOwnPage('https://evil.example/', 'file:///app/index.html')).toBe(false);
   });
@@ -57,8 +133,13 @@ describe('windows', () => {
 
 describe('notifications', () => {
   it('notifies when an item becomes mining or suspicious, or appears; not for the rest', () => {
-    expect(notificationFor({ type: 'verdict-changed', item: launchItem, from: 'ok', to: 'mining' })).toMatchObject({ itemId: '/L/x.plist', title: 'A launch item is mining' });
-    expect(notificationFor({ type: 'verdict-changed', item: launchItem, from: 'ok', to: 'suspicious' })?.title).toContain('looks like a miner');
+    expect(notificationFor({ type: 'verdict-changed', item: launchItem, from: 'ok', to: 'mining' })).toMatchObject({
+      itemId: '/L/x.plist',
+      title: 'A launch item is mining',
+    });
+    expect(
+      notificationFor({ type: 'verdict-changed', item: launchItem, from: 'ok', to: 'suspicious' })?.title,
+    ).toContain('looks like a miner');
     expect(notificationFor({ type: 'item-added', item: launchItem })?.title).toBe('New launch item');
     expect(notificationFor({ type: 'verdict-changed', item: launchItem, from: 'mining', to: 'ok' })).toBeUndefined();
     expect(notificationFor({ type: 'item-changed', item: launchItem, what: ['plist'] })).toBeUndefined();
@@ -66,33 +147,72 @@ describe('notifications', () => {
 });
 
 describe('IPC', () => {
-  const service = { snapshot: vi.fn(() => 'snap'), item: vi.fn(), setOptions: vi.fn(() => 'set'), setPaused: vi.fn(() => 'paused') };
+  const service = {
+    snapshot: vi.fn(() => 'snap'),
+    item: vi.fn(),
+    setOptions: vi.fn(() => 'set'),
+    setPaused: vi.fn(() => 'paused'),
+  };
   const handlers = new Map<string, (event: unknown, payload?: unknown) => unknown>();
-  const ipc = { handle: (c: string, h: (event: unknown, payload?: unknown) => unknown) => handlers.set(c, h), removeHandler: (c: string) => handlers.delete(c) };
+  const ipc = {
+    handle: (c: string, h: (event: unknown, payload?: unknown) => unknown) => handlers.set(c, h),
+    removeHandler: (c: string) => handlers.delete(c),
+  };
   const page = 'file:///app/dist/renderer/index.html';
   const trusted = { sender: { id: 7 }, senderFrame: { url: page, parent: null } };
-  registerIpc(ipc as never, () => service as never, senderCheck(() => 7, page));
+  registerIpc(
+    ipc as never,
+    () => service as never,
+    senderCheck(() => 7, page),
+  );
 
   it('handles valid messages from the popover', async () => {
     expect(await handlers.get(CHANNELS.getSnapshot)?.(trusted)).toBe('snap');
-    expect(await handlers.get(CHANNELS.setOptions)?.(trusted, { windowSeconds: 60, cpuThresholdPercent: 50 })).toBe('set');
+    expect(await handlers.get(CHANNELS.setOptions)?.(trusted, { windowSeconds: 60, cpuThresholdPercent: 50 })).toBe(
+      'set',
+    );
     expect(service.setOptions).toHaveBeenCalledWith({ windowSeconds: 60, cpuThresholdPercent: 50 });
   });
 
   it('refuses invalid payloads and other senders, and never calls the service for them', () => {
     service.setOptions.mockClear();
-    expect(() => handlers.get(CHANNELS.setOptions)?.(trusted, { windowSeconds: 'soon', cpuThresholdPercent: 25 })).toThrow(/invalid payload/);
-    expect(() => handlers.get(CHANNELS.setOptions)?.(trusted, { windowSeconds: 60, cpuThresholdPercent: 25, extra: 1 })).toThrow(/invalid payload/);
+    expect(() =>
+      handlers.get(CHANNELS.setOptions)?.(trusted, { windowSeconds: 'soon', cpuThresholdPercent: 25 }),
+    ).toThrow(/invalid payload/);
+    expect(() =>
+      handlers.get(CHANNELS.setOptions)?.(trusted, { windowSeconds: 60, cpuThresholdPercent: 25, extra: 1 }),
+    ).toThrow(/invalid payload/);
     expect(() => handlers.get(CHANNELS.setPaused)?.(trusted, 'yes')).toThrow(/invalid payload/);
     expect(() => handlers.get(CHANNELS.getItem)?.(trusted, '')).toThrow(/invalid payload/);
-    expect(() => handlers.get(CHANNELS.getSnapshot)?.({ sender: { id: 8 }, senderFrame: { url: page, parent: null } })).toThrow(/unexpected sender/);
-    expect(() => handlers.get(CHANNELS.getSnapshot)?.({ sender: { id: 7 }, senderFrame: { url: 'https://evil.example/', parent: null } })).toThrow(/unexpected sender/);
+    expect(() =>
+      handlers.get(CHANNELS.getSnapshot)?.({ sender: { id: 8 }, senderFrame: { url: page, parent: null } }),
+    ).toThrow(/unexpected sender/);
+    expect(() =>
+      handlers.get(CHANNELS.getSnapshot)?.({
+        sender: { id: 7 },
+        senderFrame: { url: 'https://evil.example/', parent: null },
+      }),
+    ).toThrow(/unexpected sender/);
     // Not a prefix match: a page whose URL merely starts with ours is someone else's.
-    expect(() => handlers.get(CHANNELS.getSnapshot)?.({ sender: { id: 7 }, senderFrame: { url: `${page}.evil.html`, parent: null } })).toThrow(/unexpected sender/);
+    expect(() =>
+      handlers.get(CHANNELS.getSnapshot)?.({
+        sender: { id: 7 },
+        senderFrame: { url: `${page}.evil.html`, parent: null },
+      }),
+    ).toThrow(/unexpected sender/);
     // Only the main frame: an iframe inside our own page (even showing our page) is refused.
-    expect(() => handlers.get(CHANNELS.getSnapshot)?.({ sender: { id: 7 }, senderFrame: { url: page, parent: { url: page } } })).toThrow(/unexpected sender/);
-    expect(() => handlers.get(CHANNELS.getSnapshot)?.({ sender: { id: 7 }, senderFrame: null })).toThrow(/unexpected sender/);
-    expect(handlers.get(CHANNELS.getSnapshot)?.({ sender: { id: 7 }, senderFrame: { url: `${page}#/item/x`, parent: null } })).toBe('snap');
+    expect(() =>
+      handlers.get(CHANNELS.getSnapshot)?.({ sender: { id: 7 }, senderFrame: { url: page, parent: { url: page } } }),
+    ).toThrow(/unexpected sender/);
+    expect(() => handlers.get(CHANNELS.getSnapshot)?.({ sender: { id: 7 }, senderFrame: null })).toThrow(
+      /unexpected sender/,
+    );
+    expect(
+      handlers.get(CHANNELS.getSnapshot)?.({
+        sender: { id: 7 },
+        senderFrame: { url: `${page}#/item/x`, parent: null },
+      }),
+    ).toBe('snap');
     expect(service.setOptions).not.toHaveBeenCalled();
   });
 });
@@ -125,7 +245,11 @@ describe('the shell wired to a mocked electron', () => {
     const window = recorded.windows[0] as FakeWindow;
     expect(window.visible).toBe(true);
     expect(window.loaded).toMatch(/^file:\/\/.*\/renderer\/index\.html$/);
-    expect((window.options.webPreferences as Record<string, unknown>)).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false });
+    expect(window.options.webPreferences as Record<string, unknown>).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+    });
     expect(window.position).toEqual([801, 28]);
     expect(window.webContents.openHandler?.({ url: 'https://x' })).toEqual({ action: 'deny' });
     // Any web contents (a page, a devtools window): window.open is denied and nothing goes to the browser.
@@ -155,11 +279,19 @@ describe('the shell wired to a mocked electron', () => {
     expect(() => open(sender, '/tmp/a\nb')).toThrow(/invalid payload/);
     const broken = mkdtempSync(join(tmpdir(), 'lw-broken-'));
     writeFileSync(join(broken, 'manifest.json'), '{"format":"launchwatch-capture","version":9}');
-    expect(await open(sender, broken)).toMatchObject({ ok: false, message: expect.stringContaining('manifest.json: field "version" 9') });
+    expect(await open(sender, broken)).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('manifest.json: field "version" 9'),
+    });
     const capture = writeCapture(scenarios.find((s) => s.name.startsWith('CookieMiner: a fake'))!.spec);
     expect(await open(sender, capture)).toMatchObject({ ok: true });
     const snapshot = (await recorded.handlers.get(CHANNELS.getSnapshot)!(sender)) as Snapshot;
-    expect(snapshot.source).toMatchObject({ kind: 'capture', hostname: 'alices-mbp', privileged: false, origin: capture });
+    expect(snapshot.source).toMatchObject({
+      kind: 'capture',
+      hostname: 'alices-mbp',
+      privileged: false,
+      origin: capture,
+    });
     expect(snapshot.actionsAvailable).toBe(false);
     expect(recorded.trays[0]!.tooltip).toContain('1 mining');
   });
@@ -167,7 +299,18 @@ describe('the shell wired to a mocked electron', () => {
   it('shows the menu on right click and toggles start at login', () => {
     recorded.trays[0]!.emit('right-click');
     const menu = recorded.menus.at(-1) as { template: { id?: string; click?: () => void }[] };
-    expect(menu.template.map((i) => i.id).filter(Boolean)).toEqual(['open', 'pause', 'export', 'export-redacted', 'open-capture', 'live', 'import-approvals', 'export-approvals', 'login', 'quit']);
+    expect(menu.template.map((i) => i.id).filter(Boolean)).toEqual([
+      'open',
+      'pause',
+      'export',
+      'export-redacted',
+      'open-capture',
+      'live',
+      'import-approvals',
+      'export-approvals',
+      'login',
+      'quit',
+    ]);
     menu.template.find((i) => i.id === 'login')?.click?.();
     expect(recorded.loginItem.openAtLogin).toBe(true);
   });

@@ -76,12 +76,26 @@ export function buildCaptureFiles(spec: CaptureSpec): Map<string, Buffer | strin
   const count = spec.samples ?? 13;
   const interval = spec.intervalSeconds ?? 10;
   const start = Date.parse(spec.startAt ?? '2026-11-30T09:15:00Z');
-  const samples = Array.from({ length: count }, (_, i) => ({ dir: `samples/${String(i).padStart(4, '0')}`, takenAt: new Date(start + i * interval * 1000).toISOString() }));
-  files.set('manifest.json', JSON.stringify({
-    format: 'launchwatch-capture', version: 1, createdAt: new Date(start).toISOString(),
-    host: { hostname: spec.hostname ?? 'alices-mbp', os: 'macOS', osVersion: '14.6.1', arch: 'arm64', cpuCount: 8 },
-    user, privileged: spec.privileged ?? false, samples,
-  }, null, 2));
+  const samples = Array.from({ length: count }, (_, i) => ({
+    dir: `samples/${String(i).padStart(4, '0')}`,
+    takenAt: new Date(start + i * interval * 1000).toISOString(),
+  }));
+  files.set(
+    'manifest.json',
+    JSON.stringify(
+      {
+        format: 'launchwatch-capture',
+        version: 1,
+        createdAt: new Date(start).toISOString(),
+        host: { hostname: spec.hostname ?? 'alices-mbp', os: 'macOS', osVersion: '14.6.1', arch: 'arm64', cpuCount: 8 },
+        user,
+        privileged: spec.privileged ?? false,
+        samples,
+      },
+      null,
+      2,
+    ),
+  );
 
   const listRows = ['PID\tStatus\tLabel'];
   for (const item of spec.items) {
@@ -93,11 +107,22 @@ export function buildCaptureFiles(spec: CaptureSpec): Map<string, Buffer | strin
   for (const [pid, status, label] of spec.extraListed ?? []) listRows.push(`${pid}\t${status}\t${label}`);
   files.set('launchctl-list.txt', `${listRows.join('\n')}\n`);
   if (spec.printDisabled !== undefined) files.set('launchctl-print-disabled.txt', spec.printDisabled);
-  if (spec.codesign) files.set('codesign.txt', Object.entries(spec.codesign).map(([path, out]) => `### ${path}\n${out.replace(/\n?$/, '\n')}`).join(''));
-  if (spec.dns) files.set('dns.txt', `# resolved by the collector\n${spec.dns.map(([ip, host]) => `${ip}\t${host}`).join('\n')}\n`);
+  if (spec.codesign)
+    files.set(
+      'codesign.txt',
+      Object.entries(spec.codesign)
+        .map(([path, out]) => `### ${path}\n${out.replace(/\n?$/, '\n')}`)
+        .join(''),
+    );
+  if (spec.dns)
+    files.set('dns.txt', `# resolved by the collector\n${spec.dns.map(([ip, host]) => `${ip}\t${host}`).join('\n')}\n`);
 
   for (const item of spec.items) {
-    const bytes = Buffer.isBuffer(item.plist) ? item.plist : item.binary ? Buffer.from(buildBinary(item.plist as never)) : Buffer.from(build(item.plist as never));
+    const bytes = Buffer.isBuffer(item.plist)
+      ? item.plist
+      : item.binary
+        ? Buffer.from(buildBinary(item.plist as never))
+        : Buffer.from(build(item.plist as never));
     files.set(`fs${item.path}`, bytes);
   }
   for (const [path, content] of Object.entries(spec.files ?? {})) files.set(`fs${path}`, content);
@@ -105,7 +130,11 @@ export function buildCaptureFiles(spec: CaptureSpec): Map<string, Buffer | strin
   samples.forEach((sample, index) => {
     const elapsedSinceStart = index * interval;
     files.set(`${sample.dir}/ps.txt`, psText(spec.processes, index, elapsedSinceStart, interval));
-    if (!spec.noLsof) files.set(`${sample.dir}/lsof.txt`, lsofText(spec.connections ?? [], spec.processes, index, spec.privileged ?? false, user.uid));
+    if (!spec.noLsof)
+      files.set(
+        `${sample.dir}/lsof.txt`,
+        lsofText(spec.connections ?? [], spec.processes, index, spec.privileged ?? false, user.uid),
+      );
   });
   return files;
 }
@@ -145,12 +174,20 @@ function psText(processes: ProcessSpec[], index: number, elapsedSinceStart: numb
       const portion = intervalStart >= 0 ? interval : Math.max(0, interval + intervalStart);
       cpuSeconds += (cpuAt(p, i) / 100) * portion;
     }
-    lines.push(`${String(p.pid).padStart(5)} ${String(p.ppid).padStart(5)} ${String(p.uid ?? 501).padStart(5)} ${formatElapsed(elapsed).padStart(11)} ${formatCpuTime(cpuSeconds).padStart(9)} ${p.args}`);
+    lines.push(
+      `${String(p.pid).padStart(5)} ${String(p.ppid).padStart(5)} ${String(p.uid ?? 501).padStart(5)} ${formatElapsed(elapsed).padStart(11)} ${formatCpuTime(cpuSeconds).padStart(9)} ${p.args}`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }
 
-function lsofText(connections: ConnectionSpec[], processes: ProcessSpec[], index: number, privileged: boolean, uid: number): string {
+function lsofText(
+  connections: ConnectionSpec[],
+  processes: ProcessSpec[],
+  index: number,
+  privileged: boolean,
+  uid: number,
+): string {
   const out: string[] = [];
   const byPid = new Map<number, ConnectionSpec[]>();
   for (const c of connections) {
@@ -164,10 +201,19 @@ function lsofText(connections: ConnectionSpec[], processes: ProcessSpec[], index
   }
   for (const [pid, list] of byPid) {
     const owner = processes.find((p) => p.pid === pid);
-    out.push(`p${pid}`, `c${(list[0]?.command ?? owner?.args.split(' ')[0]?.split('/').pop() ?? 'proc').slice(0, 16)}`, `u${list[0]?.uid ?? owner?.uid ?? 501}`);
+    out.push(
+      `p${pid}`,
+      `c${(list[0]?.command ?? owner?.args.split(' ')[0]?.split('/').pop() ?? 'proc').slice(0, 16)}`,
+      `u${list[0]?.uid ?? owner?.uid ?? 501}`,
+    );
     list.forEach((c, i) => {
       const protocol = c.protocol ?? 'TCP';
-      out.push(`f${10 + i}`, `t${c.ipv6 ? 'IPv6' : 'IPv4'}`, `P${protocol}`, `n${c.remote ? `${c.local}->${c.remote}` : c.local}`);
+      out.push(
+        `f${10 + i}`,
+        `t${c.ipv6 ? 'IPv6' : 'IPv4'}`,
+        `P${protocol}`,
+        `n${c.remote ? `${c.local}->${c.remote}` : c.local}`,
+      );
       if (protocol === 'TCP') out.push(`TST=${c.state ?? (c.remote ? 'ESTABLISHED' : 'LISTEN')}`, 'TQR=0', 'TQS=0');
     });
   }

@@ -8,7 +8,9 @@ import { localRunner } from '../../main/actions/runners';
 import type { ItemResult, LaunchItem } from '../../main/engine/model';
 import { makeShims, type Shim } from './shims';
 
-export const PLIST = Buffer.from('<?xml version="1.0" encoding="UTF-8"?>\n<plist version="1.0"><dict><key>Label</key><string>com.evil.miner</string></dict></plist>\n');
+export const PLIST = Buffer.from(
+  '<?xml version="1.0" encoding="UTF-8"?>\n<plist version="1.0"><dict><key>Label</key><string>com.evil.miner</string></dict></plist>\n',
+);
 
 export function setup(shims: Record<string, Shim> = {}) {
   const root = mkdtempSync(join(tmpdir(), 'lw-exec-'));
@@ -19,10 +21,35 @@ export function setup(shims: Record<string, Shim> = {}) {
   chmodSync(plistPath, 0o640);
   const bin = makeShims({ launchctl: {}, systemctl: {}, ...shims });
   const env = { ...process.env, PATH: `${bin.dir}:/usr/bin:/bin` };
-  const item: LaunchItem = { id: plistPath, label: 'com.evil.miner', plistPath, kind: 'LaunchAgent', scope: 'user', program: '/x', arguments: ['/x'], runAtLoad: true, keepAlive: false, watchPaths: [], limitLoadToSessionType: [], problems: [], persistenceTechnique: 'T1543.001', sha256: 'a' };
+  const item: LaunchItem = {
+    id: plistPath,
+    label: 'com.evil.miner',
+    plistPath,
+    kind: 'LaunchAgent',
+    scope: 'user',
+    program: '/x',
+    arguments: ['/x'],
+    runAtLoad: true,
+    keepAlive: false,
+    watchPaths: [],
+    limitLoadToSessionType: [],
+    problems: [],
+    persistenceTechnique: 'T1543.001',
+    sha256: 'a',
+  };
   const result = { item, processes: [], reasons: [], verdict: 'mining' } as unknown as ItemResult;
-  const service = new ActionService({ stateDir: join(root, 'state'), runner: localRunner(env), processes: { isSame: async () => false, signal: async () => undefined }, uid: 501, isRoot: false });
-  const calls = () => readFileSync(bin.log, 'utf8').trim().split('\n').filter(Boolean).map((l) => l.split('\t').join(' '));
+  const service = new ActionService({
+    stateDir: join(root, 'state'),
+    runner: localRunner(env),
+    processes: { isSame: async () => false, signal: async () => undefined },
+    uid: 501,
+    isRoot: false,
+  });
+  const calls = () =>
+    readFileSync(bin.log, 'utf8')
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.split('\t').join(' '));
   return { root, plistPath, service, result, calls, env };
 }
-

@@ -10,7 +10,10 @@ if (flag !== '-c' || !match || !file) {
   process.exit(1);
 }
 const bytes = readFileSync(file);
-let value = bytes.subarray(0, 8).toString('latin1') === 'bplist00' ? parseBinary(bytes) : parse(bytes.toString('utf8').trimStart());
+let value =
+  bytes.subarray(0, 8).toString('latin1') === 'bplist00'
+    ? parseBinary(bytes)
+    : parse(bytes.toString('utf8').trimStart());
 for (const key of match[1].split(':')) {
   value = value == null ? undefined : Array.isArray(value) ? value[Number(key)] : value[key];
 }

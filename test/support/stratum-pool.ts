@@ -13,12 +13,19 @@ export async function startStratumPool(): Promise<TestPool> {
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   let jobId = 0;
-  const job = () => ({ blob: `0707${(jobId++).toString(16).padStart(8, '0')}`, job_id: String(jobId), target: 'b88d0600', id: 'worker-1', algo: 'rx/0' });
+  const job = () => ({
+    blob: `0707${(jobId++).toString(16).padStart(8, '0')}`,
+    job_id: String(jobId),
+    target: 'b88d0600',
+    id: 'worker-1',
+    algo: 'rx/0',
+  });
   const pool: TestPool = { port: 0, logins: 0, submits: 0, close: async () => undefined };
   const server: Server = createServer((socket) => {
     sockets.add(socket);
     let buffer = '';
-    const reply = (message: object) => socket.writable && socket.write(`${JSON.stringify({ jsonrpc: '2.0', ...message })}\n`);
+    const reply = (message: object) =>
+      socket.writable && socket.write(`${JSON.stringify({ jsonrpc: '2.0', ...message })}\n`);
     socket.on('data', (chunk) => {
       buffer += chunk.toString();
       let newline;
@@ -40,7 +47,8 @@ export async function startStratumPool(): Promise<TestPool> {
         } else if (message.method === 'submit') {
           pool.submits++;
           reply({ id: message.id, error: null, result: { status: 'OK' } });
-        } else if (message.method === 'keepalived') reply({ id: message.id, error: null, result: { status: 'KEEPALIVED' } });
+        } else if (message.method === 'keepalived')
+          reply({ id: message.id, error: null, result: { status: 'KEEPALIVED' } });
       }
     });
     socket.on('error', () => undefined);
@@ -48,10 +56,11 @@ export async function startStratumPool(): Promise<TestPool> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   pool.port = (server.address() as { port: number }).port;
-  pool.close = () => new Promise((resolve) => {
-    for (const timer of timers) clearInterval(timer);
-    for (const socket of sockets) socket.destroy();
-    server.close(() => resolve());
-  });
+  pool.close = () =>
+    new Promise((resolve) => {
+      for (const timer of timers) clearInterval(timer);
+      for (const socket of sockets) socket.destroy();
+      server.close(() => resolve());
+    });
   return pool;
 }

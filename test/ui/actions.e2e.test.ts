@@ -11,78 +11,89 @@ import { CHROMIUM, CHROMIUM_FLAGS, startWeb } from '../support/web';
 
 const root = join(__dirname, '../..');
 
-describe.skipIf(!existsSync(CHROMIUM) || process.platform !== 'linux')('disable and undo in the UI (needs Debian chromium, which .ci/run installs)', () => {
-  const children: ChildProcess[] = [];
-  let browser: Browser | undefined;
-  afterAll(async () => {
-    await browser?.close();
-    children.forEach((c) => c.kill('SIGKILL'));
-  });
+describe.skipIf(!existsSync(CHROMIUM) || process.platform !== 'linux')(
+  'disable and undo in the UI (needs Debian chromium, which .ci/run installs)',
+  () => {
+    const children: ChildProcess[] = [];
+    let browser: Browser | undefined;
+    afterAll(async () => {
+      await browser?.close();
+      children.forEach((c) => c.kill('SIGKILL'));
+    });
 
-  it('Disable shows the steps, Approve disables, Undo brings the unit file back byte for byte', async () => {
-    const home = mkdtempSync(join(tmpdir(), 'lw-ui-home-'));
-    const units = join(home, '.config/systemd/user');
-    mkdirSync(units, { recursive: true });
-    const argv = [process.execPath, join(root, 'test/e2e/programs/idle.mjs'), '--lw-ui-actions'];
-    const unitText = `[Service]\nExecStart=${argv.join(' ')}\n\n[Install]\nWantedBy=default.target\n`;
-    const unitPath = join(units, 'lw-ui-act.service');
-    writeFileSync(unitPath, unitText);
-    const worker = spawn(argv[0] as string, argv.slice(1), { stdio: 'ignore' });
-    children.push(worker);
-    const exited = new Promise<string | null>((resolve) => worker.on('exit', (_c, signal) => resolve(signal)));
-    const shims = makeShims({ systemctl: {} });
-    const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, LAUNCHWATCH_STATE_DIR: join(home, 'state'), PATH: `${shims.dir}:${process.env.PATH}` };
-    delete env.XDG_CONFIG_HOME;
-    const web = await startWeb(['--interval', '1', '--port', '0'], env);
-    children.push(web.child);
+    it('Disable shows the steps, Approve disables, Undo brings the unit file back byte for byte', async () => {
+      const home = mkdtempSync(join(tmpdir(), 'lw-ui-home-'));
+      const units = join(home, '.config/systemd/user');
+      mkdirSync(units, { recursive: true });
+      const argv = [process.execPath, join(root, 'test/e2e/programs/idle.mjs'), '--lw-ui-actions'];
+      const unitText = `[Service]\nExecStart=${argv.join(' ')}\n\n[Install]\nWantedBy=default.target\n`;
+      const unitPath = join(units, 'lw-ui-act.service');
+      writeFileSync(unitPath, unitText);
+      const worker = spawn(argv[0] as string, argv.slice(1), { stdio: 'ignore' });
+      children.push(worker);
+      const exited = new Promise<string | null>((resolve) => worker.on('exit', (_c, signal) => resolve(signal)));
+      const shims = makeShims({ systemctl: {} });
+      const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        HOME: home,
+        LAUNCHWATCH_STATE_DIR: join(home, 'state'),
+        PATH: `${shims.dir}:${process.env.PATH}`,
+      };
+      delete env.XDG_CONFIG_HOME;
+      const web = await startWeb(['--interval', '1', '--port', '0'], env);
+      children.push(web.child);
 
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
-    const page = await browser.newPage({ viewport: { width: 420, height: 700 } });
-    page.setDefaultTimeout(15_000);
-    await page.goto(web.url);
-    await page.getByLabel('Search launch items').fill('lw-ui-act');
-    await page.locator('button.item-row', { hasText: 'lw-ui-act.service' }).click();
-    await page.getByRole('button', { name: 'Disable…' }).click();
+      browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
+      const page = await browser.newPage({ viewport: { width: 420, height: 700 } });
+      page.setDefaultTimeout(15_000);
+      await page.goto(web.url);
+      await page.getByLabel('Search launch items').fill('lw-ui-act');
+      await page.locator('button.item-row', { hasText: 'lw-ui-act.service' }).click();
+      await page.getByRole('button', { name: 'Disable…' }).click();
 
-    const sheet = page.getByRole('dialog');
-    await sheet.waitFor();
-    const steps = await sheet.locator('.plan-steps li').allTextContents();
-    expect(steps).toEqual([
-      'Stop it: systemctl --user stop lw-ui-act.service',
-      'Keep it from starting again: systemctl --user disable lw-ui-act.service',
-      expect.stringMatching(new RegExp(`^End what is left of its processes: ${worker.pid} `)),
-      `Move ${unitPath} into Launchwatch's quarantine, with a byte-for-byte backup that Undo puts back`,
-    ]);
-    await page.screenshot({ path: join(root, 'test/artifacts/approval-sheet.png') });
-    // Keyboard: focus starts on Cancel and Tab stays inside the sheet.
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Cancel');
-    await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Approve and disable');
-    await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Cancel');
-    // Cancelling changes nothing.
-    await sheet.getByRole('button', { name: 'Cancel' }).click();
-    expect(existsSync(unitPath)).toBe(true);
-    expect(readFileSync(shims.log, 'utf8')).toBe('');
+      const sheet = page.getByRole('dialog');
+      await sheet.waitFor();
+      const steps = await sheet.locator('.plan-steps li').allTextContents();
+      expect(steps).toEqual([
+        'Stop it: systemctl --user stop lw-ui-act.service',
+        'Keep it from starting again: systemctl --user disable lw-ui-act.service',
+        expect.stringMatching(new RegExp(`^End what is left of its processes: ${worker.pid} `)),
+        `Move ${unitPath} into Launchwatch's quarantine, with a byte-for-byte backup that Undo puts back`,
+      ]);
+      await page.screenshot({ path: join(root, 'test/artifacts/approval-sheet.png') });
+      // Keyboard: focus starts on Cancel and Tab stays inside the sheet.
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Cancel');
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Approve and disable');
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Cancel');
+      // Cancelling changes nothing.
+      await sheet.getByRole('button', { name: 'Cancel' }).click();
+      expect(existsSync(unitPath)).toBe(true);
+      expect(readFileSync(shims.log, 'utf8')).toBe('');
 
-    await page.getByRole('button', { name: 'Disable…' }).click();
-    await page.getByRole('dialog').getByRole('button', { name: 'Approve and disable' }).click();
-    await page.locator('.notice', { hasText: 'is disabled' }).waitFor();
-    expect(existsSync(unitPath)).toBe(false);
-    expect(await exited).toBe('SIGTERM');
-    expect(readFileSync(shims.log, 'utf8').trim().split('\n')).toEqual(['systemctl\t--user\tstop\tlw-ui-act.service', 'systemctl\t--user\tdisable\tlw-ui-act.service']);
+      await page.getByRole('button', { name: 'Disable…' }).click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Approve and disable' }).click();
+      await page.locator('.notice', { hasText: 'is disabled' }).waitFor();
+      expect(existsSync(unitPath)).toBe(false);
+      expect(await exited).toBe('SIGTERM');
+      expect(readFileSync(shims.log, 'utf8').trim().split('\n')).toEqual([
+        'systemctl\t--user\tstop\tlw-ui-act.service',
+        'systemctl\t--user\tdisable\tlw-ui-act.service',
+      ]);
 
-    const disabledRow = page.locator('.disabled-row', { hasText: 'lw-ui-act.service' });
-    await disabledRow.waitFor();
-    await page.getByLabel('Search launch items').fill('');
-    await page.screenshot({ path: join(root, 'test/artifacts/disabled.png') });
-    await disabledRow.getByRole('button', { name: /Undo/ }).click();
-    await page.locator('.notice', { hasText: 'is back at' }).waitFor();
-    expect(readFileSync(unitPath, 'utf8')).toBe(unitText);
-    // Dismissed, a notice stays gone (the engine still lists it in the snapshot).
-    await page.locator('.notice .dismiss').click();
-    await page.waitForTimeout(1500);
-    expect(await page.locator('.notice').count()).toBe(0);
-    await page.locator('button.item-row', { hasText: 'lw-ui-act.service' }).waitFor();
-  }, 90_000);
-});
+      const disabledRow = page.locator('.disabled-row', { hasText: 'lw-ui-act.service' });
+      await disabledRow.waitFor();
+      await page.getByLabel('Search launch items').fill('');
+      await page.screenshot({ path: join(root, 'test/artifacts/disabled.png') });
+      await disabledRow.getByRole('button', { name: /Undo/ }).click();
+      await page.locator('.notice', { hasText: 'is back at' }).waitFor();
+      expect(readFileSync(unitPath, 'utf8')).toBe(unitText);
+      // Dismissed, a notice stays gone (the engine still lists it in the snapshot).
+      await page.locator('.notice .dismiss').click();
+      await page.waitForTimeout(1500);
+      expect(await page.locator('.notice').count()).toBe(0);
+      await page.locator('button.item-row', { hasText: 'lw-ui-act.service' }).waitFor();
+    }, 90_000);
+  },
+);

@@ -18,108 +18,130 @@ function combinedCapture(): string {
   return writeCapture({
     privileged: true,
     items: [...miner.items, ...backup.items, ...spotlight.items],
-    processes: [...miner.processes, ...backup.processes.filter((p) => p.pid > 100 && p.pid !== 402 && p.pid !== 990), ...spotlight.processes.filter((p) => p.pid === 120)],
+    processes: [
+      ...miner.processes,
+      ...backup.processes.filter((p) => p.pid > 100 && p.pid !== 402 && p.pid !== 990),
+      ...spotlight.processes.filter((p) => p.pid === 120),
+    ],
     connections: [...(miner.connections ?? []), ...(backup.connections ?? [])],
     dns: [...(miner.dns ?? []), ...(backup.dns ?? [])],
     codesign: { ...miner.codesign, ...backup.codesign },
   });
 }
 
-describe.skipIf(!existsSync(CHROMIUM))('the UI in Chromium (skipped only where Debian chromium is not installed; .ci/run installs it)', () => {
-  let web: { url: string; child: ChildProcess };
-  let browser: Browser;
-  let page: Page;
-  const cspViolations: string[] = [];
+describe.skipIf(!existsSync(CHROMIUM))(
+  'the UI in Chromium (skipped only where Debian chromium is not installed; .ci/run installs it)',
+  () => {
+    let web: { url: string; child: ChildProcess };
+    let browser: Browser;
+    let page: Page;
+    const cspViolations: string[] = [];
 
-  beforeAll(async () => {
-    mkdirSync(artifacts, { recursive: true });
-    web = await startWeb(['--replay', combinedCapture(), '--port', '0']);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
-    page = await browser.newPage({ viewport: { width: 420, height: 640 }, colorScheme: 'light' });
-    page.setDefaultTimeout(8000);
-    page.on('console', (m) => {
-      if (/Content Security Policy|Refused to/i.test(m.text())) cspViolations.push(m.text());
+    beforeAll(async () => {
+      mkdirSync(artifacts, { recursive: true });
+      web = await startWeb(['--replay', combinedCapture(), '--port', '0']);
+      browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
+      page = await browser.newPage({ viewport: { width: 420, height: 640 }, colorScheme: 'light' });
+      page.setDefaultTimeout(8000);
+      page.on('console', (m) => {
+        if (/Content Security Policy|Refused to/i.test(m.text())) cspViolations.push(m.text());
+      });
+    }, 60_000);
+
+    afterAll(async () => {
+      await browser?.close();
+      web?.child.kill('SIGTERM');
     });
-  }, 60_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    web?.child.kill('SIGTERM');
-  });
+    it('lists the miner first and flagged, the busy backup as high CPU only, Apple items hidden', async () => {
+      await page.goto(web.url);
+      const rows = page.locator('button.item-row');
+      await rows.first().waitFor();
+      expect(await rows.first().getAttribute('data-item-id')).toBe(
+        '/Users/alice/Library/LaunchAgents/com.apple.rig2.plist',
+      );
+      expect(await rows.first().locator('.badge').getAttribute('data-verdict')).toBe('mining');
+      const backup = page.locator('button.item-row', { hasText: 'com.backblaze.bzserv' });
+      expect(await backup.locator('.badge').getAttribute('data-verdict')).toBe('high-cpu');
+      expect(await page.locator('button.item-row', { hasText: 'com.apple.metadata.mds' }).count()).toBe(0);
+      await page.getByLabel(/Show Apple items/).check();
+      expect(await page.locator('button.item-row', { hasText: 'com.apple.metadata.mds' }).count()).toBe(1);
+      await page.getByLabel(/Show Apple items/).uncheck();
+      // A capture is marked as one: its host, time span and whether it was privileged.
+      expect(await page.locator('.capture-mark').textContent()).toMatch(
+        /^Capture of alices-mbp \(macOS 14\.6\.1\), .* for 120 s, privileged$/,
+      );
+      await page.screenshot({ path: join(artifacts, 'popover-list.png') });
+    });
 
-  it('lists the miner first and flagged, the busy backup as high CPU only, Apple items hidden', async () => {
-    await page.goto(web.url);
-    const rows = page.locator('button.item-row');
-    await rows.first().waitFor();
-    expect(await rows.first().getAttribute('data-item-id')).toBe('/Users/alice/Library/LaunchAgents/com.apple.rig2.plist');
-    expect(await rows.first().locator('.badge').getAttribute('data-verdict')).toBe('mining');
-    const backup = page.locator('button.item-row', { hasText: 'com.backblaze.bzserv' });
-    expect(await backup.locator('.badge').getAttribute('data-verdict')).toBe('high-cpu');
-    expect(await page.locator('button.item-row', { hasText: 'com.apple.metadata.mds' }).count()).toBe(0);
-    await page.getByLabel(/Show Apple items/).check();
-    expect(await page.locator('button.item-row', { hasText: 'com.apple.metadata.mds' }).count()).toBe(1);
-    await page.getByLabel(/Show Apple items/).uncheck();
-    // A capture is marked as one: its host, time span and whether it was privileged.
-    expect(await page.locator('.capture-mark').textContent()).toMatch(/^Capture of alices-mbp \(macOS 14\.6\.1\), .* for 120 s, privileged$/);
-    await page.screenshot({ path: join(artifacts, 'popover-list.png') });
-  });
+    it('opens the miner: chart points, the pool host and port, every reason with its ATT&CK ID', async () => {
+      await page.locator('button.item-row').first().focus();
+      await page.keyboard.press('Enter');
+      await page.locator('#item-title').waitFor();
+      expect(await page.locator('#item-title').textContent()).toBe('com.apple.rig2');
+      const curve = page.locator('.cpu-chart .recharts-line-curve');
+      await curve.waitFor({ state: 'attached' });
+      expect((await curve.getAttribute('d'))?.split(/[LC]/).length).toBeGreaterThan(5);
+      const pool = page.locator('.destinations-table tbody tr').first();
+      expect(await pool.textContent()).toContain('koto-pool.work');
+      expect(await pool.textContent()).toContain('3032');
+      const codes = await page.locator('.reasons li').evaluateAll((els) => els.map((e) => e.getAttribute('data-code')));
+      expect(codes).toEqual(
+        expect.arrayContaining(['cpu.sustained', 'args.stratum-url', 'net.pool-host', 'hide.masquerade']),
+      );
+      expect(await page.locator('.attack').textContent()).toContain('AN0743');
+      await page.screenshot({ path: join(artifacts, 'item-miner.png'), fullPage: true });
+      await page.keyboard.press('Escape');
+      await page.locator('button.item-row').first().waitFor();
+    });
 
-  it('opens the miner: chart points, the pool host and port, every reason with its ATT&CK ID', async () => {
-    await page.locator('button.item-row').first().focus();
-    await page.keyboard.press('Enter');
-    await page.locator('#item-title').waitFor();
-    expect(await page.locator('#item-title').textContent()).toBe('com.apple.rig2');
-    const curve = page.locator('.cpu-chart .recharts-line-curve');
-    await curve.waitFor({ state: 'attached' });
-    expect((await curve.getAttribute('d'))?.split(/[LC]/).length).toBeGreaterThan(5);
-    const pool = page.locator('.destinations-table tbody tr').first();
-    expect(await pool.textContent()).toContain('koto-pool.work');
-    expect(await pool.textContent()).toContain('3032');
-    const codes = await page.locator('.reasons li').evaluateAll((els) => els.map((e) => e.getAttribute('data-code')));
-    expect(codes).toEqual(expect.arrayContaining(['cpu.sustained', 'args.stratum-url', 'net.pool-host', 'hide.masquerade']));
-    expect(await page.locator('.attack').textContent()).toContain('AN0743');
-    await page.screenshot({ path: join(artifacts, 'item-miner.png'), fullPage: true });
-    await page.keyboard.press('Escape');
-    await page.locator('button.item-row').first().waitFor();
-  });
+    it('shows the legitimate busy item as high CPU with no mining reasons', async () => {
+      await page.locator('button.item-row', { hasText: 'com.backblaze.bzserv' }).click();
+      await page.locator('#item-title').waitFor();
+      const codes = await page.locator('.reasons li').evaluateAll((els) => els.map((e) => e.getAttribute('data-code')));
+      expect(codes).toEqual(['cpu.sustained']);
+      await page.locator('button.back').click();
+    });
 
-  it('shows the legitimate busy item as high CPU with no mining reasons', async () => {
-    await page.locator('button.item-row', { hasText: 'com.backblaze.bzserv' }).click();
-    await page.locator('#item-title').waitFor();
-    const codes = await page.locator('.reasons li').evaluateAll((els) => els.map((e) => e.getAttribute('data-code')));
-    expect(codes).toEqual(['cpu.sustained']);
-    await page.locator('button.back').click();
-  });
+    it('changes the window and threshold: the busy backup stops being high CPU at 500%', async () => {
+      await page.locator('.settings summary').click();
+      await page.getByLabel('CPU threshold in percent of one core').fill('500');
+      await page.getByRole('button', { name: 'Apply' }).click();
+      await page.locator('.settings summary', { hasText: '500% over 120 s' }).waitFor();
+      expect(
+        await page
+          .locator('button.item-row', { hasText: 'com.backblaze.bzserv' })
+          .locator('.badge')
+          .getAttribute('data-verdict'),
+      ).toBe('ok');
+      await page.getByLabel('CPU threshold in percent of one core').fill('25');
+      await page.getByRole('button', { name: 'Apply' }).click();
+      await page.locator('.settings summary', { hasText: '25% over 120 s' }).waitFor();
+      await page.locator('.settings summary').click();
+    });
 
-  it('changes the window and threshold: the busy backup stops being high CPU at 500%', async () => {
-    await page.locator('.settings summary').click();
-    await page.getByLabel('CPU threshold in percent of one core').fill('500');
-    await page.getByRole('button', { name: 'Apply' }).click();
-    await page.locator('.settings summary', { hasText: '500% over 120 s' }).waitFor();
-    expect(await page.locator('button.item-row', { hasText: 'com.backblaze.bzserv' }).locator('.badge').getAttribute('data-verdict')).toBe('ok');
-    await page.getByLabel('CPU threshold in percent of one core').fill('25');
-    await page.getByRole('button', { name: 'Apply' }).click();
-    await page.locator('.settings summary', { hasText: '25% over 120 s' }).waitFor();
-    await page.locator('.settings summary').click();
-  });
+    it('switches to dark mode, and the page loaded with no CSP violation', async () => {
+      await page.getByRole('button', { name: 'Switch to dark mode' }).click();
+      expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+      const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      expect(background).toBe('rgb(28, 28, 30)');
+      await page.screenshot({ path: join(artifacts, 'popover-dark.png') });
+      expect(cspViolations).toEqual([]);
+    });
 
-  it('switches to dark mode, and the page loaded with no CSP violation', async () => {
-    await page.getByRole('button', { name: 'Switch to dark mode' }).click();
-    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
-    const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
-    expect(background).toBe('rgb(28, 28, 30)');
-    await page.screenshot({ path: join(artifacts, 'popover-dark.png') });
-    expect(cspViolations).toEqual([]);
-  });
-
-  it('the page\'s own API calls carry the token in a header; without it the API refuses', async () => {
-    const base = web.url.replace(/\?token=.*/, '');
-    const token = new URL(web.url).searchParams.get('token') as string;
-    expect((await fetch(`${base}api/snapshot`)).status).toBe(403);
-    expect((await fetch(`${base}api/snapshot`, { headers: { 'x-launchwatch-token': 'wrong' } })).status).toBe(403);
-    expect((await fetch(`${base}api/snapshot`, { headers: { 'x-launchwatch-token': token } })).status).toBe(200);
-    const bad = await fetch(`${base}api/options`, { method: 'POST', headers: { 'x-launchwatch-token': token, 'content-type': 'application/json' }, body: JSON.stringify({ windowSeconds: 'x' }) });
-    expect(bad.status).toBe(400);
-    expect((await bad.json()).error).toContain('windowSeconds');
-  });
-});
+    it("the page's own API calls carry the token in a header; without it the API refuses", async () => {
+      const base = web.url.replace(/\?token=.*/, '');
+      const token = new URL(web.url).searchParams.get('token') as string;
+      expect((await fetch(`${base}api/snapshot`)).status).toBe(403);
+      expect((await fetch(`${base}api/snapshot`, { headers: { 'x-launchwatch-token': 'wrong' } })).status).toBe(403);
+      expect((await fetch(`${base}api/snapshot`, { headers: { 'x-launchwatch-token': token } })).status).toBe(200);
+      const bad = await fetch(`${base}api/options`, {
+        method: 'POST',
+        headers: { 'x-launchwatch-token': token, 'content-type': 'application/json' },
+        body: JSON.stringify({ windowSeconds: 'x' }),
+      });
+      expect(bad.status).toBe(400);
+      expect((await bad.json()).error).toContain('windowSeconds');
+    });
+  },
+);

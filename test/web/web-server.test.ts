@@ -10,13 +10,20 @@ import { startWebServer, type WebServer } from '../../main/web/web-server';
 import { writeCapture } from '../support/capture-builder';
 import { scenarios } from '../support/scenarios';
 
-function raw(port: number, path: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<{ status: number; body: string }> {
+function raw(
+  port: number,
+  path: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers: options.headers ?? {} }, (res) => {
-      let body = '';
-      res.on('data', (c) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
+    const req = request(
+      { host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers: options.headers ?? {} },
+      (res) => {
+        let body = '';
+        res.on('data', (c) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
     req.on('error', reject);
     if (options.body !== undefined) req.write(options.body);
     req.end();
@@ -48,32 +55,74 @@ describe('the web bridge', () => {
   it('refuses the API to the cookie alone, which another local page could make the browser send', async () => {
     const cookie = `lw_token=${server.token}`;
     expect((await raw(server.port, '/assets/a.js', { headers: { host, cookie } })).status).toBe(200);
-    expect((await raw(server.port, '/api/undo', { method: 'POST', headers: { host, cookie, 'content-type': 'application/json' }, body: '"last"' })).status).toBe(403);
-    expect((await raw(server.port, `/api/undo?token=${server.token}`, { method: 'POST', headers: { host, 'content-type': 'application/json' }, body: '"last"' })).status).toBe(403);
+    expect(
+      (
+        await raw(server.port, '/api/undo', {
+          method: 'POST',
+          headers: { host, cookie, 'content-type': 'application/json' },
+          body: '"last"',
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await raw(server.port, `/api/undo?token=${server.token}`, {
+          method: 'POST',
+          headers: { host, 'content-type': 'application/json' },
+          body: '"last"',
+        })
+      ).status,
+    ).toBe(403);
   });
 
   it('refuses other Hosts (DNS rebinding), other Origins, and bodies that are not JSON', async () => {
-    expect((await raw(server.port, '/api/snapshot', { headers: { ...auth(), host: `evil.example:${server.port}` } })).status).toBe(421);
-    expect((await raw(server.port, '/api/snapshot', { headers: { ...auth(), origin: 'http://127.0.0.1:3000' } })).status).toBe(403);
-    expect((await raw(server.port, '/api/paused', { method: 'POST', headers: { ...auth(), 'content-type': 'text/plain' }, body: 'true' })).status).toBe(415);
+    expect(
+      (await raw(server.port, '/api/snapshot', { headers: { ...auth(), host: `evil.example:${server.port}` } })).status,
+    ).toBe(421);
+    expect(
+      (await raw(server.port, '/api/snapshot', { headers: { ...auth(), origin: 'http://127.0.0.1:3000' } })).status,
+    ).toBe(403);
+    expect(
+      (
+        await raw(server.port, '/api/paused', {
+          method: 'POST',
+          headers: { ...auth(), 'content-type': 'text/plain' },
+          body: 'true',
+        })
+      ).status,
+    ).toBe(415);
   });
 
   it('validates every body, and never serves files outside the renderer', async () => {
-    const bad = await raw(server.port, '/api/options', { method: 'POST', headers: auth(), body: '{"windowSeconds":"x","cpuThresholdPercent":25}' });
+    const bad = await raw(server.port, '/api/options', {
+      method: 'POST',
+      headers: auth(),
+      body: '{"windowSeconds":"x","cpuThresholdPercent":25}',
+    });
     expect(bad.status).toBe(400);
     expect(bad.body).toContain('windowSeconds');
-    expect((await raw(server.port, '/api/undo', { method: 'POST', headers: auth(), body: '"../../etc"' })).status).toBe(400);
+    expect((await raw(server.port, '/api/undo', { method: 'POST', headers: auth(), body: '"../../etc"' })).status).toBe(
+      400,
+    );
     for (const path of ['/../lw-secret.txt', '/%2e%2e/lw-secret.txt', '/assets/..%2f..%2flw-secret.txt']) {
       const response = await raw(server.port, `${path}?token=${server.token}`, { headers: { host } });
       expect(response.body, path).not.toContain('secret');
     }
-    const large = await raw(server.port, '/api/options', { method: 'POST', headers: auth(), body: `{"x":"${'a'.repeat(70_000)}"}` });
+    const large = await raw(server.port, '/api/options', {
+      method: 'POST',
+      headers: auth(),
+      body: `{"x":"${'a'.repeat(70_000)}"}`,
+    });
     expect(large.status).toBe(409);
     expect(large.body).toContain('too large');
   });
 
   it('answers actions on a capture with a message, not a crash', async () => {
-    const response = await raw(server.port, '/api/plan-disable', { method: 'POST', headers: auth(), body: JSON.stringify('/Users/alice/Library/LaunchAgents/MacOS.plist') });
+    const response = await raw(server.port, '/api/plan-disable', {
+      method: 'POST',
+      headers: auth(),
+      body: JSON.stringify('/Users/alice/Library/LaunchAgents/MacOS.plist'),
+    });
     expect(response.status).toBe(409);
     expect(response.body).toContain('A capture is another Mac');
   });

@@ -4,7 +4,19 @@ import type { ScanResult } from '../model';
 import { sortItems } from '../scan-document';
 import { visibleText } from '../terminal-text';
 
-const HEADER = ['label', 'kind', 'scope', 'verdict', 'score', 'cpu_avg_percent', 'cpu_max_percent', 'destinations', 'reasons', 'plist_path', 'program'];
+const HEADER = [
+  'label',
+  'kind',
+  'scope',
+  'verdict',
+  'score',
+  'cpu_avg_percent',
+  'cpu_max_percent',
+  'destinations',
+  'reasons',
+  'plist_path',
+  'program',
+];
 
 export function csvCell(value: string | number | boolean): string {
   // Invisible characters shown by their code; a newline inside a cell is shown as `\n` too.
@@ -17,10 +29,19 @@ export function toCsv(result: ScanResult): string {
   const rows = [HEADER];
   for (const r of sortItems(result.items)) {
     rows.push([
-      r.item.label, r.item.kind, r.item.scope, r.verdict, String(r.score), String(r.cpu.avgPercent), String(r.cpu.maxPercent),
-      r.destinations.map((d) => `${d.hostname ?? d.remoteAddress}:${d.remotePort}/${d.protocol} ${d.classification}`).join('; '),
+      r.item.label,
+      r.item.kind,
+      r.item.scope,
+      r.verdict,
+      String(r.score),
+      String(r.cpu.avgPercent),
+      String(r.cpu.maxPercent),
+      r.destinations
+        .map((d) => `${d.hostname ?? d.remoteAddress}:${d.remotePort}/${d.protocol} ${d.classification}`)
+        .join('; '),
       r.reasons.map((x) => `${x.code}: ${x.text}`).join('; '),
-      r.item.plistPath, r.item.program ?? '',
+      r.item.plistPath,
+      r.item.program ?? '',
     ]);
   }
   return `${rows.map((row) => row.map(csvCell).join(',')).join('\r\n')}\r\n`;

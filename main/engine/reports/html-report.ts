@@ -20,7 +20,13 @@ const STYLE = `
   @media print { body { margin: 0; max-width: none; } figure, tr, h3, dl { break-inside: avoid; } h2, h3 { break-after: avoid; } a { color: inherit; text-decoration: none; } }
 `;
 
-const VERDICT_TEXT = { mining: 'Mining', suspicious: 'Suspicious', 'high-cpu': 'High CPU', ok: 'OK', approved: 'Approved' } as const;
+const VERDICT_TEXT = {
+  mining: 'Mining',
+  suspicious: 'Suspicious',
+  'high-cpu': 'High CPU',
+  ok: 'OK',
+  approved: 'Approved',
+} as const;
 
 export function toHtmlReport(result: ScanResult, generatedAt = new Date()): string {
   const items = sortItems(result.items);
@@ -30,84 +36,232 @@ export function toHtmlReport(result: ScanResult, generatedAt = new Date()): stri
   const rest = items.filter((i) => !detailed.includes(i));
   const mining = flagged.filter((i) => i.verdict === 'mining');
   const suspicious = flagged.filter((i) => i.verdict === 'suspicious');
-  const answer = flagged.length === 0
-    ? `No launch item is mining${busy.length > 0 ? `; ${busy.length} ${busy.length === 1 ? 'uses' : 'use'} a lot of CPU with no sign of mining` : ''}.`
-    : [mining.length > 0 ? `${mining.length} launch ${mining.length === 1 ? 'item is' : 'items are'} mining: ${mining.map(name).join(', ')}` : '',
-      suspicious.length > 0 ? `${suspicious.length} ${suspicious.length === 1 ? 'looks' : 'look'} like ${suspicious.length === 1 ? 'a miner' : 'miners'}: ${suspicious.map(name).join(', ')}` : ''].filter(Boolean).join('. ') + '.';
-  const span = result.startedAt !== undefined && result.endedAt !== undefined ? Math.round((result.endedAt - result.startedAt) / 1000) : 0;
+  const answer =
+    flagged.length === 0
+      ? `No launch item is mining${busy.length > 0 ? `; ${busy.length} ${busy.length === 1 ? 'uses' : 'use'} a lot of CPU with no sign of mining` : ''}.`
+      : [
+          mining.length > 0
+            ? `${mining.length} launch ${mining.length === 1 ? 'item is' : 'items are'} mining: ${mining.map(name).join(', ')}`
+            : '',
+          suspicious.length > 0
+            ? `${suspicious.length} ${suspicious.length === 1 ? 'looks' : 'look'} like ${suspicious.length === 1 ? 'a miner' : 'miners'}: ${suspicious.map(name).join(', ')}`
+            : '',
+        ]
+          .filter(Boolean)
+          .join('. ') + '.';
+  const span =
+    result.startedAt !== undefined && result.endedAt !== undefined
+      ? Math.round((result.endedAt - result.startedAt) / 1000)
+      : 0;
 
   const page = html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Launchwatch report: ${result.host.hostname}</title>
-<style>${trusted(STYLE)}</style>
-</head>
-<body>
-<h1>Launchwatch report</h1>
-<p class="muted">${result.host.hostname} · ${result.host.os} ${result.host.osVersion} · ${result.source === 'capture' ? 'capture' : 'live scan'} · ${result.startedAt !== undefined ? new Date(result.startedAt).toISOString() : ''} for ${span} s · report made ${generatedAt.toISOString()}</p>
-<p class="answer${flagged.length > 0 ? ' bad' : ''}">${answer}</p>
-${detailed.length > 0 ? html`<h2>${flagged.length > 0 ? 'Flagged items' : 'Busy items'}</h2>${detailed.map((item) => itemSection(item, result.options.cpuThresholdPercent))}` : ''}
-<h2>Every other launch item (${rest.length})</h2>
-<table><thead><tr><th>Verdict</th><th>Label</th><th>Kind</th><th>Scope</th><th>CPU avg</th><th>Running</th><th>Path</th></tr></thead><tbody>
-${rest.map((r) => html`<tr><td class="${r.verdict}">${VERDICT_TEXT[r.verdict]}</td><td>${r.item.label || '(no label)'}</td><td>${r.item.kind}</td><td>${r.item.scope}</td><td>${r.cpu.avgPercent}%</td><td>${r.running ? 'yes' : 'no'}</td><td class="mono">${r.item.plistPath}</td></tr>`)}
-</tbody></table>
-<h2>How this was measured</h2>
-<dl>
-<dt>Machine</dt><dd>${result.host.hostname}, ${result.host.os} ${result.host.osVersion}${result.host.arch ? `, ${result.host.arch}` : ''}, ${result.host.cpuCount} CPUs</dd>
-<dt>Time span</dt><dd>${result.startedAt !== undefined ? new Date(result.startedAt).toISOString() : '—'} to ${result.endedAt !== undefined ? new Date(result.endedAt).toISOString() : '—'} (${result.samples} samples)</dd>
-<dt>Sustained high CPU</dt><dd>an average of at least ${result.options.cpuThresholdPercent}% of one core over the last ${result.options.windowSeconds} s of samples</dd>
-<dt>Privileges</dt><dd>${result.privileged ? 'run as root: every process\'s sockets were visible' : 'not run as root: the sockets of root processes (Launch Daemons) were not visible'}</dd>
-<dt>Method</dt><dd>launchd items from their property lists and <code>launchctl</code>; CPU from the difference of cumulative CPU time (<code>ps</code>) between samples, summed over each item's process and all its descendants; connections from <code>lsof</code>; signatures from <code>codesign</code>.</dd>
-<dt>Limits</dt><dd><ul>
-<li>A miner that pauses while it is watched, or starts late, shows no CPU in a short capture; its configuration still shows.</li>
-<li>Traffic through a virtual machine, a VPN or a local proxy (I2P, Tor) shows only as that VM or tunnel, not as the pool.</li>
-<li>${result.privileged ? 'Host names come from the names the collector resolved; an address without one is shown as a number.' : 'Without root, connections of root processes are missing: a daemon\'s pool traffic may not show.'}</li>
-<li>A process that starts and ends between two samples is not seen.</li>
-</ul></dd>
-${result.notes.length > 0 ? html`<dt>Notes</dt><dd><ul>${result.notes.map((n) => html`<li>${n}</li>`)}</ul></dd>` : ''}
-</dl>
-</body>
-</html>
-`;
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta
+          http-equiv="Content-Security-Policy"
+          content="default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+        />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>Launchwatch report: ${result.host.hostname}</title>
+        <style>
+          ${trusted(STYLE)}
+        </style>
+      </head>
+      <body>
+        <h1>Launchwatch report</h1>
+        <p class="muted">
+          ${result.host.hostname} · ${result.host.os} ${result.host.osVersion} ·
+          ${result.source === 'capture' ? 'capture' : 'live scan'} ·
+          ${result.startedAt !== undefined ? new Date(result.startedAt).toISOString() : ''} for ${span} s · report made
+          ${generatedAt.toISOString()}
+        </p>
+        <p class="answer${flagged.length > 0 ? ' bad' : ''}">${answer}</p>
+        ${
+          detailed.length > 0
+            ? html`<h2>${flagged.length > 0 ? 'Flagged items' : 'Busy items'}</h2>
+                ${detailed.map((item) => itemSection(item, result.options.cpuThresholdPercent))}`
+            : ''
+        }
+        <h2>Every other launch item (${rest.length})</h2>
+        <table>
+          <thead>
+            <tr>
+              <th>Verdict</th>
+              <th>Label</th>
+              <th>Kind</th>
+              <th>Scope</th>
+              <th>CPU avg</th>
+              <th>Running</th>
+              <th>Path</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${rest.map(
+              (r) =>
+                html`<tr>
+                  <td class="${r.verdict}">${VERDICT_TEXT[r.verdict]}</td>
+                  <td>${r.item.label || '(no label)'}</td>
+                  <td>${r.item.kind}</td>
+                  <td>${r.item.scope}</td>
+                  <td>${r.cpu.avgPercent}%</td>
+                  <td>${r.running ? 'yes' : 'no'}</td>
+                  <td class="mono">${r.item.plistPath}</td>
+                </tr>`,
+            )}
+          </tbody>
+        </table>
+        <h2>How this was measured</h2>
+        <dl>
+          <dt>Machine</dt>
+          <dd>
+            ${result.host.hostname}, ${result.host.os}
+            ${result.host.osVersion}${result.host.arch ? `, ${result.host.arch}` : ''}, ${result.host.cpuCount} CPUs
+          </dd>
+          <dt>Time span</dt>
+          <dd>
+            ${result.startedAt !== undefined ? new Date(result.startedAt).toISOString() : '—'} to
+            ${result.endedAt !== undefined ? new Date(result.endedAt).toISOString() : '—'} (${result.samples} samples)
+          </dd>
+          <dt>Sustained high CPU</dt>
+          <dd>
+            an average of at least ${result.options.cpuThresholdPercent}% of one core over the last
+            ${result.options.windowSeconds} s of samples
+          </dd>
+          <dt>Privileges</dt>
+          <dd>
+            ${result.privileged ? "run as root: every process's sockets were visible" : 'not run as root: the sockets of root processes (Launch Daemons) were not visible'}
+          </dd>
+          <dt>Method</dt>
+          <dd>
+            launchd items from their property lists and <code>launchctl</code>; CPU from the difference of cumulative
+            CPU time (<code>ps</code>) between samples, summed over each item's process and all its descendants;
+            connections from <code>lsof</code>; signatures from <code>codesign</code>.
+          </dd>
+          <dt>Limits</dt>
+          <dd>
+            <ul>
+              <li>
+                A miner that pauses while it is watched, or starts late, shows no CPU in a short capture; its
+                configuration still shows.
+              </li>
+              <li>
+                Traffic through a virtual machine, a VPN or a local proxy (I2P, Tor) shows only as that VM or tunnel,
+                not as the pool.
+              </li>
+              <li>
+                ${result.privileged ? 'Host names come from the names the collector resolved; an address without one is shown as a number.' : "Without root, connections of root processes are missing: a daemon's pool traffic may not show."}
+              </li>
+              <li>A process that starts and ends between two samples is not seen.</li>
+            </ul>
+          </dd>
+          ${
+            result.notes.length > 0
+              ? html`<dt>Notes</dt>
+                  <dd>
+                    <ul>
+                      ${result.notes.map((n) => html`<li>${n}</li>`)}
+                    </ul>
+                  </dd>`
+              : ''
+          }
+        </dl>
+      </body>
+    </html> `;
   return page.value;
 }
 
 function itemSection(r: ItemResult, threshold: number): SafeHtml {
   const { item } = r;
   return html`<section class="item">
-<h3><span class="badge ${r.verdict}">${VERDICT_TEXT[r.verdict]}</span> ${item.label || '(no label)'} <span class="muted">score ${r.score}</span></h3>
-<p class="mono">${item.plistPath}</p>
-<ul class="reasons">${r.reasons.map((reason) => html`<li class="${reason.strength === 'strong' ? 'strong' : ''}">${reason.text} <span class="muted">(${reason.code}${reason.attack ? `, ${reason.attack}` : ''})</span></li>`)}</ul>
-<p>ATT&amp;CK: ${r.attack.join(', ')}</p>
-${cpuChart(r.history, threshold, `CPU of ${item.label || item.plistPath}`)}
-<p class="muted">CPU: ${r.cpu.avgPercent}% of one core on average in the window, ${r.cpu.maxPercent}% at most.</p>
-${r.destinations.length > 0 ? html`<table><thead><tr><th>Host</th><th>Address</th><th>Port</th><th>Protocol</th><th>State</th><th>Kind</th></tr></thead><tbody>${r.destinations.map((d) => html`<tr><td>${d.hostname ?? '—'}</td><td>${d.remoteAddress}</td><td>${d.remotePort}</td><td>${d.protocol}</td><td>${d.state ?? ''}</td><td>${d.classification}</td></tr>`)}</tbody></table>` : html`<p class="muted">No connections seen.</p>`}
-<dl>
-<dt>Kind</dt><dd>${item.kind} (${item.scope})</dd>
-<dt>Program</dt><dd class="mono">${item.program ?? '—'}</dd>
-<dt>Arguments</dt><dd class="mono">${item.arguments.slice(1).join(' ') || '—'}</dd>
-<dt>Signature</dt><dd>${r.signing ? `${r.signing.status}${r.signing.authorities[0] ? `, ${r.signing.authorities[0]}` : ''}${r.signing.teamId ? ` (team ${r.signing.teamId})` : ''}` : 'not known'}</dd>
-<dt>Starts</dt><dd>${[item.runAtLoad ? 'at load' : '', item.keepAlive !== false ? 'kept alive' : '', item.startInterval ? `every ${item.startInterval} s` : ''].filter(Boolean).join(', ') || 'on demand'}</dd>
-<dt>Processes</dt><dd class="mono">${r.processes.length === 0 ? 'not running' : r.processes.map((p) => html`${p.pid}: ${p.args}<br>`)}</dd>
-<dt>Property list</dt><dd class="mono">SHA-256 ${item.sha256 ?? '—'}${item.mtime ? `, modified ${item.mtime}` : ''}</dd>
-${item.problems.length > 0 ? html`<dt>Problems</dt><dd>${item.problems.join('; ')}</dd>` : ''}
-</dl>
-<p><strong>What to do next</strong></p>
-<ol class="next">${nextSteps(r).map((s) => html`<li>${s}</li>`)}</ol>
-</section>`;
+    <h3>
+      <span class="badge ${r.verdict}">${VERDICT_TEXT[r.verdict]}</span> ${item.label || '(no label)'}
+      <span class="muted">score ${r.score}</span>
+    </h3>
+    <p class="mono">${item.plistPath}</p>
+    <ul class="reasons">
+      ${r.reasons.map((reason) => html`<li class="${reason.strength === 'strong' ? 'strong' : ''}">${reason.text} <span class="muted">(${reason.code}${reason.attack ? `, ${reason.attack}` : ''})</span></li>`)}
+    </ul>
+    <p>ATT&amp;CK: ${r.attack.join(', ')}</p>
+    ${cpuChart(r.history, threshold, `CPU of ${item.label || item.plistPath}`)}
+    <p class="muted">CPU: ${r.cpu.avgPercent}% of one core on average in the window, ${r.cpu.maxPercent}% at most.</p>
+    ${
+      r.destinations.length > 0
+        ? html`<table>
+            <thead>
+              <tr>
+                <th>Host</th>
+                <th>Address</th>
+                <th>Port</th>
+                <th>Protocol</th>
+                <th>State</th>
+                <th>Kind</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${r.destinations.map(
+                (d) =>
+                  html`<tr>
+                    <td>${d.hostname ?? '—'}</td>
+                    <td>${d.remoteAddress}</td>
+                    <td>${d.remotePort}</td>
+                    <td>${d.protocol}</td>
+                    <td>${d.state ?? ''}</td>
+                    <td>${d.classification}</td>
+                  </tr>`,
+              )}
+            </tbody>
+          </table>`
+        : html`<p class="muted">No connections seen.</p>`
+    }
+    <dl>
+      <dt>Kind</dt>
+      <dd>${item.kind} (${item.scope})</dd>
+      <dt>Program</dt>
+      <dd class="mono">${item.program ?? '—'}</dd>
+      <dt>Arguments</dt>
+      <dd class="mono">${item.arguments.slice(1).join(' ') || '—'}</dd>
+      <dt>Signature</dt>
+      <dd>
+        ${r.signing ? `${r.signing.status}${r.signing.authorities[0] ? `, ${r.signing.authorities[0]}` : ''}${r.signing.teamId ? ` (team ${r.signing.teamId})` : ''}` : 'not known'}
+      </dd>
+      <dt>Starts</dt>
+      <dd>
+        ${[item.runAtLoad ? 'at load' : '', item.keepAlive !== false ? 'kept alive' : '', item.startInterval ? `every ${item.startInterval} s` : ''].filter(Boolean).join(', ') || 'on demand'}
+      </dd>
+      <dt>Processes</dt>
+      <dd class="mono">
+        ${r.processes.length === 0 ? 'not running' : r.processes.map((p) => html`${p.pid}: ${p.args}<br />`)}
+      </dd>
+      <dt>Property list</dt>
+      <dd class="mono">SHA-256 ${item.sha256 ?? '—'}${item.mtime ? `, modified ${item.mtime}` : ''}</dd>
+      ${
+        item.problems.length > 0
+          ? html`<dt>Problems</dt>
+              <dd>${item.problems.join('; ')}</dd>`
+          : ''
+      }
+    </dl>
+    <p><strong>What to do next</strong></p>
+    <ol class="next">
+      ${nextSteps(r).map((s) => html`<li>${s}</li>`)}
+    </ol>
+  </section>`;
 }
 
 function nextSteps(r: ItemResult): string[] {
   const label = r.item.label || r.item.plistPath;
   if (r.verdict === 'high-cpu') {
-    return [`Check whether ${label} is software the owner knows (a backup, an indexer, a build): busy is not bad.`, 'If it is expected, approve it in Launchwatch so it stays quiet until it changes.'];
+    return [
+      `Check whether ${label} is software the owner knows (a backup, an indexer, a build): busy is not bad.`,
+      'If it is expected, approve it in Launchwatch so it stays quiet until it changes.',
+    ];
   }
   return [
     `Disable it with Launchwatch (Disable on the item, or "launchwatch disable ${label}"): it unloads the item, stops its processes and keeps the property list in quarantine, so Undo can put it back.`,
-    r.item.program ? `Look at ${r.item.program} and the folder it lives in before deleting anything; keep a copy for analysis.` : 'Look at what the item runs before deleting anything.',
+    r.item.program
+      ? `Look at ${r.item.program} and the folder it lives in before deleting anything; keep a copy for analysis.`
+      : 'Look at what the item runs before deleting anything.',
     'Check the other launch items for the same program, folder or pool: miners often install more than one.',
     'If the owner installed this miner on purpose, approve it instead: it then stays quiet until its plist or program changes.',
   ];
@@ -125,13 +279,19 @@ export function cpuChart(points: CpuPoint[], threshold: number, label: string): 
   const x = (t: number) => pad.left + ((t - t0) / Math.max(1, t1 - t0)) * (width - pad.left - pad.right);
   const y = (v: number) => pad.top + (1 - v / top) * (height - pad.top - pad.bottom);
   const line = points.map((p) => `${x(p.t).toFixed(1)},${y(p.percent).toFixed(1)}`).join(' ');
-  const ticks = [0, top / 2, top].map((v) => `<text x="${pad.left - 4}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end" font-size="10" fill="#6e6e73">${Math.round(v)}%</text><line x1="${pad.left}" x2="${width - pad.right}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="#e5e5ea"/>`).join('');
+  const ticks = [0, top / 2, top]
+    .map(
+      (v) =>
+        `<text x="${pad.left - 4}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end" font-size="10" fill="#6e6e73">${Math.round(v)}%</text><line x1="${pad.left}" x2="${width - pad.right}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="#e5e5ea"/>`,
+    )
+    .join('');
   const seconds = Math.round((t1 - t0) / 1000);
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="">${ticks}`
-    + `<line x1="${pad.left}" x2="${width - pad.right}" y1="${y(threshold).toFixed(1)}" y2="${y(threshold).toFixed(1)}" stroke="#c2410c" stroke-dasharray="4 4"/>`
-    + `<text x="${width - pad.right}" y="${(y(threshold) - 4).toFixed(1)}" text-anchor="end" font-size="10" fill="#c2410c">threshold ${threshold}%</text>`
-    + `<polyline points="${line}" fill="none" stroke="#0a64d8" stroke-width="2"/>`
-    + `<text x="${pad.left}" y="${height - 6}" font-size="10" fill="#6e6e73">0 s</text><text x="${width - pad.right}" y="${height - 6}" text-anchor="end" font-size="10" fill="#6e6e73">${seconds} s</text></svg>`;
+  const svg =
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="">${ticks}` +
+    `<line x1="${pad.left}" x2="${width - pad.right}" y1="${y(threshold).toFixed(1)}" y2="${y(threshold).toFixed(1)}" stroke="#c2410c" stroke-dasharray="4 4"/>` +
+    `<text x="${width - pad.right}" y="${(y(threshold) - 4).toFixed(1)}" text-anchor="end" font-size="10" fill="#c2410c">threshold ${threshold}%</text>` +
+    `<polyline points="${line}" fill="none" stroke="#0a64d8" stroke-width="2"/>` +
+    `<text x="${pad.left}" y="${height - 6}" font-size="10" fill="#6e6e73">0 s</text><text x="${width - pad.right}" y="${height - 6}" text-anchor="end" font-size="10" fill="#6e6e73">${seconds} s</text></svg>`;
   // The label is the only text from the item here: escaped into the attribute.
   return html`<figure>${trusted(svg.replace('aria-label=""', `aria-label="${escapeHtml(label)}"`))}</figure>`;
 }

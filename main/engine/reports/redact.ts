@@ -2,7 +2,8 @@
 // addresses and wallet-like strings become stable placeholders, in every string of the result.
 import type { ScanResult } from '../model';
 
-const WALLET = /(?<![1-9A-HJ-NP-Za-km-z])(?:[48][1-9A-HJ-NP-Za-km-z]{94}(?:[1-9A-HJ-NP-Za-km-z]{11})?|bc1[02-9ac-hj-np-z]{25,87}|[13][1-9A-HJ-NP-Za-km-z]{25,34}|0x[0-9a-fA-F]{40})(?![1-9A-HJ-NP-Za-km-z])/g;
+const WALLET =
+  /(?<![1-9A-HJ-NP-Za-km-z])(?:[48][1-9A-HJ-NP-Za-km-z]{94}(?:[1-9A-HJ-NP-Za-km-z]{11})?|bc1[02-9ac-hj-np-z]{25,87}|[13][1-9A-HJ-NP-Za-km-z]{25,34}|0x[0-9a-fA-F]{40})(?![1-9A-HJ-NP-Za-km-z])/g;
 // Other coins' addresses (Koto k1..., Ravencoin R..., ...): long alphanumeric runs mixing upper case, lower
 // case and digits. Hex digests (SHA-256) have no upper case and stay.
 const WALLET_LIKE = /(?<![A-Za-z0-9])[A-Za-z0-9]{26,110}(?![A-Za-z0-9])/g;
@@ -27,7 +28,9 @@ export function redactResult(result: ScanResult): ScanResult {
     let out = text;
     if (home && home.length > 1) out = out.split(home).join(`${home.slice(0, home.lastIndexOf('/') + 1)}<user>`);
     out = out.replace(WALLET, (w) => numbered('wallet', w));
-    out = out.replace(WALLET_LIKE, (w) => (/[A-Z]/.test(w) && /[a-z]/.test(w) && /\d/.test(w) ? numbered('wallet', w) : w));
+    out = out.replace(WALLET_LIKE, (w) =>
+      /[A-Z]/.test(w) && /[a-z]/.test(w) && /\d/.test(w) ? numbered('wallet', w) : w,
+    );
     out = replaceEmails(out, (e) => numbered('email', e));
     if (host) out = replaceWord(out, host, '<host>');
     if (hostShort && hostShort.length >= 3 && hostShort !== host) out = replaceWord(out, hostShort, '<host>');

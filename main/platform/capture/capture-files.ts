@@ -65,7 +65,8 @@ async function readFolder(root: string): Promise<CaptureFiles> {
           continue;
         }
         total += meta.size;
-        if (total > MAX_TOTAL_BYTES) throw new CaptureError(`${root}: capture is larger than ${MAX_TOTAL_BYTES / 1024 / 1024} MiB`);
+        if (total > MAX_TOTAL_BYTES)
+          throw new CaptureError(`${root}: capture is larger than ${MAX_TOTAL_BYTES / 1024 / 1024} MiB`);
         collected.files.set(rel, { bytes: await readFile(full), mtime: meta.mtime });
       } else if (entry.isSymbolicLink()) {
         // Resolved later, and only to files inside the capture: its links could point anywhere on this machine.
@@ -103,7 +104,8 @@ async function readArchive(path: string): Promise<CaptureFiles> {
       }
       if (entry.type === 'Directory') return skip();
       if (entry.type !== 'File') return skip(`not a regular file (tar entry type ${entry.type}): not read`);
-      if ((entry.size ?? 0) > MAX_FILE_BYTES) return skip(`larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB (${entry.size} bytes): not read`);
+      if ((entry.size ?? 0) > MAX_FILE_BYTES)
+        return skip(`larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB (${entry.size} bytes): not read`);
       const chunks: Buffer[] = [];
       entry.on('data', (chunk: Buffer) => {
         total += chunk.length;
@@ -114,25 +116,37 @@ async function readArchive(path: string): Promise<CaptureFiles> {
     },
   });
   // tar reports a damaged archive as warnings, not errors; a capture must be whole to be trusted.
-  parser.on('warn', (code: string, message: string | Error) => warnings.push(`${code}: ${typeof message === 'string' ? message : message.message}`));
+  parser.on('warn', (code: string, message: string | Error) =>
+    warnings.push(`${code}: ${typeof message === 'string' ? message : message.message}`),
+  );
   try {
     await pipeline(input, parser);
   } catch (error) {
     if (error instanceof CaptureError) throw error;
     const message = (error as Error).message;
-    if ((error as { code?: string }).code === 'Z_BUF_ERROR' || /unexpected end of file/i.test(message)) throw new CaptureError(`${path}: the archive is truncated (the gzip stream ends early)`);
+    if ((error as { code?: string }).code === 'Z_BUF_ERROR' || /unexpected end of file/i.test(message))
+      throw new CaptureError(`${path}: the archive is truncated (the gzip stream ends early)`);
     throw new CaptureError(`${path}: cannot read the archive: ${message}`);
   }
   if (warnings.length > 0) {
     const truncated = warnings.some((w) => w.includes('TAR_ABORTED') || /truncat|unexpected end/i.test(w));
-    throw new CaptureError(`${path}: ${truncated ? 'the tar archive inside the gzip is truncated' : 'the tar archive inside the gzip is damaged'} (${warnings[0]})`);
+    throw new CaptureError(
+      `${path}: ${truncated ? 'the tar archive inside the gzip is truncated' : 'the tar archive inside the gzip is damaged'} (${warnings[0]})`,
+    );
   }
   // The archive holds one folder: strip it, wherever manifest.json sits.
-  const manifest = [...raw.files.keys()].filter((k) => k === 'manifest.json' || (k.endsWith('/manifest.json') && k.indexOf('/') === k.length - '/manifest.json'.length)).sort((a, b) => a.length - b.length)[0];
+  const manifest = [...raw.files.keys()]
+    .filter(
+      (k) =>
+        k === 'manifest.json' ||
+        (k.endsWith('/manifest.json') && k.indexOf('/') === k.length - '/manifest.json'.length),
+    )
+    .sort((a, b) => a.length - b.length)[0];
   const prefix = manifest === undefined ? '' : manifest.slice(0, -'manifest.json'.length);
   const strip = <V>(map: Map<string, V>): Map<string, V> => {
     const out = new Map<string, V>();
-    for (const [name, value] of map) if (name.startsWith(prefix) && name.length > prefix.length) out.set(name.slice(prefix.length), value);
+    for (const [name, value] of map)
+      if (name.startsWith(prefix) && name.length > prefix.length) out.set(name.slice(prefix.length), value);
     return out;
   };
   return fromCollected(path, { files: strip(raw.files), links: strip(raw.links), skipped: strip(raw.skipped) });
@@ -143,15 +157,22 @@ async function expectGzip(path: string): Promise<void> {
   try {
     const head = Buffer.alloc(2);
     const { bytesRead } = await handle.read(head, 0, 2, 0);
-    if (bytesRead < 2 || head[0] !== 0x1f || head[1] !== 0x8b) throw new CaptureError(`${path}: not a gzip archive (a capture is a folder or the .tar.gz that collect.sh writes)`);
+    if (bytesRead < 2 || head[0] !== 0x1f || head[1] !== 0x8b)
+      throw new CaptureError(
+        `${path}: not a gzip archive (a capture is a folder or the .tar.gz that collect.sh writes)`,
+      );
   } finally {
     await handle.close();
   }
 }
 
 function safeRelative(path: string): string | undefined {
-  const normal = posix.normalize(path.replace(/\\/g, '/')).replace(/^(\.\/)+/, '').replace(/\/$/, '');
-  if (normal === '' || normal === '.' || normal.startsWith('../') || normal === '..' || normal.startsWith('/')) return undefined;
+  const normal = posix
+    .normalize(path.replace(/\\/g, '/'))
+    .replace(/^(\.\/)+/, '')
+    .replace(/\/$/, '');
+  if (normal === '' || normal === '.' || normal.startsWith('../') || normal === '..' || normal.startsWith('/'))
+    return undefined;
   return normal;
 }
 
@@ -165,14 +186,22 @@ function fromCollected(origin: string, collected: Collected): CaptureFiles {
     let hops = 0;
     while (next !== undefined && hops++ < MAX_LINK_HOPS) {
       // An absolute target names a path on the Mac, which the capture keeps under fs/.
-      const joined = next.startsWith('/') ? (at.startsWith('fs/') ? `fs${next}` : `.${next}`) : posix.join(posix.dirname(at), next);
+      const joined = next.startsWith('/')
+        ? at.startsWith('fs/')
+          ? `fs${next}`
+          : `.${next}`
+        : posix.join(posix.dirname(at), next);
       const inside = safeRelative(joined);
       if (inside === undefined) break;
       at = inside;
       next = collected.links.get(at);
     }
     if (next === undefined && files.has(at)) resolved.set(link, at);
-    else skipped.set(link, `a symbolic link to ${JSON.stringify(target)}, which ${next === undefined ? 'is not a file in the capture' : 'leads through too many links or out of the capture'}: not read`);
+    else
+      skipped.set(
+        link,
+        `a symbolic link to ${JSON.stringify(target)}, which ${next === undefined ? 'is not a file in the capture' : 'leads through too many links or out of the capture'}: not read`,
+      );
   }
   const entry = (path: string) => files.get(resolved.get(path) ?? path);
   return {

@@ -100,12 +100,14 @@ export function readCaptureFiles(files: CaptureFiles): Capture {
     notes,
   });
 
-  if (!files.list().some((name) => name.startsWith('samples/'))) throw new CaptureError(`${origin}: samples/ is missing`);
+  if (!files.list().some((name) => name.startsWith('samples/')))
+    throw new CaptureError(`${origin}: samples/ is missing`);
   const samples: Sample[] = [];
   manifest.samples.slice(0, MAX_SAMPLES).forEach((entry, index) => {
     const field = `manifest.json: samples[${index}]`;
     const takenAt = Date.parse(entry.takenAt);
-    if (Number.isNaN(takenAt)) throw new CaptureError(`${origin}: ${field}.takenAt is not a date: ${JSON.stringify(entry.takenAt)}`);
+    if (Number.isNaN(takenAt))
+      throw new CaptureError(`${origin}: ${field}.takenAt is not a date: ${JSON.stringify(entry.takenAt)}`);
     const dir = trimEnd(entry.dir, '/');
     const ps = text(`${dir}/ps.txt`);
     if (ps === undefined) {
@@ -114,16 +116,20 @@ export function readCaptureFiles(files: CaptureFiles): Capture {
     }
     const outcome = assembleSample(takenAt, ps, text(`${dir}/lsof.txt`));
     outcome.problems.slice(0, 5).forEach((p) => inventory.notes.push(`${dir}: ${p}`));
-    if (outcome.problems.length > 5) inventory.notes.push(`${dir}: ${outcome.problems.length - 5} more unreadable lines`);
+    if (outcome.problems.length > 5)
+      inventory.notes.push(`${dir}: ${outcome.problems.length - 5} more unreadable lines`);
     samples.push(outcome.sample);
   });
   samples.sort((a, b) => a.takenAt - b.takenAt);
-  if (samples.length > 0 && samples.every((s) => s.connections === undefined)) inventory.notes.push('no lsof.txt in any sample: connections unknown');
+  if (samples.length > 0 && samples.every((s) => s.connections === undefined))
+    inventory.notes.push('no lsof.txt in any sample: connections unknown');
   return { manifest, inventory, samples, notes: inventory.notes };
 }
 
 function listedAt(manifest: CaptureManifest): number | undefined {
-  const times = [manifest.createdAt, manifest.samples[0]?.takenAt].map((t) => (t ? Date.parse(t) : NaN)).filter((t) => !Number.isNaN(t));
+  const times = [manifest.createdAt, manifest.samples[0]?.takenAt]
+    .map((t) => (t ? Date.parse(t) : NaN))
+    .filter((t) => !Number.isNaN(t));
   return times.length > 0 ? Math.min(...times) : undefined;
 }
 
@@ -144,13 +150,21 @@ function readManifest(files: CaptureFiles, notes: string[]): CaptureManifest {
     notes.push(`manifest.json declares ${declared.length} samples: the first ${MAX_SAMPLES} were read`);
   }
   const format = (json as { format?: unknown } | null)?.format;
-  if (format !== 'launchwatch-capture') throw new CaptureError(`${origin}: manifest.json: field "format" must be "launchwatch-capture", found ${JSON.stringify(format)}`);
+  if (format !== 'launchwatch-capture')
+    throw new CaptureError(
+      `${origin}: manifest.json: field "format" must be "launchwatch-capture", found ${JSON.stringify(format)}`,
+    );
   const version = (json as { version?: unknown }).version;
-  if (version !== 1) throw new CaptureError(`${origin}: manifest.json: field "version" ${JSON.stringify(version)} is not a version this reader knows (1)`);
+  if (version !== 1)
+    throw new CaptureError(
+      `${origin}: manifest.json: field "version" ${JSON.stringify(version)} is not a version this reader knows (1)`,
+    );
   const parsed = manifestSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new CaptureError(`${origin}: manifest.json: field "${issue?.path.join('.') ?? ''}": ${issue?.message ?? 'invalid'}`);
+    throw new CaptureError(
+      `${origin}: manifest.json: field "${issue?.path.join('.') ?? ''}": ${issue?.message ?? 'invalid'}`,
+    );
   }
   return parsed.data;
 }

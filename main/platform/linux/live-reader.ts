@@ -52,11 +52,15 @@ export class LinuxLiveReader implements SystemReader {
         names = (await readdir(folder.path)).sort();
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
-        if (code !== 'ENOENT' && code !== 'ENOTDIR') notes.push(`${folder.path}: ${code === 'EACCES' ? 'permission denied' : (error as Error).message}`);
+        if (code !== 'ENOENT' && code !== 'ENOTDIR')
+          notes.push(`${folder.path}: ${code === 'EACCES' ? 'permission denied' : (error as Error).message}`);
         continue;
       }
       for (const name of names) {
-        const wanted = folder.kind === 'systemd-service' ? name.endsWith('.service') && !name.includes('@.') : name.endsWith('.desktop');
+        const wanted =
+          folder.kind === 'systemd-service'
+            ? name.endsWith('.service') && !name.includes('@.')
+            : name.endsWith('.desktop');
         if (!wanted) continue;
         const path = `${folder.path}/${name}`;
         try {
@@ -96,7 +100,7 @@ export class LinuxLiveReader implements SystemReader {
     }
     const me = userInfo();
     const privileged = me.uid === 0;
-    if (!privileged) notes.push('connections of other users\' processes not visible (not running as root)');
+    if (!privileged) notes.push("connections of other users' processes not visible (not running as root)");
     return {
       source: 'live',
       host: { hostname: hostname(), os: 'Linux', osVersion: release(), arch: arch(), cpuCount: cpus().length },
@@ -129,7 +133,11 @@ export class LinuxLiveReader implements SystemReader {
     }
     processes.sort((a, b) => a.pid - b.pid);
     const sample: SampleReading['sample'] = { takenAt, processes };
-    if (!request.skipConnections) sample.connections = await this.readConnections(request.connectionsOf ?? new Set(processes.map((p) => p.pid)), notes);
+    if (!request.skipConnections)
+      sample.connections = await this.readConnections(
+        request.connectionsOf ?? new Set(processes.map((p) => p.pid)),
+        notes,
+      );
     return { sample, notes };
   }
 
@@ -205,9 +213,15 @@ export class LinuxLiveReader implements SystemReader {
     if (inodesByPid.length === 0) return [];
 
     const sockets = new Map<number, ProcSocket>();
-    for (const [file, protocol, family] of [['tcp', 'TCP', 'IPv4'], ['tcp6', 'TCP', 'IPv6'], ['udp', 'UDP', 'IPv4'], ['udp6', 'UDP', 'IPv6']] as const) {
+    for (const [file, protocol, family] of [
+      ['tcp', 'TCP', 'IPv4'],
+      ['tcp6', 'TCP', 'IPv6'],
+      ['udp', 'UDP', 'IPv4'],
+      ['udp6', 'UDP', 'IPv6'],
+    ] as const) {
       try {
-        for (const s of parseProcNet(readFileSync(`${this.proc}/net/${file}`, 'utf8'), protocol, family)) sockets.set(s.inode, s);
+        for (const s of parseProcNet(readFileSync(`${this.proc}/net/${file}`, 'utf8'), protocol, family))
+          sockets.set(s.inode, s);
       } catch {
         // A kernel without IPv6 has no tcp6.
       }
@@ -216,7 +230,13 @@ export class LinuxLiveReader implements SystemReader {
     for (const [pid, inode] of inodesByPid) {
       const socket = sockets.get(inode);
       if (!socket) continue;
-      const record: ConnectionRecord = { pid, protocol: socket.protocol, family: socket.family, localAddress: socket.localAddress, localPort: socket.localPort };
+      const record: ConnectionRecord = {
+        pid,
+        protocol: socket.protocol,
+        family: socket.family,
+        localAddress: socket.localAddress,
+        localPort: socket.localPort,
+      };
       if (socket.remotePort !== 0) {
         record.remoteAddress = socket.remoteAddress;
         record.remotePort = socket.remotePort;

@@ -30,7 +30,12 @@ const TECHNIQUE = { 'systemd-service': 'T1543.002', autostart: 'T1547.013' } as 
 export function itemFromUnitFile(path: string, bytes: Buffer, folder: PersistenceFolder, mtime?: string): LaunchItem {
   const name = path.slice(path.lastIndexOf('/') + 1);
   const sections = parseIni(bytes.toString('utf8'));
-  const item: LaunchItem = { ...newLaunchItem(path, folder.kind, folder.scope, TECHNIQUE[folder.kind], bytes), label: name, content: sections, rawText: bytes.toString('utf8') };
+  const item: LaunchItem = {
+    ...newLaunchItem(path, folder.kind, folder.scope, TECHNIQUE[folder.kind], bytes),
+    label: name,
+    content: sections,
+    rawText: bytes.toString('utf8'),
+  };
   const { problems } = item;
   if (mtime) item.mtime = mtime;
 

@@ -14,8 +14,18 @@ export interface ProcSocket {
 }
 
 const TCP_STATES: Record<string, string> = {
-  '01': 'ESTABLISHED', '02': 'SYN_SENT', '03': 'SYN_RECV', '04': 'FIN_WAIT1', '05': 'FIN_WAIT2', '06': 'TIME_WAIT',
-  '07': 'CLOSE', '08': 'CLOSE_WAIT', '09': 'LAST_ACK', '0A': 'LISTEN', '0B': 'CLOSING', '0C': 'NEW_SYN_RECV',
+  '01': 'ESTABLISHED',
+  '02': 'SYN_SENT',
+  '03': 'SYN_RECV',
+  '04': 'FIN_WAIT1',
+  '05': 'FIN_WAIT2',
+  '06': 'TIME_WAIT',
+  '07': 'CLOSE',
+  '08': 'CLOSE_WAIT',
+  '09': 'LAST_ACK',
+  '0A': 'LISTEN',
+  '0B': 'CLOSING',
+  '0C': 'NEW_SYN_RECV',
 };
 
 export function parseProcNet(text: string, protocol: Protocol, family: 'IPv4' | 'IPv6'): ProcSocket[] {
@@ -28,7 +38,16 @@ export function parseProcNet(text: string, protocol: Protocol, family: 'IPv4' | 
     const l = parseHexEndpoint(local, family);
     const r = parseHexEndpoint(remote, family);
     if (!l || !r || !Number.isInteger(inode)) continue;
-    sockets.push({ inode, protocol, family, localAddress: l.address, localPort: l.port, remoteAddress: r.address, remotePort: r.port, state: protocol === 'TCP' ? TCP_STATES[st.toUpperCase()] ?? st : '' });
+    sockets.push({
+      inode,
+      protocol,
+      family,
+      localAddress: l.address,
+      localPort: l.port,
+      remoteAddress: r.address,
+      remotePort: r.port,
+      state: protocol === 'TCP' ? (TCP_STATES[st.toUpperCase()] ?? st) : '',
+    });
   }
   return sockets;
 }
@@ -53,7 +72,8 @@ function ipv6FromHex(hex: string): string {
     const chunk = hex.slice(word * 8, word * 8 + 8);
     for (const i of [6, 4, 2, 0]) bytes.push(Number.parseInt(chunk.slice(i, i + 2), 16));
   }
-  if (bytes.slice(0, 10).every((b) => b === 0) && bytes[10] === 0xff && bytes[11] === 0xff) return bytes.slice(12).join('.');
+  if (bytes.slice(0, 10).every((b) => b === 0) && bytes[10] === 0xff && bytes[11] === 0xff)
+    return bytes.slice(12).join('.');
   const groups: string[] = [];
   for (let i = 0; i < 16; i += 2) groups.push((((bytes[i] ?? 0) << 8) | (bytes[i + 1] ?? 0)).toString(16));
   return compressIpv6(groups);

@@ -18,11 +18,23 @@ export function parseProcStat(text: string): ProcStat | undefined {
   const close = text.lastIndexOf(')');
   if (open < 0 || close < open) return undefined;
   const pid = Number(text.slice(0, open).trim());
-  const fields = text.slice(close + 2).trim().split(/\s+/);
+  const fields = text
+    .slice(close + 2)
+    .trim()
+    .split(/\s+/);
   // After comm: state(3) ppid(4) ... utime(14) stime(15) ... starttime(22), numbered from 1 with pid.
   const at = (n: number): number => Number(fields[n - 3]);
-  const stat: ProcStat = { pid, comm: text.slice(open + 1, close), state: fields[0] ?? '?', ppid: at(4), cpuTicks: at(14) + at(15), startTicks: at(22) };
-  return Number.isInteger(stat.pid) && Number.isFinite(stat.cpuTicks) && Number.isFinite(stat.startTicks) ? stat : undefined;
+  const stat: ProcStat = {
+    pid,
+    comm: text.slice(open + 1, close),
+    state: fields[0] ?? '?',
+    ppid: at(4),
+    cpuTicks: at(14) + at(15),
+    startTicks: at(22),
+  };
+  return Number.isInteger(stat.pid) && Number.isFinite(stat.cpuTicks) && Number.isFinite(stat.startTicks)
+    ? stat
+    : undefined;
 }
 
 /** NUL-separated argv; an empty cmdline (kernel threads, zombies) gives []. */
@@ -43,7 +55,10 @@ export function parseCgroupUnit(text: string): string | undefined {
   for (const line of text.split('\n')) {
     const [, controllers, path] = /^\d+:([^:]*):(.*)$/.exec(line.trim()) ?? [];
     if (path === undefined || !(controllers === '' || controllers === 'name=systemd')) continue;
-    const service = path.split('/').reverse().find((part) => part.endsWith('.service'));
+    const service = path
+      .split('/')
+      .reverse()
+      .find((part) => part.endsWith('.service'));
     // user@1000.service is the user manager itself, not a unit of the user's.
     if (service && !/^user@\d+\.service$/.test(service)) return service;
   }

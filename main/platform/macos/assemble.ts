@@ -36,7 +36,8 @@ export function assembleInventory(raw: MacRawInventory): Inventory {
   const home = raw.user?.home ?? '/var/root';
   const list = parseLaunchctlList(raw.launchctlList);
   list.problems.forEach((p) => notes.push(`launchctl list: ${p}`));
-  const overrides = raw.printDisabled === undefined ? new Map<string, boolean>() : parsePrintDisabled(raw.printDisabled);
+  const overrides =
+    raw.printDisabled === undefined ? new Map<string, boolean>() : parsePrintDisabled(raw.printDisabled);
 
   const items: LaunchItem[] = [];
   for (const file of raw.plists) {
@@ -66,7 +67,12 @@ export function assembleInventory(raw: MacRawInventory): Inventory {
 
   const dns = raw.dns === undefined ? new Map<string, string>() : dnsMap(raw.dns, notes);
 
-  if (!raw.privileged) notes.push(raw.source === 'capture' ? 'connections of root processes not visible (capture was not privileged)' : 'connections of root processes not visible (not running as root)');
+  if (!raw.privileged)
+    notes.push(
+      raw.source === 'capture'
+        ? 'connections of root processes not visible (capture was not privileged)'
+        : 'connections of root processes not visible (not running as root)',
+    );
   const inventory: Inventory = {
     source: raw.source,
     host: raw.host,
@@ -89,7 +95,12 @@ export function assembleInventory(raw: MacRawInventory): Inventory {
  * label from launchd (matched by file name, `<label>.plist`, as launchd's folders name them); a running
  * job no property list explains at all becomes an item of its own, judged by its processes.
  */
-function jobsNoPlistExplains(items: LaunchItem[], listed: LoadedService[], domain: 'user' | 'system', notes: string[]): LaunchItem[] {
+function jobsNoPlistExplains(
+  items: LaunchItem[],
+  listed: LoadedService[],
+  domain: 'user' | 'system',
+  notes: string[],
+): LaunchItem[] {
   const labels = new Set(items.map((i) => i.label).filter((l) => l !== ''));
   const byFileName = new Map<string, LaunchItem>();
   for (const item of items) {
@@ -120,13 +131,17 @@ function jobsNoPlistExplains(items: LaunchItem[], listed: LoadedService[], domai
     item.plistPath = '';
     item.label = service.label;
     item.labelFromLaunchd = true;
-    item.unreadable = 'launchd runs this job, but no property list in the folders read explains it (loaded from elsewhere, or its file was removed after loading)';
+    item.unreadable =
+      'launchd runs this job, but no property list in the folders read explains it (loaded from elsewhere, or its file was removed after loading)';
     item.problems.push(item.unreadable);
     delete item.sha256;
     added.push(item);
     labels.add(service.label);
   }
-  if (apps > 0) notes.push(`launchctl list: ${apps} apps opened by the user (application.*) are not launch items and were not judged`);
+  if (apps > 0)
+    notes.push(
+      `launchctl list: ${apps} apps opened by the user (application.*) are not launch items and were not judged`,
+    );
   return added;
 }
 
@@ -153,12 +168,16 @@ export function assembleSample(takenAt: number, psText: string, lsofText: string
   const problems: string[] = [];
   let rows = ps.records;
   if (rows.length > SAMPLE_LIMITS.processes) {
-    problems.push(`ps: ${rows.length} processes, more than ${SAMPLE_LIMITS.processes}: the first ${SAMPLE_LIMITS.processes} were read`);
+    problems.push(
+      `ps: ${rows.length} processes, more than ${SAMPLE_LIMITS.processes}: the first ${SAMPLE_LIMITS.processes} were read`,
+    );
     rows = rows.slice(0, SAMPLE_LIMITS.processes);
   }
   for (const row of rows) {
     if (row.rawArgs.length <= SAMPLE_LIMITS.argsChars) continue;
-    problems.push(`ps: pid ${row.pid}'s command line is ${row.rawArgs.length} characters: only the first ${SAMPLE_LIMITS.argsChars} were read`);
+    problems.push(
+      `ps: pid ${row.pid}'s command line is ${row.rawArgs.length} characters: only the first ${SAMPLE_LIMITS.argsChars} were read`,
+    );
     row.rawArgs = row.rawArgs.slice(0, SAMPLE_LIMITS.argsChars);
   }
   const sample: Sample = { takenAt, processes: rows.map((row) => toProcessRecord(row, takenAt)) };
@@ -167,7 +186,9 @@ export function assembleSample(takenAt: number, psText: string, lsofText: string
     const lsof = parseLsof(lsofText);
     sample.connections = lsof.records;
     if (lsof.records.length > SAMPLE_LIMITS.connections) {
-      problems.unshift(`lsof: ${lsof.records.length} sockets, more than ${SAMPLE_LIMITS.connections}: the first ${SAMPLE_LIMITS.connections} were read`);
+      problems.unshift(
+        `lsof: ${lsof.records.length} sockets, more than ${SAMPLE_LIMITS.connections}: the first ${SAMPLE_LIMITS.connections} were read`,
+      );
       sample.connections = lsof.records.slice(0, SAMPLE_LIMITS.connections);
     }
     problems.push(...lsof.problems.map((p) => `lsof: ${p}`));

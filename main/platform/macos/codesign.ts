@@ -39,14 +39,23 @@ export function parseCodesignOutput(path: string, text: string): SigningInfo {
   if (team && team !== 'not set') info.teamId = team;
 
   if (/code object is not signed at all/.test(text)) info.status = 'unsigned';
-  else if (fields.get('Signature') === 'adhoc' || codeDirectoryFlags(fields.get('CodeDirectory v')).includes('adhoc')) info.status = 'adhoc';
+  else if (fields.get('Signature') === 'adhoc' || codeDirectoryFlags(fields.get('CodeDirectory v')).includes('adhoc'))
+    info.status = 'adhoc';
   // Apple's own binaries: `Authority=Software Signing`, or at verbosity 1 (no Authority lines) a platform identifier.
-  else if (authorities[0] === 'Software Signing' || authorities[0] === 'macOS Software Signing' || fields.has('Platform identifier')) info.status = 'apple';
+  else if (
+    authorities[0] === 'Software Signing' ||
+    authorities[0] === 'macOS Software Signing' ||
+    fields.has('Platform identifier')
+  )
+    info.status = 'apple';
   else if (authorities.some((a) => /^Apple Mac OS Application Signing$/.test(a))) info.status = 'app-store';
   else if (authorities.some((a) => a.startsWith('Developer ID Application:'))) info.status = 'developer-id';
   else if (authorities.length > 0) info.status = 'other';
   else {
-    const problem = text.split('\n').map((l) => l.trim()).find((l) => l !== '');
+    const problem = text
+      .split('\n')
+      .map((l) => l.trim())
+      .find((l) => l !== '');
     if (problem) info.note = problem;
   }
   return info;

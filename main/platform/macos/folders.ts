@@ -25,7 +25,12 @@ export function applicationFolders(home: string): string[] {
 /** Kind and scope of a plist from its path alone (a capture stores files under their own paths). */
 export function classifyPlistPath(path: string, home: string): LaunchdFolder | undefined {
   const bundle = /^(.*\.app)\/Contents\/Library\/(LaunchAgents|LaunchDaemons)\/[^/]+$/.exec(path);
-  if (bundle) return { path: path.slice(0, path.lastIndexOf('/')), kind: bundle[2] === 'LaunchDaemons' ? 'LaunchDaemon' : 'LaunchAgent', scope: 'app-bundle' };
+  if (bundle)
+    return {
+      path: path.slice(0, path.lastIndexOf('/')),
+      kind: bundle[2] === 'LaunchDaemons' ? 'LaunchDaemon' : 'LaunchAgent',
+      scope: 'app-bundle',
+    };
   const folder = path.slice(0, path.lastIndexOf('/'));
   return launchdFolders(home).find((f) => f.path === folder);
 }

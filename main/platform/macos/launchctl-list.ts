@@ -18,7 +18,11 @@ export function parseLaunchctlList(text: string): ParseOutcome<LoadedService> {
     const label = fields.slice(2).join('\t');
     const pid = pidField.trim() === '-' ? undefined : Number(pidField.trim());
     const status = statusField.trim() === '-' ? undefined : Number(statusField.trim());
-    if ((pid !== undefined && !Number.isInteger(pid)) || (status !== undefined && !Number.isInteger(status)) || label === '') {
+    if (
+      (pid !== undefined && !Number.isInteger(pid)) ||
+      (status !== undefined && !Number.isInteger(status)) ||
+      label === ''
+    ) {
       problems.push(`line ${index + 1}: not a launchctl list row: ${JSON.stringify(line.slice(0, 120))}`);
       return;
     }

@@ -27,7 +27,11 @@ export function readPlistValue(bytes: Uint8Array): { value?: PlistValue; problem
   }
 }
 
-export function launchItemFromPlist(file: PlistFile, kind: ItemKind & ('LaunchAgent' | 'LaunchDaemon'), scope: ItemScope): LaunchItem {
+export function launchItemFromPlist(
+  file: PlistFile,
+  kind: ItemKind & ('LaunchAgent' | 'LaunchDaemon'),
+  scope: ItemScope,
+): LaunchItem {
   const item = newLaunchItem(file.path, kind, scope, PERSISTENCE_TECHNIQUE[kind], file.bytes);
   const { problems } = item;
   if (file.mtime) item.mtime = file.mtime;
@@ -43,7 +47,8 @@ export function launchItemFromPlist(file: PlistFile, kind: ItemKind & ('LaunchAg
   if (problem) return unreadable(problem);
   if (!isPlistDict(value)) return unreadable('the property list is not a dictionary');
   item.content = value;
-  if (Object.keys(value).length === 0) return unreadable('empty property list (<dict/>): a leftover that launchd cannot load');
+  if (Object.keys(value).length === 0)
+    return unreadable('empty property list (<dict/>): a leftover that launchd cannot load');
 
   const label = value.Label;
   if (typeof label === 'string' && label !== '') item.label = label;
@@ -53,7 +58,8 @@ export function launchItemFromPlist(file: PlistFile, kind: ItemKind & ('LaunchAg
   const programArguments = value.ProgramArguments;
   let argv: string[] | undefined;
   if (programArguments !== undefined) {
-    if (Array.isArray(programArguments) && programArguments.every((a) => typeof a === 'string')) argv = programArguments as string[];
+    if (Array.isArray(programArguments) && programArguments.every((a) => typeof a === 'string'))
+      argv = programArguments as string[];
     else problems.push('ProgramArguments is not an array of strings');
   }
   if (program !== undefined && typeof program !== 'string') problems.push('Program is not a string');

@@ -77,7 +77,8 @@ export class MacLiveReader implements SystemReader {
       notes,
     });
     inventory.signing = parseCodesignBundle(await this.codesignBundle(inventory.items, inventory.notes));
-    if (this.options.resolveNames !== false) inventory.dns = dnsMap(await resolveNamesIn(inventory.items, this.names), inventory.notes);
+    if (this.options.resolveNames !== false)
+      inventory.dns = dnsMap(await resolveNamesIn(inventory.items, this.names), inventory.notes);
     for (const item of inventory.items) {
       if (!item.program?.startsWith('/')) continue;
       const sha256 = await this.hasher.sha256(this.root + item.program);
@@ -110,7 +111,11 @@ export class MacLiveReader implements SystemReader {
   }
 
   private async run(command: string, args: string[], notes: string[], okCodes?: number[]): Promise<CommandOutput> {
-    const out = await runCommand(command, args, { timeoutMs: this.timeout, ...(okCodes ? { okCodes } : {}), ...(this.options.env ? { env: this.options.env } : {}) });
+    const out = await runCommand(command, args, {
+      timeoutMs: this.timeout,
+      ...(okCodes ? { okCodes } : {}),
+      ...(this.options.env ? { env: this.options.env } : {}),
+    });
     if (out.problem) notes.push(out.problem);
     return out;
   }
@@ -142,11 +147,17 @@ export class MacLiveReader implements SystemReader {
       const info = await stat(this.root + path);
       file.mtime = info.mtime.toISOString();
       if (!info.isFile()) file.unreadable = 'not a regular file';
-      else if (info.size > MAX_PLIST) file.unreadable = `larger than ${MAX_PLIST / 1024 / 1024} MiB (${info.size} bytes): not read`;
+      else if (info.size > MAX_PLIST)
+        file.unreadable = `larger than ${MAX_PLIST / 1024 / 1024} MiB (${info.size} bytes): not read`;
       else file.bytes = await readFile(this.root + path);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      file.unreadable = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOENT' && file.linkTarget !== undefined ? 'a symbolic link to a file that does not exist' : (error as Error).message;
+      file.unreadable =
+        code === 'EACCES' || code === 'EPERM'
+          ? 'permission denied'
+          : code === 'ENOENT' && file.linkTarget !== undefined
+            ? 'a symbolic link to a file that does not exist'
+            : (error as Error).message;
     }
     return file;
   }
@@ -157,7 +168,9 @@ export class MacLiveReader implements SystemReader {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' && missingIsFine) return [];
-      notes.push(`${folder}: ${code === 'EACCES' || code === 'EPERM' ? 'permission denied (grant Full Disk Access to see it)' : (error as Error).message}`);
+      notes.push(
+        `${folder}: ${code === 'EACCES' || code === 'EPERM' ? 'permission denied (grant Full Disk Access to see it)' : (error as Error).message}`,
+      );
       return [];
     }
   }
@@ -174,7 +187,9 @@ export class MacLiveReader implements SystemReader {
 
   /** The same `### path` + stderr text the collector writes to codesign.txt. */
   private async codesignBundle(items: LaunchItem[], notes: string[]): Promise<string> {
-    const programs = [...new Set(items.map((i) => i.program).filter((p): p is string => p !== undefined && p.startsWith('/')))];
+    const programs = [
+      ...new Set(items.map((i) => i.program).filter((p): p is string => p !== undefined && p.startsWith('/'))),
+    ];
     let text = '';
     for (const program of programs) {
       // Signatures change only with the file: checked again only when its size or time changes, not
@@ -185,7 +200,11 @@ export class MacLiveReader implements SystemReader {
         text += cached.text;
         continue;
       }
-      const out = await runCommand('codesign', ['-dv', '--verbose=2', program], { timeoutMs: this.timeout, okCodes: [0, 1], ...(this.options.env ? { env: this.options.env } : {}) });
+      const out = await runCommand('codesign', ['-dv', '--verbose=2', program], {
+        timeoutMs: this.timeout,
+        okCodes: [0, 1],
+        ...(this.options.env ? { env: this.options.env } : {}),
+      });
       if (out.problem && out.code === undefined) {
         notes.push(out.problem);
         break;
@@ -211,28 +230,39 @@ function fileStamp(path: string): string | undefined {
 const NAME_TTL_MS = 10 * 60 * 1000;
 
 /** ip -> hostname lines (dns.txt) for the host names that items' arguments name, looked up at most every ten minutes. */
-async function resolveNamesIn(items: LaunchItem[], cache: Map<string, { at: number; addresses: string[] }>): Promise<string> {
+async function resolveNamesIn(
+  items: LaunchItem[],
+  cache: Map<string, { at: number; addresses: string[] }>,
+): Promise<string> {
   const names = new Set<string>();
   for (const item of items) {
     for (const arg of item.arguments) {
-      for (const match of arg.matchAll(/(?:^|[/@\s])((?:[a-z0-9-]+\.)+[a-z]{2,63})(?::\d+)?/gi)) names.add((match[1] ?? '').toLowerCase());
+      for (const match of arg.matchAll(/(?:^|[/@\s])((?:[a-z0-9-]+\.)+[a-z]{2,63})(?::\d+)?/gi))
+        names.add((match[1] ?? '').toLowerCase());
     }
   }
   const now = Date.now();
-  await Promise.all([...names].slice(0, 64).map(async (name) => {
-    const known = cache.get(name);
-    if (known && now - known.at < NAME_TTL_MS) return;
-    let addresses: string[] = [];
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      const found = await Promise.race([lookup(name, { all: true }), new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), 2000)))]);
-      addresses = found.map((a) => a.address);
-    } catch {
-      // Unresolvable names are not evidence either way.
-    } finally {
-      clearTimeout(timer);
-    }
-    cache.set(name, { at: now, addresses });
-  }));
-  return [...names].flatMap((name) => (cache.get(name)?.addresses ?? []).map((address) => `${address}\t${name}`)).join('\n');
+  await Promise.all(
+    [...names].slice(0, 64).map(async (name) => {
+      const known = cache.get(name);
+      if (known && now - known.at < NAME_TTL_MS) return;
+      let addresses: string[] = [];
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        const found = await Promise.race([
+          lookup(name, { all: true }),
+          new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), 2000))),
+        ]);
+        addresses = found.map((a) => a.address);
+      } catch {
+        // Unresolvable names are not evidence either way.
+      } finally {
+        clearTimeout(timer);
+      }
+      cache.set(name, { at: now, addresses });
+    }),
+  );
+  return [...names]
+    .flatMap((name) => (cache.get(name)?.addresses ?? []).map((address) => `${address}\t${name}`))
+    .join('\n');
 }

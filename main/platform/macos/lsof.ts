@@ -77,7 +77,13 @@ export function parseLsof(text: string): ParseOutcome<ConnectionRecord> {
   return { records, problems };
 }
 
-function toConnection(pid: number, protocol: Protocol, type: string, name: string, state: string): ConnectionRecord | undefined {
+function toConnection(
+  pid: number,
+  protocol: Protocol,
+  type: string,
+  name: string,
+  state: string,
+): ConnectionRecord | undefined {
   const arrow = name.indexOf('->');
   const local = parseEndpoint(arrow < 0 ? name : name.slice(0, arrow));
   if (!local) return undefined;

@@ -23,9 +23,16 @@ export class PlistError extends Error {}
 export function parsePlistBytes(bytes: Uint8Array, limits: PlistLimits = DEFAULT_PLIST_LIMITS): PlistValue {
   const head = Buffer.from(bytes.subarray(0, 8)).toString('latin1');
   if (head === 'bplist00') return new BinaryPlist(bytes, limits).root();
-  if (head.startsWith('bplist')) throw new PlistError(`binary property list version ${JSON.stringify(head.slice(6))} is not one this reader knows`);
-  const text = Buffer.from(bytes).toString('utf8').replace(/^\uFEFF/, '').trimStart();
-  if (!text.startsWith('<')) throw new PlistError(`not a property list (starts with ${JSON.stringify(Buffer.from(bytes.subarray(0, 8)).toString('latin1'))})`);
+  if (head.startsWith('bplist'))
+    throw new PlistError(`binary property list version ${JSON.stringify(head.slice(6))} is not one this reader knows`);
+  const text = Buffer.from(bytes)
+    .toString('utf8')
+    .replace(/^\uFEFF/, '')
+    .trimStart();
+  if (!text.startsWith('<'))
+    throw new PlistError(
+      `not a property list (starts with ${JSON.stringify(Buffer.from(bytes.subarray(0, 8)).toString('latin1'))})`,
+    );
   return parseXmlPlist(text, limits);
 }
 
@@ -34,14 +41,21 @@ export function newDict(): PlistDict {
 }
 
 export function isPlistDict(value: unknown): value is PlistDict {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date) && !(value instanceof Uint8Array);
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    !(value instanceof Date) &&
+    !(value instanceof Uint8Array)
+  );
 }
 
 class Budget {
   private used = 0;
   constructor(private readonly limits: PlistLimits) {}
   take(depth: number): void {
-    if (++this.used > this.limits.maxValues) throw new PlistError(`more than ${this.limits.maxValues} values (shared references expand past the limit)`);
+    if (++this.used > this.limits.maxValues)
+      throw new PlistError(`more than ${this.limits.maxValues} values (shared references expand past the limit)`);
     if (depth > this.limits.maxDepth) throw new PlistError(`nested deeper than ${this.limits.maxDepth} levels`);
   }
 }
@@ -57,7 +71,8 @@ function parseXmlPlist(text: string, limits: PlistLimits): PlistValue {
   }).parseFromString(text, 'text/xml');
   if (errors.length > 0) throw new PlistError(`not well-formed XML: ${errors[0]}`);
   const root = doc.documentElement;
-  if (!root || root.nodeName !== 'plist') throw new PlistError(`the document's root element is ${root ? `<${root.nodeName}>` : 'missing'}, not <plist>`);
+  if (!root || root.nodeName !== 'plist')
+    throw new PlistError(`the document's root element is ${root ? `<${root.nodeName}>` : 'missing'}, not <plist>`);
   const children = elements(root);
   if (children.length !== 1) throw new PlistError(`<plist> holds ${children.length} values, not one`);
   return xmlValue(children[0] as Element, new Budget(limits), 1);
@@ -90,7 +105,8 @@ function xmlValue(node: Element, budget: Budget, depth: number): PlistValue {
         const value = children[i + 1];
         if (key.nodeName !== 'key') throw new PlistError(`<dict> has <${key.nodeName}> where a <key> belongs`);
         if (value === undefined) throw new PlistError(`<key>${JSON.stringify(textOf(key))}</key> has no value`);
-        if (value.nodeName === 'key') throw new PlistError(`<key>${JSON.stringify(textOf(key))}</key> is followed by another <key>`);
+        if (value.nodeName === 'key')
+          throw new PlistError(`<key>${JSON.stringify(textOf(key))}</key> is followed by another <key>`);
         // launchd keeps the last of duplicate keys, as CFPropertyList does.
         dict[textOf(key)] = xmlValue(value, budget, depth + 1);
       }
@@ -102,12 +118,14 @@ function xmlValue(node: Element, budget: Budget, depth: number): PlistValue {
       return textOf(node);
     case 'integer': {
       const text = textOf(node).trim();
-      if (!isIntegerText(text)) throw new PlistError(`<integer> ${JSON.stringify(text.slice(0, 40))} is not an integer`);
+      if (!isIntegerText(text))
+        throw new PlistError(`<integer> ${JSON.stringify(text.slice(0, 40))} is not an integer`);
       return text.startsWith('0x') || text.startsWith('-0x') ? Number.parseInt(text, 16) : Number(text);
     }
     case 'real': {
       const value = Number(textOf(node).trim());
-      if (Number.isNaN(value)) throw new PlistError(`<real> ${JSON.stringify(textOf(node).trim().slice(0, 40))} is not a number`);
+      if (Number.isNaN(value))
+        throw new PlistError(`<real> ${JSON.stringify(textOf(node).trim().slice(0, 40))} is not a number`);
       return value;
     }
     case 'true':
@@ -116,7 +134,8 @@ function xmlValue(node: Element, budget: Budget, depth: number): PlistValue {
       return false;
     case 'date': {
       const date = new Date(textOf(node).trim());
-      if (Number.isNaN(date.getTime())) throw new PlistError(`<date> ${JSON.stringify(textOf(node).trim().slice(0, 40))} is not a date`);
+      if (Number.isNaN(date.getTime()))
+        throw new PlistError(`<date> ${JSON.stringify(textOf(node).trim().slice(0, 40))} is not a date`);
       return date;
     }
     case 'data':
@@ -157,23 +176,31 @@ class BinaryPlist {
   /** Objects on the current path: a reference back to one of them is a cycle. */
   private readonly path = new Set<number>();
 
-  constructor(private readonly bytes: Uint8Array, limits: PlistLimits) {
+  constructor(
+    private readonly bytes: Uint8Array,
+    limits: PlistLimits,
+  ) {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.budget = new Budget(limits);
-    if (bytes.length < 8 + 32) throw new PlistError('binary property list shorter than its header and trailer (truncated?)');
+    if (bytes.length < 8 + 32)
+      throw new PlistError('binary property list shorter than its header and trailer (truncated?)');
     const trailer = bytes.length - 32;
     const offsetSize = this.view.getUint8(trailer + 6);
     this.refSize = this.view.getUint8(trailer + 7);
     const count = this.uint(trailer + 8, 8);
     this.top = this.uint(trailer + 16, 8);
     const tableAt = this.uint(trailer + 24, 8);
-    if (![1, 2, 4, 8].includes(offsetSize) || ![1, 2, 4, 8].includes(this.refSize)) throw new PlistError('binary property list trailer has an invalid offset or reference size (truncated?)');
-    if (count < 1 || count > limits.maxValues) throw new PlistError(`binary property list declares ${count} objects (limit ${limits.maxValues})`);
-    if (tableAt < 8 || tableAt + count * offsetSize > trailer) throw new PlistError('binary property list offset table lies outside the file (truncated?)');
+    if (![1, 2, 4, 8].includes(offsetSize) || ![1, 2, 4, 8].includes(this.refSize))
+      throw new PlistError('binary property list trailer has an invalid offset or reference size (truncated?)');
+    if (count < 1 || count > limits.maxValues)
+      throw new PlistError(`binary property list declares ${count} objects (limit ${limits.maxValues})`);
+    if (tableAt < 8 || tableAt + count * offsetSize > trailer)
+      throw new PlistError('binary property list offset table lies outside the file (truncated?)');
     if (this.top >= count) throw new PlistError('binary property list top object is not in its offset table');
     for (let i = 0; i < count; i++) {
       const offset = this.uint(tableAt + i * offsetSize, offsetSize);
-      if (offset < 8 || offset >= tableAt) throw new PlistError(`binary property list object ${i} lies outside the object area`);
+      if (offset < 8 || offset >= tableAt)
+        throw new PlistError(`binary property list object ${i} lies outside the object area`);
       this.offsets.push(offset);
     }
   }
@@ -183,7 +210,8 @@ class BinaryPlist {
   }
 
   private uint(at: number, size: number): number {
-    if (at < 0 || at + size > this.bytes.length) throw new PlistError('binary property list reads past its end (truncated?)');
+    if (at < 0 || at + size > this.bytes.length)
+      throw new PlistError('binary property list reads past its end (truncated?)');
     switch (size) {
       case 1:
         return this.view.getUint8(at);
@@ -193,7 +221,8 @@ class BinaryPlist {
         return this.view.getUint32(at);
       case 8: {
         const value = this.view.getBigUint64(at);
-        if (value > BigInt(Number.MAX_SAFE_INTEGER)) throw new PlistError('binary property list has an out-of-range offset or count');
+        if (value > BigInt(Number.MAX_SAFE_INTEGER))
+          throw new PlistError('binary property list has an out-of-range offset or count');
         return Number(value);
       }
       default:
@@ -255,7 +284,8 @@ class BinaryPlist {
         this.checked(at, length * this.refSize);
         this.path.add(ref);
         const out: PlistValue[] = [];
-        for (let i = 0; i < length; i++) out.push(this.object(this.uint(at + i * this.refSize, this.refSize), depth + 1));
+        for (let i = 0; i < length; i++)
+          out.push(this.object(this.uint(at + i * this.refSize, this.refSize), depth + 1));
         this.path.delete(ref);
         return out;
       }
@@ -266,7 +296,8 @@ class BinaryPlist {
         const dict = newDict();
         for (let i = 0; i < length; i++) {
           const key = this.object(this.uint(at + i * this.refSize, this.refSize), depth + 1);
-          if (typeof key !== 'string') throw new PlistError('binary property list has a dictionary key that is not a string');
+          if (typeof key !== 'string')
+            throw new PlistError('binary property list has a dictionary key that is not a string');
           dict[key] = this.object(this.uint(at + (length + i) * this.refSize, this.refSize), depth + 1);
         }
         this.path.delete(ref);
@@ -288,7 +319,8 @@ class BinaryPlist {
   }
 
   private checked(at: number, length: number): true {
-    if (length < 0 || at + length > this.bytes.length) throw new PlistError('binary property list reads past its end (truncated?)');
+    if (length < 0 || at + length > this.bytes.length)
+      throw new PlistError('binary property list reads past its end (truncated?)');
     return true;
   }
 }

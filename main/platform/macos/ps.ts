@@ -63,7 +63,8 @@ function parseRow(line: string): PsRow | undefined {
   const uid = integer(true);
   const etime = word();
   const time = word();
-  if (pid === undefined || ppid === undefined || uid === undefined || etime === undefined || time === undefined) return undefined;
+  if (pid === undefined || ppid === undefined || uid === undefined || etime === undefined || time === undefined)
+    return undefined;
   const elapsedSeconds = parseElapsed(etime);
   const cpuSeconds = parseCpuTime(time);
   if (elapsedSeconds === undefined || cpuSeconds === undefined) return undefined;
@@ -92,7 +93,13 @@ export function parseCpuTime(text: string): number | undefined {
   const procps = /^(?:(\d+)-)?(\d+):(\d{2}):(\d{2})(?:\.(\d+))?$/.exec(text);
   if (procps) {
     const [, days, hours, minutes, seconds, fraction] = procps;
-    return Number(days ?? 0) * 86400 + Number(hours) * 3600 + Number(minutes) * 60 + Number(seconds) + (fraction ? Number(`0.${fraction}`) : 0);
+    return (
+      Number(days ?? 0) * 86400 +
+      Number(hours) * 3600 +
+      Number(minutes) * 60 +
+      Number(seconds) +
+      (fraction ? Number(`0.${fraction}`) : 0)
+    );
   }
   return undefined;
 }
@@ -100,7 +107,8 @@ export function parseCpuTime(text: string): number | undefined {
 /** `MM:SS` as seconds, or undefined for any other shape. */
 function digitsColonDigits(text: string): number | undefined {
   const colon = text.indexOf(':');
-  if (colon <= 0 || text.length - colon !== 3 || text.indexOf(':', colon + 1) >= 0 || text.includes('-')) return undefined;
+  if (colon <= 0 || text.length - colon !== 3 || text.indexOf(':', colon + 1) >= 0 || text.includes('-'))
+    return undefined;
   const minutes = digits(text, 0, colon);
   const seconds = digits(text, colon + 1, text.length);
   return minutes === undefined || seconds === undefined ? undefined : minutes * 60 + seconds;
@@ -114,7 +122,9 @@ function minutesSecondsCentis(text: string): number | undefined {
   const minutes = digits(text, 0, colon);
   const seconds = digits(text, colon + 1, dot);
   const centis = digits(text, dot + 1, text.length);
-  return minutes === undefined || seconds === undefined || centis === undefined ? undefined : minutes * 60 + seconds + centis / 100;
+  return minutes === undefined || seconds === undefined || centis === undefined
+    ? undefined
+    : minutes * 60 + seconds + centis / 100;
 }
 
 function digits(text: string, from: number, to: number): number | undefined {

@@ -2,13 +2,24 @@ import { useEffect, useRef, useState } from 'react';
 import type { ItemDetail, LaunchwatchApi, PlanView } from '../../../main/api/contract';
 
 /** Disable with approval, and the approved inventory, for one item. */
-export function ActionsPanel({ api, item, available, onDone }: { api: LaunchwatchApi; item: ItemDetail; available: boolean; onDone: (message: string) => void }) {
+export function ActionsPanel({
+  api,
+  item,
+  available,
+  onDone,
+}: {
+  api: LaunchwatchApi;
+  item: ItemDetail;
+  available: boolean;
+  onDone: (message: string) => void;
+}) {
   const [plan, setPlan] = useState<PlanView | undefined>();
   const [refusal, setRefusal] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
   const [note, setNote] = useState('');
 
-  if (!available) return <p className="muted">This is a capture of another Mac: its items cannot be changed from here.</p>;
+  if (!available)
+    return <p className="muted">This is a capture of another Mac: its items cannot be changed from here.</p>;
 
   const openPlan = async () => {
     setRefusal(undefined);
@@ -37,24 +48,64 @@ export function ActionsPanel({ api, item, available, onDone }: { api: Launchwatc
   return (
     <div className="actions-panel">
       <div className="action-buttons">
-        <button type="button" className="danger" onClick={() => void openPlan()}>Disable…</button>
+        <button type="button" className="danger" onClick={() => void openPlan()}>
+          Disable…
+        </button>
         {item.verdict === 'approved' || item.approval ? (
-          <button type="button" onClick={() => void api.unapproveItem(item.id).then((o) => onDone(o.message))}>Remove approval</button>
+          <button type="button" onClick={() => void api.unapproveItem(item.id).then((o) => onDone(o.message))}>
+            Remove approval
+          </button>
         ) : (
           <span className="approve-form">
-            <input type="text" aria-label="Why this item is fine (optional)" placeholder="Note (optional)" value={note} maxLength={2000} onChange={(e) => setNote(e.target.value)} />
-            <button type="button" onClick={() => void api.approveItem(item.id, note.trim() === '' ? undefined : note.trim()).then((o) => onDone(o.message))}>Approve this item</button>
+            <input
+              type="text"
+              aria-label="Why this item is fine (optional)"
+              placeholder="Note (optional)"
+              value={note}
+              maxLength={2000}
+              onChange={(e) => setNote(e.target.value)}
+            />
+            <button
+              type="button"
+              onClick={() =>
+                void api
+                  .approveItem(item.id, note.trim() === '' ? undefined : note.trim())
+                  .then((o) => onDone(o.message))
+              }
+            >
+              Approve this item
+            </button>
           </span>
         )}
       </div>
-      {item.approval ? <p className="muted">Approved on {item.approval.approvedAt.slice(0, 10)}{item.approval.note ? `: ${item.approval.note}` : ''}{item.approval.changed ? ' — changed since approval, judged again' : ''}.</p> : null}
-      {refusal ? <p className="refusal" role="alert">{refusal}</p> : null}
+      {item.approval ? (
+        <p className="muted">
+          Approved on {item.approval.approvedAt.slice(0, 10)}
+          {item.approval.note ? `: ${item.approval.note}` : ''}
+          {item.approval.changed ? ' — changed since approval, judged again' : ''}.
+        </p>
+      ) : null}
+      {refusal ? (
+        <p className="refusal" role="alert">
+          {refusal}
+        </p>
+      ) : null}
       {plan ? <ApprovalSheet plan={plan} busy={busy} onApprove={() => void approve()} onCancel={cancel} /> : null}
     </div>
   );
 }
 
-function ApprovalSheet({ plan, busy, onApprove, onCancel }: { plan: PlanView; busy: boolean; onApprove: () => void; onCancel: () => void }) {
+function ApprovalSheet({
+  plan,
+  busy,
+  onApprove,
+  onCancel,
+}: {
+  plan: PlanView;
+  busy: boolean;
+  onApprove: () => void;
+  onCancel: () => void;
+}) {
   const cancelRef = useRef<HTMLButtonElement>(null);
   const sheetRef = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -88,14 +139,20 @@ function ApprovalSheet({ plan, busy, onApprove, onCancel }: { plan: PlanView; bu
         <p>Launchwatch will do exactly this, in this order:</p>
         <ol className="plan-steps">
           {plan.steps.map((step) => (
-            <li key={step.kind} data-kind={step.kind}>{step.description}</li>
+            <li key={step.kind} data-kind={step.kind}>
+              {step.description}
+            </li>
           ))}
         </ol>
         {plan.needsAdmin ? <p className="muted">macOS will ask for an administrator password.</p> : null}
         <p className="muted">Nothing is deleted: the file is kept in Launchwatch's quarantine and Undo puts it back.</p>
         <div className="sheet-buttons">
-          <button type="button" ref={cancelRef} onClick={onCancel} disabled={busy}>Cancel</button>
-          <button type="button" className="danger" onClick={onApprove} disabled={busy}>{busy ? 'Disabling…' : 'Approve and disable'}</button>
+          <button type="button" ref={cancelRef} onClick={onCancel} disabled={busy}>
+            Cancel
+          </button>
+          <button type="button" className="danger" onClick={onApprove} disabled={busy}>
+            {busy ? 'Disabling…' : 'Approve and disable'}
+          </button>
         </div>
       </div>
     </div>

@@ -5,7 +5,17 @@ import { filterItems, formatPercent, groupByVerdict, hiddenAppleCount, VERDICT_L
 import { Sparkline } from './Sparkline';
 import { VerdictBadge } from './VerdictBadge';
 
-export function ItemList({ snapshot, onOpen, api, onNotice }: { snapshot: Snapshot; onOpen: (id: string) => void; api: LaunchwatchApi; onNotice: (message: string) => void }) {
+export function ItemList({
+  snapshot,
+  onOpen,
+  api,
+  onNotice,
+}: {
+  snapshot: Snapshot;
+  onOpen: (id: string) => void;
+  api: LaunchwatchApi;
+  onNotice: (message: string) => void;
+}) {
   const [query, setQuery] = useState('');
   const [showApple, setShowApple] = useState(false);
   const listRef = useRef<HTMLDivElement>(null);
@@ -26,31 +36,55 @@ export function ItemList({ snapshot, onOpen, api, onNotice }: { snapshot: Snapsh
   return (
     <section aria-label="Launch items">
       <div className="toolbar">
-        <input type="search" placeholder="Search labels and paths" aria-label="Search launch items" value={query} onChange={(e) => setQuery(e.target.value)} />
+        <input
+          type="search"
+          placeholder="Search labels and paths"
+          aria-label="Search launch items"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+        />
         <label className="toggle">
           <input type="checkbox" checked={showApple} onChange={(e) => setShowApple(e.target.checked)} />
           Show Apple items ({appleCount})
         </label>
       </div>
       {visible.length === 0 ? (
-        <p className="state-message">{snapshot.items.length === 0 ? 'No launch items found.' : 'No launch item matches.'}</p>
+        <p className="state-message">
+          {snapshot.items.length === 0 ? 'No launch items found.' : 'No launch item matches.'}
+        </p>
       ) : (
         <div className="item-list" ref={listRef} onKeyDown={onKeyDown}>
           {groups.map((group) => (
-            <section key={group.verdict} className={`group group-${group.verdict}`} aria-label={`${VERDICT_LABEL[group.verdict]}: ${group.items.length}`}>
-              <h2>{VERDICT_LABEL[group.verdict]} <span className="count">{group.items.length}</span></h2>
+            <section
+              key={group.verdict}
+              className={`group group-${group.verdict}`}
+              aria-label={`${VERDICT_LABEL[group.verdict]}: ${group.items.length}`}
+            >
+              <h2>
+                {VERDICT_LABEL[group.verdict]} <span className="count">{group.items.length}</span>
+              </h2>
               <ul>
                 {group.items.map((item) => (
                   <li key={item.id}>
-                    <button type="button" className="item-row" data-item-id={item.id} onClick={() => onOpen(item.id)} aria-label={`${item.label}, ${VERDICT_LABEL[item.verdict]}, CPU ${formatPercent(item.cpuPercent)}, ${item.destinationCount} destinations`}>
+                    <button
+                      type="button"
+                      className="item-row"
+                      data-item-id={item.id}
+                      onClick={() => onOpen(item.id)}
+                      aria-label={`${item.label}, ${VERDICT_LABEL[item.verdict]}, CPU ${formatPercent(item.cpuPercent)}, ${item.destinationCount} destinations`}
+                    >
                       <VerdictBadge verdict={item.verdict} />
                       <span className="item-label">
                         <span className="label-text">{item.label}</span>
-                        {item.headline && item.verdict !== 'ok' ? <span className="headline">{item.headline}</span> : null}
+                        {item.headline && item.verdict !== 'ok' ? (
+                          <span className="headline">{item.headline}</span>
+                        ) : null}
                       </span>
                       <Sparkline points={item.sparkline} label={item.label} />
                       <span className="cpu">{formatPercent(item.cpuPercent)}</span>
-                      <span className="destinations" title="destinations">{item.destinationCount} ⇄</span>
+                      <span className="destinations" title="destinations">
+                        {item.destinationCount} ⇄
+                      </span>
                     </button>
                   </li>
                 ))}

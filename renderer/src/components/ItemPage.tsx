@@ -16,7 +16,21 @@ const CLASS_LABEL: Record<string, string> = {
   other: 'other',
 };
 
-export function ItemPage({ api, id, updatedAt, onBack, actionsAvailable, onNotice }: { api: LaunchwatchApi; id: string; updatedAt: number | undefined; onBack: () => void; actionsAvailable: boolean; onNotice: (message: string) => void }) {
+export function ItemPage({
+  api,
+  id,
+  updatedAt,
+  onBack,
+  actionsAvailable,
+  onNotice,
+}: {
+  api: LaunchwatchApi;
+  id: string;
+  updatedAt: number | undefined;
+  onBack: () => void;
+  actionsAvailable: boolean;
+  onNotice: (message: string) => void;
+}) {
   const { item, missing } = useItem(api, id, updatedAt);
   const backRef = useRef<HTMLButtonElement>(null);
   useEffect(() => {
@@ -28,12 +42,32 @@ export function ItemPage({ api, id, updatedAt, onBack, actionsAvailable, onNotic
 
   return (
     <article className="item-page" aria-labelledby="item-title">
-      <button type="button" ref={backRef} className="back" onClick={onBack}>← All items</button>
-      {missing ? <p className="state-message" role="alert">This launch item is gone (its file was removed or disabled).</p> : !item ? <p className="state-message" role="status">Loading…</p> : (
-        <Detail item={item} actions={<ActionsPanel api={api} item={item} available={actionsAvailable} onDone={(message) => {
-          onNotice(message);
-          onBack();
-        }} />} />
+      <button type="button" ref={backRef} className="back" onClick={onBack}>
+        ← All items
+      </button>
+      {missing ? (
+        <p className="state-message" role="alert">
+          This launch item is gone (its file was removed or disabled).
+        </p>
+      ) : !item ? (
+        <p className="state-message" role="status">
+          Loading…
+        </p>
+      ) : (
+        <Detail
+          item={item}
+          actions={
+            <ActionsPanel
+              api={api}
+              item={item}
+              available={actionsAvailable}
+              onDone={(message) => {
+                onNotice(message);
+                onBack();
+              }}
+            />
+          }
+        />
       )}
     </article>
   );
@@ -45,23 +79,35 @@ function Detail({ item, actions }: { item: ItemDetail; actions: ReactNode }) {
       <header className="item-header">
         <VerdictBadge verdict={item.verdict} />
         <h2 id="item-title">{item.label}</h2>
-        <span className="score" title="score">score {item.score}</span>
+        <span className="score" title="score">
+          score {item.score}
+        </span>
       </header>
       <p className="path">{item.plistPath}</p>
 
       <section aria-labelledby="cpu-title">
-        <h3 id="cpu-title">CPU <span className="muted">{formatPercent(item.cpu.avgPercent)} average, {formatPercent(item.cpu.maxPercent)} peak in the window</span></h3>
+        <h3 id="cpu-title">
+          CPU{' '}
+          <span className="muted">
+            {formatPercent(item.cpu.avgPercent)} average, {formatPercent(item.cpu.maxPercent)} peak in the window
+          </span>
+        </h3>
         <CpuChart points={item.history} threshold={item.thresholdPercent} />
       </section>
 
       <section aria-labelledby="reasons-title">
         <h3 id="reasons-title">Why</h3>
-        {item.reasons.length === 0 ? <p className="muted">Nothing points at mining.</p> : (
+        {item.reasons.length === 0 ? (
+          <p className="muted">Nothing points at mining.</p>
+        ) : (
           <ul className="reasons">
             {item.reasons.map((r) => (
               <li key={r.code} className={`reason reason-${r.strength}`} data-code={r.code}>
                 <span className="reason-text">{r.text}</span>
-                <span className="reason-meta">{r.code} · weight {r.weight}{r.attack ? ` · ${r.attack}` : ''}</span>
+                <span className="reason-meta">
+                  {r.code} · weight {r.weight}
+                  {r.attack ? ` · ${r.attack}` : ''}
+                </span>
               </li>
             ))}
           </ul>
@@ -70,27 +116,68 @@ function Detail({ item, actions }: { item: ItemDetail; actions: ReactNode }) {
       </section>
 
       <section aria-labelledby="dest-title">
-        <h3 id="dest-title">Destinations <span className="muted">{item.destinations.length}</span></h3>
-        {item.destinations.length === 0 ? <p className="muted">No connections seen.</p> : (
-          <div className="table-wrap"><table className="destinations-table">
-            <thead><tr><th scope="col">Host</th><th scope="col">Address</th><th scope="col">Port</th><th scope="col">Protocol</th><th scope="col">State</th><th scope="col">Kind</th></tr></thead>
-            <tbody>
-              {item.destinations.map((d) => (
-                <tr key={`${d.protocol}${d.remoteAddress}:${d.remotePort}`} className={`dest-${d.classification}`}>
-                  <td>{d.hostname ?? '—'}</td><td>{d.remoteAddress}</td><td>{d.remotePort}</td><td>{d.protocol}</td><td>{d.state ?? ''}</td><td>{CLASS_LABEL[d.classification] ?? d.classification}</td>
+        <h3 id="dest-title">
+          Destinations <span className="muted">{item.destinations.length}</span>
+        </h3>
+        {item.destinations.length === 0 ? (
+          <p className="muted">No connections seen.</p>
+        ) : (
+          <div className="table-wrap">
+            <table className="destinations-table">
+              <thead>
+                <tr>
+                  <th scope="col">Host</th>
+                  <th scope="col">Address</th>
+                  <th scope="col">Port</th>
+                  <th scope="col">Protocol</th>
+                  <th scope="col">State</th>
+                  <th scope="col">Kind</th>
                 </tr>
-              ))}
-            </tbody>
-          </table></div>
+              </thead>
+              <tbody>
+                {item.destinations.map((d) => (
+                  <tr key={`${d.protocol}${d.remoteAddress}:${d.remotePort}`} className={`dest-${d.classification}`}>
+                    <td>{d.hostname ?? '—'}</td>
+                    <td>{d.remoteAddress}</td>
+                    <td>{d.remotePort}</td>
+                    <td>{d.protocol}</td>
+                    <td>{d.state ?? ''}</td>
+                    <td>{CLASS_LABEL[d.classification] ?? d.classification}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
       </section>
 
       <section aria-labelledby="proc-title">
-        <h3 id="proc-title">Processes <span className="muted">{item.running ? `${item.processes.length}, found by ${item.attribution}` : 'not running'}</span></h3>
+        <h3 id="proc-title">
+          Processes{' '}
+          <span className="muted">
+            {item.running ? `${item.processes.length}, found by ${item.attribution}` : 'not running'}
+          </span>
+        </h3>
         {item.processes.length > 0 ? (
           <table className="processes-table">
-            <thead><tr><th scope="col">PID</th><th scope="col">Parent</th><th scope="col">CPU</th><th scope="col">Command line</th></tr></thead>
-            <tbody>{item.processes.map((p) => <tr key={p.pid}><td>{p.pid}</td><td>{p.ppid}</td><td>{p.cpuPercent !== undefined ? formatPercent(p.cpuPercent) : '—'}</td><td className="mono">{p.args}</td></tr>)}</tbody>
+            <thead>
+              <tr>
+                <th scope="col">PID</th>
+                <th scope="col">Parent</th>
+                <th scope="col">CPU</th>
+                <th scope="col">Command line</th>
+              </tr>
+            </thead>
+            <tbody>
+              {item.processes.map((p) => (
+                <tr key={p.pid}>
+                  <td>{p.pid}</td>
+                  <td>{p.ppid}</td>
+                  <td>{p.cpuPercent !== undefined ? formatPercent(p.cpuPercent) : '—'}</td>
+                  <td className="mono">{p.args}</td>
+                </tr>
+              ))}
+            </tbody>
           </table>
         ) : null}
       </section>
@@ -98,18 +185,44 @@ function Detail({ item, actions }: { item: ItemDetail; actions: ReactNode }) {
       <section aria-labelledby="program-title">
         <h3 id="program-title">Program</h3>
         <dl className="facts">
-          <dt>Program</dt><dd className="mono">{item.program ?? '—'}</dd>
-          <dt>Arguments</dt><dd className="mono">{item.arguments.slice(1).join(' ') || '—'}</dd>
-          <dt>Signature</dt><dd>{item.signing ? `${item.signing.status}${item.signing.authority ? `, ${item.signing.authority}` : ''}${item.signing.teamId ? ` (${item.signing.teamId})` : ''}` : 'not known'}</dd>
-          <dt>State</dt><dd>{describeState(item)}</dd>
-          <dt>Starts</dt><dd>{[item.runAtLoad ? 'at load' : null, item.keepAlive ? 'kept alive' : null, item.disabled ? 'disabled' : null].filter(Boolean).join(', ') || 'on demand'}</dd>
+          <dt>Program</dt>
+          <dd className="mono">{item.program ?? '—'}</dd>
+          <dt>Arguments</dt>
+          <dd className="mono">{item.arguments.slice(1).join(' ') || '—'}</dd>
+          <dt>Signature</dt>
+          <dd>
+            {item.signing
+              ? `${item.signing.status}${item.signing.authority ? `, ${item.signing.authority}` : ''}${item.signing.teamId ? ` (${item.signing.teamId})` : ''}`
+              : 'not known'}
+          </dd>
+          <dt>State</dt>
+          <dd>{describeState(item)}</dd>
+          <dt>Starts</dt>
+          <dd>
+            {[
+              item.runAtLoad ? 'at load' : null,
+              item.keepAlive ? 'kept alive' : null,
+              item.disabled ? 'disabled' : null,
+            ]
+              .filter(Boolean)
+              .join(', ') || 'on demand'}
+          </dd>
         </dl>
       </section>
 
       <section aria-labelledby="plist-title">
         <h3 id="plist-title">Property list</h3>
-        <p className="mono path">{item.plist.path}{item.plist.sha256 ? ` · SHA-256 ${item.plist.sha256.slice(0, 16)}…` : ''}</p>
-        {item.plist.problems.length > 0 ? <ul className="problems">{item.plist.problems.map((p) => <li key={p}>{p}</li>)}</ul> : null}
+        <p className="mono path">
+          {item.plist.path}
+          {item.plist.sha256 ? ` · SHA-256 ${item.plist.sha256.slice(0, 16)}…` : ''}
+        </p>
+        {item.plist.problems.length > 0 ? (
+          <ul className="problems">
+            {item.plist.problems.map((p) => (
+              <li key={p}>{p}</li>
+            ))}
+          </ul>
+        ) : null}
         <pre className="plist">{item.plist.text}</pre>
       </section>
 

@@ -9,7 +9,12 @@ export function ScanSettings({ api, options }: { api: LaunchwatchApi; options: S
   const apply = (event: FormEvent) => {
     event.preventDefault();
     const next = { windowSeconds: Number(windowSeconds), cpuThresholdPercent: Number(threshold) };
-    if (!Number.isFinite(next.windowSeconds) || next.windowSeconds < 10 || !Number.isFinite(next.cpuThresholdPercent) || next.cpuThresholdPercent < 1) {
+    if (
+      !Number.isFinite(next.windowSeconds) ||
+      next.windowSeconds < 10 ||
+      !Number.isFinite(next.cpuThresholdPercent) ||
+      next.cpuThresholdPercent < 1
+    ) {
       setError('The window is at least 10 s and the threshold at least 1%.');
       return;
     }
@@ -18,12 +23,40 @@ export function ScanSettings({ api, options }: { api: LaunchwatchApi; options: S
   };
   return (
     <details className="settings">
-      <summary>Sustained: {options.cpuThresholdPercent}% over {options.windowSeconds} s</summary>
+      <summary>
+        Sustained: {options.cpuThresholdPercent}% over {options.windowSeconds} s
+      </summary>
       <form onSubmit={apply} className="settings-form">
-        <label>Window <input type="number" min={10} max={86400} value={windowSeconds} onChange={(e) => setWindow(e.target.value)} aria-label="Window in seconds" /> s</label>
-        <label>Threshold <input type="number" min={1} max={10000} value={threshold} onChange={(e) => setThreshold(e.target.value)} aria-label="CPU threshold in percent of one core" /> % of a core</label>
+        <label>
+          Window{' '}
+          <input
+            type="number"
+            min={10}
+            max={86400}
+            value={windowSeconds}
+            onChange={(e) => setWindow(e.target.value)}
+            aria-label="Window in seconds"
+          />{' '}
+          s
+        </label>
+        <label>
+          Threshold{' '}
+          <input
+            type="number"
+            min={1}
+            max={10000}
+            value={threshold}
+            onChange={(e) => setThreshold(e.target.value)}
+            aria-label="CPU threshold in percent of one core"
+          />{' '}
+          % of a core
+        </label>
         <button type="submit">Apply</button>
-        {error ? <span className="refusal" role="alert">{error}</span> : null}
+        {error ? (
+          <span className="refusal" role="alert">
+            {error}
+          </span>
+        ) : null}
       </form>
     </details>
   );

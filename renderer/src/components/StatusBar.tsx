@@ -8,20 +8,32 @@ export function StatusBar({ snapshot, api }: { snapshot: Snapshot; api: Launchwa
     <footer className="status-bar">
       {source.kind === 'capture' ? (
         <span className="capture-mark" role="note">
-          Capture of {source.hostname} ({source.os} {source.osVersion}), {source.startedAt ? new Date(source.startedAt).toLocaleString() : ''}
-          {source.endedAt && source.startedAt ? ` for ${Math.round((source.endedAt - source.startedAt) / 1000)} s` : ''}, {source.privileged ? 'privileged' : 'not privileged'}
+          Capture of {source.hostname} ({source.os} {source.osVersion}),{' '}
+          {source.startedAt ? new Date(source.startedAt).toLocaleString() : ''}
+          {source.endedAt && source.startedAt ? ` for ${Math.round((source.endedAt - source.startedAt) / 1000)} s` : ''}
+          , {source.privileged ? 'privileged' : 'not privileged'}
         </span>
       ) : (
-        <span>{source.hostname}: {snapshot.paused ? 'paused' : `live, updated ${when}`}</span>
+        <span>
+          {source.hostname}: {snapshot.paused ? 'paused' : `live, updated ${when}`}
+        </span>
       )}
       {source.kind === 'live' ? (
-        <button type="button" onClick={() => void api.setPaused(!snapshot.paused)}>{snapshot.paused ? 'Resume' : 'Pause'}</button>
+        <button type="button" onClick={() => void api.setPaused(!snapshot.paused)}>
+          {snapshot.paused ? 'Resume' : 'Pause'}
+        </button>
       ) : null}
       <ScanSettings api={api} options={snapshot.options} />
       {snapshot.notes.length > 0 ? (
         <details className="notes">
-          <summary>{snapshot.notes.length} note{snapshot.notes.length === 1 ? '' : 's'}</summary>
-          <ul>{snapshot.notes.map((note) => <li key={note}>{note}</li>)}</ul>
+          <summary>
+            {snapshot.notes.length} note{snapshot.notes.length === 1 ? '' : 's'}
+          </summary>
+          <ul>
+            {snapshot.notes.map((note) => (
+              <li key={note}>{note}</li>
+            ))}
+          </ul>
         </details>
       ) : null}
     </footer>

@@ -20,16 +20,20 @@ export function filterItems(items: ItemSummary[], filter: ListFilter): ItemSumma
   const query = filter.query.trim().toLowerCase();
   return items.filter((item) => {
     // Apple's own items are hidden unless asked for, but a flagged one is always shown.
-    if (!filter.showApple && item.scope === 'apple' && (item.verdict === 'ok' || item.verdict === 'high-cpu')) return false;
+    if (!filter.showApple && item.scope === 'apple' && (item.verdict === 'ok' || item.verdict === 'high-cpu'))
+      return false;
     if (query === '') return true;
     return item.label.toLowerCase().includes(query) || item.plistPath.toLowerCase().includes(query);
   });
 }
 
 export function groupByVerdict(items: ItemSummary[]): { verdict: Verdict; items: ItemSummary[] }[] {
-  return VERDICT_ORDER
-    .map((verdict) => ({ verdict, items: items.filter((i) => i.verdict === verdict).sort((a, b) => b.score - a.score || b.cpuPercent - a.cpuPercent || a.label.localeCompare(b.label)) }))
-    .filter((group) => group.items.length > 0);
+  return VERDICT_ORDER.map((verdict) => ({
+    verdict,
+    items: items
+      .filter((i) => i.verdict === verdict)
+      .sort((a, b) => b.score - a.score || b.cpuPercent - a.cpuPercent || a.label.localeCompare(b.label)),
+  })).filter((group) => group.items.length > 0);
 }
 
 export function hiddenAppleCount(items: ItemSummary[]): number {
@@ -45,10 +49,24 @@ export function worstVerdict(items: ItemSummary[]): Verdict {
 }
 
 /** launchd's view of the item, in words: loaded or not, running or not, how the last run ended. */
-export function describeState(item: { loaded: boolean; loadedKnown: boolean; running: boolean; lastExitStatus?: number }): string {
-  const loaded = !item.loadedKnown ? 'loaded state unknown (a daemon, read without root)' : item.loaded ? 'loaded' : 'not loaded';
+export function describeState(item: {
+  loaded: boolean;
+  loadedKnown: boolean;
+  running: boolean;
+  lastExitStatus?: number;
+}): string {
+  const loaded = !item.loadedKnown
+    ? 'loaded state unknown (a daemon, read without root)'
+    : item.loaded
+      ? 'loaded'
+      : 'not loaded';
   const running = item.running ? 'running' : 'not running';
   const status = item.lastExitStatus;
-  const last = status === undefined || status === 0 ? '' : status < 0 ? `, last run killed by signal ${-status}` : `, last run exited ${status}`;
+  const last =
+    status === undefined || status === 0
+      ? ''
+      : status < 0
+        ? `, last run killed by signal ${-status}`
+        : `, last run exited ${status}`;
   return `${loaded}, ${running}${last}`;
 }

@@ -10,7 +10,9 @@ let job;
 let id = 1;
 const send = (message) => socket.write(`${JSON.stringify({ id: id++, jsonrpc: '2.0', ...message })}\n`);
 
-socket.on('connect', () => send({ method: 'login', params: { login: arg('-u'), pass: 'x', agent: 'XMRig/6.21.0 (test)' } }));
+socket.on('connect', () =>
+  send({ method: 'login', params: { login: arg('-u'), pass: 'x', agent: 'XMRig/6.21.0 (test)' } }),
+);
 let buffer = '';
 socket.on('data', (chunk) => {
   buffer += chunk;
@@ -28,8 +30,12 @@ socket.on('error', () => process.exit(1));
 function work() {
   const until = Date.now() + 95;
   let nonce = 0;
-  while (Date.now() < until) createHash('sha256').update(`${job?.blob ?? ''}${nonce++}`).digest();
-  if (job) send({ method: 'submit', params: { id: job.id, job_id: job.job_id, nonce: nonce.toString(16), result: '00' } });
+  while (Date.now() < until)
+    createHash('sha256')
+      .update(`${job?.blob ?? ''}${nonce++}`)
+      .digest();
+  if (job)
+    send({ method: 'submit', params: { id: job.id, job_id: job.job_id, nonce: nonce.toString(16), result: '00' } });
   setTimeout(work, 5);
 }
 work();

@@ -6,7 +6,13 @@ import { writeCapture, writeCaptureArchive, type CaptureSpec } from '../../suppo
 
 const spec: CaptureSpec = {
   samples: 3,
-  items: [{ path: '/Users/alice/Library/LaunchAgents/com.example.a.plist', listedPid: 700, plist: { Label: 'com.example.a', ProgramArguments: ['/opt/a', '-c', '/Users/alice/.a/config.json'] } }],
+  items: [
+    {
+      path: '/Users/alice/Library/LaunchAgents/com.example.a.plist',
+      listedPid: 700,
+      plist: { Label: 'com.example.a', ProgramArguments: ['/opt/a', '-c', '/Users/alice/.a/config.json'] },
+    },
+  ],
   processes: [{ pid: 700, ppid: 1, args: '/opt/a -c /Users/alice/.a/config.json', cpu: 50 }],
   connections: [{ pid: 700, local: '10.0.0.5:50123', remote: '51.68.1.2:3333' }],
   files: { '/Users/alice/.a/config.json': '{"pools":[{"url":"pool.example:3333"}]}' },
@@ -20,9 +26,17 @@ describe('capture bundles', () => {
     expect(capture.inventory.items.map((i) => i.label)).toEqual(['com.example.a']);
     expect(capture.inventory.files.get('/Users/alice/.a/config.json')).toContain('pool.example');
     expect(capture.inventory.dns.get('51.68.1.2')).toBe('pool.example');
-    expect(capture.samples.map((s) => s.takenAt)).toEqual([0, 10_000, 20_000].map((d) => Date.parse('2026-11-30T09:15:00Z') + d));
+    expect(capture.samples.map((s) => s.takenAt)).toEqual(
+      [0, 10_000, 20_000].map((d) => Date.parse('2026-11-30T09:15:00Z') + d),
+    );
     expect(capture.samples[0]?.connections?.[0]).toMatchObject({ pid: 700, remotePort: 3333 });
-    expect(capture.notes).toEqual(expect.arrayContaining(['launchctl-print-disabled.txt not in the capture', 'codesign.txt not in the capture', 'connections of root processes not visible (capture was not privileged)']));
+    expect(capture.notes).toEqual(
+      expect.arrayContaining([
+        'launchctl-print-disabled.txt not in the capture',
+        'codesign.txt not in the capture',
+        'connections of root processes not visible (capture was not privileged)',
+      ]),
+    );
   });
 
   it('reads the same capture from a .tar.gz of its folder', async () => {
@@ -37,7 +51,16 @@ describe('capture bundles', () => {
     await expect(readCapture(dir)).rejects.toThrow(/manifest\.json: field "version" 7/);
     writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ format: 'other', version: 1 }));
     await expect(readCapture(dir)).rejects.toThrow(/manifest\.json: field "format"/);
-    writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ format: 'launchwatch-capture', version: 1, host: { hostname: 'h' }, privileged: 'yes', samples: [] }));
+    writeFileSync(
+      join(dir, 'manifest.json'),
+      JSON.stringify({
+        format: 'launchwatch-capture',
+        version: 1,
+        host: { hostname: 'h' },
+        privileged: 'yes',
+        samples: [],
+      }),
+    );
     await expect(readCapture(dir)).rejects.toThrow(/manifest\.json: field "privileged"/);
     writeFileSync(join(dir, 'manifest.json'), '{not json');
     await expect(readCapture(dir)).rejects.toThrow(/manifest\.json is not JSON/);
@@ -56,7 +79,10 @@ describe('capture bundles', () => {
     rmSync(join(dir, 'samples/0001/ps.txt'));
     mkdirSync(join(dir, 'fs/Library/LaunchAgents'), { recursive: true });
     symlinkSync('/etc/passwd', join(dir, 'fs/Library/LaunchAgents/evil.plist'));
-    writeFileSync(join(dir, 'fs/Library/LaunchAgents/._com.apple.updater.plist'), Buffer.from([0, 5, 22, 7, 0, 2, 0, 0]));
+    writeFileSync(
+      join(dir, 'fs/Library/LaunchAgents/._com.apple.updater.plist'),
+      Buffer.from([0, 5, 22, 7, 0, 2, 0, 0]),
+    );
     const capture = await readCapture(dir);
     expect(capture.samples).toHaveLength(2);
     expect(capture.notes).toContain('samples/0001/ps.txt missing: sample 1 skipped');
@@ -80,7 +106,9 @@ describe('hostile archives', () => {
     const folder = writeCapture(spec);
     const archive = join(mk(join(tmp(), 'lw-evil-')), 'evil.tar.gz');
     // Python's tarfile writes what a hostile tool would: ../ names, absolute names, links.
-    execFileSync('python3', ['-c', `
+    execFileSync('python3', [
+      '-c',
+      `
 import tarfile, io, os, sys
 src, out = sys.argv[1], sys.argv[2]
 with tarfile.open(out, 'w:gz') as t:
@@ -95,13 +123,19 @@ with tarfile.open(out, 'w:gz') as t:
     add('/etc/absolute.plist', b'<plist/>')
     add('cap/fs/Library/LaunchAgents/link.plist', kind=tarfile.SYMTYPE, link='/etc/passwd')
     add('cap/fs/Library/LaunchAgents/hard.plist', kind=tarfile.LNKTYPE, link='cap/manifest.json')
-`, folder, archive]);
+`,
+      folder,
+      archive,
+    ]);
     const capture = await readCapture(archive);
     // Entries that climb out or are absolute are never read; links are named as unreadable items, never followed out.
     const items = capture.inventory.items.map((i) => [i.plistPath, i.unreadable ?? 'read']);
     expect(items).toEqual([
       ['/Library/LaunchAgents/hard.plist', 'not a regular file (tar entry type Link): not read'],
-      ['/Library/LaunchAgents/link.plist', 'a symbolic link to "/etc/passwd", which is not a file in the capture: not read'],
+      [
+        '/Library/LaunchAgents/link.plist',
+        'a symbolic link to "/etc/passwd", which is not a file in the capture: not read',
+      ],
       ['/Users/alice/Library/LaunchAgents/com.example.a.plist', 'read'],
     ]);
     expect(capture.samples).toHaveLength(3);

@@ -17,12 +17,28 @@ function macRoot(): string {
   mkdirSync(agents, { recursive: true });
   mkdirSync(join(root, 'Library/LaunchDaemons'), { recursive: true });
   mkdirSync(join(root, 'Applications/Tool.app/Contents/Library/LaunchAgents'), { recursive: true });
-  writeFileSync(join(agents, 'com.apple.rig2.plist'), build({ Label: 'com.apple.rig2', ProgramArguments: ['/Users/Shared/xmrig2', '-c', '/Users/Shared/.cfg.json'], RunAtLoad: true } as never));
-  writeFileSync(join(root, 'Library/LaunchDaemons/com.docker.vmnetd.plist'), readFileSync(join(fixtures, 'plists/com.docker.vmnetd.plist')));
-  writeFileSync(join(root, 'Applications/Tool.app/Contents/Library/LaunchAgents/com.tool.helper.plist'), build({ Label: 'com.tool.helper', Program: '/Applications/Tool.app/Contents/MacOS/helper' } as never));
+  writeFileSync(
+    join(agents, 'com.apple.rig2.plist'),
+    build({
+      Label: 'com.apple.rig2',
+      ProgramArguments: ['/Users/Shared/xmrig2', '-c', '/Users/Shared/.cfg.json'],
+      RunAtLoad: true,
+    } as never),
+  );
+  writeFileSync(
+    join(root, 'Library/LaunchDaemons/com.docker.vmnetd.plist'),
+    readFileSync(join(fixtures, 'plists/com.docker.vmnetd.plist')),
+  );
+  writeFileSync(
+    join(root, 'Applications/Tool.app/Contents/Library/LaunchAgents/com.tool.helper.plist'),
+    build({ Label: 'com.tool.helper', Program: '/Applications/Tool.app/Contents/MacOS/helper' } as never),
+  );
   mkdirSync(join(root, 'Users/Shared'), { recursive: true });
   writeFileSync(join(root, 'Users/Shared/xmrig2'), 'not really a binary');
-  writeFileSync(join(root, 'Users/Shared/.cfg.json'), JSON.stringify({ pools: [{ url: 'stratum+tcp://koto-pool.work:3032', user: 'k1x' }] }));
+  writeFileSync(
+    join(root, 'Users/Shared/.cfg.json'),
+    JSON.stringify({ pools: [{ url: 'stratum+tcp://koto-pool.work:3032', user: 'k1x' }] }),
+  );
   return root;
 }
 
@@ -37,13 +53,33 @@ describe('live macOS reader against PATH shims printing recorded output', () => 
     const shims = makeShims({
       launchctl: { stdout: 'PID\tStatus\tLabel\n820\t0\tcom.apple.rig2\n-\t0\tcom.tool.helper\n' },
       ps: { stdout: ps('5:00.00') },
-      lsof: { stdout: 'p820\ncxmrig2\nu501\nf12\ntIPv4\nPTCP\nn192.168.1.20:50400->45.76.100.7:3032\nTST=ESTABLISHED\nTQR=0\nTQS=0\n' },
-      codesign: { stderr: fixture('codesign/unsigned-dv-flipchart.txt').replace('target/x86_64-apple-darwin/release/flipchart', '/Users/Shared/xmrig2'), exitCode: 1 },
+      lsof: {
+        stdout:
+          'p820\ncxmrig2\nu501\nf12\ntIPv4\nPTCP\nn192.168.1.20:50400->45.76.100.7:3032\nTST=ESTABLISHED\nTQR=0\nTQS=0\n',
+      },
+      codesign: {
+        stderr: fixture('codesign/unsigned-dv-flipchart.txt').replace(
+          'target/x86_64-apple-darwin/release/flipchart',
+          '/Users/Shared/xmrig2',
+        ),
+        exitCode: 1,
+      },
       sw_vers: { stdout: '14.6.1\n' },
     });
-    const reader = new MacLiveReader({ root, home: '/Users/alice', uid: 501, userName: 'alice', resolveNames: false, env: { PATH: `${shims.dir}:/usr/bin:/bin` } });
+    const reader = new MacLiveReader({
+      root,
+      home: '/Users/alice',
+      uid: 501,
+      userName: 'alice',
+      resolveNames: false,
+      env: { PATH: `${shims.dir}:/usr/bin:/bin` },
+    });
     const inventory = await reader.readInventory();
-    expect(inventory.items.map((i) => `${i.label} ${i.scope}`).sort()).toEqual(['com.apple.rig2 user', 'com.docker.vmnetd system', 'com.tool.helper app-bundle']);
+    expect(inventory.items.map((i) => `${i.label} ${i.scope}`).sort()).toEqual([
+      'com.apple.rig2 user',
+      'com.docker.vmnetd system',
+      'com.tool.helper app-bundle',
+    ]);
     expect(inventory.host).toMatchObject({ os: 'macOS', osVersion: '14.6.1' });
     expect(inventory.files.get('/Users/Shared/.cfg.json')).toContain('koto-pool.work');
     expect(inventory.items.find((i) => i.label === 'com.apple.rig2')?.programSha256).toMatch(/^[0-9a-f]{64}$/);
@@ -56,10 +92,15 @@ describe('live macOS reader against PATH shims printing recorded output', () => 
     analyzer.addSample(reading.sample);
     const rig = analyzer.result().items.find((i) => i.item.label === 'com.apple.rig2');
     expect(rig?.attribution).toBe('launchctl-pid');
-    expect(rig?.reasons.map((r) => r.code)).toEqual(expect.arrayContaining(['args.stratum-url', 'program.known-miner', 'hide.masquerade']));
+    expect(rig?.reasons.map((r) => r.code)).toEqual(
+      expect.arrayContaining(['args.stratum-url', 'program.known-miner', 'hide.masquerade']),
+    );
     expect(rig?.signing?.status).toBe('unsigned');
 
-    const calls = readFileSync(shims.log, 'utf8').trim().split('\n').map((l) => l.split('\t'));
+    const calls = readFileSync(shims.log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => l.split('\t'));
     expect(calls).toContainEqual(['launchctl', 'list']);
     expect(calls).toContainEqual(['launchctl', 'print-disabled', 'gui/501']);
     expect(calls).toContainEqual(['ps', '-axww', '-o', 'pid=,ppid=,uid=,etime=,time=,args=']);
@@ -68,7 +109,10 @@ describe('live macOS reader against PATH shims printing recorded output', () => 
     expect(calls).toContainEqual(['codesign', '-dv', '--verbose=2', '/Users/Shared/xmrig2']);
 
     // The minute's re-read asks codesign again only for a program that changed.
-    const codesignCalls = () => readFileSync(shims.log, 'utf8').split('\n').filter((l) => l.startsWith('codesign')).length;
+    const codesignCalls = () =>
+      readFileSync(shims.log, 'utf8')
+        .split('\n')
+        .filter((l) => l.startsWith('codesign')).length;
     const before = codesignCalls();
     expect((await reader.readInventory()).signing.get('/Users/Shared/xmrig2')?.status).toBe('unsigned');
     expect(codesignCalls()).toBe(before);
@@ -79,9 +123,21 @@ describe('live macOS reader against PATH shims printing recorded output', () => 
 
   it('turns a missing command, a denial and a timeout into notes and goes on', async () => {
     const root = macRoot();
-    const shims = makeShims({ launchctl: { stdout: 'PID\tStatus\tLabel\n' }, ps: { stdout: ps('0:01.00') }, lsof: { sleep: 3 }, sw_vers: { stdout: '15.1\n' } });
+    const shims = makeShims({
+      launchctl: { stdout: 'PID\tStatus\tLabel\n' },
+      ps: { stdout: ps('0:01.00') },
+      lsof: { sleep: 3 },
+      sw_vers: { stdout: '15.1\n' },
+    });
     chmodSync(join(shims.dir, 'sw_vers'), 0o644);
-    const reader = new MacLiveReader({ root, home: '/Users/alice', uid: 501, resolveNames: false, commandTimeoutMs: 1000, env: { PATH: `${shims.dir}:/usr/bin:/bin` } });
+    const reader = new MacLiveReader({
+      root,
+      home: '/Users/alice',
+      uid: 501,
+      resolveNames: false,
+      commandTimeoutMs: 1000,
+      env: { PATH: `${shims.dir}:/usr/bin:/bin` },
+    });
     const inventory = await reader.readInventory();
     expect(inventory.items.length).toBe(3);
     expect(inventory.notes).toContain('sw_vers: permission denied');
@@ -97,17 +153,38 @@ describe('live macOS reader against PATH shims printing recorded output', () => 
     const root = macRoot();
     const agents = join(root, 'Users/alice/Library/LaunchAgents');
     mkdirSync(join(root, 'Users/alice/.config'), { recursive: true });
-    writeFileSync(join(root, 'Users/alice/.config/real.plist'), build({ Label: 'com.linked', Program: '/Users/alice/.config/run' } as never));
+    writeFileSync(
+      join(root, 'Users/alice/.config/real.plist'),
+      build({ Label: 'com.linked', Program: '/Users/alice/.config/run' } as never),
+    );
     symlinkSync('../../.config/real.plist', join(agents, 'com.linked.plist'));
     // Sparse: over the live limit on paper, nothing on disk.
     writeFileSync(join(agents, 'com.huge.plist'), '');
     truncateSync(join(agents, 'com.huge.plist'), 5 * 1024 * 1024);
     symlinkSync('/nonexistent/gone.plist', join(agents, 'com.dangling.plist'));
-    const shims = makeShims({ launchctl: { stdout: 'PID\tStatus\tLabel\n820\t0\tcom.huge\n' }, ps: { stdout: ps('5:00.00') }, sw_vers: { stdout: '14.6.1\n' } });
-    const reader = new MacLiveReader({ root, home: '/Users/alice', uid: 501, resolveNames: false, env: { PATH: `${shims.dir}:/usr/bin:/bin` } });
+    const shims = makeShims({
+      launchctl: { stdout: 'PID\tStatus\tLabel\n820\t0\tcom.huge\n' },
+      ps: { stdout: ps('5:00.00') },
+      sw_vers: { stdout: '14.6.1\n' },
+    });
+    const reader = new MacLiveReader({
+      root,
+      home: '/Users/alice',
+      uid: 501,
+      resolveNames: false,
+      env: { PATH: `${shims.dir}:/usr/bin:/bin` },
+    });
     const items = (await reader.readInventory()).items;
-    expect(items.find((i) => i.label === 'com.linked')).toMatchObject({ program: '/Users/alice/.config/run', problems: ['a symbolic link to ../../.config/real.plist'] });
-    expect(items.find((i) => i.label === 'com.huge')).toMatchObject({ labelFromLaunchd: true, unreadable: expect.stringMatching(/larger than 4 MiB/) });
-    expect(items.find((i) => i.plistPath.endsWith('com.dangling.plist'))?.unreadable).toBe('a symbolic link to a file that does not exist');
+    expect(items.find((i) => i.label === 'com.linked')).toMatchObject({
+      program: '/Users/alice/.config/run',
+      problems: ['a symbolic link to ../../.config/real.plist'],
+    });
+    expect(items.find((i) => i.label === 'com.huge')).toMatchObject({
+      labelFromLaunchd: true,
+      unreadable: expect.stringMatching(/larger than 4 MiB/),
+    });
+    expect(items.find((i) => i.plistPath.endsWith('com.dangling.plist'))?.unreadable).toBe(
+      'a symbolic link to a file that does not exist',
+    );
   });
 });

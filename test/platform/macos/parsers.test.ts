@@ -19,7 +19,11 @@ describe('launchctl list', () => {
     expect(records).toHaveLength(64);
     expect(records[0]).toEqual({ label: 'com.apple.SafariHistoryServiceAgent', lastExitStatus: 0 });
     expect(records[1]).toEqual({ label: 'com.apple.progressd', lastExitStatus: -9 });
-    expect(records.find((r) => r.label === 'com.apple.cloudphotod')).toEqual({ label: 'com.apple.cloudphotod', pid: 33888, lastExitStatus: -9 });
+    expect(records.find((r) => r.label === 'com.apple.cloudphotod')).toEqual({
+      label: 'com.apple.cloudphotod',
+      pid: 33888,
+      lastExitStatus: -9,
+    });
     expect(records.some((r) => r.label.startsWith('application.'))).toBe(true);
   });
 
@@ -40,7 +44,9 @@ describe('launchctl list', () => {
   });
 
   it('names the line it cannot read and keeps the rest', () => {
-    const { records, problems } = parseLaunchctlList('PID\tStatus\tLabel\n12\t0\tcom.a\nnot a row\nx\t0\tcom.b\n-\t-\tcom.c\n');
+    const { records, problems } = parseLaunchctlList(
+      'PID\tStatus\tLabel\n12\t0\tcom.a\nnot a row\nx\t0\tcom.b\n-\t-\tcom.c\n',
+    );
     expect(records.map((r) => r.label)).toEqual(['com.a', 'com.c']);
     expect(problems).toEqual([expect.stringContaining('line 3'), expect.stringContaining('line 4')]);
   });
@@ -83,7 +89,14 @@ describe('ps', () => {
     const { records, problems } = parsePs(fixture('ps/pid-ppid-uid-etime-time-args.adapted-from-fastfetch-984.txt'));
     expect(problems).toEqual([]);
     expect(records).toHaveLength(13);
-    expect(records[2]).toEqual({ pid: 95, ppid: 1, uid: 0, elapsedSeconds: 3 * 86400 + 2 * 3600 + 11 * 60 + 5, cpuSeconds: 90.08, rawArgs: '/usr/libexec/UserEventAgent (System)' });
+    expect(records[2]).toEqual({
+      pid: 95,
+      ppid: 1,
+      uid: 0,
+      elapsedSeconds: 3 * 86400 + 2 * 3600 + 11 * 60 + 5,
+      cpuSeconds: 90.08,
+      rawArgs: '/usr/libexec/UserEventAgent (System)',
+    });
     expect(records[12]?.cpuSeconds).toBeCloseTo(8357.71, 2);
   });
 
@@ -113,11 +126,30 @@ describe('lsof -F', () => {
   it('reads TCP, UDP, LISTEN and bracketed IPv6 from a real capture, skipping unknown fields', () => {
     const { records, problems } = parseLsof(fixture('lsof/lsof-F-listen-mixed-claimed-real-capture.txt'));
     expect(problems).toEqual([]);
-    expect(records[0]).toEqual({ pid: 90039, protocol: 'UDP', family: 'IPv4', localAddress: '127.0.0.1', localPort: 61367 });
-    expect(records[1]).toEqual({ pid: 90039, protocol: 'TCP', family: 'IPv4', localAddress: '127.0.0.1', localPort: 52309, state: 'LISTEN' });
+    expect(records[0]).toEqual({
+      pid: 90039,
+      protocol: 'UDP',
+      family: 'IPv4',
+      localAddress: '127.0.0.1',
+      localPort: 61367,
+    });
+    expect(records[1]).toEqual({
+      pid: 90039,
+      protocol: 'TCP',
+      family: 'IPv4',
+      localAddress: '127.0.0.1',
+      localPort: 52309,
+      state: 'LISTEN',
+    });
     expect(records[2]).toEqual({
-      pid: 16309, protocol: 'TCP', family: 'IPv6', localAddress: '2403:6200:8827:231c:2575:d03e:14f4:38d3', localPort: 53953,
-      remoteAddress: '2404:6800:4003:c03::bc', remotePort: 5228, state: 'ESTABLISHED',
+      pid: 16309,
+      protocol: 'TCP',
+      family: 'IPv6',
+      localAddress: '2403:6200:8827:231c:2575:d03e:14f4:38d3',
+      localPort: 53953,
+      remoteAddress: '2404:6800:4003:c03::bc',
+      remotePort: 5228,
+      state: 'ESTABLISHED',
     });
     expect(records.find((r) => r.localAddress === '*')?.localPort).toBe(53977);
   });
@@ -125,7 +157,12 @@ describe('lsof -F', () => {
   it('reads the g, R, a, l, G, d, o fields of full -F output without tripping on them', () => {
     const { records, problems } = parseLsof(fixture('lsof/lsof-F-tcp-established-cnquery.txt'));
     expect(problems).toEqual([]);
-    expect(records[0]).toMatchObject({ pid: 37224, remoteAddress: '76.76.21.61', remotePort: 443, state: 'ESTABLISHED' });
+    expect(records[0]).toMatchObject({
+      pid: 37224,
+      remoteAddress: '76.76.21.61',
+      remotePort: 443,
+      state: 'ESTABLISHED',
+    });
     expect(records.every((r) => r.protocol === 'TCP' || r.protocol === 'UDP')).toBe(true);
   });
 
@@ -142,15 +179,27 @@ describe('lsof -F', () => {
 
 describe('codesign', () => {
   it('tells Developer ID, Apple platform, ad-hoc and unsigned apart', () => {
-    expect(parseCodesignOutput('/x', fixture('codesign/developer-id-chrome-dvv-fleet-23476.txt'))).toMatchObject({ status: 'developer-id', teamId: 'EQHXZ8M8AV' });
-    expect(parseCodesignOutput('/usr/bin/ruby', fixture('codesign/apple-platform-ruby-dv-verbose4-defender-docs.txt')).status).toBe('apple');
-    expect(parseCodesignOutput('/usr/libexec/bootpd', fixture('codesign/apple-platform-bootpd-dvv-blog.txt')).status).toBe('apple');
+    expect(parseCodesignOutput('/x', fixture('codesign/developer-id-chrome-dvv-fleet-23476.txt'))).toMatchObject({
+      status: 'developer-id',
+      teamId: 'EQHXZ8M8AV',
+    });
+    expect(
+      parseCodesignOutput('/usr/bin/ruby', fixture('codesign/apple-platform-ruby-dv-verbose4-defender-docs.txt'))
+        .status,
+    ).toBe('apple');
+    expect(
+      parseCodesignOutput('/usr/libexec/bootpd', fixture('codesign/apple-platform-bootpd-dvv-blog.txt')).status,
+    ).toBe('apple');
     // At verbosity 1 there are no Authority lines: the platform identifier tells.
-    expect(parseCodesignOutput('/bin/cat', fixture('codesign/apple-platform-cat-dv-verbose1-frida-blog.txt')).status).toBe('apple');
+    expect(
+      parseCodesignOutput('/bin/cat', fixture('codesign/apple-platform-cat-dv-verbose1-frida-blog.txt')).status,
+    ).toBe('apple');
     const adhoc = parseCodesignOutput('/g', fixture('codesign/adhoc-gcat-dv-frida-blog.txt'));
     expect(adhoc).toMatchObject({ status: 'adhoc', identifier: 'cat' });
     expect(adhoc.teamId).toBeUndefined();
-    expect(parseCodesignOutput('/f', fixture('codesign/adhoc-linker-signed-verbose4-dune-5650.txt')).status).toBe('adhoc');
+    expect(parseCodesignOutput('/f', fixture('codesign/adhoc-linker-signed-verbose4-dune-5650.txt')).status).toBe(
+      'adhoc',
+    );
     expect(parseCodesignOutput('/u', fixture('codesign/unsigned-dv-flipchart.txt')).status).toBe('unsigned');
   });
 
@@ -165,8 +214,13 @@ describe('codesign', () => {
 
 describe('dns.txt', () => {
   it('reads ip-hostname pairs, comments and IPv6, and names bad lines', () => {
-    const { records, problems } = parseDns('# from the collector\n51.68.1.2\tpool.example.\n2001:db8::1 v6.example # reverse\nbogus\n');
-    expect(records).toEqual([{ address: '51.68.1.2', hostname: 'pool.example' }, { address: '2001:db8::1', hostname: 'v6.example' }]);
+    const { records, problems } = parseDns(
+      '# from the collector\n51.68.1.2\tpool.example.\n2001:db8::1 v6.example # reverse\nbogus\n',
+    );
+    expect(records).toEqual([
+      { address: '51.68.1.2', hostname: 'pool.example' },
+      { address: '2001:db8::1', hostname: 'v6.example' },
+    ]);
     expect(problems).toEqual([expect.stringContaining('line 4')]);
   });
 });
