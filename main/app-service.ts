@@ -1,6 +1,7 @@
 // What the app does, whatever shows it: a live monitor or an opened capture, turned into snapshots and
 // item details, with the commands the views send. The Electron shell and the web bridge are thin
 // adapters over this; it imports no Electron.
+import { adminPromptNote } from './engine/actions/plan';
 import type { ActionService } from './actions/action-service';
 import type { ActionOutcomeView, ItemDetail, PlanResponse, ScanOptionsInput, Snapshot } from './api/contract';
 import { toActionView, toDamagedActionView, toDetail, toSnapshot } from './api/view-model';
@@ -149,6 +150,8 @@ export class AppService {
         label: plan.label,
         plistPath: plan.plistPath,
         needsAdmin: plan.needsAdmin,
+        adminPrompts: plan.adminPrompts,
+        ...(adminPromptNote(plan) ? { adminNote: adminPromptNote(plan) as string } : {}),
         steps: plan.steps.map((step) => ({
           kind: step.kind,
           description: step.description,

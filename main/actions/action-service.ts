@@ -9,6 +9,7 @@ import type { ItemResult } from '../engine/model';
 import { ApprovalsStore } from './approvals-store';
 import { Executor, type CommandRunner, type Outcome, type ProcessControl } from './executor';
 import { Journal, type ActionRecord, type UnreadableRecord } from './journal';
+import { defaultHelperPath } from './helper-path';
 import { StateLock, StateLockBusy } from './state-lock';
 
 export interface ActionServiceOptions {
@@ -19,6 +20,10 @@ export interface ActionServiceOptions {
   isRoot?: boolean;
   onBoundary?: (label: string) => Promise<void> | void;
   stopGraceMs?: number;
+  /** assets/launchwatch-helper.sh (default: beside the app). */
+  helperPath?: string;
+  /** How long launchd gets to confirm an outcome (default 15 s). */
+  confirmTimeoutMs?: number;
 }
 
 const PLAN_LIFETIME_MS = 10 * 60 * 1000;
@@ -42,6 +47,8 @@ export class ActionService {
       journal: this.journal,
       runner: options.runner,
       processes: options.processes,
+      helperPath: options.helperPath ?? defaultHelperPath(),
+      ...(options.confirmTimeoutMs !== undefined ? { confirmTimeoutMs: options.confirmTimeoutMs } : {}),
       ...(options.onBoundary ? { onBoundary: options.onBoundary } : {}),
       ...(options.stopGraceMs !== undefined ? { stopGraceMs: options.stopGraceMs } : {}),
     });

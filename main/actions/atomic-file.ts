@@ -1,15 +1,27 @@
 // Writes that survive a crash at any instant: to a temporary file in the same folder, fsynced, renamed
 // over the target, and the folder fsynced, so the target is always either the old or the new content.
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync, existsSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  constants,
+  copyFileSync,
+  existsSync,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 
 /** Temporary files of atomic writes: recovery removes the ones a kill left behind. */
 export const TEMP_PREFIX = '.launchwatch-';
 export const TEMP_SUFFIX = '.tmp';
 
-/** The write primitive, replaceable in tests to act as a full disk does (short writes, ENOSPC). */
-export const io = { writeSync };
+/** The write primitives, replaceable in tests to act as a full disk does (short writes, ENOSPC). */
+export const io = { writeSync, copyFileSync };
 
 export function writeFileAtomic(path: string, data: Uint8Array | string, mode = 0o600): void {
   const bytes = typeof data === 'string' ? Buffer.from(data) : data;
@@ -49,6 +61,26 @@ function writeAll(fd: number, bytes: Uint8Array, where: string): void {
     if (wrote <= 0) throw new Error(`${where}: the disk took ${offset} of ${bytes.length} bytes (is it full?)`);
     offset += wrote;
   }
+}
+
+/**
+ * `source` copied over `path` the same crash-safe way. On a Mac, Node's copyFile is copyfile(3) with
+ * COPYFILE_ALL (libuv, src/unix/fs.c), so extended attributes and ACLs come along with the bytes.
+ */
+export function copyFileAtomic(source: string, path: string, mode: number): void {
+  const temp = join(dirname(path), `${TEMP_PREFIX}${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`);
+  try {
+    io.copyFileSync(source, temp, constants.COPYFILE_EXCL);
+    chmodSync(temp, mode);
+    fsyncFile(temp);
+    if (sha256File(temp) !== sha256File(source))
+      throw new Error(`${temp}: the copy of ${source} does not match it; ${path} was left as it was`);
+    renameSync(temp, path);
+  } catch (error) {
+    if (existsSync(temp)) unlinkSync(temp);
+    throw error;
+  }
+  fsyncFolder(dirname(path));
 }
 
 /** Flushes a file (or, with the folder, the names in it) to the disk; on macOS Node uses F_FULLFSYNC. */

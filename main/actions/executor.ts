@@ -4,7 +4,6 @@
 // before a verified copy of it exists in the quarantine.
 import { randomBytes } from 'node:crypto';
 import {
-  chmodSync,
   chownSync,
   copyFileSync,
   existsSync,
@@ -18,8 +17,9 @@ import {
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { DisablePlan, PlanStep } from '../engine/actions/plan';
-import { fsyncFile, fsyncFolder, sha256, sha256File, TEMP_PREFIX, TEMP_SUFFIX, writeFileAtomic } from './atomic-file';
+import { copyFileAtomic, fsyncFile, fsyncFolder, sha256, sha256File, TEMP_PREFIX, TEMP_SUFFIX } from './atomic-file';
 import type { ActionRecord, BackupRecord, Journal, StepRecord, UnreadableRecord } from './journal';
+import { isDisabled, isLoaded, runHelper, splitTarget, waitUntilLoaded } from './launchd-steps';
 
 export interface RunResult {
   code: number;
@@ -47,6 +47,10 @@ export interface ExecutorOptions {
   onBoundary?: (label: string) => Promise<void> | void;
   /** How long processes get after SIGTERM before SIGKILL. */
   stopGraceMs?: number;
+  /** assets/launchwatch-helper.sh: every launchd change, and an administrator's file steps, run through it. */
+  helperPath: string;
+  /** How long launchd gets to confirm an outcome (a service gone after bootout, loaded after bootstrap). */
+  confirmTimeoutMs?: number;
 }
 
 export interface Outcome {
@@ -55,7 +59,6 @@ export interface Outcome {
   message: string;
 }
 
-const NOT_LOADED = /No such process|Could not find service|not find specified service|service is not loaded/i;
 const NO_SYSTEMD =
   /System has not been booted with systemd|Failed to connect to (bus|user scope bus)|not been booted|systemctl not found|No medium found/i;
 
@@ -82,6 +85,7 @@ export class Executor {
     };
     this.save(record);
     await this.boundary('journaled');
+    if (plan.keepsFile) return this.runSteps(record);
     try {
       record.backup = this.backup(record.id, plan.plistPath);
     } catch (error) {
@@ -104,7 +108,7 @@ export class Executor {
       if ((record.status === 'running' || record.status === 'undoing') && record.backup)
         removeLeftoverTemps(dirname(record.backup.originalPath));
       if (record.status === 'running') {
-        if (!record.backup) {
+        if (!record.backup && !record.plan.keepsFile) {
           // Interrupted before the backup was recorded: no step ran; the file is where it was.
           this.discardPartialBackup(record);
           record.status = 'rolled-back';
@@ -139,14 +143,98 @@ export class Executor {
     if (record.status !== 'done' && !(resuming && record.status === 'undoing')) {
       return { record, ok: false, message: `action ${id} is ${record.status}: only a finished disable can be undone` };
     }
-    const backup = record.backup as BackupRecord;
     if (!resuming || !record.undoSteps) {
       record.undoSteps = undoSteps(record);
       record.status = 'undoing';
       this.save(record);
       await this.boundary('undo-journaled');
     }
-    for (const step of record.undoSteps) {
+    const failure = isLaunchd(record) ? await this.undoLaunchd(record) : await this.undoOther(record);
+    if (failure !== undefined) {
+      record.status = 'done';
+      record.messages.push(
+        `Undo of ${name(record)} stopped: ${failure}${record.backup ? ` ${whereTheFileIs(record.backup)}` : ''}`,
+      );
+      this.save(record);
+      return { record, ok: false, message: record.messages.at(-1) as string };
+    }
+    record.status = 'undone';
+    const where = record.backup ? ` is back at ${record.backup.originalPath} and` : '';
+    record.messages.push(
+      isLaunchd(record)
+        ? `${name(record)}${where} is enabled and loaded again (launchd confirms it).`
+        : `${name(record)}${where} is enabled again.`,
+    );
+    this.save(record);
+    return { record, ok: true, message: record.messages.at(-1) as string };
+  }
+
+  /** launchd: the file back (by the helper when root owns the folder), then enable and bootstrap in one helper run, then launchd asked. */
+  private async undoLaunchd(record: ActionRecord): Promise<string | undefined> {
+    const steps = record.undoSteps as StepRecord[];
+    const admin = record.plan.needsAdmin;
+    const backup = record.backup;
+    const restore = steps.find((s) => s.kind === 'restore');
+    if (restore && restore.status !== 'done' && backup && !admin) {
+      try {
+        await this.restore(backup, false);
+      } catch (error) {
+        return this.fail(record, restore, (error as Error).message);
+      }
+      this.finish(record, restore);
+      await this.boundary('undo-restore');
+    }
+    const bootstrap = steps.find((s) => s.kind === 'bootstrap');
+    const target = launchdTarget(record);
+    // Loaded again already (by hand, or by a helper run that a kill cut short): nothing to bootstrap.
+    if (bootstrap && bootstrap.status !== 'done' && (await isLoaded(this.options.runner, target))) {
+      bootstrap.output = 'already loaded';
+      this.finish(record, bootstrap);
+    }
+    const batch: { step: StepRecord; words: string[] }[] = [];
+    for (const step of steps) {
+      if (step.status === 'done' || step.status === 'skipped') continue;
+      if (step.kind === 'restore' && backup) batch.push({ step, words: restoreWords(backup) });
+      else if (step.kind === 'enable') batch.push({ step, words: ['enable', target] });
+      else if (step.kind === 'bootstrap')
+        batch.push({
+          step,
+          words: ['bootstrap', splitTarget(target).domain, record.plan.plistPath, record.plan.label],
+        });
+    }
+    const failed = await this.runBatch(record, batch, `Launchwatch is turning ${name(record)} back on.`, 'undo');
+    if (failed) {
+      const left = steps.filter((s) => s.status !== 'done' && s.status !== 'skipped' && s.kind !== 'restore');
+      const commands = left.map((s) =>
+        s.kind === 'enable'
+          ? `launchctl enable ${target}`
+          : `launchctl bootstrap ${splitTarget(target).domain} ${record.plan.plistPath}`,
+      );
+      return commands.length > 0 ? `${failed}. What is left to do: ${commands.join(' && ')}.` : failed;
+    }
+    if (bootstrap && !(await waitUntilLoaded(this.options.runner, target, true, this.confirmMs()))) {
+      return this.fail(
+        record,
+        bootstrap,
+        `launchd does not show ${target} loaded. What is left to do: launchctl enable ${target} && launchctl bootstrap ${splitTarget(target).domain} ${record.plan.plistPath}`,
+      );
+    }
+    const enable = steps.find((s) => s.kind === 'enable');
+    if (enable && (await isDisabled(this.options.runner, target)) === true) {
+      return this.fail(
+        record,
+        enable,
+        `launchd still lists ${target} as disabled. What is left to do: launchctl enable ${target}`,
+      );
+    }
+    this.save(record);
+    return undefined;
+  }
+
+  /** systemd units and autostart entries: the file back, then each inverse command, confirmed. */
+  private async undoOther(record: ActionRecord): Promise<string | undefined> {
+    const backup = record.backup as BackupRecord;
+    for (const step of record.undoSteps as StepRecord[]) {
       if (step.status === 'done' || step.status === 'skipped') continue;
       try {
         if (step.kind === 'restore') {
@@ -158,34 +246,23 @@ export class Executor {
             reason: `Launchwatch is turning ${name(record)} back on.`,
           });
           const words = commandWords(result);
-          if (result.code === 0 && !result.problem) step.status = 'done';
-          else if (
-            step.kind === 'bootstrap' &&
-            /already loaded|service already|Bootstrap failed: (5|17)/i.test(words)
-          ) {
-            step.status = 'done';
-            step.output = words;
-          } else if ((step.kind === 'systemctl-enable' || step.kind === 'systemctl-start') && NO_SYSTEMD.test(words)) {
+          if ((step.kind === 'systemctl-enable' || step.kind === 'systemctl-start') && NO_SYSTEMD.test(words)) {
             step.status = 'skipped';
             step.output = words;
+          } else if (result.code === 0 && !result.problem) {
+            const problem = await this.confirmSystemd(step);
+            if (problem) throw new Error(problem);
+            step.status = 'done';
           } else throw new Error(`${(step.argv as string[]).join(' ')}: ${words}`);
         }
         step.at = new Date().toISOString();
       } catch (error) {
-        step.status = 'failed';
-        step.output = (error as Error).message;
-        record.status = 'done';
-        record.messages.push(`Undo of ${name(record)} stopped: ${(error as Error).message}. ${whereTheFileIs(backup)}`);
-        this.save(record);
-        return { record, ok: false, message: record.messages.at(-1) as string };
+        return this.fail(record, step, (error as Error).message);
       }
       this.save(record);
       await this.boundary(`undo-${step.kind}`);
     }
-    record.status = 'undone';
-    record.messages.push(`${name(record)} is back at ${backup.originalPath} and enabled again.`);
-    this.save(record);
-    return { record, ok: true, message: record.messages.at(-1) as string };
+    return undefined;
   }
 
   /**
@@ -241,6 +318,10 @@ export class Executor {
   }
 
   private async runSteps(record: ActionRecord): Promise<Outcome> {
+    if (isLaunchd(record)) {
+      const failedAt = await this.disableLaunchd(record);
+      if (failedAt !== undefined) return this.afterFailure(record, failedAt);
+    }
     const planSteps = record.plan.steps;
     for (let i = 0; i < record.steps.length; i++) {
       const step = record.steps[i] as StepRecord;
@@ -257,21 +338,7 @@ export class Executor {
         step.status = 'failed';
         step.output = (error as Error).message;
         this.save(record);
-        await this.rollBack(record, i);
-        const backup = record.backup;
-        // If the file could not be put back it is in quarantine: the action stays undoable, and says so.
-        if (backup && !existsSync(backup.originalPath)) {
-          record.status = 'done';
-          const message = `${name(record)} was not fully disabled (${(error as Error).message}) and its file could not be put back automatically; it is safe in ${backup.backupPath}, and Undo puts it back.`;
-          record.messages.push(message);
-          this.save(record);
-          return { record, ok: false, message };
-        }
-        record.status = 'rolled-back';
-        const message = `${name(record)} was not disabled: ${(error as Error).message}. Everything that had been done was put back.`;
-        record.messages.push(message);
-        this.save(record);
-        return { record, ok: false, message };
+        return this.afterFailure(record, i);
       }
       this.save(record);
       await this.boundary(`after-${step.kind}`);
@@ -284,6 +351,178 @@ export class Executor {
     return { record, ok: true, message: record.messages.at(-1) as string };
   }
 
+  /** Rolls back what was done before step `failedAt` failed, and says where everything stands. */
+  private async afterFailure(record: ActionRecord, failedAt: number): Promise<Outcome> {
+    const why = record.steps[failedAt]?.output ?? 'a step failed';
+    await this.rollBack(record, failedAt);
+    const backup = record.backup;
+    // If the file could not be put back it is in quarantine: the action stays undoable, and says so.
+    if (backup && !existsSync(backup.originalPath)) {
+      record.status = 'done';
+      const message = `${name(record)} was not fully disabled (${why}) and its file could not be put back automatically; it is safe in ${backup.backupPath}, and Undo puts it back.`;
+      record.messages.push(message);
+      this.save(record);
+      return { record, ok: false, message };
+    }
+    record.status = 'rolled-back';
+    const message = `${name(record)} was not disabled: ${why}. Everything that had been done was put back.`;
+    record.messages.push(message);
+    this.save(record);
+    return { record, ok: false, message };
+  }
+
+  /**
+   * launchd: bootout and disable (and, for an administrator, ending root processes and removing the
+   * file) in one helper run, then launchd is asked until it agrees the service is gone and disabled.
+   * Returns the index of the step that failed, if one did; steps left for the executor (ending the
+   * user's own processes, the quarantine) are then run by the ordinary loop.
+   */
+  private async disableLaunchd(record: ActionRecord): Promise<number | undefined> {
+    const admin = record.plan.needsAdmin;
+    const batch: { step: StepRecord; words: string[] }[] = [];
+    const target = launchdTarget(record);
+    for (let i = 0; i < record.steps.length; i++) {
+      const step = record.steps[i] as StepRecord;
+      const planned = record.plan.steps[i] as PlanStep;
+      if (step.status === 'done' || step.status === 'skipped') continue;
+      if (step.kind === 'note') this.finish(record, step);
+      else if (step.kind === 'bootout' || step.kind === 'disable') batch.push({ step, words: [step.kind, target] });
+      else if (step.kind === 'stop-processes' && admin) {
+        for (const p of planned.processes ?? [])
+          batch.push({ step, words: ['terminate', String(p.pid), String(Math.round(p.startedAt / 1000))] });
+      } else if (step.kind === 'quarantine' && admin && record.backup) {
+        try {
+          this.checkBeforeRemoving(record.backup);
+        } catch (error) {
+          return this.failAt(record, i, (error as Error).message);
+        }
+        batch.push({ step, words: ['remove', record.backup.originalPath] });
+      }
+    }
+    const failed = await this.runBatch(
+      record,
+      batch,
+      `Launchwatch needs an administrator to disable ${name(record)}.`,
+      'disable',
+    );
+    if (failed) return record.steps.findIndex((s) => s.status === 'failed');
+    const bootout = record.steps.findIndex((s) => s.kind === 'bootout');
+    const bootoutStep = record.steps[bootout];
+    if (bootoutStep && !bootoutStep.output?.includes('confirmed: not loaded')) {
+      // 36 ("Operation now in progress") and 0 alike: done only when launchd no longer has it.
+      if (!(await waitUntilLoaded(this.options.runner, target, false, this.confirmMs()))) {
+        return this.failAt(
+          record,
+          bootout,
+          `launchd still has ${target} loaded ${Math.round(this.confirmMs() / 1000)} s after bootout`,
+        );
+      }
+      bootoutStep.output = bootoutStep.output
+        ? `${bootoutStep.output}; confirmed: not loaded`
+        : 'confirmed: not loaded';
+    }
+    const disable = record.steps.findIndex((s) => s.kind === 'disable');
+    if (disable >= 0 && (await isDisabled(this.options.runner, target)) === false) {
+      return this.failAt(record, disable, `launchd does not list ${target} as disabled after launchctl disable`);
+    }
+    this.save(record);
+    await this.boundary('confirmed');
+    return undefined;
+  }
+
+  /**
+   * Runs one helper batch (one prompt when the plan needs an administrator), recording every step's
+   * outcome in the journal before and after. Returns why it failed, if it did.
+   */
+  private async runBatch(
+    record: ActionRecord,
+    batch: { step: StepRecord; words: string[] }[],
+    reason: string,
+    phase: 'disable' | 'undo' | 'rollback',
+  ): Promise<string | undefined> {
+    if (batch.length === 0) return undefined;
+    for (const { step } of batch) step.status = 'running';
+    this.save(record);
+    const prefix = phase === 'disable' ? '' : `${phase}-`;
+    await this.boundary(`${prefix}before-launchd`);
+    const result = await runHelper(this.options.runner, this.options.helperPath, batch, {
+      admin: record.plan.needsAdmin,
+      reason,
+    });
+    let failure: string | undefined;
+    batch.forEach(({ step, words }, i) => {
+      const outcome = result.statuses[i];
+      if (failure !== undefined) {
+        if (step.status === 'running') step.status = 'pending';
+        return;
+      }
+      if (!outcome) {
+        failure = result.problem ?? `the helper stopped before ${words[0]}`;
+        step.status = 'failed';
+        step.output = failure;
+        return;
+      }
+      if (outcome.said) step.output = outcome.said;
+      if (outcome.status === 0) {
+        // A step with several helper steps (ending processes) is done when the last of them is.
+        if (batch.filter((b) => b.step === step).at(-1)?.words === words) this.markDone(step);
+      } else {
+        failure = `${words.slice(0, 2).join(' ')}: ${outcome.said || `exit status ${outcome.status}`}`;
+        step.status = 'failed';
+        step.output = failure;
+      }
+    });
+    this.save(record);
+    await this.boundary(`${prefix}after-launchd`);
+    return failure;
+  }
+
+  private confirmMs(): number {
+    return this.options.confirmTimeoutMs ?? 15_000;
+  }
+
+  private markDone(step: StepRecord): void {
+    step.status = 'done';
+    step.at = new Date().toISOString();
+  }
+
+  private finish(record: ActionRecord, step: StepRecord): void {
+    this.markDone(step);
+    this.save(record);
+  }
+
+  private fail(record: ActionRecord, step: StepRecord, why: string): string {
+    step.status = 'failed';
+    step.output = why;
+    this.save(record);
+    return why;
+  }
+
+  private failAt(record: ActionRecord, index: number, why: string): number {
+    this.fail(record, record.steps[index] as StepRecord, why);
+    return index;
+  }
+
+  /** systemd: a stopped unit is inactive, a disabled one not enabled, a started one active (systemctl is-active / is-enabled). */
+  private async confirmSystemd(step: StepRecord): Promise<string | undefined> {
+    const argv = step.argv ?? [];
+    const unit = argv.at(-1) as string;
+    const base = argv.slice(0, -2);
+    const verb = argv.at(-2) as string;
+    const check = verb === 'stop' || verb === 'start' ? 'is-active' : 'is-enabled';
+    const result = await this.options.runner.run([...base, check, unit], { admin: false, reason: '' });
+    if (NO_SYSTEMD.test(commandWords(result))) return undefined;
+    const state = result.stdout.trim().split('\n')[0] ?? '';
+    const good: Record<string, string[]> = {
+      stop: ['inactive', 'failed', 'unknown'],
+      start: ['active', 'activating', 'reloading'],
+      disable: ['disabled', 'masked', 'static', 'indirect', 'not-found'],
+      enable: ['enabled', 'enabled-runtime', 'static', 'indirect', 'alias', 'linked'],
+    };
+    if (good[verb]?.includes(state)) return undefined;
+    return `${[...base, check, unit].join(' ')} says "${state || commandWords(result)}" after ${verb}`;
+  }
+
   private async runStep(
     record: ActionRecord,
     step: PlanStep,
@@ -291,24 +530,22 @@ export class Executor {
     const admin = record.plan.needsAdmin;
     const reason = `Launchwatch needs an administrator to disable ${name(record)}.`;
     switch (step.kind) {
-      case 'bootout': {
-        const result = await this.options.runner.run(step.argv as string[], { admin, reason });
-        const words = commandWords(result);
-        if (result.code === 0 && !result.problem) return undefined;
-        // Not loaded is what bootout is for: the step is already done.
-        if (NOT_LOADED.test(words)) return { output: `already unloaded (${words})` };
-        throw new Error(`launchctl bootout failed: ${words}`);
-      }
-      case 'disable': {
-        const result = await this.options.runner.run(step.argv as string[], { admin, reason });
-        if (result.code === 0 && !result.problem) return undefined;
-        throw new Error(`launchctl disable failed: ${commandWords(result)}`);
-      }
+      case 'note':
+        return undefined;
       case 'systemctl-stop':
       case 'systemctl-disable': {
         const result = await this.options.runner.run(step.argv as string[], { admin, reason });
         const words = commandWords(result);
-        if (result.code === 0 && !result.problem) return undefined;
+        if (result.code === 0 && !result.problem) {
+          const problem = await this.confirmSystemd({
+            kind: step.kind,
+            description: '',
+            status: 'running',
+            argv: step.argv as string[],
+          });
+          if (problem) throw new Error(problem);
+          return undefined;
+        }
         // No systemd (a container, a minimal system): nothing to stop or disable there; the process
         // step and the quarantine still take the item out.
         if (NO_SYSTEMD.test(words) || /not loaded|does not exist|No such file/i.test(words))
@@ -373,6 +610,21 @@ export class Executor {
   private async quarantine(record: ActionRecord, admin: boolean): Promise<void> {
     const backup = record.backup as BackupRecord;
     if (!existsSync(backup.originalPath)) return;
+    this.checkBeforeRemoving(backup);
+    if (admin) {
+      await this.adminRun(
+        ['/bin/rm', '-f', backup.originalPath],
+        `Launchwatch needs an administrator to move ${backup.originalPath} into quarantine.`,
+      );
+      if (existsSync(backup.originalPath)) throw new Error(`${backup.originalPath} could not be removed`);
+      return;
+    }
+    unlinkSync(backup.originalPath);
+  }
+
+  /** Before the original goes: a version changed since the backup is kept too, and the backup still matches. */
+  private checkBeforeRemoving(backup: BackupRecord): void {
+    if (!existsSync(backup.originalPath)) return;
     // Changed since the backup (the malware rewrote it)? Keep that version too before removing it.
     if (sha256File(backup.originalPath) !== backup.sha256) {
       const changedCopy = `${backup.backupPath}.changed-${Date.now()}`;
@@ -384,15 +636,6 @@ export class Executor {
     }
     if (sha256File(backup.backupPath) !== backup.sha256)
       throw new Error(`the quarantined copy ${backup.backupPath} no longer matches: the original stays in place`);
-    if (admin) {
-      await this.adminRun(
-        ['/bin/rm', '-f', backup.originalPath],
-        `Launchwatch needs an administrator to move ${backup.originalPath} into quarantine.`,
-      );
-      if (existsSync(backup.originalPath)) throw new Error(`${backup.originalPath} could not be removed`);
-      return;
-    }
-    unlinkSync(backup.originalPath);
   }
 
   private async adminRun(argv: string[], reason: string): Promise<void> {
@@ -412,21 +655,18 @@ export class Executor {
       throw new Error(`a different file is already at ${backup.originalPath}; it was left alone`);
     }
     if (admin) {
-      // Root-owned folders: a temporary file beside the target gets the bytes, owner and mode, then one
-      // rename puts it in place, so the target is never a partial file.
-      const reason = `Launchwatch needs an administrator to put ${backup.originalPath} back.`;
-      const temp = join(
-        dirname(backup.originalPath),
-        `${TEMP_PREFIX}restore-${basename(backup.originalPath)}${TEMP_SUFFIX}`,
-      );
-      await this.adminRun(['/bin/cp', backup.backupPath, temp], reason);
-      await this.adminRun(['/usr/sbin/chown', `${backup.uid}:${backup.gid}`, temp], reason);
-      await this.adminRun(['/bin/chmod', (backup.mode & 0o7777).toString(8), temp], reason);
-      await this.adminRun(['/bin/mv', '-f', temp, backup.originalPath], reason);
+      // Root-owned folders: the helper copies beside the target, sets owner, mode and time, then one
+      // rename puts it in place, so the target is never a partial file; one prompt for all of it.
+      const result = await runHelper(this.options.runner, this.options.helperPath, [{ words: restoreWords(backup) }], {
+        admin: true,
+        reason: `Launchwatch needs an administrator to put ${backup.originalPath} back.`,
+      });
+      const outcome = result.statuses[0];
+      if (!outcome || outcome.status !== 0)
+        throw new Error(`putting the file back failed: ${outcome?.said || result.problem || 'the helper did not run'}`);
     } else {
       mkdirSync(dirname(backup.originalPath), { recursive: true });
-      writeFileAtomic(backup.originalPath, readFileSync(backup.backupPath), backup.mode);
-      chmodSync(backup.originalPath, backup.mode);
+      copyFileAtomic(backup.backupPath, backup.originalPath, backup.mode);
       if (process.getuid?.() === 0) chownSync(backup.originalPath, backup.uid, backup.gid);
       if (backup.mtimeMs !== undefined)
         utimesSync(backup.originalPath, new Date(backup.atimeMs ?? backup.mtimeMs), new Date(backup.mtimeMs));
@@ -436,6 +676,7 @@ export class Executor {
   }
 
   private async rollBack(record: ActionRecord, failedAt: number): Promise<void> {
+    if (isLaunchd(record)) return this.rollBackLaunchd(record, failedAt);
     for (let i = failedAt; i >= 0; i--) {
       const step = record.steps[i] as StepRecord;
       // The failed step is undone too when its effect shows: a quarantine that removed the file and
@@ -460,6 +701,54 @@ export class Executor {
       }
       this.save(record);
     }
+  }
+
+  /** launchd: the file back, then enable and bootstrap in one helper run, for the steps whose effect shows. */
+  private async rollBackLaunchd(record: ActionRecord, failedAt: number): Promise<void> {
+    const target = launchdTarget(record);
+    const admin = record.plan.needsAdmin;
+    const took = (kind: StepRecord['kind']): StepRecord | undefined => {
+      const index = record.steps.findIndex((s) => s.kind === kind);
+      const step = record.steps[index];
+      return step && (step.status === 'done' || (index === failedAt && step.status === 'failed')) ? step : undefined;
+    };
+    const quarantine = took('quarantine');
+    const batch: { step: StepRecord; words: string[] }[] = [];
+    if (quarantine && record.backup && !existsSync(record.backup.originalPath)) {
+      if (admin) batch.push({ step: quarantine, words: restoreWords(record.backup) });
+      else {
+        try {
+          await this.restore(record.backup, false);
+          quarantine.status = 'rolled-back';
+        } catch (error) {
+          record.messages.push(`Could not roll back "${quarantine.description}": ${(error as Error).message}`);
+        }
+      }
+    }
+    const disable = took('disable');
+    if (disable) batch.push({ step: disable, words: ['enable', target] });
+    const bootout = took('bootout');
+    if (bootout && !(await isLoaded(this.options.runner, target))) {
+      batch.push({
+        step: bootout,
+        words: ['bootstrap', splitTarget(target).domain, record.plan.plistPath, record.plan.label],
+      });
+    }
+    if (batch.length > 0) {
+      const result = await runHelper(this.options.runner, this.options.helperPath, batch, {
+        admin,
+        reason: 'Launchwatch is putting things back.',
+      });
+      batch.forEach(({ step, words }, i) => {
+        const outcome = result.statuses[i];
+        if (outcome?.status === 0) step.status = 'rolled-back';
+        else
+          record.messages.push(
+            `Could not roll back "${step.description}": ${outcome?.said || result.problem || `the helper stopped before ${words[0]}`}`,
+          );
+      });
+    }
+    this.save(record);
   }
 
   private discardPartialBackup(record: ActionRecord): void {
@@ -502,15 +791,17 @@ function command(kind: StepRecord['kind'], argv: string[]): StepRecord {
 }
 
 function undoSteps(record: ActionRecord): StepRecord[] {
-  const restore: StepRecord = {
-    kind: 'restore',
-    description: `Put ${record.plan.plistPath} back, byte for byte, with its mode and owner`,
-    status: 'pending',
-  };
   const inverses = [...record.steps]
     .reverse()
     .map((step) => inverseOf(step, record.plan))
     .filter((s): s is StepRecord => s !== undefined);
+  // An item inside an app bundle kept its file: only launchd is asked to take it back.
+  if (!record.backup) return inverses;
+  const restore: StepRecord = {
+    kind: 'restore',
+    description: `Put ${record.plan.plistPath} back, byte for byte, with its mode, owner and modification time`,
+    status: 'pending',
+  };
   return [restore, ...inverses];
 }
 
@@ -548,4 +839,30 @@ function removeLeftoverTemps(folder: string): void {
       // A root-owned folder: the leftover is harmless (launchd reads only *.plist) and goes with the next admin restore.
     }
   }
+}
+
+function isLaunchd(record: ActionRecord): boolean {
+  return record.plan.kind === 'LaunchAgent' || record.plan.kind === 'LaunchDaemon';
+}
+
+/** `gui/501/<label>` or `system/<label>`, as the plan's bootout and disable steps name it. */
+function launchdTarget(record: ActionRecord): string {
+  const step = record.plan.steps.find((s) => s.kind === 'bootout' || s.kind === 'disable');
+  return (step?.argv?.[2] as string | undefined) ?? '';
+}
+
+/** The helper's words to put a file back: copy, owner, mode and modification time (UTC, to the second). */
+function restoreWords(backup: BackupRecord): string[] {
+  const time = new Date(backup.mtimeMs ?? Date.now());
+  const two = (n: number): string => String(n).padStart(2, '0');
+  const stamp = `${time.getUTCFullYear()}${two(time.getUTCMonth() + 1)}${two(time.getUTCDate())}${two(time.getUTCHours())}${two(time.getUTCMinutes())}.${two(time.getUTCSeconds())}`;
+  return [
+    'restore',
+    backup.backupPath,
+    backup.originalPath,
+    String(backup.uid),
+    String(backup.gid),
+    (backup.mode & 0o7777).toString(8),
+    stamp,
+  ];
 }

@@ -76,6 +76,9 @@ export interface PlanView {
   label: string;
   plistPath: string;
   needsAdmin: boolean;
+  /** How many administrator prompts the disable takes (0 or 1), and what to tell the person about it. */
+  adminPrompts: number;
+  adminNote?: string;
   steps: { kind: string; description: string; command?: string }[];
 }
 

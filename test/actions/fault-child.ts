@@ -4,19 +4,24 @@ import { ActionService } from '../../main/actions/action-service';
 import { localRunner } from '../../main/actions/runners';
 import type { ItemResult } from '../../main/engine/model';
 
-const [stateDir = '', plistPath = '', mode = 'disable', killAtText = '0', shimDir = ''] = process.argv.slice(2);
+const [stateDir = '', plistPath = '', mode = 'disable', killAtText = '0', killAfterText = '0'] = process.argv.slice(2);
 const killAt = Number(killAtText);
+const killAfterMs = Number(killAfterText);
 let boundaries = 0;
 const service = new ActionService({
   stateDir,
-  runner: localRunner({ ...process.env, PATH: `${shimDir}:/usr/bin:/bin` }),
+  // launchctl on PATH is the model of launchd (its state file named by LW_LAUNCHD_STATE in the environment).
+  runner: localRunner(process.env),
   processes: { isSame: async () => false, signal: async () => undefined },
   uid: 501,
   isRoot: false,
   onBoundary: (label) => {
     boundaries++;
     process.stdout.write(`${label}\n`);
-    if (boundaries === killAt) process.kill(process.pid, 'SIGKILL');
+    if (boundaries !== killAt) return;
+    // Later, to die in the middle of what comes next (the helper retrying a bootstrap).
+    if (killAfterMs > 0) setTimeout(() => process.kill(process.pid, 'SIGKILL'), killAfterMs);
+    else process.kill(process.pid, 'SIGKILL');
   },
 });
 const item = {

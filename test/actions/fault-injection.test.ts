@@ -6,34 +6,48 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ActionService } from '../../main/actions/action-service';
-import { localRunner } from '../../main/actions/runners';
 import type { ItemResult } from '../../main/engine/model';
-import { makeShims } from '../support/shims';
+import { launchdModel } from '../support/launchd-model';
 
 const root = join(__dirname, '../..');
 const PLIST = Buffer.from(
   '<?xml version="1.0"?>\n<plist version="1.0"><dict><key>Label</key><string>com.evil.miner</string><key>Program</key><string>/x</string></dict></plist>\n',
 );
 
-function world() {
+/** A user agent, loaded in a model of launchd that answers as a real Mac does (test/support/launchctl-model.mjs). */
+function world(settleMs = 0) {
   const dir = mkdtempSync(join(tmpdir(), 'lw-fault-'));
   const agents = join(dir, 'LaunchAgents');
   mkdirSync(agents);
   const plistPath = join(agents, 'com.evil.miner.plist');
   writeFileSync(plistPath, PLIST);
-  return { stateDir: join(dir, 'state'), plistPath, shims: makeShims({ launchctl: {} }).dir };
+  const model = launchdModel({ bootstrapSettleMs: settleMs });
+  model.load('gui/501', 'com.evil.miner', plistPath);
+  return { stateDir: join(dir, 'state'), plistPath, model };
 }
+
+const loaded = (w: ReturnType<typeof world>) => w.model.read().domains['gui/501']?.['com.evil.miner'] !== undefined;
 
 function child(
   w: ReturnType<typeof world>,
   mode: 'disable' | 'undo',
   killAt: number,
+  killAfterMs = 0,
 ): Promise<{ labels: string[]; killed: boolean }> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', join(__dirname, 'fault-child.ts'), w.stateDir, w.plistPath, mode, String(killAt), w.shims],
-      { cwd: root },
+      [
+        '--import',
+        'tsx',
+        join(__dirname, 'fault-child.ts'),
+        w.stateDir,
+        w.plistPath,
+        mode,
+        String(killAt),
+        String(killAfterMs),
+      ],
+      { cwd: root, env: w.model.env },
       (error, stdout) => {
         resolve({
           labels: stdout
@@ -66,7 +80,7 @@ function assertNeverLost(w: ReturnType<typeof world>): 'in-place' | 'quarantined
 function restart(w: ReturnType<typeof world>): ActionService {
   return new ActionService({
     stateDir: w.stateDir,
-    runner: localRunner({ ...process.env, PATH: `${w.shims}:/usr/bin:/bin` }),
+    runner: w.model.runner(),
     processes: { isSame: async () => false, signal: async () => undefined },
     uid: 501,
     isRoot: false,
@@ -96,10 +110,9 @@ describe('fault injection: SIGKILL at every step boundary', () => {
     expect(labels).toEqual([
       'journaled',
       'backed-up',
-      'before-bootout',
-      'after-bootout',
-      'before-disable',
-      'after-disable',
+      'before-launchd',
+      'after-launchd',
+      'confirmed',
       'before-quarantine',
       'after-quarantine',
     ]);
@@ -117,6 +130,8 @@ describe('fault injection: SIGKILL at every step boundary', () => {
         `status after recovery at ${labels[killAt - 1]}`,
       ).toBe(true);
       expect(after).toBe(record?.status === 'done' ? 'quarantined' : 'in-place');
+      // launchd agrees with the journal: disabled means unloaded and disabled; rolled back means loaded.
+      expect(loaded(w), `loaded after recovery at ${labels[killAt - 1]}`).toBe(record?.status !== 'done');
       if (record?.status === 'done' && killAt < labels.length)
         expect(outcomes[0]?.message).toMatch(/finished the job after restarting/);
       if (record?.status === 'done') {
@@ -135,7 +150,7 @@ describe('fault injection: SIGKILL at every step boundary', () => {
     };
     const dry = await prepare();
     const { labels } = await child(dry, 'undo', 0);
-    expect(labels).toEqual(['undo-journaled', 'undo-restore', 'undo-enable', 'undo-bootstrap']);
+    expect(labels).toEqual(['undo-journaled', 'undo-restore', 'undo-before-launchd', 'undo-after-launchd']);
     for (let killAt = 1; killAt <= labels.length; killAt++) {
       const w = await prepare();
       expect((await child(w, 'undo', killAt)).killed).toBe(true);
@@ -144,6 +159,23 @@ describe('fault injection: SIGKILL at every step boundary', () => {
       await service.recover();
       expect(service.actions()[0]?.status, `after a kill at ${labels[killAt - 1]}`).toBe('undone');
       expect(readFileSync(w.plistPath).equals(PLIST)).toBe(true);
+      expect(loaded(w)).toBe(true);
     }
   }, 120_000);
+
+  it('undo: a kill while the helper is retrying a bootstrap that launchd answers with 5; recovery loads it once', async () => {
+    const w = world(3000);
+    const first = restart(w);
+    await first.approvePlan(first.plan(result(w.plistPath)).planId as string);
+    // Killed one second into the helper's retries (launchd says 5 for three seconds after the bootout).
+    const run = await child(w, 'undo', 3, 1000);
+    expect(run.killed).toBe(true);
+    expect(run.labels).toEqual(['undo-journaled', 'undo-restore', 'undo-before-launchd']);
+    assertNeverLost(w);
+    const service = restart(w);
+    await service.recover();
+    expect(service.actions()[0]?.status).toBe('undone');
+    expect(loaded(w)).toBe(true);
+    expect(readFileSync(w.plistPath).equals(PLIST)).toBe(true);
+  }, 60_000);
 });

@@ -18,6 +18,7 @@ const record = (id: string, createdAt: string): ActionRecord => ({
     plistPath: '/L/x.plist',
     kind: 'LaunchAgent',
     needsAdmin: false,
+    adminPrompts: 0,
     steps: [],
   },
 });

@@ -48,8 +48,12 @@ describe('atomic writes on a full disk', () => {
   it('undo on a full disk does not put a truncated plist in place, and says the copy is still safe', async () => {
     const { service, plistPath, record } = await disabled();
     const original = readFileSync(record.backup!.backupPath);
-    // The disk fills while the plist is written back; the journal's own small writes still fit.
-    fillTheDiskAfter(20, (buffer) => Buffer.from(buffer).equals(original));
+    // The disk fills while the plist is copied back: 20 bytes land, then ENOSPC. The journal's own small
+    // writes still fit.
+    vi.spyOn(io, 'copyFileSync').mockImplementation(((source: string, destination: string) => {
+      writeFileSync(destination, readFileSync(source).subarray(0, 20));
+      throw Object.assign(new Error('ENOSPC: no space left on device, copyfile'), { code: 'ENOSPC' });
+    }) as typeof io.copyFileSync);
     const undone = await service.undo('last');
     vi.restoreAllMocks();
     expect(undone.ok).toBe(false);

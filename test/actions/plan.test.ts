@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planDisable } from '../../main/engine/actions/plan';
+import { planDisable, planText } from '../../main/engine/actions/plan';
 import type { LaunchItem } from '../../main/engine/model';
 
 const item = (extra: Partial<LaunchItem>): LaunchItem => ({
@@ -21,6 +21,29 @@ const item = (extra: Partial<LaunchItem>): LaunchItem => ({
 const ctx = { uid: 501, isRoot: false, processes: [{ pid: 812, startedAt: 1, args: '/Users/alice/.x/agent' }] };
 
 describe('the disable planner', () => {
+  it('says what each kind will do and how many administrator prompts to expect', () => {
+    const daemon = planDisable(
+      item({ kind: 'LaunchDaemon', scope: 'system', plistPath: '/Library/LaunchDaemons/com.x.plist' }),
+      ctx,
+    );
+    expect(daemon.ok && daemon.plan.adminPrompts).toBe(1);
+    expect(daemon.ok && planText(daemon.plan)).toMatch(
+      /Unload it: launchctl bootout system\/com.x[\s\S]*Move \/Library\/LaunchDaemons\/com.x.plist into Launchwatch's quarantine[\s\S]*administrator password once, for all of these steps/,
+    );
+    const agent = planDisable(item({}), ctx);
+    expect(agent.ok && agent.plan.adminPrompts).toBe(0);
+    expect(agent.ok && planText(agent.plan)).not.toMatch(/administrator/);
+    const bundle = planDisable(
+      item({ scope: 'app-bundle', plistPath: '/Applications/Tool.app/Contents/Library/LaunchAgents/com.x.plist' }),
+      ctx,
+    );
+    expect(bundle.ok && bundle.plan.keepsFile).toBe(true);
+    expect(bundle.ok && planText(bundle.plan)).toMatch(
+      /No file inside the app is changed[\s\S]*System Settings > General > Login Items & Extensions[\s\S]*removing the app removes it/,
+    );
+    expect(bundle.ok && bundle.plan.steps.map((s) => s.kind)).not.toContain('quarantine');
+  });
+
   it('plans bootout, disable, stop and quarantine for a user agent, without admin', () => {
     const outcome = planDisable(item({}), ctx);
     expect(outcome.ok).toBe(true);
@@ -62,9 +85,10 @@ describe('the disable planner', () => {
     expect(
       planDisable(item({ scope: 'apple', plistPath: '/System/Library/LaunchDaemons/com.apple.x.plist' }), ctx),
     ).toMatchObject({ ok: false, refusal: expect.stringContaining('System Integrity Protection') });
+    // Signed by Apple is not Apple's own: miners run under /bin/sh and python3 (the plist decides, issue #10).
     expect(
-      planDisable(item({}), { ...ctx, signing: { path: '/x', status: 'apple', authorities: ['Software Signing'] } }),
-    ).toMatchObject({ ok: false, refusal: expect.stringContaining('signed by Apple') });
+      planDisable(item({}), { ...ctx, signing: { path: '/x', status: 'apple', authorities: ['Software Signing'] } }).ok,
+    ).toBe(true);
     expect(planDisable(item({ label: 'com.x; rm -rf ~' }), ctx)).toMatchObject({
       ok: false,
       refusal: expect.stringContaining('will not pass it'),

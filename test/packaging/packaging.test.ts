@@ -70,6 +70,8 @@ describe('packaging smoke test', () => {
     const files = listPackage(join(out, 'linux-unpacked/resources/app.asar'), { isPack: false }).map((f) =>
       f.replace(/\\/g, '/'),
     );
+    // The helper is run by /bin/sh, which cannot read inside app.asar: it is unpacked beside it.
+    expect(existsSync(join(out, 'linux-unpacked/resources/app.asar.unpacked/assets/launchwatch-helper.sh'))).toBe(true);
     expect(files).toEqual(
       expect.arrayContaining([
         '/package.json',

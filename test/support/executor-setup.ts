@@ -1,29 +1,62 @@
-// A temporary tree with one user agent's plist, launchctl and systemctl shims that record their argv,
-// and an action service over it: what the executor tests start from.
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+// A temporary tree with one user agent's plist, loaded in a model of launchd (launchd-model.ts) that
+// answers as a real Mac does, and an action service over it: what the executor tests start from.
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ActionService } from '../../main/actions/action-service';
-import { localRunner } from '../../main/actions/runners';
+import type { ProcessControl } from '../../main/actions/executor';
 import type { ItemResult, LaunchItem } from '../../main/engine/model';
-import { makeShims, type Shim } from './shims';
+import { launchdModel, type LaunchdModel } from './launchd-model';
 
 export const PLIST = Buffer.from(
   '<?xml version="1.0" encoding="UTF-8"?>\n<plist version="1.0"><dict><key>Label</key><string>com.evil.miner</string></dict></plist>\n',
 );
 
-export function setup(shims: Record<string, Shim> = {}) {
+export const plistFor = (label: string): Buffer =>
+  Buffer.from(
+    `<?xml version="1.0" encoding="UTF-8"?>\n<plist version="1.0"><dict><key>Label</key><string>${label}</string></dict></plist>\n`,
+  );
+
+export interface SetupOptions {
+  /** How long after a bootout launchd answers 5 to a bootstrap of the same label. */
+  settleMs?: number;
+  /** A bootout answered with 36 while the service takes this long to exit. */
+  slowExitMs?: number;
+  /** Loaded in launchd to begin with (default true). */
+  loaded?: boolean;
+  processes?: ProcessControl;
+  model?: LaunchdModel;
+}
+
+export function setup(options: SetupOptions = {}) {
   const root = mkdtempSync(join(tmpdir(), 'lw-exec-'));
   const agents = join(root, 'Users/alice/Library/LaunchAgents');
   mkdirSync(agents, { recursive: true });
   const plistPath = join(agents, 'com.evil.miner.plist');
   writeFileSync(plistPath, PLIST);
   chmodSync(plistPath, 0o640);
-  const bin = makeShims({ launchctl: {}, systemctl: {}, ...shims });
-  const env = { ...process.env, PATH: `${bin.dir}:/usr/bin:/bin` };
-  const item: LaunchItem = {
+  const model = options.model ?? launchdModel({ bootstrapSettleMs: options.settleMs ?? 0 });
+  if (options.loaded !== false) model.load('gui/501', 'com.evil.miner', plistPath);
+  if (options.slowExitMs !== undefined)
+    model.update((s) => (s.slowExitMs['com.evil.miner'] = options.slowExitMs as number));
+  const item = agentItem(plistPath, 'com.evil.miner');
+  const result = { item, processes: [], reasons: [], verdict: 'mining' } as unknown as ItemResult;
+  const runner = model.runner();
+  const service = new ActionService({
+    stateDir: join(root, 'state'),
+    runner,
+    processes: options.processes ?? { isSame: async () => false, signal: async () => undefined },
+    uid: 501,
+    isRoot: false,
+    confirmTimeoutMs: 4000,
+  });
+  return { root, plistPath, service, result, model, runner, env: model.env };
+}
+
+export function agentItem(plistPath: string, label: string, extra: Partial<LaunchItem> = {}): LaunchItem {
+  return {
     id: plistPath,
-    label: 'com.evil.miner',
+    label,
     plistPath,
     kind: 'LaunchAgent',
     scope: 'user',
@@ -36,20 +69,6 @@ export function setup(shims: Record<string, Shim> = {}) {
     problems: [],
     persistenceTechnique: 'T1543.001',
     sha256: 'a',
+    ...extra,
   };
-  const result = { item, processes: [], reasons: [], verdict: 'mining' } as unknown as ItemResult;
-  const service = new ActionService({
-    stateDir: join(root, 'state'),
-    runner: localRunner(env),
-    processes: { isSame: async () => false, signal: async () => undefined },
-    uid: 501,
-    isRoot: false,
-  });
-  const calls = () =>
-    readFileSync(bin.log, 'utf8')
-      .trim()
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => l.split('\t').join(' '));
-  return { root, plistPath, service, result, calls, env };
 }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeShims } from '../support/shims';
+import { systemctlModel } from '../support/systemctl-model';
 import { CHROMIUM, CHROMIUM_FLAGS, startWeb } from '../support/web';
 
 const root = join(__dirname, '../..');
@@ -32,7 +33,7 @@ describe.skipIf(!existsSync(CHROMIUM) || process.platform !== 'linux')(
       const worker = spawn(argv[0] as string, argv.slice(1), { stdio: 'ignore' });
       children.push(worker);
       const exited = new Promise<string | null>((resolve) => worker.on('exit', (_c, signal) => resolve(signal)));
-      const shims = makeShims({ systemctl: {} });
+      const shims = makeShims({ systemctl: systemctlModel() });
       const env: NodeJS.ProcessEnv = {
         ...process.env,
         HOME: home,
@@ -77,9 +78,12 @@ describe.skipIf(!existsSync(CHROMIUM) || process.platform !== 'linux')(
       await page.locator('.notice', { hasText: 'is disabled' }).waitFor();
       expect(existsSync(unitPath)).toBe(false);
       expect(await exited).toBe('SIGTERM');
+      // Each change confirmed by asking systemd (is-active, is-enabled).
       expect(readFileSync(shims.log, 'utf8').trim().split('\n')).toEqual([
         'systemctl\t--user\tstop\tlw-ui-act.service',
+        'systemctl\t--user\tis-active\tlw-ui-act.service',
         'systemctl\t--user\tdisable\tlw-ui-act.service',
+        'systemctl\t--user\tis-enabled\tlw-ui-act.service',
       ]);
 
       const disabledRow = page.locator('.disabled-row', { hasText: 'lw-ui-act.service' });

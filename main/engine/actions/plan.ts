@@ -1,9 +1,11 @@
 // Which steps disabling a launch item takes, decided before anything happens, so the person approving
 // sees exactly what will run. Pure: the item and the machine's facts in, a plan (or a refusal) out.
 import type { LaunchItem, SigningInfo } from '../model';
+import { basename, isInterpreter } from '../shell-words';
 import { hasControlCharacters } from '../terminal-text';
 
-export type StepKind = 'bootout' | 'disable' | 'systemctl-stop' | 'systemctl-disable' | 'stop-processes' | 'quarantine';
+export type StepKind =
+  'bootout' | 'disable' | 'systemctl-stop' | 'systemctl-disable' | 'stop-processes' | 'quarantine' | 'note';
 
 export interface PlanStep {
   kind: StepKind;
@@ -22,6 +24,10 @@ export interface DisablePlan {
   kind: LaunchItem['kind'];
   /** Daemons and files under /Library need an administrator. */
   needsAdmin: boolean;
+  /** How many times the administrator password is asked for: once for the whole disable (and once for its undo). */
+  adminPrompts: number;
+  /** The file stays where it is (an item inside an app bundle, which macOS manages): nothing is quarantined. */
+  keepsFile?: boolean;
   steps: PlanStep[];
 }
 
@@ -47,6 +53,65 @@ export function validatePath(path: string): string | undefined {
   return undefined;
 }
 
+/** What the person approving is told about passwords: none, or one prompt for all the steps. */
+export function adminPromptNote(plan: DisablePlan): string | undefined {
+  if (plan.adminPrompts === 0) return undefined;
+  return 'macOS will ask for an administrator password once, for all of these steps (and once more for an undo).';
+}
+
+/** The plan in words, one numbered step a line, as the command line shows it before asking. */
+export function planText(plan: DisablePlan): string {
+  const steps = plan.steps.map((s, i) => `  ${i + 1}. ${s.description}\n`).join('');
+  const prompt = adminPromptNote(plan);
+  return `Disabling ${plan.label || plan.plistPath} will:\n${steps}${prompt ? `  (${prompt})\n` : ''}It can be undone: "launchwatch undo last".\n`;
+}
+
+/**
+ * Whether an item is Apple's own, decided from the property list: under /System (System Integrity
+ * Protection), or an Apple label in Apple's own folder running an Apple-signed program that is not a
+ * generic interpreter or tool. Never from the signer of argv[0] alone: miners run under /bin/sh,
+ * /usr/bin/python3 or /usr/bin/osascript, all signed by Apple.
+ */
+export function applesOwn(item: LaunchItem, signing: SigningInfo | undefined): string | undefined {
+  if (SIP_PROTECTED.test(item.plistPath))
+    return 'is part of macOS (under /System, protected by System Integrity Protection)';
+  const appleLabel = item.label.startsWith('com.apple.');
+  const appleFolder = item.plistPath.startsWith('/Library/Apple/');
+  const program = item.program ?? '';
+  if (appleLabel && appleFolder && signing?.status === 'apple' && !isGenericTool(program)) {
+    return 'is installed by macOS in /Library/Apple and runs a program signed by Apple';
+  }
+  return undefined;
+}
+
+/** Apple-signed programs that run whatever they are given: owning one says nothing about who wrote the item. */
+function isGenericTool(program: string): boolean {
+  return isInterpreter(program) || GENERIC_TOOLS.has(basename(program));
+}
+
+const GENERIC_TOOLS = new Set([
+  'caffeinate',
+  'nice',
+  'nohup',
+  'open',
+  'osascript',
+  'curl',
+  'screen',
+  'tmux',
+  'launchctl',
+  'xargs',
+  'find',
+  'arch',
+  'sudo',
+  'sandbox-exec',
+]);
+
+/** `/Applications/X.app/Contents/Library/LaunchAgents/y.plist`: an SMAppService item, managed by macOS. */
+export function isInsideAppBundle(path: string): boolean {
+  const at = path.indexOf('.app/Contents/Library/Launch');
+  return at > 0;
+}
+
 export function planDisable(item: LaunchItem, context: PlanContext): PlanOutcome {
   const name = item.label || item.plistPath;
   if (item.plistPath === '') {
@@ -55,17 +120,8 @@ export function planDisable(item: LaunchItem, context: PlanContext): PlanOutcome
       refusal: `No property list is known for ${name}: launchd runs it from a file Launchwatch did not read, so there is nothing to put in quarantine and nothing an undo could restore. Find its file (launchctl print shows "path") before disabling it.`,
     };
   }
-  if (item.scope === 'apple' || SIP_PROTECTED.test(item.plistPath)) {
-    return {
-      ok: false,
-      refusal: `${name} is part of macOS (under /System, protected by System Integrity Protection): Launchwatch does not disable it.`,
-    };
-  }
-  if (context.signing?.status === 'apple')
-    return {
-      ok: false,
-      refusal: `${name} runs a program signed by Apple: Launchwatch does not disable Apple's own items.`,
-    };
+  const apples = applesOwn(item, context.signing);
+  if (apples) return { ok: false, refusal: `${name} ${apples}: Launchwatch does not disable Apple's own items.` };
   const pathProblem = validatePath(item.plistPath);
   if (pathProblem) return { ok: false, refusal: `${name} cannot be disabled safely: ${pathProblem}.` };
   if (item.label && !LABEL_PATTERN.test(item.label))
@@ -119,12 +175,27 @@ export function planDisable(item: LaunchItem, context: PlanContext): PlanOutcome
       description: `End what is left of its processes: ${context.processes.map((p) => `${p.pid} (${p.args.slice(0, 60)})`).join(', ')}`,
     });
   }
-  steps.push({
-    kind: 'quarantine',
-    description: `Move ${item.plistPath} into Launchwatch's quarantine, with a byte-for-byte backup that Undo puts back`,
-  });
-  return {
-    ok: true,
-    plan: { itemId: item.id, label: item.label, plistPath: item.plistPath, kind: item.kind, needsAdmin, steps },
+  const keepsFile = isInsideAppBundle(item.plistPath);
+  if (keepsFile) {
+    steps.push({
+      kind: 'note',
+      description: `No file inside the app is changed (macOS would block it, and it would break the app's signature). The item stays off; macOS lists it in System Settings > General > Login Items & Extensions, and removing the app removes it.`,
+    });
+  } else {
+    steps.push({
+      kind: 'quarantine',
+      description: `Move ${item.plistPath} into Launchwatch's quarantine, with a byte-for-byte backup that Undo puts back`,
+    });
+  }
+  const plan: DisablePlan = {
+    itemId: item.id,
+    label: item.label,
+    plistPath: item.plistPath,
+    kind: item.kind,
+    needsAdmin,
+    adminPrompts: needsAdmin ? 1 : 0,
+    steps,
   };
+  if (keepsFile) plan.keepsFile = true;
+  return { ok: true, plan };
 }

@@ -144,7 +144,7 @@ function ApprovalSheet({
             </li>
           ))}
         </ol>
-        {plan.needsAdmin ? <p className="muted">macOS will ask for an administrator password.</p> : null}
+        {plan.adminNote ? <p className="muted">{plan.adminNote}</p> : null}
         <p className="muted">Nothing is deleted: the file is kept in Launchwatch's quarantine and Undo puts it back.</p>
         <div className="sheet-buttons">
           <button type="button" ref={cancelRef} onClick={onCancel} disabled={busy}>

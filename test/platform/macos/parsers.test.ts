@@ -224,3 +224,24 @@ describe('dns.txt', () => {
     expect(problems).toEqual([expect.stringContaining('line 4')]);
   });
 });
+
+describe('launchctl print', () => {
+  it('reads state, pid and path of a loaded service, ignoring nested blocks, and "Could not find service" as not loaded', async () => {
+    const { parseLaunchctlPrint } = await import('../../../main/platform/macos/launchctl-print');
+    const printed = readFileSync(
+      join(__dirname, '../../fixtures/macos/launchctl-print/service-nix-hook-1187.adapted.txt'),
+      'utf8',
+    );
+    expect(parseLaunchctlPrint(printed, '', 0)).toEqual({
+      loaded: true,
+      state: 'not running',
+      pid: 41,
+      path: '/Library/LaunchDaemons/systems.determinate.nix-installer.nix-hook.plist',
+    });
+    const missing = readFileSync(
+      join(__dirname, '../../fixtures/macos/launchctl-print/not-found-gui-toss-40.stderr.txt'),
+      'utf8',
+    );
+    expect(parseLaunchctlPrint('', missing, 113)).toEqual({ loaded: false });
+  });
+});

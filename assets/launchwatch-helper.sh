@@ -1,0 +1,199 @@
+#!/bin/sh
+# Launchwatch's helper: runs the launchd and file steps of one disable or one undo, in order, so that an
+# item that needs an administrator asks for the password once (the app runs this fixed script through
+# the macOS prompt; it never builds a shell command from text). Every value arrives as its own
+# argument, is checked here again, and is only ever passed on as one argument.
+#
+#   sh launchwatch-helper.sh STEP [-- STEP ...]
+#
+#   bootout   <service-target>             launchctl bootout; "3: No such process" and "36: Operation now
+#                                          in progress" count as done (the caller confirms with print)
+#   disable   <service-target>             launchctl disable
+#   enable    <service-target>             launchctl enable
+#   bootstrap <domain-target> <plist> <label>
+#                                          launchctl bootstrap, tried again while launchd answers 5 or 37
+#                                          (it does for seconds after a bootout), for up to 15 s; done as
+#                                          soon as launchctl print shows the label loaded
+#   terminate <pid> <started-at>           SIGTERM, then SIGKILL after 3 s, only while the pid is still
+#                                          the process that started at <started-at> (epoch seconds, +-3)
+#   remove    <path>                       rm -f
+#   restore   <copy> <path> <uid> <gid> <mode> <mtime>
+#                                          copy beside <path>, owner, mode, time (UTC, [[CC]YY]MMDDhhmm.SS),
+#                                          then one rename into place
+#
+# It prints, for each step: "step <n> <exit status>", then what the command said, each line indented.
+# It stops at the first step that fails.
+
+# shellcheck disable=SC2317 # the validators below are called through need()
+set -u
+LC_ALL=C
+export LC_ALL
+
+# Absolute paths on a Mac, so nothing on PATH can stand in for them; elsewhere (the tests) from PATH.
+tool() {
+  for candidate in "$@"; do
+    case $candidate in
+      /*) [ -x "$candidate" ] && { printf '%s\n' "$candidate"; return 0; } ;;
+      *) command -v "$candidate" 2>/dev/null && return 0 ;;
+    esac
+  done
+  printf '%s\n' "$1"
+}
+LAUNCHCTL=$(tool /bin/launchctl launchctl)
+CHOWN=$(tool /usr/sbin/chown /bin/chown chown)
+
+fail() {
+  echo "launchwatch-helper: $*" >&2
+  exit 2
+}
+
+valid_target() {
+  valid_domain "${1%/*}" || return 1
+  case ${1##*/} in '' | [!A-Za-z0-9]* | *[!A-Za-z0-9._@+-]*) return 1 ;; esac
+  return 0
+}
+
+valid_domain() {
+  case $1 in system) return 0 ;; gui/*) case ${1#gui/} in '' | *[!0-9]*) return 1 ;; esac ;; *) return 1 ;; esac
+}
+
+valid_path() {
+  case $1 in /*) ;; *) return 1 ;; esac
+  case $1 in */../* | */.. | */./* | *'
+'*) return 1 ;; esac
+  return 0
+}
+
+number() {
+  case $1 in '' | *[!0-9]*) return 1 ;; esac
+}
+
+# Seconds since the process started, from ps's etime ([[dd-]hh:]mm:ss).
+elapsed_of() {
+  e=$(ps -o etime= -p "$1" 2>/dev/null | tr -d ' ')
+  [ -n "$e" ] || return 1
+  days=0
+  case $e in *-*) days=${e%%-*}; e=${e#*-} ;; esac
+  old_ifs=$IFS
+  IFS=:
+  # shellcheck disable=SC2086 # splitting on ":" is the point
+  set -- $e
+  IFS=$old_ifs
+  case $# in
+    3) echo $((days * 86400 + ${1#0} * 3600 + ${2#0} * 60 + ${3#0})) ;;
+    2) echo $((days * 86400 + ${1#0} * 60 + ${2#0})) ;;
+    *) return 1 ;;
+  esac
+}
+
+still_same() {
+  # $1 pid, $2 expected start (epoch seconds)
+  elapsed=$(elapsed_of "$1") || return 1
+  started=$(($(date +%s) - elapsed))
+  difference=$((started - $2))
+  [ "$difference" -ge -3 ] && [ "$difference" -le 3 ]
+}
+
+said=$(mktemp "${TMPDIR:-/tmp}/launchwatch-helper.XXXXXX") || fail "cannot make a temporary file"
+trap 'rm -f "$said"' EXIT
+
+report() {
+  # $1 step number, $2 status; what the command said, indented.
+  echo "step $1 $2"
+  sed 's/^/  /' "$said"
+  : > "$said"
+}
+
+need() {
+  # need <expected word count> <message> <check...>: fail unless the step has that many words and the check holds.
+  expected=$1
+  message=$2
+  shift 2
+  if [ "$arity" -ne "$expected" ] || ! "$@"; then fail "$message"; fi
+}
+
+run_step() {
+  # run_step <word count> <verb> <words...> [-- rest]: only the first <word count> words are this step's.
+  arity=$(($1 - 1))
+  verb=$2
+  shift 2
+  case $verb in
+    bootout)
+      need 1 "bootout needs a service target" valid_target "$1"
+      "$LAUNCHCTL" bootout "$1" > "$said" 2>&1
+      status=$?
+      case $status in 3 | 36) return 0 ;; esac
+      return "$status" ;;
+    disable | enable)
+      need 1 "$verb needs a service target" valid_target "$1"
+      "$LAUNCHCTL" "$verb" "$1" > "$said" 2>&1 ;;
+    bootstrap)
+      m="bootstrap needs a domain, a plist path and a label"
+      need 3 "$m" valid_domain "$1"
+      need 3 "$m" valid_path "$2"
+      need 3 "$m" valid_target "$1/$3"
+      waited=0
+      pause=1
+      while :; do
+        "$LAUNCHCTL" bootstrap "$1" "$2" > "$said" 2>&1
+        status=$?
+        case $status in 5 | 37) ;; *) return "$status" ;; esac
+        # 5 also means "already loaded" (loaded by hand, or by a run of this helper that was cut short).
+        if "$LAUNCHCTL" print "$1/$3" > /dev/null 2>&1; then
+          echo "already loaded" >> "$said"
+          return 0
+        fi
+        [ "$waited" -lt 15 ] || return "$status"
+        sleep "$pause"
+        waited=$((waited + pause))
+        [ "$pause" -ge 4 ] || pause=$((pause * 2))
+      done ;;
+    terminate)
+      need 2 "terminate needs a pid and a start time" number "$1"
+      need 2 "terminate needs a pid and a start time" number "$2"
+      still_same "$1" "$2" || { echo "pid $1 is gone (or is another process now)" > "$said"; return 0; }
+      kill -TERM "$1" 2> "$said"
+      tries=0
+      while [ "$tries" -lt 30 ] && still_same "$1" "$2"; do sleep 0.1 2>/dev/null || sleep 1; tries=$((tries + 1)); done
+      if still_same "$1" "$2"; then kill -KILL "$1" 2>> "$said"; sleep 1; fi
+      ! still_same "$1" "$2" ;;
+    remove)
+      need 1 "remove needs a path" valid_path "$1"
+      rm -f "$1" > "$said" 2>&1 && [ ! -e "$1" ] ;;
+    restore)
+      m="restore needs copy, path, uid, gid, mode and time"
+      need 6 "$m" valid_path "$1"
+      need 6 "$m" valid_path "$2"
+      need 6 "$m" number "$3"
+      need 6 "$m" number "$4"
+      need 6 "$m" number "$5"
+      case $6 in *[!0-9.]* | '') fail "restore needs a time" ;; esac
+      temp="$(dirname "$2")/.launchwatch-restore-$(basename "$2").tmp"
+      if cp "$1" "$temp" > "$said" 2>&1 && "$CHOWN" "$3:$4" "$temp" >> "$said" 2>&1 && chmod "$5" "$temp" >> "$said" 2>&1 &&
+        TZ=UTC0 touch -t "$6" "$temp" >> "$said" 2>&1 && mv -f "$temp" "$2" >> "$said" 2>&1; then
+        return 0
+      fi
+      rm -f "$temp"
+      return 1 ;;
+    *) fail "unknown step '$verb'" ;;
+  esac
+}
+
+[ $# -gt 0 ] || fail "usage: sh launchwatch-helper.sh STEP [-- STEP ...]"
+n=0
+while [ $# -gt 0 ]; do
+  n=$((n + 1))
+  # One step's words, up to the next "--".
+  count=0
+  for word in "$@"; do
+    [ "$word" = -- ] && break
+    count=$((count + 1))
+  done
+  run_step "$count" "$@"
+  status=$?
+  report "$n" "$status"
+  [ $status -eq 0 ] || exit 1
+  shift "$count"
+  [ $# -gt 0 ] && shift
+done
+exit 0
