@@ -80,6 +80,11 @@ else
   launchctl list > "$bundle/launchctl-list.txt" 2>/dev/null || echo "note: launchctl list failed" >&2
 fi
 launchctl print-disabled "gui/$user_id" > "$bundle/launchctl-print-disabled.txt" 2>/dev/null || rm -f "$bundle/launchctl-print-disabled.txt"
+if [ "$privileged" = true ]; then
+  # Root's own list is the system domain: the daemons' PIDs and exit statuses.
+  launchctl list > "$bundle/launchctl-list-system.txt" 2>/dev/null || rm -f "$bundle/launchctl-list-system.txt"
+  launchctl print-disabled system > "$bundle/launchctl-print-disabled-system.txt" 2>/dev/null || rm -f "$bundle/launchctl-print-disabled-system.txt"
+fi
 
 # Property lists, byte for byte, at their own paths under fs/.
 copy_file() {
@@ -119,7 +124,9 @@ list_plists() {
     for f in "$root$folder"/*.plist; do [ -f "$f" ] && printf '%s\n' "${f#"$root"}"; done
   done
   for apps in /Applications "$user_home/Applications"; do
-    for f in "$root$apps"/*.app/Contents/Library/LaunchAgents/*.plist; do [ -f "$f" ] && printf '%s\n' "${f#"$root"}"; done
+    for f in "$root$apps"/*.app/Contents/Library/LaunchAgents/*.plist "$root$apps"/*.app/Contents/Library/LaunchDaemons/*.plist; do
+      [ -f "$f" ] && printf '%s\n' "${f#"$root"}"
+    done
   done
 }
 
@@ -219,6 +226,13 @@ for plist in $plists; do
     i=$((i + 1))
     [ $i -lt 256 ] || break
   done
+  if [ -z "$program" ]; then
+    # SMAppService plists inside an app name their program relative to the bundle.
+    bundle_program=$(plist_value BundleProgram "$plist")
+    case $plist in
+      *.app/Contents/Library/Launch*) [ -n "$bundle_program" ] && program="${plist%%.app/Contents/Library/*}.app/$bundle_program" ;;
+    esac
+  fi
   [ -n "$program" ] || program=$(head -n 1 "$args_file")
   case $program in /*) printf '%s\n' "$program" >> "$programs_file" ;; esac
   scan_arguments < "$args_file"

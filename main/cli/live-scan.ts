@@ -5,6 +5,7 @@ import type { ScanResult } from '../engine/model';
 import { Monitor } from '../engine/monitor';
 import type { SystemReader } from '../engine/reader';
 import { MacLiveReader } from '../platform/macos/live-reader';
+import { runCommand } from '../platform/run-command';
 import { UsageError } from './usage-error';
 
 export interface LiveScanOptions {
@@ -39,11 +40,37 @@ export async function liveScan(
   return result;
 }
 
-export async function liveReaderForThisMachine(): Promise<SystemReader> {
-  if (process.platform === 'darwin') return new MacLiveReader();
+export async function liveReaderForThisMachine(env: NodeJS.ProcessEnv = process.env): Promise<SystemReader> {
+  if (process.platform === 'darwin') {
+    const user = await sudoUser(env);
+    return new MacLiveReader(user ? { ...user, asRootFor: true } : {});
+  }
   if (process.platform === 'linux') {
     const { LinuxLiveReader } = await import('../platform/linux/live-reader');
     return new LinuxLiveReader();
   }
   throw new UsageError(`live scanning is not available on ${process.platform}; use --replay <capture>`);
+}
+
+/**
+ * Run through sudo: the user who ran it (SUDO_USER, SUDO_UID), whose items a Mac owner means, with the
+ * home folder from the directory service (root's HOME may be handed over by sudo).
+ */
+export async function sudoUser(
+  env: NodeJS.ProcessEnv,
+): Promise<{ userName: string; uid: number; home: string } | undefined> {
+  if (process.getuid?.() !== 0) return undefined;
+  const name = env.SUDO_USER ?? '';
+  const uid = Number(env.SUDO_UID);
+  if (!/^[A-Za-z0-9._-]{1,64}$/.test(name) || name === 'root' || !Number.isInteger(uid) || uid <= 0) return undefined;
+  const out = await runCommand('dscl', ['.', '-read', `/Users/${name}`, 'NFSHomeDirectory'], { timeoutMs: 5000 });
+  const home = homeFromDscl(out.stdout) ?? `/Users/${name}`;
+  return { userName: name, uid, home };
+}
+
+/** `NFSHomeDirectory: /Users/alice` (dscl . -read /Users/alice NFSHomeDirectory). */
+export function homeFromDscl(text: string): string | undefined {
+  const line = text.split('\n').find((l) => l.startsWith('NFSHomeDirectory:'));
+  const home = line?.slice('NFSHomeDirectory:'.length).trim();
+  return home?.startsWith('/') ? home : undefined;
 }

@@ -102,6 +102,11 @@ function fakeMac(): string {
     build({ Label: 'com.leak', ProgramArguments: ['/bin/cat', '-c', '/private/etc/sudoers'] } as never),
   );
   write('/private/etc/sudoers', 'root ALL=(ALL) ALL\n');
+  // An SMAppService daemon inside an app: its program is named relative to the bundle.
+  write(
+    '/Applications/Tool.app/Contents/Library/LaunchDaemons/com.tool.daemon.plist',
+    build({ Label: 'com.tool.daemon', BundleProgram: 'Contents/MacOS/helperd' } as never),
+  );
   chmodSync(join(root, '/private/etc/sudoers'), 0o600);
   return root;
 }
@@ -144,7 +149,7 @@ describe('assets/collect.sh', () => {
     const archive = stdout.trim();
     expect(archive).toMatch(/launchwatch-capture-.*\.tar\.gz$/);
     expect(existsSync(archive)).toBe(true);
-    expect(stderr).toContain('Collected 7 launch item property lists, 3 samples');
+    expect(stderr).toContain('Collected 8 launch item property lists, 3 samples');
     expect(stderr).toContain('Not run with sudo');
 
     const bundle = archive.replace(/\.tar\.gz$/, '');
@@ -179,6 +184,12 @@ describe('assets/collect.sh', () => {
     expect(readFileSync(join(bundle, 'dns.txt'), 'utf8')).toContain('45.76.100.7\tkoto-pool.work');
     expect(readFileSync(join(bundle, 'fs/Users/alice/.x/c.json'), 'utf8')).toContain('supportxmr');
     expect(readFileSync(join(bundle, 'fs/Users/alice/.x/run.py'), 'utf8')).toBe('print(1)\n');
+    expect(
+      existsSync(join(bundle, 'fs/Applications/Tool.app/Contents/Library/LaunchDaemons/com.tool.daemon.plist')),
+    ).toBe(true);
+    expect(readFileSync(join(bundle, 'codesign.txt'), 'utf8')).toContain(
+      '### /Applications/Tool.app/Contents/MacOS/helperd',
+    );
     expect(lstatSync(join(bundle, 'fs/Users/alice/Library/LaunchAgents/com.linked.plist')).isSymbolicLink()).toBe(true);
     expect(readlinkSync(join(bundle, 'fs/Users/alice/Library/LaunchAgents/com.linked.plist'))).toBe(
       '../../.config/linked.plist',
@@ -242,6 +253,9 @@ describe('assets/collect.sh', () => {
     // The user's own domain, not the system's: run in their session, as them.
     expect(readFileSync(shims.log, 'utf8')).toContain('launchctl\tasuser\t501\tsudo\t-u\talice\tlaunchctl\tlist');
     expect(readFileSync(shims.log, 'utf8')).toContain('dscl\t.\t-read\t/Users/alice\tNFSHomeDirectory');
+    // Root's own list (the daemons' pids) and the system overrides come along under sudo.
+    expect(existsSync(join(stdout.trim().replace(/\.tar\.gz$/, ''), 'launchctl-list-system.txt'))).toBe(true);
+    expect(readFileSync(shims.log, 'utf8')).toContain('launchctl\tprint-disabled\tsystem');
     // A file only root can read is never copied into the user's capture because a plist names it.
     expect(existsSync(join(stdout.trim().replace(/\.tar\.gz$/, ''), 'fs/private/etc/sudoers'))).toBe(false);
     const result = await replay(stdout.trim(), DEFAULT_SCAN_OPTIONS);

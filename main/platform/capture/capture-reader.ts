@@ -55,7 +55,10 @@ export function readCaptureFiles(files: CaptureFiles): Capture {
     if (value === undefined) notes.push(`${name} not in the capture`);
     return value;
   };
-  const printDisabled = optional('launchctl-print-disabled.txt');
+  const printDisabled = [optional('launchctl-print-disabled.txt'), text('launchctl-print-disabled-system.txt')]
+    .filter((t): t is string => t !== undefined)
+    .join('\n');
+  const systemList = text('launchctl-list-system.txt');
   const codesign = optional('codesign.txt');
   const dns = optional('dns.txt');
 
@@ -89,7 +92,8 @@ export function readCaptureFiles(files: CaptureFiles): Capture {
     launchctlList,
     // The collector runs launchctl list before the first sample.
     ...(listedAt(manifest) !== undefined ? { listedAt: listedAt(manifest) as number } : {}),
-    ...(printDisabled !== undefined ? { printDisabled } : {}),
+    ...(printDisabled !== '' ? { printDisabled } : {}),
+    ...(systemList !== undefined ? { systemLaunchctlList: systemList } : {}),
     ...(codesign !== undefined ? { codesign } : {}),
     ...(dns !== undefined ? { dns } : {}),
     plists,

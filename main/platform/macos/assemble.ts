@@ -26,6 +26,8 @@ export interface MacRawInventory {
   plists: PlistFile[];
   /** Whose jobs `launchctl list` shows: the user's gui domain (agents) or, run as root, the system's. */
   listDomain?: 'user' | 'system';
+  /** Run as root for a user: root's own `launchctl list` (the system domain), besides the user's. */
+  systemLaunchctlList?: string;
   /** Small files named by items' arguments, by absolute path; undefined when not available. */
   readFile: (path: string) => string | undefined;
   notes: string[];
@@ -36,6 +38,9 @@ export function assembleInventory(raw: MacRawInventory): Inventory {
   const home = raw.user?.home ?? '/var/root';
   const list = parseLaunchctlList(raw.launchctlList);
   list.problems.forEach((p) => notes.push(`launchctl list: ${p}`));
+  // Run as root for a user: the user's own list (agents) and root's (the system domain, daemons).
+  const systemList = raw.systemLaunchctlList === undefined ? undefined : parseLaunchctlList(raw.systemLaunchctlList);
+  systemList?.problems.forEach((p) => notes.push(`launchctl list (system): ${p}`));
   const overrides =
     raw.printDisabled === undefined ? new Map<string, boolean>() : parsePrintDisabled(raw.printDisabled);
 
@@ -49,6 +54,7 @@ export function assembleInventory(raw: MacRawInventory): Inventory {
     items.push(item);
   }
   items.push(...jobsNoPlistExplains(items, list.records, raw.listDomain ?? 'user', notes));
+  if (systemList) items.push(...jobsNoPlistExplains(items, systemList.records, 'system', notes));
   items.sort((a, b) => a.plistPath.localeCompare(b.plistPath));
 
   const files = new Map<string, string>();
@@ -78,8 +84,10 @@ export function assembleInventory(raw: MacRawInventory): Inventory {
     host: raw.host,
     privileged: raw.privileged,
     items,
-    loaded: list.records,
-    loadedListCoversDaemons: raw.privileged,
+    loaded: systemList
+      ? [...list.records, ...systemList.records.filter((r) => !list.records.some((u) => u.label === r.label))]
+      : list.records,
+    loadedListCoversDaemons: raw.privileged && (raw.listDomain === 'system' || raw.systemLaunchctlList !== undefined),
     signing: raw.codesign === undefined ? new Map() : parseCodesignBundle(raw.codesign),
     dns,
     files,

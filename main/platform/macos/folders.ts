@@ -17,7 +17,7 @@ export function launchdFolders(home: string): LaunchdFolder[] {
   ];
 }
 
-/** Folders whose `*.app/Contents/Library/LaunchAgents` hold app-bundle agents. */
+/** Folders whose `*.app/Contents/Library/LaunchAgents` and `LaunchDaemons` hold app-bundle (SMAppService) items. */
 export function applicationFolders(home: string): string[] {
   return ['/Applications', `${home}/Applications`];
 }

@@ -1,6 +1,7 @@
 // A launchd property list (XML or binary) as the engine's launch item. Plists are attacker-controlled:
 // every field is checked for its type, and what is wrong is recorded as a problem, never thrown.
 import { newLaunchItem } from '../../engine/launch-item';
+import { posix } from 'node:path';
 import type { ItemKind, ItemScope, LaunchItem } from '../../engine/model';
 import { isPlistDict, parsePlistBytes, type PlistValue } from './plist-value';
 
@@ -63,8 +64,11 @@ export function launchItemFromPlist(
     else problems.push('ProgramArguments is not an array of strings');
   }
   if (program !== undefined && typeof program !== 'string') problems.push('Program is not a string');
-  // launchd executes Program when it is set; ProgramArguments is then only the argv it passes.
+  // launchd executes Program when it is set; ProgramArguments is then only the argv it passes. An
+  // SMAppService plist inside an app names its program relative to the bundle (BundleProgram).
+  const bundled = bundleProgram(file.path, value.BundleProgram, problems);
   if (typeof program === 'string' && program !== '') item.program = program;
+  else if (bundled !== undefined) item.program = bundled;
   else if (argv && argv[0]) item.program = argv[0];
   item.arguments = argv && argv.length > 0 ? argv : item.program ? [item.program] : [];
   if (!item.program) problems.push('neither Program nor ProgramArguments names a program');
@@ -88,4 +92,25 @@ function stringList(value: PlistValue | undefined): string[] {
   if (typeof value === 'string') return [value];
   if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string');
   return [];
+}
+
+/** `BundleProgram` resolved against the app bundle that holds the plist; a path that climbs out is a problem, not a program. */
+function bundleProgram(plistPath: string, value: PlistValue | undefined, problems: string[]): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value === '') {
+    problems.push('BundleProgram is not a string');
+    return undefined;
+  }
+  const at = plistPath.indexOf('.app/Contents/Library/Launch');
+  if (at < 0) {
+    problems.push('BundleProgram outside an app bundle: launchd ignores it');
+    return undefined;
+  }
+  const bundle = plistPath.slice(0, at + '.app'.length);
+  const resolved = posix.normalize(`${bundle}/${value}`);
+  if (!resolved.startsWith(`${bundle}/`)) {
+    problems.push(`BundleProgram ${JSON.stringify(value)} leads out of ${bundle}`);
+    return undefined;
+  }
+  return resolved;
 }

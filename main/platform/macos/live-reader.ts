@@ -10,6 +10,8 @@ import { FileHasher } from '../file-hash';
 import { runCommand, type CommandOutput } from '../run-command';
 import { assembleInventory, assembleSample, dnsMap } from './assemble';
 import { parseCodesignBundle } from './codesign';
+import { guardedPlace, hasFullDiskAccess, privacyNote } from './privacy';
+import { filesNamedBy } from '../../engine/referenced-files';
 import { applicationFolders, launchdFolders } from './folders';
 import type { PlistFile } from './launchd-plist';
 
@@ -24,6 +26,11 @@ export interface MacLiveOptions {
   resolveNames?: boolean;
   /** Environment for the commands (tests put shims first on PATH). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Running as root for the user above (`sudo npm run scan`): the user's agents, overrides and
+   * `launchctl list` (in their session, through `launchctl asuser`), plus root's list of the daemons.
+   */
+  asRootFor?: boolean;
 }
 
 const MAX_REFERENCED_FILE = 1024 * 1024;
@@ -55,13 +62,34 @@ export class MacLiveReader implements SystemReader {
 
   async readInventory(): Promise<Inventory> {
     const notes: string[] = [];
-    const privileged = this.uid === 0;
+    const forUser = this.options.asRootFor === true && this.uid !== 0;
+    const privileged = this.uid === 0 || forUser;
     const listedAt = Date.now();
-    const list = await this.run('launchctl', ['list'], notes);
-    const disabled = await this.run('launchctl', ['print-disabled', privileged ? 'system' : `gui/${this.uid}`], notes);
+    // Under sudo, plain `launchctl list` shows the system domain: the user's own list is asked for in
+    // their session, as them (as collect.sh does), and root's list is kept for the daemons.
+    const list = forUser
+      ? await this.run(
+          'launchctl',
+          ['asuser', String(this.uid), 'sudo', '-u', this.options.userName ?? '', 'launchctl', 'list'],
+          notes,
+        )
+      : await this.run('launchctl', ['list'], notes);
+    const systemList = forUser ? await this.run('launchctl', ['list'], notes) : undefined;
+    const disabledDomains = forUser ? [`gui/${this.uid}`, 'system'] : [privileged ? 'system' : `gui/${this.uid}`];
+    const disabledTexts: string[] = [];
+    let disabledProblem = false;
+    for (const domain of disabledDomains) {
+      const out = await this.run('launchctl', ['print-disabled', domain], notes);
+      if (out.problem) disabledProblem = true;
+      else disabledTexts.push(out.stdout);
+    }
+    const disabled = { problem: disabledProblem && disabledTexts.length === 0, stdout: disabledTexts.join('\n') };
     const plists = await this.readPlists(notes);
     const version = await this.run('sw_vers', ['-productVersion'], notes);
 
+    // Files in privacy-guarded places are not touched without Full Disk Access (no prompt every minute).
+    const fullDiskAccess = hasFullDiskAccess(this.root, this.home);
+    const guarded = (path: string): string | undefined => (fullDiskAccess ? undefined : guardedPlace(path, this.home));
     // Parsed once; signatures and names are added from the items it found.
     const inventory = assembleInventory({
       source: 'live',
@@ -69,17 +97,28 @@ export class MacLiveReader implements SystemReader {
       user: { name: this.options.userName ?? userInfo().username, uid: this.uid, home: this.home },
       privileged,
       launchctlList: list.stdout,
-      listDomain: privileged ? 'system' : 'user',
+      listDomain: privileged && !forUser ? 'system' : 'user',
+      ...(systemList && !systemList.problem ? { systemLaunchctlList: systemList.stdout } : {}),
       listedAt,
       ...(disabled.problem ? {} : { printDisabled: disabled.stdout }),
       plists,
-      readFile: (path) => this.readSmallFile(path),
+      readFile: (path) => (guarded(path) ? undefined : this.readSmallFile(path)),
       notes,
     });
-    inventory.signing = parseCodesignBundle(await this.codesignBundle(inventory.items, inventory.notes));
+    for (const item of inventory.items) {
+      for (const path of new Set([
+        ...(item.program ? [item.program] : []),
+        ...filesNamedBy(item.arguments, this.home),
+      ])) {
+        const place = guarded(path);
+        if (place) item.problems.push(privacyNote(path, place));
+      }
+    }
+    const readable = inventory.items.filter((i) => !i.program || !guarded(i.program));
+    inventory.signing = parseCodesignBundle(await this.codesignBundle(readable, inventory.notes));
     if (this.options.resolveNames !== false)
       inventory.dns = dnsMap(await resolveNamesIn(inventory.items, this.names), inventory.notes);
-    for (const item of inventory.items) {
+    for (const item of readable) {
       if (!item.program?.startsWith('/')) continue;
       const sha256 = await this.hasher.sha256(this.root + item.program);
       if (sha256) item.programSha256 = sha256;
@@ -124,7 +163,8 @@ export class MacLiveReader implements SystemReader {
     const folders = launchdFolders(this.home).map((f) => f.path);
     for (const apps of applicationFolders(this.home)) {
       for (const app of await this.list(apps, notes, true)) {
-        if (app.endsWith('.app')) folders.push(`${apps}/${app}/Contents/Library/LaunchAgents`);
+        if (app.endsWith('.app'))
+          folders.push(`${apps}/${app}/Contents/Library/LaunchAgents`, `${apps}/${app}/Contents/Library/LaunchDaemons`);
       }
     }
     const files: PlistFile[] = [];

@@ -187,4 +187,76 @@ describe('live macOS reader against PATH shims printing recorded output', () => 
       'a symbolic link to a file that does not exist',
     );
   });
+
+  it("under sudo reads the user: their agents, their list through launchctl asuser, root's list for daemons; app-bundle daemons with BundleProgram; privacy-guarded files left alone", async () => {
+    const root = macRoot();
+    const bundle = join(root, 'Applications/Tool.app');
+    mkdirSync(join(bundle, 'Contents/Library/LaunchDaemons'), { recursive: true });
+    mkdirSync(join(bundle, 'Contents/MacOS'), { recursive: true });
+    writeFileSync(join(bundle, 'Contents/MacOS/helperd'), 'a daemon');
+    writeFileSync(
+      join(bundle, 'Contents/Library/LaunchDaemons/com.tool.daemon.plist'),
+      build({ Label: 'com.tool.daemon', BundleProgram: 'Contents/MacOS/helperd' } as never),
+    );
+    writeFileSync(
+      join(bundle, 'Contents/Library/LaunchDaemons/com.tool.escape.plist'),
+      build({ Label: 'com.tool.escape', BundleProgram: '../../../etc/x' } as never),
+    );
+    writeFileSync(
+      join(root, 'Users/alice/Library/LaunchAgents/com.dl.plist'),
+      build({
+        Label: 'com.dl',
+        ProgramArguments: ['/Users/alice/Downloads/run', '-c', '/Users/alice/Documents/cfg.json'],
+      } as never),
+    );
+    mkdirSync(join(root, 'Users/alice/Downloads'), { recursive: true });
+    writeFileSync(join(root, 'Users/alice/Downloads/run'), 'would prompt');
+    const shims = makeShims({
+      launchctl: {
+        script: `case "$1" in
+  asuser) printf 'PID\\tStatus\\tLabel\\n820\\t0\\tcom.apple.rig2\\n'; exit 0 ;;
+  list) printf 'PID\\tStatus\\tLabel\\n260\\t0\\tcom.docker.vmnetd\\n'; exit 0 ;;
+esac`,
+      },
+      ps: { stdout: ps('5:00.00') },
+      sw_vers: { stdout: '14.6.1\n' },
+    });
+    const reader = new MacLiveReader({
+      root,
+      home: '/Users/alice',
+      uid: 501,
+      userName: 'alice',
+      asRootFor: true,
+      resolveNames: false,
+      env: { PATH: `${shims.dir}:/usr/bin:/bin` },
+    });
+    const inventory = await reader.readInventory();
+    expect(inventory.privileged).toBe(true);
+    expect(inventory.loaded.map((l) => `${l.label}:${l.pid}`)).toEqual(['com.apple.rig2:820', 'com.docker.vmnetd:260']);
+    expect(inventory.loadedListCoversDaemons).toBe(true);
+    const calls = readFileSync(shims.log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => l.split('\t'));
+    expect(calls).toContainEqual(['launchctl', 'asuser', '501', 'sudo', '-u', 'alice', 'launchctl', 'list']);
+    expect(calls).toContainEqual(['launchctl', 'print-disabled', 'gui/501']);
+    expect(calls).toContainEqual(['launchctl', 'print-disabled', 'system']);
+    const daemon = inventory.items.find((i) => i.label === 'com.tool.daemon');
+    expect(daemon).toMatchObject({
+      kind: 'LaunchDaemon',
+      scope: 'app-bundle',
+      program: '/Applications/Tool.app/Contents/MacOS/helperd',
+    });
+    expect(daemon?.programSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(inventory.items.find((i) => i.label === 'com.tool.escape')?.problems.join('\n')).toMatch(
+      /leads out of \/Applications\/Tool.app/,
+    );
+    const dl = inventory.items.find((i) => i.label === 'com.dl');
+    expect(dl?.problems).toEqual([
+      expect.stringMatching(/^not read: \/Users\/alice\/Downloads\/run is in the Downloads folder/),
+      expect.stringMatching(/^not read: \/Users\/alice\/Documents\/cfg.json is in the Documents folder/),
+    ]);
+    expect(dl?.programSha256).toBeUndefined();
+    expect(calls.some((c) => c[0] === 'codesign' && c.includes('/Users/alice/Downloads/run'))).toBe(false);
+  });
 });

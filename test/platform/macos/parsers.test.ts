@@ -245,3 +245,12 @@ describe('launchctl print', () => {
     expect(parseLaunchctlPrint('', missing, 113)).toEqual({ loaded: false });
   });
 });
+
+describe('dscl home folder', () => {
+  it('reads NFSHomeDirectory, and nothing that is not an absolute path', async () => {
+    const { homeFromDscl } = await import('../../../main/cli/live-scan');
+    expect(homeFromDscl('NFSHomeDirectory: /Users/alice\n')).toBe('/Users/alice');
+    expect(homeFromDscl('No such key: NFSHomeDirectory\n')).toBeUndefined();
+    expect(homeFromDscl('NFSHomeDirectory: ../etc\n')).toBeUndefined();
+  });
+});
