@@ -84,6 +84,8 @@ if [ "$privileged" = true ]; then
   # Root's own list is the system domain: the daemons' PIDs and exit statuses.
   launchctl list > "$bundle/launchctl-list-system.txt" 2>/dev/null || rm -f "$bundle/launchctl-list-system.txt"
   launchctl print-disabled system > "$bundle/launchctl-print-disabled-system.txt" 2>/dev/null || rm -f "$bundle/launchctl-print-disabled-system.txt"
+  # Background Task Management (macOS 13 and later): every login and background item, with its developer.
+  sfltool dumpbtm > "$bundle/btm.txt" 2>/dev/null || rm -f "$bundle/btm.txt"
 fi
 
 # Property lists, byte for byte, at their own paths under fs/.

@@ -145,6 +145,8 @@ export interface ItemDetail extends ItemSummary {
   listening: { address: string; port: number; protocol: string; pid: number }[];
   plist: { path: string; text: string; sha256?: string; mtime?: string; problems: string[] };
   signing?: { status: string; teamId?: string; authority?: string; identifier?: string };
+  /** What Background Task Management says of it (read as root). */
+  btm?: { type: string; developer?: string; teamId?: string; enabled: boolean; allowed: boolean };
   runAtLoad: boolean;
   keepAlive: boolean;
   disabled: boolean;

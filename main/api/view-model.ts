@@ -108,6 +108,7 @@ export function toDetail(result: ItemResult, thresholdPercent: number): ItemDeta
   if (result.lastExitStatus !== undefined) detail.lastExitStatus = result.lastExitStatus;
   if (result.approval) detail.approval = result.approval;
   if (item.program) detail.program = item.program;
+  if (item.btm) detail.btm = item.btm;
   if (result.signing) {
     detail.signing = { status: result.signing.status };
     if (result.signing.teamId) detail.signing.teamId = result.signing.teamId;

@@ -49,6 +49,8 @@ export interface LaunchItem {
   unreadable?: string;
   /** The label came from `launchctl list`, not from the property list. */
   labelFromLaunchd?: boolean;
+  /** What Background Task Management (`sfltool dumpbtm`) knows of it, when it was read (as root). */
+  btm?: { type: string; developer?: string; teamId?: string; enabled: boolean; allowed: boolean };
   /** ATT&CK technique for this kind of persistence. */
   persistenceTechnique: string;
   /** Linux: the systemd unit name used for cgroup attribution. */

@@ -98,6 +98,7 @@ function itemDocument(result: ItemResult) {
     problems: item.problems,
     unreadable: item.unreadable ?? null,
     labelFromLaunchd: item.labelFromLaunchd === true,
+    btm: item.btm ?? null,
     sha256: item.sha256 ?? null,
     ...(result.approval ? { approval: result.approval } : {}),
   };

@@ -226,6 +226,7 @@ describe('assets/collect.sh', () => {
       sw_vers: { stdout: '14.6.1\n' },
       sysctl: { stdout: '8\n' },
       dscl: { stdout: 'NFSHomeDirectory: /Users/alice\n' },
+      sfltool: { stdout: readFileSync(join(fixtures, 'btm/ventura-art-of-mac-malware-ch5.txt'), 'utf8') },
     });
     // As root: `id -u` is 0, and the user sudo was run by is alice (501).
     writeFileSync(
@@ -255,6 +256,10 @@ describe('assets/collect.sh', () => {
     expect(readFileSync(shims.log, 'utf8')).toContain('dscl\t.\t-read\t/Users/alice\tNFSHomeDirectory');
     // Root's own list (the daemons' pids) and the system overrides come along under sudo.
     expect(existsSync(join(stdout.trim().replace(/\.tar\.gz$/, ''), 'launchctl-list-system.txt'))).toBe(true);
+    expect(readFileSync(join(stdout.trim().replace(/\.tar\.gz$/, ''), 'btm.txt'), 'utf8')).toContain(
+      'org.wireshark.ChmodBPF',
+    );
+    expect(readFileSync(shims.log, 'utf8')).toContain('sfltool\tdumpbtm');
     expect(readFileSync(shims.log, 'utf8')).toContain('launchctl\tprint-disabled\tsystem');
     // A file only root can read is never copied into the user's capture because a plist names it.
     expect(existsSync(join(stdout.trim().replace(/\.tar\.gz$/, ''), 'fs/private/etc/sudoers'))).toBe(false);

@@ -59,6 +59,7 @@ export function readCaptureFiles(files: CaptureFiles): Capture {
     .filter((t): t is string => t !== undefined)
     .join('\n');
   const systemList = text('launchctl-list-system.txt');
+  const btm = text('btm.txt');
   const codesign = optional('codesign.txt');
   const dns = optional('dns.txt');
 
@@ -94,6 +95,7 @@ export function readCaptureFiles(files: CaptureFiles): Capture {
     ...(listedAt(manifest) !== undefined ? { listedAt: listedAt(manifest) as number } : {}),
     ...(printDisabled !== '' ? { printDisabled } : {}),
     ...(systemList !== undefined ? { systemLaunchctlList: systemList } : {}),
+    ...(btm !== undefined ? { btm } : {}),
     ...(codesign !== undefined ? { codesign } : {}),
     ...(dns !== undefined ? { dns } : {}),
     plists,

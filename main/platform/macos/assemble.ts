@@ -2,6 +2,7 @@
 // live reader both end here, so the same parsers read the same text.
 import { filesNamedBy, referencedFilesDigest } from '../../engine/referenced-files';
 import type { HostInfo, Inventory, LaunchItem, LoadedService, Sample, UserInfo } from '../../engine/model';
+import { isLaunchdRecord, parseBtmDump } from './btm';
 import { parseCodesignBundle } from './codesign';
 import { parseDns } from './dns';
 import { classifyPlistPath } from './folders';
@@ -28,6 +29,8 @@ export interface MacRawInventory {
   listDomain?: 'user' | 'system';
   /** Run as root for a user: root's own `launchctl list` (the system domain), besides the user's. */
   systemLaunchctlList?: string;
+  /** `sfltool dumpbtm`, when it could be run (as root). */
+  btm?: string;
   /** Small files named by items' arguments, by absolute path; undefined when not available. */
   readFile: (path: string) => string | undefined;
   notes: string[];
@@ -55,6 +58,7 @@ export function assembleInventory(raw: MacRawInventory): Inventory {
   }
   items.push(...jobsNoPlistExplains(items, list.records, raw.listDomain ?? 'user', notes));
   if (systemList) items.push(...jobsNoPlistExplains(items, systemList.records, 'system', notes));
+  if (raw.btm !== undefined) items.push(...fromBackgroundTaskManagement(items, raw.btm, home, notes));
   items.sort((a, b) => a.plistPath.localeCompare(b.plistPath));
 
   const files = new Map<string, string>();
@@ -149,6 +153,69 @@ function jobsNoPlistExplains(
   if (apps > 0)
     notes.push(
       `launchctl list: ${apps} apps opened by the user (application.*) are not launch items and were not judged`,
+    );
+  return added;
+}
+
+/**
+ * Background Task Management's records: what they say joins the item they name (by plist path or
+ * label); a launchd record that no property list backs becomes an item of its own, marked as such; apps
+ * opened at login are named in the notes.
+ */
+function fromBackgroundTaskManagement(items: LaunchItem[], text: string, home: string, notes: string[]): LaunchItem[] {
+  const { records, problems } = parseBtmDump(text);
+  problems.forEach((p) => notes.push(`sfltool dumpbtm: ${p}`));
+  const added: LaunchItem[] = [];
+  const apps: string[] = [];
+  for (const record of records) {
+    if (!isLaunchdRecord(record)) {
+      if (record.type !== 'developer')
+        apps.push(
+          `${record.name}${record.developer ? ` (${record.developer})` : ''}${record.allowed ? '' : ', not allowed'}`,
+        );
+      continue;
+    }
+    const btm = {
+      type: record.type,
+      enabled: record.enabled,
+      allowed: record.allowed,
+      ...(record.developer ? { developer: record.developer } : {}),
+      ...(record.teamId ? { teamId: record.teamId } : {}),
+    };
+    const known = [...items, ...added].find(
+      (i) =>
+        (record.path !== undefined && i.plistPath === record.path) ||
+        (record.identifier !== undefined && i.label === record.identifier),
+    );
+    if (known) {
+      known.btm ??= btm;
+      continue;
+    }
+    const kind = record.type.endsWith('daemon') ? 'LaunchDaemon' : 'LaunchAgent';
+    const place = record.path ? classifyPlistPath(record.path, home) : undefined;
+    const id = `btm:${record.path ?? record.identifier ?? record.name}`;
+    const item = newLaunchItem(
+      id,
+      kind,
+      place?.scope ?? (kind === 'LaunchDaemon' ? 'system' : 'user'),
+      PERSISTENCE_TECHNIQUE[kind],
+      new Uint8Array(),
+    );
+    delete item.sha256;
+    item.plistPath = record.path ?? '';
+    item.label = record.identifier ?? '';
+    if (record.executablePath) {
+      item.program = record.executablePath;
+      item.arguments = [record.executablePath];
+    }
+    item.btm = btm;
+    item.unreadable = `Background Task Management lists it (${record.type}${record.developer ? `, ${record.developer}` : ''}), but no property list was read${record.path ? ` at ${record.path}` : ''}`;
+    item.problems.push(item.unreadable);
+    added.push(item);
+  }
+  if (apps.length > 0)
+    notes.push(
+      `Background Task Management: ${apps.length} app${apps.length === 1 ? '' : 's'} open at login: ${apps.slice(0, 10).join('; ')}${apps.length > 10 ? '; ...' : ''}`,
     );
   return added;
 }

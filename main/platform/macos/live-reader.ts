@@ -85,6 +85,8 @@ export class MacLiveReader implements SystemReader {
     }
     const disabled = { problem: disabledProblem && disabledTexts.length === 0, stdout: disabledTexts.join('\n') };
     const plists = await this.readPlists(notes);
+    // Background Task Management answers only root (sfltool asks for authorization otherwise).
+    const btm = privileged ? await this.run('sfltool', ['dumpbtm'], notes) : undefined;
     const version = await this.run('sw_vers', ['-productVersion'], notes);
 
     // Files in privacy-guarded places are not touched without Full Disk Access (no prompt every minute).
@@ -99,6 +101,7 @@ export class MacLiveReader implements SystemReader {
       launchctlList: list.stdout,
       listDomain: privileged && !forUser ? 'system' : 'user',
       ...(systemList && !systemList.problem ? { systemLaunchctlList: systemList.stdout } : {}),
+      ...(btm && !btm.problem ? { btm: btm.stdout } : {}),
       listedAt,
       ...(disabled.problem ? {} : { printDisabled: disabled.stdout }),
       plists,

@@ -195,6 +195,14 @@ function Detail({ item, actions }: { item: ItemDetail; actions: ReactNode }) {
               ? `${item.signing.status}${item.signing.authority ? `, ${item.signing.authority}` : ''}${item.signing.teamId ? ` (${item.signing.teamId})` : ''}`
               : 'not known'}
           </dd>
+          {item.btm ? (
+            <>
+              <dt>Login Items</dt>
+              <dd>
+                {`${item.btm.developer ?? 'unknown developer'}${item.btm.teamId ? ` (${item.btm.teamId})` : ''}, ${item.btm.allowed ? 'allowed' : 'not allowed'} in Login Items & Extensions`}
+              </dd>
+            </>
+          ) : null}
           <dt>State</dt>
           <dd>{describeState(item)}</dd>
           <dt>Starts</dt>
