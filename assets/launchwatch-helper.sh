@@ -20,6 +20,11 @@
 #   restore   <copy> <path> <uid> <gid> <mode> <mtime>
 #                                          copy beside <path>, owner, mode, time (UTC, [[CC]YY]MMDDhhmm.SS),
 #                                          then one rename into place
+#   sockets   <pids> <interval> <count> <stop-file>
+#                                          lsof of those processes' TCP and UDP sockets (pids comma-
+#                                          separated), <count> times every <interval> s (at most 120 times,
+#                                          60 s apart), until <stop-file> exists; each as "@sample <epoch>"
+#                                          then lsof's -F lines. Nothing keeps running afterwards.
 #
 # It prints, for each step: "step <n> <exit status>", then what the command said, each line indented.
 # It stops at the first step that fails.
@@ -40,6 +45,7 @@ tool() {
   printf '%s\n' "$1"
 }
 LAUNCHCTL=$(tool /bin/launchctl launchctl)
+LSOF=$(tool /usr/sbin/lsof lsof)
 CHOWN=$(tool /usr/sbin/chown /bin/chown chown)
 
 fail() {
@@ -62,6 +68,10 @@ valid_path() {
   case $1 in */../* | */.. | */./* | *'
 '*) return 1 ;; esac
   return 0
+}
+
+valid_pids() {
+  case $1 in '' | *[!0-9,]* | ,* | *, | *,,*) return 1 ;; esac
 }
 
 number() {
@@ -175,6 +185,21 @@ run_step() {
       fi
       rm -f "$temp"
       return 1 ;;
+    sockets)
+      m="sockets needs pids, an interval, a count and a stop file"
+      need 4 "$m" valid_pids "$1"
+      need 4 "$m" number "$2"
+      need 4 "$m" number "$3"
+      need 4 "$m" valid_path "$4"
+      if [ "$2" -lt 1 ] || [ "$2" -gt 60 ] || [ "$3" -lt 1 ] || [ "$3" -gt 120 ]; then fail "$m (interval 1-60 s, count 1-120)"; fi
+      taken=0
+      while [ "$taken" -lt "$3" ] && [ ! -e "$4" ]; do
+        echo "@sample $(date +%s)" >> "$said"
+        "$LSOF" -nP -iTCP -iUDP -F pcuftPnT -a -p "$1" >> "$said" 2>/dev/null
+        taken=$((taken + 1))
+        [ "$taken" -lt "$3" ] && [ ! -e "$4" ] && sleep "$2"
+      done
+      return 0 ;;
     *) fail "unknown step '$verb'" ;;
   esac
 }

@@ -1,6 +1,10 @@
 // What the app does, whatever shows it: a live monitor or an opened capture, turned into snapshots and
 // item details, with the commands the views send. The Electron shell and the web bridge are thin
 // adapters over this; it imports no Electron.
+import { randomBytes } from 'node:crypto';
+import { rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { adminPromptNote } from './engine/actions/plan';
 import type { ActionService } from './actions/action-service';
 import type { ActionOutcomeView, ItemDetail, PlanResponse, ScanOptionsInput, Snapshot } from './api/contract';
@@ -224,6 +228,58 @@ export class AppService {
           : 'Actions are not available.',
       );
     return this.actions;
+  }
+
+  /** While "Check Daemons as Administrator" runs: the file that tells the helper to stop. */
+  private daemonCheckStop: string | undefined;
+
+  get checkingDaemons(): boolean {
+    return this.daemonCheckStop !== undefined;
+  }
+
+  /**
+   * One administrator prompt, then a minute of the daemons' sockets (root's, which the user cannot see),
+   * joined to their items' destinations and marked as seen with administrator rights.
+   */
+  async checkDaemonsAsAdmin(
+    sampling: { intervalSeconds: number; count: number } = { intervalSeconds: 5, count: 12 },
+  ): Promise<ActionOutcomeView> {
+    const actions = this.requireActions();
+    if (this.daemonCheckStop) return { ok: false, message: 'The daemons are being checked already.' };
+    const running = (this.monitor?.result()?.items ?? []).filter(
+      (i) => i.item.kind === 'LaunchDaemon' && i.processes.length > 0,
+    );
+    const pids = running.flatMap((i) => i.processes.map((p) => p.pid));
+    if (pids.length === 0) return { ok: false, message: 'No Launch Daemon is running now: there is nothing to check.' };
+    const stopFile = join(tmpdir(), `launchwatch-stop-${randomBytes(8).toString('hex')}`);
+    this.daemonCheckStop = stopFile;
+    try {
+      const { samples, problem } = await actions.sampleSockets(pids, { ...sampling, stopFile });
+      if (problem) return this.notice(false, `The daemons could not be checked: ${problem}`);
+      this.monitor?.addPrivilegedConnections(samples);
+      const seen = samples.reduce(
+        (n, s) => n + s.connections.filter((c) => c.remoteAddress && c.remoteAddress !== '*').length,
+        0,
+      );
+      return this.notice(
+        true,
+        `Checked ${running.length} running daemon${running.length === 1 ? '' : 's'} with administrator rights (${samples.length} samples, ${seen} connections seen); nothing runs as administrator any more.`,
+      );
+    } finally {
+      this.daemonCheckStop = undefined;
+      await rm(stopFile, { force: true });
+    }
+  }
+
+  /** Asks a running daemon check to stop before its next sample. */
+  async stopDaemonCheck(): Promise<void> {
+    if (this.daemonCheckStop) await writeFile(this.daemonCheckStop, '');
+  }
+
+  private notice(ok: boolean, message: string): ActionOutcomeView {
+    this.notices = [...this.notices.slice(-4), message];
+    this.publish();
+    return { ok, message };
   }
 
   private afterAction(message: string): void {

@@ -1,7 +1,7 @@
 // The Electron shell: a menu-bar icon, a popover window, IPC, notifications and login items, wired to
 // the app service. Thin on purpose: what it decides lives in main/shell/ and is tested there.
 import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, Notification, screen, session, Tray } from 'electron';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +19,9 @@ import { registerIpc, senderCheck } from './shell/ipc';
 import { trayMenuTemplate } from './shell/menu';
 import { notificationFor } from './shell/notifications';
 import { trayState } from './shell/tray-state';
-import { isOwnPage, popoverOptions, popoverPosition } from './shell/windows';
+import { collectorPath, isOwnPage, popoverOptions, popoverPosition } from './shell/windows';
+import { headlessArgs } from './shell/headless';
+import { main } from './cli';
 
 const here = (relative: string): string => fileURLToPath(new URL(relative, import.meta.url));
 const PAGE = new URL('../renderer/index.html', import.meta.url).href;
@@ -27,8 +29,20 @@ const ASSETS = here('../../assets/');
 
 // A second copy hands over to the first (second-instance) and exits at once, before it reads or
 // changes anything: two monitors must never share one journal.
-const primary = app.requestSingleInstanceLock();
-if (!primary) app.exit(0);
+// Headless (Contents/Resources/launchwatch): the command line only, beside a running app if there is one.
+const headless = headlessArgs(process.argv);
+const primary = headless === undefined && app.requestSingleInstanceLock();
+if (headless !== undefined) {
+  app.dock?.hide();
+  const io = { stdout: (t: string) => process.stdout.write(t), stderr: (t: string) => process.stderr.write(t) };
+  main(headless, io).then(
+    (code) => app.exit(code),
+    (error: unknown) => {
+      process.stderr.write(`launchwatch: internal error: ${(error as Error).message}\n`);
+      app.exit(2);
+    },
+  );
+} else if (!primary) app.exit(0);
 
 let tray: Tray | undefined;
 let popover: BrowserWindow | undefined;
@@ -41,11 +55,15 @@ const liveService = (): AppService =>
 // Created once the app is ready (and only in the first copy).
 let service!: AppService;
 let lastBlurHide = 0;
+const smokeTest = process.argv.includes('--smoke-test');
 const notifications = new Set<Notification>();
 
 function popoverWindow(): BrowserWindow {
   if (popover && !popover.isDestroyed()) return popover;
   popover = new BrowserWindow(popoverOptions(here('./preload.cjs')));
+  // Like a menu-bar menu: over full-screen apps and on the current Space, without turning the app into
+  // one with a Dock icon.
+  popover.setVisibleOnAllWorkspaces(true, { visibleOnFullScreen: true, skipTransformProcessType: true });
   const contents = popover.webContents;
   contents.on('will-navigate', (event, url) => {
     if (!isOwnPage(url, PAGE)) event.preventDefault();
@@ -101,7 +119,12 @@ function showMenu(): void {
   const snapshot = service.snapshot();
   const menu = Menu.buildFromTemplate(
     trayMenuTemplate(
-      { paused: snapshot.paused, startAtLogin: app.getLoginItemSettings().openAtLogin, isCapture: service.isCapture },
+      {
+        paused: snapshot.paused,
+        startAtLogin: app.getLoginItemSettings().openAtLogin,
+        isCapture: service.isCapture,
+        checkingDaemons: service.checkingDaemons,
+      },
       {
         open: showPopover,
         togglePause: () => service.setPaused(!service.snapshot().paused),
@@ -109,6 +132,9 @@ function showMenu(): void {
         exportRedactedReport: () => void exportReport(true),
         importApprovals: () => void importApprovals(),
         exportApprovals: () => void exportApprovals(),
+        saveCollector: () => void saveCollector(),
+        checkDaemons: () => void service.checkDaemonsAsAdmin(),
+        stopDaemonCheck: () => void service.stopDaemonCheck(),
         openCapture: () => void chooseCapture(),
         backToLive: backToThisMac,
         toggleStartAtLogin: () => app.setLoginItemSettings({ openAtLogin: !app.getLoginItemSettings().openAtLogin }),
@@ -188,6 +214,17 @@ async function exportApprovals(): Promise<void> {
   });
   if (canceled || !filePath) return;
   await writeFile(filePath, service.exportApprovals(), { mode: 0o644 });
+}
+
+/** collect.sh, shipped beside app.asar (extraResources) so a helpdesk can send it as it is. */
+async function saveCollector(): Promise<void> {
+  const { filePath, canceled } = await dialog.showSaveDialog({
+    title: 'Save Collector Script',
+    defaultPath: 'collect.sh',
+  });
+  if (canceled || !filePath) return;
+  await copyFile(collectorPath(app.isPackaged, process.resourcesPath, ASSETS), filePath);
+  await chmod(filePath, 0o755);
 }
 
 async function chooseCapture(): Promise<void> {
@@ -273,10 +310,31 @@ if (primary)
       { openCapture },
     );
     tray = new Tray(nativeImage.createFromPath(`${ASSETS}tray/trayTemplate.png`));
+    // A quick second click is a second click, not a double-click that is swallowed.
+    tray.setIgnoreDoubleClickEvents(true);
     tray.on('click', togglePopover);
     tray.on('right-click', showMenu);
     wireService();
     void service.recover();
+    if (smokeTest) runSmokeTest();
   });
+
+/** --smoke-test (the macOS CI workflow): the tray and the window exist and the page loads; one line, then exit. */
+function runSmokeTest(): void {
+  const window = popoverWindow();
+  const contents = window.webContents;
+  const finish = (ok: boolean, why: string): void => {
+    process.stdout.write(`launchwatch smoke test: ${ok ? 'ok' : 'failed'} (${why})\n`);
+    app.exit(ok ? 0 : 1);
+  };
+  setTimeout(() => finish(false, 'the page did not load within 30 s'), 30_000).unref();
+  const check = (): void => finish(tray !== undefined && !contents.isDestroyed(), `tray and window up, page ${PAGE}`);
+  if (contents.isLoading()) {
+    contents.once('did-finish-load', check);
+    contents.once('did-fail-load', (_event, code, description) =>
+      finish(false, `page failed to load: ${code} ${description}`),
+    );
+  } else check();
+}
 
 app.on('before-quit', () => service?.stop());

@@ -9,6 +9,7 @@ import type { ItemResult } from '../engine/model';
 import { ApprovalsStore } from './approvals-store';
 import { Executor, type CommandRunner, type Outcome, type ProcessControl } from './executor';
 import { Journal, type ActionRecord, type UnreadableRecord } from './journal';
+import { sampleSocketsAsAdmin, type SocketSampling } from './daemon-sockets';
 import { defaultHelperPath } from './helper-path';
 import { StateLock, StateLockBusy } from './state-lock';
 
@@ -36,6 +37,8 @@ export class ActionService {
   private readonly uid: number;
   private readonly isRoot: boolean;
   private readonly lock: StateLock;
+  private readonly runner: CommandRunner;
+  private readonly helperPath: string;
 
   constructor(options: ActionServiceOptions) {
     this.journal = new Journal(options.stateDir);
@@ -43,6 +46,8 @@ export class ActionService {
     this.uid = options.uid ?? userInfo().uid;
     this.isRoot = options.isRoot ?? process.getuid?.() === 0;
     this.lock = new StateLock(options.stateDir, options.processes);
+    this.runner = options.runner;
+    this.helperPath = options.helperPath ?? defaultHelperPath();
     this.executor = new Executor({
       journal: this.journal,
       runner: options.runner,
@@ -102,6 +107,11 @@ export class ActionService {
         return [{ ok: false, message: `Recovery of interrupted actions waits: ${error.message}.` }];
       throw error;
     }
+  }
+
+  /** Root processes' sockets through the helper, with one administrator prompt (daemon-sockets.ts). */
+  sampleSockets(pids: number[], sampling: SocketSampling): ReturnType<typeof sampleSocketsAsAdmin> {
+    return sampleSocketsAsAdmin(this.runner, this.helperPath, pids, sampling);
   }
 
   /** Journal records that cannot be read, with the problem and the quarantined copy they point at. */

@@ -127,6 +127,8 @@ export interface DestinationView {
   classification: string;
   pid: number;
   lastSeen: number;
+  /** Seen only with administrator rights ("Check Daemons as Administrator"). */
+  seenWithAdmin?: boolean;
 }
 
 export interface ItemDetail extends ItemSummary {

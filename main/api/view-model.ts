@@ -90,6 +90,7 @@ export function toDetail(result: ItemResult, thresholdPercent: number): ItemDeta
       lastSeen: d.lastSeen,
       ...(d.state ? { state: d.state } : {}),
       ...(d.hostname ? { hostname: d.hostname } : {}),
+      ...(d.seenWithAdmin ? { seenWithAdmin: true } : {}),
     })),
     listening: result.listening,
     plist: {

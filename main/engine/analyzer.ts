@@ -17,6 +17,7 @@ import { defaultIndicators, type Indicators } from './indicators';
 import { cpuReason, evidenceReasons, judge } from './judge';
 import type {
   AttributionMethod,
+  ConnectionRecord,
   CpuSummary,
   Destination,
   Inventory,
@@ -199,7 +200,29 @@ export class Analyzer {
     }
 
     if (sample.connections === undefined) this.sampleNotes.add('connections were not collected in some samples');
-    for (const connection of sample.connections ?? []) {
+    this.recordConnections(sample.connections ?? [], sample.takenAt, owner, false);
+    this.sampleCount++;
+    this.firstAt ??= sample.takenAt;
+    this.lastAt = sample.takenAt;
+  }
+
+  /**
+   * Connections read with administrator rights (root processes' sockets, which the user's own lsof cannot
+   * see), attributed to the items of the last sample and marked as seen that way.
+   */
+  addPrivilegedConnections(connections: ConnectionRecord[], takenAt: number): void {
+    const owner = this.cachedAttribution?.owner;
+    if (!owner) return;
+    this.recordConnections(connections, takenAt, owner, true);
+  }
+
+  private recordConnections(
+    connections: ConnectionRecord[],
+    takenAt: number,
+    owner: Map<number, string>,
+    admin: boolean,
+  ): void {
+    for (const connection of connections) {
       const id = owner.get(connection.pid);
       if (id === undefined) continue;
       const state = this.stateFor(id);
@@ -211,8 +234,9 @@ export class Analyzer {
         const key = `${connection.protocol} ${connection.remoteAddress} ${connection.remotePort}`;
         const known = state.destinations.get(key);
         if (known) {
-          known.lastSeen = sample.takenAt;
+          known.lastSeen = takenAt;
           if (connection.state) known.state = connection.state;
+          if (admin) known.seenWithAdmin = true;
         } else {
           const destination: Destination = {
             remoteAddress: connection.remoteAddress,
@@ -220,10 +244,11 @@ export class Analyzer {
             protocol: connection.protocol,
             classification: 'other',
             pid: connection.pid,
-            firstSeen: sample.takenAt,
-            lastSeen: sample.takenAt,
+            firstSeen: takenAt,
+            lastSeen: takenAt,
           };
           if (connection.state) destination.state = connection.state;
+          if (admin) destination.seenWithAdmin = true;
           state.destinations.set(key, destination);
           state.evidenceVersion++;
           if (state.destinations.size > MAX_DESTINATIONS_PER_ITEM) evictLeast(state.destinations, (d) => d.lastSeen);
@@ -241,9 +266,6 @@ export class Analyzer {
         });
       }
     }
-    this.sampleCount++;
-    this.firstAt ??= sample.takenAt;
-    this.lastAt = sample.takenAt;
   }
 
   /** Processes attributed to launch items in the last sample: whose connections the next tick reads. */

@@ -176,6 +176,8 @@ export interface Destination {
   pid: number;
   firstSeen: number;
   lastSeen: number;
+  /** Seen by a sampling with administrator rights (a root process's socket, invisible to the user). */
+  seenWithAdmin?: boolean;
 }
 
 export interface CpuSummary {

@@ -5,7 +5,7 @@ import { Analyzer } from './analyzer';
 import type { Approval } from './approvals';
 import type { Indicators } from './indicators';
 import { Listeners } from './listeners';
-import type { Inventory, LaunchItem, ScanOptions, ScanResult, Verdict } from './model';
+import type { ConnectionRecord, Inventory, LaunchItem, ScanOptions, ScanResult, Verdict } from './model';
 import type { SystemReader } from './reader';
 
 export type MonitorEvent =
@@ -97,6 +97,14 @@ export class Monitor {
 
   result(): ScanResult | undefined {
     return this.latest;
+  }
+
+  /** Sockets read with administrator rights (root processes'): they join the items' destinations, marked so. */
+  addPrivilegedConnections(samples: { takenAt: number; connections: ConnectionRecord[] }[]): void {
+    const analyzer = this.analyzer;
+    if (!analyzer) return;
+    for (const sample of samples) analyzer.addPrivilegedConnections(sample.connections, sample.takenAt);
+    this.publish(analyzer);
   }
 
   /** One tick. A tick that finds the previous one still running returns that one instead of overlapping. */

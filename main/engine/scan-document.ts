@@ -86,6 +86,7 @@ function itemDocument(result: ItemResult) {
       hostname: d.hostname ?? null,
       classification: d.classification,
       pid: d.pid,
+      ...(d.seenWithAdmin ? { seenWithAdmin: true } : {}),
     })),
     listening: result.listening,
     signing: result.signing

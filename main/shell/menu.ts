@@ -5,6 +5,8 @@ export interface MenuState {
   paused: boolean;
   startAtLogin: boolean;
   isCapture: boolean;
+  /** "Check Daemons as Administrator" is running (the item becomes "Stop Checking Daemons"). */
+  checkingDaemons?: boolean;
 }
 
 export interface MenuActions {
@@ -14,6 +16,9 @@ export interface MenuActions {
   exportRedactedReport: () => void;
   importApprovals: () => void;
   exportApprovals: () => void;
+  saveCollector: () => void;
+  checkDaemons: () => void;
+  stopDaemonCheck: () => void;
   openCapture: () => void;
   backToLive: () => void;
   toggleStartAtLogin: () => void;
@@ -29,6 +34,14 @@ export function trayMenuTemplate(state: MenuState, actions: MenuActions): MenuIt
       enabled: !state.isCapture,
       click: actions.togglePause,
     },
+    state.checkingDaemons
+      ? { id: 'check-daemons', label: 'Stop Checking Daemons', click: actions.stopDaemonCheck }
+      : {
+          id: 'check-daemons',
+          label: 'Check Daemons as Administrator...',
+          enabled: !state.isCapture,
+          click: actions.checkDaemons,
+        },
     { type: 'separator' },
     { id: 'export', label: 'Export report...', click: actions.exportReport },
     {
@@ -37,6 +50,7 @@ export function trayMenuTemplate(state: MenuState, actions: MenuActions): MenuIt
       click: actions.exportRedactedReport,
     },
     { id: 'open-capture', label: 'Open Capture...', click: actions.openCapture },
+    { id: 'save-collector', label: 'Save Collector Script...', click: actions.saveCollector },
     ...(state.isCapture ? [{ id: 'live', label: 'Back to This Mac', click: actions.backToLive }] : []),
     { type: 'separator' },
     {

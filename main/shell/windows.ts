@@ -44,3 +44,8 @@ export function popoverPosition(tray: Rectangle, workArea: Rectangle, size = POP
 export function isOwnPage(url: string, pageUrl: string): boolean {
   return url === pageUrl || url.startsWith(`${pageUrl}#`) || url.startsWith(`${pageUrl}?`);
 }
+
+/** collect.sh: outside app.asar in the packaged app (extraResources), in assets/ when run from the sources. */
+export function collectorPath(packaged: boolean, resourcesPath: string, assetsDir: string): string {
+  return packaged ? `${resourcesPath}/collect.sh` : `${assetsDir}collect.sh`;
+}

@@ -2,7 +2,7 @@
 // target with a stub Electron, since no Electron binary can be downloaded here) whose app archive
 // must hold the built app and nothing else.
 import { execFile } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -70,6 +70,13 @@ describe('packaging smoke test', () => {
     const files = listPackage(join(out, 'linux-unpacked/resources/app.asar'), { isPack: false }).map((f) =>
       f.replace(/\\/g, '/'),
     );
+    // The collector ships outside the archive, as a file a helpdesk can save and send.
+    expect(readFileSync(join(out, 'linux-unpacked/resources/collect.sh'))).toEqual(
+      readFileSync(join(root, 'assets/collect.sh')),
+    );
+    expect(files).not.toContain('/assets/collect.sh');
+    // The headless scanner for MDM scripts, executable, beside the app's resources.
+    expect(statSync(join(out, 'linux-unpacked/resources/launchwatch')).mode & 0o111).toBe(0o111);
     // The helper is run by /bin/sh, which cannot read inside app.asar: it is unpacked beside it.
     expect(existsSync(join(out, 'linux-unpacked/resources/app.asar.unpacked/assets/launchwatch-helper.sh'))).toBe(true);
     expect(files).toEqual(
@@ -80,7 +87,6 @@ describe('packaging smoke test', () => {
         '/dist/renderer/index.html',
         '/assets/tray/trayTemplate.png',
         '/assets/tray/trayTemplate@2x.png',
-        '/assets/collect.sh',
       ]),
     );
     expect(files.some((f) => /^\/dist\/renderer\/assets\/index-.*\.js$/.test(f))).toBe(true);
@@ -108,4 +114,67 @@ describe('packaging smoke test', () => {
       onlyAsar: '1',
     });
   }, 120_000);
+});
+
+describe('npm run dist', () => {
+  it('signs ad hoc without credentials, with the Developer ID and notarization when they are given', async () => {
+    const { distArgs } = (await import('../../assets/build/dist.mjs')) as {
+      distArgs: (env: Record<string, string>, extra?: string[]) => string[];
+    };
+    expect(distArgs({}, ['--dir'])).toEqual([
+      '--mac',
+      '--dir',
+      '-c.mac.identity=-',
+      '-c.mac.hardenedRuntime=false',
+      '-c.mac.notarize=false',
+    ]);
+    expect(distArgs({ CSC_LINK: 'cert.p12' })).toEqual(['--mac', '-c.mac.notarize=false']);
+    expect(
+      distArgs({ CSC_LINK: 'cert.p12', APPLE_API_KEY: 'k.p8', APPLE_API_KEY_ID: 'ID', APPLE_API_ISSUER: 'iss' }),
+    ).toEqual(['--mac', '-c.mac.notarize=true']);
+  });
+});
+
+describe('the macOS CI workflow', () => {
+  it('is a valid GitHub Actions workflow, by GitHub own parser and schema', async () => {
+    const { parseWorkflow, NoOperationTraceWriter } = await import('@actions/workflow-parser');
+    const check = (content: string) => {
+      const parsed = parseWorkflow({ name: 'macos.yml', content }, new NoOperationTraceWriter());
+      return parsed.context.errors.getErrors().map((e) => e.message);
+    };
+    const content = readFileSync(join(root, '.github/workflows/macos.yml'), 'utf8');
+    expect(check(content)).toEqual([]);
+    expect(content).toMatch(/macos-14, macos-15/);
+    expect(content).toContain('--smoke-test');
+    expect(content).toContain('codesign --verify');
+    // A broken workflow is caught, so the check above means something.
+    expect(check(content.replace('runs-on:', 'runs_on:')).length).toBeGreaterThan(0);
+  });
+});
+
+describe('the app icon', () => {
+  it('is an .icns of PNG entries up to 1024 pixels, drawn by assets/build/icon.mjs exactly as committed', async () => {
+    const { icns, icon, ICNS_ENTRIES } = (await import('../../assets/build/icon.mjs')) as {
+      icns: (render: (size: number) => Buffer) => Buffer;
+      icon: (x: number, y: number) => number[];
+      ICNS_ENTRIES: [string, number][];
+    };
+    const { png } = (await import('../../assets/png.mjs')) as { png: (size: number, pixel: typeof icon) => Buffer };
+    const committed = readFileSync(join(root, 'assets/build/icon.icns'));
+    expect(committed.subarray(0, 4).toString('latin1')).toBe('icns');
+    expect(committed.readUInt32BE(4)).toBe(committed.length);
+    const entries = new Map<string, Buffer>();
+    for (let at = 8; at < committed.length;) {
+      const length = committed.readUInt32BE(at + 4);
+      entries.set(committed.subarray(at, at + 4).toString('latin1'), committed.subarray(at + 8, at + length));
+      at += length;
+    }
+    expect([...entries.keys()]).toEqual(ICNS_ENTRIES.map(([type]) => type));
+    const largest = entries.get('ic10') as Buffer;
+    expect(largest.subarray(1, 4).toString('latin1')).toBe('PNG');
+    expect([largest.readUInt32BE(16), largest.readUInt32BE(20)]).toEqual([1024, 1024]);
+    expect(icns((size) => png(size, icon)).equals(committed)).toBe(true);
+    expect(readFileSync(join(root, 'assets/build/icon.png')).equals(png(1024, icon))).toBe(true);
+    expect(config.mac.icon).toBe('assets/build/icon.icns');
+  });
 });

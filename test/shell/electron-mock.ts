@@ -13,12 +13,16 @@ export const recorded = {
   permissionHandler: undefined as undefined | ((c: unknown, p: string, cb: (ok: boolean) => void) => void),
   requestFilter: undefined as undefined | ((d: { url: string }, cb: (r: { cancel: boolean }) => void) => void),
   externalOpens: [] as string[],
+  exits: [] as number[],
 };
 
 let nextId = 1;
 export class FakeWebContents extends EventEmitter {
   id = nextId++;
   isLoading() {
+    return false;
+  }
+  isDestroyed() {
     return false;
   }
   sent: [string, unknown][] = [];
@@ -60,6 +64,10 @@ export class FakeWindow extends EventEmitter {
   setPosition(x: number, y: number) {
     this.position = [x, y];
   }
+  allWorkspaces: [boolean, Record<string, unknown>] | undefined;
+  setVisibleOnAllWorkspaces(visible: boolean, options: Record<string, unknown>) {
+    this.allWorkspaces = [visible, options];
+  }
 }
 
 export class FakeTray extends EventEmitter {
@@ -80,6 +88,10 @@ export class FakeTray extends EventEmitter {
   setTitle(text: string) {
     this.title = text;
   }
+  ignoresDoubleClicks = false;
+  setIgnoreDoubleClickEvents(ignore: boolean) {
+    this.ignoresDoubleClicks = ignore;
+  }
   getBounds() {
     return { x: 1000, y: 0, width: 22, height: 24 };
   }
@@ -91,7 +103,9 @@ export class FakeTray extends EventEmitter {
 const fakeApp = {
   requestSingleInstanceLock: () => true,
   quit: () => undefined,
-  exit: () => undefined,
+  exit: (code?: number) => {
+    recorded.exits.push(code ?? 0);
+  },
   whenReady: () => Promise.resolve(),
   on: (event: string, listener: (...args: unknown[]) => void) => {
     recorded.appListeners.set(event, [...(recorded.appListeners.get(event) ?? []), listener]);

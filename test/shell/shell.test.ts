@@ -6,7 +6,7 @@ import { trayMenuTemplate } from '../../main/shell/menu';
 import { notificationFor } from '../../main/shell/notifications';
 import { INVOKE_CHANNELS, registerIpc, senderCheck } from '../../main/shell/ipc';
 import { trayState } from '../../main/shell/tray-state';
-import { isOwnPage, popoverOptions, popoverPosition } from '../../main/shell/windows';
+import { collectorPath, isOwnPage, popoverOptions, popoverPosition } from '../../main/shell/windows';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -85,6 +85,9 @@ describe('tray menu', () => {
       exportRedactedReport: vi.fn(),
       importApprovals: vi.fn(),
       exportApprovals: vi.fn(),
+      saveCollector: vi.fn(),
+      checkDaemons: vi.fn(),
+      stopDaemonCheck: vi.fn(),
       openCapture: vi.fn(),
       backToLive: vi.fn(),
       toggleStartAtLogin: vi.fn(),
@@ -94,9 +97,11 @@ describe('tray menu', () => {
     expect(template.filter((i) => i.type !== 'separator').map((i) => i.label)).toEqual([
       'Open',
       'Resume monitoring',
+      'Check Daemons as Administrator...',
       'Export report...',
       'Export report for posting in public (redacted)...',
       'Open Capture...',
+      'Save Collector Script...',
       'Import approved items...',
       'Export approved items...',
       'Start at login',
@@ -107,10 +112,23 @@ describe('tray menu', () => {
     expect(forCapture.find((i) => i.id === 'pause')).toMatchObject({ label: 'Pause monitoring', enabled: false });
     expect(forCapture.find((i) => i.id === 'live')?.label).toBe('Back to This Mac');
     expect(template.find((i) => i.id === 'live')).toBeUndefined();
+    const checking = trayMenuTemplate(
+      { paused: false, startAtLogin: false, isCapture: false, checkingDaemons: true },
+      actions,
+    );
+    expect(checking.find((i) => i.id === 'check-daemons')?.label).toBe('Stop Checking Daemons');
+    expect(forCapture.find((i) => i.id === 'check-daemons')?.enabled).toBe(false);
   });
 });
 
 describe('windows', () => {
+  it('finds the collector outside app.asar when packaged, in assets/ from the sources', () => {
+    expect(collectorPath(true, '/Applications/Launchwatch.app/Contents/Resources', '/x/assets/')).toBe(
+      '/Applications/Launchwatch.app/Contents/Resources/collect.sh',
+    );
+    expect(collectorPath(false, '/r', '/repo/assets/')).toBe('/repo/assets/collect.sh');
+  });
+
   it('locks the renderer down and places the popover under the icon, on screen', () => {
     expect(popoverOptions('/p.cjs').webPreferences).toMatchObject({
       contextIsolation: true,
@@ -251,6 +269,9 @@ describe('the shell wired to a mocked electron', () => {
       nodeIntegration: false,
     });
     expect(window.position).toEqual([801, 28]);
+    // Opens over full-screen apps and on the current Space, as a menu-bar menu does, without a Dock icon.
+    expect(window.allWorkspaces).toEqual([true, { visibleOnFullScreen: true, skipTransformProcessType: true }]);
+    expect(tray.ignoresDoubleClicks).toBe(true);
     expect(window.webContents.openHandler?.({ url: 'https://x' })).toEqual({ action: 'deny' });
     // Any web contents (a page, a devtools window): window.open is denied and nothing goes to the browser.
     const other = new FakeWebContents();
@@ -302,9 +323,11 @@ describe('the shell wired to a mocked electron', () => {
     expect(menu.template.map((i) => i.id).filter(Boolean)).toEqual([
       'open',
       'pause',
+      'check-daemons',
       'export',
       'export-redacted',
       'open-capture',
+      'save-collector',
       'live',
       'import-approvals',
       'export-approvals',
