@@ -2,7 +2,8 @@
 import { pathToFileURL } from 'node:url';
 import { actionCommand } from './cli/action-commands';
 import { scanCommand, type CommandIO } from './cli/scan-command';
-import { UsageError } from './cli/usage-error';
+import { HelpRequested, UsageError } from './cli/usage-error';
+import { NotPossible } from './actions/not-possible';
 import { webCommand } from './cli/web-command';
 
 const USAGE = `usage: launchwatch <command> [flags]
@@ -40,7 +41,12 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
         throw new UsageError(`unknown command ${JSON.stringify(command)}\n${USAGE}`);
     }
   } catch (error) {
-    if (error instanceof UsageError) {
+    if (error instanceof HelpRequested) {
+      io.stdout(`${error.message}\n`);
+      return 0;
+    }
+    // A user's mistake, or an action that cannot be done as asked: a message, never a stack trace.
+    if (error instanceof UsageError || error instanceof NotPossible) {
       io.stderr(`launchwatch: ${error.message}\n`);
       return 2;
     }

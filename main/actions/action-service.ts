@@ -11,6 +11,7 @@ import { Executor, type CommandRunner, type Outcome, type ProcessControl } from 
 import { Journal, type ActionRecord, type UnreadableRecord } from './journal';
 import { sampleSocketsAsAdmin, type SocketSampling } from './daemon-sockets';
 import { defaultHelperPath } from './helper-path';
+import { NotPossible } from './not-possible';
 import { StateLock, StateLockBusy } from './state-lock';
 
 export interface ActionServiceOptions {
@@ -77,7 +78,9 @@ export class ActionService {
     for (const [id, p] of this.pending) if (Date.now() - p.createdAt > PLAN_LIFETIME_MS) this.pending.delete(id);
     const pending = this.pending.get(planId);
     if (!pending)
-      throw new Error('this plan is no longer waiting for approval (it expired or ran already): open Disable again');
+      throw new NotPossible(
+        'this plan is no longer waiting for approval (it expired or ran already): open Disable again',
+      );
     this.pending.delete(planId);
     return this.lock.withLock(() => this.executor.execute(pending.plan));
   }
@@ -88,12 +91,13 @@ export class ActionService {
 
   async undo(idOrLast: string): Promise<{ ok: boolean; message: string; record?: ActionRecord }> {
     const id = idOrLast === 'last' ? this.actions().find((a) => a.status === 'done')?.id : idOrLast;
-    if (!id) throw new Error('there is no disabled item to undo');
+    if (!id)
+      throw new NotPossible('there is no disabled item to undo ("launchwatch actions" lists what Launchwatch did)');
     return this.lock.withLock(async () => {
       const damaged = this.journal.list().unreadable.find((u) => u.id === id);
       if (damaged) return this.executor.restoreFromDamaged(damaged);
       if (!this.journal.get(id))
-        throw new Error(`there is no action ${JSON.stringify(id)} ("launchwatch actions" lists them)`);
+        throw new NotPossible(`there is no action ${JSON.stringify(id)} ("launchwatch actions" lists them)`);
       return this.executor.undo(id);
     });
   }

@@ -103,6 +103,8 @@ export interface Snapshot {
   options: ScanOptionsInput;
   samples: number;
   notes: string[];
+  /** Why this is not an all-clear although nothing is flagged (no launch items, no launchctl list). */
+  incomplete?: string;
   items: ItemSummary[];
   /** Set while the first sample is not in yet. */
   loading?: boolean;

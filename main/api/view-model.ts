@@ -37,6 +37,7 @@ export function toSnapshot(
     items: sortItems(result.items).map(toSummary),
   };
   snapshot.notes = snapshot.notes.map(visibleText);
+  if (result.incomplete) snapshot.incomplete = result.incomplete;
   if (result.endedAt !== undefined) snapshot.updatedAt = result.endedAt;
   return snapshot;
 }

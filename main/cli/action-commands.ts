@@ -11,7 +11,7 @@ import { DEFAULT_SCAN_OPTIONS, type ItemResult } from '../engine/model';
 import { safeTerminalText as safe } from '../engine/terminal-text';
 import { liveReaderForThisMachine } from './live-scan';
 import type { CommandIO } from './scan-command';
-import { UsageError } from './usage-error';
+import { helpIfAsked, UsageError } from './usage-error';
 
 export interface ActionDeps {
   service?: ActionService;
@@ -171,6 +171,7 @@ function parse(
   options: Record<string, { type: 'string' | 'boolean'; default?: boolean }>,
   usage: string,
 ) {
+  helpIfAsked(argv, `usage: launchwatch ${usage}`);
   try {
     return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (error) {

@@ -92,7 +92,12 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
   if (values.json) io.stdout(`${JSON.stringify(toScanDocument(shown), null, 2)}\n`);
   else if (values.ndjson) io.stdout(toNdjson(shown));
   else io.stdout(renderTable(shown));
-  return result.items.some((i) => i.verdict === 'mining' || i.verdict === 'suspicious') ? 1 : 0;
+  if (result.items.some((i) => i.verdict === 'mining' || i.verdict === 'suspicious')) return 1;
+  if (result.incomplete) {
+    io.stderr(`launchwatch: the scan is incomplete: ${result.incomplete}\n`);
+    return 2;
+  }
+  return 0;
 }
 
 function readApprovalsFile(path: string): Approval[] {

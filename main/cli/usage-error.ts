@@ -1,6 +1,14 @@
 /** A mistake in how the command was called or in its input: exit status 2, message on stderr. */
 export class UsageError extends Error {}
 
+/** `--help` (or `-h`) on a subcommand: its usage on stdout, exit status 0. */
+export class HelpRequested extends Error {}
+
+/** Throws HelpRequested with `usage` when the arguments ask for help. */
+export function helpIfAsked(argv: string[], usage: string): void {
+  if (argv.includes('--help') || argv.includes('-h')) throw new HelpRequested(usage);
+}
+
 export function positiveNumber(flag: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);

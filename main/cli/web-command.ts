@@ -10,12 +10,13 @@ import { watchFolders } from '../platform/watch-folders';
 import { startWebServer } from '../web/web-server';
 import { liveReaderForThisMachine } from './live-scan';
 import type { CommandIO } from './scan-command';
-import { positiveNumber, UsageError } from './usage-error';
+import { helpIfAsked, positiveNumber, UsageError } from './usage-error';
 
 export const WEB_USAGE =
   'usage: launchwatch web [--replay <capture>] [--port <n>] [--interval <s>] [--window <s>] [--cpu-threshold <percent>]';
 
 export async function webCommand(argv: string[], io: CommandIO, signal?: AbortSignal): Promise<number> {
+  helpIfAsked(argv, WEB_USAGE);
   let values;
   try {
     ({ values } = parseArgs({
@@ -65,7 +66,17 @@ export async function webCommand(argv: string[], io: CommandIO, signal?: AbortSi
     await service.recover();
   }
   service.start();
-  const server = await startWebServer(service, { port, rendererDir });
+  let server: Awaited<ReturnType<typeof startWebServer>>;
+  try {
+    server = await startWebServer(service, { port, rendererDir });
+  } catch (error) {
+    service.stop();
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE')
+      throw new UsageError(`--port ${port}: the port is in use (choose another, or leave --port out for a free one)`);
+    if (code === 'EACCES') throw new UsageError(`--port ${port}: not allowed to listen on that port`);
+    throw error;
+  }
   io.stdout(`Launchwatch web UI: ${server.url}\n`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

@@ -295,6 +295,8 @@ export class Analyzer {
       notes,
       items,
     };
+    const incomplete = incompleteBecause(this.inventory);
+    if (incomplete) result.incomplete = incomplete;
     if (this.inventory.user) result.user = this.inventory.user;
     if (this.firstAt !== undefined) result.startedAt = this.firstAt;
     if (this.lastAt !== undefined) result.endedAt = this.lastAt;
@@ -590,4 +592,16 @@ function evictLeast<T>(map: Map<string, T>, age: (value: T) => number): void {
 
 function round1(value: number): number {
   return Math.round(value * 10) / 10;
+}
+
+/**
+ * A read that found no launch items, or (on a Mac) a `launchctl list` that gave nothing, saw too little
+ * to say "all clear": every Mac has launch items and launchd always lists services.
+ */
+export function incompleteBecause(inventory: Inventory): string | undefined {
+  if (inventory.items.length === 0)
+    return 'no launch items were found (the folders could not be read, or the capture holds none)';
+  if (inventory.host.os === 'macOS' && inventory.loaded.length === 0)
+    return 'launchctl list gave no services (it failed, or its output is missing from the capture), so nothing could be matched to what runs';
+  return undefined;
 }

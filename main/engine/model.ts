@@ -248,5 +248,7 @@ export interface ScanResult {
   startedAt?: number;
   endedAt?: number;
   notes: string[];
+  /** Why this result cannot be read as "all clear": too little was seen (no items, no launchctl list). */
+  incomplete?: string;
   items: ItemResult[];
 }

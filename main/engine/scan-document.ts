@@ -11,6 +11,8 @@ export interface ScanDocument {
   span?: { startedAt: string; endedAt: string };
   privileged: boolean;
   notes: string[];
+  /** Why the result is not an all-clear although nothing is flagged (no items, no launchctl list). */
+  incomplete: string | null;
   summary: Record<'mining' | 'suspicious' | 'high-cpu' | 'ok' | 'approved', number>;
   items: ReturnType<typeof itemDocument>[];
 }
@@ -30,6 +32,7 @@ export function toScanDocument(result: ScanResult): ScanDocument {
     },
     privileged: result.privileged,
     notes: result.notes,
+    incomplete: result.incomplete ?? null,
     summary,
     items: sortItems(result.items).map(itemDocument),
   };

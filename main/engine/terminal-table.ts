@@ -16,9 +16,11 @@ export function renderTable(result: ScanResult, width = 100): string {
     `Launchwatch: ${safe(result.host.hostname)} (${safe(result.host.os)} ${safe(result.host.osVersion)}), ${result.source}, ${result.samples} samples over ${span} s`,
   );
   lines.push(
-    flagged.length === 0
-      ? `No launch item is mining or suspicious (${items.length} items checked).`
-      : `${flagged.length} launch item${flagged.length === 1 ? ' is' : 's are'} flagged: ${flagged.map((i) => safe(i.item.label || i.item.plistPath)).join(', ')}`,
+    flagged.length === 0 && result.incomplete
+      ? `The scan is incomplete: ${safe(result.incomplete)}. This is not an all-clear.`
+      : flagged.length === 0
+        ? `No launch item is mining or suspicious (${items.length} items checked).`
+        : `${flagged.length} launch item${flagged.length === 1 ? ' is' : 's are'} flagged: ${flagged.map((i) => safe(i.item.label || i.item.plistPath)).join(', ')}`,
   );
   lines.push('');
   for (const r of items.filter((i) => i.reasons.length > 0 && i.verdict !== 'ok')) {

@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli';
@@ -139,5 +142,75 @@ describe('launchwatch scan', () => {
       verdict: 'high-cpu',
       scope: 'apple',
     });
+  });
+});
+
+describe('an incomplete scan is never an all-clear', () => {
+  it('no launchctl list, or no launch items: says why, and exits 2', async () => {
+    const noList = await run(['scan', '--replay', writeCapture({ ...byName('Backblaze'), emptyLaunchctlList: true })]);
+    expect(noList.code).toBe(2);
+    expect(noList.stdout).toContain('The scan is incomplete: launchctl list gave no services');
+    expect(noList.stdout).not.toContain('No launch item is mining or suspicious');
+    expect(noList.stderr).toMatch(/^launchwatch: the scan is incomplete: launchctl list gave no services/m);
+    const report = join(mkdtempSync(join(tmpdir(), 'lw-inc-')), 'r.html');
+    await run([
+      'scan',
+      '--replay',
+      writeCapture({ ...byName('Backblaze'), emptyLaunchctlList: true }),
+      '--report',
+      report,
+    ]);
+    expect(readFileSync(report, 'utf8')).toContain(
+      'The scan is incomplete, so this is not an all-clear: launchctl list gave no services',
+    );
+    const { toSnapshot } = await import('../../main/api/view-model');
+    const { replay } = await import('../../main/cli/scan-command');
+    const result = await replay(writeCapture({ ...byName('Backblaze'), emptyLaunchctlList: true }), {
+      windowSeconds: 120,
+      cpuThresholdPercent: 25,
+    });
+    expect(toSnapshot(result, { paused: false }).incomplete).toMatch(/launchctl list gave no services/);
+    const noItems = await run(['scan', '--replay', writeCapture({ ...byName('Backblaze'), items: [] }), '--json']);
+    expect(noItems.code).toBe(2);
+    expect(JSON.parse(noItems.stdout).incomplete).toMatch(/no launch items were found/);
+    // A flagged miner is still exit 1, complete or not.
+    const flagged = await run([
+      'scan',
+      '--replay',
+      writeCapture({ ...byName('CookieMiner: a fake'), emptyLaunchctlList: true }),
+    ]);
+    expect(flagged.code).toBe(1);
+  });
+});
+
+describe("a user's mistakes get a message, never a stack trace", () => {
+  it('--help on every subcommand, nothing to undo, an unknown action, a port in use', async () => {
+    process.env.LAUNCHWATCH_STATE_DIR = mkdtempSync(join(tmpdir(), 'lw-cli-state-'));
+    for (const command of ['scan', 'web', 'disable', 'undo', 'approve', 'unapprove', 'actions', 'approvals']) {
+      const help = await run([command, '--help']);
+      expect(help.code, command).toBe(0);
+      expect(help.stdout, command).toMatch(new RegExp(`^usage: launchwatch ${command}`));
+    }
+    const nothing = await run(['undo', 'last']);
+    expect(nothing).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/^launchwatch: there is no disabled item to undo/),
+    });
+    const unknown = await run(['undo', 'no-such-id']);
+    expect(unknown).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/^launchwatch: there is no action "no-such-id"/),
+    });
+    const { createServer } = await import('node:net');
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const port = (busy.address() as { port: number }).port;
+    const web = await run(['web', '--replay', writeCapture(byName('Backblaze')), '--port', String(port)]);
+    busy.close();
+    expect(web).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(new RegExp(`^launchwatch: --port ${port}: the port is in use`)),
+    });
+    for (const out of [nothing, unknown, web]) expect(out.stderr).not.toMatch(/\n\s+at /);
   });
 });

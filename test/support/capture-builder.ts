@@ -66,6 +66,8 @@ export interface CaptureSpec {
   extraListed?: [string, number, string][];
   /** Leave lsof.txt out of every sample. */
   noLsof?: boolean;
+  /** A launchctl-list.txt with its header only (launchctl list failed or printed nothing). */
+  emptyLaunchctlList?: boolean;
 }
 
 export const ALICE = { name: 'alice', uid: 501, home: '/Users/alice' };
@@ -97,7 +99,9 @@ export function buildCaptureFiles(spec: CaptureSpec): Map<string, Buffer | strin
     ),
   );
 
-  const listRows = ['PID\tStatus\tLabel'];
+  // Every Mac's launchd lists Apple services that are not running: two rows of a real list
+  // (sosedoff/lunchy-go#7), so no capture has an empty list unless a test says so.
+  const listRows = ['PID\tStatus\tLabel', '-\t0\tcom.apple.CoreAuthentication.daemon', '-\t0\tcom.apple.quicklook'];
   for (const item of spec.items) {
     const label = Buffer.isBuffer(item.plist) ? undefined : (item.plist.Label as string | undefined);
     if (label === undefined) continue;
@@ -105,7 +109,7 @@ export function buildCaptureFiles(spec: CaptureSpec): Map<string, Buffer | strin
     else if (item.listedStatus !== undefined) listRows.push(`-\t${item.listedStatus}\t${label}`);
   }
   for (const [pid, status, label] of spec.extraListed ?? []) listRows.push(`${pid}\t${status}\t${label}`);
-  files.set('launchctl-list.txt', `${listRows.join('\n')}\n`);
+  files.set('launchctl-list.txt', `${(spec.emptyLaunchctlList ? listRows.slice(0, 1) : listRows).join('\n')}\n`);
   if (spec.printDisabled !== undefined) files.set('launchctl-print-disabled.txt', spec.printDisabled);
   if (spec.codesign)
     files.set(

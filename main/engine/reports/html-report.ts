@@ -37,18 +37,20 @@ export function toHtmlReport(result: ScanResult, generatedAt = new Date()): stri
   const mining = flagged.filter((i) => i.verdict === 'mining');
   const suspicious = flagged.filter((i) => i.verdict === 'suspicious');
   const answer =
-    flagged.length === 0
-      ? `No launch item is mining${busy.length > 0 ? `; ${busy.length} ${busy.length === 1 ? 'uses' : 'use'} a lot of CPU with no sign of mining` : ''}.`
-      : [
-          mining.length > 0
-            ? `${mining.length} launch ${mining.length === 1 ? 'item is' : 'items are'} mining: ${mining.map(name).join(', ')}`
-            : '',
-          suspicious.length > 0
-            ? `${suspicious.length} ${suspicious.length === 1 ? 'looks' : 'look'} like ${suspicious.length === 1 ? 'a miner' : 'miners'}: ${suspicious.map(name).join(', ')}`
-            : '',
-        ]
-          .filter(Boolean)
-          .join('. ') + '.';
+    flagged.length === 0 && result.incomplete
+      ? `The scan is incomplete, so this is not an all-clear: ${result.incomplete}.`
+      : flagged.length === 0
+        ? `No launch item is mining${busy.length > 0 ? `; ${busy.length} ${busy.length === 1 ? 'uses' : 'use'} a lot of CPU with no sign of mining` : ''}.`
+        : [
+            mining.length > 0
+              ? `${mining.length} launch ${mining.length === 1 ? 'item is' : 'items are'} mining: ${mining.map(name).join(', ')}`
+              : '',
+            suspicious.length > 0
+              ? `${suspicious.length} ${suspicious.length === 1 ? 'looks' : 'look'} like ${suspicious.length === 1 ? 'a miner' : 'miners'}: ${suspicious.map(name).join(', ')}`
+              : '',
+          ]
+            .filter(Boolean)
+            .join('. ') + '.';
   const span =
     result.startedAt !== undefined && result.endedAt !== undefined
       ? Math.round((result.endedAt - result.startedAt) / 1000)

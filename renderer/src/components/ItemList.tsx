@@ -50,7 +50,9 @@ export function ItemList({
       </div>
       {visible.length === 0 ? (
         <p className="state-message">
-          {snapshot.items.length === 0 ? 'No launch items found.' : 'No launch item matches.'}
+          {snapshot.items.length === 0
+            ? 'No launch items found: the scan is incomplete, not an all-clear.'
+            : 'No launch item matches.'}
         </p>
       ) : (
         <div className="item-list" ref={listRef} onKeyDown={onKeyDown}>

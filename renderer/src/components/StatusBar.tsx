@@ -24,6 +24,11 @@ export function StatusBar({ snapshot, api }: { snapshot: Snapshot; api: Launchwa
         </button>
       ) : null}
       <ScanSettings api={api} options={snapshot.options} />
+      {snapshot.incomplete ? (
+        <p className="refusal incomplete" role="alert">
+          Incomplete scan, not an all-clear: {snapshot.incomplete}.
+        </p>
+      ) : null}
       {snapshot.notes.length > 0 ? (
         <details className="notes">
           <summary>
