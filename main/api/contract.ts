@@ -56,6 +56,8 @@ export interface ItemSummary {
   destinationCount: number;
   /** The strongest reason, for the list. */
   headline?: string;
+  /** "measuring (35 of 120 s)": the samples do not cover the window yet, so CPU flags nothing. */
+  measuring?: string;
 }
 
 /** A disable that Launchwatch did, from its journal. */

@@ -34,7 +34,7 @@ export function toSnapshot(
     actionsAvailable: extra.actionsAvailable ?? false,
     actions: extra.actions ?? [],
     notices: extra.notices ?? [],
-    items: sortItems(result.items).map(toSummary),
+    items: sortItems(result.items).map((item) => toSummary(item, result.options.windowSeconds)),
   };
   snapshot.notes = snapshot.notes.map(visibleText);
   if (result.incomplete) snapshot.incomplete = result.incomplete;
@@ -42,7 +42,7 @@ export function toSnapshot(
   return snapshot;
 }
 
-export function toSummary(result: ItemResult): ItemSummary {
+export function toSummary(result: ItemResult, windowSeconds?: number): ItemSummary {
   const strongest = [...result.reasons].sort((a, b) => b.weight - a.weight)[0];
   const summary: ItemSummary = {
     id: result.item.id,
@@ -58,6 +58,9 @@ export function toSummary(result: ItemResult): ItemSummary {
     destinationCount: result.destinations.length,
   };
   if (strongest) summary.headline = strongest.text;
+  // Before the samples cover the window, CPU flags nothing: the row says so, with how far along it is.
+  if (result.cpu.measuring && windowSeconds !== undefined)
+    summary.measuring = `measuring (${Math.round(result.cpu.coveredSeconds)} of ${windowSeconds} s)`;
   return visibleStrings(summary, ['id']);
 }
 

@@ -282,9 +282,9 @@ export class Analyzer {
       );
     if (this.sampleCount < 2) notes.push('fewer than two samples: CPU use cannot be measured');
     const span = this.firstAt !== undefined && this.lastAt !== undefined ? (this.lastAt - this.firstAt) / 1000 : 0;
-    if (this.sampleCount >= 2 && span < this.options.windowSeconds)
+    if (this.sampleCount >= 2 && !windowCovered(span, this.options.windowSeconds))
       notes.push(
-        `samples span ${Math.round(span)} s, less than the ${this.options.windowSeconds} s window: CPU is averaged over what there is`,
+        `samples span ${Math.round(span)} s, less than the ${this.options.windowSeconds} s window: CPU is still being measured and flags nothing yet (a shorter --window judges a shorter capture)`,
       );
     const result: ScanResult = {
       source: this.inventory.source,
@@ -424,12 +424,16 @@ export class Analyzer {
     const covered = inWindow.reduce((s, p) => s + p.dt, 0);
     const avg = covered > 0 ? inWindow.reduce((s, p) => s + p.percent * p.dt, 0) / covered : 0;
     const max = inWindow.reduce((m, p) => Math.max(m, p.percent), 0);
-    return {
+    // "Sustained" means over the whole window: until the samples cover it, the item is being measured.
+    const full = windowCovered(covered, this.options.windowSeconds);
+    const summary: CpuSummary = {
       avgPercent: round1(avg),
       maxPercent: round1(max),
-      sustained: covered > 0 && avg >= this.options.cpuThresholdPercent,
+      sustained: full && covered > 0 && avg >= this.options.cpuThresholdPercent,
       coveredSeconds: covered,
     };
+    if (!full) summary.measuring = true;
+    return summary;
   }
 
   private configuredFindings(item: LaunchItem): CommandFindings {
@@ -604,4 +608,9 @@ export function incompleteBecause(inventory: Inventory): string | undefined {
   if (inventory.host.os === 'macOS' && inventory.loaded.length === 0)
     return 'launchctl list gave no services (it failed, or its output is missing from the capture), so nothing could be matched to what runs';
   return undefined;
+}
+
+/** Timers and ps wobble by a fraction of a second: a window counts as covered within one second. */
+export function windowCovered(seconds: number, windowSeconds: number): boolean {
+  return seconds + 1 >= windowSeconds;
 }

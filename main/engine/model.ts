@@ -186,6 +186,8 @@ export interface CpuSummary {
   sustained: boolean;
   /** Seconds of samples the average covers (may be less than the window in a short capture). */
   coveredSeconds: number;
+  /** The samples do not cover the window yet: CPU is shown but flags nothing ("measuring"). */
+  measuring?: boolean;
 }
 
 export interface CpuPoint {

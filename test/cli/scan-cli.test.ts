@@ -214,3 +214,21 @@ describe("a user's mistakes get a message, never a stack trace", () => {
     for (const out of [nothing, unknown, web]) expect(out.stderr).not.toMatch(/\n\s+at /);
   });
 });
+
+describe('the launchwatch command (package.json bin)', () => {
+  it('runs the built CLI: a replay with the scan exit status and only JSON on stdout', async () => {
+    const capture = writeCapture(byName('CookieMiner: a fake'));
+    const out = await promisify(execFile)(process.execPath, [
+      join(__dirname, '../../bin/launchwatch.mjs'),
+      'scan',
+      '--replay',
+      capture,
+      '--json',
+    ]).then(
+      (r) => ({ code: 0, stdout: r.stdout }),
+      (e: { code: number; stdout: string }) => ({ code: e.code, stdout: e.stdout }),
+    );
+    expect(out.code).toBe(1);
+    expect(JSON.parse(out.stdout).items[0]).toMatchObject({ verdict: 'mining' });
+  });
+});

@@ -172,3 +172,33 @@ describe('attribution', () => {
     expect(result.get('/x')).toEqual({ method: 'cgroup', rootPids: [30], pids: [30, 31] });
   });
 });
+
+describe('the window means what it says', () => {
+  it('flags CPU only once samples cover the window, and says "measuring" until then', async () => {
+    const { replay } = await import('../../main/cli/scan-command');
+    const { writeCapture } = await import('../support/capture-builder');
+    const { scenarios } = await import('../support/scenarios');
+    const backblaze = scenarios.find((s) => s.name.startsWith('Backblaze'))!.spec;
+    // 13 samples 10 s apart cover 120 s exactly: sustained, and no "less than the window" note.
+    const full = await replay(writeCapture(backblaze), { windowSeconds: 120, cpuThresholdPercent: 25 });
+    const busy = full.items.find((i) => i.verdict === 'high-cpu');
+    expect(busy?.cpu).toMatchObject({ sustained: true, coveredSeconds: 120 });
+    expect(busy?.cpu.measuring).toBeUndefined();
+    expect(full.notes.join('\n')).not.toMatch(/less than the 120 s window/);
+    // 4 samples (30 s) of a 120 s window: measured, shown, not flagged.
+    const short = await replay(writeCapture({ ...backblaze, samples: 4 }), {
+      windowSeconds: 120,
+      cpuThresholdPercent: 25,
+    });
+    const measuring = short.items.find((i) => i.item.label === busy?.item.label);
+    expect(measuring?.cpu).toMatchObject({ sustained: false, measuring: true, coveredSeconds: 30 });
+    expect(measuring?.verdict).toBe('ok');
+    expect(measuring?.cpu.avgPercent).toBeGreaterThan(25);
+    expect(short.notes.join('\n')).toMatch(
+      /samples span 30 s, less than the 120 s window: CPU is still being measured/,
+    );
+    const { toSnapshot } = await import('../../main/api/view-model');
+    const row = toSnapshot(short, { paused: false }).items.find((i) => i.label === busy?.item.label);
+    expect(row?.measuring).toBe('measuring (30 of 120 s)');
+  });
+});

@@ -81,6 +81,7 @@ export function ItemList({
                         {item.headline && item.verdict !== 'ok' ? (
                           <span className="headline">{item.headline}</span>
                         ) : null}
+                        {item.measuring ? <span className="headline muted">{item.measuring}</span> : null}
                       </span>
                       <Sparkline points={item.sparkline} label={item.label} />
                       <span className="cpu">{formatPercent(item.cpuPercent)}</span>
