@@ -117,8 +117,9 @@ export class AppService {
   }
 
   item(id: string): ItemDetail | undefined {
-    const found = this.result()?.items.find((i) => i.item.id === id);
-    return found ? toDetail(found, this.options.cpuThresholdPercent) : undefined;
+    const result = this.result();
+    const found = result?.items.find((i) => i.item.id === id);
+    return found ? toDetail(found, this.options.cpuThresholdPercent, result?.host.cpuCount) : undefined;
   }
 
   setOptions(options: ScanOptionsInput): Snapshot {

@@ -150,7 +150,11 @@ export interface ItemDetail extends ItemSummary {
   destinations: DestinationView[];
   listening: { address: string; port: number; protocol: string; pid: number }[];
   plist: { path: string; text: string; sha256?: string; mtime?: string; problems: string[] };
-  signing?: { status: string; teamId?: string; authority?: string; identifier?: string };
+  signing?: { status: string; teamId?: string; authority?: string; identifier?: string; words?: string };
+  /** What the item is and what to do, in one sentence (flagged and busy items). */
+  sentence?: string;
+  /** "390% of one core (about half of all 8 cores)". */
+  cpuText?: string;
   /** What Background Task Management says of it (read as root). */
   btm?: { type: string; developer?: string; teamId?: string; enabled: boolean; allowed: boolean };
   runAtLoad: boolean;

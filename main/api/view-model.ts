@@ -5,6 +5,7 @@ import type { ItemResult, ScanResult } from '../engine/model';
 import { reasonDocument } from '../engine/launch-item';
 import { sortItems } from '../engine/scan-document';
 import { visibleText } from '../engine/terminal-text';
+import { cpuInWords, signatureInWords, verdictSentence } from '../engine/plain-words';
 import type { ActionRecord, UnreadableRecord } from '../actions/journal';
 import type { ActionView, ItemDetail, ItemSummary, Snapshot, SourceInfo } from './contract';
 
@@ -64,7 +65,7 @@ export function toSummary(result: ItemResult, windowSeconds?: number): ItemSumma
   return visibleStrings(summary, ['id']);
 }
 
-export function toDetail(result: ItemResult, thresholdPercent: number): ItemDetail {
+export function toDetail(result: ItemResult, thresholdPercent: number, cores = 1): ItemDetail {
   const { item } = result;
   const end = result.history.at(-1)?.t ?? 0;
   const detail: ItemDetail = {
@@ -114,11 +115,15 @@ export function toDetail(result: ItemResult, thresholdPercent: number): ItemDeta
   if (result.approval) detail.approval = result.approval;
   if (item.program) detail.program = item.program;
   if (item.btm) detail.btm = item.btm;
+  const sentence = verdictSentence(result, cores);
+  if (sentence) detail.sentence = sentence;
+  detail.cpuText = cpuInWords(result.cpu.avgPercent, cores);
   if (result.signing) {
     detail.signing = { status: result.signing.status };
     if (result.signing.teamId) detail.signing.teamId = result.signing.teamId;
     if (result.signing.authorities[0]) detail.signing.authority = result.signing.authorities[0];
     if (result.signing.identifier) detail.signing.identifier = result.signing.identifier;
+    detail.signing.words = signatureInWords(result.signing);
   }
   return visibleStrings(detail, ['id']);
 }

@@ -3,6 +3,7 @@
 import type { ScanResult } from './model';
 import { sortItems } from './scan-document';
 import { safeTerminalText as safe } from './terminal-text';
+import { verdictSentence } from './plain-words';
 
 export function renderTable(result: ScanResult, width = 100): string {
   const lines: string[] = [];
@@ -27,6 +28,8 @@ export function renderTable(result: ScanResult, width = 100): string {
     lines.push(
       `${r.verdict.toUpperCase().padEnd(10)} ${safe(r.item.label || '(no label)')}  score ${r.score}  cpu ${r.cpu.avgPercent}%  [${r.attack.join(', ')}]`,
     );
+    const sentence = verdictSentence(r, result.host.cpuCount);
+    if (sentence) lines.push(`           ${safe(sentence)}`);
     lines.push(`           ${safe(r.item.plistPath)}`);
     for (const reason of r.reasons) lines.push(`           - ${safe(reason.text)}`);
     for (const d of r.destinations.slice(0, 5))
@@ -35,9 +38,19 @@ export function renderTable(result: ScanResult, width = 100): string {
       );
     lines.push('');
   }
-  lines.push(`${'VERDICT'.padEnd(10)} ${'CPU%'.padStart(6)} ${'KIND'.padEnd(12)} ${'SCOPE'.padEnd(10)} LABEL`);
+  // Columns as wide as their widest value (systemd-service, app-bundle); an item whose label another
+  // item shares is told apart by its file.
+  const kindWidth = Math.max(4, ...items.map((r) => r.item.kind.length));
+  const scopeWidth = Math.max(5, ...items.map((r) => r.item.scope.length));
+  const labelCount = new Map<string, number>();
+  for (const r of items) labelCount.set(r.item.label, (labelCount.get(r.item.label) ?? 0) + 1);
+  lines.push(
+    `${'VERDICT'.padEnd(10)} ${'CPU%'.padStart(6)} ${'KIND'.padEnd(kindWidth)} ${'SCOPE'.padEnd(scopeWidth)} LABEL`,
+  );
   for (const r of items) {
-    const row = `${r.verdict.padEnd(10)} ${r.cpu.avgPercent.toFixed(1).padStart(6)} ${r.item.kind.padEnd(12)} ${r.item.scope.padEnd(10)} ${safe(r.item.label || r.item.plistPath)}`;
+    const shared = r.item.label !== '' && (labelCount.get(r.item.label) ?? 0) > 1;
+    const name = r.item.label ? (shared ? `${r.item.label} (${r.item.plistPath})` : r.item.label) : r.item.plistPath;
+    const row = `${r.verdict.padEnd(10)} ${r.cpu.avgPercent.toFixed(1).padStart(6)} ${r.item.kind.padEnd(kindWidth)} ${r.item.scope.padEnd(scopeWidth)} ${safe(name)}`;
     lines.push(row.length > width ? `${row.slice(0, width - 1)}…` : row);
   }
   if (result.notes.length > 0) {

@@ -185,8 +185,13 @@ describe('reports', () => {
       'reasons',
       'plist_path',
       'program',
+      'host',
+      'scanned_at',
     ]);
     expect(rows).toHaveLength(5);
+    // Every row names its Mac and the time, so reports from many Macs merge.
+    for (const row of rows.slice(1))
+      expect(row.slice(-2)).toEqual(['alices-mbp', expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/)]);
     const formula = rows.find((r) => r[0]?.includes('HYPERLINK'));
     expect(formula?.[0]).toBe(`'${FORMULA_LABEL}`);
     expect(rows.find((r) => r[0]?.startsWith('com.evil'))?.[0]).toBe(EVIL_LABEL);

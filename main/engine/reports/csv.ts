@@ -16,6 +16,9 @@ const HEADER = [
   'reasons',
   'plist_path',
   'program',
+  // Reports from many Macs merge into one sheet: every row says whose Mac and when.
+  'host',
+  'scanned_at',
 ];
 
 export function csvCell(value: string | number | boolean): string {
@@ -27,6 +30,7 @@ export function csvCell(value: string | number | boolean): string {
 
 export function toCsv(result: ScanResult): string {
   const rows = [HEADER];
+  const scannedAt = result.endedAt !== undefined ? new Date(result.endedAt).toISOString() : '';
   for (const r of sortItems(result.items)) {
     rows.push([
       r.item.label,
@@ -42,6 +46,8 @@ export function toCsv(result: ScanResult): string {
       r.reasons.map((x) => `${x.code}: ${x.text}`).join('; '),
       r.item.plistPath,
       r.item.program ?? '',
+      result.host.hostname,
+      scannedAt,
     ]);
   }
   return `${rows.map((row) => row.map(csvCell).join(',')).join('\r\n')}\r\n`;

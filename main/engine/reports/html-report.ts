@@ -4,6 +4,7 @@
 import type { CpuPoint, ItemResult, ScanResult } from '../model';
 import { sortItems } from '../scan-document';
 import { escapeHtml, html, trusted, type SafeHtml } from './html';
+import { cpuInWords, signatureInWords, verdictSentence } from '../plain-words';
 
 const STYLE = `
   :root { color-scheme: light; }
@@ -82,7 +83,7 @@ export function toHtmlReport(result: ScanResult, generatedAt = new Date()): stri
         ${
           detailed.length > 0
             ? html`<h2>${flagged.length > 0 ? 'Flagged items' : 'Busy items'}</h2>
-                ${detailed.map((item) => itemSection(item, result.options.cpuThresholdPercent))}`
+                ${detailed.map((item) => itemSection(item, result.options.cpuThresholdPercent, result.host.cpuCount))}`
             : ''
         }
         <h2>Every other launch item (${rest.length})</h2>
@@ -173,20 +174,21 @@ export function toHtmlReport(result: ScanResult, generatedAt = new Date()): stri
   return page.value;
 }
 
-function itemSection(r: ItemResult, threshold: number): SafeHtml {
+function itemSection(r: ItemResult, threshold: number, cores: number): SafeHtml {
   const { item } = r;
   return html`<section class="item">
-    <h3>
-      <span class="badge ${r.verdict}">${VERDICT_TEXT[r.verdict]}</span> ${item.label || '(no label)'}
-      <span class="muted">score ${r.score}</span>
-    </h3>
+    <h3><span class="badge ${r.verdict}">${VERDICT_TEXT[r.verdict]}</span> ${item.label || '(no label)'}</h3>
+    <p class="sentence">${verdictSentence(r, cores) ?? ''}</p>
     <p class="mono">${item.plistPath}</p>
     <ul class="reasons">
       ${r.reasons.map((reason) => html`<li class="${reason.strength === 'strong' ? 'strong' : ''}">${reason.text} <span class="muted">(${reason.code}${reason.attack ? `, ${reason.attack}` : ''})</span></li>`)}
     </ul>
     <p>ATT&amp;CK: ${r.attack.join(', ')}</p>
     ${cpuChart(r.history, threshold, `CPU of ${item.label || item.plistPath}`)}
-    <p class="muted">CPU: ${r.cpu.avgPercent}% of one core on average in the window, ${r.cpu.maxPercent}% at most.</p>
+    <p class="muted">
+      CPU: ${cpuInWords(r.cpu.avgPercent, cores)} on average in the window, ${r.cpu.maxPercent}% of one core at most.
+      Evidence score ${r.score} of 100 (the weights of the reasons above, added up).
+    </p>
     ${
       r.destinations.length > 0
         ? html`<table>
@@ -224,9 +226,7 @@ function itemSection(r: ItemResult, threshold: number): SafeHtml {
       <dt>Arguments</dt>
       <dd class="mono">${item.arguments.slice(1).join(' ') || '—'}</dd>
       <dt>Signature</dt>
-      <dd>
-        ${r.signing ? `${r.signing.status}${r.signing.authorities[0] ? `, ${r.signing.authorities[0]}` : ''}${r.signing.teamId ? ` (team ${r.signing.teamId})` : ''}` : 'not known'}
-      </dd>
+      <dd>${signatureInWords(r.signing)}</dd>
       <dt>Starts</dt>
       <dd>
         ${[item.runAtLoad ? 'at load' : '', item.keepAlive !== false ? 'kept alive' : '', item.startInterval ? `every ${item.startInterval} s` : ''].filter(Boolean).join(', ') || 'on demand'}

@@ -79,10 +79,11 @@ function Detail({ item, actions }: { item: ItemDetail; actions: ReactNode }) {
       <header className="item-header">
         <VerdictBadge verdict={item.verdict} />
         <h2 id="item-title">{item.label}</h2>
-        <span className="score" title="score">
+        <span className="score" title="Evidence score: the weights of the reasons below, added up (0 to 100)">
           score {item.score}
         </span>
       </header>
+      {item.sentence ? <p className="sentence">{item.sentence}</p> : null}
       <p className="path">{item.plistPath}</p>
 
       <section aria-labelledby="cpu-title">
@@ -190,11 +191,7 @@ function Detail({ item, actions }: { item: ItemDetail; actions: ReactNode }) {
           <dt>Arguments</dt>
           <dd className="mono">{item.arguments.slice(1).join(' ') || '—'}</dd>
           <dt>Signature</dt>
-          <dd>
-            {item.signing
-              ? `${item.signing.status}${item.signing.authority ? `, ${item.signing.authority}` : ''}${item.signing.teamId ? ` (${item.signing.teamId})` : ''}`
-              : 'not known'}
-          </dd>
+          <dd>{item.signing?.words ?? 'not known'}</dd>
           {item.btm ? (
             <>
               <dt>Login Items</dt>
