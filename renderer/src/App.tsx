@@ -7,22 +7,55 @@ import { useSnapshot } from './hooks';
 
 type Theme = 'light' | 'dark';
 
+const THEME_KEY = 'launchwatch-theme';
+
+function initialTheme(): Theme {
+  try {
+    const stored = localStorage.getItem(THEME_KEY);
+    if (stored === 'light' || stored === 'dark') return stored;
+  } catch {
+    // No storage: the system's choice.
+  }
+  return window.matchMedia?.('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
+}
+
 export function App({ api }: { api: LaunchwatchApi }) {
   const { snapshot, error } = useSnapshot(api);
   const [selected, setSelected] = useState<string | undefined>();
-  const [theme, setTheme] = useState<Theme>(() =>
-    window.matchMedia?.('(prefers-color-scheme: dark)').matches ? 'dark' : 'light',
-  );
+  // The theme the user chose is remembered; until then, the system's.
+  const [theme, setTheme] = useState<Theme>(() => initialTheme());
 
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
   }, [theme]);
+  const chooseTheme = (next: Theme) => {
+    setTheme(next);
+    try {
+      localStorage.setItem(THEME_KEY, next);
+    } catch {
+      // Storage refused (a private window): the choice lasts this session.
+    }
+  };
   useEffect(() => api.onOpenItem((id) => setSelected(id)), [api]);
+  // Back (or Escape) returns focus to the row the user came from.
+  const [cameFrom, setCameFrom] = useState<string | undefined>();
+  const open = useCallback((id: string) => {
+    setCameFrom(id);
+    setSelected(id);
+  }, []);
   const back = useCallback(() => setSelected(undefined), []);
+  useEffect(() => {
+    if (selected || !cameFrom) return;
+    document.querySelector<HTMLElement>(`[data-item-id="${CSS.escape(cameFrom)}"]`)?.focus();
+  }, [selected, cameFrom, snapshot]);
   const [notice, setNotice] = useState<string | undefined>();
   // What the engine has to say (recovery after a crash, outcomes) shows until dismissed, once each.
   const [dismissed, setDismissed] = useState<Set<string>>(() => new Set());
   const pending = notice ?? snapshot?.notices.filter((n) => !dismissed.has(n)).at(-1);
+  // An outcome (disabled, undone, approved) is shown where the user is: the top of the window.
+  useEffect(() => {
+    if (pending) window.scrollTo({ top: 0 });
+  }, [pending]);
   const dismiss = () => {
     // Everything said so far is read: older notices do not come back in its place.
     setDismissed(new Set([...dismissed, ...(snapshot?.notices ?? []), ...(pending ? [pending] : [])]));
@@ -51,7 +84,7 @@ export function App({ api }: { api: LaunchwatchApi }) {
         <button
           type="button"
           className="theme-toggle"
-          onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')}
+          onClick={() => chooseTheme(theme === 'dark' ? 'light' : 'dark')}
           aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} mode`}
         >
           {theme === 'dark' ? '☀' : '☾'}
@@ -88,7 +121,7 @@ export function App({ api }: { api: LaunchwatchApi }) {
             onNotice={setNotice}
           />
         ) : (
-          <ItemList snapshot={snapshot} onOpen={setSelected} api={api} onNotice={setNotice} />
+          <ItemList snapshot={snapshot} onOpen={open} api={api} onNotice={setNotice} />
         )}
       </main>
       {snapshot && !snapshot.loading ? <StatusBar snapshot={snapshot} api={api} /> : null}

@@ -123,10 +123,27 @@ describe.skipIf(!existsSync(CHROMIUM))(
     it('switches to dark mode, and the page loaded with no CSP violation', async () => {
       await page.getByRole('button', { name: 'Switch to dark mode' }).click();
       expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+      // Remembered: a new load of the page (the popover reopened) keeps the user's choice.
+      await page.reload();
+      await page.locator('button.item-row').first().waitFor();
+      expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
       const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
       expect(background).toBe('rgb(28, 28, 30)');
       await page.screenshot({ path: join(artifacts, 'popover-dark.png') });
       expect(cspViolations).toEqual([]);
+    });
+
+    it('Escape from an item returns focus to the row the user came from', async () => {
+      await page.goto(web.url);
+      const rows = page.locator('button.item-row');
+      await rows.first().waitFor();
+      const second = rows.nth(1);
+      const id = await second.getAttribute('data-item-id');
+      await second.click();
+      await page.getByRole('heading', { level: 2 }).waitFor();
+      await page.keyboard.press('Escape');
+      await rows.first().waitFor();
+      await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-item-id'))).toBe(id);
     });
 
     it("the page's own API calls carry the token in a header; without it the API refuses", async () => {
