@@ -6,6 +6,7 @@ import { rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { adminPromptNote } from './engine/actions/plan';
+import { NotPossible } from './actions/not-possible';
 import type { ActionService } from './actions/action-service';
 import type { ActionOutcomeView, ItemDetail, PlanResponse, ScanOptionsInput, Snapshot } from './api/contract';
 import { toActionView, toDamagedActionView, toDetail, toSnapshot } from './api/view-model';
@@ -186,7 +187,12 @@ export class AppService {
     const actions = this.requireActions();
     const result = this.result()?.items.find((i) => i.item.id === itemId);
     if (!result) return { ok: false, message: 'This launch item is gone.' };
-    actions.approve(result, note);
+    try {
+      actions.approve(result, note);
+    } catch (error) {
+      if (error instanceof NotPossible) return { ok: false, message: error.message };
+      throw error;
+    }
     this.monitor?.setApprovals(actions.approvals.list());
     this.monitor?.refreshInventory();
     const message = `${result.item.label || result.item.plistPath} is approved: it stays quiet until its plist or program changes.`;

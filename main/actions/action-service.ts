@@ -128,6 +128,11 @@ export class ActionService {
   }
 
   approve(result: ItemResult, note?: string): Approval {
+    // An item whose file could not be read has nothing an approval could be checked against.
+    if (!result.item.sha256)
+      throw new NotPossible(
+        `${result.item.label || result.item.plistPath} could not be read in full, so it cannot be approved; it stays judged`,
+      );
     const approval = approvalFor(result.item, note, userInfo().username);
     this.approvals.approve(approval);
     return approval;

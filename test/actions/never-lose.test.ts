@@ -200,3 +200,15 @@ describe('recovery and the lock between processes', () => {
     expect(existsSync(lock.path)).toBe(false);
   });
 });
+
+describe('an item that could not be read', () => {
+  it('cannot be approved: a message, not a crash, and it stays judged', async () => {
+    const { service, result } = setup();
+    const unreadable = {
+      ...result,
+      item: { ...result.item, sha256: undefined, unreadable: 'cannot parse property list' },
+    } as typeof result;
+    expect(() => service.approve(unreadable)).toThrow(/could not be read in full, so it cannot be approved/);
+    expect(service.approvals.list()).toEqual([]);
+  });
+});
