@@ -40,6 +40,7 @@ done
 is_count "$duration" || { echo "collect.sh: --duration must be a whole number of seconds, got '$duration'" >&2; exit 2; }
 is_count "$interval" || { echo "collect.sh: --interval must be a whole number of seconds, got '$interval'" >&2; exit 2; }
 [ -d "$output" ] || { echo "collect.sh: --output folder '$output' does not exist" >&2; exit 2; }
+[ -w "$output" ] || { echo "collect.sh: cannot write in --output folder '$output' (permission denied); choose another with --output" >&2; exit 2; }
 
 # Who the capture is about: under sudo, the user who ran sudo.
 if [ "$(id -u)" -eq 0 ]; then privileged=true; else privileged=false; fi
@@ -57,7 +58,12 @@ is_count "$cpu_count" || cpu_count=1
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 name="launchwatch-capture-$(printf '%s' "$host_name" | tr -c 'A-Za-z0-9.-' '_')-$stamp"
 bundle="$output/$name"
-mkdir -p "$bundle/fs" "$bundle/samples" || exit 1
+mkdir -p "$bundle/fs" "$bundle/samples" || { echo "collect.sh: could not create $bundle" >&2; exit 1; }
+# Ctrl-C (or a kill) leaves nothing half-made behind: the working folder and a partial archive go.
+cleanup() {
+  rm -rf "$bundle" "$bundle.tar.gz.partial"
+}
+trap 'cleanup; echo "collect.sh: stopped; nothing was left behind" >&2; exit 130' INT TERM HUP
 
 json_string() {
   # JSON string body: escape backslash and quote, drop control characters.
@@ -68,7 +74,17 @@ now_iso() {
   date -u +%Y-%m-%dT%H:%M:%S.000Z
 }
 
-echo "Launchwatch collector: writing $bundle" >&2
+total_planned=$((duration / interval + 1))
+cat >&2 <<NOTICE
+Launchwatch collector: about $duration s ($total_planned samples, one every $interval s). It reads only:
+  - the launchd property lists (and the small config files and scripts they name),
+  - every process's command line (ps) and network sockets (lsof), every sample,
+  - how each program is signed (codesign), and the names of the hosts they talk to.
+It changes nothing, and writes one file: $bundle.tar.gz
+NOTICE
+if [ "$privileged" = false ]; then
+  echo "Not running with sudo: root processes' sockets (Launch Daemons) will not be seen. 'sudo sh collect.sh' sees them." >&2
+fi
 
 # launchd state, as the capturing user sees it.
 # Under sudo, plain `launchctl list` shows the system domain; the capture wants the user's (with
@@ -302,15 +318,22 @@ cat > "$bundle/manifest.json" <<EOF
 }
 EOF
 
-tar -czf "$bundle.tar.gz" -C "$output" "$name" || { echo "collect.sh: could not write $bundle.tar.gz" >&2; exit 1; }
+# One archive is the result: written beside, then renamed, so no partial archive ever has the final name.
+if ! tar -czf "$bundle.tar.gz.partial" -C "$output" "$name" || ! mv "$bundle.tar.gz.partial" "$bundle.tar.gz"; then
+  echo "collect.sh: could not write $bundle.tar.gz (is the disk full, or the folder read-only?)" >&2
+  cleanup
+  exit 1
+fi
+rm -rf "$bundle"
+trap - INT TERM HUP
 # Under sudo, give the user what was made for them.
 if [ "$privileged" = true ] && [ -n "${SUDO_USER:-}" ]; then
-  chown -R "$SUDO_USER" "$bundle" "$bundle.tar.gz" 2>/dev/null || true
+  chown "$SUDO_USER" "$bundle.tar.gz" 2>/dev/null || true
 fi
 echo "Collected $count_plists launch item property lists, $total samples of ps and lsof, signatures and names." >&2
 if [ "$privileged" = false ]; then
   echo "Not run with sudo: sockets of root processes (Launch Daemons) are not in this capture." >&2
 fi
 echo "Capture: $bundle.tar.gz" >&2
-echo "Send that file to whoever helps you; you can read every file in $bundle first." >&2
+echo "Send that file to whoever helps you. To read every file in it first: tar -xzf '$bundle.tar.gz'" >&2
 printf '%s\n' "$bundle.tar.gz"

@@ -2,6 +2,7 @@
 // bundle must replay through scan with the expected verdicts.
 import { execFile } from 'node:child_process';
 import {
+  readdirSync,
   chmodSync,
   existsSync,
   lstatSync,
@@ -16,7 +17,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { build, buildBinary } from 'plist';
-import { describe, expect, it } from 'vitest';
+import { extract as extractTar } from 'tar';
+import { describe, expect, it, vi } from 'vitest';
 import { replay } from '../../main/cli/scan-command';
 import { DEFAULT_SCAN_OPTIONS } from '../../main/engine/model';
 import { makeShims } from '../support/shims';
@@ -24,6 +26,13 @@ import { makeShims } from '../support/shims';
 const repo = join(__dirname, '../..');
 const fixtures = join(repo, 'test/fixtures/macos');
 const run = promisify(execFile);
+
+/** The capture folder inside the one archive collect.sh leaves. */
+async function unpacked(archive: string): Promise<string> {
+  const into = mkdtempSync(join(tmpdir(), 'lw-unpacked-'));
+  await extractTar({ file: archive, cwd: into });
+  return join(into, readdirSync(into)[0] as string);
+}
 
 function fakeMac(): string {
   const root = mkdtempSync(join(tmpdir(), 'lw-mac-'));
@@ -152,7 +161,13 @@ describe('assets/collect.sh', () => {
     expect(stderr).toContain('Collected 8 launch item property lists, 3 samples');
     expect(stderr).toContain('Not run with sudo');
 
-    const bundle = archive.replace(/\.tar\.gz$/, '');
+    // One archive is what it leaves: the working folder is gone, and the archive holds it all.
+    expect(existsSync(archive.replace(/\.tar\.gz$/, ''))).toBe(false);
+    expect(readdirSync(out)).toEqual([archive.slice(out.length + 1)]);
+    expect(stderr).toMatch(
+      /about 2 s \(3 samples, one every 1 s\)[\s\S]*every process's command line[\s\S]*It changes nothing, and writes one file/,
+    );
+    const bundle = await unpacked(archive);
     const manifest = JSON.parse(readFileSync(join(bundle, 'manifest.json'), 'utf8'));
     expect(manifest).toMatchObject({
       format: 'launchwatch-capture',
@@ -248,24 +263,65 @@ describe('assets/collect.sh', () => {
       { env },
     );
     expect(stderr).not.toContain('Not run with sudo');
-    const manifest = JSON.parse(readFileSync(join(stdout.trim().replace(/\.tar\.gz$/, ''), 'manifest.json'), 'utf8'));
+    const sudoBundle = await unpacked(stdout.trim());
+    const manifest = JSON.parse(readFileSync(join(sudoBundle, 'manifest.json'), 'utf8'));
     expect(manifest).toMatchObject({ privileged: true, user: { name: 'alice', uid: 501, home: '/Users/alice' } });
     expect(readFileSync(shims.log, 'utf8')).toContain('launchctl\tprint-disabled\tgui/501');
     // The user's own domain, not the system's: run in their session, as them.
     expect(readFileSync(shims.log, 'utf8')).toContain('launchctl\tasuser\t501\tsudo\t-u\talice\tlaunchctl\tlist');
     expect(readFileSync(shims.log, 'utf8')).toContain('dscl\t.\t-read\t/Users/alice\tNFSHomeDirectory');
     // Root's own list (the daemons' pids) and the system overrides come along under sudo.
-    expect(existsSync(join(stdout.trim().replace(/\.tar\.gz$/, ''), 'launchctl-list-system.txt'))).toBe(true);
-    expect(readFileSync(join(stdout.trim().replace(/\.tar\.gz$/, ''), 'btm.txt'), 'utf8')).toContain(
-      'org.wireshark.ChmodBPF',
-    );
+    expect(existsSync(join(sudoBundle, 'launchctl-list-system.txt'))).toBe(true);
+    expect(readFileSync(join(sudoBundle, 'btm.txt'), 'utf8')).toContain('org.wireshark.ChmodBPF');
     expect(readFileSync(shims.log, 'utf8')).toContain('sfltool\tdumpbtm');
     expect(readFileSync(shims.log, 'utf8')).toContain('launchctl\tprint-disabled\tsystem');
     // A file only root can read is never copied into the user's capture because a plist names it.
-    expect(existsSync(join(stdout.trim().replace(/\.tar\.gz$/, ''), 'fs/private/etc/sudoers'))).toBe(false);
+    expect(existsSync(join(sudoBundle, 'fs/private/etc/sudoers'))).toBe(false);
     const result = await replay(stdout.trim(), DEFAULT_SCAN_OPTIONS);
     expect(result.privileged).toBe(true);
     expect(result.notes.some((n) => n.includes('not visible'))).toBe(false);
+  }, 30_000);
+
+  it('Ctrl-C leaves nothing behind, and an output folder it cannot write is named', async () => {
+    const root = fakeMac();
+    const out = mkdtempSync(join(tmpdir(), 'lw-out-'));
+    const shims = makeShims({
+      launchctl: { stdout: 'PID\tStatus\tLabel\n' },
+      ps: { stdout: ps('1:00.00', '0:01.00') },
+      lsof: { stdout: '' },
+      sw_vers: { stdout: '14.6.1\n' },
+    });
+    writeFileSync(join(shims.dir, 'id'), '#!/bin/sh\ncase "$1" in -un) echo alice ;; *) echo 501 ;; esac\n');
+    chmodSync(join(shims.dir, 'id'), 0o755);
+    const env = {
+      PATH: `${shims.dir}:/usr/bin:/bin`,
+      HOME: '/Users/alice',
+      LW_ROOT: root,
+      LW_PLISTBUDDY: join(repo, 'test/support/plistbuddy-shim.mjs'),
+    };
+    const { spawn } = await import('node:child_process');
+    const child = spawn(
+      'sh',
+      [join(repo, 'assets/collect.sh'), '--duration', '60', '--interval', '1', '--output', out],
+      { env },
+    );
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    await vi.waitFor(() => expect(stderr).toContain('sample 2 of 61'), { timeout: 15_000 });
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    expect(code).toBe(130);
+    expect(stderr).toContain('stopped; nothing was left behind');
+    expect(readdirSync(out)).toEqual([]);
+
+    const readOnly = mkdtempSync(join(tmpdir(), 'lw-ro-'));
+    chmodSync(readOnly, 0o555);
+    // As root every folder is writable: the check is shown with a folder that does not exist instead.
+    const target = process.getuid?.() === 0 ? join(readOnly, 'missing') : readOnly;
+    await expect(run('sh', [join(repo, 'assets/collect.sh'), '--output', target], { env })).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/--output folder '.*' (does not exist|cannot write)/),
+    });
   }, 30_000);
 
   it('refuses bad flags with a message naming them', async () => {
