@@ -44,3 +44,22 @@ export function reasonDocument(r: Reason): {
     ...(r.attack ? { attack: r.attack } : {}),
   };
 }
+
+/**
+ * `<bundle>.app/Contents/Library/LaunchAgents|LaunchDaemons/<file>`: an item inside an app bundle
+ * (SMAppService), which macOS manages; its bundle and kind, else undefined.
+ */
+export function appBundleOf(path: string): { bundle: string; kind: 'LaunchAgent' | 'LaunchDaemon' } | undefined {
+  const folders = [
+    ['/Contents/Library/LaunchAgents/', 'LaunchAgent'],
+    ['/Contents/Library/LaunchDaemons/', 'LaunchDaemon'],
+  ] as const;
+  for (const [folder, kind] of folders) {
+    const at = path.lastIndexOf(folder);
+    if (at < 0) continue;
+    const bundle = path.slice(0, at);
+    const file = path.slice(at + folder.length);
+    if (bundle.endsWith('.app') && file !== '' && !file.includes('/')) return { bundle, kind };
+  }
+  return undefined;
+}

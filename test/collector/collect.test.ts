@@ -27,6 +27,18 @@ const repo = join(__dirname, '../..');
 const fixtures = join(repo, 'test/fixtures/macos');
 const run = promisify(execFile);
 
+/** The collector run as alice (uid 501, not root) on the fake Mac at `root`, with shims first on PATH. */
+function asAlice(shimDir: string, root: string): NodeJS.ProcessEnv {
+  writeFileSync(join(shimDir, 'id'), '#!/bin/sh\ncase "$1" in -un) echo alice ;; *) echo 501 ;; esac\n');
+  chmodSync(join(shimDir, 'id'), 0o755);
+  return {
+    PATH: `${shimDir}:/usr/bin:/bin`,
+    HOME: '/Users/alice',
+    LW_ROOT: root,
+    LW_PLISTBUDDY: join(repo, 'test/support/plistbuddy-shim.mjs'),
+  };
+}
+
 /** The capture folder inside the one archive collect.sh leaves. */
 async function unpacked(archive: string): Promise<string> {
   const into = mkdtempSync(join(tmpdir(), 'lw-unpacked-'));
@@ -141,14 +153,7 @@ describe('assets/collect.sh', () => {
       sysctl: { stdout: '8\n' },
       dscacheutil: { stdout: 'name: koto-pool.work\nip_address: 45.76.100.7\n\n' },
     });
-    writeFileSync(join(shims.dir, 'id'), '#!/bin/sh\ncase "$1" in -un) echo alice ;; *) echo 501 ;; esac\n');
-    chmodSync(join(shims.dir, 'id'), 0o755);
-    const env = {
-      PATH: `${shims.dir}:/usr/bin:/bin`,
-      HOME: '/Users/alice',
-      LW_ROOT: root,
-      LW_PLISTBUDDY: join(repo, 'test/support/plistbuddy-shim.mjs'),
-    };
+    const env = asAlice(shims.dir, root);
 
     const { stdout, stderr } = await run(
       'sh',
@@ -291,14 +296,7 @@ describe('assets/collect.sh', () => {
       lsof: { stdout: '' },
       sw_vers: { stdout: '14.6.1\n' },
     });
-    writeFileSync(join(shims.dir, 'id'), '#!/bin/sh\ncase "$1" in -un) echo alice ;; *) echo 501 ;; esac\n');
-    chmodSync(join(shims.dir, 'id'), 0o755);
-    const env = {
-      PATH: `${shims.dir}:/usr/bin:/bin`,
-      HOME: '/Users/alice',
-      LW_ROOT: root,
-      LW_PLISTBUDDY: join(repo, 'test/support/plistbuddy-shim.mjs'),
-    };
+    const env = asAlice(shims.dir, root);
     const { spawn } = await import('node:child_process');
     const child = spawn(
       'sh',

@@ -76,6 +76,8 @@ switch (verb) {
     const [domain, label] = splitTarget(args[0] ?? '');
     const service = state.domains[domain]?.[label];
     if (!mayModify(domain)) {
+      // Seen verbatim for `launchctl bootout system/<label>` run without root (a public write-up on
+      // removing a system extension, search index file 52805308758).
       err('Boot-out failed: 1: Operation not permitted\n');
       code = 1;
     } else if (!service) {
@@ -105,6 +107,8 @@ switch (verb) {
     const settling =
       state.bootedOutAt[target] !== undefined && now - state.bootedOutAt[target] < state.bootstrapSettleMs;
     if (!mayModify(domain)) {
+      // No public sample of this exact line was found: the same errno in bootstrap's own "Bootstrap
+      // failed: <n>: <text>" form (see the 5 and 119 answers below).
       err('Bootstrap failed: 1: Operation not permitted\n');
       code = 1;
     } else if (label === undefined) {
@@ -147,6 +151,7 @@ switch (verb) {
   case 'disable': {
     const [domain, label] = splitTarget(args[0] ?? '');
     if (!mayModify(domain)) {
+      // No public sample of this wording was found; the executor only relies on the non-zero status.
       err(`Could not ${verb} service: 1: Operation not permitted\n`);
       code = 1;
     } else {

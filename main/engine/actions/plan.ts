@@ -1,5 +1,6 @@
 // Which steps disabling a launch item takes, decided before anything happens, so the person approving
 // sees exactly what will run. Pure: the item and the machine's facts in, a plan (or a refusal) out.
+import { appBundleOf } from '../launch-item';
 import type { LaunchItem, SigningInfo } from '../model';
 import { basename, isInterpreter } from '../shell-words';
 import { hasControlCharacters } from '../terminal-text';
@@ -106,12 +107,6 @@ const GENERIC_TOOLS = new Set([
   'sandbox-exec',
 ]);
 
-/** `/Applications/X.app/Contents/Library/LaunchAgents/y.plist`: an SMAppService item, managed by macOS. */
-export function isInsideAppBundle(path: string): boolean {
-  const at = path.indexOf('.app/Contents/Library/Launch');
-  return at > 0;
-}
-
 export function planDisable(item: LaunchItem, context: PlanContext): PlanOutcome {
   const name = item.label || item.plistPath;
   if (item.plistPath === '') {
@@ -175,7 +170,7 @@ export function planDisable(item: LaunchItem, context: PlanContext): PlanOutcome
       description: `End what is left of its processes: ${context.processes.map((p) => `${p.pid} (${p.args.slice(0, 60)})`).join(', ')}`,
     });
   }
-  const keepsFile = isInsideAppBundle(item.plistPath);
+  const keepsFile = appBundleOf(item.plistPath) !== undefined;
   if (keepsFile) {
     steps.push({
       kind: 'note',

@@ -1,4 +1,5 @@
 // Where launchd reads property lists from, and what kind and scope each place means.
+import { appBundleOf } from '../../engine/launch-item';
 import type { ItemKind, ItemScope } from '../../engine/model';
 
 export interface LaunchdFolder {
@@ -24,11 +25,11 @@ export function applicationFolders(home: string): string[] {
 
 /** Kind and scope of a plist from its path alone (a capture stores files under their own paths). */
 export function classifyPlistPath(path: string, home: string): LaunchdFolder | undefined {
-  const bundle = /^(.*\.app)\/Contents\/Library\/(LaunchAgents|LaunchDaemons)\/[^/]+$/.exec(path);
-  if (bundle)
+  const inApp = appBundleOf(path);
+  if (inApp)
     return {
       path: path.slice(0, path.lastIndexOf('/')),
-      kind: bundle[2] === 'LaunchDaemons' ? 'LaunchDaemon' : 'LaunchAgent',
+      kind: inApp.kind,
       scope: 'app-bundle',
     };
   const folder = path.slice(0, path.lastIndexOf('/'));

@@ -35,8 +35,3 @@ export function parseLaunchctlPrint(stdout: string, stderr: string, code: number
   }
   return out;
 }
-
-/** Whether a service target (`gui/501/x`, `system/x`) is marked disabled in `print-disabled` output. */
-export function isMarkedDisabled(overrides: Map<string, boolean>, label: string): boolean {
-  return overrides.get(label) === true;
-}

@@ -1,6 +1,6 @@
 // A launchd property list (XML or binary) as the engine's launch item. Plists are attacker-controlled:
 // every field is checked for its type, and what is wrong is recorded as a problem, never thrown.
-import { newLaunchItem } from '../../engine/launch-item';
+import { appBundleOf, newLaunchItem } from '../../engine/launch-item';
 import { posix } from 'node:path';
 import type { ItemKind, ItemScope, LaunchItem } from '../../engine/model';
 import { isPlistDict, parsePlistBytes, type PlistValue } from './plist-value';
@@ -101,12 +101,11 @@ function bundleProgram(plistPath: string, value: PlistValue | undefined, problem
     problems.push('BundleProgram is not a string');
     return undefined;
   }
-  const at = plistPath.indexOf('.app/Contents/Library/Launch');
-  if (at < 0) {
+  const bundle = appBundleOf(plistPath)?.bundle;
+  if (bundle === undefined) {
     problems.push('BundleProgram outside an app bundle: launchd ignores it');
     return undefined;
   }
-  const bundle = plistPath.slice(0, at + '.app'.length);
   const resolved = posix.normalize(`${bundle}/${value}`);
   if (!resolved.startsWith(`${bundle}/`)) {
     problems.push(`BundleProgram ${JSON.stringify(value)} leads out of ${bundle}`);
