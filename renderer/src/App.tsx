@@ -46,7 +46,11 @@ export function App({ api }: { api: LaunchwatchApi }) {
   const back = useCallback(() => setSelected(undefined), []);
   useEffect(() => {
     if (selected || !cameFrom) return;
-    document.querySelector<HTMLElement>(`[data-item-id="${CSS.escape(cameFrom)}"]`)?.focus();
+    const row = document.querySelector<HTMLElement>(`[data-item-id="${CSS.escape(cameFrom)}"]`);
+    if (!row) return; // not listed yet: tried again with the next snapshot
+    row.focus();
+    // Once: later snapshots must not pull focus back from wherever the user has gone since.
+    setCameFrom(undefined);
   }, [selected, cameFrom, snapshot]);
   const [notice, setNotice] = useState<string | undefined>();
   // What the engine has to say (recovery after a crash, outcomes) shows until dismissed, once each.

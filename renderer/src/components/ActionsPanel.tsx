@@ -108,12 +108,19 @@ function ApprovalSheet({
 }) {
   const cancelRef = useRef<HTMLButtonElement>(null);
   const sheetRef = useRef<HTMLDivElement>(null);
+  // The parent re-renders on every snapshot (each second live), handing a new onCancel each time: keep the
+  // latest in a ref so the effects below run once, and focus is placed on Cancel once, not taken back from
+  // the user's Tab every second.
+  const onCancelRef = useRef(onCancel);
+  onCancelRef.current = onCancel;
   useEffect(() => {
     cancelRef.current?.focus();
+  }, []);
+  useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Escape') {
         e.stopPropagation();
-        onCancel();
+        onCancelRef.current();
       }
       // Tab stays inside the sheet while it is open.
       if (e.key === 'Tab' && sheetRef.current) {
@@ -131,7 +138,7 @@ function ApprovalSheet({
     };
     window.addEventListener('keydown', onKey, true);
     return () => window.removeEventListener('keydown', onKey, true);
-  }, [onCancel]);
+  }, []);
   return (
     <div className="sheet-backdrop">
       <div className="sheet" role="dialog" aria-modal="true" aria-labelledby="sheet-title" ref={sheetRef}>
