@@ -2,8 +2,10 @@
 # Launchwatch collector: writes a capture bundle (capture-format.md, version 1) with nothing but the
 # stock tools of a Mac, for a helpdesk to open in Launchwatch. Read-only: it changes nothing.
 #
-#   sh collect.sh [--duration SECONDS] [--interval SECONDS] [--output FOLDER]
+#   sh collect.sh [--duration SECONDS] [--interval SECONDS] [--output FOLDER] [--redact]
 #   sudo sh collect.sh ...     also sees the sockets of root processes (Launch Daemons)
+#   --redact                   the host name, the user's name and home folder, and the serial number
+#                              are replaced or left out before anything is written to the archive
 #
 # LW_ROOT (empty on a Mac) prefixes every path read, so the script can be tested on another machine.
 
@@ -16,11 +18,12 @@ export LC_ALL COPYFILE_DISABLE
 duration=120
 interval=10
 output=.
+redact=false
 root=${LW_ROOT:-}
 plistbuddy=${LW_PLISTBUDDY:-/usr/libexec/PlistBuddy}
 
 usage() {
-  echo "usage: sh collect.sh [--duration SECONDS] [--interval SECONDS] [--output FOLDER]" >&2
+  echo "usage: sh collect.sh [--duration SECONDS] [--interval SECONDS] [--output FOLDER] [--redact]" >&2
   exit 2
 }
 
@@ -33,6 +36,7 @@ while [ $# -gt 0 ]; do
     --duration) [ $# -ge 2 ] || usage; duration=$2; shift 2 ;;
     --interval) [ $# -ge 2 ] || usage; interval=$2; shift 2 ;;
     --output) [ $# -ge 2 ] || usage; output=$2; shift 2 ;;
+    --redact) redact=true; shift ;;
     -h | --help) usage ;;
     *) echo "collect.sh: unknown argument: $1" >&2; usage ;;
   esac
@@ -55,8 +59,27 @@ os_version=$(sw_vers -productVersion 2>/dev/null || echo unknown)
 arch=$(uname -m 2>/dev/null || echo unknown)
 cpu_count=$(sysctl -n hw.ncpu 2>/dev/null || echo 1)
 is_count "$cpu_count" || cpu_count=1
+# Machine facts a helpdesk asks for first. Each may be missing: the reader leaves out an empty one.
+hw_model=$(sysctl -n hw.model 2>/dev/null)
+os_build=$(sw_vers -buildVersion 2>/dev/null)
+cpu_model=$(sysctl -n machdep.cpu.brand_string 2>/dev/null)
+memory_bytes=$(sysctl -n hw.memsize 2>/dev/null)
+is_count "$memory_bytes" || memory_bytes=null
+# kern.boottime reads "{ sec = 1701234567, usec = 123456 } Thu Nov 30 09:00:00 2026".
+booted_at=$(sysctl -n kern.boottime 2>/dev/null | sed -n 's/^{ sec = \([0-9]*\),.*/\1/p')
+is_count "$booted_at" || booted_at=null
+serial=$(ioreg -rd1 -c IOPlatformExpertDevice 2>/dev/null | sed -n 's/^ *"IOPlatformSerialNumber" = "\(.*\)"$/\1/p' | head -n 1)
+console_user=$(stat -f %Su /dev/console 2>/dev/null)
+# /etc/localtime links to /var/db/timezone/zoneinfo/<zone>: the zone times are shown in.
+time_zone=$(readlink "$root/etc/localtime" 2>/dev/null)
+case $time_zone in *zoneinfo/*) time_zone=${time_zone#*zoneinfo/} ;; *) time_zone= ;; esac
+utc_offset=$(date +%z 2>/dev/null)
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
-name="launchwatch-capture-$(printf '%s' "$host_name" | tr -c 'A-Za-z0-9.-' '_')-$stamp"
+if [ "$redact" = true ]; then
+  name="launchwatch-capture-redacted-$stamp"
+else
+  name="launchwatch-capture-$(printf '%s' "$host_name" | tr -c 'A-Za-z0-9.-' '_')-$stamp"
+fi
 bundle="$output/$name"
 mkdir -p "$bundle/fs" "$bundle/samples" || { echo "collect.sh: could not create $bundle" >&2; exit 1; }
 # Ctrl-C (or a kill) leaves nothing half-made behind: the working folder and a partial archive go.
@@ -109,7 +132,11 @@ copy_file() {
   # $1: absolute path on the Mac. Regular files only, never through a link, up to 1 MiB for named files.
   src="$root$1"
   [ -f "$src" ] && [ ! -L "$src" ] || return 1
-  mkdir -p "$bundle/fs$(dirname "$1")" && cp -p "$src" "$bundle/fs$1"
+  mkdir -p "$bundle/fs$(dirname "$1")" && cp -p "$src" "$bundle/fs$1" || return 1
+  # The date the Mac gives the file, kept apart: a copy of the capture may reset the copies' dates.
+  modified=$(stat -f %m "$src" 2>/dev/null) && is_count "$modified" \
+    && printf '%s\t%s\n' "$modified" "$1" >> "$bundle/file-dates.txt"
+  return 0
 }
 
 user_may_read() {
@@ -305,14 +332,53 @@ done
 } > "$bundle/dns.txt"
 rm -f "$programs_file" "$hosts_file"
 
+if [ "$redact" = true ]; then
+  # The names that say whose Mac this is, replaced in every text the bundle holds and left out of the
+  # manifest. Binary plists stay byte for byte (editing one would break its offsets): the note says so.
+  redacted_home=/Users/user
+  # Fixed strings, not patterns: a name is data, so its characters are escaped for sed. An empty name
+  # would make sed reuse the last pattern: each is used only when it is long enough to mean something.
+  literal() { printf '%s' "$1" | sed 's/[][\\/.*^$]/\\&/g'; }
+  set --
+  [ ${#user_home} -gt 1 ] && set -- "$@" -e "s/$(literal "$user_home")/\\/Users\\/user/g"
+  [ ${#host_name} -ge 3 ] && set -- "$@" -e "s/$(literal "$host_name")/redacted-host/g"
+  host_short=${host_name%%.*}
+  [ ${#host_short} -ge 3 ] && [ "$host_short" != "$host_name" ] && set -- "$@" -e "s/$(literal "$host_short")/redacted-host/g"
+  redact_text() {
+    # $1: a file; the sed program is in "$@" of the caller, passed on.
+    file=$1
+    shift
+    [ $# -gt 0 ] || return 0
+    sed "$@" "$file" > "$file.redacted" && mv "$file.redacted" "$file"
+  }
+  binary_kept=0
+  find "$bundle" -type f ! -name manifest.json | while IFS= read -r f; do
+    if [ "$(head -c 8 "$f")" = bplist00 ]; then continue; fi
+    redact_text "$f" "$@"
+  done
+  binary_kept=$(find "$bundle/fs" -type f -print 2>/dev/null | while IFS= read -r f; do [ "$(head -c 8 "$f")" = bplist00 ] && echo x; done | wc -l | tr -d ' ')
+  # The user's files move to the placeholder home, where the redacted texts now point.
+  if [ -d "$bundle/fs$user_home" ] && [ "$user_home" != "$redacted_home" ]; then
+    mkdir -p "$bundle/fs/Users" && mv "$bundle/fs$user_home" "$bundle/fs$redacted_home"
+  fi
+  host_name=redacted-host
+  user_name=user
+  user_home=$redacted_home
+  serial=
+  console_user=
+  [ "$binary_kept" -eq 0 ] || echo "note: --redact: $binary_kept binary property lists are kept as they are and may still name the user" >&2
+fi
+
 cat > "$bundle/manifest.json" <<EOF
 {
   "format": "launchwatch-capture",
   "version": 1,
   "createdAt": "$(now_iso)",
-  "host": { "hostname": "$(json_string "$host_name")", "os": "macOS", "osVersion": "$(json_string "$os_version")", "arch": "$(json_string "$arch")", "cpuCount": $cpu_count },
+  "host": { "hostname": "$(json_string "$host_name")", "os": "macOS", "osVersion": "$(json_string "$os_version")", "arch": "$(json_string "$arch")", "cpuCount": $cpu_count,
+    "machine": { "model": "$(json_string "$hw_model")", "osBuild": "$(json_string "$os_build")", "cpuModel": "$(json_string "$cpu_model")", "memoryBytes": $memory_bytes, "bootedAt": $booted_at, "loggedInUser": "$(json_string "$console_user")", "serial": "$(json_string "$serial")", "timeZone": "$(json_string "$time_zone")", "utcOffset": "$(json_string "$utc_offset")" } },
   "user": { "name": "$(json_string "$user_name")", "uid": $user_id, "home": "$(json_string "$user_home")" },
   "privileged": $privileged,
+  "redacted": $redact,
   "samples": [$samples_json
   ]
 }

@@ -184,7 +184,9 @@ async function exportBytes(path: string, result: ScanResult): Promise<Buffer | s
   });
   try {
     await printer.loadFile(htmlPath);
-    return await printer.webContents.printToPDF({ printBackground: true, pageSize: 'A4' });
+    // The paper and the page margins (host name, page numbers) come from the report's @page rule, as in
+    // the CLI's Chromium: the same PDF from both.
+    return await printer.webContents.printToPDF({ printBackground: true, pageSize: 'A4', preferCSSPageSize: true });
   } finally {
     printer.destroy();
     await rm(dir, { recursive: true, force: true });

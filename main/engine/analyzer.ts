@@ -88,6 +88,9 @@ interface ItemState {
   /** pid -> start time and command line of processes already looked at (and their observed line). */
   seen: Map<number, { startedAt: number; args: string; observed?: { lastSeen: number } }>;
   ownCommandLine: string;
+  /** The root pid of the last sample, and whether one was ever seen: a change is a restart. */
+  rootPid?: number;
+  everRan?: boolean;
   method: AttributionMethod;
   /** Command lines of the item's processes other than its own argv: where a launcher's child shows the miner. */
   observedCommandLines: Map<string, { where: string; lastSeen: number }>;
@@ -191,12 +194,18 @@ export class Analyzer {
       if (deltas.intervalSeconds !== undefined) {
         let cpuSeconds = 0;
         for (const pid of a?.pids ?? []) cpuSeconds += deltas.byPid.get(pid) ?? 0;
+        const root = a?.rootPids[0];
+        const restarted = root !== undefined && state.everRan === true && root !== state.rootPid;
         state.history.push({
           t: sample.takenAt,
           percent: (cpuSeconds / deltas.intervalSeconds) * 100,
           dt: deltas.intervalSeconds,
+          ...(restarted ? { restarted: true as const } : {}),
         });
       }
+      const root = a?.rootPids[0];
+      state.rootPid = root;
+      if (root !== undefined) state.everRan = true;
     }
 
     if (sample.connections === undefined) this.sampleNotes.add('connections were not collected in some samples');

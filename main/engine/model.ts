@@ -120,6 +120,28 @@ export interface HostInfo {
   osVersion: string;
   arch?: string;
   cpuCount: number;
+  /** What a helpdesk asks first; each fact may be missing (a capture from an older collector, a tool that failed). */
+  machine?: MachineFacts;
+}
+
+export interface MachineFacts {
+  /** "MacBookPro18,3" (hw.model). */
+  model?: string;
+  /** "23G93" (sw_vers -buildVersion). */
+  osBuild?: string;
+  /** "Apple M1 Pro". */
+  cpuModel?: string;
+  memoryBytes?: number;
+  /** ms since the epoch; the uptime is counted from it to the scan's end. */
+  bootedAt?: number;
+  /** Who was logged in at the console. */
+  loggedInUser?: string;
+  /** The one fact --redact removes outright. */
+  serial?: string;
+  /** IANA zone of the machine ("Europe/Paris"): times in reports are shown in it. */
+  timeZone?: string;
+  /** Its offset from UTC when the scan was taken ("+0100"), for a zone this runtime does not know. */
+  utcOffset?: string;
 }
 
 export interface UserInfo {
@@ -193,6 +215,8 @@ export interface CpuSummary {
 export interface CpuPoint {
   t: number;
   percent: number;
+  /** The item's process is a new one here (a new pid after another, or after none): a chart marks it. */
+  restarted?: true;
 }
 
 export type AttributionMethod = 'launchctl-pid' | 'cgroup' | 'arguments' | 'program' | 'none';

@@ -11,6 +11,7 @@ import {
   readFileSync,
   readlinkSync,
   symlinkSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,7 +22,7 @@ import { extract as extractTar } from 'tar';
 import { describe, expect, it, vi } from 'vitest';
 import { replay } from '../../main/cli/scan-command';
 import { DEFAULT_SCAN_OPTIONS } from '../../main/engine/model';
-import { makeShims } from '../support/shims';
+import { makeShims, type Shim } from '../support/shims';
 
 const repo = join(__dirname, '../..');
 const fixtures = join(repo, 'test/fixtures/macos');
@@ -129,7 +130,51 @@ function fakeMac(): string {
     build({ Label: 'com.tool.daemon', BundleProgram: 'Contents/MacOS/helperd' } as never),
   );
   chmodSync(join(root, '/private/etc/sudoers'), 0o600);
+  utimesSync(join(root, '/Users/alice/Library/LaunchAgents/com.apple.rig2.plist'), 1_700_000_000, 1_700_000_000);
+  mkdirSync(join(root, 'etc'), { recursive: true });
+  symlinkSync('/var/db/timezone/zoneinfo/Europe/Paris', join(root, 'etc/localtime'));
   return root;
+}
+
+/**
+ * The commands the collector asks for machine facts, answering as a Mac does. Each answer is the shape
+ * the manual page or a published capture gives:
+ * - sysctl(8): `sysctl -n <name>` prints the value only; kern.boottime prints a timeval struct,
+ *   "{ sec = 1764493200, usec = 0 } Sun Nov 30 09:00:00 2025" (seen in osquery's darwin uptime notes and
+ *   countless forum posts); an unknown name is "sysctl: unknown oid" on stderr and exit 1.
+ * - sw_vers(1): -productVersion and -buildVersion print one line each.
+ * - ioreg(8) -rd1 -c IOPlatformExpertDevice: a property dump whose serial line is
+ *   `    "IOPlatformSerialNumber" = "C02ZK0XXMD6M"`.
+ * - stat(1) on macOS (BSD): `-f %m` prints the modification time in seconds since the epoch, `-f %Su`
+ *   the owner's name; GNU stat (here) reads -f as "file system", so this one is modelled on GNU's -c.
+ */
+function macFactsShims(): Record<string, Shim> {
+  return {
+    sysctl: {
+      script: `case "$2" in
+  hw.ncpu) echo 8 ;;
+  hw.model) echo MacBookPro18,3 ;;
+  hw.memsize) echo 17179869184 ;;
+  machdep.cpu.brand_string) echo 'Apple M1 Pro' ;;
+  kern.boottime) echo '{ sec = 1764493200, usec = 0 } Sun Nov 30 09:00:00 2025' ;;
+  *) echo "sysctl: unknown oid '$2'" >&2; exit 1 ;;
+esac
+exit 0`,
+    },
+    sw_vers: { script: 'case "$1" in -buildVersion) echo 23G93 ;; *) echo 14.6.1 ;; esac\nexit 0' },
+    ioreg: {
+      script: `printf '%s\n' '+-o J314sAP  <class IOPlatformExpertDevice, id 0x100000227, registered, matched, active, busy 0 (3 ms), retain 36>' '    {' '      "IOPlatformSerialNumber" = "C02ZK0XXMD6M"' '      "model" = <"MacBookPro18,3">' '    }'
+exit 0`,
+    },
+    stat: {
+      script: `[ "$1" = -f ] || exit 1
+case "$2" in
+  %m) exec /usr/bin/stat -c %Y "$3" ;;
+  %Su) echo alice; exit 0 ;;
+  *) exit 1 ;;
+esac`,
+    },
+  };
 }
 
 const ps = (minerCpu: string, redisCpu: string) => `    1     0     0  3-02:11:09  57:24.25 /sbin/launchd
@@ -149,8 +194,7 @@ describe('assets/collect.sh', () => {
           'p820\ncxmrig2\nu501\nf12\ntIPv4\nPTCP\nn192.168.1.20:50400->45.76.100.7:3032\nTST=ESTABLISHED\nTQR=0\nTQS=0\np830\ncredis-server\nu501\nf6\ntIPv4\nPTCP\nn127.0.0.1:6379\nTST=LISTEN\n',
       },
       codesign: { stderr: `${root}/Users/Shared/xmrig2: code object is not signed at all`, exitCode: 1 },
-      sw_vers: { stdout: '14.6.1\n' },
-      sysctl: { stdout: '8\n' },
+      ...macFactsShims(),
       dscacheutil: { stdout: 'name: koto-pool.work\nip_address: 45.76.100.7\n\n' },
     });
     const env = asAlice(shims.dir, root);
@@ -181,6 +225,21 @@ describe('assets/collect.sh', () => {
       user: { name: 'alice', uid: 501, home: '/Users/alice' },
       privileged: false,
     });
+    expect(manifest.host.machine).toEqual({
+      model: 'MacBookPro18,3',
+      osBuild: '23G93',
+      cpuModel: 'Apple M1 Pro',
+      memoryBytes: 17179869184,
+      bootedAt: 1764493200,
+      loggedInUser: 'alice',
+      serial: 'C02ZK0XXMD6M',
+      timeZone: 'Europe/Paris',
+      utcOffset: expect.stringMatching(/^[+-]\d{4}$/),
+    });
+    // The Mac's own file dates, kept apart from the copies' (which a later copy may reset).
+    expect(readFileSync(join(bundle, 'file-dates.txt'), 'utf8')).toContain(
+      '1700000000\t/Users/alice/Library/LaunchAgents/com.apple.rig2.plist',
+    );
     expect(manifest.samples.map((s: { dir: string }) => s.dir)).toEqual([
       'samples/0000',
       'samples/0001',
@@ -228,6 +287,8 @@ describe('assets/collect.sh', () => {
     const result = await replay(archive, { ...DEFAULT_SCAN_OPTIONS, windowSeconds: 2 }); // the capture spans 2 s;
     const verdict = (label: string) => result.items.find((i) => i.item.label === label)?.verdict;
     expect(verdict('com.apple.rig2')).toBe('mining');
+    expect(result.host.machine).toMatchObject({ model: 'MacBookPro18,3', bootedAt: 1764493200_000 });
+    expect(result.items.find((i) => i.item.label === 'com.apple.rig2')?.item.mtime).toBe('2023-11-14T22:13:20.000Z');
     expect(verdict('homebrew.mxcl.redis')).toBe('ok');
     expect(verdict('com.docker.vmnetd')).toBe('ok');
     expect(result.items.find((i) => i.item.label === 'com.linked')?.item.problems).toContain(
@@ -320,6 +381,56 @@ describe('assets/collect.sh', () => {
       code: 2,
       stderr: expect.stringMatching(/--output folder '.*' (does not exist|cannot write)/),
     });
+  }, 30_000);
+
+  it('--redact: no host name, user name, home folder or serial number in the archive, and it still replays', async () => {
+    const root = fakeMac();
+    const out = mkdtempSync(join(tmpdir(), 'lw-out-'));
+    const shims = makeShims({
+      launchctl: { stdout: 'PID\tStatus\tLabel\n820\t0\tcom.apple.rig2\n' },
+      ps: {
+        stdout: [ps('10:00.00', '0:10.00'), ps('10:02.50', '0:10.01')].map(
+          (t) => `${t}  840     1   501       01:00   0:00.10 /Users/alice/bin/sync --host alices-mbp.example.com\n`,
+        ),
+      },
+      lsof: { stdout: '' },
+      hostname: { stdout: 'alices-mbp.example.com\n' },
+      ...macFactsShims(),
+    });
+    const env = asAlice(shims.dir, root);
+    const { stdout, stderr } = await run(
+      'sh',
+      [join(repo, 'assets/collect.sh'), '--duration', '1', '--interval', '1', '--output', out, '--redact'],
+      { env },
+    );
+    const archive = stdout.trim();
+    expect(archive).toMatch(/launchwatch-capture-redacted-\d{8}T\d{6}Z\.tar\.gz$/);
+    // One binary plist (redis) is kept byte for byte, and the collector says it may still name the user.
+    expect(stderr).toContain('--redact: 1 binary property lists are kept as they are');
+    const bundle = await unpacked(archive);
+    const manifest = JSON.parse(readFileSync(join(bundle, 'manifest.json'), 'utf8'));
+    expect(manifest).toMatchObject({
+      redacted: true,
+      host: { hostname: 'redacted-host' },
+      user: { name: 'user', uid: 501, home: '/Users/user' },
+    });
+    expect(manifest.host.machine.serial).toBe('');
+    expect(manifest.host.machine.loggedInUser).toBe('');
+    const everyText = (dir: string): string =>
+      readdirSync(dir, { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile())
+        .map((e) => readFileSync(join(e.parentPath, e.name)))
+        .filter((bytes) => bytes.subarray(0, 8).toString() !== 'bplist00')
+        .map((bytes) => bytes.toString('utf8'))
+        .join('\n');
+    const text = everyText(bundle);
+    for (const secret of ['/Users/alice', 'alices-mbp', 'C02ZK0XXMD6M']) expect(text).not.toContain(secret);
+    expect(text).toContain('/Users/user/bin/sync --host redacted-host\n');
+    // The user's files moved with the names that point at them: the miner is still found.
+    expect(existsSync(join(bundle, 'fs/Users/user/Library/LaunchAgents/com.apple.rig2.plist'))).toBe(true);
+    const result = await replay(archive, { ...DEFAULT_SCAN_OPTIONS, windowSeconds: 1 });
+    expect(result.items.find((i) => i.item.label === 'com.apple.rig2')?.verdict).toBe('mining');
+    expect(result.notes).toContain('this capture was redacted by the collector (--redact): names are placeholders');
   }, 30_000);
 
   it('refuses bad flags with a message naming them', async () => {

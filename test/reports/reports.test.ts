@@ -142,6 +142,16 @@ describe('reports', () => {
       () => false,
     );
     if (!hasPdftoppm) return; // poppler-utils is installed by .ci/run; the PDF itself is checked above.
+    // A4, and every page names the Mac and says which page of how many it is.
+    const info = (await promisify(execFile)('pdfinfo', [file])).stdout;
+    expect(info).toMatch(/Page size:\s+59\d\.\d+ x 84\d\.\d+ pts \(A4\)/);
+    const pages = Number(/Pages:\s+(\d+)/.exec(info)?.[1]);
+    expect(pages).toBeGreaterThanOrEqual(2);
+    for (let page = 1; page <= pages; page++) {
+      const text = (await promisify(execFile)('pdftotext', ['-f', `${page}`, '-l', `${page}`, file, '-'])).stdout;
+      expect(text).toContain('Launchwatch report: alices-mbp');
+      expect(text).toContain(`Page ${page} of ${pages}`);
+    }
     await promisify(execFile)('pdftoppm', ['-png', '-r', '60', file, join(artifacts, 'report-page')]);
     expect(
       readdirSync(artifacts).filter((f) => f.startsWith('report-page') && f.endsWith('.png')).length,

@@ -68,6 +68,10 @@ export interface CaptureSpec {
   noLsof?: boolean;
   /** A launchctl-list.txt with its header only (launchctl list failed or printed nothing). */
   emptyLaunchctlList?: boolean;
+  /** host.machine of the manifest, as collect.sh writes it (bootedAt in seconds). */
+  machine?: Record<string, unknown>;
+  /** file-dates.txt: absolute path -> seconds since the epoch. */
+  fileDates?: Record<string, number>;
 }
 
 export const ALICE = { name: 'alice', uid: 501, home: '/Users/alice' };
@@ -89,7 +93,14 @@ export function buildCaptureFiles(spec: CaptureSpec): Map<string, Buffer | strin
         format: 'launchwatch-capture',
         version: 1,
         createdAt: new Date(start).toISOString(),
-        host: { hostname: spec.hostname ?? 'alices-mbp', os: 'macOS', osVersion: '14.6.1', arch: 'arm64', cpuCount: 8 },
+        host: {
+          hostname: spec.hostname ?? 'alices-mbp',
+          os: 'macOS',
+          osVersion: '14.6.1',
+          arch: 'arm64',
+          cpuCount: 8,
+          ...(spec.machine ? { machine: spec.machine } : {}),
+        },
         user,
         privileged: spec.privileged ?? false,
         samples,
@@ -110,6 +121,13 @@ export function buildCaptureFiles(spec: CaptureSpec): Map<string, Buffer | strin
   }
   for (const [pid, status, label] of spec.extraListed ?? []) listRows.push(`${pid}\t${status}\t${label}`);
   files.set('launchctl-list.txt', `${(spec.emptyLaunchctlList ? listRows.slice(0, 1) : listRows).join('\n')}\n`);
+  if (spec.fileDates)
+    files.set(
+      'file-dates.txt',
+      Object.entries(spec.fileDates)
+        .map(([path, seconds]) => `${seconds}\t${path}\n`)
+        .join(''),
+    );
   if (spec.printDisabled !== undefined) files.set('launchctl-print-disabled.txt', spec.printDisabled);
   if (spec.codesign)
     files.set(

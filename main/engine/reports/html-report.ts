@@ -1,10 +1,12 @@
 // The helpdesk report: one self-contained HTML file (inline CSS, inline SVG, no scripts, nothing
 // fetched), readable printed. The answer first, then each flagged item in full, then the rest, then
 // how the data was taken and what that method cannot see.
-import type { CpuPoint, ItemResult, ScanResult } from '../model';
+import type { CpuPoint, ItemResult, MachineFacts, ScanResult } from '../model';
 import { sortItems } from '../scan-document';
 import { escapeHtml, html, trusted, type SafeHtml } from './html';
-import { cpuInWords, signatureInWords, verdictSentence } from '../plain-words';
+import { chartDescription, elapsedTicks, niceTicks, thresholdLabelPlace } from '../chart-scale';
+import { cpuInWords, machineFactsInWords, managerSummary, signatureInWords, verdictSentence } from '../plain-words';
+import { formatTime, zoneName } from '../time-format';
 
 const STYLE = `
   :root { color-scheme: light; }
@@ -18,8 +20,31 @@ const STYLE = `
   th { background: #f4f4f6; } .item { border: 1px solid #d9d9de; border-radius: 10px; padding: 4px 14px 12px; margin: 14px 0; }
   ul.reasons li { margin-bottom: 3px; } .strong { font-weight: 600; } dl { display: grid; grid-template-columns: 150px 1fr; gap: 2px 10px; margin: 0; } dt { color: #6e6e73; } dd { margin: 0; overflow-wrap: anywhere; }
   svg { max-width: 100%; height: auto; } ol.next li { margin-bottom: 3px; }
+  .summary { font-size: 15px; margin: 8px 0 4px; } .summary.bad { color: #8f1414; font-weight: 600; } figcaption { font-size: 11.5px; }
   @media print { body { margin: 0; max-width: none; } figure, tr, h3, dl { break-inside: avoid; } h2, h3 { break-after: avoid; } a { color: inherit; text-decoration: none; } }
 `;
+
+/**
+ * Printed (PDF from the CLI or the app, or a browser's Print): A4 everywhere, and every page says whose
+ * Mac it is about and which page of how many it is, in CSS page-margin boxes (Chromium 131 and later).
+ */
+function pageStyle(hostname: string): string {
+  return `@page { size: A4; margin: 18mm 14mm 16mm; @top-left { content: "Launchwatch report: ${cssString(hostname)}"; font: 9px sans-serif; color: #6e6e73; } @bottom-right { content: "Page " counter(page) " of " counter(pages); font: 9px sans-serif; color: #6e6e73; } }`;
+}
+
+/**
+ * Text for a CSS string inside a <style> element: everything but letters, digits, space, dot and hyphen
+ * as a hex escape, so no quote, backslash, newline or "</style>" in a host name can end the string or
+ * the element.
+ */
+export function cssString(text: string): string {
+  let out = '';
+  for (const char of text.slice(0, 200)) {
+    if (/^[A-Za-z0-9 .-]$/.test(char)) out += char;
+    else out += `\\${(char.codePointAt(0) ?? 0x3f).toString(16)} `;
+  }
+  return out;
+}
 
 const VERDICT_TEXT = {
   mining: 'Mining',
@@ -57,6 +82,9 @@ export function toHtmlReport(result: ScanResult, generatedAt = new Date()): stri
       ? Math.round((result.endedAt - result.startedAt) / 1000)
       : 0;
 
+  const zone = result.host.machine;
+  const time = (ms: number) => formatTime(ms, zone);
+
   const page = html`<!doctype html>
     <html lang="en">
       <head>
@@ -69,51 +97,65 @@ export function toHtmlReport(result: ScanResult, generatedAt = new Date()): stri
         <title>Launchwatch report: ${result.host.hostname}</title>
         <style>
           ${trusted(STYLE)}
+          ${trusted(pageStyle(result.host.hostname))}
         </style>
       </head>
       <body>
         <h1>Launchwatch report</h1>
+        <p class="summary${flagged.length > 0 ? ' bad' : ''}">${managerSummary(result)}</p>
         <p class="muted">
           ${result.host.hostname} · ${result.host.os} ${result.host.osVersion} ·
           ${result.source === 'capture' ? 'capture' : 'live scan'} ·
-          ${result.startedAt !== undefined ? new Date(result.startedAt).toISOString() : ''} for ${span} s · report made
-          ${generatedAt.toISOString()}
+          ${result.startedAt !== undefined ? time(result.startedAt) : ''} for ${span} s · times in ${zoneName(zone)} ·
+          report made ${time(generatedAt.getTime())}
         </p>
         <p class="answer${flagged.length > 0 ? ' bad' : ''}">${answer}</p>
+        <h2>This Mac</h2>
+        <dl class="machine">
+          ${machineFactsInWords(result.host, result.endedAt, result.user?.name).map(
+            ([term, value]) =>
+              html`<dt>${term}</dt>
+                <dd>${value}</dd>`,
+          )}
+        </dl>
         ${
           detailed.length > 0
             ? html`<h2>${flagged.length > 0 ? 'Flagged items' : 'Busy items'}</h2>
-                ${detailed.map((item) => itemSection(item, result.options.cpuThresholdPercent, result.host.cpuCount))}`
+                ${detailed.map((item, index) => itemSection(item, result, index))}`
             : ''
         }
         <h2>Every other launch item (${rest.length})</h2>
-        <table>
-          <thead>
-            <tr>
-              <th>Verdict</th>
-              <th>Label</th>
-              <th>Kind</th>
-              <th>Scope</th>
-              <th>CPU avg</th>
-              <th>Running</th>
-              <th>Path</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${rest.map(
-              (r) =>
-                html`<tr>
-                  <td class="${r.verdict}">${VERDICT_TEXT[r.verdict]}</td>
-                  <td>${r.item.label || '(no label)'}</td>
-                  <td>${r.item.kind}</td>
-                  <td>${r.item.scope}</td>
-                  <td>${r.cpu.avgPercent}%</td>
-                  <td>${r.running ? 'yes' : 'no'}</td>
-                  <td class="mono">${r.item.plistPath}</td>
-                </tr>`,
-            )}
-          </tbody>
-        </table>
+        ${
+          rest.length === 0
+            ? html`<p class="muted">None.</p>`
+            : html`<table>
+                <thead>
+                  <tr>
+                    <th>Verdict</th>
+                    <th>Label</th>
+                    <th>Kind</th>
+                    <th>Scope</th>
+                    <th>CPU avg</th>
+                    <th>Running</th>
+                    <th>Path</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  ${rest.map(
+                    (r) =>
+                      html`<tr>
+                        <td class="${r.verdict}">${VERDICT_TEXT[r.verdict]}</td>
+                        <td>${r.item.label || '(no label)'}</td>
+                        <td>${r.item.kind}</td>
+                        <td>${r.item.scope}</td>
+                        <td>${r.cpu.avgPercent}%</td>
+                        <td>${r.running ? 'yes' : 'no'}</td>
+                        <td class="mono">${r.item.plistPath}</td>
+                      </tr>`,
+                  )}
+                </tbody>
+              </table>`
+        }
         <h2>How this was measured</h2>
         <dl>
           <dt>Machine</dt>
@@ -123,8 +165,8 @@ export function toHtmlReport(result: ScanResult, generatedAt = new Date()): stri
           </dd>
           <dt>Time span</dt>
           <dd>
-            ${result.startedAt !== undefined ? new Date(result.startedAt).toISOString() : '—'} to
-            ${result.endedAt !== undefined ? new Date(result.endedAt).toISOString() : '—'} (${result.samples} samples)
+            ${result.startedAt !== undefined ? time(result.startedAt) : '—'} to
+            ${result.endedAt !== undefined ? time(result.endedAt) : '—'} (${result.samples} samples)
           </dd>
           <dt>Sustained high CPU</dt>
           <dd>
@@ -174,8 +216,10 @@ export function toHtmlReport(result: ScanResult, generatedAt = new Date()): stri
   return page.value;
 }
 
-function itemSection(r: ItemResult, threshold: number, cores: number): SafeHtml {
+function itemSection(r: ItemResult, result: ScanResult, index: number): SafeHtml {
   const { item } = r;
+  const threshold = result.options.cpuThresholdPercent;
+  const cores = result.host.cpuCount;
   return html`<section class="item">
     <h3><span class="badge ${r.verdict}">${VERDICT_TEXT[r.verdict]}</span> ${item.label || '(no label)'}</h3>
     <p class="sentence">${verdictSentence(r, cores) ?? ''}</p>
@@ -184,7 +228,7 @@ function itemSection(r: ItemResult, threshold: number, cores: number): SafeHtml 
       ${r.reasons.map((reason) => html`<li class="${reason.strength === 'strong' ? 'strong' : ''}">${reason.text} <span class="muted">(${reason.code}${reason.attack ? `, ${reason.attack}` : ''})</span></li>`)}
     </ul>
     <p>ATT&amp;CK: ${r.attack.join(', ')}</p>
-    ${cpuChart(r.history, threshold, `CPU of ${item.label || item.plistPath}`)}
+    ${cpuChart(r.history, threshold, item.label || item.plistPath, result.host.machine, `cpu-${index}`)}
     <p class="muted">
       CPU: ${cpuInWords(r.cpu.avgPercent, cores)} on average in the window, ${r.cpu.maxPercent}% of one core at most.
       Evidence score ${r.score} of 100 (the weights of the reasons above, added up).
@@ -236,7 +280,10 @@ function itemSection(r: ItemResult, threshold: number, cores: number): SafeHtml 
         ${r.processes.length === 0 ? 'not running' : r.processes.map((p) => html`${p.pid}: ${p.args}<br />`)}
       </dd>
       <dt>Property list</dt>
-      <dd class="mono">SHA-256 ${item.sha256 ?? '—'}${item.mtime ? `, modified ${item.mtime}` : ''}</dd>
+      <dd class="mono">
+        SHA-256
+        ${item.sha256 ?? '—'}${item.mtime ? `, modified ${formatTime(Date.parse(item.mtime), result.host.machine)}` : ''}
+      </dd>
       ${
         item.problems.length > 0
           ? html`<dt>Problems</dt>
@@ -269,33 +316,76 @@ function nextSteps(r: ItemResult): string[] {
   ];
 }
 
-/** The item's CPU as an inline SVG: a line over the samples and the threshold, no script, no fonts. */
-export function cpuChart(points: CpuPoint[], threshold: number, label: string): SafeHtml {
+/**
+ * The item's CPU as an inline SVG (no script, no fonts): straight segments between samples (nothing
+ * smoothed, nothing invented), round ticks, both axes titled with their units, the threshold labelled
+ * where it does not collide with the line, a marker at each restart, and the chart in words for readers
+ * who cannot see it.
+ */
+export function cpuChart(
+  points: CpuPoint[],
+  threshold: number,
+  label: string,
+  zone: MachineFacts | undefined,
+  id: string,
+): SafeHtml {
   if (points.length < 2) return html`<p class="muted">Not enough samples to draw CPU.</p>`;
   const width = 640;
-  const height = 160;
-  const pad = { left: 44, right: 8, top: 8, bottom: 22 };
-  const top = Math.max(100, threshold * 1.2, ...points.map((p) => p.percent)) * 1.05;
+  const height = 200;
+  const pad = { left: 58, right: 14, top: 10, bottom: 40 };
+  const yTicks = niceTicks(Math.max(threshold, ...points.map((p) => p.percent)) * 1.05);
+  const top = yTicks.at(-1) ?? 100;
   const t0 = points[0]?.t ?? 0;
   const t1 = points.at(-1)?.t ?? t0 + 1;
-  const x = (t: number) => pad.left + ((t - t0) / Math.max(1, t1 - t0)) * (width - pad.left - pad.right);
+  const span = Math.max(1, t1 - t0);
+  const x = (t: number) => pad.left + ((t - t0) / span) * (width - pad.left - pad.right);
   const y = (v: number) => pad.top + (1 - v / top) * (height - pad.top - pad.bottom);
-  const line = points.map((p) => `${x(p.t).toFixed(1)},${y(p.percent).toFixed(1)}`).join(' ');
-  const ticks = [0, top / 2, top]
-    .map(
-      (v) =>
-        `<text x="${pad.left - 4}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end" font-size="10" fill="#6e6e73">${Math.round(v)}%</text><line x1="${pad.left}" x2="${width - pad.right}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="#e5e5ea"/>`,
-    )
-    .join('');
-  const seconds = Math.round((t1 - t0) / 1000);
+  const f = (n: number) => n.toFixed(1);
+  const right = width - pad.right;
+  const bottom = height - pad.bottom;
+  const parts: string[] = [];
+  for (const v of yTicks)
+    parts.push(
+      `<line x1="${pad.left}" x2="${right}" y1="${f(y(v))}" y2="${f(y(v))}" stroke="#e5e5ea"/>`,
+      `<text x="${pad.left - 5}" y="${f(y(v) + 3.5)}" text-anchor="end" font-size="10" fill="#6e6e73">${v}%</text>`,
+    );
+  const elapsed = elapsedTicks(span);
+  for (const v of elapsed.ticks) {
+    const at = x(t0 + v * elapsed.divisor);
+    // The last label ends at the frame's edge instead of running past it.
+    const anchor = at > right - 12 ? 'end' : at < pad.left + 12 ? 'start' : 'middle';
+    parts.push(
+      `<line x1="${f(at)}" x2="${f(at)}" y1="${bottom}" y2="${bottom + 4}" stroke="#8e8e93"/>`,
+      `<text x="${f(at)}" y="${bottom + 15}" text-anchor="${anchor}" font-size="10" fill="#6e6e73">${v}</text>`,
+    );
+  }
+  parts.push(
+    `<line x1="${pad.left}" x2="${right}" y1="${bottom}" y2="${bottom}" stroke="#8e8e93"/>`,
+    `<line x1="${pad.left}" x2="${pad.left}" y1="${pad.top}" y2="${bottom}" stroke="#8e8e93"/>`,
+    `<text x="${f((pad.left + right) / 2)}" y="${height - 4}" text-anchor="middle" font-size="10.5" fill="#3a3a3c">time since ${escapeHtml(formatTime(t0, zone))} (${elapsed.unit})</text>`,
+    `<text transform="translate(13 ${f((pad.top + bottom) / 2)}) rotate(-90)" text-anchor="middle" font-size="10.5" fill="#3a3a3c">CPU, % of one core</text>`,
+  );
+  const place = thresholdLabelPlace(points, threshold, y, pad.top);
+  const labelY = place === 'below-right' ? y(threshold) + 12 : y(threshold) - 4;
+  const labelX = place === 'above-left' ? pad.left + 4 : right - 2;
+  parts.push(
+    `<line x1="${pad.left}" x2="${right}" y1="${f(y(threshold))}" y2="${f(y(threshold))}" stroke="#c2410c" stroke-dasharray="4 4"/>`,
+    `<text x="${f(labelX)}" y="${f(labelY)}" text-anchor="${place === 'above-left' ? 'start' : 'end'}" font-size="10" fill="#c2410c">threshold ${threshold}%</text>`,
+    `<polyline points="${points.map((p) => `${f(x(p.t))},${f(y(p.percent))}`).join(' ')}" fill="none" stroke="#0a64d8" stroke-width="2" stroke-linejoin="round"/>`,
+  );
+  for (const p of points.filter((q) => q.restarted))
+    parts.push(
+      `<g class="restart"><line x1="${f(x(p.t))}" x2="${f(x(p.t))}" y1="${pad.top}" y2="${bottom}" stroke="#6d28d9" stroke-dasharray="2 3"/>` +
+        `<circle cx="${f(x(p.t))}" cy="${f(y(p.percent))}" r="3.5" fill="#6d28d9"/><title>restarted: a new process at ${escapeHtml(formatTime(p.t, zone))}</title></g>`,
+    );
+  const description = chartDescription(points, threshold, label, (ms) => formatTime(ms, zone));
   const svg =
-    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="">${ticks}` +
-    `<line x1="${pad.left}" x2="${width - pad.right}" y1="${y(threshold).toFixed(1)}" y2="${y(threshold).toFixed(1)}" stroke="#c2410c" stroke-dasharray="4 4"/>` +
-    `<text x="${width - pad.right}" y="${(y(threshold) - 4).toFixed(1)}" text-anchor="end" font-size="10" fill="#c2410c">threshold ${threshold}%</text>` +
-    `<polyline points="${line}" fill="none" stroke="#0a64d8" stroke-width="2"/>` +
-    `<text x="${pad.left}" y="${height - 6}" font-size="10" fill="#6e6e73">0 s</text><text x="${width - pad.right}" y="${height - 6}" text-anchor="end" font-size="10" fill="#6e6e73">${seconds} s</text></svg>`;
-  // The label is the only text from the item here: escaped into the attribute.
-  return html`<figure>${trusted(svg.replace('aria-label=""', `aria-label="${escapeHtml(label)}"`))}</figure>`;
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-labelledby="__ID__-t __ID__-d">` +
+    `<title id="__ID__-t">${escapeHtml(`CPU of ${label}`)}</title><desc id="__ID__-d">${escapeHtml(description)}</desc>${parts.join('')}</svg>`;
+  return html`<figure>
+    ${trusted(svg.split('__ID__').join(id))}
+    <figcaption class="muted">${description}</figcaption>
+  </figure>`;
 }
 
 function name(r: ItemResult): string {

@@ -37,7 +37,13 @@ export function redactResult(result: ScanResult): ScanResult {
     if (user && user.length >= 2) out = replaceWord(out, user, '<user>');
     return out;
   };
-  return walk(result, redactText) as ScanResult;
+  const redacted = walk(result, redactText) as ScanResult;
+  // The serial number names the one Mac outright: a public report has none, and no logged-in user either.
+  if (redacted.host.machine) {
+    const { serial: _serial, loggedInUser, ...facts } = redacted.host.machine;
+    redacted.host = { ...redacted.host, machine: { ...facts, ...(loggedInUser ? { loggedInUser: '<user>' } : {}) } };
+  }
+  return redacted;
 }
 
 const LOCAL_PART = /[A-Za-z0-9._%+-]/;

@@ -1,6 +1,6 @@
 // A capture bundle (capture-format.md, version 1) read into the same inventory and samples as a live Mac.
 import { z } from 'zod';
-import type { Inventory, Sample } from '../../engine/model';
+import type { Inventory, MachineFacts, Sample } from '../../engine/model';
 import { trimEnd } from '../../engine/shell-words';
 import { assembleInventory, assembleSample } from '../macos/assemble';
 import type { PlistFile } from '../macos/launchd-plist';
@@ -25,6 +25,8 @@ const manifestSchema = z.object({
   }),
   user: z.object({ name: z.string(), uid: z.number().int(), home: z.string().startsWith('/') }).optional(),
   privileged: z.boolean(),
+  /** collect.sh --redact: names replaced by placeholders before the archive was written. */
+  redacted: z.boolean().optional(),
   samples: z.array(z.object({ dir: z.string(), takenAt: z.string() })).min(1),
 });
 
@@ -46,6 +48,8 @@ export function readCaptureFiles(files: CaptureFiles): Capture {
   const origin = files.origin;
   const notes: string[] = [];
   const manifest = readManifest(files, notes);
+  const machine = readMachine(files.read('manifest.json'), notes);
+  if (manifest.redacted) notes.push('this capture was redacted by the collector (--redact): names are placeholders');
   const text = (name: string): string | undefined => files.read(name)?.toString('utf8');
 
   const launchctlList = text('launchctl-list.txt');
@@ -67,13 +71,16 @@ export function readCaptureFiles(files: CaptureFiles): Capture {
     // AppleDouble files ("._x.plist") hold extended attributes that macOS tar adds: not launch items.
     name.startsWith('fs/') && name.endsWith('.plist') && !name.slice(name.lastIndexOf('/') + 1).startsWith('._');
   const links = files.links();
+  const datesText = text('file-dates.txt');
+  const fileDates = datesText === undefined ? new Map<string, Date>() : parseFileDates(datesText, notes);
   const plists: PlistFile[] = [];
   for (const name of files.list()) {
     if (!isPlist(name)) continue;
     const bytes = files.read(name);
     if (!bytes) continue;
     const file: PlistFile = { path: name.slice(2), bytes };
-    const mtime = files.mtime(name);
+    // The date the Mac gave the file (file-dates.txt) over the copy's, which a copy may have reset.
+    const mtime = fileDates.get(name.slice(2)) ?? files.mtime(name);
     if (mtime && mtime.getTime() > 0) file.mtime = mtime.toISOString();
     const target = links.get(name);
     if (target !== undefined) file.linkTarget = target.startsWith('fs/') ? target.slice(2) : target;
@@ -87,7 +94,7 @@ export function readCaptureFiles(files: CaptureFiles): Capture {
 
   const inventory = assembleInventory({
     source: 'capture',
-    host: manifest.host,
+    host: { ...manifest.host, ...(machine ? { machine } : {}) },
     ...(manifest.user ? { user: manifest.user } : {}),
     privileged: manifest.privileged,
     launchctlList,
@@ -173,4 +180,82 @@ function readManifest(files: CaptureFiles, notes: string[]): CaptureManifest {
     );
   }
   return parsed.data;
+}
+
+/**
+ * file-dates.txt: "<seconds since the epoch>\t<absolute path>" a line, the modification dates the collector
+ * read on the Mac (stat -f %m). A line that is not one is skipped with a note (the first few named).
+ */
+export function parseFileDates(text: string, notes: string[]): Map<string, Date> {
+  const dates = new Map<string, Date>();
+  let bad = 0;
+  for (const line of text.split('\n')) {
+    if (line === '' || line.startsWith('#')) continue;
+    const tab = line.indexOf('\t');
+    const seconds = tab > 0 ? line.slice(0, tab) : '';
+    const path = tab > 0 ? line.slice(tab + 1) : '';
+    if (!/^\d{1,12}$/.test(seconds) || !path.startsWith('/')) {
+      if (++bad <= 3) notes.push(`file-dates.txt: not "<seconds>\\t<path>": ${JSON.stringify(line.slice(0, 120))}`);
+      continue;
+    }
+    if (dates.size < 200_000) dates.set(path, new Date(Number(seconds) * 1000));
+  }
+  if (bad > 3) notes.push(`file-dates.txt: ${bad - 3} more lines skipped`);
+  return dates;
+}
+
+const FACT = z
+  .string()
+  .min(1)
+  .max(200)
+  .refine((text) => ![...text].some((c) => c < ' ' || c === '\u007f'), 'has control characters');
+const MACHINE_FIELDS = {
+  model: FACT,
+  osBuild: FACT,
+  cpuModel: FACT,
+  memoryBytes: z
+    .number()
+    .int()
+    .positive()
+    .max(2 ** 53),
+  /** Seconds since the epoch, as sysctl kern.boottime gives it. */
+  bootedAt: z.number().int().positive().max(1e11),
+  loggedInUser: FACT,
+  serial: FACT,
+  timeZone: FACT,
+  utcOffset: z.string().regex(/^[+-]\d{4}$/),
+} as const;
+
+/**
+ * manifest.json's optional host.machine (collectors from before it have none). Each fact is checked on
+ * its own: a bad one is left out with a note naming the field, and the rest are kept.
+ */
+function readMachine(bytes: Buffer | undefined, notes: string[]): MachineFacts | undefined {
+  let raw: unknown;
+  try {
+    raw = (JSON.parse(bytes?.toString('utf8') ?? 'null') as { host?: { machine?: unknown } } | null)?.host?.machine;
+  } catch {
+    return undefined; // readManifest has already said the manifest is not JSON
+  }
+  if (raw === undefined || raw === null) return undefined;
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    notes.push('manifest.json: field "host.machine" is not an object: machine facts left out');
+    return undefined;
+  }
+  const facts: MachineFacts = {};
+  for (const [key, schema] of Object.entries(MACHINE_FIELDS)) {
+    const value = (raw as Record<string, unknown>)[key];
+    // The collector writes "" (or null for a number) for a fact the Mac did not give.
+    if (value === undefined || value === null || value === '') continue;
+    const parsed = schema.safeParse(value);
+    if (!parsed.success) {
+      notes.push(
+        `manifest.json: field "host.machine.${key}": ${parsed.error.issues[0]?.message ?? 'invalid'}; left out`,
+      );
+      continue;
+    }
+    if (key === 'bootedAt') facts.bootedAt = (parsed.data as number) * 1000;
+    else (facts as Record<string, unknown>)[key] = parsed.data;
+  }
+  return facts;
 }

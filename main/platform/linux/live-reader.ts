@@ -1,5 +1,6 @@
 // The live Linux machine: systemd units and XDG autostart entries from disk, processes from /proc
 // (no process spawned per tick), sockets from /proc/net joined to /proc/<pid>/fd.
+import { MachineFactsCache, type MachineFactsReading } from '../machine-facts';
 import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
@@ -18,6 +19,8 @@ export interface LinuxLiveOptions {
   home?: string;
   /** /proc, for tests. */
   procRoot?: string;
+  /** Model, build, serial, time zone...: systeminformation unless a test gives its own. */
+  machineFacts?: () => Promise<MachineFactsReading>;
 }
 
 const MAX_UNIT = 1024 * 1024;
@@ -31,11 +34,14 @@ export class LinuxLiveReader implements SystemReader {
   private bootTime: number | undefined;
   private readonly hasher = new FileHasher();
   private readonly units = new Map<string, string | undefined>();
+  private readonly facts = new MachineFactsCache();
+  private readonly machineFacts: (() => Promise<MachineFactsReading>) | undefined;
 
   constructor(options: LinuxLiveOptions = {}) {
     this.env = options.env ?? process.env;
     this.home = options.home ?? this.env.HOME ?? userInfo().homedir;
     this.proc = options.procRoot ?? '/proc';
+    this.machineFacts = options.machineFacts;
   }
 
   watchedFolders(): string[] {
@@ -103,7 +109,14 @@ export class LinuxLiveReader implements SystemReader {
     if (!privileged) notes.push("connections of other users' processes not visible (not running as root)");
     return {
       source: 'live',
-      host: { hostname: hostname(), os: 'Linux', osVersion: release(), arch: arch(), cpuCount: cpus().length },
+      host: {
+        hostname: hostname(),
+        os: 'Linux',
+        osVersion: release(),
+        arch: arch(),
+        cpuCount: cpus().length,
+        machine: await this.facts.read(notes, this.machineFacts),
+      },
       user: { name: me.username, uid: me.uid, home: this.home },
       privileged,
       items,

@@ -1,5 +1,6 @@
 // The live Mac: the same stock commands the collector runs, through execFile (no shell), LC_ALL=C and
 // timeouts, and the plists read from disk. Its text goes through the same parsers as a capture's.
+import { MachineFactsCache, type MachineFactsReading } from '../machine-facts';
 import { lookup } from 'node:dns/promises';
 import { readFileSync, statSync } from 'node:fs';
 import { lstat, readdir, readFile, readlink, stat } from 'node:fs/promises';
@@ -31,6 +32,8 @@ export interface MacLiveOptions {
    * `launchctl list` (in their session, through `launchctl asuser`), plus root's list of the daemons.
    */
   asRootFor?: boolean;
+  /** Model, build, serial, time zone...: systeminformation unless a test gives its own. */
+  machineFacts?: () => Promise<MachineFactsReading>;
 }
 
 const MAX_REFERENCED_FILE = 1024 * 1024;
@@ -47,6 +50,7 @@ export class MacLiveReader implements SystemReader {
   private readonly hasher = new FileHasher();
   private readonly signatures = new Map<string, { stamp: string; text: string }>();
   private readonly names = new Map<string, { at: number; addresses: string[] }>();
+  private readonly facts = new MachineFactsCache();
 
   constructor(private readonly options: MacLiveOptions = {}) {
     this.root = options.root ?? '';
@@ -95,7 +99,7 @@ export class MacLiveReader implements SystemReader {
     // Parsed once; signatures and names are added from the items it found.
     const inventory = assembleInventory({
       source: 'live',
-      host: this.host(version.stdout.trim()),
+      host: { ...this.host(version.stdout.trim()), machine: await this.facts.read(notes, this.options.machineFacts) },
       user: { name: this.options.userName ?? userInfo().username, uid: this.uid, home: this.home },
       privileged,
       launchctlList: list.stdout,
