@@ -39,6 +39,9 @@ export interface SourceInfo {
   origin?: string;
   startedAt?: number;
   endedAt?: number;
+  /** The machine's own zone: times are shown in it (a capture's, not the viewer's). */
+  timeZone?: string;
+  utcOffset?: string;
 }
 
 export interface ItemSummary {
@@ -144,8 +147,8 @@ export interface ItemDetail extends ItemSummary {
   attack: string[];
   cpu: { avgPercent: number; maxPercent: number; sustained: boolean };
   thresholdPercent: number;
-  /** CPU points of the last ten minutes. */
-  history: { t: number; percent: number }[];
+  /** CPU points of the last ten minutes; `restarted` where its process was a new one (a new pid). */
+  history: { t: number; percent: number; restarted?: true }[];
   processes: { pid: number; ppid: number; args: string; cpuPercent?: number }[];
   destinations: DestinationView[];
   listening: { address: string; port: number; protocol: string; pid: number }[];

@@ -26,6 +26,8 @@ export function toSnapshot(
   if (extra.origin) source.origin = extra.origin;
   if (result.startedAt !== undefined) source.startedAt = result.startedAt;
   if (result.endedAt !== undefined) source.endedAt = result.endedAt;
+  if (result.host.machine?.timeZone) source.timeZone = result.host.machine.timeZone;
+  if (result.host.machine?.utcOffset) source.utcOffset = result.host.machine.utcOffset;
   const snapshot: Snapshot = {
     source,
     paused: extra.paused,
@@ -79,7 +81,11 @@ export function toDetail(result: ItemResult, thresholdPercent: number, cores = 1
     thresholdPercent,
     history: result.history
       .filter((p) => p.t > end - DETAIL_HISTORY_MS)
-      .map((p) => ({ t: p.t, percent: Math.round(p.percent * 10) / 10 })),
+      .map((p) => ({
+        t: p.t,
+        percent: Math.round(p.percent * 10) / 10,
+        ...(p.restarted ? { restarted: true as const } : {}),
+      })),
     processes: result.processes.map((p) => ({
       pid: p.pid,
       ppid: p.ppid,

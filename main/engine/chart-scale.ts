@@ -44,13 +44,14 @@ export function thresholdLabelPlace(
   threshold: number,
   y: (percent: number) => number,
   top: number,
+  bottom = Infinity,
   band = 14,
 ): 'above-right' | 'below-right' | 'above-left' {
   const line = y(threshold);
   const rightmost = points.slice(Math.floor(points.length * 0.7));
   const crosses = (from: number, to: number) => rightmost.some((p) => y(p.percent) >= from && y(p.percent) <= to);
   if (line - band > top && !crosses(line - band, line)) return 'above-right';
-  if (!crosses(line, line + band)) return 'below-right';
+  if (line + band < bottom && !crosses(line, line + band)) return 'below-right';
   return 'above-left';
 }
 

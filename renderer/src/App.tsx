@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState, type DragEvent } from 'react';
 import type { LaunchwatchApi } from '../../main/api/contract';
 import { ItemList } from './components/ItemList';
 import { ItemPage } from './components/ItemPage';
+import type { Outcome } from './components/ActionsPanel';
 import { StatusBar } from './components/StatusBar';
 import { useSnapshot } from './hooks';
 
@@ -52,10 +53,22 @@ export function App({ api }: { api: LaunchwatchApi }) {
     // Once: later snapshots must not pull focus back from wherever the user has gone since.
     setCameFrom(undefined);
   }, [selected, cameFrom, snapshot]);
-  const [notice, setNotice] = useState<string | undefined>();
+  const [notice, setNoticeState] = useState<Outcome | undefined>();
+  const setNotice = useCallback(
+    (next: Outcome | string | undefined) => setNoticeState(typeof next === 'string' ? { message: next } : next),
+    [],
+  );
   // What the engine has to say (recovery after a crash, outcomes) shows until dismissed, once each.
   const [dismissed, setDismissed] = useState<Set<string>>(() => new Set());
-  const pending = notice ?? snapshot?.notices.filter((n) => !dismissed.has(n)).at(-1);
+  const pending = notice?.message ?? snapshot?.notices.filter((n) => !dismissed.has(n)).at(-1);
+  const undoFromNotice = (actionId: string) => {
+    // The Undo is done by the time its outcome shows: older notices are read.
+    setDismissed(new Set([...dismissed, ...(snapshot?.notices ?? [])]));
+    api.undo(actionId).then(
+      (o) => setNotice(o.message),
+      (e: Error) => setNotice(e.message),
+    );
+  };
   // An outcome (disabled, undone, approved) is shown where the user is: the top of the window.
   useEffect(() => {
     if (pending) window.scrollTo({ top: 0 });
@@ -96,7 +109,12 @@ export function App({ api }: { api: LaunchwatchApi }) {
       </header>
       {pending ? (
         <div className="notice" role="status" aria-live="polite">
-          {pending}
+          <span className="notice-text">{pending}</span>
+          {notice?.undoActionId ? (
+            <button type="button" className="notice-undo" onClick={() => undoFromNotice(notice.undoActionId as string)}>
+              Undo
+            </button>
+          ) : null}
           <button type="button" className="dismiss" aria-label="Dismiss" onClick={dismiss}>
             ×
           </button>
@@ -120,6 +138,7 @@ export function App({ api }: { api: LaunchwatchApi }) {
             api={api}
             id={selected}
             updatedAt={snapshot.updatedAt}
+            zone={snapshot.source}
             onBack={back}
             actionsAvailable={snapshot.actionsAvailable}
             onNotice={setNotice}

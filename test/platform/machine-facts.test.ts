@@ -26,7 +26,7 @@ describe('machine facts', () => {
         },
         cpu: () => new Promise(() => undefined) as never,
         mem: async () => ({ total: 17179869184 }) as never,
-        time: async () =>
+        time: () =>
           ({ current: 1_764_500_000_000, uptime: 3600, timezone: 'UTC+0100', timezoneName: 'Europe/Paris' }) as never,
         users: async () =>
           [

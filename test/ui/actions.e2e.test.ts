@@ -93,14 +93,26 @@ describe.skipIf(!existsSync(CHROMIUM) || process.platform !== 'linux')(
       await disabledRow.waitFor();
       await page.getByLabel('Search launch items').fill('');
       await page.screenshot({ path: join(root, 'test/artifacts/disabled.png') });
-      await disabledRow.getByRole('button', { name: /Undo/ }).click();
+      // The outcome is where the user is: at the top, with Undo right next to it.
+      expect(await page.evaluate(() => window.scrollY)).toBe(0);
+      await page.locator('.notice').getByRole('button', { name: 'Undo' }).click();
       await page.locator('.notice', { hasText: 'is back at' }).waitFor();
+      expect(await page.locator('.notice').getByRole('button', { name: 'Undo' }).count()).toBe(0);
       expect(readFileSync(unitPath, 'utf8')).toBe(unitText);
       // Dismissed, a notice stays gone (the engine still lists it in the snapshot).
       await page.locator('.notice .dismiss').click();
       await page.waitForTimeout(1500);
       expect(await page.locator('.notice').count()).toBe(0);
       const row = page.locator('button.item-row', { hasText: 'lw-ui-act.service' });
+      // Approve: the page stays on the item and shows its new state beside the notice.
+      await row.click();
+      await page.getByRole('button', { name: 'Approve this item' }).click();
+      await page.locator('.notice', { hasText: 'is approved' }).waitFor();
+      await page.getByRole('button', { name: 'Remove approval' }).waitFor();
+      expect(await page.locator('#item-title').textContent()).toBe('lw-ui-act.service');
+      await page.getByRole('button', { name: 'Remove approval' }).click();
+      await page.locator('.notice', { hasText: 'judged again' }).waitFor();
+      await page.getByRole('button', { name: '← All items' }).click();
       await row.click();
       await page.keyboard.press('Escape');
       await expect.poll(() => page.evaluate(() => document.activeElement?.className)).toContain('item-row');

@@ -81,7 +81,45 @@ describe.skipIf(!existsSync(CHROMIUM))(
       expect(await page.locator('#item-title').textContent()).toBe('com.apple.rig2');
       const curve = page.locator('.cpu-chart .recharts-line-curve');
       await curve.waitFor({ state: 'attached' });
-      expect((await curve.getAttribute('d'))?.split(/[LC]/).length).toBeGreaterThan(5);
+      // Straight segments between samples: lines only, no curve that would invent values between them.
+      const d = (await curve.getAttribute('d')) ?? '';
+      expect(d.split('L').length).toBeGreaterThan(5);
+      expect(d).not.toMatch(/[CQS]/);
+      // Both axes titled with their units; round ticks; the threshold labelled clear of the axis labels.
+      const chart = page.locator('.cpu-chart');
+      await chart.locator('.recharts-cartesian-axis-tick-value[orientation="left"]').first().waitFor();
+      await chart.locator('.recharts-label', { hasText: 'threshold' }).waitFor();
+      expect(await chart.locator('.recharts-label', { hasText: '% of one core' }).count()).toBe(1);
+      expect(await chart.locator('.recharts-label', { hasText: /^time \(UTC\)$/ }).count()).toBe(1);
+      const yTicks = await chart.locator('.recharts-cartesian-axis-tick-value[orientation="left"]').allTextContents();
+      expect(yTicks).toEqual(['0%', '100%', '200%', '300%']);
+      const xTicks = await chart.locator('.recharts-cartesian-axis-tick-value[orientation="bottom"]').allTextContents();
+      expect(xTicks.every((t) => /^\d\d:\d\d:(00|30)$/.test(t))).toBe(true);
+      const threshold = await chart.locator('.recharts-label', { hasText: 'threshold 25%' }).boundingBox();
+      for (const tick of await chart.locator('.recharts-cartesian-axis-tick-value').all()) {
+        const box = await tick.boundingBox();
+        const overlaps =
+          !!threshold &&
+          !!box &&
+          box.x < threshold.x + threshold.width &&
+          threshold.x < box.x + box.width &&
+          box.y < threshold.y + threshold.height &&
+          threshold.y < box.y + box.height;
+        expect(overlaps, `threshold label over tick ${await tick.textContent()}`).toBe(false);
+      }
+      // The last time label ends inside the frame.
+      const frame = await chart.boundingBox();
+      const lastTick = await chart
+        .locator('.recharts-cartesian-axis-tick-value[orientation="bottom"]')
+        .last()
+        .boundingBox();
+      expect((lastTick?.x ?? 0) + (lastTick?.width ?? 0)).toBeLessThanOrEqual((frame?.x ?? 0) + (frame?.width ?? 0));
+      // In words, with the real span, for a screen reader.
+      const describedBy = (await chart.getAttribute('aria-describedby')) as string;
+      expect(await page.locator(`[id="${describedBy}"]`).textContent()).toMatch(
+        /^CPU of the process tree, 12 samples from 2026-11-30 09:15:10 UTC to 2026-11-30 09:17:00 UTC \(110 s\)/,
+      );
+      await chart.screenshot({ path: join(artifacts, 'cpu-chart.png') });
       const pool = page.locator('.destinations-table tbody tr').first();
       expect(await pool.textContent()).toContain('koto-pool.work');
       expect(await pool.textContent()).toContain('3032');

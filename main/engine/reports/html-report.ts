@@ -365,7 +365,7 @@ export function cpuChart(
     `<text x="${f((pad.left + right) / 2)}" y="${height - 4}" text-anchor="middle" font-size="10.5" fill="#3a3a3c">time since ${escapeHtml(formatTime(t0, zone))} (${elapsed.unit})</text>`,
     `<text transform="translate(13 ${f((pad.top + bottom) / 2)}) rotate(-90)" text-anchor="middle" font-size="10.5" fill="#3a3a3c">CPU, % of one core</text>`,
   );
-  const place = thresholdLabelPlace(points, threshold, y, pad.top);
+  const place = thresholdLabelPlace(points, threshold, y, pad.top, bottom);
   const labelY = place === 'below-right' ? y(threshold) + 12 : y(threshold) - 4;
   const labelX = place === 'above-left' ? pad.left + 4 : right - 2;
   parts.push(

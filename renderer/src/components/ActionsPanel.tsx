@@ -1,6 +1,17 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ItemDetail, LaunchwatchApi, PlanView } from '../../../main/api/contract';
 
+/**
+ * What an action ended in, for the notice: `undoActionId` puts Undo next to it (a disable that worked);
+ * `leave` returns to the list (the item is gone from where it was); otherwise the page stays and shows the
+ * item's new state.
+ */
+export interface Outcome {
+  message: string;
+  undoActionId?: string;
+  leave?: boolean;
+}
+
 /** Disable with approval, and the approved inventory, for one item. */
 export function ActionsPanel({
   api,
@@ -11,7 +22,7 @@ export function ActionsPanel({
   api: LaunchwatchApi;
   item: ItemDetail;
   available: boolean;
-  onDone: (message: string) => void;
+  onDone: (outcome: Outcome) => void;
 }) {
   const [plan, setPlan] = useState<PlanView | undefined>();
   const [refusal, setRefusal] = useState<string | undefined>();
@@ -32,9 +43,13 @@ export function ActionsPanel({
     setBusy(true);
     try {
       const outcome = await api.approvePlan(plan.planId);
-      onDone(outcome.message);
+      onDone({
+        message: outcome.message,
+        leave: outcome.ok,
+        ...(outcome.ok && outcome.actionId ? { undoActionId: outcome.actionId } : {}),
+      });
     } catch (error) {
-      onDone((error as Error).message);
+      onDone({ message: (error as Error).message });
     } finally {
       setBusy(false);
       setPlan(undefined);
@@ -52,7 +67,10 @@ export function ActionsPanel({
           Disable…
         </button>
         {item.verdict === 'approved' || item.approval ? (
-          <button type="button" onClick={() => void api.unapproveItem(item.id).then((o) => onDone(o.message))}>
+          <button
+            type="button"
+            onClick={() => void api.unapproveItem(item.id).then((o) => onDone({ message: o.message }))}
+          >
             Remove approval
           </button>
         ) : (
@@ -70,7 +88,7 @@ export function ActionsPanel({
               onClick={() =>
                 void api
                   .approveItem(item.id, note.trim() === '' ? undefined : note.trim())
-                  .then((o) => onDone(o.message))
+                  .then((o) => onDone({ message: o.message }))
               }
             >
               Approve this item

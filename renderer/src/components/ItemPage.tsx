@@ -4,6 +4,7 @@ import { useItem } from '../hooks';
 import { describeState, formatPercent } from '../logic/list';
 import { ActionsPanel } from './ActionsPanel';
 import { CpuChart } from './CpuChart';
+import type { Outcome } from './ActionsPanel';
 import { VerdictBadge } from './VerdictBadge';
 
 const CLASS_LABEL: Record<string, string> = {
@@ -20,6 +21,7 @@ export function ItemPage({
   api,
   id,
   updatedAt,
+  zone,
   onBack,
   actionsAvailable,
   onNotice,
@@ -27,9 +29,11 @@ export function ItemPage({
   api: LaunchwatchApi;
   id: string;
   updatedAt: number | undefined;
+  /** The machine's time zone: times on the page are its own. */
+  zone?: { timeZone?: string; utcOffset?: string };
   onBack: () => void;
   actionsAvailable: boolean;
-  onNotice: (message: string) => void;
+  onNotice: (outcome: Outcome) => void;
 }) {
   const { item, missing } = useItem(api, id, updatedAt);
   const backRef = useRef<HTMLButtonElement>(null);
@@ -55,15 +59,16 @@ export function ItemPage({
         </p>
       ) : (
         <Detail
+          zone={zone}
           item={item}
           actions={
             <ActionsPanel
               api={api}
               item={item}
               available={actionsAvailable}
-              onDone={(message) => {
-                onNotice(message);
-                onBack();
+              onDone={(outcome) => {
+                onNotice(outcome);
+                if (outcome.leave) onBack();
               }}
             />
           }
@@ -73,7 +78,15 @@ export function ItemPage({
   );
 }
 
-function Detail({ item, actions }: { item: ItemDetail; actions: ReactNode }) {
+function Detail({
+  item,
+  actions,
+  zone,
+}: {
+  item: ItemDetail;
+  actions: ReactNode;
+  zone: { timeZone?: string; utcOffset?: string } | undefined;
+}) {
   return (
     <>
       <header className="item-header">
@@ -93,7 +106,7 @@ function Detail({ item, actions }: { item: ItemDetail; actions: ReactNode }) {
             {formatPercent(item.cpu.avgPercent)} average, {formatPercent(item.cpu.maxPercent)} peak in the window
           </span>
         </h3>
-        <CpuChart points={item.history} threshold={item.thresholdPercent} />
+        <CpuChart points={item.history} threshold={item.thresholdPercent} zone={zone} />
       </section>
 
       <section aria-labelledby="reasons-title">
