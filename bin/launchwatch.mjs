@@ -12,7 +12,12 @@ else {
   register();
   ({ main } = await import('../main/cli.ts'));
 }
-const io = { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text) };
+const io = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  // On a terminal, a live scan draws its progress as a bar here.
+  stderrStream: process.stderr,
+};
 try {
   process.exitCode = await main(process.argv.slice(2), io);
 } catch (error) {

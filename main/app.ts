@@ -34,7 +34,11 @@ const headless = headlessArgs(process.argv);
 const primary = headless === undefined && app.requestSingleInstanceLock();
 if (headless !== undefined) {
   app.dock?.hide();
-  const io = { stdout: (t: string) => process.stdout.write(t), stderr: (t: string) => process.stderr.write(t) };
+  const io = {
+    stdout: (t: string) => process.stdout.write(t),
+    stderr: (t: string) => process.stderr.write(t),
+    stderrStream: process.stderr,
+  };
   main(headless, io).then(
     (code) => app.exit(code),
     (error: unknown) => {

@@ -56,7 +56,11 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
 
 const isEntryPoint = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
 if (isEntryPoint) {
-  const io: CommandIO = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) };
+  const io: CommandIO = {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    stderrStream: process.stderr,
+  };
   main(process.argv.slice(2), io).then(
     (code) => {
       process.exitCode = code;

@@ -6,6 +6,7 @@ import { Monitor } from '../engine/monitor';
 import type { SystemReader } from '../engine/reader';
 import { MacLiveReader } from '../platform/macos/live-reader';
 import { runCommand } from '../platform/run-command';
+import type { Progress } from './progress';
 import { UsageError } from './usage-error';
 
 export interface LiveScanOptions {
@@ -19,7 +20,7 @@ export interface LiveScanOptions {
 export async function liveScan(
   reader: SystemReader,
   options: LiveScanOptions,
-  progress: (text: string) => void,
+  progress: Progress,
 ): Promise<ScanResult> {
   const intervalMs = options.intervalSeconds * 1000;
   const monitor = new Monitor(reader, {
@@ -29,11 +30,15 @@ export async function liveScan(
   });
   const ticks = Math.floor(options.durationSeconds / options.intervalSeconds) + 1;
   const start = Date.now();
-  for (let i = 0; i < ticks; i++) {
-    const wait = start + i * intervalMs - Date.now();
-    if (wait > 0) await sleep(wait);
-    await monitor.tick();
-    progress(`sample ${i + 1} of ${ticks}\n`);
+  try {
+    for (let i = 0; i < ticks; i++) {
+      const wait = start + i * intervalMs - Date.now();
+      if (wait > 0) await sleep(wait);
+      await monitor.tick();
+      progress.update(i + 1, ticks);
+    }
+  } finally {
+    progress.stop();
   }
   const result = monitor.result();
   if (!result) throw new UsageError('no sample could be taken on this machine');

@@ -14,11 +14,14 @@ import { redactResult } from '../engine/reports/redact';
 import { REPORT_FORMATS, writeReport } from './report-files';
 import { CaptureError, readCapture } from '../platform/capture/capture-reader';
 import { liveReaderForThisMachine, liveScan } from './live-scan';
+import { progressOn, type ProgressStream } from './progress';
 import { positiveNumber, UsageError } from './usage-error';
 
 export interface CommandIO {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /** The terminal behind stderr, when there is one: live progress is drawn there as a bar. */
+  stderrStream?: ProgressStream;
 }
 
 export const SCAN_USAGE = `usage: launchwatch scan [--replay <capture dir or .tar.gz>] [--duration <s>] [--interval <s>]
@@ -81,7 +84,11 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
     result = await replay(values.replay, options);
   } else {
     const reader = await liveReaderForThisMachine();
-    result = await liveScan(reader, { ...options, durationSeconds: duration, intervalSeconds: interval }, io.stderr);
+    result = await liveScan(
+      reader,
+      { ...options, durationSeconds: duration, intervalSeconds: interval },
+      progressOn(io.stderrStream, io.stderr),
+    );
   }
 
   const shown = values.redact ? redactResult(result) : result;
