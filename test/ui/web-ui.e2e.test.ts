@@ -11,13 +11,22 @@ import { CHROMIUM, CHROMIUM_FLAGS, startWeb } from '../support/web';
 
 const root = join(__dirname, '../..');
 const artifacts = join(root, 'test/artifacts');
+const LONG_LABEL = 'com.example-enterprise.endpoint-protection.realtime.scanner.helper.launch-agent';
 function combinedCapture(): string {
   const miner = scenarios.find((s) => s.name.startsWith('CookieMiner: a fake'))!.spec;
   const backup = scenarios.find((s) => s.name.startsWith('Backblaze'))!.spec;
   const spotlight = scenarios.find((s) => s.name.startsWith('Spotlight'))!.spec;
   return writeCapture({
     privileged: true,
-    items: [...miner.items, ...backup.items, ...spotlight.items],
+    items: [
+      ...miner.items,
+      ...backup.items,
+      ...spotlight.items,
+      {
+        path: `/Library/LaunchAgents/${LONG_LABEL}.plist`,
+        plist: { Label: LONG_LABEL, ProgramArguments: ['/Library/Application Support/Example/agent'] },
+      },
+    ],
     processes: [
       ...miner.processes,
       ...backup.processes.filter((p) => p.pid > 100 && p.pid !== 402 && p.pid !== 990),
@@ -182,6 +191,51 @@ describe.skipIf(!existsSync(CHROMIUM))(
       await page.keyboard.press('Escape');
       await rows.first().waitFor();
       await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-item-id'))).toBe(id);
+    });
+
+    it('at 420 px: a long label can be read whole, its title wraps only after dots, destinations fit', async () => {
+      await page.goto(web.url);
+      const row = page.locator('button.item-row', { hasText: 'com.example-enterprise' });
+      await row.waitFor();
+      // Cut in the list, but whole in its tooltip and its accessible name.
+      expect(await row.locator('.label-text').getAttribute('title')).toBe(LONG_LABEL);
+      expect(await row.getAttribute('aria-label')).toContain(LONG_LABEL);
+      await row.click();
+      const title = page.locator('#item-title');
+      await title.waitFor();
+      expect(await title.textContent()).toBe(LONG_LABEL);
+      // Wrapped onto several lines, each part of the label whole on one line.
+      const lines = await title
+        .locator('.segment')
+        .evaluateAll((spans) =>
+          spans.map((s) => ({
+            text: s.textContent,
+            rects: s.getClientRects().length,
+            top: s.getBoundingClientRect().top,
+          })),
+        );
+      expect(new Set(lines.map((l) => Math.round(l.top))).size).toBeGreaterThan(1);
+      expect(lines.filter((l) => l.rects !== 1)).toEqual([]);
+      await page.keyboard.press('Escape');
+
+      await page.locator('button.item-row', { hasText: 'com.apple.rig2' }).click();
+      const destination = page.locator('.destinations-table tbody tr').first();
+      await destination.waitFor();
+      // Host, port and kind in view: nothing to the right of the window, and no sideways scrolling.
+      for (const cell of ['.dest-host', '.dest-port', '.dest-kind']) {
+        const box = await destination.locator(cell).boundingBox();
+        expect(box, cell).not.toBeNull();
+        expect((box?.x ?? 0) + (box?.width ?? 0), cell).toBeLessThanOrEqual(420);
+      }
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(420);
+      expect(
+        await page
+          .locator('.table-wrap')
+          .first()
+          .evaluate((wrap) => wrap.scrollWidth <= wrap.clientWidth),
+      ).toBe(true);
+      await page.screenshot({ path: join(artifacts, 'destinations-420.png') });
+      await page.keyboard.press('Escape');
     });
 
     it("the page's own API calls carry the token in a header; without it the API refuses", async () => {

@@ -20,7 +20,9 @@ export function DisabledList({
       <ul>
         {disabled.map((action) => (
           <li key={action.id} className="disabled-row" data-action-id={action.id}>
-            <span className="label-text">{action.label}</span>
+            <span className="label-text" title={action.label}>
+              {action.label}
+            </span>
             {action.status === 'damaged' ? (
               <span className="refusal">{action.message}</span>
             ) : (

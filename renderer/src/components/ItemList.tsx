@@ -77,7 +77,9 @@ export function ItemList({
                     >
                       <VerdictBadge verdict={item.verdict} />
                       <span className="item-label">
-                        <span className="label-text">{item.label}</span>
+                        <span className="label-text" title={item.label}>
+                          {item.label}
+                        </span>
                         {item.headline && item.verdict !== 'ok' ? (
                           <span className="headline">{item.headline}</span>
                         ) : null}

@@ -1,4 +1,5 @@
-import { useEffect, useRef, type ReactNode } from 'react';
+import { Fragment, useEffect, useRef, type ReactNode } from 'react';
+import { labelSegments } from '../logic/label-breaks';
 import type { ItemDetail, LaunchwatchApi } from '../../../main/api/contract';
 import { useItem } from '../hooks';
 import { describeState, formatPercent } from '../logic/list';
@@ -91,7 +92,14 @@ function Detail({
     <>
       <header className="item-header">
         <VerdictBadge verdict={item.verdict} />
-        <h2 id="item-title">{item.label}</h2>
+        <h2 id="item-title">
+          {labelSegments(item.label).map((segment, index) => (
+            <Fragment key={index}>
+              {index > 0 ? <wbr /> : null}
+              <span className="segment">{segment}</span>
+            </Fragment>
+          ))}
+        </h2>
         <span className="score" title="Evidence score: the weights of the reasons below, added up (0 to 100)">
           score {item.score}
         </span>
@@ -151,12 +159,18 @@ function Detail({
               <tbody>
                 {item.destinations.map((d) => (
                   <tr key={`${d.protocol}${d.remoteAddress}:${d.remotePort}`} className={`dest-${d.classification}`}>
-                    <td>{d.hostname ?? '—'}</td>
-                    <td>{d.remoteAddress}</td>
-                    <td>{d.remotePort}</td>
-                    <td>{d.protocol}</td>
-                    <td>{d.state ?? ''}</td>
-                    <td>{CLASS_LABEL[d.classification] ?? d.classification}</td>
+                    <td data-label="Host" className="dest-host">
+                      {d.hostname ?? '—'}
+                    </td>
+                    <td data-label="Address">{d.remoteAddress}</td>
+                    <td data-label="Port" className="dest-port">
+                      {d.remotePort}
+                    </td>
+                    <td data-label="Protocol">{d.protocol}</td>
+                    <td data-label="State">{d.state ?? ''}</td>
+                    <td data-label="Kind" className="dest-kind">
+                      {CLASS_LABEL[d.classification] ?? d.classification}
+                    </td>
                   </tr>
                 ))}
               </tbody>
