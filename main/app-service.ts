@@ -6,11 +6,13 @@ import { rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { adminPromptNote } from './engine/actions/plan';
+import { ApprovalError } from './actions/approvals-store';
 import { NotPossible } from './actions/not-possible';
 import type { ActionService } from './actions/action-service';
 import type { ActionOutcomeView, ItemDetail, PlanResponse, ScanOptionsInput, Snapshot } from './api/contract';
 import { toActionView, toDamagedActionView, toDetail, toSnapshot } from './api/view-model';
 import { analyseSamples } from './engine/analyzer';
+import { redactResult } from './engine/reports/redact';
 import { Listeners } from './engine/listeners';
 import type { ScanOptions, ScanResult } from './engine/model';
 import { Monitor, type MonitorEvent, type MonitorOptions } from './engine/monitor';
@@ -214,6 +216,19 @@ export class AppService {
     };
   }
 
+  /** What a report shows now: the result as measured, or redacted for posting in public. */
+  reportResult(redacted: boolean): ScanResult {
+    const result = this.result();
+    if (!result) throw new NotPossible('There is nothing to report yet: the first samples are still being taken.');
+    return redacted ? redactResult(result) : result;
+  }
+
+  /** A file name for a report: launchwatch-<host>.<ext>, with nothing from the host that a file system minds. */
+  reportFileName(format: string, redacted: boolean): string {
+    const host = redacted ? 'redacted' : (this.result()?.host.hostname ?? 'mac');
+    return `launchwatch-${host.replace(/[^A-Za-z0-9.-]/g, '_').slice(0, 64)}.${format}`;
+  }
+
   /** The approved inventory as JSON (for IT to hand to other Macs). */
   exportApprovals(): string {
     return this.requireActions().approvals.export();
@@ -225,6 +240,22 @@ export class AppService {
     this.monitor?.setApprovals(actions.approvals.list());
     this.publish();
     return `Imported ${count} approvals from ${origin}.`;
+  }
+
+  /** Approvals from a file the user picked, as an outcome the window shows (never a thrown error). */
+  importApprovalsOutcome(text: string, origin: string): ActionOutcomeView {
+    if (!this.actions)
+      return {
+        ok: false,
+        message:
+          'Approvals belong to the Mac being watched: they can be imported or exported live, not while a capture is shown.',
+      };
+    try {
+      return { ok: true, message: this.importApprovals(text, origin) };
+    } catch (error) {
+      if (error instanceof ApprovalError || error instanceof NotPossible) return { ok: false, message: error.message };
+      throw error;
+    }
   }
 
   private requireActions(): ActionService {

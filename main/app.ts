@@ -5,13 +5,19 @@ import { chmod, copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CHANNELS, type Snapshot } from './api/contract';
+import {
+  CHANNELS,
+  REPORT_FORMATS,
+  type ActionOutcomeView,
+  type ReportFormat,
+  type ReportRequest,
+  type Snapshot,
+} from './api/contract';
 import { actionServiceForThisMachine } from './actions/machine-actions';
 import { AppService } from './app-service';
 import { DEFAULT_SCAN_OPTIONS, type ScanResult } from './engine/model';
 import { toCsv } from './engine/reports/csv';
 import { toHtmlReport } from './engine/reports/html-report';
-import { redactResult } from './engine/reports/redact';
 import { toScanDocument } from './engine/scan-document';
 import { MacLiveReader } from './platform/macos/live-reader';
 import { watchFolders } from './platform/watch-folders';
@@ -132,14 +138,14 @@ function showMenu(): void {
       {
         open: showPopover,
         togglePause: () => service.setPaused(!service.snapshot().paused),
-        exportReport: () => void exportReport(false),
-        exportRedactedReport: () => void exportReport(true),
+        exportReport: () => void exportReport({ format: 'html', redacted: false }).then(showFailure),
+        exportRedactedReport: () => void exportReport({ format: 'html', redacted: true }).then(showFailure),
         importApprovals: () => void importApprovals(),
-        exportApprovals: () => void exportApprovals(),
+        exportApprovals: () => void exportApprovals().then(showFailure),
         saveCollector: () => void saveCollector(),
         checkDaemons: () => void service.checkDaemonsAsAdmin(),
         stopDaemonCheck: () => void service.stopDaemonCheck(),
-        openCapture: () => void chooseCapture(),
+        openCapture: () => void chooseCapture().then(showFailure),
         backToLive: backToThisMac,
         toggleStartAtLogin: () => app.setLoginItemSettings({ openAtLogin: !app.getLoginItemSettings().openAtLogin }),
         quit: () => app.quit(),
@@ -149,27 +155,42 @@ function showMenu(): void {
   tray?.popUpContextMenu(menu);
 }
 
+const REPORT_FILTERS: Record<ReportFormat, { name: string; extensions: string[] }> = {
+  html: { name: 'HTML report', extensions: ['html'] },
+  pdf: { name: 'PDF', extensions: ['pdf'] },
+  json: { name: 'JSON (scan document)', extensions: ['json'] },
+  csv: { name: 'CSV', extensions: ['csv'] },
+};
+
 /** Export: HTML, PDF (the same HTML printed by Chromium), JSON or CSV, by the file name chosen. */
-async function exportReport(redact: boolean): Promise<void> {
-  const measured = service.result();
-  if (!measured) return;
-  const result = redact ? redactResult(measured) : measured;
+async function exportReport(request: ReportRequest): Promise<ActionOutcomeView> {
+  let result: ScanResult;
+  try {
+    result = service.reportResult(request.redacted);
+  } catch (error) {
+    return { ok: false, message: (error as Error).message };
+  }
   const { filePath, canceled } = await dialog.showSaveDialog({
-    title: 'Export report',
-    defaultPath: `launchwatch-${result.host.hostname.replace(/[^A-Za-z0-9.-]/g, '_')}.html`,
+    title: request.redacted ? 'Export report for posting in public' : 'Export report',
+    defaultPath: service.reportFileName(request.format, request.redacted),
+    // The format asked for first; the others stay choosable by name.
     filters: [
-      { name: 'HTML report', extensions: ['html'] },
-      { name: 'PDF', extensions: ['pdf'] },
-      { name: 'JSON (scan document)', extensions: ['json'] },
-      { name: 'CSV', extensions: ['csv'] },
+      REPORT_FILTERS[request.format],
+      ...REPORT_FORMATS.filter((f) => f !== request.format).map((f) => REPORT_FILTERS[f]),
     ],
   });
-  if (canceled || !filePath) return;
+  if (canceled || !filePath) return { ok: false, canceled: true, message: 'The report was not saved.' };
   try {
     await writeFile(filePath, await exportBytes(filePath, result), { mode: 0o600 });
+    return { ok: true, message: `Report saved to ${filePath}.` };
   } catch (error) {
-    dialog.showErrorBox('The report could not be written', `${filePath}: ${(error as Error).message}`);
+    return { ok: false, message: `The report could not be written to ${filePath}: ${(error as Error).message}` };
   }
+}
+
+/** From the tray menu there is no window to show an outcome in: a failure gets a dialog (a cancel does not). */
+function showFailure(outcome: ActionOutcomeView): void {
+  if (!outcome.ok && !outcome.canceled) dialog.showErrorBox('Launchwatch', outcome.message);
 }
 
 async function exportBytes(path: string, result: ScanResult): Promise<Buffer | string> {
@@ -212,14 +233,20 @@ async function importApprovals(): Promise<void> {
   }
 }
 
-async function exportApprovals(): Promise<void> {
+async function exportApprovals(): Promise<ActionOutcomeView> {
+  if (service.isCapture) return { ok: false, message: 'Approvals belong to this Mac: go back to it to export them.' };
   const { filePath, canceled } = await dialog.showSaveDialog({
     title: 'Export approved items',
     defaultPath: 'launchwatch-approvals.json',
     filters: [{ name: 'JSON', extensions: ['json'] }],
   });
-  if (canceled || !filePath) return;
-  await writeFile(filePath, service.exportApprovals(), { mode: 0o644 });
+  if (canceled || !filePath) return { ok: false, canceled: true, message: 'The approved items were not exported.' };
+  try {
+    await writeFile(filePath, service.exportApprovals(), { mode: 0o644 });
+    return { ok: true, message: `Approved items saved to ${filePath}.` };
+  } catch (error) {
+    return { ok: false, message: `${filePath}: ${(error as Error).message}` };
+  }
 }
 
 /** collect.sh, shipped beside app.asar (extraResources) so a helpdesk can send it as it is. */
@@ -233,15 +260,14 @@ async function saveCollector(): Promise<void> {
   await chmod(filePath, 0o755);
 }
 
-async function chooseCapture(): Promise<void> {
+async function chooseCapture(): Promise<ActionOutcomeView> {
   const { filePaths, canceled } = await dialog.showOpenDialog({
     title: 'Open Capture',
     properties: ['openFile', 'openDirectory'],
     filters: [{ name: 'Capture', extensions: ['gz', 'tgz'] }],
   });
-  if (canceled || !filePaths[0]) return;
-  const outcome = await openCapture(filePaths[0]);
-  if (!outcome.ok) dialog.showErrorBox('This capture cannot be opened', outcome.message);
+  if (canceled || !filePaths[0]) return { ok: false, canceled: true, message: 'No capture was opened.' };
+  return openCapture(filePaths[0]);
 }
 
 /** Shows a capture with the same views as this Mac; a broken one is named with the file and field. */
@@ -258,11 +284,12 @@ async function openCapture(path: string): Promise<{ ok: boolean; message: string
   }
 }
 
-function backToThisMac(): void {
+function backToThisMac(): ActionOutcomeView {
   service.stop();
   service = liveService();
   wireService();
   void service.recover();
+  return { ok: true, message: 'Watching this Mac again.' };
 }
 
 let unwire: (() => void)[] = [];
@@ -313,7 +340,13 @@ if (primary)
       ipcMain,
       () => service,
       senderCheck(() => popover?.webContents.id, PAGE),
-      { openCapture },
+      {
+        openCapture,
+        exportReport,
+        exportApprovals,
+        openCaptureDialog: chooseCapture,
+        backToLive: async () => backToThisMac(),
+      },
     );
     tray = new Tray(nativeImage.createFromPath(`${ASSETS}tray/trayTemplate.png`));
     // A quick second click is a second click, not a double-click that is swallowed.

@@ -22,6 +22,11 @@ const api: LaunchwatchApi = {
   },
   // The sandboxed page cannot see paths; the preload asks Electron for the dropped file's path only.
   openCaptureFile: (file) => ipcRenderer.invoke(CHANNELS.openCapture, webUtils.getPathForFile(file)),
+  exportReport: (request) => ipcRenderer.invoke(CHANNELS.exportReport, request),
+  exportApprovals: () => ipcRenderer.invoke(CHANNELS.exportApprovals),
+  importApprovals: (text, name) => ipcRenderer.invoke(CHANNELS.importApprovals, { text, name }),
+  openCaptureDialog: () => ipcRenderer.invoke(CHANNELS.openCaptureDialog),
+  backToLive: () => ipcRenderer.invoke(CHANNELS.backToLive),
   onOpenItem: (listener) => {
     const wrapped = (_event: IpcRendererEvent, id: string) => typeof id === 'string' && listener(id);
     ipcRenderer.on(CHANNELS.openItem, wrapped);

@@ -20,7 +20,22 @@ export const CHANNELS = {
   unapproveItem: 'launchwatch:unapprove-item',
   /** A capture dropped on the window (the app only: a browser cannot give a file's path). */
   openCapture: 'launchwatch:open-capture',
+  /** The gear menu. In the app, main shows the save or open dialog; in web mode the page downloads. */
+  exportReport: 'launchwatch:export-report',
+  exportApprovals: 'launchwatch:export-approvals',
+  importApprovals: 'launchwatch:import-approvals',
+  openCaptureDialog: 'launchwatch:open-capture-dialog',
+  backToLive: 'launchwatch:back-to-live',
 } as const;
+
+export const REPORT_FORMATS = ['html', 'pdf', 'csv', 'json'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+export interface ReportRequest {
+  format: ReportFormat;
+  /** For posting in public: names, home folders, wallets and the serial number replaced or left out. */
+  redacted: boolean;
+}
 
 export type Verdict = 'mining' | 'suspicious' | 'high-cpu' | 'ok' | 'approved';
 
@@ -93,6 +108,8 @@ export interface ActionOutcomeView {
   ok: boolean;
   message: string;
   actionId?: string;
+  /** The user closed a dialog without choosing: nothing to tell them. */
+  canceled?: true;
 }
 
 export interface Snapshot {
@@ -185,4 +202,13 @@ export interface LaunchwatchApi {
   onOpenItem(listener: (id: string) => void): () => void;
   /** Opens a dropped capture folder or .tar.gz; absent in web mode. */
   openCaptureFile?(file: File): Promise<ActionOutcomeView>;
+  /** A report of what is shown now: saved where the user chooses (app) or downloaded (web). */
+  exportReport(request: ReportRequest): Promise<ActionOutcomeView>;
+  /** The approved inventory as a JSON file, for other Macs. */
+  exportApprovals(): Promise<ActionOutcomeView>;
+  /** Approvals from a file the user picked (its text and name). */
+  importApprovals(text: string, name: string): Promise<ActionOutcomeView>;
+  /** The app only: the Open dialog for a capture folder or archive, and the way back to this Mac. */
+  openCaptureDialog?(): Promise<ActionOutcomeView>;
+  backToLive?(): Promise<ActionOutcomeView>;
 }

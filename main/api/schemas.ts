@@ -1,6 +1,6 @@
 // Validation of every message the renderer sends (IPC or web bridge): the serving side never trusts it.
 import { z } from 'zod';
-import type { ScanOptionsInput } from './contract';
+import { REPORT_FORMATS, type ReportRequest, type ScanOptionsInput } from './contract';
 import { hasControlCharacters } from '../engine/terminal-text';
 
 export const itemIdSchema = z.string().min(1).max(4096);
@@ -23,3 +23,20 @@ export const capturePathSchema = z
   .max(4096)
   .refine((p) => p.startsWith('/'), 'an absolute path')
   .refine((p) => !hasControlCharacters(p), 'no control characters');
+
+export const reportRequestSchema: z.ZodType<ReportRequest> = z
+  .object({ format: z.enum(REPORT_FORMATS), redacted: z.boolean() })
+  .strict();
+
+/** An approvals file is small JSON: a megabyte is thousands of approvals. */
+export const MAX_APPROVALS_TEXT = 1024 * 1024;
+export const importApprovalsSchema = z
+  .object({
+    name: z
+      .string()
+      .min(1)
+      .max(255)
+      .refine((n) => !hasControlCharacters(n), 'no control characters'),
+    text: z.string().max(MAX_APPROVALS_TEXT, 'an approvals file is at most 1 MiB'),
+  })
+  .strict();

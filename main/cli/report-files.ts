@@ -1,11 +1,12 @@
 // Writes a report in the format its file name says: .html, .json, .csv, or .pdf (the HTML printed by
 // headless Chromium, where one is installed).
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import type { ReportFormat } from '../api/contract';
 import type { ScanResult } from '../engine/model';
 import { toCsv } from '../engine/reports/csv';
 import { toHtmlReport } from '../engine/reports/html-report';
@@ -19,13 +20,26 @@ export async function writeReport(path: string, result: ScanResult): Promise<voi
   if (!REPORT_FORMATS.includes(format))
     throw new UsageError(`--report ${path}: the file must end in ${REPORT_FORMATS.join(', ')}`);
   try {
-    if (format === '.html') writeFileSync(path, toHtmlReport(result));
-    else if (format === '.json') writeFileSync(path, `${JSON.stringify(toScanDocument(result), null, 2)}\n`);
-    else if (format === '.csv') writeFileSync(path, toCsv(result));
-    else await writePdf(path, toHtmlReport(result));
+    if (format === '.pdf') await writePdf(path, toHtmlReport(result));
+    else writeFileSync(path, await reportBytes(format.slice(1) as ReportFormat, result));
   } catch (error) {
     if (error instanceof UsageError) throw error;
     throw new UsageError(`--report ${path}: ${(error as Error).message}`);
+  }
+}
+
+/** A report's bytes in one of the formats, for a download (web mode); a PDF needs Chromium here. */
+export async function reportBytes(format: ReportFormat, result: ScanResult): Promise<Buffer | string> {
+  if (format === 'html') return toHtmlReport(result);
+  if (format === 'json') return `${JSON.stringify(toScanDocument(result), null, 2)}\n`;
+  if (format === 'csv') return toCsv(result);
+  const dir = mkdtempSync(join(tmpdir(), 'lw-pdf-'));
+  try {
+    const path = join(dir, 'report.pdf');
+    await writePdf(path, toHtmlReport(result));
+    return readFileSync(path);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -6,12 +6,14 @@ import {
   actionIdSchema,
   approveItemSchema,
   capturePathSchema,
+  importApprovalsSchema,
   itemIdSchema,
   optionsSchema,
   pausedSchema,
   planIdSchema,
+  reportRequestSchema,
 } from '../api/schemas';
-import type { ActionOutcomeView } from '../api/contract';
+import type { ActionOutcomeView, ReportRequest } from '../api/contract';
 import type { AppService } from '../app-service';
 import { isOwnPage } from './windows';
 
@@ -32,10 +34,20 @@ export const INVOKE_CHANNELS = [
   CHANNELS.approveItem,
   CHANNELS.unapproveItem,
   CHANNELS.openCapture,
+  CHANNELS.exportReport,
+  CHANNELS.exportApprovals,
+  CHANNELS.importApprovals,
+  CHANNELS.openCaptureDialog,
+  CHANNELS.backToLive,
 ];
 
+/** What needs the shell's native dialogs and windows; the rest goes to the app service. */
 export interface ShellHandlers {
   openCapture: (path: string) => Promise<ActionOutcomeView>;
+  exportReport: (request: ReportRequest) => Promise<ActionOutcomeView>;
+  exportApprovals: () => Promise<ActionOutcomeView>;
+  openCaptureDialog: () => Promise<ActionOutcomeView>;
+  backToLive: () => Promise<ActionOutcomeView>;
 }
 
 export function registerIpc(
@@ -74,7 +86,16 @@ export function registerIpc(
   handle(CHANNELS.undo, actionIdSchema, (id) => service().undo(id));
   handle(CHANNELS.approveItem, approveItemSchema, ({ itemId, note }) => service().approveItem(itemId, note));
   handle(CHANNELS.unapproveItem, itemIdSchema, (id) => service().unapproveItem(id));
-  if (shell) handle(CHANNELS.openCapture, capturePathSchema, (path) => shell.openCapture(path));
+  handle(CHANNELS.importApprovals, importApprovalsSchema, ({ text, name }) =>
+    service().importApprovalsOutcome(text, name),
+  );
+  if (shell) {
+    handle(CHANNELS.openCapture, capturePathSchema, (path) => shell.openCapture(path));
+    handle(CHANNELS.exportReport, reportRequestSchema, (request) => shell.exportReport(request));
+    handle(CHANNELS.exportApprovals, undefined, () => shell.exportApprovals());
+    handle(CHANNELS.openCaptureDialog, undefined, () => shell.openCaptureDialog());
+    handle(CHANNELS.backToLive, undefined, () => shell.backToLive());
+  }
   return () => {
     for (const channel of INVOKE_CHANNELS) ipcMain.removeHandler(channel);
   };

@@ -5,15 +5,19 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
+import { REPORT_FORMATS, type ReportFormat } from '../api/contract';
 import {
   actionIdSchema,
   approveItemSchema,
+  importApprovalsSchema,
   itemIdSchema,
+  MAX_APPROVALS_TEXT,
   optionsSchema,
   pausedSchema,
   planIdSchema,
 } from '../api/schemas';
 import type { AppService } from '../app-service';
+import { reportBytes } from '../cli/report-files';
 
 export const CONTENT_SECURITY_POLICY =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
@@ -56,6 +60,13 @@ export async function startWebServer(
     '/api/undo': route('action id', actionIdSchema, (id) => service.undo(id)),
     '/api/approve-item': route('approval', approveItemSchema, (a) => service.approveItem(a.itemId, a.note)),
     '/api/unapprove-item': route('item id', itemIdSchema, (id) => service.unapproveItem(id)),
+    '/api/import-approvals': route(
+      'approvals file',
+      importApprovalsSchema,
+      (file) => service.importApprovalsOutcome(file.text, file.name),
+      // The JSON of a 1 MiB text, escaped.
+      MAX_APPROVALS_TEXT * 2 + 1024,
+    ),
   };
 
   const server: Server = createServer((req, res) => {
@@ -82,7 +93,7 @@ export async function startWebServer(
     if (api) {
       const post = req.method === 'POST' ? posts[url.pathname] : undefined;
       if (post) {
-        const body = post.schema.safeParse(await readJson(req));
+        const body = post.schema.safeParse(await readJson(req, post.limit ?? MAX_BODY));
         if (!body.success)
           return send(res, 400, {
             error: `${post.name}: ${body.error.issues[0]?.path.join('.') || 'value'}: ${body.error.issues[0]?.message ?? 'invalid'}`,
@@ -97,6 +108,23 @@ export async function startWebServer(
           if (!id.success) return send(res, 400, { error: 'id: a launch item id is required' });
           const item = service.item(id.data);
           return item ? send(res, 200, item) : send(res, 404, { error: `no item ${JSON.stringify(id.data)}` });
+        }
+        case 'GET /api/report': {
+          const format = url.searchParams.get('format') as ReportFormat;
+          if (!REPORT_FORMATS.includes(format))
+            return send(res, 400, { error: `format: one of ${REPORT_FORMATS.join(', ')}` });
+          const redacted = url.searchParams.get('redact') === '1';
+          let bytes: Buffer | string;
+          try {
+            bytes = await reportBytes(format, service.reportResult(redacted));
+          } catch (error) {
+            return send(res, 409, { error: (error as Error).message });
+          }
+          return download(res, bytes, service.reportFileName(format, redacted), REPORT_TYPES[format]);
+        }
+        case 'GET /api/approvals': {
+          if (!service.snapshot().actionsAvailable) return send(res, 409, { error: APPROVALS_ON_THIS_MAC });
+          return download(res, service.exportApprovals(), 'launchwatch-approvals.json', 'application/json');
         }
         case 'GET /api/events': {
           res.writeHead(200, {
@@ -136,8 +164,32 @@ export async function startWebServer(
   };
 }
 
+const REPORT_TYPES: Record<ReportFormat, string> = {
+  html: 'text/html; charset=utf-8',
+  pdf: 'application/pdf',
+  csv: 'text/csv; charset=utf-8',
+  json: 'application/json',
+};
+
+const APPROVALS_ON_THIS_MAC =
+  'Approvals belong to the Mac being watched: they can be imported or exported live, not while a capture is shown.';
+
+/** A file the page saves: never rendered by the browser (attachment, nosniff, a sandboxing CSP). */
+function download(res: ServerResponse, body: Buffer | string, fileName: string, type: string): void {
+  res.writeHead(200, {
+    'content-type': type,
+    'content-disposition': `attachment; filename="${fileName.replace(/[^A-Za-z0-9._-]/g, '_')}"`,
+    'content-security-policy': "default-src 'none'; sandbox",
+    'x-content-type-options': 'nosniff',
+    'cache-control': 'no-store',
+  });
+  res.end(body);
+}
+
 interface PostRoute {
   name: string;
+  /** Largest body this route takes (default MAX_BODY). */
+  limit?: number;
   schema: {
     safeParse(
       value: unknown,
@@ -156,8 +208,9 @@ function route<T>(
     ): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
   },
   run: (value: T) => unknown,
+  limit?: number,
 ): PostRoute {
-  return { name, schema, run: run as (value: unknown) => unknown };
+  return { name, schema, run: run as (value: unknown) => unknown, ...(limit ? { limit } : {}) };
 }
 
 function hasToken(req: IncomingMessage, url: URL, token: string, from: 'header' | 'query' | 'any'): boolean {
@@ -199,12 +252,12 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-async function readJson(req: IncomingMessage): Promise<unknown> {
+async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
   let size = 0;
   const chunks: Buffer[] = [];
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY) throw new Error('request body too large');
+    if (size > limit) throw new Error('request body too large');
     chunks.push(chunk as Buffer);
   }
   try {

@@ -3,10 +3,10 @@ import type { LaunchwatchApi } from '../../main/api/contract';
 import { ItemList } from './components/ItemList';
 import { ItemPage } from './components/ItemPage';
 import type { Outcome } from './components/ActionsPanel';
+import { GearMenu } from './components/GearMenu';
+import { SettingsPanel, type Theme } from './components/SettingsPanel';
 import { StatusBar } from './components/StatusBar';
 import { useSnapshot } from './hooks';
-
-type Theme = 'light' | 'dark';
 
 const THEME_KEY = 'launchwatch-theme';
 
@@ -53,6 +53,7 @@ export function App({ api }: { api: LaunchwatchApi }) {
     // Once: later snapshots must not pull focus back from wherever the user has gone since.
     setCameFrom(undefined);
   }, [selected, cameFrom, snapshot]);
+  const [settingsOpen, setSettingsOpen] = useState(false);
   const [notice, setNoticeState] = useState<Outcome | undefined>();
   const setNotice = useCallback(
     (next: Outcome | string | undefined) => setNoticeState(typeof next === 'string' ? { message: next } : next),
@@ -98,14 +99,17 @@ export function App({ api }: { api: LaunchwatchApi }) {
     <div className="app" onDragOver={(e) => e.preventDefault()} onDrop={onDrop}>
       <header className="app-header">
         <h1>Launchwatch</h1>
-        <button
-          type="button"
-          className="theme-toggle"
-          onClick={() => chooseTheme(theme === 'dark' ? 'light' : 'dark')}
-          aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} mode`}
-        >
-          {theme === 'dark' ? '☀' : '☾'}
-        </button>
+        <span className="header-buttons">
+          <button
+            type="button"
+            className="theme-toggle"
+            onClick={() => chooseTheme(theme === 'dark' ? 'light' : 'dark')}
+            aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} mode`}
+          >
+            {theme === 'dark' ? '☀' : '☾'}
+          </button>
+          <GearMenu api={api} snapshot={snapshot} onOutcome={setNotice} onOpenSettings={() => setSettingsOpen(true)} />
+        </span>
       </header>
       {pending ? (
         <div className="notice" role="status" aria-live="polite">
@@ -119,6 +123,15 @@ export function App({ api }: { api: LaunchwatchApi }) {
             ×
           </button>
         </div>
+      ) : null}
+      {settingsOpen && snapshot ? (
+        <SettingsPanel
+          api={api}
+          options={snapshot.options}
+          theme={theme}
+          onTheme={chooseTheme}
+          onClose={() => setSettingsOpen(false)}
+        />
       ) : null}
       <main className="app-main">
         {error ? (

@@ -70,5 +70,34 @@ function webBridgeClient(token: string): LaunchwatchApi {
     },
     // Notifications exist only in the app.
     onOpenItem: () => () => undefined,
+    exportReport: ({ format, redacted }) =>
+      download(`/api/report?format=${format}&redact=${redacted ? 1 : 0}`, token, 'Report'),
+    exportApprovals: () => download('/api/approvals', token, 'Approved items'),
+    importApprovals: (text, name) =>
+      call<ActionOutcomeView>('/api/import-approvals', { method: 'POST', body: JSON.stringify({ text, name }) }),
   };
+}
+
+/**
+ * A file from the bridge saved by the browser: fetched with the token in its header (a link cannot carry
+ * it), then handed to the browser's own download as a blob the page made itself.
+ */
+async function download(path: string, token: string, what: string): Promise<ActionOutcomeView> {
+  const response = await fetch(path, { headers: { 'x-launchwatch-token': token } });
+  if (!response.ok) {
+    const body = (await response.json().catch(() => ({}))) as { error?: string };
+    return { ok: false, message: body.error ?? `${what} could not be made (HTTP ${response.status}).` };
+  }
+  const name = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? 'launchwatch-file';
+  const url = URL.createObjectURL(await response.blob());
+  try {
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = name;
+    link.click();
+  } finally {
+    // After the click has started the download.
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  }
+  return { ok: true, message: `${what} downloaded as ${name}.` };
 }

@@ -202,6 +202,13 @@ describe('IPC', () => {
     ).toThrow(/invalid payload/);
     expect(() => handlers.get(CHANNELS.setPaused)?.(trusted, 'yes')).toThrow(/invalid payload/);
     expect(() => handlers.get(CHANNELS.getItem)?.(trusted, '')).toThrow(/invalid payload/);
+    // An approvals file over 1 MiB, or named with control characters, never reaches the service.
+    expect(() =>
+      handlers.get(CHANNELS.importApprovals)?.(trusted, { name: 'a.json', text: 'x'.repeat(1024 * 1024 + 1) }),
+    ).toThrow(/invalid payload: an approvals file is at most 1 MiB/);
+    expect(() => handlers.get(CHANNELS.importApprovals)?.(trusted, { name: 'a\u001b.json', text: '[]' })).toThrow(
+      /invalid payload/,
+    );
     expect(() =>
       handlers.get(CHANNELS.getSnapshot)?.({ sender: { id: 8 }, senderFrame: { url: page, parent: null } }),
     ).toThrow(/unexpected sender/);

@@ -45,7 +45,7 @@ describe.skipIf(!existsSync(CHROMIUM) || process.platform !== 'linux')(
       children.push(web.child);
 
       browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
-      const page = await browser.newPage({ viewport: { width: 420, height: 700 } });
+      const page = await browser.newPage({ viewport: { width: 420, height: 700 }, acceptDownloads: true });
       page.setDefaultTimeout(15_000);
       await page.goto(web.url);
       await page.getByLabel('Search launch items').fill('lw-ui-act');
@@ -120,6 +120,40 @@ describe.skipIf(!existsSync(CHROMIUM) || process.platform !== 'linux')(
       await page.getByLabel('Search launch items').focus();
       await page.waitForTimeout(2500);
       expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Search launch items');
+
+      // Approvals through the gear: exported to a file, removed, and brought back from that file.
+      await row.click();
+      await page.getByRole('button', { name: 'Approve this item' }).click();
+      await page.getByRole('button', { name: 'Remove approval' }).waitFor();
+      const gear = page.getByRole('button', { name: 'Menu', exact: true });
+      await gear.click();
+      const [exported] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('menuitem', { name: 'Export Approvals…' }).click(),
+      ]);
+      expect(exported.suggestedFilename()).toBe('launchwatch-approvals.json');
+      const approvalsFile = join(home, 'launchwatch-approvals.json');
+      await exported.saveAs(approvalsFile);
+      expect(readFileSync(approvalsFile, 'utf8')).toContain('lw-ui-act.service');
+      await page.getByRole('button', { name: 'Remove approval' }).click();
+      await page.getByRole('button', { name: 'Approve this item' }).waitFor();
+      await gear.click();
+      const [chooser] = await Promise.all([
+        page.waitForEvent('filechooser'),
+        page.getByRole('menuitem', { name: 'Import Approvals…' }).click(),
+      ]);
+      await chooser.setFiles(approvalsFile);
+      await page.locator('.notice', { hasText: 'Imported 1 approvals from launchwatch-approvals.json' }).waitFor();
+      await page.getByRole('button', { name: 'Remove approval' }).waitFor();
+      // Not an approvals file: a message naming it, nothing imported.
+      writeFileSync(join(home, 'notes.json'), '{"hello":');
+      await gear.click();
+      const [again] = await Promise.all([
+        page.waitForEvent('filechooser'),
+        page.getByRole('menuitem', { name: 'Import Approvals…' }).click(),
+      ]);
+      await again.setFiles(join(home, 'notes.json'));
+      await page.locator('.notice', { hasText: 'notes.json' }).waitFor();
     }, 90_000);
   },
 );

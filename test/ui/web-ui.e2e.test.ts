@@ -1,7 +1,7 @@
 // The real renderer in Debian's Chromium, driven by playwright-core, against web mode on a replayed
 // capture that holds a miner and a busy legitimate item.
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -50,7 +50,11 @@ describe.skipIf(!existsSync(CHROMIUM))(
       mkdirSync(artifacts, { recursive: true });
       web = await startWeb(['--replay', combinedCapture(), '--port', '0']);
       browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
-      page = await browser.newPage({ viewport: { width: 420, height: 640 }, colorScheme: 'light' });
+      page = await browser.newPage({
+        viewport: { width: 420, height: 640 },
+        colorScheme: 'light',
+        acceptDownloads: true,
+      });
       page.setDefaultTimeout(8000);
       page.on('console', (m) => {
         if (/Content Security Policy|Refused to/i.test(m.text())) cspViolations.push(m.text());
@@ -205,15 +209,13 @@ describe.skipIf(!existsSync(CHROMIUM))(
       await title.waitFor();
       expect(await title.textContent()).toBe(LONG_LABEL);
       // Wrapped onto several lines, each part of the label whole on one line.
-      const lines = await title
-        .locator('.segment')
-        .evaluateAll((spans) =>
-          spans.map((s) => ({
-            text: s.textContent,
-            rects: s.getClientRects().length,
-            top: s.getBoundingClientRect().top,
-          })),
-        );
+      const lines = await title.locator('.segment').evaluateAll((spans) =>
+        spans.map((s) => ({
+          text: s.textContent,
+          rects: s.getClientRects().length,
+          top: s.getBoundingClientRect().top,
+        })),
+      );
       expect(new Set(lines.map((l) => Math.round(l.top))).size).toBeGreaterThan(1);
       expect(lines.filter((l) => l.rects !== 1)).toEqual([]);
       await page.keyboard.press('Escape');
@@ -236,6 +238,59 @@ describe.skipIf(!existsSync(CHROMIUM))(
       ).toBe(true);
       await page.screenshot({ path: join(artifacts, 'destinations-420.png') });
       await page.keyboard.press('Escape');
+    });
+
+    it('the gear menu: a report downloads in the chosen format; approvals wait for a live Mac; Settings', async () => {
+      await page.goto(web.url);
+      await page.locator('button.item-row').first().waitFor();
+      const gear = page.getByRole('button', { name: 'Menu', exact: true });
+      await gear.click();
+      const menu = page.getByRole('menu');
+      // Keyboard: the first item has focus, arrows move, Escape closes and gives focus back to the gear.
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Export Report…');
+      await page.keyboard.press('ArrowDown');
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Open Capture…');
+      await page.keyboard.press('Escape');
+      expect(await menu.count()).toBe(0);
+      expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Menu');
+      // A capture is another Mac: its approvals cannot be changed from here.
+      await gear.click();
+      expect(await menu.getByRole('menuitem', { name: 'Import Approvals…' }).isDisabled()).toBe(true);
+      expect(await menu.getByRole('menuitem', { name: 'Export Approvals…' }).isDisabled()).toBe(true);
+      await menu.getByRole('menuitem', { name: 'Export Report…' }).click();
+      const sheet = page.getByRole('dialog');
+      await sheet.getByLabel(/CSV \(merges/).check();
+      const [csv] = await Promise.all([
+        page.waitForEvent('download'),
+        sheet.getByRole('button', { name: 'Export' }).click(),
+      ]);
+      expect(csv.suggestedFilename()).toBe('launchwatch-alices-mbp.csv');
+      const csvText = readFileSync(await csv.path(), 'utf8');
+      expect(csvText.split('\r\n')[0]).toMatch(/^label,kind,scope,verdict,/);
+      expect(csvText).toContain('com.apple.rig2');
+      await page.locator('.notice', { hasText: 'downloaded as launchwatch-alices-mbp.csv' }).waitFor();
+      // Redacted HTML: no host name in it.
+      await gear.click();
+      await menu.getByRole('menuitem', { name: 'Export Report…' }).click();
+      await sheet.getByLabel(/For posting in public/).check();
+      const [html] = await Promise.all([
+        page.waitForEvent('download'),
+        sheet.getByRole('button', { name: 'Export' }).click(),
+      ]);
+      expect(html.suggestedFilename()).toBe('launchwatch-redacted.html');
+      const page1 = readFileSync(await html.path(), 'utf8');
+      expect(page1).toContain('<h1>Launchwatch report</h1>');
+      expect(page1).not.toContain('alices-mbp');
+      // Settings from the gear: the look and what "sustained" means.
+      await gear.click();
+      await menu.getByRole('menuitem', { name: 'Settings…' }).click();
+      const settings = page.getByRole('region', { name: 'Settings' });
+      await settings.getByLabel('Dark').check();
+      expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+      await settings.getByLabel('Light').check();
+      expect(await settings.getByLabel('Window in seconds').count()).toBe(1);
+      await settings.getByRole('button', { name: 'Done' }).click();
+      expect(await settings.count()).toBe(0);
     });
 
     it("the page's own API calls carry the token in a header; without it the API refuses", async () => {

@@ -2,7 +2,16 @@ import { useState, type FormEvent } from 'react';
 import type { LaunchwatchApi, ScanOptionsInput } from '../../../main/api/contract';
 
 /** The two knobs of "sustained high CPU" (the same as scan's --window and --cpu-threshold). */
-export function ScanSettings({ api, options }: { api: LaunchwatchApi; options: ScanOptionsInput }) {
+export function ScanSettings({
+  api,
+  options,
+  open,
+}: {
+  api: LaunchwatchApi;
+  options: ScanOptionsInput;
+  /** Shown expanded (the Settings panel) rather than folded (the status bar). */
+  open?: boolean;
+}) {
   const [windowSeconds, setWindow] = useState(String(options.windowSeconds));
   const [threshold, setThreshold] = useState(String(options.cpuThresholdPercent));
   const [error, setError] = useState<string | undefined>();
@@ -22,7 +31,7 @@ export function ScanSettings({ api, options }: { api: LaunchwatchApi; options: S
     api.setOptions(next).catch((e: Error) => setError(e.message));
   };
   return (
-    <details className="settings">
+    <details className="settings" open={open}>
       <summary>
         Sustained: {options.cpuThresholdPercent}% over {options.windowSeconds} s
       </summary>
