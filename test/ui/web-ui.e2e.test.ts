@@ -141,6 +141,10 @@ describe.skipIf(!existsSync(CHROMIUM))(
         expect.arrayContaining(['cpu.sustained', 'args.stratum-url', 'net.pool-host', 'hide.masquerade']),
       );
       expect(await page.locator('.attack').textContent()).toContain('AN0743');
+      // The file's date as the Mac gave it, in the Mac's zone (UTC for this capture), named.
+      expect(await page.locator('#plist-title + .path').textContent()).toMatch(
+        /modified \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/,
+      );
       await page.screenshot({ path: join(artifacts, 'item-miner.png'), fullPage: true });
       await page.keyboard.press('Escape');
       await page.locator('button.item-row').first().waitFor();

@@ -1,5 +1,6 @@
 import { Fragment, useEffect, useRef, type ReactNode } from 'react';
 import { labelSegments } from '../logic/label-breaks';
+import { formatTime } from '../../../main/engine/time-format';
 import type { ItemDetail, LaunchwatchApi } from '../../../main/api/contract';
 import { useItem } from '../hooks';
 import { describeState, formatPercent } from '../logic/list';
@@ -247,6 +248,7 @@ function Detail({
         <p className="mono path">
           {item.plist.path}
           {item.plist.sha256 ? ` · SHA-256 ${item.plist.sha256.slice(0, 16)}…` : ''}
+          {item.plist.mtime ? ` · modified ${formatTime(Date.parse(item.plist.mtime), zone)}` : ''}
         </p>
         {item.plist.problems.length > 0 ? (
           <ul className="problems">

@@ -1,4 +1,5 @@
 import type { LaunchwatchApi, Snapshot } from '../../../main/api/contract';
+import { formatTime } from '../../../main/engine/time-format';
 import { ScanSettings } from './ScanSettings';
 
 export function StatusBar({ snapshot, api }: { snapshot: Snapshot; api: LaunchwatchApi }) {
@@ -9,7 +10,7 @@ export function StatusBar({ snapshot, api }: { snapshot: Snapshot; api: Launchwa
       {source.kind === 'capture' ? (
         <span className="capture-mark" role="note">
           Capture of {source.hostname} ({source.os} {source.osVersion}),{' '}
-          {source.startedAt ? new Date(source.startedAt).toLocaleString() : ''}
+          {source.startedAt ? formatTime(source.startedAt, source) : ''}
           {source.endedAt && source.startedAt ? ` for ${Math.round((source.endedAt - source.startedAt) / 1000)} s` : ''}
           , {source.privileged ? 'privileged' : 'not privileged'}
         </span>
