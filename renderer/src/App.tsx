@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, type DragEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react';
 import type { LaunchwatchApi } from '../../main/api/contract';
 import { ItemList } from './components/ItemList';
 import { ItemPage } from './components/ItemPage';
@@ -45,6 +45,15 @@ export function App({ api }: { api: LaunchwatchApi }) {
     setSelected(id);
   }, []);
   const back = useCallback(() => setSelected(undefined), []);
+  // After Disable the item is gone from the list: the user lands at the top, on the notice (and its
+  // Undo), not on a row further down.
+  const noticeRef = useRef<HTMLDivElement>(null);
+  const [focusNotice, setFocusNotice] = useState(false);
+  const leave = useCallback(() => {
+    setCameFrom(undefined);
+    setSelected(undefined);
+    setFocusNotice(true);
+  }, []);
   useEffect(() => {
     if (selected || !cameFrom) return;
     const row = document.querySelector<HTMLElement>(`[data-item-id="${CSS.escape(cameFrom)}"]`);
@@ -74,6 +83,12 @@ export function App({ api }: { api: LaunchwatchApi }) {
   useEffect(() => {
     if (pending) window.scrollTo({ top: 0 });
   }, [pending]);
+  useEffect(() => {
+    if (!focusNotice || !noticeRef.current) return;
+    (noticeRef.current.querySelector<HTMLElement>('.notice-undo') ?? noticeRef.current).focus({ preventScroll: true });
+    window.scrollTo({ top: 0 });
+    setFocusNotice(false);
+  }, [focusNotice, pending]);
   const dismiss = () => {
     // Everything said so far is read: older notices do not come back in its place.
     setDismissed(new Set([...dismissed, ...(snapshot?.notices ?? []), ...(pending ? [pending] : [])]));
@@ -112,7 +127,7 @@ export function App({ api }: { api: LaunchwatchApi }) {
         </span>
       </header>
       {pending ? (
-        <div className="notice" role="status" aria-live="polite">
+        <div className="notice" role="status" aria-live="polite" tabIndex={-1} ref={noticeRef}>
           <span className="notice-text">{pending}</span>
           {notice?.undoActionId ? (
             <button type="button" className="notice-undo" onClick={() => undoFromNotice(notice.undoActionId as string)}>
@@ -153,6 +168,7 @@ export function App({ api }: { api: LaunchwatchApi }) {
             updatedAt={snapshot.updatedAt}
             zone={snapshot.source}
             onBack={back}
+            onLeave={leave}
             actionsAvailable={snapshot.actionsAvailable}
             onNotice={setNotice}
           />

@@ -91,10 +91,13 @@ describe.skipIf(!existsSync(CHROMIUM) || process.platform !== 'linux')(
 
       const disabledRow = page.locator('.disabled-row', { hasText: 'lw-ui-act.service' });
       await disabledRow.waitFor();
+      // The outcome is where the user is: at the top, with Undo right next to it, and focus on that Undo
+      // (not on a row further down), through the snapshots that follow.
+      await page.waitForTimeout(2500);
+      expect(await page.evaluate(() => window.scrollY)).toBe(0);
+      expect(await page.evaluate(() => document.activeElement?.className)).toBe('notice-undo');
       await page.getByLabel('Search launch items').fill('');
       await page.screenshot({ path: join(root, 'test/artifacts/disabled.png') });
-      // The outcome is where the user is: at the top, with Undo right next to it.
-      expect(await page.evaluate(() => window.scrollY)).toBe(0);
       await page.locator('.notice').getByRole('button', { name: 'Undo' }).click();
       await page.locator('.notice', { hasText: 'is back at' }).waitFor();
       expect(await page.locator('.notice').getByRole('button', { name: 'Undo' }).count()).toBe(0);

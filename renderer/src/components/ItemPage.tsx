@@ -25,6 +25,7 @@ export function ItemPage({
   updatedAt,
   zone,
   onBack,
+  onLeave,
   actionsAvailable,
   onNotice,
 }: {
@@ -34,6 +35,8 @@ export function ItemPage({
   /** The machine's time zone: times on the page are its own. */
   zone?: { timeZone?: string; utcOffset?: string };
   onBack: () => void;
+  /** After an outcome that removes the item from where it was: the list, at its top, with the notice. */
+  onLeave: () => void;
   actionsAvailable: boolean;
   onNotice: (outcome: Outcome) => void;
 }) {
@@ -70,7 +73,7 @@ export function ItemPage({
               available={actionsAvailable}
               onDone={(outcome) => {
                 onNotice(outcome);
-                if (outcome.leave) onBack();
+                if (outcome.leave) onLeave();
               }}
             />
           }
