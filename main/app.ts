@@ -19,7 +19,9 @@ import { DEFAULT_SCAN_OPTIONS, type ScanResult } from './engine/model';
 import { toCsv } from './engine/reports/csv';
 import { toHtmlReport } from './engine/reports/html-report';
 import { toScanDocument } from './engine/scan-document';
+import { HistoryStore } from './history/history-store';
 import { MacLiveReader } from './platform/macos/live-reader';
+import { stateDir } from './platform/state-dir';
 import { watchFolders } from './platform/watch-folders';
 import { registerIpc, senderCheck } from './shell/ipc';
 import { trayMenuTemplate } from './shell/menu';
@@ -56,12 +58,27 @@ if (headless !== undefined) {
 
 let tray: Tray | undefined;
 let popover: BrowserWindow | undefined;
-const liveService = (): AppService =>
-  AppService.live(
+// This Mac's history, opened once for the app's life: a store that cannot open costs the baselines, not the watch.
+let history: HistoryStore | null | undefined;
+function historyStore(): HistoryStore | undefined {
+  if (history === undefined) {
+    try {
+      history = HistoryStore.open(stateDir());
+    } catch (error) {
+      process.stderr.write(`launchwatch: no history this time: ${(error as Error).message}\n`);
+      history = null;
+    }
+  }
+  return history ?? undefined;
+}
+const liveService = (): AppService => {
+  const store = historyStore();
+  return AppService.live(
     new MacLiveReader(),
-    { ...DEFAULT_SCAN_OPTIONS, intervalMs: 5000, watch: watchFolders },
+    { ...DEFAULT_SCAN_OPTIONS, intervalMs: 5000, watch: watchFolders, ...(store ? { history: store } : {}) },
     actionServiceForThisMachine(),
   );
+};
 // Created once the app is ready (and only in the first copy).
 let service!: AppService;
 let lastBlurHide = 0;
@@ -376,4 +393,7 @@ function runSmokeTest(): void {
   } else check();
 }
 
-app.on('before-quit', () => service?.stop());
+app.on('before-quit', () => {
+  service?.stop();
+  history?.close();
+});

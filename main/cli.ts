@@ -4,6 +4,7 @@ import { actionCommand } from './cli/action-commands';
 import { scanCommand, type CommandIO } from './cli/scan-command';
 import { HelpRequested, UsageError } from './cli/usage-error';
 import { NotPossible } from './actions/not-possible';
+import { reviewCommand } from './cli/review-command';
 import { webCommand } from './cli/web-command';
 
 const USAGE = `usage: launchwatch <command> [flags]
@@ -15,6 +16,7 @@ commands:
   approve <label> [--note ..]  accept an item: quiet until its plist or program changes
   unapprove <label>            take an approval back
   actions                      what Launchwatch has done (the journal)
+  review [--since <date|days>] launch items new or changed since then and not approved (history)
   approvals export [<file>] | approvals import <file>   the approved inventory as JSON, for many Macs`;
 
 export async function main(argv: string[], io: CommandIO): Promise<number> {
@@ -25,6 +27,8 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
         return await scanCommand(rest, io);
       case 'web':
         return await webCommand(rest, io);
+      case 'review':
+        return await reviewCommand(rest, io);
       case 'disable':
       case 'undo':
       case 'approve':

@@ -2,7 +2,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Approval } from '../engine/approvals';
 import type { ScanResult } from '../engine/model';
-import { Monitor } from '../engine/monitor';
+import { Monitor, type HistoryPort } from '../engine/monitor';
 import type { SystemReader } from '../engine/reader';
 import { MacLiveReader } from '../platform/macos/live-reader';
 import { runCommand } from '../platform/run-command';
@@ -11,6 +11,8 @@ import { UsageError } from './usage-error';
 
 export interface LiveScanOptions {
   approvals?: Approval[];
+  /** This machine's history: the scan is recorded, and baselines judge it. */
+  history?: HistoryPort;
   windowSeconds: number;
   cpuThresholdPercent: number;
   durationSeconds: number;

@@ -13,6 +13,7 @@ import { toNdjson } from '../engine/reports/ndjson';
 import { redactResult } from '../engine/reports/redact';
 import { REPORT_FORMATS, writeReport } from './report-files';
 import { CaptureError, readCapture } from '../platform/capture/capture-reader';
+import { HistoryStore } from '../history/history-store';
 import { liveReaderForThisMachine, liveScan } from './live-scan';
 import { progressOn, type ProgressStream } from './progress';
 import { positiveNumber, UsageError } from './usage-error';
@@ -26,7 +27,7 @@ export interface CommandIO {
 
 export const SCAN_USAGE = `usage: launchwatch scan [--replay <capture dir or .tar.gz>] [--duration <s>] [--interval <s>]
                        [--window <s>] [--cpu-threshold <percent of one core>] [--approvals <file>]
-                       [--json | --ndjson] [--report <file.html|.json|.csv|.pdf>] [--redact]`;
+                       [--json | --ndjson] [--report <file.html|.json|.csv|.pdf>] [--redact] [--no-history]`;
 
 export async function scanCommand(argv: string[], io: CommandIO): Promise<number> {
   let parsed;
@@ -42,6 +43,7 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
         window: { type: 'string' },
         'cpu-threshold': { type: 'string' },
         approvals: { type: 'string' },
+        'no-history': { type: 'boolean' },
         report: { type: 'string' },
         redact: { type: 'boolean', default: false },
         ndjson: { type: 'boolean', default: false },
@@ -84,11 +86,17 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
     result = await replay(values.replay, options);
   } else {
     const reader = await liveReaderForThisMachine();
-    result = await liveScan(
-      reader,
-      { ...options, durationSeconds: duration, intervalSeconds: interval },
-      progressOn(io.stderrStream, io.stderr),
-    );
+    // A live scan adds to this machine's history (--no-history: a scan that leaves no trace).
+    const history = values['no-history'] ? undefined : openHistory(io);
+    try {
+      result = await liveScan(
+        reader,
+        { ...options, durationSeconds: duration, intervalSeconds: interval, ...(history ? { history } : {}) },
+        progressOn(io.stderrStream, io.stderr),
+      );
+    } finally {
+      history?.close();
+    }
   }
 
   const shown = values.redact ? redactResult(result) : result;
@@ -145,4 +153,16 @@ export async function replay(
     throw error;
   }
   return analyseSamples(capture.inventory, capture.samples, options);
+}
+
+/** The history store in the state folder; a machine where it cannot open scans without it, and says so. */
+export function openHistory(io: Pick<CommandIO, 'stderr'>): HistoryStore | undefined {
+  try {
+    const store = HistoryStore.open(stateDir());
+    for (const note of store.notes) io.stderr(`note: ${note}\n`);
+    return store;
+  } catch (error) {
+    io.stderr(`note: no history this time: ${(error as Error).message}\n`);
+    return undefined;
+  }
 }

@@ -13,6 +13,7 @@ import { CpuTracker, type CpuDeltas } from './cpu';
 import { CpuHistory, type TimedPoint } from './cpu-history';
 import { classifyDestination } from './destinations';
 import { approvalOutcome, findApproval, type Approval, type ApprovalOutcome } from './approvals';
+import { baselineReasons, type ItemBaseline } from './baseline';
 import { defaultIndicators, type Indicators } from './indicators';
 import { cpuReason, evidenceReasons, judge } from './judge';
 import type {
@@ -44,6 +45,8 @@ export interface AnalyzerOptions extends ScanOptions {
   excludePids?: Set<number>;
   /** The approved inventory. */
   approvals?: Approval[];
+  /** What this Mac's history says of each item (live, with a history store). */
+  baselines?: Map<string, ItemBaseline>;
 }
 
 export interface ItemVerdict {
@@ -65,6 +68,7 @@ interface Assessment {
   verdict: Verdict;
   score: number;
   approval?: ApprovalOutcome;
+  past?: ItemResult['past'];
 }
 
 interface JudgedEvidence {
@@ -325,22 +329,54 @@ export class Analyzer {
     const cpu = this.cpuSummary(state.history.since((this.lastAt ?? 0) - this.options.windowSeconds * 1000));
     const judged = this.judgedEvidence(item, state);
     const cpuSign = cpuReason(cpu, this.options);
-    const reasons: Reason[] = cpuSign ? [cpuSign, ...judged.reasons] : judged.reasons;
+    const baseline = this.options.baselines?.get(item.id);
+    const past = baseline
+      ? baselineReasons({
+          baseline,
+          cpu,
+          destinations: this.destinationsOf(state, judged),
+          options: this.options,
+          now: this.lastAt ?? Date.now(),
+        })
+      : undefined;
+    const reasons: Reason[] = [...(cpuSign ? [cpuSign] : []), ...judged.reasons, ...(past?.reasons ?? [])];
     const { verdict: judgedVerdict, score } = judge(reasons);
     const approval = findApproval(item, this.options.approvals ?? []);
     const outcome = approval ? approvalOutcome(approval, item, this.inventory.source) : undefined;
     const verdict: Verdict = outcome?.applies ? 'approved' : judgedVerdict;
-    return { state, cpu, judged, reasons, judgedVerdict, verdict, score, ...(outcome ? { approval: outcome } : {}) };
+    return {
+      state,
+      cpu,
+      judged,
+      reasons,
+      judgedVerdict,
+      verdict,
+      score,
+      ...(outcome ? { approval: outcome } : {}),
+      ...(baseline
+        ? {
+            past: {
+              firstSeen: baseline.firstSeen,
+              ...(baseline.lastChange ? { lastChange: baseline.lastChange } : {}),
+              ...(past?.usual ? { usual: past.usual } : {}),
+            },
+          }
+        : {}),
+    };
   }
 
-  private judgeItem(item: LaunchItem): ItemResult {
-    const { state, cpu, judged, reasons, judgedVerdict, verdict, score, approval } = this.assess(item);
-    const destinations = [...state.destinations.entries()].map(([key, d]) => {
+  private destinationsOf(state: ItemState, judged: JudgedEvidence): Destination[] {
+    return [...state.destinations.entries()].map(([key, d]) => {
       const classified = judged.classified.get(key);
       const out: Destination = { ...d, classification: classified?.classification ?? 'other' };
       if (classified?.hostname) out.hostname = classified.hostname;
       return out;
     });
+  }
+
+  private judgeItem(item: LaunchItem): ItemResult {
+    const { state, cpu, judged, reasons, judgedVerdict, verdict, score, approval, past } = this.assess(item);
+    const destinations = this.destinationsOf(state, judged);
     // The evidence's verdict decides the ATT&CK IDs: an approved miner still mines.
     const attack = [
       ...new Set([
@@ -376,6 +412,7 @@ export class Analyzer {
     if (judged.signing) result.signing = judged.signing;
     if (loadedService?.lastExitStatus !== undefined) result.lastExitStatus = loadedService.lastExitStatus;
     if (approval) result.approval = approval.info;
+    if (past) result.past = past;
     return result;
   }
 

@@ -279,10 +279,13 @@ export function judge(reasons: Reason[]): Judgement {
   const unreadableWithSign =
     reasons.some((r) => r.code === 'plist.unreadable') &&
     reasons.some((r) => r.code !== 'plist.unreadable' && r.family !== 'approval');
+  // What the Mac's own history says (CPU far above its usual, a first-ever destination, a recent change):
+  // with sustained CPU a sign; on its own nothing.
+  const baselineSigns = reasons.some((r) => r.family === 'baseline');
   let verdict: Verdict = 'ok';
   if (cpu && strongMining) verdict = 'mining';
   else if (strongMining) verdict = 'suspicious';
-  else if (cpu && weakSigns) verdict = 'suspicious';
+  else if (cpu && (weakSigns || baselineSigns)) verdict = 'suspicious';
   else if (unreadableWithSign) verdict = 'suspicious';
   else if (cpu) verdict = 'high-cpu';
   return { verdict, score };

@@ -173,7 +173,7 @@ export interface Inventory {
 
 export type Verdict = 'mining' | 'suspicious' | 'high-cpu' | 'ok' | 'approved';
 
-export type ReasonFamily = 'cpu' | 'mining' | 'hiding' | 'approval';
+export type ReasonFamily = 'cpu' | 'mining' | 'hiding' | 'approval' | 'baseline';
 
 export interface Reason {
   code: string;
@@ -254,6 +254,8 @@ export interface ItemResult {
   signing?: SigningInfo;
   /** The verdict the evidence gives, before the approved inventory is applied. */
   judgedVerdict: Verdict;
+  /** From this Mac's history (live only): first seen, last changed, and "usual for this item since ...". */
+  past?: { firstSeen: number; lastChange?: { at: number; what: string[] }; usual?: string };
   approval?: { note?: string; approvedAt: string; changed: boolean };
 }
 

@@ -3,6 +3,7 @@
 // launch items when their folders change and at least every minute, and never overlaps itself.
 import { Analyzer } from './analyzer';
 import type { Approval } from './approvals';
+import type { ItemBaseline } from './baseline';
 import type { Indicators } from './indicators';
 import { Listeners } from './listeners';
 import type { ConnectionRecord, Inventory, LaunchItem, ScanOptions, ScanResult, Verdict } from './model';
@@ -26,7 +27,18 @@ export interface MonitorOptions extends ScanOptions {
   now?: () => number;
   indicators?: Indicators;
   approvals?: Approval[];
+  /** This Mac's memory: each result is recorded, and baselines come back for the analyzer. */
+  history?: HistoryPort;
 }
+
+/** What the monitor needs of a history store (main/history/ has the one on disk). */
+export interface HistoryPort {
+  record(result: ScanResult, now: number): void;
+  baselines(items: LaunchItem[], now: number): Map<string, ItemBaseline>;
+}
+
+/** Baselines change slowly: re-read from the store once an hour, and whenever the inventory changes. */
+const BASELINE_REFRESH_MS = 3_600_000;
 
 export class Monitor {
   private analyzer: Analyzer | undefined;
@@ -38,6 +50,8 @@ export class Monitor {
   private timer: NodeJS.Timeout | undefined;
   private stopWatching: (() => void) | undefined;
   private lastVerdicts = new Map<string, Verdict>();
+  private baselinesReadAt = -Infinity;
+  private historyProblem: string | undefined;
   private tickNotes: string[] = [];
   private latest: ScanResult | undefined;
   private readonly results = new Listeners<ScanResult>();
@@ -145,8 +159,37 @@ export class Monitor {
     } catch (error) {
       notes.push(`sample failed: ${(error as Error).message}`);
     }
+    const inventoryChanged = this.baselinesReadAt === -Infinity;
+    if (this.options.history && now - this.baselinesReadAt >= BASELINE_REFRESH_MS) this.refreshBaselines(analyzer, now);
     this.tickNotes = notes;
     this.publish(analyzer);
+    this.recordHistory(now);
+    // A new or changed item's first sighting or change is in the store only now: judged again with it.
+    if (this.options.history && inventoryChanged) {
+      this.refreshBaselines(analyzer, now);
+      this.publish(analyzer);
+    }
+  }
+
+  private refreshBaselines(analyzer: Analyzer, now: number): void {
+    this.baselinesReadAt = now;
+    try {
+      analyzer.options.baselines = this.options.history?.baselines(this.inventory?.items ?? [], now);
+    } catch (error) {
+      this.historyProblem = `the history could not be read: ${(error as Error).message}`;
+    }
+  }
+
+  /** The history never stops the watch: a failure is a note on the next result, and the next tick tries again. */
+  private recordHistory(now: number): void {
+    const result = this.latest;
+    if (!this.options.history || !result) return;
+    try {
+      this.options.history.record(result, now);
+      this.historyProblem = undefined;
+    } catch (error) {
+      this.historyProblem = `the history could not be written: ${(error as Error).message}`;
+    }
   }
 
   private applyInventory(inventory: Inventory): void {
@@ -165,6 +208,8 @@ export class Monitor {
         this.options.indicators,
       );
     } else this.analyzer.setInventory(inventory);
+    // New or changed items get their past (first seen, last change) at once.
+    this.baselinesReadAt = -Infinity;
     if (!previous) return;
     const before = new Map(previous.items.map((i) => [i.id, i]));
     const after = new Map(inventory.items.map((i) => [i.id, i]));
@@ -188,7 +233,9 @@ export class Monitor {
   private publish(analyzer: Analyzer): void {
     const result = analyzer.result();
     result.source = 'live';
-    result.notes = [...new Set([...result.notes, ...this.tickNotes])];
+    result.notes = [
+      ...new Set([...result.notes, ...this.tickNotes, ...(this.historyProblem ? [this.historyProblem] : [])]),
+    ];
     if (this.skippedTicks > 0) result.notes.push(`${this.skippedTicks} ticks skipped because a tick was still running`);
     for (const item of result.items) {
       const before = this.lastVerdicts.get(item.item.id);

@@ -105,5 +105,17 @@ function itemDocument(result: ItemResult) {
     btm: item.btm ?? null,
     sha256: item.sha256 ?? null,
     ...(result.approval ? { approval: result.approval } : {}),
+    // From this machine's history (live scans with a history): when it was first seen and last changed.
+    ...(result.past
+      ? {
+          history: {
+            firstSeen: new Date(result.past.firstSeen).toISOString(),
+            lastChanged: result.past.lastChange
+              ? { at: new Date(result.past.lastChange.at).toISOString(), what: result.past.lastChange.what }
+              : null,
+            usual: result.past.usual ?? null,
+          },
+        }
+      : {}),
   };
 }

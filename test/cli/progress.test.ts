@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 const root = join(__dirname, '../..');
 const bin = join(root, 'bin/launchwatch.mjs');
 const run = promisify(execFile);
-const scan = ['scan', '--duration', '2', '--interval', '1', '--json'];
+const scan = ['scan', '--duration', '2', '--interval', '1', '--json', '--no-history'];
 
 describe.skipIf(process.platform !== 'linux' || !existsSync('/usr/bin/script'))('live scan progress', () => {
   it('piped: "sample N of M" lines on stderr, and only the JSON on stdout', async () => {

@@ -186,7 +186,17 @@ describe('an incomplete scan is never an all-clear', () => {
 describe("a user's mistakes get a message, never a stack trace", () => {
   it('--help on every subcommand, nothing to undo, an unknown action, a port in use', async () => {
     process.env.LAUNCHWATCH_STATE_DIR = mkdtempSync(join(tmpdir(), 'lw-cli-state-'));
-    for (const command of ['scan', 'web', 'disable', 'undo', 'approve', 'unapprove', 'actions', 'approvals']) {
+    for (const command of [
+      'scan',
+      'web',
+      'disable',
+      'undo',
+      'approve',
+      'unapprove',
+      'actions',
+      'approvals',
+      'review',
+    ]) {
       const help = await run([command, '--help']);
       expect(help.code, command).toBe(0);
       expect(help.stdout, command).toMatch(new RegExp(`^usage: launchwatch ${command}`));

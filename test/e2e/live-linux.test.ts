@@ -1,7 +1,7 @@
 // The whole live loop, no mocks: real processes, real CPU, a real Stratum conversation on loopback,
 // read by the Linux reader through live `scan`.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -109,5 +109,25 @@ describe.runIf(process.platform === 'linux')('live scan on Linux', () => {
     // The miner really spoke Stratum to the pool the test served.
     expect(pool.logins).toBeGreaterThanOrEqual(1);
     expect(pool.submits).toBeGreaterThan(10);
+
+    // The scan went into this machine's history (SQLite in the state folder): the three units are new,
+    // and `review` lists them, with the miner's verdict.
+    expect(existsSync(join(home, '.local/state/launchwatch/history.sqlite'))).toBe(true);
+    const review = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+      const child = spawn(
+        process.execPath,
+        [join(root, 'node_modules/tsx/dist/cli.mjs'), join(root, 'main/cli.ts'), 'review', '--json'],
+        { env, cwd: root },
+      );
+      let stdout = '';
+      child.stdout.on('data', (c) => (stdout += c));
+      child.on('close', (code) => resolve({ code, stdout }));
+    });
+    expect(review.code).toBe(1);
+    const listed = JSON.parse(review.stdout).items as { label: string; verdict: string }[];
+    expect(listed).toContainEqual(expect.objectContaining({ label: 'lw-test-miner.service', verdict: 'mining' }));
+    expect(listed.map((i) => i.label)).toEqual(
+      expect.arrayContaining(['lw-test-burner.service', 'lw-test-idler.service']),
+    );
   }, 60_000);
 });

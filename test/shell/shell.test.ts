@@ -244,6 +244,8 @@ describe('IPC', () => {
 
 describe('the shell wired to a mocked electron', () => {
   beforeAll(async () => {
+    // The app keeps its journal and history in the state folder: a test's, not this machine's.
+    process.env.LAUNCHWATCH_STATE_DIR = mkdtempSync(join(tmpdir(), 'lw-shell-state-'));
     await import('../../main/app');
     await new Promise((r) => setTimeout(r, 50));
   });

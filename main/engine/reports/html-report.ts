@@ -279,6 +279,20 @@ function itemSection(r: ItemResult, result: ScanResult, index: number): SafeHtml
       <dd class="mono">
         ${r.processes.length === 0 ? 'not running' : r.processes.map((p) => html`${p.pid}: ${p.args}<br />`)}
       </dd>
+      ${
+        r.past
+          ? html`<dt>First seen</dt>
+              <dd>${formatTime(r.past.firstSeen, result.host.machine)}</dd>
+              <dt>Last changed</dt>
+              <dd>
+                ${
+                  r.past.lastChange
+                    ? `${formatTime(r.past.lastChange.at, result.host.machine)} (${r.past.lastChange.what.join(', ')})`
+                    : 'not since it was first seen'
+                }
+              </dd>`
+          : ''
+      }
       <dt>Property list</dt>
       <dd class="mono">
         SHA-256

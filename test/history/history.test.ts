@@ -1,0 +1,244 @@
+// This Mac's memory, run through the real monitor on a fake clock: two weeks of a backup agent that is
+// busy every night (its usual), then its program swapped for a miner that talks to a new host; a
+// brand-new item on the review list; the store bounded and pruned.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Inventory, LaunchItem, ProcessRecord, Sample, ScanResult } from '../../main/engine/model';
+import { toHtmlReport } from '../../main/engine/reports/html-report';
+import { toScanDocument } from '../../main/engine/scan-document';
+import { Monitor, type MonitorEvent } from '../../main/engine/monitor';
+import type { SampleReading, SystemReader } from '../../main/engine/reader';
+import { HistoryStore } from '../../main/history/history-store';
+
+const DAY = 86_400_000;
+const TICK = 5 * 60_000;
+const START = Date.parse('2026-11-01T00:00:00Z');
+const BACKUP_HOST = '198.51.100.20';
+const NEW_HOST = '203.0.113.9';
+
+const backup = (programSha256: string): LaunchItem => ({
+  id: '/Library/LaunchDaemons/com.backblaze.bzserv.plist',
+  label: 'com.backblaze.bzserv',
+  plistPath: '/Library/LaunchDaemons/com.backblaze.bzserv.plist',
+  kind: 'LaunchDaemon',
+  scope: 'system',
+  program: '/Library/Backblaze.bzpkg/bzserv',
+  arguments: ['/Library/Backblaze.bzpkg/bzserv'],
+  runAtLoad: true,
+  keepAlive: true,
+  watchPaths: [],
+  limitLoadToSessionType: [],
+  problems: [],
+  persistenceTechnique: 'T1543.004',
+  sha256: 'plist-1',
+  programSha256,
+});
+
+const newcomer: LaunchItem = {
+  ...backup('x'),
+  id: '/Users/alice/Library/LaunchAgents/com.new.helper.plist',
+  label: 'com.new.helper',
+  plistPath: '/Users/alice/Library/LaunchAgents/com.new.helper.plist',
+  kind: 'LaunchAgent',
+  scope: 'user',
+  program: '/Users/alice/Library/Application Support/New/helper',
+  arguments: ['/Users/alice/Library/Application Support/New/helper'],
+  sha256: 'plist-new',
+};
+
+/** A Mac on a fake clock: the backup runs at 150% from 01:00 to 03:00 each night and 2% otherwise. */
+class NightlyBackupMac implements SystemReader {
+  now = START;
+  items: LaunchItem[] = [backup('bin-1')];
+  cpuPercent = (t: number): number => (new Date(t).getUTCHours() < 2 ? 150 : 2);
+  remote = BACKUP_HOST;
+  private cpuSeconds = 0;
+  private lastAt = START;
+  async readInventory(): Promise<Inventory> {
+    return {
+      source: 'live',
+      host: { hostname: 'alices-mbp', os: 'macOS', osVersion: '15.1', cpuCount: 8 },
+      privileged: true,
+      items: this.items,
+      loaded: [{ label: 'com.backblaze.bzserv', pid: 700 }],
+      loadedListCoversDaemons: true,
+      signing: new Map(),
+      dns: new Map(),
+      files: new Map(),
+      notes: [],
+    };
+  }
+  async readSample(): Promise<SampleReading> {
+    this.cpuSeconds += (this.cpuPercent(this.now) / 100) * ((this.now - this.lastAt) / 1000);
+    this.lastAt = this.now;
+    const process: ProcessRecord = {
+      pid: 700,
+      ppid: 1,
+      uid: 0,
+      startedAt: START - DAY,
+      cpuSeconds: this.cpuSeconds,
+      args: '/Library/Backblaze.bzpkg/bzserv',
+      argv: ['/Library/Backblaze.bzpkg/bzserv'],
+    };
+    const sample: Sample = {
+      takenAt: this.now,
+      processes: [process],
+      connections: [
+        {
+          pid: 700,
+          protocol: 'TCP',
+          family: 'IPv4',
+          localAddress: '192.168.1.20',
+          localPort: 50400,
+          remoteAddress: this.remote,
+          remotePort: 443,
+          state: 'ESTABLISHED',
+        },
+      ],
+    };
+    return { sample, notes: [] };
+  }
+  watchedFolders(): string[] {
+    return [];
+  }
+}
+
+async function run(monitor: Monitor, mac: NightlyBackupMac, until: number): Promise<void> {
+  while (mac.now < until) {
+    mac.now += TICK;
+    await monitor.tick();
+  }
+}
+
+describe('history and baselines', () => {
+  it('two weeks of a nightly backup are its usual; a swapped program with a new host is flagged with its numbers', async () => {
+    const state = mkdtempSync(join(tmpdir(), 'lw-history-'));
+    const mac = new NightlyBackupMac();
+    const events: MonitorEvent[] = [];
+    const open = () => {
+      const store = HistoryStore.open(state, mac.now);
+      const monitor = new Monitor(mac, {
+        windowSeconds: 600,
+        cpuThresholdPercent: 25,
+        now: () => mac.now,
+        history: store,
+        historyCapacity: 64,
+      });
+      monitor.onEvent((e) => events.push(e));
+      return { store, monitor };
+    };
+    let { store, monitor } = open();
+    await run(monitor, mac, START + 7 * DAY);
+    // The app quits and starts again a week in: the history goes on.
+    store.close();
+    ({ store, monitor } = open());
+    await run(monitor, mac, START + 14 * DAY + 1.5 * 3_600_000);
+
+    // 01:30 on day 14: busy, as every night. High CPU, and said to be usual, not suspicious.
+    let item = monitor.result()?.items.find((i) => i.item.label === 'com.backblaze.bzserv');
+    expect(item?.verdict).toBe('high-cpu');
+    expect(item?.reasons.map((r) => r.code)).toEqual(['cpu.sustained']);
+    expect(item?.past).toMatchObject({ firstSeen: START + TICK, usual: 'usual for this item since 2026-11-01' });
+
+    // Its program is swapped for a miner that runs flat out and talks to a host it never talked to.
+    mac.items = [backup('bin-miner')];
+    mac.cpuPercent = () => 380;
+    mac.remote = NEW_HOST;
+    monitor.refreshInventory();
+    await run(monitor, mac, START + 14 * DAY + 2.5 * 3_600_000 + 30 * 60_000);
+    item = monitor.result()?.items.find((i) => i.item.label === 'com.backblaze.bzserv');
+    expect(item?.verdict).toBe('suspicious');
+    const text = (code: string) => item?.reasons.find((r) => r.code === code)?.text;
+    expect(text('baseline.cpu-above')).toBe(
+      '380% of one core now; its usual is 150% (p95 from 2026-11-12 to 2026-11-15)',
+    );
+    expect(text('baseline.new-destination')).toBe(
+      `first-ever connection for this item: ${NEW_HOST}:443/TCP (none in its history since 2026-11-12)`,
+    );
+    expect(text('baseline.changed')).toBe('program binary changed on 2026-11-15; first seen 2026-11-01');
+    expect(item?.past?.usual).toBeUndefined();
+    // The report says when it was first seen and last changed; the scan document too.
+    const result = monitor.result() as ScanResult;
+    const page = toHtmlReport(result).replace(/\s+/g, ' ');
+    expect(page).toContain('<dt>First seen</dt> <dd>2026-11-01 00:05:00 UTC</dd>');
+    expect(page).toMatch(/<dt>Last changed<\/dt> <dd> 2026-11-15 01:35:00 UTC \(program binary\) <\/dd>/);
+    const doc = toScanDocument(result).items.find((i) => i.label === 'com.backblaze.bzserv');
+    expect(doc?.history).toEqual({
+      firstSeen: '2026-11-01T00:05:00.000Z',
+      lastChanged: { at: '2026-11-15T01:35:00.000Z', what: ['program binary'] },
+      usual: null,
+    });
+
+    // Reviewed: what changed since yesterday, with what changed.
+    const review = store.review(START + 14 * DAY);
+    expect(review).toEqual([
+      expect.objectContaining({
+        label: 'com.backblaze.bzserv',
+        lastChange: { at: expect.any(Number), what: ['program binary'] },
+        verdict: 'suspicious',
+      }),
+    ]);
+    expect(events.some((e) => e.type === 'item-changed' && e.what.includes('program'))).toBe(true);
+
+    // A brand-new item: on the review list, and an event the app turns into a notification.
+    mac.items = [backup('bin-miner'), newcomer];
+    monitor.refreshInventory();
+    await run(monitor, mac, mac.now + 2 * TICK);
+    expect(store.review(START + 14 * DAY).map((r) => r.label)).toEqual(['com.new.helper', 'com.backblaze.bzserv']);
+    expect(events.some((e) => e.type === 'item-added' && e.item.label === 'com.new.helper')).toBe(true);
+    // New, with no baseline yet: first seen is known, nothing about its usual is claimed.
+    const fresh = monitor.result()?.items.find((i) => i.item.label === 'com.new.helper');
+    expect(fresh?.past?.firstSeen).toBe(mac.now - TICK);
+    expect(fresh?.reasons.some((r) => r.family === 'baseline')).toBe(false);
+
+    // The item page's history: the change, the verdicts over time, both destinations, daily CPU.
+    const history = store.itemHistory(backup('x').id, mac.now);
+    expect(history?.changes).toEqual([{ at: expect.any(Number), what: ['program binary'] }]);
+    expect(history?.verdicts.map((v) => v.verdict)).toContain('suspicious');
+    expect(history?.destinations.map((d) => d.endpoint).sort()).toEqual([
+      `${BACKUP_HOST}:443/TCP`,
+      `${NEW_HOST}:443/TCP`,
+    ]);
+    expect(history?.dailyCpu.length).toBe(15);
+    store.close();
+  }, 120_000);
+
+  it('a capture is another Mac: replaying one records nothing', async () => {
+    const state = mkdtempSync(join(tmpdir(), 'lw-history-'));
+    const store = HistoryStore.open(state, START);
+    store.record(
+      {
+        source: 'capture',
+        host: { hostname: 'x', os: 'macOS', osVersion: '15', cpuCount: 1 },
+        privileged: false,
+        options: { windowSeconds: 120, cpuThresholdPercent: 25 },
+        samples: 1,
+        notes: [],
+        items: [],
+      },
+      START,
+    );
+    expect(store.review(0)).toEqual([]);
+    store.close();
+  });
+
+  it('keeps 90 days: older rows are pruned', async () => {
+    const state = mkdtempSync(join(tmpdir(), 'lw-history-'));
+    const mac = new NightlyBackupMac();
+    const store = HistoryStore.open(state, mac.now);
+    const monitor = new Monitor(mac, {
+      windowSeconds: 600,
+      cpuThresholdPercent: 25,
+      now: () => mac.now,
+      history: store,
+    });
+    await run(monitor, mac, START + 2 * TICK);
+    expect(store.review(0)).toHaveLength(1);
+    store.prune(START + 91 * DAY);
+    expect(store.review(0)).toEqual([]);
+    expect(store.itemHistory(backup('x').id, START + 91 * DAY)).toBeUndefined();
+    store.close();
+  });
+});
