@@ -185,19 +185,23 @@ export class AppService {
     return { ok: outcome.ok, message: outcome.message, actionId };
   }
 
-  approveItem(itemId: string, note?: string): ActionOutcomeView {
+  approveItem(itemId: string, note?: string, cpuLimitPercent?: number): ActionOutcomeView {
     const actions = this.requireActions();
     const result = this.result()?.items.find((i) => i.item.id === itemId);
     if (!result) return { ok: false, message: 'This launch item is gone.' };
     try {
-      actions.approve(result, note);
+      actions.approve(result, note, cpuLimitPercent);
     } catch (error) {
       if (error instanceof NotPossible) return { ok: false, message: error.message };
       throw error;
     }
     this.monitor?.setApprovals(actions.approvals.list());
     this.monitor?.refreshInventory();
-    const message = `${result.item.label || result.item.plistPath} is approved: it stays quiet until its plist or program changes.`;
+    const name = result.item.label || result.item.plistPath;
+    const message =
+      cpuLimitPercent === undefined
+        ? `${name} is approved: it stays quiet until its plist or program changes.`
+        : `The CPU of ${name} is accepted up to ${cpuLimitPercent}% of one core: any sign of mining still flags it.`;
     this.publish();
     return { ok: true, message };
   }

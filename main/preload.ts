@@ -12,8 +12,12 @@ const api: LaunchwatchApi = {
   approvePlan: (planId) => ipcRenderer.invoke(CHANNELS.approvePlan, planId),
   cancelPlan: (planId) => ipcRenderer.invoke(CHANNELS.cancelPlan, planId),
   undo: (actionId) => ipcRenderer.invoke(CHANNELS.undo, actionId),
-  approveItem: (itemId, note) =>
-    ipcRenderer.invoke(CHANNELS.approveItem, note === undefined ? { itemId } : { itemId, note }),
+  approveItem: (itemId, note, cpuLimitPercent) =>
+    ipcRenderer.invoke(CHANNELS.approveItem, {
+      itemId,
+      ...(note === undefined ? {} : { note }),
+      ...(cpuLimitPercent === undefined ? {} : { cpuLimitPercent }),
+    }),
   unapproveItem: (itemId) => ipcRenderer.invoke(CHANNELS.unapproveItem, itemId),
   onSnapshot: (listener) => {
     const wrapped = (_event: IpcRendererEvent, snapshot: Snapshot) => listener(snapshot);

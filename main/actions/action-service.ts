@@ -127,13 +127,14 @@ export class ActionService {
     return this.journal.list().records;
   }
 
-  approve(result: ItemResult, note?: string): Approval {
+  /** Approves the item; with `cpuLimitPercent`, accepts its CPU only, up to that figure. */
+  approve(result: ItemResult, note?: string, cpuLimitPercent?: number): Approval {
     // An item whose file could not be read has nothing an approval could be checked against.
     if (!result.item.sha256)
       throw new NotPossible(
         `${result.item.label || result.item.plistPath} could not be read in full, so it cannot be approved; it stays judged`,
       );
-    const approval = approvalFor(result.item, note, userInfo().username);
+    const approval = approvalFor(result.item, note, userInfo().username, new Date(), cpuLimitPercent);
     this.approvals.approve(approval);
     return approval;
   }

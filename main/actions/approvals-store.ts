@@ -15,6 +15,7 @@ const approvalSchema = z
     program: z.string().max(4096).optional(),
     filesSha256: hex64.optional(),
     note: z.string().max(2000).optional(),
+    cpuLimitPercent: z.number().finite().min(1).max(100_000).optional(),
     approvedBy: z.string().max(256),
     approvedAt: z.string().datetime({ offset: true }),
   })

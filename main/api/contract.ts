@@ -196,7 +196,8 @@ export interface LaunchwatchApi {
   approvePlan(planId: string): Promise<ActionOutcomeView>;
   cancelPlan(planId: string): Promise<void>;
   undo(actionId: string): Promise<ActionOutcomeView>;
-  approveItem(itemId: string, note?: string): Promise<ActionOutcomeView>;
+  /** Approves the item; with `cpuLimitPercent`, accepts only its CPU up to that figure. */
+  approveItem(itemId: string, note?: string, cpuLimitPercent?: number): Promise<ActionOutcomeView>;
   unapproveItem(itemId: string): Promise<ActionOutcomeView>;
   onSnapshot(listener: (snapshot: Snapshot) => void): () => void;
   onOpenItem(listener: (id: string) => void): () => void;

@@ -16,7 +16,14 @@ export const pausedSchema = z.boolean();
 
 export const planIdSchema = z.string().regex(/^[0-9a-f]{24}$/, 'a plan id');
 export const actionIdSchema = z.string().regex(/^[0-9A-Za-z-]{1,64}$/, 'an action id');
-export const approveItemSchema = z.object({ itemId: itemIdSchema, note: z.string().max(2000).optional() }).strict();
+export const approveItemSchema = z
+  .object({
+    itemId: itemIdSchema,
+    note: z.string().max(2000).optional(),
+    /** Accept its CPU only, up to this percent of one core. */
+    cpuLimitPercent: z.number().finite().min(1).max(100_000).optional(),
+  })
+  .strict();
 export const capturePathSchema = z
   .string()
   .min(2)

@@ -11,7 +11,7 @@ import { DEFAULT_SCAN_OPTIONS, type ItemResult } from '../engine/model';
 import { safeTerminalText as safe } from '../engine/terminal-text';
 import { liveReaderForThisMachine } from './live-scan';
 import type { CommandIO } from './scan-command';
-import { helpIfAsked, UsageError } from './usage-error';
+import { helpIfAsked, positiveNumber, UsageError } from './usage-error';
 
 export interface ActionDeps {
   service?: ActionService;
@@ -40,11 +40,19 @@ export async function actionCommand(
       return outcome.ok ? 0 : 1;
     }
     case 'approve': {
-      const { positionals, values } = parse(argv, { note: { type: 'string' } }, 'approve <label> [--note <text>]');
+      const { positionals, values } = parse(
+        argv,
+        { note: { type: 'string' }, 'cpu-up-to': { type: 'string' } },
+        'approve <label> [--note <text>] [--cpu-up-to <percent of one core>]',
+      );
+      const limit =
+        values['cpu-up-to'] === undefined ? undefined : positiveNumber('--cpu-up-to', values['cpu-up-to'] as string, 0);
       const result = await findItem(positionals[0]);
-      const approval = service.approve(result, values.note as string | undefined);
+      const approval = service.approve(result, values.note as string | undefined, limit);
       io.stdout(
-        `Approved ${safe(approval.label || approval.plistPath)}: it stays quiet until its plist or program changes.\n`,
+        limit === undefined
+          ? `Approved ${safe(approval.label || approval.plistPath)}: it stays quiet until its plist or program changes.\n`
+          : `Accepted the CPU of ${safe(approval.label || approval.plistPath)} up to ${limit}% of one core: every sign of mining still flags it.\n`,
       );
       return 0;
     }

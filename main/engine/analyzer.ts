@@ -12,7 +12,7 @@ import {
 import { CpuTracker, type CpuDeltas } from './cpu';
 import { CpuHistory, type TimedPoint } from './cpu-history';
 import { classifyDestination } from './destinations';
-import { approvalOutcome, findApproval, type Approval, type ApprovalOutcome } from './approvals';
+import { applyCpuAcceptance, approvalOutcome, findApproval, type Approval, type ApprovalOutcome } from './approvals';
 import { baselineReasons, type ItemBaseline } from './baseline';
 import { defaultIndicators, type Indicators } from './indicators';
 import { cpuReason, evidenceReasons, judge } from './judge';
@@ -339,10 +339,22 @@ export class Analyzer {
           now: this.lastAt ?? Date.now(),
         })
       : undefined;
-    const reasons: Reason[] = [...(cpuSign ? [cpuSign] : []), ...judged.reasons, ...(past?.reasons ?? [])];
-    const { verdict: judgedVerdict, score } = judge(reasons);
+    let reasons: Reason[] = [...(cpuSign ? [cpuSign] : []), ...judged.reasons, ...(past?.reasons ?? [])];
     const approval = findApproval(item, this.options.approvals ?? []);
-    const outcome = approval ? approvalOutcome(approval, item, this.inventory.source) : undefined;
+    // A CPU-only acceptance takes the CPU reason away (while it holds); it never makes an item approved.
+    if (approval?.cpuLimitPercent !== undefined)
+      reasons = applyCpuAcceptance(
+        approval as Approval & { cpuLimitPercent: number },
+        item,
+        cpu.avgPercent,
+        reasons,
+        this.inventory.source,
+      );
+    const { verdict: judgedVerdict, score } = judge(reasons);
+    const outcome =
+      approval && approval.cpuLimitPercent === undefined
+        ? approvalOutcome(approval, item, this.inventory.source)
+        : undefined;
     const verdict: Verdict = outcome?.applies ? 'approved' : judgedVerdict;
     return {
       state,

@@ -12,6 +12,11 @@ export interface Approval {
   /** The configs and scripts its arguments name, when there were any. */
   filesSha256?: string;
   note?: string;
+  /**
+   * Its CPU only, up to this figure (percent of one core): the CPU reason stops flagging it, and every
+   * other sign still does. The verdict is never `approved`.
+   */
+  cpuLimitPercent?: number;
   approvedBy: string;
   approvedAt: string;
 }
@@ -21,6 +26,7 @@ export function approvalFor(
   note: string | undefined,
   approvedBy: string,
   now = new Date(),
+  cpuLimitPercent?: number,
 ): Approval {
   if (!item.sha256) throw new Error(`${item.plistPath} could not be read, so it cannot be approved`);
   const approval: Approval = {
@@ -34,7 +40,53 @@ export function approvalFor(
   if (item.program) approval.program = item.program;
   if (item.referencedSha256) approval.filesSha256 = item.referencedSha256;
   if (note) approval.note = note;
+  if (cpuLimitPercent !== undefined) approval.cpuLimitPercent = cpuLimitPercent;
   return approval;
+}
+
+/**
+ * A CPU-only acceptance applied to the reasons: the CPU reason goes when the item is as accepted, uses no
+ * more than the figure, and shows no sign of mining or hiding (then nothing is accepted).
+ */
+export function applyCpuAcceptance(
+  approval: Approval & { cpuLimitPercent: number },
+  item: LaunchItem,
+  avgPercent: number,
+  reasons: Reason[],
+  source: 'live' | 'capture' = 'live',
+): Reason[] {
+  const changes = changesSince(approval, item, source);
+  const when = approval.approvedAt.slice(0, 10);
+  const note = (text: string): Reason => ({
+    code: 'approval.cpu',
+    family: 'approval',
+    strength: 'weak',
+    weight: 0,
+    text,
+  });
+  if (changes.length > 0)
+    return [
+      note(`its CPU was accepted on ${when}, but ${changes.join(' and ')} changed since: judged in full`),
+      ...reasons,
+    ];
+  if (reasons.some((r) => r.family === 'mining' || r.family === 'hiding'))
+    return [
+      note(`its CPU was accepted on ${when}, but it shows signs of mining or hiding: judged in full`),
+      ...reasons,
+    ];
+  if (avgPercent > approval.cpuLimitPercent)
+    return [
+      note(
+        `uses ${avgPercent.toFixed(0)}% of one core, more than the ${approval.cpuLimitPercent}% accepted on ${when}`,
+      ),
+      ...reasons,
+    ];
+  return [
+    note(
+      `its CPU is accepted up to ${approval.cpuLimitPercent}% of one core (by ${approval.approvedBy} on ${when}${approval.note ? `: ${approval.note}` : ''})`,
+    ),
+    ...reasons.filter((r) => r.code !== 'cpu.sustained'),
+  ];
 }
 
 export function findApproval(item: LaunchItem, approvals: Approval[]): Approval | undefined {

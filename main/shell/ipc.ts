@@ -84,7 +84,9 @@ export function registerIpc(
   handle(CHANNELS.approvePlan, planIdSchema, (id) => service().approvePlan(id));
   handle(CHANNELS.cancelPlan, planIdSchema, (id) => service().cancelPlan(id));
   handle(CHANNELS.undo, actionIdSchema, (id) => service().undo(id));
-  handle(CHANNELS.approveItem, approveItemSchema, ({ itemId, note }) => service().approveItem(itemId, note));
+  handle(CHANNELS.approveItem, approveItemSchema, ({ itemId, note, cpuLimitPercent }) =>
+    service().approveItem(itemId, note, cpuLimitPercent),
+  );
   handle(CHANNELS.unapproveItem, itemIdSchema, (id) => service().unapproveItem(id));
   handle(CHANNELS.importApprovals, importApprovalsSchema, ({ text, name }) =>
     service().importApprovalsOutcome(text, name),

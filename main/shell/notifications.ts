@@ -1,5 +1,5 @@
 // Which monitor events are worth a native notification: an item that becomes mining or suspicious, and a
-// launch item that appears. Everything else shows in the window only.
+// launch item that appears or changes. Everything else shows in the window only.
 import type { MonitorEvent } from '../engine/monitor';
 
 export interface NotificationRequest {
@@ -28,7 +28,12 @@ export function notificationFor(event: MonitorEvent): NotificationRequest | unde
     case 'item-added':
       return { itemId: event.item.id, title: 'New launch item', body: `${name} was added (${event.item.plistPath}).` };
     case 'item-changed':
-      return undefined;
+      // A miner often hides in something that was harmless yesterday: a replaced program, a new argument.
+      return {
+        itemId: event.item.id,
+        title: 'A launch item changed',
+        body: `${name}: its ${event.what.map((w) => (w === 'plist' ? 'property list' : 'program')).join(' and ')} changed.`,
+      };
     default:
       return undefined;
   }

@@ -58,7 +58,9 @@ export async function startWebServer(
     '/api/approve-plan': route('plan id', planIdSchema, (id) => service.approvePlan(id)),
     '/api/cancel-plan': route('plan id', planIdSchema, (id) => service.cancelPlan(id)),
     '/api/undo': route('action id', actionIdSchema, (id) => service.undo(id)),
-    '/api/approve-item': route('approval', approveItemSchema, (a) => service.approveItem(a.itemId, a.note)),
+    '/api/approve-item': route('approval', approveItemSchema, (a) =>
+      service.approveItem(a.itemId, a.note, a.cpuLimitPercent),
+    ),
     '/api/unapprove-item': route('item id', itemIdSchema, (id) => service.unapproveItem(id)),
     '/api/import-approvals': route(
       'approvals file',

@@ -56,10 +56,14 @@ function webBridgeClient(token: string): LaunchwatchApi {
       await call<object>('/api/cancel-plan', { method: 'POST', body: JSON.stringify(planId) });
     },
     undo: (actionId) => call<ActionOutcomeView>('/api/undo', { method: 'POST', body: JSON.stringify(actionId) }),
-    approveItem: (itemId, note) =>
+    approveItem: (itemId, note, cpuLimitPercent) =>
       call<ActionOutcomeView>('/api/approve-item', {
         method: 'POST',
-        body: JSON.stringify(note === undefined ? { itemId } : { itemId, note }),
+        body: JSON.stringify({
+          itemId,
+          ...(note === undefined ? {} : { note }),
+          ...(cpuLimitPercent === undefined ? {} : { cpuLimitPercent }),
+        }),
       }),
     unapproveItem: (itemId) =>
       call<ActionOutcomeView>('/api/unapprove-item', { method: 'POST', body: JSON.stringify(itemId) }),

@@ -104,6 +104,12 @@ describe('the approved inventory', () => {
     expect(store.list()).toEqual([]);
     expect(store.import(exported, 'it.json')).toBe(1);
     expect(store.list()[0]).toMatchObject({ label: 'a', programSha256: 'b'.repeat(64) });
+    // A CPU-only acceptance goes to disk and comes back; a figure that is not one is refused by field.
+    store.approve(approvalFor(item, undefined, 'alice', new Date(), 400));
+    expect(new ApprovalsStore(store.path).list()[0]?.cpuLimitPercent).toBe(400);
+    expect(() =>
+      parseApprovals(store.export().replace('"cpuLimitPercent": 400', '"cpuLimitPercent": "lots"'), 'd.json'),
+    ).toThrow(/d\.json: field "approvals\.0\.cpuLimitPercent"/);
   });
 });
 

@@ -150,7 +150,7 @@ describe('windows', () => {
 });
 
 describe('notifications', () => {
-  it('notifies when an item becomes mining or suspicious, or appears; not for the rest', () => {
+  it('notifies when an item becomes mining or suspicious, appears or changes; not for the rest', () => {
     expect(notificationFor({ type: 'verdict-changed', item: launchItem, from: 'ok', to: 'mining' })).toMatchObject({
       itemId: '/L/x.plist',
       title: 'A launch item is mining',
@@ -160,7 +160,12 @@ describe('notifications', () => {
     ).toContain('looks like a miner');
     expect(notificationFor({ type: 'item-added', item: launchItem })?.title).toBe('New launch item');
     expect(notificationFor({ type: 'verdict-changed', item: launchItem, from: 'mining', to: 'ok' })).toBeUndefined();
-    expect(notificationFor({ type: 'item-changed', item: launchItem, what: ['plist'] })).toBeUndefined();
+    expect(notificationFor({ type: 'item-changed', item: launchItem, what: ['plist', 'program'] })).toMatchObject({
+      itemId: '/L/x.plist',
+      title: 'A launch item changed',
+      body: expect.stringContaining('its property list and program changed.'),
+    });
+    expect(notificationFor({ type: 'verdict-changed', item: launchItem, from: 'ok', to: 'high-cpu' })).toBeUndefined();
   });
 });
 

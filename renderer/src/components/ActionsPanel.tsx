@@ -28,6 +28,11 @@ export function ActionsPanel({
   const [refusal, setRefusal] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
   const [note, setNote] = useState('');
+  // A figure with room above what it uses now, in round tens.
+  const [cpuLimit, setCpuLimit] = useState(() =>
+    String(Math.max(10, Math.ceil((Math.max(item.cpu.maxPercent, item.thresholdPercent) * 1.2) / 10) * 10)),
+  );
+  const busyOnly = item.reasons.some((r) => r.code === 'cpu.sustained') && item.verdict === 'high-cpu';
 
   if (!available)
     return <p className="muted">This is a capture of another Mac: its items cannot be changed from here.</p>;
@@ -96,6 +101,34 @@ export function ActionsPanel({
           </span>
         )}
       </div>
+      {busyOnly ? (
+        <form
+          className="accept-cpu"
+          onSubmit={(e) => {
+            e.preventDefault();
+            const limit = Number(cpuLimit);
+            if (!Number.isFinite(limit) || limit < 1) return;
+            void api
+              .approveItem(item.id, note.trim() === '' ? undefined : note.trim(), limit)
+              .then((o) => onDone({ message: o.message }));
+          }}
+        >
+          <label>
+            Busy but known? Accept its CPU up to{' '}
+            <input
+              type="number"
+              min={1}
+              max={100000}
+              value={cpuLimit}
+              onChange={(e) => setCpuLimit(e.target.value)}
+              aria-label="CPU this item may use, in percent of one core"
+            />{' '}
+            % of one core
+          </label>{' '}
+          <button type="submit">Accept CPU</button>
+          <span className="muted"> Any sign of mining still flags it.</span>
+        </form>
+      ) : null}
       {item.approval ? (
         <p className="muted">
           Approved on {item.approval.approvedAt.slice(0, 10)}
