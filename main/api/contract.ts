@@ -171,6 +171,10 @@ export interface ItemDetail extends ItemSummary {
   listening: { address: string; port: number; protocol: string; pid: number }[];
   plist: { path: string; text: string; sha256?: string; mtime?: string; problems: string[] };
   signing?: { status: string; teamId?: string; authority?: string; identifier?: string; words?: string };
+  /** Signed by a vendor of management, backup, security or developer tools (known-vendors.json). */
+  vendor?: { name: string; kind: string };
+  /** From this Mac's history: first seen, last changed, "usual for this item since ...". */
+  past?: { firstSeen: number; lastChange?: { at: number; what: string[] }; usual?: string };
   /** What the item is and what to do, in one sentence (flagged and busy items). */
   sentence?: string;
   /** "390% of one core (about half of all 8 cores)". */

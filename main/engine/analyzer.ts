@@ -69,6 +69,7 @@ interface Assessment {
   score: number;
   approval?: ApprovalOutcome;
   past?: ItemResult['past'];
+  vendor?: ItemResult['vendor'];
 }
 
 interface JudgedEvidence {
@@ -350,7 +351,8 @@ export class Analyzer {
         reasons,
         this.inventory.source,
       );
-    const { verdict: judgedVerdict, score } = judge(reasons);
+    const vendor = knownVendorOf(judged.signing, this.indicators);
+    const { verdict: judgedVerdict, score } = judge(reasons, { knownVendor: vendor !== undefined });
     const outcome =
       approval && approval.cpuLimitPercent === undefined
         ? approvalOutcome(approval, item, this.inventory.source)
@@ -365,6 +367,7 @@ export class Analyzer {
       verdict,
       score,
       ...(outcome ? { approval: outcome } : {}),
+      ...(vendor ? { vendor } : {}),
       ...(baseline
         ? {
             past: {
@@ -387,7 +390,7 @@ export class Analyzer {
   }
 
   private judgeItem(item: LaunchItem): ItemResult {
-    const { state, cpu, judged, reasons, judgedVerdict, verdict, score, approval, past } = this.assess(item);
+    const { state, cpu, judged, reasons, judgedVerdict, verdict, score, approval, past, vendor } = this.assess(item);
     const destinations = this.destinationsOf(state, judged);
     // The evidence's verdict decides the ATT&CK IDs: an approved miner still mines.
     const attack = [
@@ -425,6 +428,7 @@ export class Analyzer {
     if (loadedService?.lastExitStatus !== undefined) result.lastExitStatus = loadedService.lastExitStatus;
     if (approval) result.approval = approval.info;
     if (past) result.past = past;
+    if (vendor) result.vendor = vendor;
     return result;
   }
 
@@ -671,4 +675,14 @@ export function incompleteBecause(inventory: Inventory): string | undefined {
 /** Timers and ps wobble by a fraction of a second: a window counts as covered within one second. */
 export function windowCovered(seconds: number, windowSeconds: number): boolean {
   return seconds + 1 >= windowSeconds;
+}
+
+/** The vendor in known-vendors.json whose Developer ID signed the program, if one did. */
+function knownVendorOf(
+  signing: SigningInfo | undefined,
+  indicators: Indicators,
+): { teamId: string; name: string; kind: string } | undefined {
+  if (signing?.status !== 'developer-id' || !signing.teamId) return undefined;
+  const vendor = indicators.knownVendors.get(signing.teamId);
+  return vendor ? { teamId: signing.teamId, ...vendor } : undefined;
 }

@@ -6,6 +6,7 @@ import stratumPortsFile from '../../assets/indicators/stratum-ports.json';
 import minerProgramsFile from '../../assets/indicators/miner-programs.json';
 import minerArgumentsFile from '../../assets/indicators/miner-arguments.json';
 import appleProcessNamesFile from '../../assets/indicators/apple-process-names.json';
+import knownVendorsFile from '../../assets/indicators/known-vendors.json';
 
 const source = z.union([z.string(), z.array(z.string())]);
 
@@ -26,6 +27,16 @@ const minerArguments = z.object({
   algorithms: z.array(z.object({ name: z.string().min(2), source })),
 });
 const appleProcessNames = z.object({ entries: z.array(z.object({ name: z.string().min(2), source })) });
+const knownVendors = z.object({
+  entries: z.array(
+    z.object({
+      teamId: z.string().regex(/^[A-Z0-9]{10}$/, 'a 10-character Team ID'),
+      name: z.string().min(2),
+      kind: z.string(),
+      source,
+    }),
+  ),
+});
 
 function load<T>(file: string, schema: z.ZodType<T>, data: unknown): T {
   const parsed = schema.safeParse(data);
@@ -47,6 +58,8 @@ export interface Indicators {
   appleProcessNames: Set<string>;
   /** Ports where local anonymising proxies listen (I2P, Tor): a miner talking only to them hides its pool. */
   tunnelPorts: Set<number>;
+  /** Team ID -> vendor of management, backup, security and developer tools (known-vendors.json). */
+  knownVendors: Map<string, { name: string; kind: string }>;
 }
 
 export function loadIndicators(): Indicators {
@@ -55,6 +68,7 @@ export function loadIndicators(): Indicators {
   const programs = load('miner-programs.json', minerPrograms, minerProgramsFile);
   const args = load('miner-arguments.json', minerArguments, minerArgumentsFile);
   const apple = load('apple-process-names.json', appleProcessNames, appleProcessNamesFile);
+  const vendors = load('known-vendors.json', knownVendors, knownVendorsFile);
   return {
     poolSuffixes: new Map(pools.entries.map((e) => [e.suffix.toLowerCase().replace(/^\./, ''), e.pool ?? e.suffix])),
     stratumPorts: new Set(ports.entries.map((e) => e.port)),
@@ -65,6 +79,7 @@ export function loadIndicators(): Indicators {
     appleProcessNames: new Set(apple.entries.map((e) => e.name)),
     // I2P HTTP proxy 4444, I2P SAM 7656, Tor SOCKS 9050 / Tor Browser 9150.
     tunnelPorts: new Set([4444, 4447, 7656, 9050, 9150]),
+    knownVendors: new Map(vendors.entries.map((v) => [v.teamId, { name: v.name, kind: v.kind }])),
   };
 }
 

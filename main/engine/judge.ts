@@ -262,14 +262,18 @@ export interface Judgement {
   score: number;
 }
 
-export function judge(reasons: Reason[]): Judgement {
+/**
+ * `knownVendor`: the program is Developer ID-signed by a vendor in known-vendors.json. Hiding and
+ * history signs alone then do not make it suspicious; mining evidence decides as for anyone.
+ */
+export function judge(reasons: Reason[], context: { knownVendor?: boolean } = {}): Judgement {
   const cpu = reasons.some((r) => r.code === 'cpu.sustained');
   const mining = reasons.filter((r) => r.family === 'mining');
   const miningWeight = mining.reduce((sum, r) => sum + r.weight, 0);
   const strongMining = mining.some((r) => r.strength === 'strong') || miningWeight >= STRONG_MINING_WEIGHT;
   // A name that says "miner" decides nothing, not even with CPU (scan-json.md): it only adds to the score.
   const weakSigns = reasons.some(
-    (r) => (r.family === 'mining' || r.family === 'hiding') && r.code !== 'name.miner-word',
+    (r) => (r.family === 'mining' || (r.family === 'hiding' && !context.knownVendor)) && r.code !== 'name.miner-word',
   );
   const score = Math.min(
     100,
@@ -281,7 +285,7 @@ export function judge(reasons: Reason[]): Judgement {
     reasons.some((r) => r.code !== 'plist.unreadable' && r.family !== 'approval');
   // What the Mac's own history says (CPU far above its usual, a first-ever destination, a recent change):
   // with sustained CPU a sign; on its own nothing.
-  const baselineSigns = reasons.some((r) => r.family === 'baseline');
+  const baselineSigns = !context.knownVendor && reasons.some((r) => r.family === 'baseline');
   let verdict: Verdict = 'ok';
   if (cpu && strongMining) verdict = 'mining';
   else if (strongMining) verdict = 'suspicious';

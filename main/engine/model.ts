@@ -254,6 +254,8 @@ export interface ItemResult {
   signing?: SigningInfo;
   /** The verdict the evidence gives, before the approved inventory is applied. */
   judgedVerdict: Verdict;
+  /** Its program is Developer ID-signed by a vendor in known-vendors.json. */
+  vendor?: { teamId: string; name: string; kind: string };
   /** From this Mac's history (live only): first seen, last changed, and "usual for this item since ...". */
   past?: { firstSeen: number; lastChange?: { at: number; what: string[] }; usual?: string };
   approval?: { note?: string; approvedAt: string; changed: boolean };

@@ -103,6 +103,9 @@ function itemDocument(result: ItemResult) {
     unreadable: item.unreadable ?? null,
     labelFromLaunchd: item.labelFromLaunchd === true,
     btm: item.btm ?? null,
+    knownVendor: result.vendor
+      ? { teamId: result.vendor.teamId, name: result.vendor.name, kind: result.vendor.kind }
+      : null,
     sha256: item.sha256 ?? null,
     ...(result.approval ? { approval: result.approval } : {}),
     // From this machine's history (live scans with a history): when it was first seen and last changed.

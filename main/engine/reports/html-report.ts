@@ -270,7 +270,7 @@ function itemSection(r: ItemResult, result: ScanResult, index: number): SafeHtml
       <dt>Arguments</dt>
       <dd class="mono">${item.arguments.slice(1).join(' ') || '—'}</dd>
       <dt>Signature</dt>
-      <dd>${signatureInWords(r.signing)}</dd>
+      <dd>${signatureInWords(r.signing)}${r.vendor ? ` (a known ${r.vendor.kind} vendor)` : ''}</dd>
       <dt>Starts</dt>
       <dd>
         ${[item.runAtLoad ? 'at load' : '', item.keepAlive !== false ? 'kept alive' : '', item.startInterval ? `every ${item.startInterval} s` : ''].filter(Boolean).join(', ') || 'on demand'}

@@ -222,7 +222,10 @@ function Detail({
           <dt>Arguments</dt>
           <dd className="mono">{item.arguments.slice(1).join(' ') || '—'}</dd>
           <dt>Signature</dt>
-          <dd>{item.signing?.words ?? 'not known'}</dd>
+          <dd>
+            {item.signing?.words ?? 'not known'}
+            {item.vendor ? ` (a known ${item.vendor.kind} vendor)` : ''}
+          </dd>
           {item.btm ? (
             <>
               <dt>Login Items</dt>
@@ -245,6 +248,28 @@ function Detail({
           </dd>
         </dl>
       </section>
+
+      {item.past ? (
+        <section aria-labelledby="history-title">
+          <h3 id="history-title">History on this Mac</h3>
+          <dl className="facts history">
+            <dt>First seen</dt>
+            <dd>{formatTime(item.past.firstSeen, zone)}</dd>
+            <dt>Last changed</dt>
+            <dd>
+              {item.past.lastChange
+                ? `${formatTime(item.past.lastChange.at, zone)} (${item.past.lastChange.what.join(', ')})`
+                : 'not since it was first seen'}
+            </dd>
+            {item.past.usual ? (
+              <>
+                <dt>Usual</dt>
+                <dd>{item.past.usual}</dd>
+              </>
+            ) : null}
+          </dl>
+        </section>
+      ) : null}
 
       <section aria-labelledby="plist-title">
         <h3 id="plist-title">Property list</h3>
