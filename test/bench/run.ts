@@ -3,6 +3,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
+import { runHistoryBench } from './history-bench';
 import { runReplayBench, type Figure } from './replay-bench';
 
 const { values } = parseArgs({ options: { 'live-seconds': { type: 'string', default: '60' } } });
@@ -23,6 +24,17 @@ console.log(row('full result', replay.fullResult));
 console.log('              (reasons, destinations and history for a view or report, built only when one is open)');
 console.log(
   `  peak RSS ${replay.peakRssMiB.toFixed(0)} MiB (the generated capture included); ${replay.flagged} items flagged`,
+);
+
+const history = runHistoryBench();
+console.log(`History: ${history.days} days for ${history.items} launch items, one recorded tick an hour`);
+console.log(
+  `  write a tick      median ${history.writeMsPerTick.median.toFixed(2)} ms, p95 ${history.writeMsPerTick.p95.toFixed(2)} ms (one transaction, full sync)`,
+);
+console.log(`  store on disk     ${history.storeMiB.toFixed(1)} MiB`);
+console.log(`  baselines, all    ${history.baselinesMs.toFixed(0)} ms (once an hour, and when launch items change)`);
+console.log(
+  `  one item page     ${history.itemPageMs.toFixed(1)} ms (changes, verdicts, destinations, 30 days of CPU)`,
 );
 
 if (liveSeconds > 0 && process.platform === 'linux') {
