@@ -9,7 +9,17 @@ import { adminPromptNote } from './engine/actions/plan';
 import { ApprovalError } from './actions/approvals-store';
 import { NotPossible } from './actions/not-possible';
 import type { ActionService } from './actions/action-service';
-import type { ActionOutcomeView, ItemDetail, PlanResponse, ScanOptionsInput, Snapshot } from './api/contract';
+import type {
+  ActionOutcomeView,
+  ItemDetail,
+  ItemHistoryView,
+  PlanResponse,
+  ReviewView,
+  ScanOptionsInput,
+  Snapshot,
+} from './api/contract';
+import type { Approval } from './engine/approvals';
+import type { HistoryStore } from './history/history-store';
 import { toActionView, toDamagedActionView, toDetail, toSnapshot } from './api/view-model';
 import { analyseSamples } from './engine/analyzer';
 import { redactResult } from './engine/reports/redact';
@@ -30,6 +40,7 @@ export class AppService {
   private error: string | undefined;
   private actions: ActionService | undefined;
   private notices: string[] = [];
+  private history: HistoryStore | undefined;
 
   private constructor(options: ScanOptions) {
     this.options = { ...options };
@@ -38,11 +49,13 @@ export class AppService {
   /** A live machine; with an action service, disable, undo and approvals too. */
   static live(
     reader: SystemReader,
-    options: ScanOptions & Omit<MonitorOptions, keyof ScanOptions>,
+    options: ScanOptions & Omit<MonitorOptions, keyof ScanOptions | 'history'>,
     actions?: ActionService,
+    history?: HistoryStore,
   ): AppService {
     const service = new AppService(options);
     service.actions = actions;
+    service.history = history;
     let approvals: MonitorOptions['approvals'] = [];
     if (actions) {
       try {
@@ -51,7 +64,7 @@ export class AppService {
         service.notices.push(`The approved inventory could not be read: ${(error as Error).message}`);
       }
     }
-    service.monitor = new Monitor(reader, { ...options, approvals });
+    service.monitor = new Monitor(reader, { ...options, approvals, ...(history ? { history } : {}) });
     service.monitor.onResult(() => service.publish());
     service.monitor.onEvent((event) => service.events.emit(event));
     return service;
@@ -244,6 +257,30 @@ export class AppService {
     this.monitor?.setApprovals(actions.approvals.list());
     this.publish();
     return `Imported ${count} approvals from ${origin}.`;
+  }
+
+  /** Items new or changed in the last `days` and not approved since; undefined without a history. */
+  review(days: number, now = Date.now()): ReviewView | undefined {
+    if (!this.history || this.capture) return undefined;
+    const since = now - days * 86_400_000;
+    let approvals: Approval[] = [];
+    try {
+      approvals = this.actions?.approvals.list() ?? [];
+    } catch {
+      // An unreadable inventory approves nothing: everything new is listed.
+    }
+    const items = this.history.review(since).filter((entry) => {
+      const at = entry.lastChange?.at ?? entry.firstSeen;
+      return !approvals.some(
+        (a) => a.plistPath === entry.plistPath && a.label === entry.label && Date.parse(a.approvedAt) >= at,
+      );
+    });
+    return { since, items };
+  }
+
+  itemHistory(id: string, now = Date.now()): ItemHistoryView | undefined {
+    if (!this.history || this.capture) return undefined;
+    return this.history.itemHistory(id, now);
   }
 
   /** Approvals from a file the user picked, as an outcome the window shows (never a thrown error). */

@@ -75,8 +75,9 @@ const liveService = (): AppService => {
   const store = historyStore();
   return AppService.live(
     new MacLiveReader(),
-    { ...DEFAULT_SCAN_OPTIONS, intervalMs: 5000, watch: watchFolders, ...(store ? { history: store } : {}) },
+    { ...DEFAULT_SCAN_OPTIONS, intervalMs: 5000, watch: watchFolders },
     actionServiceForThisMachine(),
+    store,
   );
 };
 // Created once the app is ready (and only in the first copy).

@@ -31,6 +31,8 @@ const api: LaunchwatchApi = {
   importApprovals: (text, name) => ipcRenderer.invoke(CHANNELS.importApprovals, { text, name }),
   openCaptureDialog: () => ipcRenderer.invoke(CHANNELS.openCaptureDialog),
   backToLive: () => ipcRenderer.invoke(CHANNELS.backToLive),
+  getReview: (days) => ipcRenderer.invoke(CHANNELS.getReview, days),
+  getItemHistory: (id) => ipcRenderer.invoke(CHANNELS.getItemHistory, id),
   onOpenItem: (listener) => {
     const wrapped = (_event: IpcRendererEvent, id: string) => typeof id === 'string' && listener(id);
     ipcRenderer.on(CHANNELS.openItem, wrapped);

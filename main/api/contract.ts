@@ -26,7 +26,33 @@ export const CHANNELS = {
   importApprovals: 'launchwatch:import-approvals',
   openCaptureDialog: 'launchwatch:open-capture-dialog',
   backToLive: 'launchwatch:back-to-live',
+  /** This Mac's history: what is new or changed, and one item's past. */
+  getReview: 'launchwatch:get-review',
+  getItemHistory: 'launchwatch:get-item-history',
 } as const;
+
+/** Launch items new or changed since a date and not approved (from the history store). */
+export interface ReviewView {
+  since: number;
+  items: {
+    id: string;
+    label: string;
+    plistPath: string;
+    firstSeen: number;
+    lastChange?: { at: number; what: string[] };
+    verdict?: Verdict;
+  }[];
+}
+
+/** One item's past on this Mac, for the History section of its page. */
+export interface ItemHistoryView {
+  firstSeen: number;
+  lastSeen: number;
+  changes: { at: number; what: string[] }[];
+  verdicts: { at: number; verdict: Verdict }[];
+  destinations: { endpoint: string; firstSeen: number; lastSeen: number; count: number }[];
+  dailyCpu: { day: number; avg: number; max: number }[];
+}
 
 export const REPORT_FORMATS = ['html', 'pdf', 'csv', 'json'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -216,4 +242,7 @@ export interface LaunchwatchApi {
   /** The app only: the Open dialog for a capture folder or archive, and the way back to this Mac. */
   openCaptureDialog?(): Promise<ActionOutcomeView>;
   backToLive?(): Promise<ActionOutcomeView>;
+  /** Undefined where there is no history (a capture, or a store that could not open). */
+  getReview(sinceDays: number): Promise<ReviewView | undefined>;
+  getItemHistory(id: string): Promise<ItemHistoryView | undefined>;
 }

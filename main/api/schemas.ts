@@ -47,3 +47,6 @@ export const importApprovalsSchema = z
     text: z.string().max(MAX_APPROVALS_TEXT, 'an approvals file is at most 1 MiB'),
   })
   .strict();
+
+/** `review` looks back this many days (a year at most: the history keeps 90). */
+export const reviewDaysSchema = z.number().int().min(1).max(365);

@@ -9,11 +9,11 @@ import { CaptureError } from '../platform/capture/capture-reader';
 import { watchFolders } from '../platform/watch-folders';
 import { startWebServer } from '../web/web-server';
 import { liveReaderForThisMachine } from './live-scan';
-import type { CommandIO } from './scan-command';
+import { openHistory, type CommandIO } from './scan-command';
 import { helpIfAsked, positiveNumber, UsageError } from './usage-error';
 
 export const WEB_USAGE =
-  'usage: launchwatch web [--replay <capture>] [--port <n>] [--interval <s>] [--window <s>] [--cpu-threshold <percent>]';
+  'usage: launchwatch web [--replay <capture>] [--port <n>] [--interval <s>] [--window <s>] [--cpu-threshold <percent>] [--no-history]';
 
 export async function webCommand(argv: string[], io: CommandIO, signal?: AbortSignal): Promise<number> {
   helpIfAsked(argv, WEB_USAGE);
@@ -28,6 +28,7 @@ export async function webCommand(argv: string[], io: CommandIO, signal?: AbortSi
         interval: { type: 'string' },
         window: { type: 'string' },
         'cpu-threshold': { type: 'string' },
+        'no-history': { type: 'boolean' },
       },
     }));
   } catch (error) {
@@ -62,6 +63,7 @@ export async function webCommand(argv: string[], io: CommandIO, signal?: AbortSi
       await liveReaderForThisMachine(),
       { ...options, intervalMs, watch: watchFolders },
       actionServiceForThisMachine(),
+      values['no-history'] ? undefined : openHistory(io),
     );
     await service.recover();
   }

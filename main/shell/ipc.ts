@@ -12,6 +12,7 @@ import {
   pausedSchema,
   planIdSchema,
   reportRequestSchema,
+  reviewDaysSchema,
 } from '../api/schemas';
 import type { ActionOutcomeView, ReportRequest } from '../api/contract';
 import type { AppService } from '../app-service';
@@ -39,6 +40,8 @@ export const INVOKE_CHANNELS = [
   CHANNELS.importApprovals,
   CHANNELS.openCaptureDialog,
   CHANNELS.backToLive,
+  CHANNELS.getReview,
+  CHANNELS.getItemHistory,
 ];
 
 /** What needs the shell's native dialogs and windows; the rest goes to the app service. */
@@ -88,6 +91,8 @@ export function registerIpc(
     service().approveItem(itemId, note, cpuLimitPercent),
   );
   handle(CHANNELS.unapproveItem, itemIdSchema, (id) => service().unapproveItem(id));
+  handle(CHANNELS.getReview, reviewDaysSchema, (days) => service().review(days));
+  handle(CHANNELS.getItemHistory, itemIdSchema, (id) => service().itemHistory(id));
   handle(CHANNELS.importApprovals, importApprovalsSchema, ({ text, name }) =>
     service().importApprovalsOutcome(text, name),
   );

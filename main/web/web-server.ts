@@ -15,6 +15,7 @@ import {
   optionsSchema,
   pausedSchema,
   planIdSchema,
+  reviewDaysSchema,
 } from '../api/schemas';
 import type { AppService } from '../app-service';
 import { reportBytes } from '../cli/report-files';
@@ -110,6 +111,16 @@ export async function startWebServer(
           if (!id.success) return send(res, 400, { error: 'id: a launch item id is required' });
           const item = service.item(id.data);
           return item ? send(res, 200, item) : send(res, 404, { error: `no item ${JSON.stringify(id.data)}` });
+        }
+        case 'GET /api/review': {
+          const days = reviewDaysSchema.safeParse(Number(url.searchParams.get('days') ?? '7'));
+          if (!days.success) return send(res, 400, { error: 'days: a whole number from 1 to 365' });
+          return send(res, 200, service.review(days.data) ?? null);
+        }
+        case 'GET /api/item-history': {
+          const id = itemIdSchema.safeParse(url.searchParams.get('id'));
+          if (!id.success) return send(res, 400, { error: 'id: a launch item id is required' });
+          return send(res, 200, service.itemHistory(id.data) ?? null);
         }
         case 'GET /api/report': {
           const format = url.searchParams.get('format') as ReportFormat;

@@ -3,7 +3,9 @@
 import type {
   ActionOutcomeView,
   ItemDetail,
+  ItemHistoryView,
   LaunchwatchApi,
+  ReviewView,
   PlanResponse,
   ScanOptionsInput,
   Snapshot,
@@ -77,6 +79,9 @@ function webBridgeClient(token: string): LaunchwatchApi {
     exportReport: ({ format, redacted }) =>
       download(`/api/report?format=${format}&redact=${redacted ? 1 : 0}`, token, 'Report'),
     exportApprovals: () => download('/api/approvals', token, 'Approved items'),
+    getReview: async (days) => (await call<ReviewView | null>(`/api/review?days=${days}`)) ?? undefined,
+    getItemHistory: async (id) =>
+      (await call<ItemHistoryView | null>(`/api/item-history?id=${encodeURIComponent(id)}`)) ?? undefined,
     importApprovals: (text, name) =>
       call<ActionOutcomeView>('/api/import-approvals', { method: 'POST', body: JSON.stringify({ text, name }) }),
   };

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { ItemDetail, LaunchwatchApi, Snapshot } from '../../main/api/contract';
+import type { ItemDetail, ItemHistoryView, LaunchwatchApi, ReviewView, Snapshot } from '../../main/api/contract';
 
 /** The latest snapshot: fetched once, then pushed after every tick. */
 export function useSnapshot(api: LaunchwatchApi): { snapshot?: Snapshot; error?: string } {
@@ -46,4 +46,41 @@ export function useItem(
     };
   }, [api, id, updatedAt]);
   return { ...(item ? { item } : {}), missing };
+}
+
+/** What is new or changed in the last `days` and not approved; undefined where there is no history. */
+export function useReview(api: LaunchwatchApi, days: number, updatedAt: number | undefined): ReviewView | undefined {
+  const [review, setReview] = useState<ReviewView | undefined>();
+  // Asked again with each snapshot: the query reads one small table, and a new item shows at once.
+  useEffect(() => {
+    let live = true;
+    api.getReview(days).then(
+      (r) => live && setReview(r),
+      () => live && setReview(undefined),
+    );
+    return () => {
+      live = false;
+    };
+  }, [api, days, updatedAt]);
+  return review;
+}
+
+/** One item's past on this Mac, for its page. */
+export function useItemHistory(
+  api: LaunchwatchApi,
+  id: string,
+  updatedAt: number | undefined,
+): ItemHistoryView | undefined {
+  const [history, setHistory] = useState<ItemHistoryView | undefined>();
+  useEffect(() => {
+    let live = true;
+    api.getItemHistory(id).then(
+      (h) => live && setHistory(h),
+      () => live && setHistory(undefined),
+    );
+    return () => {
+      live = false;
+    };
+  }, [api, id, updatedAt]);
+  return history;
 }

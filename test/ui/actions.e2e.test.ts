@@ -48,6 +48,9 @@ describe.skipIf(!existsSync(CHROMIUM) || process.platform !== 'linux')(
       const page = await browser.newPage({ viewport: { width: 420, height: 700 }, acceptDownloads: true });
       page.setDefaultTimeout(15_000);
       await page.goto(web.url);
+      // This machine's history: the unit is new, and listed as such until someone approves it.
+      await page.locator('.review', { hasText: 'lw-ui-act.service' }).waitFor();
+      expect(await page.locator('.review-row', { hasText: 'lw-ui-act.service' }).textContent()).toMatch(/new \d{4}-/);
       await page.getByLabel('Search launch items').fill('lw-ui-act');
       await page.locator('button.item-row', { hasText: 'lw-ui-act.service' }).click();
       await page.getByRole('button', { name: 'Disable…' }).click();
@@ -109,10 +112,19 @@ describe.skipIf(!existsSync(CHROMIUM) || process.platform !== 'linux')(
       const row = page.locator('button.item-row', { hasText: 'lw-ui-act.service' });
       // Approve: the page stays on the item and shows its new state beside the notice.
       await row.click();
+      // Its history on this Mac: first seen, verdicts over time.
+      const past = page.locator('.item-history');
+      await past.locator('dt', { hasText: 'First seen' }).waitFor();
+      expect(await past.locator('.history-verdicts li').first().textContent()).toMatch(/: OK$/);
       await page.getByRole('button', { name: 'Approve this item' }).click();
       await page.locator('.notice', { hasText: 'is approved' }).waitFor();
       await page.getByRole('button', { name: 'Remove approval' }).waitFor();
       expect(await page.locator('#item-title').textContent()).toBe('lw-ui-act.service');
+      // Approved since it appeared: off the review list.
+      await page.getByRole('button', { name: '← All items' }).click();
+      await page.locator('button.item-row').first().waitFor();
+      await expect.poll(() => page.locator('.review-row', { hasText: 'lw-ui-act.service' }).count()).toBe(0);
+      await row.click();
       await page.getByRole('button', { name: 'Remove approval' }).click();
       await page.locator('.notice', { hasText: 'judged again' }).waitFor();
       await page.getByRole('button', { name: '← All items' }).click();

@@ -1,6 +1,7 @@
 import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { LaunchwatchApi, Snapshot } from '../../../main/api/contract';
 import { DisabledList } from './DisabledList';
+import { ReviewList } from './ReviewList';
 import { filterItems, formatPercent, groupByVerdict, hiddenAppleCount, VERDICT_LABEL } from '../logic/list';
 import { Sparkline } from './Sparkline';
 import { VerdictBadge } from './VerdictBadge';
@@ -48,6 +49,7 @@ export function ItemList({
           Show Apple items ({appleCount})
         </label>
       </div>
+      <ReviewList api={api} updatedAt={snapshot.updatedAt} zone={snapshot.source} onOpen={onOpen} />
       {visible.length === 0 ? (
         <p className="state-message">
           {snapshot.items.length === 0

@@ -6,6 +6,7 @@ import { useItem } from '../hooks';
 import { describeState, formatPercent } from '../logic/list';
 import { ActionsPanel } from './ActionsPanel';
 import { CpuChart } from './CpuChart';
+import { ItemHistory } from './ItemHistory';
 import type { Outcome } from './ActionsPanel';
 import { VerdictBadge } from './VerdictBadge';
 
@@ -65,6 +66,7 @@ export function ItemPage({
       ) : (
         <Detail
           zone={zone}
+          history={<ItemHistory api={api} item={item} updatedAt={updatedAt} zone={zone} />}
           item={item}
           actions={
             <ActionsPanel
@@ -86,10 +88,12 @@ export function ItemPage({
 function Detail({
   item,
   actions,
+  history,
   zone,
 }: {
   item: ItemDetail;
   actions: ReactNode;
+  history: ReactNode;
   zone: { timeZone?: string; utcOffset?: string } | undefined;
 }) {
   return (
@@ -249,27 +253,7 @@ function Detail({
         </dl>
       </section>
 
-      {item.past ? (
-        <section aria-labelledby="history-title">
-          <h3 id="history-title">History on this Mac</h3>
-          <dl className="facts history">
-            <dt>First seen</dt>
-            <dd>{formatTime(item.past.firstSeen, zone)}</dd>
-            <dt>Last changed</dt>
-            <dd>
-              {item.past.lastChange
-                ? `${formatTime(item.past.lastChange.at, zone)} (${item.past.lastChange.what.join(', ')})`
-                : 'not since it was first seen'}
-            </dd>
-            {item.past.usual ? (
-              <>
-                <dt>Usual</dt>
-                <dd>{item.past.usual}</dd>
-              </>
-            ) : null}
-          </dl>
-        </section>
-      ) : null}
+      {history}
 
       <section aria-labelledby="plist-title">
         <h3 id="plist-title">Property list</h3>
