@@ -127,6 +127,9 @@ if [ "$privileged" = true ]; then
   sfltool dumpbtm > "$bundle/btm.txt" 2>/dev/null || rm -f "$bundle/btm.txt"
 fi
 
+# Whom processes run as, by name (ps gives uids).
+dscl . -list /Users UniqueID > "$bundle/users.txt" 2>/dev/null || rm -f "$bundle/users.txt"
+
 # Property lists, byte for byte, at their own paths under fs/.
 copy_file() {
   # $1: absolute path on the Mac. Regular files only, never through a link, up to 1 MiB for named files.

@@ -283,6 +283,14 @@ export class AppService {
     return this.history.itemHistory(id, now);
   }
 
+  /** The item's property list or program on this Mac (live only): what Show in Finder may show. */
+  itemFilePath(id: string, which: 'plist' | 'program'): string | undefined {
+    if (this.capture) return undefined;
+    const item = this.result()?.items.find((i) => i.item.id === id)?.item;
+    const path = which === 'plist' ? item?.plistPath : item?.program;
+    return path?.startsWith('/') ? path : undefined;
+  }
+
   /** Approvals from a file the user picked, as an outcome the window shows (never a thrown error). */
   importApprovalsOutcome(text: string, origin: string): ActionOutcomeView {
     if (!this.actions)

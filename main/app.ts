@@ -1,6 +1,19 @@
 // The Electron shell: a menu-bar icon, a popover window, IPC, notifications and login items, wired to
 // the app service. Thin on purpose: what it decides lives in main/shell/ and is tested there.
-import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, Notification, screen, session, Tray } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  clipboard,
+  dialog,
+  ipcMain,
+  Menu,
+  nativeImage,
+  Notification,
+  screen,
+  session,
+  shell,
+  Tray,
+} from 'electron';
 import { chmod, copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -364,6 +377,11 @@ if (primary)
         exportApprovals,
         openCaptureDialog: chooseCapture,
         backToLive: async () => backToThisMac(),
+        revealFile: (path) => {
+          shell.showItemInFolder(path);
+          return { ok: true, message: `Shown in the Finder: ${path}` };
+        },
+        copyText: (text) => clipboard.writeText(text),
       },
     );
     tray = new Tray(nativeImage.createFromPath(`${ASSETS}tray/trayTemplate.png`));

@@ -33,6 +33,8 @@ const api: LaunchwatchApi = {
   backToLive: () => ipcRenderer.invoke(CHANNELS.backToLive),
   getReview: (days) => ipcRenderer.invoke(CHANNELS.getReview, days),
   getItemHistory: (id) => ipcRenderer.invoke(CHANNELS.getItemHistory, id),
+  copyText: (text) => ipcRenderer.invoke(CHANNELS.copyText, text),
+  revealItemFile: (itemId, which) => ipcRenderer.invoke(CHANNELS.revealItemFile, { itemId, which }),
   onOpenItem: (listener) => {
     const wrapped = (_event: IpcRendererEvent, id: string) => typeof id === 'string' && listener(id);
     ipcRenderer.on(CHANNELS.openItem, wrapped);

@@ -29,6 +29,9 @@ export const CHANNELS = {
   /** This Mac's history: what is new or changed, and one item's past. */
   getReview: 'launchwatch:get-review',
   getItemHistory: 'launchwatch:get-item-history',
+  /** Pivots from an item: its file in the Finder, a path or hash on the clipboard (the app). */
+  revealItemFile: 'launchwatch:reveal-item-file',
+  copyText: 'launchwatch:copy-text',
 } as const;
 
 /** Launch items new or changed since a date and not approved (from the history store). */
@@ -192,7 +195,7 @@ export interface ItemDetail extends ItemSummary {
   thresholdPercent: number;
   /** CPU points of the last ten minutes; `restarted` where its process was a new one (a new pid). */
   history: { t: number; percent: number; restarted?: true }[];
-  processes: { pid: number; ppid: number; args: string; cpuPercent?: number }[];
+  processes: { pid: number; ppid: number; args: string; cpuPercent?: number; uid?: number; user?: string }[];
   destinations: DestinationView[];
   listening: { address: string; port: number; protocol: string; pid: number }[];
   plist: { path: string; text: string; sha256?: string; mtime?: string; problems: string[] };
@@ -245,4 +248,8 @@ export interface LaunchwatchApi {
   /** Undefined where there is no history (a capture, or a store that could not open). */
   getReview(sinceDays: number): Promise<ReviewView | undefined>;
   getItemHistory(id: string): Promise<ItemHistoryView | undefined>;
+  /** Puts a path or hash on the clipboard. */
+  copyText(text: string): Promise<void>;
+  /** The app only: shows the item's property list or program in the Finder (nothing else can be shown). */
+  revealItemFile?(itemId: string, which: 'plist' | 'program'): Promise<ActionOutcomeView>;
 }

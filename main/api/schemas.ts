@@ -50,3 +50,12 @@ export const importApprovalsSchema = z
 
 /** `review` looks back this many days (a year at most: the history keeps 90). */
 export const reviewDaysSchema = z.number().int().min(1).max(365);
+
+/** What the page may put on the clipboard: a path or a hash, one line, bounded. */
+export const copyTextSchema = z
+  .string()
+  .min(1)
+  .max(8192)
+  .refine((t) => !hasControlCharacters(t), 'no control characters');
+
+export const revealSchema = z.object({ itemId: itemIdSchema, which: z.enum(['plist', 'program']) }).strict();

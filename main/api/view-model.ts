@@ -91,6 +91,8 @@ export function toDetail(result: ItemResult, thresholdPercent: number, cores = 1
       ppid: p.ppid,
       args: p.args,
       ...(p.cpuPercent !== undefined ? { cpuPercent: p.cpuPercent } : {}),
+      ...(p.uid !== undefined ? { uid: p.uid } : {}),
+      ...(p.user ? { user: p.user } : {}),
     })),
     destinations: result.destinations.map((d) => ({
       remoteAddress: d.remoteAddress,

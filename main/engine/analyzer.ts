@@ -584,6 +584,11 @@ export class Analyzer {
     return state.pids.map((pid) => {
       const p = this.lastProcesses.get(pid);
       const out: ItemProcess = { pid, ppid: p?.ppid ?? 0, args: p?.args ?? '', startedAt: p?.startedAt ?? 0 };
+      if (p?.uid !== undefined) {
+        out.uid = p.uid;
+        const name = this.inventory.userNames?.get(p.uid);
+        if (name) out.user = name;
+      }
       const used = this.lastDeltas?.byPid.get(pid);
       if (used !== undefined && interval) out.cpuPercent = round1((used / interval) * 100);
       return out;

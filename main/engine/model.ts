@@ -169,6 +169,8 @@ export interface Inventory {
   /** Small files that items' arguments name (configs, scripts), by absolute path. */
   files: Map<string, string>;
   notes: string[];
+  /** uid -> user name (dscl on a Mac, /etc/passwd on Linux), to say whom an item's processes run as. */
+  userNames?: Map<number, string>;
 }
 
 export type Verdict = 'mining' | 'suspicious' | 'high-cpu' | 'ok' | 'approved';
@@ -224,6 +226,9 @@ export type AttributionMethod = 'launchctl-pid' | 'cgroup' | 'arguments' | 'prog
 export interface ItemProcess {
   pid: number;
   ppid: number;
+  /** Who it runs as: the uid, and its name where the machine's user list gives one. */
+  uid?: number;
+  user?: string;
   args: string;
   startedAt: number;
   /** CPU in the last interval, percent of one core. */

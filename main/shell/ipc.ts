@@ -11,7 +11,9 @@ import {
   optionsSchema,
   pausedSchema,
   planIdSchema,
+  copyTextSchema,
   reportRequestSchema,
+  revealSchema,
   reviewDaysSchema,
 } from '../api/schemas';
 import type { ActionOutcomeView, ReportRequest } from '../api/contract';
@@ -42,6 +44,8 @@ export const INVOKE_CHANNELS = [
   CHANNELS.backToLive,
   CHANNELS.getReview,
   CHANNELS.getItemHistory,
+  CHANNELS.revealItemFile,
+  CHANNELS.copyText,
 ];
 
 /** What needs the shell's native dialogs and windows; the rest goes to the app service. */
@@ -51,6 +55,9 @@ export interface ShellHandlers {
   exportApprovals: () => Promise<ActionOutcomeView>;
   openCaptureDialog: () => Promise<ActionOutcomeView>;
   backToLive: () => Promise<ActionOutcomeView>;
+  /** Shows a file in the Finder: only ever a path the service gave for one of its items. */
+  revealFile: (path: string) => ActionOutcomeView;
+  copyText: (text: string) => void;
 }
 
 export function registerIpc(
@@ -102,6 +109,12 @@ export function registerIpc(
     handle(CHANNELS.exportApprovals, undefined, () => shell.exportApprovals());
     handle(CHANNELS.openCaptureDialog, undefined, () => shell.openCaptureDialog());
     handle(CHANNELS.backToLive, undefined, () => shell.backToLive());
+    handle(CHANNELS.copyText, copyTextSchema, (text) => shell.copyText(text));
+    handle(CHANNELS.revealItemFile, revealSchema, ({ itemId, which }) => {
+      // The page names an item, never a path: what is shown is the file the service knows for it.
+      const path = service().itemFilePath(itemId, which);
+      return path ? shell.revealFile(path) : { ok: false, message: 'This launch item has no such file here.' };
+    });
   }
   return () => {
     for (const channel of INVOKE_CHANNELS) ipcMain.removeHandler(channel);

@@ -82,6 +82,8 @@ function webBridgeClient(token: string): LaunchwatchApi {
     getReview: async (days) => (await call<ReviewView | null>(`/api/review?days=${days}`)) ?? undefined,
     getItemHistory: async (id) =>
       (await call<ItemHistoryView | null>(`/api/item-history?id=${encodeURIComponent(id)}`)) ?? undefined,
+    // 127.0.0.1 is a secure context: the page's own clipboard API works, as the user asked by clicking.
+    copyText: (text) => navigator.clipboard.writeText(text),
     importApprovals: (text, name) =>
       call<ActionOutcomeView>('/api/import-approvals', { method: 'POST', body: JSON.stringify({ text, name }) }),
   };

@@ -247,6 +247,54 @@ describe('IPC', () => {
   });
 });
 
+describe('pivots over IPC: the page names an item, never a path', () => {
+  it('shows in the Finder only the file the service knows for the item; copies validated text', async () => {
+    const handlers = new Map<string, (event: unknown, payload?: unknown) => unknown>();
+    const ipc = {
+      handle: (c: string, f: (event: unknown, payload?: unknown) => unknown) => handlers.set(c, f),
+      removeHandler: vi.fn(),
+    };
+    const service = {
+      itemFilePath: vi.fn((id: string, which: string) =>
+        id === '/L/x.plist' && which === 'plist' ? '/Users/alice/Library/LaunchAgents/x.plist' : undefined,
+      ),
+    };
+    const revealFile = vi.fn(() => ({ ok: true, message: 'shown' }));
+    const copyText = vi.fn();
+    const page = 'file:///app/dist/renderer/index.html';
+    const trusted = { sender: { id: 7 }, senderFrame: { url: page, parent: null } };
+    registerIpc(
+      ipc as never,
+      () => service as never,
+      senderCheck(() => 7, page),
+      {
+        openCapture: vi.fn(),
+        exportReport: vi.fn(),
+        exportApprovals: vi.fn(),
+        openCaptureDialog: vi.fn(),
+        backToLive: vi.fn(),
+        revealFile,
+        copyText,
+      } as never,
+    );
+    expect(await handlers.get(CHANNELS.revealItemFile)?.(trusted, { itemId: '/L/x.plist', which: 'plist' })).toEqual({
+      ok: true,
+      message: 'shown',
+    });
+    expect(revealFile).toHaveBeenCalledWith('/Users/alice/Library/LaunchAgents/x.plist');
+    expect(
+      await handlers.get(CHANNELS.revealItemFile)?.(trusted, { itemId: '/etc/passwd', which: 'plist' }),
+    ).toMatchObject({
+      ok: false,
+    });
+    expect(revealFile).toHaveBeenCalledTimes(1);
+    expect(() => handlers.get(CHANNELS.revealItemFile)?.(trusted, { path: '/etc/passwd' })).toThrow(/invalid payload/);
+    handlers.get(CHANNELS.copyText)?.(trusted, 'a'.repeat(64));
+    expect(copyText).toHaveBeenCalledWith('a'.repeat(64));
+    expect(() => handlers.get(CHANNELS.copyText)?.(trusted, 'x\u001b[2J')).toThrow(/invalid payload/);
+  });
+});
+
 describe('the shell wired to a mocked electron', () => {
   beforeAll(async () => {
     // The app keeps its journal and history in the state folder: a test's, not this machine's.

@@ -72,6 +72,8 @@ export interface CaptureSpec {
   machine?: Record<string, unknown>;
   /** file-dates.txt: absolute path -> seconds since the epoch. */
   fileDates?: Record<string, number>;
+  /** users.txt: `dscl . -list /Users UniqueID` output. */
+  users?: string;
 }
 
 export const ALICE = { name: 'alice', uid: 501, home: '/Users/alice' };
@@ -121,6 +123,7 @@ export function buildCaptureFiles(spec: CaptureSpec): Map<string, Buffer | strin
   }
   for (const [pid, status, label] of spec.extraListed ?? []) listRows.push(`${pid}\t${status}\t${label}`);
   files.set('launchctl-list.txt', `${(spec.emptyLaunchctlList ? listRows.slice(0, 1) : listRows).join('\n')}\n`);
+  if (spec.users !== undefined) files.set('users.txt', spec.users);
   if (spec.fileDates)
     files.set(
       'file-dates.txt',

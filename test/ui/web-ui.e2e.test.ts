@@ -35,6 +35,8 @@ function combinedCapture(): string {
     connections: [...(miner.connections ?? []), ...(backup.connections ?? [])],
     dns: [...(miner.dns ?? []), ...(backup.dns ?? [])],
     codesign: { ...miner.codesign, ...backup.codesign },
+    // dscl . -list /Users UniqueID: name, spaces, uid (see main/platform/users.ts).
+    users: 'root                     0\n_www                     70\nalice                    501\n',
   });
 }
 
@@ -141,6 +143,14 @@ describe.skipIf(!existsSync(CHROMIUM))(
         expect.arrayContaining(['cpu.sustained', 'args.stratum-url', 'net.pool-host', 'hide.masquerade']),
       );
       expect(await page.locator('.attack').textContent()).toContain('AN0743');
+      // Whom it runs as, by name, and the pivots: its path on the clipboard (no Finder for a capture).
+      expect(await page.locator('dt', { hasText: 'Runs as' }).locator('+ dd').textContent()).toBe('alice (uid 501)');
+      await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+      await page.locator('#plist-title ~ .pivots').getByRole('button', { name: 'Copy path' }).click();
+      await expect
+        .poll(() => page.evaluate(() => navigator.clipboard.readText()))
+        .toBe('/Users/alice/Library/LaunchAgents/com.apple.rig2.plist');
+      expect(await page.getByRole('button', { name: 'Show in Finder' }).count()).toBe(0);
       // The file's date as the Mac gave it, in the Mac's zone (UTC for this capture), named.
       expect(await page.locator('#plist-title + .path').textContent()).toMatch(
         /modified \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/,

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Inventory, MachineFacts, Sample } from '../../engine/model';
 import { trimEnd } from '../../engine/shell-words';
 import { assembleInventory, assembleSample } from '../macos/assemble';
+import { parseDsclUniqueIds } from '../users';
 import type { PlistFile } from '../macos/launchd-plist';
 import { CaptureError, openCaptureFiles, type CaptureFiles } from './capture-files';
 
@@ -112,6 +113,10 @@ export function readCaptureFiles(files: CaptureFiles): Capture {
     },
     notes,
   });
+
+  // users.txt (optional; collectors before it have none): whom the processes run as, by name.
+  const users = text('users.txt');
+  if (users !== undefined) inventory.userNames = parseDsclUniqueIds(users);
 
   if (!files.list().some((name) => name.startsWith('samples/')))
     throw new CaptureError(`${origin}: samples/ is missing`);

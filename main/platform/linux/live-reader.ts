@@ -1,6 +1,7 @@
 // The live Linux machine: systemd units and XDG autostart entries from disk, processes from /proc
 // (no process spawned per tick), sockets from /proc/net joined to /proc/<pid>/fd.
 import { MachineFactsCache, type MachineFactsReading } from '../machine-facts';
+import { parsePasswd } from '../users';
 import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
@@ -107,6 +108,12 @@ export class LinuxLiveReader implements SystemReader {
     const me = userInfo();
     const privileged = me.uid === 0;
     if (!privileged) notes.push("connections of other users' processes not visible (not running as root)");
+    let userNames: Map<number, string> | undefined;
+    try {
+      userNames = parsePasswd(await readFile('/etc/passwd', 'utf8'));
+    } catch {
+      // No passwd to read: processes show their uids.
+    }
     return {
       source: 'live',
       host: {
@@ -126,6 +133,7 @@ export class LinuxLiveReader implements SystemReader {
       dns: new Map(),
       files,
       notes,
+      ...(userNames ? { userNames } : {}),
     };
   }
 

@@ -1,6 +1,7 @@
 // The live Mac: the same stock commands the collector runs, through execFile (no shell), LC_ALL=C and
 // timeouts, and the plists read from disk. Its text goes through the same parsers as a capture's.
 import { MachineFactsCache, type MachineFactsReading } from '../machine-facts';
+import { parseDsclUniqueIds } from '../users';
 import { lookup } from 'node:dns/promises';
 import { readFileSync, statSync } from 'node:fs';
 import { lstat, readdir, readFile, readlink, stat } from 'node:fs/promises';
@@ -121,6 +122,12 @@ export class MacLiveReader implements SystemReader {
         if (place) item.problems.push(privacyNote(path, place));
       }
     }
+    // Whom processes run as, by name; a Mac without an answer shows uids (no note: it is a nicety).
+    const users = await runCommand('dscl', ['.', '-list', '/Users', 'UniqueID'], {
+      timeoutMs: this.timeout,
+      ...(this.options.env ? { env: this.options.env } : {}),
+    });
+    if (!users.problem && users.code === 0) inventory.userNames = parseDsclUniqueIds(users.stdout);
     const readable = inventory.items.filter((i) => !i.program || !guarded(i.program));
     inventory.signing = parseCodesignBundle(await this.codesignBundle(readable, inventory.notes));
     if (this.options.resolveNames !== false)

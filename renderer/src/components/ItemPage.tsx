@@ -1,5 +1,6 @@
 import { Fragment, useEffect, useRef, type ReactNode } from 'react';
 import { labelSegments } from '../logic/label-breaks';
+import { processTree } from '../logic/process-tree';
 import { formatTime } from '../../../main/engine/time-format';
 import type { ItemDetail, LaunchwatchApi } from '../../../main/api/contract';
 import { useItem } from '../hooks';
@@ -66,6 +67,7 @@ export function ItemPage({
       ) : (
         <Detail
           zone={zone}
+          pivots={(which) => <Pivots api={api} item={item} which={which} live={actionsAvailable} onNotice={onNotice} />}
           history={<ItemHistory api={api} item={item} updatedAt={updatedAt} zone={zone} />}
           item={item}
           actions={
@@ -89,11 +91,13 @@ function Detail({
   item,
   actions,
   history,
+  pivots,
   zone,
 }: {
   item: ItemDetail;
   actions: ReactNode;
   history: ReactNode;
+  pivots: (which: 'plist' | 'program') => ReactNode;
   zone: { timeZone?: string; utcOffset?: string } | undefined;
 }) {
   return (
@@ -199,18 +203,21 @@ function Detail({
             <thead>
               <tr>
                 <th scope="col">PID</th>
-                <th scope="col">Parent</th>
+                <th scope="col">User</th>
                 <th scope="col">CPU</th>
                 <th scope="col">Command line</th>
               </tr>
             </thead>
             <tbody>
-              {item.processes.map((p) => (
-                <tr key={p.pid}>
+              {processTree(item.processes).map(({ process: p, depth }) => (
+                <tr key={p.pid} data-depth={depth}>
                   <td>{p.pid}</td>
-                  <td>{p.ppid}</td>
+                  <td>{p.user ?? (p.uid !== undefined ? String(p.uid) : '—')}</td>
                   <td>{p.cpuPercent !== undefined ? formatPercent(p.cpuPercent) : '—'}</td>
-                  <td className="mono">{p.args}</td>
+                  <td className="mono" style={{ paddingLeft: `${4 + Math.min(depth, 8) * 12}px` }}>
+                    {depth > 0 ? '└ ' : ''}
+                    {p.args}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -222,9 +229,14 @@ function Detail({
         <h3 id="program-title">Program</h3>
         <dl className="facts">
           <dt>Program</dt>
-          <dd className="mono">{item.program ?? '—'}</dd>
+          <dd className="mono">
+            {item.program ?? '—'}
+            {item.program ? pivots('program') : null}
+          </dd>
           <dt>Arguments</dt>
           <dd className="mono">{item.arguments.slice(1).join(' ') || '—'}</dd>
+          <dt>Runs as</dt>
+          <dd>{runsAs(item)}</dd>
           <dt>Signature</dt>
           <dd>
             {item.signing?.words ?? 'not known'}
@@ -262,6 +274,7 @@ function Detail({
           {item.plist.sha256 ? ` · SHA-256 ${item.plist.sha256.slice(0, 16)}…` : ''}
           {item.plist.mtime ? ` · modified ${formatTime(Date.parse(item.plist.mtime), zone)}` : ''}
         </p>
+        {pivots('plist')}
         {item.plist.problems.length > 0 ? (
           <ul className="problems">
             {item.plist.problems.map((p) => (
@@ -277,5 +290,60 @@ function Detail({
         {actions}
       </section>
     </>
+  );
+}
+
+/** The user of the item's first process (the launcher): "alice (uid 501)", or the uid alone. */
+function runsAs(item: ItemDetail): string {
+  const root = processTree(item.processes)[0]?.process;
+  if (!root || root.uid === undefined) return item.running ? 'not known' : 'not running';
+  return root.user ? `${root.user} (uid ${root.uid})` : `uid ${root.uid}`;
+}
+
+/** What an investigator does next with a file: copy its path or SHA-256, or see it in the Finder (the app, live). */
+function Pivots({
+  api,
+  item,
+  which,
+  live,
+  onNotice,
+}: {
+  api: LaunchwatchApi;
+  item: ItemDetail;
+  which: 'plist' | 'program';
+  live: boolean;
+  onNotice: (outcome: Outcome) => void;
+}) {
+  const path = which === 'plist' ? item.plist.path : item.program;
+  const sha256 = which === 'plist' ? item.plist.sha256 : undefined;
+  const copy = (text: string, what: string) =>
+    api.copyText(text).then(
+      () => onNotice({ message: `Copied the ${what}.` }),
+      (e: Error) => onNotice({ message: `The ${what} could not be copied: ${e.message}` }),
+    );
+  if (!path) return null;
+  return (
+    <span className="pivots">
+      <button type="button" onClick={() => void copy(path, 'path')}>
+        Copy path
+      </button>
+      {sha256 ? (
+        <button type="button" onClick={() => void copy(sha256, 'SHA-256')}>
+          Copy SHA-256
+        </button>
+      ) : null}
+      {live && api.revealItemFile ? (
+        <button
+          type="button"
+          onClick={() =>
+            void api.revealItemFile!(item.id, which).then((o) => {
+              if (!o.ok) onNotice({ message: o.message });
+            })
+          }
+        >
+          Show in Finder
+        </button>
+      ) : null}
+    </span>
   );
 }

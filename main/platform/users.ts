@@ -1,0 +1,40 @@
+// Whom a process runs as, by name: the machine's list of users, read from the stock source on each
+// platform and parsed here. A line that is not a user is skipped; the list is bounded.
+
+const MAX_USERS = 100_000;
+const MAX_NAME = 255;
+
+/**
+ * `dscl . -list /Users UniqueID` (macOS): one user a line, the record name, spaces, the uid
+ * ("_www                     70", "alice                    501", "nobody                   -2"). Scripts
+ * everywhere read it as two whitespace-separated fields (index file ids 5784287937, 11423736852).
+ */
+export function parseDsclUniqueIds(text: string): Map<number, string> {
+  const names = new Map<number, string>();
+  for (const line of text.split('\n')) {
+    if (names.size >= MAX_USERS) break;
+    const fields = line.trim().split(/\s+/);
+    if (fields.length !== 2) continue;
+    const [name, id] = fields as [string, string];
+    if (!/^-?\d{1,10}$/.test(id) || name.length === 0 || name.length > MAX_NAME) continue;
+    const uid = Number(id);
+    // The first name for a uid wins (a uid can be shared, as root and a system alias are).
+    if (!names.has(uid)) names.set(uid, name);
+  }
+  return names;
+}
+
+/** /etc/passwd (Linux): `name:password:uid:gid:gecos:home:shell`. */
+export function parsePasswd(text: string): Map<number, string> {
+  const names = new Map<number, string>();
+  for (const line of text.split('\n')) {
+    if (names.size >= MAX_USERS) break;
+    if (line.startsWith('#')) continue;
+    const fields = line.split(':');
+    const [name, , id] = fields;
+    if (fields.length < 7 || !name || name.length > MAX_NAME || !/^\d{1,10}$/.test(id ?? '')) continue;
+    const uid = Number(id);
+    if (!names.has(uid)) names.set(uid, name);
+  }
+  return names;
+}
