@@ -2,6 +2,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Approval } from '../engine/approvals';
 import type { ScanResult } from '../engine/model';
+import type { BaselineOptions } from '../engine/baseline';
 import { Monitor, type HistoryPort } from '../engine/monitor';
 import type { SystemReader } from '../engine/reader';
 import { MacLiveReader } from '../platform/macos/live-reader';
@@ -13,6 +14,7 @@ export interface LiveScanOptions {
   approvals?: Approval[];
   /** This machine's history: the scan is recorded, and baselines judge it. */
   history?: HistoryPort;
+  baseline?: BaselineOptions;
   windowSeconds: number;
   cpuThresholdPercent: number;
   durationSeconds: number;

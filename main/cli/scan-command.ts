@@ -27,7 +27,8 @@ export interface CommandIO {
 
 export const SCAN_USAGE = `usage: launchwatch scan [--replay <capture dir or .tar.gz>] [--duration <s>] [--interval <s>]
                        [--window <s>] [--cpu-threshold <percent of one core>] [--approvals <file>]
-                       [--json | --ndjson] [--report <file.html|.json|.csv|.pdf>] [--redact] [--no-history]`;
+                       [--json | --ndjson] [--report <file.html|.json|.csv|.pdf>] [--redact] [--no-history]
+                       [--baseline-days <n> (history a baseline needs: default 3 days, 24 hours observed)]`;
 
 export async function scanCommand(argv: string[], io: CommandIO): Promise<number> {
   let parsed;
@@ -44,6 +45,7 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
         'cpu-threshold': { type: 'string' },
         approvals: { type: 'string' },
         'no-history': { type: 'boolean' },
+        'baseline-days': { type: 'string' },
         report: { type: 'string' },
         redact: { type: 'boolean', default: false },
         ndjson: { type: 'boolean', default: false },
@@ -88,10 +90,20 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
     const reader = await liveReaderForThisMachine();
     // A live scan adds to this machine's history (--no-history: a scan that leaves no trace).
     const history = values['no-history'] ? undefined : openHistory(io);
+    const baselineDays =
+      values['baseline-days'] === undefined ? undefined : positiveNumber('--baseline-days', values['baseline-days'], 3);
     try {
       result = await liveScan(
         reader,
-        { ...options, durationSeconds: duration, intervalSeconds: interval, ...(history ? { history } : {}) },
+        {
+          ...options,
+          durationSeconds: duration,
+          intervalSeconds: interval,
+          ...(history ? { history } : {}),
+          ...(baselineDays !== undefined
+            ? { baseline: { periodDays: baselineDays, minObservedHours: Math.min(24, baselineDays * 8) } }
+            : {}),
+        },
         progressOn(io.stderrStream, io.stderr),
       );
     } finally {

@@ -13,7 +13,7 @@ import { CpuTracker, type CpuDeltas } from './cpu';
 import { CpuHistory, type TimedPoint } from './cpu-history';
 import { classifyDestination } from './destinations';
 import { applyCpuAcceptance, approvalOutcome, findApproval, type Approval, type ApprovalOutcome } from './approvals';
-import { baselineReasons, type ItemBaseline } from './baseline';
+import { baselineReasons, type BaselineOptions, type ItemBaseline } from './baseline';
 import { defaultIndicators, type Indicators } from './indicators';
 import { cpuReason, evidenceReasons, judge } from './judge';
 import type {
@@ -47,6 +47,7 @@ export interface AnalyzerOptions extends ScanOptions {
   approvals?: Approval[];
   /** What this Mac's history says of each item (live, with a history store). */
   baselines?: Map<string, ItemBaseline>;
+  baselineOptions?: BaselineOptions;
 }
 
 export interface ItemVerdict {
@@ -338,6 +339,7 @@ export class Analyzer {
           destinations: this.destinationsOf(state, judged),
           options: this.options,
           now: this.lastAt ?? Date.now(),
+          ...(this.options.baselineOptions ? { baselineOptions: this.options.baselineOptions } : {}),
         })
       : undefined;
     let reasons: Reason[] = [...(cpuSign ? [cpuSign] : []), ...judged.reasons, ...(past?.reasons ?? [])];

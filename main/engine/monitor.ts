@@ -3,7 +3,7 @@
 // launch items when their folders change and at least every minute, and never overlaps itself.
 import { Analyzer } from './analyzer';
 import type { Approval } from './approvals';
-import type { ItemBaseline } from './baseline';
+import type { BaselineOptions, ItemBaseline } from './baseline';
 import type { Indicators } from './indicators';
 import { Listeners } from './listeners';
 import type { ConnectionRecord, Inventory, LaunchItem, ScanOptions, ScanResult, Verdict } from './model';
@@ -29,12 +29,14 @@ export interface MonitorOptions extends ScanOptions {
   approvals?: Approval[];
   /** This Mac's memory: each result is recorded, and baselines come back for the analyzer. */
   history?: HistoryPort;
+  /** How much history a baseline needs (default 3 days with 24 hours observed). */
+  baseline?: BaselineOptions;
 }
 
 /** What the monitor needs of a history store (main/history/ has the one on disk). */
 export interface HistoryPort {
   record(result: ScanResult, now: number): void;
-  baselines(items: LaunchItem[], now: number): Map<string, ItemBaseline>;
+  baselines(items: LaunchItem[], now: number, options?: BaselineOptions): Map<string, ItemBaseline>;
 }
 
 /** Baselines change slowly: re-read from the store once an hour, and whenever the inventory changes. */
@@ -174,7 +176,11 @@ export class Monitor {
   private refreshBaselines(analyzer: Analyzer, now: number): void {
     this.baselinesReadAt = now;
     try {
-      analyzer.options.baselines = this.options.history?.baselines(this.inventory?.items ?? [], now);
+      analyzer.options.baselines = this.options.history?.baselines(
+        this.inventory?.items ?? [],
+        now,
+        this.options.baseline,
+      );
     } catch (error) {
       this.historyProblem = `the history could not be read: ${(error as Error).message}`;
     }
@@ -204,6 +210,7 @@ export class Monitor {
           historyCapacity: this.options.historyCapacity ?? 720,
           excludePids: this.options.excludePids ?? new Set([process.pid]),
           approvals: this.options.approvals ?? [],
+          ...(this.options.baseline ? { baselineOptions: this.options.baseline } : {}),
         },
         this.options.indicators,
       );

@@ -136,6 +136,13 @@ describe('history and baselines', () => {
     ({ store, monitor } = open());
     await run(monitor, mac, START + 14 * DAY + 1.5 * 3_600_000);
 
+    // Configurable: a day of history is enough with --baseline-days 1; three days are by default.
+    const id = backup('x').id;
+    expect(store.baselines([backup('bin-1')], START + 2 * DAY)?.get(id)?.usual).toBeUndefined();
+    expect(
+      store.baselines([backup('bin-1')], START + 2 * DAY, { periodDays: 1, minObservedHours: 8 }).get(id)?.usual,
+    ).toMatchObject({ observedHours: 24, cpuP95: 150 });
+
     // 01:30 on day 14: busy, as every night. High CPU, and said to be usual, not suspicious.
     let item = monitor.result()?.items.find((i) => i.item.label === 'com.backblaze.bzserv');
     expect(item?.verdict).toBe('high-cpu');
