@@ -4,6 +4,7 @@ import { actionCommand } from './cli/action-commands';
 import { scanCommand, type CommandIO } from './cli/scan-command';
 import { HelpRequested, UsageError } from './cli/usage-error';
 import { NotPossible } from './actions/not-possible';
+import { fleetCommand } from './cli/fleet-command';
 import { reviewCommand } from './cli/review-command';
 import { webCommand } from './cli/web-command';
 
@@ -17,6 +18,7 @@ commands:
   unapprove <label>            take an approval back
   actions                      what Launchwatch has done (the journal)
   review [--since <date|days>] launch items new or changed since then and not approved (history)
+  fleet --osquery <log|dir|->  judge many Macs from osquery results (ECS NDJSON, HTML report)
   approvals export [<file>] | approvals import <file>   the approved inventory as JSON, for many Macs`;
 
 export async function main(argv: string[], io: CommandIO): Promise<number> {
@@ -29,6 +31,8 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
         return await webCommand(rest, io);
       case 'review':
         return await reviewCommand(rest, io);
+      case 'fleet':
+        return await fleetCommand(rest, io);
       case 'disable':
       case 'undo':
       case 'approve':

@@ -7,8 +7,9 @@ import type { Approval } from '../engine/approvals';
 import { stateDir } from '../platform/state-dir';
 import { analyseSamples } from '../engine/analyzer';
 import { DEFAULT_SCAN_OPTIONS, type ScanResult } from '../engine/model';
-import { toScanDocument } from '../engine/scan-document';
+import { sortItems, toScanDocument } from '../engine/scan-document';
 import { renderTable } from '../engine/terminal-table';
+import { safeTerminalText } from '../engine/terminal-text';
 import { toNdjson } from '../engine/reports/ndjson';
 import { redactResult } from '../engine/reports/redact';
 import { REPORT_FORMATS, writeReport } from './report-files';
@@ -27,7 +28,7 @@ export interface CommandIO {
 
 export const SCAN_USAGE = `usage: launchwatch scan [--replay <capture dir or .tar.gz>] [--duration <s>] [--interval <s>]
                        [--window <s>] [--cpu-threshold <percent of one core>] [--approvals <file>]
-                       [--json | --ndjson] [--report <file.html|.json|.csv|.pdf>] [--redact] [--no-history]
+                       [--json | --ndjson] [--report <file.html|.json|.csv|.pdf>] [--redact] [--no-history] [--summary]
                        [--baseline-days <n> (history a baseline needs: default 3 days, 24 hours observed)]`;
 
 export async function scanCommand(argv: string[], io: CommandIO): Promise<number> {
@@ -48,6 +49,7 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
         'baseline-days': { type: 'string' },
         report: { type: 'string' },
         redact: { type: 'boolean', default: false },
+        summary: { type: 'boolean' },
         ndjson: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -75,7 +77,8 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
           ? storedApprovals()
           : [],
   };
-  if (values.json && values.ndjson) throw new UsageError('--json and --ndjson: choose one');
+  if ([values.json, values.ndjson, values.summary].filter(Boolean).length > 1)
+    throw new UsageError('--json, --ndjson and --summary: choose one');
   if (values.report !== undefined && !REPORT_FORMATS.includes(extname(values.report).toLowerCase()))
     throw new UsageError(`--report ${values.report}: the file must end in ${REPORT_FORMATS.join(', ')}`);
   const duration = positiveNumber('--duration', values.duration, 120);
@@ -118,6 +121,7 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
   }
   if (values.json) io.stdout(`${JSON.stringify(toScanDocument(shown), null, 2)}\n`);
   else if (values.ndjson) io.stdout(toNdjson(shown));
+  else if (values.summary) io.stdout(`${summaryLine(shown)}\n`);
   else io.stdout(renderTable(shown));
   if (result.items.some((i) => i.verdict === 'mining' || i.verdict === 'suspicious')) return 1;
   if (result.incomplete) {
@@ -177,4 +181,21 @@ export function openHistory(io: Pick<CommandIO, 'stderr'>): HistoryStore | undef
     io.stderr(`note: no history this time: ${(error as Error).message}\n`);
     return undefined;
   }
+}
+
+/**
+ * --summary: one line for an MDM (a Jamf extension attribute): the worst verdict, then the flagged items.
+ * Labels come from the Mac under suspicion: control characters shown by code, and no <, > or & that could
+ * end the <result> element an MDM wraps the line in.
+ */
+export function summaryLine(result: ScanResult): string {
+  const flagged = sortItems(result.items).filter((i) => i.verdict === 'mining' || i.verdict === 'suspicious');
+  const clean = (text: string) => safeTerminalText(text).replace(/[<>&]/g, '_');
+  if (flagged.length > 0)
+    return `${flagged[0]?.verdict}: ${flagged
+      .slice(0, 10)
+      .map((i) => `${clean(i.item.label || i.item.plistPath)} (${i.verdict})`)
+      .join(', ')}${flagged.length > 10 ? `, and ${flagged.length - 10} more` : ''}`;
+  if (result.incomplete) return `incomplete: ${clean(result.incomplete)}`;
+  return result.items.some((i) => i.verdict === 'high-cpu') ? 'ok (busy items, no sign of mining)' : 'ok';
 }

@@ -3,6 +3,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
+import { runFleetBench } from './fleet-bench';
 import { runHistoryBench } from './history-bench';
 import { runReplayBench, type Figure } from './replay-bench';
 
@@ -36,6 +37,15 @@ console.log(`  baselines, all    ${history.baselinesMs.toFixed(0)} ms (once an h
 console.log(
   `  one item page     ${history.itemPageMs.toFixed(1)} ms (changes, verdicts, destinations, 30 days of CPU)`,
 );
+
+const fleet = await runFleetBench();
+console.log(`Fleet: ${fleet.hosts} hosts x 1 hour of 60 s osquery snapshots, 40 busy processes a host with sockets`);
+console.log(`  results log       ${fleet.logMiB.toFixed(0)} MiB (event format processes, snapshot sockets)`);
+console.log(`  ingest            ${fleet.ingestSeconds.toFixed(1)} s`);
+console.log(
+  `  judge all hosts   ${fleet.judgeSeconds.toFixed(1)} s; ${fleet.flaggedHosts} hosts flagged (1 in 100 runs a miner)`,
+);
+console.log(`  peak RSS          ${fleet.peakRssMiB.toFixed(0)} MiB (grows with hosts, not with the log)`);
 
 if (liveSeconds > 0 && process.platform === 'linux') {
   const loop = (kind: string) =>

@@ -1,0 +1,102 @@
+// `launchwatch fleet --osquery <results.log | folder | ->`: the same analytic on osquery's results from
+// many Macs. Each host's rows become an inventory and samples, judged by the same analyzer as a capture.
+// Exit 0 nothing flagged, 1 a host has a miner or a suspicious item, 2 a usage error or hosts that could
+// not be judged (too few snapshots) and nothing flagged.
+import { statSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { analyseSamples } from '../engine/analyzer';
+import { isFlagged, worstVerdict, type HostResult } from '../engine/fleet/fleet-result';
+import { DEFAULT_SCAN_OPTIONS } from '../engine/model';
+import { toEcsAlerts } from '../engine/reports/ecs';
+import { toFleetReport } from '../engine/reports/fleet-report';
+import { safeTerminalText as safe } from '../engine/terminal-text';
+import { ingestOsquery } from '../platform/osquery/ingest';
+import type { CommandIO } from './scan-command';
+import { helpIfAsked, positiveNumber, UsageError } from './usage-error';
+
+export const FLEET_USAGE = `usage: launchwatch fleet --osquery <results.log | folder | -> [--window <s>] [--cpu-threshold <percent>]
+                        [--ndjson] [--report <fleet.html>]
+  Reads osquery's results log (event, snapshot or batch lines; assets/osquery/launchwatch-pack.conf
+  collects what it needs) and judges every host as a capture would be judged.
+  --ndjson   one Elastic Common Schema alert a line per flagged host and item, on stdout`;
+
+export async function fleetCommand(argv: string[], io: CommandIO, stdin?: NodeJS.ReadableStream): Promise<number> {
+  helpIfAsked(argv, FLEET_USAGE);
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        osquery: { type: 'string' },
+        window: { type: 'string' },
+        'cpu-threshold': { type: 'string' },
+        ndjson: { type: 'boolean' },
+        report: { type: 'string' },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\n${FLEET_USAGE}`);
+  }
+  const source = values.osquery;
+  if (!source) throw new UsageError(`--osquery: the results log, a folder of them, or - for stdin\n${FLEET_USAGE}`);
+  if (source !== '-') {
+    try {
+      statSync(source);
+    } catch {
+      throw new UsageError(`--osquery ${source}: no such file or folder`);
+    }
+  }
+  if (values.report !== undefined && !values.report.toLowerCase().endsWith('.html'))
+    throw new UsageError(`--report ${values.report}: the fleet report is HTML (.html)`);
+  const options = {
+    windowSeconds: positiveNumber('--window', values.window, DEFAULT_SCAN_OPTIONS.windowSeconds),
+    cpuThresholdPercent: positiveNumber(
+      '--cpu-threshold',
+      values['cpu-threshold'],
+      DEFAULT_SCAN_OPTIONS.cpuThresholdPercent,
+    ),
+  };
+
+  // The window judges the last minutes of each host: a few hours of snapshots are plenty to hold.
+  const ingest = await ingestOsquery(source, stdin, Math.max(60, Math.ceil(options.windowSeconds / 60) * 4));
+  if (ingest.badLines > 0) {
+    io.stderr(
+      `launchwatch: ${ingest.badLines} of ${ingest.lines + ingest.badLines} lines were not osquery results and were skipped:\n`,
+    );
+    for (const problem of ingest.problems) io.stderr(`  ${safe(problem)}\n`);
+  }
+  const hosts: HostResult[] = [];
+  for (const host of ingest.hosts.values()) {
+    const { inventory, samples } = host.toInventoryAndSamples();
+    const result = analyseSamples(inventory, samples, options);
+    const enoughData = samples.length >= 2;
+    if (!enoughData) result.incomplete = 'fewer than two processes snapshots: not enough data to judge';
+    hosts.push({ host: host.name, samples: samples.length, enoughData, result });
+  }
+  if (hosts.length === 0) throw new UsageError(`--osquery ${source}: no osquery results from any host`);
+
+  if (values.report) {
+    writeFileSync(values.report, toFleetReport(hosts));
+    io.stderr(`fleet report written to ${values.report}\n`);
+  }
+  if (values.ndjson) io.stdout(toEcsAlerts(hosts));
+  else {
+    for (const host of hosts.sort((a, b) => a.host.localeCompare(b.host))) {
+      const verdict = worstVerdict(host);
+      const flagged = host.result.items
+        .filter((i) => isFlagged(i.verdict))
+        .map((i) => i.item.label || i.item.plistPath);
+      io.stdout(
+        `${safe(host.host)}  ${verdict}  ${host.samples} snapshots${flagged.length > 0 ? `  ${safe(flagged.join(', '))}` : ''}\n`,
+      );
+    }
+  }
+  if (hosts.some((h) => isFlagged(worstVerdict(h)))) return 1;
+  if (hosts.some((h) => !h.enoughData)) {
+    io.stderr(`launchwatch: ${hosts.filter((h) => !h.enoughData).length} hosts had too few snapshots to judge\n`);
+    return 2;
+  }
+  return 0;
+}

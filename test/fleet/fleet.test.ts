@@ -1,0 +1,129 @@
+// Fleets: osquery results (the three shapes osquery's logger writes) judged host by host with the same
+// analyzer as a capture. The threat cases, turned into osquery rows, get the verdicts their captures get.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { fleetCommand } from '../../main/cli/fleet-command';
+import { analyseSamples } from '../../main/engine/analyzer';
+import { DEFAULT_SCAN_OPTIONS } from '../../main/engine/model';
+import { readCapture } from '../../main/platform/capture/capture-reader';
+import { ingestOsquery } from '../../main/platform/osquery/ingest';
+import { writeCapture, type CaptureSpec } from '../support/capture-builder';
+import { osqueryLines, type Line } from '../support/osquery-rows';
+import { scenarios } from '../support/scenarios';
+
+const spec = (name: string): CaptureSpec => scenarios.find((s) => s.name.startsWith(name))!.spec;
+
+async function linesFor(host: string, s: CaptureSpec, format: 'event' | 'batch' = 'event', samples?: number) {
+  const capture = await readCapture(writeCapture(s));
+  return osqueryLines(host, capture.inventory, capture.samples.slice(0, samples), format);
+}
+
+function logFile(lines: (Line | string)[]): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'lw-fleet-')), 'osqueryd.results.log');
+  writeFileSync(file, `${lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n')}\n`);
+  return file;
+}
+
+async function run(argv: string[], stdin?: NodeJS.ReadableStream) {
+  let stdout = '';
+  let stderr = '';
+  const code = await fleetCommand(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) }, stdin);
+  return { code, stdout, stderr };
+}
+
+describe('launchwatch fleet --osquery', () => {
+  it('every threat case, as osquery rows, gets the verdict its capture gets', async () => {
+    // osquery's sockets carry addresses, not the names the collector resolves: both sides go without names.
+    for (const scenario of scenarios) {
+      const s = { ...scenario.spec, dns: [] };
+      const capture = await readCapture(writeCapture(s));
+      const fromCapture = analyseSamples(capture.inventory, capture.samples, DEFAULT_SCAN_OPTIONS);
+      const file = logFile(osqueryLines('mac-1', capture.inventory, capture.samples));
+      const host = (await ingestOsquery(file)).hosts.get('mac-1');
+      const { inventory, samples } = host!.toInventoryAndSamples();
+      const fromOsquery = analyseSamples(inventory, samples, DEFAULT_SCAN_OPTIONS);
+      for (const label of Object.keys(scenario.expect)) {
+        const verdict = (r: typeof fromCapture) => r.items.find((i) => i.item.label === label)?.verdict;
+        expect(verdict(fromOsquery), `${scenario.name}: ${label}`).toBe(verdict(fromCapture));
+      }
+    }
+  });
+
+  it('event, batch and snapshot lines, out of order, from three hosts: a miner, a look-alike, too little data', async () => {
+    const miner = await linesFor('alices-mbp', spec('CookieMiner: a fake'));
+    // Differential rows arrive out of order (a forwarder that batches): reversed.
+    const shuffled = [...miner.slice(0, 3), ...miner.slice(3).reverse()];
+    const lookAlike = await linesFor('bobs-mbp', spec('Backblaze'), 'batch');
+    // One snapshot: CPU cannot be measured, so the busy backup there is "not enough data", not clean.
+    // (A miner's configuration would still flag it: evidence needs no second snapshot.)
+    const short = await linesFor('carols-mbp', spec('Backblaze'), 'event', 1);
+    const file = logFile([...shuffled, '{"not": "a result"}', 'garbage', ...lookAlike, ...short]);
+    const { code, stdout, stderr } = await run(['--osquery', file]);
+    expect(code).toBe(1);
+    expect(stdout).toBe(
+      'alices-mbp  mining  13 snapshots  com.apple.rig2\nbobs-mbp  high-cpu  13 snapshots\ncarols-mbp  not enough data  1 snapshots\n',
+    );
+    // A corrupt line is counted and named, never fatal.
+    expect(stderr).toContain('2 of');
+    expect(stderr).toMatch(/osqueryd\.results\.log:\d+: no hostIdentifier or hostname/);
+    expect(stderr).toMatch(/osqueryd\.results\.log:\d+: not JSON/);
+  });
+
+  it('holds only the last snapshots a host needs, folding older ones in: the same verdict, memory by hosts', async () => {
+    const lines = await linesFor('alices-mbp', spec('CookieMiner: a fake'));
+    const folded = (await ingestOsquery(logFile(lines), undefined, 4)).hosts.get('alices-mbp')!;
+    const { inventory, samples } = folded.toInventoryAndSamples();
+    expect(samples).toHaveLength(4);
+    expect(inventory.notes).toContain('9 older snapshots were folded away (the last 4 are judged)');
+    const result = analyseSamples(inventory, samples, { ...DEFAULT_SCAN_OPTIONS, windowSeconds: 30 });
+    expect(result.items.find((i) => i.item.label === 'com.apple.rig2')?.verdict).toBe('mining');
+  });
+
+  it('--ndjson: one Elastic Common Schema alert per flagged host and item; --report: the fleet page', async () => {
+    const file = logFile([
+      ...(await linesFor('alices-mbp', spec('CookieMiner: a fake'))),
+      ...(await linesFor('bobs-mbp', spec('Backblaze'))),
+    ]);
+    const report = join(mkdtempSync(join(tmpdir(), 'lw-fleet-report-')), 'fleet.html');
+    const { code, stdout } = await run(['--osquery', file, '--ndjson', '--report', report]);
+    expect(code).toBe(1);
+    const alerts = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({
+      event: { kind: 'alert', module: 'launchwatch' },
+      host: { name: 'alices-mbp' },
+      process: { pid: 820, executable: '/Users/Shared/xmrig2' },
+      destination: { ip: '45.76.100.7', port: 3032 },
+      threat: { framework: 'MITRE ATT&CK', technique: { id: expect.arrayContaining(['T1496', 'T1543.001']) } },
+      launchwatch: { label: 'com.apple.rig2', verdict: 'mining' },
+    });
+    const page = readFileSync(report, 'utf8');
+    expect(page).toContain('1 of 2 hosts have a launch item that mines or looks like a miner.');
+    expect(page).toContain('com.apple.rig2 on alices-mbp');
+    expect(page).not.toContain('<script');
+  });
+
+  it('reads stdin, and a host name or label that is markup stays text', async () => {
+    const lines = (await linesFor('<img src=x onerror=alert(1)>', spec('CookieMiner: a fake'))).map((l) =>
+      JSON.stringify(l),
+    );
+    const report = join(mkdtempSync(join(tmpdir(), 'lw-fleet-report-')), 'fleet.html');
+    const { code } = await run(['--osquery', '-', '--report', report], Readable.from([lines.join('\n')]));
+    expect(code).toBe(1);
+    expect(readFileSync(report, 'utf8')).not.toContain('<img');
+  });
+
+  it('a usage mistake names the flag or file', async () => {
+    await expect(run(['--osquery', '/nonexistent/results.log'])).rejects.toThrow(
+      '--osquery /nonexistent/results.log: no such file or folder',
+    );
+    await expect(run([])).rejects.toThrow(/--osquery: the results log/);
+    await expect(run(['--osquery', logFile(['garbage'])])).rejects.toThrow(/no osquery results from any host/);
+  });
+});
