@@ -3,7 +3,6 @@
 // Exit 0 nothing flagged, 1 a host has a miner or a suspicious item, 2 a usage error or hosts that could
 // not be judged (too few snapshots) and nothing flagged.
 import { statSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { analyseSamples } from '../engine/analyzer';
 import { isFlagged, worstVerdict, type HostResult } from '../engine/fleet/fleet-result';
 import { DEFAULT_SCAN_OPTIONS } from '../engine/model';
@@ -12,7 +11,7 @@ import { toFleetReport } from '../engine/reports/fleet-report';
 import { safeTerminalText as safe } from '../engine/terminal-text';
 import { ingestOsquery } from '../platform/osquery/ingest';
 import type { CommandIO } from './scan-command';
-import { helpIfAsked, positiveNumber, UsageError } from './usage-error';
+import { parseFlags, positiveNumber, UsageError } from './usage-error';
 
 export const FLEET_USAGE = `usage: launchwatch fleet --osquery <results.log | folder | -> [--window <s>] [--cpu-threshold <percent>]
                         [--ndjson] [--report <fleet.html>]
@@ -21,24 +20,17 @@ export const FLEET_USAGE = `usage: launchwatch fleet --osquery <results.log | fo
   --ndjson   one Elastic Common Schema alert a line per flagged host and item, on stdout`;
 
 export async function fleetCommand(argv: string[], io: CommandIO, stdin?: NodeJS.ReadableStream): Promise<number> {
-  helpIfAsked(argv, FLEET_USAGE);
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        osquery: { type: 'string' },
-        window: { type: 'string' },
-        'cpu-threshold': { type: 'string' },
-        ndjson: { type: 'boolean' },
-        report: { type: 'string' },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message}\n${FLEET_USAGE}`);
-  }
+  const values = parseFlags(
+    argv,
+    {
+      osquery: { type: 'string' },
+      window: { type: 'string' },
+      'cpu-threshold': { type: 'string' },
+      ndjson: { type: 'boolean' },
+      report: { type: 'string' },
+    },
+    FLEET_USAGE,
+  );
   const source = values.osquery;
   if (!source) throw new UsageError(`--osquery: the results log, a folder of them, or - for stdin\n${FLEET_USAGE}`);
   if (source !== '-') {

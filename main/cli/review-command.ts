@@ -1,14 +1,13 @@
 // `launchwatch review`: launch items that appeared or changed since a date and that nobody approved, from
 // this machine's history (what the app and live scans recorded). Exit 1 when there is something to look at.
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { ApprovalsStore } from '../actions/approvals-store';
 import type { Approval } from '../engine/approvals';
 import { safeTerminalText as safe } from '../engine/terminal-text';
 import { HistoryStore, type ReviewEntry } from '../history/history-store';
 import { stateDir } from '../platform/state-dir';
 import type { CommandIO } from './scan-command';
-import { helpIfAsked, UsageError } from './usage-error';
+import { parseFlags, UsageError } from './usage-error';
 
 export const REVIEW_USAGE = `usage: launchwatch review [--since <YYYY-MM-DD | N (days)>] [--json]
   Launch items that appeared or changed since the date (default: 7 days ago) and are not approved.
@@ -17,18 +16,7 @@ export const REVIEW_USAGE = `usage: launchwatch review [--since <YYYY-MM-DD | N 
 const DAY = 86_400_000;
 
 export async function reviewCommand(argv: string[], io: CommandIO, now = Date.now()): Promise<number> {
-  helpIfAsked(argv, REVIEW_USAGE);
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: { since: { type: 'string' }, json: { type: 'boolean' } },
-    }));
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message}\n${REVIEW_USAGE}`);
-  }
+  const values = parseFlags(argv, { since: { type: 'string' }, json: { type: 'boolean' } }, REVIEW_USAGE);
   const since = sinceDate(values.since, now);
   const dir = stateDir();
   const store = HistoryStore.open(dir, now);

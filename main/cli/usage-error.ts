@@ -1,3 +1,5 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
 /** A mistake in how the command was called or in its input: exit status 2, message on stderr. */
 export class UsageError extends Error {}
 
@@ -15,4 +17,21 @@ export function positiveNumber(flag: string, value: string | undefined, fallback
   if (value.trim() === '' || !Number.isFinite(n) || n <= 0)
     throw new UsageError(`${flag} must be a positive number, got ${JSON.stringify(value)}`);
   return n;
+}
+
+/**
+ * A subcommand's flags: --help answers with the usage; anything parseArgs refuses (an unknown flag, a
+ * missing value, a stray word) is a UsageError naming it, followed by the usage.
+ */
+export function parseFlags<const T extends NonNullable<ParseArgsConfig['options']>>(
+  argv: string[],
+  options: T,
+  usage: string,
+) {
+  helpIfAsked(argv, usage);
+  try {
+    return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\n${usage}`);
+  }
 }

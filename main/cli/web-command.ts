@@ -1,7 +1,6 @@
 // `launchwatch web`: the renderer and the engine in a browser on 127.0.0.1, for development and tests.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { actionServiceForThisMachine } from '../actions/machine-actions';
 import { AppService } from '../app-service';
 import { DEFAULT_SCAN_OPTIONS } from '../engine/model';
@@ -10,30 +9,24 @@ import { watchFolders } from '../platform/watch-folders';
 import { startWebServer } from '../web/web-server';
 import { liveReaderForThisMachine } from './live-scan';
 import { openHistory, type CommandIO } from './scan-command';
-import { helpIfAsked, positiveNumber, UsageError } from './usage-error';
+import { parseFlags, positiveNumber, UsageError } from './usage-error';
 
 export const WEB_USAGE =
   'usage: launchwatch web [--replay <capture>] [--port <n>] [--interval <s>] [--window <s>] [--cpu-threshold <percent>] [--no-history]';
 
 export async function webCommand(argv: string[], io: CommandIO, signal?: AbortSignal): Promise<number> {
-  helpIfAsked(argv, WEB_USAGE);
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        replay: { type: 'string' },
-        port: { type: 'string' },
-        interval: { type: 'string' },
-        window: { type: 'string' },
-        'cpu-threshold': { type: 'string' },
-        'no-history': { type: 'boolean' },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message}\n${WEB_USAGE}`);
-  }
+  const values = parseFlags(
+    argv,
+    {
+      replay: { type: 'string' },
+      port: { type: 'string' },
+      interval: { type: 'string' },
+      window: { type: 'string' },
+      'cpu-threshold': { type: 'string' },
+      'no-history': { type: 'boolean' },
+    },
+    WEB_USAGE,
+  );
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new UsageError(`--port must be a port number, got ${JSON.stringify(values.port)}`);

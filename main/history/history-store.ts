@@ -6,7 +6,8 @@ import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { destinationKey, DEFAULT_BASELINE_OPTIONS, type BaselineOptions, type ItemBaseline } from '../engine/baseline';
 import type { ItemResult, LaunchItem, ScanResult, Verdict } from '../engine/model';
-import { openSqlite, type Database, type SqlValue } from './sqlite';
+import type { ItemHistoryView, ReviewView } from '../api/contract';
+import { openSqlite, type Database, type SqlValue, type Statement } from './sqlite';
 
 export const HISTORY_FILE = 'history.sqlite';
 const SCHEMA_VERSION = '1';
@@ -43,26 +44,9 @@ CREATE TABLE IF NOT EXISTS cpu_hourly (item_id TEXT NOT NULL, hour INTEGER NOT N
 CREATE TABLE IF NOT EXISTS observed_hours (hour INTEGER PRIMARY KEY, samples INTEGER NOT NULL);
 `;
 
-/** What the item page and `review` show of one item's past. */
-export interface ItemHistory {
-  firstSeen: number;
-  lastSeen: number;
-  changes: { at: number; what: string[] }[];
-  verdicts: { at: number; verdict: Verdict }[];
-  destinations: { endpoint: string; firstSeen: number; lastSeen: number; count: number }[];
-  /** Daily CPU of the last 30 days: average and peak of the hourly summaries, in percent of one core. */
-  dailyCpu: { day: number; avg: number; max: number }[];
-}
-
-export interface ReviewEntry {
-  id: string;
-  label: string;
-  plistPath: string;
-  firstSeen: number;
-  /** Absent for an item that is new since the date and has not changed. */
-  lastChange?: { at: number; what: string[] };
-  verdict?: Verdict;
-}
+/** What the item page and `review` show: the shapes the views receive (main/api/contract.ts). */
+export type ItemHistory = ItemHistoryView;
+export type ReviewEntry = ReviewView['items'][number];
 
 interface ItemRow {
   id: string;
@@ -97,6 +81,8 @@ export class HistoryStore {
   private readonly countedUntil = new Map<string, number>();
   private readonly seenDestinations = new Map<string, number>();
   private lastPrune = 0;
+  /** Each statement prepared once: a tick runs the same few hundred times. */
+  private readonly statements = new Map<string, Statement>();
   /** Said once to whoever shows notes (a store moved aside because it was damaged). */
   readonly notes: string[] = [];
 
@@ -129,7 +115,17 @@ export class HistoryStore {
   }
 
   close(): void {
+    this.statements.clear();
     this.db.close();
+  }
+
+  private sql(text: string): Statement {
+    let statement = this.statements.get(text);
+    if (!statement) {
+      statement = this.db.prepare(text);
+      this.statements.set(text, statement);
+    }
+    return statement;
   }
 
   /**
@@ -164,13 +160,13 @@ export class HistoryStore {
     const until = Math.floor(now / HOUR) * HOUR; // the current hour is still being written
     const since = until - options.periodDays * DAY;
     const observed = (
-      this.db.prepare('SELECT hour FROM observed_hours WHERE hour >= ? AND hour < ?').all(since, until) as {
+      this.sql('SELECT hour FROM observed_hours WHERE hour >= ? AND hour < ?').all(since, until) as {
         hour: number;
       }[]
     ).map((r) => r.hour);
-    const itemRow = this.db.prepare('SELECT first_seen, last_change, last_change_what FROM items WHERE id = ?');
-    const cpuRows = this.db.prepare('SELECT hour, p95 FROM cpu_hourly WHERE item_id = ? AND hour >= ? AND hour < ?');
-    const destinationRows = this.db.prepare('SELECT endpoint FROM destinations WHERE item_id = ? AND first_seen < ?');
+    const itemRow = this.sql('SELECT first_seen, last_change, last_change_what FROM items WHERE id = ?');
+    const cpuRows = this.sql('SELECT hour, p95 FROM cpu_hourly WHERE item_id = ? AND hour >= ? AND hour < ?');
+    const destinationRows = this.sql('SELECT endpoint FROM destinations WHERE item_id = ? AND first_seen < ?');
     for (const item of items) {
       const row = itemRow.get(item.id) as Pick<ItemRow, 'first_seen' | 'last_change' | 'last_change_what'> | undefined;
       if (!row) continue;
@@ -225,11 +221,11 @@ export class HistoryStore {
 
   /** One item's past for its page: changes, verdicts, destinations, 30 days of daily CPU. */
   itemHistory(id: string, now: number): ItemHistory | undefined {
-    const row = this.db.prepare('SELECT first_seen, last_seen FROM items WHERE id = ?').get(id) as
+    const row = this.sql('SELECT first_seen, last_seen FROM items WHERE id = ?').get(id) as
       Pick<ItemRow, 'first_seen' | 'last_seen'> | undefined;
     if (!row) return undefined;
     const changes = (
-      this.db.prepare('SELECT at, what FROM changes WHERE item_id = ? ORDER BY at DESC LIMIT 100').all(id) as {
+      this.sql('SELECT at, what FROM changes WHERE item_id = ? ORDER BY at DESC LIMIT 100').all(id) as {
         at: number;
         what: string;
       }[]
@@ -267,35 +263,22 @@ export class HistoryStore {
         ['destinations', 'last_seen'],
         ['items', 'last_seen'],
       ] as const)
-        this.db.prepare(`DELETE FROM ${table} WHERE ${column} < ?`).run(cutoff);
+        this.sql(`DELETE FROM ${table} WHERE ${column} < ?`).run(cutoff);
     });
     this.lastPrune = now;
   }
 
   private recordItem(result: ItemResult, now: number): void {
     const { item } = result;
-    const row = this.db.prepare('SELECT * FROM items WHERE id = ?').get(item.id) as ItemRow | undefined;
+    const row = this.sql('SELECT * FROM items WHERE id = ?').get(item.id) as ItemRow | undefined;
     const current = itemFacts(item);
     if (!row) {
       this.db
         .prepare(
           'INSERT INTO items (id, label, plist_path, first_seen, last_seen, plist_sha256, program, program_sha256, arguments, keep_alive, run_at_load, last_verdict) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
         )
-        .run(
-          item.id,
-          bounded(item.label),
-          bounded(item.plistPath),
-          now,
-          now,
-          current.plist_sha256,
-          current.program,
-          current.program_sha256,
-          current.arguments,
-          current.keep_alive,
-          current.run_at_load,
-          result.verdict,
-        );
-      this.db.prepare('INSERT INTO verdicts (item_id, at, verdict) VALUES (?, ?, ?)').run(item.id, now, result.verdict);
+        .run(item.id, bounded(item.label), bounded(item.plistPath), now, now, ...factValues(current), result.verdict);
+      this.sql('INSERT INTO verdicts (item_id, at, verdict) VALUES (?, ?, ?)').run(item.id, now, result.verdict);
       return;
     }
     const what = changedFacts(row, current);
@@ -307,7 +290,7 @@ export class HistoryStore {
         .run(item.id, now, what.join(','), before, after);
     }
     if (row.last_verdict !== result.verdict)
-      this.db.prepare('INSERT INTO verdicts (item_id, at, verdict) VALUES (?, ?, ?)').run(item.id, now, result.verdict);
+      this.sql('INSERT INTO verdicts (item_id, at, verdict) VALUES (?, ?, ?)').run(item.id, now, result.verdict);
     this.db
       .prepare(
         'UPDATE items SET label = ?, last_seen = ?, plist_sha256 = ?, program = ?, program_sha256 = ?, arguments = ?, keep_alive = ?, run_at_load = ?, last_verdict = ?, last_change = COALESCE(?, last_change), last_change_what = COALESCE(?, last_change_what) WHERE id = ?',
@@ -315,12 +298,7 @@ export class HistoryStore {
       .run(
         bounded(item.label),
         now,
-        current.plist_sha256,
-        current.program,
-        current.program_sha256,
-        current.arguments,
-        current.keep_alive,
-        current.run_at_load,
+        ...factValues(current),
         result.verdict,
         what.length > 0 ? now : null,
         what.length > 0 ? what.join(',') : null,
@@ -340,7 +318,7 @@ export class HistoryStore {
         .get(result.item.id, endpoint);
       if (!known) {
         const count = (
-          this.db.prepare('SELECT COUNT(*) AS n FROM destinations WHERE item_id = ?').get(result.item.id) as {
+          this.sql('SELECT COUNT(*) AS n FROM destinations WHERE item_id = ?').get(result.item.id) as {
             n: number;
           }
         ).n;
@@ -429,6 +407,18 @@ function itemFacts(item: LaunchItem): Facts {
     keep_alive: item.keepAlive === undefined ? null : JSON.stringify(item.keepAlive),
     run_at_load: item.runAtLoad ? 1 : 0,
   };
+}
+
+/** The facts in the order the items table's INSERT and UPDATE name their columns. */
+function factValues(facts: Facts): SqlValue[] {
+  return [
+    facts.plist_sha256,
+    facts.program,
+    facts.program_sha256,
+    facts.arguments,
+    facts.keep_alive,
+    facts.run_at_load,
+  ];
 }
 
 function changedFacts(row: ItemRow, current: Facts): FactName[] {

@@ -13,6 +13,33 @@ const MAX_APPROVALS_FILE = 1024 * 1024;
 
 type Panel = 'export' | 'settings' | undefined;
 
+const APPROVALS_LIVE_ONLY = 'Approvals belong to the Mac being watched live';
+
+/** One entry of the menu; a disabled one says why in its tooltip. */
+function MenuItem({
+  label,
+  onClick,
+  disabledBecause,
+}: {
+  label: string;
+  onClick: () => void;
+  disabledBecause?: string;
+}) {
+  return (
+    <li role="none">
+      <button
+        type="button"
+        role="menuitem"
+        disabled={disabledBecause !== undefined}
+        title={disabledBecause}
+        onClick={onClick}
+      >
+        {label}
+      </button>
+    </li>
+  );
+}
+
 /**
  * The window's own menu (the gear): export a report, open a capture or go back to this Mac, import and
  * export approvals, settings. A menu button with arrow-key navigation; Escape closes it and gives focus
@@ -125,28 +152,16 @@ export function GearMenu({
             </li>
           ) : null}
           <li role="separator" />
-          <li role="none">
-            <button
-              type="button"
-              role="menuitem"
-              disabled={!snapshot?.actionsAvailable}
-              title={snapshot?.actionsAvailable ? undefined : 'Approvals belong to the Mac being watched live'}
-              onClick={choose(() => fileRef.current?.click())}
-            >
-              Import Approvals…
-            </button>
-          </li>
-          <li role="none">
-            <button
-              type="button"
-              role="menuitem"
-              disabled={!snapshot?.actionsAvailable}
-              title={snapshot?.actionsAvailable ? undefined : 'Approvals belong to the Mac being watched live'}
-              onClick={choose(() => void report(api.exportApprovals()))}
-            >
-              Export Approvals…
-            </button>
-          </li>
+          <MenuItem
+            label="Import Approvals…"
+            disabledBecause={snapshot?.actionsAvailable ? undefined : APPROVALS_LIVE_ONLY}
+            onClick={choose(() => fileRef.current?.click())}
+          />
+          <MenuItem
+            label="Export Approvals…"
+            disabledBecause={snapshot?.actionsAvailable ? undefined : APPROVALS_LIVE_ONLY}
+            onClick={choose(() => void report(api.exportApprovals()))}
+          />
           <li role="separator" />
           <li role="none">
             <button type="button" role="menuitem" onClick={choose(onOpenSettings)}>
