@@ -21,6 +21,8 @@ const MAX_DESTINATIONS_PER_ITEM = 500;
 const MAX_HOURLY_SAMPLES = 3600;
 const MAX_TEXT = 4096;
 const MAX_ARGUMENTS_JSON = 64 * 1024;
+/** How often an unchanged item's last_seen is written (it decides pruning, in days). */
+const LAST_SEEN_STEP = 10 * 60_000;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -81,6 +83,10 @@ export class HistoryStore {
   private readonly countedUntil = new Map<string, number>();
   private readonly seenDestinations = new Map<string, number>();
   private lastPrune = 0;
+  /** What the store holds of each item, kept after the first read: a tick writes only what changed. */
+  private readonly rows = new Map<string, ItemRow>();
+  /** Each item's known destinations, read once, so a tick asks the database nothing about them. */
+  private readonly endpoints = new Map<string, Set<string>>();
   /** Each statement prepared once: a tick runs the same few hundred times. */
   private readonly statements = new Map<string, Statement>();
   /** Said once to whoever shows notes (a store moved aside because it was damaged). */
@@ -136,11 +142,9 @@ export class HistoryStore {
     if (result.source !== 'live') return;
     const hour = Math.floor(now / HOUR) * HOUR;
     this.transaction(() => {
-      this.db
-        .prepare(
-          'INSERT INTO observed_hours (hour, samples) VALUES (?, 1) ON CONFLICT(hour) DO UPDATE SET samples = samples + 1',
-        )
-        .run(hour);
+      this.sql(
+        'INSERT INTO observed_hours (hour, samples) VALUES (?, 1) ON CONFLICT(hour) DO UPDATE SET samples = samples + 1',
+      ).run(hour);
       for (const item of result.items) {
         this.recordItem(item, now);
         this.recordDestinations(item);
@@ -202,11 +206,9 @@ export class HistoryStore {
 
   /** Items added or changed since `since` that nobody approved (the caller leaves out approved ones). */
   review(since: number): ReviewEntry[] {
-    const rows = this.db
-      .prepare(
-        'SELECT id, label, plist_path, first_seen, last_change, last_change_what, last_verdict FROM items WHERE first_seen >= ? OR last_change >= ? ORDER BY MAX(first_seen, COALESCE(last_change, 0)) DESC LIMIT 1000',
-      )
-      .all(since, since) as ItemRow[];
+    const rows = this.sql(
+      'SELECT id, label, plist_path, first_seen, last_change, last_change_what, last_verdict FROM items WHERE first_seen >= ? OR last_change >= ? ORDER BY MAX(first_seen, COALESCE(last_change, 0)) DESC LIMIT 1000',
+    ).all(since, since) as ItemRow[];
     return rows.map((r) => ({
       id: r.id,
       label: r.label,
@@ -230,23 +232,19 @@ export class HistoryStore {
         what: string;
       }[]
     ).map((c) => ({ at: c.at, what: c.what.split(',') }));
-    const verdicts = this.db
-      .prepare('SELECT at, verdict FROM verdicts WHERE item_id = ? ORDER BY at DESC LIMIT 100')
-      .all(id) as { at: number; verdict: Verdict }[];
+    const verdicts = this.sql('SELECT at, verdict FROM verdicts WHERE item_id = ? ORDER BY at DESC LIMIT 100').all(
+      id,
+    ) as { at: number; verdict: Verdict }[];
     const destinations = (
-      this.db
-        .prepare(
-          'SELECT endpoint, first_seen, last_seen, count FROM destinations WHERE item_id = ? ORDER BY first_seen DESC LIMIT 100',
-        )
-        .all(id) as { endpoint: string; first_seen: number; last_seen: number; count: number }[]
+      this.sql(
+        'SELECT endpoint, first_seen, last_seen, count FROM destinations WHERE item_id = ? ORDER BY first_seen DESC LIMIT 100',
+      ).all(id) as { endpoint: string; first_seen: number; last_seen: number; count: number }[]
     ).map((d) => ({ endpoint: d.endpoint, firstSeen: d.first_seen, lastSeen: d.last_seen, count: d.count }));
     const from = Math.floor(now / DAY) * DAY - 29 * DAY;
     const dailyCpu = (
-      this.db
-        .prepare(
-          'SELECT (hour / 86400000) * 86400000 AS day, AVG(avg) AS avg, MAX(max) AS max FROM cpu_hourly WHERE item_id = ? AND hour >= ? GROUP BY day ORDER BY day',
-        )
-        .all(id, from) as { day: number; avg: number; max: number }[]
+      this.sql(
+        'SELECT (hour / 86400000) * 86400000 AS day, AVG(avg) AS avg, MAX(max) AS max FROM cpu_hourly WHERE item_id = ? AND hour >= ? GROUP BY day ORDER BY day',
+      ).all(id, from) as { day: number; avg: number; max: number }[]
     ).map((d) => ({ day: d.day, avg: round(d.avg), max: round(d.max) }));
     return { firstSeen: row.first_seen, lastSeen: row.last_seen, changes, verdicts, destinations, dailyCpu };
   }
@@ -266,44 +264,73 @@ export class HistoryStore {
         this.sql(`DELETE FROM ${table} WHERE ${column} < ?`).run(cutoff);
     });
     this.lastPrune = now;
+    // What was pruned must not be taken for known.
+    this.rows.clear();
+    this.endpoints.clear();
   }
 
   private recordItem(result: ItemResult, now: number): void {
     const { item } = result;
-    const row = this.sql('SELECT * FROM items WHERE id = ?').get(item.id) as ItemRow | undefined;
+    const row =
+      this.rows.get(item.id) ?? (this.sql('SELECT * FROM items WHERE id = ?').get(item.id) as ItemRow | undefined);
     const current = itemFacts(item);
     if (!row) {
-      this.db
-        .prepare(
-          'INSERT INTO items (id, label, plist_path, first_seen, last_seen, plist_sha256, program, program_sha256, arguments, keep_alive, run_at_load, last_verdict) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-        )
-        .run(item.id, bounded(item.label), bounded(item.plistPath), now, now, ...factValues(current), result.verdict);
+      this.sql(
+        'INSERT INTO items (id, label, plist_path, first_seen, last_seen, plist_sha256, program, program_sha256, arguments, keep_alive, run_at_load, last_verdict) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      ).run(item.id, bounded(item.label), bounded(item.plistPath), now, now, ...factValues(current), result.verdict);
       this.sql('INSERT INTO verdicts (item_id, at, verdict) VALUES (?, ?, ?)').run(item.id, now, result.verdict);
+      this.rows.set(item.id, {
+        id: item.id,
+        label: bounded(item.label),
+        plist_path: bounded(item.plistPath),
+        first_seen: now,
+        last_seen: now,
+        ...current,
+        last_verdict: result.verdict,
+        last_change: null,
+        last_change_what: null,
+      });
       return;
     }
     const what = changedFacts(row, current);
     if (what.length > 0) {
       const before = JSON.stringify(Object.fromEntries(what.map((k) => [k, row[COLUMN[k]]])));
       const after = JSON.stringify(Object.fromEntries(what.map((k) => [k, current[COLUMN[k]]])));
-      this.db
-        .prepare('INSERT INTO changes (item_id, at, what, before, after) VALUES (?, ?, ?, ?, ?)')
-        .run(item.id, now, what.join(','), before, after);
-    }
-    if (row.last_verdict !== result.verdict)
-      this.sql('INSERT INTO verdicts (item_id, at, verdict) VALUES (?, ?, ?)').run(item.id, now, result.verdict);
-    this.db
-      .prepare(
-        'UPDATE items SET label = ?, last_seen = ?, plist_sha256 = ?, program = ?, program_sha256 = ?, arguments = ?, keep_alive = ?, run_at_load = ?, last_verdict = ?, last_change = COALESCE(?, last_change), last_change_what = COALESCE(?, last_change_what) WHERE id = ?',
-      )
-      .run(
-        bounded(item.label),
-        now,
-        ...factValues(current),
-        result.verdict,
-        what.length > 0 ? now : null,
-        what.length > 0 ? what.join(',') : null,
+      this.sql('INSERT INTO changes (item_id, at, what, before, after) VALUES (?, ?, ?, ?, ?)').run(
         item.id,
+        now,
+        what.join(','),
+        before,
+        after,
       );
+    }
+    const verdictChanged = row.last_verdict !== result.verdict;
+    if (verdictChanged)
+      this.sql('INSERT INTO verdicts (item_id, at, verdict) VALUES (?, ?, ?)').run(item.id, now, result.verdict);
+    // Nothing new: last_seen is moved on once in a while, not every tick.
+    if (what.length === 0 && !verdictChanged && now - row.last_seen < LAST_SEEN_STEP) {
+      this.rows.set(item.id, row);
+      return;
+    }
+    this.sql(
+      'UPDATE items SET label = ?, last_seen = ?, plist_sha256 = ?, program = ?, program_sha256 = ?, arguments = ?, keep_alive = ?, run_at_load = ?, last_verdict = ?, last_change = COALESCE(?, last_change), last_change_what = COALESCE(?, last_change_what) WHERE id = ?',
+    ).run(
+      bounded(item.label),
+      now,
+      ...factValues(current),
+      result.verdict,
+      what.length > 0 ? now : null,
+      what.length > 0 ? what.join(',') : null,
+      item.id,
+    );
+    this.rows.set(item.id, {
+      ...row,
+      ...current,
+      label: bounded(item.label),
+      last_seen: now,
+      last_verdict: result.verdict,
+      ...(what.length > 0 ? { last_change: now, last_change_what: what.join(',') } : {}),
+    });
   }
 
   private recordDestinations(result: ItemResult): void {
@@ -313,22 +340,24 @@ export class HistoryStore {
       // Counted once per sample that saw it: only when its lastSeen moved on.
       if (this.seenDestinations.get(key) === d.lastSeen) continue;
       this.seenDestinations.set(key, d.lastSeen);
-      const known = this.db
-        .prepare('SELECT 1 FROM destinations WHERE item_id = ? AND endpoint = ?')
-        .get(result.item.id, endpoint);
+      let known = this.endpoints.get(result.item.id);
       if (!known) {
-        const count = (
-          this.sql('SELECT COUNT(*) AS n FROM destinations WHERE item_id = ?').get(result.item.id) as {
-            n: number;
-          }
-        ).n;
-        if (count >= MAX_DESTINATIONS_PER_ITEM) continue;
+        known = new Set(
+          (
+            this.sql('SELECT endpoint FROM destinations WHERE item_id = ?').all(result.item.id) as {
+              endpoint: string;
+            }[]
+          ).map((r) => r.endpoint),
+        );
+        this.endpoints.set(result.item.id, known);
       }
-      this.db
-        .prepare(
-          'INSERT INTO destinations (item_id, endpoint, first_seen, last_seen, count) VALUES (?, ?, ?, ?, 1) ON CONFLICT(item_id, endpoint) DO UPDATE SET last_seen = MAX(last_seen, excluded.last_seen), count = count + 1',
-        )
-        .run(result.item.id, endpoint, d.firstSeen, d.lastSeen);
+      if (!known.has(endpoint)) {
+        if (known.size >= MAX_DESTINATIONS_PER_ITEM) continue;
+        known.add(endpoint);
+      }
+      this.sql(
+        'INSERT INTO destinations (item_id, endpoint, first_seen, last_seen, count) VALUES (?, ?, ?, ?, 1) ON CONFLICT(item_id, endpoint) DO UPDATE SET last_seen = MAX(last_seen, excluded.last_seen), count = count + 1',
+      ).run(result.item.id, endpoint, d.firstSeen, d.lastSeen);
     }
   }
 
@@ -341,9 +370,10 @@ export class HistoryStore {
     let acc = this.hours.get(id);
     if (!acc || acc.hour !== hour) {
       // A restart in the middle of an hour carries on from what the last process wrote for it.
-      const row = this.db
-        .prepare('SELECT samples, avg, p95, max FROM cpu_hourly WHERE item_id = ? AND hour = ?')
-        .get(id, hour) as { samples: number; avg: number; p95: number; max: number } | undefined;
+      const row = this.sql('SELECT samples, avg, p95, max FROM cpu_hourly WHERE item_id = ? AND hour = ?').get(
+        id,
+        hour,
+      ) as { samples: number; avg: number; p95: number; max: number } | undefined;
       acc = {
         hour,
         sum: row ? row.avg * row.samples : 0,
@@ -364,11 +394,9 @@ export class HistoryStore {
     // An hour in which the item used no CPU at all needs no row: a missing hour counts as 0.
     if (acc.max === 0) return;
     const p95 = Math.max(acc.earlierP95, percentile(acc.values, 0.95));
-    this.db
-      .prepare(
-        'INSERT INTO cpu_hourly (item_id, hour, samples, avg, p95, max) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(item_id, hour) DO UPDATE SET samples = excluded.samples, avg = excluded.avg, p95 = excluded.p95, max = excluded.max',
-      )
-      .run(id, hour, acc.count, acc.sum / acc.count, p95, acc.max);
+    this.sql(
+      'INSERT INTO cpu_hourly (item_id, hour, samples, avg, p95, max) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(item_id, hour) DO UPDATE SET samples = excluded.samples, avg = excluded.avg, p95 = excluded.p95, max = excluded.max',
+    ).run(id, hour, acc.count, acc.sum / acc.count, p95, acc.max);
   }
 
   private transaction(run: () => void): void {
