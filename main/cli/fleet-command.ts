@@ -5,13 +5,12 @@
 import { statSync, writeFileSync } from 'node:fs';
 import { analyseSamples } from '../engine/analyzer';
 import { isFlagged, worstVerdict, type HostResult } from '../engine/fleet/fleet-result';
-import { DEFAULT_SCAN_OPTIONS } from '../engine/model';
 import { toEcsAlerts } from '../engine/reports/ecs';
 import { toFleetReport } from '../engine/reports/fleet-report';
 import { safeTerminalText as safe } from '../engine/terminal-text';
 import { ingestOsquery } from '../platform/osquery/ingest';
 import type { CommandIO } from './scan-command';
-import { parseFlags, positiveNumber, UsageError } from './usage-error';
+import { parseFlags, sustainedOptions, UsageError } from './usage-error';
 
 export const FLEET_USAGE = `usage: launchwatch fleet --osquery <results.log | folder | -> [--window <s>] [--cpu-threshold <percent>]
                         [--ndjson] [--report <fleet.html>]
@@ -42,14 +41,7 @@ export async function fleetCommand(argv: string[], io: CommandIO, stdin?: NodeJS
   }
   if (values.report !== undefined && !values.report.toLowerCase().endsWith('.html'))
     throw new UsageError(`--report ${values.report}: the fleet report is HTML (.html)`);
-  const options = {
-    windowSeconds: positiveNumber('--window', values.window, DEFAULT_SCAN_OPTIONS.windowSeconds),
-    cpuThresholdPercent: positiveNumber(
-      '--cpu-threshold',
-      values['cpu-threshold'],
-      DEFAULT_SCAN_OPTIONS.cpuThresholdPercent,
-    ),
-  };
+  const options = sustainedOptions(values);
 
   // The window judges the last minutes of each host: a few hours of snapshots are plenty to hold.
   const ingest = await ingestOsquery(source, stdin, Math.max(60, Math.ceil(options.windowSeconds / 60) * 4));

@@ -6,7 +6,7 @@ import { ApprovalError, ApprovalsStore, parseApprovals } from '../actions/approv
 import type { Approval } from '../engine/approvals';
 import { stateDir } from '../platform/state-dir';
 import { analyseSamples } from '../engine/analyzer';
-import { DEFAULT_SCAN_OPTIONS, type ScanResult } from '../engine/model';
+import type { ScanResult } from '../engine/model';
 import { sortItems, toScanDocument } from '../engine/scan-document';
 import { renderTable } from '../engine/terminal-table';
 import { safeTerminalText } from '../engine/terminal-text';
@@ -17,7 +17,7 @@ import { CaptureError, readCapture } from '../platform/capture/capture-reader';
 import { HistoryStore } from '../history/history-store';
 import { liveReaderForThisMachine, liveScan } from './live-scan';
 import { progressOn, type ProgressStream } from './progress';
-import { positiveNumber, UsageError } from './usage-error';
+import { positiveNumber, UsageError, sustainedOptions } from './usage-error';
 
 export interface CommandIO {
   stdout: (text: string) => void;
@@ -64,12 +64,7 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
     return 0;
   }
   const options = {
-    windowSeconds: positiveNumber('--window', values.window, DEFAULT_SCAN_OPTIONS.windowSeconds),
-    cpuThresholdPercent: positiveNumber(
-      '--cpu-threshold',
-      values['cpu-threshold'],
-      DEFAULT_SCAN_OPTIONS.cpuThresholdPercent,
-    ),
+    ...sustainedOptions(values),
     approvals:
       values.approvals !== undefined
         ? readApprovalsFile(values.approvals)

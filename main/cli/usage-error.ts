@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { DEFAULT_SCAN_OPTIONS, type ScanOptions } from '../engine/model';
 
 /** A mistake in how the command was called or in its input: exit status 2, message on stderr. */
 export class UsageError extends Error {}
@@ -34,4 +35,19 @@ export function parseFlags<const T extends NonNullable<ParseArgsConfig['options'
   } catch (error) {
     throw new UsageError(`${(error as Error).message}\n${usage}`);
   }
+}
+
+/** --window and --cpu-threshold: the two knobs of "sustained" that scan, web and fleet share. */
+export function sustainedOptions(values: {
+  window?: string | undefined;
+  'cpu-threshold'?: string | undefined;
+}): ScanOptions {
+  return {
+    windowSeconds: positiveNumber('--window', values.window, DEFAULT_SCAN_OPTIONS.windowSeconds),
+    cpuThresholdPercent: positiveNumber(
+      '--cpu-threshold',
+      values['cpu-threshold'],
+      DEFAULT_SCAN_OPTIONS.cpuThresholdPercent,
+    ),
+  };
 }

@@ -3,13 +3,12 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { actionServiceForThisMachine } from '../actions/machine-actions';
 import { AppService } from '../app-service';
-import { DEFAULT_SCAN_OPTIONS } from '../engine/model';
 import { CaptureError } from '../platform/capture/capture-reader';
 import { watchFolders } from '../platform/watch-folders';
 import { startWebServer } from '../web/web-server';
 import { liveReaderForThisMachine } from './live-scan';
 import { openHistory, type CommandIO } from './scan-command';
-import { parseFlags, positiveNumber, UsageError } from './usage-error';
+import { parseFlags, positiveNumber, UsageError, sustainedOptions } from './usage-error';
 
 export const WEB_USAGE =
   'usage: launchwatch web [--replay <capture>] [--port <n>] [--interval <s>] [--window <s>] [--cpu-threshold <percent>] [--no-history]';
@@ -30,14 +29,7 @@ export async function webCommand(argv: string[], io: CommandIO, signal?: AbortSi
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new UsageError(`--port must be a port number, got ${JSON.stringify(values.port)}`);
-  const options = {
-    windowSeconds: positiveNumber('--window', values.window, DEFAULT_SCAN_OPTIONS.windowSeconds),
-    cpuThresholdPercent: positiveNumber(
-      '--cpu-threshold',
-      values['cpu-threshold'],
-      DEFAULT_SCAN_OPTIONS.cpuThresholdPercent,
-    ),
-  };
+  const options = sustainedOptions(values);
   const rendererDir = fileURLToPath(new URL('../../dist/renderer', import.meta.url));
   if (!existsSync(`${rendererDir}/index.html`))
     throw new UsageError(`the renderer is not built (${rendererDir}): run "npm run build:renderer" first`);
