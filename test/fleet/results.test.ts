@@ -1,0 +1,62 @@
+// One line of osquery's results log in each shape it comes in: the filesystem logger's event, snapshot
+// and batch formats (osquery docs/wiki/deployment/logging.md, whose examples these are), Fleet's
+// forwarded results (hostIdentifier plus decorations, numbers when numerics are on), and what is not one.
+import { describe, expect, it } from 'vitest';
+import { parseResultLine, tableOf } from '../../main/platform/osquery/results';
+
+describe('osquery result lines', () => {
+  it('the three documented formats', () => {
+    const event = parseResultLine(
+      '{"action":"added","columns":{"name":"osqueryd","path":"/usr/local/bin/osqueryd","pid":"97830"},"name":"processes","hostname":"hostname.local","calendarTime":"Tue Sep 30 17:37:30 2014","unixTime":"1412123850","epoch":"314159265","counter":"1"}',
+    );
+    expect(event).toMatchObject({
+      host: 'hostname.local',
+      unixTime: 1412123850,
+      rows: [{ action: 'added', columns: { pid: '97830' } }],
+    });
+    const snapshot = parseResultLine(
+      '{"action":"snapshot","snapshot":[{"parent":"0","path":"/sbin/launchd","pid":"1"},{"parent":"1","path":"/usr/sbin/syslogd","pid":"51"}],"name":"process_snapshot","hostIdentifier":"hostname.local","calendarTime":"Mon May  2 22:27:32 2016 UTC","unixTime":"1462228052","epoch":"314159265","counter":"1"}',
+    );
+    expect(snapshot).toMatchObject({ host: 'hostname.local', rows: [{ action: 'snapshot' }, { action: 'snapshot' }] });
+    const batch = parseResultLine(
+      '{"diffResults":{"added":[{"name":"osqueryd","path":"/usr/local/bin/osqueryd","pid":"97830"}],"removed":[{"name":"osqueryd","path":"/usr/local/bin/osqueryd","pid":"97650"}]},"name":"processes","hostname":"hostname.local","calendarTime":"Tue Sep 30 17:37:30 2014","unixTime":"1412123850","epoch":"314159265","counter":"1"}',
+    );
+    expect('rows' in batch && batch.rows.map((r) => `${r.action} ${r.columns.pid}`)).toEqual([
+      'added 97830',
+      'removed 97650',
+    ]);
+  });
+
+  it('as Fleet forwards them: decorations, numbers when numerics are on', () => {
+    const line = parseResultLine(
+      JSON.stringify({
+        name: 'pack/Launchwatch/processes',
+        hostIdentifier: '',
+        decorations: { host_uuid: 'EB714C9D-C1F8-5F40-A1D7-3E4F3C6A2B11', hostname: 'alices-mbp' },
+        unixTime: 1764493200,
+        numerics: true,
+        action: 'added',
+        columns: { pid: 820, parent: 1, uid: 501, cmdline: '/Users/Shared/xmrig2', user_time: 600000, system_time: 0 },
+      }),
+    );
+    expect(line).toMatchObject({ host: 'alices-mbp', rows: [{ columns: { pid: '820', user_time: '600000' } }] });
+    expect(tableOf(('rows' in line && line.rows[0]?.columns) || {})).toBe('processes');
+  });
+
+  it('what is not a result says why, and a __proto__ column is data', () => {
+    expect(parseResultLine('{"action":"added"')).toMatchObject({ problem: expect.stringMatching(/^not JSON/) });
+    expect(parseResultLine('[]')).toEqual({ problem: 'not a JSON object' });
+    expect(parseResultLine('{"action":"added","columns":{},"unixTime":"1"}')).toEqual({
+      problem: 'no hostIdentifier or hostname',
+    });
+    expect(parseResultLine('{"action":"added","columns":{},"hostname":"h"}')).toEqual({ problem: 'no unixTime' });
+    expect(parseResultLine('{"action":"weird","hostname":"h","unixTime":"1"}')).toEqual({
+      problem: 'neither an event, a snapshot nor a batch of results',
+    });
+    const proto = parseResultLine(
+      '{"action":"added","columns":{"__proto__":"x","pid":"1"},"hostname":"h","unixTime":"1"}',
+    );
+    expect('rows' in proto && Object.getPrototypeOf(proto.rows[0]?.columns)).toBe(null);
+    expect(({} as Record<string, unknown>).x).toBeUndefined();
+  });
+});
