@@ -60,3 +60,40 @@ describe('osquery result lines', () => {
     expect(({} as Record<string, unknown>).x).toBeUndefined();
   });
 });
+
+describe('a changed launch item in a batch line', () => {
+  it('removed (old) and added (new) at one time: the item stays, with its new arguments', async () => {
+    const { FleetHost } = await import('../../main/platform/osquery/fleet-host');
+    const host = new FleetHost('h');
+    const row = (args: string) => ({
+      path: '/Library/LaunchAgents/a.plist',
+      label: 'a',
+      program: '',
+      program_arguments: args,
+    });
+    host.add({ host: 'h', name: 'launchd', unixTime: 1, rows: [{ action: 'added', columns: row('/bin/a --old') }] });
+    host.add({
+      host: 'h',
+      name: 'launchd',
+      unixTime: 2,
+      // The batch format lists "added" before "removed".
+      rows: [
+        { action: 'added', columns: row('/bin/a --new') },
+        { action: 'removed', columns: row('/bin/a --old') },
+      ],
+    });
+    expect(host.toInventoryAndSamples().inventory.items.map((i) => i.arguments)).toEqual([['/bin/a', '--new']]);
+    // Event lines may come the other way round: the old row's removal after the new row's addition.
+    host.add({ host: 'h', name: 'launchd', unixTime: 3, rows: [{ action: 'added', columns: row('/bin/a --newer') }] });
+    host.add({ host: 'h', name: 'launchd', unixTime: 3, rows: [{ action: 'removed', columns: row('/bin/a --new') }] });
+    expect(host.toInventoryAndSamples().inventory.items.map((i) => i.arguments)).toEqual([['/bin/a', '--newer']]);
+    // A real removal (the row as it stands) takes the item away.
+    host.add({
+      host: 'h',
+      name: 'launchd',
+      unixTime: 4,
+      rows: [{ action: 'removed', columns: row('/bin/a --newer') }],
+    });
+    expect(host.toInventoryAndSamples().inventory.items).toEqual([]);
+  });
+});

@@ -60,7 +60,13 @@ export class FleetHost {
   ) {}
 
   add(result: ResultRows): void {
-    for (const { action, columns } of result.rows) {
+    // A changed row is logged as removed (old) and added (new) at one time: the removal goes first, or a
+    // launch item whose plist changed would vanish.
+    const ordered = [
+      ...result.rows.filter((r) => r.action === 'removed'),
+      ...result.rows.filter((r) => r.action !== 'removed'),
+    ];
+    for (const { action, columns } of ordered) {
       const table = tableOf(columns);
       if (!table) {
         this.unknownRows++;
@@ -78,8 +84,11 @@ export class FleetHost {
 
   private keyed(map: Map<string, Row>, action: string, row: Row, key: string, max: number): void {
     if (key === '') return;
-    if (action === 'removed') map.delete(key);
-    else if (map.has(key) || map.size < max) map.set(key, row);
+    // Only the row that was removed goes: when the new row of a change came first (event lines in any
+    // order), it stays.
+    if (action === 'removed') {
+      if (sameRow(map.get(key), row)) map.delete(key);
+    } else if (map.has(key) || map.size < max) map.set(key, row);
   }
 
   private timed(kind: 'processes' | 'sockets', time: number, action: 'snapshot' | 'added' | 'removed', row: Row): void {
@@ -326,4 +335,10 @@ export function signingFromRow(row: Row): SigningInfo | undefined {
   else if (authority.startsWith('Apple Mac OS Application Signing')) info.status = 'app-store';
   else if (authority === '' && team === '') info.status = 'adhoc';
   return info;
+}
+
+function sameRow(a: Row | undefined, b: Row): boolean {
+  if (!a) return false;
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
 }
