@@ -129,6 +129,8 @@ describe.skipIf(!existsSync(CHROMIUM) || process.platform !== 'linux')(
       await page.locator('.notice', { hasText: 'judged again' }).waitFor();
       await page.getByRole('button', { name: '← All items' }).click();
       await row.click();
+      // The item page is up (and listening for Escape) before the key is pressed.
+      await page.locator('#item-title', { hasText: 'lw-ui-act.service' }).waitFor();
       await page.keyboard.press('Escape');
       await expect.poll(() => page.evaluate(() => document.activeElement?.className)).toContain('item-row');
       // Focus returns to the row once; later snapshots do not pull it back from where the user went.
