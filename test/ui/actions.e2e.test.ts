@@ -66,7 +66,8 @@ describe.skipIf(!existsSync(CHROMIUM) || process.platform !== 'linux')(
       ]);
       await page.screenshot({ path: join(root, 'test/artifacts/approval-sheet.png') });
       // Keyboard: focus starts on Cancel and Tab stays inside the sheet.
-      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Cancel');
+      // Focus is placed once the sheet is mounted (an effect): asked until it is.
+      await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Cancel');
       await page.keyboard.press('Tab');
       expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Approve and disable');
       // The snapshot arrives each second and re-renders the page: focus stays where the user put it.

@@ -261,7 +261,7 @@ describe.skipIf(!existsSync(CHROMIUM))(
       await gear.click();
       const menu = page.getByRole('menu');
       // Keyboard: the first item has focus, arrows move, Escape closes and gives focus back to the gear.
-      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Export Report…');
+      await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Export Report…');
       await page.keyboard.press('ArrowDown');
       expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Open Capture…');
       await page.keyboard.press('Escape');
