@@ -1,6 +1,7 @@
 // `npm run bench`: performance targets as figures, not as timed tests.
 //   npm run bench [-- --live-seconds 60]    (--live-seconds 0 skips the live comparison)
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { runFleetBench } from './fleet-bench';
@@ -46,6 +47,29 @@ console.log(
   `  judge all hosts   ${fleet.judgeSeconds.toFixed(1)} s; ${fleet.flaggedHosts} hosts flagged (1 in 100 runs a miner)`,
 );
 console.log(`  peak RSS          ${fleet.peakRssMiB.toFixed(0)} MiB (grows with hosts, not with the log)`);
+
+// The command line from its built bundle (the `launchwatch` command): a replay of a small capture.
+const bundle = join(import.meta.dirname ?? __dirname, '../../dist/cli/launchwatch.mjs');
+if (existsSync(bundle)) {
+  const { writeCapture } = await import('../support/capture-builder');
+  const { scenarios } = await import('../support/scenarios');
+  const capture = writeCapture(scenarios[0]!.spec);
+  const walls: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    await promisify(execFile)(process.execPath, [
+      join(import.meta.dirname ?? __dirname, '../../bin/launchwatch.mjs'),
+      'scan',
+      '--replay',
+      capture,
+      '--json',
+    ]).catch(() => undefined);
+    walls.push(performance.now() - t0);
+  }
+  walls.sort((a, b) => a - b);
+  console.log(`CLI: launchwatch scan --replay <small capture> --json, from the built bundle`);
+  console.log(`  wall time         median ${(walls[2] ?? 0).toFixed(0)} ms of 5 runs (target 500 ms)`);
+} else console.log('CLI: no built bundle (npm run build): the start-up figure is skipped');
 
 if (liveSeconds > 0 && process.platform === 'linux') {
   const loop = (kind: string) =>
