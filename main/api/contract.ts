@@ -57,7 +57,7 @@ export interface ItemHistoryView {
   dailyCpu: { day: number; avg: number; max: number }[];
 }
 
-export const REPORT_FORMATS = ['html', 'pdf', 'csv', 'json'] as const;
+export const REPORT_FORMATS = ['html', 'json', 'csv', 'pdf'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 export interface ReportRequest {

@@ -6,19 +6,20 @@ import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import type { ReportFormat } from '../api/contract';
+import { REPORT_FORMATS, type ReportFormat } from '../api/contract';
 import type { ScanResult } from '../engine/model';
 import { toCsv } from '../engine/reports/csv';
 import { toHtmlReport } from '../engine/reports/html-report';
 import { toScanDocument } from '../engine/scan-document';
 import { UsageError } from './usage-error';
 
-export const REPORT_FORMATS = ['.html', '.json', '.csv', '.pdf'];
+/** The file endings `--report` takes: the contract's report formats (what the app's Export offers). */
+export const REPORT_EXTENSIONS = REPORT_FORMATS.map((format) => `.${format}`);
 
 export async function writeReport(path: string, result: ScanResult): Promise<void> {
   const format = extname(path).toLowerCase();
-  if (!REPORT_FORMATS.includes(format))
-    throw new UsageError(`--report ${path}: the file must end in ${REPORT_FORMATS.join(', ')}`);
+  if (!REPORT_EXTENSIONS.includes(format))
+    throw new UsageError(`--report ${path}: the file must end in ${REPORT_EXTENSIONS.join(', ')}`);
   try {
     if (format === '.pdf') await writePdf(path, toHtmlReport(result));
     else writeFileSync(path, await reportBytes(format.slice(1) as ReportFormat, result));

@@ -12,7 +12,7 @@ import { renderTable } from '../engine/terminal-table';
 import { safeTerminalText } from '../engine/terminal-text';
 import { toNdjson } from '../engine/reports/ndjson';
 import { redactResult } from '../engine/reports/redact';
-import { REPORT_FORMATS, writeReport } from './report-files';
+import { REPORT_EXTENSIONS, writeReport } from './report-files';
 import { CaptureError, readCapture } from '../platform/capture/capture-reader';
 import { HistoryStore } from '../history/history-store';
 import { liveReaderForThisMachine, liveScan } from './live-scan';
@@ -74,8 +74,8 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
   };
   if ([values.json, values.ndjson, values.summary].filter(Boolean).length > 1)
     throw new UsageError('--json, --ndjson and --summary: choose one');
-  if (values.report !== undefined && !REPORT_FORMATS.includes(extname(values.report).toLowerCase()))
-    throw new UsageError(`--report ${values.report}: the file must end in ${REPORT_FORMATS.join(', ')}`);
+  if (values.report !== undefined && !REPORT_EXTENSIONS.includes(extname(values.report).toLowerCase()))
+    throw new UsageError(`--report ${values.report}: the file must end in ${REPORT_EXTENSIONS.join(', ')}`);
   const duration = positiveNumber('--duration', values.duration, 120);
   const interval = positiveNumber('--interval', values.interval, 5);
 
@@ -185,7 +185,8 @@ export function openHistory(io: Pick<CommandIO, 'stderr'>): HistoryStore | undef
  */
 export function summaryLine(result: ScanResult): string {
   const flagged = sortItems(result.items).filter((i) => i.verdict === 'mining' || i.verdict === 'suspicious');
-  const clean = (text: string) => safeTerminalText(text).replace(/[<>&]/g, '_');
+  // One line an MDM stores: each label cut at 120 characters.
+  const clean = (text: string) => safeTerminalText(text.slice(0, 120)).replace(/[<>&]/g, '_');
   if (flagged.length > 0)
     return `${flagged[0]?.verdict}: ${flagged
       .slice(0, 10)

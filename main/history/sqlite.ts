@@ -15,8 +15,6 @@ export interface Database {
   exec(sql: string): void;
   prepare(sql: string): Statement;
   close(): void;
-  /** Which library opened it, for the notes. */
-  readonly engine: 'node:sqlite' | 'better-sqlite3';
 }
 
 interface NodeSqlite {
@@ -31,7 +29,6 @@ export function openSqlite(path: string): Database {
       exec: (sql) => db.exec(sql),
       prepare: (sql) => db.prepare(sql),
       close: () => db.close(),
-      engine: 'node:sqlite',
     };
   }
   // Loaded only when needed: the app (Electron) never reaches here, so its bundle leaves it out.
@@ -45,7 +42,6 @@ export function openSqlite(path: string): Database {
     exec: (sql) => db.exec(sql),
     prepare: (sql) => db.prepare(sql),
     close: () => db.close(),
-    engine: 'better-sqlite3',
   };
 }
 

@@ -4,6 +4,7 @@
 // fact is optional: a tool that fails or is slow costs that fact and a note, never the scan.
 import si from 'systeminformation';
 import type { MachineFacts } from '../engine/model';
+import { hasControlCharacters } from '../engine/terminal-text';
 
 /** system_profiler can take seconds on a busy Mac; past this the facts are left out, with a note. */
 const FACTS_TIMEOUT_MS = 15_000;
@@ -71,16 +72,8 @@ export async function readMachineFacts(
 function factText(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
   const text = value.trim();
-  if (text === '' || text.length > MAX_FACT_LENGTH || hasControl(text)) return undefined;
+  if (text === '' || text.length > MAX_FACT_LENGTH || hasControlCharacters(text)) return undefined;
   return text;
-}
-
-function hasControl(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 0x20 || code === 0x7f) return true;
-  }
-  return false;
 }
 
 /** Read once per reader (the facts do not change while it runs); the notes are told once. */

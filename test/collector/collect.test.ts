@@ -139,12 +139,13 @@ function fakeMac(): string {
 /**
  * The commands the collector asks for machine facts, answering as a Mac does. Each answer is the shape
  * the manual page or a published capture gives:
- * - sysctl(8): `sysctl -n <name>` prints the value only; kern.boottime prints a timeval struct,
- *   "{ sec = 1764493200, usec = 0 } Sun Nov 30 09:00:00 2025" (seen in osquery's darwin uptime notes and
- *   countless forum posts); an unknown name is "sysctl: unknown oid" on stderr and exit 1.
+ * - sysctl(8): `sysctl -n <name>` prints the value only (hw.memsize, machdep.cpu.brand_string and
+ *   kern.boottime as "{ sec = 1789196391, usec = 979990 } Fri Sep 11 23:59:51 2026" in a captured sysctl
+ *   of an Apple M1, index file id 68315447555; the same timeval in index file id 24281183782); an unknown
+ *   name is "sysctl: unknown oid" on stderr and exit 1.
  * - sw_vers(1): -productVersion and -buildVersion print one line each.
- * - ioreg(8) -rd1 -c IOPlatformExpertDevice: a property dump whose serial line is
- *   `    "IOPlatformSerialNumber" = "C02ZK0XXMD6M"`.
+ * - ioreg(8) -rd1 -c IOPlatformExpertDevice: `+-o` header, `{`, and `"IOPlatformSerialNumber" = "..."`
+ *   lines without tree bars at depth 1 (a recorded sample, index file id 71466608616).
  * - stat(1) on macOS (BSD): `-f %m` prints the modification time in seconds since the epoch, `-f %Su`
  *   the owner's name; GNU stat (here) reads -f as "file system", so this one is modelled on GNU's -c.
  */
@@ -304,8 +305,9 @@ describe('assets/collect.sh', () => {
       launchctl: { stdout: 'PID\tStatus\tLabel\n1\t0\tcom.apple.launchd\n' },
       ps: { stdout: ps('10:00.00', '0:10.00') },
       lsof: { stdout: 'p830\ncredis-server\nu501\nf6\ntIPv4\nPTCP\nn127.0.0.1:6379\nTST=LISTEN\n' },
-      sw_vers: { stdout: '14.6.1\n' },
-      sysctl: { stdout: '8\n' },
+      ...macFactsShims(),
+      // A Mac whose ioreg fails (a sandboxed or broken IOKit): the serial is left out, nothing else.
+      ioreg: { stderr: 'ioreg: could not read the I/O Registry', exitCode: 1 },
       dscl: { stdout: 'NFSHomeDirectory: /Users/alice\n' },
       sfltool: { stdout: readFileSync(join(fixtures, 'btm/ventura-art-of-mac-malware-ch5.txt'), 'utf8') },
     });
@@ -332,6 +334,7 @@ describe('assets/collect.sh', () => {
     const sudoBundle = await unpacked(stdout.trim());
     const manifest = JSON.parse(readFileSync(join(sudoBundle, 'manifest.json'), 'utf8'));
     expect(manifest).toMatchObject({ privileged: true, user: { name: 'alice', uid: 501, home: '/Users/alice' } });
+    expect(manifest.host.machine).toMatchObject({ serial: '', model: 'MacBookPro18,3' });
     expect(readFileSync(shims.log, 'utf8')).toContain('launchctl\tprint-disabled\tgui/501');
     // The user's own domain, not the system's: run in their session, as them.
     expect(readFileSync(shims.log, 'utf8')).toContain('launchctl\tasuser\t501\tsudo\t-u\talice\tlaunchctl\tlist');
@@ -345,6 +348,8 @@ describe('assets/collect.sh', () => {
     expect(existsSync(join(sudoBundle, 'fs/private/etc/sudoers'))).toBe(false);
     const result = await replay(stdout.trim(), DEFAULT_SCAN_OPTIONS);
     expect(result.privileged).toBe(true);
+    expect(result.host.machine?.serial).toBeUndefined();
+    expect(result.host.machine?.model).toBe('MacBookPro18,3');
     expect(result.notes.some((n) => n.includes('not visible'))).toBe(false);
   }, 30_000);
 

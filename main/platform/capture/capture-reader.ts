@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { Inventory, MachineFacts, Sample } from '../../engine/model';
 import { trimEnd } from '../../engine/shell-words';
+import { hasControlCharacters } from '../../engine/terminal-text';
 import { assembleInventory, assembleSample } from '../macos/assemble';
 import { parseDsclUniqueIds } from '../users';
 import type { PlistFile } from '../macos/launchd-plist';
@@ -213,7 +214,7 @@ const FACT = z
   .string()
   .min(1)
   .max(200)
-  .refine((text) => ![...text].some((c) => c < ' ' || c === '\u007f'), 'has control characters');
+  .refine((text) => !hasControlCharacters(text), 'has control characters');
 const MACHINE_FIELDS = {
   model: FACT,
   osBuild: FACT,

@@ -52,6 +52,7 @@ export class MacLiveReader implements SystemReader {
   private readonly signatures = new Map<string, { stamp: string; text: string }>();
   private readonly names = new Map<string, { at: number; addresses: string[] }>();
   private readonly facts = new MachineFactsCache();
+  private users: { at: number; names: Map<number, string> } | undefined;
 
   constructor(private readonly options: MacLiveOptions = {}) {
     this.root = options.root ?? '';
@@ -122,12 +123,8 @@ export class MacLiveReader implements SystemReader {
         if (place) item.problems.push(privacyNote(path, place));
       }
     }
-    // Whom processes run as, by name; a Mac without an answer shows uids (no note: it is a nicety).
-    const users = await runCommand('dscl', ['.', '-list', '/Users', 'UniqueID'], {
-      timeoutMs: this.timeout,
-      ...(this.options.env ? { env: this.options.env } : {}),
-    });
-    if (!users.problem && users.code === 0) inventory.userNames = parseDsclUniqueIds(users.stdout);
+    const userNames = await this.userNames();
+    if (userNames) inventory.userNames = userNames;
     const readable = inventory.items.filter((i) => !i.program || !guarded(i.program));
     inventory.signing = parseCodesignBundle(await this.codesignBundle(readable, inventory.notes));
     if (this.options.resolveNames !== false)
@@ -157,6 +154,21 @@ export class MacLiveReader implements SystemReader {
     const outcome = assembleSample(takenAt, ps.stdout, lsofText);
     notes.push(...outcome.problems.slice(0, 5));
     return { sample: outcome.sample, notes };
+  }
+
+  /**
+   * Whom processes run as, by name (dscl), asked at most once an hour: users are rarely added, and the
+   * inventory is re-read every minute. A Mac without an answer shows uids (no note: it is a nicety).
+   */
+  private async userNames(): Promise<Map<number, string> | undefined> {
+    if (this.users && Date.now() - this.users.at < 3_600_000) return this.users.names;
+    const out = await runCommand('dscl', ['.', '-list', '/Users', 'UniqueID'], {
+      timeoutMs: this.timeout,
+      ...(this.options.env ? { env: this.options.env } : {}),
+    });
+    if (out.problem || out.code !== 0) return this.users?.names;
+    this.users = { at: Date.now(), names: parseDsclUniqueIds(out.stdout) };
+    return this.users.names;
   }
 
   private host(osVersion: string) {
