@@ -17,6 +17,7 @@ import type {
   ReviewView,
   ScanOptionsInput,
   Snapshot,
+  StatusSummary,
 } from './api/contract';
 import type { Approval } from './engine/approvals';
 import type { HistoryStore } from './history/history-store';
@@ -36,6 +37,7 @@ export class AppService {
   private paused = false;
   private options: ScanOptions;
   private readonly snapshots = new Listeners<Snapshot>();
+  private readonly statuses = new Listeners<StatusSummary>();
   private readonly events = new Listeners<MonitorEvent>();
   private error: string | undefined;
   private actions: ActionService | undefined;
@@ -65,7 +67,7 @@ export class AppService {
       }
     }
     service.monitor = new Monitor(reader, { ...options, approvals, ...(history ? { history } : {}) });
-    service.monitor.onResult(() => service.publish());
+    service.monitor.onTick(() => service.publish());
     service.monitor.onEvent((event) => service.events.emit(event));
     return service;
   }
@@ -98,6 +100,16 @@ export class AppService {
 
   result(): ScanResult | undefined {
     return this.captureResult ?? this.monitor?.result();
+  }
+
+  /** What the menu-bar icon needs after every tick: verdicts, without building the detailed result. */
+  status(): StatusSummary {
+    const items = this.captureResult?.items ?? this.monitor?.verdicts() ?? [];
+    return {
+      loading: !this.captureResult && !this.error && !this.monitor?.judged,
+      paused: this.paused,
+      items: items.map((i) => ({ verdict: i.verdict })),
+    };
   }
 
   snapshot(): Snapshot {
@@ -376,8 +388,17 @@ export class AppService {
     this.publish();
   }
 
+  /**
+   * Snapshots after every tick, for a view that shows them. Built only while someone listens: a hidden
+   * popover unsubscribes, and nothing is built, serialised or sent for it.
+   */
   onSnapshot(listener: (snapshot: Snapshot) => void): () => void {
     return this.snapshots.add(listener);
+  }
+
+  /** The tray's summary after every tick (cheap: verdicts only). */
+  onStatus(listener: (status: StatusSummary) => void): () => void {
+    return this.statuses.add(listener);
   }
 
   onEvent(listener: (event: MonitorEvent) => void): () => void {
@@ -391,6 +412,7 @@ export class AppService {
   }
 
   private publish(): void {
-    this.snapshots.emit(this.snapshot());
+    this.statuses.emit(this.status());
+    if (this.snapshots.size > 0) this.snapshots.emit(this.snapshot());
   }
 }

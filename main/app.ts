@@ -25,6 +25,7 @@ import {
   type ReportFormat,
   type ReportRequest,
   type Snapshot,
+  type StatusSummary,
 } from './api/contract';
 import { actionServiceForThisMachine } from './actions/machine-actions';
 import { AppService } from './app-service';
@@ -116,6 +117,9 @@ function popoverWindow(): BrowserWindow {
     lastBlurHide = Date.now();
     popover?.hide();
   });
+  // A hidden popover is sent nothing, and nothing is built for it; shown, it gets the latest at once.
+  popover.on('show', () => watchSnapshots(true));
+  popover.on('hide', () => watchSnapshots(false));
   void popover.loadURL(PAGE);
   return popover;
 }
@@ -146,9 +150,9 @@ function openItem(itemId: string): void {
   else contents.send(CHANNELS.openItem, itemId);
 }
 
-function refreshTray(snapshot: Snapshot = service.snapshot()): void {
+function refreshTray(status: StatusSummary = service.status()): void {
   if (!tray) return;
-  const state = trayState(snapshot);
+  const state = trayState(status);
   const image = nativeImage.createFromPath(`${ASSETS}tray/${state.icon}`);
   image.setTemplateImage(state.template);
   tray.setImage(image);
@@ -157,7 +161,7 @@ function refreshTray(snapshot: Snapshot = service.snapshot()): void {
 }
 
 function showMenu(): void {
-  const snapshot = service.snapshot();
+  const snapshot = service.status();
   const menu = Menu.buildFromTemplate(
     trayMenuTemplate(
       {
@@ -168,7 +172,7 @@ function showMenu(): void {
       },
       {
         open: showPopover,
-        togglePause: () => service.setPaused(!service.snapshot().paused),
+        togglePause: () => service.setPaused(!service.status().paused),
         exportReport: () => void exportReport({ format: 'html', redacted: false }).then(showFailure),
         exportRedactedReport: () => void exportReport({ format: 'html', redacted: true }).then(showFailure),
         importApprovals: () => void importApprovals(),
@@ -323,14 +327,25 @@ function backToThisMac(): ActionOutcomeView {
   return { ok: true, message: 'Watching this Mac again.' };
 }
 
+let stopSnapshots: (() => void) | undefined;
+/** Snapshots flow to the popover only while it is shown. */
+function watchSnapshots(visible: boolean): void {
+  stopSnapshots?.();
+  stopSnapshots = undefined;
+  if (!visible || !popover || popover.isDestroyed()) return;
+  const send = (snapshot: Snapshot): void => {
+    if (popover && !popover.isDestroyed()) popover.webContents.send(CHANNELS.snapshot, snapshot);
+  };
+  stopSnapshots = service.onSnapshot(send);
+  send(service.snapshot());
+}
+
 let unwire: (() => void)[] = [];
 function wireService(): void {
   unwire.forEach((off) => off());
   unwire = [
-    service.onSnapshot((snapshot) => {
-      refreshTray(snapshot);
-      if (popover && !popover.isDestroyed()) popover.webContents.send(CHANNELS.snapshot, snapshot);
-    }),
+    service.onStatus((status) => refreshTray(status)),
+    () => stopSnapshots?.(),
     service.onEvent((event) => {
       const request = notificationFor(event);
       if (!request || !Notification.isSupported()) return;
@@ -347,6 +362,7 @@ function wireService(): void {
   ];
   service.start();
   refreshTray();
+  watchSnapshots(popover?.isVisible() === true);
 }
 
 app.on('second-instance', showPopover);

@@ -141,6 +141,13 @@ export interface ActionOutcomeView {
   canceled?: true;
 }
 
+/** What the menu-bar icon shows, every tick: no detail is built for it. A Snapshot is one too. */
+export interface StatusSummary {
+  loading?: boolean;
+  paused: boolean;
+  items: { verdict: Verdict }[];
+}
+
 export interface Snapshot {
   source: SourceInfo;
   /** Disable, undo and approvals are possible (live on this machine, not a capture). */
@@ -197,6 +204,8 @@ export interface ItemDetail extends ItemSummary {
   history: { t: number; percent: number; restarted?: true }[];
   processes: { pid: number; ppid: number; args: string; cpuPercent?: number; uid?: number; user?: string }[];
   destinations: DestinationView[];
+  /** Ordinary destinations not seen for as long as the CPU history reaches back, no longer listed. */
+  forgottenDestinations?: number;
   listening: { address: string; port: number; protocol: string; pid: number }[];
   plist: { path: string; text: string; sha256?: string; mtime?: string; problems: string[] };
   signing?: { status: string; teamId?: string; authority?: string; identifier?: string; words?: string };

@@ -105,6 +105,7 @@ export function toDetail(result: ItemResult, thresholdPercent: number, cores = 1
       ...(d.hostname ? { hostname: d.hostname } : {}),
       ...(d.seenWithAdmin ? { seenWithAdmin: true } : {}),
     })),
+    ...(result.forgottenDestinations ? { forgottenDestinations: result.forgottenDestinations } : {}),
     listening: result.listening,
     plist: {
       path: item.plistPath,

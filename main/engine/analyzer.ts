@@ -10,7 +10,7 @@ import {
   type CommandFindings,
 } from './command-evidence';
 import { CpuTracker, type CpuDeltas } from './cpu';
-import { CpuHistory, type TimedPoint } from './cpu-history';
+import { CpuHistory } from './cpu-history';
 import { classifyDestination } from './destinations';
 import { applyCpuAcceptance, approvalOutcome, findApproval, type Approval, type ApprovalOutcome } from './approvals';
 import { baselineReasons, type BaselineOptions, type ItemBaseline } from './baseline';
@@ -25,6 +25,8 @@ import type {
   ItemProcess,
   ItemResult,
   LaunchItem,
+  HistoryInput,
+  HistoryItemInput,
   LoadedService,
   ProcessRecord,
   Protocol,
@@ -88,7 +90,9 @@ interface ItemState {
   judged?: JudgedEvidence;
   history: CpuHistory;
   destinations: Map<string, Destination>;
-  listening: Map<string, { address: string; port: number; protocol: Protocol; pid: number }>;
+  listening: Map<string, { address: string; port: number; protocol: Protocol; pid: number; lastSeen: number }>;
+  /** Destinations dropped from memory after going unseen for the whole CPU history (the history store keeps them). */
+  forgottenDestinations: number;
   /** Its processes in the last sample. */
   pids: number[];
   /** pid -> start time and command line of processes already looked at (and their observed line). */
@@ -105,6 +109,10 @@ interface ItemState {
 }
 
 const MAX_DESTINATIONS_PER_ITEM = 256;
+/** How often per-item state is swept for what went unseen (sample time). */
+const EXPIRY_EVERY_MS = 60_000;
+/** Destinations that are never evidence on their own: forgotten once unseen for the whole CPU history. */
+const FORGETTABLE: ReadonlySet<Destination['classification']> = new Set(['other', 'web', 'loopback']);
 const MAX_COMMAND_LINES_PER_ITEM = 64;
 
 export class Analyzer {
@@ -130,6 +138,7 @@ export class Analyzer {
       }
     | undefined;
   private lastProcesses = new Map<number, ProcessRecord>();
+  private lastExpiry = -Infinity;
   private lastDeltas: CpuDeltas | undefined;
   private inventoryVersion = 0;
 
@@ -216,6 +225,10 @@ export class Analyzer {
 
     if (sample.connections === undefined) this.sampleNotes.add('connections were not collected in some samples');
     this.recordConnections(sample.connections ?? [], sample.takenAt, owner, false);
+    if (sample.takenAt - this.lastExpiry >= EXPIRY_EVERY_MS) {
+      this.lastExpiry = sample.takenAt;
+      for (const state of this.states.values()) this.expire(state);
+    }
     this.sampleCount++;
     this.firstAt ??= sample.takenAt;
     this.lastAt = sample.takenAt;
@@ -273,14 +286,23 @@ export class Analyzer {
         (connection.state === 'LISTEN' || connection.protocol === 'UDP')
       ) {
         const key = `${connection.protocol} ${connection.localAddress} ${connection.localPort}`;
-        state.listening.set(key, {
-          address: connection.localAddress,
-          port: connection.localPort,
-          protocol: connection.protocol,
-          pid: connection.pid,
-        });
+        const known = state.listening.get(key);
+        if (known && known.pid === connection.pid) known.lastSeen = takenAt;
+        else
+          state.listening.set(key, {
+            address: connection.localAddress,
+            port: connection.localPort,
+            protocol: connection.protocol,
+            pid: connection.pid,
+            lastSeen: takenAt,
+          });
       }
     }
+  }
+
+  /** When the last sample was taken. */
+  get lastSampleAt(): number | undefined {
+    return this.lastAt;
   }
 
   /** Processes attributed to launch items in the last sample: whose connections the next tick reads. */
@@ -326,9 +348,36 @@ export class Analyzer {
     });
   }
 
+  /**
+   * What a history store needs of the samples after `since`: each item's verdict (from `verdicts()`), the
+   * destinations seen and the CPU points taken since then. A tick's worth, not the whole detailed result.
+   */
+  historySince(since: number, verdicts: ItemVerdict[]): HistoryInput {
+    const verdictOf = new Map(verdicts.map((v) => [v.id, v.verdict]));
+    const items: HistoryItemInput[] = [];
+    for (const item of this.inventory.items) {
+      const state = this.stateFor(item.id);
+      const destinations: Destination[] = [];
+      for (const [key, d] of state.destinations) {
+        if (d.lastSeen <= since) continue;
+        const classified = state.judged?.classified.get(key);
+        const out: Destination = { ...d, classification: classified?.classification ?? 'other' };
+        if (classified?.hostname) out.hostname = classified.hostname;
+        destinations.push(out);
+      }
+      items.push({
+        item,
+        verdict: verdictOf.get(item.id) ?? this.assess(item).verdict,
+        destinations,
+        history: state.history.newerThan(since),
+      });
+    }
+    return { source: this.inventory.source, items };
+  }
+
   private assess(item: LaunchItem): Assessment {
     const state = this.stateFor(item.id);
-    const cpu = this.cpuSummary(state.history.since((this.lastAt ?? 0) - this.options.windowSeconds * 1000));
+    const cpu = this.cpuSummary(state);
     const judged = this.judgedEvidence(item, state);
     const cpuSign = cpuReason(cpu, this.options);
     const baseline = this.options.baselines?.get(item.id);
@@ -424,8 +473,14 @@ export class Analyzer {
       longHistory: state.history.downsampled(),
       processes: this.processesOf(state),
       destinations: destinations.sort((a, b) => b.lastSeen - a.lastSeen),
-      listening: [...state.listening.values()],
+      listening: [...state.listening.values()].map(({ address, port, protocol, pid }) => ({
+        address,
+        port,
+        protocol,
+        pid,
+      })),
     };
+    if (state.forgottenDestinations > 0) result.forgottenDestinations = state.forgottenDestinations;
     if (judged.signing) result.signing = judged.signing;
     if (loadedService?.lastExitStatus !== undefined) result.lastExitStatus = loadedService.lastExitStatus;
     if (approval) result.approval = approval.info;
@@ -483,11 +538,11 @@ export class Analyzer {
     return state.judged;
   }
 
-  private cpuSummary(history: TimedPoint[]): CpuSummary {
-    const inWindow = history;
-    const covered = inWindow.reduce((s, p) => s + p.dt, 0);
-    const avg = covered > 0 ? inWindow.reduce((s, p) => s + p.percent * p.dt, 0) / covered : 0;
-    const max = inWindow.reduce((m, p) => Math.max(m, p.percent), 0);
+  private cpuSummary(state: ItemState): CpuSummary {
+    const { covered, weighted, max } = state.history.windowSince(
+      (this.lastAt ?? 0) - this.options.windowSeconds * 1000,
+    );
+    const avg = covered > 0 ? weighted / covered : 0;
     // "Sustained" means over the whole window: until the samples cover it, the item is being measured.
     const full = windowCovered(covered, this.options.windowSeconds);
     const summary: CpuSummary = {
@@ -597,6 +652,35 @@ export class Analyzer {
     });
   }
 
+  /**
+   * What an item has not shown for as long as its CPU history reaches back drops out, so memory stays
+   * flat however long the monitor runs: ordinary destinations (a count is kept; pools, Stratum ports
+   * and tunnels stay, bounded), listening sockets, and processes looked at that are gone.
+   */
+  private expire(state: ItemState): void {
+    const cutoff = state.history.keptSince();
+    if (cutoff === -Infinity) return;
+    let forgotten = 0;
+    // Classified as of now (judged again if its evidence changed since): a pool is never taken for ordinary.
+    const judged = state.item ? this.judgedEvidence(state.item, state) : state.judged;
+    for (const [key, d] of state.destinations) {
+      if (d.lastSeen >= cutoff) continue;
+      const classification = judged?.classified.get(key)?.classification ?? 'other';
+      if (!FORGETTABLE.has(classification)) continue;
+      state.destinations.delete(key);
+      forgotten++;
+    }
+    if (forgotten > 0) {
+      state.forgottenDestinations += forgotten;
+      state.evidenceVersion++;
+    }
+    for (const [key, l] of state.listening) if (l.lastSeen < cutoff) state.listening.delete(key);
+    if (state.seen.size > state.pids.length) {
+      const current = new Set(state.pids);
+      for (const pid of state.seen.keys()) if (!current.has(pid)) state.seen.delete(pid);
+    }
+  }
+
   private stateFor(id: string): ItemState {
     let state = this.states.get(id);
     if (!state) {
@@ -604,6 +688,7 @@ export class Analyzer {
         history: new CpuHistory({ recentCapacity: this.options.historyCapacity ?? 720 }),
         destinations: new Map(),
         listening: new Map(),
+        forgottenDestinations: 0,
         pids: [],
         seen: new Map(),
         ownCommandLine: '',

@@ -47,6 +47,32 @@ export class CpuHistory {
     return this.recentPoints.newestWhile((p) => p.t > since);
   }
 
+  /** Covered seconds, time-weighted average and peak of the points newer than `since`, without copying them. */
+  windowSince(since: number): { covered: number; weighted: number; max: number } {
+    const out = { covered: 0, weighted: 0, max: 0 };
+    this.recentPoints.forEachNewest((p) => {
+      if (p.t <= since) return false;
+      out.covered += p.dt;
+      out.weighted += p.percent * p.dt;
+      out.max = Math.max(out.max, p.percent);
+      return true;
+    });
+    return out;
+  }
+
+  /** Points newer than `after`, oldest first: what a history store has not recorded yet. */
+  newerThan(after: number): TimedPoint[] {
+    return this.recentPoints.newestWhile((p) => p.t > after);
+  }
+
+  /**
+   * The time from which every point is still kept at full resolution; -Infinity until the buffer is
+   * full (nothing has been forgotten yet).
+   */
+  keptSince(): number {
+    return this.recentPoints.full ? (this.recentPoints.first()?.t ?? -Infinity) : -Infinity;
+  }
+
   /** Per-bucket averages for the long view, the bucket in progress included. */
   downsampled(): TimedPoint[] {
     const done = this.longPoints.toArray();

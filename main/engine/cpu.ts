@@ -8,6 +8,8 @@ const START_TOLERANCE_MS = 2500;
 interface Seen {
   startedAt: number;
   cpuSeconds: number;
+  /** The sample that last saw it: entries not seen in the latest sample are dropped. */
+  generation: number;
 }
 
 export interface CpuDeltas {
@@ -23,8 +25,9 @@ export interface CpuDeltas {
 const CORE_TOLERANCE = 1.1;
 
 export class CpuTracker {
-  private seen = new Map<number, Seen>();
+  private readonly seen = new Map<number, Seen>();
   private lastTakenAt: number | undefined;
+  private generation = 0;
 
   /** `cores`: the machine's CPU count, the most CPU time a process can use per second. */
   constructor(private readonly cores: number = Infinity) {}
@@ -35,11 +38,20 @@ export class CpuTracker {
     const previousAt = this.lastTakenAt;
     const interval =
       previousAt !== undefined && sample.takenAt > previousAt ? (sample.takenAt - previousAt) / 1000 : undefined;
-    const next = new Map<number, Seen>();
+    const generation = ++this.generation;
     for (const process of sample.processes) {
-      next.set(process.pid, { startedAt: process.startedAt, cpuSeconds: process.cpuSeconds });
+      const known = this.seen.get(process.pid);
+      // Read before the entry is updated in place (one object per process for its life, not per tick).
+      const before: Before | undefined =
+        known && known.generation === generation - 1
+          ? { startedAt: known.startedAt, cpuSeconds: known.cpuSeconds }
+          : undefined;
+      if (known) {
+        known.startedAt = process.startedAt;
+        known.cpuSeconds = process.cpuSeconds;
+        known.generation = generation;
+      } else this.seen.set(process.pid, { startedAt: process.startedAt, cpuSeconds: process.cpuSeconds, generation });
       if (previousAt === undefined) continue;
-      const before = this.seen.get(process.pid);
       if (before !== undefined && sameStart(before, process) && process.cpuSeconds + 0.005 < before.cpuSeconds) {
         impossible.push(
           `pid ${process.pid}: its CPU time went backwards (${before.cpuSeconds} s, then ${process.cpuSeconds} s)`,
@@ -56,7 +68,7 @@ export class CpuTracker {
       }
       byPid.set(process.pid, delta);
     }
-    this.seen = next;
+    for (const [pid, entry] of this.seen) if (entry.generation !== generation) this.seen.delete(pid);
     this.lastTakenAt = sample.takenAt;
     const deltas: CpuDeltas = { byPid, impossible };
     if (interval !== undefined) deltas.intervalSeconds = interval;
@@ -64,11 +76,13 @@ export class CpuTracker {
   }
 }
 
-function sameStart(before: Seen, now: ProcessRecord): boolean {
+type Before = Pick<Seen, 'startedAt' | 'cpuSeconds'>;
+
+function sameStart(before: Before, now: ProcessRecord): boolean {
   return Math.abs(before.startedAt - now.startedAt) <= START_TOLERANCE_MS;
 }
 
-function cpuSince(before: Seen | undefined, now: ProcessRecord, previousAt: number): number | undefined {
+function cpuSince(before: Before | undefined, now: ProcessRecord, previousAt: number): number | undefined {
   const sameProcess = before !== undefined && sameStart(before, now) && now.cpuSeconds + 0.005 >= before.cpuSeconds;
   if (sameProcess) return Math.max(0, now.cpuSeconds - before.cpuSeconds);
   // Born during the interval: all of its CPU time was spent in it.

@@ -7,6 +7,11 @@ export class Listeners<T> {
     return () => this.listeners.delete(listener);
   }
 
+  /** How many listen now: a value nobody listens for need not be built. */
+  get size(): number {
+    return this.listeners.size;
+  }
+
   emit(value: T): void {
     for (const listener of this.listeners) listener(value);
   }

@@ -255,6 +255,8 @@ export interface ItemResult {
   longHistory: CpuPoint[];
   processes: ItemProcess[];
   destinations: Destination[];
+  /** Ordinary destinations not seen for as long as the CPU history reaches back, no longer listed (the history keeps them). */
+  forgottenDestinations?: number;
   listening: { address: string; port: number; protocol: Protocol; pid: number }[];
   signing?: SigningInfo;
   /** The verdict the evidence gives, before the approved inventory is applied. */
@@ -264,6 +266,15 @@ export interface ItemResult {
   /** From this Mac's history (live only): first seen, last changed, and "usual for this item since ...". */
   past?: { firstSeen: number; lastChange?: { at: number; what: string[] }; usual?: string };
   approval?: { note?: string; approvedAt: string; changed: boolean };
+}
+
+/** What a history store records of one item: a whole result, or just what a tick added (the monitor's). */
+export type HistoryItemInput = Pick<ItemResult, 'item' | 'verdict' | 'destinations' | 'history'>;
+
+/** What a history store records: a whole result, or a tick's worth of it. */
+export interface HistoryInput {
+  source: ScanResult['source'];
+  items: HistoryItemInput[];
 }
 
 export interface ScanOptions {

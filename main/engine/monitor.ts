@@ -1,13 +1,13 @@
 // The sampling loop shared by the app and live `scan`: a tick reads the process table once, reads
 // connections of the processes attributed to launch items (all of them at most every 30 s), re-reads
 // launch items when their folders change and at least every minute, and never overlaps itself.
-import { Analyzer } from './analyzer';
+import { Analyzer, type ItemVerdict } from './analyzer';
 import type { Approval } from './approvals';
 import type { BaselineOptions, ItemBaseline } from './baseline';
 import type { Indicators } from './indicators';
 import { Listeners } from './listeners';
-import type { ConnectionRecord, Inventory, LaunchItem, ScanOptions, ScanResult, Verdict } from './model';
-import type { SystemReader } from './reader';
+import type { ConnectionRecord, HistoryInput, Inventory, LaunchItem, ScanOptions, ScanResult, Verdict } from './model';
+import type { SampleRequest, SystemReader } from './reader';
 
 export type MonitorEvent =
   | { type: 'item-added'; item: LaunchItem }
@@ -33,9 +33,16 @@ export interface MonitorOptions extends ScanOptions {
   baseline?: BaselineOptions;
 }
 
+/** What every tick gives its listeners: verdicts only (the tray, notifications). The detail is `result()`. */
+export interface MonitorTick {
+  at: number;
+  verdicts: ItemVerdict[];
+}
+
 /** What the monitor needs of a history store (main/history/ has the one on disk). */
 export interface HistoryPort {
-  record(result: ScanResult, now: number): void;
+  /** A tick's worth: what the samples since the last record added. */
+  record(input: HistoryInput, now: number): void;
   baselines(items: LaunchItem[], now: number, options?: BaselineOptions): Map<string, ItemBaseline>;
 }
 
@@ -55,9 +62,15 @@ export class Monitor {
   private baselinesReadAt = -Infinity;
   private historyProblem: string | undefined;
   private tickNotes: string[] = [];
+  /** The detailed result, built when asked and kept until the next tick. */
   private latest: ScanResult | undefined;
-  private readonly results = new Listeners<ScanResult>();
+  private latestVerdicts: ItemVerdict[] = [];
+  private recordedUntil = -Infinity;
+  /** The attributed processes whose sockets were last read (for readers that start a process to read them). */
+  private connectionsReadFor: Set<number> | undefined;
+  private readonly ticks = new Listeners<MonitorTick>();
   private readonly events = new Listeners<MonitorEvent>();
+  private publishedOnce = false;
   /** Ticks skipped because the previous one was still running. */
   skippedTicks = 0;
 
@@ -66,8 +79,9 @@ export class Monitor {
     private options: MonitorOptions,
   ) {}
 
-  onResult(listener: (result: ScanResult) => void): () => void {
-    return this.results.add(listener);
+  /** Called after every tick with the verdicts; nothing detailed is built for it. */
+  onTick(listener: (tick: MonitorTick) => void): () => void {
+    return this.ticks.add(listener);
   }
 
   onEvent(listener: (event: MonitorEvent) => void): () => void {
@@ -111,8 +125,20 @@ export class Monitor {
     if (this.analyzer) Object.assign(this.analyzer.options, options);
   }
 
+  /** The detailed result (reasons, destinations, history): built on demand, once per tick at most. */
   result(): ScanResult | undefined {
+    if (!this.latest && this.analyzer && this.publishedOnce) this.latest = this.buildResult(this.analyzer);
     return this.latest;
+  }
+
+  /** Whether a tick has judged anything yet. */
+  get judged(): boolean {
+    return this.publishedOnce;
+  }
+
+  /** The verdicts of the last tick (what the tray shows). */
+  verdicts(): ItemVerdict[] {
+    return this.latestVerdicts;
   }
 
   /** Sockets read with administrator rights (root processes'): they join the items' destinations, marked so. */
@@ -155,7 +181,11 @@ export class Monitor {
     const fullSweep = now - this.lastFullSweep >= (this.options.fullSweepMs ?? 30_000);
     if (fullSweep) this.lastFullSweep = now;
     try {
-      const reading = await this.reader.readSample(fullSweep ? {} : { connectionsOf: analyzer.attributedPids() });
+      const request = this.sampleRequest(analyzer, fullSweep);
+      const reading = await this.reader.readSample(request);
+      if (!request.skipConnections) this.connectionsReadFor = new Set(analyzer.attributedPids());
+      // Skipped on purpose: no connections is not a failure to read them.
+      else reading.sample.connections ??= [];
       analyzer.addSample(reading.sample);
       notes.push(...reading.notes);
     } catch (error) {
@@ -173,6 +203,19 @@ export class Monitor {
     }
   }
 
+  /**
+   * A full sweep reads everything; other ticks read the attributed processes' details and sockets. Where
+   * reading sockets starts a process (lsof on a Mac), they are read only when that set changed, so a
+   * steady tick starts one process (ps).
+   */
+  private sampleRequest(analyzer: Analyzer, fullSweep: boolean): SampleRequest {
+    if (fullSweep) return {};
+    const attributed = analyzer.attributedPids();
+    if (this.reader.socketsCostAProcess && this.connectionsReadFor && sameSet(attributed, this.connectionsReadFor))
+      return { skipConnections: true, detailsOf: attributed };
+    return { connectionsOf: attributed, detailsOf: attributed };
+  }
+
   private refreshBaselines(analyzer: Analyzer, now: number): void {
     this.baselinesReadAt = now;
     try {
@@ -188,10 +231,11 @@ export class Monitor {
 
   /** The history never stops the watch: a failure is a note on the next result, and the next tick tries again. */
   private recordHistory(now: number): void {
-    const result = this.latest;
-    if (!this.options.history || !result) return;
+    const analyzer = this.analyzer;
+    if (!this.options.history || !analyzer || !this.publishedOnce) return;
     try {
-      this.options.history.record(result, now);
+      this.options.history.record(analyzer.historySince(this.recordedUntil, this.latestVerdicts), now);
+      this.recordedUntil = analyzer.lastSampleAt ?? this.recordedUntil;
       this.historyProblem = undefined;
     } catch (error) {
       this.historyProblem = `the history could not be written: ${(error as Error).message}`;
@@ -238,23 +282,32 @@ export class Monitor {
   }
 
   private publish(analyzer: Analyzer): void {
+    const verdicts = analyzer.verdicts();
+    const items = new Map((this.inventory?.items ?? []).map((i) => [i.id, i]));
+    for (const { id, verdict } of verdicts) {
+      const before = this.lastVerdicts.get(id);
+      const item = items.get(id);
+      if (before !== verdict && item) {
+        // The first verdict of an item is an event too, unless it is ok: the app notifies on flags.
+        if (before !== undefined || verdict !== 'ok')
+          this.emit({ type: 'verdict-changed', item, from: before, to: verdict });
+        this.lastVerdicts.set(id, verdict);
+      }
+    }
+    this.latestVerdicts = verdicts;
+    this.latest = undefined;
+    this.publishedOnce = true;
+    this.ticks.emit({ at: analyzer.lastSampleAt ?? this.now(), verdicts });
+  }
+
+  private buildResult(analyzer: Analyzer): ScanResult {
     const result = analyzer.result();
     result.source = 'live';
     result.notes = [
       ...new Set([...result.notes, ...this.tickNotes, ...(this.historyProblem ? [this.historyProblem] : [])]),
     ];
     if (this.skippedTicks > 0) result.notes.push(`${this.skippedTicks} ticks skipped because a tick was still running`);
-    for (const item of result.items) {
-      const before = this.lastVerdicts.get(item.item.id);
-      if (before !== item.verdict) {
-        // The first verdict of an item is an event too, unless it is ok: the app notifies on flags.
-        if (before !== undefined || item.verdict !== 'ok')
-          this.emit({ type: 'verdict-changed', item: item.item, from: before, to: item.verdict });
-        this.lastVerdicts.set(item.item.id, item.verdict);
-      }
-    }
-    this.latest = result;
-    this.results.emit(result);
+    return result;
   }
 
   private emit(event: MonitorEvent): void {
@@ -264,4 +317,10 @@ export class Monitor {
   private now(): number {
     return this.options.now?.() ?? Date.now();
   }
+}
+
+function sameSet(a: Set<number>, b: Set<number>): boolean {
+  if (a.size !== b.size) return false;
+  for (const x of a) if (!b.has(x)) return false;
+  return true;
 }

@@ -41,6 +41,20 @@ export class RingBuffer<T> {
     return out.reverse();
   }
 
+  /** Visits the newest items, newest first, as long as `visit` returns true: a window without a copy. */
+  forEachNewest(visit: (item: T) => boolean): void {
+    for (let i = this.count - 1; i >= 0; i--) if (!visit(this.items[(this.start + i) % this.capacity] as T)) return;
+  }
+
+  /** The oldest item kept. */
+  first(): T | undefined {
+    return this.count === 0 ? undefined : this.items[this.start];
+  }
+
+  get full(): boolean {
+    return this.count === this.capacity;
+  }
+
   toArray(): T[] {
     const out: T[] = [];
     for (let i = 0; i < this.count; i++) out.push(this.items[(this.start + i) % this.capacity] as T);

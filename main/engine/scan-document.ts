@@ -91,6 +91,7 @@ function itemDocument(result: ItemResult) {
       pid: d.pid,
       ...(d.seenWithAdmin ? { seenWithAdmin: true } : {}),
     })),
+    ...(result.forgottenDestinations ? { forgottenDestinations: result.forgottenDestinations } : {}),
     listening: result.listening,
     signing: result.signing
       ? {

@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { destinationKey, DEFAULT_BASELINE_OPTIONS, type BaselineOptions, type ItemBaseline } from '../engine/baseline';
-import type { ItemResult, LaunchItem, ScanResult, Verdict } from '../engine/model';
+import type { HistoryInput, HistoryItemInput, LaunchItem, Verdict } from '../engine/model';
 import type { ItemHistoryView, ReviewView } from '../api/contract';
 import { openSqlite, type Database, type SqlValue, type Statement } from './sqlite';
 
@@ -138,7 +138,7 @@ export class HistoryStore {
    * One tick of a live scan, in one transaction: items first seen and changed, verdict changes, the
    * destinations seen, the hour's CPU. A capture is another Mac and is never recorded.
    */
-  record(result: ScanResult, now: number): void {
+  record(result: HistoryInput, now: number): void {
     if (result.source !== 'live') return;
     const hour = Math.floor(now / HOUR) * HOUR;
     this.transaction(() => {
@@ -264,12 +264,16 @@ export class HistoryStore {
         this.sql(`DELETE FROM ${table} WHERE ${column} < ?`).run(cutoff);
     });
     this.lastPrune = now;
-    // What was pruned must not be taken for known.
+    // What was pruned must not be taken for known; and what the tick caches hold stays bounded over
+    // weeks of churn (destinations seen once, items removed): the monitor hands each sighting once.
     this.rows.clear();
     this.endpoints.clear();
+    this.seenDestinations.clear();
+    for (const [id, acc] of this.hours) if (acc.hour < now - HOUR) this.hours.delete(id);
+    for (const [id, t] of this.countedUntil) if (t < now - HOUR) this.countedUntil.delete(id);
   }
 
-  private recordItem(result: ItemResult, now: number): void {
+  private recordItem(result: HistoryItemInput, now: number): void {
     const { item } = result;
     const row =
       this.rows.get(item.id) ?? (this.sql('SELECT * FROM items WHERE id = ?').get(item.id) as ItemRow | undefined);
@@ -333,7 +337,7 @@ export class HistoryStore {
     });
   }
 
-  private recordDestinations(result: ItemResult): void {
+  private recordDestinations(result: HistoryItemInput): void {
     for (const d of result.destinations) {
       const endpoint = bounded(destinationKey(d));
       const key = `${result.item.id}\u0000${endpoint}`;
@@ -361,7 +365,7 @@ export class HistoryStore {
     }
   }
 
-  private recordCpu(result: ItemResult, hour: number): void {
+  private recordCpu(result: HistoryItemInput, hour: number): void {
     const id = result.item.id;
     const after = this.countedUntil.get(id) ?? -Infinity;
     const fresh = result.history.filter((p) => p.t > after && p.t >= hour);

@@ -1,5 +1,5 @@
 // What the menu-bar icon shows: the worst current verdict (approved items stay quiet).
-import type { Snapshot, Verdict } from '../api/contract';
+import type { StatusSummary, Verdict } from '../api/contract';
 
 export type TrayLevel = 'clear' | 'high-cpu' | 'suspicious' | 'mining';
 
@@ -21,7 +21,7 @@ const ICONS: Record<TrayLevel, { icon: string; template: boolean }> = {
   mining: { icon: 'tray-mining.png', template: false },
 };
 
-export function trayState(snapshot: Snapshot | undefined): TrayState {
+export function trayState(snapshot: StatusSummary | undefined): TrayState {
   if (!snapshot || snapshot.loading)
     return { level: 'clear', ...ICONS.clear, tooltip: 'Launchwatch: taking the first samples', title: '' };
   const count = (v: Verdict) => snapshot.items.filter((i) => i.verdict === v).length;

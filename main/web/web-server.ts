@@ -46,10 +46,20 @@ export async function startWebServer(
 ): Promise<WebServer> {
   const token = options.token ?? randomBytes(24).toString('base64url');
   const clients = new Set<ServerResponse>();
-  const unsubscribe = service.onSnapshot((snapshot) => {
-    const data = `event: snapshot\ndata: ${JSON.stringify(snapshot)}\n\n`;
-    for (const client of clients) client.write(data);
-  });
+  // Snapshots are built only while a page listens: the first client subscribes, the last one leaves.
+  let unsubscribe: (() => void) | undefined;
+  const listen = (): void => {
+    unsubscribe ??= service.onSnapshot((snapshot) => {
+      const data = `event: snapshot\ndata: ${JSON.stringify(snapshot)}\n\n`;
+      for (const client of clients) client.write(data);
+    });
+  };
+  const leave = (client: ServerResponse): void => {
+    clients.delete(client);
+    if (clients.size > 0) return;
+    unsubscribe?.();
+    unsubscribe = undefined;
+  };
   let port = options.port ?? 0;
   // Every command the renderer can send: the body is validated before anything runs.
   const posts: Record<string, PostRoute> = {
@@ -147,7 +157,8 @@ export async function startWebServer(
           });
           res.write(`event: snapshot\ndata: ${JSON.stringify(service.snapshot())}\n\n`);
           clients.add(res);
-          req.on('close', () => clients.delete(res));
+          listen();
+          req.on('close', () => leave(res));
           return;
         }
         default:
@@ -170,7 +181,7 @@ export async function startWebServer(
     token,
     close: () =>
       new Promise((resolve) => {
-        unsubscribe();
+        unsubscribe?.();
         for (const client of clients) client.end();
         server.close(() => resolve());
       }),

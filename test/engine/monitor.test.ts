@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { Analyzer } from '../../main/engine/analyzer';
 import { CpuHistory } from '../../main/engine/cpu-history';
-import type { Inventory, LaunchItem, ProcessRecord, Sample } from '../../main/engine/model';
+import type { HistoryInput, Inventory, LaunchItem, ProcessRecord, Sample } from '../../main/engine/model';
 import { Monitor, type MonitorEvent } from '../../main/engine/monitor';
 import type { SampleReading, SampleRequest, SystemReader } from '../../main/engine/reader';
 import { RingBuffer } from '../../main/engine/ring-buffer';
@@ -45,6 +46,8 @@ class FakeReader implements SystemReader {
   cpu = new Map<number, number>();
   gate: Promise<void> | undefined;
   failNext = false;
+  connections: Sample['connections'] = [];
+  socketsCostAProcess = false;
   async readInventory(): Promise<Inventory> {
     this.inventoryReads++;
     return this.inventories[Math.min(this.inventoryReads, this.inventories.length) - 1] as Inventory;
@@ -57,7 +60,11 @@ class FakeReader implements SystemReader {
       throw new Error('ps exploded');
     }
     const processes = this.processes.map((p) => ({ ...p, cpuSeconds: this.cpu.get(p.pid) ?? 0 }));
-    const sample: Sample = { takenAt: this.now, processes, connections: [] };
+    const sample: Sample = { takenAt: this.now, processes };
+    if (!request.skipConnections)
+      sample.connections = (this.connections ?? []).filter(
+        (c) => !request.connectionsOf || request.connectionsOf.has(c.pid),
+      );
     return { sample, notes: [] };
   }
   watchedFolders(): string[] {
@@ -189,7 +196,152 @@ describe('the monitor loop', () => {
   });
 });
 
+describe('what a tick costs', () => {
+  it('builds no detailed result for a tick: verdicts go to listeners, the detail is built once when asked', async () => {
+    const reader = new FakeReader();
+    reader.inventories = [inventory([item('/busy', ['/bin/busy'])])];
+    reader.processes = [proc(1, '/sbin/init'), proc(10, '/bin/busy')];
+    const built = vi.spyOn(Analyzer.prototype, 'result');
+    try {
+      const monitor = new Monitor(reader, { windowSeconds: 10, cpuThresholdPercent: 25, now: () => reader.now });
+      const seen: string[] = [];
+      monitor.onTick((tick) => seen.push(tick.verdicts.map((v) => `${v.id} ${v.verdict}`).join()));
+      for (let i = 0; i <= 4; i++) {
+        reader.now = i * 5000;
+        reader.cpu.set(10, i * 5);
+        await monitor.tick();
+      }
+      expect(built).not.toHaveBeenCalled();
+      expect(seen.at(-1)).toBe('/busy high-cpu');
+      expect(monitor.result()?.items[0]?.verdict).toBe('high-cpu');
+      monitor.result();
+      expect(built).toHaveBeenCalledTimes(1);
+      reader.now = 25_000;
+      await monitor.tick();
+      expect(monitor.result()?.endedAt).toBe(25_000);
+      expect(built).toHaveBeenCalledTimes(2);
+    } finally {
+      built.mockRestore();
+    }
+  });
+
+  it("hands the history each tick's new points and destinations, not the whole past", async () => {
+    const reader = new FakeReader();
+    reader.inventories = [inventory([item('/a', ['/bin/a'])])];
+    reader.processes = [proc(1, '/sbin/init'), proc(10, '/bin/a')];
+    reader.connections = [
+      {
+        pid: 10,
+        protocol: 'TCP',
+        family: 'IPv4',
+        localAddress: '10.0.0.2',
+        localPort: 50000,
+        remoteAddress: '198.51.100.7',
+        remotePort: 443,
+        state: 'ESTABLISHED',
+      },
+    ];
+    const recorded: HistoryInput[] = [];
+    const monitor = new Monitor(reader, {
+      windowSeconds: 10,
+      cpuThresholdPercent: 25,
+      now: () => reader.now,
+      history: { record: (input) => recorded.push(structuredClone(input)), baselines: () => new Map() },
+    });
+    for (let i = 0; i <= 3; i++) {
+      reader.now = i * 5000;
+      await monitor.tick();
+    }
+    expect(recorded.map((r) => r.items[0]?.history.map((p) => p.t))).toEqual([[], [5000], [10_000], [15_000]]);
+    expect(recorded.map((r) => r.items[0]?.destinations.map((d) => d.lastSeen))).toEqual([
+      [0],
+      [5000],
+      [10_000],
+      [15_000],
+    ]);
+    reader.connections = [];
+    reader.now = 20_000;
+    await monitor.tick();
+    expect(recorded.at(-1)?.items[0]?.destinations).toEqual([]);
+    expect(recorded.at(-1)?.items[0]?.verdict).toBe('ok');
+  });
+
+  it('where sockets cost a process (lsof), reads them only when the attributed processes change or a sweep is due', async () => {
+    const reader = new FakeReader();
+    reader.socketsCostAProcess = true;
+    reader.inventories = [inventory([item('/a', ['/bin/a']), item('/b', ['/bin/b'])])];
+    reader.processes = [proc(1, '/sbin/init'), proc(10, '/bin/a')];
+    const monitor = new Monitor(reader, {
+      windowSeconds: 10,
+      cpuThresholdPercent: 25,
+      fullSweepMs: 30_000,
+      now: () => reader.now,
+    });
+    const asked = (): string[] =>
+      reader.requests.map((r) =>
+        r.skipConnections ? 'none' : r.connectionsOf ? [...r.connectionsOf].join('+') : 'all',
+      );
+    for (const t of [0, 5000, 10_000, 15_000]) {
+      reader.now = t;
+      await monitor.tick();
+    }
+    // The first attributed set is read once; then nothing until it changes.
+    expect(asked()).toEqual(['all', '10', 'none', 'none']);
+    reader.processes.push(proc(11, '/bin/b'));
+    for (const t of [20_000, 25_000, 30_000, 35_000]) {
+      reader.now = t;
+      await monitor.tick();
+    }
+    // pid 11 is attributed by the 20 s sample: its sockets are read at the next tick; 30 s is a sweep.
+    expect(asked().slice(4)).toEqual(['none', '10+11', 'all', 'none']);
+    expect(monitor.result()?.notes.join()).not.toContain('connections were not collected');
+  });
+});
+
 describe('bounded history', () => {
+  it('forgets ordinary destinations unseen for as long as the CPU history reaches, with a count; keeps pool signs', () => {
+    const a = item('/a', ['/bin/a']);
+    // 12 points at 5 s: the history reaches back one minute.
+    const analyzer = new Analyzer(inventory([a]), { windowSeconds: 10, cpuThresholdPercent: 25, historyCapacity: 12 });
+    const connection = (remoteAddress: string, remotePort: number, localPort: number) => ({
+      pid: 10,
+      protocol: 'TCP' as const,
+      family: 'IPv4' as const,
+      localAddress: '10.0.0.2',
+      localPort,
+      remoteAddress,
+      remotePort,
+      state: 'ESTABLISHED',
+    });
+    const listener = {
+      pid: 10,
+      protocol: 'TCP' as const,
+      family: 'IPv4' as const,
+      localAddress: '0.0.0.0',
+      localPort: 8080,
+      state: 'LISTEN',
+    };
+    const processes = [proc(1, '/sbin/init'), proc(10, '/bin/a')];
+    for (let i = 0; i < 60; i++) {
+      const early = i < 3;
+      analyzer.addSample({
+        takenAt: i * 5000,
+        processes,
+        connections: early
+          ? [connection(`198.51.100.${i}`, 443, 50000 + i), connection('203.0.113.5', 3333, 51000), listener]
+          : [connection('192.0.2.1', 443, 52000)],
+      });
+    }
+    const result = analyzer.result().items[0];
+    expect(result?.destinations.map((d) => `${d.remoteAddress}:${d.remotePort}`).sort()).toEqual([
+      '192.0.2.1:443',
+      '203.0.113.5:3333',
+    ]);
+    expect(result?.forgottenDestinations).toBe(3);
+    expect(result?.listening).toEqual([]);
+    expect(result?.reasons.map((r) => r.code)).toContain('net.stratum-port');
+  });
+
   it('keeps an hour of points and a day of minutes, however long it runs', () => {
     const history = new CpuHistory({ recentCapacity: 720, longCapacity: 1440 });
     for (let i = 1; i <= 3 * 17_280; i++) history.push({ t: i * 5000, percent: i % 2 === 0 ? 100 : 0, dt: 5 });

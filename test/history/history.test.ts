@@ -215,19 +215,13 @@ describe('history and baselines', () => {
   it('a capture is another Mac: replaying one records nothing', async () => {
     const state = mkdtempSync(join(tmpdir(), 'lw-history-'));
     const store = HistoryStore.open(state, START);
-    store.record(
-      {
-        source: 'capture',
-        host: { hostname: 'x', os: 'macOS', osVersion: '15', cpuCount: 1 },
-        privileged: false,
-        options: { windowSeconds: 120, cpuThresholdPercent: 25 },
-        samples: 1,
-        notes: [],
-        items: [],
-      },
-      START,
-    );
+    const item = backup('sha-capture');
+    const seen = { item, verdict: 'ok' as const, destinations: [], history: [{ t: START, percent: 50 }] };
+    store.record({ source: 'capture', items: [seen] }, START);
     expect(store.review(0)).toEqual([]);
+    // The same item from this Mac is recorded: the capture was refused for being one.
+    store.record({ source: 'live', items: [seen] }, START);
+    expect(store.review(0).map((e) => e.id)).toEqual([item.id]);
     store.close();
   });
 

@@ -48,11 +48,16 @@ export class FakeWindow extends EventEmitter {
     this.loaded = url;
     return Promise.resolve();
   }
+  // Electron emits 'show' and 'hide' when visibility changes (BrowserWindow events).
   show() {
+    const was = this.visible;
     this.visible = true;
+    if (!was) this.emit('show');
   }
   hide() {
+    const was = this.visible;
     this.visible = false;
+    if (was) this.emit('hide');
   }
   focus() {}
   isVisible() {

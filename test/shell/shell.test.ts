@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ItemSummary, Snapshot } from '../../main/api/contract';
 import { CHANNELS } from '../../main/api/contract';
@@ -353,6 +354,30 @@ describe('the shell wired to a mocked electron', () => {
     tray.emit('click');
     expect(window.visible).toBe(false);
   });
+
+  it('sends snapshots only while the popover is shown; the tray follows every change either way', async () => {
+    const window = recorded.windows[0] as FakeWindow;
+    const tray = recorded.trays[0]!;
+    const sender = { sender: { id: window.webContents.id }, senderFrame: { url: window.loaded, parent: null } };
+    const setPaused = recorded.handlers.get(CHANNELS.setPaused)!;
+    const pushed = () => window.webContents.sent.filter(([channel]) => channel === CHANNELS.snapshot).length;
+    // The live monitor's first tick (this machine's /proc) judges before the tray says anything else.
+    for (let i = 0; i < 200 && tray.tooltip.includes('taking the first samples'); i++) await sleep(50);
+    window.hide();
+    const before = pushed();
+    await setPaused(sender, true);
+    expect(pushed()).toBe(before);
+    expect(tray.tooltip).toContain('(paused)');
+    window.show();
+    expect(pushed()).toBe(before + 1);
+    await setPaused(sender, false);
+    expect(pushed()).toBe(before + 2);
+    expect(tray.tooltip).not.toContain('(paused)');
+    window.hide();
+    await setPaused(sender, true);
+    await setPaused(sender, false);
+    expect(pushed()).toBe(before + 2);
+  }, 20_000);
 
   it('opens a dropped capture through IPC, refusing paths that are not absolute, naming a broken capture', async () => {
     const open = recorded.handlers.get(CHANNELS.openCapture)!;

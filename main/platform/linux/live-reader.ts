@@ -2,17 +2,18 @@
 // (no process spawned per tick), sockets from /proc/net joined to /proc/<pid>/fd.
 import { MachineFactsCache, type MachineFactsReading } from '../machine-facts';
 import { parsePasswd } from '../users';
-import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { arch, cpus, hostname, release, userInfo } from 'node:os';
-import type { ConnectionRecord, Inventory, LaunchItem, ProcessRecord } from '../../engine/model';
+import type { ConnectionRecord, Inventory, LaunchItem } from '../../engine/model';
 import type { SampleReading, SampleRequest, SystemReader } from '../../engine/reader';
 import { filesNamedBy, referencedFilesDigest } from '../../engine/referenced-files';
 import { FileHasher } from '../file-hash';
 import { runCommand } from '../run-command';
 import { itemFromUnitFile, persistenceFolders } from './persistence';
-import { parseBootTime, parseCgroupUnit, parseCmdline, parseProcStat } from './proc';
+import { parseBootTime } from './proc';
+import { ProcessTable } from './process-table';
 import { parseProcNet, socketInode, type ProcSocket } from './proc-net';
 
 export interface LinuxLiveOptions {
@@ -34,7 +35,7 @@ export class LinuxLiveReader implements SystemReader {
   private clockTicks: number | undefined;
   private bootTime: number | undefined;
   private readonly hasher = new FileHasher();
-  private readonly units = new Map<string, string | undefined>();
+  private table: ProcessTable | undefined;
   private readonly facts = new MachineFactsCache();
   private readonly machineFacts: (() => Promise<MachineFactsReading>) | undefined;
 
@@ -141,18 +142,12 @@ export class LinuxLiveReader implements SystemReader {
     const notes: string[] = [];
     await this.readClock(notes);
     const takenAt = Date.now();
-    const processes: ProcessRecord[] = [];
-    const pids = readdirSync(this.proc).filter((n) => /^\d+$/.test(n));
-    // /proc lives in memory: synchronous reads cost a tenth of the CPU of promise-based ones. They go
-    // in batches, yielding between them, so the event loop is never held for long.
-    for (let i = 0; i < pids.length; i += 128) {
-      for (const pid of pids.slice(i, i + 128)) {
-        const record = this.readProcess(pid);
-        if (record) processes.push(record);
-      }
-      await yieldToLoop();
-    }
-    processes.sort((a, b) => a.pid - b.pid);
+    this.table ??= new ProcessTable({
+      proc: this.proc,
+      clockTicks: this.clockTicks ?? 100,
+      bootTime: this.bootTime ?? 0,
+    });
+    const processes = this.table.read(request.detailsOf ?? 'all');
     const sample: SampleReading['sample'] = { takenAt, processes };
     if (!request.skipConnections)
       sample.connections = await this.readConnections(
@@ -160,47 +155,6 @@ export class LinuxLiveReader implements SystemReader {
         notes,
       );
     return { sample, notes };
-  }
-
-  private readProcess(pidText: string): ProcessRecord | undefined {
-    const base = `${this.proc}/${pidText}`;
-    try {
-      const st = parseProcStat(readFileSync(`${base}/stat`, 'utf8'));
-      if (!st || st.state === 'Z') return undefined;
-      const argv = parseCmdline(readFileSync(`${base}/cmdline`));
-      const ticks = this.clockTicks ?? 100;
-      const record: ProcessRecord = {
-        pid: st.pid,
-        ppid: st.ppid,
-        // The owner of /proc/<pid> is the process's real uid: one stat instead of parsing status.
-        uid: statSync(base).uid,
-        startedAt: ((this.bootTime ?? 0) + st.startTicks / ticks) * 1000,
-        cpuSeconds: st.cpuTicks / ticks,
-        args: argv.length > 0 ? argv.join(' ') : `[${st.comm}]`,
-      };
-      if (argv.length > 0) record.argv = argv;
-      const unit = this.unitOf(base, st.pid, st.startTicks);
-      if (unit) record.unit = unit;
-      return record;
-    } catch {
-      // The process exited between readdir and read.
-      return undefined;
-    }
-  }
-
-  /** A process's systemd unit, read once per process (pid and start time). */
-  private unitOf(base: string, pid: number, startTicks: number): string | undefined {
-    const key = `${pid}:${startTicks}`;
-    if (this.units.has(key)) return this.units.get(key);
-    let unit: string | undefined;
-    try {
-      unit = parseCgroupUnit(readFileSync(`${base}/cgroup`, 'utf8'));
-    } catch {
-      unit = undefined;
-    }
-    if (this.units.size > 65_536) this.units.clear();
-    this.units.set(key, unit);
-    return unit;
   }
 
   private async readConnections(pids: Set<number>, notes: string[]): Promise<ConnectionRecord[]> {

@@ -18,23 +18,47 @@ export function parseProcStat(text: string): ProcStat | undefined {
   const close = text.lastIndexOf(')');
   if (open < 0 || close < open) return undefined;
   const pid = Number(text.slice(0, open).trim());
-  const fields = text
-    .slice(close + 2)
-    .trim()
-    .split(/\s+/);
   // After comm: state(3) ppid(4) ... utime(14) stime(15) ... starttime(22), numbered from 1 with pid.
-  const at = (n: number): number => Number(fields[n - 3]);
+  // Read in one pass without splitting: this runs for every process on every tick.
+  const wanted = fieldsAfterComm(text, close + 1);
   const stat: ProcStat = {
     pid,
     comm: text.slice(open + 1, close),
-    state: fields[0] ?? '?',
-    ppid: at(4),
-    cpuTicks: at(14) + at(15),
-    startTicks: at(22),
+    state: wanted.state,
+    ppid: wanted.ppid,
+    cpuTicks: wanted.utime + wanted.stime,
+    startTicks: wanted.starttime,
   };
   return Number.isInteger(stat.pid) && Number.isFinite(stat.cpuTicks) && Number.isFinite(stat.startTicks)
     ? stat
     : undefined;
+}
+
+function fieldsAfterComm(
+  text: string,
+  from: number,
+): { state: string; ppid: number; utime: number; stime: number; starttime: number } {
+  const out = { state: '?', ppid: NaN, utime: NaN, stime: NaN, starttime: NaN };
+  let field = 2;
+  let i = from;
+  while (i < text.length && field < 22) {
+    while (i < text.length && isSpace(text.charCodeAt(i))) i++;
+    if (i >= text.length) break;
+    let end = i;
+    while (end < text.length && !isSpace(text.charCodeAt(end))) end++;
+    field++;
+    if (field === 3) out.state = text.slice(i, end);
+    else if (field === 4) out.ppid = Number(text.slice(i, end));
+    else if (field === 14) out.utime = Number(text.slice(i, end));
+    else if (field === 15) out.stime = Number(text.slice(i, end));
+    else if (field === 22) out.starttime = Number(text.slice(i, end));
+    i = end;
+  }
+  return out;
+}
+
+function isSpace(code: number): boolean {
+  return code === 32 || code === 10 || code === 9 || code === 13;
 }
 
 /** NUL-separated argv; an empty cmdline (kernel threads, zombies) gives []. */

@@ -153,6 +153,13 @@ function Detail({
         <h3 id="dest-title">
           Destinations <span className="muted">{item.destinations.length}</span>
         </h3>
+        {item.forgottenDestinations ? (
+          <p className="muted">
+            {item.forgottenDestinations} ordinary {item.forgottenDestinations === 1 ? 'destination' : 'destinations'}{' '}
+            not seen for as long as the chart reaches back {item.forgottenDestinations === 1 ? 'is' : 'are'} no longer
+            listed (the history keeps them).
+          </p>
+        ) : null}
         {item.destinations.length === 0 ? (
           <p className="muted">No connections seen.</p>
         ) : (
