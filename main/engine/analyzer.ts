@@ -1,7 +1,16 @@
 // The engine's state across samples: attribute each sample's processes and connections to launch items,
 // keep each item's CPU history and destinations, and judge every item on demand. Replay and live
 // monitoring drive the same analyzer, one sample at a time.
-import { attributeProcesses, buildProcessTable, executableOf, type ItemAttribution } from './attribution';
+import {
+  attractorsOf,
+  attributeProcesses,
+  buildProcessTable,
+  executableOf,
+  patchAttribution,
+  type Attractors,
+  type CachedAttribution,
+  type ItemAttribution,
+} from './attribution';
 import {
   analyseCommand,
   analyseFileText,
@@ -85,6 +94,8 @@ interface JudgedEvidence {
 
 interface ItemState {
   item?: LaunchItem;
+  /** The item's facts as last judged: the same after an inventory read keeps what was judged. */
+  fingerprint?: string;
   /** Bumped whenever something the evidence reasons depend on changes. */
   evidenceVersion: number;
   judged?: JudgedEvidence;
@@ -104,6 +115,13 @@ interface ItemState {
   method: AttributionMethod;
   /** Command lines of the item's processes other than its own argv: where a launcher's child shows the miner. */
   observedCommandLines: Map<string, { where: string; lastSeen: number }>;
+  /**
+   * What those command lines say, merged as they arrive; undefined after one was evicted (then merged
+   * again from all of them). An item whose children have ever-new command lines costs one line a sample.
+   */
+  observedFindings: CommandFindings | undefined;
+  /** Destinations seen since the history last took them (their keys). */
+  touched: Set<string>;
   executables: Set<string>;
   interpreterWithChildren: boolean;
 }
@@ -129,14 +147,9 @@ export class Analyzer {
   private lastAt: number | undefined;
   private readonly sampleNotes = new Set<string>();
   private lastAttributed = new Set<number>();
-  private cachedAttribution:
-    | {
-        inventoryVersion: number;
-        processes: ProcessRecord[];
-        attribution: Map<string, ItemAttribution>;
-        owner: Map<number, string>;
-      }
-    | undefined;
+  private cachedAttribution: CachedAttribution | undefined;
+  private attributionVersion = 0;
+  private attractors: Attractors = attractorsOf([], new Map());
   private lastProcesses = new Map<number, ProcessRecord>();
   private lastExpiry = -Infinity;
   private lastDeltas: CpuDeltas | undefined;
@@ -153,14 +166,42 @@ export class Analyzer {
     this.setInventory(inventory);
   }
 
-  /** New or changed launch items keep the history of the items that stay (same id). */
+  /**
+   * New or changed launch items keep the history of the items that stay (same id). The inventory is read
+   * again every minute: an item whose facts did not change keeps its judged evidence, and attribution is
+   * redone only when items or launchd's list of pids changed.
+   */
   setInventory(inventory: Inventory): void {
+    const previous = this.inventory;
+    const first = this.inventoryVersion === 0;
     this.inventory = inventory;
-    this.loadedByLabel = new Map(inventory.loaded.map((l) => [l.label, l]));
+    const loadedByLabel = new Map(inventory.loaded.map((l) => [l.label, l]));
+    let attributionChanged = first || !sameLoaded(this.loadedByLabel, loadedByLabel);
+    this.loadedByLabel = loadedByLabel;
     const ids = new Set(inventory.items.map((i) => i.id));
-    for (const id of this.states.keys()) if (!ids.has(id)) this.states.delete(id);
-    this.configuredCache.clear();
-    this.inventoryVersion++;
+    for (const id of this.states.keys())
+      if (!ids.has(id)) {
+        this.states.delete(id);
+        attributionChanged = true;
+      }
+    // Names of addresses classify every destination: when they change, everything is judged again.
+    if (first || !sameStringMap(previous.dns, inventory.dns)) {
+      this.inventoryVersion++;
+      this.configuredCache.clear();
+    }
+    for (const item of inventory.items) {
+      const state = this.stateFor(item.id);
+      const key = itemFingerprint(item, inventory);
+      if (state.fingerprint === key) continue;
+      state.fingerprint = key;
+      state.evidenceVersion++;
+      this.configuredCache.delete(item.id);
+      attributionChanged = true;
+    }
+    if (attributionChanged) {
+      this.attributionVersion++;
+      this.attractors = attractorsOf(inventory.items, loadedByLabel);
+    }
   }
 
   addSample(sample: Sample): void {
@@ -172,13 +213,18 @@ export class Analyzer {
     const table = buildProcessTable(sample.processes);
     this.lastProcesses = table.byPid;
     this.lastDeltas = deltas;
-    // The same processes (pid and start time) under the same inventory attribute the same way: in the
-    // steady state most samples reuse the last attribution instead of matching again.
+    // The same processes under the same inventory attribute the same way: most samples reuse the last
+    // attribution, and one with a few new or gone processes is patched for those alone.
+    const cached = this.cachedAttribution;
     const reuse =
-      this.cachedAttribution !== undefined &&
-      this.cachedAttribution.inventoryVersion === this.inventoryVersion &&
-      sameProcesses(this.cachedAttribution.processes, sample.processes);
-    if (!reuse) {
+      cached !== undefined &&
+      cached.version === this.attributionVersion &&
+      (sameProcesses(cached.processes, sample.processes) ||
+        patchAttribution(cached, table, this.attractors, this.options.excludePids));
+    if (reuse) {
+      cached.processes = sample.processes;
+      cached.byPid = table.byPid;
+    } else {
       const attribution = attributeProcesses(
         this.inventory.items,
         this.loadedByLabel,
@@ -189,13 +235,14 @@ export class Analyzer {
       const owner = new Map<number, string>();
       for (const [id, a] of attribution) for (const pid of a.pids) owner.set(pid, id);
       this.cachedAttribution = {
-        inventoryVersion: this.inventoryVersion,
+        version: this.attributionVersion,
         processes: sample.processes,
+        byPid: table.byPid,
         attribution,
         owner,
       };
-      this.lastAttributed = new Set(owner.keys());
     }
+    this.lastAttributed = new Set((this.cachedAttribution as CachedAttribution).owner.keys());
     const { attribution, owner } = this.cachedAttribution as NonNullable<typeof this.cachedAttribution>;
 
     for (const item of this.inventory.items) {
@@ -261,6 +308,7 @@ export class Analyzer {
       ) {
         const key = `${connection.protocol} ${connection.remoteAddress} ${connection.remotePort}`;
         const known = state.destinations.get(key);
+        state.touched.add(key);
         if (known) {
           known.lastSeen = takenAt;
           if (connection.state) known.state = connection.state;
@@ -350,7 +398,8 @@ export class Analyzer {
 
   /**
    * What a history store needs of the samples after `since`: each item's verdict (from `verdicts()`), the
-   * destinations seen and the CPU points taken since then. A tick's worth, not the whole detailed result.
+   * destinations seen and the CPU points taken since then. A tick's worth, not the whole detailed result;
+   * destinations are those seen since the previous call (the monitor calls it once per tick).
    */
   historySince(since: number, verdicts: ItemVerdict[]): HistoryInput {
     const verdictOf = new Map(verdicts.map((v) => [v.id, v.verdict]));
@@ -358,13 +407,16 @@ export class Analyzer {
     for (const item of this.inventory.items) {
       const state = this.stateFor(item.id);
       const destinations: Destination[] = [];
-      for (const [key, d] of state.destinations) {
-        if (d.lastSeen <= since) continue;
+      // Only what was touched since the last call: a tick looks at its own sightings, not every destination.
+      for (const key of state.touched) {
+        const d = state.destinations.get(key);
+        if (!d || d.lastSeen <= since) continue;
         const classified = state.judged?.classified.get(key);
         const out: Destination = { ...d, classification: classified?.classification ?? 'other' };
         if (classified?.hostname) out.hostname = classified.hostname;
         destinations.push(out);
       }
+      state.touched.clear();
       items.push({
         item,
         verdict: verdictOf.get(item.id) ?? this.assess(item).verdict,
@@ -498,8 +550,12 @@ export class Analyzer {
     )
       return state.judged;
     const configured = this.configuredFindings(item);
-    const observed = emptyFindings();
-    for (const [args, { where }] of state.observedCommandLines) mergeInto(observed, this.commandFindings(args, where));
+    if (!state.observedFindings) {
+      state.observedFindings = emptyFindings();
+      for (const [args, { where }] of state.observedCommandLines)
+        mergeInto(state.observedFindings, this.commandFindings(args, where));
+    }
+    const observed = state.observedFindings;
     const context = {
       indicators: this.indicators,
       dns: this.inventory.dns,
@@ -625,10 +681,15 @@ export class Analyzer {
       } else if (args !== state.ownCommandLine) {
         // Bounded, and the longest unseen go first: a loop of ever-different children cannot crowd
         // out a miner that starts later.
-        if (state.observedCommandLines.size >= MAX_COMMAND_LINES_PER_ITEM)
-          evictLeast(state.observedCommandLines, (line) => line.lastSeen);
+        // A quarter at a time, so what they said is merged again once per 16 new lines, not for each.
+        if (state.observedCommandLines.size >= MAX_COMMAND_LINES_PER_ITEM) {
+          for (let i = 0; i < MAX_COMMAND_LINES_PER_ITEM / 4; i++)
+            evictLeast(state.observedCommandLines, (line) => line.lastSeen);
+          state.observedFindings = undefined;
+        }
         const line = { where: `command line of pid ${pid}`, lastSeen: this.sampleCount };
         state.observedCommandLines.set(args, line);
+        if (state.observedFindings) mergeInto(state.observedFindings, this.commandFindings(args, line.where));
         entry.observed = line;
         state.evidenceVersion++;
       }
@@ -675,6 +736,7 @@ export class Analyzer {
       state.evidenceVersion++;
     }
     for (const [key, l] of state.listening) if (l.lastSeen < cutoff) state.listening.delete(key);
+    for (const key of state.touched) if (!state.destinations.has(key)) state.touched.delete(key);
     if (state.seen.size > state.pids.length) {
       const current = new Set(state.pids);
       for (const pid of state.seen.keys()) if (!current.has(pid)) state.seen.delete(pid);
@@ -694,6 +756,8 @@ export class Analyzer {
         ownCommandLine: '',
         method: 'none',
         observedCommandLines: new Map(),
+        observedFindings: undefined,
+        touched: new Set(),
         executables: new Set(),
         interpreterWithChildren: false,
         evidenceVersion: 0,
@@ -777,4 +841,40 @@ function knownVendorOf(
   if (signing?.status !== 'developer-id' || !signing.teamId) return undefined;
   const vendor = indicators.knownVendors.get(signing.teamId);
   return vendor ? { teamId: signing.teamId, ...vendor } : undefined;
+}
+
+/**
+ * An item's facts that evidence and attribution depend on. The plist's hash stands for everything read
+ * from it; the rest comes from elsewhere (the program's and named files' hashes, overrides, problems found,
+ * the signature). An item without a hash (unreadable) is compared in full.
+ */
+function itemFingerprint(item: LaunchItem, inventory: Inventory): string {
+  const signing = item.program ? inventory.signing.get(item.program) : undefined;
+  const fromPlist = item.sha256 ?? JSON.stringify({ ...item, content: undefined, rawText: undefined });
+  return [
+    fromPlist,
+    item.id,
+    item.label,
+    item.program ?? '',
+    item.unitName ?? '',
+    item.programSha256 ?? '',
+    item.referencedSha256 ?? '',
+    String(item.disabledOverride),
+    item.problems.join('\n'),
+    signing ? JSON.stringify(signing) : '',
+  ].join('\u0000');
+}
+
+function sameStringMap(a: Map<string, string>, b: Map<string, string>): boolean {
+  if (a === b) return true;
+  if (a.size !== b.size) return false;
+  for (const [key, value] of a) if (b.get(key) !== value) return false;
+  return true;
+}
+
+/** The same labels with the same pids: attribution by launchd's pid would come out the same. */
+function sameLoaded(a: Map<string, LoadedService>, b: Map<string, LoadedService>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [label, service] of a) if (b.get(label)?.pid !== service.pid) return false;
+  return true;
 }

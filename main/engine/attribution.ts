@@ -169,3 +169,121 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   if (list) list.push(value);
   else map.set(key, [value]);
 }
+
+/** The last attribution, kept with the processes it was made from. */
+export interface CachedAttribution {
+  version: number;
+  processes: ProcessRecord[];
+  byPid: Map<number, ProcessRecord>;
+  attribution: Map<string, ItemAttribution>;
+  owner: Map<number, string>;
+}
+
+/** What could make a process the root of an item: full attribution must then run again. */
+export interface Attractors {
+  listedPids: Set<number>;
+  units: Set<string>;
+  commandLines: Set<string>;
+  programs: Set<string>;
+}
+
+export function attractorsOf(items: LaunchItem[], loaded: Map<string, LoadedService>): Attractors {
+  const attractors: Attractors = {
+    listedPids: new Set(),
+    units: new Set(),
+    commandLines: new Set(),
+    programs: new Set(),
+  };
+  for (const item of items) {
+    const pid = item.label ? loaded.get(item.label)?.pid : undefined;
+    if (pid !== undefined) attractors.listedPids.add(pid);
+    if (item.unitName) attractors.units.add(item.unitName);
+    if (item.arguments.length > 0) attractors.commandLines.add(item.arguments.join(' '));
+    if (item.program && !isInterpreter(item.program))
+      attractors.programs.add(item.program.split(' ')[0] ?? item.program);
+  }
+  return attractors;
+}
+
+function attracts(process: ProcessRecord, attractors: Attractors): boolean {
+  return (
+    attractors.listedPids.has(process.pid) ||
+    (process.unit !== undefined && attractors.units.has(process.unit)) ||
+    attractors.commandLines.has(commandLineKey(process)) ||
+    attractors.programs.has(executableOf(process).split(' ')[0] ?? '')
+  );
+}
+
+/** ps's start times wobble by a second: within this, a pid is the same process. */
+const SAME_START_MS = 2500;
+
+/**
+ * Brings the last attribution up to date with a table that differs by a few processes, looking at those
+ * alone: a new process whose parent belongs to an item joins it, a gone one that was not a root leaves
+ * it. Anything that could change which process is an item's root (a root gone, a new process launchd
+ * listed or that matches an item's unit, arguments or program, a process moved under or out of an
+ * item's tree) returns false, and full attribution runs instead. `cached` is changed only on success.
+ */
+export function patchAttribution(
+  cached: CachedAttribution,
+  table: ProcessTable,
+  attractors: Attractors,
+  exclude: Set<number> = new Set(),
+): boolean {
+  const before = cached.byPid;
+  const owner = new Map(cached.owner);
+  const roots = new Set<number>();
+  for (const a of cached.attribution.values()) for (const pid of a.rootPids) roots.add(pid);
+  const changedItems = new Set<string>();
+  const newcomers: ProcessRecord[] = [];
+  for (const [pid, old] of before) {
+    const now = table.byPid.get(pid);
+    const same = now !== undefined && Math.abs(now.startedAt - old.startedAt) <= SAME_START_MS;
+    if (same && now.ppid === old.ppid) continue;
+    if (same) {
+      // Moved to another parent (its own died): fine only outside every item's tree.
+      if (owner.has(pid) || owner.has(now.ppid) || attracts(now, attractors)) return false;
+      continue;
+    }
+    const id = owner.get(pid);
+    if (id !== undefined) {
+      // A root gone, or a pid reused while processes still name it as their parent: match again.
+      if (roots.has(pid) || (table.children.get(pid)?.length ?? 0) > 0) return false;
+      owner.delete(pid);
+      changedItems.add(id);
+    }
+  }
+  for (const [pid, process] of table.byPid) {
+    const old = before.get(pid);
+    if (old === undefined || Math.abs(process.startedAt - old.startedAt) > SAME_START_MS) newcomers.push(process);
+  }
+  // Parents before children, whatever the order of pids: pass again while a pass placed someone.
+  let pending = newcomers;
+  for (let progress = true; progress && pending.length > 0;) {
+    progress = false;
+    const next: ProcessRecord[] = [];
+    const pendingPids = new Set(pending.map((p) => p.pid));
+    for (const process of pending) {
+      if (attracts(process, attractors)) return false;
+      if (exclude.has(process.pid)) continue;
+      const parentIsNew = pendingPids.has(process.ppid) && !owner.has(process.ppid);
+      const id = owner.get(process.ppid);
+      if (id !== undefined && !exclude.has(process.ppid)) {
+        owner.set(process.pid, id);
+        changedItems.add(id);
+        progress = true;
+      } else if (parentIsNew) next.push(process);
+    }
+    pending = next;
+  }
+  for (const id of changedItems) {
+    const a = cached.attribution.get(id);
+    if (!a) return false;
+    const pids = a.rootPids.filter((pid) => owner.get(pid) === id);
+    const rootSet = new Set(pids);
+    for (const [pid, owned] of owner) if (owned === id && !rootSet.has(pid)) pids.push(pid);
+    cached.attribution.set(id, { method: a.method, rootPids: a.rootPids, pids });
+  }
+  cached.owner = owner;
+  return true;
+}

@@ -8,8 +8,10 @@ const START_TOLERANCE_MS = 2500;
 interface Seen {
   startedAt: number;
   cpuSeconds: number;
-  /** The sample that last saw it: entries not seen in the latest sample are dropped. */
+  /** The sample that last read its CPU time: a figure needs the one just before. */
   generation: number;
+  /** The sample that last listed it: entries not in the latest sample are dropped. */
+  present: number;
 }
 
 export interface CpuDeltas {
@@ -41,6 +43,19 @@ export class CpuTracker {
     const generation = ++this.generation;
     for (const process of sample.processes) {
       const known = this.seen.get(process.pid);
+      // Not read this time (a reader saves reading processes nobody judges): no figure, and no baseline
+      // left to span several intervals when it is read again (its read generation falls behind).
+      if (Number.isNaN(process.cpuSeconds)) {
+        if (known) known.present = generation;
+        else
+          this.seen.set(process.pid, {
+            startedAt: process.startedAt,
+            cpuSeconds: 0,
+            generation: -1,
+            present: generation,
+          });
+        continue;
+      }
       // Read before the entry is updated in place (one object per process for its life, not per tick).
       const before: Before | undefined =
         known && known.generation === generation - 1
@@ -50,7 +65,14 @@ export class CpuTracker {
         known.startedAt = process.startedAt;
         known.cpuSeconds = process.cpuSeconds;
         known.generation = generation;
-      } else this.seen.set(process.pid, { startedAt: process.startedAt, cpuSeconds: process.cpuSeconds, generation });
+        known.present = generation;
+      } else
+        this.seen.set(process.pid, {
+          startedAt: process.startedAt,
+          cpuSeconds: process.cpuSeconds,
+          generation,
+          present: generation,
+        });
       if (previousAt === undefined) continue;
       if (before !== undefined && sameStart(before, process) && process.cpuSeconds + 0.005 < before.cpuSeconds) {
         impossible.push(
@@ -68,7 +90,7 @@ export class CpuTracker {
       }
       byPid.set(process.pid, delta);
     }
-    for (const [pid, entry] of this.seen) if (entry.generation !== generation) this.seen.delete(pid);
+    for (const [pid, entry] of this.seen) if (entry.present !== generation) this.seen.delete(pid);
     this.lastTakenAt = sample.takenAt;
     const deltas: CpuDeltas = { byPid, impossible };
     if (interval !== undefined) deltas.intervalSeconds = interval;

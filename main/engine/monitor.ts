@@ -1,6 +1,7 @@
 // The sampling loop shared by the app and live `scan`: a tick reads the process table once, reads
-// connections of the processes attributed to launch items (all of them at most every 30 s), re-reads
-// launch items when their folders change and at least every minute, and never overlaps itself.
+// connections of the processes attributed to launch items, re-reads launch items when their folders
+// change and at least every minute, and never overlaps itself. A tick builds verdicts only: the detailed
+// result is built when something asks for it.
 import { Analyzer, type ItemVerdict } from './analyzer';
 import type { Approval } from './approvals';
 import type { BaselineOptions, ItemBaseline } from './baseline';
@@ -17,7 +18,10 @@ export type MonitorEvent =
 
 export interface MonitorOptions extends ScanOptions {
   intervalMs?: number;
+  /** How often the attributed processes' sockets are read even where nothing changed (default 30 s). */
   fullSweepMs?: number;
+  /** How often every process's details (argv, user) are read afresh, not only attributed ones' (default 5 min). */
+  detailsSweepMs?: number;
   inventoryMs?: number;
   historyCapacity?: number;
   /** Process ids never attributed: the monitor's own. */
@@ -55,6 +59,8 @@ export class Monitor {
   private inventoryReadAt = -Infinity;
   private inventoryDirty = true;
   private lastFullSweep = -Infinity;
+  private lastDetailsSweep = -Infinity;
+  private sampled = false;
   private ticking: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private stopWatching: (() => void) | undefined;
@@ -164,7 +170,9 @@ export class Monitor {
   private async runTick(): Promise<void> {
     const now = this.now();
     const notes: string[] = [];
-    if (this.inventoryDirty || now - this.inventoryReadAt >= (this.options.inventoryMs ?? 60_000)) {
+    const inventoryMs =
+      this.options.inventoryMs ?? (this.stopWatching ? this.reader.inventoryPollMs : undefined) ?? 60_000;
+    if (this.inventoryDirty || now - this.inventoryReadAt >= inventoryMs) {
       this.inventoryDirty = false;
       this.inventoryReadAt = now;
       try {
@@ -180,13 +188,16 @@ export class Monitor {
     }
     const fullSweep = now - this.lastFullSweep >= (this.options.fullSweepMs ?? 30_000);
     if (fullSweep) this.lastFullSweep = now;
+    const detailsSweep = now - this.lastDetailsSweep >= (this.options.detailsSweepMs ?? 300_000);
+    if (detailsSweep) this.lastDetailsSweep = now;
     try {
-      const request = this.sampleRequest(analyzer, fullSweep);
+      const request = this.sampleRequest(analyzer, fullSweep, detailsSweep);
       const reading = await this.reader.readSample(request);
       if (!request.skipConnections) this.connectionsReadFor = new Set(analyzer.attributedPids());
       // Skipped on purpose: no connections is not a failure to read them.
       else reading.sample.connections ??= [];
       analyzer.addSample(reading.sample);
+      this.sampled = true;
       notes.push(...reading.notes);
     } catch (error) {
       notes.push(`sample failed: ${(error as Error).message}`);
@@ -204,16 +215,26 @@ export class Monitor {
   }
 
   /**
-   * A full sweep reads everything; other ticks read the attributed processes' details and sockets. Where
-   * reading sockets starts a process (lsof on a Mac), they are read only when that set changed, so a
-   * steady tick starts one process (ps).
+   * The first sample reads everything. Then sockets are read of the processes attributed to launch items
+   * (only theirs are ever judged; a process attributed in this sample has its sockets read at the next
+   * tick), and where reading them starts a process (lsof on a Mac) only when that set changed or a sweep
+   * is due, so a steady tick starts one process (ps). CPU time and details (argv, user) are read afresh
+   * for attributed processes every tick and for all of them at a slower sweep.
    */
-  private sampleRequest(analyzer: Analyzer, fullSweep: boolean): SampleRequest {
-    if (fullSweep) return {};
+  private sampleRequest(analyzer: Analyzer, fullSweep: boolean, detailsSweep: boolean): SampleRequest {
+    if (!this.sampled) return {};
     const attributed = analyzer.attributedPids();
-    if (this.reader.socketsCostAProcess && this.connectionsReadFor && sameSet(attributed, this.connectionsReadFor))
-      return { skipConnections: true, detailsOf: attributed };
-    return { connectionsOf: attributed, detailsOf: attributed };
+    // Everyone's CPU time and details at the slow sweep (exec()s that kept their comm are seen then); the
+    // attributed processes' every tick, and a new process is always read in full.
+    const details = detailsSweep ? {} : { detailsOf: attributed, cpuOf: attributed };
+    if (
+      this.reader.socketsCostAProcess &&
+      !fullSweep &&
+      this.connectionsReadFor &&
+      sameSet(attributed, this.connectionsReadFor)
+    )
+      return { skipConnections: true, ...details };
+    return { connectionsOf: attributed, ...details };
   }
 
   private refreshBaselines(analyzer: Analyzer, now: number): void {
@@ -259,21 +280,31 @@ export class Monitor {
         this.options.indicators,
       );
     } else this.analyzer.setInventory(inventory);
-    // New or changed items get their past (first seen, last change) at once.
-    this.baselinesReadAt = -Infinity;
-    if (!previous) return;
+    if (!previous) {
+      this.baselinesReadAt = -Infinity;
+      return;
+    }
     const before = new Map(previous.items.map((i) => [i.id, i]));
     const after = new Map(inventory.items.map((i) => [i.id, i]));
+    let newOrChanged = false;
     for (const [id, item] of after) {
       const old = before.get(id);
-      if (!old) this.emit({ type: 'item-added', item });
-      else {
+      if (!old) {
+        this.emit({ type: 'item-added', item });
+        newOrChanged = true;
+      } else {
         const what: ('plist' | 'program')[] = [];
         if (old.sha256 !== item.sha256) what.push('plist');
         if (old.programSha256 !== item.programSha256 || old.program !== item.program) what.push('program');
-        if (what.length > 0) this.emit({ type: 'item-changed', item, what });
+        if (what.length > 0) {
+          this.emit({ type: 'item-changed', item, what });
+          newOrChanged = true;
+        }
       }
     }
+    // New or changed items get their past (first seen, last change) at once; a read that found the same
+    // items (every minute) asks the history nothing.
+    if (newOrChanged) this.baselinesReadAt = -Infinity;
     for (const [id, item] of before)
       if (!after.has(id)) {
         this.emit({ type: 'item-removed', item });

@@ -9,6 +9,12 @@ export interface SampleRequest {
    * items. Others keep what was read when they were first seen, until the next full read (undefined).
    */
   detailsOf?: Set<number>;
+  /**
+   * The processes whose CPU time must be read this tick: those attributed to launch items (only theirs
+   * is judged). A reader may give others with an unknown CPU time (NaN) to save reading them; undefined:
+   * everyone's.
+   */
+  cpuOf?: Set<number>;
   /** Skip connections entirely this tick. */
   skipConnections?: boolean;
 }
@@ -20,6 +26,11 @@ export interface SampleReading {
 }
 
 export interface SystemReader {
+  /**
+   * How often launch items must be read again while their folders are watched (default a minute: a Mac's
+   * `launchctl list` says which jobs run with which pid, and nothing tells when that changes).
+   */
+  readonly inventoryPollMs?: number;
   /** Reading sockets starts a process (lsof on a Mac): the monitor then reads them only when it must. */
   readonly socketsCostAProcess?: boolean;
   readInventory(): Promise<Inventory>;

@@ -1,10 +1,12 @@
 // One live loop for the benchmark, run as its own process so its CPU (children included) is its own:
-//   tsx test/bench/live-loop.ts <monitor|systeminformation> <seconds> <interval seconds>
-import { readFileSync } from 'node:fs';
+//   tsx test/bench/live-loop.ts <monitor|systeminformation|proc-floor> <seconds> <interval seconds>
+// The first ticks warm up (JIT, first reads of every process) and are not counted.
+import { readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import si from 'systeminformation';
 import { Monitor } from '../../main/engine/monitor';
 import { LinuxLiveReader } from '../../main/platform/linux/live-reader';
+import { watchFolders } from '../../main/platform/watch-folders';
 
 /** utime + stime + cutime + cstime of this process, in seconds (Linux /proc/self/stat). */
 function cpuSecondsWithChildren(): number {
@@ -14,7 +16,8 @@ function cpuSecondsWithChildren(): number {
   return ticks / 100;
 }
 
-const [kind = 'monitor', secondsText = '60', intervalText = '2'] = process.argv.slice(2);
+const WARM_UP_TICKS = 3;
+const [kind = 'monitor', secondsText = '60', intervalText = '5'] = process.argv.slice(2);
 const seconds = Number(secondsText);
 const interval = Number(intervalText);
 const ticks = Math.floor(seconds / interval);
@@ -22,18 +25,36 @@ const ticks = Math.floor(seconds / interval);
 const tick: () => Promise<void> =
   kind === 'monitor'
     ? (() => {
+        // As the app runs it: its folders watched, ticks on a timer.
         const monitor = new Monitor(new LinuxLiveReader(), {
           windowSeconds: 120,
           cpuThresholdPercent: 25,
           intervalMs: interval * 1000,
+          watch: watchFolders,
         });
-        return () => monitor.tick();
+        monitor.start();
+        // The monitor's own timer ticks: the loop below only waits.
+        return async () => undefined;
       })()
-    : async () => {
-        await si.processes();
-        await si.networkConnections();
-      };
+    : kind === 'proc-floor'
+      ? // What any reader of every process's CPU pays at least: open, read and close /proc/<pid>/stat.
+        async () => {
+          for (const name of readdirSync('/proc')) {
+            if (!/^\d+$/.test(name)) continue;
+            try {
+              readFileSync(`/proc/${name}/stat`, 'latin1');
+            } catch {
+              // Gone since readdir.
+            }
+          }
+        }
+      : async () => {
+          await si.processes();
+          await si.networkConnections();
+        };
 
+if (kind === 'monitor') await sleep(WARM_UP_TICKS * interval * 1000);
+else for (let i = 0; i < WARM_UP_TICKS; i++) await tick();
 const before = cpuSecondsWithChildren();
 const start = Date.now();
 for (let i = 0; i < ticks; i++) {
@@ -43,6 +64,9 @@ for (let i = 0; i < ticks; i++) {
 }
 const wait = start + seconds * 1000 - Date.now();
 if (wait > 0) await sleep(wait);
+const processes = readdirSync('/proc').filter((n) => /^\d+$/.test(n)).length;
+// The monitor's timer would keep the process alive.
+if (kind === 'monitor') setImmediate(() => process.exit(0));
 process.stdout.write(
-  `${JSON.stringify({ kind, cpuSeconds: cpuSecondsWithChildren() - before, wallSeconds: (Date.now() - start) / 1000, ticks })}\n`,
+  `${JSON.stringify({ kind, cpuSeconds: cpuSecondsWithChildren() - before, wallSeconds: (Date.now() - start) / 1000, ticks, processes })}\n`,
 );

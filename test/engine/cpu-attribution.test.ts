@@ -53,6 +53,17 @@ describe('CPU from cumulative time', () => {
     expect(deltas.byPid.has(11)).toBe(false);
   });
 
+  it('a process whose CPU time was not read (NaN) gives no figure then, nor one spanning the gap after', () => {
+    const tracker = new CpuTracker();
+    tracker.update({ takenAt: T0, processes: [proc(13, 1, 'x', 10)] });
+    expect(tracker.update({ takenAt: T0 + 5_000, processes: [proc(13, 1, 'x', Number.NaN)] }).byPid.has(13)).toBe(
+      false,
+    );
+    // 30 s of CPU since the last read, but only 5 s since the last sample: no figure, a baseline.
+    expect(tracker.update({ takenAt: T0 + 10_000, processes: [proc(13, 1, 'x', 40)] }).byPid.has(13)).toBe(false);
+    expect(tracker.update({ takenAt: T0 + 15_000, processes: [proc(13, 1, 'x', 44)] }).byPid.get(13)).toBe(4);
+  });
+
   it('tolerates the one-second wobble of start times estimated from elapsed time', () => {
     const tracker = new CpuTracker();
     tracker.update({ takenAt: T0, processes: [proc(12, 1, 'x', 10, T0 - 100_000)] });

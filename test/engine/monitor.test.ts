@@ -98,7 +98,7 @@ describe('the monitor loop', () => {
     expect(monitor.skippedTicks).toBe(1);
   });
 
-  it('reads connections of attributed processes, and of every process at most every full-sweep interval', async () => {
+  it("reads every process's sockets and details at the first tick, then the attributed processes' (all details at the slower sweep)", async () => {
     const reader = new FakeReader();
     reader.inventories = [inventory([item('/a', ['/bin/a'])])];
     reader.processes = [proc(1, '/sbin/init'), proc(10, '/bin/a'), proc(20, '/bin/other')];
@@ -106,18 +106,21 @@ describe('the monitor loop', () => {
       windowSeconds: 10,
       cpuThresholdPercent: 25,
       fullSweepMs: 30_000,
+      detailsSweepMs: 300_000,
       now: () => reader.now,
     });
-    for (const t of [0, 5000, 10_000, 30_000, 35_000]) {
+    for (const t of [0, 5000, 10_000, 30_000, 300_000, 305_000]) {
       reader.now = t;
       await monitor.tick();
     }
-    expect(reader.requests.map((r) => (r.connectionsOf ? [...r.connectionsOf] : 'all'))).toEqual([
-      'all',
-      [10],
-      [10],
-      'all',
-      [10],
+    const pids = (set: Set<number> | undefined): string => (set ? [...set].join('+') || '-' : 'all');
+    expect(reader.requests.map((r) => `${pids(r.connectionsOf)} ${pids(r.detailsOf)}`)).toEqual([
+      'all all',
+      '10 10',
+      '10 10',
+      '10 10',
+      '10 all',
+      '10 10',
     ]);
   });
 
@@ -285,7 +288,7 @@ describe('what a tick costs', () => {
       reader.now = t;
       await monitor.tick();
     }
-    // The first attributed set is read once; then nothing until it changes.
+    // Everything at first, the first attributed set once; then nothing until it changes.
     expect(asked()).toEqual(['all', '10', 'none', 'none']);
     reader.processes.push(proc(11, '/bin/b'));
     for (const t of [20_000, 25_000, 30_000, 35_000]) {
@@ -293,7 +296,7 @@ describe('what a tick costs', () => {
       await monitor.tick();
     }
     // pid 11 is attributed by the 20 s sample: its sockets are read at the next tick; 30 s is a sweep.
-    expect(asked().slice(4)).toEqual(['none', '10+11', 'all', 'none']);
+    expect(asked().slice(4)).toEqual(['none', '10+11', '10+11', 'none']);
     expect(monitor.result()?.notes.join()).not.toContain('connections were not collected');
   });
 });

@@ -29,6 +29,8 @@ const MAX_UNIT = 1024 * 1024;
 const MAX_REFERENCED_FILE = 1024 * 1024;
 
 export class LinuxLiveReader implements SystemReader {
+  /** Units are files (watched), and processes are matched by their cgroup, not by a list to re-read. */
+  readonly inventoryPollMs = 300_000;
   private readonly env: NodeJS.ProcessEnv;
   private readonly home: string;
   private readonly proc: string;
@@ -36,6 +38,8 @@ export class LinuxLiveReader implements SystemReader {
   private bootTime: number | undefined;
   private readonly hasher = new FileHasher();
   private table: ProcessTable | undefined;
+  /** Unit files as parsed, by path, with the file's identity, size and time they were parsed at. */
+  private readonly parsedUnits = new Map<string, { key: string; item: LaunchItem }>();
   private readonly facts = new MachineFactsCache();
   private readonly machineFacts: (() => Promise<MachineFactsReading>) | undefined;
 
@@ -54,6 +58,7 @@ export class LinuxLiveReader implements SystemReader {
     const notes: string[] = [];
     const items: LaunchItem[] = [];
     const seen = new Set<string>();
+    const paths = new Set<string>();
     for (const folder of persistenceFolders(this.env, this.home)) {
       let names: string[];
       try {
@@ -71,6 +76,7 @@ export class LinuxLiveReader implements SystemReader {
             : name.endsWith('.desktop');
         if (!wanted) continue;
         const path = `${folder.path}/${name}`;
+        paths.add(path);
         try {
           const info = await stat(path);
           // A unit linked to /dev/null is masked: not persistence.
@@ -79,7 +85,15 @@ export class LinuxLiveReader implements SystemReader {
           const key = `${folder.kind}:${folder.path.includes('/systemd/user') ? 'user' : 'system'}:${name}`;
           if (seen.has(key)) continue;
           seen.add(key);
-          const item = itemFromUnitFile(path, await readFile(path), folder, info.mtime.toISOString());
+          // Read and parsed again only when the file changed: the inventory is read every minute.
+          const fileKey = `${info.ino}:${info.size}:${info.mtimeMs}`;
+          const cached = this.parsedUnits.get(path);
+          const item =
+            cached?.key === fileKey
+              ? { ...cached.item, problems: [...cached.item.problems] }
+              : itemFromUnitFile(path, await readFile(path), folder, info.mtime.toISOString());
+          if (cached?.key !== fileKey)
+            this.parsedUnits.set(path, { key: fileKey, item: { ...item, problems: [...item.problems] } });
           if (item.program?.startsWith('/')) {
             const sha256 = await this.hasher.sha256(item.program);
             if (sha256) item.programSha256 = sha256;
@@ -91,6 +105,7 @@ export class LinuxLiveReader implements SystemReader {
       }
     }
 
+    for (const path of this.parsedUnits.keys()) if (!paths.has(path)) this.parsedUnits.delete(path);
     const files = new Map<string, string>();
     for (const item of items) {
       for (const path of filesNamedBy(item.arguments, this.home)) {
@@ -147,7 +162,7 @@ export class LinuxLiveReader implements SystemReader {
       clockTicks: this.clockTicks ?? 100,
       bootTime: this.bootTime ?? 0,
     });
-    const processes = this.table.read(request.detailsOf ?? 'all');
+    const processes = this.table.read(request.detailsOf ?? 'all', request.cpuOf ?? 'all');
     const sample: SampleReading['sample'] = { takenAt, processes };
     if (!request.skipConnections)
       sample.connections = await this.readConnections(

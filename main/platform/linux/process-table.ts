@@ -24,6 +24,11 @@ export interface ProcessTableOptions {
 interface Known {
   fd: number | undefined;
   startTicks: number;
+  ppid: number;
+  /** Exited and not yet reaped when last read: not listed until read again. */
+  zombie: boolean;
+  /** The row given while the process is not read (no row is rebuilt for it every tick); dropped at a read. */
+  unreadRow?: ProcessRecord;
   comm: string;
   argv: string[];
   /** argv joined, or [comm] for a kernel thread: kept, not rebuilt every tick. */
@@ -54,21 +59,54 @@ export class ProcessTable {
   }
 
   /**
-   * One row per live process, sorted by pid. `refresh` says whose argv, uid and unit to read again:
-   * 'all', or a set of pids (the rest keep what was read when they were first seen).
+   * One row per live process, sorted by pid. `refresh` says whose argv, uid and unit to read again, and
+   * `cpuOf` whose CPU time: 'all', or a set of pids. A process not asked for keeps what was read of it
+   * and comes with an unknown CPU time (NaN), costing no read at all; a new process, and one whose parent
+   * is gone (it was moved to another), are always read.
    */
-  read(refresh: 'all' | Set<number>): ProcessRecord[] {
+  read(refresh: 'all' | Set<number>, cpuOf: 'all' | Set<number> = 'all'): ProcessRecord[] {
     const present = new Set<number>();
-    const records: ProcessRecord[] = [];
     for (const name of readdirSync(this.options.proc)) {
       const pid = pidOf(name);
-      if (pid === undefined) continue;
-      present.add(pid);
-      const record = this.readOne(pid, refresh === 'all' || refresh.has(pid));
+      if (pid !== undefined) present.add(pid);
+    }
+    const records: ProcessRecord[] = [];
+    for (const pid of present) {
+      const known = this.known.get(pid);
+      const record =
+        known &&
+        cpuOf !== 'all' &&
+        !cpuOf.has(pid) &&
+        parentStays(known.ppid, present) &&
+        !(refresh !== 'all' && refresh.has(pid))
+          ? this.unread(pid, known)
+          : this.readOne(pid, refresh === 'all' || refresh.has(pid));
       if (record) records.push(record);
     }
     for (const [pid, known] of this.known) if (!present.has(pid)) this.forget(pid, known);
     return records.sort((a, b) => a.pid - b.pid);
+  }
+
+  /** What was read of a process before, with its CPU time unknown this time (the same row while nothing is read). */
+  private unread(pid: number, known: Known): ProcessRecord | undefined {
+    if (known.zombie) return undefined;
+    if (known.unreadRow) return known.unreadRow;
+    const record: ProcessRecord = {
+      pid,
+      ppid: known.ppid,
+      startedAt: this.startedAt(known.startTicks),
+      cpuSeconds: Number.NaN,
+      uid: known.uid,
+      args: known.args,
+    };
+    if (known.argv.length > 0) record.argv = known.argv;
+    if (known.unit) record.unit = known.unit;
+    known.unreadRow = record;
+    return record;
+  }
+
+  private startedAt(startTicks: number): number {
+    return (this.options.bootTime + startTicks / this.options.clockTicks) * 1000;
   }
 
   /** Closes every held descriptor. */
@@ -94,12 +132,25 @@ export class ProcessTable {
           if (fd !== undefined) this.closeFd(fd);
           return undefined;
         }
-        known = { fd, startTicks: stat.startTicks, comm: stat.comm, argv: [], args: '', uid: -1, unit: undefined };
+        known = {
+          fd,
+          startTicks: stat.startTicks,
+          ppid: stat.ppid,
+          zombie: false,
+          comm: stat.comm,
+          argv: [],
+          args: '',
+          uid: -1,
+          unit: undefined,
+        };
         this.known.set(pid, known);
         refresh = true;
       }
       if (!stat) return undefined;
-      if (stat.state === 'Z') return undefined;
+      known.unreadRow = undefined;
+      known.ppid = stat.ppid;
+      known.zombie = stat.state === 'Z';
+      if (known.zombie) return undefined;
       if (refresh || stat.comm !== known.comm) {
         known.comm = stat.comm;
         known.argv = parseCmdline(readFileSync(`${base}/cmdline`));
@@ -113,12 +164,11 @@ export class ProcessTable {
       if (known) this.forget(pid, known);
       return undefined;
     }
-    const { clockTicks, bootTime } = this.options;
     const record: ProcessRecord = {
       pid,
       ppid: stat.ppid,
-      startedAt: (bootTime + stat.startTicks / clockTicks) * 1000,
-      cpuSeconds: stat.cpuTicks / clockTicks,
+      startedAt: this.startedAt(stat.startTicks),
+      cpuSeconds: stat.cpuTicks / this.options.clockTicks,
       uid: known.uid,
       args: known.args,
     };
@@ -175,6 +225,11 @@ export class ProcessTable {
     }
     this.held--;
   }
+}
+
+/** Init (1) never goes, and 0 is a parent outside this pid namespace: neither moves a child. */
+function parentStays(ppid: number, present: Set<number>): boolean {
+  return ppid <= 1 || present.has(ppid);
 }
 
 function unitOf(base: string): string | undefined {

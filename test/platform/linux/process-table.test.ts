@@ -68,6 +68,36 @@ describe('the per-tick /proc reader', () => {
     expect(table.heldDescriptors).toBe(0);
   });
 
+  it('reads CPU only of the processes asked for; a new one, or one whose parent is gone, is read anyway', () => {
+    const proc = fakeProc();
+    writeProcess(400, 'a', ['/opt/a'], 400, 100);
+    writeProcess(401, 'b', ['/opt/b'], 401, 100);
+    const table = new ProcessTable({ proc, clockTicks: 100, bootTime: 0 });
+    table.read('all');
+    writeProcess(400, 'a', ['/opt/a'], 400, 200);
+    writeProcess(401, 'b', ['/opt/b'], 401, 200);
+    writeProcess(402, 'c', ['/opt/c'], 402, 50);
+    const rows = table.read(new Set(), new Set([400]));
+    expect(rows.map((p) => [p.pid, Number.isNaN(p.cpuSeconds) ? 'unread' : p.cpuSeconds])).toEqual([
+      [400, 2.03],
+      [401, 'unread'],
+      [402, 0.53],
+    ]);
+    // What was read before is still given: parent, start, command line.
+    expect(rows[1]).toMatchObject({ ppid: 1, startedAt: 4010, args: '/opt/b' });
+    // 403's parent 402 exits: 403 is read again (launchd or a subreaper is its parent now).
+    mkdirSync(join(proc, '403'));
+    writeFileSync(join(proc, '403', 'stat'), statLine(403, 'd', 402, 1, 403));
+    writeFileSync(join(proc, '403', 'cmdline'), '/opt/d\0');
+    writeFileSync(join(proc, '403', 'cgroup'), '0::/\n');
+    table.read(new Set(), new Set());
+    rmSync(join(proc, '402'), { recursive: true });
+    writeFileSync(join(proc, '403', 'stat'), statLine(403, 'd', 1, 7, 403));
+    const after = table.read(new Set(), new Set());
+    expect(after.find((p) => p.pid === 403)).toMatchObject({ ppid: 1, cpuSeconds: 0.1 });
+    table.close();
+  });
+
   it('past its descriptor budget it reads the slow way, and misses nothing', () => {
     const proc = fakeProc();
     for (let pid = 300; pid < 310; pid++) writeProcess(pid, 'w', [`/opt/w${pid}`], pid);
