@@ -43,6 +43,8 @@ export class AppService {
   private actions: ActionService | undefined;
   private notices: string[] = [];
   private history: HistoryStore | undefined;
+  /** The item the page shows: its detail goes with every snapshot. */
+  private watchedItem: string | undefined;
 
   private constructor(options: ScanOptions) {
     this.options = { ...options };
@@ -135,13 +137,24 @@ export class AppService {
         ...(this.error ? { error: this.error } : {}),
       };
     }
-    return toSnapshot(result, {
+    const snapshot = toSnapshot(result, {
       paused: this.paused,
       actionsAvailable: this.actions !== undefined,
       actions,
       notices: this.notices,
       ...(this.capture ? { origin: this.capture.origin } : {}),
     });
+    if (this.watchedItem) {
+      const detail = this.item(this.watchedItem);
+      if (detail) snapshot.detail = detail;
+    }
+    if (this.history && !this.capture) snapshot.historyRevision = this.history.revision();
+    return snapshot;
+  }
+
+  /** The page shows this item (or none): its detail comes with the snapshots, so it never asks again. */
+  watchItem(id: string | null): void {
+    this.watchedItem = id ?? undefined;
   }
 
   item(id: string): ItemDetail | undefined {

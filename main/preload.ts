@@ -6,6 +6,7 @@ import { CHANNELS, type LaunchwatchApi, type Snapshot } from './api/contract';
 const api: LaunchwatchApi = {
   getSnapshot: () => ipcRenderer.invoke(CHANNELS.getSnapshot),
   getItem: (id) => ipcRenderer.invoke(CHANNELS.getItem, id),
+  watchItem: (id) => ipcRenderer.invoke(CHANNELS.watchItem, id),
   setOptions: (options) => ipcRenderer.invoke(CHANNELS.setOptions, options),
   setPaused: (paused) => ipcRenderer.invoke(CHANNELS.setPaused, paused),
   planDisable: (itemId) => ipcRenderer.invoke(CHANNELS.planDisable, itemId),

@@ -6,6 +6,8 @@
 export const CHANNELS = {
   getSnapshot: 'launchwatch:get-snapshot',
   getItem: 'launchwatch:get-item',
+  /** The item page says which item it shows (or none): its detail then comes with every snapshot. */
+  watchItem: 'launchwatch:watch-item',
   setOptions: 'launchwatch:set-options',
   setPaused: 'launchwatch:set-paused',
   /** main -> renderer: a new snapshot after each tick. */
@@ -167,6 +169,10 @@ export interface Snapshot {
   /** Set while the first sample is not in yet. */
   loading?: boolean;
   error?: string;
+  /** The detail of the item the page said it shows (watchItem), pushed so the page never asks again. */
+  detail?: ItemDetail;
+  /** Changes when what the history shows (new or changed items, an item's past) may have changed. */
+  historyRevision?: string;
 }
 
 export interface ReasonView {
@@ -232,6 +238,8 @@ export interface ItemDetail extends ItemSummary {
 export interface LaunchwatchApi {
   getSnapshot(): Promise<Snapshot>;
   getItem(id: string): Promise<ItemDetail | undefined>;
+  /** The item the page shows (null: none): its detail comes with each snapshot from then on. */
+  watchItem(id: string | null): Promise<void>;
   setOptions(options: ScanOptionsInput): Promise<Snapshot>;
   setPaused(paused: boolean): Promise<Snapshot>;
   planDisable(itemId: string): Promise<PlanResponse>;

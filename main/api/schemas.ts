@@ -4,6 +4,7 @@ import { REPORT_FORMATS, type ReportRequest, type ScanOptionsInput } from './con
 import { hasControlCharacters } from '../engine/terminal-text';
 
 export const itemIdSchema = z.string().min(1).max(4096);
+export const watchItemSchema = itemIdSchema.nullable();
 
 export const optionsSchema: z.ZodType<ScanOptionsInput> = z
   .object({

@@ -89,6 +89,8 @@ export class HistoryStore {
   private readonly endpoints = new Map<string, Set<string>>();
   /** Each statement prepared once: a tick runs the same few hundred times. */
   private readonly statements = new Map<string, Statement>();
+  /** Counts what the review list or an item's past would show differently (rows added). */
+  private shown = 0;
   /** Said once to whoever shows notes (a store moved aside because it was damaged). */
   readonly notes: string[] = [];
 
@@ -118,6 +120,14 @@ export class HistoryStore {
     store.notes.push(...notes);
     store.prune(now);
     return store;
+  }
+
+  /**
+   * Changes when what the review list or an item's past shows may have changed: a new item, change,
+   * verdict or destination recorded, and each hour (the day's CPU). A view asks again only then.
+   */
+  revision(now = Date.now()): string {
+    return `${this.shown}:${Math.floor(now / HOUR)}`;
   }
 
   close(): void {
@@ -283,6 +293,7 @@ export class HistoryStore {
         'INSERT INTO items (id, label, plist_path, first_seen, last_seen, plist_sha256, program, program_sha256, arguments, keep_alive, run_at_load, last_verdict) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ).run(item.id, bounded(item.label), bounded(item.plistPath), now, now, ...factValues(current), result.verdict);
       this.sql('INSERT INTO verdicts (item_id, at, verdict) VALUES (?, ?, ?)').run(item.id, now, result.verdict);
+      this.shown++;
       this.rows.set(item.id, {
         id: item.id,
         label: bounded(item.label),
@@ -300,6 +311,7 @@ export class HistoryStore {
     if (what.length > 0) {
       const before = JSON.stringify(Object.fromEntries(what.map((k) => [k, row[COLUMN[k]]])));
       const after = JSON.stringify(Object.fromEntries(what.map((k) => [k, current[COLUMN[k]]])));
+      this.shown++;
       this.sql('INSERT INTO changes (item_id, at, what, before, after) VALUES (?, ?, ?, ?, ?)').run(
         item.id,
         now,
@@ -309,8 +321,10 @@ export class HistoryStore {
       );
     }
     const verdictChanged = row.last_verdict !== result.verdict;
-    if (verdictChanged)
+    if (verdictChanged) {
       this.sql('INSERT INTO verdicts (item_id, at, verdict) VALUES (?, ?, ?)').run(item.id, now, result.verdict);
+      this.shown++;
+    }
     // Nothing new: last_seen is moved on once in a while, not every tick.
     if (what.length === 0 && !verdictChanged && now - row.last_seen < LAST_SEEN_STEP) {
       this.rows.set(item.id, row);
@@ -358,6 +372,7 @@ export class HistoryStore {
       if (!known.has(endpoint)) {
         if (known.size >= MAX_DESTINATIONS_PER_ITEM) continue;
         known.add(endpoint);
+        this.shown++;
       }
       this.sql(
         'INSERT INTO destinations (item_id, endpoint, first_seen, last_seen, count) VALUES (?, ?, ?, ?, 1) ON CONFLICT(item_id, endpoint) DO UPDATE SET last_seen = MAX(last_seen, excluded.last_seen), count = count + 1',

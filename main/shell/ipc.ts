@@ -8,6 +8,7 @@ import {
   capturePathSchema,
   importApprovalsSchema,
   itemIdSchema,
+  watchItemSchema,
   optionsSchema,
   pausedSchema,
   planIdSchema,
@@ -28,6 +29,7 @@ export class RefusedMessage extends Error {}
 export const INVOKE_CHANNELS = [
   CHANNELS.getSnapshot,
   CHANNELS.getItem,
+  CHANNELS.watchItem,
   CHANNELS.setOptions,
   CHANNELS.setPaused,
   CHANNELS.planDisable,
@@ -88,6 +90,7 @@ export function registerIpc(
   };
   handle(CHANNELS.getSnapshot, undefined, () => service().snapshot());
   handle(CHANNELS.getItem, itemIdSchema, (id) => service().item(id));
+  handle(CHANNELS.watchItem, watchItemSchema, (id) => service().watchItem(id));
   handle(CHANNELS.setOptions, optionsSchema, (options) => service().setOptions(options));
   handle(CHANNELS.setPaused, pausedSchema, (paused) => service().setPaused(paused));
   handle(CHANNELS.planDisable, itemIdSchema, (id) => service().planDisable(id));

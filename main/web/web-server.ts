@@ -11,6 +11,7 @@ import {
   approveItemSchema,
   importApprovalsSchema,
   itemIdSchema,
+  watchItemSchema,
   MAX_APPROVALS_TEXT,
   optionsSchema,
   pausedSchema,
@@ -73,6 +74,10 @@ export async function startWebServer(
       service.approveItem(a.itemId, a.note, a.cpuLimitPercent),
     ),
     '/api/unapprove-item': route('item id', itemIdSchema, (id) => service.unapproveItem(id)),
+    '/api/watch-item': route('item id or null', watchItemSchema, (id) => {
+      service.watchItem(id);
+      return {};
+    }),
     '/api/import-approvals': route(
       'approvals file',
       importApprovalsSchema,

@@ -165,7 +165,9 @@ export function App({ api }: { api: LaunchwatchApi }) {
           <ItemPage
             api={api}
             id={selected}
-            updatedAt={snapshot.updatedAt}
+            pushed={snapshot.detail}
+            listed={snapshot.items.some((i) => i.id === selected)}
+            historyRevision={snapshot.historyRevision}
             zone={snapshot.source}
             onBack={back}
             onLeave={leave}

@@ -48,6 +48,9 @@ function webBridgeClient(token: string): LaunchwatchApi {
         return undefined;
       }
     },
+    watchItem: async (id) => {
+      await call<object>('/api/watch-item', { method: 'POST', body: JSON.stringify(id) });
+    },
     setOptions: (options: ScanOptionsInput) =>
       call<Snapshot>('/api/options', { method: 'POST', body: JSON.stringify(options) }),
     setPaused: (paused: boolean) => call<Snapshot>('/api/paused', { method: 'POST', body: JSON.stringify(paused) }),

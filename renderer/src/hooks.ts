@@ -23,35 +23,52 @@ export function useSnapshot(api: LaunchwatchApi): { snapshot?: Snapshot; error?:
   return { ...(snapshot ? { snapshot } : {}), ...(error ? { error } : {}) };
 }
 
-/** One item's detail, fetched again whenever a new snapshot arrives (updatedAt changes). */
+/**
+ * One item's detail: asked for once when the page opens, then pushed with every snapshot (the page says
+ * which item it shows, and stops saying so when it closes). `listed`: the item is still in the list.
+ */
 export function useItem(
   api: LaunchwatchApi,
   id: string,
-  updatedAt: number | undefined,
+  pushed: ItemDetail | undefined,
+  listed: boolean,
 ): { item?: ItemDetail; missing: boolean } {
   const [item, setItem] = useState<ItemDetail | undefined>();
   const [missing, setMissing] = useState(false);
   useEffect(() => {
     let live = true;
+    setItem(undefined);
+    setMissing(false);
+    api.watchItem(id).catch(() => undefined);
     api.getItem(id).then(
       (detail) => {
         if (!live) return;
-        setItem(detail);
+        // A pushed detail may have come first: it is the newer one.
+        setItem((current) => current ?? detail);
         setMissing(detail === undefined);
       },
       () => live && setMissing(true),
     );
     return () => {
       live = false;
+      api.watchItem(null).catch(() => undefined);
     };
-  }, [api, id, updatedAt]);
+  }, [api, id]);
+  useEffect(() => {
+    if (pushed?.id !== id) return;
+    setItem(pushed);
+    setMissing(false);
+  }, [pushed, id]);
+  useEffect(() => {
+    if (!listed) setMissing(true);
+  }, [listed]);
   return { ...(item ? { item } : {}), missing };
 }
 
 /** What is new or changed in the last `days` and not approved; undefined where there is no history. */
-export function useReview(api: LaunchwatchApi, days: number, updatedAt: number | undefined): ReviewView | undefined {
+export function useReview(api: LaunchwatchApi, days: number, revision: string | undefined): ReviewView | undefined {
   const [review, setReview] = useState<ReviewView | undefined>();
-  // Asked again with each snapshot: the query reads one small table, and a new item shows at once.
+  // Asked again only when the history's revision moves (a new or changed item recorded, or the hour).
   useEffect(() => {
     let live = true;
     api.getReview(days).then(
@@ -61,7 +78,7 @@ export function useReview(api: LaunchwatchApi, days: number, updatedAt: number |
     return () => {
       live = false;
     };
-  }, [api, days, updatedAt]);
+  }, [api, days, revision]);
   return review;
 }
 
@@ -69,7 +86,7 @@ export function useReview(api: LaunchwatchApi, days: number, updatedAt: number |
 export function useItemHistory(
   api: LaunchwatchApi,
   id: string,
-  updatedAt: number | undefined,
+  revision: string | undefined,
 ): ItemHistoryView | undefined {
   const [history, setHistory] = useState<ItemHistoryView | undefined>();
   useEffect(() => {
@@ -81,6 +98,6 @@ export function useItemHistory(
     return () => {
       live = false;
     };
-  }, [api, id, updatedAt]);
+  }, [api, id, revision]);
   return history;
 }

@@ -1,5 +1,5 @@
 // `npm run bench`: performance targets as figures, not as timed tests.
-//   npm run bench [-- --live-seconds 60] [--week-days 7] [--week-interval 60]
+//   npm run bench [-- --live-seconds 60] [--week-days 7] [--week-interval 60] [--renderer-seconds 30]
 //   (--live-seconds 0 skips the live comparison, --week-days 0 the simulated week)
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { runFleetBench } from './fleet-bench';
 import { runHistoryBench } from './history-bench';
+import { runRendererBench } from './renderer-bench';
 import { runReplayBench, type Figure } from './replay-bench';
 import { runWeekBench } from './week-bench';
 
@@ -15,11 +16,13 @@ const { values } = parseArgs({
     'live-seconds': { type: 'string', default: '60' },
     'week-days': { type: 'string', default: '7' },
     'week-interval': { type: 'string', default: '60' },
+    'renderer-seconds': { type: 'string', default: '30' },
   },
 });
 const liveSeconds = Number(values['live-seconds']);
 const weekDays = Number(values['week-days']);
 const weekInterval = Number(values['week-interval']);
+const rendererSeconds = Number(values['renderer-seconds']);
 
 const replay = await runReplayBench();
 const row = (name: string, f: Figure): string =>
@@ -77,6 +80,20 @@ console.log(
   `  judge all hosts   ${fleet.judgeSeconds.toFixed(1)} s; ${fleet.flaggedHosts} hosts flagged (1 in 100 runs a miner)`,
 );
 console.log(`  peak RSS          ${fleet.peakRssMiB.toFixed(0)} MiB (grows with hosts, not with the log)`);
+
+if (rendererSeconds > 0) {
+  const renderer = await runRendererBench({ seconds: rendererSeconds, intervalSeconds: 2.5 });
+  if (typeof renderer === 'string') console.log(`Popover: skipped (${renderer})`);
+  else {
+    console.log(
+      `Popover in Chromium (web mode, 400 items, churn): renderer main-thread time over ${renderer.updates} updates each, ${renderer.intervalSeconds} s apart`,
+    );
+    const line = (name: string, f: { msPerUpdate: number; msPerMinute: number }): string =>
+      `  ${name.padEnd(17)} ${f.msPerUpdate.toFixed(1).padStart(6)} ms an update, ${f.msPerMinute.toFixed(0).padStart(4)} ms a minute at 5 s ticks (target 100 ms)`;
+    console.log(line('the list', renderer.list));
+    console.log(line('an item page open', renderer.itemPage));
+  }
+}
 
 // The command line from its built bundle (the `launchwatch` command): a replay of a small capture.
 const bundle = join(import.meta.dirname ?? __dirname, '../../dist/cli/launchwatch.mjs');

@@ -33,9 +33,9 @@ export interface WeekFigures {
 const CHURN_PROCESSES = 20;
 const CHURN_DESTINATIONS = 20;
 
-/** The bench capture's machine, moving on by a fake clock, with new processes and destinations every tick. */
-class ChurnReader implements SystemReader {
-  now: number;
+/** The bench capture's machine, moving on by a fake clock (or the real one), with new processes and destinations every tick. */
+export class ChurnReader implements SystemReader {
+  private fakeNow: number;
   private tickCount = 0;
   private readonly start: number;
   private readonly rates = new Map<number, number>();
@@ -44,12 +44,21 @@ class ChurnReader implements SystemReader {
     private readonly inventory: Inventory,
     private readonly base: Sample,
     next: Sample,
+    private readonly options: { realClock?: boolean } = {},
   ) {
-    this.start = base.takenAt;
-    this.now = base.takenAt;
+    this.start = options.realClock ? Date.now() : base.takenAt;
+    this.fakeNow = base.takenAt;
     const dt = (next.takenAt - base.takenAt) / 1000;
     const later = new Map(next.processes.map((p) => [p.pid, p.cpuSeconds]));
     for (const p of base.processes) this.rates.set(p.pid, ((later.get(p.pid) ?? p.cpuSeconds) - p.cpuSeconds) / dt);
+  }
+
+  get now(): number {
+    return this.options.realClock ? Date.now() : this.fakeNow;
+  }
+
+  set now(value: number) {
+    this.fakeNow = value;
   }
 
   async readInventory(): Promise<Inventory> {

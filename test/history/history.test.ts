@@ -212,6 +212,51 @@ describe('history and baselines', () => {
     store.close();
   }, 120_000);
 
+  it('moves its revision only when what a view shows changed (a view asks again only then)', () => {
+    const state = mkdtempSync(join(tmpdir(), 'lw-history-'));
+    const store = HistoryStore.open(state, START);
+    const item = backup('sha-1');
+    const tick = (verdict: 'ok' | 'high-cpu', t: number, remote?: string) =>
+      store.record(
+        {
+          source: 'live',
+          items: [
+            {
+              item,
+              verdict,
+              history: [{ t, percent: 10 }],
+              destinations: remote
+                ? [
+                    {
+                      remoteAddress: remote,
+                      remotePort: 443,
+                      protocol: 'TCP',
+                      classification: 'web',
+                      pid: 1,
+                      firstSeen: t,
+                      lastSeen: t,
+                    },
+                  ]
+                : [],
+            },
+          ],
+        },
+        t,
+      );
+    tick('ok', START);
+    const first = store.revision(START);
+    tick('ok', START + TICK);
+    expect(store.revision(START + TICK)).toBe(first);
+    tick('high-cpu', START + 2 * TICK);
+    const afterVerdict = store.revision(START + 2 * TICK);
+    expect(afterVerdict).not.toBe(first);
+    tick('high-cpu', START + 3 * TICK, BACKUP_HOST);
+    expect(store.revision(START + 3 * TICK)).not.toBe(afterVerdict);
+    // The next hour: the day's CPU a page shows has moved.
+    expect(store.revision(START + 3 * TICK + 3_600_000)).not.toBe(store.revision(START + 3 * TICK));
+    store.close();
+  });
+
   it('a capture is another Mac: replaying one records nothing', async () => {
     const state = mkdtempSync(join(tmpdir(), 'lw-history-'));
     const store = HistoryStore.open(state, START);

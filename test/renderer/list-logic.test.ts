@@ -5,6 +5,7 @@ import {
   filterItems,
   groupByVerdict,
   hiddenAppleCount,
+  sameRow,
   worstVerdict,
 } from '../../renderer/src/logic/list';
 
@@ -40,6 +41,13 @@ describe('the list logic', () => {
     expect(groups[0]?.items.map((i) => i.id)).toEqual(['c', 'b']);
   });
 
+  it('orders busier first in 10-point steps, so rows do not swap on a few tenths of a percent', () => {
+    const at = (id: string, cpuPercent: number) => ({ ...item(id, 'high-cpu'), cpuPercent });
+    const order = (items: ItemSummary[]) => groupByVerdict(items)[0]?.items.map((i) => i.id);
+    expect(order([at('b', 33.4), at('a', 31.2), at('c', 95)])).toEqual(['c', 'a', 'b']);
+    expect(order([at('b', 31.2), at('a', 33.4), at('c', 95)])).toEqual(['c', 'a', 'b']);
+  });
+
   it('hides Apple items unless asked, except flagged ones, and searches labels and paths', () => {
     const items = [
       item('com.apple.mds', 'high-cpu', 'apple'),
@@ -63,5 +71,17 @@ describe('the list logic', () => {
     expect(describeState({ loaded: true, loadedKnown: true, running: true, lastExitStatus: 78 })).toBe(
       'loaded, running, last run exited 78',
     );
+  });
+
+  it('a row is drawn again only when something it shows changed', () => {
+    const row = { ...item('a', 'ok'), sparkline: [0, 0, 1] };
+    expect(sameRow(row, { ...row, sparkline: [0, 0, 1], score: 9 })).toBe(true);
+    expect(sameRow(row, { ...row, sparkline: [0, 1, 1] })).toBe(false);
+    expect(sameRow(row, { ...row, cpuPercent: 2 })).toBe(false);
+    expect(sameRow(row, { ...row, verdict: 'high-cpu' })).toBe(false);
+    expect(sameRow(row, { ...row, destinationCount: 1 })).toBe(false);
+    expect(sameRow(row, { ...row, headline: 'x' })).toBe(false);
+    expect(sameRow(row, { ...row, measuring: 'measuring' })).toBe(false);
+    expect(sameRow(row, { ...row, label: 'b' })).toBe(false);
   });
 });

@@ -71,7 +71,14 @@ describe.skipIf(!existsSync(CHROMIUM) || process.platform !== 'linux')(
       await page.keyboard.press('Tab');
       expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Approve and disable');
       // The snapshot arrives each second and re-renders the page: focus stays where the user put it.
+      // The open item's detail comes with each snapshot: the page asks nothing more of the server for it.
+      const asked: string[] = [];
+      const onRequest = (request: { url(): string }) => asked.push(new URL(request.url()).pathname);
+      page.on('request', onRequest);
       await page.waitForTimeout(2500);
+      page.off('request', onRequest);
+      expect(asked.filter((path) => path === '/api/item' || path === '/api/review')).toEqual([]);
+      expect(asked.filter((path) => path === '/api/item-history').length).toBeLessThanOrEqual(1);
       expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Approve and disable');
       await page.keyboard.press('Tab');
       expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Cancel');

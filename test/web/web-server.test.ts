@@ -127,3 +127,57 @@ describe('the web bridge', () => {
     expect(response.body).toContain('A capture is another Mac');
   });
 });
+
+describe('what the web bridge builds and sends', () => {
+  it('builds no snapshot while no page listens, and pushes the watched item with each one', async () => {
+    const renderer = mkdtempSync(join(tmpdir(), 'lw-renderer-'));
+    writeFileSync(join(renderer, 'index.html'), '<!doctype html><title>t</title>');
+    const service = await AppService.fromCapture(writeCapture(scenarios[0]!.spec), DEFAULT_SCAN_OPTIONS);
+    let built = 0;
+    const snapshot = service.snapshot.bind(service);
+    service.snapshot = () => {
+      built++;
+      return snapshot();
+    };
+    const server = await startWebServer(service, { rendererDir: renderer });
+    const host = `127.0.0.1:${server.port}`;
+    const auth = { host, 'x-launchwatch-token': server.token, 'content-type': 'application/json' };
+    try {
+      // setPaused publishes: with no page listening, it builds only the answer to the request itself.
+      built = 0;
+      await raw(server.port, '/api/paused', { method: 'POST', headers: auth, body: 'true' });
+      expect(built).toBe(1);
+
+      const id = service.snapshot().items[0]!.id;
+      expect((await raw(server.port, '/api/watch-item', { method: 'POST', headers: auth, body: '42' })).status).toBe(
+        400,
+      );
+      await raw(server.port, '/api/watch-item', { method: 'POST', headers: auth, body: JSON.stringify(id) });
+      expect(service.snapshot().detail?.id).toBe(id);
+      await raw(server.port, '/api/watch-item', { method: 'POST', headers: auth, body: 'null' });
+      expect(service.snapshot().detail).toBeUndefined();
+
+      // A page listening (server-sent events): each publish builds one snapshot and sends it.
+      const events: string[] = [];
+      const stream = request(
+        { host: '127.0.0.1', port: server.port, path: `/api/events?token=${server.token}`, headers: { host } },
+        (res) => res.on('data', (c: Buffer) => events.push(c.toString())),
+      );
+      stream.end();
+      await new Promise((r) => setTimeout(r, 200));
+      const received = events.length;
+      built = 0;
+      await raw(server.port, '/api/paused', { method: 'POST', headers: auth, body: 'false' });
+      await new Promise((r) => setTimeout(r, 100));
+      expect(built).toBe(2);
+      expect(events.length).toBeGreaterThan(received);
+      stream.destroy();
+      await new Promise((r) => setTimeout(r, 100));
+      built = 0;
+      await raw(server.port, '/api/paused', { method: 'POST', headers: auth, body: 'true' });
+      expect(built).toBe(1);
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -44,6 +44,9 @@ export const PS_ARGS = ['-axww', '-o', 'pid=,ppid=,uid=,etime=,time=,args='];
 export const LSOF_ARGS = ['-nP', '-iTCP', '-iUDP', '-F', 'pcuftPnT'];
 
 export class MacLiveReader implements SystemReader {
+  /** lsof is a process: sockets are read only when the attributed processes change, or every 30 s. */
+  readonly socketsCostAProcess = true;
+  private osVersion: string | undefined;
   private readonly root: string;
   private readonly home: string;
   private readonly uid: number;
@@ -93,7 +96,11 @@ export class MacLiveReader implements SystemReader {
     const plists = await this.readPlists(notes);
     // Background Task Management answers only root (sfltool asks for authorization otherwise).
     const btm = privileged ? await this.run('sfltool', ['dumpbtm'], notes) : undefined;
-    const version = await this.run('sw_vers', ['-productVersion'], notes);
+    // The OS version changes only with a restart: asked once, not at every inventory read.
+    this.osVersion ??= await this.run('sw_vers', ['-productVersion'], notes).then((out) =>
+      out.problem ? undefined : out.stdout.trim(),
+    );
+    const version = { stdout: this.osVersion ?? '' };
 
     // Files in privacy-guarded places are not touched without Full Disk Access (no prompt every minute).
     const fullDiskAccess = hasFullDiskAccess(this.root, this.home);

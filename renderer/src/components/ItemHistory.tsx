@@ -12,15 +12,15 @@ type Zone = { timeZone?: string; utcOffset?: string } | undefined;
 export function ItemHistory({
   api,
   item,
-  updatedAt,
+  revision,
   zone,
 }: {
   api: LaunchwatchApi;
   item: ItemDetail;
-  updatedAt: number | undefined;
+  revision: string | undefined;
   zone: Zone;
 }) {
-  const history = useItemHistory(api, item.id, updatedAt);
+  const history = useItemHistory(api, item.id, revision);
   const at = (ms: number) => formatTime(ms, zone).slice(0, 16);
   const day = (ms: number) => formatTime(ms, zone).slice(0, 10);
   if (!history && !item.past) return null;

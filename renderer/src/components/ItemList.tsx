@@ -1,8 +1,8 @@
-import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import type { LaunchwatchApi, Snapshot } from '../../../main/api/contract';
+import { memo, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import type { ItemSummary, LaunchwatchApi, Snapshot } from '../../../main/api/contract';
 import { DisabledList } from './DisabledList';
 import { ReviewList } from './ReviewList';
-import { filterItems, formatPercent, groupByVerdict, hiddenAppleCount, VERDICT_LABEL } from '../logic/list';
+import { filterItems, formatPercent, groupByVerdict, hiddenAppleCount, sameRow, VERDICT_LABEL } from '../logic/list';
 import { Sparkline } from './Sparkline';
 import { VerdictBadge } from './VerdictBadge';
 
@@ -19,6 +19,7 @@ export function ItemList({
 }) {
   const [query, setQuery] = useState('');
   const [showApple, setShowApple] = useState(false);
+  const [expanded, setExpanded] = useState<Set<string>>(new Set());
   const listRef = useRef<HTMLDivElement>(null);
   const visible = useMemo(() => filterItems(snapshot.items, { query, showApple }), [snapshot.items, query, showApple]);
   const groups = useMemo(() => groupByVerdict(visible), [visible]);
@@ -49,7 +50,7 @@ export function ItemList({
           Show Apple items ({appleCount})
         </label>
       </div>
-      <ReviewList api={api} updatedAt={snapshot.updatedAt} zone={snapshot.source} onOpen={onOpen} />
+      <ReviewList api={api} revision={snapshot.historyRevision} zone={snapshot.source} onOpen={onOpen} />
       {visible.length === 0 ? (
         <p className="state-message">
           {snapshot.items.length === 0
@@ -68,34 +69,19 @@ export function ItemList({
                 {VERDICT_LABEL[group.verdict]} <span className="count">{group.items.length}</span>
               </h2>
               <ul>
-                {group.items.map((item) => (
-                  <li key={item.id}>
-                    <button
-                      type="button"
-                      className="item-row"
-                      data-item-id={item.id}
-                      onClick={() => onOpen(item.id)}
-                      aria-label={`${item.label}, ${VERDICT_LABEL[item.verdict]}, CPU ${formatPercent(item.cpuPercent)}, ${item.destinationCount} destinations`}
-                    >
-                      <VerdictBadge verdict={item.verdict} />
-                      <span className="item-label">
-                        <span className="label-text" title={item.label}>
-                          {item.label}
-                        </span>
-                        {item.headline && item.verdict !== 'ok' ? (
-                          <span className="headline">{item.headline}</span>
-                        ) : null}
-                        {item.measuring ? <span className="headline muted">{item.measuring}</span> : null}
-                      </span>
-                      <Sparkline points={item.sparkline} label={item.label} />
-                      <span className="cpu">{formatPercent(item.cpuPercent)}</span>
-                      <span className="destinations" title="destinations">
-                        {item.destinationCount} ⇄
-                      </span>
-                    </button>
-                  </li>
+                {shownRows(group.items, expanded.has(group.verdict), query).map((item) => (
+                  <ItemRow key={item.id} item={item} onOpen={onOpen} />
                 ))}
               </ul>
+              {!expanded.has(group.verdict) && !query && group.items.length > ROWS_SHOWN ? (
+                <button
+                  type="button"
+                  className="show-more"
+                  onClick={() => setExpanded((now) => new Set([...now, group.verdict]))}
+                >
+                  Show {group.items.length - ROWS_SHOWN} more
+                </button>
+              ) : null}
             </section>
           ))}
         </div>
@@ -104,3 +90,48 @@ export function ItemList({
     </section>
   );
 }
+
+/**
+ * Rows a group shows before "Show more": a popover shows about 14, and 400 rows redrawn with every
+ * snapshot cost the renderer most of its time. A search shows every match.
+ */
+const ROWS_SHOWN = 40;
+
+function shownRows(items: ItemSummary[], expanded: boolean, query: string): ItemSummary[] {
+  return expanded || query ? items : items.slice(0, ROWS_SHOWN);
+}
+
+/**
+ * One row, rendered again only when what it shows changed: a snapshot brings new objects for all 400
+ * items, but an idle item's row (same verdict, CPU, sparkline...) is left alone.
+ */
+const ItemRow = memo(
+  function ItemRow({ item, onOpen }: { item: ItemSummary; onOpen: (id: string) => void }) {
+    return (
+      <li>
+        <button
+          type="button"
+          className="item-row"
+          data-item-id={item.id}
+          onClick={() => onOpen(item.id)}
+          aria-label={`${item.label}, ${VERDICT_LABEL[item.verdict]}, CPU ${formatPercent(item.cpuPercent)}, ${item.destinationCount} destinations`}
+        >
+          <VerdictBadge verdict={item.verdict} />
+          <span className="item-label">
+            <span className="label-text" title={item.label}>
+              {item.label}
+            </span>
+            {item.headline && item.verdict !== 'ok' ? <span className="headline">{item.headline}</span> : null}
+            {item.measuring ? <span className="headline muted">{item.measuring}</span> : null}
+          </span>
+          <Sparkline points={item.sparkline} label={item.label} />
+          <span className="cpu">{formatPercent(item.cpuPercent)}</span>
+          <span className="destinations" title="destinations">
+            {item.destinationCount} ⇄
+          </span>
+        </button>
+      </li>
+    );
+  },
+  (before, after) => before.onOpen === after.onOpen && sameRow(before.item, after.item),
+);

@@ -24,7 +24,9 @@ const CLASS_LABEL: Record<string, string> = {
 export function ItemPage({
   api,
   id,
-  updatedAt,
+  pushed,
+  listed,
+  historyRevision,
   zone,
   onBack,
   onLeave,
@@ -33,7 +35,11 @@ export function ItemPage({
 }: {
   api: LaunchwatchApi;
   id: string;
-  updatedAt: number | undefined;
+  /** The item's detail as the last snapshot brought it (the page said it shows this item). */
+  pushed: ItemDetail | undefined;
+  /** Whether the list still has the item. */
+  listed: boolean;
+  historyRevision: string | undefined;
   /** The machine's time zone: times on the page are its own. */
   zone?: { timeZone?: string; utcOffset?: string };
   onBack: () => void;
@@ -42,7 +48,7 @@ export function ItemPage({
   actionsAvailable: boolean;
   onNotice: (outcome: Outcome) => void;
 }) {
-  const { item, missing } = useItem(api, id, updatedAt);
+  const { item, missing } = useItem(api, id, pushed, listed);
   const backRef = useRef<HTMLButtonElement>(null);
   useEffect(() => {
     backRef.current?.focus();
@@ -68,7 +74,7 @@ export function ItemPage({
         <Detail
           zone={zone}
           pivots={(which) => <Pivots api={api} item={item} which={which} live={actionsAvailable} onNotice={onNotice} />}
-          history={<ItemHistory api={api} item={item} updatedAt={updatedAt} zone={zone} />}
+          history={<ItemHistory api={api} item={item} revision={historyRevision} zone={zone} />}
           item={item}
           actions={
             <ActionsPanel

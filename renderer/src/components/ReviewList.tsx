@@ -11,16 +11,17 @@ const DAYS = 7;
  */
 export function ReviewList({
   api,
-  updatedAt,
+  revision,
   zone,
   onOpen,
 }: {
   api: LaunchwatchApi;
-  updatedAt: number | undefined;
+  /** The history's revision: the list is asked for again only when it moves. */
+  revision: string | undefined;
   zone: { timeZone?: string; utcOffset?: string };
   onOpen: (id: string) => void;
 }) {
-  const review = useReview(api, DAYS, updatedAt);
+  const review = useReview(api, DAYS, revision);
   if (!review || review.items.length === 0) return null;
   const since = formatTime(review.since, zone).slice(0, 10);
   return (

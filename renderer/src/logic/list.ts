@@ -32,8 +32,16 @@ export function groupByVerdict(items: ItemSummary[]): { verdict: Verdict; items:
     verdict,
     items: items
       .filter((i) => i.verdict === verdict)
-      .sort((a, b) => b.score - a.score || b.cpuPercent - a.cpuPercent || a.label.localeCompare(b.label)),
+      .sort((a, b) => b.score - a.score || cpuBand(b) - cpuBand(a) || a.label.localeCompare(b.label)),
   })).filter((group) => group.items.length > 0);
+}
+
+/**
+ * Busier first, in steps of 10 points: rows do not swap places on every snapshot over a few tenths of a
+ * percent (which moves them under the pointer, and costs the page a move of their elements).
+ */
+function cpuBand(item: ItemSummary): number {
+  return Math.floor(item.cpuPercent / 10);
 }
 
 export function hiddenAppleCount(items: ItemSummary[]): number {
@@ -69,4 +77,19 @@ export function describeState(item: {
         ? `, last run killed by signal ${-status}`
         : `, last run exited ${status}`;
   return `${loaded}, ${running}${last}`;
+}
+
+/** Everything a row shows, compared by value. */
+export function sameRow(a: ItemSummary, b: ItemSummary): boolean {
+  return (
+    a.id === b.id &&
+    a.label === b.label &&
+    a.verdict === b.verdict &&
+    a.cpuPercent === b.cpuPercent &&
+    a.destinationCount === b.destinationCount &&
+    a.headline === b.headline &&
+    a.measuring === b.measuring &&
+    a.sparkline.length === b.sparkline.length &&
+    a.sparkline.every((p, i) => p === b.sparkline[i])
+  );
 }

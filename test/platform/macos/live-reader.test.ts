@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { build } from 'plist';
 import { describe, expect, it } from 'vitest';
 import { Analyzer } from '../../../main/engine/analyzer';
+import { Monitor } from '../../../main/engine/monitor';
 import { MacLiveReader } from '../../../main/platform/macos/live-reader';
 import { makeShims } from '../../support/shims';
 
@@ -258,5 +259,53 @@ esac`,
     ]);
     expect(dl?.programSha256).toBeUndefined();
     expect(calls.some((c) => c[0] === 'codesign' && c.includes('/Users/alice/Downloads/run'))).toBe(false);
+  });
+
+  it('a steady tick starts one process (ps); lsof only when the attributed processes change or every 30 s; the inventory each minute', async () => {
+    const root = macRoot();
+    const shims = makeShims({
+      launchctl: { stdout: 'PID\tStatus\tLabel\n820\t0\tcom.apple.rig2\n-\t0\tcom.tool.helper\n' },
+      ps: { stdout: ps('5:00.00') },
+      lsof: {
+        stdout: 'p820\ncxmrig2\nu501\nf12\ntIPv4\nPTCP\nn192.168.1.20:50400->45.76.100.7:3032\nTST=ESTABLISHED\n',
+      },
+      codesign: { stderr: 'code object is not signed at all\n', exitCode: 1 },
+      sw_vers: { stdout: '14.6.1\n' },
+    });
+    const reader = new MacLiveReader({
+      root,
+      home: '/Users/alice',
+      uid: 501,
+      userName: 'alice',
+      resolveNames: false,
+      env: { PATH: `${shims.dir}:/usr/bin:/bin` },
+    });
+    let now = 0;
+    const monitor = new Monitor(reader, { windowSeconds: 120, cpuThresholdPercent: 25, now: () => now });
+    const commands = (): string[] =>
+      readFileSync(shims.log, 'utf8')
+        .trim()
+        .split('\n')
+        .filter((line) => line !== '')
+        .map((line) => line.split('\t').slice(0, 2).join(' '));
+    const perTick: string[][] = [];
+    for (let tick = 0; tick < 14; tick++) {
+      const before = commands().length;
+      await monitor.tick();
+      perTick.push(commands().slice(before));
+      now += 5000;
+    }
+    // The first tick reads everything; the second reads the attributed process's sockets once.
+    expect(perTick[0]).toEqual(
+      expect.arrayContaining(['launchctl list', 'ps -axww', 'lsof -nP', 'sw_vers -productVersion']),
+    );
+    expect(perTick[1]).toEqual(['ps -axww', 'lsof -nP']);
+    // Steady: ps alone, except the 30 s sweep (lsof) and the minute's inventory (launchctl, no sw_vers).
+    expect(perTick.slice(2, 6)).toEqual([['ps -axww'], ['ps -axww'], ['ps -axww'], ['ps -axww']]);
+    expect(perTick[6]).toEqual(['ps -axww', 'lsof -nP']);
+    expect(perTick[12]).toEqual(expect.arrayContaining(['launchctl list', 'ps -axww', 'lsof -nP']));
+    expect(perTick[12]).not.toContain('sw_vers -productVersion');
+    // Signatures are asked once per program, at the first read: nothing changed after it.
+    expect(perTick.slice(1).flat()).not.toContain('codesign -dv');
   });
 });

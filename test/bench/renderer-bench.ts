@@ -1,0 +1,81 @@
+// The popover's cost in Chromium, as the UI tests run it: web mode over the app service with a
+// synthetic 400-item Mac (the bench capture, moving on in real time, with churn), the page open in
+// Debian's Chromium, and the renderer's main-thread time (CDP Performance.getMetrics: TaskDuration) over
+// a stretch of live updates, with the list shown and then with an item page open.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { chromium } from 'playwright-core';
+import { AppService } from '../../main/app-service';
+import { readCapture } from '../../main/platform/capture/capture-reader';
+import { startWebServer } from '../../main/web/web-server';
+import { writeCapture } from '../support/capture-builder';
+import { CHROMIUM, CHROMIUM_FLAGS } from '../support/web';
+import { benchCaptureSpec } from './replay-bench';
+import { ChurnReader } from './week-bench';
+
+export interface RendererFigures {
+  intervalSeconds: number;
+  updates: number;
+  /** Renderer main-thread CPU per update, and per minute at the app's 5 s interval. */
+  list: { msPerUpdate: number; msPerMinute: number };
+  itemPage: { msPerUpdate: number; msPerMinute: number };
+}
+
+export async function runRendererBench(options: {
+  seconds: number;
+  intervalSeconds: number;
+}): Promise<RendererFigures | string> {
+  const rendererDir = join(import.meta.dirname ?? __dirname, '../../dist/renderer');
+  if (!existsSync(join(rendererDir, 'index.html'))) return 'the renderer is not built (npm run build)';
+  if (!existsSync(CHROMIUM)) return `no Chromium at ${CHROMIUM}`;
+  const capture = await readCapture(writeCapture(benchCaptureSpec()));
+  const [first, second] = capture.samples;
+  if (!first || !second) return 'the bench capture has fewer than two samples';
+  const reader = new ChurnReader(capture.inventory, first, second, { realClock: true });
+  const service = AppService.live(reader, {
+    windowSeconds: 120,
+    cpuThresholdPercent: 25,
+    intervalMs: options.intervalSeconds * 1000,
+    excludePids: new Set(),
+  });
+  service.start();
+  const server = await startWebServer(service, { rendererDir });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
+  try {
+    const page = await browser.newPage();
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const taskSeconds = async (): Promise<number> => {
+      const { metrics } = (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
+      return metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0;
+    };
+    await page.goto(server.url);
+    await page.locator('.item-row').first().waitFor({ timeout: 30_000 });
+    await sleep(3 * options.intervalSeconds * 1000);
+    const measure = async (): Promise<{ msPerUpdate: number; msPerMinute: number }> => {
+      const before = await taskSeconds();
+      await sleep(options.seconds * 1000);
+      const used = (await taskSeconds()) - before;
+      const updates = options.seconds / options.intervalSeconds;
+      const msPerUpdate = (used * 1000) / updates;
+      return { msPerUpdate, msPerMinute: msPerUpdate * 12 };
+    };
+    const list = await measure();
+    // An item page open: a busy item (its chart, processes and destinations change every update).
+    await page.locator('.item-row').first().click();
+    await page.locator('.item-page, [aria-label="Back"], h2').first().waitFor();
+    await sleep(2 * options.intervalSeconds * 1000);
+    const itemPage = await measure();
+    return {
+      intervalSeconds: options.intervalSeconds,
+      updates: options.seconds / options.intervalSeconds,
+      list,
+      itemPage,
+    };
+  } finally {
+    await browser.close();
+    await server.close();
+    service.stop();
+  }
+}
