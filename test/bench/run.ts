@@ -48,15 +48,17 @@ if (weekDays > 0) {
   );
   for (const d of week.days)
     console.log(
-      `  day ${d.day}  tick CPU median ${d.tickCpuMs.toFixed(2).padStart(6)} ms   heap after GC ${d.heapMiB.toFixed(0).padStart(4)} MiB   RSS ${d.rssMiB.toFixed(0)} MiB`,
+      `  day ${d.day}  tick median ${d.tickMs.toFixed(2).padStart(6)} ms (process CPU ${d.tickCpuMs.toFixed(2).padStart(6)} ms)   heap after GC ${d.heapMiB.toFixed(0).padStart(4)} MiB   RSS ${d.rssMiB.toFixed(0)} MiB`,
     );
-  const first = week.days[0];
+  // Day 1 fills what is bounded (at 60 s ticks the CPU chart reaches back 12 hours, and destinations
+  // are forgotten only after it): the flat part starts on day 2.
+  const first = week.days[1] ?? week.days[0];
   const last = week.days.at(-1);
-  if (first && last && week.days.length > 1) {
+  if (first && last && last !== first) {
     const change = (a: number, b: number): string => `${b >= a ? '+' : ''}${(((b - a) / a) * 100).toFixed(0)}%`;
-    const flat = last.heapMiB <= first.heapMiB * 1.1 && last.tickCpuMs <= first.tickCpuMs * 1.1;
+    const flat = last.heapMiB <= first.heapMiB * 1.1 && last.tickMs <= first.tickMs * 1.1;
     console.log(
-      `  day ${last.day} against day 1: tick CPU ${change(first.tickCpuMs, last.tickCpuMs)}, heap ${change(first.heapMiB, last.heapMiB)}; target within 10%: ${flat ? 'met' : 'MISSED'}`,
+      `  day ${last.day} against day ${first.day}: tick ${change(first.tickMs, last.tickMs)} (process CPU ${change(first.tickCpuMs, last.tickCpuMs)}, GC threads included), heap ${change(first.heapMiB, last.heapMiB)}; target within 10%: ${flat ? 'met' : 'MISSED'}`,
     );
   }
 }
