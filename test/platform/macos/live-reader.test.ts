@@ -43,6 +43,19 @@ function macRoot(): string {
   return root;
 }
 
+/** Alice's Mac under `root`, its commands the shims in `dir`, names not looked up. */
+function aliceReader(root: string, dir: string, extra: Partial<ConstructorParameters<typeof MacLiveReader>[0]> = {}) {
+  return new MacLiveReader({
+    root,
+    home: '/Users/alice',
+    uid: 501,
+    userName: 'alice',
+    resolveNames: false,
+    env: { PATH: `${dir}:/usr/bin:/bin` },
+    ...extra,
+  });
+}
+
 const ps = (cpu: string) => `    1     0     0  3-02:11:09  57:24.25 /sbin/launchd
   820     1   501       10:00   ${cpu} /Users/Shared/xmrig2 -c /Users/Shared/.cfg.json
   260     1     0  3-02:11:00   0:00.20 /Library/PrivilegedHelperTools/com.docker.vmnetd
@@ -67,14 +80,7 @@ describe('live macOS reader against PATH shims printing recorded output', () => 
       },
       sw_vers: { stdout: '14.6.1\n' },
     });
-    const reader = new MacLiveReader({
-      root,
-      home: '/Users/alice',
-      uid: 501,
-      userName: 'alice',
-      resolveNames: false,
-      env: { PATH: `${shims.dir}:/usr/bin:/bin` },
-    });
+    const reader = aliceReader(root, shims.dir);
     const inventory = await reader.readInventory();
     expect(inventory.items.map((i) => `${i.label} ${i.scope}`).sort()).toEqual([
       'com.apple.rig2 user',
@@ -222,15 +228,7 @@ esac`,
       ps: { stdout: ps('5:00.00') },
       sw_vers: { stdout: '14.6.1\n' },
     });
-    const reader = new MacLiveReader({
-      root,
-      home: '/Users/alice',
-      uid: 501,
-      userName: 'alice',
-      asRootFor: true,
-      resolveNames: false,
-      env: { PATH: `${shims.dir}:/usr/bin:/bin` },
-    });
+    const reader = aliceReader(root, shims.dir, { asRootFor: true });
     const inventory = await reader.readInventory();
     expect(inventory.privileged).toBe(true);
     expect(inventory.loaded.map((l) => `${l.label}:${l.pid}`)).toEqual(['com.apple.rig2:820', 'com.docker.vmnetd:260']);
@@ -272,14 +270,7 @@ esac`,
       codesign: { stderr: 'code object is not signed at all\n', exitCode: 1 },
       sw_vers: { stdout: '14.6.1\n' },
     });
-    const reader = new MacLiveReader({
-      root,
-      home: '/Users/alice',
-      uid: 501,
-      userName: 'alice',
-      resolveNames: false,
-      env: { PATH: `${shims.dir}:/usr/bin:/bin` },
-    });
+    const reader = aliceReader(root, shims.dir);
     let now = 0;
     const monitor = new Monitor(reader, { windowSeconds: 120, cpuThresholdPercent: 25, now: () => now });
     const commands = (): string[] =>
