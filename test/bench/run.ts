@@ -1,5 +1,6 @@
 // `npm run bench`: performance targets as figures, not as timed tests.
 //   npm run bench [-- --live-seconds 60] [--week-days 7] [--week-interval 60] [--renderer-seconds 30]
+//                 [--instructions 0]   (instructions need valgrind; about 2 minutes)
 //   (--live-seconds 0 skips the live comparison, --week-days 0 the simulated week)
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -17,6 +18,7 @@ const { values } = parseArgs({
     'week-days': { type: 'string', default: '7' },
     'week-interval': { type: 'string', default: '60' },
     'renderer-seconds': { type: 'string', default: '30' },
+    instructions: { type: 'string', default: '1' },
   },
 });
 const liveSeconds = Number(values['live-seconds']);
@@ -59,6 +61,56 @@ if (weekDays > 0) {
     const flat = last.heapMiB <= first.heapMiB * 1.1 && last.tickMs <= first.tickMs * 1.1;
     console.log(
       `  day ${last.day} against day ${first.day}: tick ${change(first.tickMs, last.tickMs)} (process CPU ${change(first.tickCpuMs, last.tickCpuMs)}, GC threads included), heap ${change(first.heapMiB, last.heapMiB)}; target within 10%: ${flat ? 'met' : 'MISSED'}`,
+    );
+  }
+}
+
+// Instructions, not time: what a sample costs whatever else the machine is doing. Two runs of the same
+// capture under callgrind, 10 and 30 samples; their difference is 20 samples' parse + attribute + detect.
+if (values.instructions !== '0') {
+  const here = import.meta.dirname ?? __dirname;
+  const probe = join(here, '../../dist/bench/instructions-probe.mjs');
+  const run = promisify(execFile);
+  const valgrind = await run('valgrind', ['--version']).then(
+    () => true,
+    () => false,
+  );
+  if (!valgrind) console.log('Instructions: skipped (no valgrind)');
+  else {
+    await run(join(here, '../../node_modules/esbuild/bin/esbuild'), [
+      join(here, 'instructions-probe.ts'),
+      '--bundle',
+      '--platform=node',
+      '--format=esm',
+      '--target=node20',
+      '--packages=external',
+      `--outfile=${probe}`,
+      '--log-level=warning',
+    ]);
+    const { writeCapture } = await import('../support/capture-builder');
+    const { benchCaptureSpec } = await import('./replay-bench');
+    const capture = writeCapture(benchCaptureSpec());
+    const refs = async (samples: number): Promise<number> => {
+      const { stderr } = await run(
+        'valgrind',
+        // --predictable: GC and compilation on the one thread, so two runs count the same (within 0.5%).
+        [
+          '--tool=callgrind',
+          '--callgrind-out-file=/dev/null',
+          process.execPath,
+          '--predictable',
+          probe,
+          capture,
+          String(samples),
+        ],
+        { maxBuffer: 1 << 24 },
+      );
+      return Number(/I\s+refs:\s+([\d,]+)/.exec(stderr)?.[1]?.replaceAll(',', '') ?? Number.NaN);
+    };
+    const [ten, thirty] = [await refs(10), await refs(30)];
+    console.log('Instructions (callgrind): parse + attribute + detect, 800 processes, 2000 sockets, 400 items');
+    console.log(
+      `  ${((thirty - ten) / 20 / 1e6).toFixed(1)} M instructions a sample (samples 11 to 30, GC and compilation included)`,
     );
   }
 }
