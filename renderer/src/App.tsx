@@ -40,8 +40,11 @@ export function App({ api }: { api: LaunchwatchApi }) {
   useEffect(() => api.onOpenItem((id) => setSelected(id)), [api]);
   // Back (or Escape) returns focus to the row the user came from.
   const [cameFrom, setCameFrom] = useState<string | undefined>();
+  // The last item opened keeps its row shown in the list (past "Show more" too), so focus has a place to go back to.
+  const [lastOpened, setLastOpened] = useState<string | undefined>();
   const open = useCallback((id: string) => {
     setCameFrom(id);
+    setLastOpened(id);
     setSelected(id);
   }, []);
   const back = useCallback(() => setSelected(undefined), []);
@@ -175,7 +178,7 @@ export function App({ api }: { api: LaunchwatchApi }) {
             onNotice={setNotice}
           />
         ) : (
-          <ItemList snapshot={snapshot} onOpen={open} api={api} onNotice={setNotice} />
+          <ItemList snapshot={snapshot} onOpen={open} api={api} onNotice={setNotice} keep={lastOpened} />
         )}
       </main>
       {snapshot && !snapshot.loading ? <StatusBar snapshot={snapshot} api={api} /> : null}

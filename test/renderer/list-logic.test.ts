@@ -5,7 +5,9 @@ import {
   filterItems,
   groupByVerdict,
   hiddenAppleCount,
+  keepsHidden,
   sameRow,
+  shownRows,
   worstVerdict,
 } from '../../renderer/src/logic/list';
 
@@ -83,5 +85,15 @@ describe('the list logic', () => {
     expect(sameRow(row, { ...row, headline: 'x' })).toBe(false);
     expect(sameRow(row, { ...row, measuring: 'measuring' })).toBe(false);
     expect(sameRow(row, { ...row, label: 'b' })).toBe(false);
+  });
+
+  it('shows 40 rows a group, all of them for a search or when the row to go back to is further down', () => {
+    const many = Array.from({ length: 50 }, (_, i) => item(`i${i}`, 'ok'));
+    expect(shownRows(many, false, '')).toHaveLength(40);
+    expect(shownRows(many, false, 'i4')).toHaveLength(50);
+    expect(keepsHidden(many, 'i45')).toBe(true);
+    expect(keepsHidden(many, 'i3')).toBe(false);
+    expect(keepsHidden(many, undefined)).toBe(false);
+    expect(shownRows(many, keepsHidden(many, 'i45'), '').map((i) => i.id)).toContain('i45');
   });
 });

@@ -2,7 +2,17 @@ import { memo, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { ItemSummary, LaunchwatchApi, Snapshot } from '../../../main/api/contract';
 import { DisabledList } from './DisabledList';
 import { ReviewList } from './ReviewList';
-import { filterItems, formatPercent, groupByVerdict, hiddenAppleCount, sameRow, VERDICT_LABEL } from '../logic/list';
+import {
+  filterItems,
+  formatPercent,
+  groupByVerdict,
+  hiddenAppleCount,
+  keepsHidden,
+  ROWS_SHOWN,
+  sameRow,
+  shownRows,
+  VERDICT_LABEL,
+} from '../logic/list';
 import { Sparkline } from './Sparkline';
 import { VerdictBadge } from './VerdictBadge';
 
@@ -11,9 +21,12 @@ export function ItemList({
   onOpen,
   api,
   onNotice,
+  keep,
 }: {
   snapshot: Snapshot;
   onOpen: (id: string) => void;
+  /** The item the user came back from: its row is shown whatever "Show more" says (focus returns to it). */
+  keep?: string | undefined;
   api: LaunchwatchApi;
   onNotice: (message: string) => void;
 }) {
@@ -69,11 +82,16 @@ export function ItemList({
                 {VERDICT_LABEL[group.verdict]} <span className="count">{group.items.length}</span>
               </h2>
               <ul>
-                {shownRows(group.items, expanded.has(group.verdict), query).map((item) => (
-                  <ItemRow key={item.id} item={item} onOpen={onOpen} />
-                ))}
+                {shownRows(group.items, expanded.has(group.verdict) || keepsHidden(group.items, keep), query).map(
+                  (item) => (
+                    <ItemRow key={item.id} item={item} onOpen={onOpen} />
+                  ),
+                )}
               </ul>
-              {!expanded.has(group.verdict) && !query && group.items.length > ROWS_SHOWN ? (
+              {!expanded.has(group.verdict) &&
+              !keepsHidden(group.items, keep) &&
+              !query &&
+              group.items.length > ROWS_SHOWN ? (
                 <button
                   type="button"
                   className="show-more"
@@ -89,16 +107,6 @@ export function ItemList({
       <DisabledList api={api} actions={snapshot.actions} onDone={onNotice} />
     </section>
   );
-}
-
-/**
- * Rows a group shows before "Show more": a popover shows about 14, and 400 rows redrawn with every
- * snapshot cost the renderer most of its time. A search shows every match.
- */
-const ROWS_SHOWN = 40;
-
-function shownRows(items: ItemSummary[], expanded: boolean, query: string): ItemSummary[] {
-  return expanded || query ? items : items.slice(0, ROWS_SHOWN);
 }
 
 /**

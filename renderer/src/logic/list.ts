@@ -93,3 +93,18 @@ export function sameRow(a: ItemSummary, b: ItemSummary): boolean {
     a.sparkline.every((p, i) => p === b.sparkline[i])
   );
 }
+
+/**
+ * Rows a group shows before "Show more": a popover shows about 14, and 400 rows redrawn with every
+ * snapshot cost the renderer most of its time. A search shows every match.
+ */
+export const ROWS_SHOWN = 40;
+
+/** The row to keep is past the first rows: the group is shown whole. */
+export function keepsHidden(items: ItemSummary[], keep: string | undefined): boolean {
+  return keep !== undefined && items.slice(ROWS_SHOWN).some((i) => i.id === keep);
+}
+
+export function shownRows(items: ItemSummary[], expanded: boolean, query: string): ItemSummary[] {
+  return expanded || query ? items : items.slice(0, ROWS_SHOWN);
+}
