@@ -10,6 +10,7 @@ import type { ConnectionRecord, Inventory, LaunchItem } from '../../engine/model
 import type { SampleReading, SampleRequest, SystemReader } from '../../engine/reader';
 import { filesNamedBy, referencedFilesDigest } from '../../engine/referenced-files';
 import { FileHasher } from '../file-hash';
+import { fileIdentity } from '../file-identity';
 import { runCommand } from '../run-command';
 import { itemFromUnitFile, persistenceFolders } from './persistence';
 import { parseBootTime } from './proc';
@@ -86,7 +87,7 @@ export class LinuxLiveReader implements SystemReader {
           if (seen.has(key)) continue;
           seen.add(key);
           // Read and parsed again only when the file changed: the inventory is read every minute.
-          const fileKey = `${info.ino}:${info.size}:${info.mtimeMs}`;
+          const fileKey = fileIdentity(info);
           const cached = this.parsedUnits.get(path);
           const item =
             cached?.key === fileKey

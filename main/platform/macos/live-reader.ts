@@ -9,6 +9,7 @@ import { arch, cpus, hostname, userInfo } from 'node:os';
 import type { Inventory, LaunchItem } from '../../engine/model';
 import type { SampleReading, SampleRequest, SystemReader } from '../../engine/reader';
 import { FileHasher } from '../file-hash';
+import { fileIdentity } from '../file-identity';
 import { runCommand, type CommandOutput } from '../run-command';
 import { assembleInventory, assembleSample, dnsMap } from './assemble';
 import { parseCodesignBundle } from './codesign';
@@ -265,8 +266,8 @@ export class MacLiveReader implements SystemReader {
     ];
     let text = '';
     for (const program of programs) {
-      // Signatures change only with the file: checked again only when its size or time changes, not
-      // every minute for every item.
+      // Signatures change only with the file: checked again only when it changed, not every minute for
+      // every item.
       const stamp = fileStamp(this.root + program);
       const cached = this.signatures.get(program);
       if (cached && stamp !== undefined && cached.stamp === stamp) {
@@ -294,7 +295,7 @@ export class MacLiveReader implements SystemReader {
 function fileStamp(path: string): string | undefined {
   try {
     const info = statSync(path);
-    return `${info.size}:${info.mtimeMs}:${info.ino}`;
+    return fileIdentity(info);
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : undefined;
   }
