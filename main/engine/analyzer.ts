@@ -216,11 +216,9 @@ export class Analyzer {
     // The same processes under the same inventory attribute the same way: most samples reuse the last
     // attribution, and one with a few new or gone processes is patched for those alone.
     const cached = this.cachedAttribution;
-    const reuse =
-      cached !== undefined &&
-      cached.version === this.attributionVersion &&
-      (sameProcesses(cached.processes, sample.processes) ||
-        patchAttribution(cached, table, this.attractors, this.options.excludePids));
+    const current = cached !== undefined && cached.version === this.attributionVersion;
+    const same = current && sameProcesses(cached.processes, sample.processes);
+    const reuse = same || (current && patchAttribution(cached, table, this.attractors, this.options.excludePids));
     if (reuse) {
       cached.processes = sample.processes;
       cached.byPid = table.byPid;
@@ -242,7 +240,8 @@ export class Analyzer {
         owner,
       };
     }
-    this.lastAttributed = new Set((this.cachedAttribution as CachedAttribution).owner.keys());
+    // A new set only when attribution moved: the monitor compares it with the last one it read sockets of.
+    if (!same) this.lastAttributed = new Set((this.cachedAttribution as CachedAttribution).owner.keys());
     const { attribution, owner } = this.cachedAttribution as NonNullable<typeof this.cachedAttribution>;
 
     for (const item of this.inventory.items) {
@@ -410,11 +409,7 @@ export class Analyzer {
       // Only what was touched since the last call: a tick looks at its own sightings, not every destination.
       for (const key of state.touched) {
         const d = state.destinations.get(key);
-        if (!d || d.lastSeen <= since) continue;
-        const classified = state.judged?.classified.get(key);
-        const out: Destination = { ...d, classification: classified?.classification ?? 'other' };
-        if (classified?.hostname) out.hostname = classified.hostname;
-        destinations.push(out);
+        if (d && d.lastSeen > since) destinations.push(classifiedCopy(key, d, state.judged));
       }
       state.touched.clear();
       items.push({
@@ -484,12 +479,7 @@ export class Analyzer {
   }
 
   private destinationsOf(state: ItemState, judged: JudgedEvidence): Destination[] {
-    return [...state.destinations.entries()].map(([key, d]) => {
-      const classified = judged.classified.get(key);
-      const out: Destination = { ...d, classification: classified?.classification ?? 'other' };
-      if (classified?.hostname) out.hostname = classified.hostname;
-      return out;
-    });
+    return [...state.destinations.entries()].map(([key, d]) => classifiedCopy(key, d, judged));
   }
 
   private judgeItem(item: LaunchItem): ItemResult {
@@ -877,4 +867,12 @@ function sameLoaded(a: Map<string, LoadedService>, b: Map<string, LoadedService>
   if (a.size !== b.size) return false;
   for (const [label, service] of a) if (b.get(label)?.pid !== service.pid) return false;
   return true;
+}
+
+/** A destination as last judged: its class and host name from the judged evidence ('other' until judged). */
+function classifiedCopy(key: string, d: Destination, judged: JudgedEvidence | undefined): Destination {
+  const classified = judged?.classified.get(key);
+  const out: Destination = { ...d, classification: classified?.classification ?? 'other' };
+  if (classified?.hostname) out.hostname = classified.hostname;
+  return out;
 }

@@ -193,7 +193,8 @@ export class Monitor {
     try {
       const request = this.sampleRequest(analyzer, fullSweep, detailsSweep);
       const reading = await this.reader.readSample(request);
-      if (!request.skipConnections) this.connectionsReadFor = new Set(analyzer.attributedPids());
+      if (!request.skipConnections && this.reader.socketsCostAProcess)
+        this.connectionsReadFor = new Set(analyzer.attributedPids());
       // Skipped on purpose: no connections is not a failure to read them.
       else reading.sample.connections ??= [];
       analyzer.addSample(reading.sample);
@@ -314,11 +315,14 @@ export class Monitor {
 
   private publish(analyzer: Analyzer): void {
     const verdicts = analyzer.verdicts();
-    const items = new Map((this.inventory?.items ?? []).map((i) => [i.id, i]));
+    let items: Map<string, LaunchItem> | undefined;
     for (const { id, verdict } of verdicts) {
       const before = this.lastVerdicts.get(id);
+      if (before === verdict) continue;
+      // Looked up only when a verdict changed, not every tick.
+      items ??= new Map((this.inventory?.items ?? []).map((i) => [i.id, i]));
       const item = items.get(id);
-      if (before !== verdict && item) {
+      if (item) {
         // The first verdict of an item is an event too, unless it is ok: the app notifies on flags.
         if (before !== undefined || verdict !== 'ok')
           this.emit({ type: 'verdict-changed', item, from: before, to: verdict });

@@ -48,6 +48,7 @@ class FakeReader implements SystemReader {
   failNext = false;
   connections: Sample['connections'] = [];
   socketsCostAProcess = false;
+  inventoryPollMs: number | undefined;
   async readInventory(): Promise<Inventory> {
     this.inventoryReads++;
     return this.inventories[Math.min(this.inventoryReads, this.inventories.length) - 1] as Inventory;
@@ -165,6 +166,31 @@ describe('the monitor loop', () => {
         e.type === 'item-changed' ? `${e.type} ${e.item.id} ${e.what.join('+')}` : `${e.type} ${e.item.id}`,
       ),
     ).toEqual(['item-changed /a plist', 'item-added /new', 'item-changed /a program', 'item-removed /new']);
+  });
+
+  it("polls launch items at the reader's own pace while their folders are watched, every minute otherwise", async () => {
+    for (const watched of [true, false]) {
+      const reader = new FakeReader();
+      reader.inventoryPollMs = 300_000;
+      reader.inventories = [inventory([item('/a', ['/bin/a'])])];
+      const monitor = new Monitor(reader, {
+        windowSeconds: 10,
+        cpuThresholdPercent: 25,
+        now: () => reader.now,
+        ...(watched ? { watch: () => () => undefined } : {}),
+      });
+      // Started (so watching), ticked by hand; its own timer would tick only after 5 s.
+      monitor.start();
+      try {
+        for (const t of [0, 60_000, 120_000, 300_000]) {
+          reader.now = t;
+          await monitor.tick();
+        }
+      } finally {
+        monitor.stop();
+      }
+      expect(reader.inventoryReads).toBe(watched ? 2 : 4);
+    }
   });
 
   it('reports a verdict change, excludes its own processes, and turns a failed read into a note', async () => {

@@ -90,18 +90,22 @@ export class ProcessTable {
   /** What was read of a process before, with its CPU time unknown this time (the same row while nothing is read). */
   private unread(pid: number, known: Known): ProcessRecord | undefined {
     if (known.zombie) return undefined;
-    if (known.unreadRow) return known.unreadRow;
+    known.unreadRow ??= this.row(pid, known, known.ppid, known.startTicks, Number.NaN);
+    return known.unreadRow;
+  }
+
+  /** A process's row from what is known of it and what its stat said (or NaN: CPU not read). */
+  private row(pid: number, known: Known, ppid: number, startTicks: number, cpuSeconds: number): ProcessRecord {
     const record: ProcessRecord = {
       pid,
-      ppid: known.ppid,
-      startedAt: this.startedAt(known.startTicks),
-      cpuSeconds: Number.NaN,
+      ppid,
+      startedAt: this.startedAt(startTicks),
+      cpuSeconds,
       uid: known.uid,
       args: known.args,
     };
     if (known.argv.length > 0) record.argv = known.argv;
     if (known.unit) record.unit = known.unit;
-    known.unreadRow = record;
     return record;
   }
 
@@ -164,17 +168,7 @@ export class ProcessTable {
       if (known) this.forget(pid, known);
       return undefined;
     }
-    const record: ProcessRecord = {
-      pid,
-      ppid: stat.ppid,
-      startedAt: this.startedAt(stat.startTicks),
-      cpuSeconds: stat.cpuTicks / this.options.clockTicks,
-      uid: known.uid,
-      args: known.args,
-    };
-    if (known.argv.length > 0) record.argv = known.argv;
-    if (known.unit) record.unit = known.unit;
-    return record;
+    return this.row(pid, known, stat.ppid, stat.startTicks, stat.cpuTicks / this.options.clockTicks);
   }
 
   private readHeld(pid: number, known: Known): ProcStat | undefined {
