@@ -17,8 +17,10 @@ import type {
   ReviewView,
   ScanOptionsInput,
   Snapshot,
+  SnapshotUpdate,
   StatusSummary,
 } from './api/contract';
+import { SnapshotEncoder } from './api/snapshot-stream';
 import type { Approval } from './engine/approvals';
 import type { HistoryStore } from './history/history-store';
 import { toActionView, toDamagedActionView, toDetail, toSnapshot } from './api/view-model';
@@ -36,7 +38,8 @@ export class AppService {
   private captureResult: ScanResult | undefined;
   private paused = false;
   private options: ScanOptions;
-  private readonly snapshots = new Listeners<Snapshot>();
+  private readonly snapshots = new Listeners<SnapshotUpdate>();
+  private readonly encoder = new SnapshotEncoder();
   private readonly statuses = new Listeners<StatusSummary>();
   private readonly events = new Listeners<MonitorEvent>();
   private error: string | undefined;
@@ -45,6 +48,8 @@ export class AppService {
   private history: HistoryStore | undefined;
   /** The item the page shows: its detail goes with every snapshot. */
   private watchedItem: string | undefined;
+  /** The list's rows on screen (undefined: all): only their figures go with every update. */
+  private watchedRows: ReadonlySet<string> | undefined;
 
   private constructor(options: ScanOptions) {
     this.options = { ...options };
@@ -402,11 +407,28 @@ export class AppService {
   }
 
   /**
-   * Snapshots after every tick, for a view that shows them. Built only while someone listens: a hidden
-   * popover unsubscribes, and nothing is built, serialised or sent for it.
+   * Snapshot updates after every tick, for a view that shows them: the whole snapshot at once when a
+   * listener joins, then what changed. Built only while someone listens: a hidden popover unsubscribes,
+   * and nothing is built, serialised or sent for it.
    */
-  onSnapshot(listener: (snapshot: Snapshot) => void): () => void {
-    return this.snapshots.add(listener);
+  onSnapshot(listener: (update: SnapshotUpdate) => void): () => void {
+    const off = this.snapshots.add(listener);
+    this.resendSnapshot();
+    return off;
+  }
+
+  /** The rows the page shows (null: all). Rows that came on screen get their latest figures now. */
+  watchRows(ids: string[] | null): void {
+    const before = this.watchedRows;
+    this.watchedRows = ids ? new Set(ids) : undefined;
+    const shown = this.watchedRows;
+    if (!before || !shown || [...shown].some((id) => !before.has(id))) this.publishSnapshot();
+  }
+
+  /** Every listener gets the whole snapshot now (one of them lost track, or joined). */
+  resendSnapshot(): void {
+    this.encoder.restart();
+    this.publishSnapshot();
   }
 
   /** The tray's summary after every tick (cheap: verdicts only). */
@@ -426,6 +448,10 @@ export class AppService {
 
   private publish(): void {
     this.statuses.emit(this.status());
-    if (this.snapshots.size > 0) this.snapshots.emit(this.snapshot());
+    this.publishSnapshot();
+  }
+
+  private publishSnapshot(): void {
+    if (this.snapshots.size > 0) this.snapshots.emit(this.encoder.encode(this.snapshot(), this.watchedRows));
   }
 }

@@ -24,7 +24,7 @@ import {
   type ActionOutcomeView,
   type ReportFormat,
   type ReportRequest,
-  type Snapshot,
+  type SnapshotUpdate,
   type StatusSummary,
 } from './api/contract';
 import { actionServiceForThisMachine } from './actions/machine-actions';
@@ -333,11 +333,10 @@ function watchSnapshots(visible: boolean): void {
   stopSnapshots?.();
   stopSnapshots = undefined;
   if (!visible || !popover || popover.isDestroyed()) return;
-  const send = (snapshot: Snapshot): void => {
-    if (popover && !popover.isDestroyed()) popover.webContents.send(CHANNELS.snapshot, snapshot);
-  };
-  stopSnapshots = service.onSnapshot(send);
-  send(service.snapshot());
+  // The first update is the whole snapshot; the page asks again if it was not listening yet.
+  stopSnapshots = service.onSnapshot((update: SnapshotUpdate) => {
+    if (popover && !popover.isDestroyed()) popover.webContents.send(CHANNELS.snapshot, update);
+  });
 }
 
 let unwire: (() => void)[] = [];

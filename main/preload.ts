@@ -1,10 +1,12 @@
 // The preload (CommonJS, as a sandboxed renderer needs): exposes exactly the contract's API and nothing
 // of Node or Electron.
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
-import { CHANNELS, type LaunchwatchApi, type Snapshot } from './api/contract';
+import { CHANNELS, type LaunchwatchApi, type SnapshotUpdate } from './api/contract';
 
 const api: LaunchwatchApi = {
   getSnapshot: () => ipcRenderer.invoke(CHANNELS.getSnapshot),
+  resendSnapshot: () => ipcRenderer.invoke(CHANNELS.resendSnapshot),
+  watchRows: (ids) => ipcRenderer.invoke(CHANNELS.watchRows, ids),
   getItem: (id) => ipcRenderer.invoke(CHANNELS.getItem, id),
   watchItem: (id) => ipcRenderer.invoke(CHANNELS.watchItem, id),
   setOptions: (options) => ipcRenderer.invoke(CHANNELS.setOptions, options),
@@ -21,7 +23,7 @@ const api: LaunchwatchApi = {
     }),
   unapproveItem: (itemId) => ipcRenderer.invoke(CHANNELS.unapproveItem, itemId),
   onSnapshot: (listener) => {
-    const wrapped = (_event: IpcRendererEvent, snapshot: Snapshot) => listener(snapshot);
+    const wrapped = (_event: IpcRendererEvent, update: SnapshotUpdate) => listener(update);
     ipcRenderer.on(CHANNELS.snapshot, wrapped);
     return () => ipcRenderer.removeListener(CHANNELS.snapshot, wrapped);
   },

@@ -10,8 +10,12 @@ export const CHANNELS = {
   watchItem: 'launchwatch:watch-item',
   setOptions: 'launchwatch:set-options',
   setPaused: 'launchwatch:set-paused',
-  /** main -> renderer: a new snapshot after each tick. */
+  /** main -> renderer: after each tick, what changed in the snapshot (a SnapshotUpdate). */
   snapshot: 'launchwatch:snapshot',
+  /** The rows the page shows: their figures (CPU, sparkline) come with every update; others' wait. */
+  watchRows: 'launchwatch:watch-rows',
+  /** The page lost track of the updates (it loaded late, or missed one): the next one is whole. */
+  resendSnapshot: 'launchwatch:resend-snapshot',
   /** main -> renderer: open this item (a notification was clicked). */
   openItem: 'launchwatch:open-item',
   planDisable: 'launchwatch:plan-disable',
@@ -175,6 +179,30 @@ export interface Snapshot {
   historyRevision?: string;
 }
 
+/**
+ * What goes to a page after each tick: the snapshot whole (the first one, and whenever the page asks),
+ * or what changed since the one numbered `base`: the items that changed (as an ItemChange each), the
+ * items' ids in order when the list's membership or order moved, and the rest of the snapshot. 400 items
+ * are about 180 KB of JSON, and parsing that every five seconds was most of what an open popover cost:
+ * an unchanged item is not sent, a changed one sends what changed.
+ */
+export type SnapshotUpdate =
+  | { seq: number; snapshot: Snapshot }
+  | { seq: number; base: number; rest: Omit<Snapshot, 'items'>; changed: ItemChange[]; order?: string[] };
+
+/**
+ * One item's change: a new item whole, or the item at `at` in the base snapshot's list with the fields
+ * that changed (`set`, `unset`) and its sparkline moved on (`spark`: drop the oldest points, add new ones).
+ */
+export type ItemChange =
+  | { item: ItemSummary }
+  | {
+      at: number;
+      set?: Partial<ItemSummary>;
+      unset?: (keyof ItemSummary)[];
+      spark?: { drop: number; add: number[] };
+    };
+
 export interface ReasonView {
   code: string;
   text: string;
@@ -249,7 +277,12 @@ export interface LaunchwatchApi {
   /** Approves the item; with `cpuLimitPercent`, accepts only its CPU up to that figure. */
   approveItem(itemId: string, note?: string, cpuLimitPercent?: number): Promise<ActionOutcomeView>;
   unapproveItem(itemId: string): Promise<ActionOutcomeView>;
-  onSnapshot(listener: (snapshot: Snapshot) => void): () => void;
+  /** Updates after every tick (see SnapshotUpdate; `applySnapshotUpdate` turns them into snapshots). */
+  onSnapshot(listener: (update: SnapshotUpdate) => void): () => void;
+  /** The next update is the whole snapshot (the page missed one, or has none yet). */
+  resendSnapshot(): Promise<void>;
+  /** The list's rows on screen (null: send every row's figures); see SnapshotEncoder.encode. */
+  watchRows(ids: string[] | null): Promise<void>;
   onOpenItem(listener: (id: string) => void): () => void;
   /** Opens a dropped capture folder or .tar.gz; absent in web mode. */
   openCaptureFile?(file: File): Promise<ActionOutcomeView>;

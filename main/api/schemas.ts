@@ -5,6 +5,8 @@ import { hasControlCharacters } from '../engine/terminal-text';
 
 export const itemIdSchema = z.string().min(1).max(4096);
 export const watchItemSchema = itemIdSchema.nullable();
+/** The rows on screen: a popover shows a few dozen; past 1,000 it is not a page of ours. */
+export const watchRowsSchema = z.array(itemIdSchema).max(1000).nullable();
 
 export const optionsSchema: z.ZodType<ScanOptionsInput> = z
   .object({
@@ -14,6 +16,9 @@ export const optionsSchema: z.ZodType<ScanOptionsInput> = z
   .strict();
 
 export const pausedSchema = z.boolean();
+
+/** A request with nothing to say (its body is JSON null). */
+export const resendSchema = z.null();
 
 export const planIdSchema = z.string().regex(/^[0-9a-f]{24}$/, 'a plan id');
 export const actionIdSchema = z.string().regex(/^[0-9A-Za-z-]{1,64}$/, 'an action id');

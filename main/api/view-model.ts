@@ -56,7 +56,8 @@ export function toSummary(result: ItemResult, windowSeconds?: number): ItemSumma
     verdict: result.verdict,
     score: result.score,
     running: result.running,
-    cpuPercent: result.cpu.avgPercent,
+    // A tenth of a percent, as the list shows it: finer noise would make an idle row "changed" every tick.
+    cpuPercent: Math.round(result.cpu.avgPercent * 10) / 10,
     sparkline: result.history.slice(-SPARKLINE_POINTS).map((p) => Math.round(p.percent * 10) / 10),
     destinationCount: result.destinations.length,
   };

@@ -45,12 +45,15 @@ export function toScanDocument(result: ScanResult): ScanDocument {
 const VERDICT_ORDER = { mining: 0, suspicious: 1, 'high-cpu': 2, approved: 3, ok: 4 } as const;
 
 /** Worst first, then by score, then by label: the order a person reads. */
+// One collator for every sort (localeCompare makes one per comparison).
+const byLabel = new Intl.Collator();
+
 export function sortItems(items: ItemResult[]): ItemResult[] {
   return [...items].sort(
     (a, b) =>
       VERDICT_ORDER[a.verdict] - VERDICT_ORDER[b.verdict] ||
       b.score - a.score ||
-      a.item.label.localeCompare(b.item.label),
+      byLabel.compare(a.item.label, b.item.label),
   );
 }
 

@@ -9,6 +9,7 @@ import {
   importApprovalsSchema,
   itemIdSchema,
   watchItemSchema,
+  watchRowsSchema,
   optionsSchema,
   pausedSchema,
   planIdSchema,
@@ -28,6 +29,8 @@ export class RefusedMessage extends Error {}
 /** Every request channel; the two push channels (snapshot, openItem) only go main -> renderer. */
 export const INVOKE_CHANNELS = [
   CHANNELS.getSnapshot,
+  CHANNELS.resendSnapshot,
+  CHANNELS.watchRows,
   CHANNELS.getItem,
   CHANNELS.watchItem,
   CHANNELS.setOptions,
@@ -89,6 +92,8 @@ export function registerIpc(
     });
   };
   handle(CHANNELS.getSnapshot, undefined, () => service().snapshot());
+  handle(CHANNELS.resendSnapshot, undefined, () => service().resendSnapshot());
+  handle(CHANNELS.watchRows, watchRowsSchema, (ids) => service().watchRows(ids));
   handle(CHANNELS.getItem, itemIdSchema, (id) => service().item(id));
   handle(CHANNELS.watchItem, watchItemSchema, (id) => service().watchItem(id));
   handle(CHANNELS.setOptions, optionsSchema, (options) => service().setOptions(options));

@@ -12,10 +12,12 @@ import {
   importApprovalsSchema,
   itemIdSchema,
   watchItemSchema,
+  watchRowsSchema,
   MAX_APPROVALS_TEXT,
   optionsSchema,
   pausedSchema,
   planIdSchema,
+  resendSchema,
   reviewDaysSchema,
 } from '../api/schemas';
 import type { AppService } from '../app-service';
@@ -50,10 +52,17 @@ export async function startWebServer(
   // Snapshots are built only while a page listens: the first client subscribes, the last one leaves.
   let unsubscribe: (() => void) | undefined;
   const listen = (): void => {
-    unsubscribe ??= service.onSnapshot((snapshot) => {
-      const data = `event: snapshot\ndata: ${JSON.stringify(snapshot)}\n\n`;
-      for (const client of clients) client.write(data);
-    });
+    // A page that joins gets the whole snapshot: the first subscription sends one, and after that every
+    // page gets one (pages that were there already just start again from it).
+    if (unsubscribe) {
+      // Pages share one stream: with two, neither may hold back the figures of rows the other shows.
+      service.watchRows(null);
+      service.resendSnapshot();
+    } else
+      unsubscribe = service.onSnapshot((update) => {
+        const data = `event: snapshot\ndata: ${JSON.stringify(update)}\n\n`;
+        for (const client of clients) client.write(data);
+      });
   };
   const leave = (client: ServerResponse): void => {
     clients.delete(client);
@@ -74,6 +83,14 @@ export async function startWebServer(
       service.approveItem(a.itemId, a.note, a.cpuLimitPercent),
     ),
     '/api/unapprove-item': route('item id', itemIdSchema, (id) => service.unapproveItem(id)),
+    '/api/resend-snapshot': route('null', resendSchema, () => {
+      service.resendSnapshot();
+      return {};
+    }),
+    '/api/watch-rows': route('item ids or null', watchRowsSchema, (ids) => {
+      service.watchRows(clients.size > 1 ? null : ids);
+      return {};
+    }),
     '/api/watch-item': route('item id or null', watchItemSchema, (id) => {
       service.watchItem(id);
       return {};
@@ -160,7 +177,6 @@ export async function startWebServer(
             'cache-control': 'no-store',
             connection: 'keep-alive',
           });
-          res.write(`event: snapshot\ndata: ${JSON.stringify(service.snapshot())}\n\n`);
           clients.add(res);
           listen();
           req.on('close', () => leave(res));

@@ -9,6 +9,7 @@ import type {
   PlanResponse,
   ScanOptionsInput,
   Snapshot,
+  SnapshotUpdate,
 } from '../../main/api/contract';
 
 declare global {
@@ -29,18 +30,24 @@ function webBridgeClient(token: string): LaunchwatchApi {
     if (!response.ok) throw new Error(body.error ?? `HTTP ${response.status}`);
     return body;
   };
-  const snapshotListeners = new Set<(s: Snapshot) => void>();
+  const snapshotListeners = new Set<(update: SnapshotUpdate) => void>();
   let source: EventSource | undefined;
   const ensureEvents = (): void => {
     if (source) return;
     source = new EventSource(`/api/events?token=${encodeURIComponent(token)}`);
     source.addEventListener('snapshot', (event) => {
-      const snapshot = JSON.parse((event as MessageEvent<string>).data) as Snapshot;
-      snapshotListeners.forEach((l) => l(snapshot));
+      const update = JSON.parse((event as MessageEvent<string>).data) as SnapshotUpdate;
+      snapshotListeners.forEach((l) => l(update));
     });
   };
   return {
     getSnapshot: () => call<Snapshot>('/api/snapshot'),
+    watchRows: async (ids) => {
+      await call<object>('/api/watch-rows', { method: 'POST', body: JSON.stringify(ids) });
+    },
+    resendSnapshot: async () => {
+      await call<object>('/api/resend-snapshot', { method: 'POST', body: 'null' });
+    },
     getItem: async (id) => {
       try {
         return await call<ItemDetail>(`/api/item?id=${encodeURIComponent(id)}`);

@@ -1,20 +1,38 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type FocusEvent, type RefObject } from 'react';
 import type { ItemDetail, ItemHistoryView, LaunchwatchApi, ReviewView, Snapshot } from '../../main/api/contract';
+import { applySnapshotUpdate, type HeldSnapshot } from '../../main/api/snapshot-stream';
 
-/** The latest snapshot: fetched once, then pushed after every tick. */
+/**
+ * The latest snapshot: fetched once for the first paint, then kept up to date from the updates pushed
+ * after every tick (only what changed comes; an update that does not follow what is held makes the page
+ * ask for a whole snapshot).
+ */
 export function useSnapshot(api: LaunchwatchApi): { snapshot?: Snapshot; error?: string } {
   const [snapshot, setSnapshot] = useState<Snapshot | undefined>();
   const [error, setError] = useState<string | undefined>();
   useEffect(() => {
     let live = true;
-    api.getSnapshot().then(
-      (s) => live && setSnapshot(s),
-      (e: Error) => live && setError(e.message),
-    );
-    const off = api.onSnapshot((s) => {
-      setSnapshot(s);
+    let held: HeldSnapshot | undefined;
+    let asking = false;
+    const askWhole = (): void => {
+      if (asking) return;
+      asking = true;
+      api
+        .resendSnapshot()
+        .catch((e: Error) => live && setError(e.message))
+        .finally(() => (asking = false));
+    };
+    const off = api.onSnapshot((update) => {
+      const next = applySnapshotUpdate(held, update);
+      if (!next) return askWhole();
+      held = next;
+      setSnapshot(next.snapshot);
       setError(undefined);
     });
+    api.getSnapshot().then(
+      (s) => live && !held && setSnapshot(s),
+      (e: Error) => live && !held && setError(e.message),
+    );
     return () => {
       live = false;
       off();
@@ -100,4 +118,66 @@ export function useItemHistory(
     };
   }, [api, id, revision]);
   return history;
+}
+
+/**
+ * The ids of the rows (elements with data-item-id under `container`) that are on screen or near it, or
+ * hold the focus (a screen reader's row is read with its latest figures). `rowsKey` changes when the
+ * rows do, so new ones are watched.
+ */
+export function useRowsOnScreen(
+  container: RefObject<HTMLElement | null>,
+  rowsKey: string,
+): { onScreen: ReadonlySet<string>; onFocus: (event: FocusEvent<HTMLElement>) => void; onBlur: () => void } {
+  const [onScreen, setOnScreen] = useState<ReadonlySet<string>>(() => new Set());
+  const [focused, setFocused] = useState<string | undefined>();
+  const observer = useRef<IntersectionObserver | undefined>(undefined);
+  useLayoutEffect(() => {
+    const root = container.current;
+    if (!root || typeof IntersectionObserver === 'undefined') return;
+    observer.current ??= new IntersectionObserver(
+      (entries) => {
+        setOnScreen((current) => {
+          let next: Set<string> | undefined;
+          for (const entry of entries) {
+            const target = entry.target as HTMLElement;
+            const id = target.dataset.itemId;
+            if (!target.isConnected) observer.current?.unobserve(target);
+            if (id === undefined || (entry.isIntersecting && target.isConnected) === current.has(id)) continue;
+            next ??= new Set(current);
+            if (entry.isIntersecting && target.isConnected) next.add(id);
+            else next.delete(id);
+          }
+          return next ?? current;
+        });
+      },
+      { rootMargin: '200px 0px' },
+    );
+    // Observing a row twice is a no-op; rows that left are dropped when the observer reports them gone.
+    root.querySelectorAll<HTMLElement>('[data-item-id]').forEach((row) => observer.current?.observe(row));
+  }, [container, rowsKey]);
+  useEffect(() => () => observer.current?.disconnect(), []);
+  const rows = useMemo(
+    () => (focused && !onScreen.has(focused) ? new Set([...onScreen, focused]) : onScreen),
+    [onScreen, focused],
+  );
+  return {
+    onScreen: rows,
+    // For the container: focus moving between rows (these bubble in React).
+    onFocus: (event: FocusEvent<HTMLElement>) =>
+      setFocused((event.target as HTMLElement).closest<HTMLElement>('[data-item-id]')?.dataset.itemId),
+    onBlur: () => setFocused(undefined),
+  };
+}
+
+/**
+ * Tells main which rows are on screen (a moment after they settle, not at every scroll step), so only
+ * their figures come with each update; when the list goes (an item page opens), none.
+ */
+export function useWatchedRows(api: LaunchwatchApi, onScreen: ReadonlySet<string>): void {
+  useEffect(() => {
+    const timer = setTimeout(() => void api.watchRows([...onScreen]).catch(() => undefined), 100);
+    return () => clearTimeout(timer);
+  }, [api, onScreen]);
+  useEffect(() => () => void api.watchRows([]).catch(() => undefined), [api]);
 }

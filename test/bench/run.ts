@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { runFleetBench } from './fleet-bench';
 import { runHistoryBench } from './history-bench';
-import { runRendererBench } from './renderer-bench';
+import { runRendererBench, type RendererFigure } from './renderer-bench';
 import { runReplayBench, type Figure } from './replay-bench';
 import { runWeekBench } from './week-bench';
 
@@ -142,8 +142,8 @@ if (rendererSeconds > 0) {
     console.log(
       `Popover in Chromium (web mode, 400 items, churn): renderer main-thread time over ${renderer.updates} updates each, ${renderer.intervalSeconds} s apart`,
     );
-    const line = (name: string, f: { msPerUpdate: number; msPerMinute: number }): string =>
-      `  ${name.padEnd(17)} ${f.msPerUpdate.toFixed(1).padStart(6)} ms an update, ${f.msPerMinute.toFixed(0).padStart(4)} ms a minute at 5 s ticks (target 100 ms)`;
+    const line = (name: string, f: RendererFigure): string =>
+      `  ${name.padEnd(17)} ${f.msPerUpdate.toFixed(1).padStart(6)} ms an update, ${f.msPerMinute.toFixed(0).padStart(4)} ms a minute at 5 s ticks (thread CPU ${f.cpuMsPerMinute.toFixed(0).padStart(4)} ms; target 100 ms)`;
     console.log(line('the list', renderer.list));
     console.log(line('an item page open', renderer.itemPage));
   }

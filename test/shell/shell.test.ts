@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { ItemSummary, Snapshot } from '../../main/api/contract';
+import type { ItemSummary, Snapshot, SnapshotUpdate } from '../../main/api/contract';
 import { CHANNELS } from '../../main/api/contract';
 import type { LaunchItem } from '../../main/engine/model';
 import { trayMenuTemplate } from '../../main/shell/menu';
@@ -373,10 +373,19 @@ describe('the shell wired to a mocked electron', () => {
     await setPaused(sender, false);
     expect(pushed()).toBe(before + 2);
     expect(tray.tooltip).not.toContain('(paused)');
+    // Shown: the whole snapshot first, then what changed; a page that lost track gets a whole one again.
+    const last = (): SnapshotUpdate =>
+      window.webContents.sent.filter(([c]) => c === CHANNELS.snapshot).at(-1)![1] as SnapshotUpdate;
+    const shownFirst = window.webContents.sent.filter(([c]) => c === CHANNELS.snapshot)[before]![1] as SnapshotUpdate;
+    expect('snapshot' in shownFirst).toBe(true);
+    expect(last()).toMatchObject({ base: shownFirst.seq, rest: { paused: false } });
+    await recorded.handlers.get(CHANNELS.resendSnapshot)!(sender);
+    expect(pushed()).toBe(before + 3);
+    expect('snapshot' in last()).toBe(true);
     window.hide();
     await setPaused(sender, true);
     await setPaused(sender, false);
-    expect(pushed()).toBe(before + 2);
+    expect(pushed()).toBe(before + 3);
   }, 20_000);
 
   it('opens a dropped capture through IPC, refusing paths that are not absolute, naming a broken capture', async () => {

@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SnapshotUpdate } from '../../main/api/contract';
 import { AppService } from '../../main/app-service';
 import { DEFAULT_SCAN_OPTIONS } from '../../main/engine/model';
 import { startWebServer, type WebServer } from '../../main/web/web-server';
@@ -171,6 +172,33 @@ describe('what the web bridge builds and sends', () => {
       await new Promise((r) => setTimeout(r, 100));
       expect(built).toBe(2);
       expect(events.length).toBeGreaterThan(received);
+      // The stream carries updates: the whole snapshot first, then what changed (pausing changes no item).
+      const updates = (): SnapshotUpdate[] =>
+        events
+          .join('')
+          .split('\n\n')
+          .filter((e) => e.startsWith('event: snapshot\ndata: '))
+          .map((e) => JSON.parse(e.slice('event: snapshot\ndata: '.length)) as SnapshotUpdate);
+      const [whole, ...rest] = updates();
+      expect(whole && 'snapshot' in whole && whole.snapshot.items.length).toBe(service.snapshot().items.length);
+      expect(rest.at(-1)).toMatchObject({ base: (whole?.seq ?? 0) + rest.length - 1, changed: [] });
+      expect(rest.at(-1)).toMatchObject({ rest: { paused: false } });
+      // A page that lost track asks, and the next update is whole again; the request takes JSON null only.
+      expect(
+        (await raw(server.port, '/api/resend-snapshot', { method: 'POST', headers: auth, body: '{}' })).status,
+      ).toBe(400);
+      expect(
+        (await raw(server.port, '/api/resend-snapshot', { method: 'POST', headers: auth, body: 'null' })).status,
+      ).toBe(200);
+      await new Promise((r) => setTimeout(r, 100));
+      expect('snapshot' in updates().at(-1)!).toBe(true);
+      // The rows on screen: item ids (or null), nothing else.
+      for (const body of ['"x"', '[42]', JSON.stringify(Array.from({ length: 1001 }, () => id))])
+        expect((await raw(server.port, '/api/watch-rows', { method: 'POST', headers: auth, body })).status).toBe(400);
+      expect(
+        (await raw(server.port, '/api/watch-rows', { method: 'POST', headers: auth, body: JSON.stringify([id]) }))
+          .status,
+      ).toBe(200);
       stream.destroy();
       await new Promise((r) => setTimeout(r, 100));
       built = 0;

@@ -13,6 +13,7 @@ import {
   shownRows,
   VERDICT_LABEL,
 } from '../logic/list';
+import { useRowsOnScreen, useWatchedRows } from '../hooks';
 import { Sparkline } from './Sparkline';
 import { VerdictBadge } from './VerdictBadge';
 
@@ -37,6 +38,15 @@ export function ItemList({
   const visible = useMemo(() => filterItems(snapshot.items, { query, showApple }), [snapshot.items, query, showApple]);
   const groups = useMemo(() => groupByVerdict(visible), [visible]);
   const appleCount = hiddenAppleCount(snapshot.items);
+  const rows = groups.map((group) => ({
+    group,
+    items: shownRows(group.items, expanded.has(group.verdict) || keepsHidden(group.items, keep), query),
+  }));
+  const { onScreen, onFocus, onBlur } = useRowsOnScreen(
+    listRef,
+    rows.map(({ items }) => items.map((i) => i.id).join('\n')).join('\n\n'),
+  );
+  useWatchedRows(api, onScreen);
 
   // Up and down move between rows; Enter opens (buttons do that already).
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
@@ -71,8 +81,8 @@ export function ItemList({
             : 'No launch item matches.'}
         </p>
       ) : (
-        <div className="item-list" ref={listRef} onKeyDown={onKeyDown}>
-          {groups.map((group) => (
+        <div className="item-list" ref={listRef} onKeyDown={onKeyDown} onFocus={onFocus} onBlur={onBlur}>
+          {rows.map(({ group, items }) => (
             <section
               key={group.verdict}
               className={`group group-${group.verdict}`}
@@ -82,11 +92,9 @@ export function ItemList({
                 {VERDICT_LABEL[group.verdict]} <span className="count">{group.items.length}</span>
               </h2>
               <ul>
-                {shownRows(group.items, expanded.has(group.verdict) || keepsHidden(group.items, keep), query).map(
-                  (item) => (
-                    <ItemRow key={item.id} item={item} onOpen={onOpen} />
-                  ),
-                )}
+                {items.map((item) => (
+                  <ItemRow key={item.id} item={item} onOpen={onOpen} />
+                ))}
               </ul>
               {!expanded.has(group.verdict) &&
               !keepsHidden(group.items, keep) &&
@@ -141,5 +149,5 @@ const ItemRow = memo(
       </li>
     );
   },
-  (before, after) => before.onOpen === after.onOpen && sameRow(before.item, after.item),
+  (before, after) => before.onOpen === after.onOpen && (before.item === after.item || sameRow(before.item, after.item)),
 );

@@ -1,0 +1,155 @@
+// The popover kept up to date by updates (main/api/snapshot-stream.ts): the real renderer in Debian's
+// Chromium over web mode, on a live service whose processes' CPU the test sets. What is checked is what
+// the user sees: rows on screen follow their CPU, a row scrolled into view shows its latest figures at
+// once, an item that gets busier moves up though it is off screen, and a page that lost an update
+// recovers by itself.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppService } from '../../main/app-service';
+import type { Inventory, Sample } from '../../main/engine/model';
+import type { SampleReading, SystemReader } from '../../main/engine/reader';
+import { readCapture } from '../../main/platform/capture/capture-reader';
+import { startWebServer, type WebServer } from '../../main/web/web-server';
+import { writeCapture, type ItemSpec, type ProcessSpec } from '../support/capture-builder';
+import { CHROMIUM, CHROMIUM_FLAGS } from '../support/web';
+
+// Fewer than a group shows before "Show more" (40), more than fit on screen (about 12 at 640 px).
+const ITEMS = 36;
+const pidOf = (n: number): number => 1000 + n;
+const idOf = (n: number): string => `/Users/alice/Library/LaunchAgents/com.vendor${n}.agent.plist`;
+
+/** A Mac whose processes use the CPU the test says (percent of one core), on the real clock. */
+class ScriptedReader implements SystemReader {
+  readonly percent = new Map<number, number>();
+  private readonly used = new Map<number, number>();
+  private last = Date.now();
+
+  constructor(
+    private readonly inventory: Inventory,
+    private readonly base: Sample,
+  ) {}
+
+  async readInventory(): Promise<Inventory> {
+    return { ...this.inventory, items: this.inventory.items.map((i) => ({ ...i })) };
+  }
+
+  async readSample(): Promise<SampleReading> {
+    const now = Date.now();
+    const seconds = (now - this.last) / 1000;
+    this.last = now;
+    const processes = this.base.processes.map((p) => {
+      const used = (this.used.get(p.pid) ?? p.cpuSeconds) + ((this.percent.get(p.pid) ?? 0) / 100) * seconds;
+      this.used.set(p.pid, used);
+      return { ...p, cpuSeconds: used };
+    });
+    return { sample: { takenAt: now, processes, connections: [] }, notes: [] };
+  }
+
+  watchedFolders(): string[] {
+    return [];
+  }
+}
+
+async function liveMac(): Promise<{ reader: ScriptedReader; service: AppService }> {
+  const items: ItemSpec[] = [];
+  const processes: ProcessSpec[] = [{ pid: 1, ppid: 0, uid: 0, args: '/sbin/launchd', cpu: 0, startedBefore: 86400 }];
+  for (let n = 0; n < ITEMS; n++) {
+    const program = `/Library/Application Support/Vendor ${n}/agent`;
+    items.push({
+      path: idOf(n),
+      plist: { Label: `com.vendor${n}.agent`, ProgramArguments: [program], RunAtLoad: true },
+      listedPid: pidOf(n),
+    });
+    processes.push({ pid: pidOf(n), ppid: 1, uid: 501, args: program, cpu: 0 });
+  }
+  const capture = await readCapture(writeCapture({ items, processes }));
+  const reader = new ScriptedReader(capture.inventory, capture.samples[0] as Sample);
+  const service = AppService.live(reader, {
+    windowSeconds: 10,
+    cpuThresholdPercent: 25,
+    intervalMs: 400,
+    excludePids: new Set(),
+  });
+  return { reader, service };
+}
+
+describe.skipIf(!existsSync(CHROMIUM))(
+  'live updates in Chromium (skipped only where Debian chromium is not installed; .ci/run installs it)',
+  () => {
+    let mac: Awaited<ReturnType<typeof liveMac>>;
+    let server: WebServer;
+    let browser: Browser;
+    let page: Page;
+    const row = (n: number) => page.locator(`button.item-row[data-item-id="${idOf(n)}"]`);
+    const shownCpu = async (n: number): Promise<number> =>
+      parseFloat((await row(n).locator('.cpu').textContent()) ?? '');
+    const mainCpu = (n: number): number => mac.service.snapshot().items.find((i) => i.id === idOf(n))?.cpuPercent ?? -1;
+
+    beforeAll(async () => {
+      mac = await liveMac();
+      mac.service.start();
+      server = await startWebServer(mac.service, { rendererDir: join(__dirname, '../../dist/renderer') });
+      browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
+      page = await browser.newPage({ viewport: { width: 420, height: 640 } });
+      page.setDefaultTimeout(10_000);
+      await page.goto(server.url);
+      await page.locator('button.item-row').first().waitFor();
+    }, 60_000);
+
+    afterAll(async () => {
+      await browser?.close();
+      await server?.close();
+      mac?.service.stop();
+    });
+
+    it('a row on screen follows its CPU', async () => {
+      const first = Number(
+        (await page.locator('button.item-row').first().getAttribute('data-item-id'))?.match(/\d+/)?.[0],
+      );
+      mac.reader.percent.set(pidOf(first), 8);
+      await expect.poll(() => shownCpu(first), { timeout: 10_000 }).toBeGreaterThan(4);
+    });
+
+    it('an item that gets busier moves up though its row was off screen', async () => {
+      const last = ITEMS - 1;
+      expect(await row(last).isVisible()).toBe(true);
+      expect(await row(last).evaluate((e) => e.getBoundingClientRect().top > innerHeight)).toBe(true);
+      mac.reader.percent.set(pidOf(last), 20);
+      await expect
+        .poll(() => page.locator('section.group-ok button.item-row').first().getAttribute('data-item-id'), {
+          timeout: 10_000,
+        })
+        .toBe(idOf(last));
+    });
+
+    it('a row scrolled into view shows its latest figures at once, with no tick to wait for', async () => {
+      const quiet = ITEMS - 2;
+      mac.reader.percent.set(pidOf(quiet), 3);
+      await expect.poll(() => mainCpu(quiet), { timeout: 10_000 }).toBeGreaterThan(1);
+      // No tick from now on: only bringing the row on screen can bring its figures.
+      mac.service.setPaused(true);
+      const known = mainCpu(quiet);
+      await row(quiet).scrollIntoViewIfNeeded();
+      await expect.poll(() => shownCpu(quiet), { timeout: 5_000 }).toBeCloseTo(known, 0);
+      mac.service.setPaused(false);
+    });
+
+    it('a page that missed an update asks for the whole snapshot and goes on', async () => {
+      await page.evaluate(() => window.scrollTo(0, 0));
+      expect(await shownCpu(1)).toBeLessThan(1);
+      let asked = 0;
+      const resend = mac.service.resendSnapshot.bind(mac.service);
+      mac.service.resendSnapshot = () => {
+        asked++;
+        resend();
+      };
+      // An update numbered but never sent: the next one does not follow what the page holds.
+      (mac.service as unknown as { encoder: { encode(s: unknown): unknown } }).encoder.encode(mac.service.snapshot());
+      mac.reader.percent.set(pidOf(1), 60);
+      await expect.poll(() => shownCpu(1), { timeout: 15_000 }).toBeGreaterThan(15);
+      expect(asked).toBeGreaterThan(0);
+    });
+  },
+);
