@@ -1,4 +1,4 @@
-import { useId } from 'react';
+import { useCallback, useId, useMemo } from 'react';
 import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { chartDescription, niceTicks, thresholdLabelPlace, timeTicks } from '../../../main/engine/chart-scale';
 import { formatTime, zoneName } from '../../../main/engine/time-format';
@@ -9,27 +9,80 @@ type Point = { t: number; percent: number; restarted?: true };
 const HEIGHT = 200;
 const MARGIN = { top: 10, right: 28, bottom: 22, left: 10 };
 const X_AXIS_HEIGHT = 30;
+// Props recharts is given are kept the same objects from one update to the next: recharts 3 files every
+// axis, label and line in its store from an effect, and a new object means removing it and filing it again
+// (most of what redrawing the chart cost).
+const Y_LABEL = {
+  value: '% of one core',
+  angle: -90,
+  position: 'insideLeft',
+  offset: 4,
+  style: { textAnchor: 'middle' },
+  fill: 'var(--muted)',
+  fontSize: 11,
+} as const;
+const percentTick = (v: number): string => `${v}%`;
+const tooltipValue = (v: unknown): [string, string] => [`${String(v)}% of one core`, 'CPU'];
+const RESTART_LABEL = { value: 'restart', position: 'insideTopLeft', fill: 'var(--restart)', fontSize: 10 } as const;
 
 /**
  * The item's CPU (its whole process tree), the last ten minutes, updated in place: straight segments
  * between samples, round ticks, both axes titled with their units, the threshold labelled clear of the
  * line, a marker at each restart, and the same chart in words for screen readers (and under it).
  */
-export function CpuChart({ points, threshold, zone }: { points: Point[]; threshold: number; zone?: Zone }) {
+export function CpuChart({ points, threshold, zone: given }: { points: Point[]; threshold: number; zone?: Zone }) {
   const id = useId();
-  const clock = (t: number) => formatTime(t, zone).slice(11, 19);
+  // The snapshot brings a new zone object every update; only its two strings matter.
+  const timeZone = given?.timeZone;
+  const utcOffset = given?.utcOffset;
+  const zone = useMemo(
+    () => ({ ...(timeZone ? { timeZone } : {}), ...(utcOffset ? { utcOffset } : {}) }),
+    [timeZone, utcOffset],
+  );
+  const clock = useCallback((t: number) => formatTime(t, zone).slice(11, 19), [zone]);
+  const tooltipLabel = useCallback((t: unknown) => formatTime(Number(t), zone), [zone]);
+  const zoneLabel = zoneName(zone);
+  const xLabel = useMemo(
+    () => ({
+      value: `time (${zoneLabel})`,
+      position: 'insideBottom' as const,
+      offset: -14,
+      fill: 'var(--muted)',
+      fontSize: 11,
+    }),
+    [zoneLabel],
+  );
+  const t0 = points[0]?.t ?? 0;
+  const t1 = points.at(-1)?.t ?? 0;
+  const xDomain = useMemo(() => [t0, t1], [t0, t1]);
+  const xTicks = useMemo(() => timeTicks(t0, t1), [t0, t1]);
+  const peak = Math.max(threshold, ...points.map((p) => p.percent));
+  const yTicks = useMemo(() => niceTicks(peak * 1.05), [peak]);
+  const top = yTicks.at(-1) ?? 100;
+  const yDomain = useMemo(() => [0, top], [top]);
+  const plotHeight = HEIGHT - MARGIN.top - MARGIN.bottom - X_AXIS_HEIGHT;
+  const place = thresholdLabelPlace(points, threshold, (v) => (1 - v / top) * plotHeight, 0, plotHeight);
+  const thresholdLabel = useMemo(
+    () => ({
+      value: `threshold ${threshold}%`,
+      fill: 'var(--muted)',
+      fontSize: 11,
+      // On a horizontal line recharts' "insideBottom…" sits above it and "insideTop…" below.
+      position:
+        place === 'below-right'
+          ? ('insideTopRight' as const)
+          : place === 'above-left'
+            ? ('insideBottomLeft' as const)
+            : ('insideBottomRight' as const),
+    }),
+    [threshold, place],
+  );
   if (points.length < 2)
     return (
       <figure className="cpu-chart">
         <p className="state-message">Waiting for a second sample to measure CPU…</p>
       </figure>
     );
-  const t0 = (points[0] as Point).t;
-  const t1 = (points.at(-1) as Point).t;
-  const yTicks = niceTicks(Math.max(threshold, ...points.map((p) => p.percent)) * 1.05);
-  const top = yTicks.at(-1) ?? 100;
-  const plotHeight = HEIGHT - MARGIN.top - MARGIN.bottom - X_AXIS_HEIGHT;
-  const place = thresholdLabelPlace(points, threshold, (v) => (1 - v / top) * plotHeight, 0, plotHeight);
   const description = chartDescription(points, threshold, 'CPU of the process tree', (ms) => formatTime(ms, zone));
   const restarts = points.filter((p) => p.restarted);
   return (
@@ -44,59 +97,26 @@ export function CpuChart({ points, threshold, zone }: { points: Point[]; thresho
             <XAxis
               dataKey="t"
               type="number"
-              domain={[t0, t1]}
-              ticks={timeTicks(t0, t1)}
+              domain={xDomain}
+              ticks={xTicks}
               interval={0}
               tickFormatter={clock}
               stroke="var(--muted)"
               fontSize={11}
               height={X_AXIS_HEIGHT}
-              label={{
-                value: `time (${zoneName(zone)})`,
-                position: 'insideBottom',
-                offset: -14,
-                fill: 'var(--muted)',
-                fontSize: 11,
-              }}
+              label={xLabel}
             />
             <YAxis
               ticks={yTicks}
-              domain={[0, top]}
-              tickFormatter={(v: number) => `${v}%`}
+              domain={yDomain}
+              tickFormatter={percentTick}
               stroke="var(--muted)"
               fontSize={11}
               width={58}
-              label={{
-                value: '% of one core',
-                angle: -90,
-                position: 'insideLeft',
-                offset: 4,
-                style: { textAnchor: 'middle' },
-                fill: 'var(--muted)',
-                fontSize: 11,
-              }}
+              label={Y_LABEL}
             />
-            <Tooltip
-              labelFormatter={(t) => formatTime(Number(t), zone)}
-              formatter={(v) => [`${v}% of one core`, 'CPU']}
-            />
-            <ReferenceLine
-              y={threshold}
-              stroke="var(--threshold)"
-              strokeDasharray="4 4"
-              label={{
-                value: `threshold ${threshold}%`,
-                fill: 'var(--muted)',
-                fontSize: 11,
-                // On a horizontal line recharts' "insideBottom…" sits above it and "insideTop…" below.
-                position:
-                  place === 'below-right'
-                    ? 'insideTopRight'
-                    : place === 'above-left'
-                      ? 'insideBottomLeft'
-                      : 'insideBottomRight',
-              }}
-            />
+            <Tooltip labelFormatter={tooltipLabel} formatter={tooltipValue} />
+            <ReferenceLine y={threshold} stroke="var(--threshold)" strokeDasharray="4 4" label={thresholdLabel} />
             {restarts.map((p) => (
               <ReferenceLine
                 key={p.t}
@@ -104,7 +124,7 @@ export function CpuChart({ points, threshold, zone }: { points: Point[]; thresho
                 stroke="var(--restart)"
                 strokeDasharray="2 3"
                 className="restart-marker"
-                label={{ value: 'restart', position: 'insideTopLeft', fill: 'var(--restart)', fontSize: 10 }}
+                label={RESTART_LABEL}
               />
             ))}
             <Line
