@@ -66,6 +66,7 @@ export function App({ api }: { api: LaunchwatchApi }) {
     setCameFrom(undefined);
   }, [selected, cameFrom, snapshot]);
   const [settingsOpen, setSettingsOpen] = useState(false);
+  const openSettings = useCallback(() => setSettingsOpen(true), []);
   const [notice, setNoticeState] = useState<Outcome | undefined>();
   const setNotice = useCallback(
     (next: Outcome | string | undefined) => setNoticeState(typeof next === 'string' ? { message: next } : next),
@@ -126,7 +127,7 @@ export function App({ api }: { api: LaunchwatchApi }) {
           >
             {theme === 'dark' ? '☀' : '☾'}
           </button>
-          <GearMenu api={api} snapshot={snapshot} onOutcome={setNotice} onOpenSettings={() => setSettingsOpen(true)} />
+          <GearMenu api={api} snapshot={snapshot} onOutcome={setNotice} onOpenSettings={openSettings} />
         </span>
       </header>
       {pending ? (

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { LaunchwatchApi, ReportFormat, Snapshot } from '../../../main/api/contract';
 import type { Outcome } from './ActionsPanel';
 
@@ -45,17 +45,25 @@ function MenuItem({
  * export approvals, settings. A menu button with arrow-key navigation; Escape closes it and gives focus
  * back to the gear.
  */
-export function GearMenu({
-  api,
-  snapshot,
-  onOutcome,
-  onOpenSettings,
-}: {
+type GearMenuProps = {
   api: LaunchwatchApi;
   snapshot: Snapshot | undefined;
   onOutcome: (outcome: Outcome) => void;
   onOpenSettings: () => void;
-}) {
+};
+
+/** Drawn again only when what it uses of the snapshot changes (a capture or not, actions possible). */
+export const GearMenu = memo(
+  GearMenuButton,
+  (a: GearMenuProps, b: GearMenuProps) =>
+    a.api === b.api &&
+    a.onOutcome === b.onOutcome &&
+    a.onOpenSettings === b.onOpenSettings &&
+    a.snapshot?.source.kind === b.snapshot?.source.kind &&
+    a.snapshot?.actionsAvailable === b.snapshot?.actionsAvailable,
+);
+
+function GearMenuButton({ api, snapshot, onOutcome, onOpenSettings }: GearMenuProps) {
   const [open, setOpen] = useState(false);
   const [panel, setPanel] = useState<Panel>();
   const gearRef = useRef<HTMLButtonElement>(null);

@@ -1,8 +1,20 @@
-import { useState, type FormEvent } from 'react';
+import { memo, useState, type FormEvent } from 'react';
 import type { LaunchwatchApi, ScanOptionsInput } from '../../../main/api/contract';
 
-/** The two knobs of "sustained high CPU" (the same as scan's --window and --cpu-threshold). */
-export function ScanSettings({
+/**
+ * The two knobs of "sustained high CPU" (the same as scan's --window and --cpu-threshold). Drawn again only
+ * when the options change, not with every snapshot (each brings a new options object).
+ */
+export const ScanSettings = memo(
+  ScanSettingsForm,
+  (a, b) =>
+    a.api === b.api &&
+    a.open === b.open &&
+    a.options.windowSeconds === b.options.windowSeconds &&
+    a.options.cpuThresholdPercent === b.options.cpuThresholdPercent,
+);
+
+function ScanSettingsForm({
   api,
   options,
   open,
