@@ -33,44 +33,61 @@ export function parsePs(text: string): ParseOutcome<PsRow> {
 
 /** Five space-separated columns, then args (which may hold spaces) to the end of the line. */
 function parseRow(line: string): PsRow | undefined {
-  // Walked by index: this runs for every process of every sample, so the numeric columns are read in
-  // place rather than sliced out first.
-  let i = 0;
-  const skipSpace = (): void => {
-    while (i < line.length && (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9)) i++;
-  };
-  const integer = (signed: boolean): number | undefined => {
-    skipSpace();
-    let negative = false;
-    if (signed && line.charCodeAt(i) === 45) {
-      negative = true;
-      i++;
-    }
-    const start = i;
-    let value = 0;
-    for (let c = line.charCodeAt(i); c >= 48 && c <= 57; c = line.charCodeAt(++i)) value = value * 10 + (c - 48);
-    if (i === start || (i < line.length && line.charCodeAt(i) !== 32 && line.charCodeAt(i) !== 9)) return undefined;
-    return negative ? -value : value;
-  };
-  const word = (): string | undefined => {
-    skipSpace();
-    const start = i;
-    while (i < line.length && line.charCodeAt(i) !== 32 && line.charCodeAt(i) !== 9) i++;
-    return i === start ? undefined : line.slice(start, i);
-  };
-  const pid = integer(false);
-  const ppid = integer(false);
-  const uid = integer(true);
-  const etime = word();
-  const time = word();
+  const cursor = new Columns(line);
+  const pid = cursor.integer(false);
+  const ppid = cursor.integer(false);
+  const uid = cursor.integer(true);
+  const etime = cursor.word();
+  const time = cursor.word();
   if (pid === undefined || ppid === undefined || uid === undefined || etime === undefined || time === undefined)
     return undefined;
   const elapsedSeconds = parseElapsed(etime);
   const cpuSeconds = parseCpuTime(time);
   if (elapsedSeconds === undefined || cpuSeconds === undefined) return undefined;
+  const i = cursor.at;
   let end = line.length;
   while (end > i + 1 && (line.charCodeAt(end - 1) === 32 || line.charCodeAt(end - 1) === 13)) end--;
   return { pid, ppid, uid, elapsedSeconds, cpuSeconds, rawArgs: i + 1 < end ? line.slice(i + 1, end) : '' };
+}
+
+/**
+ * A line walked by index: this runs for every process of every sample, so the numeric columns are read
+ * in place rather than sliced out first (and with methods, not closures made again for every line).
+ */
+class Columns {
+  at = 0;
+
+  constructor(private readonly line: string) {}
+
+  private skipSpace(): void {
+    const { line } = this;
+    while (this.at < line.length && (line.charCodeAt(this.at) === 32 || line.charCodeAt(this.at) === 9)) this.at++;
+  }
+
+  integer(signed: boolean): number | undefined {
+    this.skipSpace();
+    const { line } = this;
+    let negative = false;
+    if (signed && line.charCodeAt(this.at) === 45) {
+      negative = true;
+      this.at++;
+    }
+    const start = this.at;
+    let value = 0;
+    for (let c = line.charCodeAt(this.at); c >= 48 && c <= 57; c = line.charCodeAt(++this.at))
+      value = value * 10 + (c - 48);
+    const next = line.charCodeAt(this.at);
+    if (this.at === start || (this.at < line.length && next !== 32 && next !== 9)) return undefined;
+    return negative ? -value : value;
+  }
+
+  word(): string | undefined {
+    this.skipSpace();
+    const { line } = this;
+    const start = this.at;
+    while (this.at < line.length && line.charCodeAt(this.at) !== 32 && line.charCodeAt(this.at) !== 9) this.at++;
+    return this.at === start ? undefined : line.slice(start, this.at);
+  }
 }
 
 /** `etime`: `[[DD-]HH:]MM:SS`. */
