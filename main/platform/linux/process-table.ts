@@ -157,7 +157,7 @@ export class ProcessTable {
       if (known.zombie) return undefined;
       if (refresh || stat.comm !== known.comm) {
         known.comm = stat.comm;
-        known.argv = parseCmdline(readFileSync(`${base}/cmdline`));
+        known.argv = readCmdline(`${base}/cmdline`);
         known.args = known.argv.length > 0 ? known.argv.join(' ') : `[${stat.comm}]`;
         // The owner of /proc/<pid> is the process's real uid: one stat instead of parsing status.
         known.uid = statSync(base).uid;
@@ -242,4 +242,33 @@ function pidOf(name: string): number | undefined {
     if (c < 48 || c > 57) return undefined;
   }
   return Number(name);
+}
+
+/**
+ * A process chooses how long its command line is (up to a quarter of its stack limit, megabytes): read
+ * at most this much of it. Past it the last argument says it was cut, so what is shown is not taken for
+ * the whole command line.
+ */
+export const MAX_CMDLINE_BYTES = 1024 * 1024;
+export const CMDLINE_CUT = `[command line cut: longer than ${MAX_CMDLINE_BYTES / 1024 / 1024} MiB]`;
+
+function readCmdline(path: string): string[] {
+  const fd = openSync(path, 'r');
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    // Most command lines fit the first small read; /proc serves them in pages.
+    for (let size = 4096; total <= MAX_CMDLINE_BYTES; size = 64 * 1024) {
+      const chunk = Buffer.allocUnsafe(Math.min(size, MAX_CMDLINE_BYTES + 1 - total));
+      const read = readSync(fd, chunk, 0, chunk.length, null);
+      if (read === 0) break;
+      chunks.push(chunk.subarray(0, read));
+      total += read;
+    }
+    const bytes = Buffer.concat(chunks, total);
+    if (total <= MAX_CMDLINE_BYTES) return parseCmdline(bytes);
+    return [...parseCmdline(bytes.subarray(0, MAX_CMDLINE_BYTES)), CMDLINE_CUT];
+  } finally {
+    closeSync(fd);
+  }
 }

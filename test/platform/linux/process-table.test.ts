@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ProcessTable } from '../../../main/platform/linux/process-table';
+import { CMDLINE_CUT, MAX_CMDLINE_BYTES, ProcessTable } from '../../../main/platform/linux/process-table';
 
 /** A /proc/<pid>/stat line as the kernel writes it (fields after comm as in proc(5)). */
 function statLine(pid: number, comm: string, ppid: number, utime: number, startTicks: number, state = 'S'): string {
@@ -47,6 +47,20 @@ describe('the per-tick /proc reader', () => {
     expect(table.read(new Set([100]))[0]?.args).toBe('/usr/bin/python3 xmrig.py');
     table.close();
     expect(table.heldDescriptors).toBe(0);
+  });
+
+  it('reads at most 1 MiB of a command line, and says where it was cut', () => {
+    fakeProc();
+    // A miner can pad its arguments so the pool comes after megabytes of nothing.
+    writeProcess(300, 'xmrig', ['/opt/x', 'A'.repeat(1536 * 1024), '-o', 'pool.example:3333'], 900);
+    writeProcess(301, 'sleep', ['/bin/sleep', '9'], 900);
+    const table = new ProcessTable({ proc: root, clockTicks: 100, bootTime: 0 });
+    const [padded, short] = table.read('all');
+    expect(padded?.args.length).toBeLessThan(MAX_CMDLINE_BYTES + 100);
+    expect(padded?.args.startsWith('/opt/x AAAA')).toBe(true);
+    expect(padded?.args.endsWith(CMDLINE_CUT)).toBe(true);
+    expect(short?.args).toBe('/bin/sleep 9');
+    table.close();
   });
 
   it('a changed comm, a reused pid and a process that exits are noticed without being asked', () => {
