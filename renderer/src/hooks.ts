@@ -176,7 +176,9 @@ export function useRowsOnScreen(
  */
 export function useWatchedRows(api: LaunchwatchApi, onScreen: ReadonlySet<string>): void {
   useEffect(() => {
-    const timer = setTimeout(() => void api.watchRows([...onScreen]).catch(() => undefined), 100);
+    // Without an IntersectionObserver nothing is known to be on screen: every row's figures are sent.
+    const rows = typeof IntersectionObserver === 'undefined' ? null : [...onScreen];
+    const timer = setTimeout(() => void api.watchRows(rows).catch(() => undefined), 100);
     return () => clearTimeout(timer);
   }, [api, onScreen]);
   useEffect(() => () => void api.watchRows([]).catch(() => undefined), [api]);
