@@ -3,7 +3,7 @@
 // does not know falls back to the recorded UTC offset; with neither, UTC, said so.
 import type { MachineFacts } from './model';
 
-type Zone = Pick<MachineFacts, 'timeZone' | 'utcOffset'> | undefined;
+export type Zone = Pick<MachineFacts, 'timeZone' | 'utcOffset'> | undefined;
 
 /** "2026-11-30 10:15:00 CET" (Europe/Paris), "2026-11-30 10:15:00 UTC+01:00", or "2026-11-30 09:15:00 UTC". */
 export function formatTime(ms: number, zone: Zone): string {

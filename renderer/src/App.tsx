@@ -6,7 +6,7 @@ import type { Outcome } from './components/ActionsPanel';
 import { GearMenu } from './components/GearMenu';
 import { SettingsPanel, type Theme } from './components/SettingsPanel';
 import { StatusBar } from './components/StatusBar';
-import { useSnapshot } from './hooks';
+import { SnapshotStoreContext, useSnapshot, useZone } from './hooks';
 
 const THEME_KEY = 'launchwatch-theme';
 
@@ -21,7 +21,8 @@ function initialTheme(): Theme {
 }
 
 export function App({ api }: { api: LaunchwatchApi }) {
-  const { snapshot, error } = useSnapshot(api);
+  const { snapshot, listItems, store, error } = useSnapshot(api);
+  const zone = useZone(snapshot?.source);
   const [selected, setSelected] = useState<string | undefined>();
   // The theme the user chose is remembered; until then, the system's.
   const [theme, setTheme] = useState<Theme>(() => initialTheme());
@@ -179,7 +180,18 @@ export function App({ api }: { api: LaunchwatchApi }) {
             onNotice={setNotice}
           />
         ) : (
-          <ItemList snapshot={snapshot} onOpen={open} api={api} onNotice={setNotice} keep={lastOpened} />
+          <SnapshotStoreContext.Provider value={store}>
+            <ItemList
+              items={listItems}
+              revision={snapshot.historyRevision}
+              zone={zone}
+              actions={snapshot.actions}
+              onOpen={open}
+              api={api}
+              onNotice={setNotice}
+              keep={lastOpened}
+            />
+          </SnapshotStoreContext.Provider>
         )}
       </main>
       {snapshot && !snapshot.loading ? <StatusBar snapshot={snapshot} api={api} /> : null}

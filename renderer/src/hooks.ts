@@ -1,18 +1,47 @@
-import { useEffect, useLayoutEffect, useMemo, useRef, useState, type FocusEvent, type RefObject } from 'react';
-import type { ItemDetail, ItemHistoryView, LaunchwatchApi, ReviewView, Snapshot } from '../../main/api/contract';
-import { applySnapshotUpdate, type HeldSnapshot } from '../../main/api/snapshot-stream';
+import {
+  createContext,
+  useContext,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  useSyncExternalStore,
+  type FocusEvent,
+  type RefObject,
+} from 'react';
+import type {
+  ItemDetail,
+  ItemHistoryView,
+  ItemSummary,
+  LaunchwatchApi,
+  ReviewView,
+  Snapshot,
+  SourceInfo,
+} from '../../main/api/contract';
+import type { Zone } from '../../main/engine/time-format';
+import { SnapshotStore } from './logic/snapshot-store';
+
+/** The page's snapshot store, for the rows that follow their own item (see useListedItem). */
+export const SnapshotStoreContext = createContext<SnapshotStore | undefined>(undefined);
 
 /**
  * The latest snapshot: fetched once for the first paint, then kept up to date from the updates pushed
  * after every tick (only what changed comes; an update that does not follow what is held makes the page
- * ask for a whole snapshot).
+ * ask for a whole snapshot). `listItems` changes only when the list's layout does (see SnapshotStore).
  */
-export function useSnapshot(api: LaunchwatchApi): { snapshot?: Snapshot; error?: string } {
-  const [snapshot, setSnapshot] = useState<Snapshot | undefined>();
+export function useSnapshot(api: LaunchwatchApi): {
+  snapshot?: Snapshot;
+  listItems: ItemSummary[];
+  store: SnapshotStore;
+  error?: string;
+} {
+  const store = useMemo(() => new SnapshotStore(), [api]);
+  const snapshot = useSyncExternalStore(store.subscribe, () => store.snapshot);
+  const listItems = useSyncExternalStore(store.subscribe, () => store.listItems);
   const [error, setError] = useState<string | undefined>();
   useEffect(() => {
     let live = true;
-    let held: HeldSnapshot | undefined;
     let asking = false;
     const askWhole = (): void => {
       if (asking) return;
@@ -23,22 +52,42 @@ export function useSnapshot(api: LaunchwatchApi): { snapshot?: Snapshot; error?:
         .finally(() => (asking = false));
     };
     const off = api.onSnapshot((update) => {
-      const next = applySnapshotUpdate(held, update);
-      if (!next) return askWhole();
-      held = next;
-      setSnapshot(next.snapshot);
+      if (!store.apply(update)) return askWhole();
       setError(undefined);
     });
     api.getSnapshot().then(
-      (s) => live && !held && setSnapshot(s),
-      (e: Error) => live && !held && setError(e.message),
+      (s) => live && store.setInitial(s),
+      (e: Error) => live && !store.snapshot && setError(e.message),
     );
     return () => {
       live = false;
       off();
     };
-  }, [api]);
-  return { ...(snapshot ? { snapshot } : {}), ...(error ? { error } : {}) };
+  }, [api, store]);
+  return { ...(snapshot ? { snapshot } : {}), listItems, store, ...(error ? { error } : {}) };
+}
+
+/**
+ * The machine's zone, one object while it stays the same: a live source's span moves with every
+ * snapshot, and a view given the whole source would be drawn again each time.
+ */
+export function useZone(source: SourceInfo | undefined): NonNullable<Zone> {
+  const timeZone = source?.timeZone;
+  const utcOffset = source?.utcOffset;
+  return useMemo(
+    () => ({ ...(timeZone !== undefined ? { timeZone } : {}), ...(utcOffset !== undefined ? { utcOffset } : {}) }),
+    [timeZone, utcOffset],
+  );
+}
+
+/**
+ * One listed item as it is now: a row follows its own item, so an update that moves only some rows'
+ * figures draws those rows again and nothing else.
+ */
+export function useListedItem(id: string): ItemSummary | undefined {
+  const store = useContext(SnapshotStoreContext);
+  if (!store) throw new Error('useListedItem needs a SnapshotStoreContext above it');
+  return useSyncExternalStore(store.subscribe, () => store.item(id));
 }
 
 /**

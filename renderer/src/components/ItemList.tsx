@@ -1,5 +1,6 @@
 import { memo, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import type { ItemSummary, LaunchwatchApi, Snapshot } from '../../../main/api/contract';
+import type { ActionView, ItemSummary, LaunchwatchApi } from '../../../main/api/contract';
+import type { Zone } from '../../../main/engine/time-format';
 import { DisabledList } from './DisabledList';
 import { ReviewList } from './ReviewList';
 import {
@@ -13,18 +14,28 @@ import {
   shownRows,
   VERDICT_LABEL,
 } from '../logic/list';
-import { useRowsOnScreen, useWatchedRows } from '../hooks';
+import { useListedItem, useRowsOnScreen, useWatchedRows } from '../hooks';
 import { Sparkline } from './Sparkline';
 import { VerdictBadge } from './VerdictBadge';
 
-export function ItemList({
-  snapshot,
+/**
+ * The list, laid out again only when its rows or their order change (`items` is the store's listing);
+ * each row follows its own item's figures.
+ */
+export const ItemList = memo(function ItemList({
+  items: listed,
+  revision,
+  zone,
+  actions,
   onOpen,
   api,
   onNotice,
   keep,
 }: {
-  snapshot: Snapshot;
+  items: ItemSummary[];
+  revision: string | undefined;
+  zone: NonNullable<Zone>;
+  actions: ActionView[];
   onOpen: (id: string) => void;
   /** The item the user came back from: its row is shown whatever "Show more" says (focus returns to it). */
   keep?: string | undefined;
@@ -35,9 +46,9 @@ export function ItemList({
   const [showApple, setShowApple] = useState(false);
   const [expanded, setExpanded] = useState<Set<string>>(new Set());
   const listRef = useRef<HTMLDivElement>(null);
-  const visible = useMemo(() => filterItems(snapshot.items, { query, showApple }), [snapshot.items, query, showApple]);
+  const visible = useMemo(() => filterItems(listed, { query, showApple }), [listed, query, showApple]);
   const groups = useMemo(() => groupByVerdict(visible), [visible]);
-  const appleCount = hiddenAppleCount(snapshot.items);
+  const appleCount = hiddenAppleCount(listed);
   const rows = groups.map((group) => ({
     group,
     items: shownRows(group.items, expanded.has(group.verdict) || keepsHidden(group.items, keep), query),
@@ -73,10 +84,10 @@ export function ItemList({
           Show Apple items ({appleCount})
         </label>
       </div>
-      <ReviewList api={api} revision={snapshot.historyRevision} zone={snapshot.source} onOpen={onOpen} />
+      <ReviewList api={api} revision={revision} zone={zone} onOpen={onOpen} />
       {visible.length === 0 ? (
         <p className="state-message">
-          {snapshot.items.length === 0
+          {listed.length === 0
             ? 'No launch items found: the scan is incomplete, not an all-clear.'
             : 'No launch item matches.'}
         </p>
@@ -93,7 +104,7 @@ export function ItemList({
               </h2>
               <ul>
                 {items.map((item) => (
-                  <ItemRow key={item.id} item={item} onOpen={onOpen} />
+                  <ItemRow key={item.id} id={item.id} onOpen={onOpen} />
                 ))}
               </ul>
               {!expanded.has(group.verdict) &&
@@ -112,17 +123,20 @@ export function ItemList({
           ))}
         </div>
       )}
-      <DisabledList api={api} actions={snapshot.actions} onDone={onNotice} />
+      <DisabledList api={api} actions={actions} onDone={onNotice} />
     </section>
   );
-}
+});
 
-/**
- * One row, rendered again only when what it shows changed: a snapshot brings new objects for all 400
- * items, but an idle item's row (same verdict, CPU, sparkline...) is left alone.
- */
-const ItemRow = memo(
-  function ItemRow({ item, onOpen }: { item: ItemSummary; onOpen: (id: string) => void }) {
+/** One row: follows its own item, so only the rows whose item changed are drawn again. */
+const ItemRow = memo(function ItemRow({ id, onOpen }: { id: string; onOpen: (id: string) => void }) {
+  const item = useListedItem(id);
+  return item ? <RowContent item={item} onOpen={onOpen} /> : null;
+});
+
+/** What a row shows, drawn again only when that changed (an item can change where the row does not). */
+const RowContent = memo(
+  function RowContent({ item, onOpen }: { item: ItemSummary; onOpen: (id: string) => void }) {
     return (
       <li>
         <button

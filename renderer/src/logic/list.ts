@@ -40,6 +40,23 @@ export function groupByVerdict(items: ItemSummary[]): { verdict: Verdict; items:
   })).filter((group) => group.items.length > 0);
 }
 
+/**
+ * Whether an item would be placed in the list where it was: the same group and order (verdict, score,
+ * CPU band, label) and the same answer to a search or the Apple filter (label, path, scope). What else a
+ * row shows (CPU, sparkline, headline...) its row follows by itself.
+ */
+export function samePlace(a: ItemSummary, b: ItemSummary): boolean {
+  return (
+    a.id === b.id &&
+    a.verdict === b.verdict &&
+    a.score === b.score &&
+    cpuBand(a) === cpuBand(b) &&
+    a.label === b.label &&
+    a.plistPath === b.plistPath &&
+    a.scope === b.scope
+  );
+}
+
 export function hiddenAppleCount(items: ItemSummary[]): number {
   return items.filter((i) => i.scope === 'apple').length;
 }
