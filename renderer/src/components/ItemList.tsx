@@ -154,7 +154,7 @@ const RowContent = memo(
             {item.headline && item.verdict !== 'ok' ? <span className="headline">{item.headline}</span> : null}
             {item.measuring ? <span className="headline muted">{item.measuring}</span> : null}
           </span>
-          <Sparkline points={item.sparkline} label={item.label} />
+          <Sparkline points={item.sparkline} />
           <span className="cpu">{formatPercent(item.cpuPercent)}</span>
           <span className="destinations" title="destinations">
             {item.destinationCount} ⇄
