@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ItemSummary, Snapshot, SnapshotUpdate } from '../../main/api/contract';
 import { applySnapshotUpdate, SnapshotEncoder, type HeldSnapshot } from '../../main/api/snapshot-stream';
+import { seededRandom, snapshotOf } from '../support/snapshots';
 
 function summary(n: number, cpu = 0): ItemSummary {
   return {
@@ -18,28 +19,8 @@ function summary(n: number, cpu = 0): ItemSummary {
   };
 }
 
-function snapshot(items: ItemSummary[], paused = false): Snapshot {
-  return {
-    source: { kind: 'live', hostname: 'mac', os: 'macOS', osVersion: '15.1', privileged: false },
-    actionsAvailable: true,
-    actions: [],
-    notices: [],
-    paused,
-    options: { windowSeconds: 120, cpuThresholdPercent: 25 },
-    samples: 3,
-    notes: [],
-    items,
-  };
-}
-
-/** A seeded generator, so a failure repeats. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
-    return state / 2 ** 31;
-  };
-}
+const snapshot = (items: ItemSummary[], paused = false): Snapshot => snapshotOf(items, { paused });
+const random = seededRandom;
 
 describe('snapshots as updates', () => {
   it('the page rebuilds every snapshot exactly, through additions, removals, reordering and changes', () => {

@@ -3,6 +3,7 @@ import type { ItemSummary, Snapshot, Verdict } from '../../main/api/contract';
 import { SnapshotEncoder } from '../../main/api/snapshot-stream';
 import { filterItems, groupByVerdict } from '../../renderer/src/logic/list';
 import { sameListing, SnapshotStore } from '../../renderer/src/logic/snapshot-store';
+import { seededRandom, snapshotOf } from '../support/snapshots';
 
 function summary(n: number): ItemSummary {
   return {
@@ -20,27 +21,11 @@ function summary(n: number): ItemSummary {
   };
 }
 
+/** A live snapshot; its span (endedAt) moves with every one, as a live source's does. */
 function snapshot(items: ItemSummary[], hostname = 'mac'): Snapshot {
-  return {
+  return snapshotOf(items, {
     source: { kind: 'live', hostname, os: 'macOS', osVersion: '15.1', privileged: false, endedAt: items.length },
-    actionsAvailable: true,
-    actions: [],
-    notices: [],
-    paused: false,
-    options: { windowSeconds: 120, cpuThresholdPercent: 25 },
-    samples: 3,
-    notes: [],
-    items,
-  };
-}
-
-/** A seeded generator, so a failure repeats. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
-    return state / 2 ** 31;
-  };
+  });
 }
 
 const VERDICTS: Verdict[] = ['ok', 'high-cpu', 'suspicious', 'mining', 'approved'];
@@ -62,7 +47,7 @@ function layout(items: ItemSummary[]): string {
 
 describe('the page keeps its snapshot so that an update costs work only where something changed', () => {
   it('the listing it lays out from always lays out as the latest items do, and moves only when that layout can', () => {
-    const next = random(11);
+    const next = seededRandom(11);
     const encoder = new SnapshotEncoder();
     const store = new SnapshotStore();
     let items = Array.from({ length: 40 }, (_, n) => summary(n));
