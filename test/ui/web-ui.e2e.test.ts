@@ -19,7 +19,8 @@ function combinedCapture(): string {
   return writeCapture({
     privileged: true,
     items: [
-      ...miner.items,
+      // The miner restarts halfway (a new pid, as launchd's KeepAlive does after a kill): its chart marks it.
+      ...miner.items.map((i) => ({ ...i, listedPid: 920 })),
       ...backup.items,
       ...spotlight.items,
       {
@@ -28,11 +29,21 @@ function combinedCapture(): string {
       },
     ],
     processes: [
-      ...miner.processes,
+      ...miner.processes.flatMap((p) =>
+        p.pid === 820
+          ? [
+              { ...p, alive: (i: number) => i <= 5 },
+              { ...p, pid: 920, startedBefore: -55, alive: (i: number) => i >= 6 },
+            ]
+          : [p],
+      ),
       ...backup.processes.filter((p) => p.pid > 100 && p.pid !== 402 && p.pid !== 990),
       ...spotlight.processes.filter((p) => p.pid === 120),
     ],
-    connections: [...(miner.connections ?? []), ...(backup.connections ?? [])],
+    connections: [
+      ...(miner.connections ?? []).flatMap((c) => (c.pid === 820 ? [c, { ...c, pid: 920 }] : [c])),
+      ...(backup.connections ?? []),
+    ],
     dns: [...(miner.dns ?? []), ...(backup.dns ?? [])],
     codesign: { ...miner.codesign, ...backup.codesign },
     // dscl . -list /Users UniqueID: name, spaces, uid (see main/platform/users.ts).
@@ -134,6 +145,12 @@ describe.skipIf(!existsSync(CHROMIUM))(
       expect(await page.locator(`[id="${describedBy}"]`).textContent()).toMatch(
         /^CPU of the process tree, 12 samples from 2026-11-30 09:15:10 UTC to 2026-11-30 09:17:00 UTC \(110 s\)/,
       );
+      // The restart: one marker at its time, labelled, and said in words.
+      expect(await page.locator(`[id="${describedBy}"]`).textContent()).toMatch(
+        /its process restarted once \(2026-11-30 09:16:00 UTC\)/,
+      );
+      expect(await chart.locator('.restart-marker').count()).toBe(1);
+      expect(await chart.locator('.recharts-label', { hasText: /^restart$/ }).count()).toBe(1);
       await chart.screenshot({ path: join(artifacts, 'cpu-chart.png') });
       const pool = page.locator('.destinations-table tbody tr').first();
       expect(await pool.textContent()).toContain('koto-pool.work');

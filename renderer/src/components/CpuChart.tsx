@@ -23,6 +23,10 @@ const Y_LABEL = {
 } as const;
 const percentTick = (v: number): string => `${v}%`;
 const tooltipValue = (v: unknown): [string, string] => [`${String(v)}% of one core`, 'CPU'];
+const GRID = <CartesianGrid strokeDasharray="3 3" stroke="var(--grid)" />;
+const LINE = (
+  <Line type="linear" dataKey="percent" stroke="var(--accent)" strokeWidth={2} dot={false} isAnimationActive={false} />
+);
 const RESTART_LABEL = { value: 'restart', position: 'insideTopLeft', fill: 'var(--restart)', fontSize: 10 } as const;
 
 /**
@@ -77,6 +81,48 @@ export function CpuChart({ points, threshold, zone: given }: { points: Point[]; 
     }),
     [threshold, place],
   );
+  // Elements recharts has filed are made again only when what they draw changes: a ReferenceLine or axis
+  // given a new props object removes itself from recharts' store and files itself again, and every chart
+  // selector runs after each of those (that was most of an update's cost with the item page open).
+  const yAxis = useMemo(
+    () => (
+      <YAxis
+        ticks={yTicks}
+        domain={yDomain}
+        tickFormatter={percentTick}
+        stroke="var(--muted)"
+        fontSize={11}
+        width={58}
+        label={Y_LABEL}
+      />
+    ),
+    [yTicks, yDomain],
+  );
+  const tooltip = useMemo(() => <Tooltip labelFormatter={tooltipLabel} formatter={tooltipValue} />, [tooltipLabel]);
+  const thresholdLine = useMemo(
+    () => <ReferenceLine y={threshold} stroke="var(--threshold)" strokeDasharray="4 4" label={thresholdLabel} />,
+    [threshold, thresholdLabel],
+  );
+  const restartTimes = points.filter((p) => p.restarted).map((p) => p.t);
+  const restartKey = restartTimes.join(',');
+  const restartLines = useMemo(
+    () =>
+      restartKey === ''
+        ? []
+        : restartKey
+            .split(',')
+            .map((t) => (
+              <ReferenceLine
+                key={t}
+                x={Number(t)}
+                stroke="var(--restart)"
+                strokeDasharray="2 3"
+                className="restart-marker"
+                label={RESTART_LABEL}
+              />
+            )),
+    [restartKey],
+  );
   if (points.length < 2)
     return (
       <figure className="cpu-chart">
@@ -84,7 +130,6 @@ export function CpuChart({ points, threshold, zone: given }: { points: Point[]; 
       </figure>
     );
   const description = chartDescription(points, threshold, 'CPU of the process tree', (ms) => formatTime(ms, zone));
-  const restarts = points.filter((p) => p.restarted);
   return (
     <figure className="cpu-chart" aria-labelledby={`${id}-title`} aria-describedby={`${id}-desc`}>
       <span id={`${id}-title`} className="visually-hidden">
@@ -93,7 +138,7 @@ export function CpuChart({ points, threshold, zone: given }: { points: Point[]; 
       <div role="img" aria-label={description}>
         <ResponsiveContainer width="100%" height={HEIGHT}>
           <LineChart data={points} margin={MARGIN}>
-            <CartesianGrid strokeDasharray="3 3" stroke="var(--grid)" />
+            {GRID}
             <XAxis
               dataKey="t"
               type="number"
@@ -106,35 +151,11 @@ export function CpuChart({ points, threshold, zone: given }: { points: Point[]; 
               height={X_AXIS_HEIGHT}
               label={xLabel}
             />
-            <YAxis
-              ticks={yTicks}
-              domain={yDomain}
-              tickFormatter={percentTick}
-              stroke="var(--muted)"
-              fontSize={11}
-              width={58}
-              label={Y_LABEL}
-            />
-            <Tooltip labelFormatter={tooltipLabel} formatter={tooltipValue} />
-            <ReferenceLine y={threshold} stroke="var(--threshold)" strokeDasharray="4 4" label={thresholdLabel} />
-            {restarts.map((p) => (
-              <ReferenceLine
-                key={p.t}
-                x={p.t}
-                stroke="var(--restart)"
-                strokeDasharray="2 3"
-                className="restart-marker"
-                label={RESTART_LABEL}
-              />
-            ))}
-            <Line
-              type="linear"
-              dataKey="percent"
-              stroke="var(--accent)"
-              strokeWidth={2}
-              dot={false}
-              isAnimationActive={false}
-            />
+            {yAxis}
+            {tooltip}
+            {thresholdLine}
+            {restartLines}
+            {LINE}
           </LineChart>
         </ResponsiveContainer>
       </div>
