@@ -84,6 +84,38 @@ interface Assessment {
   vendor?: ItemResult['vendor'];
 }
 
+/** Everything an assessment depends on besides the item's state (which the judged evidence stands for). */
+interface AssessmentInputs {
+  item: LaunchItem;
+  judged: JudgedEvidence;
+  cpu: CpuSummary;
+  baseline: ItemBaseline | undefined;
+  approvals: Approval[] | undefined;
+  source: Inventory['source'];
+  cpuThresholdPercent: number;
+  baselineOptions: BaselineOptions | undefined;
+  /** The sample time, where a baseline's last change makes the verdict depend on it (how recent it is). */
+  now: number;
+}
+
+function sameAssessmentInputs(a: AssessmentInputs, b: AssessmentInputs): boolean {
+  return (
+    a.item === b.item &&
+    a.judged === b.judged &&
+    a.baseline === b.baseline &&
+    a.approvals === b.approvals &&
+    a.source === b.source &&
+    a.cpuThresholdPercent === b.cpuThresholdPercent &&
+    a.baselineOptions === b.baselineOptions &&
+    a.now === b.now &&
+    a.cpu.avgPercent === b.cpu.avgPercent &&
+    a.cpu.maxPercent === b.cpu.maxPercent &&
+    a.cpu.sustained === b.cpu.sustained &&
+    a.cpu.coveredSeconds === b.cpu.coveredSeconds &&
+    a.cpu.measuring === b.cpu.measuring
+  );
+}
+
 interface JudgedEvidence {
   version: number;
   inventoryVersion: number;
@@ -99,6 +131,8 @@ interface ItemState {
   /** Bumped whenever something the evidence reasons depend on changes. */
   evidenceVersion: number;
   judged?: JudgedEvidence;
+  /** The last assessment and what it was made of: a tick whose inputs are the same reuses it. */
+  assessed?: { inputs: AssessmentInputs; assessment: Assessment };
   history: CpuHistory;
   destinations: Map<string, Destination>;
   listening: Map<string, { address: string; port: number; protocol: Protocol; pid: number; lastSeen: number }>;
@@ -422,12 +456,41 @@ export class Analyzer {
     return { source: this.inventory.source, items };
   }
 
+  /**
+   * An item's verdict and reasons. Most items are the same from one tick to the next (idle, their
+   * evidence unchanged, their CPU figures equal): the last assessment is kept and reused then, so a tick
+   * allocates nothing for them.
+   */
   private assess(item: LaunchItem): Assessment {
     const state = this.stateFor(item.id);
     const cpu = this.cpuSummary(state);
     const judged = this.judgedEvidence(item, state);
-    const cpuSign = cpuReason(cpu, this.options);
     const baseline = this.options.baselines?.get(item.id);
+    const inputs: AssessmentInputs = {
+      item,
+      judged,
+      cpu,
+      baseline,
+      approvals: this.options.approvals,
+      source: this.inventory.source,
+      cpuThresholdPercent: this.options.cpuThresholdPercent,
+      baselineOptions: this.options.baselineOptions,
+      now: baseline?.lastChange ? (this.lastAt ?? Number.NaN) : 0,
+    };
+    if (state.assessed && sameAssessmentInputs(state.assessed.inputs, inputs)) return state.assessed.assessment;
+    const assessment = this.assessAfresh(item, state, cpu, judged, baseline);
+    state.assessed = { inputs, assessment };
+    return assessment;
+  }
+
+  private assessAfresh(
+    item: LaunchItem,
+    state: ItemState,
+    cpu: CpuSummary,
+    judged: JudgedEvidence,
+    baseline: ItemBaseline | undefined,
+  ): Assessment {
+    const cpuSign = cpuReason(cpu, this.options);
     const past = baseline
       ? baselineReasons({
           baseline,
@@ -508,9 +571,10 @@ export class Analyzer {
       verdict,
       judgedVerdict,
       score,
-      reasons: approval ? [approval.reason, ...reasons] : reasons,
+      // Copies: the assessment is kept for the next tick, and a result is its reader's to change.
+      reasons: approval ? [approval.reason, ...reasons] : [...reasons],
       attack,
-      cpu,
+      cpu: { ...cpu },
       history: state.history.recent(),
       longHistory: state.history.downsampled(),
       processes: this.processesOf(state),

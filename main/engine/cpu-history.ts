@@ -1,7 +1,8 @@
 // One item's CPU over time: every point for the recent past, then per-minute averages for a day, in
-// fixed-size ring buffers so memory stays flat however long the monitor runs.
+// fixed-size rings of numbers (not of objects) so memory stays flat however long the monitor runs and
+// the garbage collector has nothing to trace: 400 items keep 288,000 recent points, and as objects they
+// were most of what each old-space collection walked. Points become objects only when a view asks.
 import type { CpuPoint } from './model';
-import { RingBuffer } from './ring-buffer';
 
 export interface TimedPoint extends CpuPoint {
   /** Interval length in seconds. */
@@ -16,20 +17,109 @@ export interface CpuHistoryOptions {
   longCapacity?: number;
 }
 
+/** A fixed-capacity FIFO of points held in typed arrays; index 0 is the oldest kept. */
+class PointRing {
+  private readonly t: Float64Array;
+  private readonly percent: Float64Array;
+  private readonly dt: Float64Array;
+  private readonly restarted: Uint8Array;
+  private start = 0;
+  private count = 0;
+
+  constructor(readonly capacity: number) {
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new Error(`CPU history capacity must be a positive integer, got ${capacity}`);
+    this.t = new Float64Array(capacity);
+    this.percent = new Float64Array(capacity);
+    this.dt = new Float64Array(capacity);
+    this.restarted = new Uint8Array(capacity);
+  }
+
+  get length(): number {
+    return this.count;
+  }
+
+  get full(): boolean {
+    return this.count === this.capacity;
+  }
+
+  push(t: number, percent: number, dt: number, restarted: boolean): void {
+    let slot: number;
+    if (this.count < this.capacity) slot = (this.start + this.count++) % this.capacity;
+    else {
+      slot = this.start;
+      this.start = (this.start + 1) % this.capacity;
+    }
+    this.t[slot] = t;
+    this.percent[slot] = percent;
+    this.dt[slot] = dt;
+    this.restarted[slot] = restarted ? 1 : 0;
+  }
+
+  /** The ring index of the i-th kept point, oldest first. */
+  slot(i: number): number {
+    return (this.start + i) % this.capacity;
+  }
+
+  timeAt(i: number): number {
+    return this.t[this.slot(i)] as number;
+  }
+
+  /** How many of the newest points are newer than `after` (ms). */
+  countNewerThan(after: number): number {
+    let n = 0;
+    while (n < this.count && (this.t[this.slot(this.count - 1 - n)] as number) > after) n++;
+    return n;
+  }
+
+  /** The points from the i-th kept one on, oldest first, as objects. */
+  pointsFrom(first: number): TimedPoint[] {
+    const out: TimedPoint[] = [];
+    for (let i = first; i < this.count; i++) {
+      const s = this.slot(i);
+      const point: TimedPoint = {
+        t: this.t[s] as number,
+        percent: this.percent[s] as number,
+        dt: this.dt[s] as number,
+      };
+      if (this.restarted[s] === 1) point.restarted = true;
+      out.push(point);
+    }
+    return out;
+  }
+
+  /** Covered seconds, time-weighted sum and peak of the points newer than `since`. */
+  windowSince(since: number): { covered: number; weighted: number; max: number } {
+    let covered = 0;
+    let weighted = 0;
+    let max = 0;
+    for (let i = this.count - 1; i >= 0; i--) {
+      const s = this.slot(i);
+      if ((this.t[s] as number) <= since) break;
+      const dt = this.dt[s] as number;
+      const percent = this.percent[s] as number;
+      covered += dt;
+      weighted += percent * dt;
+      if (percent > max) max = percent;
+    }
+    return { covered, weighted, max };
+  }
+}
+
 export class CpuHistory {
-  private readonly recentPoints: RingBuffer<TimedPoint>;
-  private readonly longPoints: RingBuffer<TimedPoint>;
+  private readonly recentPoints: PointRing;
+  private readonly longPoints: PointRing;
   private readonly bucketMs: number;
   private bucket: { start: number; weighted: number; dt: number; last: number } | undefined;
 
   constructor(options: CpuHistoryOptions = {}) {
-    this.recentPoints = new RingBuffer(options.recentCapacity ?? 720);
-    this.longPoints = new RingBuffer(options.longCapacity ?? 1440);
+    this.recentPoints = new PointRing(options.recentCapacity ?? 720);
+    this.longPoints = new PointRing(options.longCapacity ?? 1440);
     this.bucketMs = options.bucketMs ?? 60_000;
   }
 
   push(point: TimedPoint): void {
-    this.recentPoints.push(point);
+    this.recentPoints.push(point.t, point.percent, point.dt, point.restarted === true);
     const start = Math.floor(point.t / this.bucketMs) * this.bucketMs;
     if (this.bucket && this.bucket.start !== start) this.flush();
     this.bucket ??= { start, weighted: 0, dt: 0, last: point.t };
@@ -39,30 +129,22 @@ export class CpuHistory {
   }
 
   recent(): TimedPoint[] {
-    return this.recentPoints.toArray();
+    return this.recentPoints.pointsFrom(0);
   }
 
   /** Points newer than `since` (ms), newest last. */
   since(since: number): TimedPoint[] {
-    return this.recentPoints.newestWhile((p) => p.t > since);
+    return this.newerThan(since);
   }
 
-  /** Covered seconds, time-weighted average and peak of the points newer than `since`, without copying them. */
+  /** Covered seconds, time-weighted sum and peak of the points newer than `since`, without copying them. */
   windowSince(since: number): { covered: number; weighted: number; max: number } {
-    const out = { covered: 0, weighted: 0, max: 0 };
-    this.recentPoints.forEachNewest((p) => {
-      if (p.t <= since) return false;
-      out.covered += p.dt;
-      out.weighted += p.percent * p.dt;
-      out.max = Math.max(out.max, p.percent);
-      return true;
-    });
-    return out;
+    return this.recentPoints.windowSince(since);
   }
 
   /** Points newer than `after`, oldest first: what a history store has not recorded yet. */
   newerThan(after: number): TimedPoint[] {
-    return this.recentPoints.newestWhile((p) => p.t > after);
+    return this.recentPoints.pointsFrom(this.recentPoints.length - this.recentPoints.countNewerThan(after));
   }
 
   /**
@@ -70,12 +152,12 @@ export class CpuHistory {
    * full (nothing has been forgotten yet).
    */
   keptSince(): number {
-    return this.recentPoints.full ? (this.recentPoints.first()?.t ?? -Infinity) : -Infinity;
+    return this.recentPoints.full ? this.recentPoints.timeAt(0) : -Infinity;
   }
 
   /** Per-bucket averages for the long view, the bucket in progress included. */
   downsampled(): TimedPoint[] {
-    const done = this.longPoints.toArray();
+    const done = this.longPoints.pointsFrom(0);
     if (this.bucket && this.bucket.dt > 0)
       done.push({ t: this.bucket.last, percent: this.bucket.weighted / this.bucket.dt, dt: this.bucket.dt });
     return done;
@@ -83,7 +165,7 @@ export class CpuHistory {
 
   private flush(): void {
     if (this.bucket && this.bucket.dt > 0)
-      this.longPoints.push({ t: this.bucket.last, percent: this.bucket.weighted / this.bucket.dt, dt: this.bucket.dt });
+      this.longPoints.push(this.bucket.last, this.bucket.weighted / this.bucket.dt, this.bucket.dt, false);
     this.bucket = undefined;
   }
 }

@@ -1,10 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
 import { Analyzer } from '../../main/engine/analyzer';
+import { approvalFor } from '../../main/engine/approvals';
 import { CpuHistory } from '../../main/engine/cpu-history';
 import type { HistoryInput, Inventory, LaunchItem, ProcessRecord, Sample } from '../../main/engine/model';
 import { Monitor, type MonitorEvent } from '../../main/engine/monitor';
 import type { SampleReading, SampleRequest, SystemReader } from '../../main/engine/reader';
-import { RingBuffer } from '../../main/engine/ring-buffer';
 
 const item = (id: string, args: string[], extra: Partial<LaunchItem> = {}): LaunchItem => ({
   id,
@@ -371,6 +371,87 @@ describe('bounded history', () => {
     expect(result?.reasons.map((r) => r.code)).toContain('net.stratum-port');
   });
 
+  it('judges afresh whenever what an assessment was made of changes, though unchanged items reuse theirs', () => {
+    const a = item('/a', ['/bin/a']);
+    const b = item('/b', ['/bin/b']);
+    const analyzer = new Analyzer(inventory([a, b]), {
+      windowSeconds: 10,
+      cpuThresholdPercent: 25,
+      historyCapacity: 64,
+    });
+    // b runs flat out on one core; a never runs.
+    const sample = (i: number): void =>
+      analyzer.addSample({
+        takenAt: i * 5000,
+        processes: [proc(1, '/sbin/init'), { ...proc(20, '/bin/b'), cpuSeconds: i * 5 }],
+      });
+    const verdictOf = (id: string) => analyzer.verdicts().find((v) => v.id === id)?.verdict;
+    const reasonsOf = (id: string) =>
+      analyzer
+        .result()
+        .items.find((r) => r.item.id === id)
+        ?.reasons.map((r) => r.code);
+    for (let i = 0; i <= 4; i++) sample(i);
+    expect(verdictOf('/b')).toBe('high-cpu');
+    sample(5);
+    expect(verdictOf('/b')).toBe('high-cpu');
+
+    // The threshold, then the approved inventory, change between ticks: the next look says so at once.
+    analyzer.options.cpuThresholdPercent = 50;
+    expect(verdictOf('/b')).toBe('high-cpu');
+    expect(analyzer.result().items.find((r) => r.item.id === '/b')?.reasons[0]?.text).toContain('(threshold 50%');
+    analyzer.options.cpuThresholdPercent = 150;
+    expect(verdictOf('/b')).toBe('ok');
+    analyzer.options.cpuThresholdPercent = 25;
+    analyzer.options.approvals = [approvalFor(b, undefined, 'tester')];
+    expect(verdictOf('/b')).toBe('approved');
+    analyzer.options.approvals = [];
+    expect(verdictOf('/b')).toBe('high-cpu');
+
+    // A result is its reader's: changing its reasons changes nothing kept.
+    analyzer
+      .result()
+      .items.find((r) => r.item.id === '/b')
+      ?.reasons.splice(0);
+    expect(reasonsOf('/b')).toEqual(['cpu.sustained']);
+
+    // a's program changed: news until the baseline period has passed, which happens between samples 7 and
+    // 8 while a's CPU figures stay exactly the same.
+    const period = 3 * 86_400_000;
+    const changedAt = 7 * 5000 + 2500 - period;
+    analyzer.options.baselines = new Map([
+      ['/a', { firstSeen: changedAt - 86_400_000, lastChange: { at: changedAt, what: ['program binary'] } }],
+    ]);
+    sample(6);
+    sample(7);
+    expect(reasonsOf('/a')).toEqual(['baseline.changed']);
+    sample(8);
+    expect(reasonsOf('/a')).toEqual([]);
+    expect(analyzer.result().items.find((r) => r.item.id === '/a')?.cpu).toMatchObject({
+      avgPercent: 0,
+      coveredSeconds: 10,
+    });
+
+    // New evidence (a connection to a Stratum port) is judged at the next sample.
+    analyzer.addSample({
+      takenAt: 9 * 5000,
+      processes: [proc(1, '/sbin/init'), { ...proc(20, '/bin/b'), cpuSeconds: 45 }],
+      connections: [
+        {
+          pid: 20,
+          protocol: 'TCP',
+          family: 'IPv4',
+          localAddress: '10.0.0.2',
+          localPort: 50000,
+          remoteAddress: '203.0.113.5',
+          remotePort: 3333,
+          state: 'ESTABLISHED',
+        },
+      ],
+    });
+    expect(reasonsOf('/b')).toContain('net.stratum-port');
+  });
+
   it('keeps an hour of points and a day of minutes, however long it runs', () => {
     const history = new CpuHistory({ recentCapacity: 720, longCapacity: 1440 });
     for (let i = 1; i <= 3 * 17_280; i++) history.push({ t: i * 5000, percent: i % 2 === 0 ? 100 : 0, dt: 5 });
@@ -380,11 +461,32 @@ describe('bounded history', () => {
     expect(history.since(3 * 17_280 * 5000 - 60_000)).toHaveLength(12);
   });
 
-  it('ring buffer evicts the oldest and refuses a bad capacity', () => {
-    const ring = new RingBuffer<number>(3);
-    [1, 2, 3, 4, 5].forEach((n) => ring.push(n));
-    expect(ring.toArray()).toEqual([3, 4, 5]);
-    expect(ring.newestWhile((n) => n > 3)).toEqual([4, 5]);
-    expect(() => new RingBuffer(0)).toThrow(/capacity/);
+  it('keeps points in order as the oldest give way, with their restart marks, and refuses a bad capacity', () => {
+    const history = new CpuHistory({ recentCapacity: 3, longCapacity: 2, bucketMs: 10_000 });
+    expect(history.keptSince()).toBe(-Infinity);
+    for (const [t, percent] of [
+      [5000, 10],
+      [10_000, 20],
+      [15_000, 30],
+      [20_000, 40],
+      [25_000, 50],
+    ] as const)
+      history.push({ t, percent, dt: 5, ...(t === 20_000 ? { restarted: true as const } : {}) });
+    expect(history.recent()).toEqual([
+      { t: 15_000, percent: 30, dt: 5 },
+      { t: 20_000, percent: 40, dt: 5, restarted: true },
+      { t: 25_000, percent: 50, dt: 5 },
+    ]);
+    expect(history.keptSince()).toBe(15_000);
+    expect(history.newerThan(15_000).map((p) => p.t)).toEqual([20_000, 25_000]);
+    expect(history.newerThan(25_000)).toEqual([]);
+    // The window: 40% and 50% over 5 s each.
+    expect(history.windowSince(15_000)).toEqual({ covered: 10, weighted: 450, max: 50 });
+    // Buckets of 10 s: [0,10) held 10% (flushed at 10 s), [10,20) 25%, and 40-50% in progress; two kept.
+    expect(history.downsampled().map((p) => p.percent)).toEqual([10, 25, 45]);
+    const later = history.downsampled();
+    expect(later).toEqual(history.downsampled());
+    expect(later).not.toBe(history.downsampled());
+    expect(() => new CpuHistory({ recentCapacity: 0 })).toThrow(/capacity/);
   });
 });
