@@ -60,11 +60,20 @@ export function App({ api }: { api: LaunchwatchApi }) {
   }, []);
   useEffect(() => {
     if (selected || !cameFrom) return;
-    const row = document.querySelector<HTMLElement>(`[data-item-id="${CSS.escape(cameFrom)}"]`);
-    if (!row) return; // not listed yet: tried again with the next snapshot
-    row.focus();
-    // Once: later snapshots must not pull focus back from wherever the user has gone since.
-    setCameFrom(undefined);
+    let frame = 0;
+    let tries = 0;
+    const attempt = () => {
+      const row = document.querySelector<HTMLElement>(`[data-item-id="${CSS.escape(cameFrom)}"]`);
+      if (row) {
+        row.focus();
+        // Once: later snapshots must not pull focus back from wherever the user has gone since.
+        setCameFrom(undefined);
+        // Not drawn yet: tried at the next frames for about a second, then with the next snapshot (a
+        // steady list may send none for a while).
+      } else if (++tries < 60) frame = requestAnimationFrame(attempt);
+    };
+    attempt();
+    return () => cancelAnimationFrame(frame);
   }, [selected, cameFrom, snapshot]);
   const [settingsOpen, setSettingsOpen] = useState(false);
   const openSettings = useCallback(() => setSettingsOpen(true), []);

@@ -140,7 +140,9 @@ describe.skipIf(!existsSync(CHROMIUM) || process.platform !== 'linux')(
       // The item page is up (and listening for Escape) before the key is pressed.
       await page.locator('#item-title', { hasText: 'lw-ui-act.service' }).waitFor();
       await page.keyboard.press('Escape');
-      await expect.poll(() => page.evaluate(() => document.activeElement?.className)).toContain('item-row');
+      await expect
+        .poll(() => page.evaluate(() => document.activeElement?.className), { timeout: 5000 })
+        .toContain('item-row');
       // Focus returns to the row once; later snapshots do not pull it back from where the user went.
       await page.getByLabel('Search launch items').focus();
       await page.waitForTimeout(2500);
