@@ -132,11 +132,6 @@ export class CpuHistory {
     return this.recentPoints.pointsFrom(0);
   }
 
-  /** Points newer than `since` (ms), newest last. */
-  since(since: number): TimedPoint[] {
-    return this.newerThan(since);
-  }
-
   /** Covered seconds, time-weighted sum and peak of the points newer than `since`, without copying them. */
   windowSince(since: number): { covered: number; weighted: number; max: number } {
     return this.recentPoints.windowSince(since);

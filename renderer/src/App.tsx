@@ -68,9 +68,11 @@ export function App({ api }: { api: LaunchwatchApi }) {
         row.focus();
         // Once: later snapshots must not pull focus back from wherever the user has gone since.
         setCameFrom(undefined);
+      } else if (++tries < 60) {
         // Not drawn yet: tried at the next frames for about a second, then with the next snapshot (a
         // steady list may send none for a while).
-      } else if (++tries < 60) frame = requestAnimationFrame(attempt);
+        frame = requestAnimationFrame(attempt);
+      }
     };
     attempt();
     return () => cancelAnimationFrame(frame);

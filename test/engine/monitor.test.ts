@@ -458,7 +458,7 @@ describe('bounded history', () => {
     expect(history.recent()).toHaveLength(720);
     expect(history.downsampled().length).toBeLessThanOrEqual(1441);
     expect(history.downsampled().at(-2)?.percent).toBeCloseTo(50, 0);
-    expect(history.since(3 * 17_280 * 5000 - 60_000)).toHaveLength(12);
+    expect(history.newerThan(3 * 17_280 * 5000 - 60_000)).toHaveLength(12);
   });
 
   it('keeps points in order as the oldest give way, with their restart marks, and refuses a bad capacity', () => {
