@@ -12,6 +12,14 @@ else {
   register();
   ({ main } = await import('../main/cli.ts'));
 }
+// A reader that stops early (`launchwatch scan --json | head`) closes the pipe. That is not an internal
+// error: stop at once, quietly, with the status a program killed by SIGPIPE has (128 + 13), as `cat` or
+// `yes` would under `set -o pipefail`, never a status that could read as a clean scan.
+for (const stream of [process.stdout, process.stderr])
+  stream.on('error', (error) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(141);
+  });
 const io = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),

@@ -1,12 +1,8 @@
 // The command line: `launchwatch <command> [flags]`. Exit 0 clean, 1 flagged, 2 usage or input error.
 import { pathToFileURL } from 'node:url';
-import { actionCommand } from './cli/action-commands';
-import { scanCommand, type CommandIO } from './cli/scan-command';
+import type { CommandIO } from './cli/scan-command';
 import { HelpRequested, UsageError } from './cli/usage-error';
 import { NotPossible } from './actions/not-possible';
-import { fleetCommand } from './cli/fleet-command';
-import { reviewCommand } from './cli/review-command';
-import { webCommand } from './cli/web-command';
 
 const USAGE = `usage: launchwatch <command> [flags]
 commands:
@@ -24,22 +20,24 @@ commands:
 export async function main(argv: string[], io: CommandIO): Promise<number> {
   const [command, ...rest] = argv;
   try {
+    // Each command's code is loaded when it is asked for: a replay need not start the web server's,
+    // the fleet's or the live readers' modules (the built bundle keeps them in chunks of their own).
     switch (command) {
       case 'scan':
-        return await scanCommand(rest, io);
+        return await (await import('./cli/scan-command')).scanCommand(rest, io);
       case 'web':
-        return await webCommand(rest, io);
+        return await (await import('./cli/web-command')).webCommand(rest, io);
       case 'review':
-        return await reviewCommand(rest, io);
+        return await (await import('./cli/review-command')).reviewCommand(rest, io);
       case 'fleet':
-        return await fleetCommand(rest, io);
+        return await (await import('./cli/fleet-command')).fleetCommand(rest, io);
       case 'disable':
       case 'undo':
       case 'approve':
       case 'unapprove':
       case 'actions':
       case 'approvals':
-        return await actionCommand(command, rest, io);
+        return await (await import('./cli/action-commands')).actionCommand(command, rest, io);
       case undefined:
       case 'help':
       case '--help':

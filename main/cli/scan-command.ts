@@ -15,8 +15,7 @@ import { redactResult } from '../engine/reports/redact';
 import { REPORT_EXTENSIONS, writeReport } from './report-files';
 import { CaptureError, readCapture } from '../platform/capture/capture-reader';
 import { HistoryStore } from '../history/history-store';
-import { liveReaderForThisMachine, liveScan } from './live-scan';
-import { progressOn, type ProgressStream } from './progress';
+import type { ProgressStream } from './progress';
 import { positiveNumber, UsageError, sustainedOptions } from './usage-error';
 
 export interface CommandIO {
@@ -85,6 +84,9 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
       io.stderr("note: --duration and --interval apply to live scans; a replay uses the capture's own samples\n");
     result = await replay(values.replay, options);
   } else {
+    // Loaded only for a live scan: the readers bring systeminformation, the largest module there is.
+    const { liveReaderForThisMachine, liveScan } = await import('./live-scan');
+    const { progressOn } = await import('./progress');
     const reader = await liveReaderForThisMachine();
     // A live scan adds to this machine's history (--no-history: a scan that leaves no trace).
     const history = values['no-history'] ? undefined : openHistory(io);

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -240,5 +240,24 @@ describe('the launchwatch command (package.json bin)', () => {
     );
     expect(out.code).toBe(1);
     expect(JSON.parse(out.stdout).items[0]).toMatchObject({ verdict: 'mining' });
+  });
+
+  it('stops quietly when its reader closes the pipe (`| head`), with the status SIGPIPE would give', async () => {
+    const capture = writeCapture(byName('CookieMiner: a fake'));
+    const child = spawn(
+      process.execPath,
+      [join(__dirname, '../../bin/launchwatch.mjs'), 'scan', '--replay', capture, '--json'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    // Closed before the scan writes anything: its write fails with EPIPE.
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    // Not 0 or 1: a scan cut short must not read as clean (or as a finished verdict) under pipefail.
+    expect(code).toBe(141);
   });
 });
