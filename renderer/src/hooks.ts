@@ -1,5 +1,6 @@
 import {
   createContext,
+  useCallback,
   useContext,
   useEffect,
   useLayoutEffect,
@@ -231,4 +232,31 @@ export function useWatchedRows(api: LaunchwatchApi, onScreen: ReadonlySet<string
     return () => clearTimeout(timer);
   }, [api, onScreen]);
   useEffect(() => () => void api.watchRows([]).catch(() => undefined), [api]);
+}
+
+/**
+ * `value` while the element given the returned ref is on screen (or near it); while it is scrolled out of
+ * view, the value it had when it left, so what is drawn from it is not drawn again for nobody. Back on
+ * screen, the latest at once. Without an IntersectionObserver, always the latest.
+ */
+export function useHeldWhileOffScreen<T>(value: T): [(element: Element | null) => void, T] {
+  const latest = useRef(value);
+  latest.current = value;
+  const [held, setHeld] = useState<{ value: T } | undefined>();
+  const observer = useRef<IntersectionObserver | undefined>(undefined);
+  const ref = useCallback((element: Element | null) => {
+    observer.current?.disconnect();
+    observer.current = undefined;
+    if (!element || typeof IntersectionObserver === 'undefined') return;
+    observer.current = new IntersectionObserver(
+      (entries) => {
+        const entry = entries.at(-1);
+        if (entry) setHeld(entry.isIntersecting ? undefined : { value: latest.current });
+      },
+      { rootMargin: '100px 0px' },
+    );
+    observer.current.observe(element);
+  }, []);
+  useEffect(() => () => observer.current?.disconnect(), []);
+  return [ref, held ? held.value : value];
 }

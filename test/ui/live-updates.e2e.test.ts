@@ -5,6 +5,7 @@
 // recovers by itself.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppService } from '../../main/app-service';
@@ -150,6 +151,37 @@ describe.skipIf(!existsSync(CHROMIUM))(
       mac.reader.percent.set(pidOf(1), 60);
       await expect.poll(() => shownCpu(1), { timeout: 15_000 }).toBeGreaterThan(15);
       expect(asked).toBeGreaterThan(0);
+    });
+
+    it("an item page's chart is not drawn again while scrolled out of view; its words are, and it catches up when back", async () => {
+      const n = 2;
+      mac.reader.percent.set(pidOf(n), 5);
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await row(n).click();
+      const curve = page.locator('.cpu-chart .recharts-line-curve');
+      const caption = page.locator('.cpu-chart figcaption');
+      await curve.waitFor();
+      const drawn = () => curve.getAttribute('d');
+      // On screen it is drawn again at every tick (the line moves on).
+      const before = await drawn();
+      await expect.poll(drawn, { timeout: 5_000 }).not.toBe(before);
+      // A short window, scrolled to the bottom: the chart is well out of view.
+      await page.setViewportSize({ width: 420, height: 200 });
+      await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+      expect(await page.locator('.cpu-chart').evaluate((e) => e.getBoundingClientRect().bottom)).toBeLessThan(-150);
+      await sleep(300);
+      const held = await drawn();
+      const words = await caption.textContent();
+      await sleep(2_000);
+      // Five ticks later: the same line, while the description for screen readers has moved on.
+      expect(await drawn()).toBe(held);
+      expect(await caption.textContent()).not.toBe(words);
+      // Back on screen, the latest at once, and moving again.
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await expect.poll(drawn, { timeout: 2_000 }).not.toBe(held);
+      await page.setViewportSize({ width: 420, height: 640 });
+      await page.keyboard.press('Escape');
+      await row(n).waitFor();
     });
   },
 );
