@@ -57,7 +57,7 @@ class PointRing {
   }
 
   /** The ring index of the i-th kept point, oldest first. */
-  slot(i: number): number {
+  private slot(i: number): number {
     return (this.start + i) % this.capacity;
   }
 

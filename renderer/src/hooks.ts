@@ -257,6 +257,6 @@ export function useHeldWhileOffScreen<T>(value: T): [(element: Element | null) =
     );
     observer.current.observe(element);
   }, []);
-  useEffect(() => () => observer.current?.disconnect(), []);
+  // No cleanup effect: React calls the ref with null when the element goes, which disconnects.
   return [ref, held ? held.value : value];
 }
