@@ -21,6 +21,7 @@ import {
 import { CpuTracker, type CpuDeltas } from './cpu';
 import { CpuHistory } from './cpu-history';
 import { classifyDestination } from './destinations';
+import { EndpointKeys } from './endpoint-keys';
 import { applyCpuAcceptance, approvalOutcome, findApproval, type Approval, type ApprovalOutcome } from './approvals';
 import { baselineReasons, type BaselineOptions, type ItemBaseline } from './baseline';
 import { defaultIndicators, type Indicators } from './indicators';
@@ -174,6 +175,7 @@ export class Analyzer {
   private readonly states = new Map<string, ItemState>();
   private readonly configuredCache = new Map<string, CommandFindings>();
   private readonly commandCache = new Map<string, CommandFindings>();
+  private readonly endpointKeys = new EndpointKeys();
   private inventory: Inventory;
   private loadedByLabel = new Map<string, LoadedService>();
   private sampleCount = 0;
@@ -339,7 +341,7 @@ export class Analyzer {
         connection.remotePort !== undefined &&
         connection.remoteAddress !== '*'
       ) {
-        const key = `${connection.protocol} ${connection.remoteAddress} ${connection.remotePort}`;
+        const key = this.endpointKeys.key(connection.protocol, connection.remoteAddress, connection.remotePort);
         const known = state.destinations.get(key);
         state.touched.add(key);
         if (known) {
@@ -366,7 +368,7 @@ export class Analyzer {
         connection.localPort !== undefined &&
         (connection.state === 'LISTEN' || connection.protocol === 'UDP')
       ) {
-        const key = `${connection.protocol} ${connection.localAddress} ${connection.localPort}`;
+        const key = this.endpointKeys.key(connection.protocol, connection.localAddress, connection.localPort);
         const known = state.listening.get(key);
         if (known && known.pid === connection.pid) known.lastSeen = takenAt;
         else
@@ -699,9 +701,9 @@ export class Analyzer {
     state.method = a.method;
     if (
       !state.interpreterWithChildren &&
+      a.pids.length > a.rootPids.length &&
       item.program &&
-      isInterpreter(item.program) &&
-      a.pids.length > a.rootPids.length
+      isInterpreter(item.program)
     ) {
       state.interpreterWithChildren = true;
       state.evidenceVersion++;

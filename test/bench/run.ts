@@ -29,7 +29,9 @@ const rendererSeconds = Number(values['renderer-seconds']);
 const replay = await runReplayBench();
 const row = (name: string, f: Figure): string =>
   `  ${name.padEnd(11)} median ${f.median.toFixed(2).padStart(6)}  mean ${f.mean.toFixed(2).padStart(6)}  p95 ${f.p95.toFixed(2).padStart(6)}  ms/sample`;
-console.log('Replay: 800 processes, 2000 sockets, 400 launch items, 60 samples');
+console.log(
+  'Replay: 800 processes, 2000 sockets (200 of them closed one sample in four), 400 launch items, 60 samples',
+);
 console.log(row('parse', replay.parse));
 console.log(row('attribute', replay.attribute));
 console.log(row('detect', replay.detect));
@@ -88,8 +90,8 @@ if (values.instructions !== '0') {
       '--log-level=warning',
     ]);
     const { writeCapture } = await import('../support/capture-builder');
-    const { benchCaptureSpec } = await import('./replay-bench');
-    const capture = writeCapture(benchCaptureSpec());
+    const { replayCaptureSpec } = await import('./replay-bench');
+    const capture = writeCapture(replayCaptureSpec());
     const refs = async (samples: number): Promise<number> => {
       const { stderr } = await run(
         'valgrind',

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parseCodesignBundle, parseCodesignOutput } from '../../../main/platform/macos/codesign';
 import { parseDns } from '../../../main/platform/macos/dns';
 import { parseLaunchctlList } from '../../../main/platform/macos/launchctl-list';
-import { parseLsof } from '../../../main/platform/macos/lsof';
+import { parseLsof, socketNames } from '../../../main/platform/macos/lsof';
 import { parsePrintDisabled } from '../../../main/platform/macos/print-disabled';
 import { parseCpuTime, parseElapsed, parsePs, toProcessRecord } from '../../../main/platform/macos/ps';
 import { decodeVis, encodeVis } from '../../../main/platform/macos/vis';
@@ -107,6 +107,30 @@ describe('ps', () => {
     expect(record.args).toBe('/Users/alice/.x/agent -o pool:3333');
   });
 
+  it('reads every time shape where it lies as the regular expressions would, fractions and days included', () => {
+    expect(parseCpuTime('12:34.5')).toBe(12 * 60 + 34 + Number('0.5'));
+    expect(parseCpuTime('12:34.567')).toBe(12 * 60 + 34 + Number('0.567'));
+    expect(parseCpuTime('0:07')).toBe(7);
+    expect(parseCpuTime('0:7.10')).toBeUndefined();
+    expect(parseCpuTime('1:00.')).toBeUndefined();
+    expect(parseElapsed('3-01:02:03')).toBe(3 * 86400 + 3723);
+    expect(parseElapsed('3-02:03')).toBeUndefined();
+    expect(parseElapsed('1:2:3:4')).toBeUndefined();
+    const row = parsePs('  7 1 0 12-03:04:05 139:17.71 /sbin/x\n').records[0];
+    expect(row).toMatchObject({ elapsedSeconds: 12 * 86400 + 3 * 3600 + 4 * 60 + 5, cpuSeconds: 139 * 60 + 17.71 });
+  });
+
+  it('hands the engine the same command line each sample, and the new one after an exec', () => {
+    const at = (text: string) => toProcessRecord(parsePs(text).records[0]!, 0).args;
+    const first = at('  901 1 501 01:00 0:01.00 /usr/local/bin/agent --serve --port 8080\n');
+    const again = at('  901 1 501 01:05 0:01.20 /usr/local/bin/agent --serve --port 8080\n');
+    expect(again).toBe(first);
+    expect(at('  901 1 501 01:10 0:01.30 /usr/local/bin/xmrig -o pool:3333\n')).toBe(
+      '/usr/local/bin/xmrig -o pool:3333',
+    );
+    expect(at('  901 1 501 01:15 0:01.40 /usr/local/bin/a\\^Ib\n')).toBe('/usr/local/bin/a\tb');
+  });
+
   it('names a line it cannot read', () => {
     const { records, problems } = parsePs('  1 0 0 00:01 0:00.01 /sbin/launchd\ngarbage here\n');
     expect(records).toHaveLength(1);
@@ -174,6 +198,54 @@ describe('lsof -F', () => {
     const { records, problems } = parseLsof('p1\nf3\ntIPv4\nPTCP\nnweird\nf4\ntIPv4\nPUDP\nn*:53\n');
     expect(records).toEqual([{ pid: 1, protocol: 'UDP', family: 'IPv4', localAddress: '*', localPort: 53 }]);
     expect(problems[0]).toContain('weird');
+  });
+
+  it('reads the same text the same way again, with names it has read before, and fresh records each time', () => {
+    const text = fixture('lsof/lsof-F-listen-mixed-claimed-real-capture.txt') + 'p7\nf9\ntIPv4\nPTCP\nn1.2.3.4\n';
+    const first = parseLsof(text);
+    const again = parseLsof(text);
+    expect(again).toEqual(first);
+    expect(again.problems).toEqual([expect.stringContaining('"1.2.3.4"')]);
+    expect(again.records[0]).not.toBe(first.records[0]);
+    // Same name, other process, socket type and state: only the name's reading is shared.
+    const other = parseLsof('p2\nf5\ntIPv6\nPTCP\nn127.0.0.1:52309\nTST=CLOSE_WAIT\n');
+    expect(other.records).toEqual([
+      { pid: 2, protocol: 'TCP', family: 'IPv6', localAddress: '127.0.0.1', localPort: 52309, state: 'CLOSE_WAIT' },
+    ]);
+  });
+
+  it('reads a process again when its sockets change, and names the right line after processes it did not read again', () => {
+    const steady = 'p1\nf3\ntIPv4\nPTCP\nn10.0.0.1:5000->10.0.0.2:443\nTST=ESTABLISHED\n';
+    const bad = 'pxyz\nf4\n';
+    for (let round = 0; round < 2; round++) expect(parseLsof(steady + bad).problems).toEqual(['line 7: bad pid "xyz"']);
+    const changed = parseLsof(`${steady}f4\ntIPv4\nPUDP\nn*:5353\np2\nf5\ntIPv4\nPTCP\nn10.0.0.1:6000\nTST=LISTEN\n`);
+    expect(changed.records).toEqual([
+      {
+        pid: 1,
+        protocol: 'TCP',
+        family: 'IPv4',
+        localAddress: '10.0.0.1',
+        localPort: 5000,
+        remoteAddress: '10.0.0.2',
+        remotePort: 443,
+        state: 'ESTABLISHED',
+      },
+      { pid: 1, protocol: 'UDP', family: 'IPv4', localAddress: '*', localPort: 5353 },
+      { pid: 2, protocol: 'TCP', family: 'IPv4', localAddress: '10.0.0.1', localPort: 6000, state: 'LISTEN' },
+    ]);
+    expect(parseLsof(steady).records).toHaveLength(1);
+  });
+
+  it('keeps a bounded number of names whatever the output holds', () => {
+    const lines = ['p1'];
+    for (let i = 0; i < 40_000; i++)
+      lines.push(`f${i}`, 'tIPv4', 'PTCP', `n10.${i >> 16}.${(i >> 8) & 255}.${i & 255}:1->1.1.1.1:2`);
+    lines.push('f1', 'tIPv4', 'PUDP', `n${'x'.repeat(5_000)}`);
+    const { records, problems } = parseLsof(lines.join('\n'));
+    expect(records).toHaveLength(40_000);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]?.length).toBeLessThan(200);
+    expect(socketNames.size).toBeLessThanOrEqual(2 * 16_384);
   });
 });
 
