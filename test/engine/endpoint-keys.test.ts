@@ -13,10 +13,14 @@ describe('EndpointKeys', () => {
     expect(keys.key('UDP', '203.0.113.5', 0)).toBe('UDP 203.0.113.5 0');
   });
 
-  it('starts again rather than grow without end', () => {
+  it('keeps at most two generations of endpoints, and names each the same way throughout', () => {
     const keys = new EndpointKeys();
-    for (let i = 0; i < 120_000; i++) keys.key('TCP', `10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`, 443);
-    expect(keys.size).toBeLessThanOrEqual(50_000);
+    const inUse = keys.key('TCP', '198.51.100.7', 3333);
+    for (let i = 0; i < 120_000; i++) {
+      keys.key('TCP', `10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`, 443);
+      if (i % 2_000 === 0) expect(keys.key('TCP', '198.51.100.7', 3333)).toBe(inUse);
+    }
+    expect(keys.size).toBeLessThanOrEqual(2 * 4_096);
     expect(keys.key('UDP', '10.0.0.1', 53)).toBe('UDP 10.0.0.1 53');
   });
 });
