@@ -164,10 +164,13 @@ describe('fault injection: SIGKILL at every step boundary', () => {
   }, 120_000);
 
   it('undo: a kill while the helper is retrying a bootstrap that launchd answers with 5; recovery loads it once', async () => {
-    const w = world(3000);
+    // launchd says 5 for eight seconds after the bootout: the child, a new Node process, must be retrying
+    // when it is killed, however long a loaded machine takes to start it (three seconds were not enough
+    // for a run beside a valgrind job), and the recovery's own retries (15 s) outlast what is left.
+    const w = world(8000);
     const first = restart(w);
     await first.approvePlan(first.plan(result(w.plistPath)).planId as string);
-    // Killed one second into the helper's retries (launchd says 5 for three seconds after the bootout).
+    // Killed one second into the helper's retries.
     const run = await child(w, 'undo', 3, 1000);
     expect(run.killed).toBe(true);
     expect(run.labels).toEqual(['undo-journaled', 'undo-restore', 'undo-before-launchd']);
