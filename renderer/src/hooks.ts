@@ -221,6 +221,50 @@ export function useRowsOnScreen(
 }
 
 /**
+ * Keeps the focus on a row when the list moves it. A row whose item changed group is drawn anew in its
+ * new group, and the browser takes the focus from the element that left the page (HTML's "focus fixup"):
+ * a keyboard or screen-reader user would be thrown back to the top of the page, and a row the user came
+ * back to from an item page could lose the focus it was just given. After each layout of the list (this
+ * hook's effect runs with it), a row that held the focus and lost it to the page gets it back.
+ * Handlers for the list's container.
+ */
+export function useRowFocusKept(container: RefObject<HTMLElement | null>): {
+  onFocus: (event: FocusEvent<HTMLElement>) => void;
+  onBlur: (event: FocusEvent<HTMLElement>) => void;
+} {
+  const holder = useRef<string | undefined>(undefined);
+  useLayoutEffect(() => {
+    const id = holder.current;
+    if (id === undefined || !focusIsOnThePage()) return;
+    const row = container.current?.querySelector<HTMLElement>(`[data-item-id="${CSS.escape(id)}"]`);
+    if (row) row.focus({ preventScroll: true });
+    // Its item is gone: nothing to go back to, now or when it comes back.
+    else holder.current = undefined;
+  });
+  return {
+    onFocus: (event) => {
+      holder.current = rowIdOf(event.target);
+    },
+    onBlur: (event) => {
+      if (event.relatedTarget) return;
+      // To nothing: the user clicked off the list (let go), or the row left the page in a layout (kept for
+      // the effect above, which runs before this check).
+      queueMicrotask(() => {
+        if (focusIsOnThePage()) holder.current = undefined;
+      });
+    },
+  };
+}
+
+function focusIsOnThePage(): boolean {
+  return !document.activeElement || document.activeElement === document.body;
+}
+
+function rowIdOf(target: EventTarget | null): string | undefined {
+  return target instanceof HTMLElement ? target.closest<HTMLElement>('[data-item-id]')?.dataset.itemId : undefined;
+}
+
+/**
  * Tells main which rows are on screen (a moment after they settle, not at every scroll step), so only
  * their figures come with each update; when the list goes (an item page opens), none.
  */
@@ -240,8 +284,11 @@ export function useWatchedRows(api: LaunchwatchApi, onScreen: ReadonlySet<string
  * screen, the latest at once. Without an IntersectionObserver, always the latest.
  */
 export function useHeldWhileOffScreen<T>(value: T): [(element: Element | null) => void, T] {
+  // The value last drawn (kept after each commit, not during a render React may throw away).
   const latest = useRef(value);
-  latest.current = value;
+  useLayoutEffect(() => {
+    latest.current = value;
+  });
   const [held, setHeld] = useState<{ value: T } | undefined>();
   const observer = useRef<IntersectionObserver | undefined>(undefined);
   const ref = useCallback((element: Element | null) => {

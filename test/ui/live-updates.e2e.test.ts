@@ -125,6 +125,36 @@ describe.skipIf(!existsSync(CHROMIUM))(
         .toBe(idOf(last));
     });
 
+    it('a focused row keeps the focus when its item moves up or down the list, or to another group', async () => {
+      const n = ITEMS - 3;
+      const focusedId = () => page.evaluate(() => document.activeElement?.getAttribute('data-item-id'));
+      // Its group, and its place in it.
+      const place = () =>
+        row(n).evaluate((e) => {
+          const section = e.closest('section');
+          const rows = [...(section?.querySelectorAll('button.item-row') ?? [])];
+          return `${section?.className} ${rows.indexOf(e as HTMLButtonElement)}`;
+        });
+      await row(n).focus();
+      expect(await focusedId()).toBe(idOf(n));
+      // Busier than every other item, below the threshold: its row is moved to the top of its group...
+      mac.reader.percent.set(pidOf(n), 24);
+      await expect.poll(place, { timeout: 10_000 }).toBe('group group-ok 0');
+      expect(await focusedId()).toBe(idOf(n));
+      // ...quiet again, back down (its element is moved)...
+      mac.reader.percent.set(pidOf(n), 0);
+      await expect.poll(place, { timeout: 10_000 }).not.toBe('group group-ok 0');
+      expect(await place()).toMatch(/^group group-ok [1-9]/);
+      expect(await focusedId()).toBe(idOf(n));
+      // ...then busy for longer than the window: into another group, where its row is a new element (the
+      // browser takes the focus from the old one as it leaves the page).
+      mac.reader.percent.set(pidOf(n), 60);
+      await expect.poll(place, { timeout: 20_000 }).not.toMatch(/group-ok/);
+      expect(await focusedId()).toBe(idOf(n));
+      mac.reader.percent.set(pidOf(n), 0);
+      await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    });
+
     it('a row scrolled into view shows its latest figures at once, with no tick to wait for', async () => {
       const quiet = ITEMS - 2;
       mac.reader.percent.set(pidOf(quiet), 3);
@@ -165,21 +195,25 @@ describe.skipIf(!existsSync(CHROMIUM))(
       // On screen it is drawn again at every tick (the line moves on).
       const before = await drawn();
       await expect.poll(drawn, { timeout: 5_000 }).not.toBe(before);
-      // A short window, scrolled to the bottom: the chart is well out of view.
+      // A short window, scrolled to the bottom: the chart is well out of view. The window is put back
+      // whatever happens, so a failure here does not change the next test's layout.
       await page.setViewportSize({ width: 420, height: 200 });
-      await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
-      expect(await page.locator('.cpu-chart').evaluate((e) => e.getBoundingClientRect().bottom)).toBeLessThan(-150);
-      await sleep(300);
-      const held = await drawn();
-      const words = await caption.textContent();
-      await sleep(2_000);
-      // Five ticks later: the same line, while the description for screen readers has moved on.
-      expect(await drawn()).toBe(held);
-      expect(await caption.textContent()).not.toBe(words);
-      // Back on screen, the latest at once, and moving again.
-      await page.evaluate(() => window.scrollTo(0, 0));
-      await expect.poll(drawn, { timeout: 2_000 }).not.toBe(held);
-      await page.setViewportSize({ width: 420, height: 640 });
+      try {
+        await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+        expect(await page.locator('.cpu-chart').evaluate((e) => e.getBoundingClientRect().bottom)).toBeLessThan(-150);
+        await sleep(300);
+        const held = await drawn();
+        const words = await caption.textContent();
+        await sleep(2_000);
+        // Five ticks later: the same line, while the description for screen readers has moved on.
+        expect(await drawn()).toBe(held);
+        expect(await caption.textContent()).not.toBe(words);
+        // Back on screen, the latest at once, and moving again.
+        await page.evaluate(() => window.scrollTo(0, 0));
+        await expect.poll(drawn, { timeout: 2_000 }).not.toBe(held);
+      } finally {
+        await page.setViewportSize({ width: 420, height: 640 });
+      }
       await page.keyboard.press('Escape');
       await row(n).waitFor();
     });

@@ -14,7 +14,7 @@ import {
   shownRows,
   VERDICT_LABEL,
 } from '../logic/list';
-import { useListedItem, useRowsOnScreen, useWatchedRows } from '../hooks';
+import { useListedItem, useRowFocusKept, useRowsOnScreen, useWatchedRows } from '../hooks';
 import { Sparkline } from './Sparkline';
 import { VerdictBadge } from './VerdictBadge';
 
@@ -58,6 +58,7 @@ export const ItemList = memo(function ItemList({
     rows.map(({ items }) => items.map((i) => i.id).join('\n')).join('\n\n'),
   );
   useWatchedRows(api, onScreen);
+  const focusKept = useRowFocusKept(listRef);
 
   // Up and down move between rows; Enter opens (buttons do that already).
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
@@ -92,7 +93,19 @@ export const ItemList = memo(function ItemList({
             : 'No launch item matches.'}
         </p>
       ) : (
-        <div className="item-list" ref={listRef} onKeyDown={onKeyDown} onFocus={onFocus} onBlur={onBlur}>
+        <div
+          className="item-list"
+          ref={listRef}
+          onKeyDown={onKeyDown}
+          onFocus={(event) => {
+            onFocus(event);
+            focusKept.onFocus(event);
+          }}
+          onBlur={(event) => {
+            onBlur();
+            focusKept.onBlur(event);
+          }}
+        >
           {rows.map(({ group, items }) => (
             <section
               key={group.verdict}
