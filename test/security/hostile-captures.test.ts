@@ -249,6 +249,26 @@ describe('never freeze: bounded parsing and patterns', () => {
     expect(notes.join('\n')).toMatch(/pid 9000's command line is \d+ characters: only the first 262144 were read/);
   }, 60_000);
 
+  it('a ps.txt and lsof.txt of garbage cost a few notes, not one a line, and the rest is still read', async () => {
+    const dir = writeCapture(minerSpec(MINER_XML, { samples: 2 }));
+    // lsof skips lines of letters it does not know: its garbage is bad pids.
+    for (const [name, garbage] of [
+      ['ps.txt', 'garbage\n'],
+      ['lsof.txt', 'pX\n'],
+    ] as const)
+      writeFileSync(
+        join(dir, 'samples/0001', name),
+        readText(join(dir, 'samples/0001', name)) + garbage.repeat(100_000),
+      );
+    const { notes, samples } = await readCapture(dir);
+    const ofSample = notes.filter((n) => n.startsWith('samples/0001'));
+    expect(ofSample.slice(0, 5).every((n) => n.includes('ps: line'))).toBe(true);
+    // 20 named and one count from each of ps and lsof: 5 shown, 37 more.
+    expect(ofSample.at(-1)).toBe('samples/0001: 37 more notes on ps.txt and lsof.txt not shown');
+    expect(ofSample).toHaveLength(6);
+    expect(samples[1]?.processes.length).toBe(samples[0]?.processes.length);
+  }, 60_000);
+
   it('CPU stays physical: time running backwards and rates above the cores are dropped with a note', async () => {
     const spec = minerSpec(MINER_XML, { samples: 4 });
     spec.processes.push({ pid: 800, ppid: 1, args: '/usr/bin/liar', cpu: (i) => (i === 2 ? 100_000 : 0) });

@@ -136,7 +136,7 @@ export function readCaptureFiles(files: CaptureFiles): Capture {
     const outcome = assembleSample(takenAt, ps, text(`${dir}/lsof.txt`));
     outcome.problems.slice(0, 5).forEach((p) => inventory.notes.push(`${dir}: ${p}`));
     if (outcome.problems.length > 5)
-      inventory.notes.push(`${dir}: ${outcome.problems.length - 5} more unreadable lines`);
+      inventory.notes.push(`${dir}: ${outcome.problems.length - 5} more notes on ps.txt and lsof.txt not shown`);
     samples.push(outcome.sample);
   });
   samples.sort((a, b) => a.takenAt - b.takenAt);

@@ -12,6 +12,7 @@ import { parseLaunchctlList } from './launchctl-list';
 import { parseLsof } from './lsof';
 import { parsePrintDisabled } from './print-disabled';
 import { parsePs, toProcessRecord } from './ps';
+import { ProblemList } from '../problem-list';
 
 export interface MacRawInventory {
   source: 'live' | 'capture';
@@ -248,13 +249,18 @@ export function assembleSample(takenAt: number, psText: string, lsofText: string
     );
     rows = rows.slice(0, SAMPLE_LIMITS.processes);
   }
+  const cut = new ProblemList();
   for (const row of rows) {
     if (row.rawArgs.length <= SAMPLE_LIMITS.argsChars) continue;
-    problems.push(
-      `ps: pid ${row.pid}'s command line is ${row.rawArgs.length} characters: only the first ${SAMPLE_LIMITS.argsChars} were read`,
+    cut.add(
+      () =>
+        `pid ${row.pid}'s command line is ${row.rawArgs.length} characters: only the first ${SAMPLE_LIMITS.argsChars} were read`,
     );
     row.rawArgs = row.rawArgs.slice(0, SAMPLE_LIMITS.argsChars);
   }
+  cut
+    .messages(`command lines longer than ${SAMPLE_LIMITS.argsChars} characters were cut`)
+    .forEach((p) => problems.push(`ps: ${p}`));
   const sample: Sample = { takenAt, processes: rows.map((row) => toProcessRecord(row, takenAt)) };
   problems.push(...ps.problems.map((p) => `ps: ${p}`));
   if (lsofText !== undefined) {

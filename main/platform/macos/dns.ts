@@ -1,6 +1,7 @@
 // dns.txt: `<ip>\t<hostname>` a line; `#` starts a comment.
 import { isIP } from 'node:net';
 import { normaliseAddress } from '../../engine/address';
+import { ProblemList } from '../problem-list';
 import type { ParseOutcome } from './ps';
 
 export interface DnsEntry {
@@ -10,17 +11,17 @@ export interface DnsEntry {
 
 export function parseDns(text: string): ParseOutcome<DnsEntry> {
   const records: DnsEntry[] = [];
-  const problems: string[] = [];
+  const problems = new ProblemList();
   text.split('\n').forEach((rawLine, index) => {
     const hash = rawLine.indexOf('#');
     const line = (hash < 0 ? rawLine : rawLine.slice(0, hash)).trim();
     if (line === '') return;
     const [address = '', hostname = ''] = line.split(/\s+/);
     if (!isIP(address) || hostname === '') {
-      problems.push(`line ${index + 1}: expected "<ip>\\t<hostname>"`);
+      problems.add(() => `line ${index + 1}: expected "<ip>\\t<hostname>"`);
       return;
     }
     records.push({ address: normaliseAddress(address), hostname: hostname.toLowerCase().replace(/\.$/, '') });
   });
-  return { records, problems };
+  return { records, problems: problems.messages() };
 }

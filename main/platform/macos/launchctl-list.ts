@@ -1,17 +1,18 @@
 // `launchctl list`: a header `PID\tStatus\tLabel`, then TAB-separated rows; PID `-` = not running.
 import type { LoadedService } from '../../engine/model';
+import { ProblemList } from '../problem-list';
 import type { ParseOutcome } from './ps';
 
 export function parseLaunchctlList(text: string): ParseOutcome<LoadedService> {
   const records: LoadedService[] = [];
-  const problems: string[] = [];
+  const problems = new ProblemList();
   text.split('\n').forEach((rawLine, index) => {
     const line = rawLine.replace(/\r$/, '');
     if (line.trim() === '') return;
     const fields = line.split('\t');
     if (index === 0 && /^PID\s/.test(line)) return;
     if (fields.length < 3) {
-      problems.push(`line ${index + 1}: expected PID, Status and Label separated by tabs`);
+      problems.add(() => `line ${index + 1}: expected PID, Status and Label separated by tabs`);
       return;
     }
     const [pidField = '', statusField = ''] = fields;
@@ -23,7 +24,7 @@ export function parseLaunchctlList(text: string): ParseOutcome<LoadedService> {
       (status !== undefined && !Number.isInteger(status)) ||
       label === ''
     ) {
-      problems.push(`line ${index + 1}: not a launchctl list row: ${JSON.stringify(line.slice(0, 120))}`);
+      problems.add(() => `line ${index + 1}: not a launchctl list row: ${JSON.stringify(line.slice(0, 120))}`);
       return;
     }
     const service: LoadedService = { label };
@@ -31,5 +32,5 @@ export function parseLaunchctlList(text: string): ParseOutcome<LoadedService> {
     if (status !== undefined) service.lastExitStatus = status;
     records.push(service);
   });
-  return { records, problems };
+  return { records, problems: problems.messages() };
 }

@@ -161,6 +161,7 @@ export class MacLiveReader implements SystemReader {
     }
     const outcome = assembleSample(takenAt, ps.stdout, lsofText);
     notes.push(...outcome.problems.slice(0, 5));
+    if (outcome.problems.length > 5) notes.push(`${outcome.problems.length - 5} more notes on ps and lsof not shown`);
     return { sample: outcome.sample, notes };
   }
 

@@ -4,11 +4,12 @@ import { normaliseAddress } from '../../engine/address';
 import type { ConnectionRecord, Protocol } from '../../engine/model';
 import type { ParseOutcome } from './ps';
 import { detached } from '../detached-string';
+import { ProblemList } from '../problem-list';
 import { RecentMemo } from '../recent-memo';
 
 export function parseLsof(text: string): ParseOutcome<ConnectionRecord> {
   const records: ConnectionRecord[] = [];
-  const problems: string[] = [];
+  const problems = new ProblemList();
   // Process by process: a block runs from one `p` line to the next. Most processes' sockets are the
   // same from one tick to the next, and so is their block: comparing it with the block the same pid had
   // last time costs far less than reading its lines again.
@@ -35,7 +36,7 @@ export function parseLsof(text: string): ParseOutcome<ConnectionRecord> {
     }
     start = end;
   }
-  return { records, problems };
+  return { records, problems: problems.messages() };
 }
 
 /** A process's block as last read: its text, its records (copied out each time) and its line count. */
@@ -87,10 +88,10 @@ function readBlock(
   blockEnd: number,
   firstLine: number,
   records: ConnectionRecord[],
-  problems: string[],
+  problems: ProblemList,
 ): { records: number; problems: number; lines: number } {
   const recordsBefore = records.length;
-  const problemsBefore = problems.length;
+  const problemsBefore = problems.count;
   let pid: number | undefined;
   // The file being read: plain variables rather than an object, and fields compared where they lie
   // rather than copied out, as this runs for every socket of every sample.
@@ -108,10 +109,13 @@ function readBlock(
     if (protocol === undefined || name === undefined) return;
     const record = toConnection(pid, protocol, ipv6, name, state);
     if (record) records.push(record);
-    else
-      problems.push(
-        `pid ${pid} fd ${text.slice(fdFrom, Math.min(fdTo, fdFrom + 20))}: cannot read address ${JSON.stringify(name.slice(0, 120))}`,
+    else {
+      const named = name;
+      problems.add(
+        () =>
+          `pid ${pid} fd ${text.slice(fdFrom, Math.min(fdTo, fdFrom + 20))}: cannot read address ${JSON.stringify(named.slice(0, 120))}`,
       );
+    }
   };
 
   // Walked by index rather than split: lsof output runs to tens of thousands of lines a sample, and
@@ -132,7 +136,7 @@ function readBlock(
         const value = text.slice(from, stop);
         const parsed = Number(value);
         pid = value !== '' && Number.isInteger(parsed) ? parsed : undefined;
-        if (pid === undefined) problems.push(`line ${lineNumber}: bad pid ${JSON.stringify(value.slice(0, 120))}`);
+        if (pid === undefined) problems.add(() => `line ${lineNumber}: bad pid ${JSON.stringify(value.slice(0, 120))}`);
         break;
       }
       case 102 /* f */:
@@ -166,7 +170,7 @@ function readBlock(
   finish();
   return {
     records: records.length - recordsBefore,
-    problems: problems.length - problemsBefore,
+    problems: problems.count - problemsBefore,
     lines: lineNumber - firstLine + 1,
   };
 }

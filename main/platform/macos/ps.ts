@@ -1,6 +1,7 @@
 // `ps -axww -o pid=,ppid=,uid=,etime=,time=,args=`: no header, space-padded columns, args last.
 import type { ProcessRecord } from '../../engine/model';
 import { detached } from '../detached-string';
+import { ProblemList } from '../problem-list';
 import { RecentMemo } from '../recent-memo';
 import { decodeVis } from './vis';
 
@@ -21,7 +22,7 @@ export interface ParseOutcome<T> {
 
 export function parsePs(text: string): ParseOutcome<PsRow> {
   const records: PsRow[] = [];
-  const problems: string[] = [];
+  const problems = new ProblemList();
   const columns = new Columns(text);
   // Walked by index rather than split: a line is copied out only for its command line or a problem.
   let lineNumber = 0;
@@ -33,13 +34,13 @@ export function parsePs(text: string): ParseOutcome<PsRow> {
       const row = columns.row(start, end);
       if (row) records.push(row);
       else
-        problems.push(
-          `line ${lineNumber}: not a ps row: ${JSON.stringify(text.slice(start, Math.min(end, start + 120)))}`,
+        problems.add(
+          () => `line ${lineNumber}: not a ps row: ${JSON.stringify(text.slice(start, Math.min(end, start + 120)))}`,
         );
     }
     start = end + 1;
   }
-  return { records, problems };
+  return { records, problems: problems.messages() };
 }
 
 function isBlank(text: string, start: number, end: number): boolean {

@@ -156,6 +156,21 @@ describe('live macOS reader against PATH shims printing recorded output', () => 
     expect(inventory.notes.filter((n) => n.startsWith('codesign not found'))).toHaveLength(1);
   });
 
+  it('processes with endless command lines cost a few notes, not one each', async () => {
+    // An attacker can start any number of processes whose arguments fill macOS's ARG_MAX (1 MiB, see
+    // sysctl kern.argmax); ps -ww prints them whole.
+    const long = Array.from(
+      { length: 30 },
+      (_, i) => `  ${900 + i}     1   501       10:00   0:00.01 /tmp/long ${'y'.repeat(300 * 1024)}`,
+    ).join('\n');
+    const shims = makeShims({ ps: { stdout: `${ps('0:01.00')}${long}\n` }, lsof: { stdout: '' } });
+    const reading = await aliceReader(macRoot(), shims.dir).readSample();
+    expect(reading.sample.processes).toHaveLength(33);
+    expect(reading.notes.filter((n) => n.includes('command line is'))).toHaveLength(5);
+    // 20 named and one count (ps says how many more it cut): 5 shown, 16 more.
+    expect(reading.notes.at(-1)).toBe('16 more notes on ps and lsof not shown');
+  });
+
   it('reads a symbolic link where launchd would follow it, and keeps a job whose plist it cannot read', async () => {
     const root = macRoot();
     const agents = join(root, 'Users/alice/Library/LaunchAgents');

@@ -9,6 +9,8 @@ import { parseLsof, socketNames } from '../../../main/platform/macos/lsof';
 import { parsePrintDisabled } from '../../../main/platform/macos/print-disabled';
 import { parseCpuTime, parseElapsed, parsePs, toProcessRecord } from '../../../main/platform/macos/ps';
 import { decodeVis, encodeVis } from '../../../main/platform/macos/vis';
+import { NAMED_PROBLEMS } from '../../../main/platform/problem-list';
+import { assembleSample, SAMPLE_LIMITS } from '../../../main/platform/macos/assemble';
 
 const fixture = (path: string): string => readFileSync(join(__dirname, '../../fixtures/macos', path), 'utf8');
 
@@ -294,6 +296,57 @@ describe('dns.txt', () => {
       { address: '2001:db8::1', hostname: 'v6.example' },
     ]);
     expect(problems).toEqual([expect.stringContaining('line 4')]);
+  });
+});
+
+describe('garbage output (everything read is written by whoever controls the Mac)', () => {
+  // 200,000 bad lines: the first named (with their line), the rest counted in one last message, and the
+  // good lines among them still read.
+  const BAD = 200_000;
+  const expectBounded = (problems: string[], firstLine: string, more = BAD - NAMED_PROBLEMS) => {
+    expect(problems).toHaveLength(NAMED_PROBLEMS + 1);
+    expect(problems[0]).toContain(firstLine);
+    expect(problems.at(-1)).toBe(`${more} more lines could not be read`);
+  };
+
+  it('ps', () => {
+    const { records, problems } = parsePs(`  1 0 0 00:01 0:00.01 /sbin/launchd\n${'garbage\n'.repeat(BAD)}`);
+    expect(records).toHaveLength(1);
+    expectBounded(problems, 'line 2');
+  });
+
+  it('lsof: bad pids and unreadable names', () => {
+    const good = 'p7\nf3\ntIPv4\nPTCP\nn10.0.0.1:5000->51.68.1.2:3333\nTST=ESTABLISHED\n';
+    const { records, problems } = parseLsof(
+      `${'pnot-a-pid\n'.repeat(BAD / 2)}p9\n${'f1\ntIPv4\nPUDP\nnweird\n'.repeat(BAD / 2)}${good}`,
+    );
+    expect(records).toHaveLength(1);
+    expectBounded(problems, 'line 1: bad pid');
+  });
+
+  it('launchctl list', () => {
+    const { records, problems } = parseLaunchctlList(
+      `PID\tStatus\tLabel\n${'no tabs\n'.repeat(BAD)}-\t0\tcom.example.ok\n`,
+    );
+    expect(records).toEqual([{ label: 'com.example.ok', lastExitStatus: 0 }]);
+    expectBounded(problems, 'line 2');
+  });
+
+  it('command lines past the length read: the first few named, the rest counted', () => {
+    const long = 'y'.repeat(SAMPLE_LIMITS.argsChars + 10);
+    const ps = Array.from({ length: 30 }, (_, i) => `  ${100 + i} 1 501 00:01 0:00.01 /bin/long ${long}`).join('\n');
+    const { sample, problems } = assembleSample(Date.now(), ps, undefined);
+    expect(sample.processes).toHaveLength(30);
+    expect(problems.filter((p) => p.includes('command line is'))).toHaveLength(NAMED_PROBLEMS);
+    expect(problems.at(-1)).toBe(
+      `ps: 10 more command lines longer than ${SAMPLE_LIMITS.argsChars} characters were cut`,
+    );
+  });
+
+  it('dns.txt', () => {
+    const { records, problems } = parseDns(`${'bogus\n'.repeat(BAD)}51.68.1.2\tpool.example\n`);
+    expect(records).toHaveLength(1);
+    expectBounded(problems, 'line 1');
   });
 });
 
