@@ -246,12 +246,14 @@ export function useRowFocusKept(container: RefObject<HTMLElement | null>): {
       holder.current = rowIdOf(event.target);
     },
     onBlur: (event) => {
-      if (event.relatedTarget) return;
+      // To another control: let go (a row taking it says so in onFocus, which comes after).
+      if (event.relatedTarget) holder.current = undefined;
       // To nothing: the user clicked off the list (let go), or the row left the page in a layout (kept for
       // the effect above, which runs before this check).
-      queueMicrotask(() => {
-        if (focusIsOnThePage()) holder.current = undefined;
-      });
+      else
+        queueMicrotask(() => {
+          if (focusIsOnThePage()) holder.current = undefined;
+        });
     },
   };
 }

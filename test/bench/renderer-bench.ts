@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { chromium } from 'playwright-core';
 import { AppService } from '../../main/app-service';
 import { readCapture } from '../../main/platform/capture/capture-reader';
+import { POPOVER_SIZE } from '../../main/shell/windows';
 import { startWebServer } from '../../main/web/web-server';
 import { writeCapture } from '../support/capture-builder';
 import { CHROMIUM, CHROMIUM_FLAGS } from '../support/web';
@@ -58,7 +59,8 @@ export async function runRendererBench(options: {
   const server = await startWebServer(service, { rendererDir });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
   try {
-    const page = await browser.newPage();
+    // The popover's own size (it cannot be resized): a larger page would show and draw more rows.
+    const page = await browser.newPage({ viewport: POPOVER_SIZE });
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Performance.enable');
     const taskSeconds = async (): Promise<{ task: number; thread: number }> => {

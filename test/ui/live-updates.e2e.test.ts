@@ -152,7 +152,19 @@ describe.skipIf(!existsSync(CHROMIUM))(
       await expect.poll(place, { timeout: 20_000 }).not.toMatch(/group-ok/);
       expect(await focusedId()).toBe(idOf(n));
       mac.reader.percent.set(pidOf(n), 0);
+      // The user moves on, to the search field and then off everything: the list changing again does not
+      // pull the focus back to the row.
+      await page.getByLabel('Search launch items').focus();
       await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+      const other = ITEMS - 4;
+      mac.reader.percent.set(pidOf(other), 24);
+      await expect
+        .poll(() => page.locator('section.group-ok button.item-row').first().getAttribute('data-item-id'), {
+          timeout: 10_000,
+        })
+        .toBe(idOf(other));
+      expect(await page.evaluate(() => document.activeElement === document.body)).toBe(true);
+      mac.reader.percent.set(pidOf(other), 0);
     });
 
     it('a row scrolled into view shows its latest figures at once, with no tick to wait for', async () => {
