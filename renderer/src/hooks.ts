@@ -101,36 +101,34 @@ export function useItem(
   pushed: ItemDetail | undefined,
   listed: boolean,
 ): { item?: ItemDetail; missing: boolean } {
-  const [item, setItem] = useState<ItemDetail | undefined>();
-  const [missing, setMissing] = useState(false);
+  const [shown, setShown] = useState<{ id: string; item?: ItemDetail; missing: boolean }>({ id, missing: false });
+  // A pushed detail is taken in the render that brings it, not from an effect after it: an effect drew the
+  // page a first time with the old detail (the chart alone is milliseconds a draw), then again.
+  let current = shown.id === id ? shown : { id, missing: false };
+  if (pushed?.id === id && pushed !== current.item) current = { id, item: pushed, missing: false };
+  if (current !== shown) setShown(current);
   useEffect(() => {
     let live = true;
-    setItem(undefined);
-    setMissing(false);
     api.watchItem(id).catch(() => undefined);
     api.getItem(id).then(
       (detail) => {
         if (!live) return;
         // A pushed detail may have come first: it is the newer one.
-        setItem((current) => current ?? detail);
-        setMissing(detail === undefined);
+        setShown((s) =>
+          s.id !== id || (s.item && s.missing === (detail === undefined))
+            ? s
+            : { id, item: s.item ?? detail, missing: detail === undefined },
+        );
       },
-      () => live && setMissing(true),
+      () => live && setShown((s) => (s.id === id ? { ...s, missing: true } : s)),
     );
     return () => {
       live = false;
       api.watchItem(null).catch(() => undefined);
     };
   }, [api, id]);
-  useEffect(() => {
-    if (pushed?.id !== id) return;
-    setItem(pushed);
-    setMissing(false);
-  }, [pushed, id]);
-  useEffect(() => {
-    if (!listed) setMissing(true);
-  }, [listed]);
-  return { ...(item ? { item } : {}), missing };
+  const missing = current.missing || !listed;
+  return { ...(current.item ? { item: current.item } : {}), missing };
 }
 
 /** What is new or changed in the last `days` and not approved; undefined where there is no history. */

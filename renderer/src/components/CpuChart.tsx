@@ -1,4 +1,4 @@
-import { useCallback, useId, useMemo } from 'react';
+import { memo, useCallback, useId, useMemo } from 'react';
 import { useHeldWhileOffScreen } from '../hooks';
 import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { chartDescription, niceTicks, thresholdLabelPlace, timeTicks } from '../../../main/engine/chart-scale';
@@ -35,15 +35,7 @@ const RESTART_LABEL = { value: 'restart', position: 'insideTopLeft', fill: 'var(
  * between samples, round ticks, both axes titled with their units, the threshold labelled clear of the
  * line, a marker at each restart, and the same chart in words for screen readers (and under it).
  */
-export function CpuChart({
-  points: latest,
-  threshold,
-  zone: given,
-}: {
-  points: Point[];
-  threshold: number;
-  zone?: Zone;
-}) {
+function CpuChartView({ points: latest, threshold, zone: given }: { points: Point[]; threshold: number; zone?: Zone }) {
   const id = useId();
   // Scrolled out of view (reading the destinations below, say), the chart keeps what it last drew: a new
   // data array costs recharts about 30 ms however few points changed. The words stay current.
@@ -177,3 +169,17 @@ export function CpuChart({
     </figure>
   );
 }
+
+type ChartProps = Parameters<typeof CpuChartView>[0];
+const sameChart = (a: ChartProps, b: ChartProps): boolean =>
+  a.points === b.points &&
+  a.threshold === b.threshold &&
+  a.zone?.timeZone === b.zone?.timeZone &&
+  a.zone?.utcOffset === b.zone?.utcOffset;
+
+/**
+ * Drawn again only for new points, threshold or time zone: the page around it is drawn again for other
+ * reasons (a notice, an action's progress, the detail fetched on opening), and a chart drawn again with
+ * the same points still costs recharts its store round (milliseconds).
+ */
+export const CpuChart = memo(CpuChartView, sameChart);
