@@ -6,9 +6,8 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
-import { runFleetBench } from './fleet-bench';
 import { runHistoryBench } from './history-bench';
-import { runRendererBench, type RendererFigure } from './renderer-bench';
+import type { RendererFigure } from './renderer-bench';
 import { runReplayBench, type Figure } from './replay-bench';
 import { runWeekBench } from './week-bench';
 
@@ -26,6 +25,8 @@ const weekDays = Number(values['week-days']);
 const weekInterval = Number(values['week-interval']);
 const rendererSeconds = Number(values['renderer-seconds']);
 
+// The benches that load Playwright, the web server and the fleet ingest are imported where they run, after
+// the week: loaded before it, their code was 35 MiB of the heap the week reports.
 const replay = await runReplayBench();
 const row = (name: string, f: Figure): string =>
   `  ${name.padEnd(11)} median ${f.median.toFixed(2).padStart(6)}  mean ${f.mean.toFixed(2).padStart(6)}  p95 ${f.p95.toFixed(2).padStart(6)}  ms/sample`;
@@ -128,6 +129,7 @@ console.log(
   `  one item page     ${history.itemPageMs.toFixed(1)} ms (changes, verdicts, destinations, 30 days of CPU)`,
 );
 
+const { runFleetBench } = await import('./fleet-bench');
 const fleet = await runFleetBench();
 console.log(`Fleet: ${fleet.hosts} hosts x 1 hour of 60 s osquery snapshots, 40 busy processes a host with sockets`);
 console.log(`  results log       ${fleet.logMiB.toFixed(0)} MiB (event format processes, snapshot sockets)`);
@@ -138,6 +140,7 @@ console.log(
 console.log(`  peak RSS          ${fleet.peakRssMiB.toFixed(0)} MiB (grows with hosts, not with the log)`);
 
 if (rendererSeconds > 0) {
+  const { runRendererBench } = await import('./renderer-bench');
   const renderer = await runRendererBench({ seconds: rendererSeconds, intervalSeconds: 2.5 });
   if (typeof renderer === 'string') console.log(`Popover: skipped (${renderer})`);
   else {
