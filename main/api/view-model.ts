@@ -4,13 +4,13 @@ import { build } from 'plist';
 import type { ItemResult, ScanResult } from '../engine/model';
 import { reasonDocument } from '../engine/launch-item';
 import { sortItems } from '../engine/scan-document';
+import { DETAIL_HISTORY_MS } from '../engine/chart-scale';
 import { visibleText } from '../engine/terminal-text';
 import { cpuInWords, signatureInWords, verdictSentence } from '../engine/plain-words';
 import type { ActionRecord, UnreadableRecord } from '../actions/journal';
 import type { ActionView, ItemDetail, ItemSummary, Snapshot, SourceInfo } from './contract';
 
 const SPARKLINE_POINTS = 30;
-const DETAIL_HISTORY_MS = 10 * 60 * 1000;
 
 export function toSnapshot(
   result: ScanResult,

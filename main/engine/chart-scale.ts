@@ -26,6 +26,52 @@ export function timeTicks(t0: number, t1: number): number[] {
   return ticks;
 }
 
+/** How far back an item's detail and its live chart reach. */
+export const DETAIL_HISTORY_MS = 10 * 60 * 1000;
+/** The live chart's time axis moves on in steps of this much, not at every sample. */
+export const LIVE_AXIS_STEP_MS = 30 * 1000;
+
+/**
+ * The live chart's time axis: `spanMs` ending at the first step boundary at or after the newest sample.
+ * It stays put between boundaries, so a new sample only extends the line (drawing the axes, grid and
+ * labels again costs the chart library milliseconds at each change of axis); the newest sample is at most
+ * one step from the right edge, and samples enter from the right while the history fills.
+ */
+export function liveTimeDomain(
+  newest: number,
+  spanMs = DETAIL_HISTORY_MS,
+  stepMs = LIVE_AXIS_STEP_MS,
+): [number, number] {
+  const end = Math.ceil(newest / stepMs) * stepMs;
+  return [end - spanMs, end];
+}
+
+/**
+ * The points a line over [from, to] needs: those inside, and the one just outside each end so the line
+ * runs to the edge (the chart clips it there). Points are in time order.
+ */
+export function pointsAcross<P extends { t: number }>(points: P[], from: number, to: number): P[] {
+  let first = 0;
+  while (first < points.length && (points[first] as P).t < from) first++;
+  let last = points.length - 1;
+  while (last >= 0 && (points[last] as P).t > to) last--;
+  return points.slice(Math.max(0, first - 1), Math.min(points.length, last + 2));
+}
+
+/** The index of the point nearest in time to `t` (points in time order; -1 for none). */
+export function nearestPoint(points: { t: number }[], t: number): number {
+  if (points.length === 0) return -1;
+  let lo = 0;
+  let hi = points.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((points[mid] as { t: number }).t < t) lo = mid + 1;
+    else hi = mid;
+  }
+  const before = lo > 0 ? (points[lo - 1] as { t: number }) : undefined;
+  return before && t - before.t <= (points[lo] as { t: number }).t - t ? lo - 1 : lo;
+}
+
 /** Elapsed-time ticks for a span (ms): in seconds up to 10 minutes, else in minutes; with the unit. */
 export function elapsedTicks(spanMs: number): { ticks: number[]; unit: 's' | 'min'; divisor: number } {
   const minutes = spanMs > 10 * 60_000;

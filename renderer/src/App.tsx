@@ -185,6 +185,7 @@ export function App({ api }: { api: LaunchwatchApi }) {
             listed={snapshot.items.some((i) => i.id === selected)}
             historyRevision={snapshot.historyRevision}
             zone={snapshot.source}
+            live={snapshot.source.kind === 'live'}
             onBack={back}
             onLeave={leave}
             actionsAvailable={snapshot.actionsAvailable}

@@ -4,8 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { replay } from '../../main/cli/scan-command';
 import {
   chartDescription,
+  DETAIL_HISTORY_MS,
   elapsedTicks,
+  liveTimeDomain,
+  nearestPoint,
   niceTicks,
+  pointsAcross,
   thresholdLabelPlace,
   timeTicks,
 } from '../../main/engine/chart-scale';
@@ -132,6 +136,33 @@ describe('the CPU chart', () => {
       '09:16:30',
       '09:17:00',
     ]);
+  });
+
+  it("the live chart's time axis stays put between 30 s steps, the newest sample at most a step from its end", () => {
+    const hhmmss = ([from, to]: [number, number]) => [from, to].map((t) => new Date(t).toISOString().slice(11, 19));
+    const at = (time: string) => Date.parse(`2026-11-30T${time}Z`);
+    expect(hhmmss(liveTimeDomain(at('09:15:01')))).toEqual(['09:05:30', '09:15:30']);
+    // Samples every 5 s move nothing until the next step; the one on it closes the axis there.
+    for (const time of ['09:15:05', '09:15:17.5', '09:15:29.9', '09:15:30'])
+      expect(hhmmss(liveTimeDomain(at(time)))).toEqual(['09:05:30', '09:15:30']);
+    expect(hhmmss(liveTimeDomain(at('09:15:30.001')))).toEqual(['09:06:00', '09:16:00']);
+    const [from, to] = liveTimeDomain(at('09:15:01'));
+    expect(to - from).toBe(DETAIL_HISTORY_MS);
+  });
+
+  it('keeps the samples a live axis shows, with one beyond each end so the line reaches the edges', () => {
+    const points = [0, 10, 20, 30, 40, 50].map((t) => ({ t, percent: t }));
+    expect(pointsAcross(points, 15, 35).map((p) => p.t)).toEqual([10, 20, 30, 40]);
+    expect(pointsAcross(points, 20, 30).map((p) => p.t)).toEqual([10, 20, 30, 40]);
+    expect(pointsAcross(points, -100, 100).map((p) => p.t)).toEqual([0, 10, 20, 30, 40, 50]);
+    expect(pointsAcross(points, 60, 90).map((p) => p.t)).toEqual([50]);
+    expect(pointsAcross([], 0, 1)).toEqual([]);
+  });
+
+  it('finds the sample nearest the pointer', () => {
+    const points = [0, 10, 20, 30].map((t) => ({ t }));
+    expect([-5, 0, 4, 5, 6, 14, 16, 29, 99].map((t) => nearestPoint(points, t))).toEqual([0, 0, 0, 0, 1, 1, 2, 3, 3]);
+    expect(nearestPoint([], 3)).toBe(-1);
   });
 
   it('puts the threshold label where the line does not run through it', () => {

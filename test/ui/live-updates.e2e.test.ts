@@ -247,7 +247,7 @@ describe.skipIf(!existsSync(CHROMIUM))(
         const n = 4;
         mac.reader.percent.set(pidOf(n), 7);
         await watched.locator(`button.item-row[data-item-id="${idOf(n)}"]`).click();
-        await watched.locator('.cpu-chart .recharts-line-curve').waitFor();
+        await watched.locator('.cpu-chart .cpu-line').waitFor();
         await sleep(500);
         const counts = () =>
           watched.evaluate(() => ({ ...(window as unknown as { chartRenders: object }).chartRenders }));
@@ -262,12 +262,36 @@ describe.skipIf(!existsSync(CHROMIUM))(
       }
     });
 
+    it("a live item page's chart moves its line on at each tick, its axes and grid only at 30 s steps", async () => {
+      const n = 3;
+      mac.reader.percent.set(pidOf(n), 6);
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await row(n).click();
+      const chart = page.locator('.cpu-chart');
+      const curve = chart.locator('.cpu-line');
+      await curve.waitFor();
+      const frame = () =>
+        chart
+          .locator('.recharts-cartesian-axis, .recharts-cartesian-grid, .recharts-reference-line, .recharts-label')
+          .evaluateAll((els) => els.map((e) => e.outerHTML).join(''));
+      // Watch from well inside a 30 s step (samples carry this machine's clock), so six ticks cannot cross one.
+      while (Date.now() % 30_000 < 1_000 || Date.now() % 30_000 > 25_000) await sleep(250);
+      await sleep(500);
+      const before = { frame: await frame(), line: await curve.getAttribute('d') };
+      expect(before.frame).toContain('threshold 25%');
+      await sleep(2_400);
+      expect(await curve.getAttribute('d')).not.toBe(before.line);
+      expect(await frame()).toBe(before.frame);
+      await page.keyboard.press('Escape');
+      await row(n).waitFor();
+    });
+
     it("an item page's chart is not drawn again while scrolled out of view; its words are, and it catches up when back", async () => {
       const n = 2;
       mac.reader.percent.set(pidOf(n), 5);
       await page.evaluate(() => window.scrollTo(0, 0));
       await row(n).click();
-      const curve = page.locator('.cpu-chart .recharts-line-curve');
+      const curve = page.locator('.cpu-chart .cpu-line');
       const caption = page.locator('.cpu-chart figcaption');
       await curve.waitFor();
       const drawn = () => curve.getAttribute('d');

@@ -105,7 +105,7 @@ describe.skipIf(!existsSync(CHROMIUM))(
       await page.keyboard.press('Enter');
       await page.locator('#item-title').waitFor();
       expect(await page.locator('#item-title').textContent()).toBe('com.apple.rig2');
-      const curve = page.locator('.cpu-chart .recharts-line-curve');
+      const curve = page.locator('.cpu-chart .cpu-line');
       await curve.waitFor({ state: 'attached' });
       // Straight segments between samples: lines only, no curve that would invent values between them.
       const d = (await curve.getAttribute('d')) ?? '';
@@ -151,6 +151,21 @@ describe.skipIf(!existsSync(CHROMIUM))(
       );
       expect(await chart.locator('.restart-marker').count()).toBe(1);
       expect(await chart.locator('.recharts-label', { hasText: /^restart$/ }).count()).toBe(1);
+      // The sample nearest the pointer read out (its time and percent), its dot on the line; gone on leaving.
+      const area = await chart.locator('.cpu-pointer-area').boundingBox();
+      if (!area) throw new Error('no pointer area over the chart');
+      const readout = chart.locator('.cpu-readout');
+      await page.mouse.move(area.x + area.width - 1, area.y + area.height / 2);
+      expect(await readout.textContent()).toMatch(/^09:17:00 · \d+(\.\d)?% of one core$/);
+      const lastPoint = (d.split('L').at(-1) ?? '').replace('M', '').split(',').map(Number);
+      const dot = chart.locator('.cpu-readout-mark circle');
+      expect(Number(await dot.getAttribute('cx'))).toBeCloseTo(lastPoint[0] ?? NaN, 0);
+      expect(Number(await dot.getAttribute('cy'))).toBeCloseTo(lastPoint[1] ?? NaN, 0);
+      await chart.screenshot({ path: join(artifacts, 'cpu-chart-readout.png') });
+      await page.mouse.move(area.x + 1, area.y + area.height / 2);
+      expect(await readout.textContent()).toMatch(/^09:15:10 · \d+(\.\d)?% of one core$/);
+      await page.mouse.move(0, 0);
+      await readout.waitFor({ state: 'detached' });
       await chart.screenshot({ path: join(artifacts, 'cpu-chart.png') });
       const pool = page.locator('.destinations-table tbody tr').first();
       expect(await pool.textContent()).toContain('koto-pool.work');

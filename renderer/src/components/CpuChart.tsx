@@ -1,7 +1,26 @@
-import { memo, useCallback, useId, useMemo } from 'react';
+import { memo, useCallback, useId, useMemo, useState, type PointerEvent } from 'react';
+import { createPortal } from 'react-dom';
 import { useHeldWhileOffScreen } from '../hooks';
-import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { chartDescription, niceTicks, thresholdLabelPlace, timeTicks } from '../../../main/engine/chart-scale';
+import {
+  CartesianGrid,
+  LineChart,
+  ReferenceLine,
+  ResponsiveContainer,
+  XAxis,
+  YAxis,
+  usePlotArea,
+  useXAxisScale,
+  useYAxisScale,
+} from 'recharts';
+import {
+  chartDescription,
+  liveTimeDomain,
+  nearestPoint,
+  niceTicks,
+  pointsAcross,
+  thresholdLabelPlace,
+  timeTicks,
+} from '../../../main/engine/chart-scale';
 import { formatTime, zoneName } from '../../../main/engine/time-format';
 
 type Zone = { timeZone?: string; utcOffset?: string } | undefined;
@@ -23,23 +42,33 @@ const Y_LABEL = {
   fontSize: 11,
 } as const;
 const percentTick = (v: number): string => `${v}%`;
-const tooltipValue = (v: unknown): [string, string] => [`${String(v)}% of one core`, 'CPU'];
 const GRID = <CartesianGrid strokeDasharray="3 3" stroke="var(--grid)" />;
-const LINE = (
-  <Line type="linear" dataKey="percent" stroke="var(--accent)" strokeWidth={2} dot={false} isAnimationActive={false} />
-);
 const RESTART_LABEL = { value: 'restart', position: 'insideTopLeft', fill: 'var(--restart)', fontSize: 10 } as const;
 
 /**
  * The item's CPU (its whole process tree), the last ten minutes, updated in place: straight segments
  * between samples, round ticks, both axes titled with their units, the threshold labelled clear of the
- * line, a marker at each restart, and the same chart in words for screen readers (and under it).
+ * line, a marker at each restart, the sample under the pointer read out, and the same chart in words for
+ * screen readers (and under it). Live, the time axis moves on in steps (liveTimeDomain); a capture's chart
+ * fits the span it covers.
  */
-function CpuChartView({ points: latest, threshold, zone: given }: { points: Point[]; threshold: number; zone?: Zone }) {
+function CpuChartView({
+  points: latest,
+  threshold,
+  zone: given,
+  live = false,
+}: {
+  points: Point[];
+  threshold: number;
+  zone?: Zone;
+  live?: boolean;
+}) {
   const id = useId();
-  // Scrolled out of view (reading the destinations below, say), the chart keeps what it last drew: a new
-  // data array costs recharts about 9 ms here however few points changed. The words stay current.
-  const [figureRef, points] = useHeldWhileOffScreen(latest);
+  // Where the readout of the sample under the pointer goes: HTML over the chart, sized by its text.
+  const [readoutLayer, setReadoutLayer] = useState<HTMLDivElement | null>(null);
+  // Scrolled out of view (reading the destinations below, say), the chart keeps what it last drew; the
+  // words stay current.
+  const [figureRef, held] = useHeldWhileOffScreen(latest);
   // The snapshot brings a new zone object every update; only its two strings matter.
   const timeZone = given?.timeZone;
   const utcOffset = given?.utcOffset;
@@ -48,7 +77,6 @@ function CpuChartView({ points: latest, threshold, zone: given }: { points: Poin
     [timeZone, utcOffset],
   );
   const clock = useCallback((t: number) => formatTime(t, zone).slice(11, 19), [zone]);
-  const tooltipLabel = useCallback((t: unknown) => formatTime(Number(t), zone), [zone]);
   const zoneLabel = zoneName(zone);
   const xLabel = useMemo(
     () => ({
@@ -60,10 +88,21 @@ function CpuChartView({ points: latest, threshold, zone: given }: { points: Poin
     }),
     [zoneLabel],
   );
-  const t0 = points[0]?.t ?? 0;
-  const t1 = points.at(-1)?.t ?? 0;
+  const [t0, t1] = live ? liveTimeDomain(held.at(-1)?.t ?? 0) : [held[0]?.t ?? 0, held.at(-1)?.t ?? 0];
   const xDomain = useMemo(() => [t0, t1], [t0, t1]);
+  // recharts is given only the two ends of the time axis, not the samples: a new data array, even one point
+  // longer, sends every axis, label and line through its store again (about 9 ms here at each sample). It
+  // draws the frame (axes, grid, threshold, restarts), which changes once in a while; CpuLine draws the
+  // samples in it.
+  const frame = useMemo(
+    () => [
+      { t: t0, percent: 0 },
+      { t: t1, percent: 0 },
+    ],
+    [t0, t1],
+  );
   const xTicks = useMemo(() => timeTicks(t0, t1), [t0, t1]);
+  const points = live ? pointsAcross(held, t0, t1) : held;
   const peak = Math.max(threshold, ...points.map((p) => p.percent));
   const yTicks = useMemo(() => niceTicks(peak * 1.05), [peak]);
   const top = yTicks.at(-1) ?? 100;
@@ -88,9 +127,27 @@ function CpuChartView({ points: latest, threshold, zone: given }: { points: Poin
   // Elements recharts has filed are made again only when what they draw changes: a ReferenceLine or axis
   // given a new props object removes itself from recharts' store and files itself again, and every chart
   // selector runs after each of those (that was most of an update's cost with the item page open).
+  const xAxis = useMemo(
+    () => (
+      <XAxis
+        dataKey="t"
+        type="number"
+        domain={xDomain}
+        ticks={xTicks}
+        interval={0}
+        tickFormatter={clock}
+        stroke="var(--muted)"
+        fontSize={11}
+        height={X_AXIS_HEIGHT}
+        label={xLabel}
+      />
+    ),
+    [xDomain, xTicks, clock, xLabel],
+  );
   const yAxis = useMemo(
     () => (
       <YAxis
+        dataKey="percent"
         ticks={yTicks}
         domain={yDomain}
         tickFormatter={percentTick}
@@ -102,7 +159,6 @@ function CpuChartView({ points: latest, threshold, zone: given }: { points: Poin
     ),
     [yTicks, yDomain],
   );
-  const tooltip = useMemo(() => <Tooltip labelFormatter={tooltipLabel} formatter={tooltipValue} />, [tooltipLabel]);
   const thresholdLine = useMemo(
     () => <ReferenceLine y={threshold} stroke="var(--threshold)" strokeDasharray="4 4" label={thresholdLabel} />,
     [threshold, thresholdLabel],
@@ -127,7 +183,7 @@ function CpuChartView({ points: latest, threshold, zone: given }: { points: Poin
             )),
     [restartKey],
   );
-  if (points.length < 2)
+  if (held.length < 2)
     return (
       <figure className="cpu-chart" ref={figureRef}>
         <p className="state-message">Waiting for a second sample to measure CPU…</p>
@@ -139,29 +195,18 @@ function CpuChartView({ points: latest, threshold, zone: given }: { points: Poin
       <span id={`${id}-title`} className="visually-hidden">
         CPU chart, percent of one core over time
       </span>
-      <div role="img" aria-label={description}>
+      <div role="img" aria-label={description} className="cpu-chart-plot">
         <ResponsiveContainer width="100%" height={HEIGHT}>
-          <LineChart data={points} margin={MARGIN}>
+          <LineChart data={frame} margin={MARGIN} accessibilityLayer={false}>
             {GRID}
-            <XAxis
-              dataKey="t"
-              type="number"
-              domain={xDomain}
-              ticks={xTicks}
-              interval={0}
-              tickFormatter={clock}
-              stroke="var(--muted)"
-              fontSize={11}
-              height={X_AXIS_HEIGHT}
-              label={xLabel}
-            />
+            {xAxis}
             {yAxis}
-            {tooltip}
             {thresholdLine}
             {restartLines}
-            {LINE}
+            <CpuLine points={points} domain={xDomain} top={top} clock={clock} readoutLayer={readoutLayer} />
           </LineChart>
         </ResponsiveContainer>
+        <div ref={setReadoutLayer} className="cpu-readout-layer" aria-hidden="true" />
       </div>
       <figcaption id={`${id}-desc`} className="chart-caption">
         {description}
@@ -170,9 +215,99 @@ function CpuChartView({ points: latest, threshold, zone: given }: { points: Poin
   );
 }
 
+/**
+ * The samples as straight segments in recharts' frame, clipped to it, and the sample nearest the pointer
+ * read out (time and percent). Positions come from the axes' own scales at the ends of their domains, so
+ * the line sits on the ticks recharts drew; a point just outside the domain continues the line to the edge.
+ */
+function CpuLine({
+  points,
+  domain,
+  top,
+  clock,
+  readoutLayer,
+}: {
+  points: Point[];
+  domain: number[];
+  top: number;
+  clock: (t: number) => string;
+  readoutLayer: HTMLElement | null;
+}) {
+  const xScale = useXAxisScale();
+  const yScale = useYAxisScale();
+  const plot = usePlotArea();
+  const clipId = useId();
+  const [pointerT, setPointerT] = useState<number | undefined>();
+  const [from = 0, to = 0] = domain;
+  const x0 = xScale?.(from);
+  const x1 = xScale?.(to);
+  const y0 = yScale?.(0);
+  const y1 = yScale?.(top);
+  if (!plot || x0 === undefined || x1 === undefined || y0 === undefined || y1 === undefined || to <= from || top <= 0)
+    return null;
+  const x = (t: number) => x0 + ((t - from) / (to - from)) * (x1 - x0);
+  const y = (percent: number) => y0 + (percent / top) * (y1 - y0);
+  let d = '';
+  for (const p of points) d += `${d ? 'L' : 'M'}${x(p.t).toFixed(1)},${y(p.percent).toFixed(1)}`;
+  const onPointer = (e: PointerEvent<SVGRectElement>) => {
+    const box = e.currentTarget.getBoundingClientRect();
+    if (box.width > 0) setPointerT(from + ((e.clientX - box.left) / box.width) * (to - from));
+  };
+  const hovered = pointerT === undefined ? undefined : points[nearestPoint(points, pointerT)];
+  const shown = hovered && hovered.t >= from && hovered.t <= to ? hovered : undefined;
+  const hx = shown ? x(shown.t) : 0;
+  const onLeft = hx < plot.x + plot.width / 2;
+  return (
+    <g className="cpu-line-layer">
+      <defs>
+        <clipPath id={clipId}>
+          <rect x={plot.x} y={plot.y} width={plot.width} height={plot.height} />
+        </clipPath>
+      </defs>
+      <path
+        className="cpu-line"
+        d={d}
+        fill="none"
+        stroke="var(--accent)"
+        strokeWidth={2}
+        strokeLinejoin="round"
+        clipPath={`url(#${clipId})`}
+      />
+      {shown ? (
+        <g className="cpu-readout-mark" pointerEvents="none">
+          <line x1={hx} x2={hx} y1={plot.y} y2={plot.y + plot.height} stroke="var(--muted)" strokeDasharray="2 2" />
+          <circle cx={hx} cy={y(shown.percent)} r={3.5} fill="var(--accent)" stroke="var(--panel)" strokeWidth={1.5} />
+        </g>
+      ) : null}
+      {shown && readoutLayer
+        ? createPortal(
+            <div
+              className="cpu-readout"
+              style={onLeft ? { left: hx + 8, top: plot.y } : { right: `calc(100% - ${hx - 8}px)`, top: plot.y }}
+            >
+              {`${clock(shown.t)} · ${shown.percent}% of one core`}
+            </div>,
+            readoutLayer,
+          )
+        : null}
+      <rect
+        className="cpu-pointer-area"
+        x={plot.x}
+        y={plot.y}
+        width={plot.width}
+        height={plot.height}
+        fill="transparent"
+        onPointerMove={onPointer}
+        onPointerLeave={() => setPointerT(undefined)}
+      />
+    </g>
+  );
+}
+
 type ChartProps = Parameters<typeof CpuChartView>[0];
 const sameChart = (a: ChartProps, b: ChartProps): boolean =>
   a.points === b.points &&
+  a.live === b.live &&
   a.threshold === b.threshold &&
   a.zone?.timeZone === b.zone?.timeZone &&
   a.zone?.utcOffset === b.zone?.utcOffset;

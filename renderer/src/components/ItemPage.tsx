@@ -28,6 +28,7 @@ export function ItemPage({
   listed,
   historyRevision,
   zone,
+  live,
   onBack,
   onLeave,
   actionsAvailable,
@@ -42,6 +43,8 @@ export function ItemPage({
   historyRevision: string | undefined;
   /** The machine's time zone: times on the page are its own. */
   zone?: { timeZone?: string; utcOffset?: string };
+  /** Watching this Mac (its chart moves on), not a capture (its chart fits the span it covers). */
+  live: boolean;
   onBack: () => void;
   /** After an outcome that removes the item from where it was: the list, at its top, with the notice. */
   onLeave: () => void;
@@ -73,6 +76,7 @@ export function ItemPage({
       ) : (
         <Detail
           zone={zone}
+          live={live}
           pivots={(which) => <Pivots api={api} item={item} which={which} live={actionsAvailable} onNotice={onNotice} />}
           history={<ItemHistory api={api} item={item} revision={historyRevision} zone={zone} />}
           item={item}
@@ -99,12 +103,14 @@ function Detail({
   history,
   pivots,
   zone,
+  live,
 }: {
   item: ItemDetail;
   actions: ReactNode;
   history: ReactNode;
   pivots: (which: 'plist' | 'program') => ReactNode;
   zone: { timeZone?: string; utcOffset?: string } | undefined;
+  live: boolean;
 }) {
   return (
     <>
@@ -132,7 +138,7 @@ function Detail({
             {formatPercent(item.cpu.avgPercent)} average, {formatPercent(item.cpu.maxPercent)} peak in the window
           </span>
         </h3>
-        <CpuChart points={item.history} threshold={item.thresholdPercent} zone={zone} />
+        <CpuChart points={item.history} threshold={item.thresholdPercent} zone={zone} live={live} />
       </section>
 
       <section aria-labelledby="reasons-title">
