@@ -1,6 +1,7 @@
 import { memo, useCallback, useId, useMemo, useState, type PointerEvent } from 'react';
 import { createPortal } from 'react-dom';
 import { useHeldWhileOffScreen } from '../hooks';
+import { formatPercent } from '../logic/list';
 import {
   CartesianGrid,
   LineChart,
@@ -285,7 +286,7 @@ function CpuLine({
               className="cpu-readout"
               style={onLeft ? { left: hx + 8, top: plot.y } : { right: `calc(100% - ${hx - 8}px)`, top: plot.y }}
             >
-              {`${clock(shown.t)} · ${shown.percent}% of one core`}
+              {`${clock(shown.t)} · ${formatPercent(shown.percent)} of one core`}
             </div>,
             readoutLayer,
           )
