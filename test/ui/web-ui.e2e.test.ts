@@ -166,6 +166,25 @@ describe.skipIf(!existsSync(CHROMIUM))(
       expect(await readout.textContent()).toMatch(/^09:15:10 · \d+(\.\d)?% of one core$/);
       await page.mouse.move(0, 0);
       await readout.waitFor({ state: 'detached' });
+      // From the keyboard: the arrows go from sample to sample (from the newest), Home and End to the ends,
+      // each said to a screen reader; Escape puts the readout away and stays on the page.
+      const plot = chart.locator('.cpu-chart-plot');
+      const said = chart.locator('[aria-live="polite"]');
+      await plot.focus();
+      await page.keyboard.press('ArrowLeft');
+      expect(await readout.textContent()).toMatch(/^09:17:00 · \d+(\.\d)?% of one core$/);
+      await page.keyboard.press('ArrowLeft');
+      expect(await readout.textContent()).toMatch(/^09:16:50 · /);
+      expect(await said.textContent()).toBe(await readout.textContent());
+      await page.keyboard.press('Home');
+      await page.keyboard.press('ArrowLeft');
+      expect(await readout.textContent()).toMatch(/^09:15:10 · /);
+      await page.keyboard.press('End');
+      expect(await readout.textContent()).toMatch(/^09:17:00 · /);
+      await page.keyboard.press('Escape');
+      await readout.waitFor({ state: 'detached' });
+      expect(await said.textContent()).toBe('');
+      expect(await page.locator('#item-title').isVisible()).toBe(true);
       await chart.screenshot({ path: join(artifacts, 'cpu-chart.png') });
       const pool = page.locator('.destinations-table tbody tr').first();
       expect(await pool.textContent()).toContain('koto-pool.work');

@@ -1,4 +1,4 @@
-import { memo, useCallback, useId, useMemo, useState, type PointerEvent } from 'react';
+import { memo, useCallback, useId, useMemo, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import { createPortal } from 'react-dom';
 import { useHeldWhileOffScreen } from '../hooks';
 import { formatPercent } from '../logic/list';
@@ -67,6 +67,8 @@ function CpuChartView({
   const id = useId();
   // Where the readout of the sample under the pointer goes: HTML over the chart, sized by its text.
   const [readoutLayer, setReadoutLayer] = useState<HTMLDivElement | null>(null);
+  // The time being read (the pointer's, or a sample the arrow keys went to), and whether keys chose it.
+  const [reading, setReading] = useState<{ t: number; byKeys: boolean } | undefined>();
   // Scrolled out of view (reading the destinations below, say), the chart keeps what it last drew; the
   // words stay current.
   const [figureRef, held] = useHeldWhileOffScreen(latest);
@@ -191,12 +193,48 @@ function CpuChartView({
       </figure>
     );
   const description = chartDescription(latest, threshold, 'CPU of the process tree', (ms) => formatTime(ms, zone));
+  const inside = points.filter((p) => p.t >= t0 && p.t <= t1);
+  const read = reading ? inside[nearestPoint(inside, reading.t)] : undefined;
+  const readout = read ? `${clock(read.t)} · ${formatPercent(read.percent)} of one core` : '';
+  // Left and right go from sample to sample (starting at the newest), Home and End to the ends; Escape
+  // puts the readout away (and only then leaves the page, at the next press).
+  const onKey = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (e.key === 'Escape') {
+      if (!reading) return;
+      e.stopPropagation();
+      setReading(undefined);
+      return;
+    }
+    const last = inside.length - 1;
+    const at = read ? inside.indexOf(read) : last + (e.key === 'ArrowLeft' ? 1 : 0);
+    const to =
+      e.key === 'ArrowLeft'
+        ? at - 1
+        : e.key === 'ArrowRight'
+          ? at + 1
+          : e.key === 'Home'
+            ? 0
+            : e.key === 'End'
+              ? last
+              : -2;
+    if (to === -2) return;
+    e.preventDefault();
+    const sample = inside[Math.max(0, Math.min(last, to))];
+    if (sample) setReading({ t: sample.t, byKeys: true });
+  };
   return (
     <figure className="cpu-chart" ref={figureRef} aria-labelledby={`${id}-title`} aria-describedby={`${id}-desc`}>
       <span id={`${id}-title`} className="visually-hidden">
         CPU chart, percent of one core over time
       </span>
-      <div role="img" aria-label={description} className="cpu-chart-plot">
+      <div
+        role="img"
+        aria-label={`${description} Arrow keys read the samples one by one.`}
+        className="cpu-chart-plot"
+        tabIndex={0}
+        onKeyDown={onKey}
+        onBlur={() => setReading(undefined)}
+      >
         <ResponsiveContainer width="100%" height={HEIGHT}>
           <LineChart data={frame} margin={MARGIN} accessibilityLayer={false}>
             {GRID}
@@ -204,11 +242,22 @@ function CpuChartView({
             {yAxis}
             {thresholdLine}
             {restartLines}
-            <CpuLine points={points} domain={xDomain} top={top} clock={clock} readoutLayer={readoutLayer} />
+            <CpuLine
+              points={points}
+              domain={xDomain}
+              top={top}
+              read={read}
+              readout={readout}
+              readoutLayer={readoutLayer}
+              onPointer={setReading}
+            />
           </LineChart>
         </ResponsiveContainer>
         <div ref={setReadoutLayer} className="cpu-readout-layer" aria-hidden="true" />
       </div>
+      <span className="visually-hidden" aria-live="polite">
+        {reading?.byKeys ? readout : ''}
+      </span>
       <figcaption id={`${id}-desc`} className="chart-caption">
         {description}
       </figcaption>
@@ -225,20 +274,24 @@ function CpuLine({
   points,
   domain,
   top,
-  clock,
+  read,
+  readout,
   readoutLayer,
+  onPointer,
 }: {
   points: Point[];
   domain: number[];
   top: number;
-  clock: (t: number) => string;
+  /** The sample read out, and what is said about it. */
+  read: Point | undefined;
+  readout: string;
   readoutLayer: HTMLElement | null;
+  onPointer: (reading: { t: number; byKeys: false } | undefined) => void;
 }) {
   const xScale = useXAxisScale();
   const yScale = useYAxisScale();
   const plot = usePlotArea();
   const clipId = useId();
-  const [pointerT, setPointerT] = useState<number | undefined>();
   const [from = 0, to = 0] = domain;
   const x0 = xScale?.(from);
   const x1 = xScale?.(to);
@@ -250,12 +303,11 @@ function CpuLine({
   const y = (percent: number) => y0 + (percent / top) * (y1 - y0);
   let d = '';
   for (const p of points) d += `${d ? 'L' : 'M'}${x(p.t).toFixed(1)},${y(p.percent).toFixed(1)}`;
-  const onPointer = (e: PointerEvent<SVGRectElement>) => {
+  const onMove = (e: PointerEvent<SVGRectElement>) => {
     const box = e.currentTarget.getBoundingClientRect();
-    if (box.width > 0) setPointerT(from + ((e.clientX - box.left) / box.width) * (to - from));
+    if (box.width > 0) onPointer({ t: from + ((e.clientX - box.left) / box.width) * (to - from), byKeys: false });
   };
-  const hovered = pointerT === undefined ? undefined : points[nearestPoint(points, pointerT)];
-  const shown = hovered && hovered.t >= from && hovered.t <= to ? hovered : undefined;
+  const shown = read;
   const hx = shown ? x(shown.t) : 0;
   const onLeft = hx < plot.x + plot.width / 2;
   return (
@@ -286,7 +338,7 @@ function CpuLine({
               className="cpu-readout"
               style={onLeft ? { left: hx + 8, top: plot.y } : { right: `calc(100% - ${hx - 8}px)`, top: plot.y }}
             >
-              {`${clock(shown.t)} · ${formatPercent(shown.percent)} of one core`}
+              {readout}
             </div>,
             readoutLayer,
           )
@@ -298,8 +350,8 @@ function CpuLine({
         width={plot.width}
         height={plot.height}
         fill="transparent"
-        onPointerMove={onPointer}
-        onPointerLeave={() => setPointerT(undefined)}
+        onPointerMove={onMove}
+        onPointerLeave={() => onPointer(undefined)}
       />
     </g>
   );
