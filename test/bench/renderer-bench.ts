@@ -24,7 +24,10 @@ export interface RendererFigures {
    * used, so less sensitive to the rest of the machine, this bench's own monitor included).
    */
   list: RendererFigure;
+  /** Once the page has settled (its second stretch): what keeping it open costs. */
   itemPage: RendererFigure;
+  /** The first stretch after it opens, which costs more (10-25% here; not analysed further). */
+  itemPageOpening: RendererFigure;
 }
 
 export interface RendererFigure {
@@ -85,12 +88,14 @@ export async function runRendererBench(options: {
     await page.locator('.item-row').first().click();
     await page.locator('.item-page, [aria-label="Back"], h2').first().waitFor();
     await sleep(2 * options.intervalSeconds * 1000);
+    const itemPageOpening = await measure();
     const itemPage = await measure();
     return {
       intervalSeconds: options.intervalSeconds,
       updates: options.seconds / options.intervalSeconds,
       list,
       itemPage,
+      itemPageOpening,
     };
   } finally {
     await browser.close();

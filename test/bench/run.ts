@@ -150,7 +150,8 @@ if (rendererSeconds > 0) {
     const line = (name: string, f: RendererFigure): string =>
       `  ${name.padEnd(17)} ${f.msPerUpdate.toFixed(1).padStart(6)} ms an update, ${f.msPerMinute.toFixed(0).padStart(4)} ms a minute at 5 s ticks (thread CPU ${f.cpuMsPerMinute.toFixed(0).padStart(4)} ms; target 100 ms)`;
     console.log(line('the list', renderer.list));
-    console.log(line('an item page open', renderer.itemPage));
+    console.log(line('item page opened', renderer.itemPageOpening));
+    console.log(line('item page, after', renderer.itemPage));
   }
 }
 
