@@ -111,6 +111,9 @@ describe.skipIf(!existsSync(CHROMIUM))(
       const d = (await curve.getAttribute('d')) ?? '';
       expect(d.split('L').length).toBeGreaterThan(5);
       expect(d).not.toMatch(/[CQS]/);
+      // Clipped to the plot (a sample just before a live axis's start continues the line to its edge only).
+      const clipId = /^url\(#([\w-]+)\)$/.exec((await curve.getAttribute('clip-path')) ?? '')?.[1];
+      expect(await page.locator(`clipPath[id="${clipId}"] rect`).count()).toBe(1);
       // Both axes titled with their units; round ticks; the threshold labelled clear of the axis labels.
       const chart = page.locator('.cpu-chart');
       await chart.locator('.recharts-cartesian-axis-tick-value[orientation="left"]').first().waitFor();

@@ -291,7 +291,8 @@ function CpuLine({
   const xScale = useXAxisScale();
   const yScale = useYAxisScale();
   const plot = usePlotArea();
-  const clipId = useId();
+  // React's ids have characters a url(#...) reference does not take as they are.
+  const clipId = `cpu-clip-${useId().replace(/[^\w-]/g, '')}`;
   const [from = 0, to = 0] = domain;
   const x0 = xScale?.(from);
   const x1 = xScale?.(to);
@@ -307,8 +308,7 @@ function CpuLine({
     const box = e.currentTarget.getBoundingClientRect();
     if (box.width > 0) onPointer({ t: from + ((e.clientX - box.left) / box.width) * (to - from), byKeys: false });
   };
-  const shown = read;
-  const hx = shown ? x(shown.t) : 0;
+  const hx = read ? x(read.t) : 0;
   const onLeft = hx < plot.x + plot.width / 2;
   return (
     <g className="cpu-line-layer">
@@ -326,13 +326,13 @@ function CpuLine({
         strokeLinejoin="round"
         clipPath={`url(#${clipId})`}
       />
-      {shown ? (
+      {read ? (
         <g className="cpu-readout-mark" pointerEvents="none">
           <line x1={hx} x2={hx} y1={plot.y} y2={plot.y + plot.height} stroke="var(--muted)" strokeDasharray="2 2" />
-          <circle cx={hx} cy={y(shown.percent)} r={3.5} fill="var(--accent)" stroke="var(--panel)" strokeWidth={1.5} />
+          <circle cx={hx} cy={y(read.percent)} r={3.5} fill="var(--accent)" stroke="var(--panel)" strokeWidth={1.5} />
         </g>
       ) : null}
-      {shown && readoutLayer
+      {read && readoutLayer
         ? createPortal(
             <div
               className="cpu-readout"
