@@ -84,6 +84,16 @@ describe.skipIf(!existsSync(CHROMIUM))(
     let browser: Browser;
     let page: Page;
     const row = (n: number) => page.locator(`button.item-row[data-item-id="${idOf(n)}"]`);
+    /** Opens item n's page, its process at `percent` of a core, once its chart's line is drawn. */
+    const openChartOf = async (n: number, percent: number) => {
+      mac.reader.percent.set(pidOf(n), percent);
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await row(n).click();
+      const chart = page.locator('.cpu-chart');
+      const curve = chart.locator('.cpu-line');
+      await curve.waitFor();
+      return { chart, curve };
+    };
     const shownCpu = async (n: number): Promise<number> =>
       parseFloat((await row(n).locator('.cpu').textContent()) ?? '');
     const mainCpu = (n: number): number => mac.service.snapshot().items.find((i) => i.id === idOf(n))?.cpuPercent ?? -1;
@@ -264,12 +274,7 @@ describe.skipIf(!existsSync(CHROMIUM))(
 
     it("a live item page's chart moves its line on at each tick, its axes and grid only at 30 s steps", async () => {
       const n = 3;
-      mac.reader.percent.set(pidOf(n), 6);
-      await page.evaluate(() => window.scrollTo(0, 0));
-      await row(n).click();
-      const chart = page.locator('.cpu-chart');
-      const curve = chart.locator('.cpu-line');
-      await curve.waitFor();
+      const { chart, curve } = await openChartOf(n, 6);
       const frame = () =>
         chart
           .locator('.recharts-cartesian-axis, .recharts-cartesian-grid, .recharts-reference-line, .recharts-label')
@@ -288,12 +293,8 @@ describe.skipIf(!existsSync(CHROMIUM))(
 
     it("an item page's chart is not drawn again while scrolled out of view; its words are, and it catches up when back", async () => {
       const n = 2;
-      mac.reader.percent.set(pidOf(n), 5);
-      await page.evaluate(() => window.scrollTo(0, 0));
-      await row(n).click();
-      const curve = page.locator('.cpu-chart .cpu-line');
-      const caption = page.locator('.cpu-chart figcaption');
-      await curve.waitFor();
+      const { chart, curve } = await openChartOf(n, 5);
+      const caption = chart.locator('figcaption');
       const drawn = () => curve.getAttribute('d');
       // On screen it is drawn again at every tick (the line moves on).
       const before = await drawn();
