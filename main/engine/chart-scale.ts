@@ -47,29 +47,37 @@ export function liveTimeDomain(
 }
 
 /**
+ * The index of the first point at or after `t`, or strictly after it (points in time order; their length
+ * for none): a binary search, the chart's points being up to a window of samples.
+ */
+function firstFrom(points: { t: number }[], t: number, strictlyAfter = false): number {
+  let lo = 0;
+  let hi = points.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const at = (points[mid] as { t: number }).t;
+    if (at < t || (strictlyAfter && at === t)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
  * The points a line over [from, to] needs: those inside, and the one just outside each end so the line
  * runs to the edge (the chart clips it there). Points are in time order.
  */
 export function pointsAcross<P extends { t: number }>(points: P[], from: number, to: number): P[] {
-  let first = 0;
-  while (first < points.length && (points[first] as P).t < from) first++;
-  let last = points.length - 1;
-  while (last >= 0 && (points[last] as P).t > to) last--;
-  return points.slice(Math.max(0, first - 1), Math.min(points.length, last + 2));
+  const first = firstFrom(points, from);
+  const after = firstFrom(points, to, true);
+  return points.slice(Math.max(0, first - 1), Math.min(points.length, after + 1));
 }
 
 /** The index of the point nearest in time to `t` (points in time order; -1 for none). */
 export function nearestPoint(points: { t: number }[], t: number): number {
   if (points.length === 0) return -1;
-  let lo = 0;
-  let hi = points.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((points[mid] as { t: number }).t < t) lo = mid + 1;
-    else hi = mid;
-  }
-  const before = lo > 0 ? (points[lo - 1] as { t: number }) : undefined;
-  return before && t - before.t <= (points[lo] as { t: number }).t - t ? lo - 1 : lo;
+  const next = Math.min(firstFrom(points, t), points.length - 1);
+  const before = next > 0 ? (points[next - 1] as { t: number }) : undefined;
+  return before && t - before.t <= (points[next] as { t: number }).t - t ? next - 1 : next;
 }
 
 /** Elapsed-time ticks for a span (ms): in seconds up to 10 minutes, else in minutes; with the unit. */
