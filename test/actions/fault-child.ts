@@ -3,6 +3,7 @@
 import { ActionService } from '../../main/actions/action-service';
 import { localRunner } from '../../main/actions/runners';
 import type { ItemResult } from '../../main/engine/model';
+import { launchAgent } from '../support/launch-items';
 
 const [stateDir = '', plistPath = '', mode = 'disable', killAtText = '0', killAfterText = '0'] = process.argv.slice(2);
 const killAt = Number(killAtText);
@@ -24,17 +25,7 @@ const service = new ActionService({
     else process.kill(process.pid, 'SIGKILL');
   },
 });
-const item = {
-  id: plistPath,
-  label: 'com.evil.miner',
-  plistPath,
-  kind: 'LaunchAgent',
-  scope: 'user',
-  program: '/x',
-  arguments: ['/x'],
-  problems: [],
-  persistenceTechnique: 'T1543.001',
-};
+const item = launchAgent(plistPath, 'com.evil.miner');
 const result = { item, processes: [], reasons: [] } as unknown as ItemResult;
 if (mode === 'disable') {
   const plan = service.plan(result);

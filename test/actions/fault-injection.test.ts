@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ActionService } from '../../main/actions/action-service';
 import type { ItemResult } from '../../main/engine/model';
+import { launchAgent } from '../support/launch-items';
 import { launchdModel } from '../support/launchd-model';
 
 const root = join(__dirname, '../..');
@@ -88,20 +89,7 @@ function restart(w: ReturnType<typeof world>): ActionService {
 }
 
 const result = (plistPath: string) =>
-  ({
-    item: {
-      id: plistPath,
-      label: 'com.evil.miner',
-      plistPath,
-      kind: 'LaunchAgent',
-      scope: 'user',
-      program: '/x',
-      arguments: ['/x'],
-      problems: [],
-    },
-    processes: [],
-    reasons: [],
-  }) as unknown as ItemResult;
+  ({ item: launchAgent(plistPath, 'com.evil.miner'), processes: [], reasons: [] }) as unknown as ItemResult;
 
 describe('fault injection: SIGKILL at every step boundary', () => {
   it('disable: recovery finishes or rolls back; the file is never lost; undo always brings it back', async () => {

@@ -1,23 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { planDisable, planText } from '../../main/engine/actions/plan';
 import type { LaunchItem } from '../../main/engine/model';
+import { launchAgent } from '../support/launch-items';
 
-const item = (extra: Partial<LaunchItem>): LaunchItem => ({
-  id: '/Users/alice/Library/LaunchAgents/com.x.plist',
-  label: 'com.x',
-  plistPath: '/Users/alice/Library/LaunchAgents/com.x.plist',
-  kind: 'LaunchAgent',
-  scope: 'user',
-  program: '/Users/alice/.x/agent',
-  arguments: ['/Users/alice/.x/agent'],
-  runAtLoad: true,
-  keepAlive: false,
-  watchPaths: [],
-  limitLoadToSessionType: [],
-  problems: [],
-  persistenceTechnique: 'T1543.001',
-  ...extra,
-});
+const item = (extra: Partial<LaunchItem>): LaunchItem =>
+  launchAgent('/Users/alice/Library/LaunchAgents/com.x.plist', 'com.x', {
+    arguments: ['/Users/alice/.x/agent'],
+    ...extra,
+  });
 const ctx = { uid: 501, isRoot: false, processes: [{ pid: 812, startedAt: 1, args: '/Users/alice/.x/agent' }] };
 
 describe('the disable planner', () => {

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ItemResult, LaunchItem, ScanResult } from '../../main/engine/model';
+import { launchAgent } from '../support/launch-items';
 import { HistoryStore, historyPath } from '../../main/history/history-store';
 
 export interface HistoryFigures {
@@ -19,23 +20,13 @@ export interface HistoryFigures {
 const HOUR = 3_600_000;
 
 function item(n: number): LaunchItem {
-  return {
-    id: `/Library/LaunchAgents/com.vendor.agent${n}.plist`,
-    label: `com.vendor.agent${n}`,
-    plistPath: `/Library/LaunchAgents/com.vendor.agent${n}.plist`,
-    kind: 'LaunchAgent',
+  return launchAgent(`/Library/LaunchAgents/com.vendor.agent${n}.plist`, `com.vendor.agent${n}`, {
     scope: 'system',
-    program: `/Library/Application Support/Vendor/agent${n}`,
     arguments: [`/Library/Application Support/Vendor/agent${n}`, '--daemon'],
-    runAtLoad: true,
     keepAlive: true,
-    watchPaths: [],
-    limitLoadToSessionType: [],
-    problems: [],
-    persistenceTechnique: 'T1543.001',
     sha256: `plist-${n}`,
     programSha256: `program-${n}`,
-  };
+  });
 }
 
 function tick(items: LaunchItem[], now: number): ScanResult {

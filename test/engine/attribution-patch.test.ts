@@ -9,23 +9,14 @@ import {
   type CachedAttribution,
 } from '../../main/engine/attribution';
 import type { LaunchItem, LoadedService, ProcessRecord } from '../../main/engine/model';
+import { launchAgent } from '../support/launch-items';
 
-const item = (n: number, extra: Partial<LaunchItem> = {}): LaunchItem => ({
-  id: `/Library/LaunchAgents/item${n}.plist`,
-  label: `com.item${n}`,
-  plistPath: `/Library/LaunchAgents/item${n}.plist`,
-  kind: 'LaunchAgent',
-  scope: 'user',
-  program: `/opt/item${n}/run`,
-  arguments: [`/opt/item${n}/run`, '--serve'],
-  runAtLoad: true,
-  keepAlive: true,
-  watchPaths: [],
-  limitLoadToSessionType: [],
-  problems: [],
-  persistenceTechnique: 'T1543.001',
-  ...extra,
-});
+const item = (n: number, extra: Partial<LaunchItem> = {}): LaunchItem =>
+  launchAgent(`/Library/LaunchAgents/item${n}.plist`, `com.item${n}`, {
+    arguments: [`/opt/item${n}/run`, '--serve'],
+    keepAlive: true,
+    ...extra,
+  });
 
 /** A small linear congruential generator: the same seed gives the same churn. */
 function random(seed: number): () => number {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { attributeProcesses, buildProcessTable } from '../../main/engine/attribution';
 import { CpuTracker } from '../../main/engine/cpu';
 import type { LaunchItem, LoadedService, ProcessRecord } from '../../main/engine/model';
+import { launchAgent } from '../support/launch-items';
 
 const T0 = Date.parse('2026-11-30T09:15:00Z');
 const proc = (
@@ -12,22 +13,8 @@ const proc = (
   startedAt = T0 - 3600_000,
   extra: Partial<ProcessRecord> = {},
 ): ProcessRecord => ({ pid, ppid, uid: 501, startedAt, cpuSeconds, args, ...extra });
-const item = (id: string, label: string, args: string[], extra: Partial<LaunchItem> = {}): LaunchItem => ({
-  id,
-  label,
-  plistPath: id,
-  kind: 'LaunchAgent',
-  scope: 'user',
-  program: args[0],
-  arguments: args,
-  runAtLoad: true,
-  keepAlive: false,
-  watchPaths: [],
-  limitLoadToSessionType: [],
-  problems: [],
-  persistenceTechnique: 'T1543.001',
-  ...extra,
-});
+const item = (id: string, label: string, args: string[], extra: Partial<LaunchItem> = {}): LaunchItem =>
+  launchAgent(id, label, { arguments: args, ...extra });
 
 describe('CPU from cumulative time', () => {
   it('divides the difference of CPU time by the wall time between samples', () => {

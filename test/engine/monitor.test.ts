@@ -5,24 +5,10 @@ import { CpuHistory } from '../../main/engine/cpu-history';
 import type { HistoryInput, Inventory, LaunchItem, ProcessRecord, Sample } from '../../main/engine/model';
 import { Monitor, type MonitorEvent } from '../../main/engine/monitor';
 import type { SampleReading, SampleRequest, SystemReader } from '../../main/engine/reader';
+import { launchAgent } from '../support/launch-items';
 
-const item = (id: string, args: string[], extra: Partial<LaunchItem> = {}): LaunchItem => ({
-  id,
-  label: id,
-  plistPath: id,
-  kind: 'LaunchAgent',
-  scope: 'user',
-  program: args[0],
-  arguments: args,
-  runAtLoad: true,
-  keepAlive: false,
-  watchPaths: [],
-  limitLoadToSessionType: [],
-  problems: [],
-  persistenceTechnique: 'T1543.001',
-  sha256: 'a',
-  ...extra,
-});
+const item = (id: string, args: string[], extra: Partial<LaunchItem> = {}): LaunchItem =>
+  launchAgent(id, id, { arguments: args, sha256: 'a', ...extra });
 const inventory = (items: LaunchItem[]): Inventory => ({
   source: 'live',
   host: { hostname: 'h', os: 'Linux', osVersion: '6', cpuCount: 2 },

@@ -1,27 +1,17 @@
 // A process that writes history as fast as it can, for the kill -9 test: after each committed tick it
 // prints the tick number, so the test knows what must survive.
 import type { ItemResult, LaunchItem, ScanResult } from '../../main/engine/model';
+import { launchAgent } from '../support/launch-items';
 import { HistoryStore } from '../../main/history/history-store';
 
 const [stateDir, startText] = process.argv.slice(2) as [string, string];
 const start = Number(startText);
 const store = HistoryStore.open(stateDir, start);
-const item = (n: number): LaunchItem => ({
-  id: `/L/item-${startText}-${n}.plist`,
-  label: `item-${startText}-${n}`,
-  plistPath: `/L/item-${startText}-${n}.plist`,
-  kind: 'LaunchAgent',
-  scope: 'user',
-  program: `/bin/item-${n}`,
-  arguments: [`/bin/item-${n}`],
-  runAtLoad: true,
-  keepAlive: false,
-  watchPaths: [],
-  limitLoadToSessionType: [],
-  problems: [],
-  persistenceTechnique: 'T1543.001',
-  sha256: `plist-${n}`,
-});
+const item = (n: number): LaunchItem =>
+  launchAgent(`/L/item-${startText}-${n}.plist`, `item-${startText}-${n}`, {
+    arguments: [`/bin/item-${n}`],
+    sha256: `plist-${n}`,
+  });
 for (let tick = 1; ; tick++) {
   const now = start + tick * 60_000;
   // Each tick brings one new item (its first sighting is what the test checks) and 40 busy ones.

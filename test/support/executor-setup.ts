@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { ActionService } from '../../main/actions/action-service';
 import type { ProcessControl } from '../../main/actions/executor';
 import type { ItemResult, LaunchItem } from '../../main/engine/model';
+import { launchAgent } from './launch-items';
 import { launchdModel, type LaunchdModel } from './launchd-model';
 
 export const PLIST = Buffer.from(
@@ -53,22 +54,7 @@ export function setup(options: SetupOptions = {}) {
   return { root, plistPath, service, result, model, runner, env: model.env };
 }
 
+/** The Launch Agent the executor tests act on (its file's hash as the plan records it). */
 export function agentItem(plistPath: string, label: string, extra: Partial<LaunchItem> = {}): LaunchItem {
-  return {
-    id: plistPath,
-    label,
-    plistPath,
-    kind: 'LaunchAgent',
-    scope: 'user',
-    program: '/x',
-    arguments: ['/x'],
-    runAtLoad: true,
-    keepAlive: false,
-    watchPaths: [],
-    limitLoadToSessionType: [],
-    problems: [],
-    persistenceTechnique: 'T1543.001',
-    sha256: 'a',
-    ...extra,
-  };
+  return launchAgent(plistPath, label, { sha256: 'a', ...extra });
 }
