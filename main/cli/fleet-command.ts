@@ -8,7 +8,7 @@ import { isFlagged, worstVerdict, type HostResult } from '../engine/fleet/fleet-
 import { toEcsAlerts } from '../engine/reports/ecs';
 import { toFleetReport } from '../engine/reports/fleet-report';
 import { safeTerminalText as safe } from '../engine/terminal-text';
-import { ingestOsquery } from '../platform/osquery/ingest';
+import { ingestOsquery, timesToHold } from '../platform/osquery/ingest';
 import type { CommandIO } from './scan-command';
 import { parseFlags, sustainedOptions, UsageError } from './usage-error';
 
@@ -43,8 +43,8 @@ export async function fleetCommand(argv: string[], io: CommandIO, stdin?: NodeJS
     throw new UsageError(`--report ${values.report}: the fleet report is HTML (.html)`);
   const options = sustainedOptions(values);
 
-  // The window judges the last minutes of each host: a few hours of snapshots are plenty to hold.
-  const ingest = await ingestOsquery(source, stdin, Math.max(60, Math.ceil(options.windowSeconds / 60) * 4));
+  // The window judges the last minutes of each host: what comes before them is folded, not held.
+  const ingest = await ingestOsquery(source, stdin, timesToHold(options.windowSeconds));
   if (ingest.badLines > 0) {
     io.stderr(
       `launchwatch: ${ingest.badLines} of ${ingest.lines + ingest.badLines} lines were not osquery results and were skipped:\n`,

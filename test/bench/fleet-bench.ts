@@ -4,8 +4,10 @@
 import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { analyseSamples } from '../../main/engine/analyzer';
-import { ingestOsquery } from '../../main/platform/osquery/ingest';
+import { ingestOsquery, timesToHold } from '../../main/platform/osquery/ingest';
 
 export interface FleetFigures {
   hosts: number;
@@ -13,6 +15,8 @@ export interface FleetFigures {
   ingestSeconds: number;
   judgeSeconds: number;
   peakRssMiB: number;
+  /** The heap after a full collection once every host is read: what the hosts hold. */
+  heldMiB: number;
   flaggedHosts: number;
 }
 
@@ -126,9 +130,13 @@ export async function runFleetBench(hosts = 1000, minutes = 60): Promise<FleetFi
     let peak = process.memoryUsage().rss;
     const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
     const t0 = performance.now();
-    // As `fleet` holds them for a 600 s window: 40 snapshot times a host, older ones folded away.
-    const ingest = await ingestOsquery(log, undefined, 40);
+    // As `fleet` holds them for a 600 s window (60 snapshot times a host, older ones folded away).
+    const ingest = await ingestOsquery(log, undefined, timesToHold(600));
     const t1 = performance.now();
+    // What the hosts hold once read: the heap after a full collection.
+    setFlagsFromString('--expose-gc');
+    (runInNewContext('gc') as () => void)();
+    const heldMiB = process.memoryUsage().heapUsed / 2 ** 20;
     let flagged = 0;
     for (const host of ingest.hosts.values()) {
       const { inventory, samples } = host.toInventoryAndSamples();
@@ -144,6 +152,7 @@ export async function runFleetBench(hosts = 1000, minutes = 60): Promise<FleetFi
       ingestSeconds: (t1 - t0) / 1000,
       judgeSeconds: (t2 - t1) / 1000,
       peakRssMiB: peak / 2 ** 20,
+      heldMiB,
       flaggedHosts: flagged,
     };
   } finally {

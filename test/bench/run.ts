@@ -138,6 +138,9 @@ console.log(
   `  judge all hosts   ${fleet.judgeSeconds.toFixed(1)} s; ${fleet.flaggedHosts} hosts flagged (1 in 100 runs a miner)`,
 );
 console.log(`  peak RSS          ${fleet.peakRssMiB.toFixed(0)} MiB (grows with hosts, not with the log)`);
+console.log(
+  `  held              ${fleet.heldMiB.toFixed(0)} MiB of heap once read, ${((fleet.heldMiB * 1024) / fleet.hosts).toFixed(0)} KiB a host`,
+);
 
 if (rendererSeconds > 0) {
   const { runRendererBench } = await import('./renderer-bench');

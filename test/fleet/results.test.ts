@@ -97,3 +97,52 @@ describe('a changed launch item in a batch line', () => {
     expect(host.toInventoryAndSamples().inventory.items).toEqual([]);
   });
 });
+
+describe('processes and sockets over time, as differential rows', () => {
+  it('a changed row replaces the old one, a removed row goes, and sockets that differ only in an IPv6 address stay two', async () => {
+    const { FleetHost } = await import('../../main/platform/osquery/fleet-host');
+    // Two times held: the first is folded into the host's tables when the third comes.
+    const host = new FleetHost('h', 2);
+    const proc = (pid: number, cpuMs: number, cmdline = `/bin/p${pid}`) => ({
+      pid: String(pid),
+      parent: '1',
+      uid: '501',
+      cmdline,
+      user_time: String(cpuMs),
+      system_time: '0',
+      start_time: '100',
+    });
+    const socket = (remote: string) => ({
+      pid: '10',
+      family: '10',
+      protocol: '6',
+      local_address: 'fe80::1',
+      local_port: '50000',
+      remote_address: remote,
+      remote_port: '443',
+    });
+    const at = (unixTime: number, name: string, rows: { action: 'added' | 'removed'; columns: object }[]) =>
+      host.add({ host: 'h', name, unixTime, rows: rows as never });
+    at(60, 'processes', [
+      { action: 'added', columns: proc(10, 1000) },
+      { action: 'added', columns: proc(11, 1000) },
+    ]);
+    at(120, 'processes', [
+      { action: 'removed', columns: proc(10, 1000) },
+      { action: 'added', columns: proc(10, 31_000) },
+    ]);
+    at(120, 'sockets', [
+      { action: 'added', columns: socket('2001:db8::1:443') },
+      { action: 'added', columns: socket('2001:db8::1') },
+    ]);
+    at(180, 'processes', [
+      { action: 'removed', columns: proc(11, 1000) },
+      { action: 'removed', columns: proc(10, 31_000) },
+      { action: 'added', columns: proc(10, 61_000) },
+    ]);
+    const { samples } = host.toInventoryAndSamples();
+    const seen = samples.map((s) => s.processes.map((p) => `${p.pid}@${p.cpuSeconds}`).sort());
+    expect(seen).toEqual([['10@31', '11@1'], ['10@61']]);
+    expect(samples[0]?.connections?.map((c) => c.remoteAddress).sort()).toEqual(['2001:db8::1', '2001:db8::1:443']);
+  });
+});

@@ -30,9 +30,16 @@ interface Compact {
   socket?: ConnectionRecord;
 }
 
+/** One table at one time: a snapshot, or the keys of the rows removed and the rows added. */
+interface TableAtTime {
+  snapshot?: Compact[];
+  removed: string[];
+  added: Compact[];
+}
+
 interface TimeSlot {
-  processes?: { snapshot?: Compact[]; changes: { action: 'added' | 'removed'; row: Compact }[] };
-  sockets?: { snapshot?: Compact[]; changes: { action: 'added' | 'removed'; row: Compact }[] };
+  processes?: TableAtTime;
+  sockets?: TableAtTime;
 }
 
 export class FleetHost {
@@ -41,8 +48,8 @@ export class FleetHost {
   private system: Row | undefined;
   private os: Row | undefined;
   private readonly times = new Map<number, TimeSlot>();
-  /** Command lines repeat every minute: one copy each per host. */
-  private readonly strings = new Map<string, string>();
+  /** Command lines and addresses repeat every minute: one copy each per host, and a number for it in keys. */
+  private readonly strings = new Map<string, { text: string; id: number }>();
   readonly notes: string[] = [];
   private droppedTimes = 0;
   private unknownRows = 0;
@@ -114,28 +121,41 @@ export class FleetHost {
     }
     const compact = kind === 'processes' ? this.compactProcess(row) : this.compactSocket(row);
     if (!compact) return;
-    const entry = (slot[kind] ??= { changes: [] });
+    const entry = (slot[kind] ??= { removed: [], added: [] });
     if (action === 'snapshot') {
       entry.snapshot ??= [];
       if (entry.snapshot.length < MAX_ROWS_PER_TIME) entry.snapshot.push(compact);
-    } else if (entry.changes.length < MAX_ROWS_PER_TIME)
+    } else if (entry.removed.length + entry.added.length < MAX_ROWS_PER_TIME) {
       // A removed row is only ever matched by its key.
-      entry.changes.push({ action, row: action === 'removed' ? { key: compact.key } : compact });
+      if (action === 'removed') entry.removed.push(compact.key);
+      else entry.added.push(compact);
+    }
   }
 
-  private intern(text: string): string {
+  private intern(text: string): { text: string; id?: number } {
     const known = this.strings.get(text);
     if (known !== undefined) return known;
-    if (this.strings.size < 100_000) this.strings.set(text, text);
-    return text;
+    if (this.strings.size >= 100_000) return { text };
+    const added = { text, id: this.strings.size };
+    this.strings.set(text, added);
+    return added;
+  }
+
+  /**
+   * A string's part in a key: its number, or past the table's bound the text after its length (an IPv6
+   * address has colons, and the length keeps two keys from reading the same).
+   */
+  private keyPart(interned: { text: string; id?: number }): string {
+    return interned.id !== undefined ? `#${interned.id}` : `=${interned.text.length}=${interned.text}`;
   }
 
   private compactProcess(row: Row): Compact | undefined {
     const process = processFromRow(row);
     if (!process) return undefined;
-    process.args = this.intern(process.args);
+    const args = this.intern(process.args);
+    process.args = args.text;
     return {
-      key: `${process.pid}:${process.startedAt}:${process.cpuSeconds}:${process.ppid}:${process.args}`,
+      key: rowKey([process.pid, process.startedAt, process.cpuSeconds, process.ppid, this.keyPart(args)]),
       process,
     };
   }
@@ -143,10 +163,19 @@ export class FleetHost {
   private compactSocket(row: Row): Compact | undefined {
     const socket = connectionFromRow(row);
     if (!socket) return undefined;
-    socket.localAddress = this.intern(socket.localAddress);
-    if (socket.remoteAddress) socket.remoteAddress = this.intern(socket.remoteAddress);
+    const local = this.intern(socket.localAddress);
+    socket.localAddress = local.text;
+    const remote = socket.remoteAddress !== undefined ? this.intern(socket.remoteAddress) : undefined;
+    if (remote) socket.remoteAddress = remote.text;
     return {
-      key: `${socket.pid}:${socket.protocol}:${socket.localAddress}:${socket.localPort ?? ''}:${socket.remoteAddress ?? ''}:${socket.remotePort ?? ''}`,
+      key: rowKey([
+        socket.pid,
+        socket.protocol,
+        this.keyPart(local),
+        socket.localPort ?? '',
+        remote ? this.keyPart(remote) : '',
+        socket.remotePort ?? '',
+      ]),
       socket,
     };
   }
@@ -228,14 +257,23 @@ export class FleetHost {
   }
 }
 
+/**
+ * A row's key, held for every row of every time kept: joined into one flat string. A template literal
+ * makes a chain of V8 concatenated strings that a Map keeps as it is (about 250 bytes a key, most of
+ * what a host held).
+ */
+function rowKey(parts: (string | number)[]): string {
+  return parts.join(':');
+}
+
 /** The table at this time: a snapshot replaces it; changes remove and add rows by their key. */
-function apply(table: Map<string, Compact>, entry: NonNullable<TimeSlot['processes']>): Compact[] {
+function apply(table: Map<string, Compact>, entry: TableAtTime): Compact[] {
   if (entry.snapshot) {
     table.clear();
     for (const row of entry.snapshot) table.set(row.key, row);
   }
-  for (const { action, row } of entry.changes) if (action === 'removed') table.delete(row.key);
-  for (const { action, row } of entry.changes) if (action === 'added') table.set(row.key, row);
+  for (const key of entry.removed) table.delete(key);
+  for (const row of entry.added) table.set(row.key, row);
   return [...table.values()];
 }
 

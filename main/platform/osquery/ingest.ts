@@ -9,6 +9,14 @@ import { MAX_LINE_BYTES, parseResultLine } from './results';
 const MAX_HOSTS = 100_000;
 const NAMED_PROBLEMS = 10;
 
+/**
+ * Snapshot times `fleet` holds a host for a judging window of `windowSeconds`: four windows of 60 s
+ * snapshots, an hour at least; older ones are folded into the host's tables, not held.
+ */
+export function timesToHold(windowSeconds: number): number {
+  return Math.max(60, Math.ceil(windowSeconds / 60) * 4);
+}
+
 export interface IngestOutcome {
   hosts: Map<string, FleetHost>;
   lines: number;
