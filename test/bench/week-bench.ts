@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { analyseSamples } from '../../main/engine/analyzer';
 import type { ConnectionRecord, Inventory, ProcessRecord, Sample } from '../../main/engine/model';
 import { Monitor } from '../../main/engine/monitor';
 import type { SampleReading, SampleRequest, SystemReader } from '../../main/engine/reader';
@@ -20,6 +21,12 @@ export interface WeekDay {
   /** Median of the day's ticks: the process's CPU (GC threads included), and the tick's own time. */
   tickCpuMs: number;
   tickMs: number;
+  /**
+   * Median time of a fixed piece of work (the engine judging the bench capture's two samples), timed
+   * among the day's ticks: how fast the machine was that day. Two runs of the same code back to back
+   * differ by more than the target here; the tick over it does not move with the machine's load.
+   */
+  referenceMs: number;
   heapMiB: number;
   rssMiB: number;
 }
@@ -118,6 +125,9 @@ export class ChurnReader implements SystemReader {
   }
 }
 
+/** Ticks between two timings of the reference work. */
+const REFERENCE_EVERY = 20;
+
 export async function runWeekBench(options: { days: number; intervalSeconds: number }): Promise<WeekFigures> {
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as () => void;
@@ -141,7 +151,13 @@ export async function runWeekBench(options: { days: number; intervalSeconds: num
     for (let day = 1; day <= options.days; day++) {
       const cpu: number[] = [];
       const wall: number[] = [];
+      const reference: number[] = [];
       for (let i = 0; i < perDay; i++) {
+        if (i % REFERENCE_EVERY === 0) {
+          const started = performance.now();
+          analyseSamples(capture.inventory, [first, second], { windowSeconds: 120, cpuThresholdPercent: 25 });
+          reference.push(performance.now() - started);
+        }
         const before = process.cpuUsage();
         const started = performance.now();
         await monitor.tick();
@@ -154,10 +170,12 @@ export async function runWeekBench(options: { days: number; intervalSeconds: num
       const memory = process.memoryUsage();
       cpu.sort((a, b) => a - b);
       wall.sort((a, b) => a - b);
+      reference.sort((a, b) => a - b);
       days.push({
         day,
         tickCpuMs: cpu[Math.floor(cpu.length / 2)] ?? 0,
         tickMs: wall[Math.floor(wall.length / 2)] ?? 0,
+        referenceMs: reference[Math.floor(reference.length / 2)] ?? 0,
         heapMiB: memory.heapUsed / 1024 / 1024,
         rssMiB: memory.rss / 1024 / 1024,
       });
