@@ -4,10 +4,9 @@
 import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { analyseSamples } from '../../main/engine/analyzer';
 import { ingestOsquery, timesToHold } from '../../main/platform/osquery/ingest';
+import { fullGc } from './full-gc';
 
 export interface FleetFigures {
   hosts: number;
@@ -134,8 +133,7 @@ export async function runFleetBench(hosts = 1000, minutes = 60): Promise<FleetFi
     const ingest = await ingestOsquery(log, undefined, timesToHold(600));
     const t1 = performance.now();
     // What the hosts hold once read: the heap after a full collection.
-    setFlagsFromString('--expose-gc');
-    (runInNewContext('gc') as () => void)();
+    fullGc();
     const heldMiB = process.memoryUsage().heapUsed / 2 ** 20;
     let flagged = 0;
     for (const host of ingest.hosts.values()) {

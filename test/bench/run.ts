@@ -62,7 +62,7 @@ if (weekDays > 0) {
   if (first && last && last !== first) {
     const change = (a: number, b: number): string => `${b >= a ? '+' : ''}${(((b - a) / a) * 100).toFixed(0)}%`;
     // Judged against the reference work timed among the same ticks: this machine's speed moves by more
-    // than 10% from one minute to the next, and a tick timed alone measured that.
+    // than 10% from one run to the next, and a tick timed alone measured that as much as the tick.
     const relative = (d: (typeof week.days)[number]) => d.tickMs / d.referenceMs;
     const flat = last.heapMiB <= first.heapMiB * 1.1 && relative(last) <= relative(first) * 1.1;
     console.log(

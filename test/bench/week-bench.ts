@@ -5,8 +5,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { analyseSamples } from '../../main/engine/analyzer';
 import type { ConnectionRecord, Inventory, ProcessRecord, Sample } from '../../main/engine/model';
 import { Monitor } from '../../main/engine/monitor';
@@ -14,6 +12,7 @@ import type { SampleReading, SampleRequest, SystemReader } from '../../main/engi
 import { HistoryStore } from '../../main/history/history-store';
 import { readCapture } from '../../main/platform/capture/capture-reader';
 import { writeCapture } from '../support/capture-builder';
+import { fullGc } from './full-gc';
 import { benchCaptureSpec } from './replay-bench';
 
 export interface WeekDay {
@@ -24,7 +23,7 @@ export interface WeekDay {
   /**
    * Median time of a fixed piece of work (the engine judging the bench capture's two samples), timed
    * among the day's ticks: how fast the machine was that day. Two runs of the same code back to back
-   * differ by more than the target here; the tick over it does not move with the machine's load.
+   * differ by more than the target here; the tick over it moves less with the machine's load.
    */
   referenceMs: number;
   heapMiB: number;
@@ -129,8 +128,6 @@ export class ChurnReader implements SystemReader {
 const REFERENCE_EVERY = 20;
 
 export async function runWeekBench(options: { days: number; intervalSeconds: number }): Promise<WeekFigures> {
-  setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc') as () => void;
   const capture = await readCapture(writeCapture(benchCaptureSpec()));
   const [first, second] = capture.samples;
   if (!first || !second) throw new Error('the bench capture has fewer than two samples');
@@ -166,7 +163,7 @@ export async function runWeekBench(options: { days: number; intervalSeconds: num
         cpu.push((used.user + used.system) / 1000);
         reader.now += options.intervalSeconds * 1000;
       }
-      gc();
+      fullGc();
       const memory = process.memoryUsage();
       cpu.sort((a, b) => a - b);
       wall.sort((a, b) => a - b);
