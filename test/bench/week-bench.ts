@@ -127,7 +127,21 @@ export class ChurnReader implements SystemReader {
 /** Ticks between two timings of the reference work. */
 const REFERENCE_EVERY = 20;
 
-export async function runWeekBench(options: { days: number; intervalSeconds: number }): Promise<WeekFigures> {
+/**
+ * The last ticks of each day, run between open and close: the instruction count's window (week-probe.ts).
+ * No reference work is timed inside it.
+ */
+export interface TickWindow {
+  ticks: number;
+  open(day: number): Promise<void>;
+  close(day: number): Promise<void>;
+}
+
+export async function runWeekBench(options: {
+  days: number;
+  intervalSeconds: number;
+  window?: TickWindow;
+}): Promise<WeekFigures> {
   const capture = await readCapture(writeCapture(benchCaptureSpec()));
   const [first, second] = capture.samples;
   if (!first || !second) throw new Error('the bench capture has fewer than two samples');
@@ -149,8 +163,10 @@ export async function runWeekBench(options: { days: number; intervalSeconds: num
       const cpu: number[] = [];
       const wall: number[] = [];
       const reference: number[] = [];
+      const windowStart = options.window ? perDay - Math.min(options.window.ticks, perDay) : perDay;
       for (let i = 0; i < perDay; i++) {
-        if (i % REFERENCE_EVERY === 0) {
+        if (i === windowStart) await options.window?.open(day);
+        if (i % REFERENCE_EVERY === 0 && i < windowStart) {
           const started = performance.now();
           analyseSamples(capture.inventory, [first, second], { windowSeconds: 120, cpuThresholdPercent: 25 });
           reference.push(performance.now() - started);
@@ -163,6 +179,7 @@ export async function runWeekBench(options: { days: number; intervalSeconds: num
         cpu.push((used.user + used.system) / 1000);
         reader.now += options.intervalSeconds * 1000;
       }
+      if (windowStart < perDay) await options.window?.close(day);
       fullGc();
       const memory = process.memoryUsage();
       cpu.sort((a, b) => a - b);
