@@ -16,6 +16,7 @@ import {
   analyseFileText,
   emptyFindings,
   mergeFindings,
+  saysNothing,
   type CommandFindings,
 } from './command-evidence';
 import { CpuTracker, type CpuDeltas } from './cpu';
@@ -148,11 +149,14 @@ interface ItemState {
   rootPid?: number;
   everRan?: boolean;
   method: AttributionMethod;
-  /** Command lines of the item's processes other than its own argv: where a launcher's child shows the miner. */
-  observedCommandLines: Map<string, { where: string; lastSeen: number }>;
   /**
-   * What those command lines say, merged as they arrive; undefined after one was evicted (then merged
-   * again from all of them). An item whose children have ever-new command lines costs one line a sample.
+   * Command lines of the item's processes other than its own argv: where a launcher's child shows the
+   * miner. Each is read once, when it first shows; what it said is kept with it if it said anything.
+   */
+  observedCommandLines: Map<string, ObservedCommandLine>;
+  /**
+   * What those command lines say, merged as they arrive; undefined after some were evicted (then merged
+   * again from what the others said, without reading them again).
    */
   observedFindings: CommandFindings | undefined;
   /** Destinations seen since the history last took them (their keys). */
@@ -168,13 +172,18 @@ const EXPIRY_EVERY_MS = 60_000;
 const FORGETTABLE: ReadonlySet<Destination['classification']> = new Set(['other', 'web', 'loopback']);
 const MAX_COMMAND_LINES_PER_ITEM = 64;
 
+interface ObservedCommandLine {
+  where: string;
+  lastSeen: number;
+  findings?: CommandFindings;
+}
+
 export class Analyzer {
   private readonly indicators: Indicators;
   private readonly cpu: CpuTracker;
   private impossibleCpu = { count: 0, example: '' };
   private readonly states = new Map<string, ItemState>();
   private readonly configuredCache = new Map<string, CommandFindings>();
-  private readonly commandCache = new Map<string, CommandFindings>();
   private readonly endpointKeys = new EndpointKeys();
   private inventory: Inventory;
   private loadedByLabel = new Map<string, LoadedService>();
@@ -608,8 +617,8 @@ export class Analyzer {
     const configured = this.configuredFindings(item);
     if (!state.observedFindings) {
       state.observedFindings = emptyFindings();
-      for (const [args, { where }] of state.observedCommandLines)
-        mergeInto(state.observedFindings, this.commandFindings(args, where));
+      for (const { findings } of state.observedCommandLines.values())
+        if (findings) mergeInto(state.observedFindings, findings);
     }
     const observed = state.observedFindings;
     const context = {
@@ -679,17 +688,6 @@ export class Analyzer {
     return findings;
   }
 
-  private commandFindings(args: string, where: string): CommandFindings {
-    const key = `${where}\u0000${args}`;
-    let findings = this.commandCache.get(key);
-    if (!findings) {
-      findings = analyseCommand(splitArgs(args), where, this.indicators);
-      if (this.commandCache.size > 4096) this.commandCache.clear();
-      this.commandCache.set(key, findings);
-    }
-    return findings;
-  }
-
   private recordProcesses(
     item: LaunchItem,
     state: ItemState,
@@ -743,9 +741,11 @@ export class Analyzer {
             evictLeast(state.observedCommandLines, (line) => line.lastSeen);
           state.observedFindings = undefined;
         }
-        const line = { where: `command line of pid ${pid}`, lastSeen: this.sampleCount };
+        const line: ObservedCommandLine = { where: `command line of pid ${pid}`, lastSeen: this.sampleCount };
+        const findings = analyseCommand(splitArgs(args), line.where, this.indicators);
+        if (!saysNothing(findings)) line.findings = findings;
         state.observedCommandLines.set(args, line);
-        if (state.observedFindings) mergeInto(state.observedFindings, this.commandFindings(args, line.where));
+        if (state.observedFindings && line.findings) mergeInto(state.observedFindings, line.findings);
         entry.observed = line;
         state.evidenceVersion++;
       }

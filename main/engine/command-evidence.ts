@@ -50,6 +50,21 @@ export function emptyFindings(): CommandFindings {
   };
 }
 
+/** Whether a command line or file said nothing about mining (most do: those are not kept). */
+export function saysNothing(f: CommandFindings): boolean {
+  return (
+    f.stratumUrls.length === 0 &&
+    f.endpoints.length === 0 &&
+    f.knownPools.length === 0 &&
+    f.minerOptions.size === 0 &&
+    f.algorithms.size === 0 &&
+    f.wallets.size === 0 &&
+    f.minerPrograms.size === 0 &&
+    f.headlessVm === undefined &&
+    f.watchesMonitors === undefined
+  );
+}
+
 const STRATUM_URL =
   /\bstratum\d*\+(?:tcp|ssl|tls|ws|wss)s?:\/\/(?:[^@\s/"']+@)?(\[[^\]\s]+\]|[^\s/:"',;]+)(?::(\d{1,5}))?/gi;
 const HOST_NAME = /(?:^|[^a-z0-9.-])((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63})(?![a-z0-9-])/gi;

@@ -357,6 +357,26 @@ describe('bounded history', () => {
     expect(result?.reasons.map((r) => r.code)).toContain('net.stratum-port');
   });
 
+  it("keeps what a child's command line said while ever-new siblings push older lines out", () => {
+    const a = item('/a', ['/bin/launcher']);
+    const analyzer = new Analyzer(inventory([a]), { windowSeconds: 10, cpuThresholdPercent: 25, historyCapacity: 64 });
+    const child = (pid: number, args: string): ProcessRecord => ({ ...proc(pid, args), ppid: 10 });
+    const miner = child(11, '/tmp/w -o stratum+tcp://pool.example.net:3333');
+    const reasonsOf = () => analyzer.result().items[0]?.reasons.map((r) => `${r.code} ${r.text}`) ?? [];
+    // 300 children with new command lines, one a sample: the item's 64 remembered lines turn over
+    // many times; the miner, seen at every sample, stays among them.
+    for (let i = 0; i < 300; i++) {
+      analyzer.addSample({
+        takenAt: i * 5000,
+        processes: [proc(1, '/sbin/init'), proc(10, '/bin/launcher'), miner, child(100 + i, `/bin/sh -c echo ${i}`)],
+      });
+      if (i === 2) expect(reasonsOf().some((r) => r.startsWith('args.stratum-url'))).toBe(true);
+    }
+    const stratum = reasonsOf().filter((r) => r.startsWith('args.stratum-url'));
+    expect(stratum).toHaveLength(1);
+    expect(stratum[0]).toContain('pool.example.net');
+  });
+
   it('judges afresh whenever what an assessment was made of changes, though unchanged items reuse theirs', () => {
     const a = item('/a', ['/bin/a']);
     const b = item('/b', ['/bin/b']);
