@@ -31,7 +31,8 @@ export async function bundleProbe(name: string): Promise<string> {
   return outfile;
 }
 
-// --predictable: GC and compilation on the one thread, so two runs count the same (within 0.5%).
+// --predictable: GC and compilation on the one thread, so two runs count the same (within 0.5% in most
+// runs; one week run of five counted 15-30% fewer on every day, for a reason not found).
 const nodeUnderCallgrind = (probe: string, args: string[], extra: string[] = []): string[] => [
   '--tool=callgrind',
   '--callgrind-out-file=/dev/null',

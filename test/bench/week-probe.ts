@@ -1,5 +1,5 @@
 // Run under callgrind, instrumentation off, by `npm run bench`: the simulated week of week-bench.ts, with
-// the last ticks of each day in a window the bench counts the instructions of (week-instructions.ts).
+// the last ticks of each day in a window the bench counts the instructions of (countWindows in callgrind.ts).
 // At each window's edge the probe says so on stdout and waits for a line on stdin, while the bench
 // switches callgrind's counting on or off.
 //   valgrind --tool=callgrind --instr-atstart=no node --predictable dist/bench/week-probe.mjs <days> <interval s> <ticks>
@@ -12,7 +12,7 @@ const handOver = async (line: string): Promise<void> => {
   process.stdout.write(`${line}\n`);
   if ((await answers.next()).done) throw new Error('week-probe: the bench closed stdin');
 };
-const week = await runWeekBench({
+await runWeekBench({
   days: Number(days),
   intervalSeconds: Number(interval),
   window: {
@@ -21,5 +21,4 @@ const week = await runWeekBench({
     close: (day) => handOver(`close ${day}`),
   },
 });
-process.stdout.write(`heap ${week.days.map((d) => d.heapMiB.toFixed(1)).join(' ')}\n`);
 process.exit(0);
