@@ -1,4 +1,14 @@
-import { memo, useCallback, useId, useMemo, useState, type KeyboardEvent, type PointerEvent } from 'react';
+import {
+  createContext,
+  memo,
+  useCallback,
+  useContext,
+  useId,
+  useMemo,
+  useState,
+  type KeyboardEvent,
+  type PointerEvent,
+} from 'react';
 import { createPortal } from 'react-dom';
 import { useHeldWhileOffScreen } from '../hooks';
 import { formatPercent } from '../logic/list';
@@ -186,6 +196,25 @@ function CpuChartView({
             )),
     [restartKey],
   );
+  // recharts' frame is the same React element from one sample to the next, so React does not go into
+  // recharts at all for a new sample (its chart, store, portals, axes and ticks are a few dozen components
+  // drawn again otherwise): the line reads its points through LineContext, past the frame, and only it is
+  // drawn. The frame is made again when its axes, threshold or restarts change (every 30 s, live).
+  const frameChart = useMemo(
+    () => (
+      <ResponsiveContainer width="100%" height={HEIGHT}>
+        <LineChart data={frame} margin={MARGIN} accessibilityLayer={false}>
+          {GRID}
+          {xAxis}
+          {yAxis}
+          {thresholdLine}
+          {restartLines}
+          {LINE_IN_FRAME}
+        </LineChart>
+      </ResponsiveContainer>
+    ),
+    [frame, xAxis, yAxis, thresholdLine, restartLines],
+  );
   if (held.length < 2)
     return (
       <figure className="cpu-chart" ref={figureRef}>
@@ -235,24 +264,11 @@ function CpuChartView({
         onKeyDown={onKey}
         onBlur={() => setReading(undefined)}
       >
-        <ResponsiveContainer width="100%" height={HEIGHT}>
-          <LineChart data={frame} margin={MARGIN} accessibilityLayer={false}>
-            {GRID}
-            {xAxis}
-            {yAxis}
-            {thresholdLine}
-            {restartLines}
-            <CpuLine
-              points={points}
-              domain={xDomain}
-              top={top}
-              read={read}
-              readout={readout}
-              readoutLayer={readoutLayer}
-              onPointer={setReading}
-            />
-          </LineChart>
-        </ResponsiveContainer>
+        <LineContext.Provider
+          value={{ points, domain: xDomain, top, read, readout, readoutLayer, onPointer: setReading }}
+        >
+          {frameChart}
+        </LineContext.Provider>
         <div ref={setReadoutLayer} className="cpu-readout-layer" aria-hidden="true" />
       </div>
       <span className="visually-hidden" aria-live="polite">
@@ -264,6 +280,15 @@ function CpuChartView({
     </figure>
   );
 }
+
+type LineProps = Parameters<typeof CpuLine>[0];
+const LineContext = createContext<LineProps | undefined>(undefined);
+/** CpuLine inside recharts' frame, given its props through LineContext (see CpuChartView). */
+function LineInFrame() {
+  const props = useContext(LineContext);
+  return props ? <CpuLine {...props} /> : null;
+}
+const LINE_IN_FRAME = <LineInFrame />;
 
 /**
  * The samples as straight segments in recharts' frame, clipped to it, and the sample nearest the pointer

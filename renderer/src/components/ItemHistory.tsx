@@ -1,3 +1,5 @@
+import equal from 'fast-deep-equal';
+import { memo } from 'react';
 import type { ItemDetail, LaunchwatchApi } from '../../../main/api/contract';
 import { formatTime } from '../../../main/engine/time-format';
 import { useItemHistory } from '../hooks';
@@ -9,38 +11,40 @@ type Zone = { timeZone?: string; utcOffset?: string } | undefined;
  * The item's past on this Mac: first seen, every change, verdicts over time, daily CPU for 30 days and
  * its destinations with the day each was first seen. Only where there is a history (live).
  */
-export function ItemHistory({
+export const ItemHistory = memo(function ItemHistory({
   api,
-  item,
+  id,
+  past,
   revision,
   zone,
 }: {
   api: LaunchwatchApi;
-  item: ItemDetail;
+  id: string;
+  past: ItemDetail['past'];
   revision: string | undefined;
   zone: Zone;
 }) {
-  const history = useItemHistory(api, item.id, revision);
+  const history = useItemHistory(api, id, revision);
   const at = (ms: number) => formatTime(ms, zone).slice(0, 16);
   const day = (ms: number) => formatTime(ms, zone).slice(0, 10);
-  if (!history && !item.past) return null;
+  if (!history && !past) return null;
   const peak = Math.max(1, ...(history?.dailyCpu.map((d) => d.max) ?? []));
   return (
     <section aria-labelledby="history-title" className="item-history">
       <h3 id="history-title">History on this Mac</h3>
       <dl className="facts history">
         <dt>First seen</dt>
-        <dd>{formatTime(history?.firstSeen ?? item.past?.firstSeen ?? 0, zone)}</dd>
+        <dd>{formatTime(history?.firstSeen ?? past?.firstSeen ?? 0, zone)}</dd>
         <dt>Last changed</dt>
         <dd>
-          {item.past?.lastChange
-            ? `${formatTime(item.past.lastChange.at, zone)} (${item.past.lastChange.what.join(', ')})`
+          {past?.lastChange
+            ? `${formatTime(past.lastChange.at, zone)} (${past.lastChange.what.join(', ')})`
             : 'not since it was first seen'}
         </dd>
-        {item.past?.usual ? (
+        {past?.usual ? (
           <>
             <dt>Usual</dt>
-            <dd>{item.past.usual}</dd>
+            <dd>{past.usual}</dd>
           </>
         ) : null}
       </dl>
@@ -112,4 +116,4 @@ export function ItemHistory({
       ) : null}
     </section>
   );
-}
+}, equal);

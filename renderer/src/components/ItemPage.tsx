@@ -1,4 +1,5 @@
-import { Fragment, useEffect, useRef, type ReactNode } from 'react';
+import equal from 'fast-deep-equal';
+import { Fragment, memo, useEffect, useMemo, useRef, type ReactNode } from 'react';
 import { labelSegments } from '../logic/label-breaks';
 import { processTree } from '../logic/process-tree';
 import { formatTime } from '../../../main/engine/time-format';
@@ -27,7 +28,7 @@ export function ItemPage({
   pushed,
   listed,
   historyRevision,
-  zone,
+  zone: given,
   live,
   onBack,
   onLeave,
@@ -53,6 +54,15 @@ export function ItemPage({
 }) {
   const { item, missing } = useItem(api, id, pushed, listed);
   const backRef = useRef<HTMLButtonElement>(null);
+  // The snapshot's source comes as a new object at every update, with more in it than the zone: what the
+  // page's parts are given is the zone's two strings, the same object while they stay the same.
+  const timeZone = given?.timeZone;
+  const utcOffset = given?.utcOffset;
+  const zone = useMemo(
+    () => ({ ...(timeZone ? { timeZone } : {}), ...(utcOffset ? { utcOffset } : {}) }),
+    [timeZone, utcOffset],
+  );
+  const pivotsFor = useMemo(() => ({ api, live: actionsAvailable, onNotice }), [api, actionsAvailable, onNotice]);
   useEffect(() => {
     backRef.current?.focus();
     const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onBack();
@@ -77,8 +87,8 @@ export function ItemPage({
         <Detail
           zone={zone}
           live={live}
-          pivots={(which) => <Pivots api={api} item={item} which={which} live={actionsAvailable} onNotice={onNotice} />}
-          history={<ItemHistory api={api} item={item} revision={historyRevision} zone={zone} />}
+          pivotsFor={pivotsFor}
+          history={<ItemHistory api={api} id={item.id} past={item.past} revision={historyRevision} zone={zone} />}
           item={item}
           actions={
             <ActionsPanel
@@ -97,39 +107,42 @@ export function ItemPage({
   );
 }
 
+/** What a Pivots button needs besides its file: the same object from one update to the next. */
+interface PivotsFor {
+  api: LaunchwatchApi;
+  live: boolean;
+  onNotice: (outcome: Outcome) => void;
+}
+
+/**
+ * The item's page below its Back button. Each part is drawn again only when what it shows changed (the
+ * detail comes as a new object at every update, so parts compare by value): with an item open, an update
+ * typically changes the CPU figures, the chart and the processes' CPU, and nothing else is redone.
+ */
 function Detail({
   item,
   actions,
   history,
-  pivots,
+  pivotsFor,
   zone,
   live,
 }: {
   item: ItemDetail;
   actions: ReactNode;
   history: ReactNode;
-  pivots: (which: 'plist' | 'program') => ReactNode;
+  pivotsFor: PivotsFor;
   zone: { timeZone?: string; utcOffset?: string } | undefined;
   live: boolean;
 }) {
   return (
     <>
-      <header className="item-header">
-        <VerdictBadge verdict={item.verdict} />
-        <h2 id="item-title">
-          {labelSegments(item.label).map((segment, index) => (
-            <Fragment key={index}>
-              {index > 0 ? <wbr /> : null}
-              <span className="segment">{segment}</span>
-            </Fragment>
-          ))}
-        </h2>
-        <span className="score" title="Evidence score: the weights of the reasons below, added up (0 to 100)">
-          score {item.score}
-        </span>
-      </header>
-      {item.sentence ? <p className="sentence">{item.sentence}</p> : null}
-      <p className="path">{item.plistPath}</p>
+      <DetailHeader
+        verdict={item.verdict}
+        label={item.label}
+        score={item.score}
+        sentence={item.sentence}
+        plistPath={item.plistPath}
+      />
 
       <section aria-labelledby="cpu-title">
         <h3 id="cpu-title">
@@ -141,174 +154,307 @@ function Detail({
         <CpuChart points={item.history} threshold={item.thresholdPercent} zone={zone} live={live} />
       </section>
 
-      <section aria-labelledby="reasons-title">
-        <h3 id="reasons-title">Why</h3>
-        {item.reasons.length === 0 ? (
-          <p className="muted">Nothing points at mining.</p>
-        ) : (
-          <ul className="reasons">
-            {item.reasons.map((r) => (
-              <li key={r.code} className={`reason reason-${r.strength}`} data-code={r.code}>
-                <span className="reason-text">{r.text}</span>
-                <span className="reason-meta">
-                  {r.code} · weight {r.weight}
-                  {r.attack ? ` · ${r.attack}` : ''}
-                </span>
-              </li>
-            ))}
-          </ul>
-        )}
-        <p className="attack">ATT&amp;CK: {item.attack.join(', ')}</p>
-      </section>
-
-      <section aria-labelledby="dest-title">
-        <h3 id="dest-title">
-          Destinations <span className="muted">{item.destinations.length}</span>
-        </h3>
-        {item.forgottenDestinations ? (
-          <p className="muted">
-            {item.forgottenDestinations} ordinary {item.forgottenDestinations === 1 ? 'destination' : 'destinations'}{' '}
-            not seen for as long as the chart reaches back {item.forgottenDestinations === 1 ? 'is' : 'are'} no longer
-            listed (the history keeps them).
-          </p>
-        ) : null}
-        {item.destinations.length === 0 ? (
-          <p className="muted">No connections seen.</p>
-        ) : (
-          <div className="table-wrap">
-            <table className="destinations-table">
-              <thead>
-                <tr>
-                  <th scope="col">Host</th>
-                  <th scope="col">Address</th>
-                  <th scope="col">Port</th>
-                  <th scope="col">Protocol</th>
-                  <th scope="col">State</th>
-                  <th scope="col">Kind</th>
-                </tr>
-              </thead>
-              <tbody>
-                {item.destinations.map((d) => (
-                  <tr key={`${d.protocol}${d.remoteAddress}:${d.remotePort}`} className={`dest-${d.classification}`}>
-                    <td data-label="Host" className="dest-host">
-                      {d.hostname ?? '—'}
-                    </td>
-                    <td data-label="Address">{d.remoteAddress}</td>
-                    <td data-label="Port" className="dest-port">
-                      {d.remotePort}
-                    </td>
-                    <td data-label="Protocol">{d.protocol}</td>
-                    <td data-label="State">{d.state ?? ''}</td>
-                    <td data-label="Kind" className="dest-kind">
-                      {CLASS_LABEL[d.classification] ?? d.classification}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-      </section>
-
-      <section aria-labelledby="proc-title">
-        <h3 id="proc-title">
-          Processes{' '}
-          <span className="muted">
-            {item.running ? `${item.processes.length}, found by ${item.attribution}` : 'not running'}
-          </span>
-        </h3>
-        {item.processes.length > 0 ? (
-          <table className="processes-table">
-            <thead>
-              <tr>
-                <th scope="col">PID</th>
-                <th scope="col">User</th>
-                <th scope="col">CPU</th>
-                <th scope="col">Command line</th>
-              </tr>
-            </thead>
-            <tbody>
-              {processTree(item.processes).map(({ process: p, depth }) => (
-                <tr key={p.pid} data-depth={depth}>
-                  <td>{p.pid}</td>
-                  <td>{p.user ?? (p.uid !== undefined ? String(p.uid) : '—')}</td>
-                  <td>{p.cpuPercent !== undefined ? formatPercent(p.cpuPercent) : '—'}</td>
-                  <td className="mono" style={{ paddingLeft: `${4 + Math.min(depth, 8) * 12}px` }}>
-                    {depth > 0 ? '└ ' : ''}
-                    {p.args}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ) : null}
-      </section>
-
-      <section aria-labelledby="program-title">
-        <h3 id="program-title">Program</h3>
-        <dl className="facts">
-          <dt>Program</dt>
-          <dd className="mono">
-            {item.program ?? '—'}
-            {item.program ? pivots('program') : null}
-          </dd>
-          <dt>Arguments</dt>
-          <dd className="mono">{item.arguments.slice(1).join(' ') || '—'}</dd>
-          <dt>Runs as</dt>
-          <dd>{runsAs(item)}</dd>
-          <dt>Signature</dt>
-          <dd>
-            {item.signing?.words ?? 'not known'}
-            {item.vendor ? ` (a known ${item.vendor.kind} vendor)` : ''}
-          </dd>
-          {item.btm ? (
-            <>
-              <dt>Login Items</dt>
-              <dd>
-                {`${item.btm.developer ?? 'unknown developer'}${item.btm.teamId ? ` (${item.btm.teamId})` : ''}, ${item.btm.allowed ? 'allowed' : 'not allowed'} in Login Items & Extensions`}
-              </dd>
-            </>
-          ) : null}
-          <dt>State</dt>
-          <dd>{describeState(item)}</dd>
-          <dt>Starts</dt>
-          <dd>
-            {[
-              item.runAtLoad ? 'at load' : null,
-              item.keepAlive ? 'kept alive' : null,
-              item.disabled ? 'disabled' : null,
-            ]
-              .filter(Boolean)
-              .join(', ') || 'on demand'}
-          </dd>
-        </dl>
-      </section>
+      <Reasons reasons={item.reasons} attack={item.attack} />
+      <Destinations destinations={item.destinations} forgotten={item.forgottenDestinations} />
+      <Processes processes={item.processes} running={item.running} attribution={item.attribution} />
+      <ProgramFacts
+        id={item.id}
+        program={item.program}
+        args={item.arguments}
+        runsAs={runsAs(item)}
+        signing={item.signing?.words}
+        vendorKind={item.vendor?.kind}
+        btm={item.btm}
+        state={describeState(item)}
+        starts={starts(item)}
+        pivotsFor={pivotsFor}
+      />
 
       {history}
 
-      <section aria-labelledby="plist-title">
-        <h3 id="plist-title">Property list</h3>
-        <p className="mono path">
-          {item.plist.path}
-          {item.plist.sha256 ? ` · SHA-256 ${item.plist.sha256.slice(0, 16)}…` : ''}
-          {item.plist.mtime ? ` · modified ${formatTime(Date.parse(item.plist.mtime), zone)}` : ''}
-        </p>
-        {pivots('plist')}
-        {item.plist.problems.length > 0 ? (
-          <ul className="problems">
-            {item.plist.problems.map((p) => (
-              <li key={p}>{p}</li>
-            ))}
-          </ul>
-        ) : null}
-        <pre className="plist">{item.plist.text}</pre>
-      </section>
+      <PlistSection id={item.id} plist={item.plist} zone={zone} pivotsFor={pivotsFor} />
 
       <section aria-labelledby="actions-title" className="actions">
         <h3 id="actions-title">Actions</h3>
         {actions}
       </section>
     </>
+  );
+}
+
+const DetailHeader = memo(function DetailHeader({
+  verdict,
+  label,
+  score,
+  sentence,
+  plistPath,
+}: Pick<ItemDetail, 'verdict' | 'label' | 'score' | 'sentence' | 'plistPath'>) {
+  return (
+    <>
+      <header className="item-header">
+        <VerdictBadge verdict={verdict} />
+        <h2 id="item-title">
+          {labelSegments(label).map((segment, index) => (
+            <Fragment key={index}>
+              {index > 0 ? <wbr /> : null}
+              <span className="segment">{segment}</span>
+            </Fragment>
+          ))}
+        </h2>
+        <span className="score" title="Evidence score: the weights of the reasons below, added up (0 to 100)">
+          score {score}
+        </span>
+      </header>
+      {sentence ? <p className="sentence">{sentence}</p> : null}
+      <p className="path">{plistPath}</p>
+    </>
+  );
+});
+
+const Reasons = memo(function Reasons({ reasons, attack }: Pick<ItemDetail, 'reasons' | 'attack'>) {
+  return (
+    <section aria-labelledby="reasons-title">
+      <h3 id="reasons-title">Why</h3>
+      {reasons.length === 0 ? (
+        <p className="muted">Nothing points at mining.</p>
+      ) : (
+        <ul className="reasons">
+          {reasons.map((r) => (
+            <li key={r.code} className={`reason reason-${r.strength}`} data-code={r.code}>
+              <span className="reason-text">{r.text}</span>
+              <span className="reason-meta">
+                {r.code} · weight {r.weight}
+                {r.attack ? ` · ${r.attack}` : ''}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+      <p className="attack">ATT&amp;CK: {attack.join(', ')}</p>
+    </section>
+  );
+}, equal);
+
+type Destination = ItemDetail['destinations'][number];
+
+// Table heads are made once: React does not go into an element it was given before.
+const DESTINATIONS_HEAD = (
+  <thead>
+    <tr>
+      <th scope="col">Host</th>
+      <th scope="col">Address</th>
+      <th scope="col">Port</th>
+      <th scope="col">Protocol</th>
+      <th scope="col">State</th>
+      <th scope="col">Kind</th>
+    </tr>
+  </thead>
+);
+const PROCESSES_HEAD = (
+  <thead>
+    <tr>
+      <th scope="col">PID</th>
+      <th scope="col">User</th>
+      <th scope="col">CPU</th>
+      <th scope="col">Command line</th>
+    </tr>
+  </thead>
+);
+
+const Destinations = memo(function Destinations({
+  destinations,
+  forgotten,
+}: {
+  destinations: Destination[];
+  forgotten: number | undefined;
+}) {
+  return (
+    <section aria-labelledby="dest-title">
+      <h3 id="dest-title">
+        Destinations <span className="muted">{destinations.length}</span>
+      </h3>
+      {forgotten ? (
+        <p className="muted">
+          {forgotten} ordinary {forgotten === 1 ? 'destination' : 'destinations'} not seen for as long as the chart
+          reaches back {forgotten === 1 ? 'is' : 'are'} no longer listed (the history keeps them).
+        </p>
+      ) : null}
+      {destinations.length === 0 ? (
+        <p className="muted">No connections seen.</p>
+      ) : (
+        <div className="table-wrap">
+          <table className="destinations-table">
+            {DESTINATIONS_HEAD}
+            <tbody>
+              {destinations.map((d) => (
+                <DestinationRow key={`${d.protocol}${d.remoteAddress}:${d.remotePort}`} destination={d} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}, equal);
+
+// A destination seen again is the same row: only new, gone or changed ones are drawn.
+const DestinationRow = memo(function DestinationRow({ destination: d }: { destination: Destination }) {
+  return (
+    <tr className={`dest-${d.classification}`}>
+      <td data-label="Host" className="dest-host">
+        {d.hostname ?? '—'}
+      </td>
+      <td data-label="Address">{d.remoteAddress}</td>
+      <td data-label="Port" className="dest-port">
+        {d.remotePort}
+      </td>
+      <td data-label="Protocol">{d.protocol}</td>
+      <td data-label="State">{d.state ?? ''}</td>
+      <td data-label="Kind" className="dest-kind">
+        {CLASS_LABEL[d.classification] ?? d.classification}
+      </td>
+    </tr>
+  );
+}, equal);
+
+type Process = ItemDetail['processes'][number];
+
+const Processes = memo(function Processes({
+  processes,
+  running,
+  attribution,
+}: Pick<ItemDetail, 'processes' | 'running' | 'attribution'>) {
+  return (
+    <section aria-labelledby="proc-title">
+      <h3 id="proc-title">
+        Processes{' '}
+        <span className="muted">{running ? `${processes.length}, found by ${attribution}` : 'not running'}</span>
+      </h3>
+      {processes.length > 0 ? (
+        <table className="processes-table">
+          {PROCESSES_HEAD}
+          <tbody>
+            {processTree(processes).map(({ process, depth }) => (
+              <ProcessRow key={process.pid} process={process} depth={depth} />
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+    </section>
+  );
+}, equal);
+
+// A process whose figures did not change is not drawn again (the busy one's CPU moves at each update).
+const ProcessRow = memo(function ProcessRow({ process: p, depth }: { process: Process; depth: number }) {
+  return (
+    <tr data-depth={depth}>
+      <td>{p.pid}</td>
+      <td>{p.user ?? (p.uid !== undefined ? String(p.uid) : '—')}</td>
+      <td>{p.cpuPercent !== undefined ? formatPercent(p.cpuPercent) : '—'}</td>
+      <td className="mono" style={{ paddingLeft: `${4 + Math.min(depth, 8) * 12}px` }}>
+        {depth > 0 ? '└ ' : ''}
+        {p.args}
+      </td>
+    </tr>
+  );
+}, equal);
+
+const ProgramFacts = memo(function ProgramFacts({
+  id,
+  program,
+  args,
+  runsAs,
+  signing,
+  vendorKind,
+  btm,
+  state,
+  starts,
+  pivotsFor,
+}: {
+  id: string;
+  program: string | undefined;
+  args: string[];
+  runsAs: string;
+  signing: string | undefined;
+  vendorKind: string | undefined;
+  btm: ItemDetail['btm'];
+  state: string;
+  starts: string;
+  pivotsFor: PivotsFor;
+}) {
+  return (
+    <section aria-labelledby="program-title">
+      <h3 id="program-title">Program</h3>
+      <dl className="facts">
+        <dt>Program</dt>
+        <dd className="mono">
+          {program ?? '—'}
+          {program ? <Pivots {...pivotsFor} id={id} which="program" path={program} /> : null}
+        </dd>
+        <dt>Arguments</dt>
+        <dd className="mono">{args.slice(1).join(' ') || '—'}</dd>
+        <dt>Runs as</dt>
+        <dd>{runsAs}</dd>
+        <dt>Signature</dt>
+        <dd>
+          {signing ?? 'not known'}
+          {vendorKind ? ` (a known ${vendorKind} vendor)` : ''}
+        </dd>
+        {btm ? (
+          <>
+            <dt>Login Items</dt>
+            <dd>
+              {`${btm.developer ?? 'unknown developer'}${btm.teamId ? ` (${btm.teamId})` : ''}, ${btm.allowed ? 'allowed' : 'not allowed'} in Login Items & Extensions`}
+            </dd>
+          </>
+        ) : null}
+        <dt>State</dt>
+        <dd>{state}</dd>
+        <dt>Starts</dt>
+        <dd>{starts}</dd>
+      </dl>
+    </section>
+  );
+}, equal);
+
+const PlistSection = memo(function PlistSection({
+  id,
+  plist,
+  zone,
+  pivotsFor,
+}: {
+  id: string;
+  plist: ItemDetail['plist'];
+  zone: { timeZone?: string; utcOffset?: string } | undefined;
+  pivotsFor: PivotsFor;
+}) {
+  return (
+    <section aria-labelledby="plist-title">
+      <h3 id="plist-title">Property list</h3>
+      <p className="mono path">
+        {plist.path}
+        {plist.sha256 ? ` · SHA-256 ${plist.sha256.slice(0, 16)}…` : ''}
+        {plist.mtime ? ` · modified ${formatTime(Date.parse(plist.mtime), zone)}` : ''}
+      </p>
+      <Pivots {...pivotsFor} id={id} which="plist" path={plist.path} sha256={plist.sha256} />
+      {plist.problems.length > 0 ? (
+        <ul className="problems">
+          {plist.problems.map((p) => (
+            <li key={p}>{p}</li>
+          ))}
+        </ul>
+      ) : null}
+      <pre className="plist">{plist.text}</pre>
+    </section>
+  );
+}, equal);
+
+/** How the item starts: "at load, kept alive", or "on demand". */
+function starts(item: ItemDetail): string {
+  return (
+    [item.runAtLoad ? 'at load' : null, item.keepAlive ? 'kept alive' : null, item.disabled ? 'disabled' : null]
+      .filter(Boolean)
+      .join(', ') || 'on demand'
   );
 }
 
@@ -322,19 +468,18 @@ function runsAs(item: ItemDetail): string {
 /** What an investigator does next with a file: copy its path or SHA-256, or see it in the Finder (the app, live). */
 function Pivots({
   api,
-  item,
+  id,
   which,
+  path,
+  sha256,
   live,
   onNotice,
-}: {
-  api: LaunchwatchApi;
-  item: ItemDetail;
+}: PivotsFor & {
+  id: string;
   which: 'plist' | 'program';
-  live: boolean;
-  onNotice: (outcome: Outcome) => void;
+  path: string | undefined;
+  sha256?: string | undefined;
 }) {
-  const path = which === 'plist' ? item.plist.path : item.program;
-  const sha256 = which === 'plist' ? item.plist.sha256 : undefined;
   const copy = (text: string, what: string) =>
     api.copyText(text).then(
       () => onNotice({ message: `Copied the ${what}.` }),
@@ -355,7 +500,7 @@ function Pivots({
         <button
           type="button"
           onClick={() =>
-            void api.revealItemFile!(item.id, which).then((o) => {
+            void api.revealItemFile!(id, which).then((o) => {
               if (!o.ok) onNotice({ message: o.message });
             })
           }
