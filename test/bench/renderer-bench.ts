@@ -11,6 +11,7 @@ import { readCapture } from '../../main/platform/capture/capture-reader';
 import { POPOVER_SIZE } from '../../main/shell/windows';
 import { startWebServer } from '../../main/web/web-server';
 import { writeCapture } from '../support/capture-builder';
+import { countRedrawnElements, redrawnBetween, redrawnElements } from '../support/react-commits';
 import { CHROMIUM, CHROMIUM_FLAGS } from '../support/web';
 import { benchCaptureSpec } from './replay-bench';
 import { ChurnReader } from './week-bench';
@@ -35,6 +36,16 @@ export interface RendererFigure {
   msPerMinute: number;
   cpuMsPerUpdate: number;
   cpuMsPerMinute: number;
+  /**
+   * Elements React made again per update (given new props; test/support/react-commits.ts): the work an
+   * update costs counted rather than timed, so it does not move with this machine's load.
+   */
+  redrawnPerUpdate: number;
+  /**
+   * Elements made again in recharts' frame around the CPU line (axes, grid, threshold) over the whole
+   * stretch: none but when the time axis moves on (every 30 s) or the y axis' ticks change.
+   */
+  chartFrameInStretch: number;
 }
 
 const MEASURING_SECONDS = 10;
@@ -71,17 +82,27 @@ export async function runRendererBench(options: {
       const value = (name: string): number => metrics.find((m) => m.name === name)?.value ?? 0;
       return { task: value('TaskDuration'), thread: value('ThreadTime') };
     };
+    await countRedrawnElements(page);
     await page.goto(server.url);
     await page.locator('.item-row').first().waitFor({ timeout: 30_000 });
     await sleep(MEASURING_SECONDS * 1000 + 3 * options.intervalSeconds * 1000);
     const measure = async (): Promise<RendererFigure> => {
       const before = await taskSeconds();
+      const drawnBefore = await redrawnElements(page);
       await sleep(options.seconds * 1000);
       const after = await taskSeconds();
+      const drawnAfter = await redrawnElements(page);
       const updates = options.seconds / options.intervalSeconds;
       const msPerUpdate = ((after.task - before.task) * 1000) / updates;
       const cpuMsPerUpdate = ((after.thread - before.thread) * 1000) / updates;
-      return { msPerUpdate, msPerMinute: msPerUpdate * 12, cpuMsPerUpdate, cpuMsPerMinute: cpuMsPerUpdate * 12 };
+      return {
+        msPerUpdate,
+        msPerMinute: msPerUpdate * 12,
+        cpuMsPerUpdate,
+        cpuMsPerMinute: cpuMsPerUpdate * 12,
+        redrawnPerUpdate: redrawnBetween(drawnBefore, drawnAfter) / updates,
+        chartFrameInStretch: redrawnBetween(drawnBefore, drawnAfter, 'chart frame'),
+      };
     };
     const list = await measure();
     // An item page open: a busy item (its chart, processes and destinations change every update).

@@ -14,6 +14,7 @@ import type { SampleReading, SystemReader } from '../../main/engine/reader';
 import { readCapture } from '../../main/platform/capture/capture-reader';
 import { startWebServer, type WebServer } from '../../main/web/web-server';
 import { writeCapture, type ItemSpec, type ProcessSpec } from '../support/capture-builder';
+import { countRedrawnElements, redrawnBetween, redrawnElements } from '../support/react-commits';
 import { CHROMIUM, CHROMIUM_FLAGS } from '../support/web';
 
 // Fewer than a group shows before "Show more" (40), more than fit on screen (about 12 at 640 px).
@@ -273,55 +274,10 @@ describe.skipIf(!existsSync(CHROMIUM))(
     });
 
     it("an update to an open item page draws only what changed: the chart's line and words, not recharts' frame nor the parts that stayed the same", async () => {
-      // React's hook for developer tools again: at each commit, the elements React made again (given new
-      // props: the Update flag, 4 in React 19's fiber flags) are counted by the part of the page they are
-      // in. Only the subtrees React went into this commit are walked: a part it skipped keeps the fibers of
-      // the commit that last drew it (the same child as the fiber's alternate).
+      // Counted in the page at each commit (test/support/react-commits.ts), by part of the page.
       const watched = await browser.newPage({ viewport: { width: 420, height: 640 } });
       try {
-        await watched.addInitScript(() => {
-          type Fiber = {
-            type: unknown;
-            flags: number;
-            memoizedProps?: Record<string, unknown> | null;
-            child: Fiber | null;
-            sibling: Fiber | null;
-            alternate: Fiber | null;
-          };
-          const UPDATE = 4;
-          const drawn: Record<string, number> = {};
-          const walk = (fiber: Fiber | null, part: string, inFrame: boolean, inLine: boolean) => {
-            for (let f = fiber; f; f = f.sibling) {
-              let [p, frame, line] = [part, inFrame, inLine];
-              if (typeof f.type === 'string') {
-                const props = f.memoizedProps ?? {};
-                const cls = typeof props.className === 'string' ? props.className : '';
-                if (f.type === 'section' && typeof props['aria-labelledby'] === 'string') p = props['aria-labelledby'];
-                if (cls.includes('item-header')) p = 'item-header';
-                if (cls.includes('recharts-wrapper')) frame = true;
-                if (cls.includes('cpu-line-layer')) line = true;
-                if (f.flags & UPDATE) {
-                  const where = frame && !line ? 'chart frame' : p;
-                  drawn[where] = (drawn[where] ?? 0) + 1;
-                }
-              }
-              if (f.child && (!f.alternate || f.child !== f.alternate.child)) walk(f.child, p, frame, line);
-            }
-          };
-          Object.assign(window, {
-            drawnParts: drawn,
-            __REACT_DEVTOOLS_GLOBAL_HOOK__: {
-              supportsFiber: true,
-              renderers: new Map(),
-              inject: () => 1,
-              checkDCE: () => undefined,
-              onCommitFiberUnmount: () => undefined,
-              onPostCommitFiberRoot: () => undefined,
-              onCommitFiberRoot: (_id: number, root: { current: Fiber }) =>
-                walk(root.current.child, 'outside', false, false),
-            },
-          });
-        });
+        await countRedrawnElements(watched);
         await watched.goto(server.url);
         const n = 5;
         mac.reader.percent.set(pidOf(n), 7);
@@ -330,12 +286,10 @@ describe.skipIf(!existsSync(CHROMIUM))(
         // Well inside a 30 s step of the time axis (it moves the frame's ticks), as in the test below.
         while (Date.now() % 30_000 < 1_000 || Date.now() % 30_000 > 25_000) await sleep(250);
         await sleep(500);
-        const drawn = () =>
-          watched.evaluate(() => ({ ...(window as unknown as { drawnParts: Record<string, number> }).drawnParts }));
-        const start = await drawn();
+        const start = await redrawnElements(watched);
         await sleep(2_400);
-        const end = await drawn();
-        const during = (part: string): number => (end[part] ?? 0) - (start[part] ?? 0);
+        const end = await redrawnElements(watched);
+        const during = (part: string): number => redrawnBetween(start, end, part);
         // Six ticks of 400 ms: the CPU part moved on (its figures, the line, the words under the chart)...
         expect(during('cpu-title')).toBeGreaterThanOrEqual(3);
         // ...while recharts' axes, grid and threshold were not made again, nor the parts that did not change.

@@ -117,7 +117,10 @@ function CpuChartView({
   const xTicks = useMemo(() => timeTicks(t0, t1), [t0, t1]);
   const points = live ? pointsAcross(held, t0, t1) : held;
   const peak = Math.max(threshold, ...points.map((p) => p.percent));
-  const yTicks = useMemo(() => niceTicks(peak * 1.05), [peak]);
+  // Kept while the ticks stay the same (the peak moves at most samples of a busy item; the ticks seldom):
+  // new ticks make a new y axis, and recharts' frame is drawn again.
+  const yTickKey = niceTicks(peak * 1.05).join(',');
+  const yTicks = useMemo(() => yTickKey.split(',').map(Number), [yTickKey]);
   const top = yTicks.at(-1) ?? 100;
   const yDomain = useMemo(() => [0, top], [top]);
   const plotHeight = HEIGHT - MARGIN.top - MARGIN.bottom - X_AXIS_HEIGHT;
