@@ -10,11 +10,25 @@ import type { Page } from 'playwright-core';
  * aria-labelledby, the item page's header ("item-header"), recharts' frame around the CPU line ("chart
  * frame": inside .recharts-wrapper but not the line's own layer), and "outside" for the rest.
  *
+ * The CPU chart's draws are counted too, by the props its component (not the memo around it) was drawn
+ * with: "fresh" with new points, "stale" with the points it already had (wasted work: recharts files its
+ * props in its store again, and every chart selector runs).
+ *
  * A string, not a function: tsx (the bench) compiles functions with helpers the page does not have.
  */
 const COUNTER = `(() => {
   const UPDATE = 4;
   const drawn = {};
+  const chartDraws = { fresh: 0, stale: 0 };
+  let lastProps;
+  let lastPoints;
+  const chart = (props) => {
+    if (props === lastProps) return;
+    if (props.points === lastPoints) chartDraws.stale++;
+    else chartDraws.fresh++;
+    lastProps = props;
+    lastPoints = props.points;
+  };
   const walk = (fiber, part, inFrame, inLine) => {
     for (let f = fiber; f; f = f.sibling) {
       let p = part, frame = inFrame, line = inLine;
@@ -29,11 +43,13 @@ const COUNTER = `(() => {
           const where = frame && !line ? 'chart frame' : p;
           drawn[where] = (drawn[where] || 0) + 1;
         }
-      }
+      } else if (typeof f.type === 'function' && f.memoizedProps && 'points' in f.memoizedProps && 'threshold' in f.memoizedProps)
+        chart(f.memoizedProps);
       if (f.child && (!f.alternate || f.child !== f.alternate.child)) walk(f.child, p, frame, line);
     }
   };
   window.__launchwatchRedrawn = drawn;
+  window.__launchwatchChartDraws = chartDraws;
   window.__REACT_DEVTOOLS_GLOBAL_HOOK__ = {
     supportsFiber: true,
     renderers: new Map(),
@@ -54,6 +70,13 @@ export async function countRedrawnElements(page: Page): Promise<void> {
 export async function redrawnElements(page: Page): Promise<Record<string, number>> {
   return page.evaluate(() => ({
     ...(window as unknown as { __launchwatchRedrawn?: Record<string, number> }).__launchwatchRedrawn,
+  }));
+}
+
+/** The CPU chart's draws since the page loaded: with new points, and with the ones it already had. */
+export async function chartDraws(page: Page): Promise<{ fresh: number; stale: number }> {
+  return page.evaluate(() => ({
+    ...(window as unknown as { __launchwatchChartDraws: { fresh: number; stale: number } }).__launchwatchChartDraws,
   }));
 }
 

@@ -14,7 +14,7 @@ import type { SampleReading, SystemReader } from '../../main/engine/reader';
 import { readCapture } from '../../main/platform/capture/capture-reader';
 import { startWebServer, type WebServer } from '../../main/web/web-server';
 import { writeCapture, type ItemSpec, type ProcessSpec } from '../support/capture-builder';
-import { countRedrawnElements, redrawnBetween, redrawnElements } from '../support/react-commits';
+import { chartDraws, countRedrawnElements, redrawnBetween, redrawnElements } from '../support/react-commits';
 import { CHROMIUM, CHROMIUM_FLAGS } from '../support/web';
 
 // Fewer than a group shows before "Show more" (40), more than fit on screen (about 12 at 640 px).
@@ -207,64 +207,19 @@ describe.skipIf(!existsSync(CHROMIUM))(
     });
 
     it('an open item page draws each update once, with its new detail (never again with the one before)', async () => {
-      // React's own hook for developer tools, which the production build calls at every commit: each
-      // commit's CpuChart props are looked at. A chart drawn with the points it already had is wasted
-      // work (recharts files its props in its store again, and every chart selector runs).
+      // Seen at each commit through React's hook for developer tools (test/support/react-commits.ts).
       const watched = await browser.newPage({ viewport: { width: 420, height: 640 } });
       try {
-        await watched.addInitScript(() => {
-          type Fiber = { type: unknown; memoizedProps?: unknown; child: Fiber | null; sibling: Fiber | null };
-          const seen = { fresh: 0, stale: 0 };
-          let lastProps: unknown;
-          let lastPoints: unknown;
-          const chartProps = (fiber: Fiber | null): { points: unknown } | undefined => {
-            for (let f = fiber; f; f = f.sibling) {
-              const props = f.memoizedProps as { points?: unknown; threshold?: unknown } | null | undefined;
-              // The component itself, not the memo around it (which is given new props however it decides).
-              if (
-                typeof f.type === 'function' &&
-                props &&
-                typeof props === 'object' &&
-                'points' in props &&
-                'threshold' in props
-              )
-                return props as { points: unknown };
-              const inside = chartProps(f.child);
-              if (inside) return inside;
-            }
-            return undefined;
-          };
-          Object.assign(window, {
-            chartRenders: seen,
-            __REACT_DEVTOOLS_GLOBAL_HOOK__: {
-              supportsFiber: true,
-              renderers: new Map(),
-              inject: () => 1,
-              checkDCE: () => undefined,
-              onCommitFiberUnmount: () => undefined,
-              onPostCommitFiberRoot: () => undefined,
-              onCommitFiberRoot: (_id: number, root: { current: Fiber }) => {
-                const props = chartProps(root.current);
-                if (!props || props === lastProps) return;
-                if (props.points === lastPoints) seen.stale++;
-                else seen.fresh++;
-                lastProps = props;
-                lastPoints = props.points;
-              },
-            },
-          });
-        });
+        await countRedrawnElements(watched);
         await watched.goto(server.url);
         const n = 4;
         mac.reader.percent.set(pidOf(n), 7);
         await watched.locator(`button.item-row[data-item-id="${idOf(n)}"]`).click();
         await watched.locator('.cpu-chart .cpu-line').waitFor();
         await sleep(500);
-        const counts = () =>
-          watched.evaluate(() => ({ ...(window as unknown as { chartRenders: object }).chartRenders }));
-        const start = (await counts()) as { fresh: number; stale: number };
+        const start = await chartDraws(watched);
         await sleep(2_400);
-        const end = (await counts()) as { fresh: number; stale: number };
+        const end = await chartDraws(watched);
         // Six ticks of 400 ms: drawn at each with its new points, and never with the old ones first.
         expect(end.fresh - start.fresh).toBeGreaterThanOrEqual(3);
         expect(end.stale - start.stale).toBe(0);

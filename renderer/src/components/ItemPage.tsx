@@ -238,28 +238,19 @@ const Reasons = memo(function Reasons({ reasons, attack }: Pick<ItemDetail, 'rea
 type Destination = ItemDetail['destinations'][number];
 
 // Table heads are made once: React does not go into an element it was given before.
-const DESTINATIONS_HEAD = (
+const tableHead = (columns: string[]) => (
   <thead>
     <tr>
-      <th scope="col">Host</th>
-      <th scope="col">Address</th>
-      <th scope="col">Port</th>
-      <th scope="col">Protocol</th>
-      <th scope="col">State</th>
-      <th scope="col">Kind</th>
+      {columns.map((column) => (
+        <th key={column} scope="col">
+          {column}
+        </th>
+      ))}
     </tr>
   </thead>
 );
-const PROCESSES_HEAD = (
-  <thead>
-    <tr>
-      <th scope="col">PID</th>
-      <th scope="col">User</th>
-      <th scope="col">CPU</th>
-      <th scope="col">Command line</th>
-    </tr>
-  </thead>
-);
+const DESTINATIONS_HEAD = tableHead(['Host', 'Address', 'Port', 'Protocol', 'State', 'Kind']);
+const PROCESSES_HEAD = tableHead(['PID', 'User', 'CPU', 'Command line']);
 
 const Destinations = memo(function Destinations({
   destinations,
