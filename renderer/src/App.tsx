@@ -184,7 +184,7 @@ export function App({ api }: { api: LaunchwatchApi }) {
             pushed={snapshot.detail}
             listed={snapshot.items.some((i) => i.id === selected)}
             historyRevision={snapshot.historyRevision}
-            zone={snapshot.source}
+            zone={zone}
             live={snapshot.source.kind === 'live'}
             onBack={back}
             onLeave={leave}

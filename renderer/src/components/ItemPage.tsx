@@ -28,7 +28,7 @@ export function ItemPage({
   pushed,
   listed,
   historyRevision,
-  zone: given,
+  zone,
   live,
   onBack,
   onLeave,
@@ -42,7 +42,7 @@ export function ItemPage({
   /** Whether the list still has the item. */
   listed: boolean;
   historyRevision: string | undefined;
-  /** The machine's time zone: times on the page are its own. */
+  /** The machine's time zone (useZone: one object while it stays the same): times on the page are its own. */
   zone?: { timeZone?: string; utcOffset?: string };
   /** Watching this Mac (its chart moves on), not a capture (its chart fits the span it covers). */
   live: boolean;
@@ -54,14 +54,6 @@ export function ItemPage({
 }) {
   const { item, missing } = useItem(api, id, pushed, listed);
   const backRef = useRef<HTMLButtonElement>(null);
-  // The snapshot's source comes as a new object at every update, with more in it than the zone: what the
-  // page's parts are given is the zone's two strings, the same object while they stay the same.
-  const timeZone = given?.timeZone;
-  const utcOffset = given?.utcOffset;
-  const zone = useMemo(
-    () => ({ ...(timeZone ? { timeZone } : {}), ...(utcOffset ? { utcOffset } : {}) }),
-    [timeZone, utcOffset],
-  );
   const pivotsFor = useMemo(() => ({ api, live: actionsAvailable, onNotice }), [api, actionsAvailable, onNotice]);
   useEffect(() => {
     backRef.current?.focus();
