@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppService } from '../../main/app-service';
-import type { Inventory, Sample } from '../../main/engine/model';
+import type { ConnectionRecord, Inventory, Sample } from '../../main/engine/model';
 import type { SampleReading, SystemReader } from '../../main/engine/reader';
 import { readCapture } from '../../main/platform/capture/capture-reader';
 import { startWebServer, type WebServer } from '../../main/web/web-server';
@@ -25,6 +25,8 @@ const idOf = (n: number): string => `/Users/alice/Library/LaunchAgents/com.vendo
 /** A Mac whose processes use the CPU the test says (percent of one core), on the real clock. */
 class ScriptedReader implements SystemReader {
   readonly percent = new Map<number, number>();
+  /** Sockets each process has open, the same at every sample until the test changes them. */
+  readonly sockets = new Map<number, ConnectionRecord[]>();
   private readonly used = new Map<number, number>();
   private last = Date.now();
 
@@ -46,7 +48,8 @@ class ScriptedReader implements SystemReader {
       this.used.set(p.pid, used);
       return { ...p, cpuSeconds: used };
     });
-    return { sample: { takenAt: now, processes, connections: [] }, notes: [] };
+    const connections = this.base.processes.flatMap((p) => this.sockets.get(p.pid) ?? []);
+    return { sample: { takenAt: now, processes, connections }, notes: [] };
   }
 
   watchedFolders(): string[] {
@@ -231,18 +234,37 @@ describe.skipIf(!existsSync(CHROMIUM))(
     it("an update to an open item page draws only what changed: the chart's line and words, not recharts' frame nor the parts that stayed the same", async () => {
       // Counted in the page at each commit (test/support/react-commits.ts), by part of the page.
       const watched = await browser.newPage({ viewport: { width: 420, height: 640 } });
+      const n = 5;
+      const socket = (remoteAddress: string, localPort: number): ConnectionRecord => ({
+        pid: pidOf(n),
+        protocol: 'TCP',
+        family: 'IPv4',
+        localAddress: '192.168.1.20',
+        localPort,
+        remoteAddress,
+        remotePort: 443,
+        state: 'ESTABLISHED',
+      });
       try {
         await countRedrawnElements(watched);
         await watched.goto(server.url);
-        const n = 5;
+        // Two destinations, seen again at every sample: their times move on, what the table shows does not.
+        mac.reader.sockets.set(pidOf(n), [socket('17.57.146.10', 50101), socket('140.82.112.3', 50102)]);
         mac.reader.percent.set(pidOf(n), 7);
         await watched.locator(`button.item-row[data-item-id="${idOf(n)}"]`).click();
         await watched.locator('.cpu-chart .cpu-line').waitFor();
+        await expect.poll(() => watched.locator('.destinations-table tbody tr').count()).toBe(2);
         // Well inside a 30 s step of the time axis (it moves the frame's ticks), as in the test below.
         while (Date.now() % 30_000 < 1_000 || Date.now() % 30_000 > 25_000) await sleep(250);
-        await sleep(500);
+        // Busy, above the threshold (25%) for less than the window (10 s), so the verdict stays: the peak
+        // moves at every tick, the y axis' ticks (0-60 for peaks of 40-50%) do not.
+        mac.reader.percent.set(pidOf(n), 40);
+        await sleep(1_000);
         const start = await redrawnElements(watched);
-        await sleep(2_400);
+        for (let percent = 41; percent <= 47; percent++) {
+          mac.reader.percent.set(pidOf(n), percent);
+          await sleep(350);
+        }
         const end = await redrawnElements(watched);
         const during = (part: string): number => redrawnBetween(start, end, part);
         // Six ticks of 400 ms: the CPU part moved on (its figures, the line, the words under the chart)...
@@ -258,6 +280,8 @@ describe.skipIf(!existsSync(CHROMIUM))(
         ])
           expect({ part, drawn: during(part) }).toEqual({ part, drawn: 0 });
       } finally {
+        mac.reader.sockets.delete(pidOf(n));
+        mac.reader.percent.set(pidOf(n), 0);
         await watched.close();
       }
     });

@@ -244,13 +244,23 @@ const tableHead = (columns: string[]) => (
 const DESTINATIONS_HEAD = tableHead(['Host', 'Address', 'Port', 'Protocol', 'State', 'Kind']);
 const PROCESSES_HEAD = tableHead(['PID', 'User', 'CPU', 'Command line']);
 
-const Destinations = memo(function Destinations({
-  destinations,
-  forgotten,
-}: {
+// What a destination row shows. Its times (first and last seen) move on at every sample and are not shown, so a
+// destination seen again compares the same, and neither its row nor the table around it is drawn again.
+const SHOWN: (keyof Destination)[] = ['hostname', 'remoteAddress', 'remotePort', 'protocol', 'state', 'classification'];
+const sameShown = (a: Destination, b: Destination): boolean => SHOWN.every((field) => a[field] === b[field]);
+
+interface DestinationsProps {
   destinations: Destination[];
   forgotten: number | undefined;
-}) {
+}
+const sameDestinations = (a: DestinationsProps, b: DestinationsProps): boolean =>
+  a.forgotten === b.forgotten &&
+  a.destinations.length === b.destinations.length &&
+  a.destinations.every((d, i) => sameShown(d, b.destinations[i] as Destination));
+const sameRow = (a: { destination: Destination }, b: { destination: Destination }): boolean =>
+  sameShown(a.destination, b.destination);
+
+const Destinations = memo(function Destinations({ destinations, forgotten }: DestinationsProps) {
   return (
     <section aria-labelledby="dest-title">
       <h3 id="dest-title">
@@ -278,7 +288,7 @@ const Destinations = memo(function Destinations({
       )}
     </section>
   );
-}, equal);
+}, sameDestinations);
 
 // A destination seen again is the same row: only new, gone or changed ones are drawn.
 const DestinationRow = memo(function DestinationRow({ destination: d }: { destination: Destination }) {
@@ -298,7 +308,7 @@ const DestinationRow = memo(function DestinationRow({ destination: d }: { destin
       </td>
     </tr>
   );
-}, equal);
+}, sameRow);
 
 type Process = ItemDetail['processes'][number];
 
