@@ -3,7 +3,7 @@ import type { LaunchwatchApi } from '../../main/api/contract';
 import { ItemList } from './components/ItemList';
 import { ItemPage } from './components/ItemPage';
 import type { Outcome } from './components/ActionsPanel';
-import { GearMenu } from './components/GearMenu';
+import { AppHeader } from './components/AppHeader';
 import { SettingsPanel, type Theme } from './components/SettingsPanel';
 import { StatusBar } from './components/StatusBar';
 import { SnapshotStoreContext, useSnapshot, useZone } from './hooks';
@@ -30,14 +30,14 @@ export function App({ api }: { api: LaunchwatchApi }) {
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
   }, [theme]);
-  const chooseTheme = (next: Theme) => {
+  const chooseTheme = useCallback((next: Theme) => {
     setTheme(next);
     try {
       localStorage.setItem(THEME_KEY, next);
     } catch {
       // Storage refused (a private window): the choice lasts this session.
     }
-  };
+  }, []);
   useEffect(() => api.onOpenItem((id) => setSelected(id)), [api]);
   // Back (or Escape) returns focus to the row the user came from.
   const [cameFrom, setCameFrom] = useState<string | undefined>();
@@ -128,20 +128,15 @@ export function App({ api }: { api: LaunchwatchApi }) {
 
   return (
     <div className="app" onDragOver={(e) => e.preventDefault()} onDrop={onDrop}>
-      <header className="app-header">
-        <h1>Launchwatch</h1>
-        <span className="header-buttons">
-          <button
-            type="button"
-            className="theme-toggle"
-            onClick={() => chooseTheme(theme === 'dark' ? 'light' : 'dark')}
-            aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} mode`}
-          >
-            {theme === 'dark' ? '☀' : '☾'}
-          </button>
-          <GearMenu api={api} snapshot={snapshot} onOutcome={setNotice} onOpenSettings={openSettings} />
-        </span>
-      </header>
+      <AppHeader
+        api={api}
+        theme={theme}
+        onTheme={chooseTheme}
+        capture={snapshot?.source.kind === 'capture'}
+        actionsAvailable={snapshot?.actionsAvailable ?? false}
+        onOutcome={setNotice}
+        onOpenSettings={openSettings}
+      />
       {pending ? (
         <div className="notice" role="status" aria-live="polite" tabIndex={-1} ref={noticeRef}>
           <span className="notice-text">{pending}</span>

@@ -7,8 +7,9 @@ import type { Page } from 'playwright-core';
 /**
  * Only the subtrees React went into at a commit are walked: a part it skipped keeps the fibers of the
  * commit that last drew it (the fiber's child is its alternate's). Parts: a <section> by its
- * aria-labelledby, the item page's header ("item-header"), recharts' frame around the CPU line ("chart
- * frame": inside .recharts-wrapper but not the line's own layer), and "outside" for the rest.
+ * aria-labelledby, the item page's header ("item-header"), the window's header ("app-header"), the status
+ * bar's notes ("notes"), recharts' frame around the CPU line ("chart frame": inside .recharts-wrapper but
+ * not the line's own layer), and "outside" for the rest.
  *
  * The CPU chart's draws are counted too, by the props its component (not the memo around it) was drawn
  * with: "fresh" with new points, "stale" with the points it already had (wasted work: recharts files its
@@ -37,6 +38,8 @@ const COUNTER = `(() => {
         const cls = typeof props.className === 'string' ? props.className : '';
         if (f.type === 'section' && typeof props['aria-labelledby'] === 'string') p = props['aria-labelledby'];
         if (cls.includes('item-header')) p = 'item-header';
+        if (cls.includes('app-header')) p = 'app-header';
+        if (f.type === 'details' && cls.includes('notes')) p = 'notes';
         if (cls.includes('recharts-wrapper')) frame = true;
         if (cls.includes('cpu-line-layer')) line = true;
         if (f.flags & UPDATE) {

@@ -22,6 +22,10 @@ const ITEMS = 36;
 const pidOf = (n: number): number => 1000 + n;
 const idOf = (n: number): string => `/Users/alice/Library/LaunchAgents/com.vendor${n}.agent.plist`;
 
+// A note the macOS reader makes at every sample while the user has apps open (main/platform/macos/assemble.ts):
+// the status bar shows the same words from one update to the next.
+const APPS_NOTE = 'launchctl list: 3 apps opened by the user (application.*) are not launch items and were not judged';
+
 /** A Mac whose processes use the CPU the test says (percent of one core), on the real clock. */
 class ScriptedReader implements SystemReader {
   readonly percent = new Map<number, number>();
@@ -49,7 +53,7 @@ class ScriptedReader implements SystemReader {
       return { ...p, cpuSeconds: used };
     });
     const connections = this.base.processes.flatMap((p) => this.sockets.get(p.pid) ?? []);
-    return { sample: { takenAt: now, processes, connections }, notes: [] };
+    return { sample: { takenAt: now, processes, connections }, notes: [APPS_NOTE] };
   }
 
   watchedFolders(): string[] {
@@ -254,6 +258,7 @@ describe.skipIf(!existsSync(CHROMIUM))(
         await watched.locator(`button.item-row[data-item-id="${idOf(n)}"]`).click();
         await watched.locator('.cpu-chart .cpu-line').waitFor();
         await expect.poll(() => watched.locator('.destinations-table tbody tr').count()).toBe(2);
+        expect(await watched.locator('.status-bar details.notes li').allTextContents()).toContain(APPS_NOTE);
         // Well inside a 30 s step of the time axis (it moves the frame's ticks), as in the test below.
         while (Date.now() % 30_000 < 1_000 || Date.now() % 30_000 > 25_000) await sleep(250);
         // Busy, above the threshold (25%) for less than the window (10 s), so the verdict stays: the peak
@@ -269,8 +274,11 @@ describe.skipIf(!existsSync(CHROMIUM))(
         const during = (part: string): number => redrawnBetween(start, end, part);
         // Six ticks of 400 ms: the CPU part moved on (its figures, the line, the words under the chart)...
         expect(during('cpu-title')).toBeGreaterThanOrEqual(3);
-        // ...while recharts' axes, grid and threshold were not made again, nor the parts that did not change.
+        // ...while recharts' axes, grid and threshold were not made again, nor the parts that did not change
+        // (the window's header and the status bar's notes included).
         for (const part of [
+          'app-header',
+          'notes',
           'chart frame',
           'item-header',
           'reasons-title',

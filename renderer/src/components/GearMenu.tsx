@@ -1,5 +1,5 @@
 import { memo, useEffect, useRef, useState, type KeyboardEvent } from 'react';
-import type { LaunchwatchApi, ReportFormat, Snapshot } from '../../../main/api/contract';
+import type { LaunchwatchApi, ReportFormat } from '../../../main/api/contract';
 import type { Outcome } from './ActionsPanel';
 
 const FORMAT_NAMES: Record<ReportFormat, string> = {
@@ -47,29 +47,27 @@ function MenuItem({
  */
 type GearMenuProps = {
   api: LaunchwatchApi;
-  snapshot: Snapshot | undefined;
+  /** A capture of a Mac is open, not this machine live. */
+  capture: boolean;
+  /** Approvals and disabling can be done (this machine, live). */
+  actionsAvailable: boolean;
   onOutcome: (outcome: Outcome) => void;
   onOpenSettings: () => void;
 };
 
-/** Drawn again only when what it uses of the snapshot changes (a capture or not, actions possible). */
-export const GearMenu = memo(
-  GearMenuButton,
-  (a: GearMenuProps, b: GearMenuProps) =>
-    a.api === b.api &&
-    a.onOutcome === b.onOutcome &&
-    a.onOpenSettings === b.onOpenSettings &&
-    a.snapshot?.source.kind === b.snapshot?.source.kind &&
-    a.snapshot?.actionsAvailable === b.snapshot?.actionsAvailable,
-);
-
-function GearMenuButton({ api, snapshot, onOutcome, onOpenSettings }: GearMenuProps) {
+/** Given only what it uses of the snapshot, so an update that changes neither does not draw it again. */
+export const GearMenu = memo(function GearMenuButton({
+  api,
+  capture: isCapture,
+  actionsAvailable,
+  onOutcome,
+  onOpenSettings,
+}: GearMenuProps) {
   const [open, setOpen] = useState(false);
   const [panel, setPanel] = useState<Panel>();
   const gearRef = useRef<HTMLButtonElement>(null);
   const menuRef = useRef<HTMLUListElement>(null);
   const fileRef = useRef<HTMLInputElement>(null);
-  const isCapture = snapshot?.source.kind === 'capture';
 
   useEffect(() => {
     if (open) menuRef.current?.querySelector<HTMLButtonElement>('button:not([disabled])')?.focus();
@@ -162,12 +160,12 @@ function GearMenuButton({ api, snapshot, onOutcome, onOpenSettings }: GearMenuPr
           <li role="separator" />
           <MenuItem
             label="Import Approvals…"
-            disabledBecause={snapshot?.actionsAvailable ? undefined : APPROVALS_LIVE_ONLY}
+            disabledBecause={actionsAvailable ? undefined : APPROVALS_LIVE_ONLY}
             onClick={choose(() => fileRef.current?.click())}
           />
           <MenuItem
             label="Export Approvals…"
-            disabledBecause={snapshot?.actionsAvailable ? undefined : APPROVALS_LIVE_ONLY}
+            disabledBecause={actionsAvailable ? undefined : APPROVALS_LIVE_ONLY}
             onClick={choose(() => void report(api.exportApprovals()))}
           />
           <li role="separator" />
@@ -206,7 +204,7 @@ function GearMenuButton({ api, snapshot, onOutcome, onOpenSettings }: GearMenuPr
       ) : null}
     </div>
   );
-}
+});
 
 function ExportDialog({
   onCancel,

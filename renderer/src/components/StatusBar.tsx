@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import type { LaunchwatchApi, Snapshot } from '../../../main/api/contract';
 import { formatTime } from '../../../main/engine/time-format';
 import { ScanSettings } from './ScanSettings';
@@ -30,18 +31,26 @@ export function StatusBar({ snapshot, api }: { snapshot: Snapshot; api: Launchwa
           Incomplete scan, not an all-clear: {snapshot.incomplete}.
         </p>
       ) : null}
-      {snapshot.notes.length > 0 ? (
-        <details className="notes">
-          <summary>
-            {snapshot.notes.length} note{snapshot.notes.length === 1 ? '' : 's'}
-          </summary>
-          <ul>
-            {snapshot.notes.map((note) => (
-              <li key={note}>{note}</li>
-            ))}
-          </ul>
-        </details>
-      ) : null}
+      {snapshot.notes.length > 0 ? <Notes notes={snapshot.notes} /> : null}
     </footer>
   );
 }
+
+/** What the readers had to say: the same from one update to the next as a rule, so drawn only when it changes. */
+const Notes = memo(
+  function Notes({ notes }: { notes: string[] }) {
+    return (
+      <details className="notes">
+        <summary>
+          {notes.length} note{notes.length === 1 ? '' : 's'}
+        </summary>
+        <ul>
+          {notes.map((note) => (
+            <li key={note}>{note}</li>
+          ))}
+        </ul>
+      </details>
+    );
+  },
+  (a, b) => a.notes.length === b.notes.length && a.notes.every((note, i) => note === b.notes[i]),
+);
