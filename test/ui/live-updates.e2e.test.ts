@@ -22,8 +22,8 @@ const ITEMS = 36;
 const pidOf = (n: number): number => 1000 + n;
 const idOf = (n: number): string => `/Users/alice/Library/LaunchAgents/com.vendor${n}.agent.plist`;
 
-// A note the macOS reader makes at every sample while the user has apps open (main/platform/macos/assemble.ts):
-// the status bar shows the same words from one update to the next.
+// A note the macOS reader makes while the user has apps open (main/platform/macos/assemble.ts), given here at
+// every sample: the status bar shows the same words from one update to the next.
 const APPS_NOTE = 'launchctl list: 3 apps opened by the user (application.*) are not launch items and were not judged';
 
 /** A Mac whose processes use the CPU the test says (percent of one core), on the real clock. */

@@ -1,3 +1,4 @@
+import equal from 'fast-deep-equal';
 import { memo } from 'react';
 import type { LaunchwatchApi, Snapshot } from '../../../main/api/contract';
 import { formatTime } from '../../../main/engine/time-format';
@@ -37,20 +38,17 @@ export function StatusBar({ snapshot, api }: { snapshot: Snapshot; api: Launchwa
 }
 
 /** What the readers had to say: the same from one update to the next as a rule, so drawn only when it changes. */
-const Notes = memo(
-  function Notes({ notes }: { notes: string[] }) {
-    return (
-      <details className="notes">
-        <summary>
-          {notes.length} note{notes.length === 1 ? '' : 's'}
-        </summary>
-        <ul>
-          {notes.map((note) => (
-            <li key={note}>{note}</li>
-          ))}
-        </ul>
-      </details>
-    );
-  },
-  (a, b) => a.notes.length === b.notes.length && a.notes.every((note, i) => note === b.notes[i]),
-);
+const Notes = memo(function Notes({ notes }: { notes: string[] }) {
+  return (
+    <details className="notes">
+      <summary>
+        {notes.length} note{notes.length === 1 ? '' : 's'}
+      </summary>
+      <ul>
+        {notes.map((note) => (
+          <li key={note}>{note}</li>
+        ))}
+      </ul>
+    </details>
+  );
+}, equal);
