@@ -3,17 +3,20 @@
 // the user sees: rows on screen follow their CPU, a row scrolled into view shows its latest figures at
 // once, an item that gets busier moves up though it is off screen, and a page that lost an update
 // recovers by itself.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ActionService } from '../../main/actions/action-service';
 import { AppService } from '../../main/app-service';
 import type { ConnectionRecord, Inventory, Sample } from '../../main/engine/model';
 import type { SampleReading, SystemReader } from '../../main/engine/reader';
 import { readCapture } from '../../main/platform/capture/capture-reader';
 import { startWebServer, type WebServer } from '../../main/web/web-server';
 import { writeCapture, type ItemSpec, type ProcessSpec } from '../support/capture-builder';
+import { launchdModel } from '../support/launchd-model';
 import { chartDraws, countRedrawnElements, redrawnBetween, redrawnElements } from '../support/react-commits';
 import { CHROMIUM, CHROMIUM_FLAGS } from '../support/web';
 
@@ -61,7 +64,7 @@ class ScriptedReader implements SystemReader {
   }
 }
 
-async function liveMac(): Promise<{ reader: ScriptedReader; service: AppService }> {
+async function liveMac(): Promise<{ reader: ScriptedReader; service: AppService; actions: ActionService }> {
   const items: ItemSpec[] = [];
   const processes: ProcessSpec[] = [{ pid: 1, ppid: 0, uid: 0, args: '/sbin/launchd', cpu: 0, startedBefore: 86400 }];
   for (let n = 0; n < ITEMS; n++) {
@@ -75,13 +78,20 @@ async function liveMac(): Promise<{ reader: ScriptedReader; service: AppService 
   }
   const capture = await readCapture(writeCapture({ items, processes }));
   const reader = new ScriptedReader(capture.inventory, capture.samples[0] as Sample);
-  const service = AppService.live(reader, {
-    windowSeconds: 10,
-    cpuThresholdPercent: 25,
-    intervalMs: 400,
-    excludePids: new Set(),
+  // Actions on this Mac, for approvals (which run no command); a disable would go to a model of launchd.
+  const actions = new ActionService({
+    stateDir: mkdtempSync(join(tmpdir(), 'lw-live-state-')),
+    runner: launchdModel().runner(),
+    processes: { isSame: async () => false, signal: async () => undefined },
+    uid: 501,
+    isRoot: false,
   });
-  return { reader, service };
+  const service = AppService.live(
+    reader,
+    { windowSeconds: 10, cpuThresholdPercent: 25, intervalMs: 400, excludePids: new Set() },
+    actions,
+  );
+  return { reader, service, actions };
 }
 
 describe.skipIf(!existsSync(CHROMIUM))(
@@ -105,6 +115,8 @@ describe.skipIf(!existsSync(CHROMIUM))(
     const shownCpu = async (n: number): Promise<number> =>
       parseFloat((await row(n).locator('.cpu').textContent()) ?? '');
     const mainCpu = (n: number): number => mac.service.snapshot().items.find((i) => i.id === idOf(n))?.cpuPercent ?? -1;
+    const mainPeak = (n: number): number =>
+      mac.service.result()?.items.find((i) => i.item.id === idOf(n))?.cpu.maxPercent ?? -1;
 
     beforeAll(async () => {
       mac = await liveMac();
@@ -275,7 +287,7 @@ describe.skipIf(!existsSync(CHROMIUM))(
         // Six ticks of 400 ms: the CPU part moved on (its figures, the line, the words under the chart)...
         expect(during('cpu-title')).toBeGreaterThanOrEqual(3);
         // ...while recharts' axes, grid and threshold were not made again, nor the parts that did not change
-        // (the window's header and the status bar's notes included).
+        // (the window's header, the status bar's notes and the actions included).
         for (const part of [
           'app-header',
           'notes',
@@ -285,10 +297,41 @@ describe.skipIf(!existsSync(CHROMIUM))(
           'dest-title',
           'program-title',
           'plist-title',
+          'actions-title',
         ])
           expect({ part, drawn: during(part) }).toEqual({ part, drawn: 0 });
       } finally {
         mac.reader.sockets.delete(pidOf(n));
+        mac.reader.percent.set(pidOf(n), 0);
+        await watched.close();
+      }
+    });
+
+    it('a busy item offers to accept its CPU: the figure follows its peak until the user types one, which updates keep, and Accept approves it with that limit', async () => {
+      const n = 10;
+      const watched = await browser.newPage({ viewport: { width: 420, height: 640 } });
+      watched.setDefaultTimeout(20_000);
+      try {
+        // Above the threshold (25%) for the whole window (10 s): flagged for its CPU alone.
+        mac.reader.percent.set(pidOf(n), 60);
+        await watched.goto(server.url);
+        await watched.locator(`button.item-row[data-item-id="${idOf(n)}"]`).click();
+        const limit = watched.getByLabel('CPU this item may use, in percent of one core');
+        await limit.waitFor();
+        // Room above a peak of about 60%: 60 x 1.2, in round tens.
+        expect(await limit.inputValue()).toBe('80');
+        mac.reader.percent.set(pidOf(n), 90);
+        await expect.poll(() => limit.inputValue(), { timeout: 5_000 }).toBe('110');
+        await limit.fill('300');
+        mac.reader.percent.set(pidOf(n), 120);
+        await expect.poll(() => mainPeak(n), { timeout: 5_000 }).toBeGreaterThan(110);
+        await sleep(1_000);
+        expect(await limit.inputValue()).toBe('300');
+        await watched.getByRole('button', { name: 'Accept CPU' }).click();
+        await watched.locator('.notice', { hasText: 'accepted up to 300% of one core' }).waitFor();
+        const approval = mac.actions.approvals.list().find((a) => a.plistPath === idOf(n));
+        expect(approval?.cpuLimitPercent).toBe(300);
+      } finally {
         mac.reader.percent.set(pidOf(n), 0);
         await watched.close();
       }

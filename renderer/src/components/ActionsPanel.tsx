@@ -1,4 +1,5 @@
-import { useEffect, useRef, useState } from 'react';
+import equal from 'fast-deep-equal';
+import { memo, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { ItemDetail, LaunchwatchApi, PlanView } from '../../../main/api/contract';
 
 /**
@@ -12,15 +13,35 @@ export interface Outcome {
   leave?: boolean;
 }
 
-/** Disable with approval, and the approved inventory, for one item. */
-export function ActionsPanel({
+/** A CPU limit to offer for a busy item: room above its peak (or the threshold, if higher), in round tens. */
+export function suggestedCpuLimit(item: Pick<ItemDetail, 'cpu' | 'thresholdPercent'>): number {
+  return Math.max(10, Math.ceil((Math.max(item.cpu.maxPercent, item.thresholdPercent) * 1.2) / 10) * 10);
+}
+
+/** Whether the item is flagged only for being busy, so accepting its CPU is offered. */
+export function flaggedOnlyBusy(item: Pick<ItemDetail, 'reasons' | 'verdict'>): boolean {
+  return item.reasons.some((r) => r.code === 'cpu.sustained') && item.verdict === 'high-cpu';
+}
+
+/**
+ * Disable with approval, and the approved inventory, for one item. Given only what it shows, compared by value:
+ * the item's detail is a new object at every update, and the panel (with what the user typed) stays as it is.
+ */
+export const ActionsPanel = memo(function ActionsPanel({
   api,
-  item,
+  id,
+  verdict,
+  approval,
+  cpuLimitOffer,
   available,
   onDone,
 }: {
   api: LaunchwatchApi;
-  item: ItemDetail;
+  id: string;
+  verdict: ItemDetail['verdict'];
+  approval: ItemDetail['approval'];
+  /** Set when the item is flagged only for being busy: the CPU limit offered until the user types one. */
+  cpuLimitOffer: number | undefined;
   available: boolean;
   onDone: (outcome: Outcome) => void;
 }) {
@@ -28,18 +49,20 @@ export function ActionsPanel({
   const [refusal, setRefusal] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
   const [note, setNote] = useState('');
-  // A figure with room above what it uses now, in round tens.
-  const [cpuLimit, setCpuLimit] = useState(() =>
-    String(Math.max(10, Math.ceil((Math.max(item.cpu.maxPercent, item.thresholdPercent) * 1.2) / 10) * 10)),
-  );
-  const busyOnly = item.reasons.some((r) => r.code === 'cpu.sustained') && item.verdict === 'high-cpu';
+  // What the user typed; until then the offer, which follows the item's peak.
+  const [typedCpuLimit, setCpuLimit] = useState<string | undefined>();
+  const cpuLimit = typedCpuLimit ?? String(cpuLimitOffer ?? '');
 
   if (!available)
-    return <p className="muted">This is a capture of another Mac: its items cannot be changed from here.</p>;
+    return (
+      <ActionsSection>
+        <p className="muted">This is a capture of another Mac: its items cannot be changed from here.</p>
+      </ActionsSection>
+    );
 
   const openPlan = async () => {
     setRefusal(undefined);
-    const response = await api.planDisable(item.id);
+    const response = await api.planDisable(id);
     if (response.ok) setPlan(response.plan);
     else setRefusal(response.refusal);
   };
@@ -66,83 +89,94 @@ export function ActionsPanel({
   };
 
   return (
-    <div className="actions-panel">
-      <div className="action-buttons">
-        <button type="button" className="danger" onClick={() => void openPlan()}>
-          Disable…
-        </button>
-        {item.verdict === 'approved' || item.approval ? (
-          <button
-            type="button"
-            onClick={() => void api.unapproveItem(item.id).then((o) => onDone({ message: o.message }))}
-          >
-            Remove approval
+    <ActionsSection>
+      <div className="actions-panel">
+        <div className="action-buttons">
+          <button type="button" className="danger" onClick={() => void openPlan()}>
+            Disable…
           </button>
-        ) : (
-          <span className="approve-form">
-            <input
-              type="text"
-              aria-label="Why this item is fine (optional)"
-              placeholder="Note (optional)"
-              value={note}
-              maxLength={2000}
-              onChange={(e) => setNote(e.target.value)}
-            />
+          {verdict === 'approved' || approval ? (
             <button
               type="button"
-              onClick={() =>
-                void api
-                  .approveItem(item.id, note.trim() === '' ? undefined : note.trim())
-                  .then((o) => onDone({ message: o.message }))
-              }
+              onClick={() => void api.unapproveItem(id).then((o) => onDone({ message: o.message }))}
             >
-              Approve this item
+              Remove approval
             </button>
-          </span>
-        )}
+          ) : (
+            <span className="approve-form">
+              <input
+                type="text"
+                aria-label="Why this item is fine (optional)"
+                placeholder="Note (optional)"
+                value={note}
+                maxLength={2000}
+                onChange={(e) => setNote(e.target.value)}
+              />
+              <button
+                type="button"
+                onClick={() =>
+                  void api
+                    .approveItem(id, note.trim() === '' ? undefined : note.trim())
+                    .then((o) => onDone({ message: o.message }))
+                }
+              >
+                Approve this item
+              </button>
+            </span>
+          )}
+        </div>
+        {cpuLimitOffer !== undefined ? (
+          <form
+            className="accept-cpu"
+            onSubmit={(e) => {
+              e.preventDefault();
+              const limit = Number(cpuLimit);
+              if (!Number.isFinite(limit) || limit < 1) return;
+              void api
+                .approveItem(id, note.trim() === '' ? undefined : note.trim(), limit)
+                .then((o) => onDone({ message: o.message }));
+            }}
+          >
+            <label>
+              Busy but known? Accept its CPU up to{' '}
+              <input
+                type="number"
+                min={1}
+                max={100000}
+                value={cpuLimit}
+                onChange={(e) => setCpuLimit(e.target.value)}
+                aria-label="CPU this item may use, in percent of one core"
+              />{' '}
+              % of one core
+            </label>{' '}
+            <button type="submit">Accept CPU</button>
+            <span className="muted"> Any sign of mining still flags it.</span>
+          </form>
+        ) : null}
+        {approval ? (
+          <p className="muted">
+            Approved on {approval.approvedAt.slice(0, 10)}
+            {approval.note ? `: ${approval.note}` : ''}
+            {approval.changed ? ' — changed since approval, judged again' : ''}.
+          </p>
+        ) : null}
+        {refusal ? (
+          <p className="refusal" role="alert">
+            {refusal}
+          </p>
+        ) : null}
+        {plan ? <ApprovalSheet plan={plan} busy={busy} onApprove={() => void approve()} onCancel={cancel} /> : null}
       </div>
-      {busyOnly ? (
-        <form
-          className="accept-cpu"
-          onSubmit={(e) => {
-            e.preventDefault();
-            const limit = Number(cpuLimit);
-            if (!Number.isFinite(limit) || limit < 1) return;
-            void api
-              .approveItem(item.id, note.trim() === '' ? undefined : note.trim(), limit)
-              .then((o) => onDone({ message: o.message }));
-          }}
-        >
-          <label>
-            Busy but known? Accept its CPU up to{' '}
-            <input
-              type="number"
-              min={1}
-              max={100000}
-              value={cpuLimit}
-              onChange={(e) => setCpuLimit(e.target.value)}
-              aria-label="CPU this item may use, in percent of one core"
-            />{' '}
-            % of one core
-          </label>{' '}
-          <button type="submit">Accept CPU</button>
-          <span className="muted"> Any sign of mining still flags it.</span>
-        </form>
-      ) : null}
-      {item.approval ? (
-        <p className="muted">
-          Approved on {item.approval.approvedAt.slice(0, 10)}
-          {item.approval.note ? `: ${item.approval.note}` : ''}
-          {item.approval.changed ? ' — changed since approval, judged again' : ''}.
-        </p>
-      ) : null}
-      {refusal ? (
-        <p className="refusal" role="alert">
-          {refusal}
-        </p>
-      ) : null}
-      {plan ? <ApprovalSheet plan={plan} busy={busy} onApprove={() => void approve()} onCancel={cancel} /> : null}
-    </div>
+    </ActionsSection>
+  );
+}, equal);
+
+function ActionsSection({ children }: { children: ReactNode }) {
+  return (
+    <section aria-labelledby="actions-title" className="actions">
+      <h3 id="actions-title">Actions</h3>
+      {children}
+    </section>
   );
 }
 
@@ -159,9 +193,9 @@ function ApprovalSheet({
 }) {
   const cancelRef = useRef<HTMLButtonElement>(null);
   const sheetRef = useRef<HTMLDivElement>(null);
-  // The parent re-renders on every snapshot (each second live), handing a new onCancel each time: keep the
-  // latest in a ref so the effects below run once, and focus is placed on Cancel once, not taken back from
-  // the user's Tab every second.
+  // The panel draws again while the sheet is open when what it shows changes (the item's verdict or approval),
+  // handing a new onCancel each time: keep the latest in a ref so the effects below run once, and focus is
+  // placed on Cancel once, not taken back from the user's Tab.
   const onCancelRef = useRef(onCancel);
   onCancelRef.current = onCancel;
   useEffect(() => {

@@ -1,12 +1,12 @@
 import equal from 'fast-deep-equal';
-import { Fragment, memo, useEffect, useMemo, useRef, type ReactNode } from 'react';
+import { Fragment, memo, useCallback, useEffect, useMemo, useRef, type ReactNode } from 'react';
 import { labelSegments } from '../logic/label-breaks';
 import { processTree } from '../logic/process-tree';
 import { formatTime } from '../../../main/engine/time-format';
 import type { ItemDetail, LaunchwatchApi } from '../../../main/api/contract';
 import { useItem } from '../hooks';
 import { describeState, formatPercent } from '../logic/list';
-import { ActionsPanel } from './ActionsPanel';
+import { ActionsPanel, flaggedOnlyBusy, suggestedCpuLimit } from './ActionsPanel';
 import { CpuChart } from './CpuChart';
 import { ItemHistory } from './ItemHistory';
 import type { Outcome } from './ActionsPanel';
@@ -55,6 +55,13 @@ export function ItemPage({
   const { item, missing } = useItem(api, id, pushed, listed);
   const backRef = useRef<HTMLButtonElement>(null);
   const pivotsFor = useMemo(() => ({ api, live: actionsAvailable, onNotice }), [api, actionsAvailable, onNotice]);
+  const actionDone = useCallback(
+    (outcome: Outcome) => {
+      onNotice(outcome);
+      if (outcome.leave) onLeave();
+    },
+    [onNotice, onLeave],
+  );
   useEffect(() => {
     backRef.current?.focus();
     const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onBack();
@@ -84,13 +91,15 @@ export function ItemPage({
           item={item}
           actions={
             <ActionsPanel
+              // What the user typed or opened (a note, a CPU limit, a plan) belongs to this item only.
+              key={item.id}
               api={api}
-              item={item}
+              id={item.id}
+              verdict={item.verdict}
+              approval={item.approval}
+              cpuLimitOffer={flaggedOnlyBusy(item) ? suggestedCpuLimit(item) : undefined}
               available={actionsAvailable}
-              onDone={(outcome) => {
-                onNotice(outcome);
-                if (outcome.leave) onLeave();
-              }}
+              onDone={actionDone}
             />
           }
         />
@@ -166,10 +175,7 @@ function Detail({
 
       <PlistSection id={item.id} plist={item.plist} zone={zone} pivotsFor={pivotsFor} />
 
-      <section aria-labelledby="actions-title" className="actions">
-        <h3 id="actions-title">Actions</h3>
-        {actions}
-      </section>
+      {actions}
     </>
   );
 }
