@@ -13,16 +13,6 @@ export interface Outcome {
   leave?: boolean;
 }
 
-/** A CPU limit to offer for a busy item: room above its peak (or the threshold, if higher), in round tens. */
-export function suggestedCpuLimit(item: Pick<ItemDetail, 'cpu' | 'thresholdPercent'>): number {
-  return Math.max(10, Math.ceil((Math.max(item.cpu.maxPercent, item.thresholdPercent) * 1.2) / 10) * 10);
-}
-
-/** Whether the item is flagged only for being busy, so accepting its CPU is offered. */
-export function flaggedOnlyBusy(item: Pick<ItemDetail, 'reasons' | 'verdict'>): boolean {
-  return item.reasons.some((r) => r.code === 'cpu.sustained') && item.verdict === 'high-cpu';
-}
-
 /**
  * Disable with approval, and the approved inventory, for one item. Given only what it shows, compared by value:
  * the item's detail is a new object at every update, and the panel (with what the user typed) stays as it is.

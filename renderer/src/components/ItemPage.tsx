@@ -6,7 +6,8 @@ import { formatTime } from '../../../main/engine/time-format';
 import type { ItemDetail, LaunchwatchApi } from '../../../main/api/contract';
 import { useItem } from '../hooks';
 import { describeState, formatPercent } from '../logic/list';
-import { ActionsPanel, flaggedOnlyBusy, suggestedCpuLimit } from './ActionsPanel';
+import { cpuLimitOffer } from '../logic/cpu-offer';
+import { ActionsPanel } from './ActionsPanel';
 import { CpuChart } from './CpuChart';
 import { ItemHistory } from './ItemHistory';
 import type { Outcome } from './ActionsPanel';
@@ -97,7 +98,7 @@ export function ItemPage({
               id={item.id}
               verdict={item.verdict}
               approval={item.approval}
-              cpuLimitOffer={flaggedOnlyBusy(item) ? suggestedCpuLimit(item) : undefined}
+              cpuLimitOffer={cpuLimitOffer(item)}
               available={actionsAvailable}
               onDone={actionDone}
             />
