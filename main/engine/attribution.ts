@@ -32,6 +32,15 @@ export function buildProcessTable(processes: ProcessRecord[]): ProcessTable {
 /** ps's start times are estimates to the second; launchctl list is read a moment before ps. */
 const LISTED_PID_TOLERANCE_MS = 5000;
 
+/**
+ * The pid launchd (or a capture) lists for an item. 0 (the kernel) and 1 (launchd, systemd) are never a
+ * job's process, and as a root they would make every process on the machine the item's: not taken.
+ */
+function listedPid(item: LaunchItem, loaded: Map<string, LoadedService>): number | undefined {
+  const pid = item.label ? loaded.get(item.label)?.pid : undefined;
+  return pid !== undefined && pid > 1 ? pid : undefined;
+}
+
 export function attributeProcesses(
   items: LaunchItem[],
   loaded: Map<string, LoadedService>,
@@ -49,7 +58,7 @@ export function attributeProcesses(
   };
 
   for (const item of items) {
-    const pid = item.label ? loaded.get(item.label)?.pid : undefined;
+    const pid = listedPid(item, loaded);
     const process = pid === undefined ? undefined : table.byPid.get(pid);
     // A pid launchctl listed, now held by a process that started later, was reused: not this item's.
     const reused =
@@ -195,7 +204,7 @@ export function attractorsOf(items: LaunchItem[], loaded: Map<string, LoadedServ
     programs: new Set(),
   };
   for (const item of items) {
-    const pid = item.label ? loaded.get(item.label)?.pid : undefined;
+    const pid = listedPid(item, loaded);
     if (pid !== undefined) attractors.listedPids.add(pid);
     if (item.unitName) attractors.units.add(item.unitName);
     if (item.arguments.length > 0) attractors.commandLines.add(item.arguments.join(' '));

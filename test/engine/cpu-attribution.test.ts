@@ -138,6 +138,27 @@ describe('attribution', () => {
     );
   });
 
+  it("never takes the kernel (0) or launchd (1) as a listed root: every process would be the item's", () => {
+    const table = buildProcessTable([
+      proc(0, 0, 'kernel_task', 0),
+      proc(1, 0, '/sbin/launchd', 0),
+      proc(20, 1, '/opt/real', 0),
+      proc(30, 1, '/Applications/Some.app/Contents/MacOS/Some', 0),
+    ]);
+    const loaded = new Map([
+      ['kernel', { label: 'kernel', pid: 0 }],
+      ['launchd', { label: 'launchd', pid: 1 }],
+      ['real', { label: 'real', pid: 20 }],
+    ]);
+    const items = [item('/kernel', 'kernel', ['/opt/k']), item('/launchd', 'launchd', ['/opt/l'])];
+    const result = attributeProcesses([...items, item('/real', 'real', ['/opt/real'])], loaded, table);
+    expect([...result.keys()]).toEqual(['/real']);
+    expect(result.get('/real')).toEqual({ method: 'launchctl-pid', rootPids: [20], pids: [20] });
+    // Matching by program still works for such an item: only the listed pid is refused.
+    const byProgram = attributeProcesses([item('/l', 'launchd', ['/opt/real'])], loaded, table);
+    expect(byProgram.get('/l')?.pids).toEqual([20]);
+  });
+
   it('never lets a decoy with the same arguments take a child out of a tree launchd named', () => {
     const table = buildProcessTable([
       proc(1, 0, '/sbin/launchd', 0),

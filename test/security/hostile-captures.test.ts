@@ -179,6 +179,37 @@ describe('never blind: a running miner is found whatever its plist does', () => 
     expect(result.notes.join('\n')).toMatch(/1 apps opened by the user \(application\.\*\)/);
   });
 
+  it("a launchctl list that gives a job launchd's pid (1) or the kernel's (0) blames no process on it, and says so", async () => {
+    const spec = minerSpec(MINER_XML);
+    const decoy = (n: number) => ({
+      path: `${HOME}/Library/LaunchAgents/com.example.decoy${n}.plist`,
+      plist: { Label: `com.example.decoy${n}`, ProgramArguments: [`/opt/decoy${n}`] },
+    });
+    spec.items.push(decoy(0), decoy(1));
+    spec.extraListed!.push(['0', 0, 'com.example.decoy0'], ['1', 0, 'com.example.decoy1']);
+    spec.processes.unshift({ pid: 0, ppid: 0, uid: 0, args: 'kernel_task', cpu: 12, startedBefore: 86400 });
+    // An app that mines, a child of launchd: not a launch item's, whatever the list says.
+    spec.processes.push({
+      pid: 990,
+      ppid: 1,
+      args: `/Applications/Calendar 2.app/Contents/MacOS/xmr ${POOL_ARGS}`,
+      cpu: 370,
+    });
+    const result = await replay(writeCapture(spec), DEFAULT_SCAN_OPTIONS);
+    for (const label of ['com.example.decoy0', 'com.example.decoy1']) {
+      expect(itemOf(result, label).processes, label).toEqual([]);
+      expect(itemOf(result, label).verdict, label).toBe('ok');
+    }
+    expect(itemOf(result).processes.map((p) => p.pid)).toEqual([700]);
+    expect(itemOf(result).verdict).toBe('mining');
+    expect(result.notes).toContain(
+      'launchctl list: line 5: "com.example.decoy0": PID "0" is not a job\'s process: read as unknown',
+    );
+    expect(result.notes).toContain(
+      'launchctl list: line 6: "com.example.decoy1": PID "1" is not a job\'s process: read as unknown',
+    );
+  });
+
   it('a file that is not a regular file is named in the notes', async () => {
     const dir = writeCapture(minerSpec(MINER_XML));
     symlinkSync('/etc/hostname', join(dir, 'samples/0000/extra.txt'));

@@ -37,7 +37,7 @@ export function parseProcNet(text: string, protocol: Protocol, family: 'IPv4' | 
     const inode = Number(fields[9]);
     const l = parseHexEndpoint(local, family);
     const r = parseHexEndpoint(remote, family);
-    if (!l || !r || !Number.isInteger(inode)) continue;
+    if (!l || !r || !Number.isSafeInteger(inode) || inode < 0) continue;
     sockets.push({
       inode,
       protocol,
@@ -52,10 +52,13 @@ export function parseProcNet(text: string, protocol: Protocol, family: 'IPv4' | 
   return sockets;
 }
 
+/** The kernel prints an endpoint as `%08X:%04X` (IPv4) or `%08X%08X%08X%08X:%04X` (IPv6). */
+const HEX = /^[0-9A-Fa-f]+$/;
+
 function parseHexEndpoint(text: string, family: 'IPv4' | 'IPv6'): { address: string; port: number } | undefined {
   const [hex = '', port = ''] = text.split(':');
+  if (port.length !== 4 || !HEX.test(port) || !HEX.test(hex)) return undefined;
   const value = Number.parseInt(port, 16);
-  if (!Number.isFinite(value)) return undefined;
   if (family === 'IPv4' && hex.length === 8) return { address: ipv4FromHex(hex), port: value };
   if (family === 'IPv6' && hex.length === 32) return { address: ipv6FromHex(hex), port: value };
   return undefined;

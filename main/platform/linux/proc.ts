@@ -29,9 +29,8 @@ export function parseProcStat(text: string): ProcStat | undefined {
     cpuTicks: wanted.utime + wanted.stime,
     startTicks: wanted.starttime,
   };
-  return Number.isInteger(stat.pid) && Number.isFinite(stat.cpuTicks) && Number.isFinite(stat.startTicks)
-    ? stat
-    : undefined;
+  // The kernel writes whole non-negative numbers; a line that gives anything else is not a process to count.
+  return whole(stat.pid) && whole(stat.ppid) && whole(stat.cpuTicks) && whole(stat.startTicks) ? stat : undefined;
 }
 
 function fieldsAfterComm(
@@ -55,6 +54,10 @@ function fieldsAfterComm(
     i = end;
   }
   return out;
+}
+
+function whole(n: number): boolean {
+  return Number.isSafeInteger(n) && n >= 0;
 }
 
 function isSpace(code: number): boolean {

@@ -3,6 +3,10 @@ import type { LoadedService } from '../../engine/model';
 import { ProblemList } from '../problem-list';
 import type { ParseOutcome } from './ps';
 
+/** launchd prints pids and exit statuses in decimal; ten digits hold any 32-bit value. */
+const PID = /^\d{1,10}$/;
+const STATUS = /^-?\d{1,10}$/;
+
 export function parseLaunchctlList(text: string): ParseOutcome<LoadedService> {
   const records: LoadedService[] = [];
   const problems = new ProblemList();
@@ -11,25 +15,31 @@ export function parseLaunchctlList(text: string): ParseOutcome<LoadedService> {
     if (line.trim() === '') return;
     const fields = line.split('\t');
     if (index === 0 && /^PID\s/.test(line)) return;
-    if (fields.length < 3) {
+    const label = fields.slice(2).join('\t');
+    if (fields.length < 3 || label === '') {
       problems.add(() => `line ${index + 1}: expected PID, Status and Label separated by tabs`);
       return;
     }
-    const [pidField = '', statusField = ''] = fields;
-    const label = fields.slice(2).join('\t');
-    const pid = pidField.trim() === '-' ? undefined : Number(pidField.trim());
-    const status = statusField.trim() === '-' ? undefined : Number(statusField.trim());
-    if (
-      (pid !== undefined && !Number.isInteger(pid)) ||
-      (status !== undefined && !Number.isInteger(status)) ||
-      label === ''
-    ) {
-      problems.add(() => `line ${index + 1}: not a launchctl list row: ${JSON.stringify(line.slice(0, 120))}`);
-      return;
-    }
+    // A row with a label says launchd has that job, whatever its other columns hold: it is kept, and a
+    // column that cannot be read is left out and named.
     const service: LoadedService = { label };
-    if (pid !== undefined) service.pid = pid;
-    if (status !== undefined) service.lastExitStatus = status;
+    const pidField = fields[0]!.trim();
+    const statusField = fields[1]!.trim();
+    const unreadable: string[] = [];
+    if (pidField !== '-') {
+      // 0 is the kernel and 1 launchd itself: never a job's process. Taken as one, every process on the
+      // Mac would descend from this job's.
+      if (PID.test(pidField) && Number(pidField) > 1) service.pid = Number(pidField);
+      else unreadable.push(`PID ${JSON.stringify(pidField.slice(0, 20))} is not a job's process`);
+    }
+    if (statusField !== '-') {
+      if (STATUS.test(statusField)) service.lastExitStatus = Number(statusField);
+      else unreadable.push(`Status ${JSON.stringify(statusField.slice(0, 20))} is not an exit status`);
+    }
+    if (unreadable.length > 0)
+      problems.add(
+        () => `line ${index + 1}: ${JSON.stringify(label.slice(0, 120))}: ${unreadable.join(', ')}: read as unknown`,
+      );
     records.push(service);
   });
   return { records, problems: problems.messages() };

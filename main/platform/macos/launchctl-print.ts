@@ -30,7 +30,7 @@ export function parseLaunchctlPrint(stdout: string, stderr: string, code: number
     const key = line.slice(0, eq);
     const value = line.slice(eq + 3);
     if (key === 'state') out.state = value;
-    else if (key === 'pid' && /^\d+$/.test(value)) out.pid = Number(value);
+    else if (key === 'pid' && /^\d{1,10}$/.test(value)) out.pid = Number(value);
     else if (key === 'path') out.path = value;
   }
   return out;

@@ -53,6 +53,9 @@ interface ReadBlock {
 const processBlocks = new RecentMemo<number, ReadBlock>(1_024);
 const LONGEST_BLOCK_KEPT = 16_384;
 
+/** Ten digits hold any pid (macOS's are below 100,000). */
+const PID = /^\d{1,10}$/;
+
 /** The pid a block's `p` line names, if it starts with one that is all digits. */
 function blockPid(text: string, start: number): number | undefined {
   if (text.charCodeAt(start) !== 112) return undefined;
@@ -134,8 +137,8 @@ function readBlock(
       case 112 /* p */: {
         finish();
         const value = text.slice(from, stop);
-        const parsed = Number(value);
-        pid = value !== '' && Number.isInteger(parsed) ? parsed : undefined;
+        // lsof prints a pid in decimal: a sign, an exponent or hex digits are no pid.
+        pid = PID.test(value) ? Number(value) : undefined;
         if (pid === undefined) problems.add(() => `line ${lineNumber}: bad pid ${JSON.stringify(value.slice(0, 120))}`);
         break;
       }
@@ -249,7 +252,7 @@ function parseEndpoint(text: string): { address: string; port?: number } | undef
   const port = text.slice(colon + 1);
   // A bare IPv6 address without brackets would split inside itself: lsof always brackets them.
   if (host.includes(':') && !(host.startsWith('[') && host.endsWith(']'))) return undefined;
-  if (port !== '*' && !/^\d{1,5}$/.test(port)) return undefined;
+  if (port !== '*' && !(/^\d{1,5}$/.test(port) && Number(port) <= 65_535)) return undefined;
   const address = host === '*' ? '*' : normaliseAddress(host);
   return port === '*' ? { address } : { address, port: Number(port) };
 }

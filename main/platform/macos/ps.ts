@@ -104,7 +104,9 @@ class Columns {
     for (let c = text.charCodeAt(this.at); this.at < this.end && c >= 48 && c <= 57; c = text.charCodeAt(++this.at))
       value = value * 10 + (c - 48);
     const next = text.charCodeAt(this.at);
-    if (this.at === start || (this.at < this.end && next !== 32 && next !== 9)) return undefined;
+    // Ten digits hold any pid or uid ps prints; more is not a number ps wrote.
+    if (this.at === start || this.at - start > 10 || (this.at < this.end && next !== 32 && next !== 9))
+      return undefined;
     return negative ? -value : value;
   }
 

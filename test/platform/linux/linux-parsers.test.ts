@@ -31,6 +31,25 @@ describe('/proc', () => {
     expect(parseProcStat('garbage')).toBeUndefined();
   });
 
+  it('takes only whole non-negative numbers for pid, ppid, CPU and start (a cut or garbled line is no process)', () => {
+    const line = fixture('proc-stat-paren-comm.txt');
+    const fields = line.slice(line.lastIndexOf(')') + 2).split(' ');
+    const withField = (n: number, value: string): string =>
+      line.slice(0, line.lastIndexOf(')') + 2) + fields.map((f, i) => (i === n - 3 ? value : f)).join(' ');
+    expect(parseProcStat(withField(4, fields[1]!))).toEqual(parseProcStat(line));
+    // ppid (4), utime (14), stime (15), starttime (22), numbered from 1 with pid as proc(5) does.
+    for (const [n, value] of [
+      [4, 'x'],
+      [4, '-1'],
+      [14, '1.5'],
+      [15, '-3'],
+      [22, 'NaN'],
+      [22, '99999999999999999999'],
+    ] as const)
+      expect(parseProcStat(withField(n, value)), `field ${n} = ${value}`).toBeUndefined();
+    expect(parseProcStat(`-4 ${line.slice(line.indexOf('('))}`)).toBeUndefined();
+  });
+
   it('splits cmdline on NUL, keeping spaces and parentheses inside arguments', () => {
     expect(parseCmdline(readFileSync(join(__dirname, '../../fixtures/linux/proc-cmdline-spaces.bin')))).toEqual([
       'my (weird) name',
@@ -85,6 +104,34 @@ describe('/proc/net', () => {
         'IPv6',
       )[0],
     ).toMatchObject({ localAddress: '127.0.0.1', localPort: 3333, state: 'ESTABLISHED' });
+  });
+
+  it('skips a line whose endpoint is not as the kernel prints it (%08X:%04X), and keeps the others', () => {
+    const header = '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n';
+    const line = (local: string, remote: string, inode = '42'): string =>
+      `   0: ${local} ${remote} 01 00000000:00000000 00:00000000 00000000   501        0 ${inode} 1 0 100 0 0 10 0\n`;
+    const good = line('0100007F:0D05', '0100007F:A297');
+    const bad = [
+      line('0100007F:0D05', '0100007F:A297A297A297'),
+      line('0100007F:D05', '0100007F:A297'),
+      line('ZZ00007F:0D05', '0100007F:A297'),
+      line('0100007F:0D05', '0100007F:-001'),
+      line('0100007F:0D05', '0100007F:A297', '-1'),
+      line('0100007F:0D05', '0100007F:A297', '1.5'),
+    ];
+    const sockets = parseProcNet(header + bad.join('') + good, 'TCP', 'IPv4');
+    expect(sockets).toEqual([
+      {
+        inode: 42,
+        protocol: 'TCP',
+        family: 'IPv4',
+        localAddress: '127.0.0.1',
+        localPort: 3333,
+        remoteAddress: '127.0.0.1',
+        remotePort: 0xa297,
+        state: 'ESTABLISHED',
+      },
+    ]);
   });
 
   it('reads socket inodes from fd links', () => {

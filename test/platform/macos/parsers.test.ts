@@ -49,8 +49,33 @@ describe('launchctl list', () => {
     const { records, problems } = parseLaunchctlList(
       'PID\tStatus\tLabel\n12\t0\tcom.a\nnot a row\nx\t0\tcom.b\n-\t-\tcom.c\n',
     );
-    expect(records.map((r) => r.label)).toEqual(['com.a', 'com.c']);
-    expect(problems).toEqual([expect.stringContaining('line 3'), expect.stringContaining('line 4')]);
+    // com.b's row has a label: launchd has the job, only its PID is unreadable.
+    expect(records).toEqual([
+      { label: 'com.a', pid: 12, lastExitStatus: 0 },
+      { label: 'com.b', lastExitStatus: 0 },
+      { label: 'com.c' },
+    ]);
+    expect(problems).toEqual([
+      expect.stringContaining('line 3'),
+      'line 4: "com.b": PID "x" is not a job\'s process: read as unknown',
+    ]);
+  });
+
+  it("takes no pid that is not a job's: 0 (the kernel), 1 (launchd), signs, hex, exponents, empty, past 10 digits", () => {
+    const bad = ['0', '1', '-5', '0x1f', '1e3', '', '12345678901', '+7', '7.0'];
+    const { records, problems } = parseLaunchctlList(
+      ['PID\tStatus\tLabel', ...bad.map((pid, i) => `${pid}\t0\tcom.bad${i}`), '2\t-9\tcom.good', '7\tx\tcom.s'].join(
+        '\n',
+      ),
+    );
+    expect(records.slice(0, bad.length)).toEqual(bad.map((_, i) => ({ label: `com.bad${i}`, lastExitStatus: 0 })));
+    expect(records.slice(bad.length)).toEqual([
+      { label: 'com.good', pid: 2, lastExitStatus: -9 },
+      { label: 'com.s', pid: 7 },
+    ]);
+    expect(problems).toHaveLength(bad.length + 1);
+    expect(problems[1]).toBe('line 3: "com.bad1": PID "1" is not a job\'s process: read as unknown');
+    expect(problems.at(-1)).toBe('line 12: "com.s": Status "x" is not an exit status: read as unknown');
   });
 });
 
@@ -139,6 +164,22 @@ describe('ps', () => {
     expect(problems[0]).toContain('line 2');
   });
 
+  it('reads pid, ppid and uid as ps writes them, in decimal up to ten digits (an 11-digit one is no pid)', () => {
+    const { records, problems } = parsePs(
+      [
+        '  4294967294 1 -2 00:01 0:00.01 /ten/digits',
+        '  12345678901 1 0 00:01 0:00.01 /eleven/digits',
+        '  5 1 -12345678901 00:01 0:00.01 /eleven/digit/uid',
+        '  6 1 501 00:01 0:00.01 /fine',
+      ].join('\n'),
+    );
+    expect(records.map((r) => [r.pid, r.uid, r.rawArgs])).toEqual([
+      [4294967294, -2, '/ten/digits'],
+      [6, 501, '/fine'],
+    ]);
+    expect(problems).toEqual([expect.stringContaining('line 2'), expect.stringContaining('line 3')]);
+  });
+
   it('decodes strvis escapes (tabs, newlines, UTF-8 under LC_ALL=C) and round-trips them', () => {
     expect(decodeVis('/bin/echo a\\^Ib\\^Jc')).toBe('/bin/echo a\tb\nc');
     expect(decodeVis('/Users/alice/Caf\\M-C\\M-)/run')).toBe('/Users/alice/Café/run');
@@ -194,6 +235,33 @@ describe('lsof -F', () => {
 
   it('treats empty output (lsof exits 1 when nothing matches) as no connections', () => {
     expect(parseLsof('')).toEqual({ records: [], problems: [] });
+  });
+
+  it('takes a pid only in decimal digits and a port only up to 65535, naming what it skips', () => {
+    const socket = 'f3\ntIPv4\nPTCP\nn10.0.0.5:50123->94.130.12.27:3333\n';
+    const { records, problems } = parseLsof(
+      ['p1e3', 'p0x10', 'p-4', 'p12345678901', 'p701', 'p702'].map((p) => `${p}\n${socket}`).join('') +
+        'f4\ntIPv4\nPTCP\nn10.0.0.5:50124->94.130.12.27:65536\n',
+    );
+    expect(records).toEqual([
+      {
+        pid: 701,
+        protocol: 'TCP',
+        family: 'IPv4',
+        localAddress: '10.0.0.5',
+        localPort: 50123,
+        remoteAddress: '94.130.12.27',
+        remotePort: 3333,
+      },
+      expect.objectContaining({ pid: 702, remotePort: 3333 }),
+    ]);
+    expect(problems.slice(0, 4)).toEqual([
+      'line 1: bad pid "1e3"',
+      'line 6: bad pid "0x10"',
+      'line 11: bad pid "-4"',
+      'line 16: bad pid "12345678901"',
+    ]);
+    expect(problems[4]).toContain('65536');
   });
 
   it('reports a name it cannot read and goes on', () => {
