@@ -1,4 +1,5 @@
-// `launchctl list`: a header `PID\tStatus\tLabel`, then TAB-separated rows; PID `-` = not running.
+// `launchctl list`: a header `PID\tStatus\tLabel`, then TAB-separated rows; PID `-` = not running (launchd
+// reports pid 0 for a job with no process, and launchctl prints it as `-`).
 import type { LoadedService } from '../../engine/model';
 import { ProblemList } from '../problem-list';
 import type { ParseOutcome } from './ps';
@@ -32,7 +33,9 @@ export function parseLaunchctlList(text: string): ParseOutcome<LoadedService> {
       if (PID.test(pidField) && Number(pidField) > 1) service.pid = Number(pidField);
       else unreadable.push(`PID ${JSON.stringify(pidField.slice(0, 20))} is not a job's process`);
     }
-    if (statusField !== '-') {
+    // launchctl prints `???` for the status of a job stopped by a signal (WIFSTOPPED; the list command of
+    // ProcursusTeam/launchctl, list.c, which follows Apple's): no exit status, and nothing wrong.
+    if (statusField !== '-' && statusField !== '???') {
       if (STATUS.test(statusField)) service.lastExitStatus = Number(statusField);
       else unreadable.push(`Status ${JSON.stringify(statusField.slice(0, 20))} is not an exit status`);
     }

@@ -64,14 +64,20 @@ describe('launchctl list', () => {
   it("takes no pid that is not a job's: 0 (the kernel), 1 (launchd), signs, hex, exponents, empty, past 10 digits", () => {
     const bad = ['0', '1', '-5', '0x1f', '1e3', '', '12345678901', '+7', '7.0'];
     const { records, problems } = parseLaunchctlList(
-      ['PID\tStatus\tLabel', ...bad.map((pid, i) => `${pid}\t0\tcom.bad${i}`), '2\t-9\tcom.good', '7\tx\tcom.s'].join(
-        '\n',
-      ),
+      [
+        'PID\tStatus\tLabel',
+        ...bad.map((pid, i) => `${pid}\t0\tcom.bad${i}`),
+        '2\t-9\tcom.good',
+        '7\tx\tcom.s',
+        '8\t???\tcom.stopped',
+      ].join('\n'),
     );
     expect(records.slice(0, bad.length)).toEqual(bad.map((_, i) => ({ label: `com.bad${i}`, lastExitStatus: 0 })));
     expect(records.slice(bad.length)).toEqual([
       { label: 'com.good', pid: 2, lastExitStatus: -9 },
       { label: 'com.s', pid: 7 },
+      // A job stopped by a signal: launchctl prints `???` for its status (ProcursusTeam/launchctl list.c).
+      { label: 'com.stopped', pid: 8 },
     ]);
     expect(problems).toHaveLength(bad.length + 1);
     expect(problems[1]).toBe('line 3: "com.bad1": PID "1" is not a job\'s process: read as unknown');
