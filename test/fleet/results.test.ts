@@ -145,4 +145,57 @@ describe('processes and sockets over time, as differential rows', () => {
     expect(seen).toEqual([['10@31', '11@1'], ['10@61']]);
     expect(samples[0]?.connections?.map((c) => c.remoteAddress).sort()).toEqual(['2001:db8::1', '2001:db8::1:443']);
   });
+
+  it('takes pids, times and ports only as osquery writes them; a peer with an unreadable port keeps its address', async () => {
+    const { FleetHost } = await import('../../main/platform/osquery/fleet-host');
+    const host = new FleetHost('h');
+    const proc = (pid: string, extra: Record<string, string> = {}) => ({
+      pid,
+      parent: '1',
+      uid: '501',
+      cmdline: `/bin/p${pid}`,
+      user_time: '1000',
+      system_time: '0',
+      start_time: '100',
+      ...extra,
+    });
+    const socket = (pid: string, remotePort: string, localPort = '50000') => ({
+      pid,
+      family: '2',
+      protocol: '6',
+      local_address: '10.0.0.5',
+      local_port: localPort,
+      remote_address: '94.130.12.27',
+      remote_port: remotePort,
+    });
+    host.add({
+      host: 'h',
+      name: 'processes',
+      unixTime: 60,
+      rows: [
+        ...['1e3', '0x10', '-4', '12.5', ''].map((pid) => ({ action: 'snapshot' as const, columns: proc(pid) })),
+        { action: 'snapshot', columns: proc('20', { parent: '-1', user_time: '1e308', start_time: '1e308' }) },
+        { action: 'snapshot', columns: proc('21') },
+      ],
+    });
+    host.add({
+      host: 'h',
+      name: 'sockets',
+      unixTime: 60,
+      rows: [
+        { action: 'snapshot', columns: socket('1e3', '3333') },
+        { action: 'snapshot', columns: socket('21', '70000', '99999') },
+        { action: 'snapshot', columns: socket('21', '3333') },
+      ],
+    });
+    const [sample] = host.toInventoryAndSamples().samples;
+    expect(sample?.processes.map((p) => [p.pid, p.ppid, p.cpuSeconds, p.startedAt])).toEqual([
+      [20, 0, 0, 0],
+      [21, 1, 1, 100_000],
+    ]);
+    expect(sample?.connections?.map((c) => [c.pid, c.localPort, c.remoteAddress, c.remotePort])).toEqual([
+      [21, undefined, '94.130.12.27', undefined],
+      [21, 50000, '94.130.12.27', 3333],
+    ]);
+  });
 });

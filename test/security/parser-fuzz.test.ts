@@ -21,6 +21,12 @@ import { parseProcNet } from '../../main/platform/linux/proc-net';
 import { parseProcStat } from '../../main/platform/linux/proc';
 import { itemFromUnitFile, persistenceFolders } from '../../main/platform/linux/persistence';
 import { NAMED_PROBLEMS } from '../../main/platform/problem-list';
+import { readCapture } from '../../main/platform/capture/capture-reader';
+import { FleetHost } from '../../main/platform/osquery/fleet-host';
+import { parseResultLine } from '../../main/platform/osquery/results';
+import { writeCapture } from '../support/capture-builder';
+import { osqueryLines, type Line } from '../support/osquery-rows';
+import { scenarios } from '../support/scenarios';
 import { seededRandom } from '../support/snapshots';
 
 const MAC = join(__dirname, '../fixtures/macos');
@@ -139,11 +145,11 @@ function mutateBytes(bytes: Uint8Array, random: () => number): Mutated<Uint8Arra
 }
 
 /** Runs `check` on CASES_PER_INPUT mutations of `input`; a failure names the seed and the edits. */
-function fuzz<T>(
+function fuzz<T, U = T>(
   seed: number,
   input: T,
-  mutate: (input: T, random: () => number) => Mutated<T>,
-  check: (input: T) => void,
+  mutate: (input: T, random: () => number) => Mutated<U>,
+  check: (input: U) => void,
 ): void {
   const random = seededRandom(SEED_BASE + seed);
   for (let n = 0; n < CASES_PER_INPUT; n++) {
@@ -356,6 +362,60 @@ describe('plists and unit files: whatever the bytes, an item that says what it c
       for (const s of parseProcNet(text, 'TCP', 'IPv4')) {
         expect(isPort(s.localPort) && isPort(s.remotePort), `ports ${s.localPort} ${s.remotePort}`).toBe(true);
         expect(Number.isSafeInteger(s.inode) && s.inode >= 0, `inode ${s.inode}`).toBe(true);
+      }
+    });
+  });
+});
+
+describe("osquery's results log: a host writes its own lines", () => {
+  it('whatever a row holds, a fleet host reads as processes with real pids and sockets with real ports', async () => {
+    const miner = scenarios.find((x) => x.name.startsWith('CookieMiner: a fake'))!.spec;
+    const capture = await readCapture(writeCapture(miner));
+    const lines = osqueryLines('mac-1', capture.inventory, capture.samples.slice(0, 4));
+    // A value changed in one row of one line (the JSON stays JSON), or the line's text itself edited.
+    const mutateLog = (log: Line[], random: () => number): Mutated<string[]> => {
+      const copy = JSON.parse(JSON.stringify(log)) as Line[];
+      const steps: string[] = [];
+      for (let edits = 1 + Math.floor(random() * 4); edits > 0; edits--) {
+        const line = copy[Math.floor(random() * copy.length)]!;
+        const rows = [
+          ...((line.snapshot as Record<string, string>[] | undefined) ?? []),
+          ...(line.columns ? [line.columns as Record<string, string>] : []),
+        ];
+        const row = rows[Math.floor(random() * rows.length)];
+        if (!row) continue;
+        const keys = Object.keys(row);
+        const key = keys[Math.floor(random() * keys.length)]!;
+        const token = TOKENS[Math.floor(random() * TOKENS.length)]!;
+        steps.push(`${line.name as string} ${key} = ${JSON.stringify(token.slice(0, 20))}`);
+        row[key] = token;
+      }
+      const text = copy.map((l) => JSON.stringify(l));
+      if (random() < 0.2) {
+        const k = Math.floor(random() * text.length);
+        const edited = mutateText(text[k]!, random);
+        steps.push(`line ${k}: ${edited.steps.join(', ')}`);
+        text[k] = edited.input;
+      }
+      return { input: text, steps };
+    };
+    fuzz(1000, lines, mutateLog, (text) => {
+      const host = new FleetHost('mac-1');
+      for (const line of text) {
+        const parsed = parseResultLine(line);
+        if (!('problem' in parsed)) host.add(parsed);
+      }
+      const { samples } = host.toInventoryAndSamples();
+      for (const sample of samples) {
+        for (const p of sample.processes) {
+          expect(isPid(p.pid) && isPid(p.ppid), `pid ${p.pid}, ppid ${p.ppid}`).toBe(true);
+          expect(Number.isFinite(p.cpuSeconds) && p.cpuSeconds >= 0, `cpu ${p.cpuSeconds}`).toBe(true);
+          expect(Number.isFinite(p.startedAt), `started ${p.startedAt}`).toBe(true);
+        }
+        for (const c of sample.connections ?? []) {
+          expect(isPid(c.pid), `socket pid ${c.pid}`).toBe(true);
+          expect(isPort(c.localPort) && isPort(c.remotePort), `ports ${c.localPort} ${c.remotePort}`).toBe(true);
+        }
       }
     });
   });

@@ -318,29 +318,41 @@ export function launchItemFromRow(row: Row): LaunchItem | undefined {
   return item;
 }
 
+/** osquery writes pids, ports and times as decimal text (or numbers, with numerics on): anything else is unknown. */
+function whole(value: string | undefined): number | undefined {
+  return value !== undefined && /^\d{1,15}$/.test(value) ? Number(value) : undefined;
+}
+
+function port(value: string | undefined): number | undefined {
+  const n = whole(value);
+  return n !== undefined && n <= 65_535 ? n : undefined;
+}
+
 function processFromRow(row: Row): ProcessRecord | undefined {
-  const pid = Number(row.pid);
-  if (!Number.isInteger(pid) || pid < 0) return undefined;
+  const pid = whole(row.pid);
+  if (pid === undefined) return undefined;
   // user_time and system_time are milliseconds of CPU (osquery's processes table on macOS).
-  const cpuMs = Number(row.user_time ?? 0) + Number(row.system_time ?? 0);
+  const cpuMs = (whole(row.user_time) ?? 0) + (whole(row.system_time) ?? 0);
+  const uid = Number(row.uid);
   const record: ProcessRecord = {
     pid,
-    ppid: Number(row.parent) || 0,
-    uid: Number(row.uid) || 0,
+    ppid: whole(row.parent) ?? 0,
+    uid: Number.isSafeInteger(uid) ? uid : 0,
     // Seconds since boot, not the epoch: it tells a restarted pid apart, which is all it is used for here.
-    startedAt: (Number(row.start_time) || 0) * 1000,
-    cpuSeconds: Number.isFinite(cpuMs) && cpuMs >= 0 ? cpuMs / 1000 : 0,
+    startedAt: (whole(row.start_time) ?? 0) * 1000,
+    cpuSeconds: cpuMs / 1000,
     args: row.cmdline || row.path || row.name || '',
   };
   return record;
 }
 
 function connectionFromRow(row: Row): ConnectionRecord | undefined {
-  const pid = Number(row.pid);
+  const pid = whole(row.pid);
   const protocol = row.protocol === '6' ? 'TCP' : row.protocol === '17' ? 'UDP' : undefined;
-  if (!Number.isInteger(pid) || !protocol) return undefined;
+  if (pid === undefined || !protocol) return undefined;
   const remote = row.remote_address ?? '';
-  const remotePort = Number(row.remote_port) || 0;
+  const remotePort = port(row.remote_port);
+  // A peer whose port cannot be read is still a peer: its address is kept, its port left out.
   const listening = remote === '' || remote === '0.0.0.0' || remote === '::' || remotePort === 0;
   const connection: ConnectionRecord = {
     pid,
@@ -348,10 +360,11 @@ function connectionFromRow(row: Row): ConnectionRecord | undefined {
     family: (row.local_address ?? remote).includes(':') ? 'IPv6' : 'IPv4',
     localAddress: row.local_address ?? '',
   };
-  if (Number(row.local_port)) connection.localPort = Number(row.local_port);
+  const localPort = port(row.local_port);
+  if (localPort) connection.localPort = localPort;
   if (!listening) {
     connection.remoteAddress = remote;
-    connection.remotePort = remotePort;
+    if (remotePort !== undefined) connection.remotePort = remotePort;
   }
   // The table has no TCP state in every osquery version: a socket with a peer is taken as established.
   if (protocol === 'TCP') connection.state = row.state || (listening ? 'LISTEN' : 'ESTABLISHED');
