@@ -2,8 +2,9 @@
 // Mac (or edits a capture) writes these, byte for byte. Whatever the bytes, a parser returns (it never
 // throws), what it returns is shaped as the engine expects (a pid is a pid, a port a port), its problems
 // are bounded, and a line it cannot read hides no other line. A failure prints its seed and mutations.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { buildBinary } from 'plist';
 import { describe, expect, it } from 'vitest';
 import { assembleSample } from '../../main/platform/macos/assemble';
@@ -21,10 +22,17 @@ import { parseProcNet } from '../../main/platform/linux/proc-net';
 import { parseProcStat } from '../../main/platform/linux/proc';
 import { itemFromUnitFile, persistenceFolders } from '../../main/platform/linux/persistence';
 import { NAMED_PROBLEMS } from '../../main/platform/problem-list';
-import { readCapture } from '../../main/platform/capture/capture-reader';
+import { analyseSamples } from '../../main/engine/analyzer';
+import { DEFAULT_SCAN_OPTIONS } from '../../main/engine/model';
+import { toCsv } from '../../main/engine/reports/csv';
+import { toHtmlReport } from '../../main/engine/reports/html-report';
+import { redactResult } from '../../main/engine/reports/redact';
+import { toScanDocument } from '../../main/engine/scan-document';
+import { renderTable } from '../../main/engine/terminal-table';
+import { CaptureError, readCapture } from '../../main/platform/capture/capture-reader';
 import { FleetHost } from '../../main/platform/osquery/fleet-host';
 import { parseResultLine } from '../../main/platform/osquery/results';
-import { writeCapture } from '../support/capture-builder';
+import { buildCaptureFiles, writeCapture } from '../support/capture-builder';
 import { osqueryLines, type Line } from '../support/osquery-rows';
 import { scenarios } from '../support/scenarios';
 import { seededRandom } from '../support/snapshots';
@@ -420,3 +428,81 @@ describe("osquery's results log: a host writes its own lines", () => {
     });
   });
 });
+
+describe('a capture bundle: every file in it edited', () => {
+  it('is read, judged and reported, or refused with a message naming the capture and the file', async () => {
+    const miner = scenarios.find((x) => x.name.startsWith('CookieMiner: a fake'))!.spec;
+    const files = buildCaptureFiles({
+      ...miner,
+      samples: 4,
+      users: 'root 0\nalice 501\n',
+      fileDates: { '/Users/alice/Library/LaunchAgents/com.apple.rig2.plist': 1_764_400_000 },
+    });
+    const names = [...files.keys()];
+    const root = mkdtempSync(join(tmpdir(), 'lw-fuzz-capture-'));
+    const random = seededRandom(SEED_BASE + 1100);
+    // Each case writes a whole bundle and reads it: a tenth of the cases the pure parsers get.
+    const cases = Math.max(1, Math.round(CASES_PER_INPUT / 10));
+    try {
+      for (let n = 0; n < cases; n++) {
+        const name = names[Math.floor(random() * names.length)]!;
+        const original = files.get(name)!;
+        const mutated = Buffer.isBuffer(original)
+          ? mutateBytes(original, random)
+          : name === 'manifest.json' && random() < 0.5
+            ? mutateManifest(original, random)
+            : mutateText(original, random);
+        const dir = join(root, String(n));
+        for (const [file, content] of files) {
+          mkdirSync(dirname(join(dir, file)), { recursive: true });
+          writeFileSync(join(dir, file), file === name ? mutated.input : content);
+        }
+        const where = `case ${n}: ${name}: ${mutated.steps.join('; ')}`;
+        let capture;
+        try {
+          capture = await readCapture(dir);
+        } catch (error) {
+          expect(error, where).toBeInstanceOf(CaptureError);
+          const message = (error as Error).message;
+          expect(message.startsWith(`${dir}: `), `${where}: ${message}`).toBe(true);
+          // The file edited is the one named, or the manifest that lists it.
+          expect(message.includes(name) || message.includes('manifest.json'), `${where}: ${message}`).toBe(true);
+          continue;
+        }
+        try {
+          const result = analyseSamples(capture.inventory, capture.samples, DEFAULT_SCAN_OPTIONS);
+          for (const item of result.items) expect(['mining', 'suspicious', 'high-cpu', 'ok']).toContain(item.verdict);
+          JSON.stringify(toScanDocument(result));
+          renderTable(result);
+          toCsv(result);
+          toHtmlReport(redactResult(result));
+        } catch (error) {
+          throw new Error(`${where}: ${(error as Error).stack}`, { cause: error });
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      }
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
+
+/** A field of the manifest given a value of another kind (the JSON stays JSON). */
+function mutateManifest(text: string, random: () => number): Mutated<string> {
+  const manifest = JSON.parse(text) as Record<string, unknown>;
+  const fields: [Record<string, unknown>, string][] = [];
+  const walk = (value: unknown): void => {
+    if (typeof value !== 'object' || value === null) return;
+    for (const [key, v] of Object.entries(value)) {
+      fields.push([value as Record<string, unknown>, key]);
+      walk(v);
+    }
+  };
+  walk(manifest);
+  const [owner, key] = fields[Math.floor(random() * fields.length)]!;
+  const values = [null, -1, 0, 1e308, '', 'x'.repeat(5000), [], {}, true, '2026-13-45T99:99:99Z', '__proto__'];
+  const value = values[Math.floor(random() * values.length)];
+  owner[key] = value;
+  return { input: JSON.stringify(manifest), steps: [`${key} = ${JSON.stringify(value)?.slice(0, 20)}`] };
+}
