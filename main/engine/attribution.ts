@@ -137,8 +137,9 @@ function descendants(
   const out: number[] = [];
   const seen = new Set<number>();
   const queue = [...roots];
-  while (queue.length > 0) {
-    const pid = queue.shift() as number;
+  // Read by index: shift() moves every element left, quadratic for a tree of thousands.
+  for (let next = 0; next < queue.length; next++) {
+    const pid = queue[next] as number;
     if (seen.has(pid)) continue;
     seen.add(pid);
     out.push(pid);

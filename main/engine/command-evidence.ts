@@ -267,13 +267,24 @@ function tryJson(text: string): unknown {
   }
 }
 
-/** Every string leaf of a JSON value with its nearest key. */
-function flatten(value: unknown, key = ''): [string, string][] {
-  if (typeof value === 'string') return [[key, value]];
-  if (typeof value === 'number' || typeof value === 'boolean') return [[key, String(value)]];
-  if (Array.isArray(value)) return value.flatMap((v) => flatten(v, key));
-  if (typeof value === 'object' && value !== null) return Object.entries(value).flatMap(([k, v]) => flatten(v, k));
-  return [];
+/**
+ * Every string leaf of a JSON value with its nearest key, in document order. With a stack, not
+ * recursion: a configuration file is the attacker's, and 30 KB of `[[[[...` is 5,000 levels.
+ */
+function flatten(json: unknown): [string, string][] {
+  const leaves: [string, string][] = [];
+  const pending: [unknown, string][] = [[json, '']];
+  while (pending.length > 0) {
+    const [value, key] = pending.pop() as [unknown, string];
+    if (typeof value === 'string') leaves.push([key, value]);
+    else if (typeof value === 'number' || typeof value === 'boolean') leaves.push([key, String(value)]);
+    else if (Array.isArray(value)) for (let i = value.length - 1; i >= 0; i--) pending.push([value[i], key]);
+    else if (typeof value === 'object' && value !== null) {
+      const entries = Object.entries(value);
+      for (let i = entries.length - 1; i >= 0; i--) pending.push([entries[i]![1], entries[i]![0]]);
+    }
+  }
+  return leaves;
 }
 
 export function mergeFindings(a: CommandFindings, b: CommandFindings): CommandFindings {

@@ -4,20 +4,46 @@
 import { createHash } from 'node:crypto';
 import { basename, expandHome, isInterpreter, isShell, isShellCommandOption, splitShellCommands } from './shell-words';
 
-/** The argv lists a launch item runs: its own, and the commands inside `sh -c "<string>"`. */
+/**
+ * Far more command lines than any launch item holds. Every line is read in the text of the arguments
+ * whatever this bound, and the lines below it are only what unwrapping `sh -c` and `env` finds.
+ */
+const MAX_COMMAND_LINES = 10_000;
+
+/**
+ * The argv lists a launch item runs: its own, the commands inside `sh -c "<string>"`, and what `env`
+ * runs, each in the order a shell would meet them. Unwrapped with a stack, not recursion: arguments
+ * are the attacker's, and `env env env ... xmrig` 50,000 deep fits in a plist.
+ */
 export function commandLines(argv: string[]): string[][] {
-  const lines: string[][] = [argv];
-  const [program = ''] = argv;
-  if (isShell(program)) {
-    const index = argv.findIndex((a, i) => i > 0 && isShellCommandOption(a));
-    const command = index > 0 ? argv[index + 1] : undefined;
-    if (command !== undefined) for (const inner of splitShellCommands(command)) lines.push(...commandLines(inner));
-  } else if (basename(program) === 'env') {
-    let i = 1;
-    while (i < argv.length && /^(-|[A-Za-z_][A-Za-z0-9_]*=)/.test(argv[i] as string)) i++;
-    if (i < argv.length) lines.push(...commandLines(argv.slice(i)));
+  const lines: string[][] = [];
+  const pending: string[][] = [argv];
+  while (pending.length > 0 && lines.length < MAX_COMMAND_LINES) {
+    const line = pending.pop() as string[];
+    lines.push(line);
+    const inner: string[][] = [];
+    const [program = ''] = line;
+    if (isShell(program)) {
+      const index = line.findIndex((a, i) => i > 0 && isShellCommandOption(a));
+      const command = index > 0 ? line[index + 1] : undefined;
+      if (command !== undefined) for (const words of splitShellCommands(command)) inner.push(words);
+    } else if (basename(program) === 'env') {
+      const start = afterEnv(line);
+      if (start < line.length) inner.push(line.slice(start));
+    }
+    for (let i = inner.length - 1; i >= 0; i--) pending.push(inner[i] as string[]);
   }
   return lines;
+}
+
+/** Where the command `env` runs begins: past env, its options and NAME=value words, and any env after them. */
+function afterEnv(line: string[]): number {
+  let i = 0;
+  while (i < line.length && basename(line[i] as string) === 'env') {
+    i++;
+    while (i < line.length && /^(-|[A-Za-z_][A-Za-z0-9_]*=)/.test(line[i] as string)) i++;
+  }
+  return i;
 }
 
 export function filesNamedBy(argv: string[], home: string | undefined): string[] {

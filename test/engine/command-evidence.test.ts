@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyseCommand, analyseFileText, minerProgramName } from '../../main/engine/command-evidence';
 import { defaultIndicators, poolForHost } from '../../main/engine/indicators';
-import { filesNamedBy } from '../../main/engine/referenced-files';
+import { commandLines, filesNamedBy } from '../../main/engine/referenced-files';
 import { splitShellCommands } from '../../main/engine/shell-words';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -120,6 +120,24 @@ describe('files that arguments name', () => {
       '/Users/alice/Library/.u/u.py',
     ]);
     expect(filesNamedBy(['/usr/bin/env', 'FOO=1', 'python3', '/opt/s.py'], home)).toEqual(['/opt/s.py']);
+  });
+
+  it('unwraps env run by env, 50,000 deep, and sh -c inside it, as one command: the miner and its config are found', () => {
+    const argv = [...Array<string>(50_000).fill('/usr/bin/env'), 'A=1', '/bin/sh', '-c', 'xmrig -c ~/.c.json'];
+    expect(filesNamedBy(argv, '/Users/alice')).toEqual(['/Users/alice/.c.json']);
+    expect([...analyseCommand(argv, 'arguments', ind).minerPrograms]).toEqual(['xmrig']);
+    expect(commandLines(['env', 'env', '-i', 'B=2', 'xmrig', '-o', 'x'])).toEqual([
+      ['env', 'env', '-i', 'B=2', 'xmrig', '-o', 'x'],
+      ['xmrig', '-o', 'x'],
+    ]);
+  });
+
+  it('reads a configuration nested 100,000 deep (600 KB): the pool beside the nesting is found', () => {
+    const nested = '['.repeat(100_000) + ']'.repeat(100_000);
+    const text = `{"pools":[{"url":"stratum+tcp://pool.supportxmr.com:3333","user":"w"}],"x":${nested},"algo":"rx/0"}`;
+    const f = analyseFileText('/Users/alice/.c.json', text, ind);
+    expect(f.endpoints.map((e) => e.host)).toEqual(['pool.supportxmr.com']);
+    expect([...f.algorithms]).toEqual(['rx/0']);
   });
 
   it('splits shell commands with quotes, escapes and operators', () => {

@@ -36,4 +36,11 @@ describe('the process tree', () => {
     ]);
     expect(tree.map((t) => `${'  '.repeat(t.depth)}${t.process.pid}`)).toEqual(['20', '  21', '  30', '40', '  41']);
   });
+
+  it('a chain of 50,000 processes, each the parent of the next (a fork loop), is drawn whole at its depths', () => {
+    const chain = Array.from({ length: 50_000 }, (_, i) => ({ pid: 100 + i, ppid: 99 + i }));
+    const tree = processTree([...chain].reverse());
+    expect(tree).toHaveLength(50_000);
+    expect(tree.every((t, i) => t.process.pid === 100 + i && t.depth === i)).toBe(true);
+  });
 });

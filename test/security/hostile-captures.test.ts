@@ -210,6 +210,28 @@ describe('never blind: a running miner is found whatever its plist does', () => 
     );
   });
 
+  it('a configuration nested 100,000 deep, or env run by env 50,000 times, cannot stop the scan', async () => {
+    const config = `${HOME}/.cache/config.json`;
+    const nested = '['.repeat(100_000) + ']'.repeat(100_000);
+    const deepConfig = minerSpec(
+      { Label: LABEL, ProgramArguments: [`${HOME}/.cache/updater`, '--config', config] },
+      { files: { [config]: `{"pools":[{"url":"stratum+tcp://pool.supportxmr.com:3333"}],"x":${nested}}` } },
+    );
+    const envChain = minerSpec({
+      Label: LABEL,
+      ProgramArguments: [
+        ...Array<string>(50_000).fill('/usr/bin/env'),
+        `${HOME}/.cache/updater`,
+        ...POOL_ARGS.split(' '),
+      ],
+    });
+    for (const spec of [deepConfig, envChain]) {
+      const item = itemOf(await replay(writeCapture(spec), DEFAULT_SCAN_OPTIONS));
+      expect(item.verdict).toBe('mining');
+      expect(item.reasons.map((r) => r.code)).toContain('args.pool-host');
+    }
+  });
+
   it('a file that is not a regular file is named in the notes', async () => {
     const dir = writeCapture(minerSpec(MINER_XML));
     symlinkSync('/etc/hostname', join(dir, 'samples/0000/extra.txt'));
