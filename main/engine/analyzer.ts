@@ -163,6 +163,8 @@ interface ItemState {
   touched: Set<string>;
   executables: Set<string>;
   interpreterWithChildren: boolean;
+  /** Why a command line of one of its processes could not be analysed (see `analysisIncomplete`). */
+  unanalysedCommandLine?: string;
 }
 
 const MAX_DESTINATIONS_PER_ITEM = 256;
@@ -614,6 +616,22 @@ export class Analyzer {
       state.judged.inventoryVersion === this.inventoryVersion
     )
       return state.judged;
+    try {
+      state.judged = this.judgeEvidenceAfresh(item, state);
+    } catch (error) {
+      // One item's arguments, files or processes must never stop the scan of every other item: what
+      // could not be analysed is itself a reason to look harder at it.
+      state.judged = {
+        version: state.evidenceVersion,
+        inventoryVersion: this.inventoryVersion,
+        classified: new Map(),
+        reasons: [analysisIncomplete(`its evidence: ${errorText(error)}`)],
+      };
+    }
+    return state.judged;
+  }
+
+  private judgeEvidenceAfresh(item: LaunchItem, state: ItemState): JudgedEvidence {
     const configured = this.configuredFindings(item);
     if (!state.observedFindings) {
       state.observedFindings = emptyFindings();
@@ -649,14 +667,14 @@ export class Analyzer {
       },
       this.indicators,
     );
-    state.judged = {
+    if (state.unanalysedCommandLine !== undefined) reasons.push(analysisIncomplete(state.unanalysedCommandLine));
+    return {
       version: state.evidenceVersion,
       inventoryVersion: this.inventoryVersion,
       classified,
       reasons,
       ...(signing ? { signing } : {}),
     };
-    return state.judged;
   }
 
   private cpuSummary(state: ItemState): CpuSummary {
@@ -742,8 +760,12 @@ export class Analyzer {
           state.observedFindings = undefined;
         }
         const line: ObservedCommandLine = { where: `command line of pid ${pid}`, lastSeen: this.sampleCount };
-        const findings = analyseCommand(splitArgs(args), line.where, this.indicators);
-        if (!saysNothing(findings)) line.findings = findings;
+        try {
+          const findings = analyseCommand(splitArgs(args), line.where, this.indicators);
+          if (!saysNothing(findings)) line.findings = findings;
+        } catch (error) {
+          state.unanalysedCommandLine = `${line.where}: ${errorText(error)}`;
+        }
         state.observedCommandLines.set(args, line);
         if (state.observedFindings && line.findings) mergeInto(state.observedFindings, line.findings);
         entry.observed = line;
@@ -941,4 +963,19 @@ function classifiedCopy(key: string, d: Destination, judged: JudgedEvidence | un
   const out: Destination = { ...d, classification: classified?.classification ?? 'other' };
   if (classified?.hostname) out.hostname = classified.hostname;
   return out;
+}
+
+/** What the engine could not analyse of an item (a fault of ours, or input built to cause one). */
+function analysisIncomplete(what: string): Reason {
+  return {
+    code: 'analysis.incomplete',
+    family: 'hiding',
+    strength: 'weak',
+    weight: 15,
+    text: `part of what this item runs could not be analysed (${what}); judged by the rest`,
+  };
+}
+
+function errorText(error: unknown): string {
+  return (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, 200);
 }

@@ -266,6 +266,8 @@ export interface Judgement {
  * `knownVendor`: the program is Developer ID-signed by a vendor in known-vendors.json. Hiding and
  * history signs alone then do not make it suspicious; mining evidence decides as for anyone.
  */
+const LOOK_HARDER = new Set(['plist.unreadable', 'analysis.incomplete']);
+
 export function judge(reasons: Reason[], context: { knownVendor?: boolean } = {}): Judgement {
   const cpu = reasons.some((r) => r.code === 'cpu.sustained');
   const mining = reasons.filter((r) => r.family === 'mining');
@@ -279,10 +281,11 @@ export function judge(reasons: Reason[], context: { knownVendor?: boolean } = {}
     100,
     reasons.reduce((sum, r) => sum + r.weight, 0),
   );
-  // A job whose property list cannot be read is looked at harder: any other sign makes it suspicious.
+  // A job whose property list cannot be read, or that could not be analysed in full, is looked at
+  // harder: any other sign makes it suspicious.
   const unreadableWithSign =
-    reasons.some((r) => r.code === 'plist.unreadable') &&
-    reasons.some((r) => r.code !== 'plist.unreadable' && r.family !== 'approval');
+    reasons.some((r) => LOOK_HARDER.has(r.code)) &&
+    reasons.some((r) => !LOOK_HARDER.has(r.code) && r.family !== 'approval');
   // What the Mac's own history says (CPU far above its usual, a first-ever destination, a recent change):
   // with sustained CPU a sign; on its own nothing.
   const baselineSigns = !context.knownVendor && reasons.some((r) => r.family === 'baseline');

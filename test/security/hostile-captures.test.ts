@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { replay } from '../../main/cli/scan-command';
 import { analyseCommand, minerProgramName } from '../../main/engine/command-evidence';
 import { defaultIndicators } from '../../main/engine/indicators';
+import { Analyzer } from '../../main/engine/analyzer';
 import { DEFAULT_SCAN_OPTIONS, type ScanResult } from '../../main/engine/model';
 import { replaceEmails } from '../../main/engine/reports/redact';
 import { toCsv } from '../../main/engine/reports/csv';
@@ -230,6 +231,55 @@ describe('never blind: a running miner is found whatever its plist does', () => 
       expect(item.verdict).toBe('mining');
       expect(item.reasons.map((r) => r.code)).toContain('args.pool-host');
     }
+  });
+
+  it('an item whose analysis fails is looked at harder, and every other item is still judged', async () => {
+    // A fault of ours, raised where arguments and command lines are read: on the name "boom".
+    class FaultOn extends Set<string> {
+      override has(name: string): boolean {
+        if (name === 'boom') throw new RangeError('Maximum call stack size exceeded');
+        return super.has(name);
+      }
+    }
+    const indicators = defaultIndicators();
+    indicators.minerPrograms = new FaultOn(indicators.minerPrograms);
+    const spec = minerSpec(MINER_XML);
+    spec.items.push(
+      {
+        path: `${HOME}/Library/LaunchAgents/com.example.boom.plist`,
+        plist: { Label: 'com.example.boom', ProgramArguments: ['/opt/boom'] },
+      },
+      {
+        path: `${HOME}/Library/LaunchAgents/com.example.child.plist`,
+        plist: { Label: 'com.example.child', ProgramArguments: ['/opt/child'] },
+      },
+    );
+    spec.extraListed!.push(['800', 0, 'com.example.boom'], ['810', 0, 'com.example.child']);
+    spec.processes.push(
+      { pid: 800, ppid: 1, args: '/opt/boom', cpu: 150 },
+      { pid: 810, ppid: 1, args: '/opt/child', cpu: 0.1 },
+      { pid: 811, ppid: 810, args: '/tmp/boom --quiet', cpu: 0.1 },
+    );
+    const { inventory, samples } = await readCapture(writeCapture(spec));
+    const analyzer = new Analyzer(inventory, { ...DEFAULT_SCAN_OPTIONS, historyCapacity: samples.length }, indicators);
+    for (const sample of samples) analyzer.addSample(sample);
+    const result = analyzer.result();
+    expect(itemOf(result).verdict).toBe('mining');
+    const boom = itemOf(result, 'com.example.boom');
+    // Busy and not analysed: suspicious, never high-cpu or ok.
+    expect(boom.verdict).toBe('suspicious');
+    expect(boom.reasons.find((r) => r.code === 'analysis.incomplete')?.text).toBe(
+      'part of what this item runs could not be analysed (its evidence: RangeError: Maximum call stack size exceeded); judged by the rest',
+    );
+    // A child's command line that could not be analysed is named; with another sign (a program in /tmp,
+    // which alone and without CPU decides nothing) the item is suspicious, as an unreadable plist is.
+    const child = itemOf(result, 'com.example.child');
+    expect(child.reasons.map((r) => r.code)).toEqual(['hide.hidden-path', 'analysis.incomplete']);
+    expect(child.verdict).toBe('suspicious');
+    expect(child.reasons.find((r) => r.code === 'analysis.incomplete')?.text).toContain(
+      'command line of pid 811: RangeError',
+    );
+    expect(analyzer.verdicts().find((v) => v.label === 'com.example.child')?.verdict).toBe(child.verdict);
   });
 
   it('a file that is not a regular file is named in the notes', async () => {
