@@ -352,6 +352,17 @@ describe('never freeze: bounded parsing and patterns', () => {
     expect(notes.join('\n')).toMatch(/pid 9000's command line is \d+ characters: only the first 262144 were read/);
   }, 60_000);
 
+  it('a launchctl list of 200,000 running jobs no plist explains: 5,000 judged, a note, and the miner flagged', async () => {
+    const spec = minerSpec(MINER_XML, { samples: 2 });
+    for (let i = 0; i < 200_000; i++) spec.extraListed!.push([String(20_000 + i), 0, `com.ghost.${i}`]);
+    const result = await replay(writeCapture(spec), DEFAULT_SCAN_OPTIONS);
+    expect(result.items.filter((i) => i.item.label.startsWith('com.ghost.'))).toHaveLength(5000);
+    expect(result.notes).toContain(
+      'launchctl list: 200000 running jobs that no property list explains (a Mac runs a few hundred jobs in all): the first 5000 were judged',
+    );
+    expect(itemOf(result).reasons.map((r) => r.code)).toContain('args.pool-host');
+  }, 60_000);
+
   it('a ps.txt and lsof.txt of garbage cost a few notes, not one a line, and the rest is still read', async () => {
     const dir = writeCapture(minerSpec(MINER_XML, { samples: 2 }));
     // lsof skips lines of letters it does not know: its garbage is bad pids.

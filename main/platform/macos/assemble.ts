@@ -57,9 +57,13 @@ export function assembleInventory(raw: MacRawInventory): Inventory {
     if (override !== undefined) item.disabledOverride = override;
     items.push(item);
   }
-  items.push(...jobsNoPlistExplains(items, list.records, raw.listDomain ?? 'user', notes));
-  if (systemList) items.push(...jobsNoPlistExplains(items, systemList.records, 'system', notes));
-  if (raw.btm !== undefined) items.push(...fromBackgroundTaskManagement(items, raw.btm, home, notes));
+  // Appended one by one: spreading an attacker-sized list into push() overflows the stack.
+  const append = (more: LaunchItem[]): void => {
+    for (const item of more) items.push(item);
+  };
+  append(jobsNoPlistExplains(items, list.records, raw.listDomain ?? 'user', notes));
+  if (systemList) append(jobsNoPlistExplains(items, systemList.records, 'system', notes));
+  if (raw.btm !== undefined) append(fromBackgroundTaskManagement(items, raw.btm, home, notes));
   items.sort((a, b) => a.plistPath.localeCompare(b.plistPath));
 
   const files = new Map<string, string>();
@@ -104,6 +108,12 @@ export function assembleInventory(raw: MacRawInventory): Inventory {
 }
 
 /**
+ * Running jobs no property list explains, judged per domain: a Mac runs a few hundred jobs in all. Each
+ * costs an item with its own CPU history (about 45 KB), so a list of a million is cut here.
+ */
+const MAX_UNEXPLAINED_JOBS = 5_000;
+
+/**
  * `launchctl list` is the truth about what runs. A job whose property list could not be read takes its
  * label from launchd (matched by file name, `<label>.plist`, as launchd's folders name them); a running
  * job no property list explains at all becomes an item of its own, judged by its processes.
@@ -123,6 +133,7 @@ function jobsNoPlistExplains(
   }
   const added: LaunchItem[] = [];
   let apps = 0;
+  let beyond = 0;
   for (const service of listed) {
     if (labels.has(service.label)) continue;
     const unreadable = byFileName.get(service.label);
@@ -136,6 +147,10 @@ function jobsNoPlistExplains(
     // LaunchServices lists the apps a user opened as `application.<bundle id>.<numbers>`: apps, not launch items.
     if (service.label.startsWith('application.')) {
       apps++;
+      continue;
+    }
+    if (added.length >= MAX_UNEXPLAINED_JOBS) {
+      beyond++;
       continue;
     }
     const kind = domain === 'system' ? 'LaunchDaemon' : 'LaunchAgent';
@@ -155,6 +170,10 @@ function jobsNoPlistExplains(
     notes.push(
       `launchctl list: ${apps} apps opened by the user (application.*) are not launch items and were not judged`,
     );
+  if (beyond > 0)
+    notes.push(
+      `launchctl list: ${added.length + beyond} running jobs that no property list explains (a Mac runs a few hundred jobs in all): the first ${added.length} were judged`,
+    );
   return added;
 }
 
@@ -168,6 +187,14 @@ function fromBackgroundTaskManagement(items: LaunchItem[], text: string, home: s
   problems.forEach((p) => notes.push(`sfltool dumpbtm: ${p}`));
   const added: LaunchItem[] = [];
   const apps: string[] = [];
+  // Looked up by path and label, not searched: 10,000 records against as many items is 10^8 comparisons.
+  const byPath = new Map<string, LaunchItem>();
+  const byLabel = new Map<string, LaunchItem>();
+  const index = (item: LaunchItem): void => {
+    if (item.plistPath !== '' && !byPath.has(item.plistPath)) byPath.set(item.plistPath, item);
+    if (item.label !== '' && !byLabel.has(item.label)) byLabel.set(item.label, item);
+  };
+  items.forEach(index);
   for (const record of records) {
     if (!isLaunchdRecord(record)) {
       if (record.type !== 'developer')
@@ -183,11 +210,9 @@ function fromBackgroundTaskManagement(items: LaunchItem[], text: string, home: s
       ...(record.developer ? { developer: record.developer } : {}),
       ...(record.teamId ? { teamId: record.teamId } : {}),
     };
-    const known = [...items, ...added].find(
-      (i) =>
-        (record.path !== undefined && i.plistPath === record.path) ||
-        (record.identifier !== undefined && i.label === record.identifier),
-    );
+    const known =
+      (record.path !== undefined ? byPath.get(record.path) : undefined) ??
+      (record.identifier !== undefined ? byLabel.get(record.identifier) : undefined);
     if (known) {
       known.btm ??= btm;
       continue;
@@ -213,6 +238,7 @@ function fromBackgroundTaskManagement(items: LaunchItem[], text: string, home: s
     item.unreadable = `Background Task Management lists it (${record.type}${record.developer ? `, ${record.developer}` : ''}), but no property list was read${record.path ? ` at ${record.path}` : ''}`;
     item.problems.push(item.unreadable);
     added.push(item);
+    index(item);
   }
   if (apps.length > 0)
     notes.push(
