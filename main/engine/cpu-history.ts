@@ -17,22 +17,41 @@ export interface CpuHistoryOptions {
   longCapacity?: number;
 }
 
-/** A fixed-capacity FIFO of points held in typed arrays; index 0 is the oldest kept. */
+/**
+ * A fixed-capacity FIFO of points held in typed arrays; index 0 is the oldest kept. The arrays grow to
+ * their capacity as points come (doubling): an item seen for two samples, or one of 200,000 in a capture
+ * built to exhaust memory, holds a few points, not a day's worth of empty slots (36 KB).
+ */
 class PointRing {
-  private readonly t: Float64Array;
-  private readonly percent: Float64Array;
-  private readonly dt: Float64Array;
-  private readonly restarted: Uint8Array;
+  private t: Float64Array;
+  private percent: Float64Array;
+  private dt: Float64Array;
+  private restarted: Uint8Array;
   private start = 0;
   private count = 0;
 
   constructor(readonly capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 1)
       throw new Error(`CPU history capacity must be a positive integer, got ${capacity}`);
-    this.t = new Float64Array(capacity);
-    this.percent = new Float64Array(capacity);
-    this.dt = new Float64Array(capacity);
-    this.restarted = new Uint8Array(capacity);
+    const initial = Math.min(capacity, 8);
+    this.t = new Float64Array(initial);
+    this.percent = new Float64Array(initial);
+    this.dt = new Float64Array(initial);
+    this.restarted = new Uint8Array(initial);
+  }
+
+  /** Until the ring is full nothing has wrapped (start is 0): growing copies the points as they lie. */
+  private grow(): void {
+    const size = Math.min(this.capacity, this.t.length * 2);
+    const t = new Float64Array(size);
+    const percent = new Float64Array(size);
+    const dt = new Float64Array(size);
+    const restarted = new Uint8Array(size);
+    t.set(this.t);
+    percent.set(this.percent);
+    dt.set(this.dt);
+    restarted.set(this.restarted);
+    [this.t, this.percent, this.dt, this.restarted] = [t, percent, dt, restarted];
   }
 
   get length(): number {
@@ -45,8 +64,10 @@ class PointRing {
 
   push(t: number, percent: number, dt: number, restarted: boolean): void {
     let slot: number;
-    if (this.count < this.capacity) slot = (this.start + this.count++) % this.capacity;
-    else {
+    if (this.count < this.capacity) {
+      if (this.count === this.t.length) this.grow();
+      slot = this.count++;
+    } else {
       slot = this.start;
       this.start = (this.start + 1) % this.capacity;
     }

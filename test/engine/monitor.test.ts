@@ -495,4 +495,28 @@ describe('bounded history', () => {
     expect(later).not.toBe(history.downsampled());
     expect(() => new CpuHistory({ recentCapacity: 0 })).toThrow(/capacity/);
   });
+
+  it('grows to its capacity as points come, keeping their order through the growth and the wrap', () => {
+    const history = new CpuHistory({ recentCapacity: 20 });
+    const point = (i: number) => ({
+      t: i * 5000,
+      percent: i,
+      dt: 5,
+      ...(i % 7 === 0 ? { restarted: true as const } : {}),
+    });
+    for (let i = 1; i <= 11; i++) history.push(point(i));
+    expect(history.recent()).toEqual(Array.from({ length: 11 }, (_, k) => point(k + 1)));
+    for (let i = 12; i <= 27; i++) history.push(point(i));
+    expect(history.recent()).toEqual(Array.from({ length: 20 }, (_, k) => point(k + 8)));
+    expect(history.keptSince()).toBe(8 * 5000);
+  });
+
+  it('holds what it was given, not its capacity: 10,000 histories of two points take little memory', () => {
+    const before = process.memoryUsage().arrayBuffers;
+    const histories = Array.from({ length: 10_000 }, () => new CpuHistory());
+    for (const h of histories) for (const t of [5000, 10_000]) h.push({ t, percent: 1, dt: 5 });
+    // At their capacities (720 and 1,440 points) they would hold 540 MB.
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(20 * 2 ** 20);
+    expect(histories.every((h) => h.recent().length === 2)).toBe(true);
+  });
 });
