@@ -363,6 +363,24 @@ describe('never freeze: bounded parsing and patterns', () => {
     expect(itemOf(result).reasons.map((r) => r.code)).toContain('args.pool-host');
   }, 60_000);
 
+  it("20,500 decoy plists before the miner's: 20,000 read, a note, and the running miner judged by its processes", async () => {
+    const spec = minerSpec(MINER_XML, { samples: 2 });
+    spec.items[0]!.path = `${HOME}/Library/LaunchAgents/zzz.${LABEL}.plist`;
+    for (let i = 0; i < 20_500; i++)
+      spec.items.push({
+        path: `${HOME}/Library/LaunchAgents/a.decoy.${String(i).padStart(5, '0')}.plist`,
+        plist: { Label: `a.decoy.${i}`, Program: '/usr/bin/true' },
+      });
+    const result = await replay(writeCapture(spec), DEFAULT_SCAN_OPTIONS);
+    expect(result.items.filter((i) => i.item.label.startsWith('a.decoy.'))).toHaveLength(20_000);
+    expect(result.notes).toContain(
+      '20501 property lists in the launchd folders, more than any Mac holds: the first 20000 were read (a running job among the rest is judged by its processes)',
+    );
+    const miner = itemOf(result);
+    expect(miner.item.labelFromLaunchd).toBe(true);
+    expect(miner.reasons.map((r) => r.code)).toContain('args.pool-host');
+  }, 60_000);
+
   it('a ps.txt and lsof.txt of garbage cost a few notes, not one a line, and the rest is still read', async () => {
     const dir = writeCapture(minerSpec(MINER_XML, { samples: 2 }));
     // lsof skips lines of letters it does not know: its garbage is bad pids.

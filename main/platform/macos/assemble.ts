@@ -49,14 +49,20 @@ export function assembleInventory(raw: MacRawInventory): Inventory {
     raw.printDisabled === undefined ? new Map<string, boolean>() : parsePrintDisabled(raw.printDisabled);
 
   const items: LaunchItem[] = [];
+  let unread = 0;
   for (const file of raw.plists) {
     const place = classifyPlistPath(file.path, home);
     if (!place || (place.kind !== 'LaunchAgent' && place.kind !== 'LaunchDaemon')) continue;
+    if (items.length >= MAX_PLISTS) {
+      unread++;
+      continue;
+    }
     const item = launchItemFromPlist(file, place.kind, place.scope);
     const override = item.label ? overrides.get(item.label) : undefined;
     if (override !== undefined) item.disabledOverride = override;
     items.push(item);
   }
+  if (unread > 0) notes.push(tooManyPlists(items.length + unread));
   // Appended one by one: spreading an attacker-sized list into push() overflows the stack.
   const append = (more: LaunchItem[]): void => {
     for (const item of more) items.push(item);
@@ -105,6 +111,13 @@ export function assembleInventory(raw: MacRawInventory): Inventory {
   if (raw.user) inventory.user = raw.user;
   if (raw.listedAt !== undefined) inventory.loadedAt = raw.listedAt;
   return inventory;
+}
+
+/** Property lists read from the launchd folders: a Mac holds a few hundred, a thousand or two at most. */
+export const MAX_PLISTS = 20_000;
+
+export function tooManyPlists(total: number): string {
+  return `${total} property lists in the launchd folders, more than any Mac holds: the first ${MAX_PLISTS} were read (a running job among the rest is judged by its processes)`;
 }
 
 /**

@@ -11,7 +11,7 @@ import type { SampleReading, SampleRequest, SystemReader } from '../../engine/re
 import { FileHasher } from '../file-hash';
 import { fileIdentity } from '../file-identity';
 import { runCommand, type CommandOutput } from '../run-command';
-import { assembleInventory, assembleSample, dnsMap } from './assemble';
+import { assembleInventory, assembleSample, dnsMap, MAX_PLISTS, tooManyPlists } from './assemble';
 import { parseCodesignBundle } from './codesign';
 import { guardedPlace, hasFullDiskAccess, privacyNote } from './privacy';
 import { filesNamedBy } from '../../engine/referenced-files';
@@ -203,13 +203,15 @@ export class MacLiveReader implements SystemReader {
       }
     }
     const files: PlistFile[] = [];
+    let total = 0;
     for (const folder of folders) {
       for (const name of await this.list(folder, notes, true)) {
         if (!name.endsWith('.plist') || name.startsWith('._')) continue;
-        const path = `${folder}/${name}`;
-        files.push(await this.readPlist(path));
+        // Past the bound, files are counted, not read (this runs every minute).
+        if (++total <= MAX_PLISTS) files.push(await this.readPlist(`${folder}/${name}`));
       }
     }
+    if (total > MAX_PLISTS) notes.push(tooManyPlists(total));
     return files;
   }
 

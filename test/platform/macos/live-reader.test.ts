@@ -156,6 +156,24 @@ describe('live macOS reader against PATH shims printing recorded output', () => 
     expect(inventory.notes.filter((n) => n.startsWith('codesign not found'))).toHaveLength(1);
   });
 
+  it('a launch folder flooded with 20,100 plists: 20,000 read, the rest counted in a note, and launchd still heard', async () => {
+    const root = macRoot();
+    const agents = join(root, 'Users/alice/Library/LaunchAgents');
+    for (let i = 0; i < 20_100; i++) writeFileSync(join(agents, `a.${String(i).padStart(5, '0')}.plist`), '<plist/>');
+    const shims = makeShims({
+      launchctl: { stdout: 'PID\tStatus\tLabel\n820\t0\tcom.apple.rig2\n' },
+      ps: { stdout: ps('5:00.00') },
+      sw_vers: { stdout: '14.6.1\n' },
+    });
+    const inventory = await aliceReader(root, shims.dir).readInventory();
+    // The flood sorts first: the rig's plist is past the bound, and its running job is judged by its processes.
+    expect(inventory.items.filter((i) => i.plistPath !== '')).toHaveLength(20_000);
+    expect(inventory.notes).toContain(
+      '20103 property lists in the launchd folders, more than any Mac holds: the first 20000 were read (a running job among the rest is judged by its processes)',
+    );
+    expect(inventory.items.find((i) => i.label === 'com.apple.rig2')?.labelFromLaunchd).toBe(true);
+  }, 60_000);
+
   it('processes with endless command lines cost a few notes, not one each', async () => {
     // An attacker can start any number of processes whose arguments fill macOS's ARG_MAX (1 MiB, see
     // sysctl kern.argmax); ps -ww prints them whole.
