@@ -262,12 +262,13 @@ export interface Judgement {
   score: number;
 }
 
+/** Reasons that say part of an item could not be read or analysed: with any other sign, suspicious. */
+const LOOK_HARDER = new Set(['plist.unreadable', 'analysis.incomplete']);
+
 /**
  * `knownVendor`: the program is Developer ID-signed by a vendor in known-vendors.json. Hiding and
  * history signs alone then do not make it suspicious; mining evidence decides as for anyone.
  */
-const LOOK_HARDER = new Set(['plist.unreadable', 'analysis.incomplete']);
-
 export function judge(reasons: Reason[], context: { knownVendor?: boolean } = {}): Judgement {
   const cpu = reasons.some((r) => r.code === 'cpu.sustained');
   const mining = reasons.filter((r) => r.family === 'mining');

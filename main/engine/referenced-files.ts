@@ -5,8 +5,8 @@ import { createHash } from 'node:crypto';
 import { basename, expandHome, isInterpreter, isShell, isShellCommandOption, splitShellCommands } from './shell-words';
 
 /**
- * Far more command lines than any launch item holds. Every line is read in the text of the arguments
- * whatever this bound, and the lines below it are only what unwrapping `sh -c` and `env` finds.
+ * Far more command lines than any launch item holds: past this, unwrapping `sh -c` and `env` stops. The
+ * first line is the whole argv, so every word is still searched as text for URLs, pools and wallets.
  */
 const MAX_COMMAND_LINES = 10_000;
 
