@@ -22,6 +22,7 @@ import { parseProcNet } from '../../main/platform/linux/proc-net';
 import { parseProcStat } from '../../main/platform/linux/proc';
 import { itemFromUnitFile, persistenceFolders } from '../../main/platform/linux/persistence';
 import { NAMED_PROBLEMS } from '../../main/platform/problem-list';
+import { ApprovalError, parseApprovals, serializeApprovals } from '../../main/actions/approvals-store';
 import { analyseSamples } from '../../main/engine/analyzer';
 import { DEFAULT_SCAN_OPTIONS } from '../../main/engine/model';
 import { toCsv } from '../../main/engine/reports/csv';
@@ -299,6 +300,39 @@ describe('the command parsers take any bytes', () => {
       if (!text.includes('\\')) expect(decodeVis(encodeVis(text)), JSON.stringify(text)).toBe(text);
       else expect(encodeVis(text)).toContain('\\');
     }
+  });
+});
+
+describe('an approvals file IT hands to many Macs', () => {
+  it('is read whole or refused with an ApprovalError naming the file', () => {
+    const text = serializeApprovals([
+      {
+        label: 'com.backblaze.bzbmenu',
+        plistPath: '/Library/LaunchAgents/com.backblaze.bzbmenu.plist',
+        plistSha256: 'a'.repeat(64),
+        programSha256: 'b'.repeat(64),
+        program: '/Library/Backblaze.bzpkg/bztransmit',
+        note: 'backup, approved by IT',
+        cpuLimitPercent: 150,
+        approvedBy: 'it@example.com',
+        approvedAt: '2026-11-30T09:15:00Z',
+      },
+    ]);
+    fuzz(1200, text, mutateText, (edited) => {
+      let approvals;
+      try {
+        approvals = parseApprovals(edited, '/tmp/approvals.json');
+      } catch (error) {
+        expect(error).toBeInstanceOf(ApprovalError);
+        expect((error as Error).message.startsWith('/tmp/approvals.json: ')).toBe(true);
+        return;
+      }
+      for (const a of approvals) {
+        expect(a.plistPath.startsWith('/')).toBe(true);
+        expect(a.plistSha256).toMatch(/^[0-9a-f]{64}$/);
+        expect(a.cpuLimitPercent === undefined || (a.cpuLimitPercent >= 1 && a.cpuLimitPercent <= 100_000)).toBe(true);
+      }
+    });
   });
 });
 
