@@ -99,9 +99,7 @@ export function assembleInventory(raw: MacRawInventory): Inventory {
     host: raw.host,
     privileged: raw.privileged,
     items,
-    loaded: systemList
-      ? [...list.records, ...systemList.records.filter((r) => !list.records.some((u) => u.label === r.label))]
-      : list.records,
+    loaded: systemList ? mergedLists(list.records, systemList.records) : list.records,
     loadedListCoversDaemons: raw.privileged && (raw.listDomain === 'system' || raw.systemLaunchctlList !== undefined),
     signing: raw.codesign === undefined ? new Map() : parseCodesignBundle(raw.codesign),
     dns,
@@ -111,6 +109,14 @@ export function assembleInventory(raw: MacRawInventory): Inventory {
   if (raw.user) inventory.user = raw.user;
   if (raw.listedAt !== undefined) inventory.loadedAt = raw.listedAt;
   return inventory;
+}
+
+/** The user's list, then the system's jobs it does not name (a label it names is the user's). */
+function mergedLists(user: LoadedService[], system: LoadedService[]): LoadedService[] {
+  const labels = new Set(user.map((u) => u.label));
+  const merged = [...user];
+  for (const r of system) if (!labels.has(r.label)) merged.push(r);
+  return merged;
 }
 
 /** Property lists read from the launchd folders: a Mac holds a few hundred, a thousand or two at most. */
