@@ -32,7 +32,7 @@ import { toScanDocument } from '../../main/engine/scan-document';
 import { renderTable } from '../../main/engine/terminal-table';
 import { CaptureError, readCapture } from '../../main/platform/capture/capture-reader';
 import { FleetHost } from '../../main/platform/osquery/fleet-host';
-import { parseResultLine } from '../../main/platform/osquery/results';
+import { parseResultLine, type ResultRows } from '../../main/platform/osquery/results';
 import { buildCaptureFiles, writeCapture } from '../support/capture-builder';
 import { osqueryLines, type Line } from '../support/osquery-rows';
 import { scenarios } from '../support/scenarios';
@@ -181,14 +181,24 @@ const boundedProblems = (problems: string[]): void => {
   for (const p of problems) expect(p.length).toBeLessThan(1000);
 };
 
+/** The miner of the threat cases, whose capture files the fuzz edits. */
+const minerSpec = () => scenarios.find((x) => x.name.startsWith('CookieMiner: a fake'))!.spec;
+
 describe('the command parsers take any bytes', () => {
-  it('ps: rows with real pids, uids and times, bounded problems, and a process record from every row', () => {
+  it('ps: rows with real pids, uids and times, and bounded problems', () => {
+    // A real ps in the collector's columns, the capture builder's (the same shape, with a miner's long
+    // arguments), and a ps of other columns (-eo pid,comm,lstart...), which reads as problems only.
     const inputs = [
-      'ps/pid-ppid-uid-etime-time-args.adapted-from-fastfetch-984.txt',
-      'ps/ps-eo-pid-comm-lstart-etime-time-args-ecs-475.txt',
+      macText('ps/pid-ppid-uid-etime-time-args.adapted-from-fastfetch-984.txt'),
+      String(buildCaptureFiles(minerSpec()).get('samples/0000/ps.txt')),
+      macText('ps/ps-eo-pid-comm-lstart-etime-time-args-ecs-475.txt'),
     ];
-    inputs.forEach((path, k) =>
-      fuzz(100 + k, macText(path), mutateText, (text) => {
+    // Unedited, the first two read whole and the third is named line by line: nothing below checks nothing.
+    const unedited = inputs.map((text) => assembleSample(0, text, undefined));
+    expect(unedited.map((u) => u.sample.processes.length > 2)).toEqual([true, true, false]);
+    expect(unedited[2]!.problems.length).toBeGreaterThan(5);
+    inputs.forEach((input, k) =>
+      fuzz(100 + k, input, mutateText, (text) => {
         const { sample, problems } = assembleSample(1_700_000_000_000, text, undefined);
         boundedProblems(problems);
         for (const p of sample.processes) {
@@ -209,6 +219,9 @@ describe('the command parsers take any bytes', () => {
       'lsof/lsof-F-udp-loginwindow-cnquery.txt',
       'lsof/lsof-i443-F-chrome-helper-blog.txt',
     ];
+    // Unedited, the -nP captures read sockets; the last (without -nP: host and service names) only problems.
+    expect(inputs.map((path) => parseLsof(macText(path)).records.length > 0)).toEqual([true, true, true, false]);
+    expect(parseLsof(macText(inputs[3]!)).problems.length).toBeGreaterThan(0);
     inputs.forEach((path, k) =>
       fuzz(200 + k, macText(path), mutateText, (text) => {
         const first = parseLsof(text);
@@ -230,7 +243,8 @@ describe('the command parsers take any bytes', () => {
     for (const [k, path] of [
       'launchctl-list/modern-user-negative-status.txt',
       'launchctl-list/system-sudo-santa-460.txt',
-    ].entries())
+    ].entries()) {
+      expect(parseLaunchctlList(macText(path)).records.length, path).toBeGreaterThan(10);
       fuzz(300 + k, macText(path), mutateText, (text) => {
         const { records, problems } = parseLaunchctlList(text);
         boundedProblems(problems);
@@ -240,6 +254,13 @@ describe('the command parsers take any bytes', () => {
           expect(s.lastExitStatus === undefined || Number.isSafeInteger(s.lastExitStatus)).toBe(true);
         }
       });
+    }
+    expect(parsePrintDisabled(macText('print-disabled/user-501-true-false-ninehills-85.txt')).size).toBeGreaterThan(3);
+    expect(parseBtmDump(macText('btm/ventura-art-of-mac-malware-ch5.txt')).records.length).toBeGreaterThan(0);
+    expect(parseLaunchctlPrint(macText('launchctl-print/service-nix-hook-1187.adapted.txt'), '', 0).pid).toBeDefined();
+    expect(parseCodesignOutput('/x', macText('codesign/developer-id-chrome-dvv-fleet-23476.txt')).status).toBe(
+      'developer-id',
+    );
     fuzz(310, macText('print-disabled/user-501-true-false-ninehills-85.txt'), mutateText, (text) => {
       for (const [label, disabled] of parsePrintDisabled(text)) {
         expect(typeof label).toBe('string');
@@ -279,6 +300,7 @@ describe('the command parsers take any bytes', () => {
         const apart = [...lines.slice(0, broken), ...lines.slice(broken + 1)].join('\n');
         const withGarbage = [...lines.slice(0, broken), garbage, ...lines.slice(broken + 1)].join('\n');
         const expected = parse(apart);
+        expect(expected.length).toBeGreaterThan(lines.length / 2);
         const read = parse(withGarbage);
         // The bad line may still read as a record of its own; every other line's record is there as before.
         for (const record of expected)
@@ -400,6 +422,10 @@ describe('plists and unit files: whatever the bytes, an item that says what it c
       expect(Number.isFinite(stat.cpuTicks) && stat.cpuTicks >= 0, `cpu ${stat.cpuTicks}`).toBe(true);
       expect(Number.isFinite(stat.startTicks) && stat.startTicks >= 0, `start ${stat.startTicks}`).toBe(true);
     });
+    expect(parseProcStat(readFileSync(join(LINUX, 'proc-stat-paren-comm.txt'), 'utf8'))).toBeDefined();
+    expect(parseProcNet(readFileSync(join(LINUX, 'proc-net-tcp.txt'), 'utf8'), 'TCP', 'IPv4').length).toBeGreaterThan(
+      0,
+    );
     fuzz(910, readFileSync(join(LINUX, 'proc-net-tcp.txt'), 'utf8'), mutateText, (text) => {
       for (const s of parseProcNet(text, 'TCP', 'IPv4')) {
         expect(isPort(s.localPort) && isPort(s.remotePort), `ports ${s.localPort} ${s.remotePort}`).toBe(true);
@@ -411,7 +437,7 @@ describe('plists and unit files: whatever the bytes, an item that says what it c
 
 describe("osquery's results log: a host writes its own lines", () => {
   it('whatever a row holds, a fleet host reads as processes with real pids and sockets with real ports', async () => {
-    const miner = scenarios.find((x) => x.name.startsWith('CookieMiner: a fake'))!.spec;
+    const miner = minerSpec();
     const capture = await readCapture(writeCapture(miner));
     const lines = osqueryLines('mac-1', capture.inventory, capture.samples.slice(0, 4));
     // A value changed in one row of one line (the JSON stays JSON), or the line's text itself edited.
@@ -441,6 +467,11 @@ describe("osquery's results log: a host writes its own lines", () => {
       }
       return { input: text, steps };
     };
+    const unedited = new FleetHost('mac-1');
+    for (const line of lines) unedited.add(parseResultLine(JSON.stringify(line)) as ResultRows);
+    expect(
+      unedited.toInventoryAndSamples().samples.map((x) => x.processes.length > 0 && x.connections!.length > 0),
+    ).toEqual([true, true, true, true]);
     fuzz(1000, lines, mutateLog, (text) => {
       const host = new FleetHost('mac-1');
       for (const line of text) {
@@ -465,7 +496,7 @@ describe("osquery's results log: a host writes its own lines", () => {
 
 describe('a capture bundle: every file in it edited', () => {
   it('is read, judged and reported with the miner still flagged, or refused naming the capture and the file', async () => {
-    const miner = scenarios.find((x) => x.name.startsWith('CookieMiner: a fake'))!.spec;
+    const miner = minerSpec();
     const files = buildCaptureFiles({
       ...miner,
       samples: 4,
