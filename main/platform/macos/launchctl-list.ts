@@ -3,9 +3,9 @@
 import type { LoadedService } from '../../engine/model';
 import { ProblemList } from '../problem-list';
 import type { ParseOutcome } from './ps';
+import { decimalPid } from '../decimal-pid';
 
-/** launchd prints pids and exit statuses in decimal; ten digits hold any 32-bit value. */
-const PID = /^\d{1,10}$/;
+/** launchd prints exit statuses in decimal, negative for a signal; ten digits hold any 32-bit value. */
 const STATUS = /^-?\d{1,10}$/;
 
 /** A Mac's launchd holds a few thousand jobs in a domain: rows past this are counted, not read. */
@@ -51,7 +51,8 @@ function readRow(line: string, index: number, records: LoadedService[], problems
   if (pidField !== '-') {
     // 0 is the kernel and 1 launchd itself: never a job's process. Taken as one, every process on the
     // Mac would descend from this job's.
-    if (PID.test(pidField) && Number(pidField) > 1) service.pid = Number(pidField);
+    const pid = decimalPid(pidField);
+    if (pid !== undefined && pid > 1) service.pid = pid;
     else unreadable.push(`PID ${JSON.stringify(pidField.slice(0, 20))} is not a job's process`);
   }
   // launchctl prints `???` for the status of a job stopped by a signal (WIFSTOPPED; the list command of

@@ -1,6 +1,7 @@
 // `launchctl print <domain>/<label>`: whether launchd has the service, and its state and pid. Apple says
 // the output is not API, so only the few `key = value` lines at the top level of the service's block are
 // read, and "Could not find service" (exit 113) means not loaded.
+import { decimalPid } from '../decimal-pid';
 
 export interface LaunchctlPrint {
   loaded: boolean;
@@ -30,8 +31,10 @@ export function parseLaunchctlPrint(stdout: string, stderr: string, code: number
     const key = line.slice(0, eq);
     const value = line.slice(eq + 3);
     if (key === 'state') out.state = value;
-    else if (key === 'pid' && /^\d{1,10}$/.test(value)) out.pid = Number(value);
-    else if (key === 'path') out.path = value;
+    else if (key === 'pid') {
+      const pid = decimalPid(value);
+      if (pid !== undefined) out.pid = pid;
+    } else if (key === 'path') out.path = value;
   }
   return out;
 }

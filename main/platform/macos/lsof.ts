@@ -6,6 +6,7 @@ import type { ParseOutcome } from './ps';
 import { detached } from '../detached-string';
 import { ProblemList } from '../problem-list';
 import { RecentMemo } from '../recent-memo';
+import { decimalPid } from '../decimal-pid';
 
 export function parseLsof(text: string): ParseOutcome<ConnectionRecord> {
   const records: ConnectionRecord[] = [];
@@ -52,9 +53,6 @@ interface ReadBlock {
  */
 const processBlocks = new RecentMemo<number, ReadBlock>(1_024);
 const LONGEST_BLOCK_KEPT = 16_384;
-
-/** Ten digits hold any pid (macOS's are below 100,000). */
-const PID = /^\d{1,10}$/;
 
 /** The pid a block's `p` line names, if it starts with one that is all digits. */
 function blockPid(text: string, start: number): number | undefined {
@@ -137,8 +135,7 @@ function readBlock(
       case 112 /* p */: {
         finish();
         const value = text.slice(from, stop);
-        // lsof prints a pid in decimal: a sign, an exponent or hex digits are no pid.
-        pid = PID.test(value) ? Number(value) : undefined;
+        pid = decimalPid(value);
         if (pid === undefined) problems.add(() => `line ${lineNumber}: bad pid ${JSON.stringify(value.slice(0, 120))}`);
         break;
       }
