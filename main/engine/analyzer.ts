@@ -49,6 +49,7 @@ import type {
   Verdict,
 } from './model';
 import { filesNamedBy } from './referenced-files';
+import { programsStartedBy } from './started-programs';
 import { isInterpreter } from './shell-words';
 
 export interface AnalyzerOptions extends ScanOptions {
@@ -163,6 +164,8 @@ interface ItemState {
   touched: Set<string>;
   executables: Set<string>;
   interpreterWithChildren: boolean;
+  /** A process of its was found detached from the job (attribution `detached-program`). */
+  detached: boolean;
   /** Why a command line of one of its processes could not be analysed (see `analysisIncomplete`). */
   unanalysedCommandLine?: string;
 }
@@ -197,6 +200,8 @@ export class Analyzer {
   private cachedAttribution: CachedAttribution | undefined;
   private attributionVersion = 0;
   private attractors: Attractors = attractorsOf([], new Map());
+  /** Item id -> the programs its commands start by name, for a process that detached from its job. */
+  private started = new Map<string, string[]>();
   private lastProcesses = new Map<number, ProcessRecord>();
   private lastExpiry = -Infinity;
   private lastDeltas: CpuDeltas | undefined;
@@ -247,7 +252,12 @@ export class Analyzer {
     }
     if (attributionChanged) {
       this.attributionVersion++;
-      this.attractors = attractorsOf(inventory.items, loadedByLabel);
+      this.started = new Map();
+      for (const item of inventory.items) {
+        const programs = programsStartedBy(item, inventory.files, inventory.user?.home);
+        if (programs.length > 0) this.started.set(item.id, programs);
+      }
+      this.attractors = attractorsOf(inventory.items, loadedByLabel, this.started);
     }
   }
 
@@ -276,6 +286,7 @@ export class Analyzer {
         table,
         this.options.excludePids,
         this.inventory.loadedAt,
+        this.started,
       );
       const owner = new Map<number, string>();
       for (const [id, a] of attribution) for (const pid of a.pids) owner.set(pid, id);
@@ -663,6 +674,7 @@ export class Analyzer {
         destinations,
         executables: [...new Set([...(item.program ? [item.program] : []), ...state.executables])],
         interpreterWithChildren: state.interpreterWithChildren,
+        detached: state.detached,
         ...(signing ? { signing } : {}),
       },
       this.indicators,
@@ -722,6 +734,10 @@ export class Analyzer {
       isInterpreter(item.program)
     ) {
       state.interpreterWithChildren = true;
+      state.evidenceVersion++;
+    }
+    if (!state.detached && a.method === 'detached-program') {
+      state.detached = true;
       state.evidenceVersion++;
     }
     for (const pid of a.pids) {
@@ -838,6 +854,7 @@ export class Analyzer {
         touched: new Set(),
         executables: new Set(),
         interpreterWithChildren: false,
+        detached: false,
         evidenceVersion: 0,
       };
       this.states.set(id, state);

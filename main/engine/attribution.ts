@@ -47,6 +47,8 @@ export function attributeProcesses(
   table: ProcessTable,
   exclude: Set<number> = new Set(),
   loadedAt?: number,
+  /** Item id -> the programs its commands start by name (programsStartedBy), for processes that detached. */
+  started: Map<string, string[]> = new Map(),
 ): Map<string, ItemAttribution> {
   const roots = new Map<string, { method: AttributionMethod; pids: number[] }>();
   const claimed = new Set<number>();
@@ -104,6 +106,14 @@ export function attributeProcesses(
       const byProgram = topmost(candidates, table, claimed).filter(launchedBySupervisor);
       if (byProgram.length > 0) claim(item, 'program', byProgram);
     }
+    claimDetached(
+      unmatched.filter((item) => !roots.has(item.id)),
+      started,
+      table,
+      loaded,
+      (pid) => claimed.has(pid) || exclude.has(pid) || inNamedTrees.has(pid),
+      claim,
+    );
   }
 
   const result = new Map<string, ItemAttribution>();
@@ -113,6 +123,38 @@ export function attributeProcesses(
     result.set(id, { method, rootPids: pids, pids: descendants(pids, table, rootOwner, id, exclude) });
   }
   return result;
+}
+
+/**
+ * A job's process that detached (forked, called setsid, let its parent exit) is launchd's child and no
+ * longer in the job's tree, and launchd does not list it as the job's: it is the item's when it runs a
+ * program the item's commands start by name (its `sh -c` string, its shell script) and no job of launchd's
+ * lists it as its own process (an app the user opened is launchd's child too).
+ */
+function claimDetached(
+  items: LaunchItem[],
+  started: Map<string, string[]>,
+  table: ProcessTable,
+  loaded: Map<string, LoadedService>,
+  taken: (pid: number) => boolean,
+  claim: (item: LaunchItem, method: AttributionMethod, pids: number[]) => void,
+): void {
+  const wanting = items.filter((item) => (started.get(item.id)?.length ?? 0) > 0);
+  if (wanting.length === 0) return;
+  const listed = new Set<number>();
+  for (const service of loaded.values()) if (service.pid !== undefined) listed.add(service.pid);
+  const detached = new Map<string, number[]>();
+  for (const process of table.byPid.values()) {
+    if (process.ppid !== 1 || listed.has(process.pid) || taken(process.pid)) continue;
+    push(detached, executableOf(process).split(' ')[0] ?? '', process.pid);
+  }
+  for (const item of wanting) {
+    const pids = new Set<number>();
+    for (const program of started.get(item.id) as string[])
+      for (const pid of detached.get(program.split(' ')[0] ?? program) ?? [])
+        if (!taken(pid) && startsWithProgram(table.byPid.get(pid), program)) pids.add(pid);
+    if (pids.size > 0) claim(item, 'detached-program', [...pids]);
+  }
 }
 
 /** Processes of the same systemd unit: those whose parent is not in the unit are the roots. */
@@ -197,7 +239,11 @@ export interface Attractors {
   programs: Set<string>;
 }
 
-export function attractorsOf(items: LaunchItem[], loaded: Map<string, LoadedService>): Attractors {
+export function attractorsOf(
+  items: LaunchItem[],
+  loaded: Map<string, LoadedService>,
+  started: Map<string, string[]> = new Map(),
+): Attractors {
   const attractors: Attractors = {
     listedPids: new Set(),
     units: new Set(),
@@ -211,6 +257,7 @@ export function attractorsOf(items: LaunchItem[], loaded: Map<string, LoadedServ
     if (item.arguments.length > 0) attractors.commandLines.add(item.arguments.join(' '));
     if (item.program && !isInterpreter(item.program))
       attractors.programs.add(item.program.split(' ')[0] ?? item.program);
+    for (const program of started.get(item.id) ?? []) attractors.programs.add(program.split(' ')[0] ?? program);
   }
   return attractors;
 }

@@ -18,6 +18,8 @@ export interface ItemEvidence {
   executables: string[];
   /** The launchd program is an interpreter and other processes ran under it. */
   interpreterWithChildren: boolean;
+  /** A process it started left the job's tree (forked, setsid, its parent gone) and was found by its program. */
+  detached?: boolean;
 }
 
 /** Mining-service evidence of at least this weight is strong enough to decide a verdict. */
@@ -206,6 +208,15 @@ export function evidenceReasons(evidence: Omit<ItemEvidence, 'cpu'>, indicators:
       weight: 10,
       attack: item.program.endsWith('osascript') ? 'T1059.002' : 'T1059.004',
       text: `the launchd program is an interpreter (${basename(item.program)}); the work is done by the processes it starts`,
+    });
+  }
+  if (evidence.detached) {
+    add({
+      code: 'hide.detached',
+      family: 'hiding',
+      strength: 'weak',
+      weight: 10,
+      text: "a process it started detached from the job (forked and let its parent exit, which launchd.plist(5) forbids a job), so launchd no longer counts it as the job's",
     });
   }
   if (found.headlessVm) {

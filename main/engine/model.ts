@@ -221,7 +221,7 @@ export interface CpuPoint {
   restarted?: true;
 }
 
-export type AttributionMethod = 'launchctl-pid' | 'cgroup' | 'arguments' | 'program' | 'none';
+export type AttributionMethod = 'launchctl-pid' | 'cgroup' | 'arguments' | 'program' | 'detached-program' | 'none';
 
 export interface ItemProcess {
   pid: number;

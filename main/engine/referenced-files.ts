@@ -65,6 +65,17 @@ export function filesNamedBy(argv: string[], home: string | undefined): string[]
   return [...found].map((p) => expandHome(p, home)).filter((p) => p.startsWith('/'));
 }
 
+/** The scripts a shell is handed to run (`sh /path/start.sh`): their lines are commands the item starts. */
+export function shellScriptsRunBy(argv: string[], home: string | undefined): string[] {
+  const found = new Set<string>();
+  for (const line of commandLines(argv)) {
+    if (!isShell(line[0] ?? '')) continue;
+    const script = scriptArgument(line);
+    if (script !== undefined) found.add(expandHome(script, home));
+  }
+  return [...found].filter((p) => p.startsWith('/'));
+}
+
 /** The first operand of an interpreter that is a file to run, if any (`sh -c` and `osascript -e` run text instead). */
 function scriptArgument(line: string[]): string | undefined {
   const program = basename(line[0] ?? '');

@@ -9,6 +9,7 @@ import {
   type CachedAttribution,
 } from '../../main/engine/attribution';
 import type { LaunchItem, LoadedService, ProcessRecord } from '../../main/engine/model';
+import { programsStartedBy } from '../../main/engine/started-programs';
 import { launchAgent } from '../support/launch-items';
 
 const item = (n: number, extra: Partial<LaunchItem> = {}): LaunchItem =>
@@ -42,10 +43,13 @@ describe('attribution patched for the processes that changed', () => {
       // Launchd lists 1-3; 4-6 are found by their arguments or program; 7 is an interpreter (sh) item.
       const items = [1, 2, 3, 4, 5, 6].map((n) => item(n));
       items.push(item(7, { program: '/bin/sh', arguments: ['/bin/sh', '-c', 'loop'] }));
+      // 8 starts a program that detaches (XMRig's --background): found as launchd's child running it.
+      items.push(item(8, { program: '/bin/sh', arguments: ['/bin/sh', '-c', 'exec /opt/item8/miner --background'] }));
+      const started = new Map(items.map((i) => [i.id, programsStartedBy(i, new Map(), '/Users/alice')]));
       const loaded = new Map<string, LoadedService>(
         [1, 2, 3].map((n) => [`com.item${n}`, { label: `com.item${n}`, pid: 100 + n }]),
       );
-      const attractors = attractorsOf(items, loaded);
+      const attractors = attractorsOf(items, loaded, started);
       const exclude = new Set([999]);
       let clock = 1_000_000;
       let nextPid = 2000;
@@ -62,7 +66,7 @@ describe('attribution patched for the processes that changed', () => {
       const fresh = (): CachedAttribution => {
         // Copies: the live records change later (reparenting), as a new sample's would not.
         const table = buildProcessTable([...processes.values()].map((p) => ({ ...p })));
-        const attribution = attributeProcesses(items, loaded, table, exclude);
+        const attribution = attributeProcesses(items, loaded, table, exclude, undefined, started);
         const owner = new Map<number, string>();
         for (const [id, a] of attribution) for (const pid of a.pids) owner.set(pid, id);
         return { version: 1, processes: [...table.byPid.values()], byPid: table.byPid, attribution, owner };
@@ -99,6 +103,9 @@ describe('attribution patched for the processes that changed', () => {
             add(nextPid++, 1, ['/bin/sh', '-c', 'loop']);
           } else if (roll < 0.8) {
             add(nextPid++, 999, ['/usr/bin/own-child']);
+          } else if (roll < 0.85) {
+            // Item 8's miner: detached (launchd's child), or still under whatever ran it.
+            add(nextPid++, pick([1, 1, 300, ...pids]), ['/opt/item8/miner', '--background']);
           }
           if (nextPid > 2600) nextPid = 2000; // pids wrap around
         }
@@ -108,7 +115,7 @@ describe('attribution patched for the processes that changed', () => {
           attribution: new Map(cached.attribution),
           owner: new Map(cached.owner),
         };
-        const full = attributeProcesses(items, loaded, table, exclude);
+        const full = attributeProcesses(items, loaded, table, exclude, undefined, started);
         if (patchAttribution(candidate, table, attractors, exclude)) {
           patched++;
           expect(asSets(candidate.attribution), `step ${step}`).toEqual(asSets(full));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { attributeProcesses, buildProcessTable } from '../../main/engine/attribution';
 import { CpuTracker } from '../../main/engine/cpu';
+import { programsStartedBy } from '../../main/engine/started-programs';
 import type { LaunchItem, LoadedService, ProcessRecord } from '../../main/engine/model';
 import { launchAgent } from '../support/launch-items';
 
@@ -107,6 +108,60 @@ describe('attribution', () => {
     expect(attributeProcesses([item('/s', 's', ['/bin/bash', '/Users/alice/mine.sh'])], none, table).has('/s')).toBe(
       false,
     );
+  });
+
+  describe("a process that detached from its job (forked, setsid, parent gone: now launchd's child)", () => {
+    // XMRig's --background forks and lets its parent exit; sh execs the last command of `-c`.
+    const miner = ['/bin/sh', '-c', 'exec /Users/alice/.config/.coreservice --background -o pool.example:3333'];
+    const started = (items: LaunchItem[], files = new Map<string, string>()) =>
+      new Map(items.map((i) => [i.id, programsStartedBy(i, files, '/Users/alice')]));
+    const detached = proc(700, 1, '/Users/alice/.config/.coreservice --background -o pool.example:3333', 0);
+
+    it('is the item whose command starts its program by name', () => {
+      const items = [item('/m', 'm', miner, { program: '/bin/sh' })];
+      const table = buildProcessTable([proc(1, 0, '/sbin/launchd', 0), detached, proc(701, 700, '/bin/ps', 0)]);
+      expect(attributeProcesses(items, none, table, new Set(), undefined, started(items)).get('/m')).toEqual({
+        method: 'detached-program',
+        rootPids: [700],
+        pids: [700, 701],
+      });
+    });
+
+    it('is found through the shell script the item runs, with ~ and $HOME as the shell expands them', () => {
+      const items = [item('/s', 's', ['/bin/bash', '~/.config/start.sh'], { program: '/bin/bash' })];
+      const script = '#!/bin/bash\ncd "$HOME/.config"\nMINER=1 nohup $HOME/.config/.coreservice --background &\n';
+      const files = new Map([['/Users/alice/.config/start.sh', script]]);
+      const table = buildProcessTable([proc(1, 0, '/sbin/launchd', 0), detached]);
+      const result = attributeProcesses(items, none, table, new Set(), undefined, started(items, files));
+      expect(result.get('/s')).toMatchObject({ method: 'detached-program', rootPids: [700] });
+    });
+
+    it('is not taken while it is under another parent, or when launchd lists it as a job of its own (an app)', () => {
+      const items = [item('/m', 'm', miner, { program: '/bin/sh' })];
+      const underApp = buildProcessTable([proc(1, 0, '/sbin/launchd', 0), { ...detached, ppid: 402 }]);
+      expect(attributeProcesses(items, none, underApp, new Set(), undefined, started(items)).has('/m')).toBe(false);
+      const app = new Map([
+        ['application.com.example.tool.1.2', { label: 'application.com.example.tool.1.2', pid: 700 }],
+      ]);
+      const listed = buildProcessTable([proc(1, 0, '/sbin/launchd', 0), detached]);
+      expect(attributeProcesses(items, app, listed, new Set(), undefined, started(items)).has('/m')).toBe(false);
+    });
+
+    it("never takes a process launchd's own pid for the item puts in its tree, nor one running an interpreter", () => {
+      const items = [
+        item('/m', 'm', miner, { program: '/bin/sh' }),
+        item('/p', 'p', ['/bin/sh', '-c', '/usr/bin/python3 /Users/alice/x.py'], { program: '/bin/sh' }),
+      ];
+      const loaded = new Map([['m', { label: 'm', pid: 700 }]]);
+      const table = buildProcessTable([
+        proc(1, 0, '/sbin/launchd', 0),
+        detached,
+        proc(710, 1, '/usr/bin/python3 /Users/alice/other.py', 0),
+      ]);
+      const result = attributeProcesses(items, loaded, table, new Set(), undefined, started(items));
+      expect(result.get('/m')).toMatchObject({ method: 'launchctl-pid', rootPids: [700] });
+      expect(result.has('/p')).toBe(false);
+    });
   });
 
   it("gives a child that is another item's root to that item", () => {

@@ -76,6 +76,8 @@ export interface Scenario {
   expect: Record<string, string>;
   /** label -> reason codes that must be among its reasons */
   reasons?: Record<string, string[]>;
+  /** Where osquery's rows (docs/fleet.md) cannot give the capture's verdict: label -> verdict, and why. */
+  fromOsquery?: { expect: Record<string, string>; why: string };
 }
 
 export const scenarios: Scenario[] = [
@@ -447,6 +449,71 @@ export const scenarios: Scenario[] = [
         'hide.hidden-path',
         'hide.interpreter',
       ],
+    },
+  },
+  {
+    // launchd.plist(5) forbids a job to daemonize; XMRig's --background does (fork, setsid, the parent exits).
+    name: 'XMRig --background from sh -c: the miner detaches, launchd lists the job as exited, the miner runs on',
+    spec: {
+      items: [
+        {
+          path: `${HOME}/Library/LaunchAgents/com.apple.audio.helper.plist`,
+          listedStatus: 0,
+          plist: {
+            Label: 'com.apple.audio.helper',
+            ProgramArguments: ['/bin/sh', '-c', 'exec ~/.config/.coreservice --background --tls -t 2'],
+            RunAtLoad: true,
+          },
+        },
+      ],
+      processes: [
+        ...BACKGROUND,
+        // The job's process forked the miner and exited: the miner is launchd's child, in no job's tree.
+        { pid: 1150, ppid: 1, args: '/Users/alice/.config/.coreservice --background --tls -t 2', cpu: 250 },
+      ],
+      connections: [{ pid: 1150, local: '192.168.1.20:51150', remote: '172.67.137.15:443' }],
+      dns: [['172.67.137.15', 'pool.moneroocean.stream']],
+    },
+    expect: { 'com.apple.audio.helper': 'mining' },
+    reasons: {
+      'com.apple.audio.helper': [
+        'cpu.sustained',
+        'net.pool-host',
+        'hide.detached',
+        'hide.masquerade',
+        'hide.hidden-path',
+      ],
+    },
+  },
+  {
+    name: 'A game server a script starts with nohup &: busy and detached from its job, no pool: suspicious, not mining',
+    spec: {
+      items: [
+        {
+          path: `${HOME}/Library/LaunchAgents/com.example.gameserver.plist`,
+          listedStatus: 0,
+          plist: {
+            Label: 'com.example.gameserver',
+            ProgramArguments: ['/bin/bash', `${HOME}/Games/server/start.sh`],
+            RunAtLoad: true,
+          },
+        },
+      ],
+      files: {
+        [`${HOME}/Games/server/start.sh`]: `#!/bin/bash\ncd "$HOME/Games/server"\nnohup ${HOME}/Games/server/bin/server --world main >log.txt 2>&1 &\n`,
+      },
+      processes: [
+        ...BACKGROUND,
+        { pid: 1160, ppid: 1, args: `${HOME}/Games/server/bin/server --world main`, cpu: 160 },
+      ],
+      connections: [{ pid: 1160, local: '192.168.1.20:25565', remote: '203.0.113.9:50412' }],
+    },
+    // Leaving the job is a sign of hiding: with sustained CPU it asks for a look; it is no sign of mining.
+    expect: { 'com.example.gameserver': 'suspicious' },
+    reasons: { 'com.example.gameserver': ['cpu.sustained', 'hide.detached'] },
+    fromOsquery: {
+      expect: { 'com.example.gameserver': 'ok' },
+      why: 'the osquery pack reads no script, so nothing ties the detached server to the item',
     },
   },
   {

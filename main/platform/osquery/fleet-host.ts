@@ -3,6 +3,7 @@
 // snapshot a sample (cumulative CPU times, as with ps), process_open_sockets rows its connections, and
 // signature rows how each program is signed. Memory is bounded per host, not by the size of the log.
 import { newLaunchItem } from '../../engine/launch-item';
+import { isShell, isShellCommandOption } from '../../engine/shell-words';
 import type {
   ConnectionRecord,
   Inventory,
@@ -306,7 +307,7 @@ export function launchItemFromRow(row: Row): LaunchItem | undefined {
     .join('\n');
   const item = newLaunchItem(path, kind, scope, PERSISTENCE_TECHNIQUE[kind], Buffer.from(facts));
   item.label = row.label ?? '';
-  const args = (row.program_arguments ?? '').split(' ').filter((a) => a !== '');
+  const args = shellCommandJoined((row.program_arguments ?? '').split(' ').filter((a) => a !== ''));
   const program = row.program || args[0];
   if (program) item.program = program;
   item.arguments = args.length > 0 ? args : program ? [program] : [];
@@ -316,6 +317,19 @@ export function launchItemFromRow(row: Row): LaunchItem | undefined {
   if (row.username) item.userName = row.username;
   if (!item.label) item.problems.push('no Label');
   return item;
+}
+
+/**
+ * `sh -c "<command>"` split at spaces is the shell, -c and the command's words: the words after -c are
+ * joined back into the one command string the shell was given (words after that string, the command's
+ * $0 and $1, are rare in a plist).
+ */
+function shellCommandJoined(args: string[]): string[] {
+  if (!isShell(args[0] ?? '')) return args;
+  const option = args.findIndex((a, i) => i > 0 && isShellCommandOption(a));
+  return option < 0 || option >= args.length - 2
+    ? args
+    : [...args.slice(0, option + 1), args.slice(option + 1).join(' ')];
 }
 
 /** osquery writes pids, ports and times as decimal text (or numbers, with numerics on): anything else is unknown. */

@@ -1,0 +1,77 @@
+// The programs a launch item starts by name: its own, those `sh -c "<string>"` and `env` run, and the
+// commands of a shell script it runs. A miner that detaches itself (forks, calls setsid and lets its
+// parent exit, as daemon(3) and XMRig's --background do; launchd.plist(5) forbids a job to do so) leaves
+// the job's process tree for launchd's: the program it runs is then what still ties it to its item.
+import type { LaunchItem } from './model';
+import { commandLines, shellScriptsRunBy } from './referenced-files';
+import { basename, expandHome, isInterpreter, splitShellCommands } from './shell-words';
+
+/** More programs than any launch item's commands start: past this, the rest are not looked for. */
+export const MAX_STARTED_PROGRAMS = 1_000;
+
+/** Words before a command that run it in the same way: `exec x`, `nohup x &`, `nice -n 19 x`. */
+const RUNS_NEXT_WORD = new Set(['exec', 'nohup', 'command', 'nice', 'setsid']);
+
+/**
+ * `home` is the scanned user's: an agent in another user's LaunchAgents folder runs as that user, so `~`
+ * in its commands is theirs.
+ */
+export function programsStartedBy(
+  item: LaunchItem,
+  files: Map<string, string>,
+  userHome: string | undefined,
+): string[] {
+  const home = agentOwnerHome(item.plistPath) ?? userHome;
+  const found = new Set<string>();
+  const add = (argv: string[]): void => {
+    for (const line of commandLines(argv)) {
+      if (found.size >= MAX_STARTED_PROGRAMS) return;
+      const program = expandHome(line[commandStart(line)] ?? '', home);
+      if (program.startsWith('/') && !isInterpreter(program)) found.add(program);
+    }
+  };
+  add(item.arguments);
+  for (const script of shellScriptsRunBy(item.arguments, home)) {
+    const text = files.get(script);
+    if (text === undefined) continue;
+    for (const words of splitShellCommands(text)) {
+      if (found.size >= MAX_STARTED_PROGRAMS) break;
+      add(words);
+    }
+  }
+  return [...found];
+}
+
+/** Where the command itself begins: past NAME=value words and the wrappers above (and nice's options). */
+function commandStart(line: string[]): number {
+  let i = 0;
+  while (i < line.length) {
+    const word = line[i] as string;
+    if (isAssignment(word)) i++;
+    else if (RUNS_NEXT_WORD.has(basename(word))) {
+      i++;
+      while (i < line.length && (line[i] as string).startsWith('-')) i += line[i] === '-n' ? 2 : 1;
+    } else break;
+  }
+  return i;
+}
+
+function isAssignment(word: string): boolean {
+  const equals = word.indexOf('=');
+  if (equals <= 0) return false;
+  for (let i = 0; i < equals; i++) {
+    const c = word.charCodeAt(i);
+    const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+    if (!letter && !(i > 0 && c >= 48 && c <= 57)) return false;
+  }
+  return true;
+}
+
+/** `/Users/<name>` for a plist in `/Users/<name>/Library/LaunchAgents/`. */
+function agentOwnerHome(plistPath: string): string | undefined {
+  if (!plistPath.startsWith('/Users/')) return undefined;
+  const end = plistPath.indexOf('/', '/Users/'.length);
+  return end > '/Users/'.length && plistPath.startsWith('/Library/LaunchAgents/', end)
+    ? plistPath.slice(0, end)
+    : undefined;
+}

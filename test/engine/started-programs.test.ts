@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { MAX_STARTED_PROGRAMS, programsStartedBy } from '../../main/engine/started-programs';
+import { launchAgent } from '../support/launch-items';
+
+const HOME = '/Users/alice';
+const started = (args: string[], files = new Map<string, string>()): string[] =>
+  programsStartedBy(launchAgent('/x.plist', 'x', { arguments: args }), files, HOME);
+
+describe('the programs a launch item starts by name', () => {
+  it('its own program, and what sh -c and env run, past exec, nohup, nice and NAME=value words', () => {
+    expect(started(['/opt/agent/run', '--serve'])).toEqual(['/opt/agent/run']);
+    expect(
+      started([
+        '/bin/zsh',
+        '-lc',
+        'exec /opt/a --x; nohup ~/b & nice -n 19 /opt/c; GOMAXPROCS=2 nice -5 /opt/d; /usr/bin/env X=1 /opt/e',
+      ]).sort(),
+    ).toEqual(['/Users/alice/b', '/opt/a', '/opt/c', '/opt/d', '/opt/e']);
+  });
+
+  it("the commands of a shell script it runs (read from the item's referenced files), not those of other interpreters", () => {
+    const files = new Map([
+      [`${HOME}/start.sh`, '#!/bin/sh\n# /opt/commented-out\ncd /tmp && ./relative\n$HOME/.x/miner --background &\n'],
+      [`${HOME}/run.py`, 'import os\nos.system("/opt/from-python")\n'],
+    ]);
+    expect(started(['/bin/sh', '~/start.sh'], files)).toEqual([`${HOME}/.x/miner`]);
+    expect(started(['/usr/bin/python3', `${HOME}/run.py`], files)).toEqual([]);
+  });
+
+  it('never an interpreter (a detached python is no sign of whose it is), never a relative name', () => {
+    expect(started(['/bin/sh', '-c', '/usr/bin/python3 -c x; /bin/bash y; ruby z; ./w'])).toEqual([]);
+  });
+
+  it('at most a bounded number, whatever a script holds', () => {
+    const script = Array.from({ length: MAX_STARTED_PROGRAMS * 3 }, (_, i) => `/opt/p${i} &`).join('\n');
+    const programs = started(['/bin/bash', `${HOME}/many.sh`], new Map([[`${HOME}/many.sh`, script]]));
+    expect(programs).toHaveLength(MAX_STARTED_PROGRAMS);
+    expect(programs[0]).toBe('/opt/p0');
+  });
+});
