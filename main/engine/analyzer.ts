@@ -50,6 +50,7 @@ import type {
 } from './model';
 import { filesNamedBy } from './referenced-files';
 import { programsStartedBy } from './started-programs';
+import { UnownedBusyProcesses } from './unowned-processes';
 import { isInterpreter } from './shell-words';
 
 export interface AnalyzerOptions extends ScanOptions {
@@ -202,6 +203,9 @@ export class Analyzer {
   private attractors: Attractors = attractorsOf([], new Map());
   /** Item id -> the programs its commands start by name, for a process that detached from its job. */
   private started = new Map<string, string[]>();
+  private readonly unowned: UnownedBusyProcesses;
+  /** Pids launchd lists as its jobs' own (every domain read). */
+  private listedPids = new Set<number>();
   private lastProcesses = new Map<number, ProcessRecord>();
   private lastExpiry = -Infinity;
   private lastDeltas: CpuDeltas | undefined;
@@ -213,6 +217,7 @@ export class Analyzer {
     indicators: Indicators = defaultIndicators(),
   ) {
     this.indicators = indicators;
+    this.unowned = new UnownedBusyProcesses(options.windowSeconds, options.cpuThresholdPercent);
     this.cpu = new CpuTracker(inventory.host.cpuCount > 0 ? inventory.host.cpuCount : Infinity);
     this.inventory = inventory;
     this.setInventory(inventory);
@@ -230,6 +235,8 @@ export class Analyzer {
     const loadedByLabel = new Map(inventory.loaded.map((l) => [l.label, l]));
     let attributionChanged = first || !sameLoaded(this.loadedByLabel, loadedByLabel);
     this.loadedByLabel = loadedByLabel;
+    this.listedPids = new Set();
+    for (const service of inventory.loaded) if (service.pid !== undefined) this.listedPids.add(service.pid);
     const ids = new Set(inventory.items.map((i) => i.id));
     for (const id of this.states.keys())
       if (!ids.has(id)) {
@@ -327,6 +334,14 @@ export class Analyzer {
       if (root !== undefined) state.everRan = true;
     }
 
+    const excluded = this.options.excludePids;
+    this.unowned.observe(
+      sample.processes,
+      deltas,
+      sample.takenAt,
+      (pid) => owner.has(pid) || excluded?.has(pid) === true,
+      this.listedPids,
+    );
     if (sample.connections === undefined) this.sampleNotes.add('connections were not collected in some samples');
     this.recordConnections(sample.connections ?? [], sample.takenAt, owner, false);
     if (sample.takenAt - this.lastExpiry >= EXPIRY_EVERY_MS) {
@@ -422,6 +437,8 @@ export class Analyzer {
       notes.push(
         `${this.impossibleCpu.count} CPU figure${this.impossibleCpu.count === 1 ? ' was' : 's were'} impossible and dropped (first: ${this.impossibleCpu.example})`,
       );
+    for (const note of this.unowned.notes((seconds) => windowCovered(seconds, this.options.windowSeconds)))
+      notes.push(note);
     if (this.sampleCount < 2) notes.push('fewer than two samples: CPU use cannot be measured');
     const span = this.firstAt !== undefined && this.lastAt !== undefined ? (this.lastAt - this.firstAt) / 1000 : 0;
     if (this.sampleCount >= 2 && !windowCovered(span, this.options.windowSeconds))

@@ -350,7 +350,7 @@ function masqueradeReason(evidence: Omit<ItemEvidence, 'cpu'>, indicators: Indic
   return undefined;
 }
 
-function isAppleSystemPath(path: string): boolean {
+export function isAppleSystemPath(path: string): boolean {
   return APPLE_SYSTEM_PREFIXES.some((prefix) => path.startsWith(prefix));
 }
 

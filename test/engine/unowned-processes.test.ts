@@ -1,0 +1,74 @@
+// A busy process no launch item owns, whose parent is launchd and which no job lists: what a miner looks like
+// once the launcher that started it and let it go has exited. Nothing names the item, so it is said in the notes.
+import { describe, expect, it } from 'vitest';
+import { replay } from '../../main/cli/scan-command';
+import { DEFAULT_SCAN_OPTIONS } from '../../main/engine/model';
+import { MAX_FOLLOWED, UnownedBusyProcesses } from '../../main/engine/unowned-processes';
+import { writeCapture, type CaptureSpec, type ProcessSpec } from '../support/capture-builder';
+
+const LAUNCHER = '/Users/alice/Library/Application Support/.helper/launcher';
+
+/** A launcher agent that has run and exited (launchd lists it with status 0), and `others` running. */
+const mac = (others: ProcessSpec[], extra: Partial<CaptureSpec> = {}): CaptureSpec => ({
+  items: [
+    {
+      path: '/Users/alice/Library/LaunchAgents/com.helper.launcher.plist',
+      listedStatus: 0,
+      plist: { Label: 'com.helper.launcher', ProgramArguments: [LAUNCHER], RunAtLoad: true },
+    },
+  ],
+  processes: [{ pid: 1, ppid: 0, uid: 0, args: '/sbin/launchd', cpu: 0.5, startedBefore: 86400 }, ...others],
+  ...extra,
+});
+
+const busyNotes = async (spec: CaptureSpec): Promise<string[]> =>
+  (await replay(writeCapture(spec), DEFAULT_SCAN_OPTIONS)).notes.filter((n) => n.includes('no launch item owns it'));
+
+describe('busy processes that no launch item owns', () => {
+  it('a detached miner its compiled launcher left behind is named in the notes with its CPU; the item stays ok', async () => {
+    const spec = mac([{ pid: 700, ppid: 1, args: '/Users/alice/.cache/kworkerd -o 1.2.3.4:443', cpu: 300 }]);
+    const result = await replay(writeCapture(spec), DEFAULT_SCAN_OPTIONS);
+    expect(result.notes).toContain(
+      'pid 700 "/Users/alice/.cache/kworkerd -o 1.2.3.4:443" used 300% of one core for 120 s and no launch item owns it: its parent is pid 1 and no job lists it, so whatever started it let it go (a miner that detaches from its launcher leaves no name to follow back)',
+    );
+    // Nothing ties it to the launcher (README, Limits): the item is judged by its plist and program alone.
+    expect(result.items.find((i) => i.item.label === 'com.helper.launcher')?.verdict).toBe('ok');
+  });
+
+  it("not for macOS in the folders SIP protects, an app launchd lists, a child of a live parent, an item's own, or a burst", async () => {
+    const notes = await busyNotes(
+      mac(
+        [
+          { pid: 710, ppid: 1, uid: 0, args: '/usr/libexec/busyd', cpu: 300 },
+          { pid: 711, ppid: 1, args: '/Applications/Tool.app/Contents/MacOS/Tool', cpu: 300 },
+          { pid: 402, ppid: 1, args: '/System/Library/CoreServices/Finder.app/Contents/MacOS/Finder', cpu: 1 },
+          { pid: 712, ppid: 402, args: '/Applications/Render.app/Contents/MacOS/render', cpu: 300 },
+          { pid: 713, ppid: 1, args: `${LAUNCHER} --again`, cpu: 300 },
+          { pid: 714, ppid: 1, args: '/Users/alice/.cache/burst', cpu: 300, alive: (i) => i >= 9 },
+        ],
+        { extraListed: [['711', 0, 'application.com.example.Tool.1234.5678']] },
+      ),
+    );
+    expect(notes).toEqual([]);
+  });
+
+  it('follows a bounded number, counting the rest, and names the busiest twenty', () => {
+    const watch = new UnownedBusyProcesses(10, 25);
+    const processes = Array.from({ length: MAX_FOLLOWED + 500 }, (_, i) => ({
+      pid: 1000 + i,
+      ppid: 1,
+      uid: 501,
+      startedAt: 0,
+      cpuSeconds: 0,
+      args: `/opt/p${i}`,
+    }));
+    const byPid = new Map(processes.map((p, i) => [p.pid, 5 + i / 1000]));
+    for (const at of [5_000, 10_000, 15_000])
+      watch.observe(processes, { intervalSeconds: 5, byPid, impossible: [] }, at, () => false, new Set());
+    const notes = watch.notes((seconds) => seconds >= 10);
+    expect(notes).toHaveLength(22);
+    expect(notes[0]).toContain(`pid ${1000 + MAX_FOLLOWED - 1} `);
+    expect(notes[20]).toBe(`${MAX_FOLLOWED - 20} more busy processes that no launch item owns`);
+    expect(notes[21]).toBe(`500 processes that no launch item owns were not followed (more than ${MAX_FOLLOWED})`);
+  });
+});
