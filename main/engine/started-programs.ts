@@ -1,7 +1,8 @@
 // The programs a launch item starts by name: its own, those `sh -c "<string>"` and `env` run, and the
 // commands of a shell script it runs. A miner that detaches itself (forks, calls setsid and lets its
-// parent exit, as daemon(3) and XMRig's --background do; launchd.plist(5) forbids a job to do so) leaves
-// the job's process tree for launchd's: the program it runs is then what still ties it to its item.
+// parent exit with 0, as daemon(3) and XMRig's --background do, xmrig/xmrig src/App_unix.cpp;
+// launchd.plist(5) forbids a job to do so) leaves the job's process tree for launchd's: the program it
+// runs is then what still ties it to its item.
 import type { LaunchItem } from './model';
 import { commandLines, shellScriptsRunBy } from './referenced-files';
 import { basename, expandHome, isInterpreter, splitShellCommands } from './shell-words';

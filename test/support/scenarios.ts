@@ -452,7 +452,8 @@ export const scenarios: Scenario[] = [
     },
   },
   {
-    // launchd.plist(5) forbids a job to daemonize; XMRig's --background does (fork, setsid, the parent exits).
+    // launchd.plist(5) forbids a job to daemonize; XMRig's --background does: fork, setsid in the child, the
+    // parent exits 0 (xmrig/xmrig src/App_unix.cpp), so launchd lists the job with status 0 and no pid.
     name: 'XMRig --background from sh -c: the miner detaches, launchd lists the job as exited, the miner runs on',
     spec: {
       items: [
