@@ -147,7 +147,7 @@ describe('attribution', () => {
       expect(attributeProcesses(items, app, listed, new Set(), undefined, started(items)).has('/m')).toBe(false);
     });
 
-    it("never takes a process launchd's own pid for the item puts in its tree, nor one running an interpreter", () => {
+    it('comes after the pid launchd lists for the item, and never takes a process running an interpreter', () => {
       const items = [
         item('/m', 'm', miner, { program: '/bin/sh' }),
         item('/p', 'p', ['/bin/sh', '-c', '/usr/bin/python3 /Users/alice/x.py'], { program: '/bin/sh' }),
