@@ -198,6 +198,7 @@ export class Analyzer {
   private lastAt: number | undefined;
   private readonly sampleNotes = new Set<string>();
   private lastAttributed = new Set<number>();
+  private toRead: { attributed: Set<number>; followed: Set<number>; pids: Set<number> } | undefined;
   private cachedAttribution: CachedAttribution | undefined;
   private attributionVersion = 0;
   private attractors: Attractors = attractorsOf([], new Map());
@@ -342,6 +343,7 @@ export class Analyzer {
       (pid) => owner.has(pid) || excluded?.has(pid) === true,
       this.listedPids,
     );
+    this.unowned.observeConnections(sample.connections ?? []);
     if (sample.connections === undefined) this.sampleNotes.add('connections were not collected in some samples');
     this.recordConnections(sample.connections ?? [], sample.takenAt, owner, false);
     if (sample.takenAt - this.lastExpiry >= EXPIRY_EVERY_MS) {
@@ -361,6 +363,7 @@ export class Analyzer {
     const owner = this.cachedAttribution?.owner;
     if (!owner) return;
     this.recordConnections(connections, takenAt, owner, true);
+    this.unowned.observeConnections(connections);
   }
 
   private recordConnections(
@@ -425,9 +428,17 @@ export class Analyzer {
     return this.lastAt;
   }
 
-  /** Processes attributed to launch items in the last sample: whose connections the next tick reads. */
-  attributedPids(): Set<number> {
-    return this.lastAttributed;
+  /**
+   * Whose sockets, CPU and details the next tick reads: the processes attributed to launch items in the
+   * last sample, and the busy ones no item owns that are being followed (a pool they reach is what
+   * makes one matter). The same set until either changes.
+   */
+  pidsToRead(): Set<number> {
+    const followed = this.unowned.followedPids();
+    if (followed.size === 0) return this.lastAttributed;
+    if (this.toRead?.attributed !== this.lastAttributed || this.toRead.followed !== followed)
+      this.toRead = { attributed: this.lastAttributed, followed, pids: new Set([...this.lastAttributed, ...followed]) };
+    return this.toRead.pids;
   }
 
   result(): ScanResult {
@@ -437,8 +448,11 @@ export class Analyzer {
       notes.push(
         `${this.impossibleCpu.count} CPU figure${this.impossibleCpu.count === 1 ? ' was' : 's were'} impossible and dropped (first: ${this.impossibleCpu.example})`,
       );
-    for (const note of this.unowned.notes((seconds) => windowCovered(seconds, this.options.windowSeconds)))
-      notes.push(note);
+    const unowned = this.unowned.findings((seconds) => windowCovered(seconds, this.options.windowSeconds), {
+      indicators: this.indicators,
+      dns: this.inventory.dns,
+    });
+    for (const note of unowned.notes) notes.push(note);
     if (this.sampleCount < 2) notes.push('fewer than two samples: CPU use cannot be measured');
     const span = this.firstAt !== undefined && this.lastAt !== undefined ? (this.lastAt - this.firstAt) / 1000 : 0;
     if (this.sampleCount >= 2 && !windowCovered(span, this.options.windowSeconds))
@@ -454,7 +468,7 @@ export class Analyzer {
       notes,
       items,
     };
-    const incomplete = incompleteBecause(this.inventory);
+    const incomplete = incompleteBecause(this.inventory) ?? unowned.mining;
     if (incomplete) result.incomplete = incomplete;
     if (this.inventory.user) result.user = this.inventory.user;
     if (this.firstAt !== undefined) result.startedAt = this.firstAt;

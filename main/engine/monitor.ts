@@ -194,7 +194,7 @@ export class Monitor {
       const request = this.sampleRequest(analyzer, fullSweep, detailsSweep);
       const reading = await this.reader.readSample(request);
       if (!request.skipConnections && this.reader.socketsCostAProcess)
-        this.connectionsReadFor = new Set(analyzer.attributedPids());
+        this.connectionsReadFor = new Set(analyzer.pidsToRead());
       // Skipped on purpose: no connections is not a failure to read them.
       else reading.sample.connections ??= [];
       analyzer.addSample(reading.sample);
@@ -217,25 +217,26 @@ export class Monitor {
 
   /**
    * The first sample reads everything. Then sockets are read of the processes attributed to launch items
-   * (only theirs are ever judged; a process attributed in this sample has its sockets read at the next
-   * tick), and where reading them starts a process (lsof on a Mac) only when that set changed or a sweep
-   * is due, so a steady tick starts one process (ps). CPU time and details (argv, user) are read afresh
-   * for attributed processes every tick and for all of them at a slower sweep.
+   * and of the busy ones no item owns (analyzer.pidsToRead: only theirs are ever judged or named; a
+   * process attributed in this sample has its sockets read at the next tick), and where reading them
+   * starts a process (lsof on a Mac) only when that set changed or a sweep is due, so a steady tick starts
+   * one process (ps). CPU time and details (argv, user) are read afresh for those processes every tick
+   * and for all of them at a slower sweep.
    */
   private sampleRequest(analyzer: Analyzer, fullSweep: boolean, detailsSweep: boolean): SampleRequest {
     if (!this.sampled) return {};
-    const attributed = analyzer.attributedPids();
+    const toRead = analyzer.pidsToRead();
     // Everyone's CPU time and details at the slow sweep (exec()s that kept their comm are seen then); the
     // attributed processes' every tick, and a new process is always read in full.
-    const details = detailsSweep ? {} : { detailsOf: attributed, cpuOf: attributed };
+    const details = detailsSweep ? {} : { detailsOf: toRead, cpuOf: toRead };
     if (
       this.reader.socketsCostAProcess &&
       !fullSweep &&
       this.connectionsReadFor &&
-      sameSet(attributed, this.connectionsReadFor)
+      sameSet(toRead, this.connectionsReadFor)
     )
       return { skipConnections: true, ...details };
-    return { connectionsOf: attributed, ...details };
+    return { connectionsOf: toRead, ...details };
   }
 
   private refreshBaselines(analyzer: Analyzer, now: number): void {

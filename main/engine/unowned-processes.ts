@@ -3,13 +3,17 @@
 // that detached leaves no name to follow back to its item, so it is said in the notes with its CPU: an
 // item's "ok" must not be taken for the whole answer while such a process runs.
 import type { CpuDeltas } from './cpu';
+import { classifyDestination } from './destinations';
+import type { Indicators } from './indicators';
 import { isAppleSystemPath } from './judge';
-import type { ProcessRecord } from './model';
+import type { ConnectionRecord, ProcessRecord } from './model';
 
 /** More such processes than any Mac has: past this, new ones are counted, not followed. */
 export const MAX_FOLLOWED = 1_000;
 /** Notes named one by one; the rest are counted. */
 const MAX_NAMED = 20;
+/** Remote endpoints kept for one process (a pool is among the first it reaches). */
+const MAX_ENDPOINTS = 32;
 
 interface Followed {
   pid: number;
@@ -17,10 +21,23 @@ interface Followed {
   /** CPU seconds and wall seconds of each interval, oldest first, within the window. */
   points: { at: number; cpuSeconds: number; seconds: number }[];
   seenAt: number;
+  /** Remote endpoints it was seen connected to, as `address port`. */
+  endpoints: Set<string>;
+}
+
+export interface UnownedFindings {
+  notes: string[];
+  /** A busy unowned process connected to a known mining pool: why the scan is no all-clear. */
+  mining?: string;
 }
 
 export class UnownedBusyProcesses {
   private readonly followed = new Map<string, Followed>();
+  /** pid -> the key of the process followed under it now. */
+  private readonly byPid = new Map<number, string>();
+  /** The pids followed, as a set that stays the same object until one comes or goes. */
+  private pids = new Set<number>();
+  private pidsChanged = false;
   /** Not followed in the last sample, for the bound. */
   private beyond = 0;
 
@@ -53,8 +70,16 @@ export class UnownedBusyProcesses {
           this.beyond++;
           continue;
         }
-        entry = { pid: process.pid, args: JSON.stringify(process.args.slice(0, 120)), points: [], seenAt: takenAt };
+        entry = {
+          pid: process.pid,
+          args: JSON.stringify(process.args.slice(0, 120)),
+          points: [],
+          seenAt: takenAt,
+          endpoints: new Set(),
+        };
         this.followed.set(key, entry);
+        this.byPid.set(process.pid, key);
+        this.pidsChanged = true;
       }
       entry.points.push({ at: takenAt, cpuSeconds, seconds });
       entry.seenAt = takenAt;
@@ -62,11 +87,41 @@ export class UnownedBusyProcesses {
       while ((entry.points[0]?.at ?? Infinity) - (entry.points[0]?.seconds ?? 0) * 1000 < since) entry.points.shift();
     }
     // Gone, or no longer unowned: forgotten.
-    for (const [key, entry] of this.followed) if (entry.seenAt !== takenAt) this.followed.delete(key);
+    for (const [key, entry] of this.followed)
+      if (entry.seenAt !== takenAt) {
+        this.followed.delete(key);
+        if (this.byPid.get(entry.pid) === key) this.byPid.delete(entry.pid);
+        this.pidsChanged = true;
+      }
   }
 
-  /** A note for each followed process busy over the whole window (`covers` says what is the whole window). */
-  notes(covers: (seconds: number) => boolean): string[] {
+  /** The processes followed now: their sockets are worth reading (a pool is what makes one matter). */
+  followedPids(): Set<number> {
+    if (this.pidsChanged) {
+      this.pids = new Set(this.byPid.keys());
+      this.pidsChanged = false;
+    }
+    return this.pids;
+  }
+
+  /** The sample's connections (after `observe`): where the followed processes connect. */
+  observeConnections(connections: ConnectionRecord[]): void {
+    for (const { pid, remoteAddress, remotePort } of connections) {
+      if (remoteAddress === undefined || remotePort === undefined || remoteAddress === '*') continue;
+      const key = this.byPid.get(pid);
+      const entry = key === undefined ? undefined : this.followed.get(key);
+      if (entry && entry.endpoints.size < MAX_ENDPOINTS) entry.endpoints.add(`${remoteAddress} ${remotePort}`);
+    }
+  }
+
+  /**
+   * A note for each followed process busy over the whole window (`covers` says what is the whole window),
+   * naming the mining pools and Stratum ports it connects to.
+   */
+  findings(
+    covers: (seconds: number) => boolean,
+    context: { indicators: Indicators; dns: Map<string, string> },
+  ): UnownedFindings {
     const busy: { entry: Followed; percent: number; seconds: number }[] = [];
     for (const entry of this.followed.values()) {
       let cpu = 0;
@@ -79,16 +134,35 @@ export class UnownedBusyProcesses {
       if (covers(seconds) && percent >= this.thresholdPercent) busy.push({ entry, percent, seconds });
     }
     busy.sort((a, b) => b.percent - a.percent);
-    const notes = busy
-      .slice(0, MAX_NAMED)
-      .map(
-        ({ entry, percent, seconds }) =>
-          `pid ${entry.pid} ${entry.args} used ${Math.round(percent)}% of one core for ${Math.round(seconds)} s and no launch item owns it: its parent is pid 1 and no job lists it, so whatever started it let it go (a miner that detaches from its launcher leaves no name to follow back)`,
+    const findings: UnownedFindings = { notes: [] };
+    for (const { entry, percent, seconds } of busy.slice(0, MAX_NAMED)) {
+      const pools: string[] = [];
+      const stratum: string[] = [];
+      for (const endpoint of entry.endpoints) {
+        const [address = '', port = ''] = endpoint.split(' ');
+        const c = classifyDestination(address, Number(port), { ...context, configured: [] });
+        const where = JSON.stringify(`${c.hostname ?? address}:${port}`.slice(0, 120));
+        if (c.classification === 'mining-pool') pools.push(where);
+        else if (c.classification === 'stratum-port') stratum.push(where);
+      }
+      const said = `pid ${entry.pid} ${entry.args} used ${Math.round(percent)}% of one core for ${Math.round(seconds)} s`;
+      const connects = [
+        ...(pools.length > 0 ? [`mining pools ${pools.join(', ')}`] : []),
+        ...(stratum.length > 0 ? [`Stratum ports ${stratum.join(', ')}`] : []),
+      ];
+      findings.notes.push(
+        `${said}${connects.length > 0 ? ` connected to ${connects.join(' and ')},` : ''} and no launch item owns it: its parent is pid 1 and no job lists it, so whatever started it let it go (a miner that detaches from its launcher leaves no name to follow back)`,
       );
-    if (busy.length > MAX_NAMED) notes.push(`${busy.length - MAX_NAMED} more busy processes that no launch item owns`);
+      if (pools.length > 0)
+        findings.mining ??= `a busy process that no launch item owns is on a mining pool: pid ${entry.pid}, ${Math.round(percent)}% of one core, ${pools.join(', ')} (see the notes)`;
+    }
+    if (busy.length > MAX_NAMED)
+      findings.notes.push(`${busy.length - MAX_NAMED} more busy processes that no launch item owns`);
     if (this.beyond > 0)
-      notes.push(`${this.beyond} processes that no launch item owns were not followed (more than ${MAX_FOLLOWED})`);
-    return notes;
+      findings.notes.push(
+        `${this.beyond} processes that no launch item owns were not followed (more than ${MAX_FOLLOWED})`,
+      );
+    return findings;
   }
 }
 

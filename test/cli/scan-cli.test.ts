@@ -181,6 +181,25 @@ describe('an incomplete scan is never an all-clear', () => {
     ]);
     expect(flagged.code).toBe(1);
   });
+
+  it('a busy process no launch item owns, on a mining pool: exits 2, and the MDM line says so', async () => {
+    // Backblaze's items, not running: nothing is flagged, and the miner is no item's.
+    const spec = {
+      items: byName('Backblaze').items,
+      processes: [
+        { pid: 1, ppid: 0, uid: 0, args: '/sbin/launchd', cpu: 0.5 },
+        { pid: 700, ppid: 1, args: '/Users/alice/.cache/kworkerd', cpu: 300 },
+      ],
+      connections: [{ pid: 700, local: '192.168.1.20:51150', remote: '172.67.137.15:443' }],
+      dns: [['172.67.137.15', 'pool.moneroocean.stream']] as [string, string][],
+    };
+    const { code, stdout } = await run(['scan', '--replay', writeCapture(spec), '--summary']);
+    expect(code).toBe(2);
+    expect(stdout).toBe(
+      // Cut at 120 characters, as every MDM line is.
+      'incomplete: a busy process that no launch item owns is on a mining pool: pid 700, 300% of one core, "pool.moneroocean.stream:443" (s\n',
+    );
+  });
 });
 
 describe("a user's mistakes get a message, never a stack trace", () => {

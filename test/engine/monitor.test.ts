@@ -111,6 +111,39 @@ describe('the monitor loop', () => {
     ]);
   });
 
+  it('also reads the sockets of a busy process no item owns, so a mining pool it reaches is seen live', async () => {
+    const reader = new FakeReader();
+    reader.inventories = [
+      { ...inventory([item('/a', ['/bin/a'])]), dns: new Map([['172.67.137.15', 'pool.moneroocean.stream']]) },
+    ];
+    reader.processes = [proc(1, '/sbin/init'), proc(10, '/bin/a'), proc(30, '/Users/x/.cache/kworkerd')];
+    reader.connections = [
+      {
+        pid: 30,
+        protocol: 'TCP',
+        family: 'IPv4',
+        localAddress: '10.0.0.2',
+        localPort: 50000,
+        remoteAddress: '172.67.137.15',
+        remotePort: 443,
+        state: 'ESTABLISHED',
+      },
+    ];
+    const monitor = new Monitor(reader, { windowSeconds: 10, cpuThresholdPercent: 25, now: () => reader.now });
+    for (const t of [0, 5000, 10_000, 15_000, 20_000]) {
+      reader.now = t;
+      reader.cpu.set(30, t / 1000); // one core, all the time
+      await monitor.tick();
+    }
+    const pids = (set: Set<number> | undefined): string => (set ? [...set].join('+') || '-' : 'all');
+    // Followed from its first busy interval (the second sample): its sockets are read from the third.
+    expect(reader.requests.map((r) => pids(r.connectionsOf))).toEqual(['all', '10', '10+30', '10+30', '10+30']);
+    const result = monitor.result();
+    expect(result?.incomplete).toMatch(
+      /^a busy process that no launch item owns is on a mining pool: pid 30, 100% of one core, "pool\.moneroocean\.stream:443"/,
+    );
+  });
+
   it('re-reads launch items when a watched folder changes and at least every minute, with events', async () => {
     const reader = new FakeReader();
     const a = item('/a', ['/bin/a']);

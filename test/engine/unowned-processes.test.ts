@@ -2,6 +2,7 @@
 // once the launcher that started it and let it go has exited. Nothing names the item, so it is said in the notes.
 import { describe, expect, it } from 'vitest';
 import { replay } from '../../main/cli/scan-command';
+import { defaultIndicators } from '../../main/engine/indicators';
 import { DEFAULT_SCAN_OPTIONS } from '../../main/engine/model';
 import { MAX_FOLLOWED, UnownedBusyProcesses } from '../../main/engine/unowned-processes';
 import { writeCapture, type CaptureSpec, type ProcessSpec } from '../support/capture-builder';
@@ -33,6 +34,26 @@ describe('busy processes that no launch item owns', () => {
     );
     // Nothing ties it to the launcher (README, Limits): the item is judged by its plist and program alone.
     expect(result.items.find((i) => i.item.label === 'com.helper.launcher')?.verdict).toBe('ok');
+    // Busy, but with no pool seen: a note, and the scan's answer stands.
+    expect(result.incomplete).toBeUndefined();
+  });
+
+  it('connected to a mining pool, it is named with the pool, and the scan is no all-clear (incomplete)', async () => {
+    const spec = mac([{ pid: 700, ppid: 1, args: '/Users/alice/.cache/kworkerd', cpu: 300 }], {
+      connections: [
+        { pid: 700, local: '192.168.1.20:51150', remote: '172.67.137.15:443' },
+        { pid: 700, local: '192.168.1.20:51151', remote: '198.51.100.7:3333' },
+        { pid: 700, local: '192.168.1.20:51152', remote: '93.184.216.34:443' },
+      ],
+      dns: [['172.67.137.15', 'pool.moneroocean.stream']],
+    });
+    const result = await replay(writeCapture(spec), DEFAULT_SCAN_OPTIONS);
+    expect(result.notes).toContain(
+      'pid 700 "/Users/alice/.cache/kworkerd" used 300% of one core for 120 s connected to mining pools "pool.moneroocean.stream:443" and Stratum ports "198.51.100.7:3333", and no launch item owns it: its parent is pid 1 and no job lists it, so whatever started it let it go (a miner that detaches from its launcher leaves no name to follow back)',
+    );
+    expect(result.incomplete).toBe(
+      'a busy process that no launch item owns is on a mining pool: pid 700, 300% of one core, "pool.moneroocean.stream:443" (see the notes)',
+    );
   });
 
   it("not for macOS in the folders SIP protects, an app launchd lists, a child of a live parent, an item's own, or a burst", async () => {
@@ -65,7 +86,7 @@ describe('busy processes that no launch item owns', () => {
     const byPid = new Map(processes.map((p, i) => [p.pid, 5 + i / 1000]));
     for (const at of [5_000, 10_000, 15_000])
       watch.observe(processes, { intervalSeconds: 5, byPid, impossible: [] }, at, () => false, new Set());
-    const notes = watch.notes((seconds) => seconds >= 10);
+    const { notes } = watch.findings((seconds) => seconds >= 10, { indicators: defaultIndicators(), dns: new Map() });
     expect(notes).toHaveLength(22);
     expect(notes[0]).toContain(`pid ${1000 + MAX_FOLLOWED - 1} `);
     expect(notes[20]).toBe(`${MAX_FOLLOWED - 20} more busy processes that no launch item owns`);
