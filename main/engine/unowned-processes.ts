@@ -27,7 +27,7 @@ interface Followed {
 
 export interface UnownedFindings {
   notes: string[];
-  /** A busy unowned process connected to a known mining pool: why the scan is no all-clear. */
+  /** A busy unowned process connected to a known mining pool or a Stratum port: why the scan is no all-clear. */
   mining?: string;
 }
 
@@ -153,8 +153,9 @@ export class UnownedBusyProcesses {
       findings.notes.push(
         `${said}${connects.length > 0 ? ` connected to ${connects.join(' and ')},` : ''} and no launch item owns it: its parent is pid 1 and no job lists it, so whatever started it let it go (a miner that detaches from its launcher leaves no name to follow back)`,
       );
-      if (pools.length > 0)
-        findings.mining ??= `a busy process that no launch item owns is on a mining pool: pid ${entry.pid}, ${Math.round(percent)}% of one core, ${pools.join(', ')} (see the notes)`;
+      // As for an item: sustained CPU and a pool, or a Stratum endpoint it holds open, is mining.
+      if (pools.length + stratum.length > 0)
+        findings.mining ??= `a busy process that no launch item owns reaches a mining service: pid ${entry.pid}, ${Math.round(percent)}% of one core, ${[...pools, ...stratum].join(', ')} (see the notes)`;
     }
     if (busy.length > MAX_NAMED)
       findings.notes.push(`${busy.length - MAX_NAMED} more busy processes that no launch item owns`);

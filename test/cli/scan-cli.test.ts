@@ -197,7 +197,7 @@ describe('an incomplete scan is never an all-clear', () => {
     expect(code).toBe(2);
     expect(stdout).toBe(
       // Cut at 120 characters, as every MDM line is.
-      'incomplete: a busy process that no launch item owns is on a mining pool: pid 700, 300% of one core, "pool.moneroocean.stream:443" (s\n',
+      'incomplete: a busy process that no launch item owns reaches a mining service: pid 700, 300% of one core, "pool.moneroocean.stream:44\n',
     );
   });
 });

@@ -140,7 +140,7 @@ describe('the monitor loop', () => {
     expect(reader.requests.map((r) => pids(r.connectionsOf))).toEqual(['all', '10', '10+30', '10+30', '10+30']);
     const result = monitor.result();
     expect(result?.incomplete).toMatch(
-      /^a busy process that no launch item owns is on a mining pool: pid 30, 100% of one core, "pool\.moneroocean\.stream:443"/,
+      /^a busy process that no launch item owns reaches a mining service: pid 30, 100% of one core, "pool\.moneroocean\.stream:443"/,
     );
   });
 

@@ -52,7 +52,7 @@ describe('busy processes that no launch item owns', () => {
       'pid 700 "/Users/alice/.cache/kworkerd" used 300% of one core for 120 s connected to mining pools "pool.moneroocean.stream:443" and Stratum ports "198.51.100.7:3333", and no launch item owns it: its parent is pid 1 and no job lists it, so whatever started it let it go (a miner that detaches from its launcher leaves no name to follow back)',
     );
     expect(result.incomplete).toBe(
-      'a busy process that no launch item owns is on a mining pool: pid 700, 300% of one core, "pool.moneroocean.stream:443" (see the notes)',
+      'a busy process that no launch item owns reaches a mining service: pid 700, 300% of one core, "pool.moneroocean.stream:443", "198.51.100.7:3333" (see the notes)',
     );
   });
 
@@ -71,6 +71,20 @@ describe('busy processes that no launch item owns', () => {
       ),
     );
     expect(notes).toEqual([]);
+  });
+
+  it('on a Stratum port with no name for its address (a live scan resolves no peers): incomplete too', async () => {
+    const spec = mac([{ pid: 700, ppid: 1, args: '/Users/alice/.cache/kworkerd', cpu: 300 }], {
+      connections: [{ pid: 700, local: '192.168.1.20:51151', remote: '198.51.100.7:14444' }],
+    });
+    expect((await replay(writeCapture(spec), DEFAULT_SCAN_OPTIONS)).incomplete).toBe(
+      'a busy process that no launch item owns reaches a mining service: pid 700, 300% of one core, "198.51.100.7:14444" (see the notes)',
+    );
+    // Web traffic alone is no mining service: a note, no more.
+    const web = mac([{ pid: 700, ppid: 1, args: '/Users/alice/.cache/kworkerd', cpu: 300 }], {
+      connections: [{ pid: 700, local: '192.168.1.20:51151', remote: '198.51.100.7:443' }],
+    });
+    expect((await replay(writeCapture(web), DEFAULT_SCAN_OPTIONS)).incomplete).toBeUndefined();
   });
 
   it('follows a bounded number, counting the rest, and names the busiest twenty', () => {
