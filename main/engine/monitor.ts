@@ -226,8 +226,8 @@ export class Monitor {
   private sampleRequest(analyzer: Analyzer, fullSweep: boolean, detailsSweep: boolean): SampleRequest {
     if (!this.sampled) return {};
     const toRead = analyzer.pidsToRead();
-    // Everyone's CPU time and details at the slow sweep (exec()s that kept their comm are seen then); the
-    // attributed processes' every tick, and a new process is always read in full.
+    // Everyone's CPU time and details at the slow sweep (exec()s that kept their comm are seen then); those
+    // processes' every tick, and a new process is always read in full.
     const details = detailsSweep ? {} : { detailsOf: toRead, cpuOf: toRead };
     if (
       this.reader.socketsCostAProcess &&

@@ -2,7 +2,15 @@
 // and the script an interpreter is asked to run. Miners keep their pool in such files. The readers
 // (and the collector) copy exactly these, so capture and live see the same.
 import { createHash } from 'node:crypto';
-import { basename, expandHome, isInterpreter, isShell, isShellCommandOption, splitShellCommands } from './shell-words';
+import {
+  basename,
+  expandHome,
+  isAssignment,
+  isInterpreter,
+  isShell,
+  isShellCommandOption,
+  splitShellCommands,
+} from './shell-words';
 
 /**
  * Far more command lines than any launch item holds: past this, unwrapping `sh -c` and `env` stops. The
@@ -41,7 +49,7 @@ function afterEnv(line: string[]): number {
   let i = 0;
   while (i < line.length && basename(line[i] as string) === 'env') {
     i++;
-    while (i < line.length && /^(-|[A-Za-z_][A-Za-z0-9_]*=)/.test(line[i] as string)) i++;
+    while (i < line.length && ((line[i] as string).startsWith('-') || isAssignment(line[i] as string))) i++;
   }
   return i;
 }

@@ -81,6 +81,18 @@ export function isShell(program: string): boolean {
   return SHELL.test(basename(program));
 }
 
+/** `NAME=value`: a shell variable set for the command that follows (a loop: no pattern to backtrack). */
+export function isAssignment(word: string): boolean {
+  const equals = word.indexOf('=');
+  if (equals <= 0) return false;
+  for (let i = 0; i < equals; i++) {
+    const c = word.charCodeAt(i);
+    const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+    if (!letter && !(i > 0 && c >= 48 && c <= 57)) return false;
+  }
+  return true;
+}
+
 /** `~/x` and `$HOME/x` as the user's shell would expand them. */
 export function expandHome(path: string, home: string | undefined): string {
   if (!home) return path;

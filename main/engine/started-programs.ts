@@ -5,7 +5,7 @@
 // runs is then what still ties it to its item.
 import type { LaunchItem } from './model';
 import { commandLines, shellScriptsRunBy } from './referenced-files';
-import { basename, expandHome, isInterpreter, splitShellCommands } from './shell-words';
+import { basename, expandHome, isAssignment, isInterpreter, splitShellCommands } from './shell-words';
 
 /** More programs than any launch item's commands start: past this, the rest are not looked for. */
 export const MAX_STARTED_PROGRAMS = 1_000;
@@ -14,8 +14,8 @@ export const MAX_STARTED_PROGRAMS = 1_000;
 const RUNS_NEXT_WORD = new Set(['exec', 'nohup', 'command', 'nice', 'setsid']);
 
 /**
- * `home` is the scanned user's: an agent in another user's LaunchAgents folder runs as that user, so `~`
- * in its commands is theirs.
+ * `userHome` is the scanned user's: an agent in another user's LaunchAgents folder runs as that user, so
+ * `~` in its commands is theirs.
  */
 export function programsStartedBy(
   item: LaunchItem,
@@ -55,17 +55,6 @@ function commandStart(line: string[]): number {
     } else break;
   }
   return i;
-}
-
-function isAssignment(word: string): boolean {
-  const equals = word.indexOf('=');
-  if (equals <= 0) return false;
-  for (let i = 0; i < equals; i++) {
-    const c = word.charCodeAt(i);
-    const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
-    if (!letter && !(i > 0 && c >= 48 && c <= 57)) return false;
-  }
-  return true;
 }
 
 /** `/Users/<name>` for a plist in `/Users/<name>/Library/LaunchAgents/`. */

@@ -2,6 +2,7 @@
 // gone (they detached), outside the folders macOS protects. A miner that a compiled launcher started and
 // that detached leaves no name to follow back to its item, so it is said in the notes with its CPU: an
 // item's "ok" must not be taken for the whole answer while such a process runs.
+import { executableOf } from './attribution';
 import type { CpuDeltas } from './cpu';
 import { classifyDestination } from './destinations';
 import type { Indicators } from './indicators';
@@ -65,7 +66,7 @@ export class UnownedBusyProcesses {
       let entry = this.followed.get(key);
       if (!entry) {
         // Followed from its first busy interval; a process in the folders SIP protects is macOS's own.
-        if ((cpuSeconds / seconds) * 100 < this.thresholdPercent || isAppleSystemPath(executable(process))) continue;
+        if ((cpuSeconds / seconds) * 100 < this.thresholdPercent || isAppleSystemPath(executableOf(process))) continue;
         if (this.followed.size >= MAX_FOLLOWED) {
           this.beyond++;
           continue;
@@ -165,8 +166,4 @@ export class UnownedBusyProcesses {
       );
     return findings;
   }
-}
-
-function executable(process: ProcessRecord): string {
-  return process.argv?.[0] ?? process.args;
 }
