@@ -1,10 +1,10 @@
 // `launchwatch fleet --osquery <results.log | folder | ->`: the same analytic on osquery's results from
 // many Macs. Each host's rows become an inventory and samples, judged by the same analyzer as a capture.
 // Exit 0 nothing flagged, 1 a host has a miner or a suspicious item, 2 a usage error or hosts that could
-// not be judged (too few snapshots) and nothing flagged.
+// not be judged (too few snapshots, or an incomplete analysis) and nothing flagged.
 import { statSync, writeFileSync } from 'node:fs';
 import { analyseSamples } from '../engine/analyzer';
-import { isFlagged, worstVerdict, type HostResult } from '../engine/fleet/fleet-result';
+import { isFlagged, isUnjudged, worstVerdict, type HostResult } from '../engine/fleet/fleet-result';
 import { toEcsAlerts } from '../engine/reports/ecs';
 import { toFleetReport } from '../engine/reports/fleet-report';
 import { safeTerminalText as safe } from '../engine/terminal-text';
@@ -56,7 +56,10 @@ export async function fleetCommand(argv: string[], io: CommandIO, stdin?: NodeJS
     const { inventory, samples } = host.toInventoryAndSamples();
     const result = analyseSamples(inventory, samples, options);
     const enoughData = samples.length >= 2;
-    if (!enoughData) result.incomplete = 'fewer than two processes snapshots: not enough data to judge';
+    if (!enoughData)
+      result.incomplete = ['fewer than two processes snapshots: not enough data to judge', result.incomplete]
+        .filter((r) => r !== undefined)
+        .join('; ');
     hosts.push({ host: host.name, samples: samples.length, enoughData, result });
   }
   if (hosts.length === 0) throw new UsageError(`--osquery ${source}: no osquery results from any host`);
@@ -72,15 +75,22 @@ export async function fleetCommand(argv: string[], io: CommandIO, stdin?: NodeJS
       const flagged = host.result.items
         .filter((i) => isFlagged(i.verdict))
         .map((i) => i.item.label || i.item.plistPath);
+      // An incomplete host's line says why it is not clean (the reason is cut: the report has all of it).
+      const why = verdict === 'incomplete' ? [cut(host.result.incomplete ?? '', 200)] : flagged;
       io.stdout(
-        `${safe(host.host)}  ${verdict}  ${host.samples} snapshots${flagged.length > 0 ? `  ${safe(flagged.join(', '))}` : ''}\n`,
+        `${safe(host.host)}  ${verdict}  ${host.samples} snapshots${why.length > 0 ? `  ${safe(why.join(', '))}` : ''}\n`,
       );
     }
   }
   if (hosts.some((h) => isFlagged(worstVerdict(h)))) return 1;
-  if (hosts.some((h) => !h.enoughData)) {
-    io.stderr(`launchwatch: ${hosts.filter((h) => !h.enoughData).length} hosts had too few snapshots to judge\n`);
-    return 2;
-  }
-  return 0;
+  const short = hosts.filter((h) => worstVerdict(h) === 'not enough data').length;
+  const incomplete = hosts.filter((h) => worstVerdict(h) === 'incomplete').length;
+  if (short > 0) io.stderr(`launchwatch: ${short} hosts had too few snapshots to judge\n`);
+  if (incomplete > 0)
+    io.stderr(`launchwatch: ${incomplete} hosts could not be cleared: their analysis is incomplete\n`);
+  return hosts.some((h) => isUnjudged(worstVerdict(h))) ? 2 : 0;
+}
+
+function cut(text: string, length: number): string {
+  return text.length > length ? `${text.slice(0, length)}…` : text;
 }

@@ -468,8 +468,9 @@ export class Analyzer {
       notes,
       items,
     };
-    const incomplete = incompleteBecause(this.inventory) ?? unowned.mining;
-    if (incomplete) result.incomplete = incomplete;
+    // Both reasons are said when both hold: one must not hide the other.
+    const incomplete = [incompleteBecause(this.inventory), unowned.mining].filter((r) => r !== undefined);
+    if (incomplete.length > 0) result.incomplete = incomplete.join('; ');
     if (this.inventory.user) result.user = this.inventory.user;
     if (this.firstAt !== undefined) result.startedAt = this.firstAt;
     if (this.lastAt !== undefined) result.endedAt = this.lastAt;
@@ -948,8 +949,10 @@ function round1(value: number): number {
  */
 export function incompleteBecause(inventory: Inventory): string | undefined {
   if (inventory.items.length === 0)
-    return 'no launch items were found (the folders could not be read, or the capture holds none)';
-  if (inventory.host.os === 'macOS' && inventory.loaded.length === 0)
+    return inventory.collectedBy === 'osquery'
+      ? "osquery sent no launchd rows for this host (the pack's launchwatch_launchd query runs hourly: it has not run yet, or its results are missing)"
+      : 'no launch items were found (the folders could not be read, or the capture holds none)';
+  if (inventory.host.os === 'macOS' && inventory.loaded.length === 0 && inventory.collectedBy !== 'osquery')
     return 'launchctl list gave no services (it failed, or its output is missing from the capture), so nothing could be matched to what runs';
   return undefined;
 }

@@ -163,6 +163,11 @@ export interface Inventory {
   loadedAt?: number;
   /** `launchctl list` is per user: services of other domains (daemons) are absent, not unloaded. */
   loadedListCoversDaemons: boolean;
+  /**
+   * Set when osquery's tables are the source: they hold no launchd job list, so an empty `loaded` says
+   * nothing went wrong, and missing launch items mean its launchd query sent no rows.
+   */
+  collectedBy?: 'osquery';
   signing: Map<string, SigningInfo>;
   /** ip -> hostname, from dns.txt or live lookups. */
   dns: Map<string, string>;

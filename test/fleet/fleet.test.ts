@@ -52,7 +52,45 @@ describe('launchwatch fleet --osquery', () => {
           differs ?? verdict(fromCapture),
         );
       }
+      // osquery has no launchd job list: that alone leaves nothing incomplete.
+      expect(fromOsquery.incomplete, scenario.name).toBe(fromCapture.incomplete);
     }
+  });
+
+  it('a host that cannot be cleared is "incomplete" with its reason, never ok: a busy unowned miner, no launchd rows', async () => {
+    // Backblaze's items, not running, and a miner no launch item owns on a Stratum port (osquery has no names).
+    const unowned: CaptureSpec = {
+      items: spec('Backblaze').items,
+      processes: [
+        { pid: 1, ppid: 0, uid: 0, args: '/sbin/launchd', cpu: 0.5 },
+        { pid: 700, ppid: 1, args: '/Users/alice/.cache/kworkerd', cpu: 300 },
+      ],
+      connections: [{ pid: 700, local: '192.168.1.20:51150', remote: '172.67.137.15:3333' }],
+    };
+    const clean = await readCapture(writeCapture(spec('Backblaze')));
+    const file = logFile([
+      ...(await linesFor('alices-mbp', unowned)),
+      // Within the first hour the hourly launchd query may not have run: processes and sockets only.
+      ...osqueryLines('bobs-mbp', { ...clean.inventory, items: [] }, clean.samples),
+      ...(await linesFor('carols-mbp', spec('Backblaze'))),
+    ]);
+    const report = join(mkdtempSync(join(tmpdir(), 'lw-fleet-report-')), 'fleet.html');
+    const { code, stdout, stderr } = await run(['--osquery', file, '--report', report]);
+    expect(code).toBe(2);
+    expect(stdout).toBe(
+      [
+        'alices-mbp  incomplete  13 snapshots  a busy process that no launch item owns reaches a mining service: pid 700, 300% of one core, "172.67.137.15:3333" (see the notes)',
+        "bobs-mbp  incomplete  13 snapshots  osquery sent no launchd rows for this host (the pack's launchwatch_launchd query runs hourly: it has not run yet, or its results are missing)",
+        'carols-mbp  high-cpu  13 snapshots',
+        '',
+      ].join('\n'),
+    );
+    expect(stderr).toContain('2 hosts could not be cleared: their analysis is incomplete');
+    const page = readFileSync(report, 'utf8');
+    expect(page).toContain('No miner found on 1 hosts; 2 could not be cleared (incomplete analysis, below).');
+    expect(page).toContain('Hosts that could not be cleared');
+    // The whole reason and the notes that name the process, which the line leaves out.
+    expect(page).toContain('pid 700 &#34;/Users/alice/.cache/kworkerd&#34; used 300% of one core');
   });
 
   it('event, batch and snapshot lines, out of order, from three hosts: a miner, a look-alike, too little data', async () => {

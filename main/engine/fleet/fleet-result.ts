@@ -9,14 +9,25 @@ export interface HostResult {
   result: ScanResult;
 }
 
+/**
+ * What a host's line says: the worst item verdict, or why the host cannot be called clean when nothing on
+ * it is flagged ("not enough data", or "incomplete" with the analysis's reason), never ok then.
+ */
+export type HostVerdict = Verdict | 'not enough data' | 'incomplete';
+
 const ORDER: Verdict[] = ['mining', 'suspicious', 'high-cpu', 'approved', 'ok'];
 
-/** The worst verdict on a host ("not enough data" is said apart, never as ok). */
-export function worstVerdict(host: HostResult): Verdict | 'not enough data' {
+export function worstVerdict(host: HostResult): HostVerdict {
   const flagged = host.result.items.map((i) => i.verdict).sort((a, b) => ORDER.indexOf(a) - ORDER.indexOf(b))[0];
   if (flagged === 'mining' || flagged === 'suspicious') return flagged;
   if (!host.enoughData) return 'not enough data';
+  if (host.result.incomplete) return 'incomplete';
   return flagged ?? 'ok';
+}
+
+/** A host that is neither flagged nor clean: too few snapshots, or an analysis that could not clear it. */
+export function isUnjudged(verdict: HostVerdict): boolean {
+  return verdict === 'not enough data' || verdict === 'incomplete';
 }
 
 export function isFlagged(verdict: string): boolean {

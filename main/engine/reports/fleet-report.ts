@@ -13,18 +13,26 @@ const STYLE = `
   @page { size: A4; margin: 16mm 14mm; }
 `;
 
+/** Notes shown for a host that could not be cleared; the rest are counted. */
+const MAX_NOTES = 30;
+
 export function toFleetReport(hosts: HostResult[], made = new Date()): string {
   const verdicts = hosts.map((h) => ({ host: h, verdict: worstVerdict(h) }));
   const count = (v: string) => verdicts.filter((x) => x.verdict === v).length;
   const flagged = verdicts.filter((x) => isFlagged(x.verdict));
   const short = count('not enough data');
+  const incomplete = verdicts.filter((x) => x.verdict === 'incomplete');
+  const unjudged = [
+    ...(short > 0 ? [`${short} had too few snapshots to judge`] : []),
+    ...(incomplete.length > 0 ? [`${incomplete.length} could not be cleared (incomplete analysis, below)`] : []),
+  ];
   const summary =
     flagged.length > 0
       ? `${flagged.length} of ${hosts.length} hosts have a launch item that mines or looks like a miner.`
-      : short > 0
-        ? `No miner found on ${hosts.length - short} hosts; ${short} had too few snapshots to judge.`
+      : unjudged.length > 0
+        ? `No miner found on ${hosts.length - short - incomplete.length} hosts; ${unjudged.join('; ')}.`
         : `No miner found on ${hosts.length} hosts.`;
-  const order = ['mining', 'suspicious', 'not enough data', 'high-cpu', 'approved', 'ok'];
+  const order = ['mining', 'suspicious', 'incomplete', 'not enough data', 'high-cpu', 'approved', 'ok'];
   const sorted = [...verdicts].sort(
     (a, b) => order.indexOf(a.verdict) - order.indexOf(b.verdict) || a.host.host.localeCompare(b.host.host),
   );
@@ -46,8 +54,8 @@ export function toFleetReport(hosts: HostResult[], made = new Date()): string {
         </p>
         <p class="summary">${summary}</p>
         <p>
-          Mining ${count('mining')} · suspicious ${count('suspicious')} · not enough data ${short} · high CPU
-          ${count('high-cpu')} · clean ${count('ok') + count('approved')}
+          Mining ${count('mining')} · suspicious ${count('suspicious')} · incomplete ${incomplete.length} · not enough
+          data ${short} · high CPU ${count('high-cpu')} · clean ${count('ok') + count('approved')}
         </p>
         <h2>Hosts</h2>
         <table>
@@ -67,10 +75,14 @@ export function toFleetReport(hosts: HostResult[], made = new Date()): string {
                   <td class="${verdict === 'mining' || verdict === 'suspicious' ? verdict : ''}">${verdict}</td>
                   <td>${host.samples}</td>
                   <td>
-                    ${host.result.items
-                      .filter((i) => isFlagged(i.verdict))
-                      .map((i) => i.item.label || i.item.plistPath)
-                      .join(', ')}
+                    ${
+                      verdict === 'incomplete'
+                        ? 'see below'
+                        : host.result.items
+                            .filter((i) => isFlagged(i.verdict))
+                            .map((i) => i.item.label || i.item.plistPath)
+                            .join(', ')
+                    }
                   </td>
                 </tr>`,
             )}
@@ -103,6 +115,22 @@ export function toFleetReport(hosts: HostResult[], made = new Date()): string {
                   }
                 </section>`,
             ),
+        )}
+        ${incomplete.length > 0 ? html`<h2>Hosts that could not be cleared</h2>` : ''}
+        ${incomplete.map(
+          ({ host }) =>
+            html`<section class="item">
+              <h3><span class="suspicious">incomplete</span> ${host.host}</h3>
+              <p>${host.result.incomplete ?? ''}</p>
+              <ul>
+                ${host.result.notes.slice(0, MAX_NOTES).map((note) => html`<li>${note}</li>`)}
+                ${
+                  host.result.notes.length > MAX_NOTES
+                    ? html`<li class="muted">and ${host.result.notes.length - MAX_NOTES} more notes</li>`
+                    : ''
+                }
+              </ul>
+            </section>`,
         )}
       </body>
     </html>`;

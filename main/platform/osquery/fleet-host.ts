@@ -225,6 +225,7 @@ export class FleetHost {
       items,
       loaded: [],
       loadedListCoversDaemons: false,
+      collectedBy: 'osquery',
       signing,
       dns: new Map(),
       files: new Map(),
