@@ -48,6 +48,7 @@ import type {
   SigningInfo,
   Verdict,
 } from './model';
+import { withRepeatsCounted } from './note-list';
 import { filesNamedBy } from './referenced-files';
 import { programsStartedBy } from './started-programs';
 import { UnownedBusyProcesses } from './unowned-processes';
@@ -465,7 +466,7 @@ export class Analyzer {
       privileged: this.inventory.privileged,
       options: { windowSeconds: this.options.windowSeconds, cpuThresholdPercent: this.options.cpuThresholdPercent },
       samples: this.sampleCount,
-      notes,
+      notes: withRepeatsCounted(notes),
       items,
     };
     // Both reasons are said when both hold: one must not hide the other.

@@ -439,8 +439,9 @@ const PlistSection = memo(function PlistSection({
       <Pivots {...pivotsFor} id={id} which="plist" path={plist.path} sha256={plist.sha256} />
       {plist.problems.length > 0 ? (
         <ul className="problems">
-          {plist.problems.map((p) => (
-            <li key={p}>{p}</li>
+          {plist.problems.map((p, index) => (
+            // By place: two problems may read alike, and a duplicate key can drop one from the page.
+            <li key={index}>{p}</li>
           ))}
         </ul>
       ) : null}

@@ -45,8 +45,9 @@ const Notes = memo(function Notes({ notes }: { notes: string[] }) {
         {notes.length} note{notes.length === 1 ? '' : 's'}
       </summary>
       <ul>
-        {notes.map((note) => (
-          <li key={note}>{note}</li>
+        {notes.map((note, index) => (
+          // By place: notes are text from the Mac and a list of text need not be unique to be drawn right.
+          <li key={index}>{note}</li>
         ))}
       </ul>
     </details>
