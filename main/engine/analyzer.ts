@@ -472,6 +472,7 @@ export class Analyzer {
     // Both reasons are said when both hold: one must not hide the other.
     const incomplete = [incompleteBecause(this.inventory), unowned.mining].filter((r) => r !== undefined);
     if (incomplete.length > 0) result.incomplete = incomplete.join('; ');
+    if (unowned.miners.length > 0) result.unownedMiners = unowned.miners;
     if (this.inventory.user) result.user = this.inventory.user;
     if (this.firstAt !== undefined) result.startedAt = this.firstAt;
     if (this.lastAt !== undefined) result.endedAt = this.lastAt;

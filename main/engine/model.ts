@@ -302,4 +302,17 @@ export interface ScanResult {
   /** Why this result cannot be read as "all clear": too little was seen (no items, no launchctl list). */
   incomplete?: string;
   items: ItemResult[];
+  /** Busy processes no launch item owns that reach a mining service (each also in `incomplete` and `notes`). */
+  unownedMiners?: UnownedMiner[];
+}
+
+/** A busy process whose parent is pid 1, that no launch item owns and no job lists, on a mining service. */
+export interface UnownedMiner {
+  pid: number;
+  /** Its command line, cut at 120 characters. */
+  args: string;
+  /** Its CPU over the window, as a share of one core. */
+  cpuPercent: number;
+  /** The mining pools and Stratum endpoints it was seen connected to. */
+  endpoints: { address: string; port: number; hostname?: string; classification: 'mining-pool' | 'stratum-port' }[];
 }

@@ -1,6 +1,6 @@
 // The scan-json.md document (schemaVersion 1). Fields may be added; none renamed or dropped.
 import { reasonDocument } from './launch-item';
-import type { ItemResult, ScanResult } from './model';
+import type { ItemResult, ScanResult, UnownedMiner } from './model';
 
 export interface ScanDocument {
   tool: 'launchwatch';
@@ -15,6 +15,8 @@ export interface ScanDocument {
   incomplete: string | null;
   summary: Record<'mining' | 'suspicious' | 'high-cpu' | 'ok' | 'approved', number>;
   items: ReturnType<typeof itemDocument>[];
+  /** Busy processes no launch item owns that reach a mining service ([] when none). */
+  unownedMiners: UnownedMiner[];
 }
 
 export function toScanDocument(result: ScanResult): ScanDocument {
@@ -35,6 +37,7 @@ export function toScanDocument(result: ScanResult): ScanDocument {
     incomplete: result.incomplete ?? null,
     summary,
     items: sortItems(result.items).map(itemDocument),
+    unownedMiners: result.unownedMiners ?? [],
   };
   if (result.startedAt !== undefined && result.endedAt !== undefined) {
     doc.span = { startedAt: new Date(result.startedAt).toISOString(), endedAt: new Date(result.endedAt).toISOString() };

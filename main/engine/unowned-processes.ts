@@ -7,7 +7,7 @@ import type { CpuDeltas } from './cpu';
 import { classifyDestination } from './destinations';
 import type { Indicators } from './indicators';
 import { isAppleSystemPath } from './judge';
-import type { ConnectionRecord, ProcessRecord } from './model';
+import type { ConnectionRecord, ProcessRecord, UnownedMiner } from './model';
 
 /** More such processes than any Mac has: past this, new ones are counted, not followed. */
 export const MAX_FOLLOWED = 1_000;
@@ -18,6 +18,7 @@ const MAX_ENDPOINTS = 32;
 
 interface Followed {
   pid: number;
+  /** The command line, cut at 120 characters. */
   args: string;
   /** CPU seconds and wall seconds of each interval, oldest first, within the window. */
   points: { at: number; cpuSeconds: number; seconds: number }[];
@@ -30,6 +31,8 @@ export interface UnownedFindings {
   notes: string[];
   /** A busy unowned process connected to a known mining pool or a Stratum port: why the scan is no all-clear. */
   mining?: string;
+  /** Each such process (of those named), for an alert of its own. */
+  miners: UnownedMiner[];
 }
 
 export class UnownedBusyProcesses {
@@ -73,7 +76,7 @@ export class UnownedBusyProcesses {
         }
         entry = {
           pid: process.pid,
-          args: JSON.stringify(process.args.slice(0, 120)),
+          args: process.args.slice(0, 120),
           points: [],
           seenAt: takenAt,
           endpoints: new Set(),
@@ -135,18 +138,26 @@ export class UnownedBusyProcesses {
       if (covers(seconds) && percent >= this.thresholdPercent) busy.push({ entry, percent, seconds });
     }
     busy.sort((a, b) => b.percent - a.percent);
-    const findings: UnownedFindings = { notes: [] };
+    const findings: UnownedFindings = { notes: [], miners: [] };
     for (const { entry, percent, seconds } of busy.slice(0, MAX_NAMED)) {
       const pools: string[] = [];
       const stratum: string[] = [];
+      const reached: UnownedMiner['endpoints'] = [];
       for (const endpoint of entry.endpoints) {
         const [address = '', port = ''] = endpoint.split(' ');
         const c = classifyDestination(address, Number(port), { ...context, configured: [] });
         const where = JSON.stringify(`${c.hostname ?? address}:${port}`.slice(0, 120));
         if (c.classification === 'mining-pool') pools.push(where);
         else if (c.classification === 'stratum-port') stratum.push(where);
+        else continue;
+        reached.push({
+          address,
+          port: Number(port),
+          ...(c.hostname ? { hostname: c.hostname } : {}),
+          classification: c.classification,
+        });
       }
-      const said = `pid ${entry.pid} ${entry.args} used ${Math.round(percent)}% of one core for ${Math.round(seconds)} s`;
+      const said = `pid ${entry.pid} ${JSON.stringify(entry.args)} used ${Math.round(percent)}% of one core for ${Math.round(seconds)} s`;
       const connects = [
         ...(pools.length > 0 ? [`mining pools ${pools.join(', ')}`] : []),
         ...(stratum.length > 0 ? [`Stratum ports ${stratum.join(', ')}`] : []),
@@ -155,6 +166,8 @@ export class UnownedBusyProcesses {
         `${said}${connects.length > 0 ? ` connected to ${connects.join(' and ')},` : ''} and no launch item owns it: its parent is pid 1 and no job lists it, so whatever started it let it go (a miner that detaches from its launcher leaves no name to follow back)`,
       );
       // As for an item: sustained CPU and a pool, or a Stratum endpoint it holds open, is mining.
+      if (reached.length > 0)
+        findings.miners.push({ pid: entry.pid, args: entry.args, cpuPercent: Math.round(percent), endpoints: reached });
       if (pools.length + stratum.length > 0)
         findings.mining ??= `a busy process that no launch item owns reaches a mining service: pid ${entry.pid}, ${Math.round(percent)}% of one core, ${[...pools, ...stratum].join(', ')} (see the notes)`;
     }

@@ -205,6 +205,16 @@ describe('an incomplete scan is never an all-clear', () => {
     expect(JSON.parse(both.stdout).incomplete).toMatch(
       /^launchctl list gave no services .*; a busy process that no launch item owns reaches a mining service: pid 700,/,
     );
+    expect(JSON.parse(both.stdout).unownedMiners).toEqual([
+      {
+        pid: 700,
+        args: '/Users/alice/.cache/kworkerd',
+        cpuPercent: 300,
+        endpoints: [
+          { address: '172.67.137.15', port: 443, hostname: 'pool.moneroocean.stream', classification: 'mining-pool' },
+        ],
+      },
+    ]);
   });
 });
 

@@ -54,6 +54,18 @@ describe('busy processes that no launch item owns', () => {
     expect(result.incomplete).toBe(
       'a busy process that no launch item owns reaches a mining service: pid 700, 300% of one core, "pool.moneroocean.stream:443", "198.51.100.7:3333" (see the notes)',
     );
+    // The same, for a tool to alert on: the pool and the Stratum endpoint, not the web traffic.
+    expect(result.unownedMiners).toEqual([
+      {
+        pid: 700,
+        args: '/Users/alice/.cache/kworkerd',
+        cpuPercent: 300,
+        endpoints: [
+          { address: '172.67.137.15', port: 443, hostname: 'pool.moneroocean.stream', classification: 'mining-pool' },
+          { address: '198.51.100.7', port: 3333, classification: 'stratum-port' },
+        ],
+      },
+    ]);
   });
 
   it("not for macOS in the folders SIP protects, an app launchd lists, a child of a live parent, an item's own, or a burst", async () => {
@@ -84,7 +96,9 @@ describe('busy processes that no launch item owns', () => {
     const web = mac([{ pid: 700, ppid: 1, args: '/Users/alice/.cache/kworkerd', cpu: 300 }], {
       connections: [{ pid: 700, local: '192.168.1.20:51151', remote: '198.51.100.7:443' }],
     });
-    expect((await replay(writeCapture(web), DEFAULT_SCAN_OPTIONS)).incomplete).toBeUndefined();
+    const onWeb = await replay(writeCapture(web), DEFAULT_SCAN_OPTIONS);
+    expect(onWeb.incomplete).toBeUndefined();
+    expect(onWeb.unownedMiners).toBeUndefined();
   });
 
   it('follows a bounded number, counting the rest, and names the busiest twenty', () => {

@@ -93,6 +93,38 @@ describe('launchwatch fleet --osquery', () => {
     expect(page).toContain('pid 700 &#34;/Users/alice/.cache/kworkerd&#34; used 300% of one core');
   });
 
+  it('--ndjson: a busy process no launch item owns on a mining service is an alert of its own', async () => {
+    const unowned: CaptureSpec = {
+      items: spec('Backblaze').items,
+      processes: [
+        { pid: 1, ppid: 0, uid: 0, args: '/sbin/launchd', cpu: 0.5 },
+        { pid: 700, ppid: 1, args: '/Users/alice/.cache/kworkerd', cpu: 300 },
+      ],
+      connections: [{ pid: 700, local: '192.168.1.20:51150', remote: '172.67.137.15:3333' }],
+    };
+    const file = logFile([
+      ...(await linesFor('alices-mbp', unowned)),
+      ...(await linesFor('carols-mbp', spec('Backblaze'))),
+    ]);
+    const { code, stdout } = await run(['--osquery', file, '--ndjson']);
+    expect(code).toBe(2);
+    const alerts = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({
+      event: { kind: 'alert', module: 'launchwatch', severity: 73 },
+      message: 'pid 700 on alices-mbp reaches a mining service at 300% of one core, and no launch item owns it',
+      host: { name: 'alices-mbp' },
+      rule: { name: 'launchwatch unowned miner', id: 'unowned.mining' },
+      process: { pid: 700, parent: { pid: 1 }, command_line: '/Users/alice/.cache/kworkerd' },
+      destination: { ip: '172.67.137.15', port: 3333 },
+      threat: { technique: { id: ['T1496'] } },
+      launchwatch: { verdict: 'mining', unowned: true },
+    });
+  });
+
   it('event, batch and snapshot lines, out of order, from three hosts: a miner, a look-alike, too little data', async () => {
     const miner = await linesFor('alices-mbp', spec('CookieMiner: a fake'));
     // Differential rows arrive out of order (a forwarder that batches): reversed.

@@ -1,9 +1,11 @@
-// --ndjson for a fleet: one alert a line per flagged host and item, in Elastic Common Schema field names
+// --ndjson for a fleet: one alert a line per flagged host and item (and per busy process no item owns
+// that reaches a mining service), in Elastic Common Schema field names
 // (host.name, process.*, destination.*, threat.technique.id, event.kind: alert), so a SIEM files it
 // beside its other alerts without a mapping of its own.
 import type { HostResult } from '../fleet/fleet-result';
 import { isFlagged } from '../fleet/fleet-result';
 import { reasonDocument } from '../launch-item';
+import type { UnownedMiner } from '../model';
 
 export function toEcsAlerts(hosts: HostResult[], now = new Date()): string {
   const lines: string[] = [];
@@ -67,6 +69,48 @@ export function toEcsAlerts(hosts: HostResult[], now = new Date()): string {
       };
       lines.push(JSON.stringify(doc));
     }
+    for (const miner of host.result.unownedMiners ?? [])
+      lines.push(JSON.stringify(unownedMinerAlert(host, miner, now)));
   }
   return lines.length > 0 ? `${lines.join('\n')}\n` : '';
+}
+
+/**
+ * A busy process that no launch item owns, on a mining service: judged as an item would be (sustained CPU
+ * and a pool or a Stratum endpoint is mining), with no label or plist to name, so the process is the subject.
+ */
+function unownedMinerAlert(host: HostResult, miner: UnownedMiner, now: Date) {
+  const destination = miner.endpoints.find((e) => e.classification === 'mining-pool') ?? miner.endpoints[0];
+  return {
+    '@timestamp': new Date(host.result.endedAt ?? now.getTime()).toISOString(),
+    event: {
+      kind: 'alert',
+      category: ['malware', 'process'],
+      type: ['indicator'],
+      module: 'launchwatch',
+      dataset: 'launchwatch.fleet',
+      severity: 73,
+    },
+    message: `pid ${miner.pid} on ${host.host} reaches a mining service at ${miner.cpuPercent}% of one core, and no launch item owns it`,
+    host: { name: host.host, os: { type: 'macos' } },
+    rule: { name: 'launchwatch unowned miner', id: 'unowned.mining', category: 'AN0743' },
+    threat: { framework: 'MITRE ATT&CK', technique: { id: ['T1496'] } },
+    process: { pid: miner.pid, parent: { pid: 1 }, command_line: miner.args },
+    ...(destination
+      ? {
+          destination: {
+            ip: destination.address,
+            address: destination.hostname ?? destination.address,
+            port: destination.port,
+            ...(destination.hostname ? { domain: destination.hostname } : {}),
+          },
+        }
+      : {}),
+    launchwatch: {
+      verdict: 'mining',
+      unowned: true,
+      cpu: { avg_percent: miner.cpuPercent },
+      endpoints: miner.endpoints,
+    },
+  };
 }
