@@ -947,16 +947,22 @@ function round1(value: number): number {
 
 /**
  * A read that found no launch items, or (on a Mac) a `launchctl list` that gave nothing, saw too little
- * to say "all clear": every Mac has launch items and launchd always lists services.
+ * to say "all clear": every Mac has launch items and launchd always lists services. So did a reader that
+ * knows it left something unread (`inventory.incomplete`).
  */
 export function incompleteBecause(inventory: Inventory): string | undefined {
-  if (inventory.items.length === 0)
-    return inventory.collectedBy === 'osquery'
-      ? "osquery sent no launchd rows for this host (the pack's launchwatch_launchd query runs hourly: it has not run yet, or its results are missing)"
-      : 'no launch items were found (the folders could not be read, or the capture holds none)';
-  if (inventory.host.os === 'macOS' && inventory.loaded.length === 0 && inventory.collectedBy !== 'osquery')
-    return 'launchctl list gave no services (it failed, or its output is missing from the capture), so nothing could be matched to what runs';
-  return undefined;
+  const seenTooLittle = (): string | undefined => {
+    if (inventory.items.length === 0)
+      return inventory.collectedBy === 'osquery'
+        ? "osquery sent no launchd rows for this host (the pack's launchwatch_launchd query runs hourly: it has not run yet, or its results are missing)"
+        : 'no launch items were found (the folders could not be read, or the capture holds none)';
+    if (inventory.host.os === 'macOS' && inventory.loaded.length === 0 && inventory.collectedBy !== 'osquery')
+      return 'launchctl list gave no services (it failed, or its output is missing from the capture), so nothing could be matched to what runs';
+    return undefined;
+  };
+  // What the reader knows it did not see is said beside the rest, not instead of it.
+  const reasons = [inventory.incomplete, seenTooLittle()].filter((r) => r !== undefined && r !== '');
+  return reasons.length > 0 ? reasons.join('; ') : undefined;
 }
 
 /** Timers and ps wobble by a fraction of a second: a window counts as covered within one second. */

@@ -168,6 +168,8 @@ export interface Inventory {
    * nothing went wrong, and missing launch items mean its launchd query sent no rows.
    */
   collectedBy?: 'osquery';
+  /** What the reader knows it did not see (rows past a bound): an analysis of the rest is no all-clear. */
+  incomplete?: string;
   signing: Map<string, SigningInfo>;
   /** ip -> hostname, from dns.txt or live lookups. */
   dns: Map<string, string>;

@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { fleetCommand } from '../../main/cli/fleet-command';
 import { analyseSamples } from '../../main/engine/analyzer';
-import { DEFAULT_SCAN_OPTIONS } from '../../main/engine/model';
+import { DEFAULT_SCAN_OPTIONS, type Inventory } from '../../main/engine/model';
 import { readCapture } from '../../main/platform/capture/capture-reader';
 import { ingestOsquery } from '../../main/platform/osquery/ingest';
 import { writeCapture, type CaptureSpec } from '../support/capture-builder';
@@ -91,6 +91,30 @@ describe('launchwatch fleet --osquery', () => {
     expect(page).toContain('Hosts that could not be cleared');
     // The whole reason and the notes that name the process, which the line leaves out.
     expect(page).toContain('pid 700 &#34;/Users/alice/.cache/kworkerd&#34; used 300% of one core');
+  });
+
+  it('rows past a bound are counted and make the host incomplete: 5,000 decoy launch items before the miner', async () => {
+    // A host writes its own rows: an owner who plants 5,000 plists ahead of the miner's pushes it past the bound.
+    const capture = await readCapture(writeCapture(spec('CookieMiner: a fake')));
+    const decoys = Array.from({ length: 5_000 }, (_, i) => ({
+      plistPath: `/Library/LaunchAgents/a.decoy.${i}.plist`,
+      label: `a.decoy.${i}`,
+      program: '/usr/bin/true',
+      arguments: ['/usr/bin/true'],
+      runAtLoad: false,
+      keepAlive: false,
+    })) as unknown as Inventory['items'];
+    const inventory = { ...capture.inventory, items: [...decoys, ...capture.inventory.items] };
+    const file = logFile(osqueryLines('alices-mbp', inventory, capture.samples));
+    const host = (await ingestOsquery(file)).hosts.get('alices-mbp')!;
+    const judged = host.toInventoryAndSamples();
+    expect(judged.inventory.items).toHaveLength(5_000);
+    expect(judged.inventory.notes).toContain('1 launchd rows past 5,000 launch items were not read');
+    const result = analyseSamples(judged.inventory, judged.samples, DEFAULT_SCAN_OPTIONS);
+    expect(result.incomplete).toMatch(/^1 launchd rows past 5,000 launch items were not read/);
+    const { code, stdout } = await run(['--osquery', file]);
+    expect(stdout).toMatch(/^alices-mbp {2}incomplete {2}13 snapshots {2}1 launchd rows past 5,000 launch items/);
+    expect(code).toBe(2);
   });
 
   it('--ndjson: a busy process no launch item owns on a mining service is an alert of its own', async () => {

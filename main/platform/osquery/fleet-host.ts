@@ -54,6 +54,8 @@ export class FleetHost {
   readonly notes: string[] = [];
   private droppedTimes = 0;
   private unknownRows = 0;
+  /** Rows past a bound, by table: counted and said, never dropped in silence. */
+  private readonly beyond = { launchd: 0, signature: 0, processes: 0, sockets: 0 };
 
   /** The tables as they stood before the oldest time kept: older times are folded in, not held. */
   private readonly baseProcesses = new Map<string, Compact>();
@@ -84,19 +86,21 @@ export class FleetHost {
         if (action !== 'removed') this.system = columns;
       } else if (table === 'os_version') {
         if (action !== 'removed') this.os = columns;
-      } else if (table === 'launchd') this.keyed(this.launchd, action, columns, columns.path ?? '', MAX_ITEMS);
-      else if (table === 'signature') this.keyed(this.signatures, action, columns, columns.path ?? '', MAX_ITEMS);
+      } else if (table === 'launchd' || table === 'signature')
+        this.keyed(table, action, columns, columns.path ?? '', MAX_ITEMS);
       else this.timed(table === 'processes' ? 'processes' : 'sockets', result.unixTime, action, columns);
     }
   }
 
-  private keyed(map: Map<string, Row>, action: string, row: Row, key: string, max: number): void {
+  private keyed(table: 'launchd' | 'signature', action: string, row: Row, key: string, max: number): void {
+    const map = table === 'launchd' ? this.launchd : this.signatures;
     if (key === '') return;
     // Only the row that was removed goes: when the new row of a change came first (event lines in any
     // order), it stays.
     if (action === 'removed') {
       if (sameRow(map.get(key), row)) map.delete(key);
     } else if (map.has(key) || map.size < max) map.set(key, row);
+    else this.beyond[table]++;
   }
 
   private timed(kind: 'processes' | 'sockets', time: number, action: 'snapshot' | 'added' | 'removed', row: Row): void {
@@ -126,11 +130,12 @@ export class FleetHost {
     if (action === 'snapshot') {
       entry.snapshot ??= [];
       if (entry.snapshot.length < MAX_ROWS_PER_TIME) entry.snapshot.push(compact);
+      else this.beyond[kind]++;
     } else if (entry.removed.length + entry.added.length < MAX_ROWS_PER_TIME) {
       // A removed row is only ever matched by its key.
       if (action === 'removed') entry.removed.push(compact.key);
       else entry.added.push(compact);
-    }
+    } else this.beyond[kind]++;
   }
 
   private intern(text: string): { text: string; id?: number } {
@@ -183,7 +188,13 @@ export class FleetHost {
 
   /** The host as the engine sees a Mac: its launch items, and one sample per processes snapshot. */
   toInventoryAndSamples(): { inventory: Inventory; samples: Sample[] } {
-    const items = [...this.launchd.values()].map(launchItemFromRow).filter((i): i is LaunchItem => i !== undefined);
+    const items: LaunchItem[] = [];
+    let pathless = 0;
+    for (const row of this.launchd.values()) {
+      const item = launchItemFromRow(row);
+      if (item) items.push(item);
+      else pathless++;
+    }
     const signing = new Map<string, SigningInfo>();
     for (const row of this.signatures.values()) {
       const info = signingFromRow(row);
@@ -196,6 +207,23 @@ export class FleetHost {
       notes.push(`${this.lateTimes} snapshots arrived after newer ones had been judged and were skipped`);
     if (this.unknownRows > 0) notes.push(`${this.unknownRows} rows of tables Launchwatch does not read were skipped`);
     if (this.signatures.size === 0) notes.push('no signature rows: how programs are signed is not known');
+    // A launch item, process or socket past a bound is one the analysis never saw: no all-clear then.
+    const unseen: string[] = [];
+    if (this.beyond.launchd > 0)
+      unseen.push(
+        `${this.beyond.launchd} launchd rows past ${MAX_ITEMS.toLocaleString('en-US')} launch items were not read`,
+      );
+    if (pathless > 0) unseen.push(`${pathless} launchd rows without an absolute path were not read`);
+    for (const kind of ['processes', 'sockets'] as const)
+      if (this.beyond[kind] > 0)
+        unseen.push(
+          `${this.beyond[kind]} ${kind} rows past ${MAX_ROWS_PER_TIME.toLocaleString('en-US')} at one time were not read`,
+        );
+    for (const text of unseen) notes.push(text);
+    if (this.beyond.signature > 0)
+      notes.push(
+        `${this.beyond.signature} signature rows past ${MAX_ITEMS.toLocaleString('en-US')} programs were not read (signing not known)`,
+      );
     const cores = Number(this.system?.cpu_logical_cores);
     // Without the core count, CPU over 100% of one core cannot be told from an impossible figure: assume many.
     if (!(cores > 0)) notes.push('no system_info row: the number of cores is not known (64 assumed)');
@@ -226,6 +254,7 @@ export class FleetHost {
       loaded: [],
       loadedListCoversDaemons: false,
       collectedBy: 'osquery',
+      ...(unseen.length > 0 ? { incomplete: unseen.join('; ') } : {}),
       signing,
       dns: new Map(),
       files: new Map(),
