@@ -21,7 +21,7 @@ import {
 } from './command-evidence';
 import { CpuTracker, type CpuDeltas } from './cpu';
 import { CpuHistory } from './cpu-history';
-import { classifyDestination } from './destinations';
+import { classifyDestination, type DestinationContext } from './destinations';
 import { EndpointKeys } from './endpoint-keys';
 import { applyCpuAcceptance, approvalOutcome, findApproval, type Approval, type ApprovalOutcome } from './approvals';
 import { baselineReasons, type BaselineOptions, type ItemBaseline } from './baseline';
@@ -212,6 +212,8 @@ export class Analyzer {
   private lastExpiry = -Infinity;
   private lastDeltas: CpuDeltas | undefined;
   private inventoryVersion = 0;
+  /** Whether a destination is evidence, as last classified for eviction (see `isEvidence`). */
+  private readonly evidenceOf = new WeakMap<Destination, { version: string; evidence: boolean }>();
 
   constructor(
     inventory: Inventory,
@@ -403,7 +405,7 @@ export class Analyzer {
           if (admin) destination.seenWithAdmin = true;
           state.destinations.set(key, destination);
           state.evidenceVersion++;
-          if (state.destinations.size > MAX_DESTINATIONS_PER_ITEM) evictLeast(state.destinations, (d) => d.lastSeen);
+          if (state.destinations.size > MAX_DESTINATIONS_PER_ITEM) this.evictDestination(state);
         }
       } else if (
         connection.localPort !== undefined &&
@@ -676,7 +678,8 @@ export class Analyzer {
     return state.judged;
   }
 
-  private judgeEvidenceAfresh(item: LaunchItem, state: ItemState): JudgedEvidence {
+  /** What a destination of this item is classified against: pools known, names, and pools it names itself. */
+  private destinationContext(item: LaunchItem, state: ItemState): DestinationContext {
     const configured = this.configuredFindings(item);
     if (!state.observedFindings) {
       state.observedFindings = emptyFindings();
@@ -684,11 +687,58 @@ export class Analyzer {
         if (findings) mergeInto(state.observedFindings, findings);
     }
     const observed = state.observedFindings;
-    const context = {
+    return {
       indicators: this.indicators,
       dns: this.inventory.dns,
       configured: [...configured.endpoints, ...configured.stratumUrls, ...observed.endpoints, ...observed.stratumUrls],
     };
+  }
+
+  /**
+   * Past the bound, the least recently seen destination that is no evidence goes: a miner that reaches
+   * hundreds of web hosts cannot push its pool out. Only when every destination is a pool, Stratum port
+   * or tunnel does the least recently seen one go.
+   */
+  private evictDestination(state: ItemState): void {
+    let context: DestinationContext | undefined;
+    let ordinary: string | undefined;
+    let ordinaryAt = Infinity;
+    let any: string | undefined;
+    let anyAt = Infinity;
+    for (const [key, d] of state.destinations) {
+      if (d.lastSeen < anyAt) {
+        anyAt = d.lastSeen;
+        any = key;
+      }
+      if (d.lastSeen >= ordinaryAt) continue;
+      if (state.item) context ??= this.destinationContext(state.item, state);
+      if (context && this.isEvidence(d, context)) continue;
+      ordinaryAt = d.lastSeen;
+      ordinary = key;
+    }
+    const key = ordinary ?? any;
+    if (key !== undefined) state.destinations.delete(key);
+  }
+
+  /**
+   * Whether a destination is a pool, Stratum port or tunnel. Kept per destination while the names and
+   * pools it is classified against stay the same, so a flood of new destinations costs one
+   * classification each, not one per destination held.
+   */
+  private isEvidence(d: Destination, context: DestinationContext): boolean {
+    const version = `${this.inventoryVersion}:${context.configured.length}`;
+    const known = this.evidenceOf.get(d);
+    if (known?.version === version) return known.evidence;
+    const { classification } = classifyDestination(d.remoteAddress, d.remotePort, context);
+    const evidence = !FORGETTABLE.has(classification);
+    this.evidenceOf.set(d, { version, evidence });
+    return evidence;
+  }
+
+  private judgeEvidenceAfresh(item: LaunchItem, state: ItemState): JudgedEvidence {
+    const context = this.destinationContext(item, state);
+    const configured = this.configuredFindings(item);
+    const observed = state.observedFindings ?? emptyFindings();
     const classified = new Map<string, { classification: Destination['classification']; hostname?: string }>();
     const destinations: Destination[] = [];
     for (const [key, d] of state.destinations) {
