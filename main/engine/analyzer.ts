@@ -701,23 +701,15 @@ export class Analyzer {
    */
   private evictDestination(state: ItemState): void {
     let context: DestinationContext | undefined;
-    let ordinary: string | undefined;
-    let ordinaryAt = Infinity;
-    let any: string | undefined;
-    let anyAt = Infinity;
-    for (const [key, d] of state.destinations) {
-      if (d.lastSeen < anyAt) {
-        anyAt = d.lastSeen;
-        any = key;
-      }
-      if (d.lastSeen >= ordinaryAt) continue;
-      if (state.item) context ??= this.destinationContext(state.item, state);
-      if (context && this.isEvidence(d, context)) continue;
-      ordinaryAt = d.lastSeen;
-      ordinary = key;
-    }
-    const key = ordinary ?? any;
-    if (key !== undefined) state.destinations.delete(key);
+    evictLeast(
+      state.destinations,
+      (d) => d.lastSeen,
+      (d) => {
+        if (!state.item) return false;
+        context ??= this.destinationContext(state.item, state);
+        return this.isEvidence(d, context);
+      },
+    );
   }
 
   /**
@@ -851,12 +843,16 @@ export class Analyzer {
         known.lastSeen = this.sampleCount;
         entry.observed = known;
       } else if (args !== state.ownCommandLine) {
-        // Bounded, and the longest unseen go first: a loop of ever-different children cannot crowd
-        // out a miner that starts later.
+        // Bounded, and the longest unseen that said nothing go first: a loop of ever-different children
+        // can neither crowd out a miner that starts later nor flush the pool and wallet one said before.
         // A quarter at a time, so what they said is merged again once per 16 new lines, not for each.
         if (state.observedCommandLines.size >= MAX_COMMAND_LINES_PER_ITEM) {
           for (let i = 0; i < MAX_COMMAND_LINES_PER_ITEM / 4; i++)
-            evictLeast(state.observedCommandLines, (line) => line.lastSeen);
+            evictLeast(
+              state.observedCommandLines,
+              (line) => line.lastSeen,
+              (line) => line.findings !== undefined,
+            );
           state.observedFindings = undefined;
         }
         const line: ObservedCommandLine = { where: `command line of pid ${pid}`, lastSeen: this.sampleCount };
@@ -980,15 +976,25 @@ function splitArgs(args: string): string[] {
 }
 
 /** Drops the entry with the smallest `age` (bounded maps: destinations, command lines). */
-function evictLeast<T>(map: Map<string, T>, age: (value: T) => number): void {
-  let oldestKey: string | undefined;
-  let oldest = Infinity;
-  for (const [key, value] of map)
-    if (age(value) < oldest) {
-      oldest = age(value);
-      oldestKey = key;
+/** Deletes the least recently seen entry that is not worth keeping, or when all are, the least recently seen. */
+function evictLeast<T>(map: Map<string, T>, age: (value: T) => number, worthKeeping: (value: T) => boolean): void {
+  let ordinary: string | undefined;
+  let ordinaryAge = Infinity;
+  let any: string | undefined;
+  let anyAge = Infinity;
+  for (const [key, value] of map) {
+    const at = age(value);
+    if (at < anyAge) {
+      anyAge = at;
+      any = key;
     }
-  if (oldestKey !== undefined) map.delete(oldestKey);
+    if (at < ordinaryAge && !worthKeeping(value)) {
+      ordinaryAge = at;
+      ordinary = key;
+    }
+  }
+  const key = ordinary ?? any;
+  if (key !== undefined) map.delete(key);
 }
 
 function round1(value: number): number {

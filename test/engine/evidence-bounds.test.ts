@@ -1,5 +1,6 @@
-// An item keeps at most 256 destinations (evicted ones come back when seen again). What goes past the bound is what is no evidence: a miner that
-// reaches hundreds of web hosts after its pool must not push the pool out of memory and its verdict down.
+// What an item remembers is bounded: 256 destinations (evicted ones come back when seen again) and 64 command
+// lines of its processes. What goes past a bound is what is no evidence: a miner that reaches hundreds of web
+// hosts, or starts a hundred children, after its pool must not push the pool out of memory and its verdict down.
 import { describe, expect, it } from 'vitest';
 import { replay } from '../../main/cli/scan-command';
 import { DEFAULT_SCAN_OPTIONS } from '../../main/engine/model';
@@ -52,5 +53,37 @@ describe('the bound on an item’s destinations', () => {
     expect(item?.destinations).toHaveLength(256);
     // The pool was seen least recently of all: it went first.
     expect(item?.destinations.some((d) => d.classification === 'mining-pool')).toBe(false);
+  });
+});
+
+describe('the bound on the command lines an item’s processes showed', () => {
+  it('a worker that named its pool and wallet, then a hundred children: what it said stays, mining', async () => {
+    const spec: CaptureSpec = {
+      items: agent(webHost, 0).items,
+      processes: [
+        { pid: 1, ppid: 0, uid: 0, args: '/sbin/launchd', cpu: 0.5 },
+        { pid: 700, ppid: 1, args: AGENT, cpu: 1 },
+        // The first worker says where it mines; its restart says nothing.
+        {
+          pid: 701,
+          ppid: 700,
+          args: '/Users/alice/.sync/worker -o stratum+tcp://pool.minexmr.com:4444 -u 44AFFq5kSiGBoZ4NMDwYtN18obc8AemS33DBLWs3H7otXft3XjrpDtQGv7SqSsaBYBb98uNbr2VBBEt7f2wfn3RVGQBEP3A',
+          cpu: 300,
+          alive: (s) => s < 3,
+        },
+        { pid: 702, ppid: 700, args: '/Users/alice/.sync/worker', cpu: 300, alive: (s) => s >= 3 },
+        // 100 short-lived children, each with a command line of its own.
+        ...Array.from({ length: 100 }, (_, i) => ({
+          pid: 2000 + i,
+          ppid: 700,
+          args: `/bin/sleep ${i}.${i}`,
+          cpu: 0,
+          alive: (s: number) => s === 3 + (i % 9),
+        })),
+      ],
+    };
+    const [item] = (await replay(writeCapture(spec), DEFAULT_SCAN_OPTIONS)).items;
+    expect(item?.verdict).toBe('mining');
+    expect(item?.reasons.map((r) => r.code)).toEqual(expect.arrayContaining(['args.stratum-url', 'args.wallet']));
   });
 });
