@@ -389,6 +389,9 @@ describe('never freeze: bounded parsing and patterns', () => {
     const miner = itemOf(result);
     expect(miner.item.labelFromLaunchd).toBe(true);
     expect(miner.reasons.map((r) => r.code)).toContain('args.pool-host');
+    expect(result.incomplete).toBe(
+      '501 property lists past the first 20,000 were not read, so a job among them that is not running was not judged',
+    );
   }, 60_000);
 
   it('a ps.txt and lsof.txt of garbage cost a few notes, not one a line, and the rest is still read', async () => {

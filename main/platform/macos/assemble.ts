@@ -26,6 +26,8 @@ export interface MacRawInventory {
   codesign?: string;
   dns?: string;
   plists: PlistFile[];
+  /** Property lists the reader found past its own bound and counted without reading them. */
+  plistsBeyond?: number;
   /** Whose jobs `launchctl list` shows: the user's gui domain (agents) or, run as root, the system's. */
   listDomain?: 'user' | 'system';
   /** Run as root for a user: root's own `launchctl list` (the system domain), besides the user's. */
@@ -62,6 +64,7 @@ export function assembleInventory(raw: MacRawInventory): Inventory {
     if (override !== undefined) item.disabledOverride = override;
     items.push(item);
   }
+  unread += raw.plistsBeyond ?? 0;
   if (unread > 0) notes.push(tooManyPlists(items.length + unread));
   // Appended one by one: spreading an attacker-sized list into push() overflows the stack.
   const append = (more: LaunchItem[]): void => {
@@ -108,6 +111,9 @@ export function assembleInventory(raw: MacRawInventory): Inventory {
   };
   if (raw.user) inventory.user = raw.user;
   if (raw.listedAt !== undefined) inventory.loadedAt = raw.listedAt;
+  // A running job among them is still judged by its processes; one that is not running is not judged at all.
+  if (unread > 0)
+    inventory.incomplete = `${unread} property lists past the first ${MAX_PLISTS.toLocaleString('en-US')} were not read, so a job among them that is not running was not judged`;
   return inventory;
 }
 

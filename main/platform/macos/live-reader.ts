@@ -11,7 +11,7 @@ import type { SampleReading, SampleRequest, SystemReader } from '../../engine/re
 import { FileHasher } from '../file-hash';
 import { fileIdentity } from '../file-identity';
 import { runCommand, type CommandOutput } from '../run-command';
-import { assembleInventory, assembleSample, dnsMap, MAX_PLISTS, tooManyPlists } from './assemble';
+import { assembleInventory, assembleSample, dnsMap, MAX_PLISTS } from './assemble';
 import { parseCodesignBundle } from './codesign';
 import { guardedPlace, hasFullDiskAccess, privacyNote } from './privacy';
 import { filesNamedBy } from '../../engine/referenced-files';
@@ -94,7 +94,7 @@ export class MacLiveReader implements SystemReader {
       else disabledTexts.push(out.stdout);
     }
     const disabled = { problem: disabledProblem && disabledTexts.length === 0, stdout: disabledTexts.join('\n') };
-    const plists = await this.readPlists(notes);
+    const { files: plists, beyond: plistsBeyond } = await this.readPlists(notes);
     // Background Task Management answers only root (sfltool asks for authorization otherwise).
     const btm = privileged ? await this.run('sfltool', ['dumpbtm'], notes) : undefined;
     // The OS version changes only with a restart: asked once, not at every inventory read.
@@ -119,6 +119,7 @@ export class MacLiveReader implements SystemReader {
       listedAt,
       ...(disabled.problem ? {} : { printDisabled: disabled.stdout }),
       plists,
+      plistsBeyond,
       readFile: (path) => (guarded(path) ? undefined : this.readSmallFile(path)),
       notes,
     });
@@ -194,7 +195,8 @@ export class MacLiveReader implements SystemReader {
     return out;
   }
 
-  private async readPlists(notes: string[]): Promise<PlistFile[]> {
+  /** The property lists in launchd's folders, the first MAX_PLISTS of them, and how many more there were. */
+  private async readPlists(notes: string[]): Promise<{ files: PlistFile[]; beyond: number }> {
     const folders = launchdFolders(this.home).map((f) => f.path);
     for (const apps of applicationFolders(this.home)) {
       for (const app of await this.list(apps, notes, true)) {
@@ -211,8 +213,7 @@ export class MacLiveReader implements SystemReader {
         if (++total <= MAX_PLISTS) files.push(await this.readPlist(`${folder}/${name}`));
       }
     }
-    if (total > MAX_PLISTS) notes.push(tooManyPlists(total));
-    return files;
+    return { files, beyond: Math.max(0, total - MAX_PLISTS) };
   }
 
   /** launchd follows a symbolic link in its folders, so the reader does too, and says where it led. */

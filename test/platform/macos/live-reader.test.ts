@@ -172,6 +172,10 @@ describe('live macOS reader against PATH shims printing recorded output', () => 
       '20103 property lists in the launchd folders, more than any Mac holds: the first 20000 were read (a running job among the rest is judged by its processes)',
     );
     expect(inventory.items.find((i) => i.label === 'com.apple.rig2')?.labelFromLaunchd).toBe(true);
+    // A job among the unread that is not running is judged by nothing: no all-clear.
+    expect(inventory.incomplete).toBe(
+      '103 property lists past the first 20,000 were not read, so a job among them that is not running was not judged',
+    );
   }, 60_000);
 
   it('processes with endless command lines cost a few notes, not one each', async () => {
