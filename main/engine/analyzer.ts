@@ -207,7 +207,8 @@ export class Analyzer {
   private started = new Map<string, string[]>();
   private readonly unowned: UnownedBusyProcesses;
   /** Pids launchd lists as its jobs' own (every domain read). */
-  private listedPids = new Set<number>();
+  /** pid -> the label launchd lists it under, for the watch on processes no item owns. */
+  private listedPids = new Map<number, string>();
   private lastProcesses = new Map<number, ProcessRecord>();
   private lastExpiry = -Infinity;
   private lastDeltas: CpuDeltas | undefined;
@@ -239,8 +240,9 @@ export class Analyzer {
     const loadedByLabel = new Map(inventory.loaded.map((l) => [l.label, l]));
     let attributionChanged = first || !sameLoaded(this.loadedByLabel, loadedByLabel);
     this.loadedByLabel = loadedByLabel;
-    this.listedPids = new Set();
-    for (const service of inventory.loaded) if (service.pid !== undefined) this.listedPids.add(service.pid);
+    this.listedPids = new Map();
+    for (const service of inventory.loaded)
+      if (service.pid !== undefined) this.listedPids.set(service.pid, service.label);
     const ids = new Set(inventory.items.map((i) => i.id));
     for (const id of this.states.keys())
       if (!ids.has(id)) {

@@ -1,5 +1,6 @@
 // Busy processes no launch item owns and launchd did not start as a job: its children whose parent is
-// gone (they detached), outside the folders macOS protects. A miner that a compiled launcher started and
+// gone (they detached), outside the folders macOS protects, and jobs listed under an app's label
+// (`application.*`, which `launchctl submit -l` lets any program take; launchctl(1)). A miner that a compiled launcher started and
 // that detached leaves no name to follow back to its item, so it is said in the notes with its CPU: an
 // item's "ok" must not be taken for the whole answer while such a process runs.
 import { executableOf } from './attribution';
@@ -25,6 +26,8 @@ interface Followed {
   seenAt: number;
   /** Remote endpoints it was seen connected to, as `address port`. */
   endpoints: Set<string>;
+  /** The `application.*` label launchd lists it under, when it is said to be an app the user opened. */
+  app?: string;
 }
 
 export interface UnownedFindings {
@@ -33,6 +36,35 @@ export interface UnownedFindings {
   mining?: string;
   /** Each such process (of those named), for an alert of its own. */
   miners: UnownedMiner[];
+}
+
+/** The mining pools and Stratum endpoints a process reached: quoted for a note, and as records. */
+interface Reached {
+  pools: string[];
+  stratum: string[];
+  endpoints: UnownedMiner['endpoints'];
+}
+
+function miningServicesReached(
+  entry: Followed,
+  context: { indicators: Indicators; dns: Map<string, string> },
+): Reached {
+  const reached: Reached = { pools: [], stratum: [], endpoints: [] };
+  for (const endpoint of entry.endpoints) {
+    const [address = '', port = ''] = endpoint.split(' ');
+    const c = classifyDestination(address, Number(port), { ...context, configured: [] });
+    const where = JSON.stringify(`${c.hostname ?? address}:${port}`.slice(0, 120));
+    if (c.classification === 'mining-pool') reached.pools.push(where);
+    else if (c.classification === 'stratum-port') reached.stratum.push(where);
+    else continue;
+    reached.endpoints.push({
+      address,
+      port: Number(port),
+      ...(c.hostname ? { hostname: c.hostname } : {}),
+      classification: c.classification,
+    });
+  }
+  return reached;
 }
 
 export class UnownedBusyProcesses {
@@ -50,19 +82,26 @@ export class UnownedBusyProcesses {
     private readonly thresholdPercent: number,
   ) {}
 
-  /** One sample: `owned` and `listed` say which processes an item or a launchd job already accounts for. */
+  /**
+   * One sample: `owned` says which processes an item accounts for, `listed` the label of each pid launchd
+   * lists as a job. A job accounts for its process, except one listed as an app the user opened
+   * (`application.*`): anyone can submit a job under such a label (`launchctl submit -l`), so those are
+   * followed too, and said only if they reach a mining service (a busy app is no news).
+   */
   observe(
     processes: ProcessRecord[],
     deltas: CpuDeltas,
     takenAt: number,
     owned: (pid: number) => boolean,
-    listed: Set<number>,
+    listed: Map<number, string>,
   ): void {
     const seconds = deltas.intervalSeconds;
     if (seconds === undefined) return;
     this.beyond = 0;
     for (const process of processes) {
-      if (process.ppid !== 1 || owned(process.pid) || listed.has(process.pid)) continue;
+      if (process.ppid !== 1 || owned(process.pid)) continue;
+      const label = listed.get(process.pid);
+      if (label !== undefined && !label.startsWith('application.')) continue;
       const cpuSeconds = deltas.byPid.get(process.pid);
       if (cpuSeconds === undefined) continue;
       const key = `${process.pid}:${process.startedAt}`;
@@ -80,6 +119,7 @@ export class UnownedBusyProcesses {
           points: [],
           seenAt: takenAt,
           endpoints: new Set(),
+          ...(label !== undefined ? { app: label.slice(0, 120) } : {}),
         };
         this.followed.set(key, entry);
         this.byPid.set(process.pid, key);
@@ -126,7 +166,7 @@ export class UnownedBusyProcesses {
     covers: (seconds: number) => boolean,
     context: { indicators: Indicators; dns: Map<string, string> },
   ): UnownedFindings {
-    const busy: { entry: Followed; percent: number; seconds: number }[] = [];
+    const busy: { entry: Followed; percent: number; seconds: number; reached: Reached }[] = [];
     for (const entry of this.followed.values()) {
       let cpu = 0;
       let seconds = 0;
@@ -135,35 +175,26 @@ export class UnownedBusyProcesses {
         seconds += point.seconds;
       }
       const percent = seconds > 0 ? (cpu / seconds) * 100 : 0;
-      if (covers(seconds) && percent >= this.thresholdPercent) busy.push({ entry, percent, seconds });
+      if (!covers(seconds) || percent < this.thresholdPercent) continue;
+      const reached = miningServicesReached(entry, context);
+      // A busy app the user opened is no news; one on a mining service is.
+      if (entry.app === undefined || reached.endpoints.length > 0) busy.push({ entry, percent, seconds, reached });
     }
     busy.sort((a, b) => b.percent - a.percent);
     const findings: UnownedFindings = { notes: [], miners: [] };
-    for (const { entry, percent, seconds } of busy.slice(0, MAX_NAMED)) {
-      const pools: string[] = [];
-      const stratum: string[] = [];
-      const reached: UnownedMiner['endpoints'] = [];
-      for (const endpoint of entry.endpoints) {
-        const [address = '', port = ''] = endpoint.split(' ');
-        const c = classifyDestination(address, Number(port), { ...context, configured: [] });
-        const where = JSON.stringify(`${c.hostname ?? address}:${port}`.slice(0, 120));
-        if (c.classification === 'mining-pool') pools.push(where);
-        else if (c.classification === 'stratum-port') stratum.push(where);
-        else continue;
-        reached.push({
-          address,
-          port: Number(port),
-          ...(c.hostname ? { hostname: c.hostname } : {}),
-          classification: c.classification,
-        });
-      }
+    for (const { entry, percent, seconds, reached: r } of busy.slice(0, MAX_NAMED)) {
+      const { pools, stratum, endpoints: reached } = r;
       const said = `pid ${entry.pid} ${JSON.stringify(entry.args)} used ${Math.round(percent)}% of one core for ${Math.round(seconds)} s`;
       const connects = [
         ...(pools.length > 0 ? [`mining pools ${pools.join(', ')}`] : []),
         ...(stratum.length > 0 ? [`Stratum ports ${stratum.join(', ')}`] : []),
       ];
+      const why =
+        entry.app === undefined
+          ? 'its parent is pid 1 and no job lists it, so whatever started it let it go (a miner that detaches from its launcher leaves no name to follow back)'
+          : `launchd lists it as an app the user opened (${JSON.stringify(entry.app)}), a label any program can take (launchctl submit -l)`;
       findings.notes.push(
-        `${said}${connects.length > 0 ? ` connected to ${connects.join(' and ')},` : ''} and no launch item owns it: its parent is pid 1 and no job lists it, so whatever started it let it go (a miner that detaches from its launcher leaves no name to follow back)`,
+        `${said}${connects.length > 0 ? ` connected to ${connects.join(' and ')},` : ''} and no launch item owns it: ${why}`,
       );
       // As for an item: sustained CPU and a pool, or a Stratum endpoint it holds open, is mining.
       if (reached.length > 0)

@@ -101,6 +101,33 @@ describe('busy processes that no launch item owns', () => {
     expect(onWeb.unownedMiners).toBeUndefined();
   });
 
+  it("a job submitted under an app's label (launchctl submit -l application.…) is said when it reaches a mining service", async () => {
+    // launchd lists the apps a user opened as application.<bundle id>.<numbers>; any program can take such a
+    // label with `launchctl submit -l` (launchctl(1)). A busy app is no news, one on a Stratum port is.
+    const spec = mac(
+      [
+        { pid: 700, ppid: 1, args: '/Users/alice/.cache/kworkerd', cpu: 300 },
+        { pid: 711, ppid: 1, args: '/Applications/Tool.app/Contents/MacOS/Tool', cpu: 300 },
+      ],
+      {
+        extraListed: [
+          ['700', 0, 'application.com.apple.Safari.1234.5678'],
+          ['711', 0, 'application.com.example.Tool.1234.5678'],
+        ],
+        connections: [
+          { pid: 700, local: '192.168.1.20:51151', remote: '198.51.100.7:3333' },
+          { pid: 711, local: '192.168.1.20:51152', remote: '93.184.216.34:443' },
+        ],
+      },
+    );
+    const result = await replay(writeCapture(spec), DEFAULT_SCAN_OPTIONS);
+    expect(result.notes.filter((n) => n.includes('no launch item owns it'))).toEqual([
+      'pid 700 "/Users/alice/.cache/kworkerd" used 300% of one core for 120 s connected to Stratum ports "198.51.100.7:3333", and no launch item owns it: launchd lists it as an app the user opened ("application.com.apple.Safari.1234.5678"), a label any program can take (launchctl submit -l)',
+    ]);
+    expect(result.incomplete).toMatch(/^a busy process that no launch item owns reaches a mining service: pid 700,/);
+    expect(result.unownedMiners?.map((m) => m.pid)).toEqual([700]);
+  });
+
   it('follows a bounded number, counting the rest, and names the busiest twenty', () => {
     const watch = new UnownedBusyProcesses(10, 25);
     const processes = Array.from({ length: MAX_FOLLOWED + 500 }, (_, i) => ({
@@ -113,7 +140,7 @@ describe('busy processes that no launch item owns', () => {
     }));
     const byPid = new Map(processes.map((p, i) => [p.pid, 5 + i / 1000]));
     for (const at of [5_000, 10_000, 15_000])
-      watch.observe(processes, { intervalSeconds: 5, byPid, impossible: [] }, at, () => false, new Set());
+      watch.observe(processes, { intervalSeconds: 5, byPid, impossible: [] }, at, () => false, new Map());
     const { notes } = watch.findings((seconds) => seconds >= 10, { indicators: defaultIndicators(), dns: new Map() });
     expect(notes).toHaveLength(22);
     expect(notes[0]).toContain(`pid ${1000 + MAX_FOLLOWED - 1} `);
