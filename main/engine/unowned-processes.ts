@@ -38,6 +38,13 @@ export interface UnownedFindings {
   miners: UnownedMiner[];
 }
 
+/** Below this uid, macOS's own service accounts (root, _spotlight, _coreaudiod, ...); users start at 501. */
+const FIRST_USER_UID = 500;
+
+function isMacOSOwn(process: ProcessRecord): boolean {
+  return process.uid < FIRST_USER_UID && isAppleSystemPath(executableOf(process));
+}
+
 /** The mining pools and Stratum endpoints a process reached: quoted for a note, and as records. */
 interface Reached {
   pools: string[];
@@ -107,8 +114,10 @@ export class UnownedBusyProcesses {
       const key = `${process.pid}:${process.startedAt}`;
       let entry = this.followed.get(key);
       if (!entry) {
-        // Followed from its first busy interval; a process in the folders SIP protects is macOS's own.
-        if ((cpuSeconds / seconds) * 100 < this.thresholdPercent || isAppleSystemPath(executableOf(process))) continue;
+        // Followed from its first busy interval; a process in the folders SIP protects is macOS's own. Its
+        // path is only its argv[0], which any program sets as it likes (execve(2)), so only a system user's
+        // (uid under 500: root, _spotlight, ...) is taken at its word.
+        if ((cpuSeconds / seconds) * 100 < this.thresholdPercent || isMacOSOwn(process)) continue;
         if (this.followed.size >= MAX_FOLLOWED) {
           this.beyond++;
           continue;

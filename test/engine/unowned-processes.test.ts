@@ -85,6 +85,16 @@ describe('busy processes that no launch item owns', () => {
     expect(notes).toEqual([]);
   });
 
+  it("a user's process whose argv[0] claims a system path is not taken at its word", async () => {
+    // execve(2) takes argv[0] from the caller: a launcher can start ~/.cache/kworkerd as "/usr/libexec/trustd".
+    const spec = mac([{ pid: 720, ppid: 1, uid: 501, args: '/usr/libexec/trustd --daemon', cpu: 300 }], {
+      connections: [{ pid: 720, local: '192.168.1.20:51151', remote: '198.51.100.7:3333' }],
+    });
+    expect((await replay(writeCapture(spec), DEFAULT_SCAN_OPTIONS)).incomplete).toBe(
+      'a busy process that no launch item owns reaches a mining service: pid 720, 300% of one core, "198.51.100.7:3333" (see the notes)',
+    );
+  });
+
   it('on a Stratum port with no name for its address (a live scan resolves no peers): incomplete too', async () => {
     const spec = mac([{ pid: 700, ppid: 1, args: '/Users/alice/.cache/kworkerd', cpu: 300 }], {
       connections: [{ pid: 700, local: '192.168.1.20:51151', remote: '198.51.100.7:14444' }],
