@@ -89,7 +89,8 @@ export function attributeProcesses(
       push(byExecutable, executableOf(process).split(' ')[0] ?? '', process.pid);
     }
     for (const item of unmatched) {
-      const exact = topmost(byCommandLine.get(item.arguments.join(' ')) ?? [], table, claimed);
+      const runsAs = (pid: number): boolean => runsAsItsJob(item, table.byPid.get(pid));
+      const exact = topmost((byCommandLine.get(item.arguments.join(' ')) ?? []).filter(runsAs), table, claimed);
       if (exact.length > 0) {
         claim(item, 'arguments', exact);
         continue;
@@ -98,8 +99,8 @@ export function attributeProcesses(
       if (!item.program || isInterpreter(item.program)) continue;
       const program = item.program;
       const firstWord = program.split(' ')[0] ?? program;
-      const candidates = (byExecutable.get(firstWord) ?? []).filter((pid) =>
-        startsWithProgram(table.byPid.get(pid), program),
+      const candidates = (byExecutable.get(firstWord) ?? []).filter(
+        (pid) => startsWithProgram(table.byPid.get(pid), program) && runsAs(pid),
       );
       const launchedBySupervisor = (pid: number): boolean =>
         table.byPid.get(pid)?.ppid === 1 || item.kind === 'systemd-service' || item.kind === 'autostart';
@@ -195,6 +196,17 @@ function descendants(
 }
 
 /** Among candidates, those whose parent is not also a candidate (a forked copy is a descendant, not a second root). */
+/**
+ * Whether a process found by its command line alone could be the job's: a launch daemon with no UserName
+ * runs as root (launchd.plist(5)), so a process of another user that shows the same command line (argv
+ * is whatever its starter chose, execve(2)) is not the daemon's, whatever it claims.
+ */
+function runsAsItsJob(item: LaunchItem, process: ProcessRecord | undefined): boolean {
+  if (!process) return false;
+  if (item.kind === 'LaunchDaemon' && item.userName === undefined) return process.uid === 0;
+  return true;
+}
+
 function topmost(pids: number[], table: ProcessTable, claimed: Set<number>): number[] {
   const set = new Set(pids);
   return pids.filter((pid) => !claimed.has(pid) && !set.has(table.byPid.get(pid)?.ppid ?? -1));

@@ -77,10 +77,11 @@ describe('attribution', () => {
   });
 
   it('matches daemons (absent from a user list) by their exact arguments, preferring the topmost copy', () => {
+    const root = { uid: 0 };
     const table = buildProcessTable([
-      proc(1, 0, '/sbin/launchd', 0),
-      proc(70, 1, '/usr/local/bin/d --serve', 0),
-      proc(71, 70, '/usr/local/bin/d --serve', 0),
+      proc(1, 0, '/sbin/launchd', 0, T0, root),
+      proc(70, 1, '/usr/local/bin/d --serve', 0, T0, root),
+      proc(71, 70, '/usr/local/bin/d --serve', 0, T0, root),
     ]);
     const result = attributeProcesses(
       [item('/d', 'd', ['/usr/local/bin/d', '--serve'], { kind: 'LaunchDaemon' })],
@@ -88,6 +89,27 @@ describe('attribution', () => {
       table,
     );
     expect(result.get('/d')).toEqual({ method: 'arguments', rootPids: [70], pids: [70, 71] });
+  });
+
+  it("never gives a root daemon a user's process that shows its command line (argv is the starter's choice)", () => {
+    // A user's miner started with the daemon's exact argv (execve(2) takes argv from the caller), or with its
+    // program as argv[0]: a daemon with no UserName runs as root (launchd.plist(5)), so neither is its.
+    const table = buildProcessTable([
+      proc(1, 0, '/sbin/launchd', 0, T0, { uid: 0 }),
+      proc(70, 1, '/usr/local/bin/d --serve', 0),
+      proc(72, 1, '/Library/Application Support/v/daemon --mine', 0),
+      proc(73, 1, '/usr/local/bin/e --serve', 0),
+    ]);
+    const daemons = [
+      item('/d', 'd', ['/usr/local/bin/d', '--serve'], { kind: 'LaunchDaemon' }),
+      item('/v', 'v', ['/Library/Application Support/v/daemon'], { kind: 'LaunchDaemon' }),
+      // One that runs as a user (UserName) may run as one.
+      item('/e', 'e', ['/usr/local/bin/e', '--serve'], { kind: 'LaunchDaemon', userName: 'alice' }),
+    ];
+    const result = attributeProcesses(daemons, none, table);
+    expect(result.get('/d')).toBeUndefined();
+    expect(result.get('/v')).toBeUndefined();
+    expect(result.get('/e')).toMatchObject({ method: 'arguments', rootPids: [73] });
   });
 
   it('matches by program path (spaces included) only for processes launchd started', () => {
