@@ -573,12 +573,13 @@ export class Analyzer {
         cpu.avgPercent,
         reasons,
         this.inventory.source,
+        approval && this.runsOutsideItsJob(item, state),
       );
     const vendor = knownVendorOf(judged.signing, this.indicators);
     const { verdict: judgedVerdict, score } = judge(reasons, { knownVendor: vendor !== undefined });
     const outcome =
       approval && approval.cpuLimitPercent === undefined
-        ? approvalOutcome(approval, item, this.inventory.source)
+        ? approvalOutcome(approval, item, this.inventory.source, this.runsOutsideItsJob(item, state))
         : undefined;
     const verdict: Verdict = outcome?.applies ? 'approved' : judgedVerdict;
     return {
@@ -694,6 +695,21 @@ export class Analyzer {
       dns: this.inventory.dns,
       configured: [...configured.endpoints, ...configured.stratumUrls, ...observed.endpoints, ...observed.stratumUrls],
     };
+  }
+
+  /**
+   * Whether the item's processes were found by their command line alone although launchd's list covers its
+   * job, so launchd did not start them as it: a process that left the job's tree, or one that copied its
+   * command line. (A list read without root holds no daemons; an agent for another session type is in
+   * another domain's list.)
+   */
+  private runsOutsideItsJob(item: LaunchItem, state: ItemState): boolean {
+    if (state.method !== 'arguments' && state.method !== 'program' && state.method !== 'detached-program') return false;
+    if (this.inventory.host.os !== 'macOS' || this.inventory.loaded.length === 0) return false;
+    if (item.kind === 'LaunchDaemon') return this.inventory.loadedListCoversDaemons;
+    if (item.kind !== 'LaunchAgent') return false;
+    const sessions = item.limitLoadToSessionType;
+    return sessions.length === 0 || sessions.includes('Aqua');
   }
 
   /**

@@ -54,8 +54,9 @@ export function applyCpuAcceptance(
   avgPercent: number,
   reasons: Reason[],
   source: 'live' | 'capture' = 'live',
+  processesOutsideJob = false,
 ): Reason[] {
-  const changes = changesSince(approval, item, source);
+  const changes = changesSince(approval, item, source, processesOutsideJob);
   const when = approval.approvedAt.slice(0, 10);
   const note = (text: string): Reason => ({
     code: 'approval.cpu',
@@ -97,7 +98,12 @@ export function findApproval(item: LaunchItem, approvals: Approval[]): Approval 
  * What changed since approval (empty: the approval applies). On a live machine a program that can no
  * longer be read counts as changed; a capture holds no programs, so there it is only unverified.
  */
-export function changesSince(approval: Approval, item: LaunchItem, source: 'live' | 'capture' = 'live'): string[] {
+export function changesSince(
+  approval: Approval,
+  item: LaunchItem,
+  source: 'live' | 'capture' = 'live',
+  processesOutsideJob = false,
+): string[] {
   const changes: string[] = [];
   if (approval.plistSha256 !== item.sha256) changes.push('its property list');
   if (approval.programSha256 && item.programSha256 && approval.programSha256 !== item.programSha256)
@@ -107,6 +113,10 @@ export function changesSince(approval: Approval, item: LaunchItem, source: 'live
   if (approval.filesSha256 !== undefined && approval.filesSha256 !== item.referencedSha256)
     changes.push('a script or configuration its arguments name');
   if (approval.program && item.program && approval.program !== item.program) changes.push('the program it runs');
+  // An approval vouches for files. A process launchd does not list as the job, found by a command line any
+  // program can copy (execve(2)), is not one of them.
+  if (processesOutsideJob)
+    changes.push('its processes (launchd does not list them as this job; only their command line ties them to it)');
   return changes;
 }
 
@@ -123,8 +133,9 @@ export function approvalOutcome(
   approval: Approval,
   item: LaunchItem,
   source: 'live' | 'capture' = 'live',
+  processesOutsideJob = false,
 ): ApprovalOutcome {
-  const changes = changesSince(approval, item, source);
+  const changes = changesSince(approval, item, source, processesOutsideJob);
   const info = {
     approvedAt: approval.approvedAt,
     changed: changes.length > 0,

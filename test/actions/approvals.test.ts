@@ -64,6 +64,26 @@ describe('the approved inventory', () => {
     expect(again.reasons[0].text).toContain('a script or configuration its arguments name');
   });
 
+  it('vouches for files, not for a process launchd does not list as the job that only copies its command line', async () => {
+    const item = (await replay(writeCapture(ownMiner), DEFAULT_SCAN_OPTIONS)).items[0]!;
+    const file = join(mkdtempSync(join(tmpdir(), 'lw-appr-')), 'approvals.json');
+    writeFileSync(file, serializeApprovals([approvalFor(item.item, 'my own miner', 'alice')]));
+    // launchd lists the approved job as not running; another program runs with its exact argv (execve(2) lets
+    // any starter choose argv) and mines to a pool of its own.
+    const impostor = writeCapture({
+      ...ownMiner,
+      items: [{ path: ownMiner.items[0]!.path, plist: ownMiner.items[0]!.plist, listedStatus: 0 }],
+      processes: ownMiner.processes.map((p) => (p.pid === 1500 ? { ...p, pid: 1600 } : p)),
+      connections: [{ pid: 1600, local: '192.168.1.20:56000', remote: '45.76.100.7:3333' }],
+    });
+    const judged = JSON.parse((await run(['scan', '--replay', impostor, '--approvals', file, '--json'])).stdout)
+      .items[0];
+    expect(judged).toMatchObject({ verdict: 'mining', attribution: 'arguments', approval: { changed: true } });
+    expect(judged.reasons[0].text).toContain(
+      'its processes (launchd does not list them as this job; only their command line ties them to it)',
+    );
+  });
+
   it('refuses a bad approvals file naming the field, and --approvals naming the file', async () => {
     expect(() =>
       parseApprovals('{"format":"launchwatch-approvals","version":1,"approvals":[{"label":"x"}]}', 'a.json'),
