@@ -573,7 +573,7 @@ export class Analyzer {
         cpu.avgPercent,
         reasons,
         this.inventory.source,
-        approval && this.runsOutsideItsJob(item, state),
+        this.runsOutsideItsJob(item, state),
       );
     const vendor = knownVendorOf(judged.signing, this.indicators);
     const { verdict: judgedVerdict, score } = judge(reasons, { knownVendor: vendor !== undefined });
