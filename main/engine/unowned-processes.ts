@@ -1,8 +1,8 @@
 // Busy processes no launch item owns and launchd did not start as a job: its children whose parent is
 // gone (they detached), outside the folders macOS protects, and jobs listed under an app's label
-// (`application.*`, which `launchctl submit -l` lets any program take; launchctl(1)). A miner that a compiled launcher started and
-// that detached leaves no name to follow back to its item, so it is said in the notes with its CPU: an
-// item's "ok" must not be taken for the whole answer while such a process runs.
+// (`application.*`, which `launchctl submit -l` lets any program take; launchctl(1)). A miner that a
+// compiled launcher started and that detached leaves no name to follow back to its item, so it is said in
+// the notes with its CPU: an item's "ok" must not be taken for the whole answer while such a process runs.
 import { executableOf } from './attribution';
 import type { CpuDeltas } from './cpu';
 import { classifyDestination } from './destinations';
