@@ -766,7 +766,15 @@ export class Analyzer {
         configured,
         observed,
         destinations,
-        executables: [...new Set([...(item.program ? [item.program] : []), ...state.executables])],
+        // What it runs: its program, the programs its commands start by name (past exec, nohup, ...: what
+        // its processes show as argv[0] is their starter's choice), and what its processes were seen to run.
+        executables: [
+          ...new Set([
+            ...(item.program ? [item.program] : []),
+            ...(this.started.get(item.id) ?? []),
+            ...state.executables,
+          ]),
+        ],
         interpreterWithChildren: state.interpreterWithChildren,
         detached: state.detached,
         ...(signing ? { signing } : {}),

@@ -27,8 +27,11 @@ export function programsStartedBy(
   const add = (argv: string[]): void => {
     for (const line of commandLines(argv)) {
       if (found.size >= MAX_STARTED_PROGRAMS) return;
-      const program = expandHome(line[commandStart(line)] ?? '', home);
-      if (program.startsWith('/') && !isInterpreter(program)) found.add(program);
+      const { start, shownAs } = commandStart(line);
+      for (const word of [line[start], shownAs]) {
+        const program = expandHome(word ?? '', home);
+        if (program.startsWith('/') && !isInterpreter(program)) found.add(program);
+      }
     }
   };
   add(item.arguments);
@@ -43,18 +46,28 @@ export function programsStartedBy(
   return [...found];
 }
 
-/** Where the command itself begins: past NAME=value words and the wrappers above (and nice's options). */
-function commandStart(line: string[]): number {
+/** Options of the wrappers above that take a value: nice's niceness, and the argv[0] `exec -a` gives. */
+const TAKES_VALUE = new Set(['-n', '-a']);
+
+/**
+ * Where the command itself begins (past NAME=value words, the wrappers above and their options), and the
+ * name `exec -a NAME` makes it show as argv[0] (bash, zsh, ksh): what ps will print for it.
+ */
+function commandStart(line: string[]): { start: number; shownAs?: string } {
   let i = 0;
+  let shownAs: string | undefined;
   while (i < line.length) {
     const word = line[i] as string;
     if (isAssignment(word)) i++;
     else if (RUNS_NEXT_WORD.has(basename(word))) {
       i++;
-      while (i < line.length && (line[i] as string).startsWith('-')) i += line[i] === '-n' ? 2 : 1;
+      while (i < line.length && (line[i] as string).startsWith('-')) {
+        if (line[i] === '-a' && basename(word) === 'exec') shownAs = line[i + 1];
+        i += TAKES_VALUE.has(line[i] as string) ? 2 : 1;
+      }
     } else break;
   }
-  return i;
+  return shownAs === undefined ? { start: i } : { start: i, shownAs };
 }
 
 /** `/Users/<name>` for a plist in `/Users/<name>/Library/LaunchAgents/`. */
