@@ -206,8 +206,7 @@ export class Analyzer {
   /** Item id -> the programs its commands start by name, for a process that detached from its job. */
   private started = new Map<string, string[]>();
   private readonly unowned: UnownedBusyProcesses;
-  /** Pids launchd lists as its jobs' own (every domain read). */
-  /** pid -> the label launchd lists it under, for the watch on processes no item owns. */
+  /** pid -> the label launchd lists it under (every domain read), for the watch on processes no item owns. */
   private listedPids = new Map<number, string>();
   private lastProcesses = new Map<number, ProcessRecord>();
   private lastExpiry = -Infinity;
@@ -1001,8 +1000,10 @@ function splitArgs(args: string): string[] {
   return args.split(' ').filter((a) => a !== '');
 }
 
-/** Drops the entry with the smallest `age` (bounded maps: destinations, command lines). */
-/** Deletes the least recently seen entry that is not worth keeping, or when all are, the least recently seen. */
+/**
+ * Drops from a bounded map (destinations, command lines) the entry with the smallest `age` among those not
+ * worth keeping, or when all are, the one with the smallest `age`.
+ */
 function evictLeast<T>(map: Map<string, T>, age: (value: T) => number, worthKeeping: (value: T) => boolean): void {
   let ordinary: string | undefined;
   let ordinaryAge = Infinity;
