@@ -9,6 +9,7 @@ import { fleetCommand } from '../../main/cli/fleet-command';
 import { analyseSamples } from '../../main/engine/analyzer';
 import { DEFAULT_SCAN_OPTIONS, type Inventory } from '../../main/engine/model';
 import { readCapture } from '../../main/platform/capture/capture-reader';
+import { FleetHost } from '../../main/platform/osquery/fleet-host';
 import { ingestOsquery } from '../../main/platform/osquery/ingest';
 import { writeCapture, type CaptureSpec } from '../support/capture-builder';
 import { osqueryLines, type Line } from '../support/osquery-rows';
@@ -115,6 +116,33 @@ describe('launchwatch fleet --osquery', () => {
     const { code, stdout } = await run(['--osquery', file]);
     expect(stdout).toMatch(/^alices-mbp {2}incomplete {2}13 snapshots {2}1 launchd rows past 5,000 launch items/);
     expect(code).toBe(2);
+  });
+
+  it('launchd rows with no absolute path are counted, never dropped in silence', () => {
+    const host = new FleetHost('alices-mbp');
+    const row = (path: string) => ({
+      action: 'added' as const,
+      columns: {
+        path,
+        name: 'x.plist',
+        label: 'x',
+        program: '',
+        program_arguments: '/x',
+        run_at_load: '1',
+        keep_alive: '',
+        disabled: '',
+        username: '',
+      },
+    });
+    host.add({
+      host: 'alices-mbp',
+      name: 'launchwatch_launchd',
+      unixTime: 1,
+      rows: [row(''), row('x.plist'), row('/Library/LaunchAgents/x.plist')],
+    });
+    const { inventory } = host.toInventoryAndSamples();
+    expect(inventory.items.map((i) => i.plistPath)).toEqual(['/Library/LaunchAgents/x.plist']);
+    expect(inventory.incomplete).toBe('2 launchd rows without an absolute path were not read');
   });
 
   it('--ndjson: a busy process no launch item owns on a mining service is an alert of its own', async () => {

@@ -56,6 +56,8 @@ export class FleetHost {
   private unknownRows = 0;
   /** Rows past a bound, by table: counted and said, never dropped in silence. */
   private readonly beyond = { launchd: 0, signature: 0, processes: 0, sockets: 0 };
+  /** launchd rows with no path, which no item can be made of. */
+  private pathlessRows = 0;
 
   /** The tables as they stood before the oldest time kept: older times are folded in, not held. */
   private readonly baseProcesses = new Map<string, Compact>();
@@ -94,7 +96,10 @@ export class FleetHost {
 
   private keyed(table: 'launchd' | 'signature', action: string, row: Row, key: string, max: number): void {
     const map = table === 'launchd' ? this.launchd : this.signatures;
-    if (key === '') return;
+    if (key === '') {
+      if (table === 'launchd' && action !== 'removed') this.pathlessRows++;
+      return;
+    }
     // Only the row that was removed goes: when the new row of a change came first (event lines in any
     // order), it stays.
     if (action === 'removed') {
@@ -189,7 +194,7 @@ export class FleetHost {
   /** The host as the engine sees a Mac: its launch items, and one sample per processes snapshot. */
   toInventoryAndSamples(): { inventory: Inventory; samples: Sample[] } {
     const items: LaunchItem[] = [];
-    let pathless = 0;
+    let pathless = this.pathlessRows;
     for (const row of this.launchd.values()) {
       const item = launchItemFromRow(row);
       if (item) items.push(item);
