@@ -199,6 +199,12 @@ describe('an incomplete scan is never an all-clear', () => {
       // Cut at 120 characters, as every MDM line is.
       'incomplete: a busy process that no launch item owns reaches a mining service: pid 700, 300% of one core, "pool.moneroocean.stream:44\n',
     );
+    // --ndjson: a line of its own after the items', for a SIEM.
+    const lines = (await run(['scan', '--replay', writeCapture(spec), '--ndjson'])).stdout.trim().split('\n');
+    expect(JSON.parse(lines.at(-1) as string)).toMatchObject({
+      tool: 'launchwatch',
+      unownedMiner: { pid: 700, cpuPercent: 300, endpoints: [{ hostname: 'pool.moneroocean.stream' }] },
+    });
     // With launchctl list missing too, each reason is said: one does not hide the other.
     const both = await run(['scan', '--replay', writeCapture({ ...spec, emptyLaunchctlList: true }), '--json']);
     expect(both.code).toBe(2);
