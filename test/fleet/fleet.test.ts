@@ -35,6 +35,16 @@ async function run(argv: string[], stdin?: NodeJS.ReadableStream) {
   return { code, stdout, stderr };
 }
 
+/** Backblaze's items, not running, and a miner no launch item owns on a Stratum port (osquery has no names). */
+const unowned = (): CaptureSpec => ({
+  items: spec('Backblaze').items,
+  processes: [
+    { pid: 1, ppid: 0, uid: 0, args: '/sbin/launchd', cpu: 0.5 },
+    { pid: 700, ppid: 1, args: '/Users/alice/.cache/kworkerd', cpu: 300 },
+  ],
+  connections: [{ pid: 700, local: '192.168.1.20:51150', remote: '172.67.137.15:3333' }],
+});
+
 describe('launchwatch fleet --osquery', () => {
   it('every threat case, as osquery rows, gets the verdict its capture gets', async () => {
     // osquery's sockets carry addresses, not the names the collector resolves: both sides go without names.
@@ -59,18 +69,9 @@ describe('launchwatch fleet --osquery', () => {
   });
 
   it('a host that cannot be cleared is "incomplete" with its reason, never ok: a busy unowned miner, no launchd rows', async () => {
-    // Backblaze's items, not running, and a miner no launch item owns on a Stratum port (osquery has no names).
-    const unowned: CaptureSpec = {
-      items: spec('Backblaze').items,
-      processes: [
-        { pid: 1, ppid: 0, uid: 0, args: '/sbin/launchd', cpu: 0.5 },
-        { pid: 700, ppid: 1, args: '/Users/alice/.cache/kworkerd', cpu: 300 },
-      ],
-      connections: [{ pid: 700, local: '192.168.1.20:51150', remote: '172.67.137.15:3333' }],
-    };
     const clean = await readCapture(writeCapture(spec('Backblaze')));
     const file = logFile([
-      ...(await linesFor('alices-mbp', unowned)),
+      ...(await linesFor('alices-mbp', unowned())),
       // Within the first hour the hourly launchd query may not have run: processes and sockets only.
       ...osqueryLines('bobs-mbp', { ...clean.inventory, items: [] }, clean.samples),
       ...(await linesFor('carols-mbp', spec('Backblaze'))),
@@ -146,16 +147,8 @@ describe('launchwatch fleet --osquery', () => {
   });
 
   it('--ndjson: a busy process no launch item owns on a mining service is an alert of its own', async () => {
-    const unowned: CaptureSpec = {
-      items: spec('Backblaze').items,
-      processes: [
-        { pid: 1, ppid: 0, uid: 0, args: '/sbin/launchd', cpu: 0.5 },
-        { pid: 700, ppid: 1, args: '/Users/alice/.cache/kworkerd', cpu: 300 },
-      ],
-      connections: [{ pid: 700, local: '192.168.1.20:51150', remote: '172.67.137.15:3333' }],
-    };
     const file = logFile([
-      ...(await linesFor('alices-mbp', unowned)),
+      ...(await linesFor('alices-mbp', unowned())),
       ...(await linesFor('carols-mbp', spec('Backblaze'))),
     ]);
     const { code, stdout } = await run(['--osquery', file, '--ndjson']);

@@ -17,14 +17,7 @@ export function toEcsAlerts(hosts: HostResult[], now = new Date()): string {
       const techniques = item.attack.filter((id) => /^T\d{4}(\.\d{3})?$/.test(id));
       const doc = {
         '@timestamp': new Date(host.result.endedAt ?? now.getTime()).toISOString(),
-        event: {
-          kind: 'alert',
-          category: ['malware', 'process'],
-          type: ['indicator'],
-          module: 'launchwatch',
-          dataset: 'launchwatch.fleet',
-          severity: item.verdict === 'mining' ? 73 : 47,
-        },
+        event: alertEvent(item.verdict === 'mining' ? 73 : 47),
         message: `${item.item.label || item.item.plistPath} on ${host.host} is ${item.verdict === 'mining' ? 'mining cryptocurrency' : 'suspicious of mining'}: ${item.reasons[0]?.text ?? ''}`,
         host: { name: host.host, os: { type: 'macos' } },
         rule: {
@@ -83,14 +76,7 @@ function unownedMinerAlert(host: HostResult, miner: UnownedMiner, now: Date) {
   const destination = miner.endpoints.find((e) => e.classification === 'mining-pool') ?? miner.endpoints[0];
   return {
     '@timestamp': new Date(host.result.endedAt ?? now.getTime()).toISOString(),
-    event: {
-      kind: 'alert',
-      category: ['malware', 'process'],
-      type: ['indicator'],
-      module: 'launchwatch',
-      dataset: 'launchwatch.fleet',
-      severity: 73,
-    },
+    event: alertEvent(73),
     message: `pid ${miner.pid} on ${host.host} reaches a mining service at ${miner.cpuPercent}% of one core, and no launch item owns it`,
     host: { name: host.host, os: { type: 'macos' } },
     rule: { name: 'launchwatch unowned miner', id: 'unowned.mining', category: 'AN0743' },
@@ -112,5 +98,17 @@ function unownedMinerAlert(host: HostResult, miner: UnownedMiner, now: Date) {
       cpu: { avg_percent: miner.cpuPercent },
       endpoints: miner.endpoints,
     },
+  };
+}
+
+/** ECS `event` of an alert: severity 73 for mining, 47 for suspicious. */
+function alertEvent(severity: number) {
+  return {
+    kind: 'alert',
+    category: ['malware', 'process'],
+    type: ['indicator'],
+    module: 'launchwatch',
+    dataset: 'launchwatch.fleet',
+    severity,
   };
 }
