@@ -28,6 +28,14 @@ function logFile(lines: (Line | string)[]): string {
   return file;
 }
 
+/** One JSON document a line, as --ndjson writes them. */
+function jsonLines(stdout: string): Record<string, unknown>[] {
+  return stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+}
+
 async function run(argv: string[], stdin?: NodeJS.ReadableStream) {
   let stdout = '';
   let stderr = '';
@@ -153,10 +161,7 @@ describe('launchwatch fleet --osquery', () => {
     ]);
     const { code, stdout } = await run(['--osquery', file, '--ndjson']);
     expect(code).toBe(2);
-    const alerts = stdout
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l));
+    const alerts = jsonLines(stdout);
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toMatchObject({
       event: { kind: 'alert', module: 'launchwatch', severity: 73 },
@@ -208,10 +213,7 @@ describe('launchwatch fleet --osquery', () => {
     const report = join(mkdtempSync(join(tmpdir(), 'lw-fleet-report-')), 'fleet.html');
     const { code, stdout } = await run(['--osquery', file, '--ndjson', '--report', report]);
     expect(code).toBe(1);
-    const alerts = stdout
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l));
+    const alerts = jsonLines(stdout);
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toMatchObject({
       event: { kind: 'alert', module: 'launchwatch' },
