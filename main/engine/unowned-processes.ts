@@ -45,26 +45,17 @@ function isMacOSOwn(process: ProcessRecord): boolean {
   return process.uid < FIRST_USER_UID && isAppleSystemPath(executableOf(process));
 }
 
-/** The mining pools and Stratum endpoints a process reached: quoted for a note, and as records. */
-interface Reached {
-  pools: string[];
-  stratum: string[];
-  endpoints: UnownedMiner['endpoints'];
-}
-
+/** The mining pools and Stratum endpoints a process was seen connected to. */
 function miningServicesReached(
   entry: Followed,
   context: { indicators: Indicators; dns: Map<string, string> },
-): Reached {
-  const reached: Reached = { pools: [], stratum: [], endpoints: [] };
+): UnownedMiner['endpoints'] {
+  const reached: UnownedMiner['endpoints'] = [];
   for (const endpoint of entry.endpoints) {
     const [address = '', port = ''] = endpoint.split(' ');
     const c = classifyDestination(address, Number(port), { ...context, configured: [] });
-    const where = JSON.stringify(`${c.hostname ?? address}:${port}`.slice(0, 120));
-    if (c.classification === 'mining-pool') reached.pools.push(where);
-    else if (c.classification === 'stratum-port') reached.stratum.push(where);
-    else continue;
-    reached.endpoints.push({
+    if (c.classification !== 'mining-pool' && c.classification !== 'stratum-port') continue;
+    reached.push({
       address,
       port: Number(port),
       ...(c.hostname ? { hostname: c.hostname } : {}),
@@ -72,6 +63,13 @@ function miningServicesReached(
     });
   }
   return reached;
+}
+
+/** Endpoints of one class, quoted for a note (a name from a capture is the Mac's own text: cut and quoted). */
+function quoted(endpoints: UnownedMiner['endpoints'], classification: 'mining-pool' | 'stratum-port'): string[] {
+  return endpoints
+    .filter((e) => e.classification === classification)
+    .map((e) => JSON.stringify(`${e.hostname ?? e.address}:${e.port}`.slice(0, 120)));
 }
 
 export class UnownedBusyProcesses {
@@ -175,7 +173,7 @@ export class UnownedBusyProcesses {
     covers: (seconds: number) => boolean,
     context: { indicators: Indicators; dns: Map<string, string> },
   ): UnownedFindings {
-    const busy: { entry: Followed; percent: number; seconds: number; reached: Reached }[] = [];
+    const busy: { entry: Followed; percent: number; seconds: number; reached: UnownedMiner['endpoints'] }[] = [];
     for (const entry of this.followed.values()) {
       let cpu = 0;
       let seconds = 0;
@@ -187,12 +185,13 @@ export class UnownedBusyProcesses {
       if (!covers(seconds) || percent < this.thresholdPercent) continue;
       const reached = miningServicesReached(entry, context);
       // A busy app the user opened is no news; one on a mining service is.
-      if (entry.app === undefined || reached.endpoints.length > 0) busy.push({ entry, percent, seconds, reached });
+      if (entry.app === undefined || reached.length > 0) busy.push({ entry, percent, seconds, reached });
     }
     busy.sort((a, b) => b.percent - a.percent);
     const findings: UnownedFindings = { notes: [], miners: [] };
-    for (const { entry, percent, seconds, reached: r } of busy.slice(0, MAX_NAMED)) {
-      const { pools, stratum, endpoints: reached } = r;
+    for (const { entry, percent, seconds, reached } of busy.slice(0, MAX_NAMED)) {
+      const pools = quoted(reached, 'mining-pool');
+      const stratum = quoted(reached, 'stratum-port');
       const said = `pid ${entry.pid} ${JSON.stringify(entry.args)} used ${Math.round(percent)}% of one core for ${Math.round(seconds)} s`;
       const connects = [
         ...(pools.length > 0 ? [`mining pools ${pools.join(', ')}`] : []),
@@ -206,10 +205,10 @@ export class UnownedBusyProcesses {
         `${said}${connects.length > 0 ? ` connected to ${connects.join(' and ')},` : ''} and no launch item owns it: ${why}`,
       );
       // As for an item: sustained CPU and a pool, or a Stratum endpoint it holds open, is mining.
-      if (reached.length > 0)
+      if (reached.length > 0) {
         findings.miners.push({ pid: entry.pid, args: entry.args, cpuPercent: Math.round(percent), endpoints: reached });
-      if (pools.length + stratum.length > 0)
         findings.mining ??= `a busy process that no launch item owns reaches a mining service: pid ${entry.pid}, ${Math.round(percent)}% of one core, ${[...pools, ...stratum].join(', ')} (see the notes)`;
+      }
     }
     if (busy.length > MAX_NAMED)
       findings.notes.push(`${busy.length - MAX_NAMED} more busy processes that no launch item owns`);

@@ -128,7 +128,7 @@ function mergedLists(user: LoadedService[], system: LoadedService[]): LoadedServ
 /** Property lists read from the launchd folders: a Mac holds a few hundred, a thousand or two at most. */
 export const MAX_PLISTS = 20_000;
 
-export function tooManyPlists(total: number): string {
+function tooManyPlists(total: number): string {
   return `${total} property lists in the launchd folders, more than any Mac holds: the first ${MAX_PLISTS} were read (a running job among the rest is judged by its processes)`;
 }
 
