@@ -1,6 +1,7 @@
 // Busy processes no launch item owns and launchd did not start as a job: its children whose parent is
-// gone (they detached), outside the folders macOS protects, and jobs listed under an app's label
-// (`application.*`, which `launchctl submit -l` lets any program take; launchctl(1)). A miner that a
+// gone (they detached), and jobs listed under an app's label (`application.*`, which `launchctl submit -l`
+// lets any program take; launchctl(1)). Apps, and system users' processes that name a program in the folders
+// macOS protects, are said only when they reach a mining service: busy, they are no news. A miner that a
 // compiled launcher started and that detached leaves no name to follow back to its item, so it is said in
 // the notes with its CPU: an item's "ok" must not be taken for the whole answer while such a process runs.
 import { executableOf } from './attribution';
@@ -28,6 +29,8 @@ interface Followed {
   endpoints: Set<string>;
   /** The `application.*` label launchd lists it under, when it is said to be an app the user opened. */
   app?: string;
+  /** A system user's process in the folders SIP protects: macOS's own by its word, which may be false. */
+  claimsMacOS?: true;
 }
 
 export interface UnownedFindings {
@@ -112,10 +115,11 @@ export class UnownedBusyProcesses {
       const key = `${process.pid}:${process.startedAt}`;
       let entry = this.followed.get(key);
       if (!entry) {
-        // Followed from its first busy interval; a process in the folders SIP protects is macOS's own. Its
-        // path is only its argv[0], which any program sets as it likes (execve(2)), so only a system user's
-        // (uid under 500: root, _spotlight, ...) is taken at its word.
-        if ((cpuSeconds / seconds) * 100 < this.thresholdPercent || isMacOSOwn(process)) continue;
+        // Followed from its first busy interval. A process in the folders SIP protects is macOS's own, but its
+        // path is only its argv[0], which any program sets as it likes (execve(2)): a user's is not taken at
+        // its word, and a system user's (uid under 500: root, _spotlight, ...) only so far as being busy is
+        // no news; one on a mining service is (a root miner can call itself /usr/libexec/trustd too).
+        if ((cpuSeconds / seconds) * 100 < this.thresholdPercent) continue;
         if (this.followed.size >= MAX_FOLLOWED) {
           this.beyond++;
           continue;
@@ -127,6 +131,7 @@ export class UnownedBusyProcesses {
           seenAt: takenAt,
           endpoints: new Set(),
           ...(label !== undefined ? { app: label.slice(0, 120) } : {}),
+          ...(isMacOSOwn(process) ? { claimsMacOS: true as const } : {}),
         };
         this.followed.set(key, entry);
         this.byPid.set(process.pid, key);
@@ -184,8 +189,9 @@ export class UnownedBusyProcesses {
       const percent = seconds > 0 ? (cpu / seconds) * 100 : 0;
       if (!covers(seconds) || percent < this.thresholdPercent) continue;
       const reached = miningServicesReached(entry, context);
-      // A busy app the user opened is no news; one on a mining service is.
-      if (entry.app === undefined || reached.length > 0) busy.push({ entry, percent, seconds, reached });
+      // A busy app the user opened, or macOS at work, is no news; one on a mining service is.
+      if ((entry.app === undefined && !entry.claimsMacOS) || reached.length > 0)
+        busy.push({ entry, percent, seconds, reached });
     }
     busy.sort((a, b) => b.percent - a.percent);
     const findings: UnownedFindings = { notes: [], miners: [] };
@@ -198,9 +204,11 @@ export class UnownedBusyProcesses {
         ...(stratum.length > 0 ? [`Stratum ports ${stratum.join(', ')}`] : []),
       ];
       const why =
-        entry.app === undefined
-          ? 'its parent is pid 1 and no job lists it, so whatever started it let it go (a miner that detaches from its launcher leaves no name to follow back)'
-          : `launchd lists it as an app the user opened (${JSON.stringify(entry.app)}), a label any program can take (launchctl submit -l)`;
+        entry.app !== undefined
+          ? `launchd lists it as an app the user opened (${JSON.stringify(entry.app)}), a label any program can take (launchctl submit -l)`
+          : entry.claimsMacOS
+            ? 'its command line names a program in the folders SIP protects, but a command line is whatever its starter chose (execve(2)), and macOS has no reason to reach a mining service'
+            : 'its parent is pid 1 and no job lists it, so whatever started it let it go (a miner that detaches from its launcher leaves no name to follow back)';
       findings.notes.push(
         `${said}${connects.length > 0 ? ` connected to ${connects.join(' and ')},` : ''} and no launch item owns it: ${why}`,
       );

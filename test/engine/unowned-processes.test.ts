@@ -95,6 +95,31 @@ describe('busy processes that no launch item owns', () => {
     );
   });
 
+  it('a root process whose argv[0] claims a system path is said when it reaches a mining service', async () => {
+    // Root's argv[0] is its starter's choice too (execve(2)): busy, a system path is macOS at work and no news;
+    // on a Stratum port it is not. Beside it, a real busy daemon on the web stays unsaid.
+    const spec = mac(
+      [
+        { pid: 730, ppid: 1, uid: 0, args: '/usr/libexec/trustd', cpu: 300 },
+        { pid: 731, ppid: 1, uid: 0, args: '/usr/libexec/busyd', cpu: 300 },
+      ],
+      {
+        connections: [
+          { pid: 730, local: '192.168.1.20:51151', remote: '198.51.100.7:3333' },
+          { pid: 731, local: '192.168.1.20:51152', remote: '17.253.144.10:443' },
+        ],
+        // Root's sockets are seen only by a privileged lsof.
+        privileged: true,
+      },
+    );
+    const result = await replay(writeCapture(spec), DEFAULT_SCAN_OPTIONS);
+    expect(result.notes.filter((n) => n.includes('no launch item owns it'))).toEqual([
+      'pid 730 "/usr/libexec/trustd" used 300% of one core for 120 s connected to Stratum ports "198.51.100.7:3333", and no launch item owns it: its command line names a program in the folders SIP protects, but a command line is whatever its starter chose (execve(2)), and macOS has no reason to reach a mining service',
+    ]);
+    expect(result.incomplete).toMatch(/^a busy process that no launch item owns reaches a mining service: pid 730,/);
+    expect(result.unownedMiners?.map((m) => m.pid)).toEqual([730]);
+  });
+
   it('on a Stratum port with no name for its address (a live scan resolves no peers): incomplete too', async () => {
     const spec = mac([{ pid: 700, ppid: 1, args: '/Users/alice/.cache/kworkerd', cpu: 300 }], {
       connections: [{ pid: 700, local: '192.168.1.20:51151', remote: '198.51.100.7:14444' }],
