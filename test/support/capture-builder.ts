@@ -218,7 +218,8 @@ function lsofText(
   for (const c of connections) {
     if (c.open && !c.open(index)) continue;
     const owner = processes.find((p) => p.pid === c.pid);
-    // Unprivileged lsof sees only the capturing user's own processes.
+    // Unprivileged lsof sees only the capturing user's own processes: "Root privileges (or sudo) is required to
+    // list files opened by others" (tldr-pages, pages/common/lsof.md), which is why captures say `privileged`.
     if (!privileged && (c.uid ?? owner?.uid ?? 501) !== uid) continue;
     const list = byPid.get(c.pid) ?? [];
     list.push(c);
