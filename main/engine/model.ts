@@ -310,7 +310,10 @@ export interface ScanResult {
 
 /** A busy process whose parent is pid 1, that no launch item owns and no job lists, on a mining service. */
 export interface UnownedMiner {
+  /** Its busiest process in the last sample that had one. */
   pid: number;
+  /** When one user's program ran as several processes (split, or started again): their pids, at most 16. */
+  pids?: number[];
   /** Its command line, cut at 120 characters. */
   args: string;
   /** Its CPU over the window, as a share of one core. */

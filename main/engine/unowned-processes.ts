@@ -4,6 +4,9 @@
 // macOS protects, are said only when they reach a mining service: busy, they are no news. A miner that a
 // compiled launcher started and that detached leaves no name to follow back to its item, so it is said in
 // the notes with its CPU: an item's "ok" must not be taken for the whole answer while such a process runs.
+// Such processes are followed by user and program, not one by one, as an item's are: a miner split into
+// processes each under the threshold, or one that exits and starts again under a new pid before the window
+// is full, is the same program of the same user, busy over the window.
 import { executableOf } from './attribution';
 import type { CpuDeltas } from './cpu';
 import { classifyDestination } from './destinations';
@@ -15,17 +18,29 @@ import type { ConnectionRecord, ProcessRecord, UnownedMiner } from './model';
 export const MAX_FOLLOWED = 1_000;
 /** Notes named one by one; the rest are counted. */
 const MAX_NAMED = 20;
-/** Remote endpoints kept for one process (a pool is among the first it reaches). */
+/** Remote endpoints kept for one program (a pool is among the first it reaches). */
 const MAX_ENDPOINTS = 32;
+/** Pids kept for one program; the rest are counted. */
+const MAX_PIDS = 16;
+/** Pids named in a note; the rest are counted. */
+const MAX_PIDS_NAMED = 5;
 
+/** The processes of one user running one program (under one app label, if launchd lists them as an app). */
 interface Followed {
+  /** The busiest of its processes in the last sample that had one. */
   pid: number;
-  /** The command line, cut at 120 characters. */
+  /** Its pids, first seen first, at most MAX_PIDS; `morePids` counts the rest. */
+  pids: number[];
+  morePids: number;
+  /** Its processes in the last sample, so that one past MAX_PIDS is counted once. */
+  members: Set<number>;
+  /** The command line of its first process, cut at 120 characters. */
   args: string;
-  /** CPU seconds and wall seconds of each interval, oldest first, within the window. */
+  /** CPU seconds (its processes' sum) and wall seconds of each interval, oldest first, within the window. */
   points: { at: number; cpuSeconds: number; seconds: number }[];
+  /** The last sample that had one of its processes: it is forgotten a window after. */
   seenAt: number;
-  /** Remote endpoints it was seen connected to, as `address port`. */
+  /** Remote endpoints its processes were seen connected to, as `address port`. */
   endpoints: Set<string>;
   /** The `application.*` label launchd lists it under, when it is said to be an app the user opened. */
   app?: string;
@@ -77,8 +92,8 @@ function quoted(endpoints: UnownedMiner['endpoints'], classification: 'mining-po
 
 export class UnownedBusyProcesses {
   private readonly followed = new Map<string, Followed>();
-  /** pid -> the key of the process followed under it now. */
-  private readonly byPid = new Map<number, string>();
+  /** pid -> the key of the program followed under it now. */
+  private byPid = new Map<number, string>();
   /** The pids followed, as a set that stays the same object until one comes or goes. */
   private pids = new Set<number>();
   private pidsChanged = false;
@@ -106,14 +121,25 @@ export class UnownedBusyProcesses {
     const seconds = deltas.intervalSeconds;
     if (seconds === undefined) return;
     this.beyond = 0;
+    // This sample's unowned processes, by user and program.
+    const programs = new Map<string, { cpuSeconds: number; members: { process: ProcessRecord; cpu: number }[] }>();
     for (const process of processes) {
       if (process.ppid !== 1 || owned(process.pid)) continue;
       const label = listed.get(process.pid);
       if (label !== undefined && !label.startsWith('application.')) continue;
       const cpuSeconds = deltas.byPid.get(process.pid);
       if (cpuSeconds === undefined) continue;
-      const key = `${process.pid}:${process.startedAt}`;
+      const key = JSON.stringify([process.uid, executableOf(process), label ?? null]);
+      const program = programs.get(key);
+      if (program) {
+        program.cpuSeconds += cpuSeconds;
+        program.members.push({ process, cpu: cpuSeconds });
+      } else programs.set(key, { cpuSeconds, members: [{ process, cpu: cpuSeconds }] });
+    }
+    const byPid = new Map<number, string>();
+    for (const [key, { cpuSeconds, members }] of programs) {
       let entry = this.followed.get(key);
+      const first = members[0]!.process;
       if (!entry) {
         // Followed from its first busy interval. A process in the folders SIP protects is macOS's own, but its
         // path is only its argv[0], which any program sets as it likes (execve(2)): a user's is not taken at
@@ -121,34 +147,57 @@ export class UnownedBusyProcesses {
         // no news; one on a mining service is (a root miner can call itself /usr/libexec/trustd too).
         if ((cpuSeconds / seconds) * 100 < this.thresholdPercent) continue;
         if (this.followed.size >= MAX_FOLLOWED) {
-          this.beyond++;
+          this.beyond += members.length;
           continue;
         }
+        const label = listed.get(first.pid);
         entry = {
-          pid: process.pid,
-          args: process.args.slice(0, 120),
+          pid: first.pid,
+          pids: [],
+          morePids: 0,
+          members: new Set(),
+          args: first.args.slice(0, 120),
           points: [],
           seenAt: takenAt,
           endpoints: new Set(),
           ...(label !== undefined ? { app: label.slice(0, 120) } : {}),
-          ...(isMacOSOwn(process) ? { claimsMacOS: true as const } : {}),
+          ...(isMacOSOwn(first) ? { claimsMacOS: true as const } : {}),
         };
         this.followed.set(key, entry);
-        this.byPid.set(process.pid, key);
-        this.pidsChanged = true;
       }
+      let busiest = members[0]!;
+      const now = new Set<number>();
+      for (const member of members) {
+        const pid = member.process.pid;
+        if (member.cpu > busiest.cpu) busiest = member;
+        byPid.set(pid, key);
+        now.add(pid);
+        if (entry.members.has(pid) || entry.pids.includes(pid)) continue;
+        if (entry.pids.length < MAX_PIDS) entry.pids.push(pid);
+        else entry.morePids++;
+      }
+      entry.members = now;
+      entry.pid = busiest.process.pid;
       entry.points.push({ at: takenAt, cpuSeconds, seconds });
       entry.seenAt = takenAt;
-      const since = takenAt - this.windowSeconds * 1000;
+    }
+    const since = takenAt - this.windowSeconds * 1000;
+    for (const [key, entry] of this.followed) {
+      if (entry.seenAt !== takenAt) {
+        // None of its processes now (gone, or owned by an item): idle for this interval, as an item with no
+        // process is, and forgotten once a whole window has passed so.
+        if (entry.seenAt < since) {
+          this.followed.delete(key);
+          continue;
+        }
+        entry.points.push({ at: takenAt, cpuSeconds: 0, seconds });
+        entry.members.clear();
+      }
       while ((entry.points[0]?.at ?? Infinity) - (entry.points[0]?.seconds ?? 0) * 1000 < since) entry.points.shift();
     }
-    // Gone, or no longer unowned: forgotten.
-    for (const [key, entry] of this.followed)
-      if (entry.seenAt !== takenAt) {
-        this.followed.delete(key);
-        if (this.byPid.get(entry.pid) === key) this.byPid.delete(entry.pid);
-        this.pidsChanged = true;
-      }
+    if (byPid.size !== this.byPid.size || [...byPid.keys()].some((pid) => !this.byPid.has(pid)))
+      this.pidsChanged = true;
+    this.byPid = byPid;
   }
 
   /** The processes followed now: their sockets are worth reading (a pool is what makes one matter). */
@@ -198,7 +247,13 @@ export class UnownedBusyProcesses {
     for (const { entry, percent, seconds, reached } of busy.slice(0, MAX_NAMED)) {
       const pools = quoted(reached, 'mining-pool');
       const stratum = quoted(reached, 'stratum-port');
-      const said = `pid ${entry.pid} ${JSON.stringify(entry.args)} used ${Math.round(percent)}% of one core for ${Math.round(seconds)} s`;
+      // One process is named by its pid; a program that ran as several, by theirs, its CPU theirs together.
+      const several = entry.pids.length + entry.morePids > 1;
+      const more = entry.pids.length - MAX_PIDS_NAMED + entry.morePids;
+      const who = several
+        ? `pids ${entry.pids.slice(0, MAX_PIDS_NAMED).join(', ')}${more > 0 ? ` and ${more} more` : ''}`
+        : `pid ${entry.pid}`;
+      const said = `${who} ${JSON.stringify(entry.args)} used ${Math.round(percent)}% of one core${several ? ' between them' : ''} for ${Math.round(seconds)} s`;
       const connects = [
         ...(pools.length > 0 ? [`mining pools ${pools.join(', ')}`] : []),
         ...(stratum.length > 0 ? [`Stratum ports ${stratum.join(', ')}`] : []),
@@ -210,12 +265,18 @@ export class UnownedBusyProcesses {
             ? 'its command line names a program in the folders SIP protects, but a command line is whatever its starter chose (execve(2)), and macOS has no reason to reach a mining service'
             : 'its parent is pid 1 and no job lists it, so whatever started it let it go (a miner that detaches from its launcher leaves no name to follow back)';
       findings.notes.push(
-        `${said}${connects.length > 0 ? ` connected to ${connects.join(' and ')},` : ''} and no launch item owns it: ${why}`,
+        `${said}${connects.length > 0 ? ` connected to ${connects.join(' and ')},` : ''} and no launch item owns ${several ? `them: for each, ${why}` : `it: ${why}`}`,
       );
       // As for an item: sustained CPU and a pool, or a Stratum endpoint it holds open, is mining.
       if (reached.length > 0) {
-        findings.miners.push({ pid: entry.pid, args: entry.args, cpuPercent: Math.round(percent), endpoints: reached });
-        findings.mining ??= `a busy process that no launch item owns reaches a mining service: pid ${entry.pid}, ${Math.round(percent)}% of one core, ${[...pools, ...stratum].join(', ')} (see the notes)`;
+        findings.miners.push({
+          pid: entry.pid,
+          ...(several ? { pids: [...entry.pids] } : {}),
+          args: entry.args,
+          cpuPercent: Math.round(percent),
+          endpoints: reached,
+        });
+        findings.mining ??= `a busy process that no launch item owns reaches a mining service: ${who}, ${Math.round(percent)}% of one core, ${[...pools, ...stratum].join(', ')} (see the notes)`;
       }
     }
     if (busy.length > MAX_NAMED)

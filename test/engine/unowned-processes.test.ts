@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { replay } from '../../main/cli/scan-command';
 import { defaultIndicators } from '../../main/engine/indicators';
 import { DEFAULT_SCAN_OPTIONS } from '../../main/engine/model';
+import { toEcsAlerts } from '../../main/engine/reports/ecs';
 import { MAX_FOLLOWED, UnownedBusyProcesses } from '../../main/engine/unowned-processes';
 import { writeCapture, type CaptureSpec, type ProcessSpec } from '../support/capture-builder';
 
@@ -161,6 +162,114 @@ describe('busy processes that no launch item owns', () => {
     ]);
     expect(result.incomplete).toMatch(/^a busy process that no launch item owns reaches a mining service: pid 700,/);
     expect(result.unownedMiners?.map((m) => m.pid)).toEqual([700]);
+  });
+
+  it("one user's program split into processes each under the threshold is followed as one, its CPU theirs together", async () => {
+    // Each at 15% stays under the 25% threshold; the six together use 90% of a core, as an item's would add up.
+    const split = [740, 741, 742, 743, 744, 745].map((pid) => ({
+      pid,
+      ppid: 1,
+      args: '/Users/alice/.cache/kworkerd',
+      cpu: 15,
+    }));
+    const spec = mac(
+      [
+        ...split,
+        // Two programs of one user, and one program of two users, at 20% each: no program is busy.
+        { pid: 760, ppid: 1, args: '/Users/alice/.cache/a', cpu: 20 },
+        { pid: 761, ppid: 1, args: '/Users/alice/.cache/b', cpu: 20 },
+        { pid: 762, ppid: 1, uid: 501, args: '/usr/local/bin/tool', cpu: 20 },
+        { pid: 763, ppid: 1, uid: 502, args: '/usr/local/bin/tool', cpu: 20 },
+      ],
+      { connections: [{ pid: 742, local: '192.168.1.20:51151', remote: '198.51.100.7:3333' }], privileged: true },
+    );
+    const result = await replay(writeCapture(spec), DEFAULT_SCAN_OPTIONS);
+    // Five pids are named and the rest counted; the scan document keeps them all (up to 16).
+    expect(result.notes.filter((n) => /no launch item owns (it|them)/.test(n))).toEqual([
+      'pids 740, 741, 742, 743, 744 and 1 more "/Users/alice/.cache/kworkerd" used 90% of one core between them for 120 s connected to Stratum ports "198.51.100.7:3333", and no launch item owns them: for each, its parent is pid 1 and no job lists it, so whatever started it let it go (a miner that detaches from its launcher leaves no name to follow back)',
+    ]);
+    expect(result.incomplete).toBe(
+      'a busy process that no launch item owns reaches a mining service: pids 740, 741, 742, 743, 744 and 1 more, 90% of one core, "198.51.100.7:3333" (see the notes)',
+    );
+    expect(result.unownedMiners).toEqual([
+      {
+        pid: 740,
+        pids: [740, 741, 742, 743, 744, 745],
+        args: '/Users/alice/.cache/kworkerd',
+        cpuPercent: 90,
+        endpoints: [{ address: '198.51.100.7', port: 3333, classification: 'stratum-port' }],
+      },
+    ]);
+    // A fleet's alert names every process of it, the busiest as the ECS process.
+    const [alert] = toEcsAlerts([{ host: 'alices-mbp', samples: 13, enoughData: true, result }])
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(alert).toMatchObject({
+      message:
+        'pids 740, 741, 742, 743, 744, 745 (one program of one user) on alices-mbp reach a mining service at 90% of one core between them, and no launch item owns them',
+      process: { pid: 740, parent: { pid: 1 } },
+      launchwatch: { unowned: true, pids: [740, 741, 742, 743, 744, 745] },
+    });
+  });
+
+  it('a miner that exits and starts again under a new pid, even after a sample with none, is one program busy over the window', async () => {
+    // Neither process lives the whole window, and no sample holds both: one by one, neither is sustained.
+    const spec = mac(
+      [
+        { pid: 750, ppid: 1, args: '/Users/alice/.cache/kworkerd', cpu: 300, alive: (i) => i <= 5 },
+        { pid: 751, ppid: 1, args: '/Users/alice/.cache/kworkerd', cpu: 300, startedBefore: -65, alive: (i) => i >= 7 },
+      ],
+      {
+        connections: [
+          { pid: 750, local: '192.168.1.20:51150', remote: '198.51.100.7:3333', open: (i) => i <= 5 },
+          { pid: 751, local: '192.168.1.20:51151', remote: '198.51.100.7:3333', open: (i) => i >= 7 },
+        ],
+      },
+    );
+    const result = await replay(writeCapture(spec), DEFAULT_SCAN_OPTIONS);
+    // 300% for 50 s, nothing for 10 s, then 300% for 55 s: 263% of one core over the 120 s window.
+    expect(result.notes.filter((n) => /no launch item owns (it|them)/.test(n))).toEqual([
+      'pids 750, 751 "/Users/alice/.cache/kworkerd" used 263% of one core between them for 120 s connected to Stratum ports "198.51.100.7:3333", and no launch item owns them: for each, its parent is pid 1 and no job lists it, so whatever started it let it go (a miner that detaches from its launcher leaves no name to follow back)',
+    ]);
+    expect(result.unownedMiners?.map((m) => [m.pid, m.pids])).toEqual([[751, [750, 751]]]);
+  });
+
+  it('keeps sixteen pids of a program and counts each of the rest once, however many samples they live', () => {
+    const watch = new UnownedBusyProcesses(10, 25);
+    const processes = Array.from({ length: 20 }, (_, i) => ({
+      pid: 1000 + i,
+      ppid: 1,
+      uid: 501,
+      startedAt: 0,
+      cpuSeconds: 0,
+      args: '/Users/alice/.cache/kworkerd',
+    }));
+    // 5% each of a 5 s interval: 100% of a core between the twenty.
+    const byPid = new Map(processes.map((p) => [p.pid, 0.25]));
+    for (const at of [5_000, 10_000, 15_000]) {
+      watch.observe(processes, { intervalSeconds: 5, byPid, impossible: [] }, at, () => false, new Map());
+      watch.observeConnections([
+        {
+          pid: 1019,
+          protocol: 'TCP',
+          family: 'IPv4',
+          localAddress: '192.168.1.20',
+          remoteAddress: '198.51.100.7',
+          remotePort: 3333,
+        },
+      ]);
+    }
+    expect(watch.followedPids().size).toBe(20);
+    const { notes, miners } = watch.findings((seconds) => seconds >= 10, {
+      indicators: defaultIndicators(),
+      dns: new Map(),
+    });
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatch(
+      /^pids 1000, 1001, 1002, 1003, 1004 and 15 more "\/Users\/alice\/\.cache\/kworkerd" used 100% of one core between them for 10 s connected to Stratum ports "198\.51\.100\.7:3333"/,
+    );
+    expect(miners[0]?.pids).toEqual(processes.slice(0, 16).map((p) => p.pid));
   });
 
   it('follows a bounded number, counting the rest, and names the busiest twenty', () => {

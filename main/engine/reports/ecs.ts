@@ -77,7 +77,9 @@ function unownedMinerAlert(host: HostResult, miner: UnownedMiner, now: Date) {
   return {
     '@timestamp': new Date(host.result.endedAt ?? now.getTime()).toISOString(),
     event: alertEvent(73),
-    message: `pid ${miner.pid} on ${host.host} reaches a mining service at ${miner.cpuPercent}% of one core, and no launch item owns it`,
+    message: miner.pids
+      ? `pids ${miner.pids.join(', ')} (one program of one user) on ${host.host} reach a mining service at ${miner.cpuPercent}% of one core between them, and no launch item owns them`
+      : `pid ${miner.pid} on ${host.host} reaches a mining service at ${miner.cpuPercent}% of one core, and no launch item owns it`,
     host: { name: host.host, os: { type: 'macos' } },
     rule: { name: 'launchwatch unowned miner', id: 'unowned.mining', category: 'AN0743' },
     threat: { framework: 'MITRE ATT&CK', technique: { id: ['T1496'] } },
@@ -95,6 +97,7 @@ function unownedMinerAlert(host: HostResult, miner: UnownedMiner, now: Date) {
     launchwatch: {
       verdict: 'mining',
       unowned: true,
+      ...(miner.pids ? { pids: miner.pids } : {}),
       cpu: { avg_percent: miner.cpuPercent },
       endpoints: miner.endpoints,
     },
