@@ -50,6 +50,7 @@ import type {
 } from './model';
 import { withRepeatsCounted } from './note-list';
 import { filesNamedBy } from './referenced-files';
+import { homeOfJob } from './job-home';
 import { programsStartedBy } from './started-programs';
 import { UnownedBusyProcesses } from './unowned-processes';
 import { isInterpreter } from './shell-words';
@@ -266,7 +267,7 @@ export class Analyzer {
       this.attributionVersion++;
       this.started = new Map();
       for (const item of inventory.items) {
-        const programs = programsStartedBy(item, inventory.files, inventory.user?.home);
+        const programs = programsStartedBy(item, inventory.files, homeOfJob(item, inventory.user));
         if (programs.length > 0) this.started.set(item.id, programs);
       }
       this.attractors = attractorsOf(inventory.items, loadedByLabel, this.started);
@@ -811,7 +812,7 @@ export class Analyzer {
     const cached = this.configuredCache.get(item.id);
     if (cached) return cached;
     const findings = analyseCommand(item.arguments, 'arguments', this.indicators);
-    for (const path of filesNamedBy(item.arguments, this.inventory.user?.home)) {
+    for (const path of filesNamedBy(item.arguments, homeOfJob(item, this.inventory.user))) {
       const text = this.inventory.files.get(path);
       if (text !== undefined) analyseFileText(path, text, this.indicators, findings);
     }

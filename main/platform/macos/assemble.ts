@@ -1,6 +1,7 @@
 // Raw macOS command output and plist bytes -> the engine's inventory and samples. Capture replay and the
 // live reader both end here, so the same parsers read the same text.
 import { filesNamedBy, referencedFilesDigest } from '../../engine/referenced-files';
+import { homeOfJob } from '../../engine/job-home';
 import type { HostInfo, Inventory, LaunchItem, LoadedService, Sample, UserInfo } from '../../engine/model';
 import { isLaunchdRecord, parseBtmDump } from './btm';
 import { parseCodesignBundle } from './codesign';
@@ -77,7 +78,7 @@ export function assembleInventory(raw: MacRawInventory): Inventory {
 
   const files = new Map<string, string>();
   for (const item of items) {
-    for (const path of filesNamedBy(item.arguments, raw.user?.home)) {
+    for (const path of filesNamedBy(item.arguments, homeOfJob(item, raw.user))) {
       if (files.has(path)) continue;
       const text = raw.readFile(path);
       if (text !== undefined) files.set(path, text);
@@ -85,7 +86,7 @@ export function assembleInventory(raw: MacRawInventory): Inventory {
   }
 
   for (const item of items) {
-    const digest = referencedFilesDigest(item.arguments, raw.user?.home, files);
+    const digest = referencedFilesDigest(item.arguments, homeOfJob(item, raw.user), files);
     if (digest) item.referencedSha256 = digest;
   }
 

@@ -1,0 +1,44 @@
+// What `~` and `$HOME` mean in a job's command line: the HOME its processes get, not the scanning user's.
+// launchd sets HOME, without overwriting, from the password entry of the user a job runs as (UserName, or the
+// user whose domain it is in), and only then the plist's EnvironmentVariables, which win (launchd core.c:
+// job_postfork_become_user calls setenv("HOME", pw_dir, 0); job_setup_attributes then setenv(key, value, 1)
+// for each EnvironmentVariables entry). A daemon with no UserName runs as root and gets no HOME from
+// launchd (job_postfork_become_user returns before it), so a shell expands `~` to root's own home ("If HOME
+// is unset, the home directory of the user executing the shell is substituted": bash(1), Tilde Expansion).
+import type { LaunchItem, UserInfo } from './model';
+
+/** root's home folder on macOS (its password entry). */
+export const ROOT_HOME = '/var/root';
+
+const USER_AGENTS = '/Library/LaunchAgents/';
+
+/**
+ * The home folder a launchd job's shell expands `~` with, or undefined when it cannot be known here (a
+ * daemon run as another user, whose password entry this scan did not read). `user` is the scanning user.
+ */
+export function homeOfJob(item: LaunchItem, user: UserInfo | undefined): string | undefined {
+  if (item.kind !== 'LaunchAgent' && item.kind !== 'LaunchDaemon') return user?.home;
+  const set = environmentHome(item.content);
+  if (set !== undefined) return set;
+  if (item.kind === 'LaunchAgent') {
+    // A user's own agent is in <home>/Library/LaunchAgents and runs as that user; a global one (in
+    // /Library/LaunchAgents, or an app's) runs in the session of whoever is logged in: the scanning user.
+    const at = item.plistPath.lastIndexOf(USER_AGENTS);
+    const inFolder = at > 0 && !item.plistPath.slice(at + USER_AGENTS.length).includes('/');
+    return item.scope === 'user' && inFolder ? item.plistPath.slice(0, at) : user?.home;
+  }
+  if (item.userName === undefined || item.userName === 'root') return ROOT_HOME;
+  return item.userName === user?.name ? user.home : undefined;
+}
+
+/** `EnvironmentVariables.HOME` of a plist, when it is an absolute path. */
+function environmentHome(content: unknown): string | undefined {
+  if (typeof content !== 'object' || content === null) return undefined;
+  const environment = (content as Record<string, unknown>)['EnvironmentVariables'];
+  if (typeof environment !== 'object' || environment === null || Array.isArray(environment)) return undefined;
+  const home = Object.hasOwn(environment, 'HOME') ? (environment as Record<string, unknown>)['HOME'] : undefined;
+  if (typeof home !== 'string' || !home.startsWith('/')) return undefined;
+  let end = home.length;
+  while (end > 1 && home.charCodeAt(end - 1) === 47) end--;
+  return home.slice(0, end);
+}

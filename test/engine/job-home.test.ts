@@ -1,0 +1,114 @@
+// `~` in a job's command line is the HOME launchd gives the job (launchd core.c, job_postfork_become_user and
+// job_setup_attributes; bash(1), Tilde Expansion), not the scanning user's: a daemon's `~/.x/config.json` is
+// root's file, and a plist that sets EnvironmentVariables.HOME moves `~` where it says.
+import { describe, expect, it } from 'vitest';
+import { replay } from '../../main/cli/scan-command';
+import { homeOfJob, ROOT_HOME } from '../../main/engine/job-home';
+import { DEFAULT_SCAN_OPTIONS, type LaunchItem } from '../../main/engine/model';
+import { writeCapture, type CaptureSpec } from '../support/capture-builder';
+
+const alice = { name: 'alice', uid: 501, home: '/Users/alice' };
+
+const job = (over: Partial<LaunchItem>): LaunchItem => ({
+  id: over.plistPath ?? '/x.plist',
+  label: 'x',
+  plistPath: '/x.plist',
+  kind: 'LaunchAgent',
+  scope: 'user',
+  arguments: [],
+  runAtLoad: true,
+  keepAlive: false,
+  watchPaths: [],
+  limitLoadToSessionType: [],
+  problems: [],
+  persistenceTechnique: 'T1543.001',
+  ...over,
+});
+
+describe("the home a job's ~ means", () => {
+  it('is root for a daemon, the plist folder owner for a user agent, the logged-in user for a global one', () => {
+    const daemon = { kind: 'LaunchDaemon' as const, scope: 'system' as const };
+    expect(homeOfJob(job({ ...daemon, plistPath: '/Library/LaunchDaemons/a.plist' }), alice)).toBe(ROOT_HOME);
+    expect(homeOfJob(job({ ...daemon, plistPath: '/Library/LaunchDaemons/a.plist', userName: 'root' }), alice)).toBe(
+      ROOT_HOME,
+    );
+    expect(homeOfJob(job({ ...daemon, plistPath: '/Library/LaunchDaemons/a.plist', userName: 'alice' }), alice)).toBe(
+      '/Users/alice',
+    );
+    // Another user's home is in their password entry, which this scan did not read: unknown, not guessed.
+    expect(
+      homeOfJob(job({ ...daemon, plistPath: '/Library/LaunchDaemons/a.plist', userName: '_www' }), alice),
+    ).toBeUndefined();
+    expect(homeOfJob(job({ plistPath: '/Users/bob/Library/LaunchAgents/b.plist' }), alice)).toBe('/Users/bob');
+    expect(homeOfJob(job({ plistPath: '/Library/LaunchAgents/g.plist', scope: 'system' }), alice)).toBe('/Users/alice');
+    expect(
+      homeOfJob(
+        job({ plistPath: '/Applications/X.app/Contents/Library/LaunchAgents/x.plist', scope: 'app-bundle' }),
+        alice,
+      ),
+    ).toBe('/Users/alice');
+    // Linux items keep the scanning user's home.
+    expect(homeOfJob(job({ kind: 'systemd-service', plistPath: '/etc/systemd/system/x.service' }), alice)).toBe(
+      '/Users/alice',
+    );
+  });
+
+  it('EnvironmentVariables.HOME wins when it is an absolute path; anything else in it is ignored', () => {
+    const withHome = (home: unknown): LaunchItem =>
+      job({
+        kind: 'LaunchDaemon',
+        scope: 'system',
+        plistPath: '/Library/LaunchDaemons/a.plist',
+        content: { EnvironmentVariables: { HOME: home } },
+      });
+    expect(homeOfJob(withHome('/Library/Application Support/.x//'), alice)).toBe('/Library/Application Support/.x');
+    expect(homeOfJob(withHome('/'), alice)).toBe('/');
+    expect(homeOfJob(withHome('relative'), alice)).toBe(ROOT_HOME);
+    expect(homeOfJob(withHome(7), alice)).toBe(ROOT_HOME);
+    // A long run of slashes costs a loop, not a backtracking regular expression.
+    expect(homeOfJob(withHome(`/a${'/'.repeat(100_000)}`), alice)).toBe('/a');
+  });
+
+  it("a daemon's ~/.x/config.json is read as root's, not the scanning user's, and its pool is evidence", async () => {
+    const spec: CaptureSpec = {
+      items: [
+        {
+          path: '/Library/LaunchDaemons/com.x.helper.plist',
+          plist: {
+            Label: 'com.x.helper',
+            ProgramArguments: ['/bin/sh', '-c', '~/.x/kworker -c ~/.x/config.json'],
+            RunAtLoad: true,
+          },
+        },
+        {
+          // The same words in an agent whose plist moves HOME: its `~` is that folder.
+          path: '/Users/alice/Library/LaunchAgents/com.y.helper.plist',
+          plist: {
+            Label: 'com.y.helper',
+            ProgramArguments: ['/bin/sh', '-c', '~/kworker -c ~/config.json'],
+            EnvironmentVariables: { HOME: '/Users/Shared/.y' },
+            RunAtLoad: true,
+          },
+        },
+      ],
+      processes: [{ pid: 1, ppid: 0, uid: 0, args: '/sbin/launchd', cpu: 0.5 }],
+      files: {
+        '/var/root/.x/config.json': '{"pools":[{"url":"pool.supportxmr.com:443"}]}',
+        '/Users/Shared/.y/config.json': '{"pools":[{"url":"gulf.moneroocean.stream:10128"}]}',
+        // What the scanning user's home holds under those names is no evidence about either job.
+        '/Users/alice/.x/config.json': '{"pools":[{"url":"xmr-eu1.nanopool.org:14433"}]}',
+        '/Users/alice/config.json': '{"pools":[{"url":"xmr-eu1.nanopool.org:14433"}]}',
+      },
+    };
+    const result = await replay(writeCapture(spec), DEFAULT_SCAN_OPTIONS);
+    const reasons = (label: string) =>
+      result.items
+        .find((i) => i.item.label === label)
+        ?.reasons.map((r) => r.text)
+        .join('\n') ?? '';
+    expect(reasons('com.x.helper')).toContain('pool.supportxmr.com (SupportXMR, file /var/root/.x/config.json)');
+    expect(reasons('com.x.helper')).toContain('runs /var/root/.x/kworker');
+    expect(reasons('com.y.helper')).toContain('file /Users/Shared/.y/config.json');
+    expect(reasons('com.x.helper') + reasons('com.y.helper')).not.toContain('nanopool');
+  });
+});
