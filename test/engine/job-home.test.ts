@@ -6,24 +6,11 @@ import { replay } from '../../main/cli/scan-command';
 import { homeOfJob, ROOT_HOME } from '../../main/engine/job-home';
 import { DEFAULT_SCAN_OPTIONS, type LaunchItem } from '../../main/engine/model';
 import { writeCapture, type CaptureSpec } from '../support/capture-builder';
+import { launchAgent } from '../support/launch-items';
 
 const alice = { name: 'alice', uid: 501, home: '/Users/alice' };
 
-const job = (over: Partial<LaunchItem>): LaunchItem => ({
-  id: over.plistPath ?? '/x.plist',
-  label: 'x',
-  plistPath: '/x.plist',
-  kind: 'LaunchAgent',
-  scope: 'user',
-  arguments: [],
-  runAtLoad: true,
-  keepAlive: false,
-  watchPaths: [],
-  limitLoadToSessionType: [],
-  problems: [],
-  persistenceTechnique: 'T1543.001',
-  ...over,
-});
+const job = (fields: Partial<LaunchItem>): LaunchItem => launchAgent(fields.plistPath ?? '/x.plist', 'x', fields);
 
 describe("the home a job's ~ means", () => {
   it('is root for a daemon, the plist folder owner for a user agent, the logged-in user for a global one', () => {
