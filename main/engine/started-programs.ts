@@ -13,16 +13,8 @@ export const MAX_STARTED_PROGRAMS = 1_000;
 /** Words before a command that run it in the same way: `exec x`, `nohup x &`, `nice -n 19 x`. */
 const RUNS_NEXT_WORD = new Set(['exec', 'nohup', 'command', 'nice', 'setsid']);
 
-/**
- * `userHome` is the scanned user's: an agent in another user's LaunchAgents folder runs as that user, so
- * `~` in its commands is theirs.
- */
-export function programsStartedBy(
-  item: LaunchItem,
-  files: Map<string, string>,
-  userHome: string | undefined,
-): string[] {
-  const home = agentOwnerHome(item.plistPath) ?? userHome;
+/** `home` is the job's own (homeOfJob): `~` in its commands is the HOME launchd gives it. */
+export function programsStartedBy(item: LaunchItem, files: Map<string, string>, home: string | undefined): string[] {
   const found = new Set<string>();
   const add = (argv: string[]): void => {
     for (const line of commandLines(argv)) {
@@ -68,13 +60,4 @@ function commandStart(line: string[]): { start: number; shownAs?: string } {
     } else break;
   }
   return shownAs === undefined ? { start: i } : { start: i, shownAs };
-}
-
-/** `/Users/<name>` for a plist in `/Users/<name>/Library/LaunchAgents/`. */
-function agentOwnerHome(plistPath: string): string | undefined {
-  if (!plistPath.startsWith('/Users/')) return undefined;
-  const end = plistPath.indexOf('/', '/Users/'.length);
-  return end > '/Users/'.length && plistPath.startsWith('/Library/LaunchAgents/', end)
-    ? plistPath.slice(0, end)
-    : undefined;
 }

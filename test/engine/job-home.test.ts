@@ -78,7 +78,11 @@ describe("the home a job's ~ means", () => {
           },
         },
       ],
-      processes: [{ pid: 1, ppid: 0, uid: 0, args: '/sbin/launchd', cpu: 0.5 }],
+      processes: [
+        { pid: 1, ppid: 0, uid: 0, args: '/sbin/launchd', cpu: 0.5 },
+        // The agent's miner, detached (now launchd's child): the program its moved `~` names ties it back.
+        { pid: 900, ppid: 1, uid: 501, args: '/Users/Shared/.y/kworker -c /Users/Shared/.y/config.json', cpu: 0.9 },
+      ],
       files: {
         '/var/root/.x/config.json': '{"pools":[{"url":"pool.supportxmr.com:443"}]}',
         '/Users/Shared/.y/config.json': '{"pools":[{"url":"gulf.moneroocean.stream:10128"}]}',
@@ -96,6 +100,10 @@ describe("the home a job's ~ means", () => {
     expect(reasons('com.x.helper')).toContain('pool.supportxmr.com (SupportXMR, file /var/root/.x/config.json)');
     expect(reasons('com.x.helper')).toContain('runs /var/root/.x/kworker');
     expect(reasons('com.y.helper')).toContain('file /Users/Shared/.y/config.json');
+    expect(reasons('com.y.helper')).toContain('runs /Users/Shared/.y/kworker from a hidden or temporary folder');
+    const agent = result.items.find((i) => i.item.label === 'com.y.helper');
+    expect(agent?.attribution).toBe('detached-program');
+    expect(agent?.processes.map((p) => p.pid)).toEqual([900]);
     expect(reasons('com.x.helper') + reasons('com.y.helper')).not.toContain('nanopool');
   });
 });
