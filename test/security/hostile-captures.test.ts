@@ -233,6 +233,24 @@ describe('never blind: a running miner is found whatever its plist does', () => 
     }
   });
 
+  it('a config path spelled with //, /./ or x/../ is still the file the collector copied to where it leads', async () => {
+    const config = `${HOME}/.cache/config.json`;
+    for (const spelled of [
+      `${HOME}//.cache/config.json`,
+      `${HOME}/./.cache/config.json`,
+      `${HOME}/x/../.cache/config.json`,
+    ]) {
+      const spec = minerSpec(
+        { Label: LABEL, ProgramArguments: [`${HOME}/.cache/updater`, '-c', spelled] },
+        { files: { [config]: '{"pools":[{"url":"stratum+tcp://pool.supportxmr.com:3333"}]}' } },
+      );
+      const item = itemOf(await replay(writeCapture(spec), DEFAULT_SCAN_OPTIONS));
+      expect(item.reasons.map((r) => r.text)).toContain(
+        `names known mining pool pool.supportxmr.com (SupportXMR, file ${spelled})`,
+      );
+    }
+  });
+
   it('an item whose analysis fails is looked at harder, and every other item is still judged', async () => {
     // A fault of ours, raised where arguments and command lines are read: on the name "boom".
     class FaultOn extends Set<string> {

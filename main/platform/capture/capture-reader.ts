@@ -1,4 +1,5 @@
 // A capture bundle (capture-format.md, version 1) read into the same inventory and samples as a live Mac.
+import { posix } from 'node:path';
 import { z } from 'zod';
 import type { Inventory, MachineFacts, Sample } from '../../engine/model';
 import { trimEnd } from '../../engine/shell-words';
@@ -109,7 +110,9 @@ export function readCaptureFiles(files: CaptureFiles): Capture {
     ...(dns !== undefined ? { dns } : {}),
     plists,
     readFile: (absolute) => {
-      const bytes = files.read(`fs${absolute}`);
+      // The collector copies a file to the place its path names, so `/a//b`, `/a/./b` and `/a/x/../b` are all
+      // fs/a/b in the archive: a plist spelling its config that way must not hide the config from a capture.
+      const bytes = files.read(`fs${posix.normalize(absolute)}`);
       return bytes && bytes.length <= MAX_REFERENCED_FILE ? bytes.toString('utf8') : undefined;
     },
     notes,
