@@ -144,10 +144,13 @@ copy_file() {
 
 user_may_read() {
   # Under sudo, a file a plist names (or links to) is copied only if the user could read it: a plist must
-  # not be able to make a root collector copy /etc/sudoers into a capture the user owns.
+  # not be able to make a root collector copy /etc/sudoers, or a file in root's home, into a capture the
+  # user owns. The system answers for the user, folders on the way and ACLs included: sudo(8) run by root
+  # asks no password and runs the command with the user's uid, gid and groups. No answer means no copy.
   [ "$privileged" = true ] || return 0
+  [ "$user_id" -ne 0 ] || return 0
   case $1 in /Library/LaunchAgents/* | /Library/LaunchDaemons/* | /System/Library/*) return 0 ;; esac
-  [ -n "$(find "$root$1" -maxdepth 0 \( -user "$user_name" -o -perm -004 \) 2>/dev/null)" ]
+  sudo -n -u "#$user_id" /bin/test -r "$root$1" 2>/dev/null
 }
 
 copy_link() {
@@ -190,10 +193,41 @@ hosts_file="$bundle/.hosts"
 : > "$programs_file"
 : > "$hosts_file"
 
+nl='
+'
+job_home_of() {
+  # $1: a plist. The home its job's shell expands ~ and $HOME with, as the engine's job-home.ts reads it
+  # (launchd core.c: HOME from the password entry of the user the job runs as, then EnvironmentVariables,
+  # which win; a daemon with no UserName runs as root and its shell's ~ is root's home, bash(1) Tilde
+  # Expansion). Empty when it cannot be known here (a daemon run as another user): its ~ files are skipped.
+  set_home=$(plist_value EnvironmentVariables:HOME "$1")
+  case $set_home in
+    *"$nl"*) ;;
+    /*)
+      # Trailing and repeated slashes squeezed in one pass (a loop of ${x%/} is quadratic on a long run).
+      set_home=$(printf '%s' "$set_home" | tr -s /)
+      [ "$set_home" = / ] || set_home=${set_home%/}
+      printf '%s' "$set_home"
+      return 0 ;;
+  esac
+  case $1 in
+    */Library/LaunchDaemons/*)
+      run_as=$(plist_value UserName "$1")
+      case $run_as in '' | root) printf '%s' /var/root ;; "$user_name") printf '%s' "$user_home" ;; esac ;;
+    # Agents run as the logged-in user: the user's own, the global ones and apps' alike.
+    *) printf '%s' "$user_home" ;;
+  esac
+}
+
 named_file() {
-  # Copies a small file that an argument names ($1), expanding ~ for the user.
-  # shellcheck disable=SC2088 # a literal "~/" in a plist argument, expanded by hand
-  case $1 in "~/"*) f="$user_home/${1#"~/"}" ;; *) f=$1 ;; esac
+  # Copies a small file that an argument names ($1), expanding ~, $HOME and ${HOME} with the job's home.
+  # shellcheck disable=SC2016,SC2088 # a literal "~/" or "$HOME/" in a plist argument, expanded by hand
+  case $1 in
+    "~/"* | '$HOME/'* | '${HOME}/'*)
+      [ -n "$job_home" ] || return 0
+      f="${job_home%/}/${1#*/}" ;;
+    *) f=$1 ;;
+  esac
   case $f in /*) ;; *) return 0 ;; esac
   [ -f "$root$f" ] || return 0
   size=$(wc -c < "$root$f" 2>/dev/null | tr -d ' ')
@@ -266,6 +300,7 @@ for plist in $plists; do
     copy_file "$plist" && count_plists=$((count_plists + 1))
   fi
   program=$(plist_value Program "$plist")
+  job_home=$(job_home_of "$plist")
   i=0
   args_file="$bundle/.args"
   : > "$args_file"

@@ -129,6 +129,33 @@ function fakeMac(): string {
     '/Applications/Tool.app/Contents/Library/LaunchDaemons/com.tool.daemon.plist',
     build({ Label: 'com.tool.daemon', BundleProgram: 'Contents/MacOS/helperd' } as never),
   );
+  // `~` in a job's command line is the home launchd gives that job (the engine's job-home.ts): root's for a
+  // daemon, the user's for their own daemon or agent, EnvironmentVariables.HOME when the plist sets it, and
+  // unknown for a daemon run as another user. The user's own files under the same names are no job's.
+  write(
+    '/Library/LaunchDaemons/com.x.helper.plist',
+    build({ Label: 'com.x.helper', ProgramArguments: ['/bin/sh', '-c', '~/.x/kworker -c ~/.x/config.json'] } as never),
+  );
+  write(
+    '/Users/alice/Library/LaunchAgents/com.y.helper.plist',
+    build({
+      Label: 'com.y.helper',
+      ProgramArguments: ['/bin/sh', '-c', '$HOME/kworker --config=${HOME}/config.json'],
+      EnvironmentVariables: { HOME: '/Users/Shared/.y//' },
+    } as never),
+  );
+  write(
+    '/Library/LaunchDaemons/com.z.helper.plist',
+    build({ Label: 'com.z.helper', UserName: '_www', ProgramArguments: ['/opt/z/zd', '-c', '~/z.json'] } as never),
+  );
+  write('/var/root/.x/config.json', '{"pools":[{"url":"pool.supportxmr.com:443"}]}');
+  write('/Users/Shared/.y/config.json', '{"pools":[{"url":"gulf.moneroocean.stream:10128"}]}');
+  for (const decoy of ['/Users/alice/.x/config.json', '/Users/alice/config.json', '/Users/alice/z.json'])
+    write(decoy, '{"pools":[{"url":"xmr-eu1.nanopool.org:14433"}]}');
+  // As on a Mac: root's home is closed to other users (drwxr-x--- root wheel), though a file in it may be
+  // world-readable; the rest of the tree is open, as /, /Users and /Library are.
+  chmodSync(root, 0o755);
+  chmodSync(join(root, '/var/root'), 0o750);
   chmodSync(join(root, '/private/etc/sudoers'), 0o600);
   utimesSync(join(root, '/Users/alice/Library/LaunchAgents/com.apple.rig2.plist'), 1_700_000_000, 1_700_000_000);
   mkdirSync(join(root, 'etc'), { recursive: true });
@@ -183,6 +210,46 @@ const ps = (minerCpu: string, redisCpu: string) => `    1     0     0  3-02:11:0
   830     1   501    02:00:00 ${redisCpu.padStart(9)} /opt/homebrew/opt/redis/bin/redis-server 127.0.0.1:6379
 `;
 
+/**
+ * The collector run with sudo by alice (uid 501) on the fake Mac at `root`: `id -u` is 0, SUDO_USER is
+ * alice, and sudo may hand over root's HOME (the home then comes from the directory service).
+ */
+async function collectUnderSudo(
+  root: string,
+  extra: Record<string, Shim>,
+): Promise<{ stdout: string; stderr: string; shims: { dir: string; log: string } }> {
+  const out = mkdtempSync(join(tmpdir(), 'lw-out-'));
+  const shims = makeShims({
+    launchctl: { stdout: 'PID\tStatus\tLabel\n1\t0\tcom.apple.launchd\n' },
+    ps: { stdout: ps('10:00.00', '0:10.00') },
+    lsof: { stdout: 'p830\ncredis-server\nu501\nf6\ntIPv4\nPTCP\nn127.0.0.1:6379\nTST=LISTEN\n' },
+    ...macFactsShims(),
+    // A Mac whose ioreg fails (a sandboxed or broken IOKit): the serial is left out, nothing else.
+    ioreg: { stderr: 'ioreg: could not read the I/O Registry', exitCode: 1 },
+    dscl: { stdout: 'NFSHomeDirectory: /Users/alice\n' },
+    sfltool: { stdout: readFileSync(join(fixtures, 'btm/ventura-art-of-mac-malware-ch5.txt'), 'utf8') },
+    ...extra,
+  });
+  writeFileSync(
+    join(shims.dir, 'id'),
+    '#!/bin/sh\ncase "$1 $2" in "-u alice") echo 501 ;; "-u ") echo 0 ;; "-un ") echo root ;; *) echo 0 ;; esac\n',
+  );
+  chmodSync(join(shims.dir, 'id'), 0o755);
+  const env = {
+    PATH: `${shims.dir}:/usr/bin:/bin`,
+    HOME: '/var/root',
+    SUDO_USER: 'alice',
+    LW_ROOT: root,
+    LW_PLISTBUDDY: join(repo, 'test/support/plistbuddy-shim.mjs'),
+  };
+  const { stdout, stderr } = await run(
+    'sh',
+    [join(repo, 'assets/collect.sh'), '--duration', '1', '--interval', '1', '--output', out],
+    { env },
+  );
+  return { stdout, stderr, shims };
+}
+
 describe('assets/collect.sh', () => {
   it('writes a bundle exactly as capture-format.md says, which replays with the right verdicts', async () => {
     const root = fakeMac();
@@ -208,7 +275,7 @@ describe('assets/collect.sh', () => {
     const archive = stdout.trim();
     expect(archive).toMatch(/launchwatch-capture-.*\.tar\.gz$/);
     expect(existsSync(archive)).toBe(true);
-    expect(stderr).toContain('Collected 8 launch item property lists, 3 samples');
+    expect(stderr).toContain('Collected 11 launch item property lists, 3 samples');
     expect(stderr).toContain('Not run with sudo');
 
     // One archive is what it leaves: the working folder is gone, and the archive holds it all.
@@ -277,6 +344,11 @@ describe('assets/collect.sh', () => {
     expect(readFileSync(join(bundle, 'fs/Users/alice/.config/linked.plist'), 'utf8')).toContain('com.linked');
     expect(existsSync(join(bundle, 'fs/Users/alice/Library/LaunchAgents/com.escape.plist'))).toBe(false);
     expect(existsSync(join(bundle, 'fs/etc/hostname'))).toBe(false);
+    // Each job's ~ is its own home: root's for the daemon, the folder the agent's HOME names.
+    expect(readFileSync(join(bundle, 'fs/var/root/.x/config.json'), 'utf8')).toContain('supportxmr');
+    expect(readFileSync(join(bundle, 'fs/Users/Shared/.y/config.json'), 'utf8')).toContain('moneroocean');
+    for (const decoy of ['.x/config.json', 'config.json', 'z.json'])
+      expect(existsSync(join(bundle, 'fs/Users/alice', decoy))).toBe(false);
 
     const calls = readFileSync(shims.log, 'utf8');
     expect(calls).toContain('ps\t-axww\t-o\tpid=,ppid=,uid=,etime=,time=,args=');
@@ -290,46 +362,31 @@ describe('assets/collect.sh', () => {
     expect(verdict('com.apple.rig2')).toBe('mining');
     expect(result.host.machine).toMatchObject({ model: 'MacBookPro18,3', bootedAt: 1764493200_000 });
     expect(result.items.find((i) => i.item.label === 'com.apple.rig2')?.item.mtime).toBe('2023-11-14T22:13:20.000Z');
+    const reasons = (label: string) =>
+      result.items
+        .find((i) => i.item.label === label)
+        ?.reasons.map((r) => r.text)
+        .join('\n') ?? '';
+    expect(reasons('com.x.helper')).toContain('pool.supportxmr.com (SupportXMR, file /var/root/.x/config.json)');
+    expect(reasons('com.y.helper')).toContain(
+      'gulf.moneroocean.stream (MoneroOcean, file /Users/Shared/.y/config.json)',
+    );
+    expect(reasons('com.x.helper') + reasons('com.y.helper') + reasons('com.z.helper')).not.toContain('nanopool');
     expect(verdict('homebrew.mxcl.redis')).toBe('ok');
     expect(verdict('com.docker.vmnetd')).toBe('ok');
     expect(result.items.find((i) => i.item.label === 'com.linked')?.item.problems).toContain(
       'a symbolic link to /Users/alice/.config/linked.plist',
     );
     expect(result.notes).toContain('connections of root processes not visible (capture was not privileged)');
-  }, 30_000);
+  }, 60_000);
 
   it('under sudo: privileged, and still about the user who ran sudo', async () => {
     const root = fakeMac();
-    const out = mkdtempSync(join(tmpdir(), 'lw-out-'));
-    const shims = makeShims({
-      launchctl: { stdout: 'PID\tStatus\tLabel\n1\t0\tcom.apple.launchd\n' },
-      ps: { stdout: ps('10:00.00', '0:10.00') },
-      lsof: { stdout: 'p830\ncredis-server\nu501\nf6\ntIPv4\nPTCP\nn127.0.0.1:6379\nTST=LISTEN\n' },
-      ...macFactsShims(),
-      // A Mac whose ioreg fails (a sandboxed or broken IOKit): the serial is left out, nothing else.
-      ioreg: { stderr: 'ioreg: could not read the I/O Registry', exitCode: 1 },
-      dscl: { stdout: 'NFSHomeDirectory: /Users/alice\n' },
-      sfltool: { stdout: readFileSync(join(fixtures, 'btm/ventura-art-of-mac-malware-ch5.txt'), 'utf8') },
+    // A sudo that cannot answer (sudo(8) refuses to run when its sudoers file is unsafe, exit 1): nothing a
+    // plist names is copied, since whether alice could read it is not known; the plists still are.
+    const { stdout, stderr, shims } = await collectUnderSudo(root, {
+      sudo: { stderr: 'sudo: /etc/sudoers is world writable\n', exitCode: 1 },
     });
-    // As root: `id -u` is 0, and the user sudo was run by is alice (501).
-    writeFileSync(
-      join(shims.dir, 'id'),
-      '#!/bin/sh\ncase "$1 $2" in "-u alice") echo 501 ;; "-u ") echo 0 ;; "-un ") echo root ;; *) echo 0 ;; esac\n',
-    );
-    chmodSync(join(shims.dir, 'id'), 0o755);
-    // sudo may hand over root's HOME: the home comes from the directory service instead.
-    const env = {
-      PATH: `${shims.dir}:/usr/bin:/bin`,
-      HOME: '/var/root',
-      SUDO_USER: 'alice',
-      LW_ROOT: root,
-      LW_PLISTBUDDY: join(repo, 'test/support/plistbuddy-shim.mjs'),
-    };
-    const { stdout, stderr } = await run(
-      'sh',
-      [join(repo, 'assets/collect.sh'), '--duration', '1', '--interval', '1', '--output', out],
-      { env },
-    );
     expect(stderr).not.toContain('Not run with sudo');
     const sudoBundle = await unpacked(stdout.trim());
     const manifest = JSON.parse(readFileSync(join(sudoBundle, 'manifest.json'), 'utf8'));
@@ -346,12 +403,44 @@ describe('assets/collect.sh', () => {
     expect(readFileSync(shims.log, 'utf8')).toContain('launchctl\tprint-disabled\tsystem');
     // A file only root can read is never copied into the user's capture because a plist names it.
     expect(existsSync(join(sudoBundle, 'fs/private/etc/sudoers'))).toBe(false);
+    expect(existsSync(join(sudoBundle, 'fs/Users/alice/.x/c.json'))).toBe(false);
+    expect(existsSync(join(sudoBundle, 'fs/Users/alice/Library/LaunchAgents/com.wrapped.plist'))).toBe(true);
     const result = await replay(stdout.trim(), DEFAULT_SCAN_OPTIONS);
     expect(result.privileged).toBe(true);
     expect(result.host.machine?.serial).toBeUndefined();
     expect(result.host.machine?.model).toBe('MacBookPro18,3');
     expect(result.notes.some((n) => n.includes('not visible'))).toBe(false);
-  }, 30_000);
+  }, 60_000);
+
+  // setpriv (util-linux) gives a process alice's uid, which only root may do: run as anyone else, the
+  // kernel cannot be asked as alice here, so this test is skipped.
+  it.skipIf(process.getuid?.() !== 0)(
+    'under sudo, a named file is copied only if alice could read it, folders on the way included',
+    async () => {
+      const root = fakeMac();
+      const { stdout, shims } = await collectUnderSudo(root, {
+        // sudo(8): invoked by root it asks no password, and runs the command with the target user's uid, gid and
+        // groups (alice: uid 501, primary group staff, gid 20); -n never prompts. The kernel then answers.
+        sudo: {
+          script: `[ "$1" = -n ] && shift
+[ "$1" = -u ] || { echo 'usage: sudo -n -u user command' >&2; exit 1; }
+uid=\${2#\\#}
+shift 2
+exec setpriv --reuid="$uid" --regid=20 --clear-groups "$@"`,
+        },
+      });
+      const bundle = await unpacked(stdout.trim());
+      expect(readFileSync(join(bundle, 'fs/Users/alice/.x/c.json'), 'utf8')).toContain('supportxmr');
+      expect(readFileSync(join(bundle, 'fs/Users/Shared/.y/config.json'), 'utf8')).toContain('moneroocean');
+      // World-readable, but in root's home, which alice cannot enter; and a file only root may read.
+      expect(existsSync(join(bundle, 'fs/var/root/.x/config.json'))).toBe(false);
+      expect(existsSync(join(bundle, 'fs/private/etc/sudoers'))).toBe(false);
+      expect(readFileSync(shims.log, 'utf8')).toContain(
+        `sudo\t-n\t-u\t#501\t/bin/test\t-r\t${root}/var/root/.x/config.json\n`,
+      );
+    },
+    60_000,
+  );
 
   it('Ctrl-C leaves nothing behind, and an output folder it cannot write is named', async () => {
     const root = fakeMac();
@@ -386,7 +475,7 @@ describe('assets/collect.sh', () => {
       code: 2,
       stderr: expect.stringMatching(/--output folder '.*' (does not exist|cannot write)/),
     });
-  }, 30_000);
+  }, 60_000);
 
   it('--redact: no host name, user name, home folder or serial number in the archive, and it still replays', async () => {
     const root = fakeMac();
@@ -436,7 +525,7 @@ describe('assets/collect.sh', () => {
     const result = await replay(archive, { ...DEFAULT_SCAN_OPTIONS, windowSeconds: 1 });
     expect(result.items.find((i) => i.item.label === 'com.apple.rig2')?.verdict).toBe('mining');
     expect(result.notes).toContain('this capture was redacted by the collector (--redact): names are placeholders');
-  }, 30_000);
+  }, 60_000);
 
   it('refuses bad flags with a message naming them', async () => {
     await expect(run('sh', [join(repo, 'assets/collect.sh'), '--interval', 'often'])).rejects.toMatchObject({
