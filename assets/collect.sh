@@ -231,8 +231,18 @@ named_file() {
   case $f in /*) ;; *) return 0 ;; esac
   [ -f "$root$f" ] || return 0
   size=$(wc -c < "$root$f" 2>/dev/null | tr -d ' ')
-  is_count "${size:-0}" && [ "$size" -le 1048576 ] && user_may_read "$f" && copy_file "$f"
+  is_count "${size:-0}" || return 0
+  # A file that is there but not copied is named (not-copied.txt), so a reader can say what it could not see.
+  [ "$size" -le 1048576 ] || { not_copied too-large "$f"; return 0; }
+  user_may_read "$f" || { not_copied unreadable "$f"; return 0; }
+  copy_file "$f"
   return 0
+}
+
+not_copied() {
+  # $1: why (too-large, unreadable); $2: the path. One line each; a path with a newline cannot be a line.
+  case $2 in *"$nl"*) return 0 ;; esac
+  printf '%s\t%s\n' "$1" "$2" >> "$bundle/not-copied.txt"
 }
 
 scan_arguments() {

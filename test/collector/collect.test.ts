@@ -438,12 +438,23 @@ exec setpriv --reuid="$uid" --regid=20 --clear-groups "$@"`,
       expect(readFileSync(shims.log, 'utf8')).toContain(
         `sudo\t-n\t-u\t#501\t/bin/test\t-r\t${root}/var/root/.x/config.json\n`,
       );
+      // What was left out is named, and each item naming it says so.
+      expect(readFileSync(join(bundle, 'not-copied.txt'), 'utf8')).toBe(
+        'unreadable\t/var/root/.x/config.json\nunreadable\t/private/etc/sudoers\n',
+      );
+      const result = await replay(stdout.trim(), DEFAULT_SCAN_OPTIONS);
+      const problems = (label: string) => result.items.find((i) => i.item.label === label)?.item.problems;
+      expect(problems('com.x.helper')).toContainEqual(
+        expect.stringMatching(/^not read: \/var\/root\/\.x\/config\.json: the collector did not copy it/),
+      );
+      expect(problems('com.wrapped')).toEqual([]);
     },
     60_000,
   );
 
   it('Ctrl-C leaves nothing behind, and an output folder it cannot write is named', async () => {
-    const root = fakeMac();
+    // A Mac with no launch items: what is stopped here is the sampling, which need not wait for plists.
+    const root = mkdtempSync(join(tmpdir(), 'lw-mac-'));
     const out = mkdtempSync(join(tmpdir(), 'lw-out-'));
     const shims = makeShims({
       launchctl: { stdout: 'PID\tStatus\tLabel\n' },
@@ -460,7 +471,7 @@ exec setpriv --reuid="$uid" --regid=20 --clear-groups "$@"`,
     );
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    await vi.waitFor(() => expect(stderr).toContain('sample 2 of 61'), { timeout: 15_000 });
+    await vi.waitFor(() => expect(stderr).toContain('sample 2 of 61'), { timeout: 30_000 });
     child.kill('SIGINT');
     const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
     expect(code).toBe(130);

@@ -74,6 +74,8 @@ export interface CaptureSpec {
   fileDates?: Record<string, number>;
   /** users.txt: `dscl . -list /Users UniqueID` output. */
   users?: string;
+  /** not-copied.txt, verbatim: `<why>\t<path>` lines for files the collector found and left out. */
+  notCopied?: string;
 }
 
 export const ALICE = { name: 'alice', uid: 501, home: '/Users/alice' };
@@ -124,6 +126,7 @@ export function buildCaptureFiles(spec: CaptureSpec): Map<string, Buffer | strin
   for (const [pid, status, label] of spec.extraListed ?? []) listRows.push(`${pid}\t${status}\t${label}`);
   files.set('launchctl-list.txt', `${(spec.emptyLaunchctlList ? listRows.slice(0, 1) : listRows).join('\n')}\n`);
   if (spec.users !== undefined) files.set('users.txt', spec.users);
+  if (spec.notCopied !== undefined) files.set('not-copied.txt', spec.notCopied);
   if (spec.fileDates)
     files.set(
       'file-dates.txt',

@@ -74,6 +74,8 @@ export function readCaptureFiles(files: CaptureFiles): Capture {
     // AppleDouble files ("._x.plist") hold extended attributes that macOS tar adds: not launch items.
     name.startsWith('fs/') && name.endsWith('.plist') && !name.slice(name.lastIndexOf('/') + 1).startsWith('._');
   const links = files.links();
+  const notCopiedText = text('not-copied.txt');
+  const notCopied = notCopiedText === undefined ? new Map<string, string>() : parseNotCopied(notCopiedText, notes);
   const datesText = text('file-dates.txt');
   const fileDates = datesText === undefined ? new Map<string, Date>() : parseFileDates(datesText, notes);
   const plists: PlistFile[] = [];
@@ -112,8 +114,15 @@ export function readCaptureFiles(files: CaptureFiles): Capture {
     readFile: (absolute) => {
       // The collector copies a file to the place its path names, so `/a//b`, `/a/./b` and `/a/x/../b` are all
       // fs/a/b in the archive: a plist spelling its config that way must not hide the config from a capture.
-      const bytes = files.read(`fs${posix.normalize(absolute)}`);
-      return bytes && bytes.length <= MAX_REFERENCED_FILE ? bytes.toString('utf8') : undefined;
+      const path = posix.normalize(absolute);
+      const bytes = files.read(`fs${path}`);
+      if (bytes === undefined) {
+        const why = notCopied.get(path);
+        return why === undefined ? undefined : { notRead: why };
+      }
+      return bytes.length <= MAX_REFERENCED_FILE
+        ? bytes.toString('utf8')
+        : { notRead: `larger than ${MAX_REFERENCED_FILE / 1024 / 1024} MiB` };
     },
     notes,
   });
@@ -197,20 +206,55 @@ function readManifest(files: CaptureFiles, notes: string[]): CaptureManifest {
  */
 export function parseFileDates(text: string, notes: string[]): Map<string, Date> {
   const dates = new Map<string, Date>();
+  for (const [seconds, path] of pathLines(text, 'file-dates.txt', '<seconds>', notes, (s) => /^\d{1,12}$/.test(s)))
+    dates.set(path, new Date(Number(seconds) * 1000));
+  return dates;
+}
+
+/** What the collector says of a file it left out (not-copied.txt's first column), as a reader says it. */
+const NOT_COPIED: Record<string, string> = {
+  unreadable:
+    'the collector did not copy it: the capturing user may not read it, or sudo could not say (as root on the Mac, it can be read)',
+  'too-large': 'larger than 1 MiB, so the collector did not copy it',
+};
+
+/**
+ * not-copied.txt (optional): "<why>\t<absolute path>" for each file an item names that the collector found but
+ * left out, keyed by the path normalised as the files under fs/ are.
+ */
+export function parseNotCopied(text: string, notes: string[]): Map<string, string> {
+  const notCopied = new Map<string, string>();
+  for (const [why, path] of pathLines(text, 'not-copied.txt', '<why>', notes, (w) => Object.hasOwn(NOT_COPIED, w)))
+    notCopied.set(posix.normalize(path), NOT_COPIED[why] as string);
+  return notCopied;
+}
+
+/**
+ * The "<field>\t<absolute path>" lines of an optional capture file whose field is accepted, at most 200,000. A
+ * line that is not one is skipped with a note: the first 3 named, then how many more.
+ */
+function pathLines(
+  text: string,
+  file: string,
+  field: string,
+  notes: string[],
+  accept: (field: string) => boolean,
+): [string, string][] {
+  const lines: [string, string][] = [];
   let bad = 0;
   for (const line of text.split('\n')) {
     if (line === '' || line.startsWith('#')) continue;
     const tab = line.indexOf('\t');
-    const seconds = tab > 0 ? line.slice(0, tab) : '';
+    const first = tab > 0 ? line.slice(0, tab) : '';
     const path = tab > 0 ? line.slice(tab + 1) : '';
-    if (!/^\d{1,12}$/.test(seconds) || !path.startsWith('/')) {
-      if (++bad <= 3) notes.push(`file-dates.txt: not "<seconds>\\t<path>": ${JSON.stringify(line.slice(0, 120))}`);
+    if (!accept(first) || !path.startsWith('/')) {
+      if (++bad <= 3) notes.push(`${file}: not "${field}\\t<path>": ${JSON.stringify(line.slice(0, 120))}`);
       continue;
     }
-    if (dates.size < 200_000) dates.set(path, new Date(Number(seconds) * 1000));
+    if (lines.length < 200_000) lines.push([first, path]);
   }
-  if (bad > 3) notes.push(`file-dates.txt: ${bad - 3} more lines skipped`);
-  return dates;
+  if (bad > 3) notes.push(`${file}: ${bad - 3} more lines skipped`);
+  return lines;
 }
 
 const FACT = z

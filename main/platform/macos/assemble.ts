@@ -35,9 +35,17 @@ export interface MacRawInventory {
   systemLaunchctlList?: string;
   /** `sfltool dumpbtm`, when it could be run (as root). */
   btm?: string;
-  /** Small files named by items' arguments, by absolute path; undefined when not available. */
-  readFile: (path: string) => string | undefined;
+  /**
+   * Small files named by items' arguments, by absolute path: the text, why a file that is there was not read
+   * (each item naming it says so), or undefined when there is none.
+   */
+  readFile: (path: string) => string | NotRead | undefined;
   notes: string[];
+}
+
+/** A file an item names that is there but was not read: too large, or closed to whoever read the Mac. */
+export interface NotRead {
+  notRead: string;
 }
 
 export function assembleInventory(raw: MacRawInventory): Inventory {
@@ -77,11 +85,17 @@ export function assembleInventory(raw: MacRawInventory): Inventory {
   items.sort((a, b) => a.plistPath.localeCompare(b.plistPath));
 
   const files = new Map<string, string>();
+  const notRead = new Map<string, string>();
   for (const item of items) {
     for (const path of filesNamedBy(item.arguments, homeOfJob(item, raw.user))) {
-      if (files.has(path)) continue;
-      const text = raw.readFile(path);
-      if (text !== undefined) files.set(path, text);
+      if (!files.has(path) && !notRead.has(path)) {
+        const got = raw.readFile(path);
+        if (typeof got === 'string') files.set(path, got);
+        else if (got !== undefined) notRead.set(path, got.notRead);
+      }
+      // What its config says may be what it hides: each item naming such a file says it was not read.
+      const why = notRead.get(path);
+      if (why !== undefined) item.problems.push(`not read: ${path}: ${why}`);
     }
   }
 

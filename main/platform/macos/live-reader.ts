@@ -11,9 +11,9 @@ import type { SampleReading, SampleRequest, SystemReader } from '../../engine/re
 import { FileHasher } from '../file-hash';
 import { fileIdentity } from '../file-identity';
 import { runCommand, type CommandOutput } from '../run-command';
-import { assembleInventory, assembleSample, dnsMap, MAX_PLISTS } from './assemble';
+import { assembleInventory, assembleSample, dnsMap, MAX_PLISTS, type NotRead } from './assemble';
 import { parseCodesignBundle } from './codesign';
-import { guardedPlace, hasFullDiskAccess, privacyNote } from './privacy';
+import { guardedPlace, hasFullDiskAccess, privacyNote, refusalOf } from './privacy';
 import { filesNamedBy } from '../../engine/referenced-files';
 import { homeOfJob } from '../../engine/job-home';
 import { applicationFolders, launchdFolders } from './folders';
@@ -255,12 +255,14 @@ export class MacLiveReader implements SystemReader {
   }
 
   /** A small file an item's arguments name (a config, a script); gone or unreadable is not evidence. */
-  private readSmallFile(path: string): string | undefined {
+  private readSmallFile(path: string): string | NotRead | undefined {
     try {
       const info = statSync(this.root + path);
-      return info.isFile() && info.size <= MAX_REFERENCED_FILE ? readFileSync(this.root + path, 'utf8') : undefined;
-    } catch {
-      return undefined;
+      if (!info.isFile()) return undefined;
+      if (info.size > MAX_REFERENCED_FILE) return { notRead: `larger than ${MAX_REFERENCED_FILE / 1024 / 1024} MiB` };
+      return readFileSync(this.root + path, 'utf8');
+    } catch (error) {
+      return refusalOf(error);
     }
   }
 

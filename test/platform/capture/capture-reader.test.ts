@@ -93,6 +93,52 @@ describe('capture bundles', () => {
     expect(capture.inventory.items.some((i) => i.plistPath.includes('._'))).toBe(false);
   });
 
+  it('a file an item names that the collector left out, or that is too large, is named on each item naming it', async () => {
+    const named = (path: string, label: string) => ({
+      path: `/Library/LaunchDaemons/${label}.plist`,
+      plist: { Label: label, ProgramArguments: ['/bin/sh', '-c', `/opt/x/kworker -c ${path}`] },
+    });
+    const capture = await readCapture(
+      writeCapture({
+        ...spec,
+        privileged: true,
+        items: [
+          named('~/.x/config.json', 'com.x.one'),
+          named('/var/root//.x/config.json', 'com.x.two'),
+          named('/Users/Shared/big.json', 'com.x.big'),
+          named('/Users/Shared/huge.json', 'com.x.huge'),
+          named('/Users/Shared/gone.json', 'com.x.gone'),
+        ],
+        files: { '/Users/Shared/huge.json': `{"pad":"${'x'.repeat(1024 * 1024)}"}` },
+        notCopied: [
+          'unreadable\t/var/root/.x/config.json',
+          'too-large\t/Users/Shared/big.json',
+          'unreadable\trelative/path',
+          'lost\t/Users/Shared/gone.json',
+          '',
+        ].join('\n'),
+      }),
+    );
+    const problems = (label: string) => capture.inventory.items.find((i) => i.label === label)?.problems;
+    const unreadable =
+      'not read: /var/root/.x/config.json: the collector did not copy it: the capturing user may not read it, or sudo could not say (as root on the Mac, it can be read)';
+    // A daemon's ~ is root's home; the same file spelled with // is the same file.
+    expect(problems('com.x.one')).toContain(unreadable);
+    expect(problems('com.x.two')).toContain(unreadable.replace('/var/root/', '/var/root//'));
+    expect(problems('com.x.big')).toContain(
+      'not read: /Users/Shared/big.json: larger than 1 MiB, so the collector did not copy it',
+    );
+    expect(problems('com.x.huge')).toContain('not read: /Users/Shared/huge.json: larger than 1 MiB');
+    // A file the collector did not say it left out is simply not there: no problem to name.
+    expect(problems('com.x.gone')).toEqual([]);
+    expect(capture.notes).toEqual(
+      expect.arrayContaining([
+        'not-copied.txt: not "<why>\\t<path>": "unreadable\\trelative/path"',
+        'not-copied.txt: not "<why>\\t<path>": "lost\\t/Users/Shared/gone.json"',
+      ]),
+    );
+  });
+
   it('says when the path is neither a folder nor an archive', async () => {
     await expect(readCapture('/nonexistent/capture')).rejects.toThrow(/no such capture/);
   });

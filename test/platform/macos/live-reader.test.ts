@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,7 @@ import { Monitor } from '../../../main/engine/monitor';
 import { MacLiveReader } from '../../../main/platform/macos/live-reader';
 import { makeShims } from '../../support/shims';
 
+const repo = join(__dirname, '../../..');
 const fixtures = join(__dirname, '../../fixtures/macos');
 const fixture = (p: string): string => readFileSync(join(fixtures, p), 'utf8');
 
@@ -155,6 +157,58 @@ describe('live macOS reader against PATH shims printing recorded output', () => 
     // codesign is not among the shims: it is "not found", said once.
     expect(inventory.notes.filter((n) => n.startsWith('codesign not found'))).toHaveLength(1);
   });
+
+  // setpriv (util-linux) runs the reader as another user, which only root may do: run as anyone else, the
+  // kernel cannot be made to refuse a file to the reader here, so this test is skipped.
+  it.skipIf(process.getuid?.() !== 0)(
+    "a named file that is there but not read (root's, refused by the kernel; over 1 MiB) is named on its item",
+    async () => {
+      const root = macRoot();
+      writeFileSync(
+        join(root, 'Library/LaunchDaemons/com.x.helper.plist'),
+        build({
+          Label: 'com.x.helper',
+          ProgramArguments: ['/bin/sh', '-c', '~/.x/kworker -c ~/.x/config.json'],
+        } as never),
+      );
+      writeFileSync(
+        join(root, 'Users/alice/Library/LaunchAgents/com.big.plist'),
+        build({ Label: 'com.big', ProgramArguments: ['/opt/big/run', '--config', '/Users/Shared/big.json'] } as never),
+      );
+      writeFileSync(join(root, 'Users/Shared/big.json'), 'x'.repeat(1024 * 1024 + 1));
+      // As on a Mac: root's home is closed to other users (drwxr-x--- root wheel); the rest of the tree is open.
+      mkdirSync(join(root, 'var/root/.x'), { recursive: true });
+      writeFileSync(join(root, 'var/root/.x/config.json'), '{"pools":[{"url":"pool.supportxmr.com:443"}]}');
+      chmodSync(join(root, 'var/root'), 0o750);
+      chmodSync(root, 0o755);
+      const shims = makeShims({ launchctl: { stdout: 'PID\tStatus\tLabel\n' }, ps: { stdout: ps('0:01.00') } });
+      execFileSync('chmod', ['-R', 'a+rwX', shims.dir]);
+      const out = execFileSync(
+        'setpriv',
+        [
+          // nobody: a user this machine knows (the reader asks for its own password entry), not root.
+          '--reuid=65534',
+          '--regid=65534',
+          '--clear-groups',
+          join(repo, 'node_modules/.bin/tsx'),
+          join(repo, 'test/support/mac-inventory-as-user.mts'),
+          root,
+          shims.dir,
+        ],
+        { encoding: 'utf8', cwd: repo },
+      );
+      const problems = new Map(
+        (JSON.parse(out) as { label: string; problems: string[] }[]).map((i) => [i.label, i.problems]),
+      );
+      // A daemon's ~ is root's home: the file is there, and the reader's user may not read it.
+      expect(problems.get('com.x.helper')).toEqual([
+        'not read: /var/root/.x/config.json: permission denied to this user (a scan run as root reads it)',
+      ]);
+      expect(problems.get('com.big')).toEqual(['not read: /Users/Shared/big.json: larger than 1 MiB']);
+      expect(problems.get('com.apple.rig2')).toEqual([]);
+    },
+    30_000,
+  );
 
   it('a launch folder flooded with 20,100 plists: 20,000 read, the rest counted in a note, and launchd still heard', async () => {
     const root = macRoot();
