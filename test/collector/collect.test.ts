@@ -22,6 +22,7 @@ import { extract as extractTar } from 'tar';
 import { describe, expect, it, vi } from 'vitest';
 import { replay } from '../../main/cli/scan-command';
 import { DEFAULT_SCAN_OPTIONS } from '../../main/engine/model';
+import { reasonsOf } from '../support/capture-builder';
 import { makeShims, type Shim } from '../support/shims';
 
 const repo = join(__dirname, '../..');
@@ -362,11 +363,7 @@ describe('assets/collect.sh', () => {
     expect(verdict('com.apple.rig2')).toBe('mining');
     expect(result.host.machine).toMatchObject({ model: 'MacBookPro18,3', bootedAt: 1764493200_000 });
     expect(result.items.find((i) => i.item.label === 'com.apple.rig2')?.item.mtime).toBe('2023-11-14T22:13:20.000Z');
-    const reasons = (label: string) =>
-      result.items
-        .find((i) => i.item.label === label)
-        ?.reasons.map((r) => r.text)
-        .join('\n') ?? '';
+    const reasons = (label: string) => reasonsOf(result, label);
     expect(reasons('com.x.helper')).toContain('pool.supportxmr.com (SupportXMR, file /var/root/.x/config.json)');
     expect(reasons('com.y.helper')).toContain(
       'gulf.moneroocean.stream (MoneroOcean, file /Users/Shared/.y/config.json)',

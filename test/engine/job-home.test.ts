@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { replay } from '../../main/cli/scan-command';
 import { homeOfJob, ROOT_HOME } from '../../main/engine/job-home';
 import { DEFAULT_SCAN_OPTIONS, type LaunchItem } from '../../main/engine/model';
-import { writeCapture, type CaptureSpec } from '../support/capture-builder';
+import { reasonsOf, writeCapture, type CaptureSpec } from '../support/capture-builder';
 import { launchAgent } from '../support/launch-items';
 
 const alice = { name: 'alice', uid: 501, home: '/Users/alice' };
@@ -92,11 +92,7 @@ describe("the home a job's ~ means", () => {
       },
     };
     const result = await replay(writeCapture(spec), DEFAULT_SCAN_OPTIONS);
-    const reasons = (label: string) =>
-      result.items
-        .find((i) => i.item.label === label)
-        ?.reasons.map((r) => r.text)
-        .join('\n') ?? '';
+    const reasons = (label: string) => reasonsOf(result, label);
     expect(reasons('com.x.helper')).toContain('pool.supportxmr.com (SupportXMR, file /var/root/.x/config.json)');
     expect(reasons('com.x.helper')).toContain('runs /var/root/.x/kworker');
     expect(reasons('com.y.helper')).toContain('file /Users/Shared/.y/config.json');

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { build, buildBinary } from 'plist';
 import { create as createTar } from 'tar';
+import type { ScanResult } from '../../main/engine/model';
 
 export interface ProcessSpec {
   pid: number;
@@ -268,4 +269,14 @@ export function formatCpuTime(seconds: number): string {
   const minutes = Math.floor(centis / 6000);
   const rest = centis - minutes * 6000;
   return `${minutes}:${String(Math.floor(rest / 100)).padStart(2, '0')}.${String(rest % 100).padStart(2, '0')}`;
+}
+
+/** The reasons given for the item labelled `label` in a scan result, one a line ('' when there is no such item). */
+export function reasonsOf(result: ScanResult, label: string): string {
+  return (
+    result.items
+      .find((i) => i.item.label === label)
+      ?.reasons.map((r) => r.text)
+      .join('\n') ?? ''
+  );
 }
