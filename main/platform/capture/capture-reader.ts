@@ -8,10 +8,10 @@ import { assembleInventory, assembleSample } from '../macos/assemble';
 import { parseDsclUniqueIds } from '../users';
 import type { PlistFile } from '../macos/launchd-plist';
 import { CaptureError, openCaptureFiles, type CaptureFiles } from './capture-files';
+import { MAX_REFERENCED_FILE, TOO_LARGE } from '../not-read';
 
 export { CaptureError } from './capture-files';
 
-const MAX_REFERENCED_FILE = 1024 * 1024;
 /** A day of samples at 10 s; a manifest that declares more is read up to here, with a note. */
 export const MAX_SAMPLES = 10_000;
 
@@ -120,9 +120,7 @@ export function readCaptureFiles(files: CaptureFiles): Capture {
         const why = notCopied.get(path);
         return why === undefined ? undefined : { notRead: why };
       }
-      return bytes.length <= MAX_REFERENCED_FILE
-        ? bytes.toString('utf8')
-        : { notRead: `larger than ${MAX_REFERENCED_FILE / 1024 / 1024} MiB` };
+      return bytes.length <= MAX_REFERENCED_FILE ? bytes.toString('utf8') : TOO_LARGE;
     },
     notes,
   });

@@ -11,6 +11,7 @@ import type { SampleReading, SampleRequest, SystemReader } from '../../engine/re
 import { filesNamedBy, referencedFilesDigest } from '../../engine/referenced-files';
 import { FileHasher } from '../file-hash';
 import { fileIdentity } from '../file-identity';
+import { gatherNamedFiles, readSmallFile } from '../not-read';
 import { runCommand } from '../run-command';
 import { itemFromUnitFile, persistenceFolders } from './persistence';
 import { parseBootTime } from './proc';
@@ -27,7 +28,6 @@ export interface LinuxLiveOptions {
 }
 
 const MAX_UNIT = 1024 * 1024;
-const MAX_REFERENCED_FILE = 1024 * 1024;
 
 export class LinuxLiveReader implements SystemReader {
   /** Units are files (watched), and processes are matched by their cgroup, not by a list to re-read. */
@@ -107,17 +107,7 @@ export class LinuxLiveReader implements SystemReader {
     }
 
     for (const path of this.parsedUnits.keys()) if (!paths.has(path)) this.parsedUnits.delete(path);
-    const files = new Map<string, string>();
-    for (const item of items) {
-      for (const path of filesNamedBy(item.arguments, this.home)) {
-        try {
-          const info = await stat(path);
-          if (info.isFile() && info.size <= MAX_REFERENCED_FILE) files.set(path, await readFile(path, 'utf8'));
-        } catch {
-          // A named file that is gone is not evidence.
-        }
-      }
-    }
+    const files = gatherNamedFiles(items, (item) => filesNamedBy(item.arguments, this.home), readSmallFile);
     for (const item of items) {
       const digest = referencedFilesDigest(item.arguments, this.home, files);
       if (digest) item.referencedSha256 = digest;

@@ -14,6 +14,7 @@ import { parseLsof } from './lsof';
 import { parsePrintDisabled } from './print-disabled';
 import { parsePs, toProcessRecord } from './ps';
 import { ProblemList } from '../problem-list';
+import { gatherNamedFiles, type NotRead } from '../not-read';
 
 export interface MacRawInventory {
   source: 'live' | 'capture';
@@ -41,11 +42,6 @@ export interface MacRawInventory {
    */
   readFile: (path: string) => string | NotRead | undefined;
   notes: string[];
-}
-
-/** A file an item names that is there but was not read: too large, or closed to whoever read the Mac. */
-export interface NotRead {
-  notRead: string;
 }
 
 export function assembleInventory(raw: MacRawInventory): Inventory {
@@ -84,20 +80,11 @@ export function assembleInventory(raw: MacRawInventory): Inventory {
   if (raw.btm !== undefined) append(fromBackgroundTaskManagement(items, raw.btm, home, notes));
   items.sort((a, b) => a.plistPath.localeCompare(b.plistPath));
 
-  const files = new Map<string, string>();
-  const notRead = new Map<string, string>();
-  for (const item of items) {
-    for (const path of filesNamedBy(item.arguments, homeOfJob(item, raw.user))) {
-      if (!files.has(path) && !notRead.has(path)) {
-        const got = raw.readFile(path);
-        if (typeof got === 'string') files.set(path, got);
-        else if (got !== undefined) notRead.set(path, got.notRead);
-      }
-      // What its config says may be what it hides: each item naming such a file says it was not read.
-      const why = notRead.get(path);
-      if (why !== undefined) item.problems.push(`not read: ${path}: ${why}`);
-    }
-  }
+  const files = gatherNamedFiles(
+    items,
+    (item) => filesNamedBy(item.arguments, homeOfJob(item, raw.user)),
+    raw.readFile,
+  );
 
   for (const item of items) {
     const digest = referencedFilesDigest(item.arguments, homeOfJob(item, raw.user), files);

@@ -3,7 +3,7 @@
 import { MachineFactsCache, type MachineFactsReading } from '../machine-facts';
 import { parseDsclUniqueIds } from '../users';
 import { lookup } from 'node:dns/promises';
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { lstat, readdir, readFile, readlink, stat } from 'node:fs/promises';
 import { arch, cpus, hostname, userInfo } from 'node:os';
 import type { Inventory, LaunchItem } from '../../engine/model';
@@ -11,9 +11,10 @@ import type { SampleReading, SampleRequest, SystemReader } from '../../engine/re
 import { FileHasher } from '../file-hash';
 import { fileIdentity } from '../file-identity';
 import { runCommand, type CommandOutput } from '../run-command';
-import { assembleInventory, assembleSample, dnsMap, MAX_PLISTS, type NotRead } from './assemble';
+import { assembleInventory, assembleSample, dnsMap, MAX_PLISTS } from './assemble';
+import { readSmallFile } from '../not-read';
 import { parseCodesignBundle } from './codesign';
-import { guardedPlace, hasFullDiskAccess, privacyNote, refusalOf } from './privacy';
+import { guardedPlace, hasFullDiskAccess, privacyNote } from './privacy';
 import { filesNamedBy } from '../../engine/referenced-files';
 import { homeOfJob } from '../../engine/job-home';
 import { applicationFolders, launchdFolders } from './folders';
@@ -39,7 +40,6 @@ export interface MacLiveOptions {
   machineFacts?: () => Promise<MachineFactsReading>;
 }
 
-const MAX_REFERENCED_FILE = 1024 * 1024;
 const MAX_PLIST = 4 * 1024 * 1024;
 
 export const PS_ARGS = ['-axww', '-o', 'pid=,ppid=,uid=,etime=,time=,args='];
@@ -121,7 +121,7 @@ export class MacLiveReader implements SystemReader {
       ...(disabled.problem ? {} : { printDisabled: disabled.stdout }),
       plists,
       plistsBeyond,
-      readFile: (path) => (guarded(path) ? undefined : this.readSmallFile(path)),
+      readFile: (path) => (guarded(path) ? undefined : readSmallFile(this.root + path)),
       notes,
     });
     for (const item of inventory.items) {
@@ -251,18 +251,6 @@ export class MacLiveReader implements SystemReader {
         `${folder}: ${code === 'EACCES' || code === 'EPERM' ? 'permission denied (grant Full Disk Access to see it)' : (error as Error).message}`,
       );
       return [];
-    }
-  }
-
-  /** A small file an item's arguments name (a config, a script); gone or unreadable is not evidence. */
-  private readSmallFile(path: string): string | NotRead | undefined {
-    try {
-      const info = statSync(this.root + path);
-      if (!info.isFile()) return undefined;
-      if (info.size > MAX_REFERENCED_FILE) return { notRead: `larger than ${MAX_REFERENCED_FILE / 1024 / 1024} MiB` };
-      return readFileSync(this.root + path, 'utf8');
-    } catch (error) {
-      return refusalOf(error);
     }
   }
 

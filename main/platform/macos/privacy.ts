@@ -2,7 +2,6 @@
 // would do so every time the inventory is read. They are left alone unless the app already has Full
 // Disk Access, which is probed without a prompt by opening the TCC database itself (EPERM otherwise).
 import { closeSync, openSync } from 'node:fs';
-import type { NotRead } from './assemble';
 
 export function guardedPlace(path: string, home: string): string | undefined {
   const places: [string, string][] = [
@@ -27,17 +26,4 @@ export function hasFullDiskAccess(root: string, home: string): boolean {
 
 export function privacyNote(path: string, place: string): string {
   return `not read: ${path} is in ${place}, which macOS guards with a privacy prompt (grant Launchwatch Full Disk Access to have it read)`;
-}
-
-/**
- * Why the system would not let a file be read, when it is there (open(2): EACCES, a permission or a folder on the
- * way closed to this user; EPERM, on macOS a place privacy settings guard, "Operation not permitted"). A file
- * that does not exist is no refusal.
- */
-export function refusalOf(error: unknown): NotRead | undefined {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (code === 'EACCES') return { notRead: 'permission denied to this user (a scan run as root reads it)' };
-  if (code === 'EPERM')
-    return { notRead: 'macOS refused it (Operation not permitted): Full Disk Access lets Launchwatch read it' };
-  return undefined;
 }
