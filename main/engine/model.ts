@@ -314,6 +314,8 @@ export interface UnownedMiner {
   pid: number;
   /** When one user's program ran as several processes (split, or started again): their pids, at most 16. */
   pids?: number[];
+  /** How many more pids it ran as than `pids` lists (present only when there were more). */
+  morePids?: number;
   /** Its command line, cut at 120 characters. */
   args: string;
   /** Its CPU over the window, as a share of one core. */

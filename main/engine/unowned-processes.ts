@@ -272,6 +272,7 @@ export class UnownedBusyProcesses {
         findings.miners.push({
           pid: entry.pid,
           ...(several ? { pids: [...entry.pids] } : {}),
+          ...(entry.morePids > 0 ? { morePids: entry.morePids } : {}),
           args: entry.args,
           cpuPercent: Math.round(percent),
           endpoints: reached,

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { replay } from '../../main/cli/scan-command';
 import { defaultIndicators } from '../../main/engine/indicators';
-import { DEFAULT_SCAN_OPTIONS } from '../../main/engine/model';
+import { DEFAULT_SCAN_OPTIONS, type ScanResult } from '../../main/engine/model';
 import { toEcsAlerts } from '../../main/engine/reports/ecs';
 import { MAX_FOLLOWED, UnownedBusyProcesses } from '../../main/engine/unowned-processes';
 import { writeCapture, type CaptureSpec, type ProcessSpec } from '../support/capture-builder';
@@ -270,6 +270,12 @@ describe('busy processes that no launch item owns', () => {
       /^pids 1000, 1001, 1002, 1003, 1004 and 15 more "\/Users\/alice\/\.cache\/kworkerd" used 100% of one core between them for 10 s connected to Stratum ports "198\.51\.100\.7:3333"/,
     );
     expect(miners[0]?.pids).toEqual(processes.slice(0, 16).map((p) => p.pid));
+    expect(miners[0]?.morePids).toBe(4);
+    // A fleet's alert counts them too: sixteen named, four more.
+    const result = { items: [], endedAt: 15_000, unownedMiners: miners } as unknown as ScanResult;
+    const alert = JSON.parse(toEcsAlerts([{ host: 'h', samples: 3, enoughData: true, result }]));
+    expect(alert.message).toMatch(/^pids 1000, 1001, .*, 1015 and 4 more \(one program of one user\) on h reach/);
+    expect(alert.launchwatch).toMatchObject({ pids: miners[0]?.pids, more_pids: 4 });
   });
 
   it('follows a bounded number, counting the rest, and names the busiest twenty', () => {

@@ -78,7 +78,7 @@ function unownedMinerAlert(host: HostResult, miner: UnownedMiner, now: Date) {
     '@timestamp': new Date(host.result.endedAt ?? now.getTime()).toISOString(),
     event: alertEvent(73),
     message: miner.pids
-      ? `pids ${miner.pids.join(', ')} (one program of one user) on ${host.host} reach a mining service at ${miner.cpuPercent}% of one core between them, and no launch item owns them`
+      ? `pids ${miner.pids.join(', ')}${miner.morePids ? ` and ${miner.morePids} more` : ''} (one program of one user) on ${host.host} reach a mining service at ${miner.cpuPercent}% of one core between them, and no launch item owns them`
       : `pid ${miner.pid} on ${host.host} reaches a mining service at ${miner.cpuPercent}% of one core, and no launch item owns it`,
     host: { name: host.host, os: { type: 'macos' } },
     rule: { name: 'launchwatch unowned miner', id: 'unowned.mining', category: 'AN0743' },
@@ -98,6 +98,7 @@ function unownedMinerAlert(host: HostResult, miner: UnownedMiner, now: Date) {
       verdict: 'mining',
       unowned: true,
       ...(miner.pids ? { pids: miner.pids } : {}),
+      ...(miner.morePids ? { more_pids: miner.morePids } : {}),
       cpu: { avg_percent: miner.cpuPercent },
       endpoints: miner.endpoints,
     },
