@@ -122,7 +122,10 @@ export class UnownedBusyProcesses {
     if (seconds === undefined) return;
     this.beyond = 0;
     // This sample's unowned processes, by user and program.
-    const programs = new Map<string, { cpuSeconds: number; members: { process: ProcessRecord; cpu: number }[] }>();
+    const programs = new Map<
+      string,
+      { cpuSeconds: number; label: string | undefined; members: { process: ProcessRecord; cpu: number }[] }
+    >();
     for (const process of processes) {
       if (process.ppid !== 1 || owned(process.pid)) continue;
       const label = listed.get(process.pid);
@@ -134,10 +137,10 @@ export class UnownedBusyProcesses {
       if (program) {
         program.cpuSeconds += cpuSeconds;
         program.members.push({ process, cpu: cpuSeconds });
-      } else programs.set(key, { cpuSeconds, members: [{ process, cpu: cpuSeconds }] });
+      } else programs.set(key, { cpuSeconds, label, members: [{ process, cpu: cpuSeconds }] });
     }
     const byPid = new Map<number, string>();
-    for (const [key, { cpuSeconds, members }] of programs) {
+    for (const [key, { cpuSeconds, label, members }] of programs) {
       let entry = this.followed.get(key);
       const first = members[0]!.process;
       if (!entry) {
@@ -150,7 +153,6 @@ export class UnownedBusyProcesses {
           this.beyond += members.length;
           continue;
         }
-        const label = listed.get(first.pid);
         entry = {
           pid: first.pid,
           pids: [],
