@@ -50,7 +50,7 @@ import type {
 } from './model';
 import { withRepeatsCounted } from './note-list';
 import { filesNamedBy } from './referenced-files';
-import { homeOfJob } from './job-home';
+import { homeOfJob, workingDirectoryOf } from './job-home';
 import { programsStartedBy } from './started-programs';
 import { UnownedBusyProcesses } from './unowned-processes';
 import { isInterpreter } from './shell-words';
@@ -812,7 +812,7 @@ export class Analyzer {
     const cached = this.configuredCache.get(item.id);
     if (cached) return cached;
     const findings = analyseCommand(item.arguments, 'arguments', this.indicators);
-    for (const path of filesNamedBy(item.arguments, homeOfJob(item, this.inventory.user))) {
+    for (const path of filesNamedBy(item.arguments, homeOfJob(item, this.inventory.user), workingDirectoryOf(item))) {
       const text = this.inventory.files.get(path);
       if (text !== undefined) analyseFileText(path, text, this.indicators, findings);
     }

@@ -31,14 +31,31 @@ export function homeOfJob(item: LaunchItem, user: UserInfo | undefined): string 
   return item.userName === user?.name ? user.home : undefined;
 }
 
+/**
+ * The folder a launchd job starts in: the plist's WorkingDirectory when it is an absolute path (launchd.plist(5):
+ * chdir(2)'d to before the job runs), else `/`, launchd's own. Other kinds of item: `/` too.
+ */
+export function workingDirectoryOf(item: LaunchItem): string {
+  if (item.kind !== 'LaunchAgent' && item.kind !== 'LaunchDaemon') return '/';
+  const content = item.content;
+  if (typeof content !== 'object' || content === null || !Object.hasOwn(content, 'WorkingDirectory')) return '/';
+  return absoluteFolder((content as Record<string, unknown>)['WorkingDirectory']) ?? '/';
+}
+
 /** `EnvironmentVariables.HOME` of a plist, when it is an absolute path. */
 function environmentHome(content: unknown): string | undefined {
   if (typeof content !== 'object' || content === null) return undefined;
   const environment = (content as Record<string, unknown>)['EnvironmentVariables'];
   if (typeof environment !== 'object' || environment === null || Array.isArray(environment)) return undefined;
-  const home = Object.hasOwn(environment, 'HOME') ? (environment as Record<string, unknown>)['HOME'] : undefined;
-  if (typeof home !== 'string' || !home.startsWith('/')) return undefined;
-  let end = home.length;
-  while (end > 1 && home.charCodeAt(end - 1) === 47) end--;
-  return home.slice(0, end);
+  return absoluteFolder(
+    Object.hasOwn(environment, 'HOME') ? (environment as Record<string, unknown>)['HOME'] : undefined,
+  );
+}
+
+/** A plist value naming a folder by absolute path, its trailing slashes trimmed (a loop: no regular expression). */
+function absoluteFolder(value: unknown): string | undefined {
+  if (typeof value !== 'string' || !value.startsWith('/')) return undefined;
+  let end = value.length;
+  while (end > 1 && value.charCodeAt(end - 1) === 47) end--;
+  return value.slice(0, end);
 }

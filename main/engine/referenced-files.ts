@@ -2,6 +2,7 @@
 // and the script an interpreter is asked to run. Miners keep their pool in such files. The readers
 // (and the collector) copy exactly these, so capture and live see the same.
 import { createHash } from 'node:crypto';
+import { posix } from 'node:path';
 import {
   basename,
   expandHome,
@@ -54,7 +55,59 @@ function afterEnv(line: string[]): number {
   return i;
 }
 
-export function filesNamedBy(argv: string[], home: string | undefined): string[] {
+/** Past this many places a job may be in (its WorkingDirectory and the folders it `cd`s to), the rest are not tried. */
+const MAX_WORKING_DIRECTORIES = 8;
+/** Past this many relative names, the rest are not looked for (each is tried in every working directory). */
+const MAX_RELATIVE_NAMES = 256;
+
+/**
+ * The folders a job's relative paths may be in: where launchd starts it (`workingDirectory`: the plist's
+ * WorkingDirectory, chdir(2)'d to before the job runs, launchd.plist(5); else `/`, launchd's own), and each folder
+ * its commands `cd` to. Every one is tried: a relative `-c config.json` is looked for in all of them, rather than
+ * guessing which `cd` a shell had made by then.
+ */
+export function workingDirectories(argv: string[], home: string | undefined, workingDirectory = '/'): string[] {
+  const dirs = [workingDirectory];
+  for (const line of commandLines(argv)) {
+    if (dirs.length >= MAX_WORKING_DIRECTORIES) break;
+    if (basename(line[0] ?? '') !== 'cd') continue;
+    const target = line.slice(1).find((word) => !word.startsWith('-'));
+    if (target === undefined) continue;
+    const expanded = expandHome(target, home);
+    if (expanded.startsWith('~') || expanded.startsWith('$')) continue;
+    // A relative `cd` goes on from wherever the job may be by then: from each folder found so far.
+    for (const from of expanded.startsWith('/') ? ['/'] : [...dirs]) {
+      const dir = posix.resolve(from, expanded);
+      if (!dirs.includes(dir) && dirs.length < MAX_WORKING_DIRECTORIES) dirs.push(dir);
+    }
+  }
+  return dirs;
+}
+
+/**
+ * Absolute paths for the names found: `~` expanded with `home`, a relative name tried in each working directory. A
+ * relative name with a space or that starts with `-` is taken for a word, not a file (`env ... sh -c "x -c y"` puts a
+ * whole command after a `-c`).
+ */
+function resolveNames(names: Iterable<string>, dirs: string[], home: string | undefined): string[] {
+  const paths = new Set<string>();
+  let relative = 0;
+  for (const name of names) {
+    const path = expandHome(name, home);
+    if (path.startsWith('/')) paths.add(path);
+    else if (looksLikeRelativeFile(path) && relative++ < MAX_RELATIVE_NAMES)
+      for (const dir of dirs) paths.add(posix.join(dir, path));
+  }
+  return [...paths];
+}
+
+function looksLikeRelativeFile(name: string): boolean {
+  if (name === '' || name.startsWith('~') || name.startsWith('$') || name.startsWith('-')) return false;
+  for (let i = 0; i < name.length; i++) if (name.charCodeAt(i) <= 32) return false;
+  return true;
+}
+
+export function filesNamedBy(argv: string[], home: string | undefined, workingDirectory?: string): string[] {
   const found = new Set<string>();
   for (const line of commandLines(argv)) {
     const [program = ''] = line;
@@ -70,18 +123,18 @@ export function filesNamedBy(argv: string[], home: string | undefined): string[]
       if (script !== undefined) found.add(script);
     }
   }
-  return [...found].map((p) => expandHome(p, home)).filter((p) => p.startsWith('/'));
+  return resolveNames(found, workingDirectories(argv, home, workingDirectory), home);
 }
 
 /** The scripts a shell is handed to run (`sh /path/start.sh`): their lines are commands the item starts. */
-export function shellScriptsRunBy(argv: string[], home: string | undefined): string[] {
+export function shellScriptsRunBy(argv: string[], home: string | undefined, workingDirectory?: string): string[] {
   const found = new Set<string>();
   for (const line of commandLines(argv)) {
     if (!isShell(line[0] ?? '')) continue;
     const script = scriptArgument(line);
-    if (script !== undefined) found.add(expandHome(script, home));
+    if (script !== undefined) found.add(script);
   }
-  return [...found].filter((p) => p.startsWith('/'));
+  return resolveNames(found, workingDirectories(argv, home, workingDirectory), home);
 }
 
 /** The first operand of an interpreter that is a file to run, if any (`sh -c` and `osascript -e` run text instead). */
@@ -107,8 +160,9 @@ export function referencedFilesDigest(
   argv: string[],
   home: string | undefined,
   files: Map<string, string>,
+  workingDirectory?: string,
 ): string | undefined {
-  const present = filesNamedBy(argv, home)
+  const present = filesNamedBy(argv, home, workingDirectory)
     .filter((p) => files.has(p))
     .sort();
   if (present.length === 0) return undefined;

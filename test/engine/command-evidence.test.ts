@@ -122,6 +122,34 @@ describe('files that arguments name', () => {
     expect(filesNamedBy(['/usr/bin/env', 'FOO=1', 'python3', '/opt/s.py'], home)).toEqual(['/opt/s.py']);
   });
 
+  it('a relative name is looked for where the job may be: its WorkingDirectory, or /, and each folder it cd-s to', () => {
+    const home = '/Users/alice';
+    // launchd.plist(5): WorkingDirectory is chdir(2)'d to before the job runs; without it, launchd's own, /.
+    expect(filesNamedBy(['/x/kworker', '-c', 'config.json'], home, '/Library/Application Support/.x')).toEqual([
+      '/Library/Application Support/.x/config.json',
+    ]);
+    expect(filesNamedBy(['/x/kworker', '--config=./c/../pool.json'], home)).toEqual(['/pool.json']);
+    expect(
+      filesNamedBy(['/bin/sh', '-c', 'cd ~/.w && ./kworker -c config.json; cd -P ../v; python3 run.py'], home).sort(),
+    ).toEqual(
+      // A relative cd goes on from each place the job may be by then: / and ~/.w.
+      ['', '/Users/alice/.w', '/Users/alice/v', '/v'].flatMap((dir) => [`${dir}/config.json`, `${dir}/run.py`]).sort(),
+    );
+    // The whole command after the -c that env's argv holds has spaces: no file; `y`, the config x is given, is one.
+    expect(filesNamedBy(['/usr/bin/env', '/bin/sh', '-c', 'x -c y'], home)).toEqual(['/y']);
+    expect(filesNamedBy(['/x/kworker', '-c', '-v'], home)).toEqual([]);
+  });
+
+  it('relative names and cd-s are bounded, whatever a plist holds', () => {
+    const names = Array.from({ length: 5_000 }, (_, i) => ['-c', `c${i}.json`]).flat();
+    const cds = Array.from({ length: 100 }, (_, i) => `cd /d${i}`).join('; ');
+    const paths = filesNamedBy(['/bin/sh', '-c', `${cds}; /x/k ${names.join(' ')}`], '/Users/alice');
+    // 8 places (/ and the first 7 cd-s) for each of the first 256 names.
+    expect(paths).toHaveLength(8 * 256);
+    expect(paths).toContain('/d6/c255.json');
+    expect(paths.some((p) => p.startsWith('/d7/') || p.endsWith('/c256.json'))).toBe(false);
+  });
+
   it('unwraps env run by env, 50,000 deep, and sh -c inside it, as one command: the miner and its config are found', () => {
     const argv = [...Array<string>(50_000).fill('/usr/bin/env'), 'A=1', '/bin/sh', '-c', 'xmrig -c ~/.c.json'];
     expect(filesNamedBy(argv, '/Users/alice')).toEqual(['/Users/alice/.c.json']);

@@ -3,7 +3,7 @@
 // root's file, and a plist that sets EnvironmentVariables.HOME moves `~` where it says.
 import { describe, expect, it } from 'vitest';
 import { replay } from '../../main/cli/scan-command';
-import { homeOfJob, ROOT_HOME } from '../../main/engine/job-home';
+import { homeOfJob, ROOT_HOME, workingDirectoryOf } from '../../main/engine/job-home';
 import { DEFAULT_SCAN_OPTIONS, type LaunchItem } from '../../main/engine/model';
 import { reasonsOf, writeCapture, type CaptureSpec } from '../support/capture-builder';
 import { launchAgent } from '../support/launch-items';
@@ -101,5 +101,49 @@ describe("the home a job's ~ means", () => {
     expect(agent?.attribution).toBe('detached-program');
     expect(agent?.processes.map((p) => p.pid)).toEqual([900]);
     expect(reasons('com.x.helper') + reasons('com.y.helper')).not.toContain('nanopool');
+  });
+
+  it("a relative config is the one in the job's WorkingDirectory (launchd.plist(5)), or in a folder it cd-s to", async () => {
+    const wd = (value: unknown, kind: LaunchItem['kind'] = 'LaunchDaemon'): string =>
+      workingDirectoryOf(job({ kind, content: { WorkingDirectory: value } }));
+    expect(wd('/Library/Application Support/.w//')).toBe('/Library/Application Support/.w');
+    expect(wd('relative')).toBe('/');
+    expect(wd(['/x'])).toBe('/');
+    expect(wd('/x', 'systemd-service')).toBe('/');
+    expect(workingDirectoryOf(job({ content: {} }))).toBe('/');
+
+    const result = await replay(
+      writeCapture({
+        items: [
+          {
+            path: '/Library/LaunchDaemons/com.w.helper.plist',
+            plist: {
+              Label: 'com.w.helper',
+              ProgramArguments: ['/Library/Application Support/.w/kworker', '-c', 'config.json'],
+              WorkingDirectory: '/Library/Application Support/.w',
+            },
+          },
+          {
+            path: '/Users/alice/Library/LaunchAgents/com.v.helper.plist',
+            plist: {
+              Label: 'com.v.helper',
+              ProgramArguments: ['/bin/sh', '-c', 'cd ~/.v && ./kworker --config=pool.json'],
+            },
+          },
+        ],
+        processes: [{ pid: 1, ppid: 0, uid: 0, args: '/sbin/launchd', cpu: 0.5 }],
+        files: {
+          '/Library/Application Support/.w/config.json': '{"pools":[{"url":"pool.supportxmr.com:443"}]}',
+          '/Users/alice/.v/pool.json': '{"pools":[{"url":"gulf.moneroocean.stream:10128"}]}',
+        },
+      }),
+      DEFAULT_SCAN_OPTIONS,
+    );
+    expect(reasonsOf(result, 'com.w.helper')).toContain(
+      'pool.supportxmr.com (SupportXMR, file /Library/Application Support/.w/config.json)',
+    );
+    expect(reasonsOf(result, 'com.v.helper')).toContain(
+      'gulf.moneroocean.stream (MoneroOcean, file /Users/alice/.v/pool.json)',
+    );
   });
 });

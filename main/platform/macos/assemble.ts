@@ -1,7 +1,7 @@
 // Raw macOS command output and plist bytes -> the engine's inventory and samples. Capture replay and the
 // live reader both end here, so the same parsers read the same text.
 import { filesNamedBy, referencedFilesDigest } from '../../engine/referenced-files';
-import { homeOfJob } from '../../engine/job-home';
+import { homeOfJob, workingDirectoryOf } from '../../engine/job-home';
 import type { HostInfo, Inventory, LaunchItem, LoadedService, Sample, UserInfo } from '../../engine/model';
 import { isLaunchdRecord, parseBtmDump } from './btm';
 import { parseCodesignBundle } from './codesign';
@@ -82,12 +82,12 @@ export function assembleInventory(raw: MacRawInventory): Inventory {
 
   const files = gatherNamedFiles(
     items,
-    (item) => filesNamedBy(item.arguments, homeOfJob(item, raw.user)),
+    (item) => filesNamedBy(item.arguments, homeOfJob(item, raw.user), workingDirectoryOf(item)),
     raw.readFile,
   );
 
   for (const item of items) {
-    const digest = referencedFilesDigest(item.arguments, homeOfJob(item, raw.user), files);
+    const digest = referencedFilesDigest(item.arguments, homeOfJob(item, raw.user), files, workingDirectoryOf(item));
     if (digest) item.referencedSha256 = digest;
   }
 

@@ -16,7 +16,7 @@ import { readSmallFile } from '../not-read';
 import { parseCodesignBundle } from './codesign';
 import { guardedPlace, hasFullDiskAccess, privacyNote } from './privacy';
 import { filesNamedBy } from '../../engine/referenced-files';
-import { homeOfJob } from '../../engine/job-home';
+import { homeOfJob, workingDirectoryOf } from '../../engine/job-home';
 import { applicationFolders, launchdFolders } from './folders';
 import type { PlistFile } from './launchd-plist';
 
@@ -127,7 +127,7 @@ export class MacLiveReader implements SystemReader {
     for (const item of inventory.items) {
       for (const path of new Set([
         ...(item.program ? [item.program] : []),
-        ...filesNamedBy(item.arguments, homeOfJob(item, inventory.user)),
+        ...filesNamedBy(item.arguments, homeOfJob(item, inventory.user), workingDirectoryOf(item)),
       ])) {
         const place = guarded(path);
         if (place) item.problems.push(privacyNote(path, place));
