@@ -200,16 +200,11 @@ job_home_of() {
   # (launchd core.c: HOME from the password entry of the user the job runs as, then EnvironmentVariables,
   # which win; a daemon with no UserName runs as root and its shell's ~ is root's home, bash(1) Tilde
   # Expansion). Empty when it cannot be known here (a daemon run as another user): its ~ files are skipped.
-  set_home=$(plist_value EnvironmentVariables:HOME "$1")
-  case $set_home in
-    *"$nl"*) ;;
-    /*)
-      # Trailing and repeated slashes squeezed in one pass (a loop of ${x%/} is quadratic on a long run).
-      set_home=$(printf '%s' "$set_home" | tr -s /)
-      [ "$set_home" = / ] || set_home=${set_home%/}
-      printf '%s' "$set_home"
-      return 0 ;;
-  esac
+  set_home=$(absolute_folder "$(plist_value EnvironmentVariables:HOME "$1")")
+  if [ -n "$set_home" ]; then
+    printf '%s' "$set_home"
+    return 0
+  fi
   case $1 in
     */Library/LaunchDaemons/*)
       run_as=$(plist_value UserName "$1")
@@ -219,16 +214,60 @@ job_home_of() {
   esac
 }
 
-named_file() {
-  # Copies a small file that an argument names ($1), expanding ~, $HOME and ${HOME} with the job's home.
+absolute_folder() {
+  # $1: a folder named in a plist; prints it with repeated and trailing slashes squeezed (tr: one pass, where a
+  # loop of ${x%/} is quadratic on a long run), or nothing if it is not absolute or holds a newline.
+  case $1 in *"$nl"*) return 0 ;; /*) ;; *) return 0 ;; esac
+  folder=$(printf '%s' "$1" | tr -s /)
+  [ "$folder" = / ] || folder=${folder%/}
+  printf '%s' "$folder"
+}
+
+with_home() {
+  # $1: a word; prints it with a leading ~/, $HOME/ or ${HOME}/ expanded with the job's home (nothing when
+  # that home is unknown).
   # shellcheck disable=SC2016,SC2088 # a literal "~/" or "$HOME/" in a plist argument, expanded by hand
   case $1 in
-    "~/"* | '$HOME/'* | '${HOME}/'*)
-      [ -n "$job_home" ] || return 0
-      f="${job_home%/}/${1#*/}" ;;
-    *) f=$1 ;;
+    "~/"* | '$HOME/'* | '${HOME}/'*) [ -z "$job_home" ] || printf '%s' "${job_home%/}/${1#*/}" ;;
+    *) printf '%s' "$1" ;;
   esac
-  case $f in /*) ;; *) return 0 ;; esac
+}
+
+add_job_dir() {
+  # $1: a folder the job cd-s to. Kept in job_dirs (one a line, at most 8), where relative names are looked
+  # for; a relative folder goes on from each one known so far, as the engine's referenced-files.ts does.
+  target=$(with_home "$1")
+  case $target in '' | '~'* | '$'*) return 0 ;; /*) froms=/ ;; *) froms=$job_dirs ;; esac
+  saved_ifs=$IFS
+  IFS=$nl
+  for from in $froms; do
+    dir=$(absolute_folder "${from%/}/$target")
+    [ -n "$dir" ] || continue
+    [ "$(printf '%s\n' "$job_dirs" | wc -l)" -lt 8 ] || break
+    case "$nl$job_dirs$nl" in *"$nl$dir$nl"*) ;; *) job_dirs="$job_dirs$nl$dir" ;; esac
+  done
+  IFS=$saved_ifs
+}
+
+named_file() {
+  # A small file an argument names ($1), expanding ~, $HOME and ${HOME} with the job's home; a relative name
+  # (no space, not an option) is looked for in each folder the job may be in (job_dirs).
+  named=$(with_home "$1")
+  case $named in
+    /*) copy_named "$named" ;;
+    '' | -* | '~'* | '$'* | *[[:space:]]*) ;;
+    *)
+      saved_ifs=$IFS
+      IFS=$nl
+      for dir in $job_dirs; do copy_named "${dir%/}/$named"; done
+      IFS=$saved_ifs ;;
+  esac
+  return 0
+}
+
+copy_named() {
+  # $1: the absolute path of a file an argument names: copied if it is small enough and the user may read it.
+  f=$1
   [ -f "$root$f" ] || return 0
   size=$(wc -c < "$root$f" 2>/dev/null | tr -d ' ')
   is_count "${size:-0}" || return 0
@@ -273,6 +312,16 @@ scan_arguments() {
             # sh -c "<command>": each simple command in it, split into words as the shell would.
             # shellcheck disable=SC2020 # each of ; & | ( ) ` ends a command
             printf '%s\n' "$arg" | tr ';&|()`' '\n\n\n\n\n\n' | while IFS= read -r simple; do
+              set -f
+              # shellcheck disable=SC2086 # word splitting is the point
+              set -- $simple
+              # `cd <folder>`: where the later commands' relative names are (their options skipped).
+              if [ "${1:-}" = cd ]; then
+                shift
+                while [ $# -gt 1 ] && case $1 in -*) true ;; *) false ;; esac; do shift; done
+                [ $# -eq 0 ] || add_job_dir "$1"
+                continue
+              fi
               # shellcheck disable=SC2086 # word splitting is the point
               (set -f; for word in $simple; do printf '%s\n' "$word"; done) | (scan_arguments)
             done
@@ -311,6 +360,9 @@ for plist in $plists; do
   fi
   program=$(plist_value Program "$plist")
   job_home=$(job_home_of "$plist")
+  # Where launchd starts the job (launchd.plist(5) WorkingDirectory, chdir(2)'d to first), else its own /.
+  job_dirs=$(absolute_folder "$(plist_value WorkingDirectory "$plist")")
+  [ -n "$job_dirs" ] || job_dirs=/
   i=0
   args_file="$bundle/.args"
   : > "$args_file"

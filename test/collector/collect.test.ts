@@ -149,6 +149,17 @@ function fakeMac(): string {
     '/Library/LaunchDaemons/com.z.helper.plist',
     build({ Label: 'com.z.helper', UserName: '_www', ProgramArguments: ['/opt/z/zd', '-c', '~/z.json'] } as never),
   );
+  // A relative config is in the job's WorkingDirectory (launchd.plist(5)), or in a folder its commands cd to.
+  write(
+    '/Users/alice/Library/LaunchAgents/com.v.helper.plist',
+    build({
+      Label: 'com.v.helper',
+      ProgramArguments: ['/bin/sh', '-c', './kworker -c w.json; cd -P ~/.v && ./kworker --config=pool.json'],
+      WorkingDirectory: '/Users/Shared/.w/',
+    } as never),
+  );
+  write('/Users/Shared/.w/w.json', '{"pools":[{"url":"xmr.2miners.com:2222"}]}');
+  write('/Users/alice/.v/pool.json', '{"pools":[{"url":"rx.unmineable.com:3333"}]}');
   write('/var/root/.x/config.json', '{"pools":[{"url":"pool.supportxmr.com:443"}]}');
   write('/Users/Shared/.y/config.json', '{"pools":[{"url":"gulf.moneroocean.stream:10128"}]}');
   for (const decoy of ['/Users/alice/.x/config.json', '/Users/alice/config.json', '/Users/alice/z.json'])
@@ -276,7 +287,7 @@ describe('assets/collect.sh', () => {
     const archive = stdout.trim();
     expect(archive).toMatch(/launchwatch-capture-.*\.tar\.gz$/);
     expect(existsSync(archive)).toBe(true);
-    expect(stderr).toContain('Collected 11 launch item property lists, 3 samples');
+    expect(stderr).toContain('Collected 12 launch item property lists, 3 samples');
     expect(stderr).toContain('Not run with sudo');
 
     // One archive is what it leaves: the working folder is gone, and the archive holds it all.
@@ -348,6 +359,8 @@ describe('assets/collect.sh', () => {
     // Each job's ~ is its own home: root's for the daemon, the folder the agent's HOME names.
     expect(readFileSync(join(bundle, 'fs/var/root/.x/config.json'), 'utf8')).toContain('supportxmr');
     expect(readFileSync(join(bundle, 'fs/Users/Shared/.y/config.json'), 'utf8')).toContain('moneroocean');
+    expect(readFileSync(join(bundle, 'fs/Users/Shared/.w/w.json'), 'utf8')).toContain('2miners');
+    expect(readFileSync(join(bundle, 'fs/Users/alice/.v/pool.json'), 'utf8')).toContain('unmineable');
     for (const decoy of ['.x/config.json', 'config.json', 'z.json'])
       expect(existsSync(join(bundle, 'fs/Users/alice', decoy))).toBe(false);
 
@@ -369,6 +382,8 @@ describe('assets/collect.sh', () => {
       'gulf.moneroocean.stream (MoneroOcean, file /Users/Shared/.y/config.json)',
     );
     expect(reasons('com.x.helper') + reasons('com.y.helper') + reasons('com.z.helper')).not.toContain('nanopool');
+    expect(reasons('com.v.helper')).toContain('xmr.2miners.com (2Miners, file /Users/Shared/.w/w.json)');
+    expect(reasons('com.v.helper')).toContain('rx.unmineable.com (unMineable, file /Users/alice/.v/pool.json)');
     expect(verdict('homebrew.mxcl.redis')).toBe('ok');
     expect(verdict('com.docker.vmnetd')).toBe('ok');
     expect(result.items.find((i) => i.item.label === 'com.linked')?.item.problems).toContain(
