@@ -267,7 +267,12 @@ export class Analyzer {
       this.attributionVersion++;
       this.started = new Map();
       for (const item of inventory.items) {
-        const programs = programsStartedBy(item, inventory.files, homeOfJob(item, inventory.user));
+        const programs = programsStartedBy(
+          item,
+          inventory.files,
+          homeOfJob(item, inventory.user),
+          workingDirectoryOf(item),
+        );
         if (programs.length > 0) this.started.set(item.id, programs);
       }
       this.attractors = attractorsOf(inventory.items, loadedByLabel, this.started);

@@ -13,8 +13,16 @@ export const MAX_STARTED_PROGRAMS = 1_000;
 /** Words before a command that run it in the same way: `exec x`, `nohup x &`, `nice -n 19 x`. */
 const RUNS_NEXT_WORD = new Set(['exec', 'nohup', 'command', 'nice', 'setsid']);
 
-/** `home` is the job's own (homeOfJob): `~` in its commands is the HOME launchd gives it. */
-export function programsStartedBy(item: LaunchItem, files: Map<string, string>, home: string | undefined): string[] {
+/**
+ * `home` is the job's own (homeOfJob): `~` in its commands is the HOME launchd gives it; `workingDirectory` is where
+ * it starts (workingDirectoryOf), where a script it names by a relative path is.
+ */
+export function programsStartedBy(
+  item: LaunchItem,
+  files: Map<string, string>,
+  home: string | undefined,
+  workingDirectory?: string,
+): string[] {
   const found = new Set<string>();
   const add = (argv: string[]): void => {
     for (const line of commandLines(argv)) {
@@ -27,7 +35,7 @@ export function programsStartedBy(item: LaunchItem, files: Map<string, string>, 
     }
   };
   add(item.arguments);
-  for (const script of shellScriptsRunBy(item.arguments, home)) {
+  for (const script of shellScriptsRunBy(item.arguments, home, workingDirectory)) {
     const text = files.get(script);
     if (text === undefined) continue;
     for (const words of splitShellCommands(text)) {

@@ -124,6 +124,15 @@ describe("the home a job's ~ means", () => {
             },
           },
           {
+            // A script named by a relative path: the programs it starts are read from the WorkingDirectory's copy.
+            path: '/Library/LaunchDaemons/com.s.helper.plist',
+            plist: {
+              Label: 'com.s.helper',
+              ProgramArguments: ['/bin/sh', 'start.sh'],
+              WorkingDirectory: '/Library/Application Support/.w',
+            },
+          },
+          {
             path: '/Users/alice/Library/LaunchAgents/com.v.helper.plist',
             plist: {
               Label: 'com.v.helper',
@@ -135,12 +144,16 @@ describe("the home a job's ~ means", () => {
         files: {
           '/Library/Application Support/.w/config.json': '{"pools":[{"url":"pool.supportxmr.com:443"}]}',
           '/Users/alice/.v/pool.json': '{"pools":[{"url":"gulf.moneroocean.stream:10128"}]}',
+          '/Library/Application Support/.w/start.sh': 'exec /Users/Shared/.w/kworker --background\n',
         },
       }),
       DEFAULT_SCAN_OPTIONS,
     );
     expect(reasonsOf(result, 'com.w.helper')).toContain(
       'pool.supportxmr.com (SupportXMR, file /Library/Application Support/.w/config.json)',
+    );
+    expect(reasonsOf(result, 'com.s.helper')).toContain(
+      'runs /Users/Shared/.w/kworker from a hidden or temporary folder',
     );
     expect(reasonsOf(result, 'com.v.helper')).toContain(
       'gulf.moneroocean.stream (MoneroOcean, file /Users/alice/.v/pool.json)',

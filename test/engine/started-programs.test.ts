@@ -37,6 +37,17 @@ describe('the programs a launch item starts by name', () => {
     expect(started(['/usr/bin/python3', `${HOME}/run.py`], files)).toEqual([]);
   });
 
+  it("the commands of a script named by a relative path, read from the job's WorkingDirectory", () => {
+    const files = new Map([
+      ['/Library/Application Support/.w/start.sh', 'exec /Users/Shared/.w/kworker --background\n'],
+    ]);
+    const item = launchAgent('/x.plist', 'x', { arguments: ['/bin/sh', 'start.sh'] });
+    expect(programsStartedBy(item, files, HOME, '/Library/Application Support/.w')).toEqual([
+      '/Users/Shared/.w/kworker',
+    ]);
+    expect(programsStartedBy(item, files, HOME)).toEqual([]);
+  });
+
   it('never an interpreter (a detached python is no sign of whose it is), never a relative name', () => {
     expect(started(['/bin/sh', '-c', '/usr/bin/python3 -c x; /bin/bash y; ruby z; ./w'])).toEqual([]);
   });
