@@ -133,6 +133,8 @@ dscl . -list /Users UniqueID > "$bundle/users.txt" 2>/dev/null || rm -f "$bundle
 # Property lists, byte for byte, at their own paths under fs/.
 copy_file() {
   # $1: absolute path on the Mac. Regular files only, never through a link, up to 1 MiB for named files.
+  # A path that still climbs (..) or idles (.) is refused: its copy under fs/ could land outside the bundle.
+  case "$1/" in */../* | */./*) return 1 ;; esac
   src="$root$1"
   [ -f "$src" ] && [ ! -L "$src" ] || return 1
   mkdir -p "$bundle/fs$(dirname "$1")" && cp -p "$src" "$bundle/fs$1" || return 1
@@ -214,13 +216,28 @@ job_home_of() {
   esac
 }
 
+lexical_path() {
+  # $1: an absolute path without a newline. Prints it with //, /./ and x/.. resolved as words (one awk pass:
+  # a loop of ${x%/} would be quadratic on a long run), as the reader looks paths up in a capture, so that
+  # nothing a plist names can climb out of fs/ when it is copied.
+  printf '%s\n' "$1" | awk -F/ '{
+    n = 0
+    for (i = 1; i <= NF; i++) {
+      if ($i == "" || $i == ".") continue
+      if ($i == "..") { if (n > 0) n--; continue }
+      part[++n] = $i
+    }
+    if (n == 0) printf "/"
+    for (i = 1; i <= n; i++) printf "/%s", part[i]
+    printf "\n"
+  }'
+}
+
 absolute_folder() {
-  # $1: a folder named in a plist; prints it with repeated and trailing slashes squeezed (tr: one pass, where a
-  # loop of ${x%/} is quadratic on a long run), or nothing if it is not absolute or holds a newline.
+  # $1: a folder named in a plist; prints it resolved as words (lexical_path), or nothing if it is not
+  # absolute or holds a newline.
   case $1 in *"$nl"*) return 0 ;; /*) ;; *) return 0 ;; esac
-  folder=$(printf '%s' "$1" | tr -s /)
-  [ "$folder" = / ] || folder=${folder%/}
-  printf '%s' "$folder"
+  lexical_path "$1"
 }
 
 with_home() {
@@ -267,7 +284,8 @@ named_file() {
 
 copy_named() {
   # $1: the absolute path of a file an argument names: copied if it is small enough and the user may read it.
-  f=$1
+  case $1 in *"$nl"*) return 0 ;; esac
+  f=$(lexical_path "$1")
   [ -f "$root$f" ] || return 0
   size=$(wc -c < "$root$f" 2>/dev/null | tr -d ' ')
   is_count "${size:-0}" || return 0

@@ -147,7 +147,13 @@ function fakeMac(): string {
   );
   write(
     '/Library/LaunchDaemons/com.z.helper.plist',
-    build({ Label: 'com.z.helper', UserName: '_www', ProgramArguments: ['/opt/z/zd', '-c', '~/z.json'] } as never),
+    build({
+      Label: 'com.z.helper',
+      UserName: '_www',
+      // A path that climbs past / is the file it names on the Mac (the kernel stops at /), and its copy must land
+      // at that file's place under fs/, not climb out of the bundle.
+      ProgramArguments: ['/opt/z/zd', '-c', '~/z.json', '--config', '/../../../../../../../../Users/Shared/.q/q.json'],
+    } as never),
   );
   // A relative config is in the job's WorkingDirectory (launchd.plist(5)), or in a folder its commands cd to.
   write(
@@ -158,6 +164,7 @@ function fakeMac(): string {
       WorkingDirectory: '/Users/Shared/.w/',
     } as never),
   );
+  write('/Users/Shared/.q/q.json', '{"pools":[{"url":"mine.c3pool.com:13333"}]}');
   write('/Users/Shared/.w/w.json', '{"pools":[{"url":"xmr.2miners.com:2222"}]}');
   write('/Users/alice/.v/pool.json', '{"pools":[{"url":"rx.unmineable.com:3333"}]}');
   write('/var/root/.x/config.json', '{"pools":[{"url":"pool.supportxmr.com:443"}]}');
@@ -361,6 +368,19 @@ describe('assets/collect.sh', () => {
     expect(readFileSync(join(bundle, 'fs/Users/Shared/.y/config.json'), 'utf8')).toContain('moneroocean');
     expect(readFileSync(join(bundle, 'fs/Users/Shared/.w/w.json'), 'utf8')).toContain('2miners');
     expect(readFileSync(join(bundle, 'fs/Users/alice/.v/pool.json'), 'utf8')).toContain('unmineable');
+    expect(readFileSync(join(bundle, 'fs/Users/Shared/.q/q.json'), 'utf8')).toContain('c3pool');
+    expect(readdirSync(bundle).sort()).toEqual(
+      [
+        'codesign.txt',
+        'dns.txt',
+        'file-dates.txt',
+        'fs',
+        'launchctl-list.txt',
+        'launchctl-print-disabled.txt',
+        'manifest.json',
+        'samples',
+      ].sort(),
+    );
     for (const decoy of ['.x/config.json', 'config.json', 'z.json'])
       expect(existsSync(join(bundle, 'fs/Users/alice', decoy))).toBe(false);
 
