@@ -49,8 +49,7 @@ import type {
   Verdict,
 } from './model';
 import { withRepeatsCounted } from './note-list';
-import { filesNamedBy } from './referenced-files';
-import { homeOfJob, workingDirectoryOf } from './job-home';
+import { filesNamedByJob, homeOfJob, workingDirectoryOf } from './job-home';
 import { programsStartedBy } from './started-programs';
 import { UnownedBusyProcesses } from './unowned-processes';
 import { isInterpreter } from './shell-words';
@@ -817,7 +816,7 @@ export class Analyzer {
     const cached = this.configuredCache.get(item.id);
     if (cached) return cached;
     const findings = analyseCommand(item.arguments, 'arguments', this.indicators);
-    for (const path of filesNamedBy(item.arguments, homeOfJob(item, this.inventory.user), workingDirectoryOf(item))) {
+    for (const path of filesNamedByJob(item, this.inventory.user)) {
       const text = this.inventory.files.get(path);
       if (text !== undefined) analyseFileText(path, text, this.indicators, findings);
     }

@@ -6,6 +6,7 @@
 // launchd (job_postfork_become_user returns before it), so a shell expands `~` to root's own home ("If HOME
 // is unset, the home directory of the user executing the shell is substituted": bash(1), Tilde Expansion).
 import type { LaunchItem, UserInfo } from './model';
+import { filesNamedBy } from './referenced-files';
 
 /** root's home folder on macOS (its password entry). */
 export const ROOT_HOME = '/var/root';
@@ -29,6 +30,11 @@ export function homeOfJob(item: LaunchItem, user: UserInfo | undefined): string 
   }
   if (item.userName === undefined || item.userName === 'root') return ROOT_HOME;
   return item.userName === user?.name ? user.home : undefined;
+}
+
+/** The files a job's command line names, `~` and relative names read as that job's own (homeOfJob, workingDirectoryOf). */
+export function filesNamedByJob(item: LaunchItem, user: UserInfo | undefined): string[] {
+  return filesNamedBy(item.arguments, homeOfJob(item, user), workingDirectoryOf(item));
 }
 
 /**

@@ -155,16 +155,12 @@ function scriptArgument(line: string[]): string | undefined {
   return undefined;
 }
 
-/** One digest over the files an item's arguments name, so an approval notices an edited script or config. */
-export function referencedFilesDigest(
-  argv: string[],
-  home: string | undefined,
-  files: Map<string, string>,
-  workingDirectory?: string,
-): string | undefined {
-  const present = filesNamedBy(argv, home, workingDirectory)
-    .filter((p) => files.has(p))
-    .sort();
+/**
+ * One digest over the files an item's arguments name (`named`, from filesNamedBy) that were read, so an approval
+ * notices an edited script or config.
+ */
+export function referencedFilesDigest(named: string[], files: Map<string, string>): string | undefined {
+  const present = named.filter((p) => files.has(p)).sort();
   if (present.length === 0) return undefined;
   const hash = createHash('sha256');
   for (const path of present)

@@ -2,6 +2,7 @@
 // item says which file was kept from the reader and why, instead of looking as if it named nothing.
 import { readFileSync, statSync } from 'node:fs';
 import type { LaunchItem } from '../engine/model';
+import { referencedFilesDigest } from '../engine/referenced-files';
 
 /** Why a file that is there was not read: too large, or refused to whoever reads the machine. */
 export interface NotRead {
@@ -42,8 +43,9 @@ export function readSmallFile(path: string): string | NotRead | undefined {
 }
 
 /**
- * The files items name, each read once (`read` answers for an absolute path); each item naming one that is there
- * but was not read gets a problem saying which and why.
+ * The files items name, each read once (`read` answers for an absolute path). Each item naming one that is there
+ * but was not read gets a problem saying which and why, and each item gets the digest of those it names that were
+ * read (referencedSha256), so an approval notices an edited config.
  */
 export function gatherNamedFiles(
   items: LaunchItem[],
@@ -52,8 +54,11 @@ export function gatherNamedFiles(
 ): Map<string, string> {
   const files = new Map<string, string>();
   const notRead = new Map<string, string>();
+  const namedByItem = new Map<LaunchItem, string[]>();
   for (const item of items) {
-    for (const path of namedBy(item)) {
+    const named = namedBy(item);
+    namedByItem.set(item, named);
+    for (const path of named) {
       if (!files.has(path) && !notRead.has(path)) {
         const got = read(path);
         if (typeof got === 'string') files.set(path, got);
@@ -62,6 +67,10 @@ export function gatherNamedFiles(
       const why = notRead.get(path);
       if (why !== undefined) item.problems.push(`not read: ${path}: ${why}`);
     }
+  }
+  for (const [item, named] of namedByItem) {
+    const digest = referencedFilesDigest(named, files);
+    if (digest) item.referencedSha256 = digest;
   }
   return files;
 }

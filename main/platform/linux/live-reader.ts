@@ -8,7 +8,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { arch, cpus, hostname, release, userInfo } from 'node:os';
 import type { ConnectionRecord, Inventory, LaunchItem } from '../../engine/model';
 import type { SampleReading, SampleRequest, SystemReader } from '../../engine/reader';
-import { filesNamedBy, referencedFilesDigest } from '../../engine/referenced-files';
+import { filesNamedBy } from '../../engine/referenced-files';
 import { FileHasher } from '../file-hash';
 import { fileIdentity } from '../file-identity';
 import { gatherNamedFiles, readSmallFile } from '../not-read';
@@ -108,10 +108,6 @@ export class LinuxLiveReader implements SystemReader {
 
     for (const path of this.parsedUnits.keys()) if (!paths.has(path)) this.parsedUnits.delete(path);
     const files = gatherNamedFiles(items, (item) => filesNamedBy(item.arguments, this.home), readSmallFile);
-    for (const item of items) {
-      const digest = referencedFilesDigest(item.arguments, this.home, files);
-      if (digest) item.referencedSha256 = digest;
-    }
     const me = userInfo();
     const privileged = me.uid === 0;
     if (!privileged) notes.push("connections of other users' processes not visible (not running as root)");

@@ -1,7 +1,6 @@
 // Raw macOS command output and plist bytes -> the engine's inventory and samples. Capture replay and the
 // live reader both end here, so the same parsers read the same text.
-import { filesNamedBy, referencedFilesDigest } from '../../engine/referenced-files';
-import { homeOfJob, workingDirectoryOf } from '../../engine/job-home';
+import { filesNamedByJob } from '../../engine/job-home';
 import type { HostInfo, Inventory, LaunchItem, LoadedService, Sample, UserInfo } from '../../engine/model';
 import { isLaunchdRecord, parseBtmDump } from './btm';
 import { parseCodesignBundle } from './codesign';
@@ -80,16 +79,7 @@ export function assembleInventory(raw: MacRawInventory): Inventory {
   if (raw.btm !== undefined) append(fromBackgroundTaskManagement(items, raw.btm, home, notes));
   items.sort((a, b) => a.plistPath.localeCompare(b.plistPath));
 
-  const files = gatherNamedFiles(
-    items,
-    (item) => filesNamedBy(item.arguments, homeOfJob(item, raw.user), workingDirectoryOf(item)),
-    raw.readFile,
-  );
-
-  for (const item of items) {
-    const digest = referencedFilesDigest(item.arguments, homeOfJob(item, raw.user), files, workingDirectoryOf(item));
-    if (digest) item.referencedSha256 = digest;
-  }
+  const files = gatherNamedFiles(items, (item) => filesNamedByJob(item, raw.user), raw.readFile);
 
   const dns = raw.dns === undefined ? new Map<string, string>() : dnsMap(raw.dns, notes);
 

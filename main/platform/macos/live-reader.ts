@@ -15,8 +15,7 @@ import { assembleInventory, assembleSample, dnsMap, MAX_PLISTS } from './assembl
 import { readSmallFile } from '../not-read';
 import { parseCodesignBundle } from './codesign';
 import { guardedPlace, hasFullDiskAccess, privacyNote } from './privacy';
-import { filesNamedBy } from '../../engine/referenced-files';
-import { homeOfJob, workingDirectoryOf } from '../../engine/job-home';
+import { filesNamedByJob } from '../../engine/job-home';
 import { applicationFolders, launchdFolders } from './folders';
 import type { PlistFile } from './launchd-plist';
 
@@ -125,10 +124,7 @@ export class MacLiveReader implements SystemReader {
       notes,
     });
     for (const item of inventory.items) {
-      for (const path of new Set([
-        ...(item.program ? [item.program] : []),
-        ...filesNamedBy(item.arguments, homeOfJob(item, inventory.user), workingDirectoryOf(item)),
-      ])) {
+      for (const path of new Set([...(item.program ? [item.program] : []), ...filesNamedByJob(item, inventory.user)])) {
         const place = guarded(path);
         if (place) item.problems.push(privacyNote(path, place));
       }
