@@ -18,7 +18,9 @@ const USER_AGENTS = '/Library/LaunchAgents/';
  * daemon run as another user, whose password entry this scan did not read). `user` is the scanning user.
  */
 export function homeOfJob(item: LaunchItem, user: UserInfo | undefined): string | undefined {
-  if (item.kind !== 'LaunchAgent' && item.kind !== 'LaunchDaemon') return user?.home;
+  // A systemd unit's or autostart entry's HOME is worked out by the Linux reader, which reads the passwd file.
+  if (item.kind === 'systemd-service') return item.home;
+  if (item.kind !== 'LaunchAgent' && item.kind !== 'LaunchDaemon') return item.home ?? user?.home;
   const set = environmentHome(item.content);
   if (set !== undefined) return set;
   if (item.kind === 'LaunchAgent') {
@@ -39,10 +41,11 @@ export function filesNamedByJob(item: LaunchItem, user: UserInfo | undefined): s
 
 /**
  * The folder a launchd job starts in: the plist's WorkingDirectory when it is an absolute path (launchd.plist(5):
- * chdir(2)'d to before the job runs), else `/`, launchd's own. Other kinds of item: `/` too.
+ * chdir(2)'d to before the job runs), else `/`, launchd's own. Other kinds of item: the folder their reader
+ * resolved (systemd's WorkingDirectory= and defaults, an autostart entry's Path=), else `/`.
  */
 export function workingDirectoryOf(item: LaunchItem): string {
-  if (item.kind !== 'LaunchAgent' && item.kind !== 'LaunchDaemon') return '/';
+  if (item.kind !== 'LaunchAgent' && item.kind !== 'LaunchDaemon') return absoluteFolder(item.workingDirectory) ?? '/';
   const content = item.content;
   if (typeof content !== 'object' || content === null || !Object.hasOwn(content, 'WorkingDirectory')) return '/';
   return absoluteFolder((content as Record<string, unknown>)['WorkingDirectory']) ?? '/';

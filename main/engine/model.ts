@@ -23,7 +23,13 @@ export interface LaunchItem {
   watchPaths: string[];
   userName?: string;
   limitLoadToSessionType: string[];
+  /** Where its processes start, as the item says (launchd's WorkingDirectory; on Linux, resolved by the reader). */
   workingDirectory?: string;
+  /**
+   * Linux: the HOME its processes get, as the reader worked it out from the unit (User=, Environment=, the manager);
+   * absent when unknown. launchd jobs' is worked out by homeOfJob from the property list.
+   */
+  home?: string;
   /** `Disabled` key in the plist itself. */
   disabledInPlist?: boolean;
   /** `launchctl print-disabled` override for this label, when known. */

@@ -38,3 +38,20 @@ export function parsePasswd(text: string): Map<number, string> {
   }
   return names;
 }
+
+/** /etc/passwd's home folders, by user name and by uid (as text): User= in a systemd unit may give either. */
+export function parsePasswdHomes(text: string): Map<string, string> {
+  const homes = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    if (homes.size >= 2 * MAX_USERS) break;
+    if (line.startsWith('#')) continue;
+    const fields = line.split(':');
+    const [name, , id, , , home] = fields;
+    if (fields.length < 7 || !name || name.length > MAX_NAME || !/^\d{1,10}$/.test(id ?? '')) continue;
+    if (!home?.startsWith('/')) continue;
+    // The first entry for a name or uid wins, as getpwnam(3) and getpwuid(3) find it.
+    if (!homes.has(name)) homes.set(name, home);
+    if (!homes.has(id as string)) homes.set(id as string, home);
+  }
+  return homes;
+}

@@ -34,8 +34,12 @@ describe("the home a job's ~ means", () => {
         alice,
       ),
     ).toBe('/Users/alice');
-    // Linux items keep the scanning user's home.
-    expect(homeOfJob(job({ kind: 'systemd-service', plistPath: '/etc/systemd/system/x.service' }), alice)).toBe(
+    // A systemd unit's home is the one its reader worked out from User= and the manager (unknown stays unknown);
+    // an autostart entry's is the session user's.
+    const unit = { kind: 'systemd-service' as const, plistPath: '/etc/systemd/system/x.service' };
+    expect(homeOfJob(job({ ...unit, home: '/srv/bob' }), alice)).toBe('/srv/bob');
+    expect(homeOfJob(job(unit), alice)).toBeUndefined();
+    expect(homeOfJob(job({ kind: 'autostart', plistPath: '/etc/xdg/autostart/x.desktop' }), alice)).toBe(
       '/Users/alice',
     );
   });
@@ -109,7 +113,10 @@ describe("the home a job's ~ means", () => {
     expect(wd('/Library/Application Support/.w//')).toBe('/Library/Application Support/.w');
     expect(wd('relative')).toBe('/');
     expect(wd(['/x'])).toBe('/');
+    // A Linux item's folder is the one its reader resolved, not a plist key.
     expect(wd('/x', 'systemd-service')).toBe('/');
+    expect(workingDirectoryOf(job({ kind: 'systemd-service', workingDirectory: '/srv/.w/' }))).toBe('/srv/.w');
+    expect(workingDirectoryOf(job({ kind: 'autostart', workingDirectory: 'rel' }))).toBe('/');
     expect(workingDirectoryOf(job({ content: {} }))).toBe('/');
 
     const result = await replay(

@@ -1,19 +1,21 @@
 // The live Linux machine: systemd units and XDG autostart entries from disk, processes from /proc
 // (no process spawned per tick), sockets from /proc/net joined to /proc/<pid>/fd.
 import { MachineFactsCache, type MachineFactsReading } from '../machine-facts';
-import { parsePasswd } from '../users';
+import { parsePasswd, parsePasswdHomes } from '../users';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { createHash } from 'node:crypto';
 import { arch, cpus, hostname, release, userInfo } from 'node:os';
 import type { ConnectionRecord, Inventory, LaunchItem } from '../../engine/model';
 import type { SampleReading, SampleRequest, SystemReader } from '../../engine/reader';
-import { filesNamedBy } from '../../engine/referenced-files';
+import { filesNamedByJob } from '../../engine/job-home';
 import { FileHasher } from '../file-hash';
 import { fileIdentity } from '../file-identity';
 import { gatherNamedFiles, readSmallFile } from '../not-read';
 import { runCommand } from '../run-command';
-import { itemFromUnitFile, persistenceFolders } from './persistence';
+import { itemFromUnitFile, persistenceFolders, type UnitReadingContext } from './persistence';
+import { EXEC_SEARCH_PATH } from './systemd-exec';
 import { parseBootTime } from './proc';
 import { ProcessTable } from './process-table';
 import { parseProcNet, socketInode, type ProcSocket } from './proc-net';
@@ -60,6 +62,22 @@ export class LinuxLiveReader implements SystemReader {
     const items: LaunchItem[] = [];
     const seen = new Set<string>();
     const paths = new Set<string>();
+    const me = userInfo();
+    // The passwd file gives User='s home (its $HOME, its `~`); a unit is parsed again when either changes.
+    let passwd = '';
+    try {
+      passwd = await readFile('/etc/passwd', 'utf8');
+    } catch {
+      // No passwd to read: processes show their uids, and a unit's User= has no known home.
+    }
+    const homes = parsePasswdHomes(passwd);
+    const context: UnitReadingContext = {
+      user: { name: me.username, uid: me.uid, home: this.home },
+      env: this.env,
+      hostname: hostname(),
+      homeOf: (user) => homes.get(user),
+    };
+    const contextKey = `${context.hostname}:${hashText(passwd)}`;
     for (const folder of persistenceFolders(this.env, this.home)) {
       let names: string[];
       try {
@@ -87,14 +105,16 @@ export class LinuxLiveReader implements SystemReader {
           if (seen.has(key)) continue;
           seen.add(key);
           // Read and parsed again only when the file changed: the inventory is read every minute.
-          const fileKey = fileIdentity(info);
+          const fileKey = `${fileIdentity(info)}:${contextKey}`;
           const cached = this.parsedUnits.get(path);
           const item =
             cached?.key === fileKey
               ? { ...cached.item, problems: [...cached.item.problems] }
-              : itemFromUnitFile(path, await readFile(path), folder, info.mtime.toISOString());
+              : itemFromUnitFile(path, await readFile(path), folder, info.mtime.toISOString(), context);
           if (cached?.key !== fileKey)
             this.parsedUnits.set(path, { key: fileKey, item: { ...item, problems: [...item.problems] } });
+          if (item.kind === 'systemd-service' && item.program !== undefined && !item.program.includes('/'))
+            item.program = (await onSearchPath(item.program)) ?? item.program;
           if (item.program?.startsWith('/')) {
             const sha256 = await this.hasher.sha256(item.program);
             if (sha256) item.programSha256 = sha256;
@@ -107,16 +127,11 @@ export class LinuxLiveReader implements SystemReader {
     }
 
     for (const path of this.parsedUnits.keys()) if (!paths.has(path)) this.parsedUnits.delete(path);
-    const files = gatherNamedFiles(items, (item) => filesNamedBy(item.arguments, this.home), readSmallFile);
-    const me = userInfo();
+    const user = { name: me.username, uid: me.uid, home: this.home };
+    const files = gatherNamedFiles(items, (item) => filesNamedByJob(item, user), readSmallFile);
     const privileged = me.uid === 0;
     if (!privileged) notes.push("connections of other users' processes not visible (not running as root)");
-    let userNames: Map<number, string> | undefined;
-    try {
-      userNames = parsePasswd(await readFile('/etc/passwd', 'utf8'));
-    } catch {
-      // No passwd to read: processes show their uids.
-    }
+    const userNames = passwd === '' ? undefined : parsePasswd(passwd);
     return {
       source: 'live',
       host: {
@@ -127,7 +142,7 @@ export class LinuxLiveReader implements SystemReader {
         cpuCount: cpus().length,
         machine: await this.facts.read(notes, this.machineFacts),
       },
-      user: { name: me.username, uid: me.uid, home: this.home },
+      user,
       privileged,
       items,
       loaded: [],
@@ -236,4 +251,21 @@ export class LinuxLiveReader implements SystemReader {
       notes.push(`${this.proc}/stat unreadable: process start times are relative`);
     }
   }
+}
+
+/** systemd runs an ExecStart= given by bare name from the first folder of its search path that has it. */
+async function onSearchPath(name: string): Promise<string | undefined> {
+  if (name === '' || name === '.' || name === '..') return undefined;
+  for (const folder of EXEC_SEARCH_PATH) {
+    try {
+      if ((await stat(`${folder}/${name}`)).isFile()) return `${folder}/${name}`;
+    } catch {
+      // Not in this folder.
+    }
+  }
+  return undefined;
+}
+
+function hashText(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
 }

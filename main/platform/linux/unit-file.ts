@@ -1,4 +1,5 @@
-// systemd unit files and XDG autostart .desktop entries: both INI-like, both pure text -> records.
+// systemd unit files and XDG autostart .desktop entries: both INI-like, both pure text -> records. What a unit's
+// ExecStart= runs is read by systemd-exec.ts.
 
 export type IniSections = Record<string, Record<string, string[]>>;
 
@@ -23,12 +24,6 @@ export function parseIni(text: string): IniSections {
     (current[key] ??= []).push(value);
   }
   return sections;
-}
-
-/** systemd's ExecStart: optional `-@:+!` prefixes, then a command line with shell-like quoting. */
-export function parseExecStart(value: string): string[] {
-  const stripped = value.replace(/^[-@:+!]+/, '');
-  return splitQuoted(stripped);
 }
 
 /** Desktop Entry `Exec`: quoted arguments, and field codes (%f, %U, ...) that are not part of argv. */

@@ -10,7 +10,7 @@ import {
   parseStatusUid,
 } from '../../../main/platform/linux/proc';
 import { parseProcNet, socketInode } from '../../../main/platform/linux/proc-net';
-import { parseDesktopExec, parseExecStart, parseIni } from '../../../main/platform/linux/unit-file';
+import { parseDesktopExec, parseIni } from '../../../main/platform/linux/unit-file';
 
 const fixture = (name: string): string => readFileSync(join(__dirname, '../../fixtures/linux', name), 'utf8');
 const ports = Object.fromEntries(
@@ -159,7 +159,12 @@ describe('systemd units and XDG autostart', () => {
   });
 
   it('handles ExecStart prefixes, quotes, continuations and Restart', () => {
-    expect(parseExecStart('-@/usr/bin/x "a b" \'c\' d\\ e')).toEqual(['/usr/bin/x', 'a b', 'c', 'd e']);
+    const quoted = itemFromUnitFile(
+      '/u/q.service',
+      Buffer.from('[Service]\nExecStart=-/usr/bin/x "a b" \'c\' d\\ e\n'),
+      { path: '/u', kind: 'systemd-service', scope: 'system' },
+    );
+    expect(quoted.arguments).toEqual(['/usr/bin/x', 'a b', 'c', 'd e']);
     const ini = parseIni(
       '[Service]\nExecStart=/bin/a \\\n  --flag\nRestart=always\n# comment\n[Install]\nWantedBy=default.target\n',
     );

@@ -1,0 +1,434 @@
+// What a systemd service really runs, where, and with which HOME, read as systemd reads the unit rather than as it
+// is written. A unit can hide its program, its configs and its folders behind systemd's own expansions
+// (`ExecStart=%h/.cache/.x/kworker -c ${D}/pool.json`, `\x2fhome/...`), so each is applied as documented:
+// - words and quoting: systemd.syntax(7) "Quoting" (C-style escapes inside and outside quotes);
+// - `%` specifiers: systemd.unit(5) "Specifiers", resolved word by word, for the manager that runs the unit
+//   (%h, %u, %U are the manager's user, root's for the system manager, whatever User= says);
+// - Environment=: systemd.exec(5) (quoted assignments, later wins, an empty assignment resets the list);
+// - `$FOO` and `${FOO}` in ExecStart: systemd.service(5) "Command lines" (a lone `$FOO` word splits at whitespace,
+//   `${FOO}` is one argument, `$$` is a dollar, an unset variable is empty, the `:` prefix turns it off; the
+//   executable itself is never substituted), `@` (the second word is argv[0]), and a bare executable name looked
+//   up in a fixed search path;
+// - $HOME, User= and WorkingDirectory=: systemd.exec(5) ("$HOME ... only set for the units that have User= set",
+//   user managers' units inherit it; WorkingDirectory= `~` is User='s home, `-` is "missing is not fatal", unset
+//   is `/` for the system manager and the user's home for a user manager).
+
+/** The manager a unit runs under: pid 1 (the system manager) or a user's `systemd --user`. */
+export interface ServiceManager {
+  system: boolean;
+  userName: string;
+  uid: number;
+  home: string;
+  /** The user manager's XDG_* and TMPDIR (systemd.unit(5): %C %D %E %L %S %t %T %V); ignored for the system manager. */
+  env: Readonly<Record<string, string | undefined>>;
+  hostname: string;
+}
+
+/** What systemd would run for a service, as far as the unit says. */
+export interface ServiceExec {
+  /** The executable: the first word, specifiers resolved (a bare name is left for the reader to look up). */
+  program?: string;
+  /** argv as the process receives it. */
+  arguments: string[];
+  /** The HOME its processes get; undefined when unknown here (User= names a user this scan cannot look up). */
+  home?: string;
+  /** Where its processes start (an absolute path). */
+  workingDirectory: string;
+  problems: string[];
+}
+
+/** systemd's compiled-in search path for an executable given by name (systemd.service(5), "Command lines"). */
+export const EXEC_SEARCH_PATH = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
+
+/** Bounds: words in one command line or Environment= line, variables kept, and the length of an expanded word. */
+const MAX_WORDS = 4096;
+const MAX_VARIABLES = 1024;
+const MAX_WORD_LENGTH = 64 * 1024;
+
+const ROOT_HOME = '/root';
+
+/** The service's command, HOME and working directory. `homeOf` looks a User= (name or uid) up in the passwd file. */
+export function serviceExec(
+  unitPath: string,
+  service: Readonly<Record<string, string[]>>,
+  manager: ServiceManager,
+  homeOf: (user: string) => string | undefined,
+): ServiceExec {
+  const problems: string[] = [];
+  const specifiers = specifierValues(unitPath, manager);
+  const resolve = (word: string, where: string): string => expandSpecifiers(word, specifiers, where, problems);
+
+  const user = lastValue(service.User);
+  const environment = environmentOf(service.Environment ?? [], resolve, problems);
+  // Whose HOME: User='s (systemd sets HOME from its passwd entry), a user manager's own (inherited), or none
+  // for the system manager without User= (a shell then falls back to root's own home).
+  const userName = user === undefined ? undefined : resolve(user, 'User=');
+  const passwdHome =
+    userName === undefined
+      ? manager.system
+        ? undefined
+        : manager.home
+      : userName === 'root' || userName === '0'
+        ? ROOT_HOME
+        : userName === manager.userName
+          ? manager.home
+          : homeOf(userName);
+  const substitutionEnv = new Map<string, string>();
+  if (passwdHome !== undefined) substitutionEnv.set('HOME', passwdHome);
+  if (userName !== undefined) substitutionEnv.set('USER', userName).set('LOGNAME', userName);
+  else if (!manager.system) substitutionEnv.set('USER', manager.userName).set('LOGNAME', manager.userName);
+  for (const [name, value] of environment) substitutionEnv.set(name, value);
+  const environmentHome = environment.get('HOME');
+  const home =
+    environmentHome?.startsWith('/') === true
+      ? environmentHome
+      : (passwdHome ?? (userName === undefined && manager.system ? ROOT_HOME : undefined));
+
+  const exec: ServiceExec = { arguments: [], workingDirectory: '/', problems };
+  const execStart = (service.ExecStart ?? []).filter((v) => v !== '');
+  const line = execStart[0];
+  if (line === undefined) problems.push('no ExecStart');
+  else {
+    const command = commandLine(line, resolve, substitutionEnv, problems);
+    if (command.program !== undefined) exec.program = command.program;
+    exec.arguments = command.argv;
+    if (execStart.length > 1)
+      problems.push(
+        `${execStart.length - 1} more ExecStart= lines (only the first is read; systemd runs them only for Type=oneshot)`,
+      );
+  }
+  if (home !== undefined) exec.home = home;
+  exec.workingDirectory = workingDirectory(service, manager, resolve, userName === undefined ? undefined : home);
+  return exec;
+}
+
+/** systemd.syntax(7) "Quoting": words split at unquoted whitespace, "..." and '...' kept whole, C-style escapes decoded. */
+export function systemdWords(text: string, problems?: string[], where = 'line'): string[] {
+  const words: string[] = [];
+  let bytes: number[] = [];
+  let inWord = false;
+  let quote = 0;
+  let i = 0;
+  let dropped = false;
+  const flush = (): void => {
+    if (inWord && words.length < MAX_WORDS) words.push(Buffer.from(bytes).toString('utf8'));
+    else if (inWord && !dropped) {
+      dropped = true;
+      problems?.push(`${where}: more than ${MAX_WORDS} words; the rest not read`);
+    }
+    bytes = [];
+    inWord = false;
+  };
+  while (i < text.length) {
+    const code = text.codePointAt(i) as number;
+    const width = code > 0xffff ? 2 : 1;
+    if (quote !== 0) {
+      if (code === quote) quote = 0;
+      else if (code === 92 /* \ */ && i + 1 < text.length) {
+        i = unescapeOne(text, i + 1, bytes);
+        continue;
+      } else pushCodePoint(bytes, code);
+    } else if (code === 34 || code === 39) {
+      quote = code;
+      inWord = true;
+    } else if (code === 92 && i + 1 < text.length) {
+      inWord = true;
+      i = unescapeOne(text, i + 1, bytes);
+      continue;
+    } else if (code === 32 || code === 9 || code === 10 || code === 13) flush();
+    else {
+      pushCodePoint(bytes, code);
+      inWord = true;
+    }
+    i += width;
+  }
+  if (quote !== 0) problems?.push(`${where}: a quote is not closed (systemd would not run this command)`);
+  flush();
+  return words;
+}
+
+interface Command {
+  program?: string;
+  argv: string[];
+}
+
+/** One ExecStart= value: prefixes, words, specifiers, then (unless `:`) variables in argv. */
+function commandLine(
+  value: string,
+  resolve: (word: string, where: string) => string,
+  env: ReadonlyMap<string, string>,
+  problems: string[],
+): Command {
+  let start = 0;
+  let argv0Given = false;
+  let substitute = true;
+  // systemd.service(5): "-", "@", ":", "+", "!" and "!!" may precede the executable, in any order.
+  for (; start < value.length; start++) {
+    const c = value[start];
+    if (c === '@') argv0Given = true;
+    else if (c === ':') substitute = false;
+    else if (c !== '-' && c !== '+' && c !== '!') break;
+  }
+  const words = systemdWords(value.slice(start), problems, 'ExecStart=').map((w) => resolve(w, 'ExecStart='));
+  const [path, ...rest] = words;
+  if (path === undefined) return { argv: [] };
+  let argv = argv0Given ? rest : words;
+  if (argv0Given && rest.length === 0) problems.push('ExecStart= starts with @ but gives no argv[0]');
+  if (substitute) argv = substituteVariables(argv, env, problems);
+  return { program: path, argv };
+}
+
+/** `$FOO` alone splits into words, `${FOO}` anywhere is replaced whole, `$$` is `$`; unknown variables are empty. */
+export function substituteVariables(
+  argv: readonly string[],
+  env: ReadonlyMap<string, string>,
+  problems: string[],
+): string[] {
+  const out: string[] = [];
+  const unset = new Set<string>();
+  for (const word of argv) {
+    if (word.length > 1 && word[0] === '$' && word[1] !== '{' && isVariableName(word, 1, word.length)) {
+      const value = env.get(word.slice(1));
+      if (value === undefined) unset.add(word.slice(1));
+      else for (const part of systemdWords(value)) if (out.length < MAX_WORDS) out.push(part);
+      continue;
+    }
+    if (out.length < MAX_WORDS) out.push(replaceBraced(word, env, unset));
+  }
+  if (unset.size > 0)
+    problems.push(
+      `ExecStart= uses ${[...unset]
+        .slice(0, 8)
+        .map((n) => `$${n}`)
+        .join(
+          ', ',
+        )}, which the unit does not set (empty unless EnvironmentFile= or the manager sets it; those are not read)`,
+    );
+  return out;
+}
+
+function replaceBraced(word: string, env: ReadonlyMap<string, string>, unset: Set<string>): string {
+  if (!word.includes('$')) return word;
+  let out = '';
+  let i = 0;
+  while (i < word.length) {
+    const c = word[i];
+    if (c === '$' && word[i + 1] === '$') {
+      out += '$';
+      i += 2;
+    } else if (c === '$' && word[i + 1] === '{') {
+      const close = word.indexOf('}', i + 2);
+      if (close < 0) {
+        out += word.slice(i);
+        break;
+      }
+      const name = word.slice(i + 2, close);
+      const value = env.get(name);
+      if (value === undefined) unset.add(name);
+      else out += value;
+      i = close + 1;
+    } else {
+      out += c;
+      i++;
+    }
+    if (out.length > MAX_WORD_LENGTH) return out.slice(0, MAX_WORD_LENGTH);
+  }
+  return out;
+}
+
+/** Environment= lines in order: `NAME=value` words, later wins, an empty line clears what came before. */
+export function environmentOf(
+  lines: readonly string[],
+  resolve: (word: string, where: string) => string = (w) => w,
+  problems: string[] = [],
+): Map<string, string> {
+  const env = new Map<string, string>();
+  for (const line of lines) {
+    if (line.trim() === '') {
+      env.clear();
+      continue;
+    }
+    for (const word of systemdWords(line, problems, 'Environment=')) {
+      const eq = word.indexOf('=');
+      if (eq <= 0 || !isVariableName(word, 0, eq)) {
+        problems.push(`Environment=: "${word.slice(0, 64)}" is not an assignment (systemd ignores it)`);
+        continue;
+      }
+      const name = word.slice(0, eq);
+      if (!env.has(name) && env.size >= MAX_VARIABLES) continue;
+      env.set(name, resolve(word.slice(eq + 1), 'Environment='));
+    }
+  }
+  return env;
+}
+
+function workingDirectory(
+  service: Readonly<Record<string, string[]>>,
+  manager: ServiceManager,
+  resolve: (word: string, where: string) => string,
+  userHome: string | undefined,
+): string {
+  const fallback = manager.system ? '/' : manager.home;
+  let value = lastValue(service.WorkingDirectory);
+  if (value === undefined || value === '') return fallback;
+  if (value.startsWith('-')) value = value.slice(1);
+  if (value === '~') return userHome ?? (manager.system ? ROOT_HOME : manager.home);
+  const path = resolve(value, 'WorkingDirectory=');
+  return path.startsWith('/') ? path : fallback;
+}
+
+/** `%x` replaced by its value; a specifier systemd has but this scan cannot know is kept as written, and named. */
+export function expandSpecifiers(
+  word: string,
+  values: ReadonlyMap<string, string>,
+  where: string,
+  problems: string[],
+): string {
+  if (!word.includes('%')) return word;
+  let out = '';
+  for (let i = 0; i < word.length; i++) {
+    const c = word[i] as string;
+    if (c !== '%' || i + 1 >= word.length) {
+      out += c;
+      continue;
+    }
+    const key = word[++i] as string;
+    const value = key === '%' ? '%' : values.get(key);
+    if (value === undefined) {
+      out += `%${key}`;
+      const problem = `${where} uses %${key}, which this scan does not resolve`;
+      if (!problems.includes(problem)) problems.push(problem);
+    } else out += value;
+    if (out.length > MAX_WORD_LENGTH) return out.slice(0, MAX_WORD_LENGTH);
+  }
+  return out;
+}
+
+/** systemd.unit(5) "Specifiers" that name a unit or a folder, for this unit and manager. */
+export function specifierValues(unitPath: string, manager: ServiceManager): Map<string, string> {
+  const slash = unitPath.lastIndexOf('/');
+  const name = unitPath.slice(slash + 1);
+  const dot = name.lastIndexOf('.');
+  const withoutSuffix = dot > 0 ? name.slice(0, dot) : name;
+  const at = withoutSuffix.indexOf('@');
+  const prefix = at >= 0 ? withoutSuffix.slice(0, at) : withoutSuffix;
+  const instance = at >= 0 ? withoutSuffix.slice(at + 1) : '';
+  const finalPart = prefix.slice(prefix.lastIndexOf('-') + 1);
+  const env = manager.system ? {} : manager.env;
+  const xdg = (key: string, fallback: string): string => {
+    const value = env[key];
+    return value !== undefined && value.startsWith('/') ? value : fallback;
+  };
+  const temporary = (fallback: string): string =>
+    [manager.env.TMPDIR, manager.env.TEMP, manager.env.TMP].find((v) => v?.startsWith('/') === true) ?? fallback;
+  const home = manager.system ? ROOT_HOME : manager.home;
+  const state = xdg('XDG_STATE_HOME', `${home}/.local/state`);
+  return new Map([
+    ['n', name],
+    ['N', withoutSuffix],
+    ['p', prefix],
+    ['P', unescapeUnitName(prefix)],
+    ['i', instance],
+    ['I', unescapeUnitName(instance)],
+    ['j', finalPart],
+    ['J', unescapeUnitName(finalPart)],
+    ['f', `/${unescapeUnitName(at >= 0 ? instance : prefix)}`],
+    ['y', unitPath],
+    ['Y', slash > 0 ? unitPath.slice(0, slash) : '/'],
+    ['h', home],
+    ['u', manager.system ? 'root' : manager.userName],
+    ['U', String(manager.system ? 0 : manager.uid)],
+    ['t', manager.system ? '/run' : xdg('XDG_RUNTIME_DIR', `/run/user/${manager.uid}`)],
+    ['S', manager.system ? '/var/lib' : state],
+    ['C', manager.system ? '/var/cache' : xdg('XDG_CACHE_HOME', `${home}/.cache`)],
+    ['L', manager.system ? '/var/log' : `${state}/log`],
+    ['E', manager.system ? '/etc' : xdg('XDG_CONFIG_HOME', `${home}/.config`)],
+    ['D', manager.system ? '/usr/share' : xdg('XDG_DATA_HOME', `${home}/.local/share`)],
+    ['T', temporary('/tmp')],
+    ['V', temporary('/var/tmp')],
+    ['H', manager.hostname],
+    ['l', manager.hostname.split('.')[0] ?? manager.hostname],
+  ]);
+}
+
+/** systemd.unit(5): in an escaped unit name `-` stands for `/` and `\xNN` for a byte. */
+export function unescapeUnitName(text: string): string {
+  const bytes: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.codePointAt(i) as number;
+    if (c === 45) bytes.push(47);
+    else if (c === 92 && text[i + 1] === 'x' && isHex(text, i + 2, 2)) {
+      bytes.push(parseInt(text.slice(i + 2, i + 4), 16));
+      i += 3;
+    } else {
+      pushCodePoint(bytes, c);
+      if (c > 0xffff) i++;
+    }
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
+/** One C-style escape starting after its backslash at `at`; returns where the text goes on. */
+function unescapeOne(text: string, at: number, bytes: number[]): number {
+  const c = text[at] as string;
+  const simple: Record<string, number> = { a: 7, b: 8, f: 12, n: 10, r: 13, t: 9, v: 11, s: 32 };
+  if (Object.hasOwn(simple, c)) {
+    bytes.push(simple[c] as number);
+    return at + 1;
+  }
+  if (c === 'x' && isHex(text, at + 1, 2)) {
+    bytes.push(parseInt(text.slice(at + 1, at + 3), 16));
+    return at + 3;
+  }
+  if ((c === 'u' && isHex(text, at + 1, 4)) || (c === 'U' && isHex(text, at + 1, 8))) {
+    const digits = c === 'u' ? 4 : 8;
+    const code = parseInt(text.slice(at + 1, at + 1 + digits), 16);
+    if (code <= 0x10ffff) pushCodePoint(bytes, code);
+    return at + 1 + digits;
+  }
+  if (isOctal(text, at, 3)) {
+    bytes.push(parseInt(text.slice(at, at + 3), 8) & 0xff);
+    return at + 3;
+  }
+  // `\\`, `\"`, `\'`, and anything else systemd would reject: the character itself.
+  const code = text.codePointAt(at) as number;
+  pushCodePoint(bytes, code);
+  return at + (code > 0xffff ? 2 : 1);
+}
+
+function pushCodePoint(bytes: number[], code: number): void {
+  if (code < 0x80) bytes.push(code);
+  else for (const b of Buffer.from(String.fromCodePoint(code), 'utf8')) bytes.push(b);
+}
+
+function isHex(text: string, at: number, count: number): boolean {
+  if (at + count > text.length) return false;
+  for (let i = at; i < at + count; i++) {
+    const c = text.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102))) return false;
+  }
+  return true;
+}
+
+function isOctal(text: string, at: number, count: number): boolean {
+  if (at + count > text.length) return false;
+  for (let i = at; i < at + count; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 55) return false;
+  }
+  return true;
+}
+
+function isVariableName(text: string, from: number, to: number): boolean {
+  if (to <= from) return false;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+    if (!letter && !(i > from && c >= 48 && c <= 57)) return false;
+  }
+  return true;
+}
+
+function lastValue(values: readonly string[] | undefined): string | undefined {
+  return values === undefined || values.length === 0 ? undefined : values[values.length - 1];
+}
