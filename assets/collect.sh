@@ -396,15 +396,25 @@ for plist in $plists; do
       *.app/Contents/Library/Launch*) [ -n "$bundle_program" ] && program="${plist%%.app/Contents/Library/*}.app/$bundle_program" ;;
     esac
   fi
-  [ -n "$program" ] || program=$(head -n 1 "$args_file")
+  argv0=$(head -n 1 "$args_file")
+  [ -n "$program" ] || program=$argv0
   case $program in /*) printf '%s\n' "$program" >> "$programs_file" ;; esac
-  scan_arguments < "$args_file"
+  if [ -n "$argv0" ] && [ "$program" != "$argv0" ]; then
+    # Program runs, and ProgramArguments' first element is only the name it shows (launchd.plist(5)): its
+    # arguments are read as that program reads them (the engine's commandRunBy), and the name for host names.
+    { printf '%s\n' "$program"; tail -n +2 "$args_file"; } > "$bundle/.command"
+    scan_arguments < "$bundle/.command"
+    printf '%s\n' "$argv0" > "$bundle/.command"
+    scan_arguments < "$bundle/.command"
+  else
+    scan_arguments < "$args_file"
+  fi
   IFS='
 '
 done
 IFS=$old_ifs
 set +f
-rm -f "$bundle/.args"
+rm -f "$bundle/.args" "$bundle/.command"
 
 # How each program is signed.
 # shellcheck disable=SC2069 # stderr (what codesign says) into the pipe, stdout discarded

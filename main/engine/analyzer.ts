@@ -50,6 +50,7 @@ import type {
 } from './model';
 import { withRepeatsCounted } from './note-list';
 import { filesNamedByJob, homeOfJob, workingDirectoryOf } from './job-home';
+import { commandRunBy } from './launch-item';
 import { programsStartedBy } from './started-programs';
 import { UnownedBusyProcesses } from './unowned-processes';
 import { isInterpreter } from './shell-words';
@@ -815,7 +816,11 @@ export class Analyzer {
   private configuredFindings(item: LaunchItem): CommandFindings {
     const cached = this.configuredCache.get(item.id);
     if (cached) return cached;
-    const findings = analyseCommand(item.arguments, 'arguments', this.indicators);
+    // The command as its program reads it, and the name it shows when Program is set apart from argv[0].
+    const command = commandRunBy(item);
+    const findings = analyseCommand(command, 'arguments', this.indicators);
+    if (command !== item.arguments && item.arguments[0] !== undefined)
+      analyseCommand([item.arguments[0]], 'arguments', this.indicators, findings);
     for (const path of filesNamedByJob(item, this.inventory.user)) {
       const text = this.inventory.files.get(path);
       if (text !== undefined) analyseFileText(path, text, this.indicators, findings);

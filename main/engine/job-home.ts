@@ -5,6 +5,7 @@
 // for each EnvironmentVariables entry). A daemon with no UserName runs as root and gets no HOME from
 // launchd (job_postfork_become_user returns before it), so a shell expands `~` to root's own home ("If HOME
 // is unset, the home directory of the user executing the shell is substituted": bash(1), Tilde Expansion).
+import { commandRunBy } from './launch-item';
 import type { LaunchItem, UserInfo } from './model';
 import { filesNamedBy } from './referenced-files';
 
@@ -34,9 +35,12 @@ export function homeOfJob(item: LaunchItem, user: UserInfo | undefined): string 
   return item.userName === user?.name ? user.home : undefined;
 }
 
-/** The files a job's command line names, `~` and relative names read as that job's own (homeOfJob, workingDirectoryOf). */
+/**
+ * The files a job's command line names (as its program reads it: commandRunBy), `~` and relative names read as
+ * that job's own (homeOfJob, workingDirectoryOf).
+ */
 export function filesNamedByJob(item: LaunchItem, user: UserInfo | undefined): string[] {
-  return filesNamedBy(item.arguments, homeOfJob(item, user), workingDirectoryOf(item));
+  return filesNamedBy(commandRunBy(item), homeOfJob(item, user), workingDirectoryOf(item));
 }
 
 /**

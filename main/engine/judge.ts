@@ -1,5 +1,6 @@
 // From evidence to reasons, and from reasons to a verdict (scan-json.md, "What the verdicts mean").
 import { mergeFindings, type CommandFindings } from './command-evidence';
+import { commandRunBy } from './launch-item';
 import { commandLines } from './referenced-files';
 import type { Indicators } from './indicators';
 import type { CpuSummary, Destination, LaunchItem, Reason, ScanOptions, SigningInfo, Verdict } from './model';
@@ -321,7 +322,7 @@ function masqueradeReason(evidence: Omit<ItemEvidence, 'cpu'>, indicators: Indic
   const runs = [
     ...new Set(
       [
-        ...commandLines(item.arguments).flatMap((line) => [
+        ...commandLines(commandRunBy(item)).flatMap((line) => [
           line[0] ?? '',
           ...(isInterpreter(line[0] ?? '') ? line.slice(1).filter((a) => a.startsWith('/') || a.startsWith('~')) : []),
         ]),

@@ -26,6 +26,18 @@ export function newLaunchItem(
   };
 }
 
+/**
+ * The command as it is executed: the program launchd (`Program`) or systemd (`@`) runs, then the arguments after
+ * argv[0], which is only the name the process shows (launchd.plist(5), Program; systemd.service(5), Command lines).
+ * What a program does with its arguments (a shell's `-c`, a miner's `-c config.json`) is the program's, whatever
+ * name it shows: `Program=/bin/sh` with `ProgramArguments=(update, -c, ...)` runs a shell command.
+ */
+export function commandRunBy(item: LaunchItem): string[] {
+  const [argv0, ...rest] = item.arguments;
+  if (!item.program || argv0 === undefined || argv0 === item.program) return item.arguments;
+  return [item.program, ...rest];
+}
+
 /** A reason as documents carry it (scan JSON, the views). */
 export function reasonDocument(r: Reason): {
   code: string;

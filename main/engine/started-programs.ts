@@ -3,6 +3,7 @@
 // parent exit with 0, as daemon(3) and XMRig's --background do, xmrig/xmrig src/App_unix.cpp;
 // launchd.plist(5) forbids a job to do so) leaves the job's process tree for launchd's: the program it
 // runs is then what still ties it to its item.
+import { commandRunBy } from './launch-item';
 import type { LaunchItem } from './model';
 import { commandLines, shellScriptsRunBy } from './referenced-files';
 import { basename, expandHome, isAssignment, isInterpreter, splitShellCommands } from './shell-words';
@@ -34,8 +35,12 @@ export function programsStartedBy(
       }
     }
   };
-  add(item.arguments);
-  for (const script of shellScriptsRunBy(item.arguments, home, workingDirectory)) {
+  const command = commandRunBy(item);
+  add(command);
+  // The name it shows (argv[0] when Program is set apart from it) is what ps prints for it once it detaches.
+  const shown = expandHome(item.arguments[0] ?? '', home);
+  if (command !== item.arguments && shown.startsWith('/') && !isInterpreter(shown)) found.add(shown);
+  for (const script of shellScriptsRunBy(command, home, workingDirectory)) {
     const text = files.get(script);
     if (text === undefined) continue;
     for (const words of splitShellCommands(text)) {

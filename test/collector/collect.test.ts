@@ -156,11 +156,13 @@ function fakeMac(): string {
     } as never),
   );
   // A relative config is in the job's WorkingDirectory (launchd.plist(5)), or in a folder its commands cd to.
+  // Program runs; ProgramArguments' first element is only the name it shows, so this is a shell's -c.
   write(
     '/Users/alice/Library/LaunchAgents/com.v.helper.plist',
     build({
       Label: 'com.v.helper',
-      ProgramArguments: ['/bin/sh', '-c', './kworker -c w.json; cd -P ~/.v && ./kworker --config=pool.json'],
+      Program: '/bin/sh',
+      ProgramArguments: ['com.apple.mdworker', '-c', './kworker -c w.json; cd -P ~/.v && ./kworker --config=pool.json'],
       WorkingDirectory: '/Users/Shared/.w/',
     } as never),
   );
