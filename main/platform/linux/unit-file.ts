@@ -3,9 +3,13 @@
 
 export type IniSections = Record<string, Record<string, string[]>>;
 
-/** `[Section]` headers, `Key=Value` lines (repeatable), `#`/`;` comments, trailing-backslash continuations. */
+/**
+ * `[Section]` headers, `Key=Value` lines (repeatable), `#`/`;` comments, trailing-backslash continuations. Sections
+ * and keys are the file's words, so they live in objects with no prototype: `[__proto__]` or `constructor=` is a
+ * name like any other, never Object.prototype.
+ */
 export function parseIni(text: string): IniSections {
-  const sections: IniSections = {};
+  const sections: IniSections = Object.create(null) as IniSections;
   let current: Record<string, string[]> | undefined;
   const lines = text.replace(/\r\n/g, '\n').split('\n');
   for (let i = 0; i < lines.length; i++) {
@@ -14,7 +18,7 @@ export function parseIni(text: string): IniSections {
     if (line === '' || line.startsWith('#') || line.startsWith(';')) continue;
     const header = /^\[(.+)\]$/.exec(line);
     if (header) {
-      current = sections[header[1] as string] ??= {};
+      current = sections[header[1] as string] ??= Object.create(null) as Record<string, string[]>;
       continue;
     }
     const eq = line.indexOf('=');

@@ -184,6 +184,20 @@ describe('systemd units and XDG autostart', () => {
     ).toEqual(['no ExecStart']);
   });
 
+  it('reads a unit whose sections or keys are named __proto__ or constructor as words, polluting nothing', () => {
+    const item = itemFromUnitFile(
+      '/u/p.service',
+      Buffer.from('[__proto__]\npolluted=yes\n[Service]\nconstructor=1\nhasOwnProperty=2\nExecStart=/opt/.p/run\n'),
+      { path: '/u', kind: 'systemd-service', scope: 'system' },
+    );
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+    expect(item).toMatchObject({ program: '/opt/.p/run', problems: [] });
+    expect(JSON.parse(JSON.stringify(item.content))).toEqual({
+      ['__proto__']: { polluted: ['yes'] },
+      Service: { constructor: ['1'], hasOwnProperty: ['2'], ExecStart: ['/opt/.p/run'] },
+    });
+  });
+
   it('reads real autostart entries and drops Exec field codes', () => {
     const item = itemFromUnitFile(
       '/etc/xdg/autostart/at-spi-dbus-bus.desktop',
