@@ -14,7 +14,15 @@ import { FileHasher } from '../file-hash';
 import { fileIdentity } from '../file-identity';
 import { gatherNamedFiles, readSmallFile } from '../not-read';
 import { runCommand } from '../run-command';
-import { itemFromUnitFile, persistenceFolders, type UnitReadingContext } from './persistence';
+import { chooseDropIns, MAX_DROP_INS } from './drop-ins';
+import {
+  itemFromUnitFile,
+  persistenceFolders,
+  unreadableUnit,
+  type DropIn,
+  type PersistenceFolder,
+  type UnitReadingContext,
+} from './persistence';
 import { EXEC_SEARCH_PATH } from './systemd-exec';
 import { parseBootTime } from './proc';
 import { ProcessTable } from './process-table';
@@ -78,17 +86,15 @@ export class LinuxLiveReader implements SystemReader {
       homeOf: (user) => homes.get(user),
     };
     const contextKey = `${context.hostname}:${hashText(passwd)}`;
-    for (const folder of persistenceFolders(this.env, this.home)) {
-      let names: string[];
-      try {
-        names = (await readdir(folder.path)).sort();
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        if (code !== 'ENOENT' && code !== 'ENOTDIR')
-          notes.push(`${folder.path}: ${code === 'EACCES' ? 'permission denied' : (error as Error).message}`);
-        continue;
-      }
-      for (const name of names) {
+    const folders = persistenceFolders(this.env, this.home);
+    const listings = new Map<string, string[]>();
+    for (const folder of folders) {
+      const names = await listFolder(folder.path, notes);
+      if (names) listings.set(folder.path, names);
+    }
+    const dropInListings = await listDropInFolders(folders, listings, notes);
+    for (const folder of folders) {
+      for (const name of listings.get(folder.path) ?? []) {
         const wanted =
           folder.kind === 'systemd-service'
             ? name.endsWith('.service') && !name.includes('@.')
@@ -99,20 +105,30 @@ export class LinuxLiveReader implements SystemReader {
         try {
           const info = await stat(path);
           // A unit linked to /dev/null is masked: not persistence.
-          if (!info.isFile() || info.size === 0 || info.size > MAX_UNIT) continue;
+          if (!info.isFile() || info.size === 0) continue;
           // The first folder that has a unit name wins, as systemd's search order does.
-          const key = `${folder.kind}:${folder.path.includes('/systemd/user') ? 'user' : 'system'}:${name}`;
+          const key = `${folder.kind}:${folder.manager ?? ''}:${name}`;
           if (seen.has(key)) continue;
           seen.add(key);
-          // Read and parsed again only when the file changed: the inventory is read every minute.
-          const fileKey = `${fileIdentity(info)}:${contextKey}`;
+          if (info.size > MAX_UNIT) {
+            items.push(unreadableUnit(path, folder, `larger than ${MAX_UNIT / 1024 / 1024} MiB: not read`));
+            continue;
+          }
+          const dropIns =
+            folder.kind === 'systemd-service'
+              ? await this.readDropIns(name, folders, folder.manager, dropInListings, notes)
+              : { files: [], key: '', newest: 0, more: 0 };
+          // Read and parsed again only when the file or a drop-in changed: the inventory is read every minute.
+          const fileKey = `${fileIdentity(info)}:${dropIns.key}:${contextKey}`;
           const cached = this.parsedUnits.get(path);
+          const mtime = new Date(Math.max(info.mtimeMs, dropIns.newest)).toISOString();
           const item =
             cached?.key === fileKey
               ? { ...cached.item, problems: [...cached.item.problems] }
-              : itemFromUnitFile(path, await readFile(path), folder, info.mtime.toISOString(), context);
+              : itemFromUnitFile(path, await readFile(path), folder, mtime, context, dropIns.files);
           if (cached?.key !== fileKey)
             this.parsedUnits.set(path, { key: fileKey, item: { ...item, problems: [...item.problems] } });
+          if (dropIns.more > 0) item.problems.push(`${dropIns.more} more drop-ins not read (at most ${MAX_DROP_INS})`);
           if (item.kind === 'systemd-service' && item.program !== undefined && !item.program.includes('/'))
             item.program = (await onSearchPath(item.program)) ?? item.program;
           if (item.program?.startsWith('/')) {
@@ -239,6 +255,41 @@ export class LinuxLiveReader implements SystemReader {
     return connections;
   }
 
+  /** A unit's drop-ins, read; `key` changes when any of them does. */
+  private async readDropIns(
+    unitName: string,
+    folders: PersistenceFolder[],
+    manager: PersistenceFolder['manager'],
+    listings: Map<string, string[]>,
+    notes: string[],
+  ): Promise<{ files: DropIn[]; key: string; newest: number; more: number }> {
+    const searchFolders = folders
+      .filter((f) => f.kind === 'systemd-service' && f.manager === manager)
+      .map((f) => f.path);
+    const { paths, more } = chooseDropIns(unitName, searchFolders, (folder) => listings.get(folder));
+    const files: DropIn[] = [];
+    const keys: string[] = [];
+    let newest = 0;
+    for (const path of paths) {
+      try {
+        const info = await stat(path);
+        // A drop-in linked to /dev/null masks the one of its name (systemd.unit(5)); it adds nothing.
+        if (!info.isFile() || info.size === 0) continue;
+        if (info.size > MAX_UNIT) {
+          notes.push(`${path}: drop-in larger than ${MAX_UNIT / 1024 / 1024} MiB, not read`);
+          keys.push(`${path}:too-large`);
+          continue;
+        }
+        files.push({ path, bytes: await readFile(path) });
+        keys.push(`${path}:${fileIdentity(info)}`);
+        newest = Math.max(newest, info.mtimeMs);
+      } catch (error) {
+        notes.push(`${path}: ${(error as Error).message}`);
+      }
+    }
+    return { files, key: hashText(keys.join('\n')), newest, more };
+  }
+
   private async readClock(notes: string[]): Promise<void> {
     if (this.clockTicks !== undefined) return;
     const out = await runCommand('getconf', ['CLK_TCK'], { timeoutMs: 2000 });
@@ -268,4 +319,35 @@ async function onSearchPath(name: string): Promise<string | undefined> {
 
 function hashText(text: string): string {
   return createHash('sha256').update(text).digest('hex');
+}
+
+/** A folder's names, sorted; undefined when it does not exist, and a note when it cannot be read. */
+async function listFolder(path: string, notes: string[]): Promise<string[] | undefined> {
+  try {
+    return (await readdir(path)).sort();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'ENOTDIR')
+      notes.push(`${path}: ${code === 'EACCES' ? 'permission denied' : (error as Error).message}`);
+    return undefined;
+  }
+}
+
+/** The `.conf` names of every `<unit>.d/` and `service.d/` folder in systemd's search path, by folder. */
+async function listDropInFolders(
+  folders: PersistenceFolder[],
+  listings: Map<string, string[]>,
+  notes: string[],
+): Promise<Map<string, string[]>> {
+  const dropIns = new Map<string, string[]>();
+  for (const folder of folders) {
+    if (folder.kind !== 'systemd-service') continue;
+    for (const name of listings.get(folder.path) ?? []) {
+      if (name !== 'service.d' && !name.endsWith('.service.d')) continue;
+      const path = `${folder.path}/${name}`;
+      const confs = (await listFolder(path, notes))?.filter((n) => n.endsWith('.conf'));
+      if (confs && confs.length > 0) dropIns.set(path, confs.slice(0, MAX_DROP_INS * 4));
+    }
+  }
+  return dropIns;
 }

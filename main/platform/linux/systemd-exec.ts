@@ -85,7 +85,8 @@ export function serviceExec(
       : (passwdHome ?? (userName === undefined && manager.system ? ROOT_HOME : undefined));
 
   const exec: ServiceExec = { arguments: [], workingDirectory: '/', problems };
-  const execStart = (service.ExecStart ?? []).filter((v) => v !== '');
+  // An empty ExecStart= clears the lines before it (a drop-in's way to replace a unit's command).
+  const execStart = afterLastReset(service.ExecStart ?? []);
   const line = execStart[0];
   if (line === undefined) problems.push('no ExecStart');
   else {
@@ -427,6 +428,10 @@ function isVariableName(text: string, from: number, to: number): boolean {
     if (!letter && !(i > from && c >= 48 && c <= 57)) return false;
   }
   return true;
+}
+
+function afterLastReset(values: readonly string[]): string[] {
+  return values.slice(values.lastIndexOf('') + 1);
 }
 
 function lastValue(values: readonly string[] | undefined): string | undefined {

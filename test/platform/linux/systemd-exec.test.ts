@@ -174,7 +174,7 @@ describe('systemd unit text as systemd runs it', () => {
     const item = itemFromUnitFile(
       '/home/alice/.config/systemd/user/sync.service',
       Buffer.from('[Service]\nExecStart=%h/.local/bin/sync --config conf/s.json\nUser=alice\n'),
-      { path: '/home/alice/.config/systemd/user', kind: 'systemd-service', scope: 'user' },
+      { path: '/home/alice/.config/systemd/user', kind: 'systemd-service', scope: 'user', manager: 'user' },
       undefined,
       { user: { name: 'alice', uid: 1000, home: '/home/alice' }, env: {}, hostname: 'h', homeOf: () => undefined },
     );
