@@ -73,6 +73,18 @@ export function attributeProcesses(
     const pids = byUnit.get(item.unitName);
     if (pids) claim(item, 'cgroup', pids);
   }
+  // A template (`x@.service`) runs as its instances (`x@a.service`, systemd.unit(5)): the processes of an instance
+  // that has no unit file of its own are the template's.
+  const byTemplate = new Map<string, number[]>();
+  for (const [unit, pids] of byUnit) {
+    const template = templateOfUnit(unit);
+    if (template !== undefined) for (const pid of pids) push(byTemplate, template, pid);
+  }
+  for (const item of items) {
+    if (roots.has(item.id) || !item.unitName) continue;
+    const pids = byTemplate.get(item.unitName);
+    if (pids) claim(item, 'cgroup', pids);
+  }
 
   const unmatched = items.filter((item) => !roots.has(item.id) && item.arguments.length > 0);
   if (unmatched.length > 0) {
@@ -156,6 +168,14 @@ function claimDetached(
         if (!taken(pid) && startsWithProgram(table.byPid.get(pid), program)) pids.add(pid);
     if (pids.size > 0) claim(item, 'detached-program', [...pids]);
   }
+}
+
+/** The template an instance of a systemd unit comes from (`getty@tty1.service` -> `getty@.service`), if it is one. */
+export function templateOfUnit(unit: string): string | undefined {
+  const at = unit.indexOf('@');
+  const dot = unit.lastIndexOf('.');
+  if (at <= 0 || dot <= at + 1) return undefined;
+  return `${unit.slice(0, at + 1)}${unit.slice(dot)}`;
 }
 
 /** Processes of the same systemd unit: those whose parent is not in the unit are the roots. */
@@ -277,7 +297,8 @@ export function attractorsOf(
 function attracts(process: ProcessRecord, attractors: Attractors): boolean {
   return (
     attractors.listedPids.has(process.pid) ||
-    (process.unit !== undefined && attractors.units.has(process.unit)) ||
+    (process.unit !== undefined &&
+      (attractors.units.has(process.unit) || attractors.units.has(templateOfUnit(process.unit) ?? ''))) ||
     attractors.commandLines.has(commandLineKey(process)) ||
     attractors.programs.has(executableOf(process).split(' ')[0] ?? '')
   );

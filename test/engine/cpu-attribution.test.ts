@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attributeProcesses, buildProcessTable } from '../../main/engine/attribution';
+import { attributeProcesses, buildProcessTable, templateOfUnit } from '../../main/engine/attribution';
 import { CpuTracker } from '../../main/engine/cpu';
 import { programsStartedBy } from '../../main/engine/started-programs';
 import type { LaunchItem, LoadedService, ProcessRecord } from '../../main/engine/model';
@@ -266,6 +266,29 @@ describe('attribution', () => {
       new Set([32]),
     );
     expect(result.get('/x')).toEqual({ method: 'cgroup', rootPids: [30], pids: [30, 31] });
+  });
+
+  it("gives a template unit (x@.service) its instances' processes, unless an instance has its own unit file", () => {
+    const table = buildProcessTable([
+      proc(1, 0, 'init', 0),
+      proc(40, 1, '/opt/.m/kworker a', 0, undefined, { unit: 'miner@a.service' }),
+      proc(41, 1, '/opt/.m/kworker b', 0, undefined, { unit: 'miner@b.service' }),
+      proc(42, 1, '/usr/bin/own', 0, undefined, { unit: 'miner@own.service' }),
+      proc(43, 1, '/usr/bin/other', 0, undefined, { unit: 'minerx@a.service' }),
+    ]);
+    const unit = (name: string) =>
+      item(`/etc/systemd/system/${name}`, name, ['/x'], { unitName: name, kind: 'systemd-service' });
+    const result = attributeProcesses([unit('miner@.service'), unit('miner@own.service')], none, table);
+    expect(result.get('/etc/systemd/system/miner@.service')).toEqual({
+      method: 'cgroup',
+      rootPids: [40, 41],
+      pids: [40, 41],
+    });
+    expect(result.get('/etc/systemd/system/miner@own.service')?.pids).toEqual([42]);
+    expect(templateOfUnit('getty@tty1.service')).toBe('getty@.service');
+    expect(templateOfUnit('getty@.service')).toBeUndefined();
+    expect(templateOfUnit('cron.service')).toBeUndefined();
+    expect(templateOfUnit('@a.service')).toBeUndefined();
   });
 });
 

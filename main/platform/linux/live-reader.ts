@@ -95,10 +95,7 @@ export class LinuxLiveReader implements SystemReader {
     const dropInListings = await listDropInFolders(folders, listings, notes);
     for (const folder of folders) {
       for (const name of listings.get(folder.path) ?? []) {
-        const wanted =
-          folder.kind === 'systemd-service'
-            ? name.endsWith('.service') && !name.includes('@.')
-            : name.endsWith('.desktop');
+        const wanted = folder.kind === 'systemd-service' ? name.endsWith('.service') : name.endsWith('.desktop');
         if (!wanted) continue;
         const path = `${folder.path}/${name}`;
         paths.add(path);

@@ -315,6 +315,9 @@ export function specifierValues(unitPath: string, manager: ServiceManager): Map<
   const prefix = at >= 0 ? withoutSuffix.slice(0, at) : withoutSuffix;
   const instance = at >= 0 ? withoutSuffix.slice(at + 1) : '';
   const finalPart = prefix.slice(prefix.lastIndexOf('-') + 1);
+  // A template's instance is known only when it runs (`x@a.service` from `x@.service`): %i, %I and %f are kept as
+  // written, which is no problem of the template's.
+  const template = at >= 0 && instance === '';
   const env = manager.system ? {} : manager.env;
   const xdg = (key: string, fallback: string): string => {
     const value = env[key];
@@ -329,11 +332,11 @@ export function specifierValues(unitPath: string, manager: ServiceManager): Map<
     ['N', withoutSuffix],
     ['p', prefix],
     ['P', unescapeUnitName(prefix)],
-    ['i', instance],
-    ['I', unescapeUnitName(instance)],
+    ['i', template ? '%i' : instance],
+    ['I', template ? '%I' : unescapeUnitName(instance)],
+    ['f', template ? '%f' : `/${unescapeUnitName(at >= 0 ? instance : prefix)}`],
     ['j', finalPart],
     ['J', unescapeUnitName(finalPart)],
-    ['f', `/${unescapeUnitName(at >= 0 ? instance : prefix)}`],
     ['y', unitPath],
     ['Y', slash > 0 ? unitPath.slice(0, slash) : '/'],
     ['h', home],

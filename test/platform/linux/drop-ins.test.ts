@@ -103,7 +103,7 @@ describe('systemd drop-ins', () => {
 });
 
 describe('the Linux reader with drop-ins and the whole search path', () => {
-  it('reads a harmless unit as its drop-in makes it, a unit in ~/.local/share, and names an unreadable one', async () => {
+  it('reads a harmless unit as its drop-in makes it, units in ~/.local/share and templates, and names an unreadable one', async () => {
     const home = mkdtempSync(join(tmpdir(), 'lw-home-'));
     const config = join(home, '.config/systemd/user');
     mkdirSync(join(config, 'lw-sync.service.d'), { recursive: true });
@@ -120,6 +120,8 @@ describe('the Linux reader with drop-ins and the whole search path', () => {
       join(home, '.local/share/systemd/user/lw-data.service'),
       '[Service]\nExecStart=%h/.x/m -c %h/.x/d.json\n',
     );
+    // A template is persistence too: its enabled instances run as `lw-t@<instance>.service`.
+    writeFileSync(join(config, 'lw-t@.service'), '[Service]\nExecStart=%h/.x/m -c %h/.x/%i.json\n');
     writeFileSync(join(config, 'lw-huge.service'), `[Service]\nExecStart=/bin/true\n#${'x'.repeat(1024 * 1024)}\n`);
     const reader = new LinuxLiveReader({
       env: { HOME: home, PATH: process.env.PATH },
@@ -133,6 +135,11 @@ describe('the Linux reader with drop-ins and the whole search path', () => {
       problems: [`ExecStart= is set by the drop-in ${config}/lw-sync.service.d/override.conf, not by the unit file`],
     });
     expect(byLabel('lw-data.service')).toMatchObject({ program: `${home}/.x/m`, scope: 'user' });
+    expect(byLabel('lw-t@.service')).toMatchObject({
+      unitName: 'lw-t@.service',
+      arguments: [`${home}/.x/m`, '-c', `${home}/.x/%i.json`],
+      problems: [],
+    });
     expect(byLabel('lw-huge.service')).toMatchObject({
       unitName: 'lw-huge.service',
       unreadable: 'larger than 1 MiB: not read',

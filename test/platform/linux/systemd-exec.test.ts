@@ -78,6 +78,13 @@ describe('systemd unit text as systemd runs it', () => {
       '/var/log',
       '/etc',
     ]);
+    // A template's instance is known only when it runs: kept as written, and no problem of the template's.
+    expect(
+      exec('ExecStart=/usr/bin/x -c /etc/x/%i.json %I %f', SYSTEM, '/etc/systemd/system/x@.service'),
+    ).toMatchObject({
+      arguments: ['/usr/bin/x', '-c', '/etc/x/%i.json', '%I', '%f'],
+      problems: [],
+    });
     // A specifier this scan cannot know is kept as written and named, never dropped in silence.
     const unknown = exec('ExecStart=/var/lib/%m/k');
     expect(unknown.program).toBe('/var/lib/%m/k');
