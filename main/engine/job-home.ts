@@ -40,7 +40,8 @@ export function homeOfJob(item: LaunchItem, user: UserInfo | undefined): string 
  * that job's own (homeOfJob, workingDirectoryOf).
  */
 export function filesNamedByJob(item: LaunchItem, user: UserInfo | undefined): string[] {
-  return filesNamedBy(commandRunBy(item), homeOfJob(item, user), workingDirectoryOf(item));
+  const named = filesNamedBy(commandRunBy(item), homeOfJob(item, user), workingDirectoryOf(item));
+  return item.environmentFiles === undefined ? named : [...new Set([...named, ...item.environmentFiles])];
 }
 
 /**

@@ -30,6 +30,11 @@ export interface LaunchItem {
    * absent when unknown. launchd jobs' is worked out by homeOfJob from the property list.
    */
   home?: string;
+  /**
+   * Linux: the files systemd reads a unit's environment from (EnvironmentFile=), which set what its command line
+   * uses; they count among the files the item names (their digest, their text as evidence).
+   */
+  environmentFiles?: string[];
   /** `Disabled` key in the plist itself. */
   disabledInPlist?: boolean;
   /** `launchctl print-disabled` override for this label, when known. */

@@ -50,7 +50,7 @@ export class LinuxLiveReader implements SystemReader {
   private readonly hasher = new FileHasher();
   private table: ProcessTable | undefined;
   /** Unit files as parsed, by path, with the file's identity, size and time they were parsed at. */
-  private readonly parsedUnits = new Map<string, { key: string; item: LaunchItem }>();
+  private readonly parsedUnits = new Map<string, { key: string; environmentKey: string; item: LaunchItem }>();
   private readonly facts = new MachineFactsCache();
   private readonly machineFacts: (() => Promise<MachineFactsReading>) | undefined;
 
@@ -84,6 +84,10 @@ export class LinuxLiveReader implements SystemReader {
       env: this.env,
       hostname: hostname(),
       homeOf: (user) => homes.get(user),
+      readEnvironmentFile: (path) => {
+        const got = readSmallFile(path);
+        return typeof got === 'string' ? got : undefined;
+      },
     };
     const contextKey = `${context.hostname}:${hashText(passwd)}`;
     const folders = persistenceFolders(this.env, this.home);
@@ -119,12 +123,18 @@ export class LinuxLiveReader implements SystemReader {
           const fileKey = `${fileIdentity(info)}:${dropIns.key}:${contextKey}`;
           const cached = this.parsedUnits.get(path);
           const mtime = new Date(Math.max(info.mtimeMs, dropIns.newest)).toISOString();
-          const item =
-            cached?.key === fileKey
-              ? { ...cached.item, problems: [...cached.item.problems] }
-              : itemFromUnitFile(path, await readFile(path), folder, mtime, context, dropIns.files);
-          if (cached?.key !== fileKey)
-            this.parsedUnits.set(path, { key: fileKey, item: { ...item, problems: [...item.problems] } });
+          // The files it reads its environment from are part of what it runs: a change there parses it again.
+          const hit =
+            cached?.key === fileKey && cached.environmentKey === (await identities(cached.item.environmentFiles));
+          const item = hit
+            ? { ...cached.item, problems: [...cached.item.problems] }
+            : itemFromUnitFile(path, await readFile(path), folder, mtime, context, dropIns.files);
+          if (!hit)
+            this.parsedUnits.set(path, {
+              key: fileKey,
+              environmentKey: await identities(item.environmentFiles),
+              item: { ...item, problems: [...item.problems] },
+            });
           if (dropIns.more > 0) item.problems.push(`${dropIns.more} more drop-ins not read (at most ${MAX_DROP_INS})`);
           if (item.kind === 'systemd-service' && item.program !== undefined && !item.program.includes('/'))
             item.program = (await onSearchPath(item.program)) ?? item.program;
@@ -316,6 +326,19 @@ async function onSearchPath(name: string): Promise<string | undefined> {
 
 function hashText(text: string): string {
   return createHash('sha256').update(text).digest('hex');
+}
+
+/** What the files are now (identity, or that they are not there): a change in any changes it. */
+async function identities(paths: readonly string[] | undefined): Promise<string> {
+  const parts: string[] = [];
+  for (const path of paths ?? []) {
+    try {
+      parts.push(fileIdentity(await stat(path)));
+    } catch {
+      parts.push('-');
+    }
+  }
+  return parts.join('\n');
 }
 
 /** A folder's names, sorted; undefined when it does not exist, and a note when it cannot be read. */

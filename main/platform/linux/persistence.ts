@@ -68,6 +68,8 @@ export interface UnitReadingContext {
   hostname: string;
   /** A User= (name or uid) looked up in the passwd file. */
   homeOf: (user: string) => string | undefined;
+  /** An EnvironmentFile= file's text, when it can be read. */
+  readEnvironmentFile?: (path: string) => string | undefined;
 }
 
 const NOBODY_READING: UnitReadingContext = {
@@ -139,7 +141,8 @@ export function itemFromUnitFile(
       env: context.env,
       hostname: context.hostname,
     };
-    const exec = serviceExec(path, service, manager, context.homeOf);
+    const exec = serviceExec(path, service, manager, context.homeOf, context.readEnvironmentFile);
+    if (exec.environmentFiles.length > 0) item.environmentFiles = exec.environmentFiles;
     item.arguments = exec.arguments;
     if (exec.program) item.program = exec.program;
     if (exec.home !== undefined) item.home = exec.home;

@@ -34,6 +34,8 @@ export interface ServiceExec {
   home?: string;
   /** Where its processes start (an absolute path). */
   workingDirectory: string;
+  /** The files EnvironmentFile= names (absolute, specifiers resolved), in order. */
+  environmentFiles: string[];
   problems: string[];
 }
 
@@ -44,6 +46,7 @@ export const EXEC_SEARCH_PATH = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin
 const MAX_WORDS = 4096;
 const MAX_VARIABLES = 1024;
 const MAX_WORD_LENGTH = 64 * 1024;
+const MAX_ENVIRONMENT_FILES = 16;
 
 const ROOT_HOME = '/root';
 
@@ -53,6 +56,7 @@ export function serviceExec(
   service: Readonly<Record<string, string[]>>,
   manager: ServiceManager,
   homeOf: (user: string) => string | undefined,
+  readEnvironmentFile: (path: string) => string | undefined = () => undefined,
 ): ServiceExec {
   const problems: string[] = [];
   const specifiers = specifierValues(unitPath, manager);
@@ -60,6 +64,16 @@ export function serviceExec(
 
   const user = lastValue(service.User);
   const environment = environmentOf(service.Environment ?? [], resolve, problems);
+  // EnvironmentFile= settings override Environment=, files read in order, later wins (systemd.exec(5)).
+  const environmentFiles = environmentFilesOf(service.EnvironmentFile ?? [], resolve, problems);
+  for (const path of environmentFiles) {
+    const text = readEnvironmentFile(path);
+    if (text === undefined) continue;
+    for (const [name, value] of parseEnvironmentFile(text)) {
+      if (!environment.has(name) && environment.size >= MAX_VARIABLES) continue;
+      environment.set(name, value);
+    }
+  }
   // Whose HOME: User='s (systemd sets HOME from its passwd entry), a user manager's own (inherited), or none
   // for the system manager without User= (a shell then falls back to root's own home).
   const userName = user === undefined ? undefined : resolve(user, 'User=');
@@ -84,7 +98,7 @@ export function serviceExec(
       ? environmentHome
       : (passwdHome ?? (userName === undefined && manager.system ? ROOT_HOME : undefined));
 
-  const exec: ServiceExec = { arguments: [], workingDirectory: '/', problems };
+  const exec: ServiceExec = { arguments: [], workingDirectory: '/', environmentFiles, problems };
   // An empty ExecStart= clears the lines before it (a drop-in's way to replace a unit's command).
   const execStart = afterLastReset(service.ExecStart ?? []);
   const line = execStart[0];
@@ -203,7 +217,7 @@ export function substituteVariables(
         .map((n) => `$${n}`)
         .join(
           ', ',
-        )}, which the unit does not set (empty unless EnvironmentFile= or the manager sets it; those are not read)`,
+        )}, which neither the unit nor a file it reads sets (empty, unless the manager's own environment has it)`,
     );
   return out;
 }
@@ -259,6 +273,90 @@ export function environmentOf(
       if (!env.has(name) && env.size >= MAX_VARIABLES) continue;
       env.set(name, resolve(word.slice(eq + 1), 'Environment='));
     }
+  }
+  return env;
+}
+
+/** EnvironmentFile= values after the last empty one: absolute paths, a leading `-` (may be missing) dropped. */
+function environmentFilesOf(
+  lines: readonly string[],
+  resolve: (word: string, where: string) => string,
+  problems: string[],
+): string[] {
+  const paths: string[] = [];
+  for (const line of afterLastReset(lines)) {
+    const path = resolve(line.startsWith('-') ? line.slice(1) : line, 'EnvironmentFile=');
+    if (!path.startsWith('/')) problems.push(`EnvironmentFile= ${path.slice(0, 256)} is not an absolute path`);
+    else if (path.includes('*') || path.includes('?') || path.includes('['))
+      problems.push(`EnvironmentFile= ${path.slice(0, 256)} is a wildcard, whose files are not read`);
+    else if (paths.length < MAX_ENVIRONMENT_FILES) paths.push(path);
+  }
+  return paths;
+}
+
+/**
+ * An EnvironmentFile= file (systemd.exec(5)): `NAME=value` lines; `#` and `;` lines, and lines with no `=`, ignored.
+ * An unquoted value keeps its inner whitespace and takes a backslash-escaped character as itself; a '...' value is
+ * verbatim; a "..." value takes an escaped `"`, backslash, backquote or `$` as itself and keeps other backslashes;
+ * quoted values may span lines, and a backslash before a newline continues the line.
+ */
+export function parseEnvironmentFile(text: string): Map<string, string> {
+  const env = new Map<string, string>();
+  const n = text.length;
+  let i = 0;
+  const skipBlanks = (): void => {
+    while (i < n && (text[i] === ' ' || text[i] === '\t' || text[i] === '\r')) i++;
+  };
+  const skipLine = (): void => {
+    while (i < n && text[i] !== '\n') i++;
+    i++;
+  };
+  while (i < n && env.size < MAX_VARIABLES) {
+    skipBlanks();
+    if (i >= n) break;
+    if (text[i] === '\n') {
+      i++;
+      continue;
+    }
+    if (text[i] === '#' || text[i] === ';') {
+      skipLine();
+      continue;
+    }
+    const nameStart = i;
+    while (i < n && text[i] !== '=' && text[i] !== '\n') i++;
+    if (text[i] !== '=') {
+      i++;
+      continue;
+    }
+    let name = text.slice(nameStart, i).trim();
+    if (name.startsWith('export ')) name = name.slice('export '.length).trim();
+    i++;
+    skipBlanks();
+    let value = '';
+    const quote = text[i];
+    if (quote === "'" || quote === '"') {
+      i++;
+      while (i < n && text[i] !== quote && value.length <= MAX_WORD_LENGTH) {
+        const next = text[i + 1];
+        if (quote === '"' && text[i] === '\\' && next !== undefined) {
+          if (next === '"' || next === '\\' || next === '`' || next === '$') value += next;
+          else if (next !== '\n') value += `\\${next}`;
+          i += 2;
+        } else value += text[i++];
+      }
+      skipLine();
+    } else {
+      while (i < n && text[i] !== '\n' && value.length <= MAX_WORD_LENGTH) {
+        const next = text[i + 1];
+        if (text[i] === '\\' && next !== undefined) {
+          if (next !== '\n') value += next;
+          i += 2;
+        } else value += text[i++];
+      }
+      value = value.trimEnd();
+      skipLine();
+    }
+    if (isVariableName(name, 0, name.length)) env.set(name, value.slice(0, MAX_WORD_LENGTH));
   }
   return env;
 }

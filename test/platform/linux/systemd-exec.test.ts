@@ -11,6 +11,7 @@ import { LinuxLiveReader } from '../../../main/platform/linux/live-reader';
 import { itemFromUnitFile } from '../../../main/platform/linux/persistence';
 import {
   environmentOf,
+  parseEnvironmentFile,
   serviceExec,
   systemdWords,
   unescapeUnitName,
@@ -110,7 +111,7 @@ describe('systemd unit text as systemd runs it', () => {
     ]);
     // $OPTS and $GONE were cleared by the empty Environment=: empty, as systemd makes them, and named.
     expect(unit.problems).toEqual([
-      'ExecStart= uses $OPTS, $GONE, which the unit does not set (empty unless EnvironmentFile= or the manager sets it; those are not read)',
+      "ExecStart= uses $OPTS, $GONE, which neither the unit nor a file it reads sets (empty, unless the manager's own environment has it)",
     ]);
     const split = exec('Environment="OPTS=-o \'pool x:1\' -u w"\nExecStart=/bin/m $OPTS');
     expect(split.arguments).toEqual(['/bin/m', '-o', 'pool x:1', '-u', 'w']);
@@ -237,5 +238,87 @@ describe('the Linux reader reads what a hidden unit names', () => {
       `runs ${home}/.cache/.x/kworker from a hidden or temporary folder`,
     );
     expect(reasonsOf(result, 'lw-rel.service')).toContain('nanopool');
+  });
+});
+
+describe('EnvironmentFile= (systemd.exec(5))', () => {
+  it('parses NAME=value lines as systemd does: comments, quotes, escapes, continuations', () => {
+    const env = parseEnvironmentFile(
+      [
+        '# comment',
+        '; comment',
+        'no equals sign',
+        'PLAIN =  a  b  ',
+        'ESC=a\\ b\\\\c\\',
+        'd',
+        "SINGLE='x \\n",
+        "y'",
+        'DOUBLE="q\\"r\\$s\\t"',
+        'export EXPORTED=1',
+        '1BAD=x',
+        '',
+      ].join('\n'),
+    );
+    expect(Object.fromEntries(env)).toEqual({
+      PLAIN: 'a  b',
+      ESC: 'a b\\cd',
+      SINGLE: 'x \\n\ny',
+      DOUBLE: 'q"r$s\\t',
+      EXPORTED: '1',
+    });
+    expect(parseEnvironmentFile(Array.from({ length: 5000 }, (_, i) => `V${i}=x`).join('\n')).size).toBe(1024);
+  });
+
+  it('sets what ExecStart= uses, over Environment=; `-` may be missing; an empty one resets the list', () => {
+    const files = new Map([
+      ['/etc/.x/env', 'ARGS=-o pool.supportxmr.com:443 -u w\nD=/etc/.x\n'],
+      ['/etc/.x/late', 'D=/late'],
+    ]);
+    const run = (text: string) =>
+      serviceExec(
+        '/etc/systemd/system/x.service',
+        parseIni(`[Service]\n${text}\n`).Service ?? {},
+        SYSTEM,
+        () => undefined,
+        (path) => files.get(path),
+      );
+    const unit = run(
+      'Environment=D=/env\nEnvironmentFile=/gone\nEnvironmentFile=\nEnvironmentFile=-/etc/.x/env\nEnvironmentFile=/etc/.x/late\nExecStart=/usr/bin/k $ARGS ${D}/c.json',
+    );
+    expect(unit.arguments).toEqual(['/usr/bin/k', '-o', 'pool.supportxmr.com:443', '-u', 'w', '/late/c.json']);
+    expect(unit.environmentFiles).toEqual(['/etc/.x/env', '/etc/.x/late']);
+    expect(unit.problems).toEqual([]);
+    expect(run('EnvironmentFile=/etc/*.env\nEnvironmentFile=rel\nExecStart=/bin/a').problems).toEqual([
+      'EnvironmentFile= /etc/*.env is a wildcard, whose files are not read',
+      'EnvironmentFile= rel is not an absolute path',
+    ]);
+  });
+
+  it('the Linux reader reads the file, counts it among the files the unit names, and notices when it changes', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'lw-home-'));
+    const units = join(home, '.config/systemd/user');
+    mkdirSync(units, { recursive: true });
+    mkdirSync(join(home, '.x'));
+    writeFileSync(join(home, '.x/env'), 'ARGS="-o pool.supportxmr.com:443 -u 4abc"\n');
+    writeFileSync(join(units, 'lw-env.service'), '[Service]\nEnvironmentFile=%h/.x/env\nExecStart=/opt/k $ARGS\n');
+    const reader = new LinuxLiveReader({
+      env: { HOME: home, PATH: process.env.PATH },
+      home,
+      machineFacts: async () => ({ facts: {}, notes: [] }),
+    });
+    const inventory = await reader.readInventory();
+    const item = inventory.items.find((i) => i.label === 'lw-env.service');
+    expect(item).toMatchObject({
+      arguments: ['/opt/k', '-o', 'pool.supportxmr.com:443', '-u', '4abc'],
+      environmentFiles: [`${home}/.x/env`],
+      problems: [],
+    });
+    expect(item?.referencedSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(reasonsOf(analyseSamples(inventory, [], DEFAULT_SCAN_OPTIONS), 'lw-env.service')).toContain('supportxmr');
+
+    writeFileSync(join(home, '.x/env'), 'ARGS=-o gulf.moneroocean.stream:10128\n');
+    const again = (await reader.readInventory()).items.find((i) => i.label === 'lw-env.service');
+    expect(again?.arguments).toEqual(['/opt/k', '-o', 'gulf.moneroocean.stream:10128']);
+    expect(again?.referencedSha256).not.toBe(item?.referencedSha256);
   });
 });
