@@ -191,6 +191,18 @@ export function evidenceReasons(evidence: Omit<ItemEvidence, 'cpu'>, indicators:
       attack: 'T1036.004',
       text: masquerade,
     });
+  if (item.injectedLibraries !== undefined && item.injectedLibraries.length > 0) {
+    const variable =
+      item.kind === 'LaunchAgent' || item.kind === 'LaunchDaemon' ? 'DYLD_INSERT_LIBRARIES' : 'LD_PRELOAD';
+    add({
+      code: 'hide.injected-library',
+      family: 'hiding',
+      strength: 'weak',
+      weight: 15,
+      attack: 'T1574.006',
+      text: `has the dynamic linker load ${item.injectedLibraries.join(', ')} into its program (${variable}), so what runs is not only the program it names`,
+    });
+  }
   const hidden = hiddenLocation(evidence);
   if (hidden)
     add({

@@ -38,6 +38,25 @@ export function commandRunBy(item: LaunchItem): string[] {
   return [item.program, ...rest];
 }
 
+/** At most this many libraries of one item's injection list are kept. */
+const MAX_INJECTED_LIBRARIES = 32;
+
+/**
+ * The libraries an injection variable names: dyld(1) reads DYLD_INSERT_LIBRARIES as a colon-separated list;
+ * ld.so(8) reads LD_PRELOAD as a list separated by colons or spaces.
+ */
+export function injectedLibrariesIn(value: string, separators: ':' | ': '): string[] {
+  const libraries: string[] = [];
+  let start = 0;
+  for (let i = 0; i <= value.length && libraries.length < MAX_INJECTED_LIBRARIES; i++) {
+    const c = value[i];
+    if (i < value.length && c !== ':' && !(separators === ': ' && (c === ' ' || c === '\t'))) continue;
+    if (i > start) libraries.push(value.slice(start, i));
+    start = i + 1;
+  }
+  return libraries;
+}
+
 /** A reason as documents carry it (scan JSON, the views). */
 export function reasonDocument(r: Reason): {
   code: string;

@@ -35,6 +35,11 @@ export interface LaunchItem {
    * uses; they count among the files the item names (their digest, their text as evidence).
    */
   environmentFiles?: string[];
+  /**
+   * Libraries the dynamic linker is told to load into its program before the program's own: a plist's
+   * EnvironmentVariables.DYLD_INSERT_LIBRARIES (dyld(1)), a unit's LD_PRELOAD (ld.so(8)).
+   */
+  injectedLibraries?: string[];
   /** `Disabled` key in the plist itself. */
   disabledInPlist?: boolean;
   /** `launchctl print-disabled` override for this label, when known. */

@@ -1,5 +1,5 @@
 // Linux persistence mapped onto the launch item model: systemd services and XDG autostart entries.
-import { newLaunchItem } from '../../engine/launch-item';
+import { injectedLibrariesIn, newLaunchItem } from '../../engine/launch-item';
 import type { ItemScope, LaunchItem } from '../../engine/model';
 import { mergeSections } from './drop-ins';
 import { serviceExec, type ServiceManager } from './systemd-exec';
@@ -143,6 +143,8 @@ export function itemFromUnitFile(
     };
     const exec = serviceExec(path, service, manager, context.homeOf, context.readEnvironmentFile);
     if (exec.environmentFiles.length > 0) item.environmentFiles = exec.environmentFiles;
+    const preloaded = exec.preload === undefined ? [] : injectedLibrariesIn(exec.preload, ': ');
+    if (preloaded.length > 0) item.injectedLibraries = preloaded;
     item.arguments = exec.arguments;
     if (exec.program) item.program = exec.program;
     if (exec.home !== undefined) item.home = exec.home;

@@ -36,6 +36,8 @@ export interface ServiceExec {
   workingDirectory: string;
   /** The files EnvironmentFile= names (absolute, specifiers resolved), in order. */
   environmentFiles: string[];
+  /** LD_PRELOAD, as its processes get it (ld.so(8): loaded into every program before its own libraries). */
+  preload?: string;
   problems: string[];
 }
 
@@ -113,6 +115,8 @@ export function serviceExec(
       );
   }
   if (home !== undefined) exec.home = home;
+  const preload = environment.get('LD_PRELOAD');
+  if (preload !== undefined && preload !== '') exec.preload = preload;
   exec.workingDirectory = workingDirectory(service, manager, resolve, userName === undefined ? undefined : home);
   return exec;
 }

@@ -1,6 +1,6 @@
 // A launchd property list (XML or binary) as the engine's launch item. Plists are attacker-controlled:
 // every field is checked for its type, and what is wrong is recorded as a problem, never thrown.
-import { appBundleOf, newLaunchItem } from '../../engine/launch-item';
+import { appBundleOf, injectedLibrariesIn, newLaunchItem } from '../../engine/launch-item';
 import { posix } from 'node:path';
 import type { ItemKind, ItemScope, LaunchItem } from '../../engine/model';
 import { isPlistDict, parsePlistBytes, type PlistValue } from './plist-value';
@@ -82,6 +82,15 @@ export function launchItemFromPlist(
   item.watchPaths = stringList(value.WatchPaths);
   if (typeof value.UserName === 'string') item.userName = value.UserName;
   if (typeof value.WorkingDirectory === 'string') item.workingDirectory = value.WorkingDirectory;
+  // launchd hands EnvironmentVariables to the job, and dyld loads DYLD_INSERT_LIBRARIES into any program that is
+  // not restricted (hardened runtime without the entitlement, setuid, or SIP-protected): KnockKnock's "Library
+  // Inserts" looks for the same key.
+  const environment = value.EnvironmentVariables;
+  if (isPlistDict(environment) && Object.hasOwn(environment, 'DYLD_INSERT_LIBRARIES')) {
+    const inserted = environment['DYLD_INSERT_LIBRARIES'];
+    const libraries = typeof inserted === 'string' ? injectedLibrariesIn(inserted, ':') : [];
+    if (libraries.length > 0) item.injectedLibraries = libraries;
+  }
   if (typeof value.Disabled === 'boolean') item.disabledInPlist = value.Disabled;
   item.limitLoadToSessionType = stringList(value.LimitLoadToSessionType);
   return item;

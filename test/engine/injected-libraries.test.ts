@@ -1,0 +1,72 @@
+// A launch item can run a harmless program and have the dynamic linker load its own library into it:
+// DYLD_INSERT_LIBRARIES in a plist's EnvironmentVariables (dyld(1); KnockKnock's "Library Inserts" looks for it),
+// LD_PRELOAD in a systemd unit's environment (ld.so(8)). ATT&CK T1574.006. The program named is then not all that
+// runs, so the item says so, and with sustained CPU that makes it suspicious as other hiding does.
+import { describe, expect, it } from 'vitest';
+import { replay } from '../../main/cli/scan-command';
+import { injectedLibrariesIn } from '../../main/engine/launch-item';
+import { DEFAULT_SCAN_OPTIONS } from '../../main/engine/model';
+import { itemFromUnitFile } from '../../main/platform/linux/persistence';
+import { writeCapture, type CaptureSpec } from '../support/capture-builder';
+
+const agent = (environment?: Record<string, unknown>): CaptureSpec => ({
+  items: [
+    {
+      path: '/Users/alice/Library/LaunchAgents/com.node.helper.plist',
+      plist: {
+        Label: 'com.node.helper',
+        ProgramArguments: ['/usr/local/bin/node', '/usr/local/lib/helper/index.js'],
+        RunAtLoad: true,
+        ...(environment ? { EnvironmentVariables: environment } : {}),
+      },
+      listedPid: 700,
+    },
+  ],
+  processes: [
+    { pid: 1, ppid: 0, uid: 0, args: '/sbin/launchd', cpu: 0.5 },
+    { pid: 700, ppid: 1, uid: 501, args: '/usr/local/bin/node /usr/local/lib/helper/index.js', cpu: 95 },
+  ],
+});
+
+describe('libraries a launch item has the dynamic linker load into its program', () => {
+  it('are read from DYLD_INSERT_LIBRARIES (colons) and LD_PRELOAD (colons or spaces), bounded', () => {
+    expect(injectedLibrariesIn('/a/x.dylib::/b/y.dylib:', ':')).toEqual(['/a/x.dylib', '/b/y.dylib']);
+    expect(injectedLibrariesIn('/a/x.so /b/y.so:/c/z.so', ': ')).toEqual(['/a/x.so', '/b/y.so', '/c/z.so']);
+    expect(injectedLibrariesIn('/a b', ':')).toEqual(['/a b']);
+    expect(injectedLibrariesIn(':'.repeat(100_000) + '/x'.repeat(10), ':')).toHaveLength(1);
+    expect(injectedLibrariesIn(Array.from({ length: 100 }, (_, i) => `/l${i}`).join(':'), ':')).toHaveLength(32);
+  });
+
+  it('make a busy plist job suspicious, where the same job without them is only busy', async () => {
+    const plain = await replay(writeCapture(agent()), DEFAULT_SCAN_OPTIONS);
+    expect(plain.items.find((i) => i.item.label === 'com.node.helper')?.verdict).toBe('high-cpu');
+
+    const injected = await replay(
+      writeCapture(agent({ DYLD_INSERT_LIBRARIES: '/Users/alice/.cache/.k/libk.dylib' })),
+      DEFAULT_SCAN_OPTIONS,
+    );
+    const item = injected.items.find((i) => i.item.label === 'com.node.helper');
+    expect(item?.verdict).toBe('suspicious');
+    expect(item?.reasons.find((r) => r.code === 'hide.injected-library')).toMatchObject({
+      attack: 'T1574.006',
+      text: 'has the dynamic linker load /Users/alice/.cache/.k/libk.dylib into its program (DYLD_INSERT_LIBRARIES), so what runs is not only the program it names',
+    });
+    // Any other variable, or a value that is not text, injects nothing.
+    const other = await replay(
+      writeCapture(agent({ DYLD_LIBRARY_PATH: '/x', DYLD_INSERT_LIBRARIES: 7 })),
+      DEFAULT_SCAN_OPTIONS,
+    );
+    expect(other.items.find((i) => i.item.label === 'com.node.helper')?.verdict).toBe('high-cpu');
+  });
+
+  it('are read from a systemd unit’s LD_PRELOAD', () => {
+    const item = itemFromUnitFile(
+      '/etc/systemd/system/x.service',
+      Buffer.from(
+        '[Service]\nEnvironment="LD_PRELOAD=/var/tmp/.k/libk.so /lib/x.so"\nExecStart=/usr/bin/python3 -m http.server\n',
+      ),
+      { path: '/etc/systemd/system', kind: 'systemd-service', scope: 'system', manager: 'system' },
+    );
+    expect(item.injectedLibraries).toEqual(['/var/tmp/.k/libk.so', '/lib/x.so']);
+  });
+});
