@@ -296,6 +296,26 @@ copy_named() {
   return 0
 }
 
+decode_words() {
+  # $1: a shell command string that decodes base64 (the engine's encoded-commands.ts). Each word of it, split at
+  # every shell character and quote, that decodes to text is scanned as `sh -c <text>`, so what that text decodes
+  # is read in turn; at most 16 words a string. base64 -d is GNU's and macOS 13's, -D older macOS's.
+  # shellcheck disable=SC2016,SC2020 # a literal $ among the 15 characters, each of which ends a word
+  printf '%s\n' "$1" | tr ' \t;&|()`"<>${}'"'" '\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n' | {
+    decoded_words=0
+    while IFS= read -r encoded && [ "$decoded_words" -lt 16 ]; do
+      [ ${#encoded} -ge 12 ] || continue
+      case $encoded in *[!A-Za-z0-9+/=]*) continue ;; esac
+      decoded=$(printf '%s' "$encoded" | base64 -d 2>/dev/null) \
+        || decoded=$(printf '%s' "$encoded" | base64 -D 2>/dev/null) || continue
+      case $decoded in '' | *[![:print:][:space:]]*) continue ;; esac
+      decoded_words=$((decoded_words + 1))
+      # One argument a line: the text's own line ends become `;`, which ends a command as they do.
+      printf '%s\n%s\n%s\n' /bin/sh -c "$(printf '%s' "$decoded" | tr '\n' ';')" | (scan_arguments)
+    done
+  }
+}
+
 not_copied() {
   # $1: why (too-large, unreadable); $2: the path. One line each; a path with a newline cannot be a line.
   case $2 in *"$nl"*) return 0 ;; esac
@@ -343,6 +363,8 @@ scan_arguments() {
               # shellcheck disable=SC2086 # word splitting is the point
               (set -f; for word in $simple; do printf '%s\n' "$word"; done) | (scan_arguments)
             done
+            # What it decodes from base64 (`echo <base64> | base64 -d | sh`) is a command string of its own.
+            case $arg in *base64*) decode_words "$arg" ;; esac
           elif [ "$previous" = -c ]; then
             named_file "$arg"
           fi ;;

@@ -1,7 +1,8 @@
 // What a command line or a configuration file says about mining: pool endpoints, Stratum URLs, known
 // pools, miner options, wallets, miner programs, headless VMs. Pure: argv or text in, findings out.
 import { poolForHost, type Indicators } from './indicators';
-import { commandLines } from './referenced-files';
+import { commandLines, shellCommandOf } from './referenced-files';
+import { decodedShellText } from './encoded-commands';
 import { basename, splitShellCommands } from './shell-words';
 import { splitHostPort } from './address';
 
@@ -34,6 +35,8 @@ export interface CommandFindings {
   headlessVm: string | undefined;
   /** A script that looks for monitoring tools (Activity Monitor, Little Snitch) to hide from them. */
   watchesMonitors: string | undefined;
+  /** A shell command that decodes base64 and runs it (encoded-commands.ts). */
+  runsDecoded?: boolean;
 }
 
 export function emptyFindings(): CommandFindings {
@@ -61,7 +64,8 @@ export function saysNothing(f: CommandFindings): boolean {
     f.wallets.size === 0 &&
     f.minerPrograms.size === 0 &&
     f.headlessVm === undefined &&
-    f.watchesMonitors === undefined
+    f.watchesMonitors === undefined &&
+    f.runsDecoded !== true
   );
 }
 
@@ -135,6 +139,8 @@ function analyseArgv(argv: string[], where: string, indicators: Indicators, into
     argv.includes('-nographic') ||
     argv.includes('-display=none');
   if (displayNone && argv.some((a) => VM_FLAGS.has(a))) into.headlessVm = argv.join(' ');
+  const command = shellCommandOf(argv);
+  if (command !== undefined && decodedShellText(command).runs) into.runsDecoded = true;
 }
 
 /** A configuration file (JSON such as XMRig's) or a script: same signs as in arguments. */
@@ -298,6 +304,7 @@ export function mergeFindings(a: CommandFindings, b: CommandFindings): CommandFi
     minerPrograms: new Set([...a.minerPrograms, ...b.minerPrograms]),
     headlessVm: a.headlessVm ?? b.headlessVm,
     watchesMonitors: a.watchesMonitors ?? b.watchesMonitors,
+    ...(a.runsDecoded === true || b.runsDecoded === true ? { runsDecoded: true } : {}),
   };
 }
 

@@ -203,6 +203,16 @@ export function evidenceReasons(evidence: Omit<ItemEvidence, 'cpu'>, indicators:
       text: `has the dynamic linker load ${item.injectedLibraries.join(', ')} into its program (${variable}), so what runs is not only the program it names`,
     });
   }
+  if (found.runsDecoded) {
+    add({
+      code: 'hide.encoded-command',
+      family: 'hiding',
+      strength: 'weak',
+      weight: 15,
+      attack: 'T1140',
+      text: 'runs a command it decodes from base64 (base64 -d into a shell or eval), so its command line does not show what it does',
+    });
+  }
   const hidden = hiddenLocation(evidence);
   if (hidden)
     add({

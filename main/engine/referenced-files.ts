@@ -2,6 +2,7 @@
 // and the script an interpreter is asked to run. Miners keep their pool in such files. The readers
 // (and the collector) copy exactly these, so capture and live see the same.
 import { createHash } from 'node:crypto';
+import { decodedShellText } from './encoded-commands';
 import { posix } from 'node:path';
 import {
   basename,
@@ -33,9 +34,13 @@ export function commandLines(argv: string[]): string[][] {
     const inner: string[][] = [];
     const [program = ''] = line;
     if (isShell(program)) {
-      const index = line.findIndex((a, i) => i > 0 && isShellCommandOption(a));
-      const command = index > 0 ? line[index + 1] : undefined;
-      if (command !== undefined) for (const words of splitShellCommands(command)) inner.push(words);
+      const command = shellCommandOf(line);
+      if (command !== undefined) {
+        for (const words of splitShellCommands(command)) inner.push(words);
+        // What it decodes is a command string of its own (encoded-commands.ts), read as a shell reads one, so what
+        // it decodes in turn is read too.
+        for (const text of decodedShellText(command).texts) inner.push(['/bin/sh', '-c', text]);
+      }
     } else if (basename(program) === 'env') {
       const start = afterEnv(line);
       if (start < line.length) inner.push(line.slice(start));
@@ -43,6 +48,13 @@ export function commandLines(argv: string[]): string[][] {
     for (let i = inner.length - 1; i >= 0; i--) pending.push(inner[i] as string[]);
   }
   return lines;
+}
+
+/** The command string a shell line is given with `-c` (or `-lc`, ...), if any. */
+export function shellCommandOf(line: readonly string[]): string | undefined {
+  if (!isShell(line[0] ?? '')) return undefined;
+  const index = line.findIndex((a, i) => i > 0 && isShellCommandOption(a));
+  return index > 0 ? line[index + 1] : undefined;
 }
 
 /** Where the command `env` runs begins: past env, its options and NAME=value words, and any env after them. */

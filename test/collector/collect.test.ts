@@ -166,6 +166,19 @@ function fakeMac(): string {
       WorkingDirectory: '/Users/Shared/.w/',
     } as never),
   );
+  // A command decoded from base64 and run: the config it names is copied as if it were written out.
+  write(
+    '/Users/alice/Library/LaunchAgents/com.b.helper.plist',
+    build({
+      Label: 'com.b.helper',
+      ProgramArguments: [
+        '/bin/sh',
+        '-c',
+        `echo ${Buffer.from('cd ~/.b\n./kworker --config=b.json &').toString('base64')} | base64 -d | sh`,
+      ],
+    } as never),
+  );
+  write('/Users/alice/.b/b.json', '{"pools":[{"url":"pool.hashvault.pro:3333"}]}');
   write('/Users/Shared/.q/q.json', '{"pools":[{"url":"mine.c3pool.com:13333"}]}');
   write('/Users/Shared/.w/w.json', '{"pools":[{"url":"xmr.2miners.com:2222"}]}');
   write('/Users/alice/.v/pool.json', '{"pools":[{"url":"rx.unmineable.com:3333"}]}');
@@ -296,7 +309,7 @@ describe('assets/collect.sh', () => {
     const archive = stdout.trim();
     expect(archive).toMatch(/launchwatch-capture-.*\.tar\.gz$/);
     expect(existsSync(archive)).toBe(true);
-    expect(stderr).toContain('Collected 12 launch item property lists, 3 samples');
+    expect(stderr).toContain('Collected 13 launch item property lists, 3 samples');
     expect(stderr).toContain('Not run with sudo');
 
     // One archive is what it leaves: the working folder is gone, and the archive holds it all.
@@ -371,6 +384,7 @@ describe('assets/collect.sh', () => {
     expect(readFileSync(join(bundle, 'fs/Users/Shared/.w/w.json'), 'utf8')).toContain('2miners');
     expect(readFileSync(join(bundle, 'fs/Users/alice/.v/pool.json'), 'utf8')).toContain('unmineable');
     expect(readFileSync(join(bundle, 'fs/Users/Shared/.q/q.json'), 'utf8')).toContain('c3pool');
+    expect(readFileSync(join(bundle, 'fs/Users/alice/.b/b.json'), 'utf8')).toContain('hashvault');
     expect(readdirSync(bundle).sort()).toEqual(
       [
         'codesign.txt',
@@ -406,6 +420,8 @@ describe('assets/collect.sh', () => {
     expect(reasons('com.x.helper') + reasons('com.y.helper') + reasons('com.z.helper')).not.toContain('nanopool');
     expect(reasons('com.v.helper')).toContain('xmr.2miners.com (2Miners, file /Users/Shared/.w/w.json)');
     expect(reasons('com.v.helper')).toContain('rx.unmineable.com (unMineable, file /Users/alice/.v/pool.json)');
+    expect(reasons('com.b.helper')).toContain('pool.hashvault.pro (HashVault, file /Users/alice/.b/b.json)');
+    expect(reasons('com.b.helper')).toContain('runs a command it decodes from base64');
     expect(verdict('homebrew.mxcl.redis')).toBe('ok');
     expect(verdict('com.docker.vmnetd')).toBe('ok');
     expect(result.items.find((i) => i.item.label === 'com.linked')?.item.problems).toContain(
