@@ -11,6 +11,8 @@ export interface Approval {
   program?: string;
   /** The configs and scripts its arguments name, when there were any. */
   filesSha256?: string;
+  /** The libraries it has the dynamic linker load into its program (DYLD_INSERT_LIBRARIES, LD_PRELOAD), when read. */
+  librariesSha256?: string;
   note?: string;
   /**
    * Its CPU only, up to this figure (percent of one core): the CPU reason stops flagging it, and every
@@ -39,6 +41,7 @@ export function approvalFor(
   if (item.programSha256) approval.programSha256 = item.programSha256;
   if (item.program) approval.program = item.program;
   if (item.referencedSha256) approval.filesSha256 = item.referencedSha256;
+  if (item.injectedSha256) approval.librariesSha256 = item.injectedSha256;
   if (note) approval.note = note;
   if (cpuLimitPercent !== undefined) approval.cpuLimitPercent = cpuLimitPercent;
   return approval;
@@ -113,6 +116,13 @@ export function changesSince(
   if (approval.filesSha256 !== undefined && approval.filesSha256 !== item.referencedSha256)
     changes.push('a script or configuration its arguments name');
   if (approval.program && item.program && approval.program !== item.program) changes.push('the program it runs');
+  // A capture holds no binaries: there a library is unverified, not changed.
+  if (
+    approval.librariesSha256 !== undefined &&
+    approval.librariesSha256 !== item.injectedSha256 &&
+    (item.injectedSha256 !== undefined || source === 'live')
+  )
+    changes.push('a library it has loaded into its program');
   // An approval vouches for files. A process launchd does not list as the job, found by a command line any
   // program can copy (execve(2)), is not one of them.
   if (processesOutsideJob)

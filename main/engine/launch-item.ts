@@ -57,6 +57,21 @@ export function injectedLibrariesIn(value: string, separators: ':' | ': '): stri
   return libraries;
 }
 
+/**
+ * One digest for the libraries an item injects, from each one's SHA-256 (undefined where it could not be read, which
+ * counts too: a library that appears or goes changes it).
+ */
+export function injectedLibrariesDigest(libraries: readonly { path: string; sha256: string | undefined }[]): string {
+  const hash = createHash('sha256');
+  for (const { path, sha256 } of libraries)
+    hash
+      .update(path)
+      .update('\u0000')
+      .update(sha256 ?? '-')
+      .update('\u0000');
+  return hash.digest('hex');
+}
+
 /** A reason as documents carry it (scan JSON, the views). */
 export function reasonDocument(r: Reason): {
   code: string;

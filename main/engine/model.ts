@@ -40,6 +40,8 @@ export interface LaunchItem {
    * EnvironmentVariables.DYLD_INSERT_LIBRARIES (dyld(1)), a unit's LD_PRELOAD (ld.so(8)).
    */
   injectedLibraries?: string[];
+  /** SHA-256 over those libraries' own SHA-256 (live readers; a capture holds no binaries), for the approved inventory. */
+  injectedSha256?: string;
   /** `Disabled` key in the plist itself. */
   disabledInPlist?: boolean;
   /** `launchctl print-disabled` override for this label, when known. */

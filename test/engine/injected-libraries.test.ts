@@ -2,7 +2,13 @@
 // DYLD_INSERT_LIBRARIES in a plist's EnvironmentVariables (dyld(1); KnockKnock's "Library Inserts" looks for it),
 // LD_PRELOAD in a systemd unit's environment (ld.so(8)). ATT&CK T1574.006. The program named is then not all that
 // runs, so the item says so, and with sustained CPU that makes it suspicious as other hiding does.
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ApprovalsStore, parseApprovals } from '../../main/actions/approvals-store';
+import { approvalFor, changesSince } from '../../main/engine/approvals';
+import { LinuxLiveReader } from '../../main/platform/linux/live-reader';
 import { replay } from '../../main/cli/scan-command';
 import { injectedLibrariesIn } from '../../main/engine/launch-item';
 import { DEFAULT_SCAN_OPTIONS } from '../../main/engine/model';
@@ -68,5 +74,56 @@ describe('libraries a launch item has the dynamic linker load into its program',
       { path: '/etc/systemd/system', kind: 'systemd-service', scope: 'system', manager: 'system' },
     );
     expect(item.injectedLibraries).toEqual(['/var/tmp/.k/libk.so', '/lib/x.so']);
+  });
+});
+
+describe('an approval of an item that injects a library', () => {
+  const item = (injectedSha256?: string) =>
+    ({
+      id: '/L/a.plist',
+      label: 'a',
+      plistPath: '/L/a.plist',
+      sha256: 'a'.repeat(64),
+      program: '/usr/local/bin/node',
+      injectedLibraries: ['/Users/alice/.k/libk.dylib'],
+      ...(injectedSha256 ? { injectedSha256 } : {}),
+    }) as never;
+
+  it('vouches for the library: a changed one is a change live, an unread one in a capture is not', () => {
+    const approval = approvalFor(item('c'.repeat(64)), undefined, 'alice');
+    expect(approval.librariesSha256).toBe('c'.repeat(64));
+    expect(changesSince(approval, item('c'.repeat(64)))).toEqual([]);
+    expect(changesSince(approval, item('d'.repeat(64)))).toEqual(['a library it has loaded into its program']);
+    expect(changesSince(approval, item(), 'live')).toEqual(['a library it has loaded into its program']);
+    expect(changesSince(approval, item(), 'capture')).toEqual([]);
+    // It goes to disk and comes back, and a value that is no SHA-256 is refused by field.
+    const store = new ApprovalsStore(join(mkdtempSync(join(tmpdir(), 'lw-store-')), 'approvals.json'));
+    store.approve(approval);
+    expect(new ApprovalsStore(store.path).list()[0]?.librariesSha256).toBe('c'.repeat(64));
+    expect(() => parseApprovals(store.export().replace('c'.repeat(64), 'nope'), 'e.json')).toThrow(
+      /e\.json: field "approvals\.0\.librariesSha256"/,
+    );
+  });
+
+  it('the live Linux reader hashes the library, so replacing it changes the item', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'lw-home-'));
+    mkdirSync(join(home, '.config/systemd/user'), { recursive: true });
+    mkdirSync(join(home, '.k'));
+    writeFileSync(join(home, '.k/libk.so'), 'first build');
+    writeFileSync(
+      join(home, '.config/systemd/user/lw-pre.service'),
+      `[Service]\nEnvironment=LD_PRELOAD=${home}/.k/libk.so\nExecStart=/usr/bin/sleep 100\n`,
+    );
+    const reader = new LinuxLiveReader({
+      env: { HOME: home, PATH: process.env.PATH },
+      home,
+      machineFacts: async () => ({ facts: {}, notes: [] }),
+    });
+    const first = (await reader.readInventory()).items.find((i) => i.label === 'lw-pre.service');
+    expect(first?.injectedSha256).toMatch(/^[0-9a-f]{64}$/);
+    writeFileSync(join(home, '.k/libk.so'), 'second build');
+    const second = (await reader.readInventory()).items.find((i) => i.label === 'lw-pre.service');
+    expect(second?.injectedSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(second?.injectedSha256).not.toBe(first?.injectedSha256);
   });
 });

@@ -10,6 +10,7 @@ import { arch, cpus, hostname, release, userInfo } from 'node:os';
 import type { ConnectionRecord, Inventory, LaunchItem } from '../../engine/model';
 import type { SampleReading, SampleRequest, SystemReader } from '../../engine/reader';
 import { filesNamedByJob } from '../../engine/job-home';
+import { injectedLibrariesDigest } from '../../engine/launch-item';
 import { FileHasher } from '../file-hash';
 import { fileIdentity } from '../file-identity';
 import { gatherNamedFiles, readSmallFile } from '../not-read';
@@ -141,6 +142,12 @@ export class LinuxLiveReader implements SystemReader {
           if (item.program?.startsWith('/')) {
             const sha256 = await this.hasher.sha256(item.program);
             if (sha256) item.programSha256 = sha256;
+          }
+          if (item.injectedLibraries !== undefined) {
+            const libraries = [];
+            for (const library of item.injectedLibraries)
+              libraries.push({ path: library, sha256: await this.hasher.sha256(library) });
+            item.injectedSha256 = injectedLibrariesDigest(libraries);
           }
           items.push(item);
         } catch (error) {

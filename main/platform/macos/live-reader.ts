@@ -16,6 +16,7 @@ import { readSmallFile } from '../not-read';
 import { parseCodesignBundle } from './codesign';
 import { guardedPlace, hasFullDiskAccess, privacyNote } from './privacy';
 import { filesNamedByJob } from '../../engine/job-home';
+import { injectedLibrariesDigest } from '../../engine/launch-item';
 import { applicationFolders, launchdFolders } from './folders';
 import type { PlistFile } from './launchd-plist';
 
@@ -139,6 +140,13 @@ export class MacLiveReader implements SystemReader {
       if (!item.program?.startsWith('/')) continue;
       const sha256 = await this.hasher.sha256(this.root + item.program);
       if (sha256) item.programSha256 = sha256;
+    }
+    for (const item of inventory.items) {
+      if (item.injectedLibraries === undefined) continue;
+      const libraries = [];
+      for (const path of item.injectedLibraries)
+        libraries.push({ path, sha256: guarded(path) ? undefined : await this.hasher.sha256(this.root + path) });
+      item.injectedSha256 = injectedLibrariesDigest(libraries);
     }
     return inventory;
   }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
@@ -6,6 +7,7 @@ import { join } from 'node:path';
 import { build } from 'plist';
 import { describe, expect, it } from 'vitest';
 import { Analyzer } from '../../../main/engine/analyzer';
+import { injectedLibrariesDigest } from '../../../main/engine/launch-item';
 import { Monitor } from '../../../main/engine/monitor';
 import { MacLiveReader } from '../../../main/platform/macos/live-reader';
 import { makeShims } from '../../support/shims';
@@ -34,9 +36,15 @@ function macRoot(): string {
   );
   writeFileSync(
     join(root, 'Applications/Tool.app/Contents/Library/LaunchAgents/com.tool.helper.plist'),
-    build({ Label: 'com.tool.helper', Program: '/Applications/Tool.app/Contents/MacOS/helper' } as never),
+    build({
+      Label: 'com.tool.helper',
+      Program: '/Applications/Tool.app/Contents/MacOS/helper',
+      // dyld(1): loaded into the program before its own libraries; the reader hashes it for approvals.
+      EnvironmentVariables: { DYLD_INSERT_LIBRARIES: '/Users/Shared/.lib/libx.dylib' },
+    } as never),
   );
-  mkdirSync(join(root, 'Users/Shared'), { recursive: true });
+  mkdirSync(join(root, 'Users/Shared/.lib'), { recursive: true });
+  writeFileSync(join(root, 'Users/Shared/.lib/libx.dylib'), 'not really a library');
   writeFileSync(join(root, 'Users/Shared/xmrig2'), 'not really a binary');
   writeFileSync(
     join(root, 'Users/Shared/.cfg.json'),
@@ -92,6 +100,16 @@ describe('live macOS reader against PATH shims printing recorded output', () => 
     expect(inventory.host).toMatchObject({ os: 'macOS', osVersion: '14.6.1' });
     expect(inventory.files.get('/Users/Shared/.cfg.json')).toContain('koto-pool.work');
     expect(inventory.items.find((i) => i.label === 'com.apple.rig2')?.programSha256).toMatch(/^[0-9a-f]{64}$/);
+    const helper = inventory.items.find((i) => i.label === 'com.tool.helper');
+    expect(helper?.injectedLibraries).toEqual(['/Users/Shared/.lib/libx.dylib']);
+    expect(helper?.injectedSha256).toBe(
+      injectedLibrariesDigest([
+        {
+          path: '/Users/Shared/.lib/libx.dylib',
+          sha256: createHash('sha256').update('not really a library').digest('hex'),
+        },
+      ]),
+    );
     expect(inventory.notes).toContain('connections of root processes not visible (not running as root)');
 
     const analyzer = new Analyzer(inventory, { windowSeconds: 120, cpuThresholdPercent: 25 });
