@@ -5,10 +5,10 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fakeLinuxHome, linuxReaderAt } from '../support/linux-home';
 import { describe, expect, it } from 'vitest';
 import { ApprovalsStore, parseApprovals } from '../../main/actions/approvals-store';
 import { approvalFor, changesSince } from '../../main/engine/approvals';
-import { LinuxLiveReader } from '../../main/platform/linux/live-reader';
 import { replay } from '../../main/cli/scan-command';
 import { injectedLibrariesIn } from '../../main/engine/launch-item';
 import { DEFAULT_SCAN_OPTIONS } from '../../main/engine/model';
@@ -106,19 +106,14 @@ describe('an approval of an item that injects a library', () => {
   });
 
   it('the live Linux reader hashes the library, so replacing it changes the item', async () => {
-    const home = mkdtempSync(join(tmpdir(), 'lw-home-'));
-    mkdirSync(join(home, '.config/systemd/user'), { recursive: true });
+    const { home } = fakeLinuxHome();
     mkdirSync(join(home, '.k'));
     writeFileSync(join(home, '.k/libk.so'), 'first build');
     writeFileSync(
       join(home, '.config/systemd/user/lw-pre.service'),
       `[Service]\nEnvironment=LD_PRELOAD=${home}/.k/libk.so\nExecStart=/usr/bin/sleep 100\n`,
     );
-    const reader = new LinuxLiveReader({
-      env: { HOME: home, PATH: process.env.PATH },
-      home,
-      machineFacts: async () => ({ facts: {}, notes: [] }),
-    });
+    const reader = linuxReaderAt(home);
     const first = (await reader.readInventory()).items.find((i) => i.label === 'lw-pre.service');
     expect(first?.injectedSha256).toMatch(/^[0-9a-f]{64}$/);
     writeFileSync(join(home, '.k/libk.so'), 'second build');

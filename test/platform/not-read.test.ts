@@ -1,10 +1,9 @@
 // A file a launch item names that is there but was not read is said on every item naming it, never dropped in
 // silence: its config may be the evidence.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fakeLinuxHome, linuxReaderAt } from '../support/linux-home';
 import { describe, expect, it } from 'vitest';
-import { LinuxLiveReader } from '../../main/platform/linux/live-reader';
 import { filesNamedBy } from '../../main/engine/referenced-files';
 import { gatherNamedFiles, refusalOf, type NotRead } from '../../main/platform/not-read';
 import { launchAgent } from '../support/launch-items';
@@ -48,19 +47,14 @@ describe('files items name that are there but not read', () => {
   });
 
   it('the Linux reader names a config over 1 MiB on the unit that names it', async () => {
-    const home = mkdtempSync(join(tmpdir(), 'lw-home-'));
-    mkdirSync(join(home, '.config/systemd/user'), { recursive: true });
+    const { home } = fakeLinuxHome();
     writeFileSync(join(home, 'big.json'), 'x'.repeat(1024 * 1024 + 1));
     writeFileSync(join(home, 'small.json'), '{"pools":[{"url":"pool.supportxmr.com:443"}]}');
     writeFileSync(
       join(home, '.config/systemd/user/lw-big.service'),
       `[Service]\nExecStart=/opt/big/run --config ${home}/big.json -c ${home}/small.json\n`,
     );
-    const reader = new LinuxLiveReader({
-      env: { HOME: home, PATH: process.env.PATH },
-      home,
-      machineFacts: async () => ({ facts: {}, notes: [] }),
-    });
+    const reader = linuxReaderAt(home);
     const inventory = await reader.readInventory();
     const item = inventory.items.find((i) => i.label === 'lw-big.service');
     expect(item?.problems).toEqual([`not read: ${home}/big.json: larger than 1 MiB`]);

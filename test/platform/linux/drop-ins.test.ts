@@ -1,14 +1,13 @@
 // systemd reads `<unit>.d/*.conf` drop-ins after the unit file and merges them in (systemd.unit(5), Description), so a
 // drop-in can replace a harmless unit's ExecStart= without touching the unit file. A unit is read with its drop-ins,
 // and found in every persistent folder of systemd's unit search path (systemd.unit(5), Unit File Load Path).
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fakeLinuxHome, linuxReaderAt } from '../../support/linux-home';
 import { describe, expect, it } from 'vitest';
 import { analyseSamples } from '../../../main/engine/analyzer';
 import { DEFAULT_SCAN_OPTIONS } from '../../../main/engine/model';
 import { chooseDropIns, dropInFolderNames, MAX_DROP_INS } from '../../../main/platform/linux/drop-ins';
-import { LinuxLiveReader } from '../../../main/platform/linux/live-reader';
 import { itemFromUnitFile, persistenceFolders } from '../../../main/platform/linux/persistence';
 import { reasonsOf } from '../../support/capture-builder';
 
@@ -104,8 +103,7 @@ describe('systemd drop-ins', () => {
 
 describe('the Linux reader with drop-ins and the whole search path', () => {
   it('reads a harmless unit as its drop-in makes it, units in ~/.local/share and templates, and names an unreadable one', async () => {
-    const home = mkdtempSync(join(tmpdir(), 'lw-home-'));
-    const config = join(home, '.config/systemd/user');
+    const { home, units: config } = fakeLinuxHome();
     mkdirSync(join(config, 'lw-sync.service.d'), { recursive: true });
     mkdirSync(join(home, '.local/share/systemd/user'), { recursive: true });
     mkdirSync(join(home, '.x'));
@@ -123,11 +121,7 @@ describe('the Linux reader with drop-ins and the whole search path', () => {
     // A template is persistence too: its enabled instances run as `lw-t@<instance>.service`.
     writeFileSync(join(config, 'lw-t@.service'), '[Service]\nExecStart=%h/.x/m -c %h/.x/%i.json\n');
     writeFileSync(join(config, 'lw-huge.service'), `[Service]\nExecStart=/bin/true\n#${'x'.repeat(1024 * 1024)}\n`);
-    const reader = new LinuxLiveReader({
-      env: { HOME: home, PATH: process.env.PATH },
-      home,
-      machineFacts: async () => ({ facts: {}, notes: [] }),
-    });
+    const reader = linuxReaderAt(home);
     const inventory = await reader.readInventory();
     const byLabel = (label: string) => inventory.items.find((i) => i.label === label);
     expect(byLabel('lw-sync.service')).toMatchObject({

@@ -1,13 +1,12 @@
 // A systemd unit is read as systemd reads it: the command, HOME and folder it really gets, so a unit that hides its
 // program or config behind a specifier, a variable, an escape or a default folder hides nothing. Each expectation
 // names the manual page section that says so.
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fakeLinuxHome, linuxReaderAt } from '../../support/linux-home';
 import { describe, expect, it } from 'vitest';
 import { analyseSamples } from '../../../main/engine/analyzer';
 import { DEFAULT_SCAN_OPTIONS } from '../../../main/engine/model';
-import { LinuxLiveReader } from '../../../main/platform/linux/live-reader';
 import { itemFromUnitFile } from '../../../main/platform/linux/persistence';
 import {
   environmentOf,
@@ -199,9 +198,7 @@ describe('systemd unit text as systemd runs it', () => {
 
 describe('the Linux reader reads what a hidden unit names', () => {
   it('finds the program, config and script behind specifiers, variables, escapes and the default folder', async () => {
-    const home = mkdtempSync(join(tmpdir(), 'lw-home-'));
-    const units = join(home, '.config/systemd/user');
-    mkdirSync(units, { recursive: true });
+    const { home, units } = fakeLinuxHome();
     mkdirSync(join(home, '.cache/.x'), { recursive: true });
     writeFileSync(join(home, '.cache/.x/kworker'), '#!/bin/sh\n');
     chmodSync(join(home, '.cache/.x/kworker'), 0o755);
@@ -217,11 +214,7 @@ describe('the Linux reader reads what a hidden unit names', () => {
       join(units, 'lw-rel.service'),
       '[Service]\nExecStart=sh -c "exec \\x2fusr/bin/true -c .v/run.json"\n',
     );
-    const reader = new LinuxLiveReader({
-      env: { HOME: home, PATH: process.env.PATH },
-      home,
-      machineFacts: async () => ({ facts: {}, notes: [] }),
-    });
+    const reader = linuxReaderAt(home);
     const inventory = await reader.readInventory();
     const spec = inventory.items.find((i) => i.label === 'lw-spec.service');
     expect(spec).toMatchObject({ program: `${home}/.cache/.x/kworker`, home, workingDirectory: home, problems: [] });
@@ -295,17 +288,11 @@ describe('EnvironmentFile= (systemd.exec(5))', () => {
   });
 
   it('the Linux reader reads the file, counts it among the files the unit names, and notices when it changes', async () => {
-    const home = mkdtempSync(join(tmpdir(), 'lw-home-'));
-    const units = join(home, '.config/systemd/user');
-    mkdirSync(units, { recursive: true });
+    const { home, units } = fakeLinuxHome();
     mkdirSync(join(home, '.x'));
     writeFileSync(join(home, '.x/env'), 'ARGS="-o pool.supportxmr.com:443 -u 4abc"\n');
     writeFileSync(join(units, 'lw-env.service'), '[Service]\nEnvironmentFile=%h/.x/env\nExecStart=/opt/k $ARGS\n');
-    const reader = new LinuxLiveReader({
-      env: { HOME: home, PATH: process.env.PATH },
-      home,
-      machineFacts: async () => ({ facts: {}, notes: [] }),
-    });
+    const reader = linuxReaderAt(home);
     const inventory = await reader.readInventory();
     const item = inventory.items.find((i) => i.label === 'lw-env.service');
     expect(item).toMatchObject({
