@@ -13,6 +13,8 @@
 //   user managers' units inherit it; WorkingDirectory= `~` is User='s home, `-` is "missing is not fatal", unset
 //   is `/` for the system manager and the user's home for a user manager).
 
+import { ProblemList } from '../problem-list';
+
 /** The manager a unit runs under: pid 1 (the system manager) or a user's `systemd --user`. */
 export interface ServiceManager {
   system: boolean;
@@ -41,6 +43,9 @@ export interface ServiceExec {
   problems: string[];
 }
 
+/** Where a reading's problems go: a plain array in a test, the unit's own bounded, de-duplicated list in serviceExec. */
+export type Problems = Pick<string[], 'push'>;
+
 /** systemd's compiled-in search path for an executable given by name (systemd.service(5), "Command lines"). */
 export const EXEC_SEARCH_PATH = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
 
@@ -49,6 +54,12 @@ const MAX_WORDS = 4096;
 const MAX_VARIABLES = 1024;
 const MAX_WORD_LENGTH = 64 * 1024;
 const MAX_ENVIRONMENT_FILES = 16;
+/**
+ * The most argument text a command can have: execve(2) refuses more (E2BIG; argv and environment together may take a
+ * quarter of the stack limit, 2 MiB with the usual 8 MiB), so systemd could not run a longer one either.
+ */
+const MAX_ARGUMENT_BYTES = 2 * 1024 * 1024;
+const TOO_LONG = `ExecStart=: its arguments grow past what execve(2) takes (${MAX_ARGUMENT_BYTES / 1024 / 1024} MiB); the rest not read`;
 
 const ROOT_HOME = '/root';
 
@@ -60,7 +71,15 @@ export function serviceExec(
   homeOf: (user: string) => string | undefined,
   readEnvironmentFile: (path: string) => string | undefined = () => undefined,
 ): ServiceExec {
-  const problems: string[] = [];
+  // A unit is the attacker's text: each problem is said once, and past a few they are counted (problem-list.ts).
+  const named = new ProblemList();
+  const said = new Set<string>();
+  const problems: Problems = {
+    push: (...texts: string[]): number => {
+      for (const text of texts) if (!said.has(text) && said.add(text)) named.add(() => text);
+      return named.count;
+    },
+  };
   const specifiers = specifierValues(unitPath, manager);
   const resolve = (word: string, where: string): string => expandSpecifiers(word, specifiers, where, problems);
 
@@ -100,7 +119,7 @@ export function serviceExec(
       ? environmentHome
       : (passwdHome ?? (userName === undefined && manager.system ? ROOT_HOME : undefined));
 
-  const exec: ServiceExec = { arguments: [], workingDirectory: '/', environmentFiles, problems };
+  const exec: ServiceExec = { arguments: [], workingDirectory: '/', environmentFiles, problems: [] };
   // An empty ExecStart= clears the lines before it (a drop-in's way to replace a unit's command).
   const execStart = afterLastReset(service.ExecStart ?? []);
   const line = execStart[0];
@@ -118,11 +137,12 @@ export function serviceExec(
   const preload = environment.get('LD_PRELOAD');
   if (preload !== undefined && preload !== '') exec.preload = preload;
   exec.workingDirectory = workingDirectory(service, manager, resolve, userName === undefined ? undefined : home);
+  exec.problems = named.messages('problems with this unit');
   return exec;
 }
 
 /** systemd.syntax(7) "Quoting": words split at unquoted whitespace, "..." and '...' kept whole, C-style escapes decoded. */
-export function systemdWords(text: string, problems?: string[], where = 'line'): string[] {
+export function systemdWords(text: string, problems?: Problems, where = 'line'): string[] {
   const words: string[] = [];
   let bytes: number[] = [];
   let inWord = false;
@@ -176,7 +196,7 @@ function commandLine(
   value: string,
   resolve: (word: string, where: string) => string,
   env: ReadonlyMap<string, string>,
-  problems: string[],
+  problems: Problems,
 ): Command {
   let start = 0;
   let argv0Given = false;
@@ -188,7 +208,17 @@ function commandLine(
     else if (c === ':') substitute = false;
     else if (c !== '-' && c !== '+' && c !== '!') break;
   }
-  const words = systemdWords(value.slice(start), problems, 'ExecStart=').map((w) => resolve(w, 'ExecStart='));
+  const words: string[] = [];
+  let total = 0;
+  for (const word of systemdWords(value.slice(start), problems, 'ExecStart=')) {
+    const resolved = resolve(word, 'ExecStart=');
+    total += resolved.length;
+    if (total > MAX_ARGUMENT_BYTES) {
+      problems.push(TOO_LONG);
+      break;
+    }
+    words.push(resolved);
+  }
   const [path, ...rest] = words;
   if (path === undefined) return { argv: [] };
   let argv = argv0Given ? rest : words;
@@ -201,19 +231,35 @@ function commandLine(
 export function substituteVariables(
   argv: readonly string[],
   env: ReadonlyMap<string, string>,
-  problems: string[],
+  problems: Problems,
 ): string[] {
   const out: string[] = [];
   const unset = new Set<string>();
-  for (const word of argv) {
+  // Each variable is split once, however many times it is used.
+  const splits = new Map<string, string[]>();
+  let total = 0;
+  const add = (part: string): boolean => {
+    total += part.length;
+    if (total > MAX_ARGUMENT_BYTES || out.length >= MAX_WORDS) return false;
+    out.push(part);
+    return true;
+  };
+  outer: for (const word of argv) {
     if (word.length > 1 && word[0] === '$' && word[1] !== '{' && isVariableName(word, 1, word.length)) {
-      const value = env.get(word.slice(1));
-      if (value === undefined) unset.add(word.slice(1));
-      else for (const part of systemdWords(value)) if (out.length < MAX_WORDS) out.push(part);
+      const name = word.slice(1);
+      const value = env.get(name);
+      if (value === undefined) {
+        unset.add(name);
+        continue;
+      }
+      let parts = splits.get(name);
+      if (parts === undefined) splits.set(name, (parts = systemdWords(value)));
+      for (const part of parts) if (!add(part)) break outer;
       continue;
     }
-    if (out.length < MAX_WORDS) out.push(replaceBraced(word, env, unset));
+    if (!add(replaceBraced(word, env, unset))) break;
   }
+  if (total > MAX_ARGUMENT_BYTES) problems.push(TOO_LONG);
   if (unset.size > 0)
     problems.push(
       `ExecStart= uses ${[...unset]
@@ -259,9 +305,12 @@ function replaceBraced(word: string, env: ReadonlyMap<string, string>, unset: Se
 export function environmentOf(
   lines: readonly string[],
   resolve: (word: string, where: string) => string = (w) => w,
-  problems: string[] = [],
+  problems: Problems = [],
 ): Map<string, string> {
   const env = new Map<string, string>();
+  // The first word that is no assignment is named, and how many more there were: a problem each would be unbounded.
+  let firstBad: string | undefined;
+  let bad = 0;
   for (const line of lines) {
     if (line.trim() === '') {
       env.clear();
@@ -270,7 +319,8 @@ export function environmentOf(
     for (const word of systemdWords(line, problems, 'Environment=')) {
       const eq = word.indexOf('=');
       if (eq <= 0 || !isVariableName(word, 0, eq)) {
-        problems.push(`Environment=: "${word.slice(0, 64)}" is not an assignment (systemd ignores it)`);
+        firstBad ??= word.slice(0, 64);
+        bad++;
         continue;
       }
       const name = word.slice(0, eq);
@@ -278,6 +328,10 @@ export function environmentOf(
       env.set(name, resolve(word.slice(eq + 1), 'Environment='));
     }
   }
+  if (firstBad !== undefined)
+    problems.push(
+      `Environment=: "${firstBad}" is not an assignment (systemd ignores it)${bad > 1 ? `, nor are ${bad - 1} more words` : ''}`,
+    );
   return env;
 }
 
@@ -285,7 +339,7 @@ export function environmentOf(
 function environmentFilesOf(
   lines: readonly string[],
   resolve: (word: string, where: string) => string,
-  problems: string[],
+  problems: Problems,
 ): string[] {
   const paths: string[] = [];
   for (const line of afterLastReset(lines)) {
@@ -385,7 +439,7 @@ export function expandSpecifiers(
   word: string,
   values: ReadonlyMap<string, string>,
   where: string,
-  problems: string[],
+  problems: Problems,
 ): string {
   if (!word.includes('%')) return word;
   let out = '';
@@ -399,8 +453,7 @@ export function expandSpecifiers(
     const value = key === '%' ? '%' : values.get(key);
     if (value === undefined) {
       out += `%${key}`;
-      const problem = `${where} uses %${key}, which this scan does not resolve`;
-      if (!problems.includes(problem)) problems.push(problem);
+      problems.push(`${where} uses %${key}, which this scan does not resolve`);
     } else out += value;
     if (out.length > MAX_WORD_LENGTH) return out.slice(0, MAX_WORD_LENGTH);
   }

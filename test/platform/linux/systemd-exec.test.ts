@@ -177,6 +177,42 @@ describe('systemd unit text as systemd runs it', () => {
     expect(performance.now() - started).toBeLessThan(2000);
   });
 
+  it('bounds the arguments by what execve(2) takes, and the problems of a unit by a few, named once', () => {
+    const started = performance.now();
+    const value = 'x'.repeat(60 * 1024);
+    const spread = exec(`Environment=A=${value}\nExecStart=/bin/a ${'$A ${A} '.repeat(2000)}`);
+    const total = spread.arguments.reduce((sum, a) => sum + a.length, 0);
+    expect(total).toBeLessThanOrEqual(2 * 1024 * 1024);
+    expect(spread.arguments.length).toBeGreaterThan(30);
+    expect(spread.problems).toEqual([
+      'ExecStart=: its arguments grow past what execve(2) takes (2 MiB); the rest not read',
+    ]);
+    const specifiers = exec(`ExecStart=/bin/a ${`${'%h'.repeat(40_000)} `.repeat(100)}`);
+    expect(specifiers.arguments.reduce((sum, a) => sum + a.length, 0)).toBeLessThanOrEqual(2 * 1024 * 1024);
+    expect(specifiers.problems).toContain(
+      'ExecStart=: its arguments grow past what execve(2) takes (2 MiB); the rest not read',
+    );
+    // 50,000 broken lines and 4,000 unknown specifiers: a few problems, each once, and a count of the rest.
+    const noisy = exec(
+      `${'Environment="\n'.repeat(50_000)}Environment=bad words here\nExecStart=/bin/a ${Array.from({ length: 4000 }, (_, i) => `%m${i}`).join(' ')}`,
+    );
+    console.log(JSON.stringify(noisy.problems));
+    expect(noisy.problems.length).toBeLessThanOrEqual(21);
+    expect(noisy.problems).toContain('Environment=: a quote is not closed (systemd would not run this command)');
+    expect(noisy.problems).toContain(
+      'Environment=: "" is not an assignment (systemd ignores it), nor are 50002 more words',
+    );
+    expect(noisy.problems).toContain('ExecStart= uses %m, which this scan does not resolve');
+    // Past 20 different problems, the rest are counted.
+    const letters = 'abABdgGmMoqsvwW';
+    const many = exec(
+      `Environment=${[...letters].map((c, i) => `V${i}=%${c}`).join(' ')}\nExecStart=/bin/a ${[...letters].map((c) => `%${c}`).join(' ')}`,
+    );
+    expect(many.problems).toHaveLength(21);
+    expect(many.problems.at(-1)).toBe('10 more problems with this unit');
+    expect(performance.now() - started).toBeLessThan(5000);
+  });
+
   it('puts the resolved command, HOME and folder on the item', () => {
     const item = itemFromUnitFile(
       '/home/alice/.config/systemd/user/sync.service',
