@@ -39,6 +39,8 @@ export interface LinuxLiveOptions {
 }
 
 const MAX_UNIT = 1024 * 1024;
+/** What one unit's drop-ins may take in all (real ones are a few lines each). */
+const MAX_DROP_IN_BYTES = 1024 * 1024;
 
 export class LinuxLiveReader implements SystemReader {
   /** Units are files (watched), and processes are matched by their cgroup, not by a list to re-read. */
@@ -119,7 +121,7 @@ export class LinuxLiveReader implements SystemReader {
           const dropIns =
             folder.kind === 'systemd-service'
               ? await this.readDropIns(name, folders, folder.manager, dropInListings, notes)
-              : { files: [], key: '', newest: 0, more: 0 };
+              : { paths: [], key: '', newest: 0, more: 0 };
           // Read and parsed again only when the file or a drop-in changed: the inventory is read every minute.
           const fileKey = `${fileIdentity(info)}:${dropIns.key}:${contextKey}`;
           const cached = this.parsedUnits.get(path);
@@ -129,14 +131,24 @@ export class LinuxLiveReader implements SystemReader {
             cached?.key === fileKey && cached.environmentKey === (await identities(cached.item.environmentFiles));
           const item = hit
             ? { ...cached.item, problems: [...cached.item.problems] }
-            : itemFromUnitFile(path, await readFile(path), folder, mtime, context, dropIns.files);
+            : itemFromUnitFile(
+                path,
+                await readFile(path),
+                folder,
+                mtime,
+                context,
+                await readDropInFiles(dropIns.paths),
+              );
           if (!hit)
             this.parsedUnits.set(path, {
               key: fileKey,
               environmentKey: await identities(item.environmentFiles),
               item: { ...item, problems: [...item.problems] },
             });
-          if (dropIns.more > 0) item.problems.push(`${dropIns.more} more drop-ins not read (at most ${MAX_DROP_INS})`);
+          if (dropIns.more > 0)
+            item.problems.push(
+              `${dropIns.more} more drop-ins not read (at most ${MAX_DROP_INS}, ${MAX_DROP_IN_BYTES / 1024 / 1024} MiB in all)`,
+            );
           if (item.kind === 'systemd-service' && item.program !== undefined && !item.program.includes('/'))
             item.program = (await onSearchPath(item.program)) ?? item.program;
           if (item.program?.startsWith('/')) {
@@ -269,39 +281,46 @@ export class LinuxLiveReader implements SystemReader {
     return connections;
   }
 
-  /** A unit's drop-ins, read; `key` changes when any of them does. */
+  /**
+   * A unit's drop-ins, as they are now: which apply (at most 1 MiB of them in all), and a key that changes when any
+   * does. They are read only when the key has changed: the inventory is read every few minutes.
+   */
   private async readDropIns(
     unitName: string,
     folders: PersistenceFolder[],
     manager: PersistenceFolder['manager'],
     listings: Map<string, string[]>,
     notes: string[],
-  ): Promise<{ files: DropIn[]; key: string; newest: number; more: number }> {
+  ): Promise<{ paths: string[]; key: string; newest: number; more: number }> {
     const searchFolders = folders
       .filter((f) => f.kind === 'systemd-service' && f.manager === manager)
       .map((f) => f.path);
-    const { paths, more } = chooseDropIns(unitName, searchFolders, (folder) => listings.get(folder));
-    const files: DropIn[] = [];
+    const chosen = chooseDropIns(unitName, searchFolders, (folder) => listings.get(folder));
+    const paths: string[] = [];
     const keys: string[] = [];
     let newest = 0;
-    for (const path of paths) {
+    let bytes = 0;
+    let more = chosen.more;
+    for (const path of chosen.paths) {
       try {
         const info = await stat(path);
         // A drop-in linked to /dev/null masks the one of its name (systemd.unit(5)); it adds nothing.
         if (!info.isFile() || info.size === 0) continue;
-        if (info.size > MAX_UNIT) {
-          notes.push(`${path}: drop-in larger than ${MAX_UNIT / 1024 / 1024} MiB, not read`);
-          keys.push(`${path}:too-large`);
+        // A `service.d/` drop-in applies to every service: what one unit may read is bounded, not each file alone.
+        if (bytes + info.size > MAX_DROP_IN_BYTES) {
+          more++;
+          keys.push(`${path}:not read`);
           continue;
         }
-        files.push({ path, bytes: await readFile(path) });
+        bytes += info.size;
+        paths.push(path);
         keys.push(`${path}:${fileIdentity(info)}`);
         newest = Math.max(newest, info.mtimeMs);
       } catch (error) {
         notes.push(`${path}: ${(error as Error).message}`);
       }
     }
-    return { files, key: hashText(keys.join('\n')), newest, more };
+    return { paths, key: hashText(keys.join('\n')), newest, more };
   }
 
   private async readClock(notes: string[]): Promise<void> {
@@ -346,6 +365,19 @@ async function identities(paths: readonly string[] | undefined): Promise<string>
     }
   }
   return parts.join('\n');
+}
+
+/** The drop-ins chosen, read (one that went in the meantime is left out). */
+async function readDropInFiles(paths: readonly string[]): Promise<DropIn[]> {
+  const files: DropIn[] = [];
+  for (const path of paths) {
+    try {
+      files.push({ path, bytes: await readFile(path) });
+    } catch {
+      // Gone since it was chosen: the next inventory's key differs, and it is chosen no more.
+    }
+  }
+  return files;
 }
 
 /** A folder's names, sorted; undefined when it does not exist, and a note when it cannot be read. */

@@ -152,4 +152,19 @@ describe('the Linux reader with drop-ins and the whole search path', () => {
     const again = await reader.readInventory();
     expect(again.items.find((i) => i.label === 'lw-sync.service')?.program).toBe('/opt/.y/other');
   });
+
+  it('reads at most 1 MiB of drop-ins for a unit, since a service.d/ one applies to every service', async () => {
+    const { home, units } = fakeLinuxHome();
+    mkdirSync(join(units, 'service.d'));
+    writeFileSync(join(units, 'service.d/10-a.conf'), `[Service]\nEnvironment=A=1\n#${'x'.repeat(600 * 1024)}\n`);
+    writeFileSync(join(units, 'service.d/20-b.conf'), `[Service]\nEnvironment=B=2\n#${'x'.repeat(600 * 1024)}\n`);
+    for (const name of ['lw-one', 'lw-two'])
+      writeFileSync(join(units, `${name}.service`), '[Service]\nExecStart=/bin/true $A $B\n');
+    const inventory = await linuxReaderAt(home).readInventory();
+    for (const name of ['lw-one.service', 'lw-two.service']) {
+      const item = inventory.items.find((i) => i.label === name);
+      expect(item?.arguments).toEqual(['/bin/true', '1']);
+      expect(item?.problems).toContain('1 more drop-ins not read (at most 64, 1 MiB in all)');
+    }
+  });
 });
