@@ -82,14 +82,19 @@ export class LinuxLiveReader implements SystemReader {
       // No passwd to read: processes show their uids, and a unit's User= has no known home.
     }
     const homes = parsePasswdHomes(passwd);
+    const environmentTexts = new Map<string, string | undefined>();
     const context: UnitReadingContext = {
       user: { name: me.username, uid: me.uid, home: this.home },
       env: this.env,
       hostname: hostname(),
       homeOf: (user) => homes.get(user),
+      // Read once an inventory, however many units name it.
       readEnvironmentFile: (path) => {
-        const got = readSmallFile(path);
-        return typeof got === 'string' ? got : undefined;
+        if (!environmentTexts.has(path)) {
+          const got = readSmallFile(path);
+          environmentTexts.set(path, typeof got === 'string' ? got : undefined);
+        }
+        return environmentTexts.get(path);
       },
     };
     const contextKey = `${context.hostname}:${hashText(passwd)}`;

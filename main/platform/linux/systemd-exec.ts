@@ -54,6 +54,8 @@ const MAX_WORDS = 4096;
 const MAX_VARIABLES = 1024;
 const MAX_WORD_LENGTH = 64 * 1024;
 const MAX_ENVIRONMENT_FILES = 16;
+/** What one unit's EnvironmentFile= files may take in all (each is also at most 1 MiB, as any file an item names). */
+const MAX_ENVIRONMENT_BYTES = 1024 * 1024;
 /**
  * The most argument text a command can have: execve(2) refuses more (E2BIG; argv and environment together may take a
  * quarter of the stack limit, 2 MiB with the usual 8 MiB), so systemd could not run a longer one either.
@@ -87,9 +89,15 @@ export function serviceExec(
   const environment = environmentOf(service.Environment ?? [], resolve, problems);
   // EnvironmentFile= settings override Environment=, files read in order, later wins (systemd.exec(5)).
   const environmentFiles = environmentFilesOf(service.EnvironmentFile ?? [], resolve, problems);
+  let environmentBytes = 0;
   for (const path of environmentFiles) {
+    if (environmentBytes >= MAX_ENVIRONMENT_BYTES) {
+      problems.push(`EnvironmentFile=: files past ${MAX_ENVIRONMENT_BYTES / 1024 / 1024} MiB in all not read`);
+      break;
+    }
     const text = readEnvironmentFile(path);
     if (text === undefined) continue;
+    environmentBytes += text.length;
     for (const [name, value] of parseEnvironmentFile(text)) {
       if (!environment.has(name) && environment.size >= MAX_VARIABLES) continue;
       environment.set(name, value);

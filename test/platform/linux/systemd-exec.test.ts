@@ -317,6 +317,25 @@ describe('EnvironmentFile= (systemd.exec(5))', () => {
     expect(unit.arguments).toEqual(['/usr/bin/k', '-o', 'pool.supportxmr.com:443', '-u', 'w', '/late/c.json']);
     expect(unit.environmentFiles).toEqual(['/etc/.x/env', '/etc/.x/late']);
     expect(unit.problems).toEqual([]);
+    // At most 1 MiB of them in all: past that, the rest are not read, and the unit says so.
+    const big = new Map([
+      ['/e/1', `A=1\n#${'x'.repeat(700 * 1024)}`],
+      ['/e/2', `B=2\n#${'x'.repeat(700 * 1024)}`],
+      ['/e/3', 'C=3'],
+    ]);
+    const asked: string[] = [];
+    const budget = serviceExec(
+      '/etc/systemd/system/x.service',
+      parseIni(
+        '[Service]\nEnvironmentFile=/e/1\nEnvironmentFile=/e/2\nEnvironmentFile=/e/3\nExecStart=/bin/a $A $B $C\n',
+      ).Service ?? {},
+      SYSTEM,
+      () => undefined,
+      (path) => (asked.push(path), big.get(path)),
+    );
+    expect(asked).toEqual(['/e/1', '/e/2']);
+    expect(budget.arguments).toEqual(['/bin/a', '1', '2']);
+    expect(budget.problems).toContain('EnvironmentFile=: files past 1 MiB in all not read');
     expect(run('EnvironmentFile=/etc/*.env\nEnvironmentFile=rel\nExecStart=/bin/a').problems).toEqual([
       'EnvironmentFile= /etc/*.env is a wildcard, whose files are not read',
       'EnvironmentFile= rel is not an absolute path',
