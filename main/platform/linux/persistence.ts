@@ -103,8 +103,16 @@ export function itemFromUnitFile(
   let replacedBy: string | undefined;
   for (const dropIn of dropIns) {
     const extra = parseIni(dropIn.bytes.toString('utf8'));
-    const execStart = extra.Service?.ExecStart;
-    if (execStart !== undefined) replacedBy = execStart.some((v) => v !== '') ? dropIn.path : undefined;
+    const values = extra.Service?.ExecStart;
+    if (values !== undefined) {
+      // The command is the drop-in's when it clears the lines before (an empty ExecStart=) and gives one, or gives
+      // the first; one added to the unit's own is another line (named by serviceExec), not a replacement.
+      const before = sections.Service?.ExecStart ?? [];
+      const hadCommand = before.slice(before.lastIndexOf('') + 1).length > 0;
+      const gives = values.slice(values.lastIndexOf('') + 1).length > 0;
+      if (gives && (values.includes('') || !hadCommand)) replacedBy = dropIn.path;
+      else if (values.includes('') && !gives) replacedBy = undefined;
+    }
     mergeSections(sections, extra);
   }
   const text =

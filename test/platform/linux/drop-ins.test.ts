@@ -79,6 +79,9 @@ describe('systemd drop-ins', () => {
       { path: '/etc/systemd/system/cron.service.d/more.conf', bytes: Buffer.from('[Service]\nExecStart=/bin/x\n') },
     ]);
     expect(added.program).toBe('/usr/sbin/cron');
+    expect(added.problems).toEqual([
+      '1 more ExecStart= lines (only the first is read; systemd runs them only for Type=oneshot)',
+    ]);
   });
 
   it('are in every persistent folder of the search path, the user’s data folder too', () => {
