@@ -142,7 +142,8 @@ export function attributeProcesses(
  * A job's process that detached (forked, called setsid, let its parent exit) is launchd's child and no
  * longer in the job's tree, and launchd does not list it as the job's: it is the item's when it runs a
  * program the item's commands start by name (its `sh -c` string, its shell script) and no job of launchd's
- * lists it as its own process (an app the user opened is launchd's child too).
+ * lists it as its own process (an app the user opened is launchd's child too). As for a match by arguments or
+ * program, a root daemon's process runs as root: what a user runs under its program's name is not its.
  */
 function claimDetached(
   items: LaunchItem[],
@@ -165,7 +166,8 @@ function claimDetached(
     const pids = new Set<number>();
     for (const program of started.get(item.id) as string[])
       for (const pid of detached.get(program.split(' ')[0] ?? program) ?? [])
-        if (!taken(pid) && startsWithProgram(table.byPid.get(pid), program)) pids.add(pid);
+        if (!taken(pid) && startsWithProgram(table.byPid.get(pid), program) && runsAsItsJob(item, table.byPid.get(pid)))
+          pids.add(pid);
     if (pids.size > 0) claim(item, 'detached-program', [...pids]);
   }
 }

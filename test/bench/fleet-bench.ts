@@ -83,7 +83,8 @@ async function writeLog(path: string, hosts: number, minutes: number): Promise<v
         return {
           pid: String(500 + p),
           parent: '1',
-          uid: '501',
+          // The vendor's launch daemon runs as root, as one without UserName does; the rest are the user's.
+          uid: p === 1 ? '0' : '501',
           path: miner && p === 0 ? '/Users/Shared/xmrig' : p === 1 ? '/Library/Vendor/agent' : `/usr/libexec/proc${p}`,
           cmdline:
             miner && p === 0

@@ -169,6 +169,19 @@ describe('attribution', () => {
       expect(attributeProcesses(items, app, listed, new Set(), undefined, started(items)).has('/m')).toBe(false);
     });
 
+    it("is a root daemon's only when it runs as root, as a match by arguments or program is", () => {
+      const daemon = item('/d', 'd', miner, { program: '/bin/sh', kind: 'LaunchDaemon', scope: 'system' });
+      const asUser = buildProcessTable([proc(1, 0, '/sbin/launchd', 0), detached]);
+      expect(attributeProcesses([daemon], none, asUser, new Set(), undefined, started([daemon])).has('/d')).toBe(false);
+      const asRoot = buildProcessTable([proc(1, 0, '/sbin/launchd', 0), { ...detached, uid: 0 }]);
+      expect(
+        attributeProcesses([daemon], none, asRoot, new Set(), undefined, started([daemon])).get('/d'),
+      ).toMatchObject({
+        method: 'detached-program',
+        rootPids: [700],
+      });
+    });
+
     it('comes after the pid launchd lists for the item, and never takes a process running an interpreter', () => {
       const items = [
         item('/m', 'm', miner, { program: '/bin/sh' }),
