@@ -24,15 +24,24 @@ export function parseDsclUniqueIds(text: string): Map<number, string> {
   return names;
 }
 
-/** /etc/passwd (Linux): `name:password:uid:gid:gecos:home:shell`. */
-export function parsePasswd(text: string): Map<number, string> {
-  const names = new Map<number, string>();
+/** /etc/passwd (Linux): `name:password:uid:gid:gecos:home:shell`, each entry that is one, at most MAX_USERS. */
+function passwdEntries(text: string): { name: string; id: string; home: string }[] {
+  const entries: { name: string; id: string; home: string }[] = [];
   for (const line of text.split('\n')) {
-    if (names.size >= MAX_USERS) break;
+    if (entries.length >= MAX_USERS) break;
     if (line.startsWith('#')) continue;
     const fields = line.split(':');
-    const [name, , id] = fields;
+    const [name, , id, , , home = ''] = fields;
     if (fields.length < 7 || !name || name.length > MAX_NAME || !/^\d{1,10}$/.test(id ?? '')) continue;
+    entries.push({ name, id: id as string, home });
+  }
+  return entries;
+}
+
+/** /etc/passwd's user names by uid. */
+export function parsePasswd(text: string): Map<number, string> {
+  const names = new Map<number, string>();
+  for (const { name, id } of passwdEntries(text)) {
     const uid = Number(id);
     if (!names.has(uid)) names.set(uid, name);
   }
@@ -42,16 +51,11 @@ export function parsePasswd(text: string): Map<number, string> {
 /** /etc/passwd's home folders, by user name and by uid (as text): User= in a systemd unit may give either. */
 export function parsePasswdHomes(text: string): Map<string, string> {
   const homes = new Map<string, string>();
-  for (const line of text.split('\n')) {
-    if (homes.size >= 2 * MAX_USERS) break;
-    if (line.startsWith('#')) continue;
-    const fields = line.split(':');
-    const [name, , id, , , home] = fields;
-    if (fields.length < 7 || !name || name.length > MAX_NAME || !/^\d{1,10}$/.test(id ?? '')) continue;
-    if (!home?.startsWith('/')) continue;
+  for (const { name, id, home } of passwdEntries(text)) {
+    if (!home.startsWith('/')) continue;
     // The first entry for a name or uid wins, as getpwnam(3) and getpwuid(3) find it.
     if (!homes.has(name)) homes.set(name, home);
-    if (!homes.has(id as string)) homes.set(id as string, home);
+    if (!homes.has(id)) homes.set(id, home);
   }
   return homes;
 }

@@ -2,7 +2,7 @@
 import { injectedLibrariesIn, newLaunchItem } from '../../engine/launch-item';
 import type { ItemScope, LaunchItem } from '../../engine/model';
 import { mergeSections } from './drop-ins';
-import { serviceExec, type ServiceManager } from './systemd-exec';
+import { afterLastReset, serviceExec, type ServiceManager } from './systemd-exec';
 import { parseDesktopExec, parseIni } from './unit-file';
 
 export interface PersistenceFolder {
@@ -107,9 +107,8 @@ export function itemFromUnitFile(
     if (values !== undefined) {
       // The command is the drop-in's when it clears the lines before (an empty ExecStart=) and gives one, or gives
       // the first; one added to the unit's own is another line (named by serviceExec), not a replacement.
-      const before = sections.Service?.ExecStart ?? [];
-      const hadCommand = before.slice(before.lastIndexOf('') + 1).length > 0;
-      const gives = values.slice(values.lastIndexOf('') + 1).length > 0;
+      const hadCommand = afterLastReset(sections.Service?.ExecStart ?? []).length > 0;
+      const gives = afterLastReset(values).length > 0;
       if (gives && (values.includes('') || !hadCommand)) replacedBy = dropIn.path;
       else if (values.includes('') && !gives) replacedBy = undefined;
     }

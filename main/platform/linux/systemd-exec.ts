@@ -236,11 +236,7 @@ function commandLine(
 }
 
 /** `$FOO` alone splits into words, `${FOO}` anywhere is replaced whole, `$$` is `$`; unknown variables are empty. */
-export function substituteVariables(
-  argv: readonly string[],
-  env: ReadonlyMap<string, string>,
-  problems: Problems,
-): string[] {
+function substituteVariables(argv: readonly string[], env: ReadonlyMap<string, string>, problems: Problems): string[] {
   const out: string[] = [];
   const unset = new Set<string>();
   // Each variable is split once, however many times it is used.
@@ -443,7 +439,7 @@ function workingDirectory(
 }
 
 /** `%x` replaced by its value; a specifier systemd has but this scan cannot know is kept as written, and named. */
-export function expandSpecifiers(
+function expandSpecifiers(
   word: string,
   values: ReadonlyMap<string, string>,
   where: string,
@@ -469,7 +465,7 @@ export function expandSpecifiers(
 }
 
 /** systemd.unit(5) "Specifiers" that name a unit or a folder, for this unit and manager. */
-export function specifierValues(unitPath: string, manager: ServiceManager): Map<string, string> {
+function specifierValues(unitPath: string, manager: ServiceManager): Map<string, string> {
   const slash = unitPath.lastIndexOf('/');
   const name = unitPath.slice(slash + 1);
   const dot = name.lastIndexOf('.');
@@ -596,7 +592,8 @@ function isVariableName(text: string, from: number, to: number): boolean {
   return true;
 }
 
-function afterLastReset(values: readonly string[]): string[] {
+/** A list setting's values after its last empty one, which clears those before it (systemd.syntax(7)). */
+export function afterLastReset(values: readonly string[]): string[] {
   return values.slice(values.lastIndexOf('') + 1);
 }
 
