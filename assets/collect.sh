@@ -370,6 +370,12 @@ scan_arguments() {
           fi ;;
         --config) named_file "$arg" ;;
       esac
+      # An interpreter's code that decodes base64 (the engine's decodedInterpreterCode, e.g. python -c
+      # "...exec(base64.b64decode(...))"): what it decodes is read as a shell command too. The engine reads it so
+      # only when the code hands it to a shell; copying what else it names is harmless.
+      if [ -n "$interpreter" ] && [ -z "$shell" ]; then
+        case $arg in *[Bb]ase64* | *b64decode* | *atob*) decode_words "$arg" ;; esac
+      fi
       case $arg in
         --config=*) named_file "${arg#--config=}" ;;
         -*) ;;

@@ -1,9 +1,9 @@
 // What a command line or a configuration file says about mining: pool endpoints, Stratum URLs, known
 // pools, miner options, wallets, miner programs, headless VMs. Pure: argv or text in, findings out.
 import { poolForHost, type Indicators } from './indicators';
-import { commandLines, shellCommandOf } from './referenced-files';
-import { decodedShellText } from './encoded-commands';
-import { basename, splitShellCommands } from './shell-words';
+import { commandLines, interpreterCodeText, shellCommandOf } from './referenced-files';
+import { decodedInterpreterCode, decodedShellText } from './encoded-commands';
+import { basename, isCodeInterpreter, splitShellCommands } from './shell-words';
 import { splitHostPort } from './address';
 
 export interface PoolEndpoint {
@@ -141,6 +141,12 @@ function analyseArgv(argv: string[], where: string, indicators: Indicators, into
   if (displayNone && argv.some((a) => VM_FLAGS.has(a))) into.headlessVm = argv.join(' ');
   const command = shellCommandOf(argv);
   if (command !== undefined && decodedShellText(command).runs) into.runsDecoded = true;
+  else if (
+    command === undefined &&
+    isCodeInterpreter(argv[0] ?? '') &&
+    decodedInterpreterCode(interpreterCodeText(argv)).runs
+  )
+    into.runsDecoded = true;
 }
 
 /** A configuration file (JSON such as XMRig's) or a script: same signs as in arguments. */

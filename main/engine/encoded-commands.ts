@@ -1,7 +1,13 @@
-// A shell command that decodes text and runs it: `echo <base64> | base64 -d | sh`, `eval "$(echo ... | base64
-// --decode)"` (base64(1): -d, --decode; macOS's also -D; `openssl base64 -d`). Its command line then shows nothing of
-// what it does (ATT&CK T1140, Deobfuscate/Decode Files or Information), so the text is decoded here and read as the
-// shell would read it: its pools, configs and programs are the item's like any other command's.
+// A command that decodes text and runs it shows nothing on its command line of what it does (ATT&CK T1140,
+// Deobfuscate/Decode Files or Information), so the text is decoded here and read as what runs it would read it: its
+// pools, configs and programs are the item's like any other command's. Two ways of writing it:
+// - a shell command: `echo <base64> | base64 -d | sh`, `eval "$(echo ... | base64 --decode)"` (base64(1): -d,
+//   --decode; macOS's also -D; `openssl base64 -d`);
+// - an interpreter's own code: `python3 -c "import base64;exec(base64.b64decode('...'))"`, as Empire's macOS
+//   launch agent and daemon persistence writes its plists (and Elastic's "Empire Stager Execution" rule looks for),
+//   `perl -MMIME::Base64 -e 'eval(decode_base64(...))'`, `ruby -e 'eval(Base64.decode64(...))'`, `node -e
+//   "eval(Buffer.from('...','base64').toString())"`, `php -r 'eval(base64_decode(...));'`, osascript's `do shell
+//   script`.
 import { basename, isInterpreter } from './shell-words';
 
 /** Bounds: words looked at in one command, encoded words decoded, and the length of one. */
@@ -21,6 +27,78 @@ export interface DecodedShellText {
 /** The base64 a shell command string decodes, when it decodes any; quotes and `$(...)` do not hide it. */
 export function decodedShellText(command: string): DecodedShellText {
   const tokens = tokensOf(command);
+  const { decodes, interprets } = shellDecoding(tokens);
+  return decodes ? { texts: decodedWords(tokens), runs: interprets } : { texts: [], runs: false };
+}
+
+/**
+ * What an interpreter's code on its command line decodes (all its arguments read as one text: which option takes
+ * the code differs between interpreters and versions, and a word that is not code decodes nothing). It runs what it
+ * decodes when the code calls something that runs text (exec, eval, system, a subprocess, `do shell script`...);
+ * `shell` when that is a shell (system, popen, a subprocess, backticks), so the text is also a shell command.
+ */
+export function decodedInterpreterCode(code: string): DecodedShellText & { shell: boolean } {
+  const tokens = tokensOf(code);
+  const fromShell = shellDecoding(tokens);
+  let decodes = fromShell.decodes;
+  let runs = false;
+  let shell = code.includes('`');
+  for (let i = 0; i < tokens.length; i++) {
+    const token = (tokens[i] as string).toLowerCase();
+    const name = token.slice(token.lastIndexOf('.') + 1);
+    const next = tokens.slice(i + 1, i + 4).map((t) => t.toLowerCase());
+    if (LANGUAGE_DECODERS.has(name) || name.startsWith('initwithbase64encodedstring')) decodes = true;
+    // Buffer.from(s, 'base64'), codecs.decode(s, 'base64'), Ruby's and Perl's unpack('m').
+    if ((name === 'from' || name === 'decode') && next.includes('base64')) decodes = true;
+    if ((name === 'unpack' || name === 'unpack1') && (next[0] === 'm' || next[0] === 'm0')) decodes = true;
+    if (CODE_RUNNERS.has(name)) runs = true;
+    if (SHELL_RUNNERS.has(name) || (token.startsWith('subprocess.') && name !== 'pipe')) runs = shell = true;
+    if (name === 'script' && tokens[i - 1]?.toLowerCase() === 'shell' && tokens[i - 2]?.toLowerCase() === 'do')
+      runs = shell = true;
+  }
+  if (fromShell.decodes && fromShell.interprets) runs = shell = true;
+  return decodes ? { texts: decodedWords(tokens), runs, shell } : { texts: [], runs: false, shell: false };
+}
+
+/** Decoding functions of Python (base64), Perl (MIME::Base64), Ruby (Base64), PHP, JavaScript. */
+const LANGUAGE_DECODERS: ReadonlySet<string> = new Set([
+  'b64decode',
+  'standard_b64decode',
+  'urlsafe_b64decode',
+  'decodebytes',
+  'decodestring',
+  'decode_base64',
+  'decode64',
+  'strict_decode64',
+  'urlsafe_decode64',
+  'base64_decode',
+  'atob',
+]);
+/** What runs text as code in the interpreter itself. */
+const CODE_RUNNERS: ReadonlySet<string> = new Set(['exec', 'eval', 'instance_eval', 'runinthiscontext']);
+/** What hands text to a shell or starts a program. */
+const SHELL_RUNNERS: ReadonlySet<string> = new Set([
+  'system',
+  'popen',
+  'popen2',
+  'popen3',
+  'spawn',
+  'spawnsync',
+  'execsync',
+  'exec_command',
+  'shell_exec',
+  'passthru',
+  'proc_open',
+  'child_process',
+  'execv',
+  'execve',
+  'execvp',
+  'execl',
+  'execlp',
+]);
+
+/** Whether shell words decode base64 (base64 -d, openssl base64 -d), and whether something runs text. */
+function shellDecoding(tokens: string[]): { decodes: boolean; interprets: boolean } {
   let decodes = false;
   let interprets = false;
   for (let i = 0; i < tokens.length; i++) {
@@ -35,7 +113,11 @@ export function decodedShellText(command: string): DecodedShellText {
       decodes = true;
     if (name === 'eval' || name === 'source' || name === '.' || isInterpreter(name)) interprets = true;
   }
-  if (!decodes) return { texts: [], runs: false };
+  return { decodes, interprets };
+}
+
+/** The words that are base64 and decode to text, at most MAX_ENCODED. */
+function decodedWords(tokens: string[]): string[] {
   const texts: string[] = [];
   for (const token of tokens) {
     if (texts.length >= MAX_ENCODED) break;
@@ -43,7 +125,7 @@ export function decodedShellText(command: string): DecodedShellText {
     const text = Buffer.from(token, 'base64').toString('utf8');
     if (readsAsText(text)) texts.push(text);
   }
-  return { texts, runs: interprets };
+  return texts;
 }
 
 function isDecodeFlag(token: string): boolean {

@@ -2,12 +2,13 @@
 // and the script an interpreter is asked to run. Miners keep their pool in such files. The readers
 // (and the collector) copy exactly these, so capture and live see the same.
 import { createHash } from 'node:crypto';
-import { decodedShellText } from './encoded-commands';
+import { decodedInterpreterCode, decodedShellText } from './encoded-commands';
 import { posix } from 'node:path';
 import {
   basename,
   expandHome,
   isAssignment,
+  isCodeInterpreter,
   isInterpreter,
   isShell,
   isShellCommandOption,
@@ -28,6 +29,16 @@ const MAX_COMMAND_LINES = 10_000;
 export function commandLines(argv: string[]): string[][] {
   const lines: string[][] = [];
   const pending: string[][] = [argv];
+  // A decoded text is read once as each kind of code: one handed to a shell by code that decodes it is read both as
+  // that code and as a shell command, and without this each reading would decode the next level again (twice as
+  // many lines at every level of nesting).
+  const decodedOnce = new Set<string>();
+  const readDecoded = (into: string[][], decodedLine: string[]): void => {
+    const key = `${decodedLine[0]}\u0000${decodedLine[2]}`;
+    if (decodedOnce.has(key)) return;
+    decodedOnce.add(key);
+    into.push(decodedLine);
+  };
   while (pending.length > 0 && lines.length < MAX_COMMAND_LINES) {
     const line = pending.pop() as string[];
     lines.push(line);
@@ -39,15 +50,36 @@ export function commandLines(argv: string[]): string[][] {
         for (const words of splitShellCommands(command)) inner.push(words);
         // What it decodes is a command string of its own (encoded-commands.ts), read as a shell reads one, so what
         // it decodes in turn is read too.
-        for (const text of decodedShellText(command).texts) inner.push(['/bin/sh', '-c', text]);
+        for (const text of decodedShellText(command).texts) readDecoded(inner, ['/bin/sh', '-c', text]);
       }
     } else if (basename(program) === 'env') {
       const start = afterEnv(line);
       if (start < line.length) inner.push(line.slice(start));
+    } else if (isCodeInterpreter(program)) {
+      // What an interpreter's code decodes is code of its own (read again, so nested payloads are too), and a shell
+      // command when the code hands it to a shell.
+      const decoded = decodedInterpreterCode(interpreterCodeText(line));
+      for (const text of decoded.texts) {
+        readDecoded(inner, [program, codeOption(program), text]);
+        if (decoded.shell) readDecoded(inner, ['/bin/sh', '-c', text]);
+      }
     }
     for (let i = inner.length - 1; i >= 0; i--) pending.push(inner[i] as string[]);
   }
   return lines;
+}
+
+/** An interpreter's arguments read as one text: its code is among them, whichever option gave it. */
+export function interpreterCodeText(line: readonly string[]): string {
+  return line.slice(1).join('\n');
+}
+
+/** The option that gives an interpreter its code on the command line. */
+function codeOption(program: string): string {
+  const name = basename(program);
+  if (name.startsWith('python')) return '-c';
+  if (name.startsWith('php')) return '-r';
+  return '-e';
 }
 
 /** The command string a shell line is given with `-c` (or `-lc`, ...), if any. */
@@ -163,6 +195,7 @@ function scriptArgument(line: string[]): string | undefined {
     }
     if (/^python/.test(program) && (arg === '-c' || arg === '-m')) return undefined;
     if (/^(perl|ruby|node|php)/.test(program) && (arg === '-e' || arg === '-E')) return undefined;
+    if (/^php/.test(program) && arg === '-r') return undefined;
   }
   return undefined;
 }

@@ -81,6 +81,11 @@ export function isShell(program: string): boolean {
   return SHELL.test(basename(program));
 }
 
+/** An interpreter of a language other than the shell's (python, perl, ruby, node, osascript...). */
+export function isCodeInterpreter(program: string): boolean {
+  return isInterpreter(program) && !isShell(program) && basename(program) !== 'env';
+}
+
 /** `NAME=value`: a shell variable set for the command that follows (a loop: no pattern to backtrack). */
 export function isAssignment(word: string): boolean {
   const equals = word.indexOf('=');

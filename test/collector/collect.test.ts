@@ -178,6 +178,20 @@ function fakeMac(): string {
       ],
     } as never),
   );
+  // The same in an interpreter's code (Empire's macOS persistence writes `python -c "...exec(base64.b64decode(...))"`),
+  // which hands its decoded text to a shell.
+  write(
+    '/Users/alice/Library/LaunchAgents/com.p.helper.plist',
+    build({
+      Label: 'com.p.helper',
+      ProgramArguments: [
+        '/usr/bin/python3',
+        '-c',
+        `import os,base64;os.system(base64.b64decode('${Buffer.from('cd ~/.p && ./kworker --config p.json').toString('base64')}'))`,
+      ],
+    } as never),
+  );
+  write('/Users/alice/.p/p.json', '{"pools":[{"url":"monero.herominers.com:10191"}]}');
   write('/Users/alice/.b/b.json', '{"pools":[{"url":"pool.hashvault.pro:3333"}]}');
   write('/Users/Shared/.q/q.json', '{"pools":[{"url":"mine.c3pool.com:13333"}]}');
   write('/Users/Shared/.w/w.json', '{"pools":[{"url":"xmr.2miners.com:2222"}]}');
@@ -309,7 +323,7 @@ describe('assets/collect.sh', () => {
     const archive = stdout.trim();
     expect(archive).toMatch(/launchwatch-capture-.*\.tar\.gz$/);
     expect(existsSync(archive)).toBe(true);
-    expect(stderr).toContain('Collected 13 launch item property lists, 3 samples');
+    expect(stderr).toContain('Collected 14 launch item property lists, 3 samples');
     expect(stderr).toContain('Not run with sudo');
 
     // One archive is what it leaves: the working folder is gone, and the archive holds it all.
@@ -422,6 +436,8 @@ describe('assets/collect.sh', () => {
     expect(reasons('com.v.helper')).toContain('rx.unmineable.com (unMineable, file /Users/alice/.v/pool.json)');
     expect(reasons('com.b.helper')).toContain('pool.hashvault.pro (HashVault, file /Users/alice/.b/b.json)');
     expect(reasons('com.b.helper')).toContain('runs a command it decodes from base64');
+    expect(reasons('com.p.helper')).toContain('monero.herominers.com (HeroMiners, file /Users/alice/.p/p.json)');
+    expect(reasons('com.p.helper')).toContain('runs a command it decodes from base64');
     expect(verdict('homebrew.mxcl.redis')).toBe('ok');
     expect(verdict('com.docker.vmnetd')).toBe('ok');
     expect(result.items.find((i) => i.item.label === 'com.linked')?.item.problems).toContain(

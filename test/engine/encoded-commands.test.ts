@@ -3,9 +3,9 @@
 // configs and programs count, and the decoding itself is a hiding reason.
 import { describe, expect, it } from 'vitest';
 import { replay } from '../../main/cli/scan-command';
-import { decodedShellText } from '../../main/engine/encoded-commands';
+import { decodedInterpreterCode, decodedShellText } from '../../main/engine/encoded-commands';
 import { DEFAULT_SCAN_OPTIONS } from '../../main/engine/model';
-import { commandLines } from '../../main/engine/referenced-files';
+import { commandLines, filesNamedBy } from '../../main/engine/referenced-files';
 import { writeCapture } from '../support/capture-builder';
 
 const b64 = (text: string): string => Buffer.from(text).toString('base64');
@@ -78,6 +78,102 @@ describe('a shell command that decodes base64 and runs it', () => {
     expect(item?.reasons.map((r) => r.code)).toEqual(
       expect.arrayContaining(['hide.encoded-command', 'args.pool-host']),
     );
+    expect(item?.verdict).toBe('mining');
+  });
+});
+
+// The same done in an interpreter's own code: Empire's macOS launch agent and daemon persistence writes
+// `python -c "import sys,base64,warnings;...;exec(base64.b64decode('...'))"` into the plist (and Elastic's "Empire
+// Stager Execution" rule looks for it); Perl, Ruby, Node, PHP and osascript have their own spellings.
+describe("an interpreter's code that decodes base64 and runs it", () => {
+  const payload = 'import subprocess;subprocess.Popen(["/Users/alice/.k/kworker","-o","pool.supportxmr.com:443"])';
+  const empire = `import sys,base64,warnings;warnings.filterwarnings('ignore');exec(base64.b64decode('${b64(payload)}'));`;
+
+  it('is decoded in each language, and runs only when the code runs what it decodes', () => {
+    expect(decodedInterpreterCode(empire)).toEqual({ texts: [payload], runs: true, shell: false });
+    expect(decodedInterpreterCode(`from base64 import b64decode as d;exec(d("${b64(payload)}"))`).runs).toBe(true);
+    expect(decodedInterpreterCode(`use MIME::Base64;eval(decode_base64("${b64(payload)}"))`).runs).toBe(true);
+    expect(decodedInterpreterCode(`require "base64";eval(Base64.decode64("${b64(payload)}"))`).runs).toBe(true);
+    expect(decodedInterpreterCode(`eval("${b64(payload)}".unpack1("m"))`).runs).toBe(true);
+    expect(decodedInterpreterCode(`eval(Buffer.from('${b64(payload)}','base64').toString())`).texts).toEqual([payload]);
+    expect(decodedInterpreterCode(`eval(base64_decode('${b64(payload)}'));`).runs).toBe(true);
+    // Handed to a shell: the text is a shell command too.
+    const shellPayload = '~/.k/kworker --config ~/.k/c.json';
+    expect(decodedInterpreterCode(`import os,base64;os.system(base64.b64decode("${b64(shellPayload)}"))`)).toEqual({
+      texts: [shellPayload],
+      runs: true,
+      shell: true,
+    });
+    expect(decodedInterpreterCode(`do shell script "echo ${b64(shellPayload)} | base64 -D | sh"`).shell).toBe(true);
+    expect(decodedInterpreterCode(`require('child_process').execSync(atob('${b64(shellPayload)}'))`).shell).toBe(true);
+    // Decoding to print it is not running it; no decoder, nothing decoded.
+    expect(decodedInterpreterCode(`import base64;print(base64.b64decode('${b64(payload)}'))`)).toEqual({
+      texts: [payload],
+      runs: false,
+      shell: false,
+    });
+    expect(decodedInterpreterCode(`exec('${b64(payload)}')`)).toEqual({ texts: [], runs: false, shell: false });
+  });
+
+  it("reads what it decodes as the interpreter's code, nested too, and as a shell command when a shell gets it", () => {
+    const python = '/usr/bin/python3';
+    expect(commandLines([python, '-c', empire])).toContainEqual([python, '-c', payload]);
+    const nested = `import base64;exec(base64.b64decode('${b64(empire)}'))`;
+    expect(commandLines([python, '-W', 'ignore', '-c', nested])).toContainEqual([python, '-c', payload]);
+    const system = `import os,base64;os.system(base64.b64decode('${b64('cd ~/.k && ./kworker --config c.json')}'))`;
+    expect(commandLines([python, '-c', system])).toContainEqual(['./kworker', '--config', 'c.json']);
+    expect(
+      commandLines(['/usr/bin/perl', '-MMIME::Base64', '-e', `eval(decode_base64("${b64(payload)}"))`]),
+    ).toContainEqual(['/usr/bin/perl', '-e', payload]);
+    // Code that hands what it decodes to a shell is read both as code and as a shell command, and each reading
+    // decodes the next level: read once each, 20 levels are a few lines each (821 lines without that).
+    let deep = `${python} -o pool.supportxmr.com:443`;
+    for (let level = 0; level < 20; level++) deep = `import os;os.system("echo ${b64(deep)} | base64 -d | python3")`;
+    const lines = commandLines([python, '-c', deep]);
+    expect(lines).toContainEqual([python, '-o', 'pool.supportxmr.com:443']);
+    expect(lines.length).toBeLessThan(6 * 20);
+    // A PHP code string is code, not the script to run.
+    expect(filesNamedBy(['/usr/bin/php', '-r', 'eval(x);'], '/Users/alice')).toEqual([]);
+  });
+
+  it('gives an Empire-style launch agent its pool, its wallet and the hiding reason', async () => {
+    const wallet = `4${'8'.repeat(94)}`;
+    const code = `import subprocess;subprocess.Popen(["/Users/alice/.k/kworker","-o","pool.supportxmr.com:443","-u","${wallet}"])`;
+    const result = await replay(
+      writeCapture({
+        items: [
+          {
+            path: '/Users/alice/Library/LaunchAgents/com.apple.softwareupdated.plist',
+            plist: {
+              Label: 'com.apple.softwareupdated',
+              ProgramArguments: [
+                '/usr/bin/python3',
+                '-c',
+                `import sys,base64,warnings;warnings.filterwarnings('ignore');exec(base64.b64decode('${b64(code)}'));`,
+              ],
+              RunAtLoad: true,
+            },
+            listedPid: 700,
+          },
+        ],
+        processes: [
+          { pid: 1, ppid: 0, uid: 0, args: '/sbin/launchd', cpu: 0.5 },
+          {
+            pid: 700,
+            ppid: 1,
+            uid: 501,
+            args: `/usr/bin/python3 -c import sys,base64,warnings;exec(base64.b64decode('${b64(code)}'));`,
+            cpu: 0.1,
+          },
+          { pid: 701, ppid: 700, uid: 501, args: '/Users/alice/.k/kworker', cpu: 97 },
+        ],
+      }),
+      DEFAULT_SCAN_OPTIONS,
+    );
+    const item = result.items.find((i) => i.item.label === 'com.apple.softwareupdated');
+    expect(item?.processes.map((p) => p.pid).sort()).toEqual([700, 701]);
+    const codes = item?.reasons.map((r) => r.code) ?? [];
+    expect(codes).toEqual(expect.arrayContaining(['hide.encoded-command', 'args.pool-host', 'args.wallet']));
     expect(item?.verdict).toBe('mining');
   });
 });
