@@ -162,12 +162,23 @@ function claimDetached(
     if (process.ppid !== 1 || listed.has(process.pid) || taken(process.pid)) continue;
     push(detached, executableOf(process).split(' ')[0] ?? '', process.pid);
   }
+  // A program started by a relative path (`./kworker`) names no folder: when more than one item starts one by the
+  // same word, which of them a process showing it is cannot be told, and none takes it.
+  const relativeStarters = new Map<string, number>();
+  for (const item of wanting)
+    for (const program of new Set(started.get(item.id)))
+      if (!program.startsWith('/')) relativeStarters.set(program, (relativeStarters.get(program) ?? 0) + 1);
   for (const item of wanting) {
     const pids = new Set<number>();
     for (const program of started.get(item.id) as string[])
-      for (const pid of detached.get(program.split(' ')[0] ?? program) ?? [])
-        if (!taken(pid) && startsWithProgram(table.byPid.get(pid), program) && runsAsItsJob(item, table.byPid.get(pid)))
-          pids.add(pid);
+      if ((relativeStarters.get(program) ?? 0) <= 1)
+        for (const pid of detached.get(program.split(' ')[0] ?? program) ?? [])
+          if (
+            !taken(pid) &&
+            startsWithProgram(table.byPid.get(pid), program) &&
+            runsAsItsJob(item, table.byPid.get(pid))
+          )
+            pids.add(pid);
     if (pids.size > 0) claim(item, 'detached-program', [...pids]);
   }
 }

@@ -31,7 +31,7 @@ export function programsStartedBy(
       const { start, shownAs } = commandStart(line);
       for (const word of [line[start], shownAs]) {
         const program = expandHome(word ?? '', home);
-        if (program.startsWith('/') && !isInterpreter(program)) found.add(program);
+        if ((program.startsWith('/') || isRelativePath(program)) && !isInterpreter(program)) found.add(program);
       }
     }
   };
@@ -39,7 +39,8 @@ export function programsStartedBy(
   add(command);
   // The name it shows (argv[0] when Program is set apart from it) is what ps prints for it once it detaches.
   const shown = expandHome(item.arguments[0] ?? '', home);
-  if (command !== item.arguments && shown.startsWith('/') && !isInterpreter(shown)) found.add(shown);
+  if (command !== item.arguments && (shown.startsWith('/') || isRelativePath(shown)) && !isInterpreter(shown))
+    found.add(shown);
   for (const script of shellScriptsRunBy(command, home, workingDirectory)) {
     const text = files.get(script);
     if (text === undefined) continue;
@@ -49,6 +50,20 @@ export function programsStartedBy(
     }
   }
   return [...found];
+}
+
+/**
+ * `./kworker`, `bin/kworker`: a program run by a path from the folder the shell is in (`cd ~/.v && ./kworker`). The
+ * shell passes the word as it is for argv[0] (execve(2) is given the path the shell resolved, argv[0] the word), so
+ * ps shows `./kworker` once it detaches: the word is what ties it to its item. A bare name (`kworker`) is looked up in
+ * PATH and could be anything's; `~`, `$` and spaces are words a shell would have expanded or split.
+ */
+function isRelativePath(word: string): boolean {
+  if (word === '' || word.startsWith('/') || word.startsWith('~') || word.startsWith('$') || word.startsWith('-'))
+    return false;
+  if (!word.includes('/') || word.endsWith('/')) return false;
+  for (let i = 0; i < word.length; i++) if (word.charCodeAt(i) <= 32) return false;
+  return true;
 }
 
 /** Options of the wrappers above that take a value: nice's niceness, and the argv[0] `exec -a` gives. */

@@ -169,6 +169,29 @@ describe('attribution', () => {
       expect(attributeProcesses(items, app, listed, new Set(), undefined, started(items)).has('/m')).toBe(false);
     });
 
+    it('is found by the relative path its command runs it by, as ps shows it; a bare name or a shared word is not', () => {
+      // `cd ~/.v && ./kworker`: the shell gives the word as argv[0], so the detached process shows `./kworker`.
+      const relative = item('/r', 'r', ['/bin/sh', '-c', 'cd ~/.v && nohup ./kworker --background &'], {
+        program: '/bin/sh',
+      });
+      const table = buildProcessTable([proc(1, 0, '/sbin/launchd', 0), proc(720, 1, './kworker --background', 0)]);
+      expect(attributeProcesses([relative], none, table, new Set(), undefined, started([relative])).get('/r')).toEqual({
+        method: 'detached-program',
+        rootPids: [720],
+        pids: [720],
+      });
+      // A bare name is looked up in PATH: anything could show it.
+      const bare = item('/b', 'b', ['/bin/sh', '-c', 'cd ~/.v && nohup kworker --background &'], {
+        program: '/bin/sh',
+      });
+      const bareTable = buildProcessTable([proc(1, 0, '/sbin/launchd', 0), proc(721, 1, 'kworker --background', 0)]);
+      expect(attributeProcesses([bare], none, bareTable, new Set(), undefined, started([bare])).has('/b')).toBe(false);
+      // Two items that start `./kworker` from folders of their own: which one a process is cannot be told.
+      const other = item('/o', 'o', ['/bin/sh', '-c', 'cd ~/.w && exec ./kworker'], { program: '/bin/sh' });
+      const both = attributeProcesses([relative, other], none, table, new Set(), undefined, started([relative, other]));
+      expect(both.has('/r') || both.has('/o')).toBe(false);
+    });
+
     it("is a root daemon's only when it runs as root, as a match by arguments or program is", () => {
       const daemon = item('/d', 'd', miner, { program: '/bin/sh', kind: 'LaunchDaemon', scope: 'system' });
       const asUser = buildProcessTable([proc(1, 0, '/sbin/launchd', 0), detached]);
