@@ -33,7 +33,7 @@ describe('the programs a launch item starts by name', () => {
       [`${HOME}/start.sh`, '#!/bin/sh\n# /opt/commented-out\ncd /tmp && ./relative\n$HOME/.x/miner --background &\n'],
       [`${HOME}/run.py`, 'import os\nos.system("/opt/from-python")\n'],
     ]);
-    expect(started(['/bin/sh', '~/start.sh'], files)).toEqual([`${HOME}/.x/miner`]);
+    expect(started(['/bin/sh', '~/start.sh'], files)).toEqual(['./relative', `${HOME}/.x/miner`]);
     expect(started(['/usr/bin/python3', `${HOME}/run.py`], files)).toEqual([]);
   });
 
@@ -48,8 +48,13 @@ describe('the programs a launch item starts by name', () => {
     expect(programsStartedBy(item, files, HOME)).toEqual([]);
   });
 
-  it('never an interpreter (a detached python is no sign of whose it is), never a relative name', () => {
-    expect(started(['/bin/sh', '-c', '/usr/bin/python3 -c x; /bin/bash y; ruby z; ./w'])).toEqual([]);
+  it('never an interpreter (a detached python is no sign of whose it is), never a bare name; a relative path as ps shows it', () => {
+    expect(started(['/bin/sh', '-c', '/usr/bin/python3 -c x; /bin/bash y; ruby z; w; ./python3 v'])).toEqual([]);
+    expect(started(['/bin/sh', '-c', 'cd ~/.v && ./w --background; bin/x; ../y/z'])).toEqual([
+      './w',
+      'bin/x',
+      '../y/z',
+    ]);
   });
 
   it('at most a bounded number, whatever a script holds', () => {
