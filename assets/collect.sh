@@ -191,8 +191,10 @@ plist_value() {
 plists=$(list_plists)
 count_plists=0
 programs_file="$bundle/.programs"
+libraries_file="$bundle/.libraries"
 hosts_file="$bundle/.hosts"
 : > "$programs_file"
+: > "$libraries_file"
 : > "$hosts_file"
 
 nl='
@@ -427,6 +429,10 @@ for plist in $plists; do
   argv0=$(head -n 1 "$args_file")
   [ -n "$program" ] || program=$argv0
   case $program in /*) printf '%s\n' "$program" >> "$programs_file" ;; esac
+  # Libraries dyld loads into its program (EnvironmentVariables' DYLD_INSERT_LIBRARIES, dyld(1)): hashed below.
+  plist_value EnvironmentVariables:DYLD_INSERT_LIBRARIES "$plist" | tr ':' '\n' | while IFS= read -r library; do
+    case $library in /*) printf '%s\n' "$library" >> "$libraries_file" ;; esac
+  done
   if [ -n "$argv0" ] && [ "$program" != "$argv0" ]; then
     # Program runs, and ProgramArguments' first element is only the name it shows (launchd.plist(5)): its
     # arguments are read as that program reads them (the engine's commandRunBy), and the name for host names.
@@ -455,6 +461,20 @@ sort -u "$programs_file" | while IFS= read -r program; do
   fi
 done > "$bundle/codesign.txt"
 [ -s "$bundle/codesign.txt" ] || rm -f "$bundle/codesign.txt"
+
+# What each program and inserted library holds (shasum(1), stock on macOS), so that an approval's digests are
+# checked in a capture as in a live scan. Regular files only (not /dev/zero), up to 512 MiB as the live reader
+# hashes, and under sudo only what the user could read, as for copies.
+sort -u "$programs_file" "$libraries_file" | while IFS= read -r path; do
+  [ -f "$root$path" ] || continue
+  size=$(stat -f %z "$root$path" 2>/dev/null) || continue
+  case $size in '' | *[!0-9]*) continue ;; esac
+  [ "$size" -le 536870912 ] || continue
+  user_may_read "$path" || continue
+  digest=$(shasum -a 256 < "$root$path" 2>/dev/null) || continue
+  printf '%s\t%s\n' "${digest%% *}" "$path"
+done > "$bundle/hashes.txt"
+[ -s "$bundle/hashes.txt" ] || rm -f "$bundle/hashes.txt"
 
 # Samples: the process table and the network sockets, every interval.
 samples_json=
@@ -486,7 +506,7 @@ done
     dscacheutil -q host -a ip_address "$ip" 2>/dev/null | sed -n "s/^name: *\\(.*\\)$/$ip	\\1/p" | head -n 1
   done
 } > "$bundle/dns.txt"
-rm -f "$programs_file" "$hosts_file"
+rm -f "$programs_file" "$libraries_file" "$hosts_file"
 
 if [ "$redact" = true ]; then
   # The names that say whose Mac this is, replaced in every text the bundle holds and left out of the

@@ -99,7 +99,8 @@ export function findApproval(item: LaunchItem, approvals: Approval[]): Approval 
 
 /**
  * What changed since approval (empty: the approval applies). On a live machine a program that can no
- * longer be read counts as changed; a capture holds no programs, so there it is only unverified.
+ * longer be read counts as changed; a capture holds no programs, only the digests its collector could take
+ * (hashes.txt), so there a program or library without one is only unverified.
  */
 export function changesSince(
   approval: Approval,
@@ -116,7 +117,7 @@ export function changesSince(
   if (approval.filesSha256 !== undefined && approval.filesSha256 !== item.referencedSha256)
     changes.push('a script or configuration its arguments name');
   if (approval.program && item.program && approval.program !== item.program) changes.push('the program it runs');
-  // A capture holds no binaries: there a library is unverified, not changed.
+  // A capture holds no binaries: there a library the collector did not hash is unverified, not changed.
   if (
     approval.librariesSha256 !== undefined &&
     approval.librariesSha256 !== item.injectedSha256 &&

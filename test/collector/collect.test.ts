@@ -1,6 +1,6 @@
 // assets/collect.sh run for real (POSIX sh) against PATH shims that print recorded macOS output; its
 // bundle must replay through scan with the expected verdicts.
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import {
   readdirSync,
   chmodSync,
@@ -14,6 +14,7 @@ import {
   utimesSync,
   writeFileSync,
 } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -191,6 +192,18 @@ function fakeMac(): string {
       ],
     } as never),
   );
+  // A program that is a named pipe (a plist may name anything): hashing it would wait for a writer forever. Its
+  // inserted library (DYLD_INSERT_LIBRARIES, dyld(1)) is hashed.
+  write(
+    '/Users/alice/Library/LaunchAgents/com.f.helper.plist',
+    build({
+      Label: 'com.f.helper',
+      Program: '/Users/Shared/.f/pipe',
+      EnvironmentVariables: { DYLD_INSERT_LIBRARIES: '/Users/Shared/.f/libf.dylib:relative.dylib' },
+    } as never),
+  );
+  write('/Users/Shared/.f/libf.dylib', 'library bytes');
+  execFileSync('mkfifo', [join(root, '/Users/Shared/.f/pipe')]);
   write('/Users/alice/.p/p.json', '{"pools":[{"url":"monero.herominers.com:10191"}]}');
   write('/Users/alice/.b/b.json', '{"pools":[{"url":"pool.hashvault.pro:3333"}]}');
   write('/Users/Shared/.q/q.json', '{"pools":[{"url":"mine.c3pool.com:13333"}]}');
@@ -221,8 +234,9 @@ function fakeMac(): string {
  * - sw_vers(1): -productVersion and -buildVersion print one line each.
  * - ioreg(8) -rd1 -c IOPlatformExpertDevice: `+-o` header, `{`, and `"IOPlatformSerialNumber" = "..."`
  *   lines without tree bars at depth 1 (a recorded sample, index file id 71466608616).
- * - stat(1) on macOS (BSD): `-f %m` prints the modification time in seconds since the epoch, `-f %Su`
- *   the owner's name; GNU stat (here) reads -f as "file system", so this one is modelled on GNU's -c.
+ * - stat(1) on macOS (BSD): `-f %m` prints the modification time in seconds since the epoch, `-f %z` the
+ *   size in bytes, `-f %Su` the owner's name; GNU stat (here) reads -f as "file system", so this one is
+ *   modelled on GNU's -c.
  */
 function macFactsShims(): Record<string, Shim> {
   return {
@@ -246,6 +260,7 @@ exit 0`,
       script: `[ "$1" = -f ] || exit 1
 case "$2" in
   %m) exec /usr/bin/stat -c %Y "$3" ;;
+  %z) exec /usr/bin/stat -c %s "$3" ;;
   %Su) echo alice; exit 0 ;;
   *) exit 1 ;;
 esac`,
@@ -323,7 +338,7 @@ describe('assets/collect.sh', () => {
     const archive = stdout.trim();
     expect(archive).toMatch(/launchwatch-capture-.*\.tar\.gz$/);
     expect(existsSync(archive)).toBe(true);
-    expect(stderr).toContain('Collected 14 launch item property lists, 3 samples');
+    expect(stderr).toContain('Collected 15 launch item property lists, 3 samples');
     expect(stderr).toContain('Not run with sudo');
 
     // One archive is what it leaves: the working folder is gone, and the archive holds it all.
@@ -377,6 +392,15 @@ describe('assets/collect.sh', () => {
       '### /Users/Shared/xmrig2\n/Users/Shared/xmrig2: code object is not signed at all',
     );
     expect(readFileSync(join(bundle, 'dns.txt'), 'utf8')).toContain('45.76.100.7\tkoto-pool.work');
+    // Each program and inserted library that is a regular file, hashed; the named pipe is not waited on.
+    const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+    expect(readFileSync(join(bundle, 'hashes.txt'), 'utf8').split('\n').sort()).toEqual(
+      [
+        '',
+        `${sha256('binary')}\t/Users/Shared/xmrig2`,
+        `${sha256('library bytes')}\t/Users/Shared/.f/libf.dylib`,
+      ].sort(),
+    );
     expect(readFileSync(join(bundle, 'fs/Users/alice/.x/c.json'), 'utf8')).toContain('supportxmr');
     expect(readFileSync(join(bundle, 'fs/Users/alice/.x/run.py'), 'utf8')).toBe('print(1)\n');
     expect(
@@ -405,6 +429,7 @@ describe('assets/collect.sh', () => {
         'dns.txt',
         'file-dates.txt',
         'fs',
+        'hashes.txt',
         'launchctl-list.txt',
         'launchctl-print-disabled.txt',
         'manifest.json',

@@ -77,6 +77,8 @@ export interface CaptureSpec {
   users?: string;
   /** not-copied.txt, verbatim: `<why>\t<path>` lines for files the collector found and left out. */
   notCopied?: string;
+  /** hashes.txt, verbatim: `<sha256>\t<path>` lines for the programs and libraries the collector hashed. */
+  hashes?: string;
 }
 
 export const ALICE = { name: 'alice', uid: 501, home: '/Users/alice' };
@@ -128,6 +130,7 @@ export function buildCaptureFiles(spec: CaptureSpec): Map<string, Buffer | strin
   files.set('launchctl-list.txt', `${(spec.emptyLaunchctlList ? listRows.slice(0, 1) : listRows).join('\n')}\n`);
   if (spec.users !== undefined) files.set('users.txt', spec.users);
   if (spec.notCopied !== undefined) files.set('not-copied.txt', spec.notCopied);
+  if (spec.hashes !== undefined) files.set('hashes.txt', spec.hashes);
   if (spec.fileDates)
     files.set(
       'file-dates.txt',

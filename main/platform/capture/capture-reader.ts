@@ -1,7 +1,8 @@
 // A capture bundle (capture-format.md, version 1) read into the same inventory and samples as a live Mac.
 import { posix } from 'node:path';
 import { z } from 'zod';
-import type { Inventory, MachineFacts, Sample } from '../../engine/model';
+import type { Inventory, LaunchItem, MachineFacts, Sample } from '../../engine/model';
+import { injectedLibrariesDigest } from '../../engine/launch-item';
 import { trimEnd } from '../../engine/shell-words';
 import { hasControlCharacters } from '../../engine/terminal-text';
 import { assembleInventory, assembleSample } from '../macos/assemble';
@@ -125,6 +126,9 @@ export function readCaptureFiles(files: CaptureFiles): Capture {
     notes,
   });
 
+  const hashesText = text('hashes.txt');
+  if (hashesText !== undefined) applyHashes(inventory.items, parseHashes(hashesText, inventory.notes));
+
   // users.txt (optional; collectors before it have none): whom the processes run as, by name.
   const users = text('users.txt');
   if (users !== undefined) inventory.userNames = parseDsclUniqueIds(users);
@@ -207,6 +211,42 @@ export function parseFileDates(text: string, notes: string[]): Map<string, Date>
   for (const [seconds, path] of pathLines(text, 'file-dates.txt', '<seconds>', notes, (s) => /^\d{1,12}$/.test(s)))
     dates.set(path, new Date(Number(seconds) * 1000));
   return dates;
+}
+
+/**
+ * hashes.txt (optional; collectors before it have none): "<sha256>\t<absolute path>" for each program and inserted
+ * library the plists name that the collector could read, keyed by the path normalised as the files under fs/ are.
+ */
+export function parseHashes(text: string, notes: string[]): Map<string, string> {
+  const hashes = new Map<string, string>();
+  for (const [sha256, path] of pathLines(text, 'hashes.txt', '<sha256>', notes, isSha256))
+    hashes.set(posix.normalize(path), sha256);
+  return hashes;
+}
+
+/** 64 lowercase hexadecimal digits, as shasum(1) prints a SHA-256 (a loop: no pattern to backtrack). */
+function isSha256(text: string): boolean {
+  if (text.length !== 64) return false;
+  for (let i = 0; i < 64; i++) {
+    const c = text.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
+  }
+  return true;
+}
+
+/**
+ * The digests a live reader takes of an item's program and inserted libraries, from the collector's: an approval
+ * of the item is then checked against the bytes, as live. A library the collector did not hash leaves the item's
+ * libraries unverified (not changed): the collector may not have been allowed to read it.
+ */
+function applyHashes(items: LaunchItem[], hashes: Map<string, string>): void {
+  for (const item of items) {
+    const program = item.program?.startsWith('/') ? hashes.get(posix.normalize(item.program)) : undefined;
+    if (program) item.programSha256 = program;
+    if (item.injectedLibraries === undefined) continue;
+    const libraries = item.injectedLibraries.map((path) => ({ path, sha256: hashes.get(posix.normalize(path)) }));
+    if (libraries.every((l) => l.sha256 !== undefined)) item.injectedSha256 = injectedLibrariesDigest(libraries);
+  }
 }
 
 /** What the collector says of a file it left out (not-copied.txt's first column), as a reader says it. */
