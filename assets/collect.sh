@@ -318,6 +318,20 @@ decode_words() {
   }
 }
 
+shell_strings() {
+  # $1: an interpreter's code that hands text to a shell. Each piece of it between quotes is scanned as
+  # `sh -c <piece>` (the pieces outside quotes too: they name nothing a shell would run), at most 512.
+  # shellcheck disable=SC2020 # each of the two quote characters ends a piece
+  printf '%s\n' "$1" | tr "\"'" '\n\n' | {
+    pieces=0
+    while IFS= read -r piece && [ "$pieces" -lt 512 ]; do
+      pieces=$((pieces + 1))
+      [ ${#piece} -ge 3 ] || continue
+      printf '%s\n%s\n%s\n' /bin/sh -c "$piece" | (scan_arguments)
+    done
+  }
+}
+
 not_copied() {
   # $1: why (too-large, unreadable); $2: the path. One line each; a path with a newline cannot be a line.
   case $2 in *"$nl"*) return 0 ;; esac
@@ -377,6 +391,12 @@ scan_arguments() {
       # only when the code hands it to a shell; copying what else it names is harmless.
       if [ -n "$interpreter" ] && [ -z "$shell" ]; then
         case $arg in *[Bb]ase64* | *b64decode* | *atob*) decode_words "$arg" ;; esac
+        # Code that hands text to a shell (the engine's shellStringsOf: os.system("..."), do shell script "..."):
+        # its strings are shell commands.
+        case $arg in
+          *system* | *popen* | *subprocess* | *spawn* | *execSync* | *exec_command* | *shell_exec* | *passthru* \
+            | *proc_open* | *child_process* | *execv* | *execl* | *'shell script'* | *'`'*) shell_strings "$arg" ;;
+        esac
       fi
       case $arg in
         --config=*) named_file "${arg#--config=}" ;;

@@ -8,6 +8,8 @@
 //   `perl -MMIME::Base64 -e 'eval(decode_base64(...))'`, `ruby -e 'eval(Base64.decode64(...))'`, `node -e
 //   "eval(Buffer.from('...','base64').toString())"`, `php -r 'eval(base64_decode(...));'`, osascript's `do shell
 //   script`.
+// Code that hands text to a shell hides its shell commands the same way without encoding them, as strings
+// (`os.system("...")`): those are read too (shellStringsOf).
 import { basename, isInterpreter } from './shell-words';
 
 /** Bounds: words looked at in one command, encoded words decoded, and the length of one. */
@@ -41,8 +43,6 @@ export function decodedInterpreterCode(code: string): DecodedShellText & { shell
   const tokens = tokensOf(code);
   const fromShell = shellDecoding(tokens);
   let decodes = fromShell.decodes;
-  let runs = false;
-  let shell = code.includes('`');
   for (let i = 0; i < tokens.length; i++) {
     const token = (tokens[i] as string).toLowerCase();
     const name = token.slice(token.lastIndexOf('.') + 1);
@@ -51,13 +51,64 @@ export function decodedInterpreterCode(code: string): DecodedShellText & { shell
     // Buffer.from(s, 'base64'), codecs.decode(s, 'base64'), Ruby's and Perl's unpack('m').
     if ((name === 'from' || name === 'decode') && next.includes('base64')) decodes = true;
     if ((name === 'unpack' || name === 'unpack1') && (next[0] === 'm' || next[0] === 'm0')) decodes = true;
+  }
+  if (!decodes) return { texts: [], runs: false, shell: false };
+  let { runs, shell } = runnersIn(tokens, code);
+  if (fromShell.decodes && fromShell.interprets) runs = shell = true;
+  return { texts: decodedWords(tokens), runs, shell };
+}
+
+/**
+ * The shell commands an interpreter's code spells out as strings (`os.system("~/.k/kworker -c ~/.k/c.json")`,
+ * `subprocess.Popen("...", shell=True)`, `do shell script "..."`, Perl's and Ruby's `system "..."`): each string
+ * literal of code that hands text to a shell, up to a bound far past what code holds to run one program (so a few
+ * strings put first do not hide the command after them). A literal that is not a command reads as words that name
+ * nothing.
+ */
+export function shellStringsOf(code: string): string[] {
+  if (!runnersIn(tokensOf(code), code).shell) return [];
+  const strings: string[] = [];
+  let i = 0;
+  let total = 0;
+  while (i < code.length && strings.length < MAX_SHELL_STRINGS && total < MAX_SHELL_STRINGS_LENGTH) {
+    const quote = code[i];
+    if (quote !== '"' && quote !== "'") {
+      i++;
+      continue;
+    }
+    let end = i + 1;
+    while (end < code.length && code[end] !== quote) end += code[end] === '\\' ? 2 : 1;
+    const literal = code.slice(i + 1, Math.min(end, code.length));
+    if (literal.length >= MIN_LITERAL_LENGTH && literal.length <= MAX_ENCODED_LENGTH) {
+      strings.push(literal);
+      total += literal.length;
+    }
+    i = end + 1;
+  }
+  return strings;
+}
+
+const MAX_SHELL_STRINGS = 256;
+const MAX_SHELL_STRINGS_LENGTH = 1024 * 1024;
+/** Shorter than this, a string is a word (`'-c'`, `"sh"`), not a command. */
+const MIN_LITERAL_LENGTH = 3;
+
+/**
+ * Whether code runs text (exec, eval, system, a subprocess, `do shell script`...), and whether it hands text to a
+ * shell (system, popen, a subprocess, backticks).
+ */
+function runnersIn(tokens: string[], code: string): { runs: boolean; shell: boolean } {
+  let runs = false;
+  let shell = code.includes('`');
+  for (let i = 0; i < tokens.length; i++) {
+    const token = (tokens[i] as string).toLowerCase();
+    const name = token.slice(token.lastIndexOf('.') + 1);
     if (CODE_RUNNERS.has(name)) runs = true;
     if (SHELL_RUNNERS.has(name) || (token.startsWith('subprocess.') && name !== 'pipe')) runs = shell = true;
     if (name === 'script' && tokens[i - 1]?.toLowerCase() === 'shell' && tokens[i - 2]?.toLowerCase() === 'do')
       runs = shell = true;
   }
-  if (fromShell.decodes && fromShell.interprets) runs = shell = true;
-  return decodes ? { texts: decodedWords(tokens), runs, shell } : { texts: [], runs: false, shell: false };
+  return { runs, shell };
 }
 
 /** Decoding functions of Python (base64), Perl (MIME::Base64), Ruby (Base64), PHP, JavaScript. */

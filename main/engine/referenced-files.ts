@@ -2,7 +2,7 @@
 // and the script an interpreter is asked to run. Miners keep their pool in such files. The readers
 // (and the collector) copy exactly these, so capture and live see the same.
 import { createHash } from 'node:crypto';
-import { decodedInterpreterCode, decodedShellText } from './encoded-commands';
+import { decodedInterpreterCode, decodedShellText, shellStringsOf } from './encoded-commands';
 import { posix } from 'node:path';
 import {
   basename,
@@ -29,15 +29,15 @@ const MAX_COMMAND_LINES = 10_000;
 export function commandLines(argv: string[]): string[][] {
   const lines: string[][] = [];
   const pending: string[][] = [argv];
-  // A decoded text is read once as each kind of code: one handed to a shell by code that decodes it is read both as
-  // that code and as a shell command, and without this each reading would decode the next level again (twice as
-  // many lines at every level of nesting).
-  const decodedOnce = new Set<string>();
-  const readDecoded = (into: string[][], decodedLine: string[]): void => {
-    const key = `${decodedLine[0]}\u0000${decodedLine[2]}`;
-    if (decodedOnce.has(key)) return;
-    decodedOnce.add(key);
-    into.push(decodedLine);
+  // A text found inside another (decoded, or a string in code) is read once as each kind of code: one handed to a
+  // shell by code that decodes it is read both as that code and as a shell command, and without this each reading
+  // would decode the next level again (twice as many lines at every level of nesting).
+  const readOnce = new Set<string>();
+  const readInner = (into: string[][], innerLine: string[]): void => {
+    const key = `${innerLine[0]}\u0000${innerLine[2]}`;
+    if (readOnce.has(key)) return;
+    readOnce.add(key);
+    into.push(innerLine);
   };
   while (pending.length > 0 && lines.length < MAX_COMMAND_LINES) {
     const line = pending.pop() as string[];
@@ -50,19 +50,21 @@ export function commandLines(argv: string[]): string[][] {
         for (const words of splitShellCommands(command)) inner.push(words);
         // What it decodes is a command string of its own (encoded-commands.ts), read as a shell reads one, so what
         // it decodes in turn is read too.
-        for (const text of decodedShellText(command).texts) readDecoded(inner, ['/bin/sh', '-c', text]);
+        for (const text of decodedShellText(command).texts) readInner(inner, ['/bin/sh', '-c', text]);
       }
     } else if (basename(program) === 'env') {
       const start = afterEnv(line);
       if (start < line.length) inner.push(line.slice(start));
     } else if (isCodeInterpreter(program)) {
       // What an interpreter's code decodes is code of its own (read again, so nested payloads are too), and a shell
-      // command when the code hands it to a shell.
-      const decoded = decodedInterpreterCode(interpreterCodeText(line));
+      // command when the code hands it to a shell; so are the strings such code spells out.
+      const code = interpreterCodeText(line);
+      const decoded = decodedInterpreterCode(code);
       for (const text of decoded.texts) {
-        readDecoded(inner, [program, codeOption(program), text]);
-        if (decoded.shell) readDecoded(inner, ['/bin/sh', '-c', text]);
+        readInner(inner, [program, codeOption(program), text]);
+        if (decoded.shell) readInner(inner, ['/bin/sh', '-c', text]);
       }
+      for (const text of shellStringsOf(code)) readInner(inner, ['/bin/sh', '-c', text]);
     }
     for (let i = inner.length - 1; i >= 0; i--) pending.push(inner[i] as string[]);
   }

@@ -204,6 +204,15 @@ function fakeMac(): string {
   );
   write('/Users/Shared/.f/libf.dylib', 'library bytes');
   execFileSync('mkfifo', [join(root, '/Users/Shared/.f/pipe')]);
+  // Code that spells its shell command out as a string (os.system("...")): the config it names is copied.
+  write(
+    '/Users/alice/Library/LaunchAgents/com.s.helper.plist',
+    build({
+      Label: 'com.s.helper',
+      ProgramArguments: ['/usr/bin/python3', '-c', 'import os;os.system("cd ~/.s && ./kworker --config s.json &")'],
+    } as never),
+  );
+  write('/Users/alice/.s/s.json', '{"pools":[{"url":"xmrpool.eu:9999"}]}');
   write('/Users/alice/.p/p.json', '{"pools":[{"url":"monero.herominers.com:10191"}]}');
   write('/Users/alice/.b/b.json', '{"pools":[{"url":"pool.hashvault.pro:3333"}]}');
   write('/Users/Shared/.q/q.json', '{"pools":[{"url":"mine.c3pool.com:13333"}]}');
@@ -338,7 +347,7 @@ describe('assets/collect.sh', () => {
     const archive = stdout.trim();
     expect(archive).toMatch(/launchwatch-capture-.*\.tar\.gz$/);
     expect(existsSync(archive)).toBe(true);
-    expect(stderr).toContain('Collected 15 launch item property lists, 3 samples');
+    expect(stderr).toContain('Collected 16 launch item property lists, 3 samples');
     expect(stderr).toContain('Not run with sudo');
 
     // One archive is what it leaves: the working folder is gone, and the archive holds it all.
@@ -463,6 +472,7 @@ describe('assets/collect.sh', () => {
     expect(reasons('com.b.helper')).toContain('runs a command it decodes from base64');
     expect(reasons('com.p.helper')).toContain('monero.herominers.com (HeroMiners, file /Users/alice/.p/p.json)');
     expect(reasons('com.p.helper')).toContain('runs a command it decodes from base64');
+    expect(reasons('com.s.helper')).toContain('xmrpool.eu (xmrpool.eu, file /Users/alice/.s/s.json)');
     expect(verdict('homebrew.mxcl.redis')).toBe('ok');
     expect(verdict('com.docker.vmnetd')).toBe('ok');
     expect(result.items.find((i) => i.item.label === 'com.linked')?.item.problems).toContain(

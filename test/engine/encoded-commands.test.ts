@@ -3,7 +3,7 @@
 // configs and programs count, and the decoding itself is a hiding reason.
 import { describe, expect, it } from 'vitest';
 import { replay } from '../../main/cli/scan-command';
-import { decodedInterpreterCode, decodedShellText } from '../../main/engine/encoded-commands';
+import { decodedInterpreterCode, decodedShellText, shellStringsOf } from '../../main/engine/encoded-commands';
 import { DEFAULT_SCAN_OPTIONS } from '../../main/engine/model';
 import { commandLines, filesNamedBy } from '../../main/engine/referenced-files';
 import { writeCapture } from '../support/capture-builder';
@@ -126,12 +126,12 @@ describe("an interpreter's code that decodes base64 and runs it", () => {
       commandLines(['/usr/bin/perl', '-MMIME::Base64', '-e', `eval(decode_base64("${b64(payload)}"))`]),
     ).toContainEqual(['/usr/bin/perl', '-e', payload]);
     // Code that hands what it decodes to a shell is read both as code and as a shell command, and each reading
-    // decodes the next level: read once each, 20 levels are a few lines each (821 lines without that).
+    // decodes the next level: read once each, 20 levels are a few lines each (over 1,000 lines without that).
     let deep = `${python} -o pool.supportxmr.com:443`;
     for (let level = 0; level < 20; level++) deep = `import os;os.system("echo ${b64(deep)} | base64 -d | python3")`;
     const lines = commandLines([python, '-c', deep]);
     expect(lines).toContainEqual([python, '-o', 'pool.supportxmr.com:443']);
-    expect(lines.length).toBeLessThan(6 * 20);
+    expect(lines.length).toBeLessThan(10 * 20);
     // A PHP code string is code, not the script to run.
     expect(filesNamedBy(['/usr/bin/php', '-r', 'eval(x);'], '/Users/alice')).toEqual([]);
   });
@@ -174,6 +174,66 @@ describe("an interpreter's code that decodes base64 and runs it", () => {
     expect(item?.processes.map((p) => p.pid).sort()).toEqual([700, 701]);
     const codes = item?.reasons.map((r) => r.code) ?? [];
     expect(codes).toEqual(expect.arrayContaining(['hide.encoded-command', 'args.pool-host', 'args.wallet']));
+    expect(item?.verdict).toBe('mining');
+  });
+});
+
+// Not encoded, only spelled out as a string in other code: `python3 -c 'import os;os.system("~/.k/kworker -c
+// ~/.k/c.json")'`, osascript's `do shell script "..."`, Perl's and Ruby's `system "..."`.
+describe("the shell commands an interpreter's code spells out as strings", () => {
+  it('are the strings of code that hands text to a shell, however many come first', () => {
+    expect(shellStringsOf('import os;os.system("~/.k/kworker -c ~/.k/c.json")')).toEqual([
+      '~/.k/kworker -c ~/.k/c.json',
+    ]);
+    expect(shellStringsOf(`do shell script "cd ~/.k && ./kworker &"`)).toEqual(['cd ~/.k && ./kworker &']);
+    expect(shellStringsOf(`system 'nohup ~/.k/kworker >/dev/null 2>&1 &'`)).toEqual([
+      'nohup ~/.k/kworker >/dev/null 2>&1 &',
+    ]);
+    // An escaped quote stays inside its string; an unterminated one runs to the end.
+    expect(shellStringsOf(`os.system("echo \\"a b\\" && ~/.k/x")`)).toEqual(['echo \\"a b\\" && ~/.k/x']);
+    // Code that hands nothing to a shell: its strings are data.
+    expect(shellStringsOf('print("~/.k/kworker -c ~/.k/c.json")')).toEqual([]);
+    // Strings put first do not hide the command.
+    const decoys = Array.from({ length: 40 }, (_, i) => `"decoy number ${i}"`).join(',');
+    expect(shellStringsOf(`x=[${decoys}];os.system("~/.k/kworker")`)).toContain('~/.k/kworker');
+  });
+
+  it('costs a bounded, linear amount on hostile code', () => {
+    const started = performance.now();
+    const strings = shellStringsOf(`os.system(${'"abc",'.repeat(500_000)}"x${'\\'.repeat(1_000_000)}`);
+    expect(strings.length).toBeLessThanOrEqual(256);
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+
+  it('give the item the config its shell command names, and tie its detached miner back', async () => {
+    const result = await replay(
+      writeCapture({
+        items: [
+          {
+            path: '/Users/alice/Library/LaunchAgents/com.apple.metadata.helper.plist',
+            plist: {
+              Label: 'com.apple.metadata.helper',
+              ProgramArguments: [
+                '/usr/bin/python3',
+                '-c',
+                'import os;os.system("cd ~/.k && nohup ./kworker --config c.json >/dev/null 2>&1 &")',
+              ],
+              RunAtLoad: true,
+            },
+          },
+        ],
+        processes: [
+          { pid: 1, ppid: 0, uid: 0, args: '/sbin/launchd', cpu: 0.5 },
+          { pid: 940, ppid: 1, uid: 501, args: './kworker --config c.json', cpu: 95 },
+        ],
+        files: { '/Users/alice/.k/c.json': '{"pools":[{"url":"pool.supportxmr.com:443"}]}' },
+      }),
+      DEFAULT_SCAN_OPTIONS,
+    );
+    const item = result.items.find((i) => i.item.label === 'com.apple.metadata.helper');
+    expect(item?.attribution).toBe('detached-program');
+    expect(item?.processes.map((p) => p.pid)).toEqual([940]);
+    expect(item?.reasons.map((r) => r.code)).toContain('args.pool-host');
     expect(item?.verdict).toBe('mining');
   });
 });
