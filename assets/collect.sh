@@ -301,11 +301,12 @@ copy_named() {
 decode_words() {
   # $1: a shell command string that decodes base64 (the engine's encoded-commands.ts). Each word of it, split at
   # every shell character and quote, that decodes to text is scanned as `sh -c <text>`, so what that text decodes
-  # is read in turn; at most 16 words a string. base64 -d is GNU's and macOS 13's, -D older macOS's.
+  # is read in turn; at most 256 words a string (decoys put first must not hide the payload). base64 -d is GNU's
+  # and macOS 13's, -D older macOS's.
   # shellcheck disable=SC2016,SC2020 # a literal $ among the 15 characters, each of which ends a word
   printf '%s\n' "$1" | tr ' \t;&|()`"<>${}'"'" '\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n' | {
     decoded_words=0
-    while IFS= read -r encoded && [ "$decoded_words" -lt 16 ]; do
+    while IFS= read -r encoded && [ "$decoded_words" -lt 256 ]; do
       [ ${#encoded} -ge 12 ] || continue
       case $encoded in *[!A-Za-z0-9+/=]*) continue ;; esac
       decoded=$(printf '%s' "$encoded" | base64 -d 2>/dev/null) \

@@ -12,9 +12,13 @@
 // (`os.system("...")`): those are read too (shellStringsOf).
 import { basename, isInterpreter } from './shell-words';
 
-/** Bounds: words looked at in one command, encoded words decoded, and the length of one. */
+/**
+ * Bounds: words looked at in one command, encoded words decoded, and the length of one. Far more encoded words than a
+ * command needs, so that words which decode to harmless text put first do not hide the payload after them; what they
+ * decode to is shorter than they are, so the work stays proportional to the command.
+ */
 const MAX_TOKENS = 10_000;
-const MAX_ENCODED = 16;
+const MAX_ENCODED = 256;
 const MAX_ENCODED_LENGTH = 256 * 1024;
 /** Shorter than this, a word is a name, not a payload (and decodes to a few bytes of nothing). */
 const MIN_ENCODED_LENGTH = 12;

@@ -33,11 +33,21 @@ describe('a shell command that decodes base64 and runs it', () => {
     expect(commandLines(['/bin/sh', '-c', nested])).toContainEqual(['/opt/.m/miner', '-o', 'pool.supportxmr.com:443']);
   });
 
+  it('is not hidden behind words that decode to harmless text put first', () => {
+    const decoys = Array.from({ length: 40 }, (_, i) => b64(`harmless text number ${i}`)).join(' ');
+    const payload = '/opt/.m/miner -o pool.supportxmr.com:443';
+    expect(commandLines(['/bin/sh', '-c', `echo ${decoys} ${b64(payload)} | base64 -d | sh`])).toContainEqual([
+      '/opt/.m/miner',
+      '-o',
+      'pool.supportxmr.com:443',
+    ]);
+  });
+
   it('costs a bounded, linear amount on a hostile command', () => {
     const started = performance.now();
     const hostile = `base64 -d | sh ${`${'QUFB'.repeat(70_000)} `.repeat(20)}${'x '.repeat(200_000)}`;
     const { texts } = decodedShellText(hostile);
-    expect(texts.length).toBeLessThanOrEqual(16);
+    expect(texts.length).toBeLessThanOrEqual(256);
     expect(performance.now() - started).toBeLessThan(2000);
   });
 
