@@ -45,6 +45,34 @@ export function decodedShellText(command: string): DecodedShellText {
  */
 export function decodedInterpreterCode(code: string): DecodedShellText & { shell: boolean } {
   const tokens = tokensOf(code);
+  return decodedCode(tokens, runnersIn(tokens, code));
+}
+
+/**
+ * The shell commands an interpreter's code spells out as strings (`os.system("~/.k/kworker -c ~/.k/c.json")`,
+ * `subprocess.Popen("...", shell=True)`, `do shell script "..."`, Perl's and Ruby's `system "..."`): each string
+ * literal of code that hands text to a shell, up to a bound far past what code holds to run one program (so a few
+ * strings put first do not hide the command after them). A literal that is not a command reads as words that name
+ * nothing.
+ */
+export function shellStringsOf(code: string): string[] {
+  return runnersIn(tokensOf(code), code).shell ? stringLiterals(code) : [];
+}
+
+/** Both of the above from one pass over the code's words: what a reader of command lines wants of an interpreter. */
+export function readInterpreterCode(code: string): {
+  decoded: DecodedShellText & { shell: boolean };
+  shellStrings: string[];
+} {
+  const tokens = tokensOf(code);
+  const runners = runnersIn(tokens, code);
+  return { decoded: decodedCode(tokens, runners), shellStrings: runners.shell ? stringLiterals(code) : [] };
+}
+
+function decodedCode(
+  tokens: string[],
+  runners: { runs: boolean; shell: boolean },
+): DecodedShellText & { shell: boolean } {
   const fromShell = shellDecoding(tokens);
   let decodes = fromShell.decodes;
   for (let i = 0; i < tokens.length; i++) {
@@ -57,20 +85,12 @@ export function decodedInterpreterCode(code: string): DecodedShellText & { shell
     if ((name === 'unpack' || name === 'unpack1') && (next[0] === 'm' || next[0] === 'm0')) decodes = true;
   }
   if (!decodes) return { texts: [], runs: false, shell: false };
-  let { runs, shell } = runnersIn(tokens, code);
-  if (fromShell.decodes && fromShell.interprets) runs = shell = true;
-  return { texts: decodedWords(tokens), runs, shell };
+  const both = fromShell.decodes && fromShell.interprets;
+  return { texts: decodedWords(tokens), runs: runners.runs || both, shell: runners.shell || both };
 }
 
-/**
- * The shell commands an interpreter's code spells out as strings (`os.system("~/.k/kworker -c ~/.k/c.json")`,
- * `subprocess.Popen("...", shell=True)`, `do shell script "..."`, Perl's and Ruby's `system "..."`): each string
- * literal of code that hands text to a shell, up to a bound far past what code holds to run one program (so a few
- * strings put first do not hide the command after them). A literal that is not a command reads as words that name
- * nothing.
- */
-export function shellStringsOf(code: string): string[] {
-  if (!runnersIn(tokensOf(code), code).shell) return [];
+/** The string literals of code, '...' and "..." (a backslash escapes the next character), within the bounds below. */
+function stringLiterals(code: string): string[] {
   const strings: string[] = [];
   let i = 0;
   let total = 0;

@@ -2,7 +2,7 @@
 // and the script an interpreter is asked to run. Miners keep their pool in such files. The readers
 // (and the collector) copy exactly these, so capture and live see the same.
 import { createHash } from 'node:crypto';
-import { decodedInterpreterCode, decodedShellText, shellStringsOf } from './encoded-commands';
+import { decodedShellText, readInterpreterCode } from './encoded-commands';
 import { posix } from 'node:path';
 import {
   basename,
@@ -58,13 +58,12 @@ export function commandLines(argv: string[]): string[][] {
     } else if (isCodeInterpreter(program)) {
       // What an interpreter's code decodes is code of its own (read again, so nested payloads are too), and a shell
       // command when the code hands it to a shell; so are the strings such code spells out.
-      const code = interpreterCodeText(line);
-      const decoded = decodedInterpreterCode(code);
+      const { decoded, shellStrings } = readInterpreterCode(interpreterCodeText(line));
       for (const text of decoded.texts) {
         readInner(inner, [program, codeOption(program), text]);
         if (decoded.shell) readInner(inner, ['/bin/sh', '-c', text]);
       }
-      for (const text of shellStringsOf(code)) readInner(inner, ['/bin/sh', '-c', text]);
+      for (const text of shellStrings) readInner(inner, ['/bin/sh', '-c', text]);
     }
     for (let i = inner.length - 1; i >= 0; i--) pending.push(inner[i] as string[]);
   }
