@@ -299,24 +299,87 @@ copy_named() {
 }
 
 decode_words() {
-  # $1: a shell command string that decodes base64 (the engine's encoded-commands.ts). Each word of it, split at
-  # every shell character and quote, that decodes to text is scanned as `sh -c <text>`, so what that text decodes
-  # is read in turn; at most 256 words a string (decoys put first must not hide the payload). base64 -d is GNU's
-  # and macOS 13's, -D older macOS's.
-  # shellcheck disable=SC2016,SC2020 # a literal $ among the 15 characters, each of which ends a word
-  printf '%s\n' "$1" | tr ' \t;&|()`"<>${}'"'" '\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n' | {
+  # $1: a shell command string or an interpreter's code that decodes text (the engine's encoded-commands.ts): base64,
+  # hex (xxd -r -p, bytes.fromhex, pack('H*')...) or escape sequences (printf '\x63...', $'...', "\x69..." in code).
+  # Scanned as `sh -c <text>`, so what a text decodes is read in turn: each word of it, split at every shell character
+  # and quote, that decodes from base64 or hex to text; all its hex words joined (xxd -p wraps a dump at 60 digits a
+  # line); and each piece between quotes with a backslash, its escapes read. At most 256 texts a string (decoys put
+  # first must not hide the payload). base64 -d is GNU's and macOS 13's, -D older macOS's.
+  {
+    # shellcheck disable=SC2016,SC2020 # a literal $ among the 15 characters, each of which ends a word
+    printf '%s\n' "$1" | tr ' \t;&|()`"<>${}'"'" '\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n' | sed 's/^/w /'
+    # Runs of hex words, joined.
+    # shellcheck disable=SC2016,SC2020 # as above
+    printf '%s\n' "$1" | tr ' \t;&|()`"<>${}'"'" '\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n' | awk '
+      /^$/ { next }
+      /^([0-9A-Fa-f][0-9A-Fa-f])+$/ { run = run $0; words++; next }
+      { if (words > 1) print "j " run; run = ""; words = 0 }
+      END { if (words > 1) print "j " run }'
+    case $1 in
+      *\\*)
+        # shellcheck disable=SC2020 # each of the two quote characters ends a piece
+        printf '%s\n' "$1" | tr "\"'" '\n\n' | grep -F "\\" | sed 's/^/e /' ;;
+    esac
+  } | {
     decoded_words=0
-    while IFS= read -r encoded && [ "$decoded_words" -lt 256 ]; do
+    while IFS= read -r line && [ "$decoded_words" -lt 256 ]; do
+      encoded=${line#? }
       [ ${#encoded} -ge 12 ] || continue
-      case $encoded in *[!A-Za-z0-9+/=]*) continue ;; esac
-      decoded=$(printf '%s' "$encoded" | base64 -d 2>/dev/null) \
-        || decoded=$(printf '%s' "$encoded" | base64 -D 2>/dev/null) || continue
-      case $decoded in '' | *[![:print:][:space:]]*) continue ;; esac
-      decoded_words=$((decoded_words + 1))
-      # One argument a line: the text's own line ends become `;`, which ends a command as they do.
-      printf '%s\n%s\n%s\n' /bin/sh -c "$(printf '%s' "$decoded" | tr '\n' ';')" | (scan_arguments)
+      for how in base64 hex escapes; do
+        case ${line%% *}:$how in
+          w:base64)
+            case $encoded in *[!A-Za-z0-9+/=]*) continue ;; esac
+            decoded=$(printf '%s' "$encoded" | base64 -d 2>/dev/null) \
+              || decoded=$(printf '%s' "$encoded" | base64 -D 2>/dev/null) || continue ;;
+          w:hex | j:hex)
+            case $encoded in *[!0-9A-Fa-f]*) continue ;; esac
+            decoded=$(printf '%s' "$encoded" | unhex) ;;
+          e:escapes) decoded=$(printf '%s\n' "$encoded" | unescape) ;;
+          *) continue ;;
+        esac
+        case $decoded in '' | *[![:print:][:space:]]*) continue ;; esac
+        decoded_words=$((decoded_words + 1))
+        # One argument a line: the text's own line ends become `;`, which ends a command as they do.
+        printf '%s\n%s\n%s\n' /bin/sh -c "$(printf '%s' "$decoded" | tr '\n' ';')" | (scan_arguments)
+        # Decoded code may spell out its shell command as a string (exec("\x69...") of os.system("...")).
+        case $decoded in *[\"\']*) shell_strings "$decoded" ;; esac
+      done
     done
   }
+}
+
+unhex() {
+  # stdin: hex digits; stdout: the bytes they spell, as `xxd -r -p` gives them (awk, as not every Mac has xxd in PATH).
+  LC_ALL=C awk 'BEGIN { for (i = 0; i < 16; i++) v[substr("0123456789abcdef", i + 1, 1)] = i }
+    { s = tolower($0)
+      for (i = 1; i < length(s); i += 2) printf "%c", v[substr(s, i, 1)] * 16 + v[substr(s, i + 1, 1)] }'
+}
+
+unescape() {
+  # stdin: text with escape sequences; stdout: the text as printf(1), echo, $'...' and the interpreters' string
+  # literals read it: \xHH, \NNN (octal), \uHHHH (ASCII), \n, \t, and a backslash before anything else is that thing.
+  LC_ALL=C awk 'BEGIN { for (i = 0; i < 16; i++) { h[substr("0123456789abcdef", i + 1, 1)] = i; h[substr("0123456789ABCDEF", i + 1, 1)] = i }
+      for (i = 0; i < 8; i++) o[i ""] = i }
+    { if (NR > 1) printf "\n"
+      n = length($0); i = 1
+      while (i <= n) {
+        c = substr($0, i, 1)
+        if (c != "\\" || i == n) { printf "%s", c; i++; continue }
+        e = substr($0, i + 1, 1)
+        if ((e == "x" || e == "u") && (substr($0, i + 2, 1) in h)) {
+          value = 0; j = i + 2; last = i + (e == "x" ? 3 : 5)
+          while (j <= last && (substr($0, j, 1) in h)) { value = value * 16 + h[substr($0, j, 1)]; j++ }
+          if (value < 256) printf "%c", value; else printf "?"
+          i = j; continue
+        }
+        if (e in o) {
+          value = 0; j = i + 1
+          while (j <= i + 3 && (substr($0, j, 1) in o)) { value = value * 8 + o[substr($0, j, 1)]; j++ }
+          printf "%c", value % 256; i = j; continue
+        }
+        if (e == "n") printf "\n"; else if (e == "t") printf "\t"; else printf "%s", e
+        i += 2
+      } }'
 }
 
 shell_strings() {
@@ -380,18 +443,20 @@ scan_arguments() {
               # shellcheck disable=SC2086 # word splitting is the point
               (set -f; for word in $simple; do printf '%s\n' "$word"; done) | (scan_arguments)
             done
-            # What it decodes from base64 (`echo <base64> | base64 -d | sh`) is a command string of its own.
-            case $arg in *base64*) decode_words "$arg" ;; esac
+            # What it decodes (`echo <base64> | base64 -d | sh`, `xxd -r -p`, `printf '\x63...'`) is a command
+            # string of its own.
+            case $arg in *base64* | *xxd* | *\\*) decode_words "$arg" ;; esac
           elif [ "$previous" = -c ]; then
             named_file "$arg"
           fi ;;
         --config) named_file "$arg" ;;
       esac
-      # An interpreter's code that decodes base64 (the engine's decodedInterpreterCode, e.g. python -c
-      # "...exec(base64.b64decode(...))"): what it decodes is read as a shell command too. The engine reads it so
-      # only when the code hands it to a shell; copying what else it names is harmless.
+      # An interpreter's code that decodes text (the engine's decodedInterpreterCode, e.g. python -c
+      # "...exec(base64.b64decode(...))", bytes.fromhex, pack('H*'), "\x69\x6d..."): what it decodes is read as a
+      # shell command too. The engine reads it so only when the code hands it to a shell; copying what else it names
+      # is harmless.
       if [ -n "$interpreter" ] && [ -z "$shell" ]; then
-        case $arg in *[Bb]ase64* | *b64decode* | *atob*) decode_words "$arg" ;; esac
+        case $arg in *[Bb]ase64* | *b64decode* | *atob* | *[Hh]ex* | *'H*'* | *\\*) decode_words "$arg" ;; esac
         # Code that hands text to a shell (the engine's shellStringsOf: os.system("..."), do shell script "..."):
         # its strings are shell commands.
         case $arg in
@@ -436,7 +501,10 @@ for plist in $plists; do
   args_file="$bundle/.args"
   : > "$args_file"
   while arg=$(plist_value "ProgramArguments:$i" "$plist"); do
-    printf '%s\n' "$arg" >> "$args_file"
+    # One argument a line: the line ends inside one (a shell script over several lines, as `sh -c` is often given)
+    # become `;`, which ends a command as they do; kept, each line would be read as an argument of its own, and what
+    # follows the first line of a script would not be read as the script.
+    { printf '%s' "$arg" | tr '\n' ';'; echo; } >> "$args_file"
     i=$((i + 1))
     [ $i -lt 256 ] || break
   done

@@ -8,6 +8,10 @@
 //   `perl -MMIME::Base64 -e 'eval(decode_base64(...))'`, `ruby -e 'eval(Base64.decode64(...))'`, `node -e
 //   "eval(Buffer.from('...','base64').toString())"`, `php -r 'eval(base64_decode(...));'`, osascript's `do shell
 //   script`.
+// Base64 is not the only encoding: hex (`echo <hex> | xxd -r -p | sh`; Python's bytes.fromhex, Perl's and Ruby's
+// pack('H*'), PHP's hex2bin, Buffer.from(s, 'hex')) and escape sequences (`printf '\x63\x75...' | sh`, bash's
+// $'\x..', `exec("\x69\x6d...")` in code) hide a command as well; scanners of launchd plists name "a long base64 or
+// hex blob in arguments" as a hiding place of their own.
 // Code that hands text to a shell hides its shell commands the same way without encoding them, as strings
 // (`os.system("...")`): those are read too (shellStringsOf).
 import { basename, isInterpreter } from './shell-words';
@@ -24,17 +28,32 @@ const MAX_ENCODED_LENGTH = 256 * 1024;
 const MIN_ENCODED_LENGTH = 12;
 
 export interface DecodedShellText {
-  /** The texts its base64 words decode to, where they read as text. */
+  /** The texts its encoded words decode to, where they read as text. */
   texts: string[];
-  /** It decodes base64 and hands something to an interpreter or eval: it runs what it decodes. */
+  /** It decodes text and hands something to an interpreter or eval: it runs what it decodes. */
   runs: boolean;
 }
 
-/** The base64 a shell command string decodes, when it decodes any; quotes and `$(...)` do not hide it. */
+/** Which encodings a command or code decodes. */
+interface Encodings {
+  base64: boolean;
+  hex: boolean;
+  /** `\x63`, `\143`, `\u0063`: decoded by printf, echo, $'...' and every interpreter's string literals. */
+  escapes: boolean;
+}
+
+/**
+ * What a shell command string decodes (base64, hex, escape sequences), when it decodes any; quotes and `$(...)` do
+ * not hide it.
+ */
 export function decodedShellText(command: string): DecodedShellText {
   const tokens = tokensOf(command);
-  const { decodes, interprets } = shellDecoding(tokens);
-  return decodes ? { texts: decodedWords(tokens), runs: interprets } : { texts: [], runs: false };
+  const { encodings, interprets } = shellDecoding(tokens, command);
+  if (!encodings.base64 && !encodings.hex && !encodings.escapes) return { texts: [], runs: false };
+  const texts = decodedWords(tokens, encodings.escapes ? stringLiterals(command) : [], encodings);
+  // printf and echo are everywhere: they decode only when a word of escapes did decode.
+  const decodes = encodings.base64 || encodings.hex || texts.length > 0;
+  return decodes ? { texts, runs: interprets } : { texts: [], runs: false };
 }
 
 /**
@@ -45,7 +64,7 @@ export function decodedShellText(command: string): DecodedShellText {
  */
 export function decodedInterpreterCode(code: string): DecodedShellText & { shell: boolean } {
   const tokens = tokensOf(code);
-  return decodedCode(tokens, runnersIn(tokens, code));
+  return decodedCode(tokens, stringLiterals(code), runnersIn(tokens, code));
 }
 
 /**
@@ -56,7 +75,7 @@ export function decodedInterpreterCode(code: string): DecodedShellText & { shell
  * nothing.
  */
 export function shellStringsOf(code: string): string[] {
-  return runnersIn(tokensOf(code), code).shell ? stringLiterals(code) : [];
+  return readInterpreterCode(code).shellStrings;
 }
 
 /** Both of the above from one pass over the code's words: what a reader of command lines wants of an interpreter. */
@@ -65,28 +84,42 @@ export function readInterpreterCode(code: string): {
   shellStrings: string[];
 } {
   const tokens = tokensOf(code);
+  const literals = stringLiterals(code);
   const runners = runnersIn(tokens, code);
-  return { decoded: decodedCode(tokens, runners), shellStrings: runners.shell ? stringLiterals(code) : [] };
+  return {
+    decoded: decodedCode(tokens, literals, runners),
+    shellStrings: runners.shell ? literals.map((literal) => withEscapes(literal).text) : [],
+  };
 }
 
 function decodedCode(
   tokens: string[],
+  literals: string[],
   runners: { runs: boolean; shell: boolean },
 ): DecodedShellText & { shell: boolean } {
-  const fromShell = shellDecoding(tokens);
-  let decodes = fromShell.decodes;
+  const fromShell = shellDecoding(tokens, '');
+  let base64 = fromShell.encodings.base64;
+  let hex = fromShell.encodings.hex;
   for (let i = 0; i < tokens.length; i++) {
     const token = (tokens[i] as string).toLowerCase();
     const name = token.slice(token.lastIndexOf('.') + 1);
     const next = tokens.slice(i + 1, i + 4).map((t) => t.toLowerCase());
-    if (LANGUAGE_DECODERS.has(name) || name.startsWith('initwithbase64encodedstring')) decodes = true;
-    // Buffer.from(s, 'base64'), codecs.decode(s, 'base64'), Ruby's and Perl's unpack('m').
-    if ((name === 'from' || name === 'decode') && next.includes('base64')) decodes = true;
-    if ((name === 'unpack' || name === 'unpack1') && (next[0] === 'm' || next[0] === 'm0')) decodes = true;
+    if (LANGUAGE_DECODERS.has(name) || name.startsWith('initwithbase64encodedstring')) base64 = true;
+    if (HEX_DECODERS.has(name)) hex = true;
+    // Buffer.from(s, 'base64'), codecs.decode(s, 'base64'), and the same with 'hex'.
+    if (name === 'from' || name === 'decode') {
+      if (next.includes('base64')) base64 = true;
+      if (next.includes('hex')) hex = true;
+    }
+    // Ruby's and Perl's unpack('m'); pack('H*', ...) and [...].pack('H*') of Perl, Ruby and PHP.
+    if ((name === 'unpack' || name === 'unpack1') && (next[0] === 'm' || next[0] === 'm0')) base64 = true;
+    if (name === 'pack' && next[0]?.startsWith('h')) hex = true;
   }
-  if (!decodes) return { texts: [], runs: false, shell: false };
-  const both = fromShell.decodes && fromShell.interprets;
-  return { texts: decodedWords(tokens), runs: runners.runs || both, shell: runners.shell || both };
+  // Every interpreter reads escape sequences in its string literals: `exec("\x69\x6d...")` decodes as it parses.
+  const texts = decodedWords(tokens, literals, { base64, hex, escapes: true });
+  if (!base64 && !hex && texts.length === 0) return { texts: [], runs: false, shell: false };
+  const both = fromShell.interprets && (fromShell.encodings.base64 || fromShell.encodings.hex);
+  return { texts, runs: runners.runs || both, shell: runners.shell || both };
 }
 
 /** The string literals of code, '...' and "..." (a backslash escapes the next character), within the bounds below. */
@@ -149,6 +182,8 @@ const LANGUAGE_DECODERS: ReadonlySet<string> = new Set([
   'base64_decode',
   'atob',
 ]);
+/** Hex decoding functions: Python's bytes.fromhex and binascii, PHP's hex2bin. */
+const HEX_DECODERS: ReadonlySet<string> = new Set(['fromhex', 'unhexlify', 'a2b_hex', 'hex2bin']);
 /** What runs text as code in the interpreter itself. */
 const CODE_RUNNERS: ReadonlySet<string> = new Set(['exec', 'eval', 'instance_eval', 'runinthiscontext']);
 /** What hands text to a shell or starts a program. */
@@ -172,35 +207,135 @@ const SHELL_RUNNERS: ReadonlySet<string> = new Set([
   'execlp',
 ]);
 
-/** Whether shell words decode base64 (base64 -d, openssl base64 -d), and whether something runs text. */
-function shellDecoding(tokens: string[]): { decodes: boolean; interprets: boolean } {
-  let decodes = false;
+/**
+ * Which encodings shell words decode (base64 -d, openssl base64 -d; xxd -r; printf, echo and $'...' for escape
+ * sequences), and whether something runs text.
+ */
+function shellDecoding(tokens: string[], command: string): { encodings: Encodings; interprets: boolean } {
+  const encodings: Encodings = { base64: false, hex: false, escapes: command.includes("$'") };
   let interprets = false;
   for (let i = 0; i < tokens.length; i++) {
     const name = basename(tokens[i] as string);
     const next = tokens.slice(i + 1, i + 4);
-    if (name === 'base64' && next.some(isDecodeFlag)) decodes = true;
+    if (name === 'base64' && next.some(isDecodeFlag)) encodings.base64 = true;
     if (
       name === 'openssl' &&
       next.some((t) => t === 'base64' || t === 'enc') &&
       next.concat(tokens.slice(i + 4, i + 6)).includes('-d')
     )
-      decodes = true;
+      encodings.base64 = true;
+    // xxd(1): -r (or -revert) turns a hex dump back into bytes, -p for plain hex; the flags combine (-rp, -p -r).
+    if (name === 'xxd' && next.some((t) => t.length > 1 && t[0] === '-' && t[1] !== '-' && t.includes('r')))
+      encodings.hex = true;
+    if (name === 'printf' || name === 'echo') encodings.escapes = true;
     if (name === 'eval' || name === 'source' || name === '.' || isInterpreter(name)) interprets = true;
   }
-  return { decodes, interprets };
+  return { encodings, interprets };
 }
 
-/** The words that are base64 and decode to text, at most MAX_ENCODED. */
-function decodedWords(tokens: string[]): string[] {
-  const texts: string[] = [];
-  for (const token of tokens) {
-    if (texts.length >= MAX_ENCODED) break;
-    if (token.length < MIN_ENCODED_LENGTH || token.length > MAX_ENCODED_LENGTH || !isBase64(token)) continue;
-    const text = Buffer.from(token, 'base64').toString('utf8');
-    if (readsAsText(text)) texts.push(text);
+/**
+ * The texts encoded words decode to, at most MAX_ENCODED: each word in an encoding it can be in (hex before base64,
+ * as every hex word is base64 too), consecutive hex words joined (xxd -p writes 60 digits a line, and xxd -r -p
+ * reads past spaces and line ends), and each string literal or word of escape sequences.
+ */
+function decodedWords(tokens: string[], literals: string[], encodings: Encodings): string[] {
+  const texts = new Set<string>();
+  const add = (text: string | undefined): boolean => {
+    if (text === undefined || texts.size >= MAX_ENCODED || !readsAsText(text)) return false;
+    texts.add(text);
+    return true;
+  };
+  if (encodings.hex) {
+    let run: string[] = [];
+    let runLength = 0;
+    const flush = (): void => {
+      if (run.length > 1 && runLength <= MAX_ENCODED_LENGTH) add(Buffer.from(run.join(''), 'hex').toString('utf8'));
+      run = [];
+      runLength = 0;
+    };
+    for (const token of tokens) {
+      if (token.length % 2 === 0 && isHex(token)) {
+        run.push(token);
+        runLength += token.length;
+      } else flush();
+    }
+    flush();
   }
-  return texts;
+  for (const token of tokens) {
+    if (texts.size >= MAX_ENCODED) break;
+    if (token.length < MIN_ENCODED_LENGTH || token.length > MAX_ENCODED_LENGTH) continue;
+    if (encodings.hex && token.length % 2 === 0 && isHex(token) && add(Buffer.from(token, 'hex').toString('utf8')))
+      continue;
+    if (encodings.base64 && isBase64(token)) add(Buffer.from(token, 'base64').toString('utf8'));
+  }
+  if (encodings.escapes)
+    for (const word of literals.concat(tokens)) {
+      if (texts.size >= MAX_ENCODED) break;
+      if (word.length >= MIN_ENCODED_LENGTH && word.length <= MAX_ENCODED_LENGTH) add(unescaped(word));
+    }
+  return [...texts];
+}
+
+/** Fewer escapes than this in a word, and it is a format (`%s\n`, a colour), not an encoding. */
+const MIN_ESCAPES = 4;
+
+/**
+ * A word of escape sequences as printf(1), echo, bash's $'...' and the interpreters' string literals read it;
+ * undefined when it has fewer than MIN_ESCAPES numeric ones (what hides text).
+ */
+function unescaped(word: string): string | undefined {
+  const { text, numeric } = withEscapes(word);
+  return numeric >= MIN_ESCAPES ? text : undefined;
+}
+
+/**
+ * A string literal as its language reads it: \xHH, \NNN (octal), \uHHHH, \n, \t, \r, and a backslash before any
+ * other character is that character (`\"`, `\\`); `numeric`: how many of the first three spell an ASCII character
+ * (a command hidden this way is ASCII; `"\u00e9"` in a French string hides none). One pass, no backtracking.
+ */
+function withEscapes(word: string): { text: string; numeric: number } {
+  if (!word.includes('\\')) return { text: word, numeric: 0 };
+  let out = '';
+  let numeric = 0;
+  let i = 0;
+  while (i < word.length) {
+    const c = word[i] as string;
+    if (c !== '\\' || i + 1 >= word.length) {
+      out += c;
+      i++;
+      continue;
+    }
+    const e = word[i + 1] as string;
+    if (e === 'x' || e === 'u') {
+      const digits = digitsAt(word, i + 2, e === 'x' ? 2 : 4, 16);
+      if (digits > 0) {
+        const code = parseInt(word.slice(i + 2, i + 2 + digits), 16);
+        out += String.fromCharCode(code);
+        if (code < 128) numeric++;
+        i += 2 + digits;
+        continue;
+      }
+    } else if (e >= '0' && e <= '7') {
+      const digits = digitsAt(word, i + 1, 3, 8);
+      const code = parseInt(word.slice(i + 1, i + 1 + digits), 8);
+      out += String.fromCharCode(code);
+      if (code < 128) numeric++;
+      i += 1 + digits;
+      continue;
+    }
+    out += ONE_LETTER_ESCAPES[e] ?? e;
+    i += 2;
+  }
+  return { text: out, numeric };
+}
+
+const ONE_LETTER_ESCAPES: Readonly<Record<string, string>> = { n: '\n', t: '\t', r: '\r' };
+
+/** How many digits of `radix` start at `from`, at most `max`. */
+function digitsAt(word: string, from: number, max: number, radix: 8 | 16): number {
+  let n = 0;
+  while (n < max && from + n < word.length && Number.isInteger(parseInt(word[from + n] as string, radix))) n++;
+  return n;
 }
 
 function isDecodeFlag(token: string): boolean {
@@ -249,6 +384,15 @@ function isBase64(token: string): boolean {
     const c = token.charCodeAt(i);
     const ok = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47;
     if (!ok) return false;
+  }
+  return true;
+}
+
+/** Hex digits only. */
+function isHex(token: string): boolean {
+  for (let i = 0; i < token.length; i++) {
+    const c = token.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70))) return false;
   }
   return true;
 }

@@ -210,7 +210,7 @@ export function evidenceReasons(evidence: Omit<ItemEvidence, 'cpu'>, indicators:
       strength: 'weak',
       weight: 15,
       attack: 'T1140',
-      text: 'runs a command it decodes from base64 (base64 -d into a shell or eval, or an interpreter decoding its own code into exec or eval), so its command line does not show what it does',
+      text: 'runs a command it decodes (base64, hex or escape sequences decoded into a shell or eval, or an interpreter decoding its own code into exec or eval), so its command line does not show what it does',
     });
   }
   const hidden = hiddenLocation(evidence);

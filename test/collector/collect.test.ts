@@ -192,6 +192,37 @@ function fakeMac(): string {
       ],
     } as never),
   );
+  // Hex (xxd -p wraps at 60 digits a line; xxd -r -p reads past the line ends) and escape sequences in code that runs
+  // what they spell (exec("\x69\x6d...") of os.system("...")): the configs they name are copied too.
+  write(
+    '/Users/alice/Library/LaunchAgents/com.h.helper.plist',
+    build({
+      Label: 'com.h.helper',
+      ProgramArguments: [
+        '/bin/sh',
+        '-c',
+        // Over two lines, as a script handed to sh -c often is: the second is read as the script too.
+        `sleep 5\nprintf '%s' '${(
+          Buffer.from('cd ~/.h && ./kworker --config h.json &')
+            .toString('hex')
+            .match(/.{1,60}/g) ?? []
+        ).join('\n')}' | xxd -r -p | sh`,
+      ],
+    } as never),
+  );
+  write(
+    '/Users/alice/Library/LaunchAgents/com.e.helper.plist',
+    build({
+      Label: 'com.e.helper',
+      ProgramArguments: [
+        '/usr/bin/python3',
+        '-c',
+        `exec("${[...Buffer.from('import os;os.system("cd ~/.e && ./kworker --config e.json")')].map((b) => `\\x${b.toString(16)}`).join('')}")`,
+      ],
+    } as never),
+  );
+  write('/Users/alice/.h/h.json', '{"pools":[{"url":"auto.nicehash.com:9200"}]}');
+  write('/Users/alice/.e/e.json', '{"pools":[{"url":"btc.f2pool.com:1314"}]}');
   // A program that is a named pipe (a plist may name anything): hashing it would wait for a writer forever. Its
   // inserted library (DYLD_INSERT_LIBRARIES, dyld(1)) is hashed.
   write(
@@ -347,7 +378,7 @@ describe('assets/collect.sh', () => {
     const archive = stdout.trim();
     expect(archive).toMatch(/launchwatch-capture-.*\.tar\.gz$/);
     expect(existsSync(archive)).toBe(true);
-    expect(stderr).toContain('Collected 16 launch item property lists, 3 samples');
+    expect(stderr).toContain('Collected 18 launch item property lists, 3 samples');
     expect(stderr).toContain('Not run with sudo');
 
     // One archive is what it leaves: the working folder is gone, and the archive holds it all.
@@ -432,6 +463,8 @@ describe('assets/collect.sh', () => {
     expect(readFileSync(join(bundle, 'fs/Users/alice/.v/pool.json'), 'utf8')).toContain('unmineable');
     expect(readFileSync(join(bundle, 'fs/Users/Shared/.q/q.json'), 'utf8')).toContain('c3pool');
     expect(readFileSync(join(bundle, 'fs/Users/alice/.b/b.json'), 'utf8')).toContain('hashvault');
+    expect(readFileSync(join(bundle, 'fs/Users/alice/.h/h.json'), 'utf8')).toContain('nicehash');
+    expect(readFileSync(join(bundle, 'fs/Users/alice/.e/e.json'), 'utf8')).toContain('f2pool');
     expect(readdirSync(bundle).sort()).toEqual(
       [
         'codesign.txt',
@@ -469,10 +502,16 @@ describe('assets/collect.sh', () => {
     expect(reasons('com.v.helper')).toContain('xmr.2miners.com (2Miners, file /Users/Shared/.w/w.json)');
     expect(reasons('com.v.helper')).toContain('rx.unmineable.com (unMineable, file /Users/alice/.v/pool.json)');
     expect(reasons('com.b.helper')).toContain('pool.hashvault.pro (HashVault, file /Users/alice/.b/b.json)');
-    expect(reasons('com.b.helper')).toContain('runs a command it decodes from base64');
+    expect(reasons('com.b.helper')).toContain('runs a command it decodes');
     expect(reasons('com.p.helper')).toContain('monero.herominers.com (HeroMiners, file /Users/alice/.p/p.json)');
-    expect(reasons('com.p.helper')).toContain('runs a command it decodes from base64');
+    expect(reasons('com.p.helper')).toContain('runs a command it decodes');
     expect(reasons('com.s.helper')).toContain('xmrpool.eu (xmrpool.eu, file /Users/alice/.s/s.json)');
+    expect(reasons('com.h.helper')).toContain('auto.nicehash.com');
+    expect(reasons('com.h.helper')).toContain('file /Users/alice/.h/h.json');
+    expect(reasons('com.h.helper')).toContain('runs a command it decodes');
+    expect(reasons('com.e.helper')).toContain('btc.f2pool.com');
+    expect(reasons('com.e.helper')).toContain('file /Users/alice/.e/e.json');
+    expect(reasons('com.e.helper')).toContain('runs a command it decodes');
     expect(verdict('homebrew.mxcl.redis')).toBe('ok');
     expect(verdict('com.docker.vmnetd')).toBe('ok');
     expect(result.items.find((i) => i.item.label === 'com.linked')?.item.problems).toContain(

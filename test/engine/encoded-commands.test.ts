@@ -199,8 +199,10 @@ describe("the shell commands an interpreter's code spells out as strings", () =>
     expect(shellStringsOf(`system 'nohup ~/.k/kworker >/dev/null 2>&1 &'`)).toEqual([
       'nohup ~/.k/kworker >/dev/null 2>&1 &',
     ]);
-    // An escaped quote stays inside its string; an unterminated one runs to the end.
-    expect(shellStringsOf(`os.system("echo \\"a b\\" && ~/.k/x")`)).toEqual(['echo \\"a b\\" && ~/.k/x']);
+    // An escaped quote stays inside its string, read as the language reads it (so the shell gets `"a b"`); an
+    // unterminated one runs to the end.
+    expect(shellStringsOf(`os.system("echo \\"a b\\" && ~/.k/x")`)).toEqual(['echo "a b" && ~/.k/x']);
+    expect(shellStringsOf(`os.system("printf '\\\\x2f' \\x7c sh")`)).toEqual(["printf '\\x2f' | sh"]);
     // Code that hands nothing to a shell: its strings are data.
     expect(shellStringsOf('print("~/.k/kworker -c ~/.k/c.json")')).toEqual([]);
     // Strings put first do not hide the command.
@@ -244,6 +246,111 @@ describe("the shell commands an interpreter's code spells out as strings", () =>
     expect(item?.attribution).toBe('detached-program');
     expect(item?.processes.map((p) => p.pid)).toEqual([940]);
     expect(item?.reasons.map((r) => r.code)).toContain('args.pool-host');
+    expect(item?.verdict).toBe('mining');
+  });
+});
+
+// Hex and escape sequences hide a command as well as base64 does (scanners of launchd plists name "a long base64 or
+// hex blob in arguments" as a hiding place): `echo <hex> | xxd -r -p | sh` (xxd(1): -r reverts a dump, -p plain
+// hex), `printf '\x2f...' | sh` (printf(1) reads \NNN, bash's and zsh's also \xHH), bash's $'\x..', and in code
+// bytes.fromhex, binascii.unhexlify, pack('H*', ...), hex2bin, Buffer.from(s, 'hex') or an escaped string literal.
+describe('a command hidden as hex or escape sequences', () => {
+  const hex = (text: string): string => Buffer.from(text).toString('hex');
+  const escaped = (text: string, form: 'x' | 'octal' = 'x'): string =>
+    [...Buffer.from(text)].map((b) => (form === 'x' ? `\\x${b.toString(16)}` : `\\${b.toString(8)}`)).join('');
+  const payload = 'cd ~/.k && nohup ./kworker -o pool.supportxmr.com:443 &';
+
+  it('is decoded from hex however xxd is asked, a dump wrapped over lines too', () => {
+    expect(decodedShellText(`echo ${hex(payload)} | xxd -r -p | sh`)).toEqual({ texts: [payload], runs: true });
+    expect(decodedShellText(`echo "${hex(payload)}" | /usr/bin/xxd -p -r | /bin/bash`).runs).toBe(true);
+    expect(decodedShellText(`eval "$(xxd -rp <<< ${hex(payload).toUpperCase()})"`).texts).toEqual([payload]);
+    // xxd -p writes 60 digits a line; xxd -r -p reads past the line ends.
+    const lines =
+      hex(payload)
+        .match(/.{1,60}/g)
+        ?.join('\n') ?? '';
+    expect(decodedShellText(`printf '%s' '${lines}' | xxd -r -p | sh`).texts).toContain(payload);
+    // Making a dump is not decoding one; hex that is not text is nothing.
+    expect(decodedShellText(`echo ${hex(payload)} | xxd -p | sh`)).toEqual({ texts: [], runs: false });
+    expect(decodedShellText(`echo 00ff01fe02fd03fc | xxd -r -p | sh`).texts).toEqual([]);
+  });
+
+  it("is decoded from escape sequences: printf, echo and $'...', but not a format or a colour", () => {
+    expect(decodedShellText(`printf '${escaped(payload)}' | sh`)).toEqual({ texts: [payload], runs: true });
+    expect(decodedShellText(`printf "${escaped(payload, 'octal')}" | /bin/zsh`).texts).toEqual([payload]);
+    expect(decodedShellText(`eval $'${escaped(payload)}'`).runs).toBe(true);
+    expect(decodedShellText(`echo -e '${escaped(payload)}' > /tmp/x`)).toEqual({ texts: [payload], runs: false });
+    expect(decodedShellText(`printf '%s\\n' done; printf '\\033[1mbold\\033[0m\\n' | sh`)).toEqual({
+      texts: [],
+      runs: false,
+    });
+  });
+
+  it("is decoded in an interpreter's code, and runs only when the code runs it", () => {
+    const code = 'import os;os.system("~/.k/kworker --config ~/.k/c.json")';
+    expect(decodedInterpreterCode(`exec(bytes.fromhex('${hex(code)}').decode())`)).toEqual({
+      texts: [code],
+      runs: true,
+      shell: false,
+    });
+    expect(decodedInterpreterCode(`import binascii;exec(binascii.unhexlify("${hex(code)}"))`).runs).toBe(true);
+    expect(decodedInterpreterCode(`eval pack("H*", "${hex(code)}")`).texts).toEqual([code]);
+    expect(decodedInterpreterCode(`eval(["${hex(code)}"].pack("H*"))`).runs).toBe(true);
+    expect(decodedInterpreterCode(`eval(Buffer.from('${hex(code)}','hex').toString())`).texts).toEqual([code]);
+    expect(decodedInterpreterCode(`eval(hex2bin('${hex(code)}'));`).runs).toBe(true);
+    expect(decodedInterpreterCode(`exec("${escaped(code)}")`)).toEqual({ texts: [code], runs: true, shell: false });
+    // Printed, not run; a literal with a colour escape, or letters past ASCII, is not an encoding.
+    expect(decodedInterpreterCode(`exec(open("x").read());print("\\u00e9\\u00e8\\u00ea\\u00eb\\u00e0")`).runs).toBe(
+      false,
+    );
+    expect(decodedInterpreterCode(`print(bytes.fromhex('${hex(code)}'))`).runs).toBe(false);
+    expect(decodedInterpreterCode(`exec("print('\\x1b[31mred\\x1b[0m')")`)).toEqual({
+      texts: [],
+      runs: false,
+      shell: false,
+    });
+  });
+
+  it("gives up nothing it hides: the commands inside are the item's, nested ones too", () => {
+    const inner = `/bin/sh -c "printf '${escaped('/opt/.m/miner -o pool.supportxmr.com:443')}' | sh"`;
+    const code = `import os;os.system(${JSON.stringify(inner)})`;
+    const lines = commandLines(['/usr/bin/python3', '-c', `exec(bytes.fromhex('${hex(code)}'))`]);
+    expect(lines).toContainEqual(['/opt/.m/miner', '-o', 'pool.supportxmr.com:443']);
+  });
+
+  it('costs a bounded, linear amount on hostile input', () => {
+    const started = performance.now();
+    const hostile = `xxd -r -p | printf ${`${'41'.repeat(70_000)} `.repeat(20)}'${'\\x41'.repeat(60_000)}' ${'ab '.repeat(100_000)}`;
+    expect(decodedShellText(hostile).texts.length).toBeLessThanOrEqual(256);
+    expect(decodedInterpreterCode(`exec("${'\\'.repeat(200_000)}")`).texts.length).toBeLessThanOrEqual(256);
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+
+  it('gives the item its pool, its detached miner and the hiding reason', async () => {
+    const result = await replay(
+      writeCapture({
+        items: [
+          {
+            path: '/Users/alice/Library/LaunchAgents/com.apple.systemstats.plist',
+            plist: {
+              Label: 'com.apple.systemstats',
+              ProgramArguments: ['/bin/sh', '-c', `echo ${hex(payload)} | xxd -r -p | sh`],
+              RunAtLoad: true,
+            },
+          },
+        ],
+        processes: [
+          { pid: 1, ppid: 0, uid: 0, args: '/sbin/launchd', cpu: 0.5 },
+          { pid: 930, ppid: 1, uid: 501, args: './kworker -o pool.supportxmr.com:443', cpu: 96 },
+        ],
+      }),
+      DEFAULT_SCAN_OPTIONS,
+    );
+    const item = result.items.find((i) => i.item.label === 'com.apple.systemstats');
+    expect(item?.processes.map((p) => p.pid)).toEqual([930]);
+    expect(item?.reasons.map((r) => r.code)).toEqual(
+      expect.arrayContaining(['hide.encoded-command', 'args.pool-host']),
+    );
     expect(item?.verdict).toBe('mining');
   });
 });
