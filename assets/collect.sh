@@ -383,8 +383,8 @@ unescape() {
 }
 
 shell_strings() {
-  # $1: an interpreter's code that hands text to a shell. Each piece of it between quotes is scanned as
-  # `sh -c <piece>` (the pieces outside quotes too: they name nothing a shell would run), at most 512.
+  # $1: an interpreter's code that hands text to a shell or starts a program. Each piece of it between quotes is
+  # scanned as `sh -c <piece>` (the pieces outside quotes too: they name nothing a shell would run), at most 512.
   # shellcheck disable=SC2020 # each of the two quote characters ends a piece
   printf '%s\n' "$1" | tr "\"'" '\n\n' | {
     pieces=0
@@ -394,6 +394,14 @@ shell_strings() {
       printf '%s\n%s\n%s\n' /bin/sh -c "$piece" | (scan_arguments)
     done
   }
+  # The pieces between quotes one after another, as the argument list such code gives a program it starts
+  # (subprocess.Popen(["/x/kworker", "--config", "/x/c.json"]), the engine's argvLists): every other piece from the
+  # first inside quotes, and from the first outside in case a quote of the other kind threw the count off.
+  for parity in 0 1; do
+    # shellcheck disable=SC2020 # as above
+    printf '%s\n' "$1" | tr '\n' ' ' | tr "\"'" '\n\n' | awk -v parity="$parity" 'NR % 2 == parity && NR <= 512' \
+      | (scan_arguments)
+  done
 }
 
 not_copied() {

@@ -82,6 +82,8 @@ export function shellStringsOf(code: string): string[] {
 export function readInterpreterCode(code: string): {
   decoded: DecodedShellText & { shell: boolean };
   shellStrings: string[];
+  /** The argument lists it gives the programs it starts (argvLists), when it starts any. */
+  argvLists: string[][];
 } {
   const tokens = tokensOf(code);
   const literals = stringLiterals(code);
@@ -89,6 +91,7 @@ export function readInterpreterCode(code: string): {
   return {
     decoded: decodedCode(tokens, literals, runners),
     shellStrings: runners.shell ? literals.map((literal) => withEscapes(literal).text) : [],
+    argvLists: runners.shell ? argvLists(code) : [],
   };
 }
 
@@ -133,9 +136,8 @@ function stringLiterals(code: string): string[] {
       i++;
       continue;
     }
-    let end = i + 1;
-    while (end < code.length && code[end] !== quote) end += code[end] === '\\' ? 2 : 1;
-    const literal = code.slice(i + 1, Math.min(end, code.length));
+    const end = closingQuote(code, i);
+    const literal = code.slice(i + 1, end);
     if (literal.length >= MIN_LITERAL_LENGTH && literal.length <= MAX_ENCODED_LENGTH) {
       strings.push(literal);
       total += literal.length;
@@ -145,6 +147,56 @@ function stringLiterals(code: string): string[] {
   return strings;
 }
 
+/** Where the literal that opens at `start` closes (a backslash escapes the next character); the end of code if never. */
+function closingQuote(code: string, start: number): number {
+  const quote = code[start];
+  let end = start + 1;
+  while (end < code.length && code[end] !== quote) end += code[end] === '\\' ? 2 : 1;
+  return Math.min(end, code.length);
+}
+
+/**
+ * The argument lists code gives a program as strings one after another (`subprocess.Popen(["/x/kworker", "--config",
+ * "c.json"])`, `spawn("/x/kworker", ["-c", "c.json"])`, Perl's and Ruby's `system("/x/kworker", "-c", "c.json")`):
+ * runs of two or more string literals with nothing but commas, spaces and `[` between them, each read as its
+ * language reads it. Within the bounds below.
+ */
+function argvLists(code: string): string[][] {
+  const lists: string[][] = [];
+  let list: string[] = [];
+  let words = 0;
+  let i = 0;
+  let afterLast = -1;
+  const close = (): void => {
+    if (list.length > 1) lists.push(list);
+    list = [];
+  };
+  while (i < code.length && lists.length < MAX_ARGV_LISTS && words < MAX_ARGV_WORDS) {
+    const c = code[i];
+    if (c !== '"' && c !== "'") {
+      if (afterLast >= 0 && c !== ',' && c !== '[' && c !== ' ' && c !== '\t' && c !== '\n') {
+        close();
+        afterLast = -1;
+      }
+      i++;
+      continue;
+    }
+    const end = closingQuote(code, i);
+    const literal = code.slice(i + 1, end);
+    if (literal.length > MAX_ENCODED_LENGTH) close();
+    else {
+      list.push(withEscapes(literal).text);
+      words++;
+    }
+    afterLast = end + 1;
+    i = end + 1;
+  }
+  close();
+  return lists;
+}
+
+const MAX_ARGV_LISTS = 256;
+const MAX_ARGV_WORDS = 4096;
 const MAX_SHELL_STRINGS = 256;
 const MAX_SHELL_STRINGS_LENGTH = 1024 * 1024;
 /** Shorter than this, a string is a word (`'-c'`, `"sh"`), not a command. */

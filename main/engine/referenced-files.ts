@@ -57,13 +57,15 @@ export function commandLines(argv: string[]): string[][] {
       if (start < line.length) inner.push(line.slice(start));
     } else if (isCodeInterpreter(program)) {
       // What an interpreter's code decodes is code of its own (read again, so nested payloads are too), and a shell
-      // command when the code hands it to a shell; so are the strings such code spells out.
-      const { decoded, shellStrings } = readInterpreterCode(interpreterCodeText(line));
+      // command when the code hands it to a shell; so are the strings such code spells out, and the lists of strings
+      // it gives a program it starts are command lines.
+      const { decoded, shellStrings, argvLists } = readInterpreterCode(interpreterCodeText(line));
       for (const text of decoded.texts) {
         readInner(inner, [program, codeOption(program), text]);
         if (decoded.shell) readInner(inner, ['/bin/sh', '-c', text]);
       }
       for (const text of shellStrings) readInner(inner, ['/bin/sh', '-c', text]);
+      inner.push(...argvLists);
     }
     for (let i = inner.length - 1; i >= 0; i--) pending.push(inner[i] as string[]);
   }

@@ -221,6 +221,19 @@ function fakeMac(): string {
       ],
     } as never),
   );
+  // A program started with a list of arguments (subprocess.Popen([...])): the config the list names is copied.
+  write(
+    '/Users/alice/Library/LaunchAgents/com.l.helper.plist',
+    build({
+      Label: 'com.l.helper',
+      ProgramArguments: [
+        '/usr/bin/python3',
+        '-c',
+        'import subprocess;subprocess.Popen(["/Users/alice/.l/kworker", "--config", "/Users/alice/.l/l.json"])',
+      ],
+    } as never),
+  );
+  write('/Users/alice/.l/l.json', '{"pools":[{"url":"xmr.kryptex.network:7029"}]}');
   write('/Users/alice/.h/h.json', '{"pools":[{"url":"auto.nicehash.com:9200"}]}');
   write('/Users/alice/.e/e.json', '{"pools":[{"url":"btc.f2pool.com:1314"}]}');
   // A program that is a named pipe (a plist may name anything): hashing it would wait for a writer forever. Its
@@ -378,7 +391,7 @@ describe('assets/collect.sh', () => {
     const archive = stdout.trim();
     expect(archive).toMatch(/launchwatch-capture-.*\.tar\.gz$/);
     expect(existsSync(archive)).toBe(true);
-    expect(stderr).toContain('Collected 18 launch item property lists, 3 samples');
+    expect(stderr).toContain('Collected 19 launch item property lists, 3 samples');
     expect(stderr).toContain('Not run with sudo');
 
     // One archive is what it leaves: the working folder is gone, and the archive holds it all.
@@ -465,6 +478,7 @@ describe('assets/collect.sh', () => {
     expect(readFileSync(join(bundle, 'fs/Users/alice/.b/b.json'), 'utf8')).toContain('hashvault');
     expect(readFileSync(join(bundle, 'fs/Users/alice/.h/h.json'), 'utf8')).toContain('nicehash');
     expect(readFileSync(join(bundle, 'fs/Users/alice/.e/e.json'), 'utf8')).toContain('f2pool');
+    expect(readFileSync(join(bundle, 'fs/Users/alice/.l/l.json'), 'utf8')).toContain('kryptex');
     expect(readdirSync(bundle).sort()).toEqual(
       [
         'codesign.txt',
@@ -512,6 +526,8 @@ describe('assets/collect.sh', () => {
     expect(reasons('com.e.helper')).toContain('btc.f2pool.com');
     expect(reasons('com.e.helper')).toContain('file /Users/alice/.e/e.json');
     expect(reasons('com.e.helper')).toContain('runs a command it decodes');
+    expect(reasons('com.l.helper')).toContain('xmr.kryptex.network');
+    expect(reasons('com.l.helper')).toContain('file /Users/alice/.l/l.json');
     expect(verdict('homebrew.mxcl.redis')).toBe('ok');
     expect(verdict('com.docker.vmnetd')).toBe('ok');
     expect(result.items.find((i) => i.item.label === 'com.linked')?.item.problems).toContain(

@@ -3,7 +3,12 @@
 // configs and programs count, and the decoding itself is a hiding reason.
 import { describe, expect, it } from 'vitest';
 import { replay } from '../../main/cli/scan-command';
-import { decodedInterpreterCode, decodedShellText, shellStringsOf } from '../../main/engine/encoded-commands';
+import {
+  decodedInterpreterCode,
+  decodedShellText,
+  readInterpreterCode,
+  shellStringsOf,
+} from '../../main/engine/encoded-commands';
 import { DEFAULT_SCAN_OPTIONS } from '../../main/engine/model';
 import { commandLines, filesNamedBy } from '../../main/engine/referenced-files';
 import { writeCapture } from '../support/capture-builder';
@@ -212,9 +217,69 @@ describe("the shell commands an interpreter's code spells out as strings", () =>
 
   it('costs a bounded, linear amount on hostile code', () => {
     const started = performance.now();
-    const strings = shellStringsOf(`os.system(${'"abc",'.repeat(500_000)}"x${'\\'.repeat(1_000_000)}`);
-    expect(strings.length).toBeLessThanOrEqual(256);
+    const code = `os.system(${'"abc",'.repeat(500_000)}"x${'\\'.repeat(1_000_000)}`;
+    expect(shellStringsOf(code).length).toBeLessThanOrEqual(256);
+    const lists = readInterpreterCode(`${code};${'["a", "b"] + '.repeat(100_000)}`).argvLists;
+    expect(lists.flat().length).toBeLessThanOrEqual(4096);
     expect(performance.now() - started).toBeLessThan(2000);
+  });
+
+  it('include the argument lists code gives the programs it starts, which are command lines of their own', () => {
+    const lines = (code: string): string[][] => commandLines(['/usr/bin/python3', '-c', code]).slice(1);
+    expect(
+      lines('import subprocess;subprocess.Popen(["/x/kworker", "--config", "/x/c.json"], start_new_session=True)'),
+    ).toContainEqual(['/x/kworker', '--config', '/x/c.json']);
+    expect(
+      commandLines([
+        '/usr/local/bin/node',
+        '-e',
+        `require("child_process").spawn("/x/k", ["-c", "/x/c.json"], {detached: true})`,
+      ]),
+    ).toContainEqual(['/x/k', '-c', '/x/c.json']);
+    expect(commandLines(['/usr/bin/perl', '-e', `system("/x/k", "-c", "/x/c.json")`])).toContainEqual([
+      '/x/k',
+      '-c',
+      '/x/c.json',
+    ]);
+    // Strings as the language reads them; lists apart are apart; code that starts nothing gives no command line.
+    expect(lines(`import os;os.execv("/x/k", ["k", "--url=\\x70ool.x:3333"]);print(["a", "b"])`)).toEqual(
+      expect.arrayContaining([
+        ['/x/k', 'k', '--url=pool.x:3333'],
+        ['a', 'b'],
+      ]),
+    );
+    expect(lines('print(["/x/kworker", "--config", "/x/c.json"])')).toEqual([]);
+  });
+
+  it('give the item the config a list of arguments names', async () => {
+    const result = await replay(
+      writeCapture({
+        items: [
+          {
+            path: '/Users/alice/Library/LaunchAgents/com.apple.cloudd.helper.plist',
+            plist: {
+              Label: 'com.apple.cloudd.helper',
+              ProgramArguments: [
+                '/usr/bin/python3',
+                '-c',
+                'import subprocess;subprocess.Popen(["/Users/alice/.k/kworker", "--config", "/Users/alice/.k/c.json"], start_new_session=True)',
+              ],
+              RunAtLoad: true,
+            },
+          },
+        ],
+        processes: [
+          { pid: 1, ppid: 0, uid: 0, args: '/sbin/launchd', cpu: 0.5 },
+          { pid: 950, ppid: 1, uid: 501, args: '/Users/alice/.k/kworker', cpu: 95 },
+        ],
+        files: { '/Users/alice/.k/c.json': '{"pools":[{"url":"pool.supportxmr.com:443"}]}' },
+      }),
+      DEFAULT_SCAN_OPTIONS,
+    );
+    const item = result.items.find((i) => i.item.label === 'com.apple.cloudd.helper');
+    expect(item?.processes.map((p) => p.pid)).toEqual([950]);
+    expect(item?.reasons.map((r) => r.code)).toContain('args.pool-host');
+    expect(item?.verdict).toBe('mining');
   });
 
   it('give the item the config its shell command names, and tie its detached miner back', async () => {
