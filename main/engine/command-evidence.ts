@@ -1,7 +1,13 @@
 // What a command line or a configuration file says about mining: pool endpoints, Stratum URLs, known
 // pools, miner options, wallets, miner programs, headless VMs. Pure: argv or text in, findings out.
 import { poolForHost, type Indicators } from './indicators';
-import { commandLines, interpreterCodeText, shellCommandOf } from './referenced-files';
+import {
+  commandLines,
+  decodedScriptLines,
+  interpreterCodeText,
+  scriptInterpreter,
+  shellCommandOf,
+} from './referenced-files';
 import { decodedInterpreterCode, decodedShellText } from './encoded-commands';
 import { basename, isCodeInterpreter, splitShellCommands } from './shell-words';
 import { splitHostPort } from './address';
@@ -192,7 +198,17 @@ export function analyseFileText(
     return into;
   }
   scanText(text, where, indicators, into);
-  for (const command of splitShellCommands(text)) analyseArgv(command, where, indicators, into);
+  // Its commands as a shell reads them, each with what it runs in turn (`sh -c`, an interpreter's code); what its
+  // lines decode; and, when an interpreter runs it (python3 run.py), its code as that interpreter reads it.
+  for (const command of splitShellCommands(text)) analyseCommand(command, where, indicators, into);
+  const decoded = decodedScriptLines(text);
+  if (decoded.runs) into.runsDecoded = true;
+  for (const line of decoded.lines) analyseCommand(line, where, indicators, into);
+  const interpreter = scriptInterpreter(path, text);
+  if (interpreter !== undefined) {
+    for (const line of commandLines([interpreter, text]).slice(1)) analyseArgv(line, where, indicators, into);
+    if (decodedInterpreterCode(text).runs) into.runsDecoded = true;
+  }
   const monitor = MONITOR_NAMES.exec(text);
   if (monitor) into.watchesMonitors = `${path} looks for ${JSON.stringify(monitor[0])}`;
   return into;

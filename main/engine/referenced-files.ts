@@ -72,6 +72,60 @@ export function commandLines(argv: string[]): string[][] {
   return lines;
 }
 
+/**
+ * What a shell script decodes, line by line (`echo <base64> | base64 -d | sh` in the script a plist runs hides as well
+ * as in the plist): each text a line decodes as a `sh -c` line, once, at most MAX_COMMAND_LINES in all; `runs` when a line
+ * runs what it decodes. Line by line, not the whole script at once: a pipeline is one line, and decoys in a long
+ * script do not use up the bounds of the line that holds the payload.
+ */
+export function decodedScriptLines(text: string): { lines: string[][]; runs: boolean } {
+  const texts = new Set<string>();
+  let runs = false;
+  for (let start = 0; start < text.length && texts.size < MAX_COMMAND_LINES;) {
+    const newline = text.indexOf('\n', start);
+    const end = newline < 0 ? text.length : newline;
+    const decoded = decodedShellText(text.slice(start, end));
+    if (decoded.runs) runs = true;
+    for (const inner of decoded.texts) if (texts.size < MAX_COMMAND_LINES) texts.add(inner);
+    start = end + 1;
+  }
+  return { lines: [...texts].map((inner) => ['/bin/sh', '-c', inner]), runs };
+}
+
+/**
+ * The interpreter that runs a script, when its first line (`#!/usr/bin/env python3`) or its name (`.py`) says it is
+ * one with code of its own (not a shell): its code is then read as that interpreter's (readInterpreterCode).
+ */
+export function scriptInterpreter(path: string, text: string): string | undefined {
+  if (text.startsWith('#!')) {
+    const newline = text.indexOf('\n');
+    const words = text
+      .slice(2, Math.min(newline < 0 ? text.length : newline, MAX_SHEBANG_LENGTH))
+      .split(' ')
+      .flatMap((w) => w.split('\t'))
+      .filter((w) => w !== '');
+    const program =
+      basename(words[0] ?? '') === 'env'
+        ? words.find((w, i) => i > 0 && !w.startsWith('-') && !isAssignment(w))
+        : words[0];
+    return program !== undefined && isCodeInterpreter(program) ? program : undefined;
+  }
+  const dot = path.lastIndexOf('.');
+  return dot > path.lastIndexOf('/') ? INTERPRETER_OF_EXTENSION.get(path.slice(dot + 1).toLowerCase()) : undefined;
+}
+
+/** The kernel reads this much of a `#!` line (BINPRM_BUF_SIZE in Linux is 256; macOS's is 512). */
+const MAX_SHEBANG_LENGTH = 512;
+const INTERPRETER_OF_EXTENSION: ReadonlyMap<string, string> = new Map([
+  ['py', 'python3'],
+  ['pl', 'perl'],
+  ['rb', 'ruby'],
+  ['js', 'node'],
+  ['mjs', 'node'],
+  ['php', 'php'],
+  ['applescript', 'osascript'],
+]);
+
 /** An interpreter's arguments read as one text: its code is among them, whichever option gave it. */
 export function interpreterCodeText(line: readonly string[]): string {
   return line.slice(1).join('\n');

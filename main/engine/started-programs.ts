@@ -5,7 +5,7 @@
 // runs is then what still ties it to its item.
 import { commandRunBy } from './launch-item';
 import type { LaunchItem } from './model';
-import { commandLines, shellScriptsRunBy } from './referenced-files';
+import { commandLines, decodedScriptLines, shellScriptsRunBy } from './referenced-files';
 import { basename, expandHome, isAssignment, isInterpreter, splitShellCommands } from './shell-words';
 
 /** More programs than any launch item's commands start: past this, the rest are not looked for. */
@@ -47,6 +47,11 @@ export function programsStartedBy(
     for (const words of splitShellCommands(text)) {
       if (found.size >= MAX_STARTED_PROGRAMS) break;
       add(words);
+    }
+    // What its lines decode and run (`echo <base64> | base64 -d | sh`) starts programs too.
+    for (const line of decodedScriptLines(text).lines) {
+      if (found.size >= MAX_STARTED_PROGRAMS) break;
+      add(line);
     }
   }
   return [...found];

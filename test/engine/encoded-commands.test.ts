@@ -10,7 +10,7 @@ import {
   shellStringsOf,
 } from '../../main/engine/encoded-commands';
 import { DEFAULT_SCAN_OPTIONS } from '../../main/engine/model';
-import { commandLines, filesNamedBy } from '../../main/engine/referenced-files';
+import { commandLines, decodedScriptLines, filesNamedBy, scriptInterpreter } from '../../main/engine/referenced-files';
 import { writeCapture } from '../support/capture-builder';
 
 const b64 = (text: string): string => Buffer.from(text).toString('base64');
@@ -415,6 +415,98 @@ describe('a command hidden as hex or escape sequences', () => {
     expect(item?.processes.map((p) => p.pid)).toEqual([930]);
     expect(item?.reasons.map((r) => r.code)).toEqual(
       expect.arrayContaining(['hide.encoded-command', 'args.pool-host']),
+    );
+    expect(item?.verdict).toBe('mining');
+  });
+});
+
+// The same hidden in the script a plist runs (`sh ~/.k/run.sh`, `python3 ~/.k/run.py`): the script is copied and
+// read, and what its lines decode is read as they would be on the command line.
+describe('a script an item runs that decodes its commands', () => {
+  it('knows which interpreter reads a script by its #! line or its name', () => {
+    expect(scriptInterpreter('/x/run', '#!/usr/bin/env -S python3 -u\nimport os')).toBe('python3');
+    expect(scriptInterpreter('/x/run', '#!/usr/bin/perl -w\n')).toBe('/usr/bin/perl');
+    expect(scriptInterpreter('/x/run.py', '#!/bin/bash\necho hi')).toBeUndefined();
+    expect(scriptInterpreter('/x/run.py', 'import os')).toBe('python3');
+    expect(scriptInterpreter('/x.d/run', 'import os')).toBeUndefined();
+  });
+
+  it('costs a bounded, linear amount on a hostile script', () => {
+    const started = performance.now();
+    const lines = Array.from({ length: 30_000 }, (_, i) => `echo ${b64(`step ${i} of many`)} | base64 -d | sh`);
+    const decoded = decodedScriptLines(lines.join('\n'));
+    expect(decoded.runs).toBe(true);
+    expect(decoded.lines.length).toBe(10_000);
+    expect(decodedScriptLines(`echo ${b64('the same')} | base64 -d\n`.repeat(1000)).lines).toEqual([
+      ['/bin/sh', '-c', 'the same'],
+    ]);
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+
+  it("ties the detached miner a shell script's decoded line starts to the item, with its pool and the reason", async () => {
+    const decoys = Array.from({ length: 300 }, (_, i) => `echo ${b64(`step ${i} of the update`)} | base64 -d`);
+    const script = [
+      '#!/bin/sh',
+      ...decoys,
+      `echo ${b64('cd ~/.k && nohup ./kworker -o pool.supportxmr.com:443 &')} | base64 -d | sh`,
+    ].join('\n');
+    const result = await replay(
+      writeCapture({
+        items: [
+          {
+            path: '/Users/alice/Library/LaunchAgents/com.apple.spotlight.helper.plist',
+            plist: {
+              Label: 'com.apple.spotlight.helper',
+              ProgramArguments: ['/bin/sh', '/Users/alice/.k/run.sh'],
+              RunAtLoad: true,
+            },
+          },
+        ],
+        processes: [
+          { pid: 1, ppid: 0, uid: 0, args: '/sbin/launchd', cpu: 0.5 },
+          { pid: 960, ppid: 1, uid: 501, args: './kworker -o pool.supportxmr.com:443', cpu: 95 },
+        ],
+        files: { '/Users/alice/.k/run.sh': script },
+      }),
+      DEFAULT_SCAN_OPTIONS,
+    );
+    const item = result.items.find((i) => i.item.label === 'com.apple.spotlight.helper');
+    expect(item?.processes.map((p) => p.pid)).toEqual([960]);
+    expect(item?.reasons.map((r) => r.code)).toEqual(
+      expect.arrayContaining(['hide.encoded-command', 'args.pool-host']),
+    );
+    expect(item?.verdict).toBe('mining');
+  });
+
+  it("reads a Python script's decoded code: the hiding reason and the wallet it gives its miner", async () => {
+    const wallet = `4${'7'.repeat(94)}`;
+    const code = `import subprocess;subprocess.Popen(["/Users/alice/.k/kworker", "-o", "pool.supportxmr.com:443", "-u", "${wallet}"])`;
+    const result = await replay(
+      writeCapture({
+        items: [
+          {
+            path: '/Users/alice/Library/LaunchAgents/com.apple.photos.helper.plist',
+            plist: {
+              Label: 'com.apple.photos.helper',
+              ProgramArguments: ['/usr/bin/python3', '/Users/alice/.k/run.py'],
+              RunAtLoad: true,
+            },
+            listedPid: 710,
+          },
+        ],
+        processes: [
+          { pid: 1, ppid: 0, uid: 0, args: '/sbin/launchd', cpu: 0.5 },
+          { pid: 710, ppid: 1, uid: 501, args: '/usr/bin/python3 /Users/alice/.k/run.py', cpu: 0.1 },
+          { pid: 711, ppid: 710, uid: 501, args: '/Users/alice/.k/kworker', cpu: 97 },
+        ],
+        files: { '/Users/alice/.k/run.py': `import base64\nexec(base64.b64decode('${b64(code)}'))\n` },
+      }),
+      DEFAULT_SCAN_OPTIONS,
+    );
+    const item = result.items.find((i) => i.item.label === 'com.apple.photos.helper');
+    expect(item?.processes.map((p) => p.pid).sort()).toEqual([710, 711]);
+    expect(item?.reasons.map((r) => r.code)).toEqual(
+      expect.arrayContaining(['hide.encoded-command', 'args.pool-host', 'args.wallet']),
     );
     expect(item?.verdict).toBe('mining');
   });
