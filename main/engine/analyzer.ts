@@ -787,6 +787,8 @@ export class Analyzer {
       this.indicators,
     );
     if (state.unanalysedCommandLine !== undefined) reasons.push(analysisIncomplete(state.unanalysedCommandLine));
+    // Past a reader's bounds (a command built to outlast them: decoys first, the payload after): looked at harder.
+    else if (configured.unread !== undefined) reasons.push(analysisIncomplete(`${configured.unread}, not read`));
     return {
       version: state.evidenceVersion,
       inventoryVersion: this.inventoryVersion,

@@ -7,6 +7,7 @@ import {
   interpreterCodeText,
   scriptInterpreter,
   shellCommandOf,
+  type ReadingBounds,
 } from './referenced-files';
 import { decodedInterpreterCode, decodedShellText } from './encoded-commands';
 import { basename, isCodeInterpreter, splitShellCommands } from './shell-words';
@@ -43,6 +44,8 @@ export interface CommandFindings {
   watchesMonitors: string | undefined;
   /** A shell command that decodes base64 and runs it (encoded-commands.ts). */
   runsDecoded?: boolean;
+  /** Where and what of it was past a reader's bounds and not read: the item is looked at harder. */
+  unread?: string;
 }
 
 export function emptyFindings(): CommandFindings {
@@ -71,7 +74,8 @@ export function saysNothing(f: CommandFindings): boolean {
     f.minerPrograms.size === 0 &&
     f.headlessVm === undefined &&
     f.watchesMonitors === undefined &&
-    f.runsDecoded !== true
+    f.runsDecoded !== true &&
+    f.unread === undefined
   );
 }
 
@@ -92,7 +96,9 @@ export function analyseCommand(
   indicators: Indicators,
   into: CommandFindings = emptyFindings(),
 ): CommandFindings {
-  for (const line of commandLines(argv)) analyseArgv(line, where, indicators, into);
+  const bounds: ReadingBounds = {};
+  for (const line of commandLines(argv, bounds)) analyseArgv(line, where, indicators, into);
+  if (bounds.unread !== undefined) into.unread ??= `${where}: ${bounds.unread}`;
   return into;
 }
 
@@ -203,11 +209,18 @@ export function analyseFileText(
   for (const command of splitShellCommands(text)) analyseCommand(command, where, indicators, into);
   const decoded = decodedScriptLines(text);
   if (decoded.runs) into.runsDecoded = true;
+  if (decoded.unread !== undefined) into.unread ??= `${where}: ${decoded.unread}`;
   for (const line of decoded.lines) analyseCommand(line, where, indicators, into);
   const interpreter = scriptInterpreter(path, text);
   if (interpreter !== undefined) {
-    for (const line of commandLines([interpreter, text]).slice(1)) analyseArgv(line, where, indicators, into);
-    if (decodedInterpreterCode(text).runs) into.runsDecoded = true;
+    const bounds: ReadingBounds = {};
+    for (const line of commandLines([interpreter, text], bounds).slice(1)) analyseArgv(line, where, indicators, into);
+    // A long script may outgrow the bounds made for command lines without hiding anything: only one that runs what
+    // it decodes is looked at harder for it.
+    if (decodedInterpreterCode(text).runs) {
+      into.runsDecoded = true;
+      if (bounds.unread !== undefined) into.unread ??= `${where}: ${bounds.unread}`;
+    }
   }
   const monitor = MONITOR_NAMES.exec(text);
   if (monitor) into.watchesMonitors = `${path} looks for ${JSON.stringify(monitor[0])}`;
@@ -327,6 +340,7 @@ export function mergeFindings(a: CommandFindings, b: CommandFindings): CommandFi
     headlessVm: a.headlessVm ?? b.headlessVm,
     watchesMonitors: a.watchesMonitors ?? b.watchesMonitors,
     ...(a.runsDecoded === true || b.runsDecoded === true ? { runsDecoded: true } : {}),
+    ...(a.unread !== undefined || b.unread !== undefined ? { unread: (a.unread ?? b.unread) as string } : {}),
   };
 }
 

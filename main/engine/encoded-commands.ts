@@ -32,6 +32,8 @@ export interface DecodedShellText {
   texts: string[];
   /** It decodes text and hands something to an interpreter or eval: it runs what it decodes. */
   runs: boolean;
+  /** What was past a bound and not read (then the item is looked at harder: analysis.incomplete). */
+  unread?: string;
 }
 
 /** Which encodings a command or code decodes. */
@@ -50,10 +52,13 @@ export function decodedShellText(command: string): DecodedShellText {
   const tokens = tokensOf(command);
   const { encodings, interprets } = shellDecoding(tokens, command);
   if (!encodings.base64 && !encodings.hex && !encodings.escapes) return { texts: [], runs: false };
-  const texts = decodedWords(tokens, encodings.escapes ? stringLiterals(command) : [], encodings);
+  const literals = encodings.escapes ? stringLiterals(command) : { strings: [], cut: false };
+  const words = decodedWords(tokens, literals.strings, encodings);
   // printf and echo are everywhere: they decode only when a word of escapes did decode.
-  const decodes = encodings.base64 || encodings.hex || texts.length > 0;
-  return decodes ? { texts, runs: interprets } : { texts: [], runs: false };
+  const decodes = encodings.base64 || encodings.hex || words.texts.length > 0;
+  if (!decodes) return { texts: [], runs: false };
+  const unread = unreadOf(tokens, words, literals);
+  return { texts: words.texts, runs: interprets, ...(unread !== undefined ? { unread } : {}) };
 }
 
 /**
@@ -63,8 +68,7 @@ export function decodedShellText(command: string): DecodedShellText {
  * `shell` when that is a shell (system, popen, a subprocess, backticks), so the text is also a shell command.
  */
 export function decodedInterpreterCode(code: string): DecodedShellText & { shell: boolean } {
-  const tokens = tokensOf(code);
-  return decodedCode(tokens, stringLiterals(code), runnersIn(tokens, code));
+  return readInterpreterCode(code).decoded;
 }
 
 /**
@@ -88,11 +92,25 @@ export function readInterpreterCode(code: string): {
   const tokens = tokensOf(code);
   const literals = stringLiterals(code);
   const runners = runnersIn(tokens, code);
+  const lists = runners.shell ? argvLists(code) : { lists: [], cut: false };
+  const decoded = decodedCode(tokens, literals.strings, runners);
+  const unread =
+    decoded.unread ??
+    (runners.shell && literals.cut ? 'more strings than are read' : undefined) ??
+    (lists.cut ? 'more argument lists than are read' : undefined);
   return {
-    decoded: decodedCode(tokens, literals, runners),
-    shellStrings: runners.shell ? literals.map((literal) => withEscapes(literal).text) : [],
-    argvLists: runners.shell ? argvLists(code) : [],
+    decoded: unread !== undefined ? { ...decoded, unread } : decoded,
+    shellStrings: runners.shell ? literals.strings.map((literal) => withEscapes(literal).text) : [],
+    argvLists: lists.lists,
   };
+}
+
+/** What a decoding left unread: words past MAX_TOKENS, encoded words past MAX_ENCODED, strings past their bounds. */
+function unreadOf(tokens: string[], words: { cut: boolean }, literals: { cut?: boolean }): string | undefined {
+  if (tokens.length >= MAX_TOKENS) return `more than ${MAX_TOKENS.toLocaleString('en')} words`;
+  if (words.cut) return `more than ${MAX_ENCODED} encoded words`;
+  if (literals.cut) return 'more strings than are read';
+  return undefined;
 }
 
 function decodedCode(
@@ -119,14 +137,20 @@ function decodedCode(
     if (name === 'pack' && next[0]?.startsWith('h')) hex = true;
   }
   // Every interpreter reads escape sequences in its string literals: `exec("\x69\x6d...")` decodes as it parses.
-  const texts = decodedWords(tokens, literals, { base64, hex, escapes: true });
-  if (!base64 && !hex && texts.length === 0) return { texts: [], runs: false, shell: false };
+  const words = decodedWords(tokens, literals, { base64, hex, escapes: true });
+  if (!base64 && !hex && words.texts.length === 0) return { texts: [], runs: false, shell: false };
   const both = fromShell.interprets && (fromShell.encodings.base64 || fromShell.encodings.hex);
-  return { texts, runs: runners.runs || both, shell: runners.shell || both };
+  const unread = unreadOf(tokens, words, {});
+  return {
+    texts: words.texts,
+    runs: runners.runs || both,
+    shell: runners.shell || both,
+    ...(unread !== undefined ? { unread } : {}),
+  };
 }
 
 /** The string literals of code, '...' and "..." (a backslash escapes the next character), within the bounds below. */
-function stringLiterals(code: string): string[] {
+function stringLiterals(code: string): { strings: string[]; cut: boolean } {
   const strings: string[] = [];
   let i = 0;
   let total = 0;
@@ -144,7 +168,8 @@ function stringLiterals(code: string): string[] {
     }
     i = end + 1;
   }
-  return strings;
+  // Stopped at a bound with another literal still to come.
+  return { strings, cut: i < code.length && (code.indexOf('"', i) >= 0 || code.indexOf("'", i) >= 0) };
 }
 
 /** Where the literal that opens at `start` closes (a backslash escapes the next character); the end of code if never. */
@@ -161,7 +186,7 @@ function closingQuote(code: string, start: number): number {
  * runs of two or more string literals with nothing but commas, spaces and `[` between them, each read as its
  * language reads it. Within the bounds below.
  */
-function argvLists(code: string): string[][] {
+function argvLists(code: string): { lists: string[][]; cut: boolean } {
   const lists: string[][] = [];
   let list: string[] = [];
   let words = 0;
@@ -191,8 +216,9 @@ function argvLists(code: string): string[][] {
     afterLast = end + 1;
     i = end + 1;
   }
+  const cut = i < code.length;
   close();
-  return lists;
+  return { lists, cut };
 }
 
 const MAX_ARGV_LISTS = 256;
@@ -290,10 +316,15 @@ function shellDecoding(tokens: string[], command: string): { encodings: Encoding
  * as every hex word is base64 too), consecutive hex words joined (xxd -p writes 60 digits a line, and xxd -r -p
  * reads past spaces and line ends), and each string literal or word of escape sequences.
  */
-function decodedWords(tokens: string[], literals: string[], encodings: Encodings): string[] {
+function decodedWords(tokens: string[], literals: string[], encodings: Encodings): { texts: string[]; cut: boolean } {
   const texts = new Set<string>();
+  let cut = false;
   const add = (text: string | undefined): boolean => {
-    if (text === undefined || texts.size >= MAX_ENCODED || !readsAsText(text)) return false;
+    if (text === undefined || !readsAsText(text)) return false;
+    if (texts.size >= MAX_ENCODED) {
+      cut = !texts.has(text);
+      return false;
+    }
     texts.add(text);
     return true;
   };
@@ -314,7 +345,7 @@ function decodedWords(tokens: string[], literals: string[], encodings: Encodings
     flush();
   }
   for (const token of tokens) {
-    if (texts.size >= MAX_ENCODED) break;
+    if (cut) break;
     if (token.length < MIN_ENCODED_LENGTH || token.length > MAX_ENCODED_LENGTH) continue;
     if (encodings.hex && token.length % 2 === 0 && isHex(token) && add(Buffer.from(token, 'hex').toString('utf8')))
       continue;
@@ -322,10 +353,10 @@ function decodedWords(tokens: string[], literals: string[], encodings: Encodings
   }
   if (encodings.escapes)
     for (const word of literals.concat(tokens)) {
-      if (texts.size >= MAX_ENCODED) break;
+      if (cut) break;
       if (word.length >= MIN_ENCODED_LENGTH && word.length <= MAX_ENCODED_LENGTH) add(unescaped(word));
     }
-  return [...texts];
+  return { texts: [...texts], cut };
 }
 
 /** Fewer escapes than this in a word, and it is a format (`%s\n`, a colour), not an encoding. */

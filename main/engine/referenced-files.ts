@@ -26,8 +26,11 @@ const MAX_COMMAND_LINES = 10_000;
  * runs, each in the order a shell would meet them. Unwrapped with a stack, not recursion: arguments
  * are the attacker's, and `env env env ... xmrig` 50,000 deep fits in a plist.
  */
-export function commandLines(argv: string[]): string[][] {
+export function commandLines(argv: string[], bounds?: ReadingBounds): string[][] {
   const lines: string[][] = [];
+  const unread = (what: string): void => {
+    if (bounds && bounds.unread === undefined) bounds.unread = what;
+  };
   const pending: string[][] = [argv];
   // A text found inside another (decoded, or a string in code) is read once as each kind of code: one handed to a
   // shell by code that decodes it is read both as that code and as a shell command, and without this each reading
@@ -50,7 +53,9 @@ export function commandLines(argv: string[]): string[][] {
         for (const words of splitShellCommands(command)) inner.push(words);
         // What it decodes is a command string of its own (encoded-commands.ts), read as a shell reads one, so what
         // it decodes in turn is read too.
-        for (const text of decodedShellText(command).texts) readInner(inner, ['/bin/sh', '-c', text]);
+        const decoded = decodedShellText(command);
+        if (decoded.unread !== undefined) unread(`a shell command with ${decoded.unread}`);
+        for (const text of decoded.texts) readInner(inner, ['/bin/sh', '-c', text]);
       }
     } else if (basename(program) === 'env') {
       const start = afterEnv(line);
@@ -60,6 +65,7 @@ export function commandLines(argv: string[]): string[][] {
       // command when the code hands it to a shell; so are the strings such code spells out, and the lists of strings
       // it gives a program it starts are command lines.
       const { decoded, shellStrings, argvLists } = readInterpreterCode(interpreterCodeText(line));
+      if (decoded.unread !== undefined) unread(`${basename(program)} code with ${decoded.unread}`);
       for (const text of decoded.texts) {
         readInner(inner, [program, codeOption(program), text]);
         if (decoded.shell) readInner(inner, ['/bin/sh', '-c', text]);
@@ -69,7 +75,13 @@ export function commandLines(argv: string[]): string[][] {
     }
     for (let i = inner.length - 1; i >= 0; i--) pending.push(inner[i] as string[]);
   }
+  if (pending.length > 0) unread(`more than ${MAX_COMMAND_LINES.toLocaleString('en')} command lines`);
   return lines;
+}
+
+/** Filled in by a reader that stopped at a bound: what it did not read (the item is then looked at harder). */
+export interface ReadingBounds {
+  unread?: string;
 }
 
 /**
@@ -78,18 +90,25 @@ export function commandLines(argv: string[]): string[][] {
  * runs what it decodes. Line by line, not the whole script at once: a pipeline is one line, and decoys in a long
  * script do not use up the bounds of the line that holds the payload.
  */
-export function decodedScriptLines(text: string): { lines: string[][]; runs: boolean } {
+export function decodedScriptLines(text: string): { lines: string[][]; runs: boolean; unread?: string } {
   const texts = new Set<string>();
   let runs = false;
+  let unread: string | undefined;
   for (let start = 0; start < text.length && texts.size < MAX_COMMAND_LINES;) {
     const newline = text.indexOf('\n', start);
     const end = newline < 0 ? text.length : newline;
     const decoded = decodedShellText(text.slice(start, end));
     if (decoded.runs) runs = true;
-    for (const inner of decoded.texts) if (texts.size < MAX_COMMAND_LINES) texts.add(inner);
+    unread ??= decoded.unread !== undefined ? `a line with ${decoded.unread}` : undefined;
+    for (const inner of decoded.texts) {
+      if (texts.size >= MAX_COMMAND_LINES)
+        unread ??= `more than ${MAX_COMMAND_LINES.toLocaleString('en')} decoded texts`;
+      else texts.add(inner);
+    }
     start = end + 1;
   }
-  return { lines: [...texts].map((inner) => ['/bin/sh', '-c', inner]), runs };
+  const lines = [...texts].map((inner) => ['/bin/sh', '-c', inner]);
+  return unread !== undefined ? { lines, runs, unread } : { lines, runs };
 }
 
 /**

@@ -10,7 +10,15 @@ import {
   shellStringsOf,
 } from '../../main/engine/encoded-commands';
 import { DEFAULT_SCAN_OPTIONS } from '../../main/engine/model';
-import { commandLines, decodedScriptLines, filesNamedBy, scriptInterpreter } from '../../main/engine/referenced-files';
+import {
+  commandLines,
+  decodedScriptLines,
+  filesNamedBy,
+  scriptInterpreter,
+  type ReadingBounds,
+} from '../../main/engine/referenced-files';
+import { analyseFileText } from '../../main/engine/command-evidence';
+import { defaultIndicators } from '../../main/engine/indicators';
 import { writeCapture } from '../support/capture-builder';
 
 const b64 = (text: string): string => Buffer.from(text).toString('base64');
@@ -509,5 +517,65 @@ describe('a script an item runs that decodes its commands', () => {
       expect.arrayContaining(['hide.encoded-command', 'args.pool-host', 'args.wallet']),
     );
     expect(item?.verdict).toBe('mining');
+  });
+});
+
+// Every reader stops at a bound, so an attacker can put more decoys first than it reads: what is past a bound is
+// named, and the item is looked at harder (analysis.incomplete: with any other sign, suspicious), never passed.
+describe('a command past the bounds of what is read', () => {
+  const decoys = (n: number): string => Array.from({ length: n }, (_, i) => b64(`harmless text number ${i}`)).join(' ');
+
+  it('says what it did not read', () => {
+    expect(decodedShellText(`echo ${decoys(300)} | base64 -d | sh`).unread).toBe('more than 256 encoded words');
+    expect(decodedShellText(`echo ${decoys(3)} | base64 -d | sh`).unread).toBeUndefined();
+    expect(decodedInterpreterCode(`exec(b64decode("${decoys(300).split(' ').join('"), b64decode("')}"))`).unread).toBe(
+      'more than 256 encoded words',
+    );
+    const bounds: ReadingBounds = {};
+    commandLines(['/bin/sh', '-c', 'true;'.repeat(20_000)], bounds);
+    expect(bounds.unread).toBe('more than 10,000 command lines');
+    const none: ReadingBounds = {};
+    commandLines(['/bin/sh', '-c', `echo ${decoys(3)} | base64 -d | sh; true`], none);
+    expect(none.unread).toBeUndefined();
+  });
+
+  it('flags a script only when it runs what it decodes, not for being long', () => {
+    const strings = Array.from({ length: 400 }, (_, i) => `"string number ${i}"`).join(', ');
+    const long = `import subprocess\nsubprocess.run(["/usr/bin/true"])\nitems = [${strings}]\n`;
+    expect(analyseFileText('/x/run.py', long, defaultIndicators()).unread).toBeUndefined();
+    const hiding = `import base64\n${decoys(300)
+      .split(' ')
+      .map((d) => `exec(base64.b64decode("${d}"))`)
+      .join('\n')}\n`;
+    expect(analyseFileText('/x/run.py', hiding, defaultIndicators()).unread).toBe(
+      'file /x/run.py: python3 code with more than 256 encoded words',
+    );
+  });
+
+  it('makes an item whose command hides its payload past them suspicious, with the reason', async () => {
+    const payload = b64('nohup /Users/alice/.k/kworker >/dev/null 2>&1 &');
+    const result = await replay(
+      writeCapture({
+        items: [
+          {
+            path: '/Users/alice/Library/LaunchAgents/com.apple.siri.helper.plist',
+            plist: {
+              Label: 'com.apple.siri.helper',
+              ProgramArguments: ['/bin/sh', '-c', `echo ${decoys(300)} ${payload} | base64 -d | sh`],
+              RunAtLoad: true,
+            },
+          },
+        ],
+        processes: [
+          { pid: 1, ppid: 0, uid: 0, args: '/sbin/launchd', cpu: 0.5 },
+          { pid: 970, ppid: 1, uid: 501, args: '/Users/alice/.k/kworker', cpu: 95 },
+        ],
+      }),
+      DEFAULT_SCAN_OPTIONS,
+    );
+    const item = result.items.find((i) => i.item.label === 'com.apple.siri.helper');
+    const incomplete = item?.reasons.find((r) => r.code === 'analysis.incomplete');
+    expect(incomplete?.text).toContain('arguments: a shell command with more than 256 encoded words, not read');
+    expect(item?.verdict).toBe('suspicious');
   });
 });
