@@ -23,6 +23,37 @@ import { writeCapture } from '../support/capture-builder';
 
 const b64 = (text: string): string => Buffer.from(text).toString('base64');
 
+/**
+ * One user agent replayed from a capture beside launchd: its processes are alice's and launchd's children unless they
+ * say otherwise. The item as the scan judged it.
+ */
+async function replayAgent(agent: {
+  label: string;
+  programArguments: string[];
+  processes: { pid: number; ppid?: number; args: string; cpu: number }[];
+  listedPid?: number;
+  files?: Record<string, string>;
+}) {
+  const result = await replay(
+    writeCapture({
+      items: [
+        {
+          path: `/Users/alice/Library/LaunchAgents/${agent.label}.plist`,
+          plist: { Label: agent.label, ProgramArguments: agent.programArguments, RunAtLoad: true },
+          ...(agent.listedPid !== undefined ? { listedPid: agent.listedPid } : {}),
+        },
+      ],
+      processes: [
+        { pid: 1, ppid: 0, uid: 0, args: '/sbin/launchd', cpu: 0.5 },
+        ...agent.processes.map((p) => ({ ppid: 1, uid: 501, ...p })),
+      ],
+      ...(agent.files ? { files: agent.files } : {}),
+    }),
+    DEFAULT_SCAN_OPTIONS,
+  );
+  return result.items.find((i) => i.item.label === agent.label);
+}
+
 describe('a shell command that decodes base64 and runs it', () => {
   it('is decoded however it is written: a pipe, eval "$(...)", macOS -D, openssl', () => {
     const payload = 'exec ~/.k/kworker --config ~/.k/c.json';
@@ -65,37 +96,22 @@ describe('a shell command that decodes base64 and runs it', () => {
   });
 
   it("gives the item the decoded command's config, its detached miner, and the hiding reason", async () => {
-    const result = await replay(
-      writeCapture({
-        items: [
-          {
-            path: '/Users/alice/Library/LaunchAgents/com.apple.updater.plist',
-            plist: {
-              Label: 'com.apple.updater',
-              ProgramArguments: [
-                '/bin/sh',
-                '-c',
-                `echo ${b64('nohup ~/.cache/.k/kworker --config ~/.cache/.k/c.json >/dev/null 2>&1 &')} | base64 -d | sh`,
-              ],
-              RunAtLoad: true,
-            },
-          },
-        ],
-        processes: [
-          { pid: 1, ppid: 0, uid: 0, args: '/sbin/launchd', cpu: 0.5 },
-          {
-            pid: 930,
-            ppid: 1,
-            uid: 501,
-            args: '/Users/alice/.cache/.k/kworker --config /Users/alice/.cache/.k/c.json',
-            cpu: 95,
-          },
-        ],
-        files: { '/Users/alice/.cache/.k/c.json': '{"pools":[{"url":"pool.supportxmr.com:443"}]}' },
-      }),
-      DEFAULT_SCAN_OPTIONS,
-    );
-    const item = result.items.find((i) => i.item.label === 'com.apple.updater');
+    const item = await replayAgent({
+      label: 'com.apple.updater',
+      programArguments: [
+        '/bin/sh',
+        '-c',
+        `echo ${b64('nohup ~/.cache/.k/kworker --config ~/.cache/.k/c.json >/dev/null 2>&1 &')} | base64 -d | sh`,
+      ],
+      processes: [
+        {
+          pid: 930,
+          args: '/Users/alice/.cache/.k/kworker --config /Users/alice/.cache/.k/c.json',
+          cpu: 95,
+        },
+      ],
+      files: { '/Users/alice/.cache/.k/c.json': '{"pools":[{"url":"pool.supportxmr.com:443"}]}' },
+    });
     expect(item?.attribution).toBe('detached-program');
     expect(item?.processes.map((p) => p.pid)).toEqual([930]);
     expect(item?.reasons.map((r) => r.code)).toEqual(
@@ -162,38 +178,23 @@ describe("an interpreter's code that decodes base64 and runs it", () => {
   it('gives an Empire-style launch agent its pool, its wallet and the hiding reason', async () => {
     const wallet = `4${'8'.repeat(94)}`;
     const code = `import subprocess;subprocess.Popen(["/Users/alice/.k/kworker","-o","pool.supportxmr.com:443","-u","${wallet}"])`;
-    const result = await replay(
-      writeCapture({
-        items: [
-          {
-            path: '/Users/alice/Library/LaunchAgents/com.apple.softwareupdated.plist',
-            plist: {
-              Label: 'com.apple.softwareupdated',
-              ProgramArguments: [
-                '/usr/bin/python3',
-                '-c',
-                `import sys,base64,warnings;warnings.filterwarnings('ignore');exec(base64.b64decode('${b64(code)}'));`,
-              ],
-              RunAtLoad: true,
-            },
-            listedPid: 700,
-          },
-        ],
-        processes: [
-          { pid: 1, ppid: 0, uid: 0, args: '/sbin/launchd', cpu: 0.5 },
-          {
-            pid: 700,
-            ppid: 1,
-            uid: 501,
-            args: `/usr/bin/python3 -c import sys,base64,warnings;exec(base64.b64decode('${b64(code)}'));`,
-            cpu: 0.1,
-          },
-          { pid: 701, ppid: 700, uid: 501, args: '/Users/alice/.k/kworker', cpu: 97 },
-        ],
-      }),
-      DEFAULT_SCAN_OPTIONS,
-    );
-    const item = result.items.find((i) => i.item.label === 'com.apple.softwareupdated');
+    const item = await replayAgent({
+      label: 'com.apple.softwareupdated',
+      programArguments: [
+        '/usr/bin/python3',
+        '-c',
+        `import sys,base64,warnings;warnings.filterwarnings('ignore');exec(base64.b64decode('${b64(code)}'));`,
+      ],
+      listedPid: 700,
+      processes: [
+        {
+          pid: 700,
+          args: `/usr/bin/python3 -c import sys,base64,warnings;exec(base64.b64decode('${b64(code)}'));`,
+          cpu: 0.1,
+        },
+        { pid: 701, ppid: 700, args: '/Users/alice/.k/kworker', cpu: 97 },
+      ],
+    });
     expect(item?.processes.map((p) => p.pid).sort()).toEqual([700, 701]);
     const codes = item?.reasons.map((r) => r.code) ?? [];
     expect(codes).toEqual(expect.arrayContaining(['hide.encoded-command', 'args.pool-host', 'args.wallet']));
@@ -260,62 +261,32 @@ describe("the shell commands an interpreter's code spells out as strings", () =>
   });
 
   it('give the item the config a list of arguments names', async () => {
-    const result = await replay(
-      writeCapture({
-        items: [
-          {
-            path: '/Users/alice/Library/LaunchAgents/com.apple.cloudd.helper.plist',
-            plist: {
-              Label: 'com.apple.cloudd.helper',
-              ProgramArguments: [
-                '/usr/bin/python3',
-                '-c',
-                'import subprocess;subprocess.Popen(["/Users/alice/.k/kworker", "--config", "/Users/alice/.k/c.json"], start_new_session=True)',
-              ],
-              RunAtLoad: true,
-            },
-          },
-        ],
-        processes: [
-          { pid: 1, ppid: 0, uid: 0, args: '/sbin/launchd', cpu: 0.5 },
-          { pid: 950, ppid: 1, uid: 501, args: '/Users/alice/.k/kworker', cpu: 95 },
-        ],
-        files: { '/Users/alice/.k/c.json': '{"pools":[{"url":"pool.supportxmr.com:443"}]}' },
-      }),
-      DEFAULT_SCAN_OPTIONS,
-    );
-    const item = result.items.find((i) => i.item.label === 'com.apple.cloudd.helper');
+    const item = await replayAgent({
+      label: 'com.apple.cloudd.helper',
+      programArguments: [
+        '/usr/bin/python3',
+        '-c',
+        'import subprocess;subprocess.Popen(["/Users/alice/.k/kworker", "--config", "/Users/alice/.k/c.json"], start_new_session=True)',
+      ],
+      processes: [{ pid: 950, args: '/Users/alice/.k/kworker', cpu: 95 }],
+      files: { '/Users/alice/.k/c.json': '{"pools":[{"url":"pool.supportxmr.com:443"}]}' },
+    });
     expect(item?.processes.map((p) => p.pid)).toEqual([950]);
     expect(item?.reasons.map((r) => r.code)).toContain('args.pool-host');
     expect(item?.verdict).toBe('mining');
   });
 
   it('give the item the config its shell command names, and tie its detached miner back', async () => {
-    const result = await replay(
-      writeCapture({
-        items: [
-          {
-            path: '/Users/alice/Library/LaunchAgents/com.apple.metadata.helper.plist',
-            plist: {
-              Label: 'com.apple.metadata.helper',
-              ProgramArguments: [
-                '/usr/bin/python3',
-                '-c',
-                'import os;os.system("cd ~/.k && nohup ./kworker --config c.json >/dev/null 2>&1 &")',
-              ],
-              RunAtLoad: true,
-            },
-          },
-        ],
-        processes: [
-          { pid: 1, ppid: 0, uid: 0, args: '/sbin/launchd', cpu: 0.5 },
-          { pid: 940, ppid: 1, uid: 501, args: './kworker --config c.json', cpu: 95 },
-        ],
-        files: { '/Users/alice/.k/c.json': '{"pools":[{"url":"pool.supportxmr.com:443"}]}' },
-      }),
-      DEFAULT_SCAN_OPTIONS,
-    );
-    const item = result.items.find((i) => i.item.label === 'com.apple.metadata.helper');
+    const item = await replayAgent({
+      label: 'com.apple.metadata.helper',
+      programArguments: [
+        '/usr/bin/python3',
+        '-c',
+        'import os;os.system("cd ~/.k && nohup ./kworker --config c.json >/dev/null 2>&1 &")',
+      ],
+      processes: [{ pid: 940, args: './kworker --config c.json', cpu: 95 }],
+      files: { '/Users/alice/.k/c.json': '{"pools":[{"url":"pool.supportxmr.com:443"}]}' },
+    });
     expect(item?.attribution).toBe('detached-program');
     expect(item?.processes.map((p) => p.pid)).toEqual([940]);
     expect(item?.reasons.map((r) => r.code)).toContain('args.pool-host');
@@ -400,26 +371,11 @@ describe('a command hidden as hex or escape sequences', () => {
   });
 
   it('gives the item its pool, its detached miner and the hiding reason', async () => {
-    const result = await replay(
-      writeCapture({
-        items: [
-          {
-            path: '/Users/alice/Library/LaunchAgents/com.apple.systemstats.plist',
-            plist: {
-              Label: 'com.apple.systemstats',
-              ProgramArguments: ['/bin/sh', '-c', `echo ${hex(payload)} | xxd -r -p | sh`],
-              RunAtLoad: true,
-            },
-          },
-        ],
-        processes: [
-          { pid: 1, ppid: 0, uid: 0, args: '/sbin/launchd', cpu: 0.5 },
-          { pid: 930, ppid: 1, uid: 501, args: './kworker -o pool.supportxmr.com:443', cpu: 96 },
-        ],
-      }),
-      DEFAULT_SCAN_OPTIONS,
-    );
-    const item = result.items.find((i) => i.item.label === 'com.apple.systemstats');
+    const item = await replayAgent({
+      label: 'com.apple.systemstats',
+      programArguments: ['/bin/sh', '-c', `echo ${hex(payload)} | xxd -r -p | sh`],
+      processes: [{ pid: 930, args: './kworker -o pool.supportxmr.com:443', cpu: 96 }],
+    });
     expect(item?.processes.map((p) => p.pid)).toEqual([930]);
     expect(item?.reasons.map((r) => r.code)).toEqual(
       expect.arrayContaining(['hide.encoded-command', 'args.pool-host']),
@@ -458,27 +414,12 @@ describe('a script an item runs that decodes its commands', () => {
       ...decoys,
       `echo ${b64('cd ~/.k && nohup ./kworker -o pool.supportxmr.com:443 &')} | base64 -d | sh`,
     ].join('\n');
-    const result = await replay(
-      writeCapture({
-        items: [
-          {
-            path: '/Users/alice/Library/LaunchAgents/com.apple.spotlight.helper.plist',
-            plist: {
-              Label: 'com.apple.spotlight.helper',
-              ProgramArguments: ['/bin/sh', '/Users/alice/.k/run.sh'],
-              RunAtLoad: true,
-            },
-          },
-        ],
-        processes: [
-          { pid: 1, ppid: 0, uid: 0, args: '/sbin/launchd', cpu: 0.5 },
-          { pid: 960, ppid: 1, uid: 501, args: './kworker -o pool.supportxmr.com:443', cpu: 95 },
-        ],
-        files: { '/Users/alice/.k/run.sh': script },
-      }),
-      DEFAULT_SCAN_OPTIONS,
-    );
-    const item = result.items.find((i) => i.item.label === 'com.apple.spotlight.helper');
+    const item = await replayAgent({
+      label: 'com.apple.spotlight.helper',
+      programArguments: ['/bin/sh', '/Users/alice/.k/run.sh'],
+      processes: [{ pid: 960, args: './kworker -o pool.supportxmr.com:443', cpu: 95 }],
+      files: { '/Users/alice/.k/run.sh': script },
+    });
     expect(item?.processes.map((p) => p.pid)).toEqual([960]);
     expect(item?.reasons.map((r) => r.code)).toEqual(
       expect.arrayContaining(['hide.encoded-command', 'args.pool-host']),
@@ -489,29 +430,16 @@ describe('a script an item runs that decodes its commands', () => {
   it("reads a Python script's decoded code: the hiding reason and the wallet it gives its miner", async () => {
     const wallet = `4${'7'.repeat(94)}`;
     const code = `import subprocess;subprocess.Popen(["/Users/alice/.k/kworker", "-o", "pool.supportxmr.com:443", "-u", "${wallet}"])`;
-    const result = await replay(
-      writeCapture({
-        items: [
-          {
-            path: '/Users/alice/Library/LaunchAgents/com.apple.photos.helper.plist',
-            plist: {
-              Label: 'com.apple.photos.helper',
-              ProgramArguments: ['/usr/bin/python3', '/Users/alice/.k/run.py'],
-              RunAtLoad: true,
-            },
-            listedPid: 710,
-          },
-        ],
-        processes: [
-          { pid: 1, ppid: 0, uid: 0, args: '/sbin/launchd', cpu: 0.5 },
-          { pid: 710, ppid: 1, uid: 501, args: '/usr/bin/python3 /Users/alice/.k/run.py', cpu: 0.1 },
-          { pid: 711, ppid: 710, uid: 501, args: '/Users/alice/.k/kworker', cpu: 97 },
-        ],
-        files: { '/Users/alice/.k/run.py': `import base64\nexec(base64.b64decode('${b64(code)}'))\n` },
-      }),
-      DEFAULT_SCAN_OPTIONS,
-    );
-    const item = result.items.find((i) => i.item.label === 'com.apple.photos.helper');
+    const item = await replayAgent({
+      label: 'com.apple.photos.helper',
+      programArguments: ['/usr/bin/python3', '/Users/alice/.k/run.py'],
+      listedPid: 710,
+      processes: [
+        { pid: 710, args: '/usr/bin/python3 /Users/alice/.k/run.py', cpu: 0.1 },
+        { pid: 711, ppid: 710, args: '/Users/alice/.k/kworker', cpu: 97 },
+      ],
+      files: { '/Users/alice/.k/run.py': `import base64\nexec(base64.b64decode('${b64(code)}'))\n` },
+    });
     expect(item?.processes.map((p) => p.pid).sort()).toEqual([710, 711]);
     expect(item?.reasons.map((r) => r.code)).toEqual(
       expect.arrayContaining(['hide.encoded-command', 'args.pool-host', 'args.wallet']),
@@ -554,26 +482,11 @@ describe('a command past the bounds of what is read', () => {
 
   it('makes an item whose command hides its payload past them suspicious, with the reason', async () => {
     const payload = b64('nohup /Users/alice/.k/kworker >/dev/null 2>&1 &');
-    const result = await replay(
-      writeCapture({
-        items: [
-          {
-            path: '/Users/alice/Library/LaunchAgents/com.apple.siri.helper.plist',
-            plist: {
-              Label: 'com.apple.siri.helper',
-              ProgramArguments: ['/bin/sh', '-c', `echo ${decoys(300)} ${payload} | base64 -d | sh`],
-              RunAtLoad: true,
-            },
-          },
-        ],
-        processes: [
-          { pid: 1, ppid: 0, uid: 0, args: '/sbin/launchd', cpu: 0.5 },
-          { pid: 970, ppid: 1, uid: 501, args: '/Users/alice/.k/kworker', cpu: 95 },
-        ],
-      }),
-      DEFAULT_SCAN_OPTIONS,
-    );
-    const item = result.items.find((i) => i.item.label === 'com.apple.siri.helper');
+    const item = await replayAgent({
+      label: 'com.apple.siri.helper',
+      programArguments: ['/bin/sh', '-c', `echo ${decoys(300)} ${payload} | base64 -d | sh`],
+      processes: [{ pid: 970, args: '/Users/alice/.k/kworker', cpu: 95 }],
+    });
     const incomplete = item?.reasons.find((r) => r.code === 'analysis.incomplete');
     expect(incomplete?.text).toContain('arguments: a shell command with more than 256 encoded words, not read');
     expect(item?.verdict).toBe('suspicious');
