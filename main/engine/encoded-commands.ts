@@ -322,7 +322,7 @@ function decodedWords(tokens: string[], literals: string[], encodings: Encodings
   const add = (text: string | undefined): boolean => {
     if (text === undefined || !readsAsText(text)) return false;
     if (texts.size >= MAX_ENCODED) {
-      cut = !texts.has(text);
+      if (!texts.has(text)) cut = true;
       return false;
     }
     texts.add(text);

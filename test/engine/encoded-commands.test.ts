@@ -456,6 +456,17 @@ describe('a command past the bounds of what is read', () => {
   it('says what it did not read', () => {
     expect(decodedShellText(`echo ${decoys(300)} | base64 -d | sh`).unread).toBe('more than 256 encoded words');
     expect(decodedShellText(`echo ${decoys(3)} | base64 -d | sh`).unread).toBeUndefined();
+    // Hex runs whose words are too short to be read alone: one left out is named, whatever comes after it.
+    const run = (text: string): string =>
+      (
+        Buffer.from(text)
+          .toString('hex')
+          .match(/.{1,10}/g) ?? []
+      ).join(' ');
+    const runs = Array.from({ length: 257 }, (_, i) => run(`harmless text ${i}`)).join(' x ');
+    expect(decodedShellText(`echo ${runs} x ${run('harmless text 0')} | xxd -r -p | sh`).unread).toBe(
+      'more than 256 encoded words',
+    );
     expect(decodedInterpreterCode(`exec(b64decode("${decoys(300).split(' ').join('"), b64decode("')}"))`).unread).toBe(
       'more than 256 encoded words',
     );
