@@ -358,7 +358,8 @@ unhex() {
 unescape() {
   # stdin: text with escape sequences; stdout: the text as printf(1), echo, $'...' and the interpreters' string
   # literals read it: \xHH, \NNN (octal), \uHHHH (ASCII), \n, \t, and a backslash before anything else is that thing.
-  LC_ALL=C awk 'BEGIN { for (i = 0; i < 16; i++) { h[substr("0123456789abcdef", i + 1, 1)] = i; h[substr("0123456789ABCDEF", i + 1, 1)] = i }
+  LC_ALL=C awk 'BEGIN {
+      for (i = 0; i < 16; i++) { h[substr("0123456789abcdef", i + 1, 1)] = i; h[substr("0123456789ABCDEF", i + 1, 1)] = i }
       for (i = 0; i < 8; i++) o[i ""] = i }
     { if (NR > 1) printf "\n"
       n = length($0); i = 1

@@ -172,7 +172,7 @@ function stringLiterals(code: string): { strings: string[]; cut: boolean } {
   return { strings, cut: i < code.length && (code.indexOf('"', i) >= 0 || code.indexOf("'", i) >= 0) };
 }
 
-/** Where the literal that opens at `start` closes (a backslash escapes the next character); the end of code if never. */
+/** Where the literal opening at `start` closes (a backslash escapes the next character); the end of code if never. */
 function closingQuote(code: string, start: number): number {
   const quote = code[start];
   let end = start + 1;

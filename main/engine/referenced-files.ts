@@ -86,9 +86,9 @@ export interface ReadingBounds {
 
 /**
  * What a shell script decodes, line by line (`echo <base64> | base64 -d | sh` in the script a plist runs hides as well
- * as in the plist): each text a line decodes as a `sh -c` line, once, at most MAX_COMMAND_LINES in all; `runs` when a line
- * runs what it decodes. Line by line, not the whole script at once: a pipeline is one line, and decoys in a long
- * script do not use up the bounds of the line that holds the payload.
+ * as in the plist): each text a line decodes as a `sh -c` line, once, at most MAX_COMMAND_LINES in all; `runs` when
+ * a line runs what it decodes. Line by line, not the whole script at once: a pipeline is one line, and decoys in a
+ * long script do not use up the bounds of the line that holds the payload.
  */
 export function decodedScriptLines(text: string): { lines: string[][]; runs: boolean; unread?: string } {
   const texts = new Set<string>();
