@@ -405,6 +405,31 @@ shell_strings() {
   done
 }
 
+scan_script() {
+  # $1: the script an interpreter is handed, named as named_file finds it. The files its own commands name are copied
+  # too (the engine's filesNamedByScript): its copy is read as a shell command and as an interpreter's code (line ends
+  # as `;`), its first 64 KiB (each command costs the collector processes of its own). One level: what it names is
+  # copied, not read in turn.
+  [ -z "${in_script:-}" ] || return 0
+  script_name=$(with_home "$1")
+  case $script_name in
+    /*) scripts=$script_name ;;
+    '' | -* | '~'* | '$'* | *[[:space:]]*) return 0 ;;
+    *) scripts=$(printf '%s\n' "$job_dirs" | while IFS= read -r dir; do
+        [ -z "$dir" ] || printf '%s\n' "${dir%/}/$script_name"
+      done) ;;
+  esac
+  printf '%s\n' "$scripts" | while IFS= read -r script; do
+    copy="$bundle/fs$(lexical_path "$script")"
+    [ -f "$copy" ] || continue
+    text=$(head -c 65536 "$copy" | tr '\n' ';')
+    in_script=1
+    printf '%s\n%s\n%s\n' /bin/sh -c "$text" | (scan_arguments)
+    printf '%s\n%s\n%s\n' python3 -c "$text" | (scan_arguments)
+    in_script=
+  done
+}
+
 not_copied() {
   # $1: why (too-large, unreadable); $2: the path. One line each; a path with a newline cannot be a line.
   case $2 in *"$nl"*) return 0 ;; esac
@@ -476,7 +501,7 @@ scan_arguments() {
       case $arg in
         --config=*) named_file "${arg#--config=}" ;;
         -*) ;;
-        *) if [ -n "$interpreter" ] && [ -z "$script_seen" ] && [ "$previous" != -c ] && [ "$previous" != -e ]; then named_file "$arg"; script_seen=1; fi ;;
+        *) if [ -n "$interpreter" ] && [ -z "$script_seen" ] && [ "$previous" != -c ] && [ "$previous" != -e ]; then named_file "$arg"; scan_script "$arg"; script_seen=1; fi ;;
       esac
     fi
     # Host names in URLs, host:port and --option=host:port arguments (not file names).

@@ -823,7 +823,7 @@ export class Analyzer {
     const findings = analyseCommand(command, 'arguments', this.indicators);
     if (command !== item.arguments && item.arguments[0] !== undefined)
       analyseCommand([item.arguments[0]], 'arguments', this.indicators, findings);
-    for (const path of filesNamedByJob(item, this.inventory.user)) {
+    for (const path of filesNamedByJob(item, this.inventory.user, this.inventory.files)) {
       const text = this.inventory.files.get(path);
       if (text !== undefined) analyseFileText(path, text, this.indicators, findings);
     }

@@ -7,7 +7,7 @@
 // is unset, the home directory of the user executing the shell is substituted": bash(1), Tilde Expansion).
 import { commandRunBy } from './launch-item';
 import type { LaunchItem, UserInfo } from './model';
-import { filesNamedBy } from './referenced-files';
+import { filesNamedBy, filesNamedByScript } from './referenced-files';
 
 /** root's home folder on macOS (its password entry). */
 export const ROOT_HOME = '/var/root';
@@ -37,11 +37,25 @@ export function homeOfJob(item: LaunchItem, user: UserInfo | undefined): string 
 
 /**
  * The files a job's command line names (as its program reads it: commandRunBy), `~` and relative names read as
- * that job's own (homeOfJob, workingDirectoryOf).
+ * that job's own (homeOfJob, workingDirectoryOf). Given the files already read, also those that the scripts among
+ * them name in their own commands (filesNamedByScript): a reader reads the first, then asks again.
  */
-export function filesNamedByJob(item: LaunchItem, user: UserInfo | undefined): string[] {
-  const named = filesNamedBy(commandRunBy(item), homeOfJob(item, user), workingDirectoryOf(item));
-  return item.environmentFiles === undefined ? named : [...new Set([...named, ...item.environmentFiles])];
+export function filesNamedByJob(
+  item: LaunchItem,
+  user: UserInfo | undefined,
+  files?: ReadonlyMap<string, string>,
+): string[] {
+  const home = homeOfJob(item, user);
+  const workingDirectory = workingDirectoryOf(item);
+  const named = filesNamedBy(commandRunBy(item), home, workingDirectory);
+  const all = new Set(item.environmentFiles === undefined ? named : [...named, ...item.environmentFiles]);
+  if (files !== undefined)
+    for (const path of named) {
+      const text = files.get(path);
+      if (text !== undefined)
+        for (const inner of filesNamedByScript(path, text, home, workingDirectory)) all.add(inner);
+    }
+  return [...all];
 }
 
 /**

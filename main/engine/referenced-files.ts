@@ -246,6 +246,30 @@ export function filesNamedBy(argv: string[], home: string | undefined, workingDi
   return resolveNames(found, workingDirectories(argv, home, workingDirectory), home);
 }
 
+/**
+ * The files a script the job runs names in its own commands (`cd ~/.k && ./kworker --config c.json` in run.sh; a
+ * Python script's os.system(...) or Popen([...])), read as what runs it reads it (scriptInterpreter, else a shell),
+ * what its lines decode included: a config moved from the plist into its script is the item's all the same. One level:
+ * the files those name are not read in turn.
+ */
+export function filesNamedByScript(
+  path: string,
+  text: string,
+  home: string | undefined,
+  workingDirectory?: string,
+): string[] {
+  const interpreter = scriptInterpreter(path, text);
+  const named = filesNamedBy(
+    interpreter !== undefined ? [interpreter, codeOption(interpreter), text] : ['/bin/sh', '-c', text],
+    home,
+    workingDirectory,
+  );
+  if (interpreter !== undefined) return named;
+  // Line by line too: a pipeline that decodes is one line (decodedScriptLines).
+  const decoded = decodedScriptLines(text).lines.flatMap((line) => filesNamedBy(line, home, workingDirectory));
+  return [...new Set([...named, ...decoded])];
+}
+
 /** The scripts a shell is handed to run (`sh /path/start.sh`): their lines are commands the item starts. */
 export function shellScriptsRunBy(argv: string[], home: string | undefined, workingDirectory?: string): string[] {
   const found = new Set<string>();

@@ -49,25 +49,33 @@ export function readSmallFile(path: string): string | NotRead | undefined {
  */
 export function gatherNamedFiles(
   items: LaunchItem[],
-  namedBy: (item: LaunchItem) => string[],
+  namedBy: (item: LaunchItem, files?: ReadonlyMap<string, string>) => string[],
   read: (path: string) => string | NotRead | undefined,
 ): Map<string, string> {
   const files = new Map<string, string>();
   const notRead = new Map<string, string>();
+  const readFor = (item: LaunchItem, path: string): void => {
+    if (!files.has(path) && !notRead.has(path)) {
+      const got = read(path);
+      if (typeof got === 'string') files.set(path, got);
+      else if (got !== undefined) notRead.set(path, got.notRead);
+    }
+    const why = notRead.get(path);
+    if (why !== undefined) item.problems.push(`not read: ${path}: ${why}`);
+  };
+  // What the command lines name first, then what the scripts among those files name in turn (filesNamedByJob).
   const namedByItem = new Map<LaunchItem, string[]>();
   for (const item of items) {
     const named = namedBy(item);
     namedByItem.set(item, named);
-    for (const path of named) {
-      if (!files.has(path) && !notRead.has(path)) {
-        const got = read(path);
-        if (typeof got === 'string') files.set(path, got);
-        else if (got !== undefined) notRead.set(path, got.notRead);
-      }
-      const why = notRead.get(path);
-      if (why !== undefined) item.problems.push(`not read: ${path}: ${why}`);
-    }
+    for (const path of named) readFor(item, path);
   }
+  for (const [item, named] of namedByItem) {
+    const first = new Set(named);
+    for (const path of namedBy(item, files)) if (!first.has(path)) readFor(item, path);
+  }
+  // The digest an approval keeps covers what the command line names, as it did before scripts were read for names:
+  // approvals made then still match.
   for (const [item, named] of namedByItem) {
     const digest = referencedFilesDigest(named, files);
     if (digest) item.referencedSha256 = digest;

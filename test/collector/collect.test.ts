@@ -234,6 +234,13 @@ function fakeMac(): string {
     } as never),
   );
   write('/Users/alice/.l/l.json', '{"pools":[{"url":"xmr.kryptex.network:7029"}]}');
+  // A config named by the script the job runs, not by the plist: copied all the same.
+  write(
+    '/Users/alice/Library/LaunchAgents/com.r.helper.plist',
+    build({ Label: 'com.r.helper', ProgramArguments: ['/bin/sh', '/Users/alice/.r/run.sh'] } as never),
+  );
+  write('/Users/alice/.r/run.sh', '#!/bin/sh\ncd ~/.r\n./kworker --config r.json &\n');
+  write('/Users/alice/.r/r.json', '{"pools":[{"url":"eu.luckpool.net:3956"}]}');
   write('/Users/alice/.h/h.json', '{"pools":[{"url":"auto.nicehash.com:9200"}]}');
   write('/Users/alice/.e/e.json', '{"pools":[{"url":"btc.f2pool.com:1314"}]}');
   // A program that is a named pipe (a plist may name anything): hashing it would wait for a writer forever. Its
@@ -391,7 +398,7 @@ describe('assets/collect.sh', () => {
     const archive = stdout.trim();
     expect(archive).toMatch(/launchwatch-capture-.*\.tar\.gz$/);
     expect(existsSync(archive)).toBe(true);
-    expect(stderr).toContain('Collected 19 launch item property lists, 3 samples');
+    expect(stderr).toContain('Collected 20 launch item property lists, 3 samples');
     expect(stderr).toContain('Not run with sudo');
 
     // One archive is what it leaves: the working folder is gone, and the archive holds it all.
@@ -479,6 +486,7 @@ describe('assets/collect.sh', () => {
     expect(readFileSync(join(bundle, 'fs/Users/alice/.h/h.json'), 'utf8')).toContain('nicehash');
     expect(readFileSync(join(bundle, 'fs/Users/alice/.e/e.json'), 'utf8')).toContain('f2pool');
     expect(readFileSync(join(bundle, 'fs/Users/alice/.l/l.json'), 'utf8')).toContain('kryptex');
+    expect(readFileSync(join(bundle, 'fs/Users/alice/.r/r.json'), 'utf8')).toContain('luckpool');
     expect(readdirSync(bundle).sort()).toEqual(
       [
         'codesign.txt',
@@ -528,6 +536,8 @@ describe('assets/collect.sh', () => {
     expect(reasons('com.e.helper')).toContain('runs a command it decodes');
     expect(reasons('com.l.helper')).toContain('xmr.kryptex.network');
     expect(reasons('com.l.helper')).toContain('file /Users/alice/.l/l.json');
+    expect(reasons('com.r.helper')).toContain('eu.luckpool.net');
+    expect(reasons('com.r.helper')).toContain('file /Users/alice/.r/r.json');
     expect(verdict('homebrew.mxcl.redis')).toBe('ok');
     expect(verdict('com.docker.vmnetd')).toBe('ok');
     expect(result.items.find((i) => i.item.label === 'com.linked')?.item.problems).toContain(

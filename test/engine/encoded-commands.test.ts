@@ -14,6 +14,7 @@ import {
   commandLines,
   decodedScriptLines,
   filesNamedBy,
+  filesNamedByScript,
   scriptInterpreter,
   type ReadingBounds,
 } from '../../main/engine/referenced-files';
@@ -393,6 +394,36 @@ describe('a script an item runs that decodes its commands', () => {
     expect(scriptInterpreter('/x/run.py', '#!/bin/bash\necho hi')).toBeUndefined();
     expect(scriptInterpreter('/x/run.py', 'import os')).toBe('python3');
     expect(scriptInterpreter('/x.d/run', 'import os')).toBeUndefined();
+  });
+
+  it('names the files its own commands name, as what runs it reads them, what its lines decode too', () => {
+    const home = '/Users/alice';
+    // A relative name is looked for where launchd starts the job (`/`) and where the script cd-s to.
+    expect(filesNamedByScript('/x/run.sh', '#!/bin/sh\ncd ~/.k\n./kworker --config c.json &\n', home)).toEqual([
+      '/c.json',
+      '/Users/alice/.k/c.json',
+    ]);
+    expect(
+      filesNamedByScript('/x/run.py', 'import subprocess\nsubprocess.Popen(["/x/k", "--config", "/x/c.json"])\n', home),
+    ).toEqual(['/x/c.json']);
+    expect(filesNamedByScript('/x/run.sh', `true\necho ${b64('/x/k -c /x/d.json')} | base64 -d | sh\n`, home)).toEqual([
+      '/x/d.json',
+    ]);
+  });
+
+  it('gives the item the config its script names: a config moved from the plist into the script', async () => {
+    const item = await replayAgent({
+      label: 'com.apple.notes.helper',
+      programArguments: ['/bin/sh', '/Users/alice/.k/run.sh'],
+      processes: [{ pid: 980, args: './kworker --config c.json', cpu: 95 }],
+      files: {
+        '/Users/alice/.k/run.sh': '#!/bin/sh\ncd ~/.k\nnohup ./kworker --config c.json >/dev/null 2>&1 &\n',
+        '/Users/alice/.k/c.json': '{"pools":[{"url":"pool.supportxmr.com:443"}]}',
+      },
+    });
+    expect(item?.processes.map((p) => p.pid)).toEqual([980]);
+    expect(item?.reasons.find((r) => r.code === 'args.pool-host')?.text).toContain('file /Users/alice/.k/c.json');
+    expect(item?.verdict).toBe('mining');
   });
 
   it('costs a bounded, linear amount on a hostile script', () => {

@@ -175,7 +175,7 @@ export class LinuxLiveReader implements SystemReader {
 
     for (const path of this.parsedUnits.keys()) if (!paths.has(path)) this.parsedUnits.delete(path);
     const user = { name: me.username, uid: me.uid, home: this.home };
-    const files = gatherNamedFiles(items, (item) => filesNamedByJob(item, user), readSmallFile);
+    const files = gatherNamedFiles(items, (item, files) => filesNamedByJob(item, user, files), readSmallFile);
     const privileged = me.uid === 0;
     if (!privileged) notes.push("connections of other users' processes not visible (not running as root)");
     const userNames = passwd === '' ? undefined : parsePasswd(passwd);

@@ -79,7 +79,7 @@ export function assembleInventory(raw: MacRawInventory): Inventory {
   if (raw.btm !== undefined) append(fromBackgroundTaskManagement(items, raw.btm, home, notes));
   items.sort((a, b) => a.plistPath.localeCompare(b.plistPath));
 
-  const files = gatherNamedFiles(items, (item) => filesNamedByJob(item, raw.user), raw.readFile);
+  const files = gatherNamedFiles(items, (item, files) => filesNamedByJob(item, raw.user, files), raw.readFile);
 
   const dns = raw.dns === undefined ? new Map<string, string>() : dnsMap(raw.dns, notes);
 

@@ -125,7 +125,8 @@ export class MacLiveReader implements SystemReader {
       notes,
     });
     for (const item of inventory.items) {
-      for (const path of new Set([...(item.program ? [item.program] : []), ...filesNamedByJob(item, inventory.user)])) {
+      const named = filesNamedByJob(item, inventory.user, inventory.files);
+      for (const path of new Set([...(item.program ? [item.program] : []), ...named])) {
         const place = guarded(path);
         if (place) item.problems.push(privacyNote(path, place));
       }
