@@ -268,19 +268,22 @@ add_job_dir() {
   IFS=$saved_ifs
 }
 
-named_file() {
-  # A small file an argument names ($1), expanding ~, $HOME and ${HOME} with the job's home; a relative name
-  # (no space, not an option) is looked for in each folder the job may be in (job_dirs).
+named_paths() {
+  # The paths a name an argument gives ($1) may be, one a line: ~, $HOME and ${HOME} expanded with the job's home; a
+  # relative name (no space, not an option) in each folder the job may be in (job_dirs). A path with a line end in it
+  # cannot be a line, and is none.
   named=$(with_home "$1")
   case $named in
-    /*) copy_named "$named" ;;
+    *"$nl"*) ;;
+    /*) printf '%s\n' "$named" ;;
     '' | -* | '~'* | '$'* | *[[:space:]]*) ;;
-    *)
-      saved_ifs=$IFS
-      IFS=$nl
-      for dir in $job_dirs; do copy_named "${dir%/}/$named"; done
-      IFS=$saved_ifs ;;
+    *) printf '%s\n' "$job_dirs" | while IFS= read -r dir; do [ -z "$dir" ] || printf '%s\n' "${dir%/}/$named"; done ;;
   esac
+}
+
+named_file() {
+  # A small file an argument names ($1), wherever named_paths says it may be.
+  named_paths "$1" | while IFS= read -r path; do copy_named "$path"; done
   return 0
 }
 
@@ -406,20 +409,12 @@ shell_strings() {
 }
 
 scan_script() {
-  # $1: the script an interpreter is handed, named as named_file finds it. The files its own commands name are copied
-  # too (the engine's filesNamedByScript): its copy is read as a shell command and as an interpreter's code (line ends
-  # as `;`), its first 64 KiB (each command costs the collector processes of its own). One level: what it names is
-  # copied, not read in turn.
+  # $1: the script an interpreter is handed, wherever named_paths says it may be. The files its own commands name
+  # are copied too (the engine's filesNamedByScript): its copy is read as a shell command and as an interpreter's code
+  # (line ends as `;`), its first 64 KiB (each command costs the collector processes of its own). One level: what it
+  # names is copied, not read in turn.
   [ -z "${in_script:-}" ] || return 0
-  script_name=$(with_home "$1")
-  case $script_name in
-    /*) scripts=$script_name ;;
-    '' | -* | '~'* | '$'* | *[[:space:]]*) return 0 ;;
-    *) scripts=$(printf '%s\n' "$job_dirs" | while IFS= read -r dir; do
-        [ -z "$dir" ] || printf '%s\n' "${dir%/}/$script_name"
-      done) ;;
-  esac
-  printf '%s\n' "$scripts" | while IFS= read -r script; do
+  named_paths "$1" | while IFS= read -r script; do
     copy="$bundle/fs$(lexical_path "$script")"
     [ -f "$copy" ] || continue
     text=$(head -c 65536 "$copy" | tr '\n' ';')
