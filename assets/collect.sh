@@ -309,8 +309,10 @@ decode_words() {
   # line); and each piece between quotes with a backslash, its escapes read. At most 256 texts a string (decoys put
   # first must not hide the payload). base64 -d is GNU's and macOS 13's, -D older macOS's.
   {
+    # Each word, and the value of one that sets a variable (`X=<base64>; echo $X | base64 -d | sh`).
     # shellcheck disable=SC2016,SC2020 # a literal $ among the 15 characters, each of which ends a word
-    printf '%s\n' "$1" | tr ' \t;&|()`"<>${}'"'" '\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n' | sed 's/^/w /'
+    printf '%s\n' "$1" | tr ' \t;&|()`"<>${}'"'" '\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n' \
+      | awk '{ print "w " $0 } /^[A-Za-z_][A-Za-z0-9_]*=./ { print "w " substr($0, index($0, "=") + 1) }'
     # Runs of hex words, joined.
     # shellcheck disable=SC2016,SC2020 # as above
     printf '%s\n' "$1" | tr ' \t;&|()`"<>${}'"'" '\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n' | awk '

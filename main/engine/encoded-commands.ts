@@ -14,7 +14,7 @@
 // hex blob in arguments" as a hiding place of their own.
 // Code that hands text to a shell hides its shell commands the same way without encoding them, as strings
 // (`os.system("...")`): those are read too (shellStringsOf).
-import { basename, isInterpreter } from './shell-words';
+import { basename, isAssignment, isInterpreter } from './shell-words';
 
 /**
  * Bounds: words looked at in one command, encoded words decoded, and the length of one. Far more encoded words than a
@@ -344,8 +344,12 @@ function decodedWords(tokens: string[], literals: string[], encodings: Encodings
     }
     flush();
   }
-  for (const token of tokens) {
+  for (const word of tokens) {
     if (cut) break;
+    // `X=<base64>` sets a variable the command decodes later (`echo $X | base64 -d | sh`): the value is the word (a
+    // word that only ends in `=`, base64's padding, is itself).
+    const value = isAssignment(word) ? word.slice(word.indexOf('=') + 1) : '';
+    const token = value.length >= MIN_ENCODED_LENGTH ? value : word;
     if (token.length < MIN_ENCODED_LENGTH || token.length > MAX_ENCODED_LENGTH) continue;
     if (encodings.hex && token.length % 2 === 0 && isHex(token) && add(Buffer.from(token, 'hex').toString('utf8')))
       continue;

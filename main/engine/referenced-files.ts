@@ -94,10 +94,20 @@ export function decodedScriptLines(text: string): { lines: string[][]; runs: boo
   const texts = new Set<string>();
   let runs = false;
   let unread: string | undefined;
+  let held = '';
   for (let start = 0; start < text.length && texts.size < MAX_COMMAND_LINES;) {
     const newline = text.indexOf('\n', start);
     const end = newline < 0 ? text.length : newline;
-    const decoded = decodedShellText(text.slice(start, end));
+    const line = held + text.slice(start, end);
+    // A line that ends in `\`, `|`, `&&` or `||` goes on on the next one, as the shell reads it (sh(1)).
+    const goesOn = continuesOnNextLine(line);
+    if (goesOn !== undefined && newline >= 0) {
+      held = goesOn;
+      start = end + 1;
+      continue;
+    }
+    held = '';
+    const decoded = decodedShellText(line);
     if (decoded.runs) runs = true;
     unread ??= decoded.unread !== undefined ? `a line with ${decoded.unread}` : undefined;
     for (const inner of decoded.texts) {
@@ -109,6 +119,18 @@ export function decodedScriptLines(text: string): { lines: string[][]; runs: boo
   }
   const lines = [...texts].map((inner) => ['/bin/sh', '-c', inner]);
   return unread !== undefined ? { lines, runs, unread } : { lines, runs };
+}
+
+/**
+ * The line as the shell joins it with the next when it ends in a backslash (the backslash and line end are removed)
+ * or in `|`, `&&` or `||` (the command goes on); undefined when it ends there.
+ */
+function continuesOnNextLine(line: string): string | undefined {
+  let end = line.length;
+  while (end > 0 && (line[end - 1] === ' ' || line[end - 1] === '\t' || line[end - 1] === '\r')) end--;
+  if (line[end - 1] === '\\' && end === line.length) return line.slice(0, end - 1);
+  if (line[end - 1] === '|' || line.endsWith('&&', end)) return `${line.slice(0, end)} `;
+  return undefined;
 }
 
 /**

