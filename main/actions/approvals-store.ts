@@ -14,6 +14,7 @@ const approvalSchema = z
     programSha256: hex64.optional(),
     program: z.string().max(4096).optional(),
     filesSha256: hex64.optional(),
+    scriptFilesSha256: hex64.optional(),
     librariesSha256: hex64.optional(),
     note: z.string().max(2000).optional(),
     cpuLimitPercent: z.number().finite().min(1).max(100_000).optional(),

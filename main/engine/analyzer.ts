@@ -1091,6 +1091,7 @@ function itemFingerprint(item: LaunchItem, inventory: Inventory): string {
     item.unitName ?? '',
     item.programSha256 ?? '',
     item.referencedSha256 ?? '',
+    item.scriptNamedSha256 ?? '',
     String(item.disabledOverride),
     item.problems.join('\n'),
     signing ? JSON.stringify(signing) : '',

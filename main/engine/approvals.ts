@@ -1,6 +1,7 @@
 // The approved inventory: items the owner accepts stay quiet while their plist and program are the ones
 // approved. Pure: results and approvals in, results with the approval applied out.
 import type { LaunchItem, Reason } from './model';
+import { NO_SCRIPT_NAMED_FILES } from './referenced-files';
 
 export interface Approval {
   label: string;
@@ -11,6 +12,11 @@ export interface Approval {
   program?: string;
   /** The configs and scripts its arguments name, when there were any. */
   filesSha256?: string;
+  /**
+   * The files the scripts it runs name beyond those (LaunchItem.scriptNamedSha256). Absent from approvals made before
+   * they were read: those do not vouch for them, and say so.
+   */
+  scriptFilesSha256?: string;
   /** The libraries it has the dynamic linker load into its program (DYLD_INSERT_LIBRARIES, LD_PRELOAD), when read. */
   librariesSha256?: string;
   note?: string;
@@ -41,6 +47,7 @@ export function approvalFor(
   if (item.programSha256) approval.programSha256 = item.programSha256;
   if (item.program) approval.program = item.program;
   if (item.referencedSha256) approval.filesSha256 = item.referencedSha256;
+  if (item.scriptNamedSha256) approval.scriptFilesSha256 = item.scriptNamedSha256;
   if (item.injectedSha256) approval.librariesSha256 = item.injectedSha256;
   if (note) approval.note = note;
   if (cpuLimitPercent !== undefined) approval.cpuLimitPercent = cpuLimitPercent;
@@ -116,6 +123,15 @@ export function changesSince(
     changes.push('its program (it cannot be read any more)');
   if (approval.filesSha256 !== undefined && approval.filesSha256 !== item.referencedSha256)
     changes.push('a script or configuration its arguments name');
+  // None was there to read when it was approved: one there now is no file the approval saw.
+  if (approval.filesSha256 === undefined && item.referencedSha256 !== undefined)
+    changes.push('a script or configuration its arguments name (none could be read when it was approved)');
+  if (
+    approval.scriptFilesSha256 !== undefined &&
+    item.scriptNamedSha256 !== undefined &&
+    approval.scriptFilesSha256 !== item.scriptNamedSha256
+  )
+    changes.push('a file a script it runs names');
   if (approval.program && item.program && approval.program !== item.program) changes.push('the program it runs');
   // A capture holds no binaries: there a library the collector did not hash is unverified, not changed.
   if (
@@ -129,6 +145,15 @@ export function changesSince(
   if (processesOutsideJob)
     changes.push('its processes (launchd does not list them as this job; only their command line ties them to it)');
   return changes;
+}
+
+/** An approval made before scripts were read for the files they name, of an item whose scripts name some. */
+function notCovered(approval: Approval, item: LaunchItem): boolean {
+  return (
+    approval.scriptFilesSha256 === undefined &&
+    item.scriptNamedSha256 !== undefined &&
+    item.scriptNamedSha256 !== NO_SCRIPT_NAMED_FILES
+  );
 }
 
 export interface ApprovalOutcome {
@@ -166,7 +191,12 @@ export function approvalOutcome(
       },
     };
   }
-  const unverified = approval.programSha256 && !item.programSha256 ? ' (program not verified: not readable here)' : '';
+  const unverified = [
+    approval.programSha256 && !item.programSha256 ? ' (program not verified: not readable here)' : '',
+    notCovered(approval, item)
+      ? ' (the files its scripts name are not covered: it was approved before Launchwatch read them; approve it again to cover them)'
+      : '',
+  ].join('');
   return {
     applies: true,
     info,

@@ -54,6 +54,12 @@ export interface LaunchItem {
   programSha256?: string;
   /** SHA-256 over the configs and scripts its arguments name (those the reader found). */
   referencedSha256?: string;
+  /**
+   * SHA-256 over the files the scripts it runs name in their own commands, beyond what its arguments name (a config
+   * moved from the plist into run.sh), each with its text or a mark that it was not read, so one that appears, goes or
+   * changes changes it; the SHA-256 of nothing when they name none. Set by the readers that read scripts for names.
+   */
+  scriptNamedSha256?: string;
   /** The plist's content as a plain object, for display. */
   content?: unknown;
   /** The file's text where it is text already (systemd units, .desktop files). */

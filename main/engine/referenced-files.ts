@@ -338,3 +338,25 @@ export function referencedFilesDigest(named: string[], files: Map<string, string
       .update('\u0000');
   return hash.digest('hex');
 }
+
+/** scriptNamedFilesDigest of no files: what an item whose scripts name nothing has. */
+export const NO_SCRIPT_NAMED_FILES = createHash('sha256').digest('hex');
+
+/**
+ * One digest over the files an item's scripts name beyond what its arguments name (`named`), read or not: a file
+ * that appears or goes changes it as an edit does, so an approval made while a script's config was absent or
+ * unreadable does not vouch for whatever is put there later.
+ */
+export function scriptNamedFilesDigest(named: string[], files: ReadonlyMap<string, string>): string {
+  const hash = createHash('sha256');
+  for (const path of [...new Set(named)].sort()) {
+    const text = files.get(path);
+    // A text is marked \u0002 and a file not read \u0001, so no file's text reads as "not read".
+    hash
+      .update(path)
+      .update('\u0000')
+      .update(text === undefined ? '\u0001not read' : `\u0002${text}`)
+      .update('\u0000');
+  }
+  return hash.digest('hex');
+}

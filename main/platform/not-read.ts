@@ -2,7 +2,7 @@
 // item says which file was kept from the reader and why, instead of looking as if it named nothing.
 import { readFileSync, statSync } from 'node:fs';
 import type { LaunchItem } from '../engine/model';
-import { referencedFilesDigest } from '../engine/referenced-files';
+import { referencedFilesDigest, scriptNamedFilesDigest } from '../engine/referenced-files';
 
 /** Why a file that is there was not read: too large, or refused to whoever reads the machine. */
 export interface NotRead {
@@ -44,8 +44,8 @@ export function readSmallFile(path: string): string | NotRead | undefined {
 
 /**
  * The files items name, each read once (`read` answers for an absolute path). Each item naming one that is there
- * but was not read gets a problem saying which and why, and each item gets the digest of those it names that were
- * read (referencedSha256), so an approval notices an edited config.
+ * but was not read gets a problem saying which and why, and each item gets the digests of those it names
+ * (referencedSha256, scriptNamedSha256), so an approval notices an edited config.
  */
 export function gatherNamedFiles(
   items: LaunchItem[],
@@ -70,15 +70,19 @@ export function gatherNamedFiles(
     namedByItem.set(item, named);
     for (const path of named) readFor(item, path);
   }
+  const namedByScripts = new Map<LaunchItem, string[]>();
   for (const [item, named] of namedByItem) {
     const first = new Set(named);
-    for (const path of namedBy(item, files)) if (!first.has(path)) readFor(item, path);
+    const more = namedBy(item, files).filter((path) => !first.has(path));
+    namedByScripts.set(item, more);
+    for (const path of more) readFor(item, path);
   }
-  // The digest an approval keeps covers what the command line names, as it did before scripts were read for names:
-  // approvals made then still match.
+  // Two digests: what the command line names (referencedSha256, as approvals made before scripts were read for names
+  // keep it) and what its scripts name beyond that (scriptNamedSha256).
   for (const [item, named] of namedByItem) {
     const digest = referencedFilesDigest(named, files);
     if (digest) item.referencedSha256 = digest;
+    item.scriptNamedSha256 = scriptNamedFilesDigest(namedByScripts.get(item) ?? [], files);
   }
   return files;
 }

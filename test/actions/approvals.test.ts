@@ -114,6 +114,7 @@ describe('the approved inventory', () => {
       sha256: 'a'.repeat(64),
       programSha256: 'b'.repeat(64),
       program: '/bin/a',
+      scriptNamedSha256: 'd'.repeat(64),
     } as never;
     store.approve(approvalFor(item, undefined, 'alice'));
     store.approve(approvalFor(item, 'again', 'alice'));
@@ -123,7 +124,11 @@ describe('the approved inventory', () => {
     expect(store.unapprove((a) => a.label === 'a')).toHaveLength(1);
     expect(store.list()).toEqual([]);
     expect(store.import(exported, 'it.json')).toBe(1);
-    expect(store.list()[0]).toMatchObject({ label: 'a', programSha256: 'b'.repeat(64) });
+    expect(store.list()[0]).toMatchObject({
+      label: 'a',
+      programSha256: 'b'.repeat(64),
+      scriptFilesSha256: 'd'.repeat(64),
+    });
     // A CPU-only acceptance goes to disk and comes back; a figure that is not one is refused by field.
     store.approve(approvalFor(item, undefined, 'alice', new Date(), 400));
     expect(new ApprovalsStore(store.path).list()[0]?.cpuLimitPercent).toBe(400);
