@@ -13,7 +13,8 @@ import type { SampleRequest, SystemReader } from './reader';
 export type MonitorEvent =
   | { type: 'item-added'; item: LaunchItem }
   | { type: 'item-removed'; item: LaunchItem }
-  | { type: 'item-changed'; item: LaunchItem; what: ('plist' | 'program')[] }
+  /** files: the scripts and configs it names (its arguments, and the scripts among them). */
+  | { type: 'item-changed'; item: LaunchItem; what: ('plist' | 'program' | 'files')[] }
   | { type: 'verdict-changed'; item: LaunchItem; from: Verdict | undefined; to: Verdict };
 
 export interface MonitorOptions extends ScanOptions {
@@ -295,9 +296,11 @@ export class Monitor {
         this.emit({ type: 'item-added', item });
         newOrChanged = true;
       } else {
-        const what: ('plist' | 'program')[] = [];
+        const what: ('plist' | 'program' | 'files')[] = [];
         if (old.sha256 !== item.sha256) what.push('plist');
         if (old.programSha256 !== item.programSha256 || old.program !== item.program) what.push('program');
+        if (old.referencedSha256 !== item.referencedSha256 || old.scriptNamedSha256 !== item.scriptNamedSha256)
+          what.push('files');
         if (what.length > 0) {
           this.emit({ type: 'item-changed', item, what });
           newOrChanged = true;

@@ -1,5 +1,5 @@
-// This Mac's memory: when each launch item was first seen, every change of its plist or program, every
-// verdict change, every destination (first seen, last seen, count) and an hourly CPU summary per item, in
+// This Mac's memory: when each launch item was first seen, every change of its plist, program or the scripts and
+// configs it names, every verdict change, every destination (first seen, last seen, count) and an hourly CPU summary per item, in
 // SQLite in the state folder. Write-ahead log with full sync: a kill -9 at any moment loses at most the
 // transaction in flight. Bounded: 90 days, pruned, and caps on every text and count an attacker controls.
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
@@ -31,7 +31,7 @@ CREATE TABLE IF NOT EXISTS items (
   first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL,
   plist_sha256 TEXT, program TEXT, program_sha256 TEXT, arguments TEXT NOT NULL,
   keep_alive TEXT, run_at_load INTEGER NOT NULL,
-  last_verdict TEXT, last_change INTEGER, last_change_what TEXT);
+  last_verdict TEXT, last_change INTEGER, last_change_what TEXT, files_sha256 TEXT);
 CREATE TABLE IF NOT EXISTS changes (item_id TEXT NOT NULL, at INTEGER NOT NULL, what TEXT NOT NULL,
   before TEXT NOT NULL, after TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS changes_by_item ON changes (item_id, at);
@@ -59,6 +59,8 @@ interface ItemRow {
   plist_sha256: string | null;
   program: string | null;
   program_sha256: string | null;
+  /** The digests of the scripts and configs it names (filesFact), null before they were kept. */
+  files_sha256: string | null;
   arguments: string;
   keep_alive: string | null;
   run_at_load: number;
@@ -290,7 +292,7 @@ export class HistoryStore {
     const current = itemFacts(item);
     if (!row) {
       this.sql(
-        'INSERT INTO items (id, label, plist_path, first_seen, last_seen, plist_sha256, program, program_sha256, arguments, keep_alive, run_at_load, last_verdict) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO items (id, label, plist_path, first_seen, last_seen, plist_sha256, program, program_sha256, arguments, keep_alive, run_at_load, files_sha256, last_verdict) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ).run(item.id, bounded(item.label), bounded(item.plistPath), now, now, ...factValues(current), result.verdict);
       this.sql('INSERT INTO verdicts (item_id, at, verdict) VALUES (?, ?, ?)').run(item.id, now, result.verdict);
       this.shown++;
@@ -331,7 +333,7 @@ export class HistoryStore {
       return;
     }
     this.sql(
-      'UPDATE items SET label = ?, last_seen = ?, plist_sha256 = ?, program = ?, program_sha256 = ?, arguments = ?, keep_alive = ?, run_at_load = ?, last_verdict = ?, last_change = COALESCE(?, last_change), last_change_what = COALESCE(?, last_change_what) WHERE id = ?',
+      'UPDATE items SET label = ?, last_seen = ?, plist_sha256 = ?, program = ?, program_sha256 = ?, arguments = ?, keep_alive = ?, run_at_load = ?, files_sha256 = ?, last_verdict = ?, last_change = COALESCE(?, last_change), last_change_what = COALESCE(?, last_change_what) WHERE id = ?',
     ).run(
       bounded(item.label),
       now,
@@ -431,7 +433,10 @@ export class HistoryStore {
 }
 
 /** The facts of an item whose change is news, as they are stored. */
-type Facts = Pick<ItemRow, 'plist_sha256' | 'program' | 'program_sha256' | 'arguments' | 'keep_alive' | 'run_at_load'>;
+type Facts = Pick<
+  ItemRow,
+  'plist_sha256' | 'program' | 'program_sha256' | 'arguments' | 'keep_alive' | 'run_at_load' | 'files_sha256'
+>;
 const COLUMN = {
   plist: 'plist_sha256',
   program: 'program',
@@ -439,6 +444,8 @@ const COLUMN = {
   arguments: 'arguments',
   KeepAlive: 'keep_alive',
   RunAtLoad: 'run_at_load',
+  // A miner taken over by a new wallet or pool in its config, with its plist and program untouched.
+  'scripts or configs': 'files_sha256',
 } as const satisfies Record<string, keyof Facts>;
 type FactName = keyof typeof COLUMN;
 
@@ -453,7 +460,17 @@ function itemFacts(item: LaunchItem): Facts {
     arguments: args,
     keep_alive: item.keepAlive === undefined ? null : JSON.stringify(item.keepAlive),
     run_at_load: item.runAtLoad ? 1 : 0,
+    files_sha256: filesFact(item),
   };
+}
+
+/**
+ * The scripts and configs an item names, as the digests the reader took: of those its arguments name and of
+ * those its scripts name (referencedSha256, scriptNamedSha256); null when the reader took neither.
+ */
+function filesFact(item: LaunchItem): string | null {
+  if (item.referencedSha256 === undefined && item.scriptNamedSha256 === undefined) return null;
+  return `${item.referencedSha256 ?? '-'} ${item.scriptNamedSha256 ?? '-'}`;
 }
 
 /** The facts in the order the items table's INSERT and UPDATE name their columns. */
@@ -465,6 +482,7 @@ function factValues(facts: Facts): SqlValue[] {
     facts.arguments,
     facts.keep_alive,
     facts.run_at_load,
+    facts.files_sha256,
   ];
 }
 
@@ -472,8 +490,10 @@ function changedFacts(row: ItemRow, current: Facts): FactName[] {
   const names = Object.keys(COLUMN) as FactName[];
   return names.filter((name) => {
     const column = COLUMN[name];
-    // A program that could not be read (no hash) has not changed because of that.
+    // A program that could not be read (no hash) has not changed because of that; nor have files with no digest on
+    // one side (a store made before they were kept).
     if (column === 'program_sha256' && (row.program_sha256 === null || current.program_sha256 === null)) return false;
+    if (column === 'files_sha256' && (row.files_sha256 === null || current.files_sha256 === null)) return false;
     return (row[column] as SqlValue) !== (current[column] as SqlValue);
   });
 }
@@ -484,12 +504,23 @@ function prepare(db: Database): Database {
   const check = db.prepare('PRAGMA quick_check').get() as { quick_check?: string } | undefined;
   if (check && check.quick_check !== 'ok') throw new Error(`integrity check: ${check.quick_check}`);
   db.exec(SCHEMA);
+  addMissingColumns(db);
   const version = (db.prepare("SELECT value FROM meta WHERE key = 'schema'").get() as { value: string } | undefined)
     ?.value;
   if (version === undefined) db.prepare("INSERT INTO meta (key, value) VALUES ('schema', ?)").run(SCHEMA_VERSION);
   else if (version !== SCHEMA_VERSION)
     throw new Error(`schema version ${version}, this Launchwatch knows ${SCHEMA_VERSION}`);
   return db;
+}
+
+/**
+ * Columns are only ever added to the store, and its schema version stays: a store made before one was added gets
+ * it here (empty), and an older Launchwatch reads a newer store as it always did, leaving the column alone (a
+ * version it did not know would make it move the store aside as damaged and begin again).
+ */
+function addMissingColumns(db: Database): void {
+  const columns = new Set((db.prepare('PRAGMA table_info(items)').all() as { name: string }[]).map((c) => c.name));
+  if (!columns.has('files_sha256')) db.exec('ALTER TABLE items ADD COLUMN files_sha256 TEXT');
 }
 
 export function percentile(values: number[], q: number): number {

@@ -32,9 +32,11 @@ export function notificationFor(event: MonitorEvent): NotificationRequest | unde
       return {
         itemId: event.item.id,
         title: 'A launch item changed',
-        body: `${name}: its ${event.what.map((w) => (w === 'plist' ? 'property list' : 'program')).join(' and ')} changed.`,
+        body: `${name}: its ${event.what.map((w) => CHANGED[w]).join(' and ')} changed.`,
       };
     default:
       return undefined;
   }
 }
+
+const CHANGED = { plist: 'property list', program: 'program', files: 'scripts or configs' } as const;

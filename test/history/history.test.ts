@@ -10,7 +10,8 @@ import { toHtmlReport } from '../../main/engine/reports/html-report';
 import { toScanDocument } from '../../main/engine/scan-document';
 import { Monitor, type MonitorEvent } from '../../main/engine/monitor';
 import type { SampleReading, SystemReader } from '../../main/engine/reader';
-import { HistoryStore } from '../../main/history/history-store';
+import { HISTORY_FILE, HistoryStore } from '../../main/history/history-store';
+import { openSqlite } from '../../main/history/sqlite';
 
 const DAY = 86_400_000;
 const TICK = 5 * 60_000;
@@ -268,6 +269,98 @@ describe('history and baselines', () => {
     store.record({ source: 'live', items: [seen] }, START);
     expect(store.review(0).map((e) => e.id)).toEqual([item.id]);
     store.close();
+  });
+
+  it('remembers an edit to a config the item names as a change: the wallet swapped, the plist and program untouched', async () => {
+    const state = mkdtempSync(join(tmpdir(), 'lw-history-'));
+    const mac = new NightlyBackupMac();
+    const configured = (config: string): LaunchItem => ({
+      ...backup('bin-1'),
+      referencedSha256: 'a'.repeat(64),
+      scriptNamedSha256: config,
+    });
+    mac.items = [configured('c'.repeat(64))];
+    const events: MonitorEvent[] = [];
+    const store = HistoryStore.open(state, mac.now);
+    const monitor = new Monitor(mac, {
+      windowSeconds: 600,
+      cpuThresholdPercent: 25,
+      now: () => mac.now,
+      history: store,
+    });
+    monitor.onEvent((e) => events.push(e));
+    await run(monitor, mac, START + 2 * DAY);
+    expect(store.review(START + DAY)).toEqual([]);
+
+    mac.items = [configured('d'.repeat(64))];
+    monitor.refreshInventory();
+    await run(monitor, mac, mac.now + 2 * TICK);
+    expect(events).toContainEqual(expect.objectContaining({ type: 'item-changed', what: ['files'] }));
+    expect(store.review(START + DAY)).toEqual([
+      expect.objectContaining({ lastChange: { at: expect.any(Number), what: ['scripts or configs'] } }),
+    ]);
+    const item = monitor.result()?.items.find((i) => i.item.label === 'com.backblaze.bzserv');
+    expect(item?.reasons.find((r) => r.code === 'baseline.changed')?.text).toBe(
+      'scripts or configs changed on 2026-11-03; first seen 2026-11-01',
+    );
+    store.close();
+  });
+
+  it('adds what a store made before it kept the files lacks, keeping what it holds; an older one reads it still', async () => {
+    const state = mkdtempSync(join(tmpdir(), 'lw-history-'));
+    // The store as the first Launchwatch made it: no files_sha256 column, schema version 1.
+    const old = openSqlite(join(state, HISTORY_FILE));
+    old.exec(`CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      INSERT INTO meta (key, value) VALUES ('schema', '1');
+      CREATE TABLE items (id TEXT PRIMARY KEY, label TEXT NOT NULL, plist_path TEXT NOT NULL,
+        first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL, plist_sha256 TEXT, program TEXT, program_sha256 TEXT,
+        arguments TEXT NOT NULL, keep_alive TEXT, run_at_load INTEGER NOT NULL,
+        last_verdict TEXT, last_change INTEGER, last_change_what TEXT);`);
+    const item = { ...backup('bin-1'), referencedSha256: 'a'.repeat(64) };
+    old
+      .prepare(
+        'INSERT INTO items (id, label, plist_path, first_seen, last_seen, plist_sha256, program, program_sha256, arguments, keep_alive, run_at_load, last_verdict) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(
+        item.id,
+        item.label,
+        item.plistPath,
+        START - DAY,
+        START,
+        'plist-1',
+        item.program!,
+        'bin-1',
+        JSON.stringify(item.arguments),
+        'true',
+        1,
+        'ok',
+      );
+    old.close();
+
+    const mac = new NightlyBackupMac();
+    mac.items = [item];
+    const store = HistoryStore.open(state, mac.now);
+    expect(store.notes).toEqual([]);
+    const monitor = new Monitor(mac, {
+      windowSeconds: 600,
+      cpuThresholdPercent: 25,
+      now: () => mac.now,
+      history: store,
+    });
+    await run(monitor, mac, START + 2 * TICK);
+    // Kept: first seen the day before; the files it had no digest of are no change.
+    expect(store.itemHistory(item.id, mac.now)).toMatchObject({ firstSeen: START - DAY, changes: [] });
+    mac.items = [{ ...item, referencedSha256: 'b'.repeat(64) }];
+    monitor.refreshInventory();
+    await run(monitor, mac, mac.now + 2 * TICK);
+    expect(store.itemHistory(item.id, mac.now)?.changes).toEqual([
+      { at: expect.any(Number), what: ['scripts or configs'] },
+    ]);
+    store.close();
+    // The schema version is the one an older Launchwatch knows, so it does not move the store aside.
+    const again = openSqlite(join(state, HISTORY_FILE));
+    expect(again.prepare("SELECT value FROM meta WHERE key = 'schema'").get()).toEqual({ value: '1' });
+    again.close();
   });
 
   it('keeps 90 days: older rows are pruned', async () => {

@@ -166,6 +166,9 @@ describe('notifications', () => {
       title: 'A launch item changed',
       body: expect.stringContaining('its property list and program changed.'),
     });
+    expect(notificationFor({ type: 'item-changed', item: launchItem, what: ['files'] })?.body).toContain(
+      'its scripts or configs changed.',
+    );
     expect(notificationFor({ type: 'verdict-changed', item: launchItem, from: 'ok', to: 'high-cpu' })).toBeUndefined();
   });
 });
