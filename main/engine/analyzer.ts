@@ -353,7 +353,7 @@ export class Analyzer {
       (pid) => owner.has(pid) || excluded?.has(pid) === true,
       this.listedPids,
     );
-    this.unowned.observeConnections(sample.connections ?? []);
+    this.unowned.observeConnections(sample.connections ?? [], { indicators: this.indicators, dns: this.inventory.dns });
     if (sample.connections === undefined) this.sampleNotes.add('connections were not collected in some samples');
     this.recordConnections(sample.connections ?? [], sample.takenAt, owner, false);
     if (sample.takenAt - this.lastExpiry >= EXPIRY_EVERY_MS) {
@@ -373,7 +373,7 @@ export class Analyzer {
     const owner = this.cachedAttribution?.owner;
     if (!owner) return;
     this.recordConnections(connections, takenAt, owner, true);
-    this.unowned.observeConnections(connections);
+    this.unowned.observeConnections(connections, { indicators: this.indicators, dns: this.inventory.dns });
   }
 
   private recordConnections(

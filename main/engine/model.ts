@@ -346,4 +346,9 @@ export interface UnownedMiner {
   cpuPercent: number;
   /** The mining pools and Stratum endpoints it was seen connected to. */
   endpoints: { address: string; port: number; hostname?: string; classification: 'mining-pool' | 'stratum-port' }[];
+  /**
+   * Its CPU stayed under the threshold (a miner can cap its own, XMRig's --max-cpu-usage, cpulimit): it is here
+   * because it reached a known mining pool (a Stratum port alone does not put such a one here).
+   */
+  belowThreshold?: true;
 }

@@ -222,14 +222,16 @@ export class Monitor {
    * process attributed in this sample has its sockets read at the next tick), and where reading them
    * starts a process (lsof on a Mac) only when that set changed or a sweep is due, so a steady tick starts
    * one process (ps). CPU time and details (argv, user) are read afresh for those processes every tick
-   * and for all of them at a slower sweep.
+   * and, with every process's sockets, at a slower sweep.
    */
   private sampleRequest(analyzer: Analyzer, fullSweep: boolean, detailsSweep: boolean): SampleRequest {
     if (!this.sampled) return {};
+    // Everyone's CPU time, details and sockets at the slow sweep: exec()s that kept their comm are seen then, and
+    // a quiet process no item owns is followed from the sweep that sees it on a mining pool (a miner can cap its
+    // CPU under the threshold; only a sweep reads sockets beyond those followed). A new process is read in full.
+    if (detailsSweep) return {};
     const toRead = analyzer.pidsToRead();
-    // Everyone's CPU time and details at the slow sweep (exec()s that kept their comm are seen then); those
-    // processes' every tick, and a new process is always read in full.
-    const details = detailsSweep ? {} : { detailsOf: toRead, cpuOf: toRead };
+    const details = { detailsOf: toRead, cpuOf: toRead };
     if (
       this.reader.socketsCostAProcess &&
       !fullSweep &&

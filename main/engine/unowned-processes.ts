@@ -1,6 +1,7 @@
 // Busy processes no launch item owns and launchd did not start as a job: its children whose parent is
 // gone (they detached), and jobs listed under an app's label (`application.*`, which `launchctl submit -l`
-// lets any program take; launchctl(1)). Apps, and system users' processes that name a program in the folders
+// lets any program take; launchctl(1)). Such a process under the CPU threshold is followed too once it is seen
+// connected to a known mining pool: a miner can cap its own CPU (XMRig's --max-cpu-usage, cpulimit). Apps, and system users' processes that name a program in the folders
 // macOS protects, are said only when they reach a mining service: busy, they are no news. A miner that a
 // compiled launcher started and that detached leaves no name to follow back to its item, so it is said in
 // the notes with its CPU: an item's "ok" must not be taken for the whole answer while such a process runs.
@@ -56,6 +57,19 @@ export interface UnownedFindings {
   miners: UnownedMiner[];
 }
 
+/** One user's program among this sample's unowned processes: its CPU seconds in the interval and its processes. */
+interface ProgramInSample {
+  cpuSeconds: number;
+  label: string | undefined;
+  members: { process: ProcessRecord; cpu: number }[];
+}
+
+/** Where a connection goes, for following a quiet process that reaches a mining pool. */
+export interface DestinationContext {
+  indicators: Indicators;
+  dns: Map<string, string>;
+}
+
 /** Below this uid, macOS's own service accounts (root, _spotlight, _coreaudiod, ...); users start at 501. */
 const FIRST_USER_UID = 500;
 
@@ -99,6 +113,8 @@ export class UnownedBusyProcesses {
   private pidsChanged = false;
   /** Not followed in the last sample, for the bound. */
   private beyond = 0;
+  /** The last sample's unowned programs by key, and when it was taken, for following one from its connections. */
+  private sample: { programs: Map<string, ProgramInSample>; takenAt: number; seconds: number } | undefined;
 
   constructor(
     private readonly windowSeconds: number,
@@ -122,10 +138,7 @@ export class UnownedBusyProcesses {
     if (seconds === undefined) return;
     this.beyond = 0;
     // This sample's unowned processes, by user and program.
-    const programs = new Map<
-      string,
-      { cpuSeconds: number; label: string | undefined; members: { process: ProcessRecord; cpu: number }[] }
-    >();
+    const programs = new Map<string, ProgramInSample>();
     for (const process of processes) {
       if (process.ppid !== 1 || owned(process.pid)) continue;
       const label = listed.get(process.pid);
@@ -140,49 +153,20 @@ export class UnownedBusyProcesses {
       } else programs.set(key, { cpuSeconds, label, members: [{ process, cpu: cpuSeconds }] });
     }
     const byPid = new Map<number, string>();
-    for (const [key, { cpuSeconds, label, members }] of programs) {
+    for (const [key, program] of programs) {
       let entry = this.followed.get(key);
-      const first = members[0]!.process;
       if (!entry) {
         // Followed from its first busy interval. A process in the folders SIP protects is macOS's own, but its
         // path is only its argv[0], which any program sets as it likes (execve(2)): a user's is not taken at
         // its word, and a system user's (uid under 500: root, _spotlight, ...) only so far as being busy is
         // no news; one on a mining service is (a root miner can call itself /usr/libexec/trustd too).
-        if ((cpuSeconds / seconds) * 100 < this.thresholdPercent) continue;
-        if (this.followed.size >= MAX_FOLLOWED) {
-          this.beyond += members.length;
-          continue;
-        }
-        entry = {
-          pid: first.pid,
-          pids: [],
-          morePids: 0,
-          members: new Set(),
-          args: first.args.slice(0, 120),
-          points: [],
-          seenAt: takenAt,
-          endpoints: new Set(),
-          ...(label !== undefined ? { app: label.slice(0, 120) } : {}),
-          ...(isMacOSOwn(first) ? { claimsMacOS: true as const } : {}),
-        };
-        this.followed.set(key, entry);
+        if ((program.cpuSeconds / seconds) * 100 < this.thresholdPercent) continue;
+        entry = this.startFollowing(key, program, takenAt);
+        if (!entry) continue;
       }
-      let busiest = members[0]!;
-      const now = new Set<number>();
-      for (const member of members) {
-        const pid = member.process.pid;
-        if (member.cpu > busiest.cpu) busiest = member;
-        byPid.set(pid, key);
-        now.add(pid);
-        if (entry.members.has(pid) || entry.pids.includes(pid)) continue;
-        if (entry.pids.length < MAX_PIDS) entry.pids.push(pid);
-        else entry.morePids++;
-      }
-      entry.members = now;
-      entry.pid = busiest.process.pid;
-      entry.points.push({ at: takenAt, cpuSeconds, seconds });
-      entry.seenAt = takenAt;
+      this.takeSample(entry, key, program, takenAt, seconds, byPid);
     }
+    this.sample = { programs, takenAt, seconds };
     const since = takenAt - this.windowSeconds * 1000;
     for (const [key, entry] of this.followed) {
       if (entry.seenAt !== takenAt) {
@@ -202,6 +186,55 @@ export class UnownedBusyProcesses {
     this.byPid = byPid;
   }
 
+  /** A program to follow from now on, unless as many are followed as are ever followed (then it is counted). */
+  private startFollowing(key: string, program: ProgramInSample, takenAt: number): Followed | undefined {
+    if (this.followed.size >= MAX_FOLLOWED) {
+      this.beyond += program.members.length;
+      return undefined;
+    }
+    const first = program.members[0]!.process;
+    const entry: Followed = {
+      pid: first.pid,
+      pids: [],
+      morePids: 0,
+      members: new Set(),
+      args: first.args.slice(0, 120),
+      points: [],
+      seenAt: takenAt,
+      endpoints: new Set(),
+      ...(program.label !== undefined ? { app: program.label.slice(0, 120) } : {}),
+      ...(isMacOSOwn(first) ? { claimsMacOS: true as const } : {}),
+    };
+    this.followed.set(key, entry);
+    return entry;
+  }
+
+  /** One sample of a followed program: its processes now, its busiest, its CPU over the interval. */
+  private takeSample(
+    entry: Followed,
+    key: string,
+    { cpuSeconds, members }: ProgramInSample,
+    takenAt: number,
+    seconds: number,
+    byPid: Map<number, string>,
+  ): void {
+    let busiest = members[0]!;
+    const now = new Set<number>();
+    for (const member of members) {
+      const pid = member.process.pid;
+      if (member.cpu > busiest.cpu) busiest = member;
+      byPid.set(pid, key);
+      now.add(pid);
+      if (entry.members.has(pid) || entry.pids.includes(pid)) continue;
+      if (entry.pids.length < MAX_PIDS) entry.pids.push(pid);
+      else entry.morePids++;
+    }
+    entry.members = now;
+    entry.pid = busiest.process.pid;
+    entry.points.push({ at: takenAt, cpuSeconds, seconds });
+    entry.seenAt = takenAt;
+  }
+
   /** The processes followed now: their sockets are worth reading (a pool is what makes one matter). */
   followedPids(): Set<number> {
     if (this.pidsChanged) {
@@ -211,11 +244,37 @@ export class UnownedBusyProcesses {
     return this.pids;
   }
 
-  /** The sample's connections (after `observe`): where the followed processes connect. */
-  observeConnections(connections: ConnectionRecord[]): void {
+  /**
+   * The sample's connections (after `observe`): where the followed processes connect. An unowned process not
+   * followed (under the threshold) that is connected to a known mining pool is followed from this sample on.
+   */
+  observeConnections(connections: ConnectionRecord[], context: DestinationContext): void {
+    let keyOfPid: Map<number, string> | undefined;
     for (const { pid, remoteAddress, remotePort } of connections) {
       if (remoteAddress === undefined || remotePort === undefined || remoteAddress === '*') continue;
-      const key = this.byPid.get(pid);
+      let key = this.byPid.get(pid);
+      if (key === undefined && this.sample) {
+        // Looked for only when a connection of a process not followed reaches a pool: a rare event, whose map
+        // is made once per sample.
+        if (
+          classifyDestination(remoteAddress, remotePort, { ...context, configured: [] }).classification !==
+          'mining-pool'
+        )
+          continue;
+        keyOfPid ??= pidsToKeys(this.sample.programs);
+        key = keyOfPid.get(pid);
+        const program = key === undefined ? undefined : this.sample.programs.get(key);
+        if (key === undefined || !program) continue;
+        // Past the bound, not counted again here: observe counted it among those not followed.
+        const entry =
+          this.followed.get(key) ??
+          (this.followed.size < MAX_FOLLOWED ? this.startFollowing(key, program, this.sample.takenAt) : undefined);
+        if (!entry) continue;
+        const byPid = new Map(this.byPid);
+        this.takeSample(entry, key, program, this.sample.takenAt, this.sample.seconds, byPid);
+        this.byPid = byPid;
+        this.pidsChanged = true;
+      }
       const entry = key === undefined ? undefined : this.followed.get(key);
       if (entry && entry.endpoints.size < MAX_ENDPOINTS) entry.endpoints.add(`${remoteAddress} ${remotePort}`);
     }
@@ -238,8 +297,13 @@ export class UnownedBusyProcesses {
         seconds += point.seconds;
       }
       const percent = seconds > 0 ? (cpu / seconds) * 100 : 0;
-      if (!covers(seconds) || percent < this.thresholdPercent) continue;
       const reached = miningServicesReached(entry, context);
+      if (percent < this.thresholdPercent) {
+        // Quiet: said only when it reaches a known pool (a Stratum port alone, at low CPU, is too weak a sign).
+        if (reached.some((r) => r.classification === 'mining-pool')) busy.push({ entry, percent, seconds, reached });
+        continue;
+      }
+      if (!covers(seconds)) continue;
       // A busy app the user opened, or macOS at work, is no news; one on a mining service is.
       if ((entry.app === undefined && !entry.claimsMacOS) || reached.length > 0)
         busy.push({ entry, percent, seconds, reached });
@@ -255,7 +319,8 @@ export class UnownedBusyProcesses {
       const who = several
         ? `pids ${entry.pids.slice(0, MAX_PIDS_NAMED).join(', ')}${more > 0 ? ` and ${more} more` : ''}`
         : `pid ${entry.pid}`;
-      const said = `${who} ${JSON.stringify(entry.args)} used ${Math.round(percent)}% of one core${several ? ' between them' : ''} for ${Math.round(seconds)} s`;
+      const quiet = percent < this.thresholdPercent;
+      const said = `${who} ${JSON.stringify(entry.args)} used ${Math.round(percent)}% of one core${several ? ' between them' : ''} for ${Math.round(seconds)} s${quiet ? `, under the ${this.thresholdPercent}% threshold (a miner can cap its own CPU)` : ''}`;
       const connects = [
         ...(pools.length > 0 ? [`mining pools ${pools.join(', ')}`] : []),
         ...(stratum.length > 0 ? [`Stratum ports ${stratum.join(', ')}`] : []),
@@ -267,7 +332,7 @@ export class UnownedBusyProcesses {
             ? 'its command line names a program in the folders SIP protects, but a command line is whatever its starter chose (execve(2)), and macOS has no reason to reach a mining service'
             : 'its parent is pid 1 and no job lists it, so whatever started it let it go (a miner that detaches from its launcher leaves no name to follow back)';
       findings.notes.push(
-        `${said}${connects.length > 0 ? ` connected to ${connects.join(' and ')},` : ''} and no launch item owns ${several ? `them: for each, ${why}` : `it: ${why}`}`,
+        `${said}${connects.length > 0 ? `${quiet ? ',' : ''} connected to ${connects.join(' and ')},` : ''} and no launch item owns ${several ? `them: for each, ${why}` : `it: ${why}`}`,
       );
       // As for an item: sustained CPU and a pool, or a Stratum endpoint it holds open, is mining.
       if (reached.length > 0) {
@@ -278,8 +343,9 @@ export class UnownedBusyProcesses {
           args: entry.args,
           cpuPercent: Math.round(percent),
           endpoints: reached,
+          ...(quiet ? { belowThreshold: true as const } : {}),
         });
-        findings.mining ??= `a busy process that no launch item owns reaches a mining service: ${who}, ${Math.round(percent)}% of one core, ${[...pools, ...stratum].join(', ')} (see the notes)`;
+        findings.mining ??= `a ${quiet ? 'quiet' : 'busy'} process that no launch item owns reaches a mining service: ${who}, ${Math.round(percent)}% of one core, ${[...pools, ...stratum].join(', ')} (see the notes)`;
       }
     }
     if (busy.length > MAX_NAMED)
@@ -290,4 +356,11 @@ export class UnownedBusyProcesses {
       );
     return findings;
   }
+}
+
+/** Each pid of a sample's programs, to its program's key. */
+function pidsToKeys(programs: Map<string, ProgramInSample>): Map<number, string> {
+  const keys = new Map<number, string>();
+  for (const [key, { members }] of programs) for (const { process } of members) keys.set(process.pid, key);
+  return keys;
 }

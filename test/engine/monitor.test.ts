@@ -106,9 +106,51 @@ describe('the monitor loop', () => {
       '10 10',
       '10 10',
       '10 10',
-      '10 all',
+      'all all',
       '10 10',
     ]);
+  });
+
+  it('finds a quiet process no item owns on a mining pool at the sweep that reads every socket, then follows it', async () => {
+    const reader = new FakeReader();
+    reader.socketsCostAProcess = true;
+    reader.inventories = [
+      { ...inventory([item('/a', ['/bin/a'])]), dns: new Map([['172.67.137.15', 'pool.moneroocean.stream']]) },
+    ];
+    reader.processes = [proc(1, '/sbin/init'), proc(10, '/bin/a'), proc(30, '/Users/x/.cache/kworkerd')];
+    reader.connections = [
+      {
+        pid: 30,
+        protocol: 'TCP',
+        family: 'IPv4',
+        localAddress: '10.0.0.2',
+        localPort: 50000,
+        remoteAddress: '172.67.137.15',
+        remotePort: 443,
+        state: 'ESTABLISHED',
+      },
+    ];
+    const monitor = new Monitor(reader, {
+      windowSeconds: 10,
+      cpuThresholdPercent: 25,
+      fullSweepMs: 30_000,
+      detailsSweepMs: 60_000,
+      now: () => reader.now,
+    });
+    const asked = (): string[] =>
+      reader.requests.map((r) =>
+        r.skipConnections ? 'none' : r.connectionsOf ? [...r.connectionsOf].join('+') : 'all',
+      );
+    for (const t of [0, 5000, 10_000, 60_000, 65_000, 70_000]) {
+      reader.now = t;
+      reader.cpu.set(30, t / 10_000); // a tenth of a core: under the threshold
+      await monitor.tick();
+    }
+    // Missed by the first sample (no interval yet to measure its CPU); found by the sweep at 60 s, then its own.
+    expect(asked()).toEqual(['all', '10', 'none', 'all', '10+30', 'none']);
+    expect(monitor.result()?.incomplete).toMatch(
+      /^a quiet process that no launch item owns reaches a mining service: pid 30, 10% of one core, "pool\.moneroocean\.stream:443"/,
+    );
   });
 
   it('also reads the sockets of a busy process no item owns, so a mining pool it reaches is seen live', async () => {

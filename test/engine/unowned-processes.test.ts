@@ -69,6 +69,40 @@ describe('busy processes that no launch item owns', () => {
     ]);
   });
 
+  it('one that caps its CPU under the threshold is said once it reaches a known mining pool', async () => {
+    const spec = mac([{ pid: 700, ppid: 1, args: '/Users/alice/.cache/kworkerd --max-cpu-usage=15', cpu: 15 }], {
+      connections: [{ pid: 700, local: '192.168.1.20:51150', remote: '172.67.137.15:443' }],
+      dns: [['172.67.137.15', 'pool.moneroocean.stream']],
+    });
+    const result = await replay(writeCapture(spec), DEFAULT_SCAN_OPTIONS);
+    expect(result.notes).toContain(
+      'pid 700 "/Users/alice/.cache/kworkerd --max-cpu-usage=15" used 15% of one core for 120 s, under the 25% threshold (a miner can cap its own CPU), connected to mining pools "pool.moneroocean.stream:443", and no launch item owns it: its parent is pid 1 and no job lists it, so whatever started it let it go (a miner that detaches from its launcher leaves no name to follow back)',
+    );
+    expect(result.incomplete).toBe(
+      'a quiet process that no launch item owns reaches a mining service: pid 700, 15% of one core, "pool.moneroocean.stream:443" (see the notes)',
+    );
+    expect(result.unownedMiners).toEqual([expect.objectContaining({ pid: 700, cpuPercent: 15, belowThreshold: true })]);
+    // A fleet's alert: suspicious, as an item with a pool and no sustained CPU is.
+    const alert = JSON.parse(toEcsAlerts([{ host: 'h', samples: 3, enoughData: true, result }]));
+    expect(alert).toMatchObject({
+      event: { severity: 47 },
+      launchwatch: { verdict: 'suspicious', below_threshold: true },
+    });
+  });
+
+  it('not one under the threshold on a Stratum port alone or on ordinary hosts: too weak a sign without CPU', async () => {
+    const spec = mac([{ pid: 700, ppid: 1, args: '/Users/alice/.cache/kworkerd', cpu: 15 }], {
+      connections: [
+        { pid: 700, local: '192.168.1.20:51151', remote: '198.51.100.7:3333' },
+        { pid: 700, local: '192.168.1.20:51152', remote: '93.184.216.34:443' },
+      ],
+    });
+    const result = await replay(writeCapture(spec), DEFAULT_SCAN_OPTIONS);
+    expect(result.notes.filter((n) => n.includes('no launch item owns'))).toEqual([]);
+    expect(result.incomplete).toBeUndefined();
+    expect(result.unownedMiners).toBeUndefined();
+  });
+
   it("not for macOS in the folders SIP protects, an app launchd lists, a child of a live parent, an item's own, or a burst", async () => {
     const notes = await busyNotes(
       mac(
@@ -249,16 +283,19 @@ describe('busy processes that no launch item owns', () => {
     const byPid = new Map(processes.map((p) => [p.pid, 0.25]));
     for (const at of [5_000, 10_000, 15_000]) {
       watch.observe(processes, { intervalSeconds: 5, byPid, impossible: [] }, at, () => false, new Map());
-      watch.observeConnections([
-        {
-          pid: 1019,
-          protocol: 'TCP',
-          family: 'IPv4',
-          localAddress: '192.168.1.20',
-          remoteAddress: '198.51.100.7',
-          remotePort: 3333,
-        },
-      ]);
+      watch.observeConnections(
+        [
+          {
+            pid: 1019,
+            protocol: 'TCP',
+            family: 'IPv4',
+            localAddress: '192.168.1.20',
+            remoteAddress: '198.51.100.7',
+            remotePort: 3333,
+          },
+        ],
+        { indicators: defaultIndicators(), dns: new Map() },
+      );
     }
     expect(watch.followedPids().size).toBe(20);
     const { notes, miners } = watch.findings((seconds) => seconds >= 10, {

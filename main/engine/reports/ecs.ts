@@ -74,9 +74,11 @@ export function toEcsAlerts(hosts: HostResult[], now = new Date()): string {
  */
 function unownedMinerAlert(host: HostResult, miner: UnownedMiner, now: Date) {
   const destination = miner.endpoints.find((e) => e.classification === 'mining-pool') ?? miner.endpoints[0];
+  // As for an item: a pool without sustained CPU (a capped or paused miner) is suspicious, not mining.
+  const quiet = miner.belowThreshold === true;
   return {
     '@timestamp': new Date(host.result.endedAt ?? now.getTime()).toISOString(),
-    event: alertEvent(73),
+    event: alertEvent(quiet ? 47 : 73),
     message: miner.pids
       ? `pids ${miner.pids.join(', ')}${miner.morePids ? ` and ${miner.morePids} more` : ''} (one program of one user) on ${host.host} reach a mining service at ${miner.cpuPercent}% of one core between them, and no launch item owns them`
       : `pid ${miner.pid} on ${host.host} reaches a mining service at ${miner.cpuPercent}% of one core, and no launch item owns it`,
@@ -95,8 +97,9 @@ function unownedMinerAlert(host: HostResult, miner: UnownedMiner, now: Date) {
         }
       : {}),
     launchwatch: {
-      verdict: 'mining',
+      verdict: quiet ? 'suspicious' : 'mining',
       unowned: true,
+      ...(quiet ? { below_threshold: true } : {}),
       ...(miner.pids ? { pids: miner.pids } : {}),
       ...(miner.morePids ? { more_pids: miner.morePids } : {}),
       cpu: { avg_percent: miner.cpuPercent },
