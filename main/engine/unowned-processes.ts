@@ -135,23 +135,14 @@ export class UnownedBusyProcesses {
     listed: Map<number, string>,
   ): void {
     const seconds = deltas.intervalSeconds;
-    if (seconds === undefined) return;
-    this.beyond = 0;
-    // This sample's unowned processes, by user and program.
-    const programs = new Map<string, ProgramInSample>();
-    for (const process of processes) {
-      if (process.ppid !== 1 || owned(process.pid)) continue;
-      const label = listed.get(process.pid);
-      if (label !== undefined && !label.startsWith('application.')) continue;
-      const cpuSeconds = deltas.byPid.get(process.pid);
-      if (cpuSeconds === undefined) continue;
-      const key = JSON.stringify([process.uid, executableOf(process), label ?? null]);
-      const program = programs.get(key);
-      if (program) {
-        program.cpuSeconds += cpuSeconds;
-        program.members.push({ process, cpu: cpuSeconds });
-      } else programs.set(key, { cpuSeconds, label, members: [{ process, cpu: cpuSeconds }] });
+    if (seconds === undefined) {
+      // The first sample has no interval to measure CPU over; a process in it on a mining pool is followed from
+      // it all the same (observeConnections), so a scan shorter than the sweep that reads every socket sees it.
+      this.sample = { programs: unownedPrograms(processes, undefined, owned, listed), takenAt, seconds: 0 };
+      return;
     }
+    this.beyond = 0;
+    const programs = unownedPrograms(processes, deltas, owned, listed);
     const byPid = new Map<number, string>();
     for (const [key, program] of programs) {
       let entry = this.followed.get(key);
@@ -297,7 +288,8 @@ export class UnownedBusyProcesses {
         seconds += point.seconds;
       }
       const percent = seconds > 0 ? (cpu / seconds) * 100 : 0;
-      const reached = miningServicesReached(entry, context);
+      // Most followed processes reach nothing: nothing to classify.
+      const reached = entry.endpoints.size > 0 ? miningServicesReached(entry, context) : [];
       if (percent < this.thresholdPercent) {
         // Quiet: said only when it reaches a known pool (a Stratum port alone, at low CPU, is too weak a sign).
         if (reached.some((r) => r.classification === 'mining-pool')) busy.push({ entry, percent, seconds, reached });
@@ -363,4 +355,31 @@ function pidsToKeys(programs: Map<string, ProgramInSample>): Map<number, string>
   const keys = new Map<number, string>();
   for (const [key, { members }] of programs) for (const { process } of members) keys.set(process.pid, key);
   return keys;
+}
+
+/**
+ * A sample's processes that no item owns and no job lists (but as an app), by user and program, with their CPU
+ * seconds over the interval (`deltas`; 0 in the first sample, which has none).
+ */
+function unownedPrograms(
+  processes: ProcessRecord[],
+  deltas: CpuDeltas | undefined,
+  owned: (pid: number) => boolean,
+  listed: Map<number, string>,
+): Map<string, ProgramInSample> {
+  const programs = new Map<string, ProgramInSample>();
+  for (const process of processes) {
+    if (process.ppid !== 1 || owned(process.pid)) continue;
+    const label = listed.get(process.pid);
+    if (label !== undefined && !label.startsWith('application.')) continue;
+    const cpuSeconds = deltas ? deltas.byPid.get(process.pid) : 0;
+    if (cpuSeconds === undefined) continue;
+    const key = JSON.stringify([process.uid, executableOf(process), label ?? null]);
+    const program = programs.get(key);
+    if (program) {
+      program.cpuSeconds += cpuSeconds;
+      program.members.push({ process, cpu: cpuSeconds });
+    } else programs.set(key, { cpuSeconds, label, members: [{ process, cpu: cpuSeconds }] });
+  }
+  return programs;
 }

@@ -141,16 +141,37 @@ describe('the monitor loop', () => {
       reader.requests.map((r) =>
         r.skipConnections ? 'none' : r.connectionsOf ? [...r.connectionsOf].join('+') : 'all',
       );
+    const connections = reader.connections;
+    reader.connections = [];
     for (const t of [0, 5000, 10_000, 60_000, 65_000, 70_000]) {
+      // It reaches the pool from 10 s on; a tenth of a core all the time, under the threshold.
+      if (t === 10_000) reader.connections = connections;
       reader.now = t;
-      reader.cpu.set(30, t / 10_000); // a tenth of a core: under the threshold
+      reader.cpu.set(30, t / 10_000);
       await monitor.tick();
     }
-    // Missed by the first sample (no interval yet to measure its CPU); found by the sweep at 60 s, then its own.
+    // Not seen at 10 s (only pid 10's sockets are read then); seen by the sweep at 60 s, then its own read.
     expect(asked()).toEqual(['all', '10', 'none', 'all', '10+30', 'none']);
     expect(monitor.result()?.incomplete).toMatch(
       /^a quiet process that no launch item owns reaches a mining service: pid 30, 10% of one core, "pool\.moneroocean\.stream:443"/,
     );
+
+    // On the pool from the start: the first sample, which reads every socket, finds it (a short scan sees it too).
+    const early = new FakeReader();
+    early.socketsCostAProcess = true;
+    early.inventories = reader.inventories;
+    early.processes = reader.processes;
+    early.connections = connections;
+    const first = new Monitor(early, { windowSeconds: 10, cpuThresholdPercent: 25, now: () => early.now });
+    for (const t of [0, 5000]) {
+      early.now = t;
+      early.cpu.set(30, t / 10_000);
+      await first.tick();
+    }
+    expect(early.requests.map((r) => (r.connectionsOf ? [...r.connectionsOf].join('+') : 'all'))).toEqual([
+      'all',
+      '10+30',
+    ]);
   });
 
   it('also reads the sockets of a busy process no item owns, so a mining pool it reaches is seen live', async () => {
@@ -178,8 +199,8 @@ describe('the monitor loop', () => {
       await monitor.tick();
     }
     const pids = (set: Set<number> | undefined): string => (set ? [...set].join('+') || '-' : 'all');
-    // Followed from its first busy interval (the second sample): its sockets are read from the third.
-    expect(reader.requests.map((r) => pids(r.connectionsOf))).toEqual(['all', '10', '10+30', '10+30', '10+30']);
+    // On a pool in the first sample, which reads every socket: followed from it, its sockets read from the second.
+    expect(reader.requests.map((r) => pids(r.connectionsOf))).toEqual(['all', '10+30', '10+30', '10+30', '10+30']);
     const result = monitor.result();
     expect(result?.incomplete).toMatch(
       /^a busy process that no launch item owns reaches a mining service: pid 30, 100% of one core, "pool\.moneroocean\.stream:443"/,
