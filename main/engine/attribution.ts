@@ -228,7 +228,6 @@ function descendants(
   return out;
 }
 
-/** Among candidates, those whose parent is not also a candidate (a forked copy is a descendant, not a second root). */
 /**
  * Whether a process found by its command line alone could be the job's: a launch daemon with no UserName
  * runs as root (launchd.plist(5)), so a process of another user that shows the same command line (argv
@@ -240,6 +239,7 @@ function runsAsItsJob(item: LaunchItem, process: ProcessRecord | undefined): boo
   return true;
 }
 
+/** Among candidates, those whose parent is not also a candidate (a forked copy is a descendant, not a second root). */
 function topmost(pids: number[], table: ProcessTable, claimed: Set<number>): number[] {
   const set = new Set(pids);
   return pids.filter((pid) => !claimed.has(pid) && !set.has(table.byPid.get(pid)?.ppid ?? -1));
