@@ -1,8 +1,9 @@
 // Busy processes no launch item owns and launchd did not start as a job: its children whose parent is
 // gone (they detached), and jobs listed under an app's label (`application.*`, which `launchctl submit -l`
 // lets any program take; launchctl(1)). Such a process under the CPU threshold is followed too once it is seen
-// connected to a known mining pool: a miner can cap its own CPU (XMRig's --max-cpu-usage, cpulimit). Apps, and system users' processes that name a program in the folders
-// macOS protects, are said only when they reach a mining service: busy, they are no news. A miner that a
+// connected to a known mining pool: a miner can cap its own CPU (XMRig's --max-cpu-usage, cpulimit). Apps, and
+// system users' processes that name a program in the folders macOS protects, are said only when they reach a
+// mining service: busy, they are no news. A miner that a
 // compiled launcher started and that detached leaves no name to follow back to its item, so it is said in
 // the notes with its CPU: an item's "ok" must not be taken for the whole answer while such a process runs.
 // Such processes are followed by user and program, not one by one, as an item's are: a miner split into
@@ -64,6 +65,12 @@ interface ProgramInSample {
   members: { process: ProcessRecord; cpu: number }[];
 }
 
+/** A sample's unowned programs by key, and the key of each of their pids. */
+interface UnownedPrograms {
+  programs: Map<string, ProgramInSample>;
+  keyOfPid: Map<number, string>;
+}
+
 /** Where a connection goes, for following a quiet process that reaches a mining pool. */
 export interface DestinationContext {
   indicators: Indicators;
@@ -78,10 +85,7 @@ function isMacOSOwn(process: ProcessRecord): boolean {
 }
 
 /** The mining pools and Stratum endpoints a process was seen connected to. */
-function miningServicesReached(
-  entry: Followed,
-  context: { indicators: Indicators; dns: Map<string, string> },
-): UnownedMiner['endpoints'] {
+function miningServicesReached(entry: Followed, context: DestinationContext): UnownedMiner['endpoints'] {
   const reached: UnownedMiner['endpoints'] = [];
   for (const endpoint of entry.endpoints) {
     const [address = '', port = ''] = endpoint.split(' ');
@@ -114,7 +118,7 @@ export class UnownedBusyProcesses {
   /** Not followed in the last sample, for the bound. */
   private beyond = 0;
   /** The last sample's unowned programs by key, and when it was taken, for following one from its connections. */
-  private sample: { programs: Map<string, ProgramInSample>; takenAt: number; seconds: number } | undefined;
+  private sample: (UnownedPrograms & { takenAt: number; seconds: number }) | undefined;
 
   constructor(
     private readonly windowSeconds: number,
@@ -138,11 +142,12 @@ export class UnownedBusyProcesses {
     if (seconds === undefined) {
       // The first sample has no interval to measure CPU over; a process in it on a mining pool is followed from
       // it all the same (observeConnections), so a scan shorter than the sweep that reads every socket sees it.
-      this.sample = { programs: unownedPrograms(processes, undefined, owned, listed), takenAt, seconds: 0 };
+      this.sample = { ...unownedPrograms(processes, undefined, owned, listed), takenAt, seconds: 0 };
       return;
     }
     this.beyond = 0;
-    const programs = unownedPrograms(processes, deltas, owned, listed);
+    const unowned = unownedPrograms(processes, deltas, owned, listed);
+    const { programs } = unowned;
     const byPid = new Map<number, string>();
     for (const [key, program] of programs) {
       let entry = this.followed.get(key);
@@ -157,7 +162,7 @@ export class UnownedBusyProcesses {
       }
       this.takeSample(entry, key, program, takenAt, seconds, byPid);
     }
-    this.sample = { programs, takenAt, seconds };
+    this.sample = { ...unowned, takenAt, seconds };
     const since = takenAt - this.windowSeconds * 1000;
     for (const [key, entry] of this.followed) {
       if (entry.seenAt !== takenAt) {
@@ -240,29 +245,25 @@ export class UnownedBusyProcesses {
    * followed (under the threshold) that is connected to a known mining pool is followed from this sample on.
    */
   observeConnections(connections: ConnectionRecord[], context: DestinationContext): void {
-    let keyOfPid: Map<number, string> | undefined;
+    const classifying = { ...context, configured: [] };
     for (const { pid, remoteAddress, remotePort } of connections) {
       if (remoteAddress === undefined || remotePort === undefined || remoteAddress === '*') continue;
       let key = this.byPid.get(pid);
-      if (key === undefined && this.sample) {
-        // Looked for only when a connection of a process not followed reaches a pool: a rare event, whose map
-        // is made once per sample.
-        if (
-          classifyDestination(remoteAddress, remotePort, { ...context, configured: [] }).classification !==
-          'mining-pool'
-        )
-          continue;
-        keyOfPid ??= pidsToKeys(this.sample.programs);
-        key = keyOfPid.get(pid);
-        const program = key === undefined ? undefined : this.sample.programs.get(key);
+      const sample = this.sample;
+      if (key === undefined && sample) {
+        // A process no item owns that is not followed: followed from now on if this reaches a known pool. Most
+        // connections are items' processes', which are not looked up further.
+        key = sample.keyOfPid.get(pid);
+        const program = key === undefined ? undefined : sample.programs.get(key);
         if (key === undefined || !program) continue;
+        if (classifyDestination(remoteAddress, remotePort, classifying).classification !== 'mining-pool') continue;
         // Past the bound, not counted again here: observe counted it among those not followed.
         const entry =
           this.followed.get(key) ??
-          (this.followed.size < MAX_FOLLOWED ? this.startFollowing(key, program, this.sample.takenAt) : undefined);
+          (this.followed.size < MAX_FOLLOWED ? this.startFollowing(key, program, sample.takenAt) : undefined);
         if (!entry) continue;
         const byPid = new Map(this.byPid);
-        this.takeSample(entry, key, program, this.sample.takenAt, this.sample.seconds, byPid);
+        this.takeSample(entry, key, program, sample.takenAt, sample.seconds, byPid);
         this.byPid = byPid;
         this.pidsChanged = true;
       }
@@ -275,10 +276,7 @@ export class UnownedBusyProcesses {
    * A note for each followed process busy over the whole window (`covers` says what is the whole window),
    * naming the mining pools and Stratum ports it connects to.
    */
-  findings(
-    covers: (seconds: number) => boolean,
-    context: { indicators: Indicators; dns: Map<string, string> },
-  ): UnownedFindings {
+  findings(covers: (seconds: number) => boolean, context: DestinationContext): UnownedFindings {
     const busy: { entry: Followed; percent: number; seconds: number; reached: UnownedMiner['endpoints'] }[] = [];
     for (const entry of this.followed.values()) {
       let cpu = 0;
@@ -350,13 +348,6 @@ export class UnownedBusyProcesses {
   }
 }
 
-/** Each pid of a sample's programs, to its program's key. */
-function pidsToKeys(programs: Map<string, ProgramInSample>): Map<number, string> {
-  const keys = new Map<number, string>();
-  for (const [key, { members }] of programs) for (const { process } of members) keys.set(process.pid, key);
-  return keys;
-}
-
 /**
  * A sample's processes that no item owns and no job lists (but as an app), by user and program, with their CPU
  * seconds over the interval (`deltas`; 0 in the first sample, which has none).
@@ -366,8 +357,9 @@ function unownedPrograms(
   deltas: CpuDeltas | undefined,
   owned: (pid: number) => boolean,
   listed: Map<number, string>,
-): Map<string, ProgramInSample> {
+): UnownedPrograms {
   const programs = new Map<string, ProgramInSample>();
+  const keyOfPid = new Map<number, string>();
   for (const process of processes) {
     if (process.ppid !== 1 || owned(process.pid)) continue;
     const label = listed.get(process.pid);
@@ -375,11 +367,12 @@ function unownedPrograms(
     const cpuSeconds = deltas ? deltas.byPid.get(process.pid) : 0;
     if (cpuSeconds === undefined) continue;
     const key = JSON.stringify([process.uid, executableOf(process), label ?? null]);
+    keyOfPid.set(process.pid, key);
     const program = programs.get(key);
     if (program) {
       program.cpuSeconds += cpuSeconds;
       program.members.push({ process, cpu: cpuSeconds });
     } else programs.set(key, { cpuSeconds, label, members: [{ process, cpu: cpuSeconds }] });
   }
-  return programs;
+  return { programs, keyOfPid };
 }
