@@ -69,6 +69,26 @@ const proc = (pid: number, args: string): ProcessRecord => ({
   argv: args.split(' '),
 });
 
+/** Item /a's process (pid 10), and pid 30 that no item owns, connected to a known mining pool. */
+function withUnownedMinerOnPool(reader: FakeReader): void {
+  reader.inventories = [
+    { ...inventory([item('/a', ['/bin/a'])]), dns: new Map([['172.67.137.15', 'pool.moneroocean.stream']]) },
+  ];
+  reader.processes = [proc(1, '/sbin/init'), proc(10, '/bin/a'), proc(30, '/Users/x/.cache/kworkerd')];
+  reader.connections = [
+    {
+      pid: 30,
+      protocol: 'TCP',
+      family: 'IPv4',
+      localAddress: '10.0.0.2',
+      localPort: 50000,
+      remoteAddress: '172.67.137.15',
+      remotePort: 443,
+      state: 'ESTABLISHED',
+    },
+  ];
+}
+
 describe('the monitor loop', () => {
   it('never overlaps a slow tick: a tick that finds one running waits for it', async () => {
     const reader = new FakeReader();
@@ -114,22 +134,7 @@ describe('the monitor loop', () => {
   it('finds a quiet process no item owns on a mining pool at the sweep that reads every socket, then follows it', async () => {
     const reader = new FakeReader();
     reader.socketsCostAProcess = true;
-    reader.inventories = [
-      { ...inventory([item('/a', ['/bin/a'])]), dns: new Map([['172.67.137.15', 'pool.moneroocean.stream']]) },
-    ];
-    reader.processes = [proc(1, '/sbin/init'), proc(10, '/bin/a'), proc(30, '/Users/x/.cache/kworkerd')];
-    reader.connections = [
-      {
-        pid: 30,
-        protocol: 'TCP',
-        family: 'IPv4',
-        localAddress: '10.0.0.2',
-        localPort: 50000,
-        remoteAddress: '172.67.137.15',
-        remotePort: 443,
-        state: 'ESTABLISHED',
-      },
-    ];
+    withUnownedMinerOnPool(reader);
     const monitor = new Monitor(reader, {
       windowSeconds: 10,
       cpuThresholdPercent: 25,
@@ -176,22 +181,7 @@ describe('the monitor loop', () => {
 
   it('also reads the sockets of a busy process no item owns, so a mining pool it reaches is seen live', async () => {
     const reader = new FakeReader();
-    reader.inventories = [
-      { ...inventory([item('/a', ['/bin/a'])]), dns: new Map([['172.67.137.15', 'pool.moneroocean.stream']]) },
-    ];
-    reader.processes = [proc(1, '/sbin/init'), proc(10, '/bin/a'), proc(30, '/Users/x/.cache/kworkerd')];
-    reader.connections = [
-      {
-        pid: 30,
-        protocol: 'TCP',
-        family: 'IPv4',
-        localAddress: '10.0.0.2',
-        localPort: 50000,
-        remoteAddress: '172.67.137.15',
-        remotePort: 443,
-        state: 'ESTABLISHED',
-      },
-    ];
+    withUnownedMinerOnPool(reader);
     const monitor = new Monitor(reader, { windowSeconds: 10, cpuThresholdPercent: 25, now: () => reader.now });
     for (const t of [0, 5000, 10_000, 15_000, 20_000]) {
       reader.now = t;

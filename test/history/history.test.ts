@@ -106,6 +106,11 @@ class NightlyBackupMac implements SystemReader {
   }
 }
 
+/** The monitor over the fake Mac, a 10-minute window, keeping its history in `store`. */
+function watching(mac: NightlyBackupMac, store: HistoryStore): Monitor {
+  return new Monitor(mac, { windowSeconds: 600, cpuThresholdPercent: 25, now: () => mac.now, history: store });
+}
+
 async function run(monitor: Monitor, mac: NightlyBackupMac, until: number): Promise<void> {
   while (mac.now < until) {
     mac.now += TICK;
@@ -282,12 +287,7 @@ describe('history and baselines', () => {
     mac.items = [configured('c'.repeat(64))];
     const events: MonitorEvent[] = [];
     const store = HistoryStore.open(state, mac.now);
-    const monitor = new Monitor(mac, {
-      windowSeconds: 600,
-      cpuThresholdPercent: 25,
-      now: () => mac.now,
-      history: store,
-    });
+    const monitor = watching(mac, store);
     monitor.onEvent((e) => events.push(e));
     await run(monitor, mac, START + 2 * DAY);
     expect(store.review(START + DAY)).toEqual([]);
@@ -341,12 +341,7 @@ describe('history and baselines', () => {
     mac.items = [item];
     const store = HistoryStore.open(state, mac.now);
     expect(store.notes).toEqual([]);
-    const monitor = new Monitor(mac, {
-      windowSeconds: 600,
-      cpuThresholdPercent: 25,
-      now: () => mac.now,
-      history: store,
-    });
+    const monitor = watching(mac, store);
     await run(monitor, mac, START + 2 * TICK);
     // Kept: first seen the day before; the files it had no digest of are no change.
     expect(store.itemHistory(item.id, mac.now)).toMatchObject({ firstSeen: START - DAY, changes: [] });
@@ -367,12 +362,7 @@ describe('history and baselines', () => {
     const state = mkdtempSync(join(tmpdir(), 'lw-history-'));
     const mac = new NightlyBackupMac();
     const store = HistoryStore.open(state, mac.now);
-    const monitor = new Monitor(mac, {
-      windowSeconds: 600,
-      cpuThresholdPercent: 25,
-      now: () => mac.now,
-      history: store,
-    });
+    const monitor = watching(mac, store);
     await run(monitor, mac, START + 2 * TICK);
     expect(store.review(0)).toHaveLength(1);
     store.prune(START + 91 * DAY);
