@@ -3,9 +3,9 @@
 // lets any program take; launchctl(1)). Such a process under the CPU threshold is followed too once it is seen
 // connected to a known mining pool: a miner can cap its own CPU (XMRig's --max-cpu-usage, cpulimit). Apps, and
 // system users' processes that name a program in the folders macOS protects, are said only when they reach a
-// mining service: busy, they are no news. A miner that a
-// compiled launcher started and that detached leaves no name to follow back to its item, so it is said in
-// the notes with its CPU: an item's "ok" must not be taken for the whole answer while such a process runs.
+// mining service: busy, they are no news. A miner that a compiled launcher started and that detached leaves no
+// name to follow back to its item, so it is said in the notes with its CPU: an item's "ok" must not be taken for
+// the whole answer while such a process runs.
 // Such processes are followed by user and program, not one by one, as an item's are: a miner split into
 // processes each under the threshold, or one that exits and starts again under a new pid before the window
 // is full, is the same program of the same user, busy over the window.

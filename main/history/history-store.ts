@@ -1,7 +1,8 @@
 // This Mac's memory: when each launch item was first seen, every change of its plist, program or the scripts and
 // configs it names, every verdict change, every destination (first seen, last seen, count) and an hourly CPU
-// summary per item, in SQLite in the state folder. Write-ahead log with full sync: a kill -9 at any moment loses at most the
-// transaction in flight. Bounded: 90 days, pruned, and caps on every text and count an attacker controls.
+// summary per item, in SQLite in the state folder. Write-ahead log with full sync: a kill -9 at any moment loses
+// at most the transaction in flight. Bounded: 90 days, pruned, and caps on every text and count an attacker
+// controls.
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { destinationKey, DEFAULT_BASELINE_OPTIONS, type BaselineOptions, type ItemBaseline } from '../engine/baseline';
