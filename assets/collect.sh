@@ -199,6 +199,7 @@ hosts_file="$bundle/.hosts"
 
 nl='
 '
+tab=$(printf '\t')
 job_home_of() {
   # $1: a plist. The home its job's shell expands ~ and $HOME with, as the engine's job-home.ts reads it
   # (launchd core.c: HOME from the password entry of the user the job runs as, then EnvironmentVariables,
@@ -353,6 +354,142 @@ decode_words() {
   }
 }
 
+decrypt_words() {
+  # $1: a shell command string or a script (line ends as `;`) that decrypts text with `openssl enc -d` (the engine's
+  # openssl-decryption.ts): each decryption whose key is on the command line (-k, -pass pass:, a hex -K and -iv, or a
+  # variable set to a literal first) is tried on each base64 word (a run of them joined, as openssl -a writes 64
+  # characters a line), with -md as written or else both defaults (sha256 of OpenSSL 1.1.0 and later, md5 of
+  # LibreSSL, the Mac's openssl). What opens as text is read as a command, as decode_words reads what it decodes.
+  # Only options both openssl and LibreSSL's enc take are passed (-d -a -A -md -nosalt -k -K -iv; -pbkdf2 and -iter
+  # only when written), each a word of its own: nothing of the text is run. At most 128 tries, the text's first 64 KiB.
+  printf '%s\n' "$1" | head -c 65536 | LC_ALL=C awk '
+    function flush_run() { if (run_words > 1) print "b\t" run; run = ""; run_words = 0 }
+    function end_word() {
+      if (!in_word) return
+      n++; w[n] = word; ex[n] = expands; qd[n] = quoted; word = ""; expands = 0; quoted = 0; in_word = 0
+    }
+    function end_command() { end_word(); if (n > 0) ends[n] = 1 }
+    function base64_word(s) { return length(s) >= 16 && s ~ /^[A-Za-z0-9+\/]+=?=?$/ }
+    { lines[NR] = $0 }
+    END {
+      n = 0; q = ""; in_word = 0
+      for (l = 1; l <= NR; l++) {
+        line = lines[l]; len = length(line); seg = 1
+        for (i = 1; i <= len; i++) {
+          c = substr(line, i, 1)
+          if (q != "") {
+            if (c == q) { word = word substr(line, seg, i - seg); q = ""; seg = i + 1 }
+            else if (c == "\\" && q == "\"" && i < len) { word = word substr(line, seg, i - seg); i++; seg = i }
+            else if (q == "\"" && (c == "$" || c == "`")) expands = 1
+            continue
+          }
+          if (c == "\"" || c == "'\''") { word = word substr(line, seg, i - seg); q = c; in_word = 1; quoted = 1; seg = i + 1; continue }
+          if (c == "\\" && i < len) { word = word substr(line, seg, i - seg); in_word = 1; i++; seg = i; continue }
+          if (c == " " || c == "\t" || c == ";" || c == "|" || c == "&" || c == "(" || c == ")" || c == "`" || c == "<" || c == ">") {
+            word = word substr(line, seg, i - seg); seg = i + 1
+            if (c == " " || c == "\t") end_word()
+            else if (c == "<" || c == ">") { end_word(); word = c; in_word = 1; end_word() }
+            else end_command()
+            continue
+          }
+          if (c == "$") expands = 1
+          in_word = 1
+        }
+        if (q != "") { word = word substr(line, seg) "\n"; continue }
+        word = word substr(line, seg); end_command()
+      }
+      end_word()
+      # Base64 words (a quoted one over lines without its line ends; the value of NAME=<base64>), and runs of them.
+      for (i = 1; i <= n && blobs < 64; i++) {
+        s = w[i]; gsub(/[ \t\n]/, "", s)
+        if (s ~ /^[A-Za-z_][A-Za-z0-9_]*=./) s = substr(s, index(s, "=") + 1)
+        if (base64_word(s)) { print "b\t" s; blobs++; run = run s; run_words++ } else flush_run()
+        if (ends[i]) flush_run()
+      }
+      flush_run()
+      # Variables set to a literal value, and each openssl decryption with what it is given.
+      first = 1
+      for (i = 1; i <= n; i++) {
+        if (first && w[i] ~ /^[A-Za-z_][A-Za-z0-9_]*=/ && !ex[i]) { e = index(w[i], "="); vars[substr(w[i], 1, e - 1)] = substr(w[i], e + 1) }
+        else if (w[i] == "openssl" || w[i] ~ /\/openssl$/) read_openssl(i)
+        first = ends[i] || (first && (w[i] == "export" || w[i] ~ /^[A-Za-z_][A-Za-z0-9_]*=/))
+      }
+    }
+    function known(j,   name, prefix) {
+      # A word as it will be: itself, or a variable set to a literal ($K, ${K}, pass:$K); "" when made when it runs.
+      if (!ex[j]) return w[j]
+      name = w[j]; prefix = ""
+      if (name ~ /^pass:/) { prefix = "pass:"; name = substr(name, 6) }
+      if (name ~ /^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/) name = substr(name, 3, length(name) - 3)
+      else if (name ~ /^\$[A-Za-z_][A-Za-z0-9_]*$/) name = substr(name, 2)
+      else return ""
+      return (name in vars) ? prefix vars[name] : ""
+    }
+    function read_openssl(i,   j, cipher, dec, salted, iter, md, kind, secret, iv, v) {
+      if (ends[i]) return
+      j = i + 1; cipher = ""; dec = 0; salted = 1; iter = ""; md = ""; kind = ""; secret = ""; iv = ""
+      if (w[j] != "enc") { if (tolower(w[j]) !~ /^(aes|aria|bf|camellia|cast|des|idea|rc2|rc4|rc5|seed|sm4)/) return; cipher = tolower(w[j]) }
+      for (j = j + 1; j <= n && j <= i + 64; j++) {
+        if (ends[j - 1] && j > i + 1) break
+        v = (j < n && !ends[j]) ? known(j + 1) : ""
+        if (w[j] == "-d") dec = 1
+        else if (w[j] == "-nosalt") salted = 0
+        else if (w[j] == "-pbkdf2" && iter == "") iter = 10000
+        else if (w[j] == "-iter") { iter = v; j++ }
+        else if (w[j] == "-md") { md = v; j++ }
+        else if (w[j] == "-k") { kind = "k"; secret = v; j++ }
+        else if (w[j] == "-pass") { kind = (v ~ /^pass:/) ? "k" : ""; secret = substr(v, 6); j++ }
+        else if (w[j] == "-K") { kind = "K"; secret = v; j++ }
+        else if (w[j] == "-iv") { iv = v; j++ }
+        else if (w[j] ~ /^-(in|out|kfile|S|bufsize|engine|provider|provider-path|propquery|rand|writerand|saltlen)$/) j++
+        else if (w[j] ~ /^-[A-Za-z0-9-]+$/ && w[j] !~ /^-(e|a|A|base64|salt|p|P|v|z|none|nopad|debug)$/ && cipher == "") cipher = tolower(substr(w[j], 2))
+      }
+      if (dec && cipher != "" && kind != "" && secret != "" && secret !~ /[\t\n]/)
+        # Each field after a "=", so that an empty one is not lost between two tabs (read joins them).
+        print "d\t=" cipher "\t=" kind "\t=" secret "\t=" iv "\t=" md "\t=" salted "\t=" iter
+    }' | {
+    tries=0
+    blobs=
+    while IFS= read -r line; do
+      case $line in
+        b"$tab"*) blobs="$blobs${line#b"$tab"}$nl" ;;
+        d"$tab"*)
+          IFS=$tab read -r _ cipher kind secret iv md salted iter <<EOF_DECRYPTION
+$line
+EOF_DECRYPTION
+          cipher=${cipher#=} kind=${kind#=} secret=${secret#=} iv=${iv#=} md=${md#=} salted=${salted#=} iter=${iter#=}
+          # Only names and numbers openssl takes: the text chose them.
+          case $cipher in '' | -* | *[!a-z0-9-]*) continue ;; esac
+          case ${md:-sha256} in *[!a-z0-9-]*) continue ;; esac
+          case ${iter:-1} in *[!0-9]*) continue ;; esac
+          [ "${iter:-0}" -le 1000000 ] || continue
+          case $kind in K) case $secret$iv in *[!0-9A-Fa-f]*) continue ;; esac ;; esac
+          set -f
+          old_ifs=$IFS
+          IFS=$nl
+          for blob in $blobs; do
+            IFS=$old_ifs
+            case $blob in U2FsdGVkX1*) [ "$salted" = 1 ] || continue ;; *) [ "$salted" = 0 ] || [ "$kind" = K ] || continue ;; esac
+            for digest in ${md:-sha256 md5}; do
+              [ "$tries" -lt 128 ] || break 2
+              tries=$((tries + 1))
+              set -- enc -d -a -A "-$cipher" -md "$digest"
+              [ "$salted" = 1 ] || set -- "$@" -nosalt
+              [ -z "$iter" ] || set -- "$@" -pbkdf2 -iter "$iter"
+              if [ "$kind" = K ]; then set -- "$@" -K "$secret" -iv "${iv:-0}"; else set -- "$@" -k "$secret"; fi
+              decrypted=$(printf '%s\n' "$blob" | openssl "$@" 2>/dev/null) || continue
+              case $decrypted in '' | *[![:print:][:space:]]*) continue ;; esac
+              printf '%s\n%s\n%s\n' /bin/sh -c "$(printf '%s' "$decrypted" | tr '\n' ';')" | (scan_arguments)
+              break
+            done
+          done
+          IFS=$old_ifs
+          set +f ;;
+      esac
+    done
+  }
+}
+
 unhex() {
   # stdin: hex digits; stdout: the bytes they spell, as `xxd -r -p` gives them (awk, as not every Mac has xxd in PATH).
   LC_ALL=C awk 'BEGIN { for (i = 0; i < 16; i++) v[substr("0123456789abcdef", i + 1, 1)] = i }
@@ -477,6 +614,8 @@ scan_arguments() {
             # What it decodes (`echo <base64> | base64 -d | sh`, `xxd -r -p`, `printf '\x63...'`) is a command
             # string of its own.
             case $arg in *base64* | *xxd* | *\\*) decode_words "$arg" ;; esac
+            # What it decrypts with openssl enc -d and a key it gives (`echo U2FsdGVkX1... | openssl enc -d ... | sh`).
+            case $arg in *openssl*) decrypt_words "$arg" ;; esac
           elif [ "$previous" = -c ]; then
             named_file "$arg"
           fi ;;

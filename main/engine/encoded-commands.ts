@@ -14,6 +14,8 @@
 // hex blob in arguments" as a hiding place of their own.
 // Code that hands text to a shell hides its shell commands the same way without encoding them, as strings
 // (`os.system("...")`): those are read too (shellStringsOf).
+import { decryptedTexts, opensslDecryptions } from './openssl-decryption';
+import { addLiteralAssignments, MAX_SUBSTITUTED, withVariables } from './shell-variables';
 import { basename, isAssignment, isInterpreter } from './shell-words';
 
 /**
@@ -51,14 +53,55 @@ interface Encodings {
 export function decodedShellText(command: string): DecodedShellText {
   const tokens = tokensOf(command);
   const { encodings, interprets } = shellDecoding(tokens, command);
-  if (!encodings.base64 && !encodings.hex && !encodings.escapes) return { texts: [], runs: false };
+  const decryptions = command.includes('openssl') ? opensslDecryptions(withOwnVariables(command)) : [];
+  if (!encodings.base64 && !encodings.hex && !encodings.escapes && decryptions.length === 0)
+    return { texts: [], runs: false };
   const literals = encodings.escapes ? stringLiterals(command) : { strings: [], cut: false };
   const words = decodedWords(tokens, literals.strings, encodings);
+  const decrypted =
+    decryptions.length > 0 ? decryptedTexts(decryptions, encryptedBlobs(tokens), readsAsText) : { texts: [] };
   // printf and echo are everywhere: they decode only when a word of escapes did decode.
-  const decodes = encodings.base64 || encodings.hex || words.texts.length > 0;
+  const decodes = encodings.base64 || encodings.hex || words.texts.length > 0 || decryptions.length > 0;
   if (!decodes) return { texts: [], runs: false };
-  const unread = unreadOf(tokens, words, literals);
-  return { texts: words.texts, runs: interprets, ...(unread !== undefined ? { unread } : {}) };
+  const unread = unreadOf(tokens, words, literals) ?? decrypted.unread;
+  return { texts: [...words.texts, ...decrypted.texts], runs: interprets, ...(unread !== undefined ? { unread } : {}) };
+}
+
+/** The command with the variables it sets to literal values put in where it uses them (`K=...; ... -k "$K"`). */
+function withOwnVariables(command: string): string {
+  const variables = new Map<string, string>();
+  addLiteralAssignments(command, variables);
+  return withVariables(command, variables, { left: MAX_SUBSTITUTED });
+}
+
+/**
+ * The bytes encrypted data on a command line can be (openssl-decryption.ts): each base64 or hex word decoded, and
+ * each run of base64 words joined (`openssl enc -a` writes 64 characters a line), at most MAX_ENCODED.
+ */
+function encryptedBlobs(tokens: string[]): Buffer[] {
+  const blobs: Buffer[] = [];
+  let run: string[] = [];
+  const flush = (): void => {
+    if (run.length > 1 && blobs.length < MAX_ENCODED) blobs.push(Buffer.from(run.join(''), 'base64'));
+    run = [];
+  };
+  for (const word of tokens) {
+    if (blobs.length >= MAX_ENCODED) break;
+    // `X=<base64>` as decodedWords reads it: the value, unless the word only ends in base64's padding.
+    const assigned = isAssignment(word) ? word.slice(word.indexOf('=') + 1) : '';
+    const value = assigned.length >= MIN_ENCODED_LENGTH ? assigned : word;
+    if (value.length < MIN_ENCODED_LENGTH || value.length > MAX_ENCODED_LENGTH) {
+      flush();
+      continue;
+    }
+    if (value.length % 2 === 0 && isHex(value)) blobs.push(Buffer.from(value, 'hex'));
+    if (isBase64(value)) {
+      blobs.push(Buffer.from(value, 'base64'));
+      run.push(value);
+    } else flush();
+  }
+  flush();
+  return blobs;
 }
 
 /**

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { decodedShellText, readInterpreterCode } from './encoded-commands';
 import { posix } from 'node:path';
+import { addLiteralAssignments, MAX_SUBSTITUTED, withVariables } from './shell-variables';
 import {
   basename,
   expandHome,
@@ -95,6 +96,8 @@ export function decodedScriptLines(text: string): { lines: string[][]; runs: boo
   let runs = false;
   let unread: string | undefined;
   let held = '';
+  const variables = new Map<string, string>();
+  const substitution: { left: number; cut?: boolean } = { left: MAX_SUBSTITUTED };
   for (let start = 0; start < text.length && texts.size < MAX_COMMAND_LINES;) {
     const newline = text.indexOf('\n', start);
     const end = newline < 0 ? text.length : newline;
@@ -107,7 +110,9 @@ export function decodedScriptLines(text: string): { lines: string[][]; runs: boo
       continue;
     }
     held = '';
-    const decoded = decodedShellText(line);
+    // A payload or key set in a variable on an earlier line is put in where this one uses it (shell-variables.ts).
+    const decoded = decodedShellText(withVariables(line, variables, substitution));
+    addLiteralAssignments(line, variables);
     if (decoded.runs) runs = true;
     unread ??= decoded.unread !== undefined ? `a line with ${decoded.unread}` : undefined;
     for (const inner of decoded.texts) {
@@ -117,6 +122,7 @@ export function decodedScriptLines(text: string): { lines: string[][]; runs: boo
     }
     start = end + 1;
   }
+  if (substitution.cut) unread ??= 'more text in variables than is put in where they are used';
   const lines = [...texts].map((inner) => ['/bin/sh', '-c', inner]);
   return unread !== undefined ? { lines, runs, unread } : { lines, runs };
 }

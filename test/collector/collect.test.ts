@@ -242,6 +242,22 @@ function fakeMac(): string {
   );
   write('/Users/alice/.r/run.sh', '#!/bin/sh\ncd ~/.r\n./kworker --config r.json &\n');
   write('/Users/alice/.r/r.json', '{"pools":[{"url":"eu.luckpool.net:3956"}]}');
+  // A script that decrypts its command with openssl enc -d and a key it holds in a variable (Shlayer's way): the
+  // config the decrypted command names is copied. Encrypted by this machine's openssl with the MD5 digest that macOS's
+  // LibreSSL uses by default; the collector runs this machine's openssl for the Mac's, with options both take.
+  const encrypted = execFileSync('openssl', ['enc', '-aes-256-cbc', '-a', '-A', '-md', 'md5', '-k', '0p3n s3same'], {
+    input: 'cd ~/.o && ./kworker --config o.json &',
+    stdio: 'pipe',
+  });
+  write(
+    '/Users/alice/Library/LaunchAgents/com.o.helper.plist',
+    build({ Label: 'com.o.helper', ProgramArguments: ['/bin/sh', '/Users/alice/.o/run.sh'] } as never),
+  );
+  write(
+    '/Users/alice/.o/run.sh',
+    `#!/bin/sh\nK='0p3n s3same'\nD='${encrypted.toString().trim()}'\necho "$D" | openssl enc -d -aes-256-cbc -a -A -k "$K" | sh\n`,
+  );
+  write('/Users/alice/.o/o.json', '{"pools":[{"url":"mine.c3pool.com:13333"}]}');
   write('/Users/alice/.h/h.json', '{"pools":[{"url":"auto.nicehash.com:9200"}]}');
   write('/Users/alice/.e/e.json', '{"pools":[{"url":"btc.f2pool.com:1314"}]}');
   // A program that is a named pipe (a plist may name anything): hashing it would wait for a writer forever. Its
@@ -399,7 +415,7 @@ describe('assets/collect.sh', () => {
     const archive = stdout.trim();
     expect(archive).toMatch(/launchwatch-capture-.*\.tar\.gz$/);
     expect(existsSync(archive)).toBe(true);
-    expect(stderr).toContain('Collected 20 launch item property lists, 3 samples');
+    expect(stderr).toContain('Collected 21 launch item property lists, 3 samples');
     expect(stderr).toContain('Not run with sudo');
 
     // One archive is what it leaves: the working folder is gone, and the archive holds it all.
@@ -539,6 +555,9 @@ describe('assets/collect.sh', () => {
     expect(reasons('com.l.helper')).toContain('file /Users/alice/.l/l.json');
     expect(reasons('com.r.helper')).toContain('eu.luckpool.net');
     expect(reasons('com.r.helper')).toContain('file /Users/alice/.r/r.json');
+    expect(reasons('com.o.helper')).toContain('mine.c3pool.com');
+    expect(reasons('com.o.helper')).toContain('file /Users/alice/.o/o.json');
+    expect(reasons('com.o.helper')).toContain('runs a command it decodes');
     expect(verdict('homebrew.mxcl.redis')).toBe('ok');
     expect(verdict('com.docker.vmnetd')).toBe('ok');
     expect(result.items.find((i) => i.item.label === 'com.linked')?.item.problems).toContain(
