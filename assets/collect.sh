@@ -321,6 +321,23 @@ decode_words() {
       /^([0-9A-Fa-f][0-9A-Fa-f])+$/ { run = run $0; words++; next }
       { if (words > 1) print "j " run; run = ""; words = 0 }
       END { if (words > 1) print "j " run }'
+    # base64 wrapped over lines (base64(1) writes 76 characters a line, openssl -a 64), joined: words of one length
+    # (a multiple of 4, at least 16), then a last one no longer; with and without that last word, which may be the
+    # word after the payload (`| base64 -d`). The engine's wrappedBase64.
+    # shellcheck disable=SC2016,SC2020 # as above
+    printf '%s\n' "$1" | tr ' \t;&|()`"<>${}'"'" '\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n' | awk '
+      /^$/ { next }
+      width > 0 && length($0) == width && /^[A-Za-z0-9+\/]+$/ { run = run $0; words++; next }
+      width > 0 && length($0) < width && /^[A-Za-z0-9+\/]+=?=?$/ {
+        if (words > 1) print "w " run
+        print "w " run $0; width = 0; run = ""; words = 0; next
+      }
+      {
+        if (words > 1) print "w " run
+        run = ""; words = 0; width = 0
+        if (length($0) >= 16 && length($0) % 4 == 0 && /^[A-Za-z0-9+\/]+$/) { width = length($0); run = $0; words = 1 }
+      }
+      END { if (words > 1) print "w " run }'
     case $1 in
       *\\*)
         # shellcheck disable=SC2020 # each of the two quote characters ends a piece
@@ -363,7 +380,7 @@ decrypt_words() {
   # Only options both openssl and LibreSSL's enc take are passed (-d -a -A -md -nosalt -k -K -iv; -pbkdf2 and -iter
   # only when written), each a word of its own: nothing of the text is run. At most 128 tries, the text's first 64 KiB.
   printf '%s\n' "$1" | head -c 65536 | LC_ALL=C awk '
-    function flush_run() { if (run_words > 1) print "b\t" run; run = ""; run_words = 0 }
+    function flush_run() { if (run_words > 1) print "b\t" run; run_kept = run; run = ""; run_words = 0 }
     function end_word() {
       if (!in_word) return
       n++; w[n] = word; ex[n] = expands; qd[n] = quoted; word = ""; expands = 0; quoted = 0; in_word = 0
@@ -399,12 +416,22 @@ decrypt_words() {
         word = word substr(line, seg); end_command()
       }
       end_word()
-      # Base64 words (a quoted one over lines without its line ends; the value of NAME=<base64>), and runs of them.
+      # Base64 words (a quoted one over lines without its line ends or the `;` they became; the value of
+      # NAME=<base64>), and runs of them.
+      # A run is words of one length (a multiple of 4, unpadded), then a last one no longer, tried with and without
+      # it (wrappedBase64 in the engine). A script is read with its line ends as `;`: a run goes on past them
+      # (openssl -a data in a here-document).
       for (i = 1; i <= n && blobs < 64; i++) {
-        s = w[i]; gsub(/[ \t\n]/, "", s)
-        if (s ~ /^[A-Za-z_][A-Za-z0-9_]*=./) s = substr(s, index(s, "=") + 1)
-        if (base64_word(s)) { print "b\t" s; blobs++; run = run s; run_words++ } else flush_run()
-        if (ends[i]) flush_run()
+        s = w[i]; gsub(/[ \t\n;]/, "", s)
+        # NAME=<base64>: the value (a word that only ends in the padding of base64 is itself).
+        if (s ~ /^[A-Za-z_][A-Za-z0-9_]*=/ && length(s) - index(s, "=") >= 12) s = substr(s, index(s, "=") + 1)
+        if (base64_word(s)) { print "b\t" s; blobs++ }
+        if (run_words > 0 && length(s) == width && s ~ /^[A-Za-z0-9+\/]+$/) { run = run s; run_words++; continue }
+        if (run_words > 0 && length(s) >= 2 && length(s) < width && s ~ /^[A-Za-z0-9+\/]+=?=?$/) {
+          flush_run(); print "b\t" run_kept s; run_kept = ""; width = 0; continue
+        }
+        flush_run(); run_kept = ""; width = 0
+        if (length(s) >= 16 && length(s) % 4 == 0 && s ~ /^[A-Za-z0-9+\/]+$/) { run = s; run_kept = s; run_words = 1; width = length(s) }
       }
       flush_run()
       # Variables set to a literal value, and each openssl decryption with what it is given.

@@ -80,28 +80,56 @@ function withOwnVariables(command: string): string {
  */
 function encryptedBlobs(tokens: string[]): Buffer[] {
   const blobs: Buffer[] = [];
-  let run: string[] = [];
-  const flush = (): void => {
-    if (run.length > 1 && blobs.length < MAX_ENCODED) blobs.push(Buffer.from(run.join(''), 'base64'));
-    run = [];
-  };
+  for (const run of wrappedBase64(tokens)) blobs.push(Buffer.from(run.text, 'base64'));
   for (const word of tokens) {
     if (blobs.length >= MAX_ENCODED) break;
     // `X=<base64>` as decodedWords reads it: the value, unless the word only ends in base64's padding.
     const assigned = isAssignment(word) ? word.slice(word.indexOf('=') + 1) : '';
     const value = assigned.length >= MIN_ENCODED_LENGTH ? assigned : word;
-    if (value.length < MIN_ENCODED_LENGTH || value.length > MAX_ENCODED_LENGTH) {
-      flush();
+    if (value.length < MIN_ENCODED_LENGTH || value.length > MAX_ENCODED_LENGTH) continue;
+    if (value.length % 2 === 0 && isHex(value)) blobs.push(Buffer.from(value, 'hex'));
+    if (isBase64(value)) blobs.push(Buffer.from(value, 'base64'));
+  }
+  return blobs;
+}
+
+/**
+ * Base64 wrapped over lines, joined: words of one length (a multiple of 4, at least MIN_ENCODED_LENGTH, unpadded:
+ * base64(1) writes 76 characters a line, openssl -a 64) one after another, then a last one no longer, which may be
+ * padded. At most MAX_ENCODED runs, each at most MAX_ENCODED_LENGTH long.
+ */
+function wrappedBase64(tokens: string[]): { text: string; from: number; to: number }[] {
+  const runs: { text: string; from: number; to: number }[] = [];
+  let i = 0;
+  while (i < tokens.length && runs.length < MAX_ENCODED) {
+    const width = (tokens[i] as string).length;
+    if (width < MIN_ENCODED_LENGTH || width % 4 !== 0 || !isUnpaddedBase64(tokens[i] as string)) {
+      i++;
       continue;
     }
-    if (value.length % 2 === 0 && isHex(value)) blobs.push(Buffer.from(value, 'hex'));
-    if (isBase64(value)) {
-      blobs.push(Buffer.from(value, 'base64'));
-      run.push(value);
-    } else flush();
+    let end = i + 1;
+    let length = width;
+    while (end < tokens.length && (tokens[end] as string).length === width && isUnpaddedBase64(tokens[end] as string)) {
+      length += width;
+      end++;
+    }
+    // A shorter last line, which may be padded; or the word after the payload (`| base64 -d`): both are tried, the
+    // longer first (a text its last line completes takes its words).
+    const last = tokens[end];
+    if (last !== undefined && last.length <= width && last.length >= 2 && isBase64(last)) {
+      if (length + last.length <= MAX_ENCODED_LENGTH)
+        runs.push({ text: tokens.slice(i, end + 1).join(''), from: i, to: end + 1 });
+    }
+    if (end - i > 1 && length <= MAX_ENCODED_LENGTH)
+      runs.push({ text: tokens.slice(i, end).join(''), from: i, to: end });
+    if (last !== undefined && last.length <= width && last.length >= 2 && isBase64(last)) end++;
+    i = end;
   }
-  flush();
-  return blobs;
+  return runs;
+}
+
+function isUnpaddedBase64(token: string): boolean {
+  return isBase64(token) && !token.endsWith('=');
 }
 
 /**
@@ -386,6 +414,15 @@ function decodedWords(tokens: string[], literals: string[], encodings: Encodings
       } else flush();
     }
     flush();
+  }
+  // base64 -d reads past line ends (GNU's and macOS's alike): a payload written 76 characters a line, in a quoted
+  // string or a here-document, is one text too.
+  // Its lines are read one by one too (as words put one after another, each its own text, are: a run must not
+  // swallow them), and a run whose last line completes it is not read again without that line.
+  if (encodings.base64) {
+    const joinedFrom = new Set<number>();
+    for (const run of wrappedBase64(tokens))
+      if (!joinedFrom.has(run.from) && add(Buffer.from(run.text, 'base64').toString('utf8'))) joinedFrom.add(run.from);
   }
   for (const word of tokens) {
     if (cut) break;

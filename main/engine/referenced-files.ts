@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { decodedShellText, readInterpreterCode } from './encoded-commands';
 import { posix } from 'node:path';
+import { scriptCommands } from './script-lines';
 import { addLiteralAssignments, MAX_SUBSTITUTED, withVariables } from './shell-variables';
 import {
   basename,
@@ -86,33 +87,23 @@ export interface ReadingBounds {
 }
 
 /**
- * What a shell script decodes, line by line (`echo <base64> | base64 -d | sh` in the script a plist runs hides as well
- * as in the plist): each text a line decodes as a `sh -c` line, once, at most MAX_COMMAND_LINES in all; `runs` when
- * a line runs what it decodes. Line by line, not the whole script at once: a pipeline is one line, and decoys in a
- * long script do not use up the bounds of the line that holds the payload.
+ * What a shell script decodes, command by command (`echo <base64> | base64 -d | sh` in the script a plist runs hides as
+ * well as in the plist): each text a command decodes as a `sh -c` line, once, at most MAX_COMMAND_LINES in all; `runs`
+ * when a command runs what it decodes. A command as the shell reads it (script-lines.ts: a pipeline or a quoted
+ * string over lines, a here-document with its body), not the whole script at once: decoys in a long script do not use
+ * up the bounds of the command that holds the payload.
  */
 export function decodedScriptLines(text: string): { lines: string[][]; runs: boolean; unread?: string } {
   const texts = new Set<string>();
   let runs = false;
   let unread: string | undefined;
-  let held = '';
   const variables = new Map<string, string>();
   const substitution: { left: number; cut?: boolean } = { left: MAX_SUBSTITUTED };
-  for (let start = 0; start < text.length && texts.size < MAX_COMMAND_LINES;) {
-    const newline = text.indexOf('\n', start);
-    const end = newline < 0 ? text.length : newline;
-    const line = held + text.slice(start, end);
-    // A line that ends in `\`, `|`, `&&` or `||` goes on on the next one, as the shell reads it (sh(1)).
-    const goesOn = continuesOnNextLine(line);
-    if (goesOn !== undefined && newline >= 0) {
-      held = goesOn;
-      start = end + 1;
-      continue;
-    }
-    held = '';
+  for (const command of scriptCommands(text)) {
+    if (texts.size >= MAX_COMMAND_LINES) break;
     // A payload or key set in a variable on an earlier line is put in where this one uses it (shell-variables.ts).
-    const decoded = decodedShellText(withVariables(line, variables, substitution));
-    addLiteralAssignments(line, variables);
+    const decoded = decodedShellText(withVariables(command, variables, substitution));
+    addLiteralAssignments(command, variables);
     if (decoded.runs) runs = true;
     unread ??= decoded.unread !== undefined ? `a line with ${decoded.unread}` : undefined;
     for (const inner of decoded.texts) {
@@ -120,23 +111,10 @@ export function decodedScriptLines(text: string): { lines: string[][]; runs: boo
         unread ??= `more than ${MAX_COMMAND_LINES.toLocaleString('en')} decoded texts`;
       else texts.add(inner);
     }
-    start = end + 1;
   }
   if (substitution.cut) unread ??= 'more text in variables than is put in where they are used';
   const lines = [...texts].map((inner) => ['/bin/sh', '-c', inner]);
   return unread !== undefined ? { lines, runs, unread } : { lines, runs };
-}
-
-/**
- * The line as the shell joins it with the next when it ends in a backslash (the backslash and line end are removed)
- * or in `|`, `&&` or `||` (the command goes on); undefined when it ends there.
- */
-function continuesOnNextLine(line: string): string | undefined {
-  let end = line.length;
-  while (end > 0 && (line[end - 1] === ' ' || line[end - 1] === '\t' || line[end - 1] === '\r')) end--;
-  if (line[end - 1] === '\\' && end === line.length) return line.slice(0, end - 1);
-  if (line[end - 1] === '|' || line.endsWith('&&', end)) return `${line.slice(0, end)} `;
-  return undefined;
 }
 
 /**

@@ -258,6 +258,38 @@ function fakeMac(): string {
     `#!/bin/sh\nK='0p3n s3same'\nD='${encrypted.toString().trim()}'\necho "$D" | openssl enc -d -aes-256-cbc -a -A -k "$K" | sh\n`,
   );
   write('/Users/alice/.o/o.json', '{"pools":[{"url":"mine.c3pool.com:13333"}]}');
+  // The same over lines: openssl's 64-character lines in a here-document, and what they decrypt to a quoted string
+  // of base64 wrapped at 76 characters whose config name spans two of its lines (only the lines joined name it).
+  const wrappedBase64 = (
+    Buffer.from('cd ~/.q && ./kworker -o x --config quite-a-long-config-file-name.json &')
+      .toString('base64')
+      .match(/.{1,76}/g) ?? []
+  ).join('\n');
+  const overLines = execFileSync('openssl', ['enc', '-aes-256-cbc', '-a', '-md', 'md5', '-k', 'k3y'], {
+    input: `echo "${wrappedBase64}" | base64 -d | sh\n`,
+    stdio: 'pipe',
+  });
+  write(
+    '/Users/alice/Library/LaunchAgents/com.q.helper.plist',
+    build({ Label: 'com.q.helper', ProgramArguments: ['/bin/sh', '/Users/alice/.q/run.sh'] } as never),
+  );
+  // And openssl's lines between quotes, held in a variable (the script is read with its line ends as `;`).
+  const quotedLines = execFileSync('openssl', ['enc', '-aes-256-cbc', '-a', '-md', 'md5', '-k', 'k3y'], {
+    input: 'cd ~/.q; ./kworker --config second-config.json\n',
+    stdio: 'pipe',
+  });
+  write(
+    '/Users/alice/.q/run.sh',
+    [
+      '#!/bin/sh',
+      `openssl enc -d -aes-256-cbc -a -k k3y <<EOF | sh\n${overLines.toString().trim()}\nEOF`,
+      `D="${quotedLines.toString().trim()}"`,
+      'echo "$D" | openssl enc -d -aes-256-cbc -a -k k3y | sh',
+      'exit 0\n',
+    ].join('\n'),
+  );
+  write('/Users/alice/.q/second-config.json', '{"pools":[{"url":"gulf.moneroocean.stream:10128"}]}');
+  write('/Users/alice/.q/quite-a-long-config-file-name.json', '{"pools":[{"url":"xmr.2miners.com:2222"}]}');
   write('/Users/alice/.h/h.json', '{"pools":[{"url":"auto.nicehash.com:9200"}]}');
   write('/Users/alice/.e/e.json', '{"pools":[{"url":"btc.f2pool.com:1314"}]}');
   // A program that is a named pipe (a plist may name anything): hashing it would wait for a writer forever. Its
@@ -415,7 +447,7 @@ describe('assets/collect.sh', () => {
     const archive = stdout.trim();
     expect(archive).toMatch(/launchwatch-capture-.*\.tar\.gz$/);
     expect(existsSync(archive)).toBe(true);
-    expect(stderr).toContain('Collected 21 launch item property lists, 3 samples');
+    expect(stderr).toContain('Collected 22 launch item property lists, 3 samples');
     expect(stderr).toContain('Not run with sudo');
 
     // One archive is what it leaves: the working folder is gone, and the archive holds it all.
@@ -558,6 +590,8 @@ describe('assets/collect.sh', () => {
     expect(reasons('com.o.helper')).toContain('mine.c3pool.com');
     expect(reasons('com.o.helper')).toContain('file /Users/alice/.o/o.json');
     expect(reasons('com.o.helper')).toContain('runs a command it decodes');
+    expect(reasons('com.q.helper')).toContain('file /Users/alice/.q/quite-a-long-config-file-name.json');
+    expect(reasons('com.q.helper')).toContain('file /Users/alice/.q/second-config.json');
     expect(verdict('homebrew.mxcl.redis')).toBe('ok');
     expect(verdict('com.docker.vmnetd')).toBe('ok');
     expect(result.items.find((i) => i.item.label === 'com.linked')?.item.problems).toContain(

@@ -123,6 +123,20 @@ describe('openssl enc -d with its key on the command line', () => {
     expect(decodedScriptLines(script)).toEqual({ lines: [['/bin/sh', '-c', PAYLOAD]], runs: true });
   });
 
+  it('reads the data openssl -a wrote over lines in a here-document or a quoted string of a script', () => {
+    // openssl writes base64 64 characters a line unless -A; a script pastes it as it came, in a here-document or
+    // between quotes, and the shell hands openssl the lines with their line ends.
+    const wrapped = FIXTURES[3] as (typeof FIXTURES)[number];
+    const scripts = [
+      `#!/bin/sh\n${wrapped.decrypt} <<'EOF' | sh\n${wrapped.blob}\nEOF\necho done\n`,
+      `#!/bin/sh\nif true; then\n\t${wrapped.decrypt} <<-EOF | sh\n\t${wrapped.blob.replaceAll('\n', '\n\t')}\n\tEOF\nfi\n`,
+      `#!/bin/bash\nD='${wrapped.blob}'\necho "$D" | ${wrapped.decrypt} | bash\n`,
+      `#!/bin/bash\necho "${wrapped.blob}" | ${wrapped.decrypt} | bash\n`,
+    ];
+    for (const script of scripts)
+      expect(decodedScriptLines(script), script).toEqual({ lines: [['/bin/sh', '-c', PAYLOAD]], runs: true });
+  });
+
   it('does nothing with a command that encrypts, or that only names openssl', () => {
     expect(decodedShellText(`echo secret | openssl enc -aes-256-cbc -a -k pw > /tmp/x`)).toEqual({
       texts: [],
