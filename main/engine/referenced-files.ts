@@ -99,18 +99,30 @@ export function decodedScriptLines(text: string): { lines: string[][]; runs: boo
   let unread: string | undefined;
   const variables = new Map<string, string>();
   const substitution: { left: number; cut?: boolean } = { left: MAX_SUBSTITUTED };
-  for (const command of scriptCommands(text)) {
-    if (texts.size >= MAX_COMMAND_LINES) break;
-    // A payload or key set in a variable on an earlier line is put in where this one uses it (shell-variables.ts).
+  const read = (command: string, whole: boolean): void => {
     const decoded = decodedShellText(withVariables(command, variables, substitution));
-    addLiteralAssignments(command, variables);
     if (decoded.runs) runs = true;
-    unread ??= decoded.unread !== undefined ? `a line with ${decoded.unread}` : undefined;
+    // A line of a command read alone lacks the rest by design (a here-document's opening line, its data); what the
+    // command could not read is said by the command.
+    if (whole) unread ??= decoded.unread !== undefined ? `a line with ${decoded.unread}` : undefined;
     for (const inner of decoded.texts) {
       if (texts.size >= MAX_COMMAND_LINES)
         unread ??= `more than ${MAX_COMMAND_LINES.toLocaleString('en')} decoded texts`;
       else texts.add(inner);
     }
+  };
+  for (const command of scriptCommands(text)) {
+    if (texts.size >= MAX_COMMAND_LINES) {
+      unread ??= `more than ${MAX_COMMAND_LINES.toLocaleString('en')} decoded texts`;
+      break;
+    }
+    // A payload or key set in a variable on an earlier line is put in where this one uses it (shell-variables.ts).
+    read(command, true);
+    // A command over lines (a quote or a here-document held open) is read line by line too, as this read before:
+    // where this reader and the shell part ways on a quote (`x="$(echo '"')"` holds no open quote for the shell),
+    // the lines are what the shell runs, and decoys joined to a payload must not use up the one command's bounds.
+    if (command.includes('\n')) for (const line of command.split('\n')) read(line, false);
+    addLiteralAssignments(command, variables);
   }
   if (substitution.cut) unread ??= 'more text in variables than is put in where they are used';
   const lines = [...texts].map((inner) => ['/bin/sh', '-c', inner]);

@@ -35,6 +35,14 @@ describe('the commands of a script', () => {
     expect(commands('sh <<< "$x"\necho $((1<<2))\nnext')).toEqual(['sh <<< "$x"', 'echo $((1<<2))', 'next']);
   });
 
+  it('reads the quotes of a $(...) or backquotes inside double quotes as their own', () => {
+    expect(commands(`x="$(echo '"')"\nnext`)).toEqual([`x="$(echo '"')"`, 'next']);
+    expect(commands('x="`echo \'"\'`"\nnext')).toEqual(['x="`echo \'"\'`"', 'next']);
+    expect(commands(`x="$(printf '%s' "$(echo ')')")"\nnext`)).toEqual([`x="$(printf '%s' "$(echo ')')")"`, 'next']);
+    // A command substitution over lines is one command, as a quote is.
+    expect(commands('x=$(\n  echo a\n)\nnext')).toEqual(['x=$(\n  echo a\n)', 'next']);
+  });
+
   it('gives what is left as one command when a quote or here-document never ends', () => {
     expect(commands("echo 'open\nrest\nof it")).toEqual(["echo 'open\nrest\nof it"]);
     expect(commands('cat <<EOF\nbody')).toEqual(['cat <<EOF\nbody']);
@@ -49,6 +57,7 @@ describe('the commands of a script', () => {
       'echo a |\n'.repeat(100_000),
       `echo '${lines}`,
       `cat <<E\n${lines}`,
+      `x="$(${'"$('.repeat(100_000)}\n${lines}`,
     ]) {
       const started = performance.now();
       expect(commands(script).length).toBe(1);
@@ -72,6 +81,19 @@ describe('what a script decodes over lines', () => {
 
   it('reads base64 in a here-document', () => {
     const script = `#!/bin/bash\nbase64 --decode <<'EOF' | bash\n${wrapped(payload)}\nEOF\nexit 0\n`;
+    const decoded = decodedScriptLines(script);
+    expect(decoded.lines).toContainEqual(['/bin/sh', '-c', payload]);
+    expect(decoded.runs).toBe(true);
+  });
+
+  it('reads each line of a command over lines on its own too, where it and the shell part ways on a quote', () => {
+    // The `)` of a case pattern inside $(...) is not followed here: the `'` after it looks open to the end of the
+    // script, while the shell reads every line below as a command. Decoys joined to the payload would use up one
+    // command's bounds; the lines read alone find it.
+    const misread = `y="$(case a in a) echo '"' ;; esac)"`;
+    expect(commands(`${misread}\nnext`)).toHaveLength(1);
+    const decoys = Array.from({ length: 300 }, (_, i) => `echo ${b64(`echo decoy ${i}`)} | base64 -d >/dev/null`);
+    const script = [misread, ...decoys, `echo ${b64(payload)} | base64 -d | sh`, "z='ok'", ''].join('\n');
     const decoded = decodedScriptLines(script);
     expect(decoded.lines).toContainEqual(['/bin/sh', '-c', payload]);
     expect(decoded.runs).toBe(true);
