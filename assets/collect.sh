@@ -380,20 +380,26 @@ decrypt_words() {
   # Only options both openssl and LibreSSL's enc take are passed (-d -a -A -md -nosalt -k -K -iv; -pbkdf2 and -iter
   # only when written), each a word of its own: nothing of the text is run. At most 128 tries, the text's first 64 KiB.
   printf '%s\n' "$1" | head -c 65536 | LC_ALL=C awk '
-    function flush_run() { if (run_words > 1) print "b\t" run; run_kept = run; run = ""; run_words = 0 }
+    function blob(s) { if (!(s in seen_blob)) { seen_blob[s] = 1; print "b\t" s; blobs++ } }
+    function flush_run() { if (run_words > 1) blob(run); run_kept = run; run = ""; run_words = 0 }
     function end_word() {
       if (!in_word) return
       n++; w[n] = word; ex[n] = expands; qd[n] = quoted; word = ""; expands = 0; quoted = 0; in_word = 0
     }
     function end_command() { end_word(); if (n > 0) ends[n] = 1 }
+    function decryption(d) { if (!(d in seen_decryption)) { seen_decryption[d] = 1; print d } }
     function base64_word(s) { return length(s) >= 16 && s ~ /^[A-Za-z0-9+\/]+=?=?$/ }
     { lines[NR] = $0 }
-    END {
-      n = 0; q = ""; in_word = 0
+    # The words of the text, as the shell splits them; with reset, a `;` (a script line end) also ends a quote, so
+    # that where this reader and the shell part ways on a quote (one inside `$(...)` within double quotes is not
+    # followed here) the lines are read as the shell reads them too.
+    function parse(reset,   l, line, len, seg, i, c) {
+      q = ""; in_word = 0; word = ""; expands = 0; quoted = 0
       for (l = 1; l <= NR; l++) {
         line = lines[l]; len = length(line); seg = 1
         for (i = 1; i <= len; i++) {
           c = substr(line, i, 1)
+          if (q != "" && reset && c == ";") { word = word substr(line, seg, i - seg); q = ""; seg = i + 1; end_command(); continue }
           if (q != "") {
             if (c == q) { word = word substr(line, seg, i - seg); q = ""; seg = i + 1 }
             else if (c == "\\" && q == "\"" && i < len) { word = word substr(line, seg, i - seg); i++; seg = i }
@@ -415,20 +421,25 @@ decrypt_words() {
         if (q != "") { word = word substr(line, seg) "\n"; continue }
         word = word substr(line, seg); end_command()
       }
-      end_word()
+      end_command()
+    }
+    END {
+      n = 0
+      parse(0); second = n + 1; parse(1)
       # Base64 words (a quoted one over lines without its line ends or the `;` they became; the value of
       # NAME=<base64>), and runs of them.
       # A run is words of one length (a multiple of 4, unpadded), then a last one no longer, tried with and without
       # it (wrappedBase64 in the engine). A script is read with its line ends as `;`: a run goes on past them
       # (openssl -a data in a here-document).
       for (i = 1; i <= n && blobs < 64; i++) {
+        if (i == second) { flush_run(); run_kept = ""; width = 0 }
         s = w[i]; gsub(/[ \t\n;]/, "", s)
         # NAME=<base64>: the value (a word that only ends in the padding of base64 is itself).
         if (s ~ /^[A-Za-z_][A-Za-z0-9_]*=/ && length(s) - index(s, "=") >= 12) s = substr(s, index(s, "=") + 1)
-        if (base64_word(s)) { print "b\t" s; blobs++ }
+        if (base64_word(s)) blob(s)
         if (run_words > 0 && length(s) == width && s ~ /^[A-Za-z0-9+\/]+$/) { run = run s; run_words++; continue }
         if (run_words > 0 && length(s) >= 2 && length(s) < width && s ~ /^[A-Za-z0-9+\/]+=?=?$/) {
-          flush_run(); print "b\t" run_kept s; run_kept = ""; width = 0; continue
+          flush_run(); blob(run_kept s); run_kept = ""; width = 0; continue
         }
         flush_run(); run_kept = ""; width = 0
         if (length(s) >= 16 && length(s) % 4 == 0 && s ~ /^[A-Za-z0-9+\/]+$/) { run = s; run_kept = s; run_words = 1; width = length(s) }
@@ -473,7 +484,7 @@ decrypt_words() {
       }
       if (dec && cipher != "" && kind != "" && secret != "" && secret !~ /[\t\n]/)
         # Each field after a "=", so that an empty one is not lost between two tabs (read joins them).
-        print "d\t=" cipher "\t=" kind "\t=" secret "\t=" iv "\t=" md "\t=" salted "\t=" iter
+        decryption("d\t=" cipher "\t=" kind "\t=" secret "\t=" iv "\t=" md "\t=" salted "\t=" iter)
     }' | {
     tries=0
     blobs=

@@ -288,6 +288,26 @@ function fakeMac(): string {
       'exit 0\n',
     ].join('\n'),
   );
+  // A script this reader and the shell part ways on: a quote inside $(...) within double quotes (the shell reads
+  // `x="$(echo '"')"` as a whole line; the collector's words do not follow the $(...) and see a quote left open).
+  const behindAQuote = execFileSync('openssl', ['enc', '-aes-256-cbc', '-a', '-A', '-md', 'md5', '-k', 'r3ad'], {
+    input: 'cd ~/.t; ./kworker --config t.json\n',
+    stdio: 'pipe',
+  });
+  write(
+    '/Users/alice/Library/LaunchAgents/com.t.helper.plist',
+    build({ Label: 'com.t.helper', ProgramArguments: ['/bin/sh', '/Users/alice/.t/run.sh'] } as never),
+  );
+  write(
+    '/Users/alice/.t/run.sh',
+    [
+      '#!/bin/sh',
+      `x="$(echo '"')"`,
+      `echo ${behindAQuote.toString().trim()} | openssl enc -d -aes-256-cbc -a -A -k r3ad | sh`,
+      "z='ok'\n",
+    ].join('\n'),
+  );
+  write('/Users/alice/.t/t.json', '{"pools":[{"url":"pool.hashvault.pro:443"}]}');
   write('/Users/alice/.q/second-config.json', '{"pools":[{"url":"gulf.moneroocean.stream:10128"}]}');
   write('/Users/alice/.q/quite-a-long-config-file-name.json', '{"pools":[{"url":"xmr.2miners.com:2222"}]}');
   write('/Users/alice/.h/h.json', '{"pools":[{"url":"auto.nicehash.com:9200"}]}');
@@ -447,7 +467,7 @@ describe('assets/collect.sh', () => {
     const archive = stdout.trim();
     expect(archive).toMatch(/launchwatch-capture-.*\.tar\.gz$/);
     expect(existsSync(archive)).toBe(true);
-    expect(stderr).toContain('Collected 22 launch item property lists, 3 samples');
+    expect(stderr).toContain('Collected 23 launch item property lists, 3 samples');
     expect(stderr).toContain('Not run with sudo');
 
     // One archive is what it leaves: the working folder is gone, and the archive holds it all.
@@ -592,6 +612,7 @@ describe('assets/collect.sh', () => {
     expect(reasons('com.o.helper')).toContain('runs a command it decodes');
     expect(reasons('com.q.helper')).toContain('file /Users/alice/.q/quite-a-long-config-file-name.json');
     expect(reasons('com.q.helper')).toContain('file /Users/alice/.q/second-config.json');
+    expect(reasons('com.t.helper')).toContain('file /Users/alice/.t/t.json');
     expect(verdict('homebrew.mxcl.redis')).toBe('ok');
     expect(verdict('com.docker.vmnetd')).toBe('ok');
     expect(result.items.find((i) => i.item.label === 'com.linked')?.item.problems).toContain(
