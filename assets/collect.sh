@@ -345,7 +345,8 @@ decode_words() {
     esac
   } | {
     decoded_words=0
-    while IFS= read -r line && [ "$decoded_words" -lt 256 ]; do
+    while IFS= read -r line; do
+      [ "$decoded_words" -lt 256 ] || { partly_followed decoded-texts "${followed_from:-}"; break; }
       encoded=${line#? }
       [ ${#encoded} -ge 12 ] || continue
       for how in base64 hex escapes; do
@@ -379,6 +380,7 @@ decrypt_words() {
   # LibreSSL, the Mac's openssl). What opens as text is read as a command, as decode_words reads what it decodes.
   # Only options both openssl and LibreSSL's enc take are passed (-d -a -A -md -nosalt -k -K -iv; -pbkdf2 and -iter
   # only when written), each a word of its own: nothing of the text is run. At most 128 tries, the text's first 64 KiB.
+  [ ${#1} -le 65536 ] || partly_followed first-64-kib "${followed_from:-}"
   printf '%s\n' "$1" | head -c 65536 | LC_ALL=C awk '
     function blob(s) { if (!(s in seen_blob)) { seen_blob[s] = 1; print "b\t" s; blobs++ } }
     function flush_run() { if (run_words > 1) blob(run); run_kept = run; run = ""; run_words = 0 }
@@ -445,6 +447,7 @@ decrypt_words() {
         if (length(s) >= 16 && length(s) % 4 == 0 && s ~ /^[A-Za-z0-9+\/]+$/) { run = s; run_kept = s; run_words = 1; width = length(s) }
       }
       flush_run()
+      if (i <= n) print "x\tblobs"
       # Variables set to a literal value, and each openssl decryption with what it is given.
       first = 1
       for (i = 1; i <= n; i++) {
@@ -491,6 +494,7 @@ decrypt_words() {
     while IFS= read -r line; do
       case $line in
         b"$tab"*) blobs="$blobs${line#b"$tab"}$nl" ;;
+        x"$tab"*) partly_followed decryptions "${followed_from:-}" ;;
         d"$tab"*)
           IFS=$tab read -r _ cipher kind secret iv md salted iter <<EOF_DECRYPTION
 $line
@@ -509,7 +513,7 @@ EOF_DECRYPTION
             IFS=$old_ifs
             case $blob in U2FsdGVkX1*) [ "$salted" = 1 ] || continue ;; *) [ "$salted" = 0 ] || [ "$kind" = K ] || continue ;; esac
             for digest in ${md:-sha256 md5}; do
-              [ "$tries" -lt 128 ] || break 2
+              [ "$tries" -lt 128 ] || { partly_followed decryptions "${followed_from:-}"; break 2; }
               tries=$((tries + 1))
               set -- enc -d -a -A "-$cipher" -md "$digest"
               [ "$salted" = 1 ] || set -- "$@" -nosalt
@@ -595,6 +599,9 @@ scan_script() {
     copy="$bundle/fs$(lexical_path "$script")"
     [ -f "$copy" ] || continue
     text=$(head -c 65536 "$copy" | tr '\n' ';')
+    followed_from=$script
+    size=$(wc -c < "$copy" | tr -d ' ')
+    [ "${size:-0}" -le 65536 ] || partly_followed first-64-kib "$script"
     in_script=1
     printf '%s\n%s\n%s\n' /bin/sh -c "$text" | (scan_arguments)
     printf '%s\n%s\n%s\n' python3 -c "$text" | (scan_arguments)
@@ -606,6 +613,13 @@ not_copied() {
   # $1: why (too-large, unreadable); $2: the path. One line each; a path with a newline cannot be a line.
   case $2 in *"$nl"*) return 0 ;; esac
   printf '%s\t%s\n' "$1" "$2" >> "$bundle/not-copied.txt"
+}
+
+partly_followed() {
+  # $1: which bound stopped it (first-64-kib, decoded-texts, decryptions); $2: the plist or script whose commands
+  # were followed only that far. Decoys put first by whoever wrote it must not hide a config without a word.
+  case ${2:-} in '' | *"$nl"*) return 0 ;; esac
+  printf '%s\t%s\n' "$1" "$2" >> "$bundle/partly-followed.txt"
 }
 
 scan_arguments() {
@@ -730,6 +744,7 @@ for plist in $plists; do
   plist_value EnvironmentVariables:DYLD_INSERT_LIBRARIES "$plist" | tr ':' '\n' | while IFS= read -r library; do
     case $library in /*) printf '%s\n' "$library" >> "$libraries_file" ;; esac
   done
+  followed_from=$plist
   if [ -n "$argv0" ] && [ "$program" != "$argv0" ]; then
     # Program runs, and ProgramArguments' first element is only the name it shows (launchd.plist(5)): its
     # arguments are read as that program reads them (the engine's commandRunBy), and the name for host names.
@@ -744,6 +759,10 @@ for plist in $plists; do
 '
 done
 IFS=$old_ifs
+# Each bound a plist or script met, said once.
+if [ -f "$bundle/partly-followed.txt" ]; then
+  sort -u "$bundle/partly-followed.txt" > "$bundle/.partly" && mv "$bundle/.partly" "$bundle/partly-followed.txt"
+fi
 set +f
 rm -f "$bundle/.args" "$bundle/.command"
 

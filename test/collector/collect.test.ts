@@ -308,6 +308,28 @@ function fakeMac(): string {
     ].join('\n'),
   );
   write('/Users/alice/.t/t.json', '{"pools":[{"url":"pool.hashvault.pro:443"}]}');
+  // A script that puts decoys first: more base64 words than the collector tries before the one it decrypts, and
+  // more than 64 KiB. The collector stops at its bounds and says so (partly-followed.txt).
+  const decoys = Array.from({ length: 70 }, (_, i) => Buffer.from(`decoy number ${i} of seventy`).toString('base64'));
+  const pastTheDecoys = execFileSync('openssl', ['enc', '-aes-256-cbc', '-a', '-A', '-md', 'md5', '-k', 'u'], {
+    input: 'cd ~/.u; ./kworker --config u.json\n',
+    stdio: 'pipe',
+  });
+  write(
+    '/Users/alice/Library/LaunchAgents/com.u.helper.plist',
+    build({ Label: 'com.u.helper', ProgramArguments: ['/bin/sh', '/Users/alice/.u/run.sh'] } as never),
+  );
+  write(
+    '/Users/alice/.u/run.sh',
+    [
+      '#!/bin/sh',
+      `for d in ${decoys.join(' ')}; do printf '%s' "$d" >/dev/null; done`,
+      `echo ${pastTheDecoys.toString().trim()} | openssl enc -d -aes-256-cbc -a -A -md md5 -k u | sh`,
+      `# ${'padding'.repeat(10_000)}`,
+      '',
+    ].join('\n'),
+  );
+  write('/Users/alice/.u/u.json', '{"pools":[{"url":"pool.hashvault.pro:443"}]}');
   write('/Users/alice/.q/second-config.json', '{"pools":[{"url":"gulf.moneroocean.stream:10128"}]}');
   write('/Users/alice/.q/quite-a-long-config-file-name.json', '{"pools":[{"url":"xmr.2miners.com:2222"}]}');
   write('/Users/alice/.h/h.json', '{"pools":[{"url":"auto.nicehash.com:9200"}]}');
@@ -442,6 +464,8 @@ async function collectUnderSudo(
   return { stdout, stderr, shims };
 }
 
+// Each run of the collector on the fake Mac gets 150 s: real sh, awk and openssl, a few thousand processes over two
+// dozen items, 36-46 s on this machine alone and more while other test files run beside it.
 describe('assets/collect.sh', () => {
   it('writes a bundle exactly as capture-format.md says, which replays with the right verdicts', async () => {
     const root = fakeMac();
@@ -467,7 +491,7 @@ describe('assets/collect.sh', () => {
     const archive = stdout.trim();
     expect(archive).toMatch(/launchwatch-capture-.*\.tar\.gz$/);
     expect(existsSync(archive)).toBe(true);
-    expect(stderr).toContain('Collected 23 launch item property lists, 3 samples');
+    expect(stderr).toContain('Collected 24 launch item property lists, 3 samples');
     expect(stderr).toContain('Not run with sudo');
 
     // One archive is what it leaves: the working folder is gone, and the archive holds it all.
@@ -566,6 +590,7 @@ describe('assets/collect.sh', () => {
         'launchctl-list.txt',
         'launchctl-print-disabled.txt',
         'manifest.json',
+        'partly-followed.txt',
         'samples',
       ].sort(),
     );
@@ -613,13 +638,23 @@ describe('assets/collect.sh', () => {
     expect(reasons('com.q.helper')).toContain('file /Users/alice/.q/quite-a-long-config-file-name.json');
     expect(reasons('com.q.helper')).toContain('file /Users/alice/.q/second-config.json');
     expect(reasons('com.t.helper')).toContain('file /Users/alice/.t/t.json');
+    expect(readFileSync(join(bundle, 'partly-followed.txt'), 'utf8')).toBe(
+      'decryptions\t/Users/alice/.u/run.sh\nfirst-64-kib\t/Users/alice/.u/run.sh\n',
+    );
+    expect(existsSync(join(bundle, 'fs/Users/alice/.u/u.json'))).toBe(false);
+    expect(result.items.find((i) => i.item.label === 'com.u.helper')?.item.problems).toEqual([
+      'partly followed: /Users/alice/.u/run.sh: the collector made the first 128 openssl decryption tries (of 64 ' +
+        'base64 words) only; a file it names past that may be missing from this capture',
+      'partly followed: /Users/alice/.u/run.sh: the collector looked for the files its commands name in its first ' +
+        '64 KiB only; a file it names past that may be missing from this capture',
+    ]);
     expect(verdict('homebrew.mxcl.redis')).toBe('ok');
     expect(verdict('com.docker.vmnetd')).toBe('ok');
     expect(result.items.find((i) => i.item.label === 'com.linked')?.item.problems).toContain(
       'a symbolic link to /Users/alice/.config/linked.plist',
     );
     expect(result.notes).toContain('connections of root processes not visible (capture was not privileged)');
-  }, 60_000);
+  }, 150_000);
 
   it('under sudo: privileged, and still about the user who ran sudo', async () => {
     const root = fakeMac();
@@ -651,7 +686,7 @@ describe('assets/collect.sh', () => {
     expect(result.host.machine?.serial).toBeUndefined();
     expect(result.host.machine?.model).toBe('MacBookPro18,3');
     expect(result.notes.some((n) => n.includes('not visible'))).toBe(false);
-  }, 60_000);
+  }, 150_000);
 
   // setpriv (util-linux) gives a process alice's uid, which only root may do: run as anyone else, the
   // kernel cannot be asked as alice here, so this test is skipped.
@@ -690,7 +725,7 @@ exec setpriv --reuid="$uid" --regid=20 --clear-groups "$@"`,
       );
       expect(problems('com.wrapped')).toEqual([]);
     },
-    60_000,
+    150_000,
   );
 
   it('Ctrl-C leaves nothing behind, and an output folder it cannot write is named', async () => {
@@ -727,7 +762,7 @@ exec setpriv --reuid="$uid" --regid=20 --clear-groups "$@"`,
       code: 2,
       stderr: expect.stringMatching(/--output folder '.*' (does not exist|cannot write)/),
     });
-  }, 60_000);
+  }, 150_000);
 
   it('--redact: no host name, user name, home folder or serial number in the archive, and it still replays', async () => {
     const root = fakeMac();
@@ -777,7 +812,7 @@ exec setpriv --reuid="$uid" --regid=20 --clear-groups "$@"`,
     const result = await replay(archive, { ...DEFAULT_SCAN_OPTIONS, windowSeconds: 1 });
     expect(result.items.find((i) => i.item.label === 'com.apple.rig2')?.verdict).toBe('mining');
     expect(result.notes).toContain('this capture was redacted by the collector (--redact): names are placeholders');
-  }, 60_000);
+  }, 150_000);
 
   it('refuses bad flags with a message naming them', async () => {
     await expect(run('sh', [join(repo, 'assets/collect.sh'), '--interval', 'often'])).rejects.toMatchObject({

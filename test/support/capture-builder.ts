@@ -77,6 +77,8 @@ export interface CaptureSpec {
   users?: string;
   /** not-copied.txt, verbatim: `<why>\t<path>` lines for files the collector found and left out. */
   notCopied?: string;
+  /** partly-followed.txt, verbatim: `<why>\t<path>` lines for plists and scripts followed up to a bound. */
+  partlyFollowed?: string;
   /** hashes.txt, verbatim: `<sha256>\t<path>` lines for the programs and libraries the collector hashed. */
   hashes?: string;
 }
@@ -131,6 +133,7 @@ export function buildCaptureFiles(spec: CaptureSpec): Map<string, Buffer | strin
   if (spec.users !== undefined) files.set('users.txt', spec.users);
   if (spec.notCopied !== undefined) files.set('not-copied.txt', spec.notCopied);
   if (spec.hashes !== undefined) files.set('hashes.txt', spec.hashes);
+  if (spec.partlyFollowed !== undefined) files.set('partly-followed.txt', spec.partlyFollowed);
   if (spec.fileDates)
     files.set(
       'file-dates.txt',

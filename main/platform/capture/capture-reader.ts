@@ -2,6 +2,7 @@
 import { posix } from 'node:path';
 import { z } from 'zod';
 import type { Inventory, LaunchItem, MachineFacts, Sample } from '../../engine/model';
+import { filesNamedByJob } from '../../engine/job-home';
 import { injectedLibrariesDigest } from '../../engine/launch-item';
 import { trimEnd } from '../../engine/shell-words';
 import { hasControlCharacters } from '../../engine/terminal-text';
@@ -128,6 +129,10 @@ export function readCaptureFiles(files: CaptureFiles): Capture {
 
   const hashesText = text('hashes.txt');
   if (hashesText !== undefined) applyHashes(inventory.items, parseHashes(hashesText, inventory.notes));
+
+  // partly-followed.txt (optional; collectors before it have none): where the collector stopped at a bound.
+  const partlyText = text('partly-followed.txt');
+  if (partlyText !== undefined) applyPartlyFollowed(inventory, parsePartlyFollowed(partlyText, inventory.notes));
 
   // users.txt (optional; collectors before it have none): whom the processes run as, by name.
   const users = text('users.txt');
@@ -265,6 +270,48 @@ export function parseNotCopied(text: string, notes: string[]): Map<string, strin
   for (const [why, path] of pathLines(text, 'not-copied.txt', '<why>', notes, (w) => Object.hasOwn(NOT_COPIED, w)))
     notCopied.set(posix.normalize(path), NOT_COPIED[why] as string);
   return notCopied;
+}
+
+/** Which of the collector's bounds stopped it (partly-followed.txt's first column), as a reader says it. */
+const PARTLY_FOLLOWED: Record<string, string> = {
+  'first-64-kib': 'the collector looked for the files its commands name in its first 64 KiB only',
+  'decoded-texts': 'the collector read the first 256 texts its commands decode only',
+  decryptions: 'the collector made the first 128 openssl decryption tries (of 64 base64 words) only',
+};
+
+/**
+ * partly-followed.txt (optional): "<why>\t<absolute path>" for each plist or script whose commands the collector
+ * followed only up to one of its bounds, keyed by the path normalised as the files under fs/ are; each path's reasons
+ * once each.
+ */
+export function parsePartlyFollowed(text: string, notes: string[]): Map<string, string[]> {
+  const partly = new Map<string, string[]>();
+  const accept = (why: string): boolean => Object.hasOwn(PARTLY_FOLLOWED, why);
+  for (const [why, path] of pathLines(text, 'partly-followed.txt', '<why>', notes, accept)) {
+    const key = posix.normalize(path);
+    const reasons = partly.get(key) ?? [];
+    const reason = PARTLY_FOLLOWED[why] as string;
+    if (!reasons.includes(reason)) reasons.push(reason);
+    partly.set(key, reasons);
+  }
+  return partly;
+}
+
+/**
+ * Each item whose plist, or a script it runs, the collector followed only in part says so (its problems): a config
+ * named past the bound (decoys put first by whoever wrote the script) may be missing from the capture, so the
+ * capture is not the whole story of that item.
+ */
+function applyPartlyFollowed(inventory: Inventory, partly: Map<string, string[]>): void {
+  if (partly.size === 0) return;
+  for (const item of inventory.items) {
+    const paths = new Set([item.plistPath, ...filesNamedByJob(item, inventory.user, inventory.files)]);
+    for (const path of paths)
+      for (const why of partly.get(posix.normalize(path)) ?? [])
+        item.problems.push(
+          `partly followed: ${path}: ${why}; a file it names past that may be missing from this capture`,
+        );
+  }
 }
 
 /**

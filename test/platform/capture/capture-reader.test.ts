@@ -139,6 +139,48 @@ describe('capture bundles', () => {
     );
   });
 
+  it('a plist or script the collector followed only up to a bound is named on each item it is of', async () => {
+    const capture = await readCapture(
+      writeCapture({
+        ...spec,
+        items: [
+          {
+            path: '/Users/alice/Library/LaunchAgents/com.x.script.plist',
+            plist: { Label: 'com.x.script', ProgramArguments: ['/bin/sh', '/Users/alice/.x/run.sh'] },
+          },
+          {
+            path: '/Users/alice/Library/LaunchAgents/com.x.inline.plist',
+            plist: { Label: 'com.x.inline', ProgramArguments: ['/bin/sh', '-c', 'echo x'] },
+          },
+          {
+            path: '/Users/alice/Library/LaunchAgents/com.x.other.plist',
+            plist: { Label: 'com.x.other', ProgramArguments: ['/bin/sh', '/Users/alice/.y/run.sh'] },
+          },
+        ],
+        files: { '/Users/alice/.x/run.sh': 'echo hi\n' },
+        partlyFollowed: [
+          'decryptions\t/Users/alice/.x/run.sh',
+          'first-64-kib\t/Users/alice/.x//run.sh',
+          'decryptions\t/Users/alice/.x/run.sh',
+          'decoded-texts\t/Users/alice/Library/LaunchAgents/com.x.inline.plist',
+          'tired\t/Users/alice/.y/run.sh',
+          '',
+        ].join('\n'),
+      }),
+    );
+    const problems = (label: string) => capture.inventory.items.find((i) => i.label === label)?.problems;
+    const past = '; a file it names past that may be missing from this capture';
+    expect(problems('com.x.script')).toEqual([
+      `partly followed: /Users/alice/.x/run.sh: the collector made the first 128 openssl decryption tries (of 64 base64 words) only${past}`,
+      `partly followed: /Users/alice/.x/run.sh: the collector looked for the files its commands name in its first 64 KiB only${past}`,
+    ]);
+    expect(problems('com.x.inline')).toEqual([
+      `partly followed: /Users/alice/Library/LaunchAgents/com.x.inline.plist: the collector read the first 256 texts its commands decode only${past}`,
+    ]);
+    expect(problems('com.x.other')).toEqual([]);
+    expect(capture.notes).toContain('partly-followed.txt: not "<why>\\t<path>": "tired\\t/Users/alice/.y/run.sh"');
+  });
+
   it('says when the path is neither a folder nor an archive', async () => {
     await expect(readCapture('/nonexistent/capture')).rejects.toThrow(/no such capture/);
   });
