@@ -242,68 +242,65 @@ function fakeMac(): string {
   );
   write('/Users/alice/.r/run.sh', '#!/bin/sh\ncd ~/.r\n./kworker --config r.json &\n');
   write('/Users/alice/.r/r.json', '{"pools":[{"url":"eu.luckpool.net:3956"}]}');
+  /** An agent of alice's that runs the shell script ~/.<name>/run.sh. */
+  const agentRunningScript = (name: string, script: string): void => {
+    write(
+      `/Users/alice/Library/LaunchAgents/com.${name}.helper.plist`,
+      build({ Label: `com.${name}.helper`, ProgramArguments: ['/bin/sh', `/Users/alice/.${name}/run.sh`] } as never),
+    );
+    write(`/Users/alice/.${name}/run.sh`, script);
+  };
+  /**
+   * `text` encrypted by this machine's openssl with the MD5 digest macOS's LibreSSL uses by default, in base64: one
+   * line (-A), or 64 characters a line as openssl writes it without -A. The collector runs this machine's openssl
+   * for the Mac's, with options both take.
+   */
+  const encrypted = (text: string, key: string, lines: 'one line' | 'wrapped' = 'one line'): string => {
+    const oneLine = lines === 'one line' ? ['-A'] : [];
+    const args = ['enc', '-aes-256-cbc', '-a', ...oneLine, '-md', 'md5', '-k', key];
+    return execFileSync('openssl', args, { input: text, stdio: 'pipe' }).toString().trim();
+  };
   // A script that decrypts its command with openssl enc -d and a key it holds in a variable (Shlayer's way): the
-  // config the decrypted command names is copied. Encrypted by this machine's openssl with the MD5 digest that macOS's
-  // LibreSSL uses by default; the collector runs this machine's openssl for the Mac's, with options both take.
-  const encrypted = execFileSync('openssl', ['enc', '-aes-256-cbc', '-a', '-A', '-md', 'md5', '-k', '0p3n s3same'], {
-    input: 'cd ~/.o && ./kworker --config o.json &',
-    stdio: 'pipe',
-  });
-  write(
-    '/Users/alice/Library/LaunchAgents/com.o.helper.plist',
-    build({ Label: 'com.o.helper', ProgramArguments: ['/bin/sh', '/Users/alice/.o/run.sh'] } as never),
-  );
-  write(
-    '/Users/alice/.o/run.sh',
-    `#!/bin/sh\nK='0p3n s3same'\nD='${encrypted.toString().trim()}'\necho "$D" | openssl enc -d -aes-256-cbc -a -A -k "$K" | sh\n`,
+  // config the decrypted command names is copied.
+  agentRunningScript(
+    'o',
+    [
+      '#!/bin/sh',
+      "K='0p3n s3same'",
+      `D='${encrypted('cd ~/.o && ./kworker --config o.json &', '0p3n s3same')}'`,
+      'echo "$D" | openssl enc -d -aes-256-cbc -a -A -k "$K" | sh\n',
+    ].join('\n'),
   );
   write('/Users/alice/.o/o.json', '{"pools":[{"url":"mine.c3pool.com:13333"}]}');
   // The same over lines: openssl's 64-character lines in a here-document, and what they decrypt to a quoted string
-  // of base64 wrapped at 76 characters whose config name spans two of its lines (only the lines joined name it).
+  // of base64 wrapped at 76 characters whose config name spans two of its lines (only the lines joined name it);
+  // and openssl's lines between quotes, held in a variable (the script is read with its line ends as `;`).
   const wrappedBase64 = (
     Buffer.from('cd ~/.q && ./kworker -o x --config quite-a-long-config-file-name.json &')
       .toString('base64')
       .match(/.{1,76}/g) ?? []
   ).join('\n');
-  const overLines = execFileSync('openssl', ['enc', '-aes-256-cbc', '-a', '-md', 'md5', '-k', 'k3y'], {
-    input: `echo "${wrappedBase64}" | base64 -d | sh\n`,
-    stdio: 'pipe',
-  });
-  write(
-    '/Users/alice/Library/LaunchAgents/com.q.helper.plist',
-    build({ Label: 'com.q.helper', ProgramArguments: ['/bin/sh', '/Users/alice/.q/run.sh'] } as never),
-  );
-  // And openssl's lines between quotes, held in a variable (the script is read with its line ends as `;`).
-  const quotedLines = execFileSync('openssl', ['enc', '-aes-256-cbc', '-a', '-md', 'md5', '-k', 'k3y'], {
-    input: 'cd ~/.q; ./kworker --config second-config.json\n',
-    stdio: 'pipe',
-  });
-  write(
-    '/Users/alice/.q/run.sh',
+  const inHereDocument = encrypted(`echo "${wrappedBase64}" | base64 -d | sh\n`, 'k3y', 'wrapped');
+  const inQuotes = encrypted('cd ~/.q; ./kworker --config second-config.json\n', 'k3y', 'wrapped');
+  agentRunningScript(
+    'q',
     [
       '#!/bin/sh',
-      `openssl enc -d -aes-256-cbc -a -k k3y <<EOF | sh\n${overLines.toString().trim()}\nEOF`,
-      `D="${quotedLines.toString().trim()}"`,
+      `openssl enc -d -aes-256-cbc -a -k k3y <<EOF | sh\n${inHereDocument}\nEOF`,
+      `D="${inQuotes}"`,
       'echo "$D" | openssl enc -d -aes-256-cbc -a -k k3y | sh',
       'exit 0\n',
     ].join('\n'),
   );
   // A script this reader and the shell part ways on: a quote inside $(...) within double quotes (the shell reads
   // `x="$(echo '"')"` as a whole line; the collector's words do not follow the $(...) and see a quote left open).
-  const behindAQuote = execFileSync('openssl', ['enc', '-aes-256-cbc', '-a', '-A', '-md', 'md5', '-k', 'r3ad'], {
-    input: 'cd ~/.t; ./kworker --config t.json\n',
-    stdio: 'pipe',
-  });
-  write(
-    '/Users/alice/Library/LaunchAgents/com.t.helper.plist',
-    build({ Label: 'com.t.helper', ProgramArguments: ['/bin/sh', '/Users/alice/.t/run.sh'] } as never),
-  );
-  write(
-    '/Users/alice/.t/run.sh',
+  const behindAQuote = encrypted('cd ~/.t; ./kworker --config t.json\n', 'r3ad');
+  agentRunningScript(
+    't',
     [
       '#!/bin/sh',
       `x="$(echo '"')"`,
-      `echo ${behindAQuote.toString().trim()} | openssl enc -d -aes-256-cbc -a -A -k r3ad | sh`,
+      `echo ${behindAQuote} | openssl enc -d -aes-256-cbc -a -A -k r3ad | sh`,
       "z='ok'\n",
     ].join('\n'),
   );
@@ -311,20 +308,13 @@ function fakeMac(): string {
   // A script that puts decoys first: more base64 words than the collector tries before the one it decrypts, and
   // more than 64 KiB. The collector stops at its bounds and says so (partly-followed.txt).
   const decoys = Array.from({ length: 70 }, (_, i) => Buffer.from(`decoy number ${i} of seventy`).toString('base64'));
-  const pastTheDecoys = execFileSync('openssl', ['enc', '-aes-256-cbc', '-a', '-A', '-md', 'md5', '-k', 'u'], {
-    input: 'cd ~/.u; ./kworker --config u.json\n',
-    stdio: 'pipe',
-  });
-  write(
-    '/Users/alice/Library/LaunchAgents/com.u.helper.plist',
-    build({ Label: 'com.u.helper', ProgramArguments: ['/bin/sh', '/Users/alice/.u/run.sh'] } as never),
-  );
-  write(
-    '/Users/alice/.u/run.sh',
+  const pastTheDecoys = encrypted('cd ~/.u; ./kworker --config u.json\n', 'u');
+  agentRunningScript(
+    'u',
     [
       '#!/bin/sh',
       `for d in ${decoys.join(' ')}; do printf '%s' "$d" >/dev/null; done`,
-      `echo ${pastTheDecoys.toString().trim()} | openssl enc -d -aes-256-cbc -a -A -md md5 -k u | sh`,
+      `echo ${pastTheDecoys} | openssl enc -d -aes-256-cbc -a -A -md md5 -k u | sh`,
       `# ${'padding'.repeat(10_000)}`,
       '',
     ].join('\n'),
