@@ -382,7 +382,12 @@ decrypt_words() {
   # only when written), each a word of its own: nothing of the text is run. At most 128 tries, the text's first 64 KiB.
   [ ${#1} -le 65536 ] || partly_followed first-64-kib "${followed_from:-}"
   printf '%s\n' "$1" | head -c 65536 | LC_ALL=C awk '
-    function blob(s) { if (!(s in seen_blob)) { seen_blob[s] = 1; print "b\t" s; blobs++ } }
+    # Each base64 word once, at most 64: a 65th is not tried, and said.
+    function blob(s) {
+      if (s in seen_blob) return
+      if (blobs >= 64) { more_blobs = 1; return }
+      seen_blob[s] = 1; print "b\t" s; blobs++
+    }
     function flush_run() { if (run_words > 1) blob(run); run_kept = run; run = ""; run_words = 0 }
     function end_word() {
       if (!in_word) return
@@ -433,7 +438,7 @@ decrypt_words() {
       # A run is words of one length (a multiple of 4, unpadded), then a last one no longer, tried with and without
       # it (wrappedBase64 in the engine). A script is read with its line ends as `;`: a run goes on past them
       # (openssl -a data in a here-document).
-      for (i = 1; i <= n && blobs < 64; i++) {
+      for (i = 1; i <= n && !more_blobs; i++) {
         if (i == second) { flush_run(); run_kept = ""; width = 0 }
         s = w[i]; gsub(/[ \t\n;]/, "", s)
         # NAME=<base64>: the value (a word that only ends in the padding of base64 is itself).
@@ -447,7 +452,7 @@ decrypt_words() {
         if (length(s) >= 16 && length(s) % 4 == 0 && s ~ /^[A-Za-z0-9+\/]+$/) { run = s; run_kept = s; run_words = 1; width = length(s) }
       }
       flush_run()
-      if (i <= n) print "x\tblobs"
+      if (more_blobs) print "x\tblobs"
       # Variables set to a literal value, and each openssl decryption with what it is given.
       first = 1
       for (i = 1; i <= n; i++) {
