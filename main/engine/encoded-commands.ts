@@ -116,14 +116,12 @@ function wrappedBase64(tokens: string[]): { text: string; from: number; to: numb
     // A shorter last line, which may be padded; or the word after the payload (`| base64 -d`): both are tried, the
     // longer first (a text its last line completes takes its words).
     const last = tokens[end];
-    if (last !== undefined && last.length <= width && last.length >= 2 && isBase64(last)) {
-      if (length + last.length <= MAX_ENCODED_LENGTH)
-        runs.push({ text: tokens.slice(i, end + 1).join(''), from: i, to: end + 1 });
-    }
+    const lastLine = last !== undefined && last.length <= width && last.length >= 2 && isBase64(last) ? last : '';
+    if (lastLine !== '' && length + lastLine.length <= MAX_ENCODED_LENGTH)
+      runs.push({ text: tokens.slice(i, end + 1).join(''), from: i, to: end + 1 });
     if (end - i > 1 && length <= MAX_ENCODED_LENGTH)
       runs.push({ text: tokens.slice(i, end).join(''), from: i, to: end });
-    if (last !== undefined && last.length <= width && last.length >= 2 && isBase64(last)) end++;
-    i = end;
+    i = lastLine !== '' ? end + 1 : end;
   }
   return runs;
 }
