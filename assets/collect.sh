@@ -380,7 +380,8 @@ decrypt_words() {
   # LibreSSL, the Mac's openssl). What opens as text is read as a command, as decode_words reads what it decodes.
   # Only options both openssl and LibreSSL's enc take are passed (-d -a -A -md -nosalt -k -K -iv; -pbkdf2 and -iter
   # only when written), each a word of its own: nothing of the text is run. At most 128 tries, the text's first 64 KiB.
-  [ ${#1} -le 65536 ] || partly_followed first-64-kib "${followed_from:-}"
+  # In bytes, as head -c cuts it (${#1} counts characters in a UTF-8 locale).
+  [ "$(printf '%s' "$1" | wc -c | tr -d ' ')" -le 65536 ] || partly_followed first-64-kib "${followed_from:-}"
   printf '%s\n' "$1" | head -c 65536 | LC_ALL=C awk '
     # Each base64 word once, at most 64: a 65th is not tried, and said.
     function blob(s) {
