@@ -191,6 +191,8 @@ plist_value() {
 plists=$(list_plists)
 count_plists=0
 programs_file="$bundle/.programs"
+# The scripts read for the files they name, for the plist being read (each once; at most 64).
+scripts_read="$bundle/.scripts"
 libraries_file="$bundle/.libraries"
 hosts_file="$bundle/.hosts"
 : > "$programs_file"
@@ -598,21 +600,55 @@ shell_strings() {
 scan_script() {
   # $1: the script an interpreter is handed, wherever named_paths says it may be. The files its own commands name
   # are copied too (the engine's filesNamedByScript): its copy is read as a shell command and as an interpreter's code
-  # (line ends as `;`), its first 64 KiB (each command costs the collector processes of its own). One level: what it
-  # names is copied, not read in turn.
-  [ -z "${in_script:-}" ] || return 0
+  # (line ends as `;`), its first 64 KiB (each command costs the collector processes of its own). What it names is read
+  # in turn, as the engine's script-chain.ts does: 4 levels of scripts, 64 scripts a plist, each once (a script that
+  # runs itself ends); a script past a bound is copied and said in partly-followed.txt, not read for names.
   named_paths "$1" | while IFS= read -r script; do
     copy="$bundle/fs$(lexical_path "$script")"
     [ -f "$copy" ] || continue
+    ! grep -qxF -e "$script" "$scripts_read" || continue
+    if [ "${script_depth:-0}" -ge 4 ]; then
+      partly_followed nested-scripts "$script"
+      continue
+    fi
+    if [ "$(wc -l < "$scripts_read" | tr -d ' ')" -ge 64 ]; then
+      partly_followed scripts "$script"
+      continue
+    fi
+    printf '%s\n' "$script" >> "$scripts_read"
     text=$(head -c 65536 "$copy" | tr '\n' ';')
     followed_from=$script
     size=$(wc -c < "$copy" | tr -d ' ')
     [ "${size:-0}" -le 65536 ] || partly_followed first-64-kib "$script"
-    in_script=1
+    # Each reading is a subshell: the depth it sets ends with it.
+    script_depth=$((${script_depth:-0} + 1))
     printf '%s\n%s\n%s\n' /bin/sh -c "$text" | (scan_arguments)
     printf '%s\n%s\n%s\n' python3 -c "$text" | (scan_arguments)
-    in_script=
+    script_depth=$((script_depth - 1))
   done
+}
+
+script_program() {
+  # $1: the program a plist runs. True when it is a script the kernel runs through the interpreter its #! line names
+  # (execve(2), "Interpreter scripts"): a regular file of at most 1 MiB that starts with #! and the capturing user may
+  # read. Its first two bytes tell, so a binary of any size is not read; the engine's commandAsRun reads it so.
+  case $1 in /*) ;; *) return 1 ;; esac
+  case $1 in *"$nl"*) return 1 ;; esac
+  f=$(lexical_path "$1")
+  [ -f "$root$f" ] || return 1
+  [ "$(head -c 2 "$root$f" 2>/dev/null)" = '#!' ] || return 1
+  size=$(wc -c < "$root$f" 2>/dev/null | tr -d ' ')
+  is_count "${size:-0}" || return 1
+  [ "$size" -le 1048576 ] || return 1
+  user_may_read "$f"
+}
+
+shebang_words() {
+  # $1: a script program. The words of its #! line, one a line (its first 512 bytes, as the kernel reads a bounded
+  # line; a CR before the line end dropped): the interpreter and its options, which then run the script.
+  # shellcheck disable=SC2020 # a space or a tab ends a word
+  head -n 1 "$root$(lexical_path "$1")" | head -c 512 | tr -d '\r' | sed 's/^#!//' | tr ' \t' '\n\n' | grep -v '^$'
+  return 0
 }
 
 not_copied() {
@@ -695,7 +731,8 @@ scan_arguments() {
       case $arg in
         --config=*) named_file "${arg#--config=}" ;;
         -*) ;;
-        *) if [ -n "$interpreter" ] && [ -z "$script_seen" ] && [ "$previous" != -c ] && [ "$previous" != -e ]; then named_file "$arg"; scan_script "$arg"; script_seen=1; fi ;;
+        # -e gives perl, ruby or node their code; to a shell it is an option (errexit), and the script follows it.
+        *) if [ -n "$interpreter" ] && [ -z "$script_seen" ] && [ "$previous" != -c ] && { [ -n "$shell" ] || [ "$previous" != -e ]; }; then named_file "$arg"; scan_script "$arg"; script_seen=1; fi ;;
       esac
     fi
     # Host names in URLs, host:port and --option=host:port arguments (not file names).
@@ -751,12 +788,20 @@ for plist in $plists; do
     case $library in /*) printf '%s\n' "$library" >> "$libraries_file" ;; esac
   done
   followed_from=$plist
+  : > "$scripts_read"
+  # A program that is itself a script is run by its #! line's interpreter: read as the script that interpreter is
+  # handed (copied, and what it names followed).
+  interpreter_words=
+  ! script_program "$program" || interpreter_words=$(shebang_words "$program")
   if [ -n "$argv0" ] && [ "$program" != "$argv0" ]; then
     # Program runs, and ProgramArguments' first element is only the name it shows (launchd.plist(5)): its
     # arguments are read as that program reads them (the engine's commandRunBy), and the name for host names.
-    { printf '%s\n' "$program"; tail -n +2 "$args_file"; } > "$bundle/.command"
+    { [ -z "$interpreter_words" ] || printf '%s\n' "$interpreter_words"; printf '%s\n' "$program"; tail -n +2 "$args_file"; } > "$bundle/.command"
     scan_arguments < "$bundle/.command"
     printf '%s\n' "$argv0" > "$bundle/.command"
+    scan_arguments < "$bundle/.command"
+  elif [ -n "$interpreter_words" ]; then
+    { printf '%s\n%s\n' "$interpreter_words" "$program"; tail -n +2 "$args_file"; } > "$bundle/.command"
     scan_arguments < "$bundle/.command"
   else
     scan_arguments < "$args_file"
@@ -770,7 +815,7 @@ if [ -f "$bundle/partly-followed.txt" ]; then
   sort -u "$bundle/partly-followed.txt" > "$bundle/.partly" && mv "$bundle/.partly" "$bundle/partly-followed.txt"
 fi
 set +f
-rm -f "$bundle/.args" "$bundle/.command"
+rm -f "$bundle/.args" "$bundle/.command" "$scripts_read"
 
 # How each program is signed.
 # shellcheck disable=SC2069 # stderr (what codesign says) into the pipe, stdout discarded

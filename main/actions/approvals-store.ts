@@ -15,6 +15,7 @@ const approvalSchema = z
     program: z.string().max(4096).optional(),
     filesSha256: hex64.optional(),
     scriptFilesSha256: hex64.optional(),
+    scriptChainFilesSha256: hex64.optional(),
     librariesSha256: hex64.optional(),
     note: z.string().max(2000).optional(),
     cpuLimitPercent: z.number().finite().min(1).max(100_000).optional(),

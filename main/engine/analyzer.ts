@@ -49,7 +49,7 @@ import type {
   Verdict,
 } from './model';
 import { withRepeatsCounted } from './note-list';
-import { filesNamedByJob, homeOfJob, workingDirectoryOf } from './job-home';
+import { followFilesNamedByJob, homeOfJob, workingDirectoryOf } from './job-home';
 import { commandRunBy } from './launch-item';
 import { programsStartedBy } from './started-programs';
 import { UnownedBusyProcesses } from './unowned-processes';
@@ -823,10 +823,12 @@ export class Analyzer {
     const findings = analyseCommand(command, 'arguments', this.indicators);
     if (command !== item.arguments && item.arguments[0] !== undefined)
       analyseCommand([item.arguments[0]], 'arguments', this.indicators, findings);
-    for (const path of filesNamedByJob(item, this.inventory.user, this.inventory.files)) {
+    const named = followFilesNamedByJob(item, this.inventory.user, this.inventory.files);
+    for (const path of named.reached) {
       const text = this.inventory.files.get(path);
       if (text !== undefined) analyseFileText(path, text, this.indicators, findings);
     }
+    if (named.unread !== undefined) findings.unread ??= named.unread;
     this.configuredCache.set(item.id, findings);
     return findings;
   }
@@ -1092,6 +1094,7 @@ function itemFingerprint(item: LaunchItem, inventory: Inventory): string {
     item.programSha256 ?? '',
     item.referencedSha256 ?? '',
     item.scriptNamedSha256 ?? '',
+    item.scriptChainSha256 ?? '',
     String(item.disabledOverride),
     item.problems.join('\n'),
     signing ? JSON.stringify(signing) : '',

@@ -17,6 +17,12 @@ export interface Approval {
    * they were read: those do not vouch for them, and say so.
    */
   scriptFilesSha256?: string;
+  /**
+   * The files beyond those its arguments name, scripts run by scripts and a program that is a script included
+   * (LaunchItem.scriptChainSha256). Absent from approvals made before those were followed: scriptFilesSha256 is then
+   * what is checked, and what lies beyond it is said to be uncovered.
+   */
+  scriptChainFilesSha256?: string;
   /** The libraries it has the dynamic linker load into its program (DYLD_INSERT_LIBRARIES, LD_PRELOAD), when read. */
   librariesSha256?: string;
   note?: string;
@@ -48,6 +54,7 @@ export function approvalFor(
   if (item.program) approval.program = item.program;
   if (item.referencedSha256) approval.filesSha256 = item.referencedSha256;
   if (item.scriptNamedSha256) approval.scriptFilesSha256 = item.scriptNamedSha256;
+  if (item.scriptChainSha256) approval.scriptChainFilesSha256 = item.scriptChainSha256;
   if (item.injectedSha256) approval.librariesSha256 = item.injectedSha256;
   if (note) approval.note = note;
   if (cpuLimitPercent !== undefined) approval.cpuLimitPercent = cpuLimitPercent;
@@ -126,11 +133,12 @@ export function changesSince(
   // None was there to read when it was approved: one there now is no file the approval saw.
   if (approval.filesSha256 === undefined && item.referencedSha256 !== undefined)
     changes.push('a script or configuration its arguments name (none could be read when it was approved)');
-  if (
-    approval.scriptFilesSha256 !== undefined &&
-    item.scriptNamedSha256 !== undefined &&
-    approval.scriptFilesSha256 !== item.scriptNamedSha256
-  )
+  // The widest digest both hold: an approval made before scripts run by scripts were followed holds the one level.
+  const [approvedScripts, scriptsNow] =
+    approval.scriptChainFilesSha256 !== undefined
+      ? [approval.scriptChainFilesSha256, item.scriptChainSha256]
+      : [approval.scriptFilesSha256, item.scriptNamedSha256];
+  if (approvedScripts !== undefined && scriptsNow !== undefined && approvedScripts !== scriptsNow)
     changes.push('a file a script it runs names');
   if (approval.program && item.program && approval.program !== item.program) changes.push('the program it runs');
   // A capture holds no binaries: there a library the collector did not hash is unverified, not changed.
@@ -153,6 +161,19 @@ function notCovered(approval: Approval, item: LaunchItem): boolean {
     approval.scriptFilesSha256 === undefined &&
     item.scriptNamedSha256 !== undefined &&
     item.scriptNamedSha256 !== NO_SCRIPT_NAMED_FILES
+  );
+}
+
+/**
+ * An approval made before scripts run by scripts (or a program that is a script) were followed, of an item where they
+ * reach further than the one level it holds.
+ */
+function chainNotCovered(approval: Approval, item: LaunchItem): boolean {
+  return (
+    approval.scriptChainFilesSha256 === undefined &&
+    approval.scriptFilesSha256 !== undefined &&
+    item.scriptChainSha256 !== undefined &&
+    item.scriptChainSha256 !== item.scriptNamedSha256
   );
 }
 
@@ -195,7 +216,9 @@ export function approvalOutcome(
     approval.programSha256 && !item.programSha256 ? ' (program not verified: not readable here)' : '',
     notCovered(approval, item)
       ? ' (the files its scripts name are not covered: it was approved before Launchwatch read them; approve it again to cover them)'
-      : '',
+      : chainNotCovered(approval, item)
+        ? ' (the files the scripts its scripts run name are not covered: it was approved before Launchwatch followed them; approve it again to cover them)'
+        : '',
   ].join('');
   return {
     applies: true,

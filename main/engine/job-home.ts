@@ -7,7 +7,8 @@
 // is unset, the home directory of the user executing the shell is substituted": bash(1), Tilde Expansion).
 import { commandRunBy } from './launch-item';
 import type { LaunchItem, UserInfo } from './model';
-import { filesNamedBy, filesNamedByScript } from './referenced-files';
+import { filesNamedBy, filesNamedByScript, shebangWords, workingDirectories } from './referenced-files';
+import { followScripts, type ScriptChain } from './script-chain';
 
 /** root's home folder on macOS (its password entry). */
 export const ROOT_HOME = '/var/root';
@@ -36,26 +37,130 @@ export function homeOfJob(item: LaunchItem, user: UserInfo | undefined): string 
 }
 
 /**
- * The files a job's command line names (as its program reads it: commandRunBy), `~` and relative names read as
- * that job's own (homeOfJob, workingDirectoryOf). Given the files already read, also those that the scripts among
- * them name in their own commands (filesNamedByScript): a reader reads the first, then asks again.
+ * The files a job's command line names (as its program reads it: commandRunBy, and commandAsRun when its program is a
+ * script), `~` and relative names read as that job's own (homeOfJob, workingDirectoryOf). Given the files already
+ * read, also those that the scripts among them name in their own commands (filesNamedByScript), and what those name in
+ * turn, to the bounds of script-chain.ts: a reader reads what it is given, then asks again. `one level` is how
+ * Launchwatch read them before it followed scripts run by scripts: the command's own names and what the scripts among
+ * them name, for the digest approvals made then hold (LaunchItem.scriptNamedSha256).
  */
 export function filesNamedByJob(
   item: LaunchItem,
   user: UserInfo | undefined,
   files?: ReadonlyMap<string, string>,
+  depth: 'chain' | 'one level' = 'chain',
 ): string[] {
+  return followFilesNamedByJob(item, user, files, depth).reached;
+}
+
+/** filesNamedByJob, with what the bounds of script-chain.ts left unread. */
+export function followFilesNamedByJob(
+  item: LaunchItem,
+  user: UserInfo | undefined,
+  files?: ReadonlyMap<string, string>,
+  depth: 'chain' | 'one level' = 'chain',
+): ScriptChain {
   const home = homeOfJob(item, user);
   const workingDirectory = workingDirectoryOf(item);
-  const named = filesNamedBy(commandRunBy(item), home, workingDirectory);
-  const all = new Set(item.environmentFiles === undefined ? named : [...named, ...item.environmentFiles]);
-  if (files !== undefined)
+  const direct = commandRunBy(item);
+  const command = depth === 'chain' ? commandAsRun(item, files) : direct;
+  // The command as written too: `run.sh -c pool.json` names its config to the script, which a shell's `-c` hides.
+  const named = [
+    ...new Set([...filesNamedBy(direct, home, workingDirectory), ...filesNamedBy(command, home, workingDirectory)]),
+  ];
+  let chain: ScriptChain = { reached: named };
+  if (files !== undefined && depth === 'chain')
+    chain = followScripts(
+      named,
+      files,
+      foldersFollowed(workingDirectories(command, home, workingDirectory), home, files, (path, text, folders) =>
+        onceForText(files, path, text, `named ${home} ${folders.join('\u0000')}`, () =>
+          filesNamedByScript(path, text, home, folders),
+        ),
+      ),
+    );
+  else if (files !== undefined) {
+    const reached = new Set(named);
     for (const path of named) {
       const text = files.get(path);
-      if (text !== undefined)
-        for (const inner of filesNamedByScript(path, text, home, workingDirectory)) all.add(inner);
+      if (text === undefined) continue;
+      const named = onceForText(files, path, text, `named ${home} ${workingDirectory}`, () =>
+        filesNamedByScript(path, text, home, workingDirectory),
+      );
+      for (const inner of named) reached.add(inner);
     }
-  return [...all];
+    chain = { reached: [...reached] };
+  }
+  if (item.environmentFiles === undefined) return chain;
+  const reached = new Set(chain.reached);
+  for (const path of item.environmentFiles) reached.add(path);
+  return { ...chain, reached: [...reached] };
+}
+
+/**
+ * A reader of each script for followScripts that starts it in the folders the script that ran it may have been in
+ * (`cd ~/.p` in run.sh, then `sh ./stage.sh`, whose `./kworker -c p.json` is in ~/.p): those of the job's command for
+ * the first level, then those workingDirectories gives the script that named it.
+ */
+export function foldersFollowed(
+  first: string[],
+  home: string | undefined,
+  files: ReadonlyMap<string, string>,
+  read: (path: string, text: string, folders: string[]) => Iterable<string>,
+): (path: string, text: string) => string[] {
+  const foldersOf = new Map<string, string[]>();
+  return (path, text) => {
+    const folders = foldersOf.get(path) ?? first;
+    const named = [...read(path, text, folders)];
+    const after = onceForText(files, path, text, `folders ${home} ${folders.join('\u0000')}`, () =>
+      workingDirectories(['/bin/sh', '-c', text], home, folders),
+    );
+    for (const inner of named) if (!foldersOf.has(inner) && files.has(inner)) foldersOf.set(inner, after);
+    return named;
+  };
+}
+
+/**
+ * What reading a file's text gave, kept with the map of texts a reader read (and gone with it): a reader asks again
+ * after each level of scripts it reads, and each asking would read every script again. `key` says what was asked.
+ */
+function onceForText<T>(files: ReadonlyMap<string, string>, path: string, text: string, key: string, read: () => T): T {
+  let byPath = answersFor.get(files);
+  if (byPath === undefined) answersFor.set(files, (byPath = new Map()));
+  let answers = byPath.get(path);
+  // A reader sets a path's text once; a map changed since is asked afresh.
+  if (answers === undefined || answers.text !== text) byPath.set(path, (answers = { text, byKey: new Map() }));
+  if (!answers.byKey.has(key)) answers.byKey.set(key, read());
+  return answers.byKey.get(key) as T;
+}
+
+const answersFor = new WeakMap<
+  ReadonlyMap<string, string>,
+  Map<string, { text: string; byKey: Map<string, unknown> }>
+>();
+
+/**
+ * The command as the kernel runs it: commandRunBy, and when its program is a script whose text was read (a plist's
+ * Program or ProgramArguments[0] that is `run.sh` itself, not `sh run.sh`), the words of its `#!` line first and the
+ * script's path after them (execve(2), "Interpreter scripts"), so that the script is read as the one a shell or an
+ * interpreter is handed. A text without `#!` is no script the kernel runs: launchd's posix_spawn fails with ENOEXEC.
+ */
+export function commandAsRun(item: LaunchItem, files?: ReadonlyMap<string, string>): string[] {
+  const command = commandRunBy(item);
+  const program = scriptProgramOf(item);
+  const text = program === undefined ? undefined : files?.get(program);
+  const interpreter = text === undefined ? undefined : shebangWords(text);
+  if (interpreter === undefined || interpreter.length === 0) return command;
+  return [...interpreter, ...command];
+}
+
+/**
+ * The file a job executes itself, which a reader may find to be a script: its program, by absolute path. An
+ * interpreter's name is no proof of a binary (a script may be called `bash`): what the file starts with says.
+ */
+export function scriptProgramOf(item: LaunchItem): string | undefined {
+  const program = commandRunBy(item)[0];
+  return program !== undefined && program.startsWith('/') ? program : undefined;
 }
 
 /**

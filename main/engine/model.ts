@@ -60,6 +60,12 @@ export interface LaunchItem {
    * changes changes it; the SHA-256 of nothing when they name none. Set by the readers that read scripts for names.
    */
   scriptNamedSha256?: string;
+  /**
+   * The same over every file beyond what its arguments name: what the scripts it runs name, what the scripts those run
+   * name in turn, and what its program names when it is a script (script-chain.ts). scriptNamedSha256 stays the one
+   * level Launchwatch read before, which approvals made then hold.
+   */
+  scriptChainSha256?: string;
   /** The plist's content as a plain object, for display. */
   content?: unknown;
   /** The file's text where it is text already (systemd units, .desktop files). */

@@ -301,7 +301,11 @@ export class Monitor {
         const what: ('plist' | 'program' | 'files')[] = [];
         if (old.sha256 !== item.sha256) what.push('plist');
         if (old.programSha256 !== item.programSha256 || old.program !== item.program) what.push('program');
-        if (old.referencedSha256 !== item.referencedSha256 || old.scriptNamedSha256 !== item.scriptNamedSha256)
+        if (
+          old.referencedSha256 !== item.referencedSha256 ||
+          old.scriptNamedSha256 !== item.scriptNamedSha256 ||
+          old.scriptChainSha256 !== item.scriptChainSha256
+        )
           what.push('files');
         if (what.length > 0) {
           this.emit({ type: 'item-changed', item, what });

@@ -134,13 +134,8 @@ export function decodedScriptLines(text: string): { lines: string[][]; runs: boo
  * one with code of its own (not a shell): its code is then read as that interpreter's (readInterpreterCode).
  */
 export function scriptInterpreter(path: string, text: string): string | undefined {
-  if (text.startsWith('#!')) {
-    const newline = text.indexOf('\n');
-    const words = text
-      .slice(2, Math.min(newline < 0 ? text.length : newline, MAX_SHEBANG_LENGTH))
-      .split(' ')
-      .flatMap((w) => w.split('\t'))
-      .filter((w) => w !== '');
+  const words = shebangWords(text);
+  if (words !== undefined) {
     const program =
       basename(words[0] ?? '') === 'env'
         ? words.find((w, i) => i > 0 && !w.startsWith('-') && !isAssignment(w))
@@ -149,6 +144,24 @@ export function scriptInterpreter(path: string, text: string): string | undefine
   }
   const dot = path.lastIndexOf('.');
   return dot > path.lastIndexOf('/') ? INTERPRETER_OF_EXTENSION.get(path.slice(dot + 1).toLowerCase()) : undefined;
+}
+
+/**
+ * The words of a script's `#!` line (`#!/usr/bin/env python3` -> /usr/bin/env, python3), or undefined when it has
+ * none: what the kernel runs with the script's path after them when the script itself is executed (execve(2),
+ * "Interpreter scripts"). Split at spaces and tabs: kernels differ on whether what follows the interpreter is one
+ * argument or several, but the interpreter comes first and the script's path after its options either way. A line
+ * ending in CR is read without it (such a script fails to start, "bad interpreter"; it is read all the same).
+ */
+export function shebangWords(text: string): string[] | undefined {
+  if (!text.startsWith('#!')) return undefined;
+  const newline = text.indexOf('\n');
+  let line = text.slice(2, Math.min(newline < 0 ? text.length : newline, MAX_SHEBANG_LENGTH));
+  if (line.endsWith('\r')) line = line.slice(0, -1);
+  return line
+    .split(' ')
+    .flatMap((w) => w.split('\t'))
+    .filter((w) => w !== '');
 }
 
 /** The kernel reads this much of a `#!` line (BINPRM_BUF_SIZE in Linux is 256; macOS's is 512). */
@@ -204,8 +217,12 @@ const MAX_RELATIVE_NAMES = 256;
  * its commands `cd` to. Every one is tried: a relative `-c config.json` is looked for in all of them, rather than
  * guessing which `cd` a shell had made by then.
  */
-export function workingDirectories(argv: string[], home: string | undefined, workingDirectory = '/'): string[] {
-  const dirs = [workingDirectory];
+export function workingDirectories(
+  argv: string[],
+  home: string | undefined,
+  workingDirectory: StartingFolders = '/',
+): string[] {
+  const dirs = typeof workingDirectory === 'string' ? [workingDirectory] : startingFolders(workingDirectory);
   for (const line of commandLines(argv)) {
     if (dirs.length >= MAX_WORKING_DIRECTORIES) break;
     if (basename(line[0] ?? '') !== 'cd') continue;
@@ -220,6 +237,17 @@ export function workingDirectories(argv: string[], home: string | undefined, wor
     }
   }
   return dirs;
+}
+
+/**
+ * Where a command starts: one folder (a job's working directory), or each folder the command that ran it may have
+ * been in (a script run by a script after a `cd`, in the folders workingDirectories gave that script).
+ */
+export type StartingFolders = string | readonly string[];
+
+function startingFolders(folders: readonly string[]): string[] {
+  const dirs = [...new Set(folders)].slice(0, MAX_WORKING_DIRECTORIES);
+  return dirs.length > 0 ? dirs : ['/'];
 }
 
 /**
@@ -245,7 +273,7 @@ function looksLikeRelativeFile(name: string): boolean {
   return true;
 }
 
-export function filesNamedBy(argv: string[], home: string | undefined, workingDirectory?: string): string[] {
+export function filesNamedBy(argv: string[], home: string | undefined, workingDirectory?: StartingFolders): string[] {
   const found = new Set<string>();
   for (const line of commandLines(argv)) {
     const [program = ''] = line;
@@ -267,14 +295,14 @@ export function filesNamedBy(argv: string[], home: string | undefined, workingDi
 /**
  * The files a script the job runs names in its own commands (`cd ~/.k && ./kworker --config c.json` in run.sh; a
  * Python script's os.system(...) or Popen([...])), read as what runs it reads it (scriptInterpreter, else a shell),
- * what its lines decode included: a config moved from the plist into its script is the item's all the same. One level:
- * the files those name are not read in turn.
+ * what its lines decode included: a config moved from the plist into its script is the item's all the same. The files
+ * those name are read in turn by the callers, to the bounds of script-chain.ts.
  */
 export function filesNamedByScript(
   path: string,
   text: string,
   home: string | undefined,
-  workingDirectory?: string,
+  workingDirectory?: StartingFolders,
 ): string[] {
   const interpreter = scriptInterpreter(path, text);
   const named = filesNamedBy(
@@ -289,7 +317,11 @@ export function filesNamedByScript(
 }
 
 /** The scripts a shell is handed to run (`sh /path/start.sh`): their lines are commands the item starts. */
-export function shellScriptsRunBy(argv: string[], home: string | undefined, workingDirectory?: string): string[] {
+export function shellScriptsRunBy(
+  argv: string[],
+  home: string | undefined,
+  workingDirectory?: StartingFolders,
+): string[] {
   const found = new Set<string>();
   for (const line of commandLines(argv)) {
     if (!isShell(line[0] ?? '')) continue;

@@ -3,9 +3,11 @@
 // parent exit with 0, as daemon(3) and XMRig's --background do, xmrig/xmrig src/App_unix.cpp;
 // launchd.plist(5) forbids a job to do so) leaves the job's process tree for launchd's: the program it
 // runs is then what still ties it to its item.
+import { commandAsRun, foldersFollowed } from './job-home';
 import { commandRunBy } from './launch-item';
 import type { LaunchItem } from './model';
-import { commandLines, decodedScriptLines, shellScriptsRunBy } from './referenced-files';
+import { commandLines, decodedScriptLines, shellScriptsRunBy, workingDirectories } from './referenced-files';
+import { followScripts } from './script-chain';
 import { basename, expandHome, isAssignment, isInterpreter, splitShellCommands } from './shell-words';
 
 /** More programs than any launch item's commands start: past this, the rest are not looked for. */
@@ -35,25 +37,33 @@ export function programsStartedBy(
       }
     }
   };
-  const command = commandRunBy(item);
-  add(command);
+  const direct = commandRunBy(item);
+  add(direct);
+  // A script it runs itself is run by the interpreter its `#!` line names (commandAsRun).
+  const command = commandAsRun(item, files);
+  if (command.length !== direct.length) add(command);
   // The name it shows (argv[0] when Program is set apart from it) is what ps prints for it once it detaches.
   const shown = expandHome(item.arguments[0] ?? '', home);
-  if (command !== item.arguments && (shown.startsWith('/') || isRelativePath(shown)) && !isInterpreter(shown))
+  if (direct !== item.arguments && (shown.startsWith('/') || isRelativePath(shown)) && !isInterpreter(shown))
     found.add(shown);
-  for (const script of shellScriptsRunBy(command, home, workingDirectory)) {
-    const text = files.get(script);
-    if (text === undefined) continue;
-    for (const words of splitShellCommands(text)) {
-      if (found.size >= MAX_STARTED_PROGRAMS) break;
-      add(words);
-    }
+  // The shell scripts it runs, and those they run in turn (script-chain.ts), each read once for its commands, in the
+  // folders the script that ran it may have been in.
+  const first = workingDirectories(command, home, workingDirectory);
+  const readScript = (_script: string, text: string, folders: string[]): string[] => {
+    const commands = splitShellCommands(text);
     // What its lines decode and run (`echo <base64> | base64 -d | sh`) starts programs too.
-    for (const line of decodedScriptLines(text).lines) {
-      if (found.size >= MAX_STARTED_PROGRAMS) break;
-      add(line);
-    }
-  }
+    const decoded = decodedScriptLines(text).lines;
+    for (const words of [...commands, ...decoded]) if (found.size < MAX_STARTED_PROGRAMS) add(words);
+    return [
+      ...shellScriptsRunBy(['/bin/sh', '-c', text], home, folders),
+      ...decoded.flatMap((line) => shellScriptsRunBy(line, home, folders)),
+    ];
+  };
+  followScripts(
+    shellScriptsRunBy(command, home, workingDirectory),
+    files,
+    foldersFollowed(first, home, files, readScript),
+  );
   return [...found];
 }
 

@@ -467,11 +467,17 @@ function itemFacts(item: LaunchItem): Facts {
 
 /**
  * The scripts and configs an item names, as the digests the reader took: of those its arguments name and of
- * those its scripts name (referencedSha256, scriptNamedSha256); null when the reader took neither.
+ * those its scripts name (referencedSha256, scriptNamedSha256); null when the reader took neither. The digest of what
+ * scripts run by scripts name (scriptChainSha256) is added only where it reaches further, so that an item it does not
+ * is not recorded as changed by a Launchwatch that reads it.
  */
 function filesFact(item: LaunchItem): string | null {
   if (item.referencedSha256 === undefined && item.scriptNamedSha256 === undefined) return null;
-  return `${item.referencedSha256 ?? '-'} ${item.scriptNamedSha256 ?? '-'}`;
+  const chain =
+    item.scriptChainSha256 !== undefined && item.scriptChainSha256 !== item.scriptNamedSha256
+      ? ` ${item.scriptChainSha256}`
+      : '';
+  return `${item.referencedSha256 ?? '-'} ${item.scriptNamedSha256 ?? '-'}${chain}`;
 }
 
 /** The facts in the order the items table's INSERT and UPDATE name their columns. */
@@ -487,6 +493,18 @@ function factValues(facts: Facts): SqlValue[] {
   ];
 }
 
+/**
+ * Whether two files facts say the same files: equal, or one kept before scripts run by scripts were followed (two
+ * digests) and one after that agrees on those two. Reading further is no change to the files, and a store taken over
+ * by a Launchwatch that reads further must not date one to the day it was installed.
+ */
+function sameFiles(kept: string, now: string): boolean {
+  if (kept === now) return true;
+  const [keptArguments, keptScripts, keptChain] = kept.split(' ');
+  const [nowArguments, nowScripts] = now.split(' ');
+  return keptChain === undefined && keptArguments === nowArguments && keptScripts === nowScripts;
+}
+
 function changedFacts(row: ItemRow, current: Facts): FactName[] {
   const names = Object.keys(COLUMN) as FactName[];
   return names.filter((name) => {
@@ -495,6 +513,7 @@ function changedFacts(row: ItemRow, current: Facts): FactName[] {
     // one side (a store made before they were kept).
     if (column === 'program_sha256' && (row.program_sha256 === null || current.program_sha256 === null)) return false;
     if (column === 'files_sha256' && (row.files_sha256 === null || current.files_sha256 === null)) return false;
+    if (column === 'files_sha256') return !sameFiles(row.files_sha256 as string, current.files_sha256 as string);
     return (row[column] as SqlValue) !== (current[column] as SqlValue);
   });
 }

@@ -115,6 +115,7 @@ describe('the approved inventory', () => {
       programSha256: 'b'.repeat(64),
       program: '/bin/a',
       scriptNamedSha256: 'd'.repeat(64),
+      scriptChainSha256: 'e'.repeat(64),
     } as never;
     store.approve(approvalFor(item, undefined, 'alice'));
     store.approve(approvalFor(item, 'again', 'alice'));
@@ -128,6 +129,7 @@ describe('the approved inventory', () => {
       label: 'a',
       programSha256: 'b'.repeat(64),
       scriptFilesSha256: 'd'.repeat(64),
+      scriptChainFilesSha256: 'e'.repeat(64),
     });
     // A CPU-only acceptance goes to disk and comes back; a figure that is not one is refused by field.
     store.approve(approvalFor(item, undefined, 'alice', new Date(), 400));

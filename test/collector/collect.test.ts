@@ -242,6 +242,24 @@ function fakeMac(): string {
   );
   write('/Users/alice/.r/run.sh', '#!/bin/sh\ncd ~/.r\n./kworker --config r.json &\n');
   write('/Users/alice/.r/r.json', '{"pools":[{"url":"eu.luckpool.net:3956"}]}');
+  // A program that is itself a script (no `sh` before it in the plist), run by its #! line's bash, that runs a second
+  // script from the folder it went to, which runs itself again and names the config: both scripts and the config are
+  // copied, and the script running itself ends.
+  write(
+    '/Users/alice/Library/LaunchAgents/com.g.helper.plist',
+    build({ Label: 'com.g.helper', ProgramArguments: ['/Users/alice/.g/run.sh', '--now'] } as never),
+  );
+  write('/Users/alice/.g/run.sh', '#!/bin/bash -e\r\ncd ~/.g\nsh ./stage.sh &\n');
+  write('/Users/alice/.g/stage.sh', 'sh ~/.g/stage.sh --again\nexec ./kworker --config g.json\n');
+  write('/Users/alice/.g/g.json', '{"pools":[{"url":"zeph.2miners.com:2222"}]}');
+  // Scripts that run scripts 6 deep: 4 levels are read, the fifth is copied and said, the sixth and the config not.
+  write(
+    '/Users/alice/Library/LaunchAgents/com.k.helper.plist',
+    build({ Label: 'com.k.helper', ProgramArguments: ['/bin/sh', '/Users/alice/.k/1.sh'] } as never),
+  );
+  for (let level = 1; level <= 6; level++)
+    write(`/Users/alice/.k/${level}.sh`, level < 6 ? `sh ~/.k/${level + 1}.sh\n` : './kworker -c ~/.k/k.json\n');
+  write('/Users/alice/.k/k.json', '{"pools":[{"url":"solo-xmr.2miners.ru:2222"}]}');
   /** An agent of alice's that runs the shell script ~/.<name>/run.sh. */
   const agentRunningScript = (name: string, script: string): void => {
     write(
@@ -481,7 +499,7 @@ describe('assets/collect.sh', () => {
     const archive = stdout.trim();
     expect(archive).toMatch(/launchwatch-capture-.*\.tar\.gz$/);
     expect(existsSync(archive)).toBe(true);
-    expect(stderr).toContain('Collected 24 launch item property lists, 3 samples');
+    expect(stderr).toContain('Collected 26 launch item property lists, 3 samples');
     expect(stderr).toContain('Not run with sudo');
 
     // One archive is what it leaves: the working folder is gone, and the archive holds it all.
@@ -542,6 +560,8 @@ describe('assets/collect.sh', () => {
         '',
         `${sha256('binary')}\t/Users/Shared/xmrig2`,
         `${sha256('library bytes')}\t/Users/Shared/.f/libf.dylib`,
+        // A program that is a script is hashed as any program is (and copied, as the script it is).
+        `${sha256('#!/bin/bash -e\r\ncd ~/.g\nsh ./stage.sh &\n')}\t/Users/alice/.g/run.sh`,
       ].sort(),
     );
     expect(readFileSync(join(bundle, 'fs/Users/alice/.x/c.json'), 'utf8')).toContain('supportxmr');
@@ -628,8 +648,20 @@ describe('assets/collect.sh', () => {
     expect(reasons('com.q.helper')).toContain('file /Users/alice/.q/quite-a-long-config-file-name.json');
     expect(reasons('com.q.helper')).toContain('file /Users/alice/.q/second-config.json');
     expect(reasons('com.t.helper')).toContain('file /Users/alice/.t/t.json');
+    expect(reasons('com.g.helper')).toContain('zeph.2miners.com (2Miners, file /Users/alice/.g/g.json)');
+    expect(existsSync(join(bundle, 'fs/Users/alice/.g/run.sh'))).toBe(true);
+    expect(existsSync(join(bundle, 'fs/Users/alice/.k/5.sh'))).toBe(true);
+    expect(existsSync(join(bundle, 'fs/Users/alice/.k/6.sh'))).toBe(false);
+    expect(existsSync(join(bundle, 'fs/Users/alice/.k/k.json'))).toBe(false);
+    expect(reasons('com.k.helper')).toContain(
+      'could not be analysed (/Users/alice/.k/5.sh: the files it names (5 scripts deep, past 4), not read)',
+    );
+    expect(result.items.find((i) => i.item.label === 'com.k.helper')?.item.problems).toEqual([
+      'partly followed: /Users/alice/.k/5.sh: the collector did not look for the files it names (it is run more ' +
+        'than 4 scripts deep); a file it names past that may be missing from this capture',
+    ]);
     expect(readFileSync(join(bundle, 'partly-followed.txt'), 'utf8')).toBe(
-      'decryptions\t/Users/alice/.u/run.sh\nfirst-64-kib\t/Users/alice/.u/run.sh\n',
+      'decryptions\t/Users/alice/.u/run.sh\nfirst-64-kib\t/Users/alice/.u/run.sh\nnested-scripts\t/Users/alice/.k/5.sh\n',
     );
     expect(existsSync(join(bundle, 'fs/Users/alice/.u/u.json'))).toBe(false);
     expect(result.items.find((i) => i.item.label === 'com.u.helper')?.item.problems).toEqual([

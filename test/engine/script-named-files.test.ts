@@ -80,8 +80,12 @@ describe('the files the scripts an item runs name, in the approved inventory', (
   });
 
   it('says an approval made before scripts were read for names does not cover those files', async () => {
-    const { scriptFilesSha256, ...older } = await approvalOf(ownScriptedMiner(poolConfig(WALLET)));
+    // Made before either digest of what scripts name was kept.
+    const { scriptFilesSha256, scriptChainFilesSha256, ...older } = await approvalOf(
+      ownScriptedMiner(poolConfig(WALLET)),
+    );
     expect(scriptFilesSha256).toBeDefined();
+    expect(scriptChainFilesSha256).toBe(scriptFilesSha256);
     const shown = await judged(ownScriptedMiner(poolConfig(THIEF)), [older]);
     expect(shown.verdict).toBe('approved');
     expect(shown.reasons[0]?.text).toContain(

@@ -306,6 +306,35 @@ describe('history and baselines', () => {
     store.close();
   });
 
+  it('does not date a change to the day scripts run by scripts were first followed, and remembers one after', async () => {
+    const state = mkdtempSync(join(tmpdir(), 'lw-history-'));
+    const mac = new NightlyBackupMac();
+    const configured = (chain?: string): LaunchItem => ({
+      ...backup('bin-1'),
+      referencedSha256: 'a'.repeat(64),
+      scriptNamedSha256: 'c'.repeat(64),
+      ...(chain ? { scriptChainSha256: chain } : {}),
+    });
+    // Recorded by a Launchwatch that read one level of scripts.
+    mac.items = [configured()];
+    const store = HistoryStore.open(state, mac.now);
+    const monitor = watching(mac, store);
+    await run(monitor, mac, START + 2 * DAY);
+    // Read further now: the files are the same, only seen further.
+    mac.items = [configured('e'.repeat(64))];
+    monitor.refreshInventory();
+    await run(monitor, mac, mac.now + 2 * TICK);
+    expect(store.review(START + DAY)).toEqual([]);
+    // A file two scripts down edited: that is a change.
+    mac.items = [configured('f'.repeat(64))];
+    monitor.refreshInventory();
+    await run(monitor, mac, mac.now + 2 * TICK);
+    expect(store.review(START + DAY)).toEqual([
+      expect.objectContaining({ lastChange: { at: expect.any(Number), what: ['scripts or configs'] } }),
+    ]);
+    store.close();
+  });
+
   it('adds what a store made before it kept the files lacks, keeping what it holds; an older one reads it still', async () => {
     const state = mkdtempSync(join(tmpdir(), 'lw-history-'));
     // The store as the first Launchwatch made it: no files_sha256 column, schema version 1.

@@ -277,6 +277,8 @@ const PARTLY_FOLLOWED: Record<string, string> = {
   'first-64-kib': 'the collector looked for the files its commands name in its first 64 KiB only',
   'decoded-texts': 'the collector read the first 256 texts its commands decode only',
   decryptions: 'the collector made the first 128 openssl decryption tries (of 64 base64 words) only',
+  'nested-scripts': 'the collector did not look for the files it names (it is run more than 4 scripts deep)',
+  scripts: 'the collector did not look for the files it names (past the 64 scripts it reads for one property list)',
 };
 
 /**

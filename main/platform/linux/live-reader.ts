@@ -13,7 +13,7 @@ import { filesNamedByJob } from '../../engine/job-home';
 import { injectedLibrariesDigest } from '../../engine/launch-item';
 import { FileHasher } from '../file-hash';
 import { fileIdentity } from '../file-identity';
-import { gatherNamedFiles, readSmallFile } from '../not-read';
+import { gatherNamedFiles, readScriptProgram, readSmallFile } from '../not-read';
 import { runCommand } from '../run-command';
 import { chooseDropIns, MAX_DROP_INS } from './drop-ins';
 import {
@@ -175,7 +175,12 @@ export class LinuxLiveReader implements SystemReader {
 
     for (const path of this.parsedUnits.keys()) if (!paths.has(path)) this.parsedUnits.delete(path);
     const user = { name: me.username, uid: me.uid, home: this.home };
-    const files = gatherNamedFiles(items, (item, files) => filesNamedByJob(item, user, files), readSmallFile);
+    const files = gatherNamedFiles(
+      items,
+      (item, files, depth) => filesNamedByJob(item, user, files, depth),
+      readSmallFile,
+      readScriptProgram,
+    );
     const privileged = me.uid === 0;
     if (!privileged) notes.push("connections of other users' processes not visible (not running as root)");
     const userNames = passwd === '' ? undefined : parsePasswd(passwd);

@@ -40,6 +40,11 @@ export interface MacRawInventory {
    * (each item naming it says so), or undefined when there is none.
    */
   readFile: (path: string) => string | NotRead | undefined;
+  /**
+   * A program's text when it is a script (`#!`), read without reading a binary whole; by default readFile's text
+   * when it starts with `#!` (a capture holds only small files).
+   */
+  readScript?: (path: string) => string | undefined;
   notes: string[];
 }
 
@@ -79,7 +84,12 @@ export function assembleInventory(raw: MacRawInventory): Inventory {
   if (raw.btm !== undefined) append(fromBackgroundTaskManagement(items, raw.btm, home, notes));
   items.sort((a, b) => a.plistPath.localeCompare(b.plistPath));
 
-  const files = gatherNamedFiles(items, (item, files) => filesNamedByJob(item, raw.user, files), raw.readFile);
+  const files = gatherNamedFiles(
+    items,
+    (item, files, depth) => filesNamedByJob(item, raw.user, files, depth),
+    raw.readFile,
+    raw.readScript,
+  );
 
   const dns = raw.dns === undefined ? new Map<string, string>() : dnsMap(raw.dns, notes);
 

@@ -12,7 +12,7 @@ import { FileHasher } from '../file-hash';
 import { fileIdentity } from '../file-identity';
 import { runCommand, type CommandOutput } from '../run-command';
 import { assembleInventory, assembleSample, dnsMap, MAX_PLISTS } from './assemble';
-import { readSmallFile } from '../not-read';
+import { readScriptProgram, readSmallFile } from '../not-read';
 import { parseCodesignBundle } from './codesign';
 import { guardedPlace, hasFullDiskAccess, privacyNote } from './privacy';
 import { filesNamedByJob } from '../../engine/job-home';
@@ -122,6 +122,7 @@ export class MacLiveReader implements SystemReader {
       plists,
       plistsBeyond,
       readFile: (path) => (guarded(path) ? undefined : readSmallFile(this.root + path)),
+      readScript: (path) => (guarded(path) ? undefined : readScriptProgram(this.root + path)),
       notes,
     });
     for (const item of inventory.items) {
