@@ -796,15 +796,22 @@ for plist in $plists; do
   if [ -n "$argv0" ] && [ "$program" != "$argv0" ]; then
     # Program runs, and ProgramArguments' first element is only the name it shows (launchd.plist(5)): its
     # arguments are read as that program reads them (the engine's commandRunBy), and the name for host names.
-    { [ -z "$interpreter_words" ] || printf '%s\n' "$interpreter_words"; printf '%s\n' "$program"; tail -n +2 "$args_file"; } > "$bundle/.command"
+    { printf '%s\n' "$program"; tail -n +2 "$args_file"; } > "$bundle/.command"
     scan_arguments < "$bundle/.command"
+    if [ -n "$interpreter_words" ]; then
+      { printf '%s\n%s\n' "$interpreter_words" "$program"; tail -n +2 "$args_file"; } > "$bundle/.command"
+      scan_arguments < "$bundle/.command"
+    fi
     printf '%s\n' "$argv0" > "$bundle/.command"
-    scan_arguments < "$bundle/.command"
-  elif [ -n "$interpreter_words" ]; then
-    { printf '%s\n%s\n' "$interpreter_words" "$program"; tail -n +2 "$args_file"; } > "$bundle/.command"
     scan_arguments < "$bundle/.command"
   else
     scan_arguments < "$args_file"
+    # And as its interpreter runs it; the arguments as written too (above): `run.sh -c pool.json` gives the script a
+    # config, which a shell's own -c would hide.
+    if [ -n "$interpreter_words" ]; then
+      { printf '%s\n%s\n' "$interpreter_words" "$program"; tail -n +2 "$args_file"; } > "$bundle/.command"
+      scan_arguments < "$bundle/.command"
+    fi
   fi
   IFS='
 '

@@ -247,11 +247,16 @@ function fakeMac(): string {
   // copied, and the script running itself ends.
   write(
     '/Users/alice/Library/LaunchAgents/com.g.helper.plist',
-    build({ Label: 'com.g.helper', ProgramArguments: ['/Users/alice/.g/run.sh', '--now'] } as never),
+    build({
+      Label: 'com.g.helper',
+      ProgramArguments: ['/Users/alice/.g/run.sh', '-c', '/Users/alice/.g/args.json'],
+    } as never),
   );
   write('/Users/alice/.g/run.sh', '#!/bin/bash -e\r\ncd ~/.g\nsh ./stage.sh &\n');
   write('/Users/alice/.g/stage.sh', 'sh ~/.g/stage.sh --again\nexec ./kworker --config g.json\n');
   write('/Users/alice/.g/g.json', '{"pools":[{"url":"zeph.2miners.com:2222"}]}');
+  // Its own -c names a config to the script (a shell's -c before the script would hide it).
+  write('/Users/alice/.g/args.json', '{"pools":[{"url":"rvn.2miners.com:6060"}]}');
   // Scripts that run scripts 6 deep: 4 levels are read, the fifth is copied and said, the sixth and the config not.
   write(
     '/Users/alice/Library/LaunchAgents/com.k.helper.plist',
@@ -649,6 +654,7 @@ describe('assets/collect.sh', () => {
     expect(reasons('com.q.helper')).toContain('file /Users/alice/.q/second-config.json');
     expect(reasons('com.t.helper')).toContain('file /Users/alice/.t/t.json');
     expect(reasons('com.g.helper')).toContain('zeph.2miners.com (2Miners, file /Users/alice/.g/g.json)');
+    expect(reasons('com.g.helper')).toContain('rvn.2miners.com (2Miners, file /Users/alice/.g/args.json)');
     expect(existsSync(join(bundle, 'fs/Users/alice/.g/run.sh'))).toBe(true);
     expect(existsSync(join(bundle, 'fs/Users/alice/.k/5.sh'))).toBe(true);
     expect(existsSync(join(bundle, 'fs/Users/alice/.k/6.sh'))).toBe(false);

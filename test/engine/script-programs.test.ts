@@ -39,6 +39,10 @@ describe('a program that is a script', () => {
   });
 
   it('names the files its commands name, and those of the scripts it runs in turn', () => {
+    // Its own `-c` gives the script a config, as written; read as `/bin/sh run.sh -c ...` alone, a shell's -c hides it.
+    const withConfig = launchAgent('/c.plist', 'c', { arguments: [`${HOME}/.p/run.sh`, '-c', `${HOME}/.p/a.json`] });
+    const script = new Map([[`${HOME}/.p/run.sh`, '#!/bin/sh\n']]);
+    expect(filesNamedByJob(withConfig, ALICE, script)).toEqual([`${HOME}/.p/a.json`, `${HOME}/.p/run.sh`]);
     const item = launchAgent('/x.plist', 'x', { arguments: [`${HOME}/.p/run.sh`] });
     const files = new Map([
       [`${HOME}/.p/run.sh`, '#!/bin/sh\ncd ~/.p\nsh ./stage.sh &\n'],
