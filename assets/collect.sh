@@ -643,6 +643,24 @@ script_program() {
   user_may_read "$f"
 }
 
+shell_runs_script() {
+  # $1: a program a shell runs by its path. True when that shell reads it as a script: it has a #! line, or the kernel
+  # will not run it (ENOEXEC) and it does not look binary (no NUL in its first line, of its first 80 bytes: bash's
+  # check_binary_file); a regular file of at most 1 MiB the capturing user may read. The engine's isScriptStart.
+  case $1 in *"$nl"*) return 1 ;; esac
+  f=$(lexical_path "$1")
+  [ -f "$root$f" ] || return 1
+  if [ "$(head -c 2 "$root$f" 2>/dev/null)" != '#!' ]; then
+    first_line=$(head -c 80 "$root$f" 2>/dev/null | head -n 1 | wc -c | tr -d ' ')
+    without_nul=$(head -c 80 "$root$f" 2>/dev/null | head -n 1 | tr -d '\000' | wc -c | tr -d ' ')
+    [ "${first_line:-0}" -gt 0 ] && [ "$without_nul" = "$first_line" ] || return 1
+  fi
+  size=$(wc -c < "$root$f" 2>/dev/null | tr -d ' ')
+  is_count "${size:-0}" || return 1
+  [ "$size" -le 1048576 ] || return 1
+  user_may_read "$f"
+}
+
 shebang_words() {
   # $1: a script program. The words of its #! line, one a line (its first 512 bytes, as the kernel reads a bounded
   # line; a CR before the line end dropped): the interpreter and its options, which then run the script.
@@ -675,6 +693,20 @@ scan_arguments() {
   script_seen=
   while IFS= read -r arg; do
     if [ $index -eq 0 ]; then
+      # A program a shell runs by its path (`./start.sh`) that it reads as a script: copied and followed as a script
+      # an interpreter is handed (the engine's programsRunBy). Not the plist's own program: launchd runs that, a
+      # script only by its #! line (script_program).
+      case $arg in
+        */*)
+          if [ -n "${run_by_shell:-}" ]; then
+            named_paths "$arg" | while IFS= read -r candidate; do
+              candidate=$(lexical_path "$candidate")
+              shell_runs_script "$candidate" || continue
+              copy_named "$candidate"
+              scan_script "$candidate"
+            done
+          fi ;;
+      esac
       case ${arg##*/} in
         sh | bash | zsh | dash | ksh | csh | tcsh | fish) interpreter=${arg##*/}; shell=1 ;;
         osascript | perl* | ruby* | python* | node | php* | lua* | tclsh*) interpreter=${arg##*/} ;;
@@ -702,8 +734,22 @@ scan_arguments() {
                 [ $# -eq 0 ] || add_job_dir "$1"
                 continue
               fi
-              # shellcheck disable=SC2086 # word splitting is the point
-              (set -f; for word in $simple; do printf '%s\n' "$word"; done) | (scan_arguments)
+              # The command itself, past the words that run it the same way (`nohup ./start.sh &`, `exec x`,
+              # `nice -n 19 x`, NAME=value; the engine's command-start.ts), is what this shell runs.
+              while [ $# -gt 0 ]; do
+                case $1 in
+                  exec | nohup | command | setsid | nice)
+                    shift
+                    while [ $# -gt 0 ] && case $1 in -*) true ;; *) false ;; esac; do
+                      case $1 in -n | -a) [ $# -lt 2 ] || shift ;; esac
+                      shift
+                    done ;;
+                  [A-Za-z_]*=*) shift ;;
+                  *) break ;;
+                esac
+              done
+              [ $# -gt 0 ] || continue
+              (for word in "$@"; do printf '%s\n' "$word"; done) | (run_by_shell=1; scan_arguments)
             done
             # What it decodes (`echo <base64> | base64 -d | sh`, `xxd -r -p`, `printf '\x63...'`) is a command
             # string of its own.

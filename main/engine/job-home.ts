@@ -7,7 +7,8 @@
 // is unset, the home directory of the user executing the shell is substituted": bash(1), Tilde Expansion).
 import { commandRunBy } from './launch-item';
 import type { LaunchItem, UserInfo } from './model';
-import { filesNamedBy, filesNamedByScript, shebangWords, workingDirectories } from './referenced-files';
+import { programsRunBy } from './command-start';
+import { filesNamedBy, filesNamedByScript, scriptArgv, shebangWords, workingDirectories } from './referenced-files';
 import { followScripts, type ScriptChain } from './script-chain';
 
 /** root's home folder on macOS (its password entry). */
@@ -69,17 +70,29 @@ export function followFilesNamedByJob(
     ...new Set([...filesNamedBy(direct, home, workingDirectory), ...filesNamedBy(command, home, workingDirectory)]),
   ];
   let chain: ScriptChain = { reached: named };
-  if (files !== undefined && depth === 'chain')
+  if (depth === 'chain') {
+    // What runs by its path (`cd ~/.k && ./start.sh`) is followed when a reader found it to be a script.
+    const texts = files ?? new Map<string, string>();
+    // Its own program is launchd's to run: a script only by its `#!` line (commandAsRun), not as a shell would.
+    const programs = new Set(programsRunBy(command, home, workingDirectory).filter((path) => path !== direct[0]));
+    const scripts = (paths: Iterable<string>): string[] => [...paths].filter((path) => texts.has(path));
     chain = followScripts(
-      named,
-      files,
-      foldersFollowed(workingDirectories(command, home, workingDirectory), home, files, (path, text, folders) =>
-        onceForText(files, path, text, `named ${home} ${folders.join('\u0000')}`, () =>
+      new Set([...named, ...scripts(programs)]),
+      texts,
+      foldersFollowed(workingDirectories(command, home, workingDirectory), home, texts, (path, text, folders) => {
+        const key = `${home} ${folders.join('\u0000')}`;
+        const run = onceForText(texts, path, text, `programs ${key}`, () =>
+          programsRunBy(scriptArgv(path, text), home, folders),
+        );
+        for (const program of run) programs.add(program);
+        const inner = onceForText(texts, path, text, `named ${key}`, () =>
           filesNamedByScript(path, text, home, folders),
-        ),
-      ),
+        );
+        return [...inner, ...scripts(run)];
+      }),
     );
-  else if (files !== undefined) {
+    chain.programs = [...programs];
+  } else if (files !== undefined) {
     const reached = new Set(named);
     for (const path of named) {
       const text = files.get(path);

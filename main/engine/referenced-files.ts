@@ -305,15 +305,17 @@ export function filesNamedByScript(
   workingDirectory?: StartingFolders,
 ): string[] {
   const interpreter = scriptInterpreter(path, text);
-  const named = filesNamedBy(
-    interpreter !== undefined ? [interpreter, codeOption(interpreter), text] : ['/bin/sh', '-c', text],
-    home,
-    workingDirectory,
-  );
+  const named = filesNamedBy(scriptArgv(path, text), home, workingDirectory);
   if (interpreter !== undefined) return named;
   // Line by line too: a pipeline that decodes is one line (decodedScriptLines).
   const decoded = decodedScriptLines(text).lines.flatMap((line) => filesNamedBy(line, home, workingDirectory));
   return [...new Set([...named, ...decoded])];
+}
+
+/** A script's text as the command line that runs it: its interpreter's code option (scriptInterpreter), else `sh -c`. */
+export function scriptArgv(path: string, text: string): string[] {
+  const interpreter = scriptInterpreter(path, text);
+  return interpreter !== undefined ? [interpreter, codeOption(interpreter), text] : ['/bin/sh', '-c', text];
 }
 
 /** The scripts a shell is handed to run (`sh /path/start.sh`): their lines are commands the item starts. */

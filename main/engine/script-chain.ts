@@ -22,6 +22,11 @@ export interface ScriptChain {
   reached: string[];
   /** What a bound left unread, when one did. */
   unread?: string;
+  /**
+   * The files the command and the scripts read execute by their path (command-start.ts programsRunBy): a reader tells
+   * by their first two bytes which are scripts, and adds those to the texts it gives, to be followed as the others.
+   */
+  programs?: string[];
 }
 
 /**

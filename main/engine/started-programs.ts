@@ -6,15 +6,20 @@
 import { commandAsRun, foldersFollowed } from './job-home';
 import { commandRunBy } from './launch-item';
 import type { LaunchItem } from './model';
-import { commandLines, decodedScriptLines, shellScriptsRunBy, workingDirectories } from './referenced-files';
+import {
+  commandLines,
+  decodedScriptLines,
+  scriptArgv,
+  scriptInterpreter,
+  shellScriptsRunBy,
+  workingDirectories,
+} from './referenced-files';
+import { commandStart, isRelativePath, programsRunBy } from './command-start';
 import { followScripts } from './script-chain';
-import { basename, expandHome, isAssignment, isInterpreter, splitShellCommands } from './shell-words';
+import { expandHome, isInterpreter, splitShellCommands } from './shell-words';
 
 /** More programs than any launch item's commands start: past this, the rest are not looked for. */
 export const MAX_STARTED_PROGRAMS = 1_000;
-
-/** Words before a command that run it in the same way: `exec x`, `nohup x &`, `nice -n 19 x`. */
-const RUNS_NEXT_WORD = new Set(['exec', 'nohup', 'command', 'nice', 'setsid']);
 
 /**
  * `home` is the job's own (homeOfJob): `~` in its commands is the HOME launchd gives it; `workingDirectory` is where
@@ -49,7 +54,10 @@ export function programsStartedBy(
   // The shell scripts it runs, and those they run in turn (script-chain.ts), each read once for its commands, in the
   // folders the script that ran it may have been in.
   const first = workingDirectories(command, home, workingDirectory);
-  const readScript = (_script: string, text: string, folders: string[]): string[] => {
+  const inFiles = (paths: string[]): string[] => paths.filter((path) => files.has(path));
+  const readScript = (script: string, text: string, folders: string[]): string[] => {
+    // Read as a shell's: another interpreter's code (a `#!/usr/bin/env python3` script run by its path) is not.
+    if (scriptInterpreter(script, text) !== undefined) return [];
     const commands = splitShellCommands(text);
     // What its lines decode and run (`echo <base64> | base64 -d | sh`) starts programs too.
     const decoded = decodedScriptLines(text).lines;
@@ -57,50 +65,18 @@ export function programsStartedBy(
     return [
       ...shellScriptsRunBy(['/bin/sh', '-c', text], home, folders),
       ...decoded.flatMap((line) => shellScriptsRunBy(line, home, folders)),
+      // A script it runs by its path (`./start.sh`), which a reader found to be one.
+      ...inFiles(programsRunBy(scriptArgv(script, text), home, folders)),
     ];
   };
   followScripts(
-    shellScriptsRunBy(command, home, workingDirectory),
+    [
+      ...shellScriptsRunBy(command, home, workingDirectory),
+      // Its own program is a script only by its `#!` line (commandAsRun): launchd runs it, not a shell.
+      ...inFiles(programsRunBy(command, home, workingDirectory).filter((path) => path !== direct[0])),
+    ],
     files,
     foldersFollowed(first, home, files, readScript),
   );
   return [...found];
-}
-
-/**
- * `./kworker`, `bin/kworker`: a program run by a path from the folder the shell is in (`cd ~/.v && ./kworker`). The
- * shell passes the word as it is for argv[0] (execve(2) is given the path the shell resolved, argv[0] the word), so
- * ps shows `./kworker` once it detaches: the word is what ties it to its item. A bare name (`kworker`) is looked up in
- * PATH and could be anything's; `~`, `$` and spaces are words a shell would have expanded or split.
- */
-function isRelativePath(word: string): boolean {
-  if (word === '' || word.startsWith('/') || word.startsWith('~') || word.startsWith('$') || word.startsWith('-'))
-    return false;
-  if (!word.includes('/') || word.endsWith('/')) return false;
-  for (let i = 0; i < word.length; i++) if (word.charCodeAt(i) <= 32) return false;
-  return true;
-}
-
-/** Options of the wrappers above that take a value: nice's niceness, and the argv[0] `exec -a` gives. */
-const TAKES_VALUE = new Set(['-n', '-a']);
-
-/**
- * Where the command itself begins (past NAME=value words, the wrappers above and their options), and the
- * name `exec -a NAME` makes it show as argv[0] (bash, zsh, ksh): what ps will print for it.
- */
-function commandStart(line: string[]): { start: number; shownAs?: string } {
-  let i = 0;
-  let shownAs: string | undefined;
-  while (i < line.length) {
-    const word = line[i] as string;
-    if (isAssignment(word)) i++;
-    else if (RUNS_NEXT_WORD.has(basename(word))) {
-      i++;
-      while (i < line.length && (line[i] as string).startsWith('-')) {
-        if (line[i] === '-a' && basename(word) === 'exec') shownAs = line[i + 1];
-        i += TAKES_VALUE.has(line[i] as string) ? 2 : 1;
-      }
-    } else break;
-  }
-  return shownAs === undefined ? { start: i } : { start: i, shownAs };
 }

@@ -45,20 +45,41 @@ export function readSmallFile(path: string): string | NotRead | undefined {
 }
 
 /**
- * A program's text when it is a script (it starts with `#!`), read only then: a program is most often a binary,
- * of any size, and only its first two bytes are read to tell. Undefined for anything else, or what cannot be read
+ * Who executes a program, which decides what is a script: launchd (posix_spawn, execve(2)) runs a text only through the
+ * interpreter its `#!` line names; a shell that gets ENOEXEC for a file it runs by path reads the file itself as a shell
+ * script, unless it looks binary (bash's check_binary_file: a NUL in its first line, of the first 80 bytes read; dash
+ * reads it as a script whatever it holds; a Mach-O or ELF file is run by the kernel before either).
+ */
+export type RunBy = 'launchd' | 'shell';
+
+/** How much of a program is read to tell whether it is a script. */
+const SCRIPT_SAMPLE = 80;
+
+/** Whether a file that starts with `start` is a script to whoever runs it (RunBy). */
+export function isScriptStart(start: string, runBy: RunBy): boolean {
+  if (start.startsWith('#!')) return true;
+  if (runBy === 'launchd' || start.length === 0) return false;
+  const sample = start.slice(0, SCRIPT_SAMPLE);
+  const newline = sample.indexOf('\n');
+  return !(newline < 0 ? sample : sample.slice(0, newline)).includes('\u0000');
+}
+
+/**
+ * A program's text when it is a script to whoever runs it (isScriptStart), read only then: a program is most often a
+ * binary, of any size, and only its first bytes are read to tell. Undefined for anything else, or what cannot be read
  * (the program's own digest and signature say that).
  */
-export function readScriptProgram(path: string): string | undefined {
+export function readScriptProgram(path: string, runBy: RunBy = 'launchd'): string | undefined {
   let fd: number | undefined;
   try {
     const info = statSync(path);
     if (!info.isFile() || info.size < 2 || info.size > MAX_REFERENCED_FILE) return undefined;
     fd = openSync(path, 'r');
-    const start = Buffer.alloc(2);
-    if (readSync(fd, start, 0, 2, 0) !== 2 || start.toString('latin1') !== '#!') return undefined;
+    const start = Buffer.alloc(SCRIPT_SAMPLE);
+    const got = readSync(fd, start, 0, SCRIPT_SAMPLE, 0);
+    if (!isScriptStart(start.subarray(0, got).toString('latin1'), runBy)) return undefined;
     const text = readFileSync(fd, 'utf8');
-    return text.startsWith('#!') ? text : undefined;
+    return isScriptStart(text, runBy) ? text : undefined;
   } catch {
     return undefined;
   } finally {
@@ -67,10 +88,12 @@ export function readScriptProgram(path: string): string | undefined {
 }
 
 /** A program's text from a reader of small files, when it is a script (a capture holds only small files). */
-function scriptFrom(read: (path: string) => string | NotRead | undefined): (path: string) => string | undefined {
-  return (path) => {
+function scriptFrom(
+  read: (path: string) => string | NotRead | undefined,
+): (path: string, runBy: RunBy) => string | undefined {
+  return (path, runBy) => {
     const text = read(path);
-    return typeof text === 'string' && text.startsWith('#!') ? text : undefined;
+    return typeof text === 'string' && isScriptStart(text, runBy) ? text : undefined;
   };
 }
 
@@ -79,13 +102,15 @@ function scriptFrom(read: (path: string) => string | NotRead | undefined): (path
  * but was not read gets a problem saying which and why, and each item gets the digests of those it names
  * (referencedSha256, scriptNamedSha256), so an approval notices an edited config. A program that is a script
  * (`readScript`, by default `read` of a text starting with `#!`) is read first, so that what it names is followed as
- * what a script handed to a shell names; its own bytes are the program's digest, not these.
+ * what a script handed to a shell names; its own bytes are the program's digest, not these. So are the programs its
+ * commands and scripts run by path (`programsBy`) that are scripts to the shell that runs them (RunBy).
  */
 export function gatherNamedFiles(
   items: LaunchItem[],
   namedBy: (item: LaunchItem, files?: ReadonlyMap<string, string>, depth?: 'chain' | 'one level') => string[],
   read: (path: string) => string | NotRead | undefined,
-  readScript: (path: string) => string | undefined = scriptFrom(read),
+  readScript: (path: string, runBy: RunBy) => string | undefined = scriptFrom(read),
+  programsBy?: (item: LaunchItem, files: ReadonlyMap<string, string>) => string[],
 ): Map<string, string> {
   const files = new Map<string, string>();
   const notRead = new Map<string, string>();
@@ -101,16 +126,23 @@ export function gatherNamedFiles(
     if (why !== undefined) item.problems.push(`not read: ${path}: ${why}`);
   };
   const programsTried = new Set<string>();
-  const scriptPrograms = new Set<string>();
+  /** Reads each program once, keeping its text when it is a script; says whether one was new. */
+  const readPrograms = (programs: Iterable<string>, runBy: RunBy): boolean => {
+    let found = false;
+    for (const program of programs) {
+      if (programsTried.has(`${runBy} ${program}`) || files.has(program)) continue;
+      programsTried.add(`${runBy} ${program}`);
+      const text = readScript(program, runBy);
+      if (text === undefined) continue;
+      files.set(program, text);
+      tried.add(program);
+      found = true;
+    }
+    return found;
+  };
   for (const item of items) {
     const program = scriptProgramOf(item);
-    if (program === undefined || programsTried.has(program)) continue;
-    programsTried.add(program);
-    const text = readScript(program);
-    if (text === undefined) continue;
-    files.set(program, text);
-    tried.add(program);
-    scriptPrograms.add(program);
+    if (program !== undefined) readPrograms([program], 'launchd');
   }
   // What the command lines name first, then what the scripts among those files name, and what those name in turn
   // (filesNamedByJob): each round reads one level more, to the depth script-chain.ts follows.
@@ -123,14 +155,17 @@ export function gatherNamedFiles(
   const namedByScripts = new Map<LaunchItem, { chain: string[]; oneLevel: string[] }>();
   for (const [item, named] of namedByItem) {
     const first = new Set(named);
+    // The program's own bytes are its digest, not these.
     const program = scriptProgramOf(item);
-    if (program !== undefined && scriptPrograms.has(program)) first.add(program);
+    if (program !== undefined && files.has(program)) first.add(program);
     const handled = new Set(first);
     let more: string[] = [];
     for (let round = 0; round <= MAX_SCRIPT_DEPTH; round++) {
+      // The programs its commands and scripts run by path that are scripts (`./start.sh`), then what all name.
+      const scripts = programsBy !== undefined && readPrograms(programsBy(item, files), 'shell');
       more = namedBy(item, files).filter((path) => !first.has(path));
       const fresh = more.filter((path) => !handled.has(path));
-      if (fresh.length === 0) break;
+      if (fresh.length === 0 && !scripts) break;
       for (const path of fresh) {
         handled.add(path);
         readFor(item, path);

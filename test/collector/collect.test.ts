@@ -240,8 +240,16 @@ function fakeMac(): string {
     '/Users/alice/Library/LaunchAgents/com.r.helper.plist',
     build({ Label: 'com.r.helper', ProgramArguments: ['/bin/sh', '/Users/alice/.r/run.sh'] } as never),
   );
-  write('/Users/alice/.r/run.sh', '#!/bin/sh\ncd ~/.r\n./kworker --config r.json &\n');
+  write('/Users/alice/.r/run.sh', '#!/bin/sh\ncd ~/.r\n./kworker --config r.json &\nnohup ./direct &\n');
   write('/Users/alice/.r/r.json', '{"pools":[{"url":"eu.luckpool.net:3956"}]}');
+  // A script run by its path with no #! line (the shell reads it as a script on ENOEXEC), beside a binary it does not
+  // copy: what the script names is copied.
+  write('/Users/alice/.r/direct', 'exec ./kworker --config d.json\n');
+  write(
+    '/Users/alice/.r/kworker',
+    Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]), Buffer.alloc(64)]),
+  );
+  write('/Users/alice/.r/d.json', '{"pools":[{"url":"etc.2miners.com:1010"}]}');
   // A program that is itself a script (no `sh` before it in the plist), run by its #! line's bash, that runs a second
   // script from the folder it went to, which runs itself again and names the config: both scripts and the config are
   // copied, and the script running itself ends.
@@ -647,6 +655,9 @@ describe('assets/collect.sh', () => {
     expect(reasons('com.l.helper')).toContain('file /Users/alice/.l/l.json');
     expect(reasons('com.r.helper')).toContain('eu.luckpool.net');
     expect(reasons('com.r.helper')).toContain('file /Users/alice/.r/r.json');
+    expect(reasons('com.r.helper')).toContain('etc.2miners.com (2Miners, file /Users/alice/.r/d.json)');
+    expect(existsSync(join(bundle, 'fs/Users/alice/.r/direct'))).toBe(true);
+    expect(existsSync(join(bundle, 'fs/Users/alice/.r/kworker'))).toBe(false);
     expect(reasons('com.o.helper')).toContain('mine.c3pool.com');
     expect(reasons('com.o.helper')).toContain('file /Users/alice/.o/o.json');
     expect(reasons('com.o.helper')).toContain('runs a command it decodes');

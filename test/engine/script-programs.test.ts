@@ -15,6 +15,7 @@ import {
   MAX_SCRIPTS_FOLLOWED,
 } from '../../main/engine/script-chain';
 import { programsStartedBy } from '../../main/engine/started-programs';
+import { isScriptStart } from '../../main/platform/not-read';
 import { ALICE, reasonsOf, writeCapture, type CaptureSpec } from '../support/capture-builder';
 import { launchAgent } from '../support/launch-items';
 
@@ -69,6 +70,35 @@ describe('a program that is a script', () => {
     // Without its #! line, run.sh is no script the kernel runs, and nothing it names is read.
     files.set(`${HOME}/.p/run.sh`, '/bin/bash ~/.p/stage.sh\n');
     expect(programsStartedBy(item, files, HOME)).toEqual([`${HOME}/.p/run.sh`]);
+  });
+});
+
+describe('a script run by its path', () => {
+  const item = launchAgent('/x.plist', 'x', { arguments: ['/bin/sh', '-c', 'cd ~/.r && nohup ./start.sh &'] });
+
+  it('is among the programs to tell; once read as a script, it is followed, from the folder it was run in', () => {
+    const unread = followFilesNamedByJob(item, ALICE, new Map());
+    // Its own program (/bin/sh) is launchd's to run, and a script only by its #! line: not among them.
+    expect(unread.programs).toEqual(['/start.sh', `${HOME}/.r/start.sh`]);
+    const files = new Map([[`${HOME}/.r/start.sh`, 'exec ./kworker -c r.json\n']]);
+    const read = followFilesNamedByJob(item, ALICE, files);
+    expect(read.reached).toEqual([`${HOME}/.r/start.sh`, '/r.json', `${HOME}/.r/r.json`]);
+    expect(read.programs).toContain(`${HOME}/.r/kworker`);
+    // A detached miner it starts is tied back to the item through it (by the word ps shows for it).
+    expect(programsStartedBy(item, files, HOME)).toEqual(['./start.sh', './kworker']);
+    expect(programsStartedBy(item, new Map(), HOME)).toEqual(['./start.sh']);
+  });
+
+  it('is a script to a shell when it has a #! line or no NUL in its first line; to launchd only with #!', () => {
+    expect(isScriptStart('#!/bin/sh\n', 'launchd')).toBe(true);
+    expect(isScriptStart('./kworker -c r.json\n', 'shell')).toBe(true);
+    expect(isScriptStart('./kworker -c r.json\n', 'launchd')).toBe(false);
+    // Mach-O 64-bit and ELF headers hold a NUL before any line end: the kernel runs them, no shell reads them.
+    expect(isScriptStart(Buffer.from([0xcf, 0xfa, 0xed, 0xfe, 0x0c, 0, 0, 1]).toString('latin1'), 'shell')).toBe(false);
+    expect(isScriptStart('\u007fELF\u0002\u0001\u0001\u0000', 'shell')).toBe(false);
+    // bash looks at the first line only: a NUL after it does not make a script binary.
+    expect(isScriptStart('echo hi\n\u0000', 'shell')).toBe(true);
+    expect(isScriptStart('', 'shell')).toBe(false);
   });
 });
 

@@ -94,10 +94,15 @@ describe('files items name that are there but not read', () => {
       return join(dir, name);
     };
     expect(readScriptProgram(write('run.sh', '#!/bin/sh\necho hi\n'))).toBe('#!/bin/sh\necho hi\n');
-    expect(readScriptProgram(write('tool', Buffer.from([0xcf, 0xfa, 0xed, 0xfe, 0x23, 0x21])))).toBeUndefined();
+    expect(
+      readScriptProgram(write('tool', Buffer.from([0xcf, 0xfa, 0xed, 0xfe, 0x0c, 0x00, 0x00, 0x01, 0x23, 0x21]))),
+    ).toBeUndefined();
     expect(readScriptProgram(write('text', 'echo no interpreter line\n'))).toBeUndefined();
     expect(readScriptProgram(write('big.sh', `#!/bin/sh\n${'#'.repeat(MAX_REFERENCED_FILE)}`))).toBeUndefined();
     expect(readScriptProgram(write('one', '#'))).toBeUndefined();
+    // A shell reads a text without #! as a script; never a binary, whatever its size.
+    expect(readScriptProgram(join(dir, 'text'), 'shell')).toBe('echo no interpreter line\n');
+    expect(readScriptProgram(join(dir, 'tool'), 'shell')).toBeUndefined();
     expect(readScriptProgram(dir)).toBeUndefined();
     expect(readScriptProgram(join(dir, 'gone'))).toBeUndefined();
   });
@@ -118,6 +123,26 @@ describe('files items name that are there but not read', () => {
     const after = (await reader.readInventory()).items.find((i) => i.label === 'lw-p.service')?.scriptChainSha256;
     expect(after).toMatch(/^[0-9a-f]{64}$/);
     expect(after).not.toBe(before);
+  });
+
+  it('the Linux reader follows a script a unit runs by its path, not the binary that script runs', async () => {
+    const { home } = fakeLinuxHome();
+    mkdirSync(join(home, '.q'));
+    writeFileSync(join(home, '.q/start.sh'), './kworker --config q.json\n', { mode: 0o755 });
+    writeFileSync(
+      join(home, '.q/kworker'),
+      Buffer.concat([Buffer.from('\u007fELF\u0002\u0001\u0001\u0000'), Buffer.alloc(64)]),
+    );
+    writeFileSync(join(home, '.q/q.json'), '{"pools":[{"url":"pool.supportxmr.com:443"}]}');
+    writeFileSync(
+      join(home, '.config/systemd/user/lw-q.service'),
+      `[Service]\nExecStart=/bin/sh -c "cd ${home}/.q && exec ./start.sh"\n`,
+    );
+    const inventory = await linuxReaderAt(home).readInventory();
+    expect(inventory.files.get(`${home}/.q/start.sh`)).toContain('kworker');
+    expect(inventory.files.get(`${home}/.q/q.json`)).toContain('supportxmr');
+    expect(inventory.files.has(`${home}/.q/kworker`)).toBe(false);
+    expect(inventory.items.find((i) => i.label === 'lw-q.service')?.problems).toEqual([]);
   });
 
   it("a refusal is the system's (EACCES, EPERM); a file that is gone or a path through a file is none", () => {

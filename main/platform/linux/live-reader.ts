@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { arch, cpus, hostname, release, userInfo } from 'node:os';
 import type { ConnectionRecord, Inventory, LaunchItem } from '../../engine/model';
 import type { SampleReading, SampleRequest, SystemReader } from '../../engine/reader';
-import { filesNamedByJob } from '../../engine/job-home';
+import { filesNamedByJob, followFilesNamedByJob } from '../../engine/job-home';
 import { injectedLibrariesDigest } from '../../engine/launch-item';
 import { FileHasher } from '../file-hash';
 import { fileIdentity } from '../file-identity';
@@ -180,6 +180,7 @@ export class LinuxLiveReader implements SystemReader {
       (item, files, depth) => filesNamedByJob(item, user, files, depth),
       readSmallFile,
       readScriptProgram,
+      (item, files) => followFilesNamedByJob(item, user, files).programs ?? [],
     );
     const privileged = me.uid === 0;
     if (!privileged) notes.push("connections of other users' processes not visible (not running as root)");

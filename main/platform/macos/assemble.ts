@@ -1,6 +1,6 @@
 // Raw macOS command output and plist bytes -> the engine's inventory and samples. Capture replay and the
 // live reader both end here, so the same parsers read the same text.
-import { filesNamedByJob } from '../../engine/job-home';
+import { filesNamedByJob, followFilesNamedByJob } from '../../engine/job-home';
 import type { HostInfo, Inventory, LaunchItem, LoadedService, Sample, UserInfo } from '../../engine/model';
 import { isLaunchdRecord, parseBtmDump } from './btm';
 import { parseCodesignBundle } from './codesign';
@@ -13,7 +13,7 @@ import { parseLsof } from './lsof';
 import { parsePrintDisabled } from './print-disabled';
 import { parsePs, toProcessRecord } from './ps';
 import { ProblemList } from '../problem-list';
-import { gatherNamedFiles, type NotRead } from '../not-read';
+import { gatherNamedFiles, type NotRead, type RunBy } from '../not-read';
 
 export interface MacRawInventory {
   source: 'live' | 'capture';
@@ -41,10 +41,10 @@ export interface MacRawInventory {
    */
   readFile: (path: string) => string | NotRead | undefined;
   /**
-   * A program's text when it is a script (`#!`), read without reading a binary whole; by default readFile's text
-   * when it starts with `#!` (a capture holds only small files).
+   * A program's text when it is a script to whoever runs it (not-read.ts RunBy), read without reading a binary whole;
+   * by default readFile's text when it is one (a capture holds only small files).
    */
-  readScript?: (path: string) => string | undefined;
+  readScript?: (path: string, runBy: RunBy) => string | undefined;
   notes: string[];
 }
 
@@ -89,6 +89,7 @@ export function assembleInventory(raw: MacRawInventory): Inventory {
     (item, files, depth) => filesNamedByJob(item, raw.user, files, depth),
     raw.readFile,
     raw.readScript,
+    (item, files) => followFilesNamedByJob(item, raw.user, files).programs ?? [],
   );
 
   const dns = raw.dns === undefined ? new Map<string, string>() : dnsMap(raw.dns, notes);

@@ -122,7 +122,7 @@ export class MacLiveReader implements SystemReader {
       plists,
       plistsBeyond,
       readFile: (path) => (guarded(path) ? undefined : readSmallFile(this.root + path)),
-      readScript: (path) => (guarded(path) ? undefined : readScriptProgram(this.root + path)),
+      readScript: (path, runBy) => (guarded(path) ? undefined : readScriptProgram(this.root + path, runBy)),
       notes,
     });
     for (const item of inventory.items) {
