@@ -24,7 +24,7 @@ export interface ScriptChain {
   unread?: string;
   /**
    * The files the command and the scripts read execute by their path (command-start.ts programsRunBy): a reader tells
-   * by their first two bytes which are scripts, and adds those to the texts it gives, to be followed as the others.
+   * by their first bytes which are scripts, and adds those to the texts it gives, to be followed as the others.
    */
   programs?: string[];
 }
