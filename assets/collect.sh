@@ -630,17 +630,10 @@ scan_script() {
 
 script_program() {
   # $1: the program a plist runs. True when it is a script the kernel runs through the interpreter its #! line names
-  # (execve(2), "Interpreter scripts"): a regular file of at most 1 MiB that starts with #! and the capturing user may
-  # read. Its first two bytes tell, so a binary of any size is not read; the engine's commandAsRun reads it so.
+  # (execve(2), "Interpreter scripts"): launchd runs a text only so, where a shell would read one without #! too
+  # (shell_runs_script, whose other checks hold). The engine's commandAsRun reads it so.
   case $1 in /*) ;; *) return 1 ;; esac
-  case $1 in *"$nl"*) return 1 ;; esac
-  f=$(lexical_path "$1")
-  [ -f "$root$f" ] || return 1
-  [ "$(head -c 2 "$root$f" 2>/dev/null)" = '#!' ] || return 1
-  size=$(wc -c < "$root$f" 2>/dev/null | tr -d ' ')
-  is_count "${size:-0}" || return 1
-  [ "$size" -le 1048576 ] || return 1
-  user_may_read "$f"
+  shell_runs_script "$1" && [ "$(head -c 2 "$root$(lexical_path "$1")" 2>/dev/null)" = '#!' ]
 }
 
 shell_runs_script() {
