@@ -5,7 +5,7 @@ import { commandLines, workingDirectories, type StartingFolders } from './refere
 import { basename, expandHome, isAssignment } from './shell-words';
 
 /** Words before a command that run it in the same way: `exec x`, `nohup x &`, `nice -n 19 x`. */
-export const RUNS_NEXT_WORD = new Set(['exec', 'nohup', 'command', 'nice', 'setsid']);
+const RUNS_NEXT_WORD = new Set(['exec', 'nohup', 'command', 'nice', 'setsid']);
 
 /**
  * `./kworker`, `bin/kworker`: a program run by a path from the folder the shell is in (`cd ~/.v && ./kworker`). The
@@ -51,7 +51,7 @@ const MAX_PROGRAMS_RUN = 256;
 /**
  * The files a command's lines execute by their path, absolute (`~` expanded with `home`) or relative (in each folder the
  * command may be in, workingDirectories): any of them may be a script (`cd ~/.k && ./start.sh`) whose own commands
- * are the item's, which a reader tells by its first two bytes. At most MAX_PROGRAMS_RUN.
+ * are the item's, which a reader tells by its first bytes (not-read.ts isScriptStart). At most MAX_PROGRAMS_RUN.
  */
 export function programsRunBy(argv: string[], home: string | undefined, folders?: StartingFolders): string[] {
   const found = new Set<string>();

@@ -66,9 +66,12 @@ export function followFilesNamedByJob(
   const direct = commandRunBy(item);
   const command = depth === 'chain' ? commandAsRun(item, files) : direct;
   // The command as written too: `run.sh -c pool.json` names its config to the script, which a shell's `-c` hides.
-  const named = [
-    ...new Set([...filesNamedBy(direct, home, workingDirectory), ...filesNamedBy(command, home, workingDirectory)]),
-  ];
+  // commandAsRun only ever puts words before it: the same length is the same command, read once.
+  const asWritten = filesNamedBy(direct, home, workingDirectory);
+  const named =
+    command.length === direct.length
+      ? asWritten
+      : [...new Set([...asWritten, ...filesNamedBy(command, home, workingDirectory)])];
   let chain: ScriptChain = { reached: named };
   if (depth === 'chain') {
     // What runs by its path (`cd ~/.k && ./start.sh`) is followed when a reader found it to be a script.
