@@ -68,9 +68,13 @@ export class AppService {
     let approvals: MonitorOptions['approvals'] = [];
     if (actions) {
       try {
-        approvals = actions.approvals.list();
+        const read = actions.approvals.read();
+        approvals = read.approvals;
+        service.notices.push(...read.notes);
       } catch (error) {
-        service.notices.push(`The approved inventory could not be read: ${(error as Error).message}`);
+        service.notices.push(
+          `The approved inventory could not be read, so no item counts as approved: ${(error as Error).message}`,
+        );
       }
     }
     service.monitor = new Monitor(reader, { ...options, approvals, ...(history ? { history } : {}) });
@@ -235,7 +239,8 @@ export class AppService {
     try {
       actions.approve(result, note, cpuLimitPercent);
     } catch (error) {
-      if (error instanceof NotPossible) return { ok: false, message: error.message };
+      // A file it cannot read is not written over: the person is told which and why.
+      if (error instanceof NotPossible || error instanceof ApprovalError) return { ok: false, message: error.message };
       throw error;
     }
     this.monitor?.setApprovals(actions.approvals.list());
@@ -253,7 +258,13 @@ export class AppService {
     const actions = this.requireActions();
     const result = this.result()?.items.find((i) => i.item.id === itemId);
     if (!result) return { ok: false, message: 'This launch item is gone.' };
-    const removed = actions.unapprove(result.item.plistPath, result.item.label);
+    let removed: number;
+    try {
+      removed = actions.unapprove(result.item.plistPath, result.item.label);
+    } catch (error) {
+      if (error instanceof ApprovalError) return { ok: false, message: error.message };
+      throw error;
+    }
     this.monitor?.setApprovals(actions.approvals.list());
     this.monitor?.refreshInventory();
     this.publish();
@@ -283,10 +294,10 @@ export class AppService {
 
   importApprovals(text: string, origin: string): string {
     const actions = this.requireActions();
-    const count = actions.approvals.import(text, origin);
+    const { count, notes } = actions.approvals.import(text, origin);
     this.monitor?.setApprovals(actions.approvals.list());
     this.publish();
-    return `Imported ${count} approvals from ${origin}.`;
+    return [`Imported ${count} approvals from ${origin}.`, ...notes].join(' ');
   }
 
   /** Items new or changed in the last `days` and not approved since; undefined without a history. */

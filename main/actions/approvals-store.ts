@@ -1,91 +1,321 @@
 // The approved inventory on disk (approvals.json in the state folder), and its import and export as
-// JSON so IT can hand one file to many Macs. A bad file is refused with the field that is wrong.
-import { existsSync, readFileSync } from 'node:fs';
+// JSON so IT can hand one file to many Macs (docs/approvals.md). A bad file is refused with the field that is wrong.
+// Within version 1 fields are only added, never renamed or given a new meaning: a field this Launchwatch does not
+// know (one a newer Launchwatch wrote) is kept as it was whenever the file is written again, and said, so moving
+// between versions loses nothing. A change an older Launchwatch must not ignore comes as version 2, which it refuses.
+import { readFileSync, statSync } from 'node:fs';
 import { z } from 'zod';
+import { MAX_APPROVALS, MAX_APPROVALS_TEXT } from '../engine/approval-limits';
 import type { Approval } from '../engine/approvals';
+import { safeTerminalText } from '../engine/terminal-text';
 import { writeFileAtomic } from './atomic-file';
 
-const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 in hex');
-const approvalSchema = z
-  .object({
-    label: z.string().max(1024),
-    plistPath: z.string().startsWith('/').max(4096),
-    plistSha256: hex64,
-    programSha256: hex64.optional(),
-    program: z.string().max(4096).optional(),
-    filesSha256: hex64.optional(),
-    scriptFilesSha256: hex64.optional(),
-    scriptChainFilesSha256: hex64.optional(),
-    librariesSha256: hex64.optional(),
-    note: z.string().max(2000).optional(),
-    cpuLimitPercent: z.number().finite().min(1).max(100_000).optional(),
-    approvedBy: z.string().max(256),
-    approvedAt: z.string().datetime({ offset: true }),
-  })
-  .strict();
+/** Fields this version does not know, in one approval or in the file itself. */
+const MAX_UNKNOWN_FIELDS = 16;
+/** An unknown field's value, as JSON: a digest, a date, a small object. */
+const MAX_UNKNOWN_VALUE = 4096;
+const MAX_FIELD_NAME = 64;
 
-const fileSchema = z.object({
+const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 in hex');
+const approvalShape = {
+  label: z.string().max(1024),
+  plistPath: z.string().startsWith('/').max(4096),
+  plistSha256: hex64,
+  programSha256: hex64.optional(),
+  program: z.string().max(4096).optional(),
+  filesSha256: hex64.optional(),
+  scriptFilesSha256: hex64.optional(),
+  scriptChainFilesSha256: hex64.optional(),
+  librariesSha256: hex64.optional(),
+  note: z.string().max(2000).optional(),
+  cpuLimitPercent: z.number().finite().min(1).max(100_000).optional(),
+  approvedBy: z.string().max(256),
+  approvedAt: z.string().datetime({ offset: true }),
+};
+const fileShape = {
   format: z.literal('launchwatch-approvals'),
-  version: z.literal(1),
-  approvals: z.array(approvalSchema),
-});
+  version: z.literal(1, 'version 1 is the one this Launchwatch reads (a newer Launchwatch wrote this file)'),
+  approvals: z.array(z.unknown()).max(MAX_APPROVALS, `at most ${MAX_APPROVALS} approvals`),
+};
+const approvalSchema = z.looseObject(approvalShape).superRefine(unknownFieldsCheck(Object.keys(approvalShape)));
+const fileSchema = z.looseObject(fileShape).superRefine(unknownFieldsCheck(Object.keys(fileShape)));
+
+type Fields = Record<string, unknown>;
+
+/** What a file held besides its approvals: the fields of each approval, and of the file, this version does not know. */
+const unknownOfApproval = new WeakMap<Approval, Fields>();
 
 export class ApprovalError extends Error {}
 
-export function parseApprovals(text: string, origin: string): Approval[] {
+export interface ApprovalsRead {
+  approvals: Approval[];
+  /** What the reader should know: fields kept but not checked, an item approved twice. Each starts with the origin. */
+  notes: string[];
+  /** The file's own fields this version does not know, kept when the store writes the file again. */
+  fileFields: Fields;
+}
+
+export function readApprovals(text: string, origin: string): ApprovalsRead {
+  if (text.length > MAX_APPROVALS_TEXT) throw new ApprovalError(`${origin}: larger than ${mib(MAX_APPROVALS_TEXT)}`);
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
     throw new ApprovalError(`${origin}: not JSON: ${(error as Error).message}`);
   }
-  const parsed = fileSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue?.path.join('.') ?? '';
-    if (field === '')
-      throw new ApprovalError(
-        `${origin}: expected an object {"format": "launchwatch-approvals", "version": 1, "approvals": [...]}`,
-      );
-    throw new ApprovalError(`${origin}: field "${field}": ${issue?.message ?? 'invalid'}`);
+  const file = fileSchema.safeParse(json);
+  if (!file.success) throw fieldError(origin, file.error, []);
+  const approvals: Approval[] = [];
+  const unknownNames = new Map<string, number>();
+  file.data.approvals.forEach((entry, index) => {
+    const parsed = approvalSchema.safeParse(entry);
+    if (!parsed.success) throw fieldError(origin, parsed.error, ['approvals', index]);
+    const { known, unknown } = split(parsed.data, approvalShape);
+    const approval = known as unknown as Approval;
+    if (Object.keys(unknown).length > 0) unknownOfApproval.set(approval, unknown);
+    for (const name of Object.keys(unknown)) unknownNames.set(name, (unknownNames.get(name) ?? 0) + 1);
+    approvals.push(approval);
+  });
+  const { unknown: fileFields } = split(file.data, fileShape);
+  const notes: string[] = [];
+  if (unknownNames.size > 0) {
+    const named = [...unknownNames].map(([name, n]) => `${name} (${count(n, 'approval')})`);
+    notes.push(
+      `${origin}: fields this Launchwatch does not know, kept in the file but not checked (a newer Launchwatch wrote ` +
+        `them; an approval holds for what this one checks): ${named.join(', ')}`,
+    );
   }
-  return parsed.data.approvals as Approval[];
+  if (Object.keys(fileFields).length > 0)
+    notes.push(`${origin}: fields of the file this Launchwatch does not know: ${Object.keys(fileFields).join(', ')}`);
+  const twice = approvedTwice(approvals);
+  if (twice.length > 0)
+    notes.push(
+      `${origin}: approved more than once, the last approval counts: ${twice.slice(0, 5).join(', ')}` +
+        (twice.length > 5 ? ` and ${twice.length - 5} more` : ''),
+    );
+  return { approvals: lastOfEach(approvals), notes, fileFields };
 }
 
-export function serializeApprovals(approvals: Approval[]): string {
-  return `${JSON.stringify({ format: 'launchwatch-approvals', version: 1, approvals }, null, 2)}\n`;
+/** The file's text: each approval's fields in their order, then those this version does not know, as they were. */
+export function serializeApprovals(approvals: Approval[], fileFields: Fields = {}): string {
+  const written = approvals.map((a) => ({ ...a, ...withoutKnown(unknownOfApproval.get(a), approvalShape) }));
+  const file = {
+    format: 'launchwatch-approvals',
+    version: 1,
+    approvals: written,
+    ...withoutKnown(fileFields, fileShape),
+  };
+  return `${JSON.stringify(file, null, 2)}\n`;
+}
+
+/**
+ * An approvals file's text, read only if it is a regular file of at most MAX_APPROVALS_TEXT bytes (a device or a
+ * huge file is refused before it is read); undefined when there is none.
+ */
+export function readApprovalsFile(path: string): string | undefined {
+  try {
+    const stat = statSync(path);
+    if (!stat.isFile()) throw new ApprovalError(`${path}: not a file`);
+    if (stat.size > MAX_APPROVALS_TEXT) throw new ApprovalError(`${path}: larger than ${mib(MAX_APPROVALS_TEXT)}`);
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if (error instanceof ApprovalError) throw error;
+    throw new ApprovalError(`${path}: ${(error as Error).message}`);
+  }
+}
+
+export interface ImportOutcome {
+  count: number;
+  notes: string[];
 }
 
 export class ApprovalsStore {
   constructor(readonly path: string) {}
 
+  /** The inventory as the file holds it; no file is none approved. */
+  read(): ApprovalsRead {
+    const text = readApprovalsFile(this.path);
+    return text === undefined ? { approvals: [], notes: [], fileFields: {} } : readApprovals(text, this.path);
+  }
+
   list(): Approval[] {
-    if (!existsSync(this.path)) return [];
-    return parseApprovals(readFileSync(this.path, 'utf8'), this.path);
+    return this.read().approvals;
   }
 
   /** Adds or replaces the approval for the same plist path and label. */
   approve(approval: Approval): void {
-    const rest = this.list().filter((a) => !(a.plistPath === approval.plistPath && a.label === approval.label));
-    writeFileAtomic(this.path, serializeApprovals([...rest, approval]));
+    const { approvals, fileFields } = this.read();
+    this.write([...notIn(approvals, [approval]), approval], fileFields);
   }
 
   unapprove(match: (a: Approval) => boolean): Approval[] {
-    const all = this.list();
-    const removed = all.filter(match);
-    if (removed.length > 0) writeFileAtomic(this.path, serializeApprovals(all.filter((a) => !match(a))));
+    const { approvals, fileFields } = this.read();
+    const removed = approvals.filter(match);
+    if (removed.length > 0)
+      this.write(
+        approvals.filter((a) => !match(a)),
+        fileFields,
+      );
     return removed;
   }
 
-  /** Merges an imported file: its approvals replace ours for the same items. */
-  import(text: string, origin: string): number {
-    const incoming = parseApprovals(text, origin);
-    const keep = this.list().filter((a) => !incoming.some((b) => b.plistPath === a.plistPath && b.label === a.label));
-    writeFileAtomic(this.path, serializeApprovals([...keep, ...incoming]));
-    return incoming.length;
+  /** Merges an imported file: its approvals replace ours for the same items, with every field they carry. */
+  import(text: string, origin: string): ImportOutcome {
+    const incoming = readApprovals(text, origin);
+    const { approvals, fileFields } = this.read();
+    this.write([...notIn(approvals, incoming.approvals), ...incoming.approvals], fileFields);
+    return { count: incoming.approvals.length, notes: incoming.notes };
   }
 
   export(): string {
-    return serializeApprovals(this.list());
+    const { approvals, fileFields } = this.read();
+    return serializeApprovals(approvals, fileFields);
   }
+
+  private write(approvals: Approval[], fileFields: Fields): void {
+    if (approvals.length > MAX_APPROVALS)
+      throw new ApprovalError(`${this.path}: at most ${MAX_APPROVALS} approvals; remove some first`);
+    const text = serializeApprovals(approvals, fileFields);
+    if (text.length > MAX_APPROVALS_TEXT)
+      throw new ApprovalError(
+        `${this.path}: would be larger than ${mib(MAX_APPROVALS_TEXT)}; remove some approvals first`,
+      );
+    writeFileAtomic(this.path, text);
+  }
+}
+
+function itemKey(a: Approval): string {
+  return JSON.stringify([a.plistPath, a.label]);
+}
+
+/** Approvals of `approvals` whose items `others` does not approve. */
+function notIn(approvals: Approval[], others: Approval[]): Approval[] {
+  const keys = new Set(others.map(itemKey));
+  return approvals.filter((a) => !keys.has(itemKey(a)));
+}
+
+/** Items approved more than once in one file, named by label (or plist). */
+function approvedTwice(approvals: Approval[]): string[] {
+  const seen = new Set<string>();
+  const twice = new Set<string>();
+  for (const a of approvals) {
+    const key = itemKey(a);
+    if (seen.has(key)) twice.add(a.label || a.plistPath);
+    seen.add(key);
+  }
+  return [...twice];
+}
+
+/** One approval an item, the last the file gives (as an import replaces an earlier approval). */
+function lastOfEach(approvals: Approval[]): Approval[] {
+  const last = new Map(approvals.map((a) => [itemKey(a), a]));
+  return approvals.filter((a) => last.get(itemKey(a)) === a);
+}
+
+/**
+ * Checks the fields of an object the schema does not name: few, named plainly, small, and not a known field
+ * misspelt (`programSHA256` ignored would vouch for any program, so it is refused, not kept).
+ */
+function unknownFieldsCheck(known: string[]) {
+  return (value: Fields, context: z.RefinementCtx): void => {
+    const unknown = Object.keys(value).filter((key) => !known.includes(key));
+    if (unknown.length > MAX_UNKNOWN_FIELDS) {
+      context.addIssue({
+        code: 'custom',
+        path: [unknown[MAX_UNKNOWN_FIELDS] ?? ''],
+        message: `more than ${MAX_UNKNOWN_FIELDS} fields this Launchwatch does not know`,
+      });
+      return;
+    }
+    for (const key of unknown) {
+      const problem = unknownFieldProblem(key, value[key], known);
+      // A name that is not plain is shown by its characters' codes, cut to what a field's name may be.
+      const shown = isPlainName(key) ? key : safeTerminalText(key.slice(0, MAX_FIELD_NAME));
+      if (problem) context.addIssue({ code: 'custom', path: [shown], message: problem });
+    }
+  };
+}
+
+function unknownFieldProblem(key: string, value: unknown, known: string[]): string | undefined {
+  if (!isPlainName(key)) return `not a field of version 1 (a field's name is letters, digits and _)`;
+  const meant = known.find((name) => closeTo(key, name));
+  if (meant) return `not a field of version 1; did you mean "${meant}"?`;
+  const json = JSON.stringify(value);
+  if (json.length > MAX_UNKNOWN_VALUE)
+    return `a field this Launchwatch does not know, larger than ${MAX_UNKNOWN_VALUE} characters as JSON`;
+  return undefined;
+}
+
+function isPlainName(name: string): boolean {
+  if (name.length === 0 || name.length > MAX_FIELD_NAME) return false;
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+    if (!(letter || c === 95 || (i > 0 && c >= 48 && c <= 57))) return false;
+  }
+  return true;
+}
+
+/**
+ * A known name misspelt: the same but for case, or a letter or two added, dropped, changed or two swapped (one such
+ * edit in a name of fewer than 8 letters, where two make another word). Names are at most 64 characters.
+ */
+export function closeTo(a: string, b: string): boolean {
+  if (a.toLowerCase() === b.toLowerCase()) return true;
+  const most = Math.min(a.length, b.length) < 8 ? 1 : 2;
+  if (Math.abs(a.length - b.length) > most) return false;
+  // Edit distance with swaps of neighbours (optimal string alignment), one row at a time.
+  let before: number[] = [];
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      let cost = Math.min(
+        (previous[j] ?? 0) + 1,
+        (row[j - 1] ?? 0) + 1,
+        (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        cost = Math.min(cost, (before[j - 2] ?? 0) + 1);
+      row[j] = cost;
+    }
+    before = previous;
+    previous = row;
+  }
+  return (previous[b.length] ?? 0) <= most;
+}
+
+function split(value: Fields, shape: Fields): { known: Fields; unknown: Fields } {
+  const known: Fields = {};
+  const unknown: Fields = {};
+  for (const [key, field] of Object.entries(value)) {
+    if (field === undefined) continue;
+    if (key in shape) known[key] = field;
+    else unknown[key] = field;
+  }
+  return { known, unknown };
+}
+
+/** Unknown fields never overwrite a known one (a field this version writes is its own). */
+function withoutKnown(fields: Fields | undefined, shape: Fields): Fields {
+  return fields ? split(fields, shape).unknown : {};
+}
+
+function fieldError(origin: string, error: z.ZodError, prefix: (string | number)[]): ApprovalError {
+  const issue = error.issues[0];
+  const field = [...prefix, ...(issue?.path ?? [])].join('.');
+  if (field === '')
+    return new ApprovalError(
+      `${origin}: expected an object {"format": "launchwatch-approvals", "version": 1, "approvals": [...]}`,
+    );
+  return new ApprovalError(`${origin}: field "${field}": ${issue?.message ?? 'invalid'}`);
+}
+
+function count(n: number, what: string): string {
+  return `${n} ${what}${n === 1 ? '' : 's'}`;
+}
+
+function mib(bytes: number): string {
+  return `${bytes / 1024 / 1024} MiB`;
 }

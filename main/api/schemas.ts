@@ -2,6 +2,9 @@
 import { z } from 'zod';
 import { REPORT_FORMATS, type ReportRequest, type ScanOptionsInput } from './contract';
 import { hasControlCharacters } from '../engine/terminal-text';
+import { MAX_APPROVALS_TEXT } from '../engine/approval-limits';
+
+export { MAX_APPROVALS_TEXT };
 
 export const itemIdSchema = z.string().min(1).max(4096);
 export const watchItemSchema = itemIdSchema.nullable();
@@ -41,8 +44,6 @@ export const reportRequestSchema: z.ZodType<ReportRequest> = z
   .object({ format: z.enum(REPORT_FORMATS), redacted: z.boolean() })
   .strict();
 
-/** An approvals file is small JSON: a megabyte is thousands of approvals. */
-export const MAX_APPROVALS_TEXT = 1024 * 1024;
 export const importApprovalsSchema = z
   .object({
     name: z
@@ -50,7 +51,7 @@ export const importApprovalsSchema = z
       .min(1)
       .max(255)
       .refine((n) => !hasControlCharacters(n), 'no control characters'),
-    text: z.string().max(MAX_APPROVALS_TEXT, 'an approvals file is at most 1 MiB'),
+    text: z.string().max(MAX_APPROVALS_TEXT, `an approvals file is at most ${MAX_APPROVALS_TEXT / 1024 / 1024} MiB`),
   })
   .strict();
 

@@ -1,8 +1,8 @@
 // `disable`, `undo`, `approve`, `unapprove`, `actions`: the same planner, executor and journal as the app.
 import { createInterface } from 'node:readline/promises';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ApprovalError } from '../actions/approvals-store';
+import { ApprovalError, readApprovalsFile } from '../actions/approvals-store';
 import { actionServiceForThisMachine } from '../actions/machine-actions';
 import type { ActionService } from '../actions/action-service';
 import { planText } from '../engine/actions/plan';
@@ -78,14 +78,12 @@ export async function actionCommand(
         return 0;
       }
       if (verb === 'import' && file) {
-        let text: string;
         try {
-          text = readFileSync(file, 'utf8');
-        } catch (error) {
-          throw new UsageError(`approvals import ${file}: ${(error as Error).message}`);
-        }
-        try {
-          io.stdout(`Imported ${service.approvals.import(text, file)} approvals from ${safe(file)}.\n`);
+          const text = readApprovalsFile(file);
+          if (text === undefined) throw new UsageError(`approvals import ${file}: no such file`);
+          const outcome = service.approvals.import(text, file);
+          io.stdout(`Imported ${outcome.count} approvals from ${safe(file)}.\n`);
+          for (const note of outcome.notes) io.stdout(`note: ${safe(note)}\n`);
         } catch (error) {
           if (error instanceof ApprovalError) throw new UsageError(error.message);
           throw error;

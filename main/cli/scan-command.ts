@@ -1,8 +1,7 @@
 // `launchwatch scan`: the engine without a window (scan-json.md).
-import { readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ApprovalError, ApprovalsStore, parseApprovals } from '../actions/approvals-store';
+import { ApprovalError, ApprovalsStore, readApprovals, readApprovalsFile } from '../actions/approvals-store';
 import type { Approval } from '../engine/approvals';
 import { stateDir } from '../platform/state-dir';
 import { analyseSamples } from '../engine/analyzer';
@@ -66,9 +65,9 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
     ...sustainedOptions(values),
     approvals:
       values.approvals !== undefined
-        ? readApprovalsFile(values.approvals)
+        ? approvalsFromFile(values.approvals, io)
         : values.replay === undefined
-          ? storedApprovals()
+          ? storedApprovals(io)
           : [],
   };
   if ([values.json, values.ndjson, values.summary].filter(Boolean).length > 1)
@@ -128,28 +127,32 @@ export async function scanCommand(argv: string[], io: CommandIO): Promise<number
   return 0;
 }
 
-function readApprovalsFile(path: string): Approval[] {
-  let text: string;
+function approvalsFromFile(path: string, io: CommandIO): Approval[] {
   try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new UsageError(
-      `--approvals ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
-    );
-  }
-  try {
-    return parseApprovals(text, path);
+    const text = readApprovalsFile(path);
+    if (text === undefined) throw new UsageError(`--approvals ${path}: no such file`);
+    const read = readApprovals(text, path);
+    for (const note of read.notes) io.stderr(`note: --approvals ${safeTerminalText(note)}\n`);
+    return read.approvals;
   } catch (error) {
     if (error instanceof ApprovalError) throw new UsageError(`--approvals ${error.message}`);
     throw error;
   }
 }
 
-/** A live scan honours this machine's approved inventory, as the app does. */
-function storedApprovals(): Approval[] {
+/**
+ * A live scan honours this machine's approved inventory, as the app does. One it cannot read approves nothing (every
+ * item is judged in full) and is said, never passed over in silence.
+ */
+function storedApprovals(io: CommandIO): Approval[] {
   try {
-    return new ApprovalsStore(join(stateDir(), 'approvals.json')).list();
-  } catch {
+    const read = new ApprovalsStore(join(stateDir(), 'approvals.json')).read();
+    for (const note of read.notes) io.stderr(`note: ${safeTerminalText(note)}\n`);
+    return read.approvals;
+  } catch (error) {
+    if (!(error instanceof ApprovalError)) throw error;
+    const why = safeTerminalText(error.message);
+    io.stderr(`launchwatch: the approved inventory could not be read, so no item counts as approved: ${why}\n`);
     return [];
   }
 }

@@ -99,7 +99,7 @@ export async function startWebServer(
       'approvals file',
       importApprovalsSchema,
       (file) => service.importApprovalsOutcome(file.text, file.name),
-      // The JSON of a 1 MiB text, escaped.
+      // The JSON of an approvals file's text, escaped.
       MAX_APPROVALS_TEXT * 2 + 1024,
     ),
   };

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ApprovalsStore, parseApprovals, serializeApprovals } from '../../main/actions/approvals-store';
+import { ApprovalsStore, readApprovals, serializeApprovals } from '../../main/actions/approvals-store';
 import { runCli } from '../support/cli';
 import { replay } from '../../main/cli/scan-command';
 import { approvalFor } from '../../main/engine/approvals';
@@ -86,10 +86,10 @@ describe('the approved inventory', () => {
 
   it('refuses a bad approvals file naming the field, and --approvals naming the file', async () => {
     expect(() =>
-      parseApprovals('{"format":"launchwatch-approvals","version":1,"approvals":[{"label":"x"}]}', 'a.json'),
+      readApprovals('{"format":"launchwatch-approvals","version":1,"approvals":[{"label":"x"}]}', 'a.json'),
     ).toThrow(/a\.json: field "approvals\.0\.plistPath"/);
-    expect(() => parseApprovals('[]', 'b.json')).toThrow(/b\.json: expected an object/);
-    expect(() => parseApprovals('{"format":"launchwatch-approvals","version":2,"approvals":[]}', 'c.json')).toThrow(
+    expect(() => readApprovals('[]', 'b.json')).toThrow(/b\.json: expected an object/);
+    expect(() => readApprovals('{"format":"launchwatch-approvals","version":2,"approvals":[]}', 'c.json')).toThrow(
       /c\.json: field "version"/,
     );
     const missing = await run([
@@ -124,7 +124,7 @@ describe('the approved inventory', () => {
     const exported = store.export();
     expect(store.unapprove((a) => a.label === 'a')).toHaveLength(1);
     expect(store.list()).toEqual([]);
-    expect(store.import(exported, 'it.json')).toBe(1);
+    expect(store.import(exported, 'it.json').count).toBe(1);
     expect(store.list()[0]).toMatchObject({
       label: 'a',
       programSha256: 'b'.repeat(64),
@@ -135,7 +135,7 @@ describe('the approved inventory', () => {
     store.approve(approvalFor(item, undefined, 'alice', new Date(), 400));
     expect(new ApprovalsStore(store.path).list()[0]?.cpuLimitPercent).toBe(400);
     expect(() =>
-      parseApprovals(store.export().replace('"cpuLimitPercent": 400', '"cpuLimitPercent": "lots"'), 'd.json'),
+      readApprovals(store.export().replace('"cpuLimitPercent": 400', '"cpuLimitPercent": "lots"'), 'd.json'),
     ).toThrow(/d\.json: field "approvals\.0\.cpuLimitPercent"/);
   });
 });
@@ -165,7 +165,7 @@ describe('approvals on the command line', () => {
         stdout: expect.stringContaining('Imported 1 approvals'),
       });
       const exported = await run(['approvals', 'export']);
-      expect(parseApprovals(exported.stdout, 'stdout')).toEqual([
+      expect(readApprovals(exported.stdout, 'stdout').approvals).toEqual([
         expect.objectContaining({ label: 'homebrew.mxcl.xmrig', note: 'fleet' }),
       ]);
       writeFileSync(file, '{"format":"launchwatch-approvals","version":1,"approvals":[{"label":1}]}');

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fakeLinuxHome, linuxReaderAt } from '../support/linux-home';
 import { describe, expect, it } from 'vitest';
-import { ApprovalsStore, parseApprovals } from '../../main/actions/approvals-store';
+import { ApprovalsStore, readApprovals } from '../../main/actions/approvals-store';
 import { approvalFor, changesSince } from '../../main/engine/approvals';
 import { replay } from '../../main/cli/scan-command';
 import { injectedLibrariesIn } from '../../main/engine/launch-item';
@@ -100,7 +100,7 @@ describe('an approval of an item that injects a library', () => {
     const store = new ApprovalsStore(join(mkdtempSync(join(tmpdir(), 'lw-store-')), 'approvals.json'));
     store.approve(approval);
     expect(new ApprovalsStore(store.path).list()[0]?.librariesSha256).toBe('c'.repeat(64));
-    expect(() => parseApprovals(store.export().replace('c'.repeat(64), 'nope'), 'e.json')).toThrow(
+    expect(() => readApprovals(store.export().replace('c'.repeat(64), 'nope'), 'e.json')).toThrow(
       /e\.json: field "approvals\.0\.librariesSha256"/,
     );
   });

@@ -22,7 +22,7 @@ import { parseProcNet } from '../../main/platform/linux/proc-net';
 import { parseProcStat } from '../../main/platform/linux/proc';
 import { itemFromUnitFile, persistenceFolders } from '../../main/platform/linux/persistence';
 import { NAMED_PROBLEMS } from '../../main/platform/problem-list';
-import { ApprovalError, parseApprovals, serializeApprovals } from '../../main/actions/approvals-store';
+import { ApprovalError, readApprovals, serializeApprovals } from '../../main/actions/approvals-store';
 import { analyseSamples } from '../../main/engine/analyzer';
 import { DEFAULT_SCAN_OPTIONS } from '../../main/engine/model';
 import { toCsv } from '../../main/engine/reports/csv';
@@ -343,7 +343,7 @@ describe('an approvals file IT hands to many Macs', () => {
     fuzz(1200, text, mutateText, (edited) => {
       let approvals;
       try {
-        approvals = parseApprovals(edited, '/tmp/approvals.json');
+        approvals = readApprovals(edited, '/tmp/approvals.json').approvals;
       } catch (error) {
         expect(error).toBeInstanceOf(ApprovalError);
         expect((error as Error).message.startsWith('/tmp/approvals.json: ')).toBe(true);

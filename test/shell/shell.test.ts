@@ -211,10 +211,10 @@ describe('IPC', () => {
     ).toThrow(/invalid payload/);
     expect(() => handlers.get(CHANNELS.setPaused)?.(trusted, 'yes')).toThrow(/invalid payload/);
     expect(() => handlers.get(CHANNELS.getItem)?.(trusted, '')).toThrow(/invalid payload/);
-    // An approvals file over 1 MiB, or named with control characters, never reaches the service.
+    // An approvals file over 4 MiB, or named with control characters, never reaches the service.
     expect(() =>
-      handlers.get(CHANNELS.importApprovals)?.(trusted, { name: 'a.json', text: 'x'.repeat(1024 * 1024 + 1) }),
-    ).toThrow(/invalid payload: an approvals file is at most 1 MiB/);
+      handlers.get(CHANNELS.importApprovals)?.(trusted, { name: 'a.json', text: 'x'.repeat(4 * 1024 * 1024 + 1) }),
+    ).toThrow(/invalid payload: an approvals file is at most 4 MiB/);
     expect(() => handlers.get(CHANNELS.importApprovals)?.(trusted, { name: 'a\u001b.json', text: '[]' })).toThrow(
       /invalid payload/,
     );

@@ -1,5 +1,6 @@
 import { memo, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { LaunchwatchApi, ReportFormat } from '../../../main/api/contract';
+import { MAX_APPROVALS_TEXT } from '../../../main/engine/approval-limits';
 import type { Outcome } from './ActionsPanel';
 
 const FORMAT_NAMES: Record<ReportFormat, string> = {
@@ -9,7 +10,6 @@ const FORMAT_NAMES: Record<ReportFormat, string> = {
   json: 'JSON (the scan document, for scripts)',
 };
 /** An approvals file is small JSON: past this it is not one (the bridge refuses more too). */
-const MAX_APPROVALS_FILE = 1024 * 1024;
 
 type Panel = 'export' | 'settings' | undefined;
 
@@ -107,8 +107,10 @@ export const GearMenu = memo(function GearMenuButton({
   };
   const importFile = async (file: File | undefined) => {
     if (!file) return;
-    if (file.size > MAX_APPROVALS_FILE) {
-      onOutcome({ message: `${file.name} is not an approvals file: it is over 1 MiB.` });
+    if (file.size > MAX_APPROVALS_TEXT) {
+      onOutcome({
+        message: `${file.name} is not an approvals file: it is over ${MAX_APPROVALS_TEXT / 1024 / 1024} MiB.`,
+      });
       return;
     }
     await report(api.importApprovals(await file.text(), file.name));
