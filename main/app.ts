@@ -14,7 +14,7 @@ import {
   shell,
   Tray,
 } from 'electron';
-import { chmod, copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +27,8 @@ import {
   type SnapshotUpdate,
   type StatusSummary,
 } from './api/contract';
+import { ApprovalError, readApprovalsFile } from './actions/approvals-store';
+import { copyFileAtomic, writeFileAtomic } from './actions/atomic-file';
 import { actionServiceForThisMachine } from './actions/machine-actions';
 import { AppService } from './app-service';
 import { DEFAULT_SCAN_OPTIONS, type ScanResult } from './engine/model';
@@ -216,7 +218,8 @@ async function exportReport(request: ReportRequest): Promise<ActionOutcomeView> 
   });
   if (canceled || !filePath) return { ok: false, canceled: true, message: 'The report was not saved.' };
   try {
-    await writeFile(filePath, await exportBytes(filePath, result), { mode: 0o600 });
+    // Whole or not at all: a report saved over an older one never leaves half of either.
+    writeFileAtomic(filePath, await exportBytes(filePath, result), 0o600);
     return { ok: true, message: `Report saved to ${filePath}.` };
   } catch (error) {
     return { ok: false, message: `The report could not be written to ${filePath}: ${(error as Error).message}` };
@@ -261,7 +264,10 @@ async function importApprovals(): Promise<void> {
   });
   if (canceled || !filePaths[0]) return;
   try {
-    const message = service.importApprovals(await readFile(filePaths[0], 'utf8'), filePaths[0]);
+    // Bounded, and only a regular file: a device or a huge file is refused before it is read.
+    const text = readApprovalsFile(filePaths[0]);
+    if (text === undefined) throw new ApprovalError(`${filePaths[0]}: no such file`);
+    const message = service.importApprovals(text, filePaths[0]);
     void dialog.showMessageBox({ message });
   } catch (error) {
     dialog.showErrorBox('These approvals cannot be imported', (error as Error).message);
@@ -277,7 +283,7 @@ async function exportApprovals(): Promise<ActionOutcomeView> {
   });
   if (canceled || !filePath) return { ok: false, canceled: true, message: 'The approved items were not exported.' };
   try {
-    await writeFile(filePath, service.exportApprovals(), { mode: 0o644 });
+    writeFileAtomic(filePath, service.exportApprovals(), 0o644);
     return { ok: true, message: `Approved items saved to ${filePath}.` };
   } catch (error) {
     return { ok: false, message: `${filePath}: ${(error as Error).message}` };
@@ -291,8 +297,12 @@ async function saveCollector(): Promise<void> {
     defaultPath: 'collect.sh',
   });
   if (canceled || !filePath) return;
-  await copyFile(collectorPath(app.isPackaged, process.resourcesPath, ASSETS), filePath);
-  await chmod(filePath, 0o755);
+  try {
+    // Whole and runnable, or not at all; a failure is said (from the tray there is no window to say it in).
+    copyFileAtomic(collectorPath(app.isPackaged, process.resourcesPath, ASSETS), filePath, 0o755);
+  } catch (error) {
+    dialog.showErrorBox('Launchwatch', `The collector could not be saved to ${filePath}: ${(error as Error).message}`);
+  }
 }
 
 async function chooseCapture(): Promise<ActionOutcomeView> {

@@ -1,8 +1,8 @@
 // `disable`, `undo`, `approve`, `unapprove`, `actions`: the same planner, executor and journal as the app.
 import { createInterface } from 'node:readline/promises';
-import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ApprovalError, readApprovalsFile } from '../actions/approvals-store';
+import { writeFileAtomic } from '../actions/atomic-file';
 import { actionServiceForThisMachine } from '../actions/machine-actions';
 import type { ActionService } from '../actions/action-service';
 import { planText } from '../engine/actions/plan';
@@ -72,7 +72,11 @@ export async function actionCommand(
       if (verb === 'export') {
         const text = service.approvals.export();
         if (file) {
-          writeFileSync(file, text, { mode: 0o644 });
+          try {
+            writeFileAtomic(file, text, 0o644);
+          } catch (error) {
+            throw new UsageError(`approvals export ${file}: ${(error as Error).message}`);
+          }
           io.stdout(`Wrote ${service.approvals.list().length} approvals to ${safe(file)}.\n`);
         } else io.stdout(text);
         return 0;

@@ -2,7 +2,8 @@
 // many Macs. Each host's rows become an inventory and samples, judged by the same analyzer as a capture.
 // Exit 0 nothing flagged, 1 a host has a miner or a suspicious item, 2 a usage error or hosts that could
 // not be judged (too few snapshots, or an incomplete analysis) and nothing flagged.
-import { statSync, writeFileSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { writeFileAtomic } from '../actions/atomic-file';
 import { analyseSamples } from '../engine/analyzer';
 import { isFlagged, isUnjudged, worstVerdict, type HostResult } from '../engine/fleet/fleet-result';
 import { toEcsAlerts } from '../engine/reports/ecs';
@@ -65,7 +66,11 @@ export async function fleetCommand(argv: string[], io: CommandIO, stdin?: NodeJS
   if (hosts.length === 0) throw new UsageError(`--osquery ${source}: no osquery results from any host`);
 
   if (values.report) {
-    writeFileSync(values.report, toFleetReport(hosts));
+    try {
+      writeFileAtomic(values.report, toFleetReport(hosts), 0o644);
+    } catch (error) {
+      throw new UsageError(`--report ${values.report}: ${(error as Error).message}`);
+    }
     io.stderr(`fleet report written to ${values.report}\n`);
   }
   if (values.ndjson) io.stdout(toEcsAlerts(hosts));
