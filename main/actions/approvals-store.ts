@@ -15,6 +15,8 @@ const MAX_UNKNOWN_FIELDS = 16;
 /** An unknown field's value, as JSON: a digest, a date, a small object. */
 const MAX_UNKNOWN_VALUE = 4096;
 const MAX_FIELD_NAME = 64;
+/** Unknown fields named one by one in a note; the rest are counted. */
+const MAX_NAMED = 10;
 
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 in hex');
 const approvalShape = {
@@ -37,8 +39,10 @@ const fileShape = {
   version: z.literal(1, 'version 1 is the one this Launchwatch reads (a newer Launchwatch wrote this file)'),
   approvals: z.array(z.unknown()).max(MAX_APPROVALS, `at most ${MAX_APPROVALS} approvals`),
 };
-const approvalSchema = z.looseObject(approvalShape).superRefine(unknownFieldsCheck(Object.keys(approvalShape)));
-const fileSchema = z.looseObject(fileShape).superRefine(unknownFieldsCheck(Object.keys(fileShape)));
+// Known fields are checked by the schemas; the rest are read from the parsed JSON itself (unknownFields), which holds
+// every name as its own property, `__proto__` included, where a schema's output may not.
+const approvalSchema = z.object(approvalShape);
+const fileSchema = z.object(fileShape);
 
 type Fields = Record<string, unknown>;
 
@@ -65,21 +69,22 @@ export function readApprovals(text: string, origin: string): ApprovalsRead {
   }
   const file = fileSchema.safeParse(json);
   if (!file.success) throw fieldError(origin, file.error, []);
+  const fileFields = unknownFields(json as Fields, fileShape, origin, []);
   const approvals: Approval[] = [];
   const unknownNames = new Map<string, number>();
   file.data.approvals.forEach((entry, index) => {
     const parsed = approvalSchema.safeParse(entry);
     if (!parsed.success) throw fieldError(origin, parsed.error, ['approvals', index]);
-    const { known, unknown } = split(parsed.data, approvalShape);
-    const approval = known as unknown as Approval;
+    const approval = withoutUndefined(parsed.data) as unknown as Approval;
+    const unknown = unknownFields(entry as Fields, approvalShape, origin, ['approvals', index]);
     if (Object.keys(unknown).length > 0) unknownOfApproval.set(approval, unknown);
     for (const name of Object.keys(unknown)) unknownNames.set(name, (unknownNames.get(name) ?? 0) + 1);
     approvals.push(approval);
   });
-  const { unknown: fileFields } = split(file.data, fileShape);
   const notes: string[] = [];
   if (unknownNames.size > 0) {
-    const named = [...unknownNames].map(([name, n]) => `${name} (${count(n, 'approval')})`);
+    const all = [...unknownNames].map(([name, n]) => `${name} (${count(n, 'approval')})`);
+    const named = all.length > MAX_NAMED ? [...all.slice(0, MAX_NAMED), `${all.length - MAX_NAMED} more`] : all;
     notes.push(
       `${origin}: fields this Launchwatch does not know, kept in the file but not checked (a newer Launchwatch wrote ` +
         `them; an approval holds for what this one checks): ${named.join(', ')}`,
@@ -214,31 +219,30 @@ function lastOfEach(approvals: Approval[]): Approval[] {
 }
 
 /**
- * Checks the fields of an object the schema does not name: few, named plainly, small, and not a known field
+ * The fields of a parsed object the schema does not name, checked: few, named plainly, small, and not a known field
  * misspelt (`programSHA256` ignored would vouch for any program, so it is refused, not kept).
  */
-function unknownFieldsCheck(known: string[]) {
-  return (value: Fields, context: z.RefinementCtx): void => {
-    const unknown = Object.keys(value).filter((key) => !known.includes(key));
-    if (unknown.length > MAX_UNKNOWN_FIELDS) {
-      context.addIssue({
-        code: 'custom',
-        path: [unknown[MAX_UNKNOWN_FIELDS] ?? ''],
-        message: `more than ${MAX_UNKNOWN_FIELDS} fields this Launchwatch does not know`,
-      });
-      return;
-    }
-    for (const key of unknown) {
-      const problem = unknownFieldProblem(key, value[key], known);
-      // A name that is not plain is shown by its characters' codes, cut to what a field's name may be.
-      const shown = isPlainName(key) ? key : safeTerminalText(key.slice(0, MAX_FIELD_NAME));
-      if (problem) context.addIssue({ code: 'custom', path: [shown], message: problem });
-    }
-  };
+function unknownFields(value: Fields, shape: Fields, origin: string, at: (string | number)[]): Fields {
+  const names = Object.keys(value).filter((key) => !Object.hasOwn(shape, key));
+  const refuse = (name: string, message: string): ApprovalError =>
+    new ApprovalError(`${origin}: field "${[...at, name].join('.')}": ${message}`);
+  if (names.length > MAX_UNKNOWN_FIELDS)
+    throw refuse(
+      names[MAX_UNKNOWN_FIELDS] ?? '',
+      `more than ${MAX_UNKNOWN_FIELDS} fields this Launchwatch does not know`,
+    );
+  const unknown: Fields = {};
+  for (const name of names) {
+    const problem = unknownFieldProblem(name, value[name], Object.keys(shape));
+    // A name that is not plain is shown by its characters' codes, cut to what a field's name may be.
+    if (problem) throw refuse(isPlainName(name) ? name : safeTerminalText(name.slice(0, MAX_FIELD_NAME)), problem);
+    unknown[name] = value[name];
+  }
+  return unknown;
 }
 
 function unknownFieldProblem(key: string, value: unknown, known: string[]): string | undefined {
-  if (!isPlainName(key)) return `not a field of version 1 (a field's name is letters, digits and _)`;
+  if (!isPlainName(key)) return `not a field of version 1 (a field's name is a letter, then letters, digits and _)`;
   const meant = known.find((name) => closeTo(key, name));
   if (meant) return `not a field of version 1; did you mean "${meant}"?`;
   const json = JSON.stringify(value);
@@ -252,7 +256,8 @@ function isPlainName(name: string): boolean {
   for (let i = 0; i < name.length; i++) {
     const c = name.charCodeAt(i);
     const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
-    if (!(letter || c === 95 || (i > 0 && c >= 48 && c <= 57))) return false;
+    // A letter first: `__proto__` and its kind are no field of ours, and never kept.
+    if (!(letter || (i > 0 && (c === 95 || (c >= 48 && c <= 57))))) return false;
   }
   return true;
 }
@@ -286,20 +291,14 @@ export function closeTo(a: string, b: string): boolean {
   return (previous[b.length] ?? 0) <= most;
 }
 
-function split(value: Fields, shape: Fields): { known: Fields; unknown: Fields } {
-  const known: Fields = {};
-  const unknown: Fields = {};
-  for (const [key, field] of Object.entries(value)) {
-    if (field === undefined) continue;
-    if (key in shape) known[key] = field;
-    else unknown[key] = field;
-  }
-  return { known, unknown };
+/** A schema's output without the optional fields it left out. */
+function withoutUndefined(value: Fields): Fields {
+  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined));
 }
 
 /** Unknown fields never overwrite a known one (a field this version writes is its own). */
 function withoutKnown(fields: Fields | undefined, shape: Fields): Fields {
-  return fields ? split(fields, shape).unknown : {};
+  return Object.fromEntries(Object.entries(fields ?? {}).filter(([key]) => !Object.hasOwn(shape, key)));
 }
 
 function fieldError(origin: string, error: z.ZodError, prefix: (string | number)[]): ApprovalError {

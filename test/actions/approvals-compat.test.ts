@@ -12,6 +12,7 @@ import {
   closeTo,
   readApprovals,
   readApprovalsFile,
+  serializeApprovals,
 } from '../../main/actions/approvals-store';
 import { AppService } from '../../main/app-service';
 import { MAX_APPROVALS, MAX_APPROVALS_TEXT } from '../../main/engine/approval-limits';
@@ -115,6 +116,7 @@ describe('an approvals file a newer Launchwatch wrote', () => {
 });
 
 describe('what an approvals file must not leave to chance', () => {
+  const NOT_PLAIN = "not a field of version 1 (a field's name is a letter, then letters, digits and _)";
   const refused = (text: string): string => {
     try {
       readApprovals(text, 'a.json');
@@ -150,8 +152,17 @@ describe('what an approvals file must not leave to chance', () => {
     );
     // A name with a terminal escape is shown by its codes, never as it is.
     expect(refused(fileOf([approval('x', { '\u001b[2Jx': 1 })]))).toBe(
-      'a.json: field "approvals.0.\\x1b[2Jx": not a field of version 1 (a field\'s name is letters, digits and _)',
+      `a.json: field "approvals.0.\\x1b[2Jx": ${NOT_PLAIN}`,
     );
+    // Names JavaScript gives a meaning: `__proto__` is refused (a schema's output drops it, so it would go unsaid),
+    // and `constructor` is a field like any other, kept and said, never taken for a known one.
+    const proto = fileOf([approval('x')]).replace('"label"', '"__proto__": {"polluted": true}, "label"');
+    expect(refused(proto)).toBe(`a.json: field "approvals.0.__proto__": ${NOT_PLAIN}`);
+    const constructor = readApprovals(fileOf([approval('x', { constructor: 1 })]), 'a.json');
+    expect(constructor.approvals[0]).toEqual(approval('x'));
+    expect(Object.hasOwn(constructor.approvals[0]!, 'constructor')).toBe(false);
+    expect(constructor.notes[0]).toContain('constructor (1 approval)');
+    expect(JSON.parse(serializeApprovals(constructor.approvals)).approvals[0].constructor).toBe(1);
     const many = Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`future${i}`, i]));
     expect(refused(fileOf([approval('x', many)]))).toBe(
       'a.json: field "approvals.0.future16": more than 16 fields this Launchwatch does not know',
