@@ -153,11 +153,12 @@ if (rendererSeconds > 0) {
   if (typeof renderer === 'string') console.log(`Popover: skipped (${renderer})`);
   else {
     console.log(
-      `Popover in Chromium (web mode, 400 items, churn): renderer main-thread time over ${renderer.updates} updates each, ${renderer.intervalSeconds} s apart`,
+      `Popover in Chromium (web mode, 400 items, churn): renderer main-thread time, the median of ${renderer.stretches} stretches of ${renderer.updates} updates ${renderer.intervalSeconds} s apart (after a first stretch, shown apart, while V8 compiles the page; the item page's opening stretch is one)`,
     );
     const line = (name: string, f: RendererFigure): string =>
-      `  ${name.padEnd(17)} ${f.msPerUpdate.toFixed(1).padStart(6)} ms an update, ${f.msPerMinute.toFixed(0).padStart(4)} ms a minute at 5 s ticks (thread CPU ${f.cpuMsPerMinute.toFixed(0).padStart(4)} ms; target 100 ms)`;
+      `  ${name.padEnd(17)} ${f.msPerUpdate.toFixed(1).padStart(6)} ms an update, ${f.msPerMinute.toFixed(0).padStart(4)} ms a minute at 5 s ticks (thread CPU ${f.cpuMsPerMinute.toFixed(0).padStart(4)} ms, stretches ${f.cpuMsPerMinuteRange.map((v) => v.toFixed(0)).join('-')}; target 100 ms)`;
     console.log(line('the list', renderer.list));
+    console.log(line('list warming up', renderer.listWarmingUp));
     console.log(line('item page opened', renderer.itemPageOpening));
     console.log(line('item page, after', renderer.itemPage));
     const counted = (name: string, f: RendererFigure): string =>
