@@ -18,6 +18,17 @@ const POLL_MS = 200;
 /** What Chromium says on stderr, kept for a failure's message. */
 const MAX_STDERR = 4096;
 
+/** Headless, and nothing fetched or started that a report does not need (no network, no updates, no sync). */
+export const HEADLESS_CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
 /** LAUNCHWATCH_CHROMIUM, when set, is the only one tried; else the usual places. */
 export function findChromium(env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (env.LAUNCHWATCH_CHROMIUM) return existsSync(env.LAUNCHWATCH_CHROMIUM) ? env.LAUNCHWATCH_CHROMIUM : undefined;
@@ -45,13 +56,7 @@ export async function printPdf(page: string, timeoutMs = PDF_TIMEOUT_MS): Promis
     const pdfPath = join(dir, 'report.pdf');
     writeFileSync(htmlPath, page);
     const args = [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
+      ...HEADLESS_CHROMIUM_FLAGS,
       `--user-data-dir=${join(dir, 'profile')}`,
       '--no-pdf-header-footer',
       `--print-to-pdf=${pdfPath}`,

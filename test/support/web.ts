@@ -1,19 +1,12 @@
 // Starting web mode and Debian's Chromium for the UI tests.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { HEADLESS_CHROMIUM_FLAGS } from '../../main/cli/pdf-print';
 
 const root = join(import.meta.dirname ?? __dirname, '../..');
 export const CHROMIUM = '/usr/bin/chromium';
-export const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
+/** The command line's own flags for headless Chromium, and no QUIC (tests talk to 127.0.0.1 only). */
+export const CHROMIUM_FLAGS = [...HEADLESS_CHROMIUM_FLAGS, '--disable-quic'];
 
 /** Starts `launchwatch web` and resolves with the one line it prints. */
 export async function startWeb(
