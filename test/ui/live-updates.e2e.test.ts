@@ -271,8 +271,6 @@ describe.skipIf(!existsSync(CHROMIUM))(
         await watched.locator('.cpu-chart .cpu-line').waitFor();
         await expect.poll(() => watched.locator('.destinations-table tbody tr').count()).toBe(2);
         expect(await watched.locator('.status-bar details.notes li').allTextContents()).toContain(APPS_NOTE);
-        // Well inside a 30 s step of the time axis (it moves the frame's ticks), as in the test below.
-        while (Date.now() % 30_000 < 1_000 || Date.now() % 30_000 > 25_000) await sleep(250);
         // Busy, above the threshold (25%) for less than the window (10 s), so the verdict stays: the peak
         // moves at every tick, the y axis' ticks (0-60 for peaks of 40-50%) do not.
         mac.reader.percent.set(pidOf(n), 40);
@@ -337,24 +335,39 @@ describe.skipIf(!existsSync(CHROMIUM))(
       }
     });
 
-    it("a live item page's chart moves its line on at each tick, its axes and grid only at 30 s steps", async () => {
+    it("a live item page's chart moves its line on at each tick and its time axis at 30 s steps, recharts' frame at neither", async () => {
       const n = 3;
       const { chart, curve } = await openChartOf(n, 6);
+      // What recharts draws: the percent axis, the grid's rows, the threshold, the time axis' line and title.
       const frame = () =>
         chart
           .locator('.recharts-cartesian-axis, .recharts-cartesian-grid, .recharts-reference-line, .recharts-label')
           .evaluateAll((els) => els.map((e) => e.outerHTML).join(''));
-      // Watch from well inside a 30 s step (samples carry this machine's clock), so six ticks cannot cross one.
-      while (Date.now() % 30_000 < 1_000 || Date.now() % 30_000 > 25_000) await sleep(250);
-      await sleep(500);
-      const before = { frame: await frame(), line: await curve.getAttribute('d') };
+      // What the chart draws beside it when the time axis moves on: its ticks, their labels and grid columns.
+      const timeAxis = () => chart.locator('.cpu-time-axis').evaluate((e) => e.outerHTML);
+      // Samples carry this machine's clock: from 4-5 s before a 30 s step to 2-3 s after it (ticks 400 ms apart).
+      while (Date.now() % 30_000 < 25_000 || Date.now() % 30_000 > 26_000) await sleep(100);
+      const before = { frame: await frame(), line: await curve.getAttribute('d'), time: await timeAxis() };
+      const lastLabel = chart.locator('.cpu-time-tick-value').last();
+      const [lastTime, lastX] = [await lastLabel.textContent(), (await lastLabel.boundingBox())?.x ?? NaN];
+      const plotWidth = (await chart.locator('.cpu-pointer-area').boundingBox())?.width ?? NaN;
       expect(before.frame).toContain('threshold 25%');
-      await sleep(2_400);
+      expect(before.frame).toContain('time (UTC)');
+      await sleep(2_000);
+      // Inside a step: the line moved on, the time axis did not.
       expect(await curve.getAttribute('d')).not.toBe(before.line);
+      expect(await timeAxis()).toBe(before.time);
+      await sleep(4_500);
+      // Past it: the time axis moved on 30 s (its ticks and grid columns shifted left), recharts' frame is the same.
+      expect(await timeAxis()).not.toBe(before.time);
+      const movedX = (await chart.locator('.cpu-time-tick-value', { hasText: lastTime ?? '' }).boundingBox())?.x;
+      // 30 s of the axis' 10 minutes.
+      expect((lastX - (movedX ?? NaN)) / plotWidth).toBeCloseTo(30 / 600, 2);
       expect(await frame()).toBe(before.frame);
       await page.keyboard.press('Escape');
       await row(n).waitFor();
-    });
+      // Up to 30 s waiting for the step, and 6.5 s across it.
+    }, 60_000);
 
     it("an item page's chart is not drawn again while scrolled out of view; its words are, and it catches up when back", async () => {
       const n = 2;

@@ -122,10 +122,21 @@ describe.skipIf(!existsSync(CHROMIUM))(
       expect(await chart.locator('.recharts-label', { hasText: /^time \(UTC\)$/ }).count()).toBe(1);
       const yTicks = await chart.locator('.recharts-cartesian-axis-tick-value[orientation="left"]').allTextContents();
       expect(yTicks).toEqual(['0%', '100%', '200%', '300%']);
-      const xTicks = await chart.locator('.recharts-cartesian-axis-tick-value[orientation="bottom"]').allTextContents();
+      // The time axis' labels (drawn beside recharts' frame, at its scale): clock times at round steps, each on
+      // a tick mark under the axis and a column of the grid.
+      const xTicks = await chart.locator('.cpu-time-tick-value').allTextContents();
+      expect(xTicks.length).toBeGreaterThanOrEqual(3);
       expect(xTicks.every((t) => /^\d\d:\d\d:(00|30)$/.test(t))).toBe(true);
+      const axisLine = await chart.locator('.recharts-xAxis .recharts-cartesian-axis-line').boundingBox();
+      for (const tick of await chart.locator('.cpu-time-tick').all()) {
+        const [mark, label] = [await tick.locator('line').boundingBox(), await tick.locator('text').boundingBox()];
+        expect(mark?.y).toBeCloseTo(axisLine?.y ?? NaN, 0);
+        expect((label?.x ?? 0) + (label?.width ?? 0) / 2).toBeCloseTo((mark?.x ?? NaN) + (mark?.width ?? 0) / 2, 0);
+        expect((label?.y ?? 0) + (label?.height ?? 0) / 2).toBeGreaterThan((mark?.y ?? 0) + (mark?.height ?? 0));
+      }
+      expect(await chart.locator('.cpu-time-grid line').count()).toBe(xTicks.length);
       const threshold = await chart.locator('.recharts-label', { hasText: 'threshold 25%' }).boundingBox();
-      for (const tick of await chart.locator('.recharts-cartesian-axis-tick-value').all()) {
+      for (const tick of await chart.locator('.recharts-cartesian-axis-tick-value, .cpu-time-tick-value').all()) {
         const box = await tick.boundingBox();
         const overlaps =
           !!threshold &&
@@ -138,10 +149,7 @@ describe.skipIf(!existsSync(CHROMIUM))(
       }
       // The last time label ends inside the frame.
       const frame = await chart.boundingBox();
-      const lastTick = await chart
-        .locator('.recharts-cartesian-axis-tick-value[orientation="bottom"]')
-        .last()
-        .boundingBox();
+      const lastTick = await chart.locator('.cpu-time-tick-value').last().boundingBox();
       expect((lastTick?.x ?? 0) + (lastTick?.width ?? 0)).toBeLessThanOrEqual((frame?.x ?? 0) + (frame?.width ?? 0));
       // In words, with the real span, for a screen reader.
       const describedBy = (await chart.getAttribute('aria-describedby')) as string;
@@ -153,7 +161,11 @@ describe.skipIf(!existsSync(CHROMIUM))(
         /its process restarted once \(2026-11-30 09:16:00 UTC\)/,
       );
       expect(await chart.locator('.restart-marker').count()).toBe(1);
-      expect(await chart.locator('.recharts-label', { hasText: /^restart$/ }).count()).toBe(1);
+      expect(await chart.locator('.restart-marker .restart-label').textContent()).toBe('restart');
+      // At 09:16:00, 50 s into the chart's 110 s: 50/110 of the way along the plot.
+      const restartAt = await chart.locator('.restart-marker line').boundingBox();
+      const across = ((restartAt?.x ?? 0) - (axisLine?.x ?? 0)) / (axisLine?.width ?? 1);
+      expect(across).toBeCloseTo(50 / 110, 2);
       // The sample nearest the pointer read out (its time and percent), its dot on the line; gone on leaving.
       const area = await chart.locator('.cpu-pointer-area').boundingBox();
       if (!area) throw new Error('no pointer area over the chart');
