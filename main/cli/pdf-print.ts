@@ -17,6 +17,8 @@ export const PDF_TIMEOUT_MS = 60_000;
 const POLL_MS = 200;
 /** What Chromium says on stderr, kept for a failure's message. */
 const MAX_STDERR = 4096;
+/** What stops the command line from outside while it prints: Ctrl-C, `kill`, the terminal closing. */
+const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 /** Headless, and nothing fetched or started that a report does not need (no network, no updates, no sync). */
 export const HEADLESS_CHROMIUM_FLAGS = [
@@ -51,27 +53,69 @@ export async function printPdf(page: string, timeoutMs = PDF_TIMEOUT_MS): Promis
         'write a .html report and print it instead (or set LAUNCHWATCH_CHROMIUM)',
     );
   const dir = mkdtempSync(join(tmpdir(), 'lw-report-'));
-  try {
-    const htmlPath = join(dir, 'report.html');
-    const pdfPath = join(dir, 'report.pdf');
-    writeFileSync(htmlPath, page);
-    const args = [
-      ...HEADLESS_CHROMIUM_FLAGS,
-      `--user-data-dir=${join(dir, 'profile')}`,
-      '--no-pdf-header-footer',
-      `--print-to-pdf=${pdfPath}`,
-      pathToFileURL(htmlPath).href,
-    ];
-    return await printWith(chromium, args, pdfPath, timeoutMs);
-  } finally {
+  let stopChromium = (): void => undefined;
+  const cleanUp = (): void => {
+    stopChromium();
     rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    return await cleaningUpWhenStopped(cleanUp, () => {
+      const htmlPath = join(dir, 'report.html');
+      const pdfPath = join(dir, 'report.pdf');
+      writeFileSync(htmlPath, page);
+      const args = [
+        ...HEADLESS_CHROMIUM_FLAGS,
+        `--user-data-dir=${join(dir, 'profile')}`,
+        '--no-pdf-header-footer',
+        `--print-to-pdf=${pdfPath}`,
+        pathToFileURL(htmlPath).href,
+      ];
+      return printWith(chromium, args, pdfPath, timeoutMs, (stop) => (stopChromium = stop));
+    });
+  } finally {
+    cleanUp();
   }
 }
 
-async function printWith(chromium: string, args: string[], pdfPath: string, timeoutMs: number): Promise<Buffer> {
+/**
+ * `work`, and if the command line is stopped meanwhile (Ctrl-C, `kill`, the terminal closing), `cleanUp` first:
+ * Chromium runs in a process group of its own, which a Ctrl-C at the terminal does not reach, and Node's default for
+ * these signals exits without running `finally`, which left Chromium printing and its folder behind. The signal is
+ * then raised again, so the command line stops as it would have.
+ */
+async function cleaningUpWhenStopped<T>(cleanUp: () => void, work: () => Promise<T>): Promise<T> {
+  const onSignal = (signal: NodeJS.Signals): void => {
+    for (const s of STOP_SIGNALS) process.removeListener(s, onSignal);
+    cleanUp();
+    process.kill(process.pid, signal);
+  };
+  for (const s of STOP_SIGNALS) process.on(s, onSignal);
+  try {
+    return await work();
+  } finally {
+    for (const s of STOP_SIGNALS) process.removeListener(s, onSignal);
+  }
+}
+
+async function printWith(
+  chromium: string,
+  args: string[],
+  pdfPath: string,
+  timeoutMs: number,
+  started: (stop: () => void) => void,
+): Promise<Buffer> {
   // A process group of its own, so that stopping it stops its helpers (GPU, renderer) too.
   const child = spawn(chromium, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
   let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  const stop = (): void => {
+    if (exit !== undefined || child.pid === undefined) return;
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // It exited between the last look and now.
+    }
+  };
+  started(stop);
   let failedToStart: Error | undefined;
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => {
@@ -83,7 +127,7 @@ async function printWith(chromium: string, args: string[], pdfPath: string, time
     const last = stderr.trim().split('\n').pop();
     return last ? ` (it said: ${safeTerminalText(last).slice(0, 300)})` : '';
   };
-  const started = Date.now();
+  const startedAt = Date.now();
   let sizeBefore = -1;
   try {
     for (;;) {
@@ -98,17 +142,11 @@ async function printWith(chromium: string, args: string[], pdfPath: string, time
         const how = done.signal ? `was stopped by ${done.signal}` : `exited with ${done.code}`;
         throw new Error(`Chromium ${how} and did not write the PDF${said()}`);
       }
-      if (Date.now() - started > timeoutMs)
+      if (Date.now() - startedAt > timeoutMs)
         throw new Error(`Chromium did not finish the PDF in ${Math.round(timeoutMs / 1000)} s${said()}`);
     }
   } finally {
-    if (exit === undefined && child.pid !== undefined) {
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // It exited between the last look and now.
-      }
-    }
+    stop();
   }
 }
 

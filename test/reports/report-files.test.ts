@@ -1,6 +1,7 @@
 // Files Launchwatch writes for the user (reports, approvals exports, fleet reports) replace an older file whole or not
 // at all, and a PDF is taken from Chromium only when it is one, as Chromium really behaves (main/cli/pdf-print.ts).
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -37,11 +38,15 @@ ${behaviour}
 const PDF_START = '%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n';
 const PDF_END = 'trailer << /Root 1 0 R >>\n%%EOF\n';
 
-/** Whether the process is gone within a second (a killed child lingers until Node reaps it). */
+/**
+ * Whether the process is gone within a second: a killed child lingers until Node reaps it, and one whose parent
+ * exited is a zombie until init reaps it (its state, Z, in /proc/<pid>/stat, after the command name in brackets).
+ */
 async function gone(pid: number): Promise<boolean> {
   for (let i = 0; i < 50; i++) {
     try {
       process.kill(pid, 0);
+      if (/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'))) return true;
     } catch {
       return true;
     }
@@ -82,6 +87,37 @@ describe('a PDF from headless Chromium', () => {
     await expect(printPdf('<p>report</p>', 1_000)).rejects.toThrow('Chromium did not finish the PDF in 1 s');
     expect(await gone(Number(readFileSync(`${hanging}.pid`, 'utf8')))).toBe(true);
   });
+
+  it('stopped midway (Ctrl-C, kill, the terminal closing), the command line stops Chrome and removes its folder', async () => {
+    // Chrome runs in a process group of its own, which a Ctrl-C at the terminal does not reach; Node's default for
+    // the signal exits at once, so the command line stops Chrome and its folder goes before it stops as asked.
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+      const chromium = fakeChromium(
+        `for arg in "$@"; do
+  case $arg in --user-data-dir=*) echo "\${arg#--user-data-dir=}" > "$0.profile" ;; esac
+done
+exec sleep 600`,
+      );
+      const printer = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'pdf-printer.ts')], {
+        env: { ...process.env, LAUNCHWATCH_CHROMIUM: chromium },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+        printer.on('exit', (code, signal) => resolve({ code, signal })),
+      );
+      let output = '';
+      printer.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      printer.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      for (let i = 0; i < 300 && !existsSync(`${chromium}.profile`); i++) await new Promise((r) => setTimeout(r, 50));
+      const profile = readFileSync(`${chromium}.profile`, 'utf8').trim();
+      const pid = Number(readFileSync(`${chromium}.pid`, 'utf8'));
+      expect(existsSync(profile.replace(/\/profile$/, '/report.html'))).toBe(true);
+      printer.kill(signal);
+      expect(await exited, output).toEqual({ code: null, signal });
+      expect(await gone(pid)).toBe(true);
+      expect(existsSync(profile.replace(/\/profile$/, ''))).toBe(false);
+    }
+  }, 60_000);
 
   it('scan --report over an older PDF: a failed print leaves the older one as it was, and says why', async () => {
     const folder = dir();
