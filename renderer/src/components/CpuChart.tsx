@@ -341,7 +341,7 @@ function CpuLine({
   const y1 = yScale?.(top);
   if (!plot || x0 === undefined || x1 === undefined || y0 === undefined || y1 === undefined || to <= from || top <= 0)
     return null;
-  const x = (t: number) => x0 + ((t - from) / (to - from)) * (x1 - x0);
+  const x = timeToX(from, to, x0, x1);
   const y = (percent: number) => y0 + (percent / top) * (y1 - y0);
   let d = '';
   for (const p of points) d += `${d ? 'L' : 'M'}${x(p.t).toFixed(1)},${y(p.percent).toFixed(1)}`;
@@ -409,6 +409,11 @@ function CpuLine({
   );
 }
 
+/** Where a time falls on the plot, the time axis running from `from` at x0 to `to` at x1 (the line and TimeAxis). */
+function timeToX(from: number, to: number, x0: number, x1: number): (t: number) => number {
+  return (t) => x0 + ((t - from) / (to - from)) * (x1 - x0);
+}
+
 /** recharts' bottom axis: tick marks 6 px long, their labels 2 px under them (CartesianAxis' defaults). */
 const TICK_SIZE = 6;
 const TICK_MARGIN = 2;
@@ -440,7 +445,7 @@ const TimeAxis = memo(function TimeAxis({
   clock: (t: number) => string;
   restarts: number[];
 }) {
-  const x = (t: number) => x0 + ((t - from) / (to - from)) * (x1 - x0);
+  const x = timeToX(from, to, x0, x1);
   return (
     <g className="cpu-time-axis">
       <g className="cpu-time-grid">
