@@ -3,11 +3,11 @@
 // Within version 1 fields are only added, never renamed or given a new meaning: a field this Launchwatch does not
 // know (one a newer Launchwatch wrote) is kept as it was whenever the file is written again, and said, so moving
 // between versions loses nothing. A change an older Launchwatch must not ignore comes as version 2, which it refuses.
-import { readFileSync, statSync } from 'node:fs';
 import { z } from 'zod';
 import { MAX_APPROVALS, MAX_APPROVALS_TEXT } from '../engine/approval-limits';
 import type { Approval } from '../engine/approvals';
 import { safeTerminalText } from '../engine/terminal-text';
+import { readRegularFileSync } from '../platform/regular-file';
 import { writeFileAtomic } from './atomic-file';
 
 /** Fields this version does not know, in one approval or in the file itself. */
@@ -114,15 +114,16 @@ export function serializeApprovals(approvals: Approval[], fileFields: Fields = {
 }
 
 /**
- * An approvals file's text, read only if it is a regular file of at most MAX_APPROVALS_TEXT bytes (a device or a
- * huge file is refused before it is read); undefined when there is none.
+ * An approvals file's text, read only if it is a regular file of at most MAX_APPROVALS_TEXT bytes (a device, a FIFO or
+ * a huge file is refused before a byte of it is read, through the one open file: regular-file.ts); undefined when
+ * there is none.
  */
 export function readApprovalsFile(path: string): string | undefined {
   try {
-    const stat = statSync(path);
-    if (!stat.isFile()) throw new ApprovalError(`${path}: not a file`);
-    if (stat.size > MAX_APPROVALS_TEXT) throw new ApprovalError(`${path}: larger than ${mib(MAX_APPROVALS_TEXT)}`);
-    return readFileSync(path, 'utf8');
+    const got = readRegularFileSync(path, MAX_APPROVALS_TEXT);
+    if (got.refused === 'not a regular file') throw new ApprovalError(`${path}: not a file`);
+    if (got.bytes === undefined) throw new ApprovalError(`${path}: larger than ${mib(MAX_APPROVALS_TEXT)}`);
+    return got.bytes.toString('utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     if (error instanceof ApprovalError) throw error;

@@ -1,10 +1,11 @@
 // A file a launch item names that is there but was not read. Whatever its config says may be the evidence, so the
 // item says which file was kept from the reader and why, instead of looking as if it named nothing.
-import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, readSync } from 'node:fs';
 import { scriptProgramOf } from '../engine/job-home';
 import type { LaunchItem } from '../engine/model';
 import { referencedFilesDigest, scriptNamedFilesDigest } from '../engine/referenced-files';
 import { MAX_SCRIPT_DEPTH } from '../engine/script-chain';
+import { openRegularFileSync, readRegularFileSync, readUpToSync } from './regular-file';
 
 /** Why a file that is there was not read: too large, or refused to whoever reads the machine. */
 export interface NotRead {
@@ -31,14 +32,16 @@ export function refusalOf(error: unknown): NotRead | undefined {
   return undefined;
 }
 
-/** A small file an item names (a config, a script): its text, why it was not read, or undefined when it is gone. */
+/**
+ * A small file an item names (a config, a script): its text, why it was not read, or undefined when it is gone. Read
+ * through one open file (regular-file.ts): whoever wrote the item can swap the name at any moment.
+ */
 export function readSmallFile(path: string): string | NotRead | undefined {
   try {
-    const info = statSync(path);
+    const got = readRegularFileSync(path, MAX_REFERENCED_FILE);
     // Not a regular file (a folder, a FIFO that would block): not a config, nothing to say.
-    if (!info.isFile()) return undefined;
-    if (info.size > MAX_REFERENCED_FILE) return TOO_LARGE;
-    return readFileSync(path, 'utf8');
+    if (got.bytes === undefined) return got.refused === 'too large' ? TOO_LARGE : undefined;
+    return got.bytes.toString('utf8');
   } catch (error) {
     return refusalOf(error);
   }
@@ -72,14 +75,14 @@ export function isScriptStart(start: string, runBy: RunBy): boolean {
 export function readScriptProgram(path: string, runBy: RunBy = 'launchd'): string | undefined {
   let fd: number | undefined;
   try {
-    const info = statSync(path);
-    if (!info.isFile() || info.size < 2 || info.size > MAX_REFERENCED_FILE) return undefined;
-    fd = openSync(path, 'r');
+    const opened = openRegularFileSync(path);
+    fd = opened.fd;
+    if (fd === undefined || opened.info.size < 2 || opened.info.size > MAX_REFERENCED_FILE) return undefined;
     const start = Buffer.alloc(SCRIPT_SAMPLE);
     const got = readSync(fd, start, 0, SCRIPT_SAMPLE, 0);
     if (!isScriptStart(start.subarray(0, got).toString('latin1'), runBy)) return undefined;
-    const text = readFileSync(fd, 'utf8');
-    return isScriptStart(text, runBy) ? text : undefined;
+    const text = readUpToSync(fd, MAX_REFERENCED_FILE)?.toString('utf8');
+    return text !== undefined && isScriptStart(text, runBy) ? text : undefined;
   } catch {
     return undefined;
   } finally {

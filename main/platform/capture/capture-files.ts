@@ -1,10 +1,10 @@
 // A capture's files, from a folder or a .tar.gz of one folder. A capture comes from the machine under
 // suspicion: links are never followed, paths never leave the capture, and sizes are bounded.
-import { createReadStream } from 'node:fs';
-import { lstat, open, readdir, readFile, readlink, stat } from 'node:fs/promises';
+import { readdir, readlink, stat, type FileHandle } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Parser, type ReadEntry } from 'tar';
+import { openRegularFile, readRegularFile, sizeWords } from '../regular-file';
 
 export interface CaptureFiles {
   /** Where the capture came from, for messages. */
@@ -42,6 +42,7 @@ export async function openCaptureFiles(path: string): Promise<CaptureFiles> {
     throw new CaptureError(`${path}: no such capture folder or archive`);
   }
   if (info.isDirectory()) return readFolder(path);
+  if (!info.isFile()) throw new CaptureError(`${path}: not a folder or a file (a capture is a folder or a .tar.gz)`);
   if (/\.(tar\.gz|tgz)$/i.test(path)) return readArchive(path);
   throw new CaptureError(`${path}: a capture is a folder or a .tar.gz of one folder`);
 }
@@ -58,16 +59,27 @@ async function readFolder(root: string): Promise<CaptureFiles> {
       const rel = relative === '' ? entry.name : `${relative}/${entry.name}`;
       if (entry.isDirectory()) await walk(rel, depth + 1);
       else if (entry.isFile()) {
-        const full = join(root, rel);
-        const meta = await lstat(full);
-        if (meta.size > MAX_FILE_BYTES) {
-          collected.skipped.set(rel, `larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB (${meta.size} bytes): not read`);
+        // Through one open file, not followed if it became a link: the folder may change while it is read.
+        const got = await readRegularFile(join(root, rel), MAX_FILE_BYTES, { noFollow: true }).catch(
+          (error: NodeJS.ErrnoException) => {
+            if (error.code === 'ELOOP') return 'a symbolic link when it was read: not read';
+            throw error;
+          },
+        );
+        if (typeof got === 'string' || got.bytes === undefined) {
+          const why =
+            typeof got === 'string'
+              ? got
+              : got.refused === 'too large'
+                ? `larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB (${sizeWords(got.info.size, MAX_FILE_BYTES)}): not read`
+                : 'not a regular file when it was read: not read';
+          collected.skipped.set(rel, why);
           continue;
         }
-        total += meta.size;
+        total += got.bytes.length;
         if (total > MAX_TOTAL_BYTES)
           throw new CaptureError(`${root}: capture is larger than ${MAX_TOTAL_BYTES / 1024 / 1024} MiB`);
-        collected.files.set(rel, { bytes: await readFile(full), mtime: meta.mtime });
+        collected.files.set(rel, { bytes: got.bytes, mtime: got.info.mtime });
       } else if (entry.isSymbolicLink()) {
         // Resolved later, and only to files inside the capture: its links could point anywhere on this machine.
         collected.links.set(rel, await readlink(join(root, rel)));
@@ -78,13 +90,24 @@ async function readFolder(root: string): Promise<CaptureFiles> {
   return fromCollected(root, collected);
 }
 
+/** The archive read through one open file: a name swapped for a FIFO after the look does not block the reader. */
 async function readArchive(path: string): Promise<CaptureFiles> {
+  const { handle, close } = await openRegularFile(path);
+  if (handle === undefined) throw new CaptureError(`${path}: not a regular file (a capture is a folder or a .tar.gz)`);
+  try {
+    return await readArchiveFrom(path, handle);
+  } finally {
+    await close();
+  }
+}
+
+async function readArchiveFrom(path: string, handle: FileHandle): Promise<CaptureFiles> {
   const raw: Collected = { files: new Map(), links: new Map(), skipped: new Map() };
   let total = 0;
   let entries = 0;
-  await expectGzip(path);
+  await expectGzip(path, handle);
   const warnings: string[] = [];
-  const input = createReadStream(path);
+  const input = handle.createReadStream({ start: 0, autoClose: false });
   // Stops reading as soon as a limit is passed: a gzip bomb never gets to expand in full.
   const tooLarge = (why: string): void => {
     input.destroy(new CaptureError(`${path}: ${why}`));
@@ -152,18 +175,11 @@ async function readArchive(path: string): Promise<CaptureFiles> {
   return fromCollected(path, { files: strip(raw.files), links: strip(raw.links), skipped: strip(raw.skipped) });
 }
 
-async function expectGzip(path: string): Promise<void> {
-  const handle = await open(path, 'r');
-  try {
-    const head = Buffer.alloc(2);
-    const { bytesRead } = await handle.read(head, 0, 2, 0);
-    if (bytesRead < 2 || head[0] !== 0x1f || head[1] !== 0x8b)
-      throw new CaptureError(
-        `${path}: not a gzip archive (a capture is a folder or the .tar.gz that collect.sh writes)`,
-      );
-  } finally {
-    await handle.close();
-  }
+async function expectGzip(path: string, handle: FileHandle): Promise<void> {
+  const head = Buffer.alloc(2);
+  const { bytesRead } = await handle.read(head, 0, 2, 0);
+  if (bytesRead < 2 || head[0] !== 0x1f || head[1] !== 0x8b)
+    throw new CaptureError(`${path}: not a gzip archive (a capture is a folder or the .tar.gz that collect.sh writes)`);
 }
 
 function safeRelative(path: string): string | undefined {

@@ -2,7 +2,7 @@
 // (no process spawned per tick), sockets from /proc/net joined to /proc/<pid>/fd.
 import { MachineFactsCache, type MachineFactsReading } from '../machine-facts';
 import { parsePasswd, parsePasswdHomes } from '../users';
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { createHash } from 'node:crypto';
@@ -13,7 +13,8 @@ import { filesNamedByJob, followFilesNamedByJob } from '../../engine/job-home';
 import { injectedLibrariesDigest } from '../../engine/launch-item';
 import { FileHasher } from '../file-hash';
 import { fileIdentity } from '../file-identity';
-import { gatherNamedFiles, readScriptProgram, readSmallFile } from '../not-read';
+import { gatherNamedFiles, MAX_REFERENCED_FILE, readScriptProgram, readSmallFile } from '../not-read';
+import { readRegularFile, readRegularFileSync, sizeWords } from '../regular-file';
 import { runCommand } from '../run-command';
 import { chooseDropIns, MAX_DROP_INS } from './drop-ins';
 import {
@@ -82,7 +83,8 @@ export class LinuxLiveReader implements SystemReader {
       // No passwd to read: processes show their uids, and a unit's User= has no known home.
     }
     const homes = parsePasswdHomes(passwd);
-    const environmentTexts = new Map<string, string | undefined>();
+    // Each with the identity of the file its text came from: the key a parsed unit is kept under.
+    const environmentTexts = new Map<string, { text: string | undefined; identity: string }>();
     const context: UnitReadingContext = {
       user: { name: me.username, uid: me.uid, home: this.home },
       env: this.env,
@@ -90,11 +92,12 @@ export class LinuxLiveReader implements SystemReader {
       homeOf: (user) => homes.get(user),
       // Read once an inventory, however many units name it.
       readEnvironmentFile: (path) => {
-        if (!environmentTexts.has(path)) {
-          const got = readSmallFile(path);
-          environmentTexts.set(path, typeof got === 'string' ? got : undefined);
+        let read = environmentTexts.get(path);
+        if (read === undefined) {
+          read = readEnvironmentFile(path);
+          environmentTexts.set(path, read);
         }
-        return environmentTexts.get(path);
+        return read.text;
       },
     };
     const contextKey = `${context.hostname}:${hashText(passwd)}`;
@@ -126,33 +129,44 @@ export class LinuxLiveReader implements SystemReader {
           const dropIns =
             folder.kind === 'systemd-service'
               ? await this.readDropIns(name, folders, folder.manager, dropInListings, notes)
-              : { paths: [], key: '', newest: 0, more: 0 };
+              : { entries: [], more: 0 };
           // Read and parsed again only when the file or a drop-in changed: the inventory is read every minute.
-          const fileKey = `${fileIdentity(info)}:${dropIns.key}:${contextKey}`;
+          const fileKey = `${fileIdentity(info)}:${dropInKey(dropIns.entries)}:${contextKey}`;
           const cached = this.parsedUnits.get(path);
-          const mtime = new Date(Math.max(info.mtimeMs, dropIns.newest)).toISOString();
           // The files it reads its environment from are part of what it runs: a change there parses it again.
           const hit =
             cached?.key === fileKey && cached.environmentKey === (await identities(cached.item.environmentFiles));
-          const item = hit
-            ? { ...cached.item, problems: [...cached.item.problems] }
-            : itemFromUnitFile(
-                path,
-                await readFile(path),
-                folder,
-                mtime,
-                context,
-                await readDropInFiles(dropIns.paths),
-              );
-          if (!hit)
+          let item: LaunchItem;
+          let moreDropIns = dropIns.more;
+          if (hit) item = { ...cached.item, problems: [...cached.item.problems] };
+          else {
+            // What is parsed, and the key it is kept under, both come from the files as they were read (through one
+            // open file each): a name swapped after the look above neither blocks the reader nor has one file's
+            // parse kept under another's identity.
+            const unit = await readRegularFile(path, MAX_UNIT);
+            if (unit.bytes === undefined) {
+              const why =
+                unit.refused === 'too large'
+                  ? `larger than ${MAX_UNIT / 1024 / 1024} MiB (${sizeWords(unit.info.size, MAX_UNIT)}): not read`
+                  : 'not a regular file when it was read: not read';
+              items.push(unreadableUnit(path, folder, why));
+              continue;
+            }
+            const read = await readDropInFiles(dropIns.entries);
+            moreDropIns += read.more;
+            const mtime = new Date(Math.max(unit.info.mtimeMs, read.newest)).toISOString();
+            item = itemFromUnitFile(path, unit.bytes, folder, mtime, context, read.files);
             this.parsedUnits.set(path, {
-              key: fileKey,
-              environmentKey: await identities(item.environmentFiles),
+              key: `${fileIdentity(unit.info)}:${dropInKey(read.entries)}:${contextKey}`,
+              environmentKey: (item.environmentFiles ?? [])
+                .map((file) => environmentTexts.get(file)?.identity ?? identityNow(file))
+                .join('\n'),
               item: { ...item, problems: [...item.problems] },
             });
-          if (dropIns.more > 0)
+          }
+          if (moreDropIns > 0)
             item.problems.push(
-              `${dropIns.more} more drop-ins not read (at most ${MAX_DROP_INS}, ${MAX_DROP_IN_BYTES / 1024 / 1024} MiB in all)`,
+              `${moreDropIns} more drop-ins not read (at most ${MAX_DROP_INS}, ${MAX_DROP_IN_BYTES / 1024 / 1024} MiB in all)`,
             );
           if (item.kind === 'systemd-service' && item.program !== undefined && !item.program.includes('/'))
             item.program = (await onSearchPath(item.program)) ?? item.program;
@@ -293,8 +307,9 @@ export class LinuxLiveReader implements SystemReader {
   }
 
   /**
-   * A unit's drop-ins, as they are now: which apply (at most 1 MiB of them in all), and a key that changes when any
-   * does. They are read only when the key has changed: the inventory is read every few minutes.
+   * A unit's drop-ins, as they look now: which apply (at most 1 MiB of them in all), each with its identity, or that
+   * it is not read; their dropInKey changes when any does. They are read only when it has changed: the inventory is
+   * read every few minutes.
    */
   private async readDropIns(
     unitName: string,
@@ -302,14 +317,12 @@ export class LinuxLiveReader implements SystemReader {
     manager: PersistenceFolder['manager'],
     listings: Map<string, string[]>,
     notes: string[],
-  ): Promise<{ paths: string[]; key: string; newest: number; more: number }> {
+  ): Promise<{ entries: DropInEntry[]; more: number }> {
     const searchFolders = folders
       .filter((f) => f.kind === 'systemd-service' && f.manager === manager)
       .map((f) => f.path);
     const chosen = chooseDropIns(unitName, searchFolders, (folder) => listings.get(folder));
-    const paths: string[] = [];
-    const keys: string[] = [];
-    let newest = 0;
+    const entries: DropInEntry[] = [];
     let bytes = 0;
     let more = chosen.more;
     for (const path of chosen.paths) {
@@ -320,18 +333,16 @@ export class LinuxLiveReader implements SystemReader {
         // A `service.d/` drop-in applies to every service: what one unit may read is bounded, not each file alone.
         if (bytes + info.size > MAX_DROP_IN_BYTES) {
           more++;
-          keys.push(`${path}:not read`);
+          entries.push({ path, identity: undefined });
           continue;
         }
         bytes += info.size;
-        paths.push(path);
-        keys.push(`${path}:${fileIdentity(info)}`);
-        newest = Math.max(newest, info.mtimeMs);
+        entries.push({ path, identity: fileIdentity(info) });
       } catch (error) {
         notes.push(`${path}: ${(error as Error).message}`);
       }
     }
-    return { paths, key: hashText(keys.join('\n')), newest, more };
+    return { entries, more };
   }
 
   private async readClock(notes: string[]): Promise<void> {
@@ -378,17 +389,75 @@ async function identities(paths: readonly string[] | undefined): Promise<string>
   return parts.join('\n');
 }
 
-/** The drop-ins chosen, read (one that went in the meantime is left out). */
-async function readDropInFiles(paths: readonly string[]): Promise<DropIn[]> {
+/** A drop-in chosen for a unit, with the identity of its file; undefined identity: past the bound, not read. */
+interface DropInEntry {
+  path: string;
+  identity: string | undefined;
+}
+
+/** What a unit's parse depends on of its drop-ins, as a key that changes when any does. */
+function dropInKey(entries: readonly DropInEntry[]): string {
+  return hashText(entries.map((e) => `${e.path}:${e.identity ?? 'not read'}`).join('\n'));
+}
+
+/**
+ * The drop-ins chosen, read, within the bound for them all; `entries` as they were read (the identity of the file each
+ * text came from), for the key the parse is kept under. One that went in the meantime, or is no longer a regular file,
+ * is left out; one grown past the bound is not read, and counted.
+ */
+async function readDropInFiles(
+  chosen: readonly DropInEntry[],
+): Promise<{ files: DropIn[]; entries: DropInEntry[]; newest: number; more: number }> {
   const files: DropIn[] = [];
-  for (const path of paths) {
+  const entries: DropInEntry[] = [];
+  let newest = 0;
+  let bytes = 0;
+  let more = 0;
+  for (const { path, identity } of chosen) {
+    if (identity === undefined) {
+      entries.push({ path, identity });
+      continue;
+    }
     try {
-      files.push({ path, bytes: await readFile(path) });
+      const got = await readRegularFile(path, MAX_DROP_IN_BYTES - bytes);
+      if (got.bytes === undefined) {
+        if (got.refused === 'too large') {
+          more++;
+          entries.push({ path, identity: undefined });
+        }
+        continue;
+      }
+      bytes += got.bytes.length;
+      files.push({ path, bytes: got.bytes });
+      entries.push({ path, identity: fileIdentity(got.info) });
+      newest = Math.max(newest, got.info.mtimeMs);
     } catch {
       // Gone since it was chosen: the next inventory's key differs, and it is chosen no more.
     }
   }
-  return files;
+  return { files, entries, newest, more };
+}
+
+/**
+ * An EnvironmentFile='s text, and the identity of the file it came from (identities() says the same of a file not
+ * changed since). Read through one open file, as a unit's own.
+ */
+function readEnvironmentFile(path: string): { text: string | undefined; identity: string } {
+  try {
+    const got = readRegularFileSync(path, MAX_REFERENCED_FILE);
+    return { text: got.bytes?.toString('utf8'), identity: fileIdentity(got.info) };
+  } catch {
+    return { text: undefined, identity: identityNow(path) };
+  }
+}
+
+/** A file's identity now, or '-' when it cannot be looked at: as identities() says it. */
+function identityNow(path: string): string {
+  try {
+    return fileIdentity(statSync(path));
+  } catch {
+    return '-';
+  }
 }
 
 /** A folder's names, sorted; undefined when it does not exist, and a note when it cannot be read. */

@@ -4,12 +4,13 @@ import { MachineFactsCache, type MachineFactsReading } from '../machine-facts';
 import { parseDsclUniqueIds } from '../users';
 import { lookup } from 'node:dns/promises';
 import { statSync } from 'node:fs';
-import { lstat, readdir, readFile, readlink, stat } from 'node:fs/promises';
+import { lstat, readdir, readlink } from 'node:fs/promises';
 import { arch, cpus, hostname, userInfo } from 'node:os';
 import type { Inventory, LaunchItem } from '../../engine/model';
 import type { SampleReading, SampleRequest, SystemReader } from '../../engine/reader';
 import { FileHasher } from '../file-hash';
 import { fileIdentity } from '../file-identity';
+import { readRegularFile, sizeWords } from '../regular-file';
 import { runCommand, type CommandOutput } from '../run-command';
 import { assembleInventory, assembleSample, dnsMap, MAX_PLISTS } from './assemble';
 import { readScriptProgram, readSmallFile } from '../not-read';
@@ -229,12 +230,13 @@ export class MacLiveReader implements SystemReader {
     try {
       const link = await lstat(this.root + path);
       if (link.isSymbolicLink()) file.linkTarget = await readlink(this.root + path);
-      const info = await stat(this.root + path);
-      file.mtime = info.mtime.toISOString();
-      if (!info.isFile()) file.unreadable = 'not a regular file';
-      else if (info.size > MAX_PLIST)
-        file.unreadable = `larger than ${MAX_PLIST / 1024 / 1024} MiB (${info.size} bytes): not read`;
-      else file.bytes = await readFile(this.root + path);
+      // Its time, kind, size and bytes from one open file: the folder's owner can swap the name at any moment.
+      const got = await readRegularFile(this.root + path, MAX_PLIST);
+      file.mtime = got.info.mtime.toISOString();
+      if (got.refused === 'not a regular file') file.unreadable = 'not a regular file';
+      else if (got.bytes === undefined)
+        file.unreadable = `larger than ${MAX_PLIST / 1024 / 1024} MiB (${sizeWords(got.info.size, MAX_PLIST)}): not read`;
+      else file.bytes = got.bytes;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       file.unreadable =

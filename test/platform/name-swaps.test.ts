@@ -1,0 +1,285 @@
+// Whoever wrote a launch item owns the folders it sits in and the files it names, and can swap a name for another file
+// at any moment: here, right after the reader looks at it by name (stat, lstat, readdir; these tests hook them), the
+// name is swapped, as a loop of rename(2)s would at some point. What is read must then be what was looked at, or
+// nothing: never a FIFO's wait for a writer (which blocks the reader; a helper opens the FIFO for writing after a few
+// seconds so that a reader that did block fails this test instead of hanging it), never a link's target outside, and
+// never one file's bytes kept under another file's identity.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import type * as Fs from 'node:fs';
+import type * as FsPromises from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'plist';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ApprovalError, readApprovalsFile } from '../../main/actions/approvals-store';
+import { openCaptureFiles } from '../../main/platform/capture/capture-files';
+import { FileHasher } from '../../main/platform/file-hash';
+import { MacLiveReader } from '../../main/platform/macos/live-reader';
+import { readScriptProgram, readSmallFile } from '../../main/platform/not-read';
+import { readRegularFile, readRegularFileSync } from '../../main/platform/regular-file';
+import { fakeLinuxHome, linuxReaderAt } from '../support/linux-home';
+
+/** What to do right after the reader's next look at a path, by the function that looked. */
+const swaps = vi.hoisted(() => {
+  const after = new Map<string, () => void>();
+  return {
+    after,
+    looked(kind: string, path: unknown): void {
+      const key = `${kind} ${String(path)}`;
+      const swap = after.get(key);
+      if (swap === undefined) return;
+      after.delete(key);
+      swap();
+    },
+  };
+});
+
+vi.mock('node:fs', async (importOriginal) => {
+  const fs = await importOriginal<typeof Fs>();
+  const hooked = <A extends unknown[], R>(kind: string, look: (...args: A) => R) =>
+    ((...args: A): R => {
+      const result = look(...args);
+      swaps.looked(kind, args[0]);
+      return result;
+    }) as typeof look;
+  const wrapped = {
+    ...fs,
+    statSync: hooked('stat', fs.statSync),
+    lstatSync: hooked('lstat', fs.lstatSync),
+    existsSync: hooked('exists', fs.existsSync),
+  };
+  return { ...wrapped, default: wrapped };
+});
+
+vi.mock('node:fs/promises', async (importOriginal) => {
+  const fs = await importOriginal<typeof FsPromises>();
+  const hooked = <A extends unknown[], R>(kind: string, look: (...args: A) => Promise<R>) =>
+    (async (...args: A): Promise<R> => {
+      const result = await look(...args);
+      swaps.looked(kind, args[0]);
+      return result;
+    }) as typeof look;
+  const wrapped = {
+    ...fs,
+    stat: hooked('stat', fs.stat),
+    lstat: hooked('lstat', fs.lstat),
+    readdir: hooked('readdir', fs.readdir),
+    access: hooked('access', fs.access),
+  };
+  return { ...wrapped, default: wrapped };
+});
+
+const writers: ChildProcess[] = [];
+afterEach(() => {
+  swaps.after.clear();
+  for (const writer of writers.splice(0)) writer.kill('SIGKILL');
+});
+
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+const folder = (): string => mkdtempSync(join(tmpdir(), 'lw-swap-'));
+
+/**
+ * A writer that, from `ms` on, opens whatever FIFO is at `path` whenever a reader waits on it (O_NONBLOCK: a write-only
+ * open fails with ENXIO when none does, fifo(7)), and closes it: a reader that blocked gets an empty read, not a hang.
+ */
+function unblocker(path: string, ms = 1000): void {
+  const code = `const fs = require('fs');
+    const [path, ms] = process.argv.slice(1);
+    setTimeout(() => setInterval(() => {
+      try {
+        if (fs.lstatSync(path).isFIFO()) fs.closeSync(fs.openSync(path, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK));
+      } catch {}
+    }, 100), +ms);`;
+  writers.push(spawn(process.execPath, ['-e', code, path, String(ms)], { stdio: 'ignore' }));
+}
+
+/** A FIFO at `path`, with its unblocker. */
+function fifo(path: string): void {
+  execFileSync('mkfifo', [path]);
+  unblocker(path);
+}
+
+/** After the next `kind` look at `path`, a FIFO takes its name. */
+function fifoAfter(kind: string, path: string): void {
+  const dir = folder();
+  execFileSync('mkfifo', [join(dir, 'pipe')]);
+  unblocker(path);
+  swaps.after.set(`${kind} ${path}`, () => renameSync(join(dir, 'pipe'), path));
+}
+
+/** Two folders' names exchanged (their files keep their identities: a rename of a folder changes none of them). */
+function exchange(a: string, b: string): void {
+  renameSync(a, `${a}.swap`);
+  renameSync(b, a);
+  renameSync(`${a}.swap`, b);
+}
+
+/** After the next `kind` look at `path`, folders `a` and `b` exchanged; `undo` exchanges them back if they were. */
+function exchangeAfter(kind: string, path: string, a: string, b: string): { undo: () => void } {
+  let done = false;
+  swaps.after.set(`${kind} ${path}`, () => {
+    exchange(a, b);
+    done = true;
+  });
+  return {
+    undo: () => {
+      swaps.after.delete(`${kind} ${path}`);
+      if (done) exchange(a, b);
+    },
+  };
+}
+
+describe('reading through one open file (regular-file.ts)', () => {
+  it('a FIFO is refused at once, unread and without waiting for a writer; so is a device', async () => {
+    const dir = folder();
+    fifo(join(dir, 'pipe'));
+    expect(readRegularFileSync(join(dir, 'pipe'), 1024)).toMatchObject({ refused: 'not a regular file' });
+    expect(await readRegularFile(join(dir, 'pipe'), 1024)).toMatchObject({ refused: 'not a regular file' });
+    expect(readRegularFileSync('/dev/zero', 1024)).toMatchObject({ refused: 'not a regular file' });
+    expect(readRegularFileSync(dir, 1024)).toMatchObject({ refused: 'not a regular file' });
+  });
+
+  it('a file over the bound is refused, one at it is read, and a link is refused when asked not to follow', async () => {
+    const dir = folder();
+    writeFileSync(join(dir, 'ten'), '0123456789');
+    symlinkSync(join(dir, 'ten'), join(dir, 'link'));
+    expect(readRegularFileSync(join(dir, 'ten'), 9)).toMatchObject({ refused: 'too large' });
+    expect(await readRegularFile(join(dir, 'ten'), 9)).toMatchObject({ refused: 'too large' });
+    expect(readRegularFileSync(join(dir, 'ten'), 10).bytes?.toString()).toBe('0123456789');
+    expect((await readRegularFile(join(dir, 'ten'), 10)).bytes?.toString()).toBe('0123456789');
+    expect(readRegularFileSync(join(dir, 'link'), 10).bytes?.toString()).toBe('0123456789');
+    expect(() => readRegularFileSync(join(dir, 'link'), 10, { noFollow: true })).toThrow(/ELOOP/);
+    await expect(readRegularFile(join(dir, 'link'), 10, { noFollow: true })).rejects.toThrow(/ELOOP/);
+  });
+});
+
+describe('a name swapped right after the reader looked at it', () => {
+  it('a file an item names, swapped for a FIFO: the file is read, nothing waits', () => {
+    const dir = folder();
+    const config = join(dir, 'pool.json');
+    writeFileSync(config, '{"url":"stratum+tcp://pool.example:3333"}');
+    for (const kind of ['stat', 'lstat', 'exists']) fifoAfter(kind, config);
+    expect(readSmallFile(config)).toBe('{"url":"stratum+tcp://pool.example:3333"}');
+  });
+
+  it('a program that is a script, swapped for a FIFO: the script is read, nothing waits', () => {
+    const dir = folder();
+    const script = join(dir, 'start.sh');
+    writeFileSync(script, '#!/bin/sh\nexec /tmp/.x/xmrig -o pool.example:3333\n');
+    for (const kind of ['stat', 'lstat', 'exists']) fifoAfter(kind, script);
+    expect(readScriptProgram(script)).toBe('#!/bin/sh\nexec /tmp/.x/xmrig -o pool.example:3333\n');
+  });
+
+  it('an approvals file handed in, swapped for a FIFO: the file is read; a FIFO itself is refused', () => {
+    const dir = folder();
+    const file = join(dir, 'approvals.json');
+    writeFileSync(file, '{"format":"launchwatch-approvals","version":1,"approvals":[]}\n');
+    for (const kind of ['stat', 'lstat', 'exists']) fifoAfter(kind, file);
+    expect(readApprovalsFile(file)).toBe('{"format":"launchwatch-approvals","version":1,"approvals":[]}\n');
+    fifo(join(dir, 'pipe'));
+    expect(() => readApprovalsFile(join(dir, 'pipe'))).toThrow(ApprovalError);
+    expect(() => readApprovalsFile(join(dir, 'pipe'))).toThrow(`${join(dir, 'pipe')}: not a file`);
+  });
+
+  it("a program's digest is never kept under another file's identity (an approval would vouch for it)", async () => {
+    const dir = folder();
+    mkdirSync(join(dir, 'bin'));
+    mkdirSync(join(dir, 'other'));
+    writeFileSync(join(dir, 'bin/helper'), 'the approved helper');
+    writeFileSync(join(dir, 'other/helper'), 'a miner');
+    const program = join(dir, 'bin/helper');
+    const swap = exchangeAfter('stat', program, join(dir, 'bin'), join(dir, 'other'));
+    const hasher = new FileHasher();
+    const first = await hasher.sha256(program);
+    swap.undo();
+    // Whatever the first read saw, the file there now is the approved helper, unchanged: its own digest.
+    expect([sha256('the approved helper'), sha256('a miner')]).toContain(first);
+    expect(await hasher.sha256(program)).toBe(sha256('the approved helper'));
+    // And the other way round: the miner there now is not vouched for by the helper's digest.
+    exchange(join(dir, 'bin'), join(dir, 'other'));
+    expect(await hasher.sha256(program)).toBe(sha256('a miner'));
+  });
+
+  it("a systemd unit's parse is never kept under another unit file's identity", async () => {
+    const { home, units } = fakeLinuxHome();
+    const other = join(home, 'other-units');
+    mkdirSync(other);
+    writeFileSync(join(units, 'sync.service'), '[Service]\nExecStart=/usr/bin/rsync --daemon\n');
+    writeFileSync(join(other, 'sync.service'), '[Service]\nExecStart=/tmp/.x/xmrig -o pool.example:3333\n');
+    const unit = join(units, 'sync.service');
+    const swap = exchangeAfter('stat', unit, units, other);
+    const reader = linuxReaderAt(home);
+    const first = (await reader.readInventory()).items.find((i) => i.plistPath === unit);
+    swap.undo();
+    expect(['/usr/bin/rsync', '/tmp/.x/xmrig']).toContain(first?.program);
+    // The unit there now is the rsync one, unchanged since the first look: it is what the inventory says.
+    const second = (await reader.readInventory()).items.find((i) => i.plistPath === unit);
+    expect(second?.program).toBe('/usr/bin/rsync');
+    exchange(units, other);
+    const third = (await reader.readInventory()).items.find((i) => i.plistPath === unit);
+    expect(third?.program).toBe('/tmp/.x/xmrig');
+  });
+
+  it('a unit swapped for a FIFO after the look is named unreadable, and the inventory goes on', async () => {
+    const { home, units } = fakeLinuxHome();
+    writeFileSync(join(units, 'a.service'), '[Service]\nExecStart=/usr/bin/true\n');
+    writeFileSync(join(units, 'b.service'), '[Service]\nExecStart=/usr/bin/false\n');
+    fifoAfter('stat', join(units, 'a.service'));
+    const inventory = await linuxReaderAt(home).readInventory();
+    const a = inventory.items.find((i) => i.plistPath === join(units, 'a.service'));
+    expect(a?.problems.join('\n')).toContain('not a regular file when it was read: not read');
+    expect(inventory.items.find((i) => i.plistPath === join(units, 'b.service'))?.program).toBe('/usr/bin/false');
+  });
+
+  it("a launchd property list swapped for a FIFO after the reader's look: it is read, nothing waits", async () => {
+    const root = folder();
+    const agents = join(root, 'Users/alice/Library/LaunchAgents');
+    mkdirSync(agents, { recursive: true });
+    const plist = join(agents, 'com.example.sync.plist');
+    writeFileSync(plist, build({ Label: 'com.example.sync', ProgramArguments: ['/usr/bin/true'] } as never));
+    for (const kind of ['stat', 'exists']) fifoAfter(kind, plist);
+    const reader = new MacLiveReader({
+      root,
+      home: '/Users/alice',
+      uid: 501,
+      userName: 'alice',
+      resolveNames: false,
+      // No macOS command here: each is named as not run in the notes, which these checks do not look at.
+      env: { PATH: join(root, 'no-commands') },
+    });
+    const item = (await reader.readInventory()).items.find((i) => i.label === 'com.example.sync');
+    expect(item?.program ?? item?.arguments[0]).toBe('/usr/bin/true');
+  });
+
+  it('a capture file swapped for a link out of the capture after the folder was listed: not followed', async () => {
+    const capture = folder();
+    const outside = folder();
+    writeFileSync(join(outside, 'secret'), 'a file outside the capture');
+    mkdirSync(join(capture, 'fs/Library/LaunchAgents'), { recursive: true });
+    const plist = join(capture, 'fs/Library/LaunchAgents/a.plist');
+    writeFileSync(plist, 'the captured plist');
+    swaps.after.set(`readdir ${join(capture, 'fs/Library/LaunchAgents')}`, () => {
+      rmSync(plist);
+      symlinkSync(join(outside, 'secret'), plist);
+    });
+    const files = await openCaptureFiles(capture);
+    expect(files.read('fs/Library/LaunchAgents/a.plist')).toBeUndefined();
+    expect(files.skipped().get('fs/Library/LaunchAgents/a.plist')).toBe('a symbolic link when it was read: not read');
+  });
+
+  it('a capture file swapped for a FIFO after the folder was listed: named, nothing waits', async () => {
+    const capture = folder();
+    mkdirSync(join(capture, 'fs'), { recursive: true });
+    writeFileSync(join(capture, 'fs/a.plist'), 'the captured plist');
+    writeFileSync(join(capture, 'fs/b.plist'), 'another');
+    swaps.after.set(`readdir ${join(capture, 'fs')}`, () => {
+      rmSync(join(capture, 'fs/a.plist'));
+      fifo(join(capture, 'fs/a.plist'));
+    });
+    const files = await openCaptureFiles(capture);
+    expect(files.skipped().get('fs/a.plist')).toBe('not a regular file when it was read: not read');
+    expect(files.read('fs/b.plist')?.toString()).toBe('another');
+  });
+});
