@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ActionService } from '../../main/actions/action-service';
 import {
   ApprovalError,
@@ -286,9 +286,8 @@ describe('the app and the command line with such a file', () => {
   });
 
   it('the command line: import says what it keeps; a live scan says an inventory it cannot read', async () => {
-    const saved = process.env.LAUNCHWATCH_STATE_DIR;
     const dir = mkdtempSync(join(tmpdir(), 'lw-compat-cli-'));
-    process.env.LAUNCHWATCH_STATE_DIR = join(dir, 'state');
+    vi.stubEnv('LAUNCHWATCH_STATE_DIR', join(dir, 'state'));
     try {
       const file = join(dir, 'it.json');
       writeFileSync(file, NEWER);
@@ -307,8 +306,7 @@ describe('the app and the command line with such a file', () => {
       );
       expect(JSON.parse(scan.stdout).source).toBe('live');
     } finally {
-      if (saved === undefined) delete process.env.LAUNCHWATCH_STATE_DIR;
-      else process.env.LAUNCHWATCH_STATE_DIR = saved;
+      vi.unstubAllEnvs();
     }
   }, 30_000);
 });

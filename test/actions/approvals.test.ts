@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ApprovalsStore, readApprovals, serializeApprovals } from '../../main/actions/approvals-store';
 import { runCli } from '../support/cli';
 import { replay } from '../../main/cli/scan-command';
@@ -142,9 +142,8 @@ describe('the approved inventory', () => {
 
 describe('approvals on the command line', () => {
   it('imports a file IT hands out and exports the inventory again', async () => {
-    const saved = process.env.LAUNCHWATCH_STATE_DIR;
     const dir = mkdtempSync(join(tmpdir(), 'lw-cli-appr-'));
-    process.env.LAUNCHWATCH_STATE_DIR = join(dir, 'state');
+    vi.stubEnv('LAUNCHWATCH_STATE_DIR', join(dir, 'state'));
     try {
       const file = join(dir, 'fleet.json');
       writeFileSync(
@@ -174,8 +173,7 @@ describe('approvals on the command line', () => {
         stderr: expect.stringContaining('field "approvals.0.label"'),
       });
     } finally {
-      if (saved === undefined) delete process.env.LAUNCHWATCH_STATE_DIR;
-      else process.env.LAUNCHWATCH_STATE_DIR = saved;
+      vi.unstubAllEnvs();
     }
   });
 });

@@ -164,9 +164,8 @@ describe('a file written for the user replaces an older one whole or not at all'
   });
 
   it('approvals export <file> and fleet --report the same way', async () => {
-    const saved = process.env.LAUNCHWATCH_STATE_DIR;
     const folder = dir();
-    process.env.LAUNCHWATCH_STATE_DIR = join(folder, 'state');
+    vi.stubEnv('LAUNCHWATCH_STATE_DIR', join(folder, 'state'));
     try {
       const exported = join(folder, 'approvals.json');
       writeFileSync(exported, 'the older export');
@@ -192,8 +191,7 @@ describe('a file written for the user replaces an older one whole or not at all'
       expect((await runCli(['fleet', '--osquery', log, '--report', fleet])).code).not.toBe(2);
       expect(readFileSync(fleet, 'utf8')).toContain('<!doctype html>');
     } finally {
-      if (saved === undefined) delete process.env.LAUNCHWATCH_STATE_DIR;
-      else process.env.LAUNCHWATCH_STATE_DIR = saved;
+      vi.unstubAllEnvs();
     }
   });
 });
