@@ -3,7 +3,7 @@
 import { MachineFactsCache, type MachineFactsReading } from '../machine-facts';
 import { parsePasswd, parsePasswdHomes } from '../users';
 import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { createHash } from 'node:crypto';
 import { arch, cpus, hostname, release, userInfo } from 'node:os';
@@ -12,6 +12,7 @@ import type { SampleReading, SampleRequest, SystemReader } from '../../engine/re
 import { filesNamedByJob, followFilesNamedByJob } from '../../engine/job-home';
 import { injectedLibrariesDigest } from '../../engine/launch-item';
 import { FileHasher } from '../file-hash';
+import { folderNames, folderNamesNote } from '../folder-names';
 import { fileIdentity } from '../file-identity';
 import { gatherNamedFiles, MAX_REFERENCED_FILE, readScriptProgram, readSmallFile } from '../not-read';
 import { readRegularFile, readRegularFileSync, sizeWords } from '../regular-file';
@@ -40,6 +41,12 @@ export interface LinuxLiveOptions {
 }
 
 const MAX_UNIT = 1024 * 1024;
+/**
+ * Names of units, drop-ins and their folders held of one folder (a system's unit folders hold a few thousand; other
+ * names are not held); past it the inventory is incomplete.
+ */
+const MAX_FOLDER_NAMES = 20_000;
+const UNLISTED = 'a unit among the rest was not read';
 /** What one unit's drop-ins may take in all (real ones are a few lines each). */
 const MAX_DROP_IN_BYTES = 1024 * 1024;
 
@@ -218,6 +225,9 @@ export class LinuxLiveReader implements SystemReader {
       dns: new Map(),
       files,
       notes,
+      ...(notes.some((note) => note.endsWith(UNLISTED))
+        ? { incomplete: `a unit folder holds more names than are read (${MAX_FOLDER_NAMES.toLocaleString('en-US')})` }
+        : {}),
       ...(userNames ? { userNames } : {}),
     };
   }
@@ -460,10 +470,21 @@ function identityNow(path: string): string {
   }
 }
 
-/** A folder's names, sorted; undefined when it does not exist, and a note when it cannot be read. */
+/** The names the reader uses of a folder: units, autostart entries, drop-in folders and drop-ins. */
+function unitFileName(name: string): boolean {
+  return ['.service', '.desktop', '.service.d', '.conf'].some((end) => name.endsWith(end)) || name === 'service.d';
+}
+
+/**
+ * A folder's names the reader uses, sorted, at most MAX_FOLDER_NAMES (the rest named in a note); undefined when it
+ * does not exist, and a note when it cannot be read.
+ */
 async function listFolder(path: string, notes: string[]): Promise<string[] | undefined> {
   try {
-    return (await readdir(path)).sort();
+    const listed = await folderNames(path, MAX_FOLDER_NAMES, unitFileName);
+    const note = folderNamesNote(path, listed, MAX_FOLDER_NAMES);
+    if (note !== undefined) notes.push(`${note}: ${UNLISTED}`);
+    return listed.names;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code !== 'ENOENT' && code !== 'ENOTDIR')

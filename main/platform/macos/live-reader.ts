@@ -4,11 +4,12 @@ import { MachineFactsCache, type MachineFactsReading } from '../machine-facts';
 import { parseDsclUniqueIds } from '../users';
 import { lookup } from 'node:dns/promises';
 import { statSync } from 'node:fs';
-import { lstat, readdir, readlink } from 'node:fs/promises';
+import { lstat, readlink } from 'node:fs/promises';
 import { arch, cpus, hostname, userInfo } from 'node:os';
 import type { Inventory, LaunchItem } from '../../engine/model';
 import type { SampleReading, SampleRequest, SystemReader } from '../../engine/reader';
 import { FileHasher } from '../file-hash';
+import { folderNames, folderNamesNote, type FolderNames } from '../folder-names';
 import { fileIdentity } from '../file-identity';
 import { readRegularFile, sizeWords } from '../regular-file';
 import { runCommand, type CommandOutput } from '../run-command';
@@ -42,6 +43,8 @@ export interface MacLiveOptions {
 }
 
 const MAX_PLIST = 4 * 1024 * 1024;
+/** Apps in one applications folder whose bundles are looked in for launch items (a Mac holds a few hundred). */
+const MAX_APPS = 20_000;
 
 export const PS_ARGS = ['-axww', '-o', 'pid=,ppid=,uid=,etime=,time=,args='];
 export const LSOF_ARGS = ['-nP', '-iTCP', '-iUDP', '-F', 'pcuftPnT'];
@@ -207,21 +210,28 @@ export class MacLiveReader implements SystemReader {
   private async readPlists(notes: string[]): Promise<{ files: PlistFile[]; beyond: number }> {
     const folders = launchdFolders(this.home).map((f) => f.path);
     for (const apps of applicationFolders(this.home)) {
-      for (const app of await this.list(apps, notes, true)) {
-        if (app.endsWith('.app'))
-          folders.push(`${apps}/${app}/Contents/Library/LaunchAgents`, `${apps}/${app}/Contents/Library/LaunchDaemons`);
-      }
+      const listed = await this.list(apps, notes, MAX_APPS, (name) => name.endsWith('.app'));
+      for (const app of listed.names)
+        folders.push(`${apps}/${app}/Contents/Library/LaunchAgents`, `${apps}/${app}/Contents/Library/LaunchDaemons`);
     }
     const files: PlistFile[] = [];
     let total = 0;
+    let unlisted = 0;
     for (const folder of folders) {
-      for (const name of await this.list(folder, notes, true)) {
-        if (!name.endsWith('.plist') || name.startsWith('._')) continue;
+      const listed = await this.list(
+        folder,
+        notes,
+        MAX_PLISTS,
+        (name) => name.endsWith('.plist') && !name.startsWith('._'),
+      );
+      // A folder read no further holds at least one more: the inventory is incomplete either way.
+      unlisted += listed.more + (listed.cut ? 1 : 0);
+      for (const name of listed.names) {
         // Past the bound, files are counted, not read (this runs every minute).
         if (++total <= MAX_PLISTS) files.push(await this.readPlist(`${folder}/${name}`));
       }
     }
-    return { files, beyond: Math.max(0, total - MAX_PLISTS) };
+    return { files, beyond: Math.max(0, total - MAX_PLISTS) + unlisted };
   }
 
   /** launchd follows a symbolic link in its folders, so the reader does too, and says where it led. */
@@ -249,16 +259,25 @@ export class MacLiveReader implements SystemReader {
     return file;
   }
 
-  private async list(folder: string, notes: string[], missingIsFine: boolean): Promise<string[]> {
+  /** A folder's names that `wanted` keeps, at most `maxKept` held (folder-names.ts); none when it is not there. */
+  private async list(
+    folder: string,
+    notes: string[],
+    maxKept: number,
+    wanted: (name: string) => boolean,
+  ): Promise<FolderNames> {
     try {
-      return (await readdir(this.root + folder)).sort();
+      const listed = await folderNames(this.root + folder, maxKept, wanted);
+      const note = folderNamesNote(folder, listed, maxKept);
+      if (note !== undefined) notes.push(note);
+      return listed;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' && missingIsFine) return [];
-      notes.push(
-        `${folder}: ${code === 'EACCES' || code === 'EPERM' ? 'permission denied (grant Full Disk Access to see it)' : (error as Error).message}`,
-      );
-      return [];
+      if (code !== 'ENOENT')
+        notes.push(
+          `${folder}: ${code === 'EACCES' || code === 'EPERM' ? 'permission denied (grant Full Disk Access to see it)' : (error as Error).message}`,
+        );
+      return { names: [], more: 0, cut: false };
     }
   }
 
