@@ -10,13 +10,14 @@ import type * as FsPromises from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { build } from 'plist';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApprovalError, readApprovalsFile } from '../../main/actions/approvals-store';
 import { openCaptureFiles } from '../../main/platform/capture/capture-files';
 import { FileHasher } from '../../main/platform/file-hash';
 import { MacLiveReader } from '../../main/platform/macos/live-reader';
+import { ingestOsquery } from '../../main/platform/osquery/ingest';
 import { readScriptProgram, readSmallFile } from '../../main/platform/not-read';
 import { readRegularFile, readRegularFileSync } from '../../main/platform/regular-file';
 import { fakeLinuxHome, linuxReaderAt } from '../support/linux-home';
@@ -49,6 +50,7 @@ vi.mock('node:fs', async (importOriginal) => {
     statSync: hooked('stat', fs.statSync),
     lstatSync: hooked('lstat', fs.lstatSync),
     existsSync: hooked('exists', fs.existsSync),
+    readdirSync: hooked('readdir', fs.readdirSync),
   };
   return { ...wrapped, default: wrapped };
 });
@@ -66,6 +68,26 @@ vi.mock('node:fs/promises', async (importOriginal) => {
     stat: hooked('stat', fs.stat),
     lstat: hooked('lstat', fs.lstat),
     readdir: hooked('readdir', fs.readdir),
+    // Each entry is looked at as the folder gives it: the hook runs before the reader sees the entry.
+    opendir: async (...args: Parameters<typeof fs.opendir>) => {
+      const dir = await fs.opendir(...args);
+      const path = String(args[0]);
+      return {
+        path: dir.path,
+        close: () => dir.close(),
+        read: async () => {
+          const entry = await dir.read();
+          if (entry !== null) swaps.looked('entry', `${path}/${entry.name}`);
+          return entry;
+        },
+        async *[Symbol.asyncIterator]() {
+          for await (const entry of dir) {
+            swaps.looked('entry', `${path}/${entry.name}`);
+            yield entry;
+          }
+        },
+      };
+    },
     access: hooked('access', fs.access),
   };
   return { ...wrapped, default: wrapped };
@@ -84,15 +106,18 @@ const folder = (): string => mkdtempSync(join(tmpdir(), 'lw-swap-'));
  * A writer that, from `ms` on, opens whatever FIFO is at `path` whenever a reader waits on it (O_NONBLOCK: a write-only
  * open fails with ENXIO when none does, fifo(7)), and closes it: a reader that blocked gets an empty read, not a hang.
  */
-function unblocker(path: string, ms = 1000): void {
+function unblocker(path: string, ms = 1000, text = ''): void {
   const code = `const fs = require('fs');
-    const [path, ms] = process.argv.slice(1);
+    const [path, ms, text] = process.argv.slice(1);
     setTimeout(() => setInterval(() => {
       try {
-        if (fs.lstatSync(path).isFIFO()) fs.closeSync(fs.openSync(path, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK));
+        if (!fs.lstatSync(path).isFIFO()) return;
+        const fd = fs.openSync(path, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK);
+        fs.writeSync(fd, text);
+        fs.closeSync(fd);
       } catch {}
     }, 100), +ms);`;
-  writers.push(spawn(process.execPath, ['-e', code, path, String(ms)], { stdio: 'ignore' }));
+  writers.push(spawn(process.execPath, ['-e', code, path, String(ms), text], { stdio: 'ignore' }));
 }
 
 /** A FIFO at `path`, with its unblocker. */
@@ -101,12 +126,23 @@ function fifo(path: string): void {
   unblocker(path);
 }
 
-/** After the next `kind` look at `path`, a FIFO takes its name. */
-function fifoAfter(kind: string, path: string): void {
+/** After the next `kind` look at `path`, a FIFO takes its name (what a blocked reader then reads: `text`). */
+function fifoAfter(kind: string, path: string, text = ''): void {
   const dir = folder();
   execFileSync('mkfifo', [join(dir, 'pipe')]);
-  unblocker(path);
+  unblocker(path, 1000, text);
   swaps.after.set(`${kind} ${path}`, () => renameSync(join(dir, 'pipe'), path));
+}
+
+/** `swap` once `path` was listed: after its folder's readdir, or as a folder read an entry at a time gives it. */
+function afterListed(path: string, swap: () => void): void {
+  const once = (): void => {
+    swaps.after.delete(`readdir ${dirname(path)}`);
+    swaps.after.delete(`entry ${path}`);
+    swap();
+  };
+  swaps.after.set(`readdir ${dirname(path)}`, once);
+  swaps.after.set(`entry ${path}`, once);
 }
 
 /** Two folders' names exchanged (their files keep their identities: a rename of a folder changes none of them). */
@@ -260,7 +296,7 @@ describe('a name swapped right after the reader looked at it', () => {
     mkdirSync(join(capture, 'fs/Library/LaunchAgents'), { recursive: true });
     const plist = join(capture, 'fs/Library/LaunchAgents/a.plist');
     writeFileSync(plist, 'the captured plist');
-    swaps.after.set(`readdir ${join(capture, 'fs/Library/LaunchAgents')}`, () => {
+    afterListed(plist, () => {
       rmSync(plist);
       symlinkSync(join(outside, 'secret'), plist);
     });
@@ -274,12 +310,24 @@ describe('a name swapped right after the reader looked at it', () => {
     mkdirSync(join(capture, 'fs'), { recursive: true });
     writeFileSync(join(capture, 'fs/a.plist'), 'the captured plist');
     writeFileSync(join(capture, 'fs/b.plist'), 'another');
-    swaps.after.set(`readdir ${join(capture, 'fs')}`, () => {
+    afterListed(join(capture, 'fs/a.plist'), () => {
       rmSync(join(capture, 'fs/a.plist'));
       fifo(join(capture, 'fs/a.plist'));
     });
     const files = await openCaptureFiles(capture);
     expect(files.skipped().get('fs/a.plist')).toBe('not a regular file when it was read: not read');
     expect(files.read('fs/b.plist')?.toString()).toBe('another');
+  });
+
+  it('a file of a folder of osquery results swapped for a FIFO after the look: passed over, nothing waits', async () => {
+    const dir = folder();
+    writeFileSync(join(dir, 'a.log'), 'not a result\n');
+    writeFileSync(join(dir, 'b.log'), 'not one either\n');
+    for (const kind of ['stat', 'lstat']) fifoAfter(kind, join(dir, 'a.log'), 'from the FIFO\n');
+    const outcome = await ingestOsquery(dir);
+    // a.log is read as the file it was, or passed over as the FIFO it became: never waited on.
+    expect(outcome.problems.some((p) => p.startsWith(`${join(dir, 'b.log')}:1: `))).toBe(true);
+    expect(outcome.lines).toBeLessThanOrEqual(2);
+    expect(outcome.problems.join('\n')).not.toContain('FIFO');
   });
 });

@@ -1,6 +1,6 @@
 // A capture's files, from a folder or a .tar.gz of one folder. A capture comes from the machine under
 // suspicion: links are never followed, paths never leave the capture, and sizes are bounded.
-import { readdir, readlink, stat, type FileHandle } from 'node:fs/promises';
+import { opendir, readlink, stat, type FileHandle } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Parser, type ReadEntry } from 'tar';
@@ -53,8 +53,8 @@ async function readFolder(root: string): Promise<CaptureFiles> {
   let count = 0;
   const walk = async (relative: string, depth: number): Promise<void> => {
     if (depth > MAX_DEPTH) throw new CaptureError(`${root}: folders nested deeper than ${MAX_DEPTH} levels`);
-    const entries = await readdir(join(root, relative), { withFileTypes: true });
-    for (const entry of entries) {
+    // A name at a time: a folder of millions of entries is refused past the bound, not held whole first.
+    for await (const entry of await opendir(join(root, relative))) {
       if (++count > MAX_ENTRIES) throw new CaptureError(`${root}: more than ${MAX_ENTRIES} files`);
       const rel = relative === '' ? entry.name : `${relative}/${entry.name}`;
       if (entry.isDirectory()) await walk(rel, depth + 1);

@@ -3,6 +3,7 @@
 // not a result is counted and the first few are named; nothing stops the rest.
 import { createReadStream, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { openRegularFile } from '../regular-file';
 import { FleetHost } from './fleet-host';
 import { MAX_LINE_BYTES, parseResultLine } from './results';
 
@@ -35,15 +36,26 @@ export async function ingestOsquery(
     await readLines(stdin, '<stdin>', outcome, maxTimesPerHost);
     return outcome;
   }
-  const info = statSync(source);
-  const files = info.isDirectory()
-    ? readdirSync(source)
-        .filter((name) => /\.(log|json|ndjson|jsonl)$/.test(name))
-        .sort()
-        .map((name) => join(source, name))
-        .filter((path) => statSync(path).isFile())
-    : [source];
-  for (const file of files) await readLines(createReadStream(file), file, outcome, maxTimesPerHost);
+  // One file given by name is read as it is (a named pipe a log shipper writes is a source too).
+  if (!statSync(source).isDirectory()) {
+    await readLines(createReadStream(source), source, outcome, maxTimesPerHost);
+    return outcome;
+  }
+  const names = readdirSync(source)
+    .filter((name) => /\.(log|json|ndjson|jsonl)$/.test(name))
+    .sort();
+  for (const name of names) {
+    // A folder's files each through one open file: one that is not a regular file (or became a FIFO since the
+    // folder was listed) is passed over, not waited on.
+    const file = join(source, name);
+    const { handle, close } = await openRegularFile(file);
+    try {
+      if (handle !== undefined)
+        await readLines(handle.createReadStream({ start: 0, autoClose: false }), file, outcome, maxTimesPerHost);
+    } finally {
+      await close();
+    }
+  }
   return outcome;
 }
 
