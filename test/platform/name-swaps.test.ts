@@ -25,26 +25,33 @@ import { fakeLinuxHome, linuxReaderAt } from '../support/linux-home';
 /** What to do right after the reader's next look at a path, by the function that looked. */
 const swaps = vi.hoisted(() => {
   const after = new Map<string, () => void>();
-  return {
-    after,
-    looked(kind: string, path: unknown): void {
-      const key = `${kind} ${String(path)}`;
-      const swap = after.get(key);
-      if (swap === undefined) return;
-      after.delete(key);
-      swap();
-    },
+  const looked = (kind: string, path: unknown): void => {
+    const key = `${kind} ${String(path)}`;
+    const swap = after.get(key);
+    if (swap === undefined) return;
+    after.delete(key);
+    swap();
   };
+  /** `look`, then the swap due after it (once its promise settles, for one that returns a promise). */
+  const hooked =
+    <A extends unknown[], R>(kind: string, look: (...args: A) => R) =>
+    (...args: A): R => {
+      const result = look(...args);
+      if (!(result instanceof Promise)) {
+        looked(kind, args[0]);
+        return result;
+      }
+      return result.then((value: unknown) => {
+        looked(kind, args[0]);
+        return value;
+      }) as R;
+    };
+  return { after, looked, hooked };
 });
 
 vi.mock('node:fs', async (importOriginal) => {
   const fs = await importOriginal<typeof Fs>();
-  const hooked = <A extends unknown[], R>(kind: string, look: (...args: A) => R) =>
-    ((...args: A): R => {
-      const result = look(...args);
-      swaps.looked(kind, args[0]);
-      return result;
-    }) as typeof look;
+  const hooked = swaps.hooked;
   const wrapped = {
     ...fs,
     statSync: hooked('stat', fs.statSync),
@@ -57,12 +64,7 @@ vi.mock('node:fs', async (importOriginal) => {
 
 vi.mock('node:fs/promises', async (importOriginal) => {
   const fs = await importOriginal<typeof FsPromises>();
-  const hooked = <A extends unknown[], R>(kind: string, look: (...args: A) => Promise<R>) =>
-    (async (...args: A): Promise<R> => {
-      const result = await look(...args);
-      swaps.looked(kind, args[0]);
-      return result;
-    }) as typeof look;
+  const hooked = swaps.hooked;
   const wrapped = {
     ...fs,
     stat: hooked('stat', fs.stat),
@@ -192,31 +194,27 @@ describe('reading through one open file (regular-file.ts)', () => {
 });
 
 describe('a name swapped right after the reader looked at it', () => {
-  it('a file an item names, swapped for a FIFO: the file is read, nothing waits', () => {
-    const dir = folder();
-    const config = join(dir, 'pool.json');
-    writeFileSync(config, '{"url":"stratum+tcp://pool.example:3333"}');
-    for (const kind of ['stat', 'lstat', 'exists']) fifoAfter(kind, config);
-    expect(readSmallFile(config)).toBe('{"url":"stratum+tcp://pool.example:3333"}');
+  it.each([
+    ['a file an item names', 'pool.json', '{"url":"stratum+tcp://pool.example:3333"}', readSmallFile],
+    [
+      'a program that is a script',
+      'start.sh',
+      '#!/bin/sh\nexec /tmp/.x/xmrig -o pool.example:3333\n',
+      readScriptProgram,
+    ],
+    ['an approvals file handed in', 'approvals.json', '{"format":"launchwatch-approvals"}\n', readApprovalsFile],
+  ])('%s, swapped for a FIFO: the file is read, nothing waits', (_what, name, text, read) => {
+    const path = join(folder(), name);
+    writeFileSync(path, text);
+    for (const kind of ['stat', 'lstat', 'exists']) fifoAfter(kind, path);
+    expect(read(path)).toBe(text);
   });
 
-  it('a program that is a script, swapped for a FIFO: the script is read, nothing waits', () => {
-    const dir = folder();
-    const script = join(dir, 'start.sh');
-    writeFileSync(script, '#!/bin/sh\nexec /tmp/.x/xmrig -o pool.example:3333\n');
-    for (const kind of ['stat', 'lstat', 'exists']) fifoAfter(kind, script);
-    expect(readScriptProgram(script)).toBe('#!/bin/sh\nexec /tmp/.x/xmrig -o pool.example:3333\n');
-  });
-
-  it('an approvals file handed in, swapped for a FIFO: the file is read; a FIFO itself is refused', () => {
-    const dir = folder();
-    const file = join(dir, 'approvals.json');
-    writeFileSync(file, '{"format":"launchwatch-approvals","version":1,"approvals":[]}\n');
-    for (const kind of ['stat', 'lstat', 'exists']) fifoAfter(kind, file);
-    expect(readApprovalsFile(file)).toBe('{"format":"launchwatch-approvals","version":1,"approvals":[]}\n');
-    fifo(join(dir, 'pipe'));
-    expect(() => readApprovalsFile(join(dir, 'pipe'))).toThrow(ApprovalError);
-    expect(() => readApprovalsFile(join(dir, 'pipe'))).toThrow(`${join(dir, 'pipe')}: not a file`);
+  it('an approvals file that is a FIFO is refused, naming it', () => {
+    const pipe = join(folder(), 'pipe');
+    fifo(pipe);
+    expect(() => readApprovalsFile(pipe)).toThrow(ApprovalError);
+    expect(() => readApprovalsFile(pipe)).toThrow(`${pipe}: not a file`);
   });
 
   it("a program's digest is never kept under another file's identity (an approval would vouch for it)", async () => {
