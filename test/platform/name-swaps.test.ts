@@ -8,7 +8,18 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import type * as Fs from 'node:fs';
 import type * as FsPromises from 'node:fs/promises';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { build } from 'plist';
@@ -19,7 +30,7 @@ import { FileHasher } from '../../main/platform/file-hash';
 import { MacLiveReader } from '../../main/platform/macos/live-reader';
 import { ingestOsquery } from '../../main/platform/osquery/ingest';
 import { readScriptProgram, readSmallFile } from '../../main/platform/not-read';
-import { readRegularFile, readRegularFileSync } from '../../main/platform/regular-file';
+import { readRegularFile, readRegularFileSync, sizeWords } from '../../main/platform/regular-file';
 import { fakeLinuxHome, linuxReaderAt } from '../support/linux-home';
 
 /** What to do right after the reader's next look at a path, by the function that looked. */
@@ -91,6 +102,19 @@ vi.mock('node:fs/promises', async (importOriginal) => {
       };
     },
     access: hooked('access', fs.access),
+    // A file changed while it is read: the hook runs after each read of an open file.
+    open: async (...args: Parameters<typeof fs.open>) => {
+      const handle = await fs.open(...args);
+      const read = handle.read.bind(handle) as (...a: unknown[]) => Promise<unknown>;
+      Object.assign(handle, {
+        read: async (...a: unknown[]) => {
+          const result = await read(...a);
+          swaps.looked('read', args[0]);
+          return result;
+        },
+      });
+      return handle;
+    },
   };
   return { ...wrapped, default: wrapped };
 });
@@ -190,6 +214,31 @@ describe('reading through one open file (regular-file.ts)', () => {
     expect(readRegularFileSync(join(dir, 'link'), 10).bytes?.toString()).toBe('0123456789');
     expect(() => readRegularFileSync(join(dir, 'link'), 10, { noFollow: true })).toThrow(/ELOOP/);
     await expect(readRegularFile(join(dir, 'link'), 10, { noFollow: true })).rejects.toThrow(/ELOOP/);
+  });
+});
+
+describe('a file written to while it is read', () => {
+  it('one grown past the bound after it was opened is refused, not cut short', async () => {
+    const path = join(folder(), 'grows');
+    writeFileSync(path, 'x'.repeat(70 * 1024));
+    swaps.after.set(`read ${path}`, () => appendFileSync(path, 'y'.repeat(40 * 1024)));
+    const got = await readRegularFile(path, 100 * 1024);
+    expect(got).toMatchObject({ refused: 'too large' });
+    expect(sizeWords(got.info.size, 100 * 1024)).toBe('grew past it while it was read');
+  });
+
+  it("a program rewritten while it is hashed: no digest (it was no version of the file), then the new one's", async () => {
+    const path = join(folder(), 'helper');
+    writeFileSync(path, 'a'.repeat(3 * 1024 * 1024));
+    // Its first bytes rewritten in place once the hasher has read past them.
+    swaps.after.set(`read ${path}`, () => {
+      const fd = openSync(path, 'r+');
+      writeSync(fd, 'b', 0);
+      closeSync(fd);
+    });
+    const hasher = new FileHasher();
+    expect(await hasher.sha256(path)).toBeUndefined();
+    expect(await hasher.sha256(path)).toBe(sha256(`b${'a'.repeat(3 * 1024 * 1024 - 1)}`));
   });
 });
 
