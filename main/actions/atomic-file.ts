@@ -15,6 +15,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { kindOfFile, openRegularFileSync, readEachChunkSync } from '../platform/regular-file';
 
 /** Temporary files of atomic writes: recovery removes the ones a kill left behind. */
 export const TEMP_PREFIX = '.launchwatch-';
@@ -47,7 +48,7 @@ export function writeFileAtomic(path: string, data: Uint8Array | string, mode = 
 }
 
 /** writeSync may write less than asked (a full disk, a signal): write the rest, and stop when nothing more goes. */
-function writeAll(fd: number, bytes: Uint8Array, where: string): void {
+export function writeAll(fd: number, bytes: Uint8Array, where: string): void {
   let offset = 0;
   while (offset < bytes.length) {
     let wrote: number;
@@ -64,8 +65,8 @@ function writeAll(fd: number, bytes: Uint8Array, where: string): void {
 }
 
 /**
- * `source` copied over `path` the same crash-safe way. On a Mac, Node's copyFile is copyfile(3) with
- * COPYFILE_ALL (libuv, src/unix/fs.c), so extended attributes and ACLs come along with the bytes.
+ * `source` copied over `path` the same crash-safe way. Node's copyFile copies the bytes, mode and times, on a Mac as on
+ * Linux: libuv dropped copyfile(3) in v1.45.0 (commit 15e81386b), so extended attributes and ACLs do not come along.
  */
 export function copyFileAtomic(source: string, path: string, mode: number): void {
   const temp = join(dirname(path), `${TEMP_PREFIX}${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`);
@@ -101,8 +102,20 @@ function fsyncPath(path: string, flags: string): void {
   }
 }
 
+/**
+ * The SHA-256 of the regular file at `path`, read through one descriptor opened without waiting (regular-file.ts): a
+ * name that became a FIFO or a device is refused, naming it, instead of blocking the process or being read for ever.
+ */
 export function sha256File(path: string): string {
-  return createHash('sha256').update(readFileSync(path)).digest('hex');
+  const { fd, info } = openRegularFileSync(path);
+  if (fd === undefined) throw new Error(`${path} is ${kindOfFile(info)}, not a regular file`);
+  try {
+    const hash = createHash('sha256');
+    readEachChunkSync(fd, Number.POSITIVE_INFINITY, (chunk) => hash.update(chunk));
+    return hash.digest('hex');
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export function sha256(data: Uint8Array): string {

@@ -5,19 +5,19 @@
 import { randomBytes } from 'node:crypto';
 import {
   chownSync,
-  copyFileSync,
+  type Dir,
   existsSync,
   lstatSync,
   mkdirSync,
-  readdirSync,
-  readFileSync,
+  opendirSync,
   renameSync,
   unlinkSync,
   utimesSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { DisablePlan, PlanStep } from '../engine/actions/plan';
-import { copyFileAtomic, fsyncFile, fsyncFolder, sha256, sha256File, TEMP_PREFIX, TEMP_SUFFIX } from './atomic-file';
+import { copyFileAtomic, fsyncFolder, sha256File, TEMP_PREFIX, TEMP_SUFFIX } from './atomic-file';
+import { copyHeldFile, lookAt, somethingAt } from './held-file';
 import type { ActionRecord, BackupRecord, Journal, StepRecord, UnreadableRecord } from './journal';
 import { isDisabled, isLoaded, runHelper, splitTarget, waitUntilLoaded } from './launchd-steps';
 
@@ -392,7 +392,7 @@ export class Executor {
           batch.push({ step, words: ['terminate', String(p.pid), String(Math.round(p.startedAt / 1000))] });
       } else if (step.kind === 'quarantine' && admin && record.backup) {
         try {
-          this.checkBeforeRemoving(record.backup);
+          this.checkBeforeRemoving(record, record.backup);
         } catch (error) {
           return this.failAt(record, i, (error as Error).message);
         }
@@ -579,28 +579,26 @@ export class Executor {
     if (left.length > 0) throw new Error(`processes ${left.map((p) => p.pid).join(', ')} would not stop`);
   }
 
-  /** A verified copy in the quarantine, with what it takes to put it back exactly. */
+  /**
+   * A verified copy in the quarantine, with what it takes to put it back exactly: the bytes, hash, mode, owner and
+   * times all come from one open descriptor of the original (held-file.ts), never from a second look by name.
+   */
   private backup(id: string, original: string): BackupRecord {
-    const info = lstatSync(original);
-    if (!info.isFile()) throw new Error(`${original} is not a regular file`);
     const folder = join(this.options.journal.quarantineDir, id);
     mkdirSync(folder, { recursive: true, mode: 0o700 });
     const backupPath = join(folder, basename(original));
-    copyFileSync(original, backupPath);
+    const { sha256, info } = copyHeldFile(original, backupPath);
     // The copy and the folders that name it reach the disk before anything else happens (on macOS,
     // Node's fsync is F_FULLFSYNC, which flushes the drive's cache too).
-    fsyncFile(backupPath);
     fsyncFolder(folder);
     fsyncFolder(this.options.journal.quarantineDir);
-    const hash = sha256File(original);
-    if (sha256File(backupPath) !== hash) throw new Error(`the copy of ${original} does not match it`);
     return {
       originalPath: original,
       backupPath,
       mode: info.mode & 0o7777,
       uid: info.uid,
       gid: info.gid,
-      sha256: hash,
+      sha256,
       size: info.size,
       atimeMs: info.atimeMs,
       mtimeMs: info.mtimeMs,
@@ -609,33 +607,39 @@ export class Executor {
 
   private async quarantine(record: ActionRecord, admin: boolean): Promise<void> {
     const backup = record.backup as BackupRecord;
-    if (!existsSync(backup.originalPath)) return;
-    this.checkBeforeRemoving(backup);
+    if (!this.checkBeforeRemoving(record, backup)) return;
     if (admin) {
       await this.adminRun(
         ['/bin/rm', '-f', backup.originalPath],
         `Launchwatch needs an administrator to move ${backup.originalPath} into quarantine.`,
       );
-      if (existsSync(backup.originalPath)) throw new Error(`${backup.originalPath} could not be removed`);
+      if (somethingAt(backup.originalPath)) throw new Error(`${backup.originalPath} could not be removed`);
       return;
     }
     unlinkSync(backup.originalPath);
   }
 
-  /** Before the original goes: a version changed since the backup is kept too, and the backup still matches. */
-  private checkBeforeRemoving(backup: BackupRecord): void {
-    if (!existsSync(backup.originalPath)) return;
-    // Changed since the backup (the malware rewrote it)? Keep that version too before removing it.
-    if (sha256File(backup.originalPath) !== backup.sha256) {
+  /**
+   * Before the original goes: a version changed since the backup is kept too, and the backup still matches. False
+   * when nothing is at the path any more. A name that became a FIFO, a device or a symbolic link since the
+   * backup holds nothing to keep (unlink(2) takes the name, never what a link points at); the record says what it was.
+   */
+  private checkBeforeRemoving(record: ActionRecord, backup: BackupRecord): boolean {
+    if (!somethingAt(backup.originalPath)) return false;
+    const found = lookAt(backup.originalPath);
+    if (found.kind === 'other')
+      record.messages.push(
+        `${backup.originalPath} had become ${found.what} after it was backed up; that name was removed (what a link points at is left alone), and the file backed up is what Undo puts back.`,
+      );
+    else if (found.kind === 'regular' && found.sha256 !== backup.sha256) {
+      // Changed since the backup (the malware rewrote it): keep that version too, copied from the same open file.
       const changedCopy = `${backup.backupPath}.changed-${Date.now()}`;
-      copyFileSync(backup.originalPath, changedCopy);
-      fsyncFile(changedCopy);
+      copyHeldFile(backup.originalPath, changedCopy);
       fsyncFolder(dirname(changedCopy));
-      if (sha256File(changedCopy) !== sha256File(backup.originalPath))
-        throw new Error('could not copy the changed file into quarantine');
     }
     if (sha256File(backup.backupPath) !== backup.sha256)
       throw new Error(`the quarantined copy ${backup.backupPath} no longer matches: the original stays in place`);
+    return true;
   }
 
   private async adminRun(argv: string[], reason: string): Promise<void> {
@@ -650,10 +654,12 @@ export class Executor {
       throw new Error(
         `the quarantined copy ${backup.backupPath} was changed after it was made (its SHA-256 is not the original's), so it was not put back`,
       );
-    if (existsSync(backup.originalPath)) {
-      if (sha256File(backup.originalPath) === backup.sha256) return;
+    const there = lookAt(backup.originalPath);
+    if (there.kind === 'regular' && there.sha256 === backup.sha256) return;
+    if (there.kind === 'regular')
       throw new Error(`a different file is already at ${backup.originalPath}; it was left alone`);
-    }
+    if (there.kind === 'other')
+      throw new Error(`${there.what} is already at ${backup.originalPath}; it was left alone`);
     if (admin) {
       // Root-owned folders: the helper copies beside the target, sets owner, mode and time, then one
       // rename puts it in place, so the target is never a partial file; one prompt for all of it.
@@ -671,7 +677,8 @@ export class Executor {
       if (backup.mtimeMs !== undefined)
         utimesSync(backup.originalPath, new Date(backup.atimeMs ?? backup.mtimeMs), new Date(backup.mtimeMs));
     }
-    if (sha256(readFileSync(backup.originalPath)) !== backup.sha256)
+    const restored = lookAt(backup.originalPath);
+    if (restored.kind !== 'regular' || restored.sha256 !== backup.sha256)
       throw new Error(`${backup.originalPath} was restored but does not match its backup`);
   }
 
@@ -825,19 +832,27 @@ function whereTheFileIs(backup: BackupRecord): string {
 
 /** Temporary files Launchwatch's own writes leave when killed (`.launchwatch-*.tmp`); nothing else is touched. */
 function removeLeftoverTemps(folder: string): void {
-  let names: string[];
+  // Read name by name: the folder (a user's LaunchAgents) may hold any number of names; only ours are kept in hand.
+  let dir: Dir;
   try {
-    names = readdirSync(folder);
+    dir = opendirSync(folder);
   } catch {
     return;
   }
-  for (const name of names) {
-    if (!name.startsWith(TEMP_PREFIX) || !name.endsWith(TEMP_SUFFIX)) continue;
-    try {
-      unlinkSync(join(folder, name));
-    } catch {
-      // A root-owned folder: the leftover is harmless (launchd reads only *.plist) and goes with the next admin restore.
+  try {
+    for (let entry = dir.readSync(); entry !== null; entry = dir.readSync()) {
+      const name = entry.name;
+      if (!name.startsWith(TEMP_PREFIX) || !name.endsWith(TEMP_SUFFIX)) continue;
+      try {
+        unlinkSync(join(folder, name));
+      } catch {
+        // A root-owned folder: the leftover is harmless (launchd reads only *.plist) and goes with the next admin restore.
+      }
     }
+  } catch {
+    // A folder that cannot be read to its end keeps its leftovers for the next start.
+  } finally {
+    dir.closeSync();
   }
 }
 

@@ -79,6 +79,33 @@ export function readUpToSync(fd: number, maxBytes: number): Buffer | undefined {
   }
 }
 
+/**
+ * Each chunk of an open file from its current offset to its end, handed to `take` (the buffer is reused: copy what is
+ * kept); false, having stopped, once more than `maxBytes` came. Nothing of the file is held, whatever its size.
+ */
+export function readEachChunkSync(fd: number, maxBytes: number, take: (chunk: Buffer) => void): boolean {
+  const buffer = Buffer.allocUnsafe(CHUNK);
+  let total = 0;
+  for (;;) {
+    const got = readSync(fd, buffer, 0, buffer.length, null);
+    if (got === 0) return true;
+    total += got;
+    if (total > maxBytes) return false;
+    take(buffer.subarray(0, got));
+  }
+}
+
+/** What fstat(2) says a file is, in words for a message ("a FIFO"). */
+export function kindOfFile(info: Stats): string {
+  if (info.isFile()) return 'a regular file';
+  if (info.isDirectory()) return 'a folder';
+  if (info.isFIFO()) return 'a FIFO';
+  if (info.isSocket()) return 'a socket';
+  if (info.isCharacterDevice() || info.isBlockDevice()) return 'a device';
+  if (info.isSymbolicLink()) return 'a symbolic link';
+  return 'not a regular file';
+}
+
 /** readRegularFileSync, without holding the thread that runs JavaScript. */
 export async function readRegularFile(
   path: string,

@@ -1,7 +1,16 @@
 // Nothing the user owns is lost, and the user is told the truth, when the disk fills, the journal is
 // damaged, the quarantine is tampered with, a kill leaves litter, or two Launchwatch processes meet.
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import {
+  existsSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ActionService } from '../../main/actions/action-service';
 import { io, TEMP_PREFIX, writeFileAtomic } from '../../main/actions/atomic-file';
@@ -9,7 +18,7 @@ import { localRunner } from '../../main/actions/runners';
 import { StateLock } from '../../main/actions/state-lock';
 import { toDamagedActionView } from '../../main/api/view-model';
 import { actionCommand } from '../../main/cli/action-commands';
-import { setup } from '../support/executor-setup';
+import { PLIST, setup } from '../support/executor-setup';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -93,6 +102,47 @@ describe('undo tells the truth about the quarantine', () => {
     await context.service.approvePlan(plan.planId as string);
     expect((await context.service.undo('last')).ok).toBe(true);
     expect(statSync(context.plistPath).mtime.toISOString()).toBe('2024-05-06T07:08:09.000Z');
+  });
+});
+
+describe("the item's own file, changed by its program between the backup and its removal", () => {
+  /** Disables the item, doing `change` to its file right before the quarantine step removes it. */
+  async function disabledWith(change: (plistPath: string) => void) {
+    let plistPath = '';
+    const context = setup({ onBoundary: (label) => (label === 'before-quarantine' ? change(plistPath) : undefined) });
+    plistPath = context.plistPath;
+    const outcome = await context.service.approvePlan(context.service.plan(context.result).planId as string);
+    return { ...context, outcome, backup: outcome.record.backup! };
+  }
+
+  it('rewritten: that version is kept beside the backup, and undo puts back the file as it was backed up', async () => {
+    const { service, outcome, backup, plistPath } = await disabledWith((path) => writeFileSync(path, 'pool: evil'));
+    expect(outcome.ok).toBe(true);
+    expect(existsSync(plistPath)).toBe(false);
+    const folder = dirname(backup.backupPath);
+    const kept = readdirSync(folder).filter((n) => n.includes('.changed-'));
+    expect(kept.map((n) => readFileSync(join(folder, n), 'utf8'))).toEqual(['pool: evil']);
+    expect(readFileSync(backup.backupPath)).toEqual(PLIST);
+    expect((await service.undo('last')).ok).toBe(true);
+    expect(readFileSync(plistPath)).toEqual(PLIST);
+  });
+
+  it('a link: the link is removed and named with what it points at, which is neither read nor touched', async () => {
+    const elsewhere = join(setup().root, 'elsewhere.plist');
+    writeFileSync(elsewhere, 'not the plist');
+    const { service, outcome, backup, plistPath } = await disabledWith((path) => {
+      rmSync(path);
+      symlinkSync(elsewhere, path);
+    });
+    expect(outcome.ok).toBe(true);
+    expect(outcome.record.messages.join('\n')).toContain(
+      `${plistPath} had become a symbolic link (to ${elsewhere}) after it was backed up; that name was removed`,
+    );
+    expect(existsSync(plistPath)).toBe(false);
+    expect(readFileSync(elsewhere, 'utf8')).toBe('not the plist');
+    expect(readdirSync(dirname(backup.backupPath)).filter((n) => n.includes('.changed-'))).toEqual([]);
+    expect((await service.undo('last')).ok).toBe(true);
+    expect(readFileSync(plistPath)).toEqual(PLIST);
   });
 });
 

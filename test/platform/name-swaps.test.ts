@@ -14,6 +14,7 @@ import {
   mkdirSync,
   mkdtempSync,
   openSync,
+  readFileSync,
   renameSync,
   rmSync,
   symlinkSync,
@@ -31,6 +32,7 @@ import { MacLiveReader } from '../../main/platform/macos/live-reader';
 import { ingestOsquery } from '../../main/platform/osquery/ingest';
 import { readScriptProgram, readSmallFile } from '../../main/platform/not-read';
 import { readRegularFile, readRegularFileSync, sizeWords } from '../../main/platform/regular-file';
+import { PLIST, setup } from '../support/executor-setup';
 import { fakeLinuxHome, linuxReaderAt } from '../support/linux-home';
 
 /** What to do right after the reader's next look at a path, by the function that looked. */
@@ -334,6 +336,30 @@ describe('a name swapped right after the reader looked at it', () => {
     });
     const item = (await reader.readInventory()).items.find((i) => i.label === 'com.example.sync');
     expect(item?.program ?? item?.arguments[0]).toBe('/usr/bin/true');
+  });
+
+  it("a launch item's file swapped for a FIFO after a look by name, at Disable: the backup is the file, nothing waits", async () => {
+    const { service, result, plistPath } = setup();
+    fifoAfter('lstat', plistPath);
+    const outcome = await service.approvePlan(service.plan(result).planId as string);
+    expect(outcome.ok).toBe(true);
+    expect(readFileSync(outcome.record.backup!.backupPath)).toEqual(PLIST);
+    expect(outcome.record.backup!.sha256).toBe(createHash('sha256').update(PLIST).digest('hex'));
+    // The FIFO that took the name by the time the file was removed is named and removed, never read.
+    expect(outcome.record.messages.join('\n')).toContain(`${plistPath} had become a FIFO after it was backed up`);
+    expect((await service.undo('last')).ok).toBe(true);
+    expect(readFileSync(plistPath)).toEqual(PLIST);
+  });
+
+  it("a FIFO at a launch item's name when Undo puts the file back: named and left alone, nothing waits", async () => {
+    const { service, result, plistPath } = setup();
+    const outcome = await service.approvePlan(service.plan(result).planId as string);
+    expect(outcome.ok).toBe(true);
+    fifo(plistPath);
+    const undone = await service.undo('last');
+    expect(undone.ok).toBe(false);
+    expect(undone.message).toContain(`a FIFO is already at ${plistPath}; it was left alone`);
+    expect(readFileSync(outcome.record.backup!.backupPath)).toEqual(PLIST);
   });
 
   it('a capture file swapped for a link out of the capture after the folder was listed: not followed', async () => {

@@ -27,6 +27,8 @@ export interface SetupOptions {
   loaded?: boolean;
   processes?: ProcessControl;
   model?: LaunchdModel;
+  /** Runs at each step boundary of the executor, as a crash or the malware would act there. */
+  onBoundary?: (label: string) => void;
 }
 
 export function setup(options: SetupOptions = {}) {
@@ -50,6 +52,7 @@ export function setup(options: SetupOptions = {}) {
     uid: 501,
     isRoot: false,
     confirmTimeoutMs: 4000,
+    ...(options.onBoundary ? { onBoundary: options.onBoundary } : {}),
   });
   return { root, plistPath, service, result, model, runner, env: model.env };
 }
