@@ -16,10 +16,17 @@
 #                                          soon as launchctl print shows the label loaded
 #   terminate <pid> <started-at>           SIGTERM, then SIGKILL after 3 s, only while the pid is still
 #                                          the process that started at <started-at> (epoch seconds, +-3)
-#   remove    <path>                       rm -f
-#   restore   <copy> <path> <uid> <gid> <mode> <mtime>
-#                                          copy beside <path>, owner, mode, time (UTC, [[CC]YY]MMDDhhmm.SS),
-#                                          then one rename into place
+#   hold      <path> <action-id>           moves the file at <path> into the administrator's quarantine (below):
+#                                          bytes, owner, mode, times, extended attributes and ACLs all kept (a
+#                                          rename); a second file for the same action is kept beside the first;
+#                                          a link or anything else not a file at <path> is removed (rm -f)
+#   unhold    <action-id> <path>           moves that file back to <path>, which must be where it was taken from
+#                                          and must be free
+#   restore   <copy> <path> <uid> <gid> <mode> <mtime> <sha256>
+#                                          copy beside <path> (a link or FIFO at <copy> is copied as itself,
+#                                          never followed or read, and refused), checked against <sha256>
+#                                          there, then owner, mode, time (UTC, [[CC]YY]MMDDhhmm.SS), and one
+#                                          rename into place
 #   sockets   <pids> <interval> <count> <stop-file>
 #                                          lsof of those processes' TCP and UDP sockets (pids comma-
 #                                          separated), <count> times every <interval> s (at most 120 times,
@@ -47,6 +54,18 @@ tool() {
 LAUNCHCTL=$(tool /bin/launchctl launchctl)
 LSOF=$(tool /usr/sbin/lsof lsof)
 CHOWN=$(tool /usr/sbin/chown /bin/chown chown)
+SHASUM=$(tool /usr/bin/shasum shasum)
+
+# The administrator's quarantine: a folder only root can change, so that what Undo puts back in a root-owned folder
+# is what was taken out of it, whatever ran as the user meanwhile (the user's own quarantine and journal are the
+# user's to change). Linux keeps it in /var/lib; tests, which run elsewhere, name their own.
+case $(uname 2>/dev/null) in
+  Darwin) HELD="/Library/Application Support/Launchwatch/Quarantine" ;;
+  *) HELD=${LAUNCHWATCH_HELD_DIR:-/var/lib/launchwatch/quarantine} ;;
+esac
+
+# What this helper makes is its own until it is checked: a copy beside a root-owned plist is no one else's to read.
+umask 077
 
 fail() {
   echo "launchwatch-helper: $*" >&2
@@ -68,6 +87,11 @@ valid_path() {
   case $1 in */../* | */.. | */./* | *'
 '*) return 1 ;; esac
   return 0
+}
+
+valid_id() {
+  case $1 in '' | *[!A-Za-z0-9-]* | -*) return 1 ;; esac
+  [ ${#1} -le 64 ]
 }
 
 valid_pids() {
@@ -167,19 +191,77 @@ run_step() {
       while [ "$tries" -lt 30 ] && still_same "$1" "$2"; do sleep 0.1 2>/dev/null || sleep 1; tries=$((tries + 1)); done
       if still_same "$1" "$2"; then kill -KILL "$1" 2>> "$said"; sleep 1; fi
       ! still_same "$1" "$2" ;;
-    remove)
-      need 1 "remove needs a path" valid_path "$1"
-      rm -f "$1" > "$said" 2>&1 && [ ! -e "$1" ] ;;
+    hold)
+      need 2 "hold needs a path and an action id" valid_path "$1"
+      need 2 "hold needs a path and an action id" valid_id "$2"
+      if [ -L "$HELD" ] || [ -L "$HELD/$2" ]; then echo "$HELD is a link: nothing was moved" > "$said"; return 1; fi
+      mkdir -p "$HELD/$2" > "$said" 2>&1 || return 1
+      if [ -L "$1" ] || { [ -e "$1" ] && [ ! -f "$1" ]; }; then
+        rm -f "$1" >> "$said" 2>&1 && [ ! -e "$1" ] && [ ! -L "$1" ]
+        return
+      fi
+      [ -e "$1" ] || return 0
+      if [ -e "$HELD/$2/file" ]; then
+        # Held already (a run cut short, or the file written again since): the first stays what Undo puts back.
+        mv "$1" "$HELD/$2/file.again-$(date +%s)-$$" >> "$said" 2>&1 && [ ! -e "$1" ]
+        return
+      fi
+      # Where it came from first, so that a file held is never without it.
+      printf '%s\n' "$1" > "$HELD/$2/origin" && mv "$1" "$HELD/$2/file" >> "$said" 2>&1 && [ ! -e "$1" ] ;;
+    unhold)
+      need 2 "unhold needs an action id and a path" valid_id "$1"
+      need 2 "unhold needs an action id and a path" valid_path "$2"
+      if [ -L "$HELD" ] || [ -L "$HELD/$1" ] || [ -L "$HELD/$1/file" ] || [ ! -f "$HELD/$1/file" ]; then
+        echo "the administrator's quarantine holds no file for $1" > "$said"
+        return 1
+      fi
+      origin=$(cat "$HELD/$1/origin" 2>/dev/null)
+      if [ "$origin" != "$2" ]; then
+        echo "the file held for $1 was taken from ${origin:-an unknown place}, not $2: it was not moved" > "$said"
+        return 1
+      fi
+      if [ -e "$2" ] || [ -L "$2" ]; then
+        echo "something is already at $2: it was left alone, and the held file stays in $HELD/$1" > "$said"
+        return 1
+      fi
+      mv "$HELD/$1/file" "$2" > "$said" 2>&1 || return 1
+      rm -f "$HELD/$1/origin"
+      rmdir "$HELD/$1" 2>/dev/null
+      return 0 ;;
     restore)
-      m="restore needs copy, path, uid, gid, mode and time"
-      need 6 "$m" valid_path "$1"
-      need 6 "$m" valid_path "$2"
-      need 6 "$m" number "$3"
-      need 6 "$m" number "$4"
-      need 6 "$m" number "$5"
+      # <copy> is in the user's quarantine, which whatever runs as the user can change after the app checked it: as
+      # root this step must not follow a link there (it would copy a file only root may read next to a daemon's
+      # plist), wait on a FIFO, or put back other bytes (a daemon launchd then runs as root). So cp -R copies what is
+      # at <copy> as itself (a link as a link, a FIFO as a new FIFO: cp(1), -R), and only a regular file whose SHA-256
+      # is <sha256>, as copied into this root-owned folder where nobody else can change it, goes into place.
+      m="restore needs copy, path, uid, gid, mode, time and SHA-256"
+      need 7 "$m" valid_path "$1"
+      need 7 "$m" valid_path "$2"
+      need 7 "$m" number "$3"
+      need 7 "$m" number "$4"
+      need 7 "$m" number "$5"
       case $6 in *[!0-9.]* | '') fail "restore needs a time" ;; esac
+      case $7 in *[!0-9a-f]* | '') fail "restore needs a SHA-256" ;; esac
+      [ ${#7} -eq 64 ] || fail "restore needs a SHA-256"
       temp="$(dirname "$2")/.launchwatch-restore-$(basename "$2").tmp"
-      if cp "$1" "$temp" > "$said" 2>&1 && "$CHOWN" "$3:$4" "$temp" >> "$said" 2>&1 && chmod "$5" "$temp" >> "$said" 2>&1 &&
+      rm -rf "$temp"
+      if [ ! -f "$1" ] || [ -L "$1" ]; then
+        echo "$1 is not a regular file: nothing was put back" > "$said"
+        return 1
+      fi
+      cp -R "$1" "$temp" > "$said" 2>&1 || { rm -rf "$temp"; return 1; }
+      if [ ! -f "$temp" ] || [ -L "$temp" ]; then
+        echo "$1 was not a regular file when it was copied: nothing was put back" > "$said"
+        rm -rf "$temp"
+        return 1
+      fi
+      digest=$("$SHASUM" -a 256 < "$temp" 2>> "$said")
+      if [ "${digest%% *}" != "$7" ]; then
+        echo "$1 is not the file Launchwatch backed up (its SHA-256 is not $7): nothing was put back" >> "$said"
+        rm -f "$temp"
+        return 1
+      fi
+      if "$CHOWN" "$3:$4" "$temp" >> "$said" 2>&1 && chmod "$5" "$temp" >> "$said" 2>&1 &&
         TZ=UTC0 touch -t "$6" "$temp" >> "$said" 2>&1 && mv -f "$temp" "$2" >> "$said" 2>&1; then
         return 0
       fi

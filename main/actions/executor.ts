@@ -161,9 +161,9 @@ export class Executor {
     record.status = 'undone';
     const where = record.backup ? ` is back at ${record.backup.originalPath} and` : '';
     record.messages.push(
-      isLaunchd(record)
+      (isLaunchd(record)
         ? `${name(record)}${where} is enabled and loaded again (launchd confirms it).`
-        : `${name(record)}${where} is enabled again.`,
+        : `${name(record)}${where} is enabled again.`) + notAsRecorded(record.backup),
     );
     this.save(record);
     return { record, ok: true, message: record.messages.at(-1) as string };
@@ -177,7 +177,7 @@ export class Executor {
     const restore = steps.find((s) => s.kind === 'restore');
     if (restore && restore.status !== 'done' && backup && !admin) {
       try {
-        await this.restore(backup, false);
+        await this.restore(record.id, backup, false);
       } catch (error) {
         return this.fail(record, restore, (error as Error).message);
       }
@@ -194,7 +194,7 @@ export class Executor {
     const batch: { step: StepRecord; words: string[] }[] = [];
     for (const step of steps) {
       if (step.status === 'done' || step.status === 'skipped') continue;
-      if (step.kind === 'restore' && backup) batch.push({ step, words: restoreWords(backup) });
+      if (step.kind === 'restore' && backup) batch.push({ step, words: adminRestoreWords(record.id, backup) });
       else if (step.kind === 'enable') batch.push({ step, words: ['enable', target] });
       else if (step.kind === 'bootstrap')
         batch.push({
@@ -238,7 +238,7 @@ export class Executor {
       if (step.status === 'done' || step.status === 'skipped') continue;
       try {
         if (step.kind === 'restore') {
-          await this.restore(backup, record.plan.needsAdmin);
+          await this.restore(record.id, backup, record.plan.needsAdmin);
           step.status = 'done';
         } else {
           const result = await this.options.runner.run(step.argv as string[], {
@@ -301,9 +301,10 @@ export class Executor {
       gid: damaged.backup.gid ?? info.gid,
       ...(damaged.backup.mtimeMs !== undefined ? { mtimeMs: damaged.backup.mtimeMs } : {}),
       ...(damaged.backup.atimeMs !== undefined ? { atimeMs: damaged.backup.atimeMs } : {}),
+      ...(damaged.backup.heldByAdmin === true ? { heldByAdmin: true } : {}),
     };
     try {
-      await this.restore(backup, originalPath.startsWith('/Library/'));
+      await this.restore(damaged.id, backup, originalPath.startsWith('/Library/'));
     } catch (error) {
       return {
         ok: false,
@@ -345,7 +346,9 @@ export class Executor {
     }
     record.status = 'done';
     record.messages.push(
-      `${name(record)} is disabled; its file is in quarantine (${record.backup?.backupPath}). Undo puts it back.`,
+      record.backup?.heldByAdmin === true
+        ? `${name(record)} is disabled; its file is held in the administrator's quarantine, with a copy in ${record.backup.backupPath}. Undo puts it back.`
+        : `${name(record)} is disabled; its file is in quarantine (${record.backup?.backupPath}). Undo puts it back.`,
     );
     this.save(record);
     return { record, ok: true, message: record.messages.at(-1) as string };
@@ -396,7 +399,10 @@ export class Executor {
         } catch (error) {
           return this.failAt(record, i, (error as Error).message);
         }
-        batch.push({ step, words: ['remove', record.backup.originalPath] });
+        // Written ahead: once the helper has run, Undo takes the file from the administrator's quarantine.
+        record.backup.heldByAdmin = true;
+        this.save(record);
+        batch.push({ step, words: ['hold', record.backup.originalPath, record.id] });
       }
     }
     const failed = await this.runBatch(
@@ -609,10 +615,19 @@ export class Executor {
     const backup = record.backup as BackupRecord;
     if (!this.checkBeforeRemoving(record, backup)) return;
     if (admin) {
-      await this.adminRun(
-        ['/bin/rm', '-f', backup.originalPath],
-        `Launchwatch needs an administrator to move ${backup.originalPath} into quarantine.`,
+      backup.heldByAdmin = true;
+      this.save(record);
+      const result = await runHelper(
+        this.options.runner,
+        this.options.helperPath,
+        [{ words: ['hold', backup.originalPath, record.id] }],
+        { admin: true, reason: `Launchwatch needs an administrator to move ${backup.originalPath} into quarantine.` },
       );
+      const outcome = result.statuses[0];
+      if (!outcome || outcome.status !== 0)
+        throw new Error(
+          `moving the file into quarantine failed: ${outcome?.said || result.problem || 'the helper did not run'}`,
+        );
       if (somethingAt(backup.originalPath)) throw new Error(`${backup.originalPath} could not be removed`);
       return;
     }
@@ -642,15 +657,18 @@ export class Executor {
     return true;
   }
 
-  private async adminRun(argv: string[], reason: string): Promise<void> {
-    const result = await this.options.runner.run(argv, { admin: true, reason });
-    if (result.code !== 0 || result.problem) throw new Error(`${argv.join(' ')}: ${commandWords(result)}`);
-  }
-
-  private async restore(backup: BackupRecord, admin: boolean): Promise<void> {
-    if (!existsSync(backup.backupPath))
+  /**
+   * The file back at its place. An administrator's file comes back from the administrator's quarantine, which only
+   * root can change (the helper's hold and unhold): the user's copy and this record are files whatever runs as the
+   * user could rewrite, so they never decide what goes into a root-owned folder. Records from before there was one
+   * are put back from the user's copy, which the helper checks against the record's SHA-256 where only root can
+   * change it.
+   */
+  private async restore(id: string, backup: BackupRecord, admin: boolean): Promise<void> {
+    const fromAdmin = admin && backup.heldByAdmin === true;
+    if (!fromAdmin && !existsSync(backup.backupPath))
       throw new Error(`the quarantined copy ${backup.backupPath} is gone, so there is nothing to put back`);
-    if (sha256File(backup.backupPath) !== backup.sha256)
+    if (!fromAdmin && sha256File(backup.backupPath) !== backup.sha256)
       throw new Error(
         `the quarantined copy ${backup.backupPath} was changed after it was made (its SHA-256 is not the original's), so it was not put back`,
       );
@@ -661,12 +679,14 @@ export class Executor {
     if (there.kind === 'other')
       throw new Error(`${there.what} is already at ${backup.originalPath}; it was left alone`);
     if (admin) {
-      // Root-owned folders: the helper copies beside the target, sets owner, mode and time, then one
-      // rename puts it in place, so the target is never a partial file; one prompt for all of it.
-      const result = await runHelper(this.options.runner, this.options.helperPath, [{ words: restoreWords(backup) }], {
-        admin: true,
-        reason: `Launchwatch needs an administrator to put ${backup.originalPath} back.`,
-      });
+      // Root-owned folders: one prompt; the helper moves the held file back (or, for an old record, copies beside
+      // the target, checks, sets owner, mode and time, then one rename), so the target is never a partial file.
+      const result = await runHelper(
+        this.options.runner,
+        this.options.helperPath,
+        [{ words: adminRestoreWords(id, backup) }],
+        { admin: true, reason: `Launchwatch needs an administrator to put ${backup.originalPath} back.` },
+      );
       const outcome = result.statuses[0];
       if (!outcome || outcome.status !== 0)
         throw new Error(`putting the file back failed: ${outcome?.said || result.problem || 'the helper did not run'}`);
@@ -696,7 +716,8 @@ export class Executor {
       if (step.status !== 'done' && !failedButVisible) continue;
       try {
         const inverse = inverseOf(step, record.plan);
-        if (step.kind === 'quarantine' && record.backup) await this.restore(record.backup, record.plan.needsAdmin);
+        if (step.kind === 'quarantine' && record.backup)
+          await this.restore(record.id, record.backup, record.plan.needsAdmin);
         else if (inverse?.argv)
           await this.options.runner.run(inverse.argv, {
             admin: record.plan.needsAdmin,
@@ -722,10 +743,10 @@ export class Executor {
     const quarantine = took('quarantine');
     const batch: { step: StepRecord; words: string[] }[] = [];
     if (quarantine && record.backup && !existsSync(record.backup.originalPath)) {
-      if (admin) batch.push({ step: quarantine, words: restoreWords(record.backup) });
+      if (admin) batch.push({ step: quarantine, words: adminRestoreWords(record.id, record.backup) });
       else {
         try {
-          await this.restore(record.backup, false);
+          await this.restore(record.id, record.backup, false);
           quarantine.status = 'rolled-back';
         } catch (error) {
           record.messages.push(`Could not roll back "${quarantine.description}": ${(error as Error).message}`);
@@ -867,6 +888,22 @@ function launchdTarget(record: ActionRecord): string {
 }
 
 /** The helper's words to put a file back: copy, owner, mode and modification time (UTC, to the second). */
+/**
+ * What the administrator's quarantine gave back is the truth; a record that disagrees was changed since the disable
+ * (by whatever runs as the user, who owns it), and the user is told.
+ */
+function notAsRecorded(backup: BackupRecord | undefined): string {
+  if (backup?.heldByAdmin !== true) return '';
+  const there = lookAt(backup.originalPath);
+  if (there.kind !== 'regular' || there.sha256 === backup.sha256) return '';
+  return ` The file put back is the one the administrator's quarantine held, but this action's record describes other bytes: the record or the quarantined copy in ${dirname(backup.backupPath)} was changed after the disable (anything running as you can change them).`;
+}
+
+/** The helper's words for putting an administrator's file back: from where it holds it, or (older records) a copy. */
+function adminRestoreWords(id: string, backup: BackupRecord): string[] {
+  return backup.heldByAdmin === true ? ['unhold', id, backup.originalPath] : restoreWords(backup);
+}
+
 function restoreWords(backup: BackupRecord): string[] {
   const time = new Date(backup.mtimeMs ?? Date.now());
   const two = (n: number): string => String(n).padStart(2, '0');
@@ -879,5 +916,6 @@ function restoreWords(backup: BackupRecord): string[] {
     String(backup.gid),
     (backup.mode & 0o7777).toString(8),
     stamp,
+    backup.sha256,
   ];
 }

@@ -30,6 +30,11 @@ export interface BackupRecord {
   /** Access and modification times of the original, so undo puts them back too. */
   atimeMs?: number;
   mtimeMs?: number;
+  /**
+   * The original was moved into the administrator's quarantine (a root-owned folder: the helper's hold), and Undo
+   * moves it back from there; the copy at `backupPath` is the user's record of it.
+   */
+  heldByAdmin?: boolean;
 }
 
 export interface ActionRecord {
@@ -179,6 +184,7 @@ export class Journal {
         const value = number(key);
         if (value !== undefined) out.backup[key] = value;
       }
+      if (backup?.heldByAdmin === true) out.backup.heldByAdmin = true;
     }
     return out;
   }

@@ -2,7 +2,8 @@
 // 36 for a slow exit, 5 for seconds after a bootout, 119 for a disabled service, 113 from print), and
 // against the files on disk: every test checks launchd's final state in the model and the file's
 // bytes, mode and time.
-import { existsSync, mkdirSync, readFileSync, statSync, utimesSync, writeFileSync, chmodSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ActionService } from '../../main/actions/action-service';
@@ -12,6 +13,23 @@ import { launchdModel } from '../support/launchd-model';
 
 const mutating = (calls: { argv: string[] }[]) =>
   calls.filter((c) => !['print', 'print-disabled'].includes(c.argv[0] as string)).map((c) => c.argv.join(' '));
+
+/** A root daemon in /Library/LaunchDaemons (of the test's tree), loaded, then disabled with the administrator. */
+async function disabledDaemon() {
+  const context = setup({ loaded: false });
+  const daemons = join(context.root, 'Library/LaunchDaemons');
+  mkdirSync(daemons, { recursive: true });
+  const plistPath = join(daemons, 'com.evil.d.plist');
+  writeFileSync(plistPath, plistFor('com.evil.d'));
+  chmodSync(plistPath, 0o644);
+  utimesSync(plistPath, new Date('2024-05-06T07:08:09Z'), new Date('2024-05-06T07:08:09Z'));
+  context.model.load('system', 'com.evil.d', plistPath);
+  const item = agentItem(plistPath, 'com.evil.d', { kind: 'LaunchDaemon', scope: 'system' });
+  const plan = context.service.plan({ item, processes: [] } as unknown as ItemResult);
+  expect(plan.ok && plan.plan).toMatchObject({ needsAdmin: true, adminPrompts: 1 });
+  const done = await context.service.approvePlan(plan.planId as string);
+  return { context, plistPath, daemons, done };
+}
 
 async function disable(context: ReturnType<typeof setup>, result = context.result) {
   const plan = context.service.plan(result);
@@ -101,20 +119,16 @@ describe('disable and undo against a model of launchd', () => {
   }, 40_000);
 
   it('a root daemon: one administrator prompt for the disable and one for the undo', async () => {
-    const context = setup({ loaded: false });
-    const daemons = join(context.root, 'Library/LaunchDaemons');
-    mkdirSync(daemons, { recursive: true });
-    const plistPath = join(daemons, 'com.evil.d.plist');
-    writeFileSync(plistPath, plistFor('com.evil.d'));
-    chmodSync(plistPath, 0o644);
-    context.model.load('system', 'com.evil.d', plistPath);
-    const item = agentItem(plistPath, 'com.evil.d', { kind: 'LaunchDaemon', scope: 'system' });
-    const plan = context.service.plan({ item, processes: [] } as unknown as ItemResult);
-    expect(plan.ok && plan.plan).toMatchObject({ needsAdmin: true, adminPrompts: 1 });
-    const done = await context.service.approvePlan(plan.planId as string);
+    const { context, plistPath, daemons, done } = await disabledDaemon();
     expect(done.ok, done.message).toBe(true);
     expect(context.runner.prompts).toBe(1);
     expect(existsSync(plistPath)).toBe(false);
+    // Moved, not copied, into the administrator's quarantine: bytes, mode and time as they were.
+    const held = join(context.env.LAUNCHWATCH_HELD_DIR as string, done.record.id);
+    expect(readFileSync(join(held, 'file'))).toEqual(plistFor('com.evil.d'));
+    expect(statSync(join(held, 'file')).mode & 0o777).toBe(0o644);
+    expect(statSync(join(held, 'file')).mtime.toISOString()).toBe('2024-05-06T07:08:09.000Z');
+    expect(readFileSync(join(held, 'origin'), 'utf8')).toBe(`${plistPath}\n`);
     expect(context.model.read().domains.system).toEqual({});
     expect(context.model.read().disabled.system).toEqual({ 'com.evil.d': true });
     // Without the administrator, launchd refuses changes to the system domain.
@@ -130,8 +144,41 @@ describe('disable and undo against a model of launchd', () => {
     expect(context.runner.prompts).toBe(2);
     expect(readFileSync(plistPath)).toEqual(plistFor('com.evil.d'));
     expect(statSync(plistPath).mode & 0o777).toBe(0o644);
+    expect(statSync(plistPath).mtime.toISOString()).toBe('2024-05-06T07:08:09.000Z');
     expect(existsSync(join(daemons, '.launchwatch-restore-com.evil.d.plist.tmp'))).toBe(false);
+    expect(existsSync(held)).toBe(false);
     expect(context.model.read().domains.system?.['com.evil.d']).toBeDefined();
+  });
+
+  // The user's quarantine and journal are files whatever runs as the user can rewrite, and the Undo of a daemon runs
+  // as root: were they to decide what goes back, a user's program could have a daemon of its own loaded as root.
+  it("a root daemon whose user-side copy and record were rewritten: Undo puts back the administrator's copy", async () => {
+    const { context, plistPath, done } = await disabledDaemon();
+    const evil = plistFor('com.evil.d.root-shell');
+    const recordPath = join(context.root, 'state/actions', `${done.record.id}.json`);
+    const record = JSON.parse(readFileSync(recordPath, 'utf8'));
+    writeFileSync(record.backup.backupPath, evil);
+    record.backup.sha256 = createHash('sha256').update(evil).digest('hex');
+    writeFileSync(recordPath, JSON.stringify(record));
+    const undone = await context.service.undo('last');
+    expect(readFileSync(plistPath)).toEqual(plistFor('com.evil.d'));
+    expect(undone.message).toContain("The file put back is the one the administrator's quarantine held");
+    expect(context.model.read().domains.system?.['com.evil.d']).toBeDefined();
+  });
+
+  it("a root daemon disabled by a version without the administrator's quarantine: Undo puts back the checked copy", async () => {
+    const { context, plistPath, done } = await disabledDaemon();
+    // Such a version removed the file and kept only the user's copy: its record has no heldByAdmin.
+    const recordPath = join(context.root, 'state/actions', `${done.record.id}.json`);
+    const record = JSON.parse(readFileSync(recordPath, 'utf8'));
+    delete record.backup.heldByAdmin;
+    writeFileSync(recordPath, JSON.stringify(record));
+    rmSync(join(context.env.LAUNCHWATCH_HELD_DIR as string, done.record.id), { recursive: true });
+    const undone = await context.service.undo('last');
+    expect(undone.ok, undone.message).toBe(true);
+    expect(readFileSync(plistPath)).toEqual(plistFor('com.evil.d'));
+    expect(statSync(plistPath).mode & 0o777).toBe(0o644);
+    expect(statSync(plistPath).mtime.toISOString()).toBe('2024-05-06T07:08:09.000Z');
   });
 
   it('an interpreter-run agent (/bin/bash -c) can be disabled, although bash is signed by Apple', async () => {

@@ -1,8 +1,19 @@
 // assets/launchwatch-helper.sh run for real (POSIX sh) against the model of launchd: it runs the steps
 // in order, reports each one's status, stops at the first failure, and refuses any value it would not
 // pass on as exactly one argument.
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -11,6 +22,7 @@ import { parseHelperOutput } from '../../main/actions/launchd-steps';
 import { launchdModel } from '../support/launchd-model';
 
 const helper = join(__dirname, '../../assets/launchwatch-helper.sh');
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 async function run(env: NodeJS.ProcessEnv, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
@@ -55,11 +67,18 @@ describe('assets/launchwatch-helper.sh', () => {
       ['bootout', 'gui/501/com.x;rm -rf ~'],
       ['bootout', 'gui/abc/com.x'],
       ['bootout', 'user/501/-x'],
-      ['remove', 'relative/path.plist'],
-      ['remove', '/Library/LaunchAgents/../../etc/passwd'],
+      ['hold', 'relative/path.plist', 'a1'],
+      ['hold', '/Library/LaunchAgents/../../etc/passwd', 'a1'],
+      ['hold', '/Library/LaunchDaemons/x.plist', '../a1'],
+      ['hold', '/Library/LaunchDaemons/x.plist', '-rf'],
+      ['unhold', 'a1', '/Library/LaunchDaemons/../x.plist'],
+      ['unhold', 'a/1', '/Library/LaunchDaemons/x.plist'],
       ['bootstrap', 'gui/501', '/x.plist'],
       ['terminate', '12 13', '1'],
-      ['restore', '/q/x.plist', '/Library/x.plist', '0', '0', '644', '2024;rm'],
+      ['restore', '/q/x.plist', '/Library/x.plist', '0', '0', '644', '2024;rm', 'a'.repeat(64)],
+      ['restore', '/q/x.plist', '/Library/x.plist', '0', '0', '644', '202401020304.05', 'a'.repeat(63)],
+      ['restore', '/q/x.plist', '/Library/x.plist', '0', '0', '644', '202401020304.05', `${'a'.repeat(63)};`],
+      ['restore', '/q/x.plist', '/Library/x.plist', '0', '0', '644', '202401020304.05'],
       ['frobnicate', 'x'],
     ]) {
       const out = await run(model.env, args);
@@ -82,6 +101,7 @@ describe('assets/launchwatch-helper.sh', () => {
       String(process.getgid?.() ?? 0),
       '640',
       '202401020304.05',
+      sha256('<plist>back</plist>'),
     ]);
     expect(out.code, out.stderr).toBe(0);
     expect(readFileSync(target, 'utf8')).toBe('<plist>back</plist>');
@@ -89,4 +109,107 @@ describe('assets/launchwatch-helper.sh', () => {
     expect(statSync(target).mtime.toISOString()).toBe('2024-01-02T03:04:05.000Z');
     expect(existsSync(join(dir, '.launchwatch-restore-target.plist.tmp'))).toBe(false);
   });
+
+  describe("the administrator's quarantine (hold, unhold)", () => {
+    /** A plist in a folder, and the helper's environment with its own administrator's quarantine. */
+    function placed(text = '<plist>daemon</plist>') {
+      const dir = mkdtempSync(join(tmpdir(), 'lw-helper-'));
+      const path = join(dir, 'com.x.plist');
+      writeFileSync(path, text, { mode: 0o644 });
+      utimesSync(path, new Date('2024-01-02T03:04:05Z'), new Date('2024-01-02T03:04:05Z'));
+      const held = join(dir, 'held');
+      return { dir, path, held, env: { ...process.env, LAUNCHWATCH_HELD_DIR: held } };
+    }
+
+    it('holds a file whole (bytes, mode, time) where only its owner can reach, and puts it back where it was', async () => {
+      const { path, held, env } = placed();
+      expect((await run(env, ['hold', path, 'a1'])).code).toBe(0);
+      expect(existsSync(path)).toBe(false);
+      expect(readFileSync(join(held, 'a1/file'), 'utf8')).toBe('<plist>daemon</plist>');
+      expect(statSync(join(held, 'a1')).mode & 0o777).toBe(0o700);
+      expect((await run(env, ['unhold', 'a1', path])).code).toBe(0);
+      expect(readFileSync(path, 'utf8')).toBe('<plist>daemon</plist>');
+      expect(statSync(path).mode & 0o777).toBe(0o644);
+      expect(statSync(path).mtime.toISOString()).toBe('2024-01-02T03:04:05.000Z');
+      expect(existsSync(join(held, 'a1'))).toBe(false);
+    });
+
+    it('puts a held file back only where it was taken from, and never over something there', async () => {
+      const { dir, path, held, env } = placed();
+      await run(env, ['hold', path, 'a1']);
+      const elsewhere = await run(env, ['unhold', 'a1', join(dir, 'other.plist')]);
+      expect(elsewhere.code).toBe(1);
+      expect(parseHelperOutput(elsewhere.stdout)[0]?.said).toContain(`was taken from ${path}, not`);
+      writeFileSync(path, 'written since');
+      const occupied = await run(env, ['unhold', 'a1', path]);
+      expect(occupied.code).toBe(1);
+      expect(parseHelperOutput(occupied.stdout)[0]?.said).toContain(`something is already at ${path}`);
+      expect(readFileSync(path, 'utf8')).toBe('written since');
+      expect(readFileSync(join(held, 'a1/file'), 'utf8')).toBe('<plist>daemon</plist>');
+      const none = await run(env, ['unhold', 'b2', path]);
+      expect(parseHelperOutput(none.stdout)[0]?.said).toContain('holds no file for b2');
+    });
+
+    it('a second hold for the same action keeps both files; the first is what goes back', async () => {
+      const { path, held, env } = placed();
+      await run(env, ['hold', path, 'a1']);
+      writeFileSync(path, 'written again');
+      expect((await run(env, ['hold', path, 'a1'])).code).toBe(0);
+      const again = readdirSync(join(held, 'a1')).filter((n) => n.startsWith('file.again-'));
+      expect(again.map((n) => readFileSync(join(held, 'a1', n), 'utf8'))).toEqual(['written again']);
+      expect((await run(env, ['hold', path, 'a1'])).code).toBe(0);
+      expect((await run(env, ['unhold', 'a1', path])).code).toBe(0);
+      expect(readFileSync(path, 'utf8')).toBe('<plist>daemon</plist>');
+    });
+
+    it('a link at the path is removed, never followed: what it points at stays where it is', async () => {
+      const { dir, path, held, env } = placed();
+      writeFileSync(join(dir, 'target'), 'pointed at');
+      rmSync(path);
+      symlinkSync(join(dir, 'target'), path);
+      expect((await run(env, ['hold', path, 'a1'])).code).toBe(0);
+      expect(existsSync(path)).toBe(false);
+      expect(readFileSync(join(dir, 'target'), 'utf8')).toBe('pointed at');
+      expect(existsSync(join(held, 'a1/file'))).toBe(false);
+    });
+  });
+
+  // The copy is in the user's quarantine: whatever runs as the user can change it after the app checked it, and the
+  // helper runs as root. What it puts back is only the file whose SHA-256 the app checked, read where nobody else can
+  // change it; a link is never followed (root would copy a file only root may read next to a daemon's plist).
+  it.each([
+    ['other bytes', (copy: string) => writeFileSync(copy, '<plist>a daemon launchd runs as root</plist>')],
+    [
+      'a link to a file only root may read',
+      (copy: string, secret: string) => {
+        writeFileSync(secret, '<plist>back</plist>');
+        rmSync(copy);
+        symlinkSync(secret, copy);
+      },
+    ],
+    ['a FIFO', (copy: string) => (rmSync(copy), execFileSync('mkfifo', [copy]))],
+  ])(
+    'a copy changed after the check into %s is not put back, and nothing is left beside the place',
+    async (_what, change) => {
+      const dir = mkdtempSync(join(tmpdir(), 'lw-helper-'));
+      const copy = join(dir, 'copy.plist');
+      const target = join(dir, 'target.plist');
+      writeFileSync(copy, '<plist>back</plist>');
+      change(copy, join(dir, 'secret'));
+      const out = await run(process.env, [
+        'restore',
+        copy,
+        target,
+        String(process.getuid?.() ?? 0),
+        String(process.getgid?.() ?? 0),
+        '644',
+        '202401020304.05',
+        sha256('<plist>back</plist>'),
+      ]);
+      expect(out.code).toBe(1);
+      expect(parseHelperOutput(out.stdout)[0]?.said).toMatch(/nothing was put back/);
+      expect(existsSync(target)).toBe(false);
+      expect(existsSync(join(dir, '.launchwatch-restore-target.plist.tmp'))).toBe(false);
+    },
+  );
 });

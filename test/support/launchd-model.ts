@@ -57,7 +57,13 @@ export function launchdModel(
   const shim = join(dir, 'launchctl');
   writeFileSync(shim, `#!/bin/sh\nexec "${process.execPath}" "${join(__dirname, 'launchctl-model.mjs')}" "$@"\n`);
   chmodSync(shim, 0o755);
-  const env = { ...process.env, PATH: `${dir}:/usr/bin:/bin`, LW_LAUNCHD_STATE: statePath };
+  // The helper's administrator's quarantine, which on a Mac is a fixed root-owned folder.
+  const env = {
+    ...process.env,
+    PATH: `${dir}:/usr/bin:/bin`,
+    LW_LAUNCHD_STATE: statePath,
+    LAUNCHWATCH_HELD_DIR: join(dir, 'held'),
+  };
   const read = (): ModelState => JSON.parse(readFileSync(statePath, 'utf8')) as ModelState;
   const update = (change: (state: ModelState) => void): void => {
     // The same lock the model takes for each call.
