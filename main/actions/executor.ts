@@ -184,6 +184,14 @@ export class Executor {
       this.finish(record, restore);
       await this.boundary('undo-restore');
     }
+    // Back already (an Undo cut short after the helper moved it back, or put back by hand): not asked for again.
+    if (restore && restore.status !== 'done' && backup && admin) {
+      const there = lookAt(backup.originalPath);
+      if (there.kind === 'regular' && there.sha256 === backup.sha256) {
+        restore.output = 'already back';
+        this.finish(record, restore);
+      }
+    }
     const bootstrap = steps.find((s) => s.kind === 'bootstrap');
     const target = launchdTarget(record);
     // Loaded again already (by hand, or by a helper run that a kill cut short): nothing to bootstrap.

@@ -3,7 +3,17 @@
 // against the files on disk: every test checks launchd's final state in the model and the file's
 // bytes, mode and time.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync, chmodSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ActionService } from '../../main/actions/action-service';
@@ -163,6 +173,16 @@ describe('disable and undo against a model of launchd', () => {
     const undone = await context.service.undo('last');
     expect(readFileSync(plistPath)).toEqual(plistFor('com.evil.d'));
     expect(undone.message).toContain("The file put back is the one the administrator's quarantine held");
+    expect(context.model.read().domains.system?.['com.evil.d']).toBeDefined();
+  });
+
+  it("a root daemon's Undo cut short after its file was moved back: the next Undo loads it", async () => {
+    const { context, plistPath, done } = await disabledDaemon();
+    // What the helper's unhold did before the kill: the held file moved back to its place.
+    renameSync(join(context.env.LAUNCHWATCH_HELD_DIR as string, done.record.id, 'file'), plistPath);
+    const undone = await context.service.undo('last');
+    expect(undone.ok, undone.message).toBe(true);
+    expect(readFileSync(plistPath)).toEqual(plistFor('com.evil.d'));
     expect(context.model.read().domains.system?.['com.evil.d']).toBeDefined();
   });
 
