@@ -21,8 +21,11 @@ import { kindOfFile, openRegularFileSync, readEachChunkSync } from '../platform/
 export const TEMP_PREFIX = '.launchwatch-';
 export const TEMP_SUFFIX = '.tmp';
 
-/** The write primitives, replaceable in tests to act as a full disk does (short writes, ENOSPC). */
-export const io = { writeSync, copyFileSync };
+/**
+ * The write primitives, replaceable in tests to act as a full disk does (short writes, ENOSPC), or a quarantine on
+ * another volume (a rename that fails with EXDEV).
+ */
+export const io = { writeSync, copyFileSync, renameSync };
 
 export function writeFileAtomic(path: string, data: Uint8Array | string, mode = 0o600): void {
   const bytes = typeof data === 'string' ? Buffer.from(data) : data;

@@ -7,6 +7,7 @@ import {
   chownSync,
   type Dir,
   existsSync,
+  linkSync,
   lstatSync,
   mkdirSync,
   opendirSync,
@@ -16,8 +17,8 @@ import {
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { DisablePlan, PlanStep } from '../engine/actions/plan';
-import { copyFileAtomic, fsyncFolder, sha256File, TEMP_PREFIX, TEMP_SUFFIX } from './atomic-file';
-import { copyHeldFile, lookAt, somethingAt } from './held-file';
+import { copyFileAtomic, fsyncFolder, io, sha256File, TEMP_PREFIX, TEMP_SUFFIX } from './atomic-file';
+import { copyHeldFile, type Found, lookAt, somethingAt } from './held-file';
 import type { ActionRecord, BackupRecord, Journal, StepRecord, UnreadableRecord } from './journal';
 import { isDisabled, isLoaded, runHelper, splitTarget, waitUntilLoaded } from './launchd-steps';
 
@@ -621,7 +622,8 @@ export class Executor {
 
   private async quarantine(record: ActionRecord, admin: boolean): Promise<void> {
     const backup = record.backup as BackupRecord;
-    if (!this.checkBeforeRemoving(record, backup)) return;
+    const found = this.checkBeforeRemoving(record, backup);
+    if (found.kind === 'missing') return;
     if (admin) {
       backup.heldByAdmin = true;
       this.save(record);
@@ -639,16 +641,63 @@ export class Executor {
       if (somethingAt(backup.originalPath)) throw new Error(`${backup.originalPath} could not be removed`);
       return;
     }
+    // The file itself goes beside its copy when it is the file backed up: a rename keeps its inode, so Undo gives back
+    // the very file (extended attributes, ACLs and birth time too, which a copy loses). Anything else, or a quarantine
+    // on another volume, is removed by name (the copy and, for a changed file, its changed version are kept).
+    if (found.kind === 'regular' && found.sha256 === backup.sha256 && this.moveIntoQuarantine(backup)) return;
     unlinkSync(backup.originalPath);
   }
 
+  /** The original renamed to its held name in the quarantine; false when the quarantine is on another volume. */
+  private moveIntoQuarantine(backup: BackupRecord): boolean {
+    const held = heldFileOf(backup);
+    try {
+      io.renameSync(backup.originalPath, held);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EXDEV') return false;
+      throw error;
+    }
+    fsyncFolder(dirname(held));
+    fsyncFolder(dirname(backup.originalPath));
+    return true;
+  }
+
   /**
-   * Before the original goes: a version changed since the backup is kept too, and the backup still matches. False
-   * when nothing is at the path any more. A name that became a FIFO, a device or a symbolic link since the
+   * The held original linked back at its place (never over anything there: link(2) fails with EEXIST) and its held
+   * name removed; false when there is no held file with the backed-up bytes (an older record, another volume, or a
+   * held file changed since), and the copy is put back instead.
+   */
+  private putHeldBack(backup: BackupRecord): boolean {
+    const held = heldFileOf(backup);
+    const found = lookAt(held);
+    if (found.kind !== 'regular' || found.sha256 !== backup.sha256) return false;
+    mkdirSync(dirname(backup.originalPath), { recursive: true });
+    try {
+      linkSync(held, backup.originalPath);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST')
+        throw new Error(`a different file is already at ${backup.originalPath}; it was left alone`, { cause: error });
+      // A volume without hard links: the copy goes back instead.
+      if (code === 'EXDEV' || code === 'EPERM' || code === 'ENOTSUP') return false;
+      throw error;
+    }
+    unlinkSync(held);
+    // Reading it to check it may have moved its access time on: the recorded one goes back, as for a copy.
+    if (backup.mtimeMs !== undefined)
+      utimesSync(backup.originalPath, new Date(backup.atimeMs ?? backup.mtimeMs), new Date(backup.mtimeMs));
+    fsyncFolder(dirname(backup.originalPath));
+    fsyncFolder(dirname(held));
+    return true;
+  }
+
+  /**
+   * Before the original goes: a version changed since the backup is kept too, and the backup still matches. What is
+   * at the path now, as one open descriptor saw it. A name that became a FIFO, a device or a symbolic link since the
    * backup holds nothing to keep (unlink(2) takes the name, never what a link points at); the record says what it was.
    */
-  private checkBeforeRemoving(record: ActionRecord, backup: BackupRecord): boolean {
-    if (!somethingAt(backup.originalPath)) return false;
+  private checkBeforeRemoving(record: ActionRecord, backup: BackupRecord): Found {
+    if (!somethingAt(backup.originalPath)) return { kind: 'missing' };
     const found = lookAt(backup.originalPath);
     if (found.kind === 'other')
       record.messages.push(
@@ -662,7 +711,7 @@ export class Executor {
     }
     if (sha256File(backup.backupPath) !== backup.sha256)
       throw new Error(`the quarantined copy ${backup.backupPath} no longer matches: the original stays in place`);
-    return true;
+    return found;
   }
 
   /**
@@ -673,13 +722,6 @@ export class Executor {
    * change it.
    */
   private async restore(id: string, backup: BackupRecord, admin: boolean): Promise<void> {
-    const fromAdmin = admin && backup.heldByAdmin === true;
-    if (!fromAdmin && !existsSync(backup.backupPath))
-      throw new Error(`the quarantined copy ${backup.backupPath} is gone, so there is nothing to put back`);
-    if (!fromAdmin && sha256File(backup.backupPath) !== backup.sha256)
-      throw new Error(
-        `the quarantined copy ${backup.backupPath} was changed after it was made (its SHA-256 is not the original's), so it was not put back`,
-      );
     const there = lookAt(backup.originalPath);
     if (there.kind === 'regular' && there.sha256 === backup.sha256) return;
     if (there.kind === 'regular')
@@ -687,6 +729,7 @@ export class Executor {
     if (there.kind === 'other')
       throw new Error(`${there.what} is already at ${backup.originalPath}; it was left alone`);
     if (admin) {
+      if (backup.heldByAdmin !== true) checkCopy(backup);
       // Root-owned folders: one prompt; the helper moves the held file back (or, for an old record, copies beside
       // the target, checks, sets owner, mode and time, then one rename), so the target is never a partial file.
       const result = await runHelper(
@@ -698,7 +741,8 @@ export class Executor {
       const outcome = result.statuses[0];
       if (!outcome || outcome.status !== 0)
         throw new Error(`putting the file back failed: ${outcome?.said || result.problem || 'the helper did not run'}`);
-    } else {
+    } else if (!this.putHeldBack(backup)) {
+      checkCopy(backup);
       mkdirSync(dirname(backup.originalPath), { recursive: true });
       copyFileAtomic(backup.backupPath, backup.originalPath, backup.mode);
       if (process.getuid?.() === 0) chownSync(backup.originalPath, backup.uid, backup.gid);
@@ -895,7 +939,6 @@ function launchdTarget(record: ActionRecord): string {
   return (step?.argv?.[2] as string | undefined) ?? '';
 }
 
-/** The helper's words to put a file back: copy, owner, mode and modification time (UTC, to the second). */
 /**
  * What the administrator's quarantine gave back is the truth; a record that disagrees was changed since the disable
  * (by whatever runs as the user, who owns it), and the user is told.
@@ -907,11 +950,30 @@ function notAsRecorded(backup: BackupRecord | undefined): string {
   return ` The file put back is the one the administrator's quarantine held, but this action's record describes other bytes: the record or the quarantined copy in ${dirname(backup.backupPath)} was changed after the disable (anything running as you can change them).`;
 }
 
+/** The quarantined copy is there and holds the original's bytes, or the Undo that would use it stops, saying which. */
+function checkCopy(backup: BackupRecord): void {
+  if (!existsSync(backup.backupPath))
+    throw new Error(`the quarantined copy ${backup.backupPath} is gone, so there is nothing to put back`);
+  if (sha256File(backup.backupPath) !== backup.sha256)
+    throw new Error(
+      `the quarantined copy ${backup.backupPath} was changed after it was made (its SHA-256 is not the original's), so it was not put back`,
+    );
+}
+
+/** Where the quarantine holds the original itself (renamed, not copied), beside its copy. */
+function heldFileOf(backup: BackupRecord): string {
+  return `${backup.backupPath}.held`;
+}
+
 /** The helper's words for putting an administrator's file back: from where it holds it, or (older records) a copy. */
 function adminRestoreWords(id: string, backup: BackupRecord): string[] {
   return backup.heldByAdmin === true ? ['unhold', id, backup.originalPath] : restoreWords(backup);
 }
 
+/**
+ * The helper's words to put a file back from the user's copy: copy, owner, mode, modification time (UTC, to the
+ * second) and the SHA-256 the helper checks the copy against.
+ */
 function restoreWords(backup: BackupRecord): string[] {
   const time = new Date(backup.mtimeMs ?? Date.now());
   const two = (n: number): string => String(n).padStart(2, '0');

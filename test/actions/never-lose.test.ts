@@ -35,6 +35,9 @@ function fillTheDiskAfter(bytes: number, which: (buffer: Uint8Array) => boolean 
   }) as typeof io.writeSync);
 }
 
+/** Where the quarantine holds the original itself (renamed into it, beside its copy). */
+const held = (record: { backup?: { backupPath: string } }): string => `${record.backup!.backupPath}.held`;
+
 async function disabled() {
   const context = setup();
   const plan = context.service.plan(context.result);
@@ -57,6 +60,8 @@ describe('atomic writes on a full disk', () => {
   it('undo on a full disk does not put a truncated plist in place, and says the copy is still safe', async () => {
     const { service, plistPath, record } = await disabled();
     const original = readFileSync(record.backup!.backupPath);
+    // The copy is what goes back when the original itself is not held (a quarantine on another volume).
+    rmSync(held(record));
     // The disk fills while the plist is copied back: 20 bytes land, then ENOSPC. The journal's own small
     // writes still fit.
     vi.spyOn(io, 'copyFileSync').mockImplementation(((source: string, destination: string) => {
@@ -79,6 +84,7 @@ describe('undo tells the truth about the quarantine', () => {
   it('a quarantined copy that is gone: undo fails and says nothing is at the original path', async () => {
     const { service, record, plistPath } = await disabled();
     rmSync(record.backup!.backupPath);
+    rmSync(held(record));
     const undone = await service.undo('last');
     expect(undone.ok).toBe(false);
     expect(undone.message).toMatch(/quarantined copy .* is gone, so there is nothing to put back/);
@@ -89,10 +95,53 @@ describe('undo tells the truth about the quarantine', () => {
   it('a quarantined copy that was altered is not put back, and undo says so', async () => {
     const { service, record, plistPath } = await disabled();
     writeFileSync(record.backup!.backupPath, '<plist>tampered</plist>');
+    writeFileSync(held(record), '<plist>tampered</plist>');
     const undone = await service.undo('last');
     expect(undone.ok).toBe(false);
     expect(undone.message).toMatch(/was changed after it was made/);
     expect(existsSync(plistPath)).toBe(false);
+  });
+
+  it('undo gives back the very file: its inode, so its extended attributes, ACLs and birth time', async () => {
+    const context = setup();
+    const before = statSync(context.plistPath);
+    const { record } = await context.service.approvePlan(context.service.plan(context.result).planId as string);
+    expect(statSync(held(record)).ino).toBe(before.ino);
+    expect((await context.service.undo('last')).ok).toBe(true);
+    expect(statSync(context.plistPath).ino).toBe(before.ino);
+    expect(statSync(context.plistPath).birthtimeMs).toBe(before.birthtimeMs);
+    expect(existsSync(held(record))).toBe(false);
+  });
+
+  it('a held original changed since: the checked copy goes back instead', async () => {
+    const { service, record, plistPath } = await disabled();
+    writeFileSync(held(record), '<plist>tampered</plist>');
+    expect((await service.undo('last')).ok).toBe(true);
+    expect(readFileSync(plistPath)).toEqual(PLIST);
+  });
+
+  it('a copy altered while the held original is intact: undo gives back the original', async () => {
+    const { service, record, plistPath } = await disabled();
+    writeFileSync(record.backup!.backupPath, '<plist>tampered</plist>');
+    expect((await service.undo('last')).ok).toBe(true);
+    expect(readFileSync(plistPath)).toEqual(PLIST);
+  });
+
+  it('a quarantine on another volume: the file is removed by name after its copy, and the copy goes back', async () => {
+    const context = setup();
+    const rename = io.renameSync;
+    vi.spyOn(io, 'renameSync').mockImplementation((from, to) => {
+      if (String(to).endsWith('.held'))
+        throw Object.assign(new Error('EXDEV: cross-device link not permitted, rename'), { code: 'EXDEV' });
+      rename(from, to);
+    });
+    const { record, ok } = await context.service.approvePlan(context.service.plan(context.result).planId as string);
+    vi.restoreAllMocks();
+    expect(ok).toBe(true);
+    expect(existsSync(context.plistPath)).toBe(false);
+    expect(existsSync(held(record))).toBe(false);
+    expect((await context.service.undo('last')).ok).toBe(true);
+    expect(readFileSync(context.plistPath)).toEqual(PLIST);
   });
 
   it('undo restores the modification time as well as bytes and mode', async () => {
