@@ -31,6 +31,34 @@ is_count() {
   case $1 in '' | *[!0-9]*) return 1 ;; *) [ "$1" -gt 0 ] ;; esac
 }
 
+# Every read of a file a launch item names (its plist, its program, a script, a config) runs under a watchdog:
+# whoever owns its folder can swap the name for a FIFO between the look ([ -f ]) and the read, and open(2) of a
+# FIFO waits for a writer for ever (POSIX open(2); fifo(7)); sh cannot open without waiting. A read still going
+# after LW_READ_SECONDS (20) is ended, counts as failed, and is named in not-copied.txt (no-answer). Sizes come
+# from stat(1), which opens nothing.
+read_seconds=${LW_READ_SECONDS:-20}
+is_count "$read_seconds" || read_seconds=20
+within() {
+  # within <file> <command...>: the command (which reads <file>), or status 137 if it outlasted read_seconds.
+  within_file=$1
+  shift
+  "$@" &
+  within_job=$!
+  (
+    sleep "$read_seconds" &
+    within_sleep=$!
+    trap 'kill "$within_sleep" 2>/dev/null; exit 0' TERM
+    wait "$within_sleep"
+    kill -KILL "$within_job" 2>/dev/null && not_copied no-answer "${within_file#"$root"}"
+  ) > /dev/null 2>&1 &
+  within_timer=$!
+  wait "$within_job"
+  within_status=$?
+  kill "$within_timer" 2>/dev/null
+  wait "$within_timer" 2>/dev/null
+  return "$within_status"
+}
+
 while [ $# -gt 0 ]; do
   case $1 in
     --duration) [ $# -ge 2 ] || usage; duration=$2; shift 2 ;;
@@ -137,7 +165,8 @@ copy_file() {
   case "$1/" in */../* | */./*) return 1 ;; esac
   src="$root$1"
   [ -f "$src" ] && [ ! -L "$src" ] || return 1
-  mkdir -p "$bundle/fs$(dirname "$1")" && cp -p "$src" "$bundle/fs$1" || return 1
+  mkdir -p "$bundle/fs$(dirname "$1")" || return 1
+  within "$src" cp -p "$src" "$bundle/fs$1" || { rm -f "$bundle/fs$1"; return 1; }
   # The date the Mac gives the file, kept apart: a copy of the capture may reset the copies' dates.
   modified=$(stat -f %m "$src" 2>/dev/null) && is_count "$modified" \
     && printf '%s\t%s\n' "$modified" "$1" >> "$bundle/file-dates.txt"
@@ -295,7 +324,7 @@ copy_named() {
   case $1 in *"$nl"*) return 0 ;; esac
   f=$(lexical_path "$1")
   [ -f "$root$f" ] || return 0
-  size=$(wc -c < "$root$f" 2>/dev/null | tr -d ' ')
+  size=$(stat -f %z "$root$f" 2>/dev/null)
   is_count "${size:-0}" || return 0
   # A file that is there but not copied is named (not-copied.txt), so a reader can say what it could not see.
   [ "$size" -le 1048576 ] || { not_copied too-large "$f"; return 0; }
@@ -633,7 +662,9 @@ script_program() {
   # (execve(2), "Interpreter scripts"): launchd runs a text only so, where a shell would read one without #! too
   # (shell_runs_script, whose other checks hold). The engine's commandAsRun reads it so.
   case $1 in /*) ;; *) return 1 ;; esac
-  shell_runs_script "$1" && [ "$(head -c 2 "$root$(lexical_path "$1")" 2>/dev/null)" = '#!' ]
+  shell_runs_script "$1" || return 1
+  f=$(lexical_path "$1")
+  [ "$(within "$root$f" head -c 2 "$root$f" 2>/dev/null)" = '#!' ]
 }
 
 shell_runs_script() {
@@ -643,12 +674,12 @@ shell_runs_script() {
   case $1 in *"$nl"*) return 1 ;; esac
   f=$(lexical_path "$1")
   [ -f "$root$f" ] || return 1
-  if [ "$(head -c 2 "$root$f" 2>/dev/null)" != '#!' ]; then
-    first_line=$(head -c 80 "$root$f" 2>/dev/null | head -n 1 | wc -c | tr -d ' ')
-    without_nul=$(head -c 80 "$root$f" 2>/dev/null | head -n 1 | tr -d '\000' | wc -c | tr -d ' ')
+  if [ "$(within "$root$f" head -c 2 "$root$f" 2>/dev/null)" != '#!' ]; then
+    first_line=$(within "$root$f" head -c 80 "$root$f" 2>/dev/null | head -n 1 | wc -c | tr -d ' ')
+    without_nul=$(within "$root$f" head -c 80 "$root$f" 2>/dev/null | head -n 1 | tr -d '\000' | wc -c | tr -d ' ')
     [ "${first_line:-0}" -gt 0 ] && [ "$without_nul" = "$first_line" ] || return 1
   fi
-  size=$(wc -c < "$root$f" 2>/dev/null | tr -d ' ')
+  size=$(stat -f %z "$root$f" 2>/dev/null)
   is_count "${size:-0}" || return 1
   [ "$size" -le 1048576 ] || return 1
   user_may_read "$f"
@@ -657,13 +688,14 @@ shell_runs_script() {
 shebang_words() {
   # $1: a script program. The words of its #! line, one a line (its first 512 bytes, as the kernel reads a bounded
   # line; a CR before the line end dropped): the interpreter and its options, which then run the script.
+  shebang_file=$root$(lexical_path "$1")
   # shellcheck disable=SC2020 # a space or a tab ends a word
-  head -n 1 "$root$(lexical_path "$1")" | head -c 512 | tr -d '\r' | sed 's/^#!//' | tr ' \t' '\n\n' | grep -v '^$'
+  within "$shebang_file" head -n 1 "$shebang_file" | head -c 512 | tr -d '\r' | sed 's/^#!//' | tr ' \t' '\n\n' | grep -v '^$'
   return 0
 }
 
 not_copied() {
-  # $1: why (too-large, unreadable); $2: the path. One line each; a path with a newline cannot be a line.
+  # $1: why (too-large, unreadable, no-answer); $2: the path. One line each; a path with a newline cannot be a line.
   case $2 in *"$nl"*) return 0 ;; esac
   printf '%s\t%s\n' "$1" "$2" >> "$bundle/not-copied.txt"
 }
@@ -868,9 +900,9 @@ rm -f "$bundle/.args" "$bundle/.command" "$scripts_read"
 sort -u "$programs_file" | while IFS= read -r program; do
   printf '### %s\n' "$program"
   if [ -n "$root" ]; then
-    codesign -dv --verbose=2 "$root$program" 2>&1 >/dev/null | sed "s|$root||g"
+    within "$root$program" codesign -dv --verbose=2 "$root$program" 2>&1 >/dev/null | sed "s|$root||g"
   else
-    codesign -dv --verbose=2 "$program" 2>&1 >/dev/null
+    within "$program" codesign -dv --verbose=2 "$program" 2>&1 >/dev/null
   fi
 done > "$bundle/codesign.txt"
 [ -s "$bundle/codesign.txt" ] || rm -f "$bundle/codesign.txt"
@@ -884,7 +916,7 @@ sort -u "$programs_file" "$libraries_file" | while IFS= read -r path; do
   case $size in '' | *[!0-9]*) continue ;; esac
   [ "$size" -le 536870912 ] || continue
   user_may_read "$path" || continue
-  digest=$(shasum -a 256 < "$root$path" 2>/dev/null) || continue
+  digest=$(within "$root$path" shasum -a 256 "$root$path" 2>/dev/null) || continue
   printf '%s\t%s\n' "${digest%% *}" "$path"
 done > "$bundle/hashes.txt"
 [ -s "$bundle/hashes.txt" ] || rm -f "$bundle/hashes.txt"

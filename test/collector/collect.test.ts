@@ -803,6 +803,89 @@ exec setpriv --reuid="$uid" --regid=20 --clear-groups "$@"`,
     });
   }, 150_000);
 
+  // Whoever owns a folder can swap a name for a FIFO between the collector's look ([ -f ]) and its read, and sh cannot
+  // open a file without waiting for a FIFO's writer. Here the swap comes right after the look, by a hook in mkdir
+  // (which copy_file runs between the look and cp) and in stat (which the hashing runs between the look and shasum);
+  // both then do what the real ones do. A writer opens the FIFOs after 8 s, so that a collector that waited gets an
+  // empty read instead of hanging this test; the collector's own watchdog is set to 2 s.
+  it('a named file and a program swapped for a FIFO after the look: not waited on, left out and named', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'lw-mac-'));
+    const out = mkdtempSync(join(tmpdir(), 'lw-out-'));
+    const write = (path: string, content: string | Buffer) => {
+      mkdirSync(join(root, path, '..'), { recursive: true });
+      writeFileSync(join(root, path), content);
+    };
+    write(
+      '/Users/alice/Library/LaunchAgents/com.x.rig.plist',
+      build({
+        Label: 'com.x.rig',
+        ProgramArguments: ['/Users/Shared/rig', '-c', '/Users/Shared/.rig/config.json'],
+      } as never),
+    );
+    write('/Users/Shared/.rig/config.json', '{"url":"stratum+tcp://pool.example:3333"}');
+    write('/Users/Shared/rig', 'a program');
+    const config = join(root, 'Users/Shared/.rig/config.json');
+    const program = join(root, 'Users/Shared/rig');
+    const swap = (path: string) => `rm -f '${path}'; mkfifo '${path}'`;
+    const facts = macFactsShims();
+    const shims = makeShims({
+      launchctl: { stdout: 'PID\tStatus\tLabel\n' },
+      ps: { stdout: ps('1:00.00', '0:01.00') },
+      lsof: { stdout: '' },
+      ...facts,
+      mkdir: {
+        script: `case "$*" in *'/fs/Users/Shared/.rig') [ -p '${config}' ] || { ${swap(config)}; } ;; esac
+exec /bin/mkdir "$@"`,
+      },
+      stat: {
+        script: `if [ "$2" = %z ] && [ "$3" = '${program}' ] && [ ! -p '${program}' ]; then
+  /usr/bin/stat -c %s "$3"; ${swap(program)}; exit 0
+fi
+${facts.stat?.script ?? ''}`,
+      },
+    });
+    const { spawn } = await import('node:child_process');
+    const writer = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const fs = require('fs');
+        setTimeout(() => setInterval(() => {
+          for (const path of process.argv.slice(1)) {
+            try {
+              if (!fs.lstatSync(path).isFIFO()) continue;
+              fs.closeSync(fs.openSync(path, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK));
+            } catch {}
+          }
+        }, 100), 8000);`,
+        config,
+        program,
+      ],
+      { stdio: 'ignore' },
+    );
+    try {
+      const { stdout } = await run(
+        'sh',
+        [join(repo, 'assets/collect.sh'), '--duration', '1', '--interval', '1', '--output', out],
+        { env: { ...asAlice(shims.dir, root), LW_READ_SECONDS: '2' } },
+      );
+      const bundle = await unpacked(stdout.trim());
+      expect(readFileSync(join(bundle, 'not-copied.txt'), 'utf8').split('\n').sort()).toEqual([
+        '',
+        'no-answer\t/Users/Shared/.rig/config.json',
+        'no-answer\t/Users/Shared/rig',
+      ]);
+      expect(existsSync(join(bundle, 'fs/Users/Shared/.rig/config.json'))).toBe(false);
+      expect(existsSync(join(bundle, 'hashes.txt'))).toBe(false);
+      const item = (await replay(bundle, DEFAULT_SCAN_OPTIONS)).items.find((i) => i.item.label === 'com.x.rig');
+      expect(item?.item.problems.join('\n')).toContain(
+        'not read: /Users/Shared/.rig/config.json: it did not answer a read within the collector',
+      );
+    } finally {
+      writer.kill('SIGKILL');
+    }
+  }, 150_000);
+
   it('--redact: no host name, user name, home folder or serial number in the archive, and it still replays', async () => {
     const root = fakeMac();
     const out = mkdtempSync(join(tmpdir(), 'lw-out-'));

@@ -99,6 +99,21 @@ describe('never blind: a running miner is found whatever its plist does', () => 
     expect(itemOf(await replay(writeCapture(minerSpec(binary)), DEFAULT_SCAN_OPTIONS)).verdict).toBe('mining');
   });
 
+  it('a plist the collector found but that never answered its read (a FIFO put under its name): still an item, flagged', async () => {
+    const path = `${HOME}/Library/LaunchAgents/${LABEL}.plist`;
+    const spec = minerSpec({}, { notCopied: `no-answer\t${path}\n` });
+    spec.items = [];
+    const miner = itemOf(await replay(writeCapture(spec), DEFAULT_SCAN_OPTIONS));
+    expect(miner.item).toMatchObject({
+      plistPath: path,
+      labelFromLaunchd: true,
+      unreadable: expect.stringContaining('it did not answer a read within the collector'),
+    });
+    expect(miner.processes.map((p) => p.pid)).toEqual([700]);
+    expect(miner.verdict).toBe('mining');
+    expect(miner.reasons.map((r) => r.code)).toEqual(expect.arrayContaining(['plist.unreadable', 'cpu.sustained']));
+  });
+
   it('a truncated plist: the item takes its label from launchd, keeps its processes, is flagged, and scan exits 1', async () => {
     const capture = writeCapture(minerSpec(MINER_XML.subarray(0, 200)));
     const miner = itemOf(await replay(capture, DEFAULT_SCAN_OPTIONS));

@@ -98,6 +98,11 @@ export function readCaptureFiles(files: CaptureFiles): Capture {
     if (isPlist(name)) plists.push({ path: name.slice(2), bytes: new Uint8Array(), unreadable: why });
     else notes.push(`${name}: ${why}`);
   }
+  // So is a launch folder's property list the collector found but left out (a read of it that never answered): an
+  // item it could not read, looked at harder, not one the capture silently lacks.
+  const held = new Set(plists.map((p) => p.path));
+  for (const [path, why] of notCopied)
+    if (inLaunchFolder(path) && !held.has(path)) plists.push({ path, bytes: new Uint8Array(), unreadable: why });
 
   const inventory = assembleInventory({
     source: 'capture',
@@ -254,11 +259,23 @@ function applyHashes(items: LaunchItem[], hashes: Map<string, string>): void {
   }
 }
 
+/** A property list directly in a folder launchd reads jobs from (a user's, the system's, or an app's). */
+function inLaunchFolder(path: string): boolean {
+  const folder = posix.basename(posix.dirname(path));
+  return (
+    path.endsWith('.plist') &&
+    (folder === 'LaunchAgents' || folder === 'LaunchDaemons') &&
+    posix.basename(posix.dirname(posix.dirname(path))) === 'Library'
+  );
+}
+
 /** What the collector says of a file it left out (not-copied.txt's first column), as a reader says it. */
 const NOT_COPIED: Record<string, string> = {
   unreadable:
     'the collector did not copy it: the capturing user may not read it, or sudo could not say (as root on the Mac, it can be read)',
   'too-large': 'larger than 1 MiB, so the collector did not copy it',
+  'no-answer':
+    "it did not answer a read within the collector's time (a FIFO put under its name after the collector looked waits for a writer), so the collector left it out",
 };
 
 /**

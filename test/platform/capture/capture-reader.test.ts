@@ -108,11 +108,13 @@ describe('capture bundles', () => {
           named('/Users/Shared/big.json', 'com.x.big'),
           named('/Users/Shared/huge.json', 'com.x.huge'),
           named('/Users/Shared/gone.json', 'com.x.gone'),
+          named('/Users/Shared/fifo.json', 'com.x.fifo'),
         ],
         files: { '/Users/Shared/huge.json': `{"pad":"${'x'.repeat(1024 * 1024)}"}` },
         notCopied: [
           'unreadable\t/var/root/.x/config.json',
           'too-large\t/Users/Shared/big.json',
+          'no-answer\t/Users/Shared/fifo.json',
           'unreadable\trelative/path',
           'lost\t/Users/Shared/gone.json',
           '',
@@ -129,6 +131,9 @@ describe('capture bundles', () => {
       'not read: /Users/Shared/big.json: larger than 1 MiB, so the collector did not copy it',
     );
     expect(problems('com.x.huge')).toContain('not read: /Users/Shared/huge.json: larger than 1 MiB');
+    expect(problems('com.x.fifo')).toContain(
+      "not read: /Users/Shared/fifo.json: it did not answer a read within the collector's time (a FIFO put under its name after the collector looked waits for a writer), so the collector left it out",
+    );
     // A file the collector did not say it left out is simply not there: no problem to name.
     expect(problems('com.x.gone')).toEqual([]);
     expect(capture.notes).toEqual(
