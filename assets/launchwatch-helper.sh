@@ -22,11 +22,6 @@
 #                                          a link or anything else not a file at <path> is removed (rm -f)
 #   unhold    <action-id> <path>           moves that file back to <path>, which must be where it was taken from
 #                                          and must be free
-#   restore   <copy> <path> <uid> <gid> <mode> <mtime> <sha256>
-#                                          copy beside <path> (a link or FIFO at <copy> is copied as itself,
-#                                          never followed or read, and refused), checked against <sha256>
-#                                          there, then owner, mode, time (UTC, [[CC]YY]MMDDhhmm.SS), and one
-#                                          rename into place
 #   sockets   <pids> <interval> <count> <stop-file>
 #                                          lsof of those processes' TCP and UDP sockets (pids comma-
 #                                          separated), <count> times every <interval> s (at most 120 times,
@@ -53,8 +48,6 @@ tool() {
 }
 LAUNCHCTL=$(tool /bin/launchctl launchctl)
 LSOF=$(tool /usr/sbin/lsof lsof)
-CHOWN=$(tool /usr/sbin/chown /bin/chown chown)
-SHASUM=$(tool /usr/bin/shasum shasum)
 
 # The administrator's quarantine: a folder only root can change, so that what Undo puts back in a root-owned folder
 # is what was taken out of it, whatever ran as the user meanwhile (the user's own quarantine and journal are the
@@ -64,7 +57,7 @@ case $(uname 2>/dev/null) in
   *) HELD=${LAUNCHWATCH_HELD_DIR:-/var/lib/launchwatch/quarantine} ;;
 esac
 
-# What this helper makes is its own until it is checked: a copy beside a root-owned plist is no one else's to read.
+# What this helper makes (the administrator's quarantine) is root's alone.
 umask 077
 
 fail() {
@@ -228,45 +221,6 @@ run_step() {
       rm -f "$HELD/$1/origin"
       rmdir "$HELD/$1" 2>/dev/null
       return 0 ;;
-    restore)
-      # <copy> is in the user's quarantine, which whatever runs as the user can change after the app checked it: as
-      # root this step must not follow a link there (it would copy a file only root may read next to a daemon's
-      # plist), wait on a FIFO, or put back other bytes (a daemon launchd then runs as root). So cp -R copies what is
-      # at <copy> as itself (a link as a link, a FIFO as a new FIFO: cp(1), -R), and only a regular file whose SHA-256
-      # is <sha256>, as copied into this root-owned folder where nobody else can change it, goes into place.
-      m="restore needs copy, path, uid, gid, mode, time and SHA-256"
-      need 7 "$m" valid_path "$1"
-      need 7 "$m" valid_path "$2"
-      need 7 "$m" number "$3"
-      need 7 "$m" number "$4"
-      need 7 "$m" number "$5"
-      case $6 in *[!0-9.]* | '') fail "restore needs a time" ;; esac
-      case $7 in *[!0-9a-f]* | '') fail "restore needs a SHA-256" ;; esac
-      [ ${#7} -eq 64 ] || fail "restore needs a SHA-256"
-      temp="$(dirname "$2")/.launchwatch-restore-$(basename "$2").tmp"
-      rm -rf "$temp"
-      if [ ! -f "$1" ] || [ -L "$1" ]; then
-        echo "$1 is not a regular file: nothing was put back" > "$said"
-        return 1
-      fi
-      cp -R "$1" "$temp" > "$said" 2>&1 || { rm -rf "$temp"; return 1; }
-      if [ ! -f "$temp" ] || [ -L "$temp" ]; then
-        echo "$1 was not a regular file when it was copied: nothing was put back" > "$said"
-        rm -rf "$temp"
-        return 1
-      fi
-      digest=$("$SHASUM" -a 256 < "$temp" 2>> "$said")
-      if [ "${digest%% *}" != "$7" ]; then
-        echo "$1 is not the file Launchwatch backed up (its SHA-256 is not $7): nothing was put back" >> "$said"
-        rm -f "$temp"
-        return 1
-      fi
-      if "$CHOWN" "$3:$4" "$temp" >> "$said" 2>&1 && chmod "$5" "$temp" >> "$said" 2>&1 &&
-        TZ=UTC0 touch -t "$6" "$temp" >> "$said" 2>&1 && mv -f "$temp" "$2" >> "$said" 2>&1; then
-        return 0
-      fi
-      rm -f "$temp"
-      return 1 ;;
     sockets)
       m="sockets needs pids, an interval, a count and a stop file"
       need 4 "$m" valid_pids "$1"

@@ -21,6 +21,7 @@ import { copyFileAtomic, fsyncFolder, io, sha256File, TEMP_PREFIX, TEMP_SUFFIX }
 import { copyHeldFile, type Found, lookAt, somethingAt } from './held-file';
 import type { ActionRecord, BackupRecord, Journal, StepRecord, UnreadableRecord } from './journal';
 import { isDisabled, isLoaded, runHelper, splitTarget, waitUntilLoaded } from './launchd-steps';
+import { shellQuote } from './runners';
 
 export interface RunResult {
   code: number;
@@ -200,10 +201,12 @@ export class Executor {
       bootstrap.output = 'already loaded';
       this.finish(record, bootstrap);
     }
+    if (restore && restore.status !== 'done' && backup && admin && backup.heldByAdmin !== true)
+      return this.fail(record, restore, notHeldByAdmin(backup));
     const batch: { step: StepRecord; words: string[] }[] = [];
     for (const step of steps) {
       if (step.status === 'done' || step.status === 'skipped') continue;
-      if (step.kind === 'restore' && backup) batch.push({ step, words: adminRestoreWords(record.id, backup) });
+      if (step.kind === 'restore' && backup) batch.push({ step, words: unholdWords(record.id, backup) });
       else if (step.kind === 'enable') batch.push({ step, words: ['enable', target] });
       else if (step.kind === 'bootstrap')
         batch.push({
@@ -715,11 +718,10 @@ export class Executor {
   }
 
   /**
-   * The file back at its place. An administrator's file comes back from the administrator's quarantine, which only
-   * root can change (the helper's hold and unhold): the user's copy and this record are files whatever runs as the
-   * user could rewrite, so they never decide what goes into a root-owned folder. Records from before there was one
-   * are put back from the user's copy, which the helper checks against the record's SHA-256 where only root can
-   * change it.
+   * The file back at its place. An administrator's file comes back only from the administrator's quarantine, which
+   * only root can change (the helper's hold and unhold): the user's copy and this record are files whatever runs as
+   * the user could rewrite, so they never decide what goes into a root-owned folder, nor where (a record could be
+   * edited to look older, or to name another place).
    */
   private async restore(id: string, backup: BackupRecord, admin: boolean): Promise<void> {
     const there = lookAt(backup.originalPath);
@@ -729,13 +731,13 @@ export class Executor {
     if (there.kind === 'other')
       throw new Error(`${there.what} is already at ${backup.originalPath}; it was left alone`);
     if (admin) {
-      if (backup.heldByAdmin !== true) checkCopy(backup);
-      // Root-owned folders: one prompt; the helper moves the held file back (or, for an old record, copies beside
-      // the target, checks, sets owner, mode and time, then one rename), so the target is never a partial file.
+      if (backup.heldByAdmin !== true) throw new Error(notHeldByAdmin(backup));
+      // Root-owned folders: one prompt; the helper moves the held file back (one rename), so the target is never a
+      // partial file.
       const result = await runHelper(
         this.options.runner,
         this.options.helperPath,
-        [{ words: adminRestoreWords(id, backup) }],
+        [{ words: unholdWords(id, backup) }],
         { admin: true, reason: `Launchwatch needs an administrator to put ${backup.originalPath} back.` },
       );
       const outcome = result.statuses[0];
@@ -795,7 +797,7 @@ export class Executor {
     const quarantine = took('quarantine');
     const batch: { step: StepRecord; words: string[] }[] = [];
     if (quarantine && record.backup && !existsSync(record.backup.originalPath)) {
-      if (admin) batch.push({ step: quarantine, words: adminRestoreWords(record.id, record.backup) });
+      if (admin) batch.push({ step: quarantine, words: unholdWords(record.id, record.backup) });
       else {
         try {
           await this.restore(record.id, record.backup, false);
@@ -965,27 +967,24 @@ function heldFileOf(backup: BackupRecord): string {
   return `${backup.backupPath}.held`;
 }
 
-/** The helper's words for putting an administrator's file back: from where it holds it, or (older records) a copy. */
-function adminRestoreWords(id: string, backup: BackupRecord): string[] {
-  return backup.heldByAdmin === true ? ['unhold', id, backup.originalPath] : restoreWords(backup);
+/** The helper's words for putting an administrator's file back from where it holds it: only to where it came from. */
+function unholdWords(id: string, backup: BackupRecord): string[] {
+  return ['unhold', id, backup.originalPath];
 }
 
 /**
- * The helper's words to put a file back from the user's copy: copy, owner, mode, modification time (UTC, to the
- * second) and the SHA-256 the helper checks the copy against.
+ * Why an administrator's file with no held copy is not put back by Launchwatch: the only copy is the user's, which
+ * anything running as the user can change, and its record too (made to look like this one, or to name another place).
  */
-function restoreWords(backup: BackupRecord): string[] {
-  const time = new Date(backup.mtimeMs ?? Date.now());
-  const two = (n: number): string => String(n).padStart(2, '0');
-  const stamp = `${time.getUTCFullYear()}${two(time.getUTCMonth() + 1)}${two(time.getUTCDate())}${two(time.getUTCHours())}${two(time.getUTCMinutes())}.${two(time.getUTCSeconds())}`;
-  return [
-    'restore',
-    backup.backupPath,
-    backup.originalPath,
-    String(backup.uid),
-    String(backup.gid),
-    (backup.mode & 0o7777).toString(8),
-    stamp,
-    backup.sha256,
-  ];
+function notHeldByAdmin(backup: BackupRecord): string {
+  const why = `the administrator's quarantine holds no file for ${backup.originalPath} (an earlier Launchwatch kept only your copy, ${backup.backupPath}, or this record was changed). As anything running as you can change that copy and this record, Launchwatch does not put it into a root-owned folder itself.`;
+  let copy: string;
+  let original: string;
+  try {
+    copy = shellQuote(backup.backupPath);
+    original = shellQuote(backup.originalPath);
+  } catch {
+    return why;
+  }
+  return `${why} If it is the file you disabled, check it and put it back with: sudo cp ${copy} ${original} && sudo launchctl bootstrap system ${original}`;
 }

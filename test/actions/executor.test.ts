@@ -9,7 +9,6 @@ import {
   mkdirSync,
   readFileSync,
   renameSync,
-  rmSync,
   statSync,
   utimesSync,
   writeFileSync,
@@ -186,20 +185,40 @@ describe('disable and undo against a model of launchd', () => {
     expect(context.model.read().domains.system?.['com.evil.d']).toBeDefined();
   });
 
-  it("a root daemon disabled by a version without the administrator's quarantine: Undo puts back the checked copy", async () => {
-    const { context, plistPath, done } = await disabledDaemon();
-    // Such a version removed the file and kept only the user's copy: its record has no heldByAdmin.
-    const recordPath = join(context.root, 'state/actions', `${done.record.id}.json`);
-    const record = JSON.parse(readFileSync(recordPath, 'utf8'));
-    delete record.backup.heldByAdmin;
-    writeFileSync(recordPath, JSON.stringify(record));
-    rmSync(join(context.env.LAUNCHWATCH_HELD_DIR as string, done.record.id), { recursive: true });
-    const undone = await context.service.undo('last');
-    expect(undone.ok, undone.message).toBe(true);
-    expect(readFileSync(plistPath)).toEqual(plistFor('com.evil.d'));
-    expect(statSync(plistPath).mode & 0o777).toBe(0o644);
-    expect(statSync(plistPath).mtime.toISOString()).toBe('2024-05-06T07:08:09.000Z');
-  });
+  // A record made to look as if an earlier Launchwatch wrote it (no file held by the administrator), and to name
+  // another place: were Undo to fall back to the user's copy, a user's program could choose what root writes where.
+  it.each([
+    [
+      'as an earlier version wrote it',
+      (record: { backup: Record<string, unknown> }) => delete record.backup.heldByAdmin,
+    ],
+    [
+      'naming another place',
+      (record: { backup: Record<string, unknown> }) => {
+        delete record.backup.heldByAdmin;
+        record.backup.originalPath = String(record.backup.originalPath).replace('com.evil.d', 'com.evil.other');
+      },
+    ],
+  ])(
+    "a root daemon's record %s, with no file held by the administrator: nothing is written as root, the way back is said",
+    async (_what, edit) => {
+      const { context, plistPath, done } = await disabledDaemon();
+      const recordPath = join(context.root, 'state/actions', `${done.record.id}.json`);
+      const record = JSON.parse(readFileSync(recordPath, 'utf8'));
+      edit(record);
+      writeFileSync(recordPath, JSON.stringify(record));
+      const prompts = context.runner.prompts;
+      const undone = await context.service.undo('last');
+      expect(undone.ok).toBe(false);
+      expect(undone.message).toContain("the administrator's quarantine holds no file for");
+      expect(undone.message).toContain(`check it and put it back with: sudo cp '${record.backup.backupPath}'`);
+      expect(context.runner.prompts).toBe(prompts);
+      expect(existsSync(plistPath)).toBe(false);
+      expect(existsSync(record.backup.originalPath)).toBe(false);
+      // The held file stays where it is, for an Undo of the record as it was.
+      expect(existsSync(join(context.env.LAUNCHWATCH_HELD_DIR as string, done.record.id, 'file'))).toBe(true);
+    },
+  );
 
   it('an interpreter-run agent (/bin/bash -c) can be disabled, although bash is signed by Apple', async () => {
     const context = setup();
