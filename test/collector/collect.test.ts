@@ -49,12 +49,18 @@ async function unpacked(archive: string): Promise<string> {
   return join(into, readdirSync(into)[0] as string);
 }
 
-function fakeMac(): string {
+/** An empty fake Mac, and a way to write a file at a path on it. */
+function emptyMac(): { root: string; write: (path: string, content: string | Buffer | Uint8Array) => void } {
   const root = mkdtempSync(join(tmpdir(), 'lw-mac-'));
   const write = (path: string, content: string | Buffer | Uint8Array) => {
     mkdirSync(join(root, path, '..'), { recursive: true });
     writeFileSync(join(root, path), content);
   };
+  return { root, write };
+}
+
+function fakeMac(): string {
+  const { root, write } = emptyMac();
   write(
     '/Users/alice/Library/LaunchAgents/com.apple.rig2.plist',
     build({
@@ -809,12 +815,8 @@ exec setpriv --reuid="$uid" --regid=20 --clear-groups "$@"`,
   // both then do what the real ones do. A writer opens the FIFOs after 8 s, so that a collector that waited gets an
   // empty read instead of hanging this test; the collector's own watchdog is set to 2 s.
   it('a named file and a program swapped for a FIFO after the look: not waited on, left out and named', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'lw-mac-'));
+    const { root, write } = emptyMac();
     const out = mkdtempSync(join(tmpdir(), 'lw-out-'));
-    const write = (path: string, content: string | Buffer) => {
-      mkdirSync(join(root, path, '..'), { recursive: true });
-      writeFileSync(join(root, path), content);
-    };
     write(
       '/Users/alice/Library/LaunchAgents/com.x.rig.plist',
       build({
