@@ -898,11 +898,18 @@ function name(record: ActionRecord): string {
 /** Where the file stands after a failed undo, in words that are true whatever went wrong. */
 function whereTheFileIs(backup: BackupRecord): string {
   if (existsSync(backup.originalPath)) return `The file at ${backup.originalPath} is in place.`;
-  if (!existsSync(backup.backupPath))
+  // Looked at through one descriptor each: a copy that became a FIFO is named, never waited on or thrown over.
+  const intact = (path: string): boolean => {
+    const found = lookAt(path);
+    return found.kind === 'regular' && found.sha256 === backup.sha256;
+  };
+  if (backup.heldByAdmin === true)
+    return `It is held in the administrator's quarantine, which Undo puts it back from; your copy is ${backup.backupPath}.`;
+  if (intact(heldFileOf(backup))) return `It is still safe in ${heldFileOf(backup)}.`;
+  if (intact(backup.backupPath)) return `It is still safe in ${backup.backupPath}.`;
+  if (!somethingAt(backup.backupPath))
     return `The quarantined copy ${backup.backupPath} is gone, and nothing is at ${backup.originalPath}.`;
-  if (sha256File(backup.backupPath) !== backup.sha256)
-    return `The quarantined copy ${backup.backupPath} is not the original any more; nothing is at ${backup.originalPath}.`;
-  return `It is still safe in ${backup.backupPath}.`;
+  return `The quarantined copy ${backup.backupPath} is not the original any more; nothing is at ${backup.originalPath}.`;
 }
 
 /** Temporary files Launchwatch's own writes leave when killed (`.launchwatch-*.tmp`); nothing else is touched. */

@@ -1,5 +1,6 @@
 // Nothing the user owns is lost, and the user is told the truth, when the disk fills, the journal is
 // damaged, the quarantine is tampered with, a kill leaves litter, or two Launchwatch processes meet.
+import { execFileSync } from 'node:child_process';
 import {
   existsSync,
   readdirSync,
@@ -99,6 +100,18 @@ describe('undo tells the truth about the quarantine', () => {
     const undone = await service.undo('last');
     expect(undone.ok).toBe(false);
     expect(undone.message).toMatch(/was changed after it was made/);
+    expect(existsSync(plistPath)).toBe(false);
+  });
+
+  it('a quarantined copy that became a FIFO: undo says so and returns, nothing waits or throws', async () => {
+    const { service, record, plistPath } = await disabled();
+    rmSync(held(record));
+    rmSync(record.backup!.backupPath);
+    execFileSync('mkfifo', [record.backup!.backupPath]);
+    const undone = await service.undo('last');
+    expect(undone.ok).toBe(false);
+    expect(undone.message).toContain(`${record.backup!.backupPath} is a FIFO, not a regular file`);
+    expect(undone.message).toContain(`The quarantined copy ${record.backup!.backupPath} is not the original any more`);
     expect(existsSync(plistPath)).toBe(false);
   });
 
