@@ -68,15 +68,11 @@ export function openRegularFileSync(path: string, options: ReadOptions = {}): { 
 export function readUpToSync(fd: number, maxBytes: number): Buffer | undefined {
   const chunks: Buffer[] = [];
   let total = 0;
-  for (;;) {
-    // One byte past the bound tells a file that grew past it from one that ends there.
-    const chunk = Buffer.allocUnsafe(Math.min(CHUNK, maxBytes + 1 - total));
-    const got = readSync(fd, chunk, 0, chunk.length, null);
-    if (got === 0) return Buffer.concat(chunks, total);
-    chunks.push(chunk.subarray(0, got));
-    total += got;
-    if (total > maxBytes) return undefined;
-  }
+  const whole = readEachChunkSync(fd, maxBytes, (chunk) => {
+    chunks.push(Buffer.from(chunk));
+    total += chunk.length;
+  });
+  return whole ? Buffer.concat(chunks, total) : undefined;
 }
 
 /**
@@ -87,7 +83,8 @@ export function readEachChunkSync(fd: number, maxBytes: number, take: (chunk: Bu
   const buffer = Buffer.allocUnsafe(CHUNK);
   let total = 0;
   for (;;) {
-    const got = readSync(fd, buffer, 0, buffer.length, null);
+    // One byte past the bound tells a file that grew past it from one that ends there; no more is read.
+    const got = readSync(fd, buffer, 0, Math.min(CHUNK, maxBytes + 1 - total), null);
     if (got === 0) return true;
     total += got;
     if (total > maxBytes) return false;

@@ -812,8 +812,9 @@ exec setpriv --reuid="$uid" --regid=20 --clear-groups "$@"`,
   // Whoever owns a folder can swap a name for a FIFO between the collector's look ([ -f ]) and its read, and sh cannot
   // open a file without waiting for a FIFO's writer. Here the swap comes right after the look, by a hook in mkdir
   // (which copy_file runs between the look and cp) and in stat (which the hashing runs between the look and shasum);
-  // both then do what the real ones do. A writer opens the FIFOs after 8 s, so that a collector that waited gets an
-  // empty read instead of hanging this test; the collector's own watchdog is set to 2 s.
+  // both then do what the real ones do (this stat answers `-f %z` with the size in bytes, as stat(1) on macOS does:
+  // macFactsShims' stat, whose sources are cited there). A writer opens the FIFOs after 8 s, so that a collector that
+  // waited gets an empty read instead of hanging this test; the collector's own watchdog is set to 2 s.
   it('a named file and a program swapped for a FIFO after the look: not waited on, left out and named', async () => {
     const { root, write } = emptyMac();
     const out = mkdtempSync(join(tmpdir(), 'lw-out-'));

@@ -100,9 +100,9 @@ export function readCaptureFiles(files: CaptureFiles): Capture {
   }
   // So is a launch folder's property list the collector found but left out (a read of it that never answered): an
   // item it could not read, looked at harder, not one the capture silently lacks.
-  const held = new Set(plists.map((p) => p.path));
+  const inCapture = new Set(plists.map((p) => p.path));
   for (const [path, why] of notCopied)
-    if (inLaunchFolder(path) && !held.has(path)) plists.push({ path, bytes: new Uint8Array(), unreadable: why });
+    if (inLaunchFolder(path) && !inCapture.has(path)) plists.push({ path, bytes: new Uint8Array(), unreadable: why });
 
   const inventory = assembleInventory({
     source: 'capture',
