@@ -51,6 +51,8 @@ export class ActionService {
     this.helperPath = options.helperPath ?? defaultHelperPath();
     this.executor = new Executor({
       journal: this.journal,
+      uid: this.uid,
+      isRoot: this.isRoot,
       runner: options.runner,
       processes: options.processes,
       helperPath: options.helperPath ?? defaultHelperPath(),

@@ -8,7 +8,6 @@ import {
   type Dir,
   existsSync,
   linkSync,
-  lstatSync,
   mkdirSync,
   opendirSync,
   renameSync,
@@ -20,7 +19,17 @@ import type { DisablePlan, PlanStep } from '../engine/actions/plan';
 import { copyFileAtomic, fsyncFolder, io, sha256File, TEMP_PREFIX, TEMP_SUFFIX } from './atomic-file';
 import { copyHeldFile, type Found, lookAt, somethingAt } from './held-file';
 import type { ActionRecord, BackupRecord, Journal, StepRecord, UnreadableRecord } from './journal';
-import { isDisabled, isLoaded, runHelper, splitTarget, waitUntilLoaded } from './launchd-steps';
+import { adminQuarantineDir } from './helper-path';
+import {
+  enableAndLoad,
+  isDisabled,
+  isLoaded,
+  labelOfPlist,
+  launchdDomainOf,
+  runHelper,
+  splitTarget,
+  waitUntilLoaded,
+} from './launchd-steps';
 import { shellQuote } from './runners';
 
 export interface RunResult {
@@ -53,6 +62,9 @@ export interface ExecutorOptions {
   helperPath: string;
   /** How long launchd gets to confirm an outcome (a service gone after bootout, loaded after bootstrap). */
   confirmTimeoutMs?: number;
+  /** The user Launchwatch acts for (launchd's gui/<uid> domain) and whether it runs as root; by default, this process's. */
+  uid?: number;
+  isRoot?: boolean;
 }
 
 export interface Outcome {
@@ -278,9 +290,11 @@ export class Executor {
   }
 
   /**
-   * Undo for a journal record that cannot be read: the file is put back from the quarantined copy the
-   * record still points at (verified against the hash it recorded, when it did), and the damaged record
-   * is set aside. launchd loads the item again at the next login, or at once with the command given.
+   * Undo for a journal record that cannot be read: the file is put back as an ordinary Undo would (the original held in
+   * the quarantine, else the copy, each checked against the hash the record gives, when it gives one; an administrator's
+   * only from the administrator's quarantine), and then turned back on: a launch item's disable is kept by launchd
+   * across restarts, so it is enabled and loaded again, by the Label of the file now in place. The damaged record is
+   * set aside once the file is back.
    */
   async restoreFromDamaged(damaged: UnreadableRecord): Promise<{ ok: boolean; message: string }> {
     const who = damaged.label ?? damaged.id;
@@ -288,35 +302,41 @@ export class Executor {
     if (!damaged.backup)
       return {
         ok: false,
-        message: `The record of ${who} (${damaged.path}) is damaged (${damaged.problem}) and does not say where its file was. Its quarantined copy, if any, is in ${folder}: copy it back by hand.`,
+        message: `The record of ${who} (${damaged.path}) is damaged (${damaged.problem}) and does not say where its file was. Its quarantined copy, if any, is in ${folder}; an administrator's file is held in ${join(adminQuarantineDir(), damaged.id)} (only root can open it): put it back by hand.`,
       };
-    const { originalPath, backupPath } = damaged.backup;
-    if (!existsSync(backupPath))
-      return {
-        ok: false,
-        message: `The quarantined copy ${backupPath} is gone: there is nothing to put back at ${originalPath}.`,
-      };
-    const actual = sha256File(backupPath);
-    if (damaged.backup.sha256 !== undefined && actual !== damaged.backup.sha256)
-      return {
-        ok: false,
-        message: `The quarantined copy ${backupPath} was changed after it was made: it was not put back.`,
-      };
-    const info = lstatSync(backupPath);
+    const salvaged = damaged.backup;
+    const { originalPath } = salvaged;
+    const uid = this.options.uid ?? process.getuid?.() ?? 0;
+    const isRoot = this.options.isRoot ?? process.getuid?.() === 0;
+    const domain = launchdDomainOf(originalPath, uid);
+    // As the plan decides: a daemon's or a root-owned folder's file is the administrator's (never put back from the
+    // user's copy), whichever of the record's words survived.
+    const admin =
+      !isRoot &&
+      (salvaged.heldByAdmin === true ||
+        damaged.needsAdmin === true ||
+        domain === 'system' ||
+        originalPath.startsWith('/Library/'));
+    const sha256 = salvaged.sha256 ?? (admin ? undefined : hashOfWhatIsHeld(salvaged.backupPath));
     const backup: BackupRecord = {
       originalPath,
-      backupPath,
-      sha256: actual,
-      size: info.size,
-      mode: damaged.backup.mode ?? 0o644,
-      uid: damaged.backup.uid ?? info.uid,
-      gid: damaged.backup.gid ?? info.gid,
-      ...(damaged.backup.mtimeMs !== undefined ? { mtimeMs: damaged.backup.mtimeMs } : {}),
-      ...(damaged.backup.atimeMs !== undefined ? { atimeMs: damaged.backup.atimeMs } : {}),
-      ...(damaged.backup.heldByAdmin === true ? { heldByAdmin: true } : {}),
+      backupPath: salvaged.backupPath,
+      sha256: sha256 ?? '',
+      size: salvaged.size ?? 0,
+      mode: salvaged.mode ?? 0o644,
+      uid: salvaged.uid ?? uid,
+      gid: salvaged.gid ?? 0,
+      ...(salvaged.mtimeMs !== undefined ? { mtimeMs: salvaged.mtimeMs } : {}),
+      ...(salvaged.atimeMs !== undefined ? { atimeMs: salvaged.atimeMs } : {}),
+      ...(salvaged.heldByAdmin === true ? { heldByAdmin: true } : {}),
     };
+    if (!admin && sha256 === undefined)
+      return {
+        ok: false,
+        message: `${who} could not be put back: neither its held file nor its copy is in ${folder}. Nothing is at ${originalPath}.`,
+      };
     try {
-      await this.restore(damaged.id, backup, originalPath.startsWith('/Library/'));
+      await this.restore(damaged.id, backup, admin);
     } catch (error) {
       return {
         ok: false,
@@ -324,9 +344,40 @@ export class Executor {
       };
     }
     renameSync(damaged.path, `${damaged.path}.damaged`);
+    const kept = `its damaged record was kept as ${damaged.path}.damaged`;
+    const unlike =
+      admin && sha256 !== undefined && notAsRecorded(backup) !== ''
+        ? " It is the file the administrator's quarantine held; the damaged record described other bytes."
+        : '';
+    if (domain === undefined)
+      return {
+        ok: true,
+        message: `${who} is back at ${originalPath} (${kept}). ${howToTurnOnAgain(originalPath)}${unlike}`,
+      };
+    const named = labelOfPlist(originalPath);
+    if ('problem' in named)
+      return {
+        ok: false,
+        message: `${who} is back at ${originalPath} (${kept}), but launchd was not asked to load it: ${named.problem}.${unlike}`,
+      };
+    const failed = await enableAndLoad(
+      this.options.runner,
+      this.options.helperPath,
+      { domain, label: named.label, path: originalPath },
+      {
+        admin: domain === 'system' && !isRoot,
+        reason: `Launchwatch is turning ${named.label} back on.`,
+        confirmMs: this.confirmMs(),
+      },
+    );
+    if (failed)
+      return {
+        ok: false,
+        message: `${named.label} is back at ${originalPath} (${kept}), but it is not on again: ${failed}${unlike}`,
+      };
     return {
       ok: true,
-      message: `${who} is back at ${originalPath} (from the quarantined copy; its damaged record was kept as ${damaged.path}.damaged). launchd loads it at the next login, or now with: launchctl bootstrap gui/$(id -u) ${originalPath}`,
+      message: `${named.label} is back at ${originalPath} and is enabled and loaded again (launchd confirms it; ${kept}).${unlike}`,
     };
   }
 
@@ -752,7 +803,9 @@ export class Executor {
         utimesSync(backup.originalPath, new Date(backup.atimeMs ?? backup.mtimeMs), new Date(backup.mtimeMs));
     }
     const restored = lookAt(backup.originalPath);
-    if (restored.kind !== 'regular' || restored.sha256 !== backup.sha256)
+    if (restored.kind !== 'regular') throw new Error(`${backup.originalPath} is not there after it was put back`);
+    // What the administrator's quarantine gave back is the truth; a record that disagrees is named (notAsRecorded).
+    if (!admin && restored.sha256 !== backup.sha256)
       throw new Error(`${backup.originalPath} was restored but does not match its backup`);
   }
 
@@ -967,6 +1020,34 @@ function checkCopy(backup: BackupRecord): void {
     throw new Error(
       `the quarantined copy ${backup.backupPath} was changed after it was made (its SHA-256 is not the original's), so it was not put back`,
     );
+}
+
+/**
+ * The hash of what the quarantine holds of a file whose record gives none: the original itself when it is held, else
+ * its copy (a damaged record, the only kind that lacks one); undefined when neither is a regular file.
+ */
+function hashOfWhatIsHeld(backupPath: string): string | undefined {
+  for (const path of [`${backupPath}.held`, backupPath]) {
+    const found = lookAt(path);
+    if (found.kind === 'regular') return found.sha256;
+  }
+  return undefined;
+}
+
+/** What turns a file that is not a launchd job's back on, when Undo cannot tell what its record would have done. */
+function howToTurnOnAgain(path: string): string {
+  const unit = basename(path);
+  if (dirname(path).includes('/systemd/')) {
+    const user = dirname(path).includes('/systemd/user');
+    const why = 'Its record cannot say what was turned off: if it is a unit that ran, turn it on again';
+    try {
+      return `${why} with: ${user ? 'systemctl --user' : 'sudo systemctl'} enable --now ${shellQuote(unit)}`;
+    } catch {
+      return `${why} (systemctl enable --now).`;
+    }
+  }
+  if (basename(dirname(path)) === 'autostart') return 'It starts again at the next login.';
+  return 'Its record cannot say what else was turned off.';
 }
 
 /** Where the quarantine holds the original itself (renamed, not copied), beside its copy. */

@@ -8,3 +8,10 @@ export function defaultHelperPath(): string {
   const path = fileURLToPath(new URL('../../assets/launchwatch-helper.sh', import.meta.url));
   return path.replace(`${sep}app.asar${sep}`, `${sep}app.asar.unpacked${sep}`);
 }
+
+/** Where the helper's hold keeps an administrator's files (assets/launchwatch-helper.sh, HELD), for messages. */
+export function adminQuarantineDir(platform: NodeJS.Platform = process.platform): string {
+  return platform === 'darwin'
+    ? '/Library/Application Support/Launchwatch/Quarantine'
+    : '/var/lib/launchwatch/quarantine';
+}

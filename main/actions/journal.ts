@@ -76,6 +76,8 @@ export interface UnreadableRecord {
   id: string;
   path: string;
   problem: string;
+  /** The record says an administrator was needed (its file is then put back only from the administrator's quarantine). */
+  needsAdmin?: boolean;
   /** The quarantined copy it points at, when the record still says where (and the copy is in the quarantine). */
   backup?: Partial<BackupRecord> & { originalPath: string; backupPath: string };
   label?: string;
@@ -158,8 +160,11 @@ export class Journal {
   private salvage(id: string, path: string, problem: string, json: unknown): UnreadableRecord {
     const out: UnreadableRecord = { id, path, problem };
     const record =
-      typeof json === 'object' && json !== null ? (json as { backup?: unknown; plan?: { label?: unknown } }) : {};
+      typeof json === 'object' && json !== null
+        ? (json as { backup?: unknown; plan?: { label?: unknown; needsAdmin?: unknown } })
+        : {};
     if (typeof record.plan?.label === 'string') out.label = record.plan.label;
+    if (record.plan?.needsAdmin === true) out.needsAdmin = true;
     const backup =
       typeof record.backup === 'object' && record.backup !== null
         ? (record.backup as Record<string, unknown>)

@@ -3,9 +3,15 @@
 // is asked once; every outcome is then confirmed by asking launchd (`launchctl print`,
 // `print-disabled`), never taken from an exit code alone: launchd answers 36 for a bootout that
 // succeeds a moment later, and 5 for a bootstrap that works a few seconds later.
+import { basename, dirname } from 'node:path';
+import { LABEL_PATTERN } from '../engine/actions/plan';
 import { parseLaunchctlPrint } from '../platform/macos/launchctl-print';
+import { readPlistValue } from '../platform/macos/launchd-plist';
+import { isPlistDict } from '../platform/macos/plist-value';
 import { parsePrintDisabled } from '../platform/macos/print-disabled';
+import { readRegularFileSync } from '../platform/regular-file';
 import type { CommandRunner } from './executor';
+import { shellQuote } from './runners';
 
 export interface HelperStep {
   /** The helper's words for this step: `bootout <target>`, `bootstrap <domain> <plist> <label>`, ... */
@@ -93,4 +99,79 @@ export async function waitUntilLoaded(
     await new Promise((resolve) => setTimeout(resolve, pause));
     pause = Math.min(pause * 2, 1000);
   }
+}
+
+/**
+ * The launchd domain a property list in `folder` is loaded in (launchd.plist(5), FILES): a LaunchDaemons folder's in
+ * the system domain, a LaunchAgents folder's in the user's GUI session; none for any other folder.
+ */
+export function launchdDomainOf(path: string, uid: number): string | undefined {
+  const folder = basename(dirname(path));
+  if (folder === 'LaunchDaemons') return 'system';
+  if (folder === 'LaunchAgents') return `gui/${uid}`;
+  return undefined;
+}
+
+/** Big enough for any launch plist; the scanner reads at most as much (live-reader.ts). */
+const MAX_LABEL_PLIST_BYTES = 4 * 1024 * 1024;
+
+/**
+ * The Label of the property list at `path`, read through one descriptor (a link at the name is refused), as a word
+ * launchctl may be given; else why not. launchd names the service by this key, so it is what gets enabled.
+ */
+export function labelOfPlist(path: string): { label: string } | { problem: string } {
+  let read;
+  try {
+    read = readRegularFileSync(path, MAX_LABEL_PLIST_BYTES, { noFollow: true });
+  } catch (error) {
+    return {
+      problem: `${path} could not be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    };
+  }
+  if (read.refused)
+    return { problem: `${path} is ${read.refused === 'too large' ? 'too large' : 'not a regular file'}` };
+  const { value, problem } = readPlistValue(read.bytes);
+  if (problem) return { problem: `${path}: ${problem}` };
+  const label = isPlistDict(value) ? value.Label : undefined;
+  if (typeof label !== 'string') return { problem: `${path} has no Label` };
+  if (!LABEL_PATTERN.test(label)) return { problem: `the Label in ${path} has characters launchctl labels never have` };
+  return { label };
+}
+
+/**
+ * A service that was disabled and booted out, enabled and loaded again through the helper (one run, one prompt when
+ * `admin`), then launchd asked until it agrees. The disable is launchd's own record, kept across restarts
+ * (launchctl(1), disable: "This state persists across boots of the device"), so putting the file back alone never
+ * loads it again. Returns what went wrong, with what is left to do, or undefined.
+ */
+export async function enableAndLoad(
+  runner: CommandRunner,
+  helperPath: string,
+  service: { domain: string; label: string; path: string },
+  options: { admin: boolean; reason: string; confirmMs: number },
+): Promise<string | undefined> {
+  const { domain, label, path } = service;
+  const target = `${domain}/${label}`;
+  let left = `launchctl enable ${target} && launchctl bootstrap ${domain} <the file>`;
+  try {
+    left = `launchctl enable ${target} && launchctl bootstrap ${domain} ${shellQuote(path)}`;
+  } catch {
+    // A path with control characters is not written into a command to paste.
+  }
+  const loaded = await isLoaded(runner, target);
+  const steps: HelperStep[] = [{ words: ['enable', target] }];
+  if (!loaded) steps.push({ words: ['bootstrap', domain, path, label] });
+  const result = await runHelper(runner, helperPath, steps, options);
+  for (const [i, step] of steps.entries()) {
+    const outcome = result.statuses[i];
+    if (!outcome)
+      return `${result.problem ?? `the helper stopped before ${step.words[0]}`}. What is left to do: ${left}`;
+    if (outcome.status !== 0)
+      return `${step.words.slice(0, 2).join(' ')}: ${outcome.said || `exit status ${outcome.status}`}. What is left to do: ${left}`;
+  }
+  if (!loaded && !(await waitUntilLoaded(runner, target, true, options.confirmMs)))
+    return `launchd does not show ${target} loaded. What is left to do: ${left}`;
+  if ((await isDisabled(runner, target)) === true)
+    return `launchd still lists ${target} as disabled. What is left to do: launchctl enable ${target}`;
+  return undefined;
 }

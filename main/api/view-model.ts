@@ -161,7 +161,7 @@ export function toDamagedActionView(damaged: UnreadableRecord): ActionView {
     status: 'damaged',
     createdAt: '',
     canUndo: damaged.backup !== undefined,
-    message: `Its journal record ${damaged.path} cannot be read (${damaged.problem})${damaged.backup ? `; Undo puts ${damaged.backup.originalPath} back from ${damaged.backup.backupPath}` : ''}.`,
+    message: `Its journal record ${damaged.path} cannot be read (${damaged.problem})${damaged.backup ? `; Undo puts ${damaged.backup.originalPath} back from ${damaged.backup.heldByAdmin === true ? "the administrator's quarantine" : damaged.backup.backupPath} and turns it on again` : ''}.`,
   };
   return visibleStrings(view, ['id']);
 }

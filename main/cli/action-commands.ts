@@ -103,7 +103,7 @@ export async function actionCommand(
       if (records.length === 0 && damaged.length === 0) io.stdout('No actions yet.\n');
       for (const d of damaged) {
         const where = d.backup
-          ? `its quarantined copy ${d.backup.backupPath} belongs at ${d.backup.originalPath}; "launchwatch undo ${d.id}" puts it back`
+          ? `${d.backup.heldByAdmin === true ? "the administrator's quarantine holds its file, with a copy in" : 'its quarantined copy'} ${d.backup.backupPath}, which belongs at ${d.backup.originalPath}; "launchwatch undo ${d.id}" puts it back and turns it on again`
           : 'it does not say where its file was';
         io.stdout(
           `${d.id}  ${'damaged'.padEnd(11)} ${safe(d.label ?? '')}\n    ${safe(`${d.path} cannot be read (${d.problem}); ${where}.`)}\n`,

@@ -9,6 +9,7 @@ import {
   mkdirSync,
   readFileSync,
   renameSync,
+  rmSync,
   statSync,
   utimesSync,
   writeFileSync,
@@ -17,7 +18,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ActionService } from '../../main/actions/action-service';
 import type { ItemResult, LaunchItem } from '../../main/engine/model';
-import { agentItem, PLIST, plistFor, setup } from '../support/executor-setup';
+import { agentItem, damageRecord, PLIST, plistFor, setup } from '../support/executor-setup';
 import { launchdModel } from '../support/launchd-model';
 
 const mutating = (calls: { argv: string[] }[]) =>
@@ -219,6 +220,56 @@ describe('disable and undo against a model of launchd', () => {
       expect(existsSync(join(context.env.LAUNCHWATCH_HELD_DIR as string, done.record.id, 'file'))).toBe(true);
     },
   );
+
+  it("a root daemon's damaged record with its user copy gone: root's held file goes back, enabled and loaded", async () => {
+    const { context, plistPath, done } = await disabledDaemon();
+    rmSync(done.record.backup!.backupPath);
+    damageRecord(context.root, done.record.id);
+    const undone = await context.service.undo(done.record.id);
+    expect(undone.ok, undone.message).toBe(true);
+    expect(readFileSync(plistPath)).toEqual(plistFor('com.evil.d'));
+    expect(statSync(plistPath).mtime.toISOString()).toBe('2024-05-06T07:08:09.000Z');
+    expect(context.model.read().domains.system?.['com.evil.d']?.path).toBe(plistPath);
+    expect(context.model.read().disabled.system).toEqual({ 'com.evil.d': false });
+    // One prompt to move the file back, one to load the Label read from it once it is back (the record's is the user's).
+    expect(context.runner.prompts).toBe(3);
+  });
+
+  it("a damaged record's words cannot have a file in the user's folders loaded by root", async () => {
+    const context = setup();
+    const done = await disable(context);
+    const elsewhere = join(context.root, 'Users/alice/evil/LaunchDaemons');
+    damageRecord(context.root, done.record.id, (json) => {
+      json.backup.originalPath = join(elsewhere, 'com.evil.miner.plist');
+      json.plan.needsAdmin = false;
+    });
+    const undone = await context.service.undo(done.record.id);
+    expect(undone.ok).toBe(false);
+    expect(undone.message).toContain("the administrator's quarantine holds no file for");
+    expect(context.runner.prompts).toBe(0);
+    expect(existsSync(elsewhere)).toBe(false);
+    expect(context.model.read().calls.filter((c) => c.root)).toEqual([]);
+  });
+
+  it('a damaged record whose file is back but launchd is not asked (the password not given) says what is left', async () => {
+    const { context, plistPath, done } = await disabledDaemon();
+    damageRecord(context.root, done.record.id);
+    const run = context.runner.run.bind(context.runner);
+    let asked = 0;
+    // osascript's answer when the user cancels the password prompt: "User did not grant permission" (runners.ts).
+    context.runner.run = async (argv, options) =>
+      options.admin && ++asked === 2
+        ? { code: 1, stdout: '', stderr: '', problem: 'the administrator password was not given' }
+        : run(argv, options);
+    const undone = await context.service.undo(done.record.id);
+    expect(undone.ok).toBe(false);
+    expect(undone.message).toContain(`com.evil.d is back at ${plistPath}`);
+    expect(undone.message).toContain(
+      `the administrator password was not given. What is left to do: launchctl enable system/com.evil.d && launchctl bootstrap system '${plistPath}'`,
+    );
+    expect(readFileSync(plistPath)).toEqual(plistFor('com.evil.d'));
+    expect(context.model.read().disabled.system).toEqual({ 'com.evil.d': true });
+  });
 
   it('an interpreter-run agent (/bin/bash -c) can be disabled, although bash is signed by Apple', async () => {
     const context = setup();

@@ -19,7 +19,7 @@ import { localRunner } from '../../main/actions/runners';
 import { StateLock } from '../../main/actions/state-lock';
 import { toDamagedActionView } from '../../main/api/view-model';
 import { actionCommand } from '../../main/cli/action-commands';
-import { PLIST, setup } from '../support/executor-setup';
+import { damageRecord, PLIST, setup } from '../support/executor-setup';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -227,7 +227,9 @@ describe('a damaged journal record', () => {
     let printed = '';
     await actionCommand('actions', [], { stdout: (t) => (printed += t), stderr: () => undefined }, { service });
     expect(printed).toContain(`${record.id}  damaged`);
-    expect(printed).toContain(`belongs at ${plistPath}; "launchwatch undo ${record.id}" puts it back`);
+    expect(printed).toContain(
+      `belongs at ${plistPath}; "launchwatch undo ${record.id}" puts it back and turns it on again`,
+    );
     expect(toDamagedActionView(damaged[0]!)).toMatchObject({
       status: 'damaged',
       canUndo: true,
@@ -263,6 +265,31 @@ describe('a damaged journal record', () => {
     expect(service.damagedActions()[0]?.backup).toBeUndefined();
     expect((await service.undo(record.id)).ok).toBe(false);
     expect(existsSync(join(root, 'passwd'))).toBe(false);
+  });
+});
+
+describe('undo of a damaged record turns the item back on', () => {
+  it("an agent: launchd keeps a disable across restarts, so it is enabled and loaded again, by its file's Label", async () => {
+    const { service, record, plistPath, root, model } = await disabled();
+    damageRecord(root, record.id, (json) => (json.plan.label = 'com.apple.Finder'));
+    const undone = await service.undo(record.id);
+    expect(undone, undone.message).toMatchObject({ ok: true, message: expect.stringMatching(/loaded again/) });
+    expect(model.read().domains['gui/501']?.['com.evil.miner']?.path).toBe(plistPath);
+    expect(model.read().disabled['gui/501']).toEqual({ 'com.evil.miner': false });
+    // The label launchd is told about is the file's own, never the record's (which anything running as the user edits).
+    expect(model.read().calls.some((c) => c.argv.join(' ').includes('com.apple.Finder'))).toBe(false);
+    expect(existsSync(`${join(root, 'state/actions', record.id)}.json.damaged`)).toBe(true);
+  });
+
+  it('the original is put back from where it is held when its copy is gone, as the very file it was', async () => {
+    const { service, record, plistPath, root } = await disabled();
+    const inode = statSync(held(record)).ino;
+    rmSync(record.backup!.backupPath);
+    damageRecord(root, record.id, (json) => delete json.backup.sha256);
+    const undone = await service.undo(record.id);
+    expect(undone.ok, undone.message).toBe(true);
+    expect(statSync(plistPath).ino).toBe(inode);
+    expect(readFileSync(plistPath)).toEqual(PLIST);
   });
 });
 

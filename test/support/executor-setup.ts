@@ -1,6 +1,6 @@
 // A temporary tree with one user agent's plist, loaded in a model of launchd (launchd-model.ts) that
 // answers as a real Mac does, and an action service over it: what the executor tests start from.
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ActionService } from '../../main/actions/action-service';
@@ -60,4 +60,17 @@ export function setup(options: SetupOptions = {}) {
 /** The Launch Agent the executor tests act on (its file's hash as the plan records it). */
 export function agentItem(plistPath: string, label: string, extra: Partial<LaunchItem> = {}): LaunchItem {
   return launchAgent(plistPath, label, { sha256: 'a', ...extra });
+}
+
+/** Action `id`'s journal record under `root`, made unreadable (a field its schema needs taken out), `change` made too. */
+export function damageRecord(
+  root: string,
+  id: string,
+  change: (json: { backup: Record<string, unknown>; plan: Record<string, unknown> }) => void = () => {},
+): void {
+  const path = join(root, 'state/actions', `${id}.json`);
+  const json = JSON.parse(readFileSync(path, 'utf8'));
+  delete json.status;
+  change(json);
+  writeFileSync(path, JSON.stringify(json));
 }
