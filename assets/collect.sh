@@ -35,21 +35,28 @@ is_count() {
 # whoever owns its folder can swap the name for a FIFO between the look ([ -f ]) and the read, and open(2) of a
 # FIFO waits for a writer for ever (POSIX open(2); fifo(7)); sh cannot open without waiting. A read still going
 # after LW_READ_SECONDS (20) is ended, counts as failed, and is named in not-copied.txt (no-answer). Sizes come
-# from stat(1), which opens nothing.
+# from stat(1), which opens nothing. Once three reads have not answered, someone is swapping names under the
+# collector: each later read gets 1 s, so that a thousand such names cost minutes, not hours. They are counted
+# beside the bundle (a byte each in $bundle.no-answers), since reads run in subshells and a name with a line end
+# in it is not written to not-copied.txt.
 read_seconds=${LW_READ_SECONDS:-20}
 is_count "$read_seconds" || read_seconds=20
 within() {
-  # within <file> <command...>: the command (which reads <file>), or status 137 if it outlasted read_seconds.
+  # within <file> <command...>: the command (which reads <file>), or status 137 if it outlasted its time.
   within_file=$1
   shift
+  within_seconds=$read_seconds
+  if [ -s "$bundle.no-answers" ] && [ $(($(wc -c < "$bundle.no-answers"))) -ge 3 ]; then within_seconds=1; fi
   "$@" &
   within_job=$!
   (
-    sleep "$read_seconds" &
+    sleep "$within_seconds" &
     within_sleep=$!
     trap 'kill "$within_sleep" 2>/dev/null; exit 0' TERM
     wait "$within_sleep"
-    kill -KILL "$within_job" 2>/dev/null && not_copied no-answer "${within_file#"$root"}"
+    kill -KILL "$within_job" 2>/dev/null || exit 0
+    printf x >> "$bundle.no-answers"
+    not_copied no-answer "${within_file#"$root"}"
   ) > /dev/null 2>&1 &
   within_timer=$!
   wait "$within_job"
@@ -112,7 +119,7 @@ bundle="$output/$name"
 mkdir -p "$bundle/fs" "$bundle/samples" || { echo "collect.sh: could not create $bundle" >&2; exit 1; }
 # Ctrl-C (or a kill) leaves nothing half-made behind: the working folder and a partial archive go.
 cleanup() {
-  rm -rf "$bundle" "$bundle.tar.gz.partial"
+  rm -rf "$bundle" "$bundle.tar.gz.partial" "$bundle.no-answers"
 }
 trap 'cleanup; echo "collect.sh: stopped; nothing was left behind" >&2; exit 130' INT TERM HUP
 
@@ -1011,7 +1018,7 @@ if ! tar -czf "$bundle.tar.gz.partial" -C "$output" "$name" || ! mv "$bundle.tar
   cleanup
   exit 1
 fi
-rm -rf "$bundle"
+rm -rf "$bundle" "$bundle.no-answers"
 trap - INT TERM HUP
 # Under sudo, give the user what was made for them.
 if [ "$privileged" = true ] && [ -n "${SUDO_USER:-}" ]; then

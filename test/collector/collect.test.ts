@@ -16,7 +16,7 @@ import {
 } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { build, buildBinary } from 'plist';
 import { extract as extractTar } from 'tar';
@@ -884,6 +884,78 @@ ${facts.stat?.script ?? ''}`,
       expect(item?.item.problems.join('\n')).toContain(
         'not read: /Users/Shared/.rig/config.json: it did not answer a read within the collector',
       );
+    } finally {
+      writer.kill('SIGKILL');
+    }
+  }, 150_000);
+
+  // Many names swapped so would cost 20 s each: once three reads have not answered, each later one gets 1 s. Five
+  // configs become FIFOs right after the look (the mkdir hook, as above); the first three never get a writer, the last
+  // two get one 3 s after they appear (a writer that opens them with O_NONBLOCK, as fifo(7) lets it once a reader is
+  // there). With 6 s for every read, as before, those two were read, late; now each is ended after 1 s and named.
+  it('after three reads that did not answer, each later read gets a second: many FIFOs cost minutes, not hours', async () => {
+    const { root, write } = emptyMac();
+    const out = mkdtempSync(join(tmpdir(), 'lw-out-'));
+    const folders = ['n1', 'n2', 'n3', 'l4', 'l5'];
+    write(
+      '/Users/alice/Library/LaunchAgents/com.x.rig.plist',
+      build({
+        Label: 'com.x.rig',
+        ProgramArguments: ['/Users/Shared/rig', ...folders.flatMap((f) => ['-c', `/Users/Shared/${f}/c.json`])],
+      } as never),
+    );
+    write('/Users/Shared/rig', 'a program');
+    for (const f of folders) write(`/Users/Shared/${f}/c.json`, '{"url":"stratum+tcp://pool.example:3333"}');
+    const config = (f: string): string => join(root, `Users/Shared/${f}/c.json`);
+    const shims = makeShims({
+      launchctl: { stdout: 'PID\tStatus\tLabel\n' },
+      ps: { stdout: ps('1:00.00', '0:01.00') },
+      lsof: { stdout: '' },
+      ...macFactsShims(),
+      mkdir: {
+        script: `for last; do :; done
+case "$last" in *'/fs/Users/Shared/'??) f="${root}/Users/Shared/\${last##*/}/c.json"
+  [ -p "$f" ] || { rm -f "$f"; mkfifo "$f"; } ;; esac
+exec /bin/mkdir "$@"`,
+      },
+    });
+    const { spawn } = await import('node:child_process');
+    const writer = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const fs = require('fs');
+        const seen = new Map();
+        setInterval(() => {
+          for (const path of process.argv.slice(1)) {
+            try {
+              if (!fs.lstatSync(path).isFIFO()) continue;
+              if (!seen.has(path)) seen.set(path, Date.now());
+              if (Date.now() - seen.get(path) < 3000) continue;
+              const fd = fs.openSync(path, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK);
+              fs.writeSync(fd, 'late');
+              fs.closeSync(fd);
+              fs.unlinkSync(path);
+            } catch {}
+          }
+        }, 50);`,
+        config('l4'),
+        config('l5'),
+      ],
+      { stdio: 'ignore' },
+    );
+    try {
+      const { stdout } = await run(
+        'sh',
+        [join(repo, 'assets/collect.sh'), '--duration', '1', '--interval', '1', '--output', out],
+        { env: { ...asAlice(shims.dir, root), LW_READ_SECONDS: '6' } },
+      );
+      const bundle = await unpacked(stdout.trim());
+      expect(readFileSync(join(bundle, 'not-copied.txt'), 'utf8').split('\n').sort()).toEqual([
+        '',
+        ...folders.map((f) => `no-answer\t/Users/Shared/${f}/c.json`).sort(),
+      ]);
+      expect(readdirSync(out)).toEqual([basename(stdout.trim())]);
     } finally {
       writer.kill('SIGKILL');
     }
