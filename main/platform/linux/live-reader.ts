@@ -2,7 +2,7 @@
 // (no process spawned per tick), sockets from /proc/net joined to /proc/<pid>/fd.
 import { MachineFactsCache, type MachineFactsReading } from '../machine-facts';
 import { parsePasswd, parsePasswdHomes } from '../users';
-import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { opendirSync, readdirSync, readFileSync, readlinkSync, statSync, type Dir } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { createHash } from 'node:crypto';
@@ -26,6 +26,7 @@ import {
   type PersistenceFolder,
   type UnitReadingContext,
 } from './persistence';
+import { expandWildcard, type FolderAccess } from './environment-glob';
 import { EXEC_SEARCH_PATH } from './systemd-exec';
 import { parseBootTime } from './proc';
 import { ProcessTable } from './process-table';
@@ -61,7 +62,10 @@ export class LinuxLiveReader implements SystemReader {
   private readonly hasher = new FileHasher();
   private table: ProcessTable | undefined;
   /** Unit files as parsed, by path, with the file's identity, size and time they were parsed at. */
-  private readonly parsedUnits = new Map<string, { key: string; environmentKey: string; item: LaunchItem }>();
+  private readonly parsedUnits = new Map<
+    string,
+    { key: string; environmentKey: string; wildcard: boolean; item: LaunchItem }
+  >();
   private readonly facts = new MachineFactsCache();
   private readonly machineFacts: (() => Promise<MachineFactsReading>) | undefined;
 
@@ -92,6 +96,9 @@ export class LinuxLiveReader implements SystemReader {
     const homes = parsePasswdHomes(passwd);
     // Each with the identity of the file its text came from: the key a parsed unit is kept under.
     const environmentTexts = new Map<string, { text: string | undefined; identity: string }>();
+    // A unit whose EnvironmentFile= is a wildcard is parsed again every inventory: a file added to the folder changes
+    // what it reads without changing any file it read.
+    let parsedWithWildcard: boolean;
     const context: UnitReadingContext = {
       user: { name: me.username, uid: me.uid, home: this.home },
       env: this.env,
@@ -105,6 +112,10 @@ export class LinuxLiveReader implements SystemReader {
           environmentTexts.set(path, read);
         }
         return read.text;
+      },
+      expandWildcard: (pattern: string) => {
+        parsedWithWildcard = true;
+        return expandWildcard(pattern, nodeFolderAccess);
       },
     };
     const contextKey = `${context.hostname}:${hashText(passwd)}`;
@@ -142,7 +153,9 @@ export class LinuxLiveReader implements SystemReader {
           const cached = this.parsedUnits.get(path);
           // The files it reads its environment from are part of what it runs: a change there parses it again.
           const hit =
-            cached?.key === fileKey && cached.environmentKey === (await identities(cached.item.environmentFiles));
+            cached?.key === fileKey &&
+            !cached.wildcard &&
+            cached.environmentKey === (await identities(cached.item.environmentFiles));
           let item: LaunchItem;
           let moreDropIns = dropIns.more;
           if (hit) item = { ...cached.item, problems: [...cached.item.problems] };
@@ -162,8 +175,10 @@ export class LinuxLiveReader implements SystemReader {
             const read = await readDropInFiles(dropIns.entries);
             moreDropIns += read.more;
             const mtime = new Date(Math.max(unit.info.mtimeMs, read.newest)).toISOString();
+            parsedWithWildcard = false;
             item = itemFromUnitFile(path, unit.bytes, folder, mtime, context, read.files);
             this.parsedUnits.set(path, {
+              wildcard: parsedWithWildcard,
               key: `${fileIdentity(unit.info)}:${dropInKey(read.entries)}:${contextKey}`,
               environmentKey: (item.environmentFiles ?? [])
                 .map((file) => environmentTexts.get(file)?.identity ?? identityNow(file))
@@ -511,3 +526,46 @@ async function listDropInFolders(
   }
   return dropIns;
 }
+
+/** The live file system, read name by name (a folder of any size is never held whole). */
+const nodeFolderAccess: FolderAccess = {
+  list(folder, max) {
+    let dir: Dir;
+    try {
+      dir = opendirSync(folder);
+    } catch {
+      return undefined;
+    }
+    const names: string[] = [];
+    let more = false;
+    try {
+      for (let entry = dir.readSync(); entry !== null; entry = dir.readSync()) {
+        if (names.length >= max) {
+          more = true;
+          break;
+        }
+        names.push(entry.name);
+      }
+    } catch {
+      // A folder that goes away while read: what was read stands.
+    } finally {
+      dir.closeSync();
+    }
+    return { names, more };
+  },
+  isFolder(path) {
+    try {
+      return statSync(path).isDirectory();
+    } catch {
+      return false;
+    }
+  },
+  exists(path) {
+    try {
+      statSync(path);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+};

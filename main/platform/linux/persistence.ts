@@ -2,7 +2,7 @@
 import { injectedLibrariesIn, newLaunchItem } from '../../engine/launch-item';
 import type { ItemScope, LaunchItem } from '../../engine/model';
 import { mergeSections } from './drop-ins';
-import { afterLastReset, serviceExec, type ServiceManager } from './systemd-exec';
+import { afterLastReset, serviceExec, type ServiceManager, type WildcardExpander } from './systemd-exec';
 import { parseDesktopExec, parseIni } from './unit-file';
 
 export interface PersistenceFolder {
@@ -70,6 +70,8 @@ export interface UnitReadingContext {
   homeOf: (user: string) => string | undefined;
   /** An EnvironmentFile= file's text, when it can be read. */
   readEnvironmentFile?: (path: string) => string | undefined;
+  /** The files an EnvironmentFile= wildcard matches, when folders can be looked at (a live reading). */
+  expandWildcard?: WildcardExpander;
 }
 
 const NOBODY_READING: UnitReadingContext = {
@@ -148,7 +150,14 @@ export function itemFromUnitFile(
       env: context.env,
       hostname: context.hostname,
     };
-    const exec = serviceExec(path, service, manager, context.homeOf, context.readEnvironmentFile);
+    const exec = serviceExec(
+      path,
+      service,
+      manager,
+      context.homeOf,
+      context.readEnvironmentFile,
+      context.expandWildcard,
+    );
     if (exec.environmentFiles.length > 0) item.environmentFiles = exec.environmentFiles;
     const preloaded = exec.preload === undefined ? [] : injectedLibrariesIn(exec.preload, ': ');
     if (preloaded.length > 0) item.injectedLibraries = preloaded;

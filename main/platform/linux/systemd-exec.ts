@@ -14,6 +14,7 @@
 //   is `/` for the system manager and the user's home for a user manager).
 
 import { ProblemList } from '../problem-list';
+import { hasWildcard, literal } from './environment-glob';
 
 /** The manager a unit runs under: pid 1 (the system manager) or a user's `systemd --user`. */
 export interface ServiceManager {
@@ -42,6 +43,9 @@ export interface ServiceExec {
   preload?: string;
   problems: string[];
 }
+
+/** The paths an EnvironmentFile= wildcard matches, in systemd's order, and what was not looked at. */
+export type WildcardExpander = (pattern: string) => { paths: string[]; problems: string[] };
 
 /** Where a reading's problems go: a plain array in a test, the unit's own bounded, de-duplicated list in serviceExec. */
 export type Problems = Pick<string[], 'push'>;
@@ -72,6 +76,7 @@ export function serviceExec(
   manager: ServiceManager,
   homeOf: (user: string) => string | undefined,
   readEnvironmentFile: (path: string) => string | undefined = () => undefined,
+  expandWildcard?: WildcardExpander,
 ): ServiceExec {
   // A unit is the attacker's text: each problem is said once, and past a few they are counted (problem-list.ts).
   const named = new ProblemList();
@@ -88,7 +93,7 @@ export function serviceExec(
   const user = lastValue(service.User);
   const environment = environmentOf(service.Environment ?? [], resolve, problems);
   // EnvironmentFile= settings override Environment=, files read in order, later wins (systemd.exec(5)).
-  const environmentFiles = environmentFilesOf(service.EnvironmentFile ?? [], resolve, problems);
+  const environmentFiles = environmentFilesOf(service.EnvironmentFile ?? [], resolve, problems, expandWildcard);
   let environmentBytes = 0;
   for (const path of environmentFiles) {
     if (environmentBytes >= MAX_ENVIRONMENT_BYTES) {
@@ -339,19 +344,32 @@ export function environmentOf(
   return env;
 }
 
-/** EnvironmentFile= values after the last empty one: absolute paths, a leading `-` (may be missing) dropped. */
+/**
+ * EnvironmentFile= values after the last empty one: absolute paths, a leading `-` (may be missing) dropped, a wildcard
+ * expanded as systemd expands it (environment-glob.ts), when the reader can look at folders.
+ */
 function environmentFilesOf(
   lines: readonly string[],
   resolve: (word: string, where: string) => string,
   problems: Problems,
+  expand: WildcardExpander | undefined,
 ): string[] {
   const paths: string[] = [];
+  const add = (path: string): void => {
+    if (paths.length < MAX_ENVIRONMENT_FILES) paths.push(path);
+    else problems.push(`EnvironmentFile=: files past the first ${MAX_ENVIRONMENT_FILES} not read`);
+  };
   for (const line of afterLastReset(lines)) {
     const path = resolve(line.startsWith('-') ? line.slice(1) : line, 'EnvironmentFile=');
     if (!path.startsWith('/')) problems.push(`EnvironmentFile= ${path.slice(0, 256)} is not an absolute path`);
-    else if (path.includes('*') || path.includes('?') || path.includes('['))
+    else if (!hasWildcard(path)) add(literal(path));
+    else if (expand === undefined)
       problems.push(`EnvironmentFile= ${path.slice(0, 256)} is a wildcard, whose files are not read`);
-    else if (paths.length < MAX_ENVIRONMENT_FILES) paths.push(path);
+    else {
+      const expanded = expand(path);
+      problems.push(...expanded.problems);
+      expanded.paths.forEach(add);
+    }
   }
   return paths;
 }

@@ -363,4 +363,33 @@ describe('EnvironmentFile= (systemd.exec(5))', () => {
     expect(again?.arguments).toEqual(['/opt/k', '-o', 'gulf.moneroocean.stream:10128']);
     expect(again?.referencedSha256).not.toBe(item?.referencedSha256);
   });
+
+  // systemd expands a wildcard with glob(3) and reads every match in order, later files winning
+  // (src/core/exec-invoke.c, exec_context_load_environment); a miner's pool can be in any of them.
+  it('a wildcard: every file it matches read in glob order, later winning; a file added later is read', async () => {
+    const { home, units } = fakeLinuxHome();
+    mkdirSync(join(home, '.x/conf.d'), { recursive: true });
+    writeFileSync(join(home, '.x/conf.d/10-base.env'), 'ARGS=--version\n');
+    writeFileSync(join(home, '.x/conf.d/20-pool.env'), 'ARGS="-o pool.supportxmr.com:443 -u 4abc"\n');
+    // glob(3) leaves out a hidden name unless the pattern starts with a dot there.
+    writeFileSync(join(home, '.x/conf.d/.30-hidden.env'), 'ARGS=hidden\n');
+    writeFileSync(
+      join(units, 'lw-glob.service'),
+      '[Service]\nEnvironmentFile=-%h/.x/conf.?/*.env\nExecStart=/opt/k $ARGS\n',
+    );
+    const reader = linuxReaderAt(home);
+    const inventory = await reader.readInventory();
+    const item = inventory.items.find((i) => i.label === 'lw-glob.service');
+    expect(item).toMatchObject({
+      arguments: ['/opt/k', '-o', 'pool.supportxmr.com:443', '-u', '4abc'],
+      environmentFiles: [`${home}/.x/conf.d/10-base.env`, `${home}/.x/conf.d/20-pool.env`],
+      problems: [],
+    });
+    expect(reasonsOf(analyseSamples(inventory, [], DEFAULT_SCAN_OPTIONS), 'lw-glob.service')).toContain('supportxmr');
+
+    // Added beside them: no file the unit read changed, yet what it runs did.
+    writeFileSync(join(home, '.x/conf.d/30-other.env'), 'ARGS=-o gulf.moneroocean.stream:10128\n');
+    const again = (await reader.readInventory()).items.find((i) => i.label === 'lw-glob.service');
+    expect(again?.arguments).toEqual(['/opt/k', '-o', 'gulf.moneroocean.stream:10128']);
+  });
 });
