@@ -54,6 +54,9 @@ within() {
     within_sleep=$!
     trap 'kill "$within_sleep" 2>/dev/null; exit 0' TERM
     wait "$within_sleep"
+    # From here the count and the line are written whatever comes: the caller's TERM, once its read is ended, must
+    # not cut them short (it then waits for this to finish, and its next read sees the count).
+    trap '' TERM
     kill -KILL "$within_job" 2>/dev/null || exit 0
     printf x >> "$bundle.no-answers"
     not_copied no-answer "${within_file#"$root"}"
