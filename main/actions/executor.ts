@@ -20,12 +20,12 @@ import { copyFileAtomic, fsyncFolder, io, sha256File, TEMP_PREFIX, TEMP_SUFFIX }
 import { copyHeldFile, type Found, lookAt, somethingAt } from './held-file';
 import type { ActionRecord, BackupRecord, Journal, StepRecord, UnreadableRecord } from './journal';
 import { adminQuarantineDir } from './helper-path';
+import { launchdDomainOf } from './launchd-domain';
 import {
   enableAndLoad,
   isDisabled,
   isLoaded,
   labelOfPlist,
-  launchdDomainOf,
   runHelper,
   splitTarget,
   waitUntilLoaded,

@@ -3,7 +3,6 @@
 // is asked once; every outcome is then confirmed by asking launchd (`launchctl print`,
 // `print-disabled`), never taken from an exit code alone: launchd answers 36 for a bootout that
 // succeeds a moment later, and 5 for a bootstrap that works a few seconds later.
-import { basename, dirname } from 'node:path';
 import { LABEL_PATTERN } from '../engine/actions/plan';
 import { parseLaunchctlPrint } from '../platform/macos/launchctl-print';
 import { readPlistValue } from '../platform/macos/launchd-plist';
@@ -101,17 +100,6 @@ export async function waitUntilLoaded(
   }
 }
 
-/**
- * The launchd domain a property list in `folder` is loaded in (launchd.plist(5), FILES): a LaunchDaemons folder's in
- * the system domain, a LaunchAgents folder's in the user's GUI session; none for any other folder.
- */
-export function launchdDomainOf(path: string, uid: number): string | undefined {
-  const folder = basename(dirname(path));
-  if (folder === 'LaunchDaemons') return 'system';
-  if (folder === 'LaunchAgents') return `gui/${uid}`;
-  return undefined;
-}
-
 /** Big enough for any launch plist; the scanner reads at most as much (live-reader.ts). */
 const MAX_LABEL_PLIST_BYTES = 4 * 1024 * 1024;
 
@@ -159,8 +147,11 @@ export async function enableAndLoad(
     // A path with control characters is not written into a command to paste.
   }
   const loaded = await isLoaded(runner, target);
-  const steps: HelperStep[] = [{ words: ['enable', target] }];
+  const steps: HelperStep[] = [];
+  // Asked first, so that a service already on again (by hand, or by an Undo before) costs no prompt.
+  if ((await isDisabled(runner, target)) !== false) steps.push({ words: ['enable', target] });
   if (!loaded) steps.push({ words: ['bootstrap', domain, path, label] });
+  if (steps.length === 0) return undefined;
   const result = await runHelper(runner, helperPath, steps, options);
   for (const [i, step] of steps.entries()) {
     const outcome = result.statuses[i];

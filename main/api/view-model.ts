@@ -8,6 +8,7 @@ import { DETAIL_HISTORY_MS } from '../engine/chart-scale';
 import { visibleText } from '../engine/terminal-text';
 import { cpuInWords, signatureInWords, verdictSentence } from '../engine/plain-words';
 import type { ActionRecord, UnreadableRecord } from '../actions/journal';
+import { launchdDomainOf } from '../actions/launchd-domain';
 import type { ActionView, ItemDetail, ItemSummary, Snapshot, SourceInfo } from './contract';
 
 const SPARKLINE_POINTS = 30;
@@ -161,7 +162,7 @@ export function toDamagedActionView(damaged: UnreadableRecord): ActionView {
     status: 'damaged',
     createdAt: '',
     canUndo: damaged.backup !== undefined,
-    message: `Its journal record ${damaged.path} cannot be read (${damaged.problem})${damaged.backup ? `; Undo puts ${damaged.backup.originalPath} back from ${damaged.backup.heldByAdmin === true ? "the administrator's quarantine" : damaged.backup.backupPath} and turns it on again` : ''}.`,
+    message: `Its journal record ${damaged.path} cannot be read (${damaged.problem})${damaged.backup ? `; Undo puts ${damaged.backup.originalPath} back from ${damaged.backup.heldByAdmin === true ? "the administrator's quarantine" : damaged.backup.backupPath} ${launchdDomainOf(damaged.backup.originalPath, 0) === undefined ? '' : ' and turns it on again'}` : ''}.`,
   };
   return visibleStrings(view, ['id']);
 }

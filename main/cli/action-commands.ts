@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { ApprovalError, readApprovalsFile } from '../actions/approvals-store';
 import { writeFileAtomic } from '../actions/atomic-file';
 import { actionServiceForThisMachine } from '../actions/machine-actions';
+import { launchdDomainOf } from '../actions/launchd-domain';
 import type { ActionService } from '../actions/action-service';
 import { planText } from '../engine/actions/plan';
 import { Analyzer } from '../engine/analyzer';
@@ -103,7 +104,7 @@ export async function actionCommand(
       if (records.length === 0 && damaged.length === 0) io.stdout('No actions yet.\n');
       for (const d of damaged) {
         const where = d.backup
-          ? `${d.backup.heldByAdmin === true ? "the administrator's quarantine holds its file, with a copy in" : 'its quarantined copy'} ${d.backup.backupPath}, which belongs at ${d.backup.originalPath}; "launchwatch undo ${d.id}" puts it back and turns it on again`
+          ? `${d.backup.heldByAdmin === true ? "the administrator's quarantine holds its file, with a copy in" : 'its quarantined copy'} ${d.backup.backupPath}, which belongs at ${d.backup.originalPath}; "launchwatch undo ${d.id}" puts it back${launchdDomainOf(d.backup.originalPath, 0) === undefined ? '' : ' and turns it on again'}`
           : 'it does not say where its file was';
         io.stdout(
           `${d.id}  ${'damaged'.padEnd(11)} ${safe(d.label ?? '')}\n    ${safe(`${d.path} cannot be read (${d.problem}); ${where}.`)}\n`,

@@ -235,6 +235,17 @@ describe('disable and undo against a model of launchd', () => {
     expect(context.runner.prompts).toBe(3);
   });
 
+  it("a root daemon's damaged record, its file already back and loaded by hand: undone with no prompt", async () => {
+    const { context, plistPath, done } = await disabledDaemon();
+    renameSync(join(context.env.LAUNCHWATCH_HELD_DIR as string, done.record.id, 'file'), plistPath);
+    context.model.update((s) => (s.disabled.system = { 'com.evil.d': false }));
+    context.model.load('system', 'com.evil.d', plistPath);
+    damageRecord(context.root, done.record.id);
+    const undone = await context.service.undo(done.record.id);
+    expect(undone.ok, undone.message).toBe(true);
+    expect(context.runner.prompts).toBe(1);
+  });
+
   it("a damaged record's words cannot have a file in the user's folders loaded by root", async () => {
     const context = setup();
     const done = await disable(context);

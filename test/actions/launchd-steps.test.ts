@@ -5,7 +5,8 @@ import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { labelOfPlist, launchdDomainOf } from '../../main/actions/launchd-steps';
+import { launchdDomainOf } from '../../main/actions/launchd-domain';
+import { labelOfPlist } from '../../main/actions/launchd-steps';
 import { plistFor } from '../support/executor-setup';
 
 describe('launchdDomainOf', () => {

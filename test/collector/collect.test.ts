@@ -1,6 +1,6 @@
 // assets/collect.sh run for real (POSIX sh) against PATH shims that print recorded macOS output; its
 // bundle must replay through scan with the expected verdicts.
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import {
   readdirSync,
   chmodSync,
@@ -416,6 +416,28 @@ function fakeMac(): string {
  *   size in bytes, `-f %Su` the owner's name; GNU stat (here) reads -f as "file system", so this one is
  *   modelled on GNU's -c.
  */
+/**
+ * The collector run (one sample) while a node script writes to FIFOs the tests put under names it reads (`paths` are
+ * its arguments), with `readSeconds` for its watchdog; the archive and its unpacked bundle. The writer always ends.
+ */
+async function collectBesideWriter(
+  capture: { root: string; shimsDir: string; out: string; readSeconds: number; paths: string[] },
+  writerScript: string,
+): Promise<{ archive: string; bundle: string }> {
+  const writer = spawn(process.execPath, ['-e', writerScript, ...capture.paths], { stdio: 'ignore' });
+  try {
+    const { stdout } = await run(
+      'sh',
+      [join(repo, 'assets/collect.sh'), '--duration', '1', '--interval', '1', '--output', capture.out],
+      { env: { ...asAlice(capture.shimsDir, capture.root), LW_READ_SECONDS: String(capture.readSeconds) } },
+    );
+    const archive = stdout.trim();
+    return { archive, bundle: await unpacked(archive) };
+  } finally {
+    writer.kill('SIGKILL');
+  }
+}
+
 function macFactsShims(): Record<string, Shim> {
   return {
     sysctl: {
@@ -784,7 +806,6 @@ exec setpriv --reuid="$uid" --regid=20 --clear-groups "$@"`,
       sw_vers: { stdout: '14.6.1\n' },
     });
     const env = asAlice(shims.dir, root);
-    const { spawn } = await import('node:child_process');
     const child = spawn(
       'sh',
       [join(repo, 'assets/collect.sh'), '--duration', '60', '--interval', '1', '--output', out],
@@ -847,12 +868,9 @@ fi
 ${facts.stat?.script ?? ''}`,
       },
     });
-    const { spawn } = await import('node:child_process');
-    const writer = spawn(
-      process.execPath,
-      [
-        '-e',
-        `const fs = require('fs');
+    const { bundle } = await collectBesideWriter(
+      { root, shimsDir: shims.dir, out, readSeconds: 2, paths: [config, program] },
+      `const fs = require('fs');
         setTimeout(() => setInterval(() => {
           for (const path of process.argv.slice(1)) {
             try {
@@ -861,32 +879,18 @@ ${facts.stat?.script ?? ''}`,
             } catch {}
           }
         }, 100), 8000);`,
-        config,
-        program,
-      ],
-      { stdio: 'ignore' },
     );
-    try {
-      const { stdout } = await run(
-        'sh',
-        [join(repo, 'assets/collect.sh'), '--duration', '1', '--interval', '1', '--output', out],
-        { env: { ...asAlice(shims.dir, root), LW_READ_SECONDS: '2' } },
-      );
-      const bundle = await unpacked(stdout.trim());
-      expect(readFileSync(join(bundle, 'not-copied.txt'), 'utf8').split('\n').sort()).toEqual([
-        '',
-        'no-answer\t/Users/Shared/.rig/config.json',
-        'no-answer\t/Users/Shared/rig',
-      ]);
-      expect(existsSync(join(bundle, 'fs/Users/Shared/.rig/config.json'))).toBe(false);
-      expect(existsSync(join(bundle, 'hashes.txt'))).toBe(false);
-      const item = (await replay(bundle, DEFAULT_SCAN_OPTIONS)).items.find((i) => i.item.label === 'com.x.rig');
-      expect(item?.item.problems.join('\n')).toContain(
-        'not read: /Users/Shared/.rig/config.json: it did not answer a read within the collector',
-      );
-    } finally {
-      writer.kill('SIGKILL');
-    }
+    expect(readFileSync(join(bundle, 'not-copied.txt'), 'utf8').split('\n').sort()).toEqual([
+      '',
+      'no-answer\t/Users/Shared/.rig/config.json',
+      'no-answer\t/Users/Shared/rig',
+    ]);
+    expect(existsSync(join(bundle, 'fs/Users/Shared/.rig/config.json'))).toBe(false);
+    expect(existsSync(join(bundle, 'hashes.txt'))).toBe(false);
+    const item = (await replay(bundle, DEFAULT_SCAN_OPTIONS)).items.find((i) => i.item.label === 'com.x.rig');
+    expect(item?.item.problems.join('\n')).toContain(
+      'not read: /Users/Shared/.rig/config.json: it did not answer a read within the collector',
+    );
   }, 150_000);
 
   // Many names swapped so would cost 20 s each: once three reads have not answered, each later one gets 1 s. Five
@@ -919,12 +923,9 @@ case "$last" in *'/fs/Users/Shared/'??) f="${root}/Users/Shared/\${last##*/}/c.j
 exec /bin/mkdir "$@"`,
       },
     });
-    const { spawn } = await import('node:child_process');
-    const writer = spawn(
-      process.execPath,
-      [
-        '-e',
-        `const fs = require('fs');
+    const { bundle, archive } = await collectBesideWriter(
+      { root, shimsDir: shims.dir, out, readSeconds: 6, paths: [config('l4'), config('l5')] },
+      `const fs = require('fs');
         const seen = new Map();
         setInterval(() => {
           for (const path of process.argv.slice(1)) {
@@ -939,26 +940,12 @@ exec /bin/mkdir "$@"`,
             } catch {}
           }
         }, 50);`,
-        config('l4'),
-        config('l5'),
-      ],
-      { stdio: 'ignore' },
     );
-    try {
-      const { stdout } = await run(
-        'sh',
-        [join(repo, 'assets/collect.sh'), '--duration', '1', '--interval', '1', '--output', out],
-        { env: { ...asAlice(shims.dir, root), LW_READ_SECONDS: '6' } },
-      );
-      const bundle = await unpacked(stdout.trim());
-      expect(readFileSync(join(bundle, 'not-copied.txt'), 'utf8').split('\n').sort()).toEqual([
-        '',
-        ...folders.map((f) => `no-answer\t/Users/Shared/${f}/c.json`).sort(),
-      ]);
-      expect(readdirSync(out)).toEqual([basename(stdout.trim())]);
-    } finally {
-      writer.kill('SIGKILL');
-    }
+    expect(readFileSync(join(bundle, 'not-copied.txt'), 'utf8').split('\n').sort()).toEqual([
+      '',
+      ...folders.map((f) => `no-answer\t/Users/Shared/${f}/c.json`).sort(),
+    ]);
+    expect(readdirSync(out)).toEqual([basename(archive)]);
   }, 150_000);
 
   it('--redact: no host name, user name, home folder or serial number in the archive, and it still replays', async () => {
