@@ -3,8 +3,9 @@
 // (src/core/exec-invoke.c, exec_context_load_environment: "Filename supports globbing, take all matching files").
 // glob(3) with flags 0: `*`, `?` and `[...]` in any part of the path, a backslash escaping the next character, a
 // leading `.` of a name matched only by a `.` written there, only folders descended into, matches sorted (strcoll in
-// the C locale systemd runs with: byte order). The pattern and the folders are the attacker's: matching is linear
-// (one star remembered, never a search over all of them), and folders listed, names read and matches kept are bounded.
+// the C locale systemd runs with: byte order). The pattern and the folders are the attacker's: matching a name takes
+// at most its length times the pattern's steps (one star remembered, never a search over every star), each step
+// charged what it costs, and steps, folders listed, names read and matches kept are bounded.
 
 /** As systemd's own bound on EnvironmentFile= files a unit reads (systemd-exec.ts, MAX_ENVIRONMENT_FILES). */
 export const MAX_MATCHES = 16;
@@ -24,7 +25,7 @@ type Token =
   | { kind: 'char'; char: string }
   | { kind: 'one' }
   | { kind: 'star' }
-  | { kind: 'set'; negated: boolean; matches: (char: string) => boolean };
+  | { kind: 'set'; negated: boolean; matches: (char: string) => boolean; cost: number };
 
 /** POSIX classes glob(3) knows inside brackets, for the characters a file name has. */
 const CLASSES: Record<string, (c: string) => boolean> = {
@@ -86,7 +87,8 @@ function bracketAt(
     if (c === ']' && !first) {
       const matches = (char: string): boolean =>
         singles.has(char) || ranges.some(([a, b]) => a <= char && char <= b) || classes.some((is) => is(char));
-      return { token: { kind: 'set', negated, matches }, end: i };
+      // Ranges and classes are looked at one by one: a bracket of a thousand ranges costs a thousand steps a character.
+      return { token: { kind: 'set', negated, matches, cost: 1 + ranges.length + classes.length }, end: i };
     }
     if (c === '[' && pattern[i + 1] === ':') {
       const close = pattern.indexOf(':]', i + 2);
@@ -121,8 +123,9 @@ function matches(tokens: Token[], name: string, budget: { steps: number } = { st
   let starAt = -1;
   let starTook = 0;
   while (n < name.length) {
-    if (--budget.steps < 0) return false;
     const token = tokens[t];
+    budget.steps -= token?.kind === 'set' ? token.cost : 1;
+    if (budget.steps < 0) return false;
     const c = name[n] as string;
     if (token?.kind === 'star') {
       starAt = t++;

@@ -97,6 +97,14 @@ describe('expandWildcard', () => {
     ]);
   });
 
+  it('a bracket of many ranges is charged for each: the same bound stops it', () => {
+    const names = Array.from({ length: 10_000 }, (_, i) => `/e/${'a'.repeat(200)}${i}`);
+    const pattern = `/e/*[${'b-b'.repeat(1000)}]`;
+    expect(expandWildcard(pattern, tree(names)).problems).toEqual([
+      `EnvironmentFile= ${pattern.slice(0, 256)}: too costly to match against /e; the rest not read`,
+    ]);
+  });
+
   it('bounds: matches past the first 16, a folder past 10,000 names, and a class it does not know are named', () => {
     const many = Array.from({ length: 40 }, (_, i) => `/e/${String(i).padStart(2, '0')}.env`);
     const out = expandWildcard('/e/*.env', tree(many));
