@@ -1,5 +1,6 @@
 // glob(3) as systemd uses it for EnvironmentFile= (flags 0): what a name matches, and the paths a pattern gives, in
 // its order, within bounds. The patterns and folders are the attacker's.
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import {
   expandWildcard,
@@ -58,6 +59,46 @@ describe('nameMatches (fnmatch(3) as glob(3) uses it)', () => {
     ['a*b*c', 'aXbYd', false],
   ])('%s against %s: %s', (pattern, name, expected) => {
     expect(nameMatches(pattern, name)).toBe(expected);
+  });
+
+  // glob(3) and the shell's `case` read patterns by the same rules (POSIX XCU 2.13.1, "Patterns Matching a Single
+  // Character" and "Multiple Characters"); glob adds only its rules for a leading dot and for slashes, which names
+  // here have neither of. sh (dash here, bash as macOS's /bin/sh) is the implementation at hand to agree with. `[^`
+  // is left out: POSIX leaves it unspecified, and glibc's fnmatch (as bash) negates with it where dash does not.
+  it('agrees with the shell on 5,000 seeded random patterns and names', () => {
+    let seed = 7;
+    const random = (): number => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    const pick = (from: string | string[]): string => from[Math.floor(random() * from.length)] as string;
+    const cases: [string, string][] = [];
+    // Patterns made of pieces a bracket expression is made of too (a leading `]`, ranges, `!`, classes), so that
+    // brackets are common, and names from the characters those pieces name.
+    const bracket = (): string => {
+      let inside = random() < 0.3 ? '!' : '';
+      if (random() < 0.15) inside += ']';
+      for (let items = 1 + Math.floor(random() * 3); items > 0; items--) {
+        const r = random();
+        inside +=
+          r < 0.3 ? `${pick('ab-1')}-${pick('ab]1')}` : r < 0.4 ? pick(['[:alpha:]', '[:digit:]']) : pick('ab-1\\');
+      }
+      return `[${inside}${random() < 0.9 ? ']' : ''}`;
+    };
+    while (cases.length < 5000) {
+      let pattern = '';
+      for (let pieces = 1 + Math.floor(random() * 4); pieces > 0; pieces--) {
+        const r = random();
+        pattern += r < 0.35 ? bracket() : r < 0.55 ? '*' : r < 0.65 ? '?' : pick('ab-]1\\');
+      }
+      let name = '';
+      for (let length = 1 + Math.floor(random() * 4); name.length < length;) name += pick('ab-]1[\\');
+      cases.push([pattern, name]);
+    }
+    const input = cases.map(([pattern, name]) => `${pattern}\t${name}\n`).join('');
+    const script = `while IFS='\t' read -r p n; do case $n in $p) echo 1 ;; *) echo 0 ;; esac; done`;
+    const shell = execFileSync('sh', ['-c', script], { input }).toString().trim().split('\n');
+    const ours = cases.map(([pattern, name]) => (nameMatches(pattern, name) ? '1' : '0'));
+    expect(cases.filter((_, i) => ours[i] !== shell[i])).toEqual([]);
+    // Enough of them match for the agreement to say something.
+    expect(ours.filter((o) => o === '1').length).toBeGreaterThan(100);
   });
 
   it('many stars against a long name that almost matches: answered (a search over the stars would not end)', () => {
