@@ -267,7 +267,8 @@ describe('disable and undo against a model of launchd', () => {
     damageRecord(context.root, done.record.id);
     const run = context.runner.run.bind(context.runner);
     let asked = 0;
-    // osascript's answer when the user cancels the password prompt: "User did not grant permission" (runners.ts).
+    // The password prompt cancelled: @vscode/sudo-prompt fails with "User did not grant permission." (its
+    // PERMISSION_DENIED), which macRunner (runners.ts) turns into this problem.
     context.runner.run = async (argv, options) =>
       options.admin && ++asked === 2
         ? { code: 1, stdout: '', stderr: '', problem: 'the administrator password was not given' }
