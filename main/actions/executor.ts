@@ -317,7 +317,7 @@ export class Executor {
         damaged.needsAdmin === true ||
         domain === 'system' ||
         originalPath.startsWith('/Library/'));
-    const sha256 = salvaged.sha256 ?? (admin ? undefined : hashOfWhatIsHeld(salvaged.backupPath));
+    const sha256 = salvaged.sha256 ?? (admin ? undefined : hashOfWhatIsHeld(salvaged));
     const backup: BackupRecord = {
       originalPath,
       backupPath: salvaged.backupPath,
@@ -1026,8 +1026,8 @@ function checkCopy(backup: BackupRecord): void {
  * The hash of what the quarantine holds of a file whose record gives none: the original itself when it is held, else
  * its copy (a damaged record, the only kind that lacks one); undefined when neither is a regular file.
  */
-function hashOfWhatIsHeld(backupPath: string): string | undefined {
-  for (const path of [`${backupPath}.held`, backupPath]) {
+function hashOfWhatIsHeld(backup: Pick<BackupRecord, 'backupPath'>): string | undefined {
+  for (const path of [heldFileOf(backup), backup.backupPath]) {
     const found = lookAt(path);
     if (found.kind === 'regular') return found.sha256;
   }
@@ -1051,7 +1051,7 @@ function howToTurnOnAgain(path: string): string {
 }
 
 /** Where the quarantine holds the original itself (renamed, not copied), beside its copy. */
-function heldFileOf(backup: BackupRecord): string {
+function heldFileOf(backup: Pick<BackupRecord, 'backupPath'>): string {
   return `${backup.backupPath}.held`;
 }
 
