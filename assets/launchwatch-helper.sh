@@ -14,6 +14,11 @@
 #                                          launchctl bootstrap, tried again while launchd answers 5 or 37
 #                                          (it does for seconds after a bootout), for up to 15 s; done as
 #                                          soon as launchctl print shows the label loaded
+#   turnon    <domain-target> <plist>      launchctl enable and bootstrap (as above) of the service the plist at
+#                                          <plist> names: its Label is read here, as root, with PlistBuddy, and
+#                                          checked as a service target's; "label <Label>" is the first line said.
+#                                          For a file root has just put back (unhold), whose Label the user's
+#                                          record cannot be trusted to give and the user may not be able to read
 #   terminate <pid> <started-at>           SIGTERM, then SIGKILL after 3 s, only while the pid is still
 #                                          the process that started at <started-at> (epoch seconds, +-3)
 #   hold      <path> <action-id>           moves the file at <path> into the administrator's quarantine (below):
@@ -48,6 +53,7 @@ tool() {
 }
 LAUNCHCTL=$(tool /bin/launchctl launchctl)
 LSOF=$(tool /usr/sbin/lsof lsof)
+PLISTBUDDY=$(tool /usr/libexec/PlistBuddy PlistBuddy)
 
 # The administrator's quarantine: a folder only root can change, so that what Undo puts back in a root-owned folder
 # is what was taken out of it, whatever ran as the user meanwhile (the user's own quarantine and journal are the
@@ -131,6 +137,30 @@ report() {
   : > "$said"
 }
 
+bootstrap_until_loaded() {
+  # $1 domain, $2 plist, $3 label. What the last try said goes to $said, after what was there before the first.
+  before=$(cat "$said")
+  waited=0
+  pause=1
+  while :; do
+    {
+      [ -z "$before" ] || printf '%s\n' "$before"
+      "$LAUNCHCTL" bootstrap "$1" "$2" 2>&1
+    } > "$said"
+    status=$?
+    case $status in 5 | 37) ;; *) return "$status" ;; esac
+    # 5 also means "already loaded" (loaded by hand, or by a run of this helper that was cut short).
+    if "$LAUNCHCTL" print "$1/$3" > /dev/null 2>&1; then
+      echo "already loaded" >> "$said"
+      return 0
+    fi
+    [ "$waited" -lt 15 ] || return "$status"
+    sleep "$pause"
+    waited=$((waited + pause))
+    [ "$pause" -ge 4 ] || pause=$((pause * 2))
+  done
+}
+
 need() {
   # need <expected word count> <message> <check...>: fail unless the step has that many words and the check holds.
   expected=$1
@@ -159,22 +189,21 @@ run_step() {
       need 3 "$m" valid_domain "$1"
       need 3 "$m" valid_path "$2"
       need 3 "$m" valid_target "$1/$3"
-      waited=0
-      pause=1
-      while :; do
-        "$LAUNCHCTL" bootstrap "$1" "$2" > "$said" 2>&1
-        status=$?
-        case $status in 5 | 37) ;; *) return "$status" ;; esac
-        # 5 also means "already loaded" (loaded by hand, or by a run of this helper that was cut short).
-        if "$LAUNCHCTL" print "$1/$3" > /dev/null 2>&1; then
-          echo "already loaded" >> "$said"
-          return 0
-        fi
-        [ "$waited" -lt 15 ] || return "$status"
-        sleep "$pause"
-        waited=$((waited + pause))
-        [ "$pause" -ge 4 ] || pause=$((pause * 2))
-      done ;;
+      bootstrap_until_loaded "$1" "$2" "$3" ;;
+    turnon)
+      m="turnon needs a domain and a plist path"
+      need 2 "$m" valid_domain "$1"
+      need 2 "$m" valid_path "$2"
+      if [ -L "$2" ] || [ ! -f "$2" ]; then echo "$2 is not a regular file: nothing was loaded" > "$said"; return 1; fi
+      # PlistBuddy(8) prints a string entry as itself on one line; a missing one is an error on stderr (status 1).
+      label=$("$PLISTBUDDY" -c "Print :Label" "$2" 2>/dev/null)
+      if ! valid_target "$1/$label"; then
+        echo "$2 has no Label launchctl takes (a word of letters, digits and ._@+-): nothing was loaded" > "$said"
+        return 1
+      fi
+      echo "label $label" > "$said"
+      "$LAUNCHCTL" enable "$1/$label" >> "$said" 2>&1 || return
+      bootstrap_until_loaded "$1" "$2" "$label" ;;
     terminate)
       need 2 "terminate needs a pid and a start time" number "$1"
       need 2 "terminate needs a pid and a start time" number "$2"

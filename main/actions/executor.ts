@@ -22,13 +22,19 @@ import type { ActionRecord, BackupRecord, Journal, StepRecord, UnreadableRecord 
 import { adminQuarantineDir } from './helper-path';
 import { launchdDomainOf } from './launchd-domain';
 import {
+  confirmOn,
   enableAndLoad,
+  type HelperResult,
+  type HelperStep,
   isDisabled,
   isLoaded,
   labelOfPlist,
+  labelTurnedOn,
   runHelper,
   splitTarget,
+  turnOnStep,
   waitUntilLoaded,
+  whatIsLeft,
 } from './launchd-steps';
 import { shellQuote } from './runners';
 
@@ -200,7 +206,7 @@ export class Executor {
     }
     // Back already (an Undo cut short after the helper moved it back, or put back by hand): not asked for again.
     if (restore && restore.status !== 'done' && backup && admin) {
-      const there = lookAt(backup.originalPath);
+      const there = lookAtAs(backup.originalPath, true);
       if (there.kind === 'regular' && there.sha256 === backup.sha256) {
         restore.output = 'already back';
         this.finish(record, restore);
@@ -293,8 +299,9 @@ export class Executor {
    * Undo for a journal record that cannot be read: the file is put back as an ordinary Undo would (the original held in
    * the quarantine, else the copy, each checked against the hash the record gives, when it gives one; an administrator's
    * only from the administrator's quarantine), and then turned back on: a launch item's disable is kept by launchd
-   * across restarts, so it is enabled and loaded again, by the Label of the file now in place. The damaged record is
-   * set aside once the file is back.
+   * across restarts, so it is enabled and loaded again, by the Label of the file now in place (an administrator's read
+   * by root in the helper run that puts it back, so one password prompt does both). The damaged record is set aside
+   * once the file is back.
    */
   async restoreFromDamaged(damaged: UnreadableRecord): Promise<{ ok: boolean; message: string }> {
     const who = damaged.label ?? damaged.id;
@@ -335,8 +342,16 @@ export class Executor {
         ok: false,
         message: `${who} could not be put back: neither its held file nor its copy is in ${folder}. Nothing is at ${originalPath}.`,
       };
+    // An administrator's file is turned on in the same helper run that puts it back (one prompt), root reading its Label
+    // from the file itself: the user may not be able to read it, and no record the user can write may name it.
+    let turnedOn: ThenAsRoot | undefined;
     try {
-      await this.restore(damaged.id, backup, admin);
+      turnedOn = await this.restore(
+        damaged.id,
+        backup,
+        admin,
+        admin && domain !== undefined ? [turnOnStep(domain, originalPath)] : [],
+      );
     } catch (error) {
       return {
         ok: false,
@@ -354,6 +369,32 @@ export class Executor {
         ok: true,
         message: `${who} is back at ${originalPath} (${kept}). ${howToTurnOnAgain(originalPath)}${unlike}`,
       };
+    if (turnedOn !== undefined) {
+      const outcome = turnedOn.statuses[0];
+      const label = labelTurnedOn(outcome?.said ?? '');
+      if (outcome?.status !== 0 || label === undefined) {
+        const why = outcome?.said || turnedOn.problem || 'the helper stopped before turning it on';
+        return {
+          ok: false,
+          message: `${who} is back at ${originalPath} (${kept}), but it is not on again: ${why}. What is left to do: ${whatIsLeft(domain, label ?? '<its Label>', originalPath)}${unlike}`,
+        };
+      }
+      const failed = await confirmOn(
+        this.options.runner,
+        `${domain}/${label}`,
+        whatIsLeft(domain, label, originalPath),
+        this.confirmMs(),
+      );
+      return failed
+        ? {
+            ok: false,
+            message: `${label} is back at ${originalPath} (${kept}), but it is not on again: ${failed}${unlike}`,
+          }
+        : {
+            ok: true,
+            message: `${label} is back at ${originalPath} and is enabled and loaded again (launchd confirms it; ${kept}).${unlike}`,
+          };
+    }
     const named = labelOfPlist(originalPath);
     if ('problem' in named)
       return {
@@ -774,13 +815,21 @@ export class Executor {
    * the user could rewrite, so they never decide what goes into a root-owned folder, nor where (a record could be
    * edited to look older, or to name another place).
    */
-  private async restore(id: string, backup: BackupRecord, admin: boolean): Promise<void> {
-    const there = lookAt(backup.originalPath);
-    if (there.kind === 'regular' && there.sha256 === backup.sha256) return;
+  private async restore(
+    id: string,
+    backup: BackupRecord,
+    admin: boolean,
+    /** For an administrator's file: helper steps to run after the unhold, in the same run (one prompt). */
+    thenAsRoot: HelperStep[] = [],
+  ): Promise<ThenAsRoot | undefined> {
+    const there = lookAtAs(backup.originalPath, admin);
+    if (there.kind === 'regular' && there.sha256 === backup.sha256) return undefined;
     if (there.kind === 'regular')
       throw new Error(`a different file is already at ${backup.originalPath}; it was left alone`);
     if (there.kind === 'other')
       throw new Error(`${there.what} is already at ${backup.originalPath}; it was left alone`);
+    if (there.kind === 'unreadable')
+      throw new Error(`a file Launchwatch cannot read is already at ${backup.originalPath}; it was left alone`);
     if (admin) {
       if (backup.heldByAdmin !== true) throw new Error(notHeldByAdmin(backup));
       // Root-owned folders: one prompt; the helper moves the held file back (one rename), so the target is never a
@@ -788,12 +837,18 @@ export class Executor {
       const result = await runHelper(
         this.options.runner,
         this.options.helperPath,
-        [{ words: unholdWords(id, backup) }],
+        [{ words: unholdWords(id, backup) }, ...thenAsRoot],
         { admin: true, reason: `Launchwatch needs an administrator to put ${backup.originalPath} back.` },
       );
       const outcome = result.statuses[0];
       if (!outcome || outcome.status !== 0)
         throw new Error(`putting the file back failed: ${outcome?.said || result.problem || 'the helper did not run'}`);
+      const restored = lookAtAs(backup.originalPath, admin);
+      if (restored.kind !== 'regular' && restored.kind !== 'unreadable')
+        throw new Error(`${backup.originalPath} is not there after it was put back`);
+      return thenAsRoot.length > 0
+        ? { statuses: result.statuses.slice(1), ...(result.problem ? { problem: result.problem } : {}) }
+        : undefined;
     } else if (!this.putHeldBack(backup)) {
       checkCopy(backup);
       mkdirSync(dirname(backup.originalPath), { recursive: true });
@@ -804,9 +859,9 @@ export class Executor {
     }
     const restored = lookAt(backup.originalPath);
     if (restored.kind !== 'regular') throw new Error(`${backup.originalPath} is not there after it was put back`);
-    // What the administrator's quarantine gave back is the truth; a record that disagrees is named (notAsRecorded).
-    if (!admin && restored.sha256 !== backup.sha256)
+    if (restored.sha256 !== backup.sha256)
       throw new Error(`${backup.originalPath} was restored but does not match its backup`);
+    return undefined;
   }
 
   private async rollBack(record: ActionRecord, failedAt: number): Promise<void> {
@@ -949,6 +1004,23 @@ function name(record: ActionRecord): string {
 }
 
 /** Where the file stands after a failed undo, in words that are true whatever went wrong. */
+/** What the helper's steps after an unhold answered (restore's `thenAsRoot`), in their order. */
+type ThenAsRoot = HelperResult;
+
+/**
+ * lookAt, where an administrator's file may be one the user cannot read (a plist root keeps at mode 0600 is loaded by
+ * launchd all the same): then it is there, unread, rather than an error.
+ */
+function lookAtAs(path: string, admin: boolean): Found | { kind: 'unreadable' } {
+  try {
+    return lookAt(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (admin && (code === 'EACCES' || code === 'EPERM')) return { kind: 'unreadable' };
+    throw error;
+  }
+}
+
 function whereTheFileIs(backup: BackupRecord): string {
   if (existsSync(backup.originalPath)) return `The file at ${backup.originalPath} is in place.`;
   // Looked at through one descriptor each: a copy that became a FIFO is named, never waited on or thrown over.

@@ -140,12 +140,7 @@ export async function enableAndLoad(
 ): Promise<string | undefined> {
   const { domain, label, path } = service;
   const target = `${domain}/${label}`;
-  let left = `launchctl enable ${target} && launchctl bootstrap ${domain} <the file>`;
-  try {
-    left = `launchctl enable ${target} && launchctl bootstrap ${domain} ${shellQuote(path)}`;
-  } catch {
-    // A path with control characters is not written into a command to paste.
-  }
+  const left = whatIsLeft(domain, label, path);
   const loaded = await isLoaded(runner, target);
   const steps: HelperStep[] = [];
   // Asked first, so that a service already on again (by hand, or by an Undo before) costs no prompt.
@@ -160,9 +155,51 @@ export async function enableAndLoad(
     if (outcome.status !== 0)
       return `${step.words.slice(0, 2).join(' ')}: ${outcome.said || `exit status ${outcome.status}`}. What is left to do: ${left}`;
   }
-  if (!loaded && !(await waitUntilLoaded(runner, target, true, options.confirmMs)))
+  return confirmOn(runner, target, left, options.confirmMs, !loaded);
+}
+
+/** Commands to paste that enable and load the service (`label` may be a placeholder such as `<its Label>`). */
+export function whatIsLeft(domain: string, label: string, path: string): string {
+  const enable = `launchctl enable ${domain}/${label}`;
+  try {
+    return `${enable} && launchctl bootstrap ${domain} ${shellQuote(path)}`;
+  } catch {
+    // A path with control characters is not written into a command to paste.
+    return `${enable} && launchctl bootstrap ${domain} <the file>`;
+  }
+}
+
+/**
+ * After an enable and a bootstrap: launchd asked until it shows `target` loaded (when `wasLoaded` is false) and not
+ * disabled. Returns what is not so, with what is left to do, or undefined.
+ */
+export async function confirmOn(
+  runner: CommandRunner,
+  target: string,
+  left: string,
+  confirmMs: number,
+  checkLoaded = true,
+): Promise<string | undefined> {
+  if (checkLoaded && !(await waitUntilLoaded(runner, target, true, confirmMs)))
     return `launchd does not show ${target} loaded. What is left to do: ${left}`;
   if ((await isDisabled(runner, target)) === true)
     return `launchd still lists ${target} as disabled. What is left to do: launchctl enable ${target}`;
   return undefined;
+}
+
+/**
+ * The helper's step that enables and loads the service the plist at `path` names, its Label read by root from the file
+ * itself: for a file root has just put back, which the user may not be able to read, and whose Label no record the
+ * user can write may give.
+ */
+export function turnOnStep(domain: string, path: string): HelperStep {
+  return { words: ['turnon', domain, path] };
+}
+
+/** The Label the helper's turnon step read (its first line said, `label <Label>`), if launchctl may be given it. */
+export function labelTurnedOn(said: string): string | undefined {
+  const first = said.split('\n', 1)[0] ?? '';
+  if (!first.startsWith('label ')) return undefined;
+  const label = first.slice('label '.length);
+  return LABEL_PATTERN.test(label) ? label : undefined;
 }

@@ -231,8 +231,40 @@ describe('disable and undo against a model of launchd', () => {
     expect(statSync(plistPath).mtime.toISOString()).toBe('2024-05-06T07:08:09.000Z');
     expect(context.model.read().domains.system?.['com.evil.d']?.path).toBe(plistPath);
     expect(context.model.read().disabled.system).toEqual({ 'com.evil.d': false });
-    // One prompt to move the file back, one to load the Label read from it once it is back (the record's is the user's).
-    expect(context.runner.prompts).toBe(3);
+    // One prompt for the disable and one for the Undo: root moves the file back, reads its Label from it (the
+    // record's is the user's to write) and enables and loads that, in one helper run.
+    expect(context.runner.prompts).toBe(2);
+    expect(
+      context.model
+        .read()
+        .calls.filter((c) => c.root && c.argv[0] !== 'print')
+        .map((c) => c.argv.join(' ')),
+    ).toEqual([
+      'bootout system/com.evil.d',
+      'disable system/com.evil.d',
+      'enable system/com.evil.d',
+      `bootstrap system ${plistPath}`,
+    ]);
+  });
+
+  it("a root daemon's damaged record whose held file has no Label launchctl takes: put back, not loaded, and said", async () => {
+    const { context, plistPath, done } = await disabledDaemon();
+    const held = join(context.env.LAUNCHWATCH_HELD_DIR as string, done.record.id, 'file');
+    writeFileSync(held, plistFor('com.evil.d;rm -rf ~'));
+    damageRecord(context.root, done.record.id, (json) => {
+      delete json.backup.sha256;
+    });
+    const before = context.model.read().calls.length;
+    const undone = await context.service.undo(done.record.id);
+    expect(undone.ok).toBe(false);
+    expect(undone.message).toContain(`is back at ${plistPath}`);
+    expect(undone.message).toContain('has no Label launchctl takes');
+    expect(undone.message).toContain(
+      `What is left to do: launchctl enable system/<its Label> && launchctl bootstrap system '${plistPath}'`,
+    );
+    expect(readFileSync(plistPath)).toEqual(plistFor('com.evil.d;rm -rf ~'));
+    expect(context.runner.prompts).toBe(2);
+    expect(mutating(context.model.read().calls.slice(before))).toEqual([]);
   });
 
   it("a root daemon's damaged record, its file already back and loaded by hand: undone with no prompt", async () => {
@@ -262,25 +294,24 @@ describe('disable and undo against a model of launchd', () => {
     expect(context.model.read().calls.filter((c) => c.root)).toEqual([]);
   });
 
-  it('a damaged record whose file is back but launchd is not asked (the password not given) says what is left', async () => {
+  it("a damaged record's Undo whose password is not given: nothing moved, and the message says where the file is", async () => {
     const { context, plistPath, done } = await disabledDaemon();
     damageRecord(context.root, done.record.id);
     const run = context.runner.run.bind(context.runner);
-    let asked = 0;
     // The password prompt cancelled: @vscode/sudo-prompt fails with "User did not grant permission." (its
     // PERMISSION_DENIED), which macRunner (runners.ts) turns into this problem.
     context.runner.run = async (argv, options) =>
-      options.admin && ++asked === 2
+      options.admin
         ? { code: 1, stdout: '', stderr: '', problem: 'the administrator password was not given' }
         : run(argv, options);
     const undone = await context.service.undo(done.record.id);
     expect(undone.ok).toBe(false);
-    expect(undone.message).toContain(`com.evil.d is back at ${plistPath}`);
-    expect(undone.message).toContain(
-      `the administrator password was not given. What is left to do: launchctl enable system/com.evil.d && launchctl bootstrap system '${plistPath}'`,
-    );
-    expect(readFileSync(plistPath)).toEqual(plistFor('com.evil.d'));
+    expect(undone.message).toContain('putting the file back failed: the administrator password was not given');
+    expect(existsSync(plistPath)).toBe(false);
+    expect(existsSync(join(context.env.LAUNCHWATCH_HELD_DIR as string, done.record.id, 'file'))).toBe(true);
     expect(context.model.read().disabled.system).toEqual({ 'com.evil.d': true });
+    // The record stays as it was, for another Undo.
+    expect(existsSync(join(context.root, 'state/actions', `${done.record.id}.json`))).toBe(true);
   });
 
   it('an interpreter-run agent (/bin/bash -c) can be disabled, although bash is signed by Apple', async () => {

@@ -84,6 +84,71 @@ describe('assets/launchwatch-helper.sh', () => {
     expect(model.read().calls).toEqual([]);
   });
 
+  describe('turnon: the Label read by root from the file, then enable and bootstrap', () => {
+    const plist = (label: string) =>
+      `<?xml version="1.0" encoding="UTF-8"?>\n<plist version="1.0"><dict><key>Label</key><string>${label}</string></dict></plist>\n`;
+
+    it('enables and loads the service the file names, and says the Label it read', async () => {
+      const model = launchdModel();
+      const dir = mkdtempSync(join(tmpdir(), 'lw-helper-'));
+      const path = join(dir, 'com.x.plist');
+      writeFileSync(path, plist('com.x.d'));
+      model.update((state) => (state.disabled.system = { 'com.x.d': true }));
+      const out = await run({ ...model.env, LW_MODEL_ROOT: '1' }, ['turnon', 'system', path]);
+      expect(out.code).toBe(0);
+      expect(parseHelperOutput(out.stdout)).toEqual([{ status: 0, said: 'label com.x.d' }]);
+      expect(model.read().disabled.system).toEqual({ 'com.x.d': false });
+      expect(model.read().domains.system?.['com.x.d']?.path).toBe(path);
+      // Loaded already (by hand, or by a run cut short): launchd's 5 then print counts as done.
+      const again = await run({ ...model.env, LW_MODEL_ROOT: '1' }, ['turnon', 'system', path]);
+      expect(again.code).toBe(0);
+      expect(parseHelperOutput(again.stdout)[0]?.said).toMatch(
+        /^label com\.x\.d\nBootstrap failed: 5: .*\nalready loaded$/s,
+      );
+    });
+
+    it('loads nothing for a file with no Label launchctl takes, a link, or no file', async () => {
+      const model = launchdModel();
+      const dir = mkdtempSync(join(tmpdir(), 'lw-helper-'));
+      const cases: [string, string][] = [
+        ['com.x;rm -rf ~', 'has no Label launchctl takes'],
+        ['com.x/../y', 'has no Label launchctl takes'],
+        ['-rf', 'has no Label launchctl takes'],
+        ['', 'has no Label launchctl takes'],
+      ];
+      for (const [i, [label, said]] of cases.entries()) {
+        const path = join(dir, `${i}.plist`);
+        writeFileSync(path, plist(label));
+        const out = await run({ ...model.env, LW_MODEL_ROOT: '1' }, ['turnon', 'system', path]);
+        expect(out.code, label).toBe(1);
+        expect(parseHelperOutput(out.stdout)[0]?.said, label).toContain(said);
+      }
+      const noLabel = join(dir, 'none.plist');
+      writeFileSync(noLabel, '<plist version="1.0"><dict><key>Program</key><string>/x</string></dict></plist>');
+      const link = join(dir, 'link.plist');
+      symlinkSync(join(dir, '0.plist'), link);
+      for (const [path, said] of [
+        [noLabel, 'has no Label launchctl takes'],
+        [link, 'is not a regular file'],
+        [join(dir, 'gone.plist'), 'is not a regular file'],
+      ] as const) {
+        const out = await run({ ...model.env, LW_MODEL_ROOT: '1' }, ['turnon', 'system', path]);
+        expect(out.code, path).toBe(1);
+        expect(parseHelperOutput(out.stdout)[0]?.said, path).toContain(said);
+      }
+      for (const args of [
+        ['turnon', 'system'],
+        ['turnon', 'user/501', join(dir, '0.plist')],
+        ['turnon', 'system', 'relative.plist'],
+      ]) {
+        const out = await run(model.env, args);
+        expect(out.code, args.join(' ')).toBe(2);
+        expect(out.stderr, args.join(' ')).toContain('turnon needs a domain and a plist path');
+      }
+      expect(model.read().calls).toEqual([]);
+    });
+  });
+
   describe("the administrator's quarantine (hold, unhold)", () => {
     /** A plist in a folder, and the helper's environment with its own administrator's quarantine. */
     function placed(text = '<plist>daemon</plist>') {

@@ -57,6 +57,10 @@ export function launchdModel(
   const shim = join(dir, 'launchctl');
   writeFileSync(shim, `#!/bin/sh\nexec "${process.execPath}" "${join(__dirname, 'launchctl-model.mjs')}" "$@"\n`);
   chmodSync(shim, 0o755);
+  // The helper's turnon step reads a plist's Label with /usr/libexec/PlistBuddy (PlistBuddy(8)), as root.
+  const plistBuddy = join(dir, 'PlistBuddy');
+  writeFileSync(plistBuddy, `#!/bin/sh\nexec "${process.execPath}" "${join(__dirname, 'plistbuddy-shim.mjs')}" "$@"\n`);
+  chmodSync(plistBuddy, 0o755);
   // The helper's administrator's quarantine, which on a Mac is a fixed root-owned folder.
   const env = {
     ...process.env,
