@@ -191,6 +191,16 @@ export function evidenceReasons(evidence: Omit<ItemEvidence, 'cpu'>, indicators:
       attack: 'T1036.004',
       text: masquerade,
     });
+  // launchctl prints labels as they are (launchctl-list.ts): what follows a line end reads as a row of another job.
+  if ((item.kind === 'LaunchAgent' || item.kind === 'LaunchDaemon') && item.label.includes('\n'))
+    add({
+      code: 'hide.label-line-end',
+      family: 'hiding',
+      strength: 'weak',
+      weight: 15,
+      attack: 'T1564',
+      text: "its Label holds a line end, which splits its row of launchctl list in two: what follows reads as another job's row, claiming a process for that job (its own row was read back whole)",
+    });
   if (item.injectedLibraries !== undefined && item.injectedLibraries.length > 0) {
     const variable =
       item.kind === 'LaunchAgent' || item.kind === 'LaunchDaemon' ? 'DYLD_INSERT_LIBRARIES' : 'LD_PRELOAD';

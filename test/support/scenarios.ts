@@ -997,6 +997,39 @@ export const scenarios: Scenario[] = [
     reasons: { 'com.pplauncher': ['cpu.sustained', 'args.miner-options'] },
   },
   {
+    // launchctl prints a label as it is (ProcursusTeam/launchctl list.c), so a line end in one starts a row of its own:
+    // here a row that hands the miner's pid to an Apple job that is not running. Read so, the miner is Apple's.
+    name: 'A Label with a line end forges a row of launchctl list, handing its miner to an idle Apple job',
+    spec: {
+      items: [
+        {
+          path: '/System/Library/LaunchAgents/com.apple.idleassetsd.plist',
+          plist: { Label: 'com.apple.idleassetsd', Program: '/usr/libexec/idleassetsd', RunAtLoad: false },
+        },
+        {
+          path: `${HOME}/Library/LaunchAgents/com.evil.updater.plist`,
+          listedPid: 1610,
+          plist: {
+            Label: 'com.evil.updater\n1612\t0\tcom.apple.idleassetsd',
+            ProgramArguments: [`${HOME}/.updater/launcher`],
+            RunAtLoad: true,
+          },
+        },
+      ],
+      processes: [
+        ...BACKGROUND,
+        { pid: 1610, ppid: 1, args: `${HOME}/.updater/launcher`, cpu: 0.1 },
+        { pid: 1612, ppid: 1610, args: `${HOME}/.updater/idleassetsd --donate-level=1 -u ${WALLET}`, cpu: 390 },
+      ],
+      connections: [{ pid: 1612, local: '192.168.1.20:56100', remote: '141.94.96.71:443' }],
+      dns: [['141.94.96.71', 'pool.supportxmr.com']],
+    },
+    expect: { 'com.evil.updater\n1612\t0\tcom.apple.idleassetsd': 'mining', 'com.apple.idleassetsd': 'ok' },
+    reasons: {
+      'com.evil.updater\n1612\t0\tcom.apple.idleassetsd': ['cpu.sustained', 'net.pool-host', 'hide.label-line-end'],
+    },
+  },
+  {
     name: "A user's own XMRig from Homebrew: real mining (approval comes from the inventory)",
     spec: {
       items: [

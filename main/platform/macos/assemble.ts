@@ -51,11 +51,6 @@ export interface MacRawInventory {
 export function assembleInventory(raw: MacRawInventory): Inventory {
   const notes = [...raw.notes];
   const home = raw.user?.home ?? '/var/root';
-  const list = parseLaunchctlList(raw.launchctlList);
-  list.problems.forEach((p) => notes.push(`launchctl list: ${p}`));
-  // Run as root for a user: the user's own list (agents) and root's (the system domain, daemons).
-  const systemList = raw.systemLaunchctlList === undefined ? undefined : parseLaunchctlList(raw.systemLaunchctlList);
-  systemList?.problems.forEach((p) => notes.push(`launchctl list (system): ${p}`));
   const overrides =
     raw.printDisabled === undefined ? new Map<string, boolean>() : parsePrintDisabled(raw.printDisabled);
 
@@ -75,6 +70,14 @@ export function assembleInventory(raw: MacRawInventory): Inventory {
   }
   unread += raw.plistsBeyond ?? 0;
   if (unread > 0) notes.push(tooManyPlists(items.length + unread));
+  // Read once the labels the property lists give are known: one with a line end splits its row (parseLaunchctlList).
+  const labelsWithLineEnds = items.map((item) => item.label).filter((label) => label.includes('\n'));
+  const list = parseLaunchctlList(raw.launchctlList, labelsWithLineEnds);
+  list.problems.forEach((p) => notes.push(`launchctl list: ${p}`));
+  // Run as root for a user: the user's own list (agents) and root's (the system domain, daemons).
+  const systemList =
+    raw.systemLaunchctlList === undefined ? undefined : parseLaunchctlList(raw.systemLaunchctlList, labelsWithLineEnds);
+  systemList?.problems.forEach((p) => notes.push(`launchctl list (system): ${p}`));
   // Appended one by one: spreading an attacker-sized list into push() overflows the stack.
   const append = (more: LaunchItem[]): void => {
     for (const item of more) items.push(item);

@@ -45,6 +45,45 @@ describe('launchctl list', () => {
     }
   });
 
+  it("reads a label with a line end back whole, so the row its second line forges is not another job's", () => {
+    const forging = 'com.evil.x\n4242\t0\tcom.apple.idle';
+    const text = `PID\tStatus\tLabel\n-\t0\tcom.apple.a\n812\t0\t${forging}\n-\t0\tcom.apple.b\nx\t0\tcom.c\n`;
+    // As the property lists are not read yet: the forged row stands, a pid for com.apple.idle.
+    expect(parseLaunchctlList(text).records).toContainEqual({ label: 'com.apple.idle', pid: 4242, lastExitStatus: 0 });
+    const { records, problems } = parseLaunchctlList(text, [forging, 'com.evil.x\nsomething else']);
+    expect(records).toEqual([
+      { label: 'com.apple.a', lastExitStatus: 0 },
+      { label: forging, pid: 812, lastExitStatus: 0 },
+      { label: 'com.apple.b', lastExitStatus: 0 },
+      { label: 'com.c', lastExitStatus: 0 },
+    ]);
+    // Line numbers stay those of the text.
+    expect(problems).toEqual(['line 6: "com.c": PID "x" is not a job\'s process: read as unknown']);
+    // Of two labels that start alike, the one the text goes on with; a label ending in a line end, with its empty line.
+    const two = parseLaunchctlList('11\t0\tcom.x\nA\n12\t0\tcom.x\nA\tB\n13\t0\tcom.y\n\n', [
+      'com.x\nA',
+      'com.x\nA\tB',
+      'com.y\n',
+    ]).records;
+    expect(two.map((r) => [r.label, r.pid])).toEqual([
+      ['com.x\nA', 11],
+      ['com.x\nA\tB', 12],
+      ['com.y\n', 13],
+    ]);
+  });
+
+  it('takes no pid for a label listed twice (launchd keys its jobs by label): one of the rows was forged', () => {
+    const text = 'PID\tStatus\tLabel\n-\t0\tcom.apple.idle\n812\t0\tcom.submitted\n4242\t0\tcom.apple.idle\n';
+    const { records, problems } = parseLaunchctlList(text);
+    expect(records).toEqual([
+      { label: 'com.apple.idle', lastExitStatus: 0 },
+      { label: 'com.submitted', pid: 812, lastExitStatus: 0 },
+      { label: 'com.apple.idle', lastExitStatus: 0 },
+    ]);
+    expect(problems).toEqual([expect.stringContaining('"com.apple.idle" is listed 2 times')]);
+    expect(problems[0]).toContain('(4242)');
+  });
+
   it('names the line it cannot read and keeps the rest', () => {
     const { records, problems } = parseLaunchctlList(
       'PID\tStatus\tLabel\n12\t0\tcom.a\nnot a row\nx\t0\tcom.b\n-\t-\tcom.c\n',
