@@ -36,6 +36,7 @@ import {
   waitUntilLoaded,
   whatIsLeft,
 } from './launchd-steps';
+import { pasteable } from '../engine/shell-quote';
 import { shellQuote } from './runners';
 
 export interface RunResult {
@@ -237,8 +238,8 @@ export class Executor {
       const left = steps.filter((s) => s.status !== 'done' && s.status !== 'skipped' && s.kind !== 'restore');
       const commands = left.map((s) =>
         s.kind === 'enable'
-          ? `launchctl enable ${target}`
-          : `launchctl bootstrap ${splitTarget(target).domain} ${record.plan.plistPath}`,
+          ? `launchctl enable ${pasteable(target)}`
+          : `launchctl bootstrap ${splitTarget(target).domain} ${pasteable(record.plan.plistPath)}`,
       );
       return commands.length > 0 ? `${failed}. What is left to do: ${commands.join(' && ')}.` : failed;
     }
@@ -246,7 +247,7 @@ export class Executor {
       return this.fail(
         record,
         bootstrap,
-        `launchd does not show ${target} loaded. What is left to do: launchctl enable ${target} && launchctl bootstrap ${splitTarget(target).domain} ${record.plan.plistPath}`,
+        `launchd does not show ${target} loaded. What is left to do: ${whatIsLeft(splitTarget(target).domain, splitTarget(target).label, record.plan.plistPath)}`,
       );
     }
     const enable = steps.find((s) => s.kind === 'enable');
@@ -254,7 +255,7 @@ export class Executor {
       return this.fail(
         record,
         enable,
-        `launchd still lists ${target} as disabled. What is left to do: launchctl enable ${target}`,
+        `launchd still lists ${target} as disabled. What is left to do: launchctl enable ${pasteable(target)}`,
       );
     }
     this.save(record);

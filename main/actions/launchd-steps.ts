@@ -3,7 +3,8 @@
 // is asked once; every outcome is then confirmed by asking launchd (`launchctl print`,
 // `print-disabled`), never taken from an exit code alone: launchd answers 36 for a bootout that
 // succeeds a moment later, and 5 for a bootstrap that works a few seconds later.
-import { LABEL_PATTERN } from '../engine/actions/plan';
+import { isTargetableLabel } from '../engine/actions/plan';
+import { pasteable } from '../engine/shell-quote';
 import { parseLaunchctlPrint } from '../platform/macos/launchctl-print';
 import { readPlistValue } from '../platform/macos/launchd-plist';
 import { isPlistDict } from '../platform/macos/plist-value';
@@ -122,7 +123,7 @@ export function labelOfPlist(path: string): { label: string } | { problem: strin
   if (problem) return { problem: `${path}: ${problem}` };
   const label = isPlistDict(value) ? value.Label : undefined;
   if (typeof label !== 'string') return { problem: `${path} has no Label` };
-  if (!LABEL_PATTERN.test(label)) return { problem: `the Label in ${path} has characters launchctl labels never have` };
+  if (!isTargetableLabel(label)) return { problem: `the Label in ${path} cannot be passed to launchctl` };
   return { label };
 }
 
@@ -160,13 +161,14 @@ export async function enableAndLoad(
 
 /** Commands to paste that enable and load the service (`label` may be a placeholder such as `<its Label>`). */
 export function whatIsLeft(domain: string, label: string, path: string): string {
-  const enable = `launchctl enable ${domain}/${label}`;
+  const target = label.startsWith('<') ? `${domain}/${label}` : pasteable(`${domain}/${label}`);
+  let file = '<the file>';
   try {
-    return `${enable} && launchctl bootstrap ${domain} ${shellQuote(path)}`;
+    file = shellQuote(path);
   } catch {
     // A path with control characters is not written into a command to paste.
-    return `${enable} && launchctl bootstrap ${domain} <the file>`;
   }
+  return `launchctl enable ${target} && launchctl bootstrap ${domain} ${file}`;
 }
 
 /**
@@ -183,7 +185,7 @@ export async function confirmOn(
   if (checkLoaded && !(await waitUntilLoaded(runner, target, true, confirmMs)))
     return `launchd does not show ${target} loaded. What is left to do: ${left}`;
   if ((await isDisabled(runner, target)) === true)
-    return `launchd still lists ${target} as disabled. What is left to do: launchctl enable ${target}`;
+    return `launchd still lists ${target} as disabled. What is left to do: launchctl enable ${pasteable(target)}`;
   return undefined;
 }
 
@@ -201,5 +203,5 @@ export function labelTurnedOn(said: string): string | undefined {
   const first = said.split('\n', 1)[0] ?? '';
   if (!first.startsWith('label ')) return undefined;
   const label = first.slice('label '.length);
-  return LABEL_PATTERN.test(label) ? label : undefined;
+  return isTargetableLabel(label) ? label : undefined;
 }

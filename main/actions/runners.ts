@@ -3,14 +3,11 @@
 // which takes one command string: every argument was validated by the planner (labels, paths) and is
 // single-quoted here, so nothing in it is ever read by the shell as syntax.
 import { readFileSync } from 'node:fs';
-import { hasControlCharacters } from '../engine/terminal-text';
+import { shellQuote } from '../engine/shell-quote';
 import { runCommand } from '../platform/run-command';
 import type { CommandRunner, ProcessControl, RunResult } from './executor';
 
-export function shellQuote(arg: string): string {
-  if (hasControlCharacters(arg)) throw new Error('refusing an argument with control characters');
-  return `'${arg.replace(/'/g, `'\\''`)}'`;
-}
+export { shellQuote };
 
 export function localRunner(env?: NodeJS.ProcessEnv): CommandRunner {
   return {

@@ -250,7 +250,7 @@ describe('disable and undo against a model of launchd', () => {
   it("a root daemon's damaged record whose held file has no Label launchctl takes: put back, not loaded, and said", async () => {
     const { context, plistPath, done } = await disabledDaemon();
     const held = join(context.env.LAUNCHWATCH_HELD_DIR as string, done.record.id, 'file');
-    writeFileSync(held, plistFor('com.evil.d;rm -rf ~'));
+    writeFileSync(held, plistFor('com.evil.d\trm -rf ~'));
     damageRecord(context.root, done.record.id, (json) => {
       delete json.backup.sha256;
     });
@@ -262,7 +262,7 @@ describe('disable and undo against a model of launchd', () => {
     expect(undone.message).toContain(
       `What is left to do: launchctl enable system/<its Label> && launchctl bootstrap system '${plistPath}'`,
     );
-    expect(readFileSync(plistPath)).toEqual(plistFor('com.evil.d;rm -rf ~'));
+    expect(readFileSync(plistPath)).toEqual(plistFor('com.evil.d\trm -rf ~'));
     expect(context.runner.prompts).toBe(2);
     expect(mutating(context.model.read().calls.slice(before))).toEqual([]);
   });
@@ -312,6 +312,30 @@ describe('disable and undo against a model of launchd', () => {
     expect(context.model.read().disabled.system).toEqual({ 'com.evil.d': true });
     // The record stays as it was, for another Undo.
     expect(existsSync(join(context.root, 'state/actions', `${done.record.id}.json`))).toBe(true);
+  });
+
+  it('an agent whose Label has spaces and shell syntax (launchd takes any string): disabled and undone all the same', async () => {
+    const label = "com.evil miner;touch pwned $(id) 'q'";
+    const context = setup({ loaded: false });
+    const plistPath = join(context.root, 'Users/alice/Library/LaunchAgents/odd.plist');
+    writeFileSync(plistPath, plistFor(label.replace(/'/g, '&apos;')));
+    context.model.load('gui/501', label, plistPath);
+    const item = agentItem(plistPath, label);
+    const done = await disable(context, { item, processes: [] } as unknown as ItemResult);
+    expect(done.ok, done.message).toBe(true);
+    expect(context.model.read().domains['gui/501']).toEqual({});
+    expect(context.model.read().disabled['gui/501']).toEqual({ [label]: true });
+    const undone = await context.service.undo('last');
+    expect(undone.ok, undone.message).toBe(true);
+    expect(context.model.read().domains['gui/501']?.[label]?.path).toBe(plistPath);
+    expect(context.model.read().disabled['gui/501']).toEqual({ [label]: false });
+    expect(mutating(context.model.read().calls)).toEqual([
+      `bootout gui/501/${label}`,
+      `disable gui/501/${label}`,
+      `enable gui/501/${label}`,
+      `bootstrap gui/501 ${plistPath}`,
+    ]);
+    expect(existsSync(join(context.root, 'pwned'))).toBe(false);
   });
 
   it('an interpreter-run agent (/bin/bash -c) can be disabled, although bash is signed by Apple', async () => {

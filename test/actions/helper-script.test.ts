@@ -62,7 +62,9 @@ describe('assets/launchwatch-helper.sh', () => {
   it('refuses values it will not pass on, before running anything', async () => {
     const model = launchdModel();
     for (const args of [
-      ['bootout', 'gui/501/com.x;rm -rf ~'],
+      ['bootout', 'gui/501/com.x\nrm -rf ~'],
+      ['bootout', 'gui/501/'],
+      ['bootout', `gui/501/${'x'.repeat(4200)}`],
       ['bootout', 'gui/abc/com.x'],
       ['bootout', 'user/501/-x'],
       ['hold', 'relative/path.plist', 'a1'],
@@ -107,13 +109,34 @@ describe('assets/launchwatch-helper.sh', () => {
       );
     });
 
+    it('passes a Label with spaces and shell syntax on as one argument: launchd takes any string', async () => {
+      const model = launchdModel();
+      const dir = mkdtempSync(join(tmpdir(), 'lw-helper-'));
+      const path = join(dir, 'odd.plist');
+      const label = "com.x d;rm -rf ~ $(id) `id` 'q' -rf";
+      writeFileSync(path, plist(label));
+      const out = await run({ ...model.env, LW_MODEL_ROOT: '1' }, ['turnon', 'system', path]);
+      expect(out.code).toBe(0);
+      expect(parseHelperOutput(out.stdout)).toEqual([{ status: 0, said: `label ${label}` }]);
+      expect(Object.keys(model.read().domains.system ?? {})).toEqual([label]);
+      const both = await run({ ...model.env, LW_MODEL_ROOT: '1' }, [
+        'bootout',
+        `system/${label}`,
+        '--',
+        'disable',
+        `system/${label}`,
+      ]);
+      expect(both.code).toBe(0);
+      expect(model.read().disabled.system).toEqual({ [label]: true });
+      expect(model.read().calls.map((c) => c.argv[1])).toContain(`system/${label}`);
+    });
+
     it('loads nothing for a file with no Label launchctl takes, a link, or no file', async () => {
       const model = launchdModel();
       const dir = mkdtempSync(join(tmpdir(), 'lw-helper-'));
       const cases: [string, string][] = [
-        ['com.x;rm -rf ~', 'has no Label launchctl takes'],
+        ['com.x\trm -rf ~', 'has no Label launchctl takes'],
         ['com.x/../y', 'has no Label launchctl takes'],
-        ['-rf', 'has no Label launchctl takes'],
         ['', 'has no Label launchctl takes'],
       ];
       for (const [i, [label, said]] of cases.entries()) {

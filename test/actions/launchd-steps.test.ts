@@ -33,10 +33,9 @@ describe('labelOfPlist', () => {
   it('names a file with no Label, a Label launchctl would not take, and one that is not a property list', () => {
     const none = file('none.plist', '<plist version="1.0"><dict><key>Program</key><string>/x</string></dict></plist>');
     expect(labelOfPlist(none)).toEqual({ problem: `${none} has no Label` });
-    const shelly = file('shelly.plist', plistFor('a; rm -rf ~'));
-    expect(labelOfPlist(shelly)).toEqual({
-      problem: `the Label in ${shelly} has characters launchctl labels never have`,
-    });
+    expect(labelOfPlist(file('shelly.plist', plistFor('a; rm -rf ~')))).toEqual({ label: 'a; rm -rf ~' });
+    const tabbed = file('tabbed.plist', plistFor('a\tb'));
+    expect(labelOfPlist(tabbed)).toEqual({ problem: `the Label in ${tabbed} cannot be passed to launchctl` });
     expect(labelOfPlist(file('junk.plist', 'not a plist'))).toMatchObject({
       problem: expect.stringMatching(/junk\.plist: cannot parse property list/),
     });

@@ -79,10 +79,20 @@ describe('the disable planner', () => {
     expect(
       planDisable(item({}), { ...ctx, signing: { path: '/x', status: 'apple', authorities: ['Software Signing'] } }).ok,
     ).toBe(true);
-    expect(planDisable(item({ label: 'com.x; rm -rf ~' }), ctx)).toMatchObject({
-      ok: false,
-      refusal: expect.stringContaining('will not pass it'),
-    });
+    // launchd takes any string as a Label: one with spaces and shell syntax is passed, as one argument, and the plan's
+    // words quote it; one with a "/" (where launchctl splits a target) or a line end is refused.
+    const label = "com.x; rm -rf ~ 'y'";
+    const quoted = `'gui/501/com.x; rm -rf ~ '\\''y'\\'''`;
+    const shelly = planDisable(item({ label }), ctx);
+    expect(shelly.ok && shelly.plan.steps.slice(0, 2).map((s) => [s.argv, s.description])).toEqual([
+      [['launchctl', 'bootout', `gui/501/${label}`], `Unload it: launchctl bootout ${quoted}`],
+      [['launchctl', 'disable', `gui/501/${label}`], `Keep launchd from loading it again: launchctl disable ${quoted}`],
+    ]);
+    for (const bad of ['com.x/y', 'com.x\nAAA\t0\tcom.apple.y', 'x'.repeat(1025)])
+      expect(planDisable(item({ label: bad }), ctx), bad).toMatchObject({
+        ok: false,
+        refusal: expect.stringContaining('cannot be passed to launchctl'),
+      });
     expect(planDisable(item({ plistPath: '/Users/alice/Library/LaunchAgents/../../x.plist' }), ctx)).toMatchObject({
       ok: false,
     });

@@ -3,6 +3,7 @@
 import { appBundleOf } from '../launch-item';
 import type { LaunchItem, SigningInfo } from '../model';
 import { basename, isInterpreter } from '../shell-words';
+import { pasteable } from '../shell-quote';
 import { hasControlCharacters } from '../terminal-text';
 
 export type StepKind =
@@ -43,8 +44,22 @@ export interface PlanContext {
   isRoot: boolean;
 }
 
-/** launchd labels are reverse-DNS-like; anything else is refused rather than passed to launchctl. */
+/** systemd unit names: letters, digits and `._@+-` (systemd.unit(5) allows `:\\` too, which no unit here needs). */
 export const LABEL_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@+-]{0,254}$/;
+
+/** Longer labels are refused: launchd names no limit, and real ones run to a few dozen characters. */
+const MAX_LAUNCHD_LABEL = 1024;
+
+/**
+ * Whether a launchd Label can be passed to launchctl inside one service target (`<domain>/<label>`). launchd takes any
+ * string as a Label (it keys its jobs by it), so a miner may choose one with spaces, quotes or `;` to keep an
+ * allow-list from disabling it: those are passed, always as one argument (execFile's argv, the helper's "$1", each
+ * word quoted for the password prompt's sh). Refused: a `/`, where launchctl splits a target, and control characters,
+ * which would break the line-by-line answers of launchctl and of the helper.
+ */
+export function isTargetableLabel(label: string): boolean {
+  return label.length > 0 && label.length <= MAX_LAUNCHD_LABEL && !label.includes('/') && !hasControlCharacters(label);
+}
 const SIP_PROTECTED = /^\/(System|usr\/(?!local\/)|bin|sbin)\//;
 
 export function validatePath(path: string): string | undefined {
@@ -119,10 +134,10 @@ export function planDisable(item: LaunchItem, context: PlanContext): PlanOutcome
   if (apples) return { ok: false, refusal: `${name} ${apples}: Launchwatch does not disable Apple's own items.` };
   const pathProblem = validatePath(item.plistPath);
   if (pathProblem) return { ok: false, refusal: `${name} cannot be disabled safely: ${pathProblem}.` };
-  if (item.label && !LABEL_PATTERN.test(item.label))
+  if (item.label && !isTargetableLabel(item.label))
     return {
       ok: false,
-      refusal: `The label ${JSON.stringify(item.label)} has characters launchctl labels never have: Launchwatch will not pass it to a command.`,
+      refusal: `The label ${JSON.stringify(item.label)} cannot be passed to launchctl (it has a "/", a control character, or more than ${MAX_LAUNCHD_LABEL} characters).`,
     };
 
   const steps: PlanStep[] = [];
@@ -134,12 +149,12 @@ export function planDisable(item: LaunchItem, context: PlanContext): PlanOutcome
       steps.push({
         kind: 'bootout',
         argv: ['launchctl', 'bootout', target],
-        description: `Unload it: launchctl bootout ${target}`,
+        description: `Unload it: launchctl bootout ${pasteable(target)}`,
       });
       steps.push({
         kind: 'disable',
         argv: ['launchctl', 'disable', target],
-        description: `Keep launchd from loading it again: launchctl disable ${target}`,
+        description: `Keep launchd from loading it again: launchctl disable ${pasteable(target)}`,
       });
     }
     needsAdmin = !context.isRoot && (item.kind === 'LaunchDaemon' || item.plistPath.startsWith('/Library/'));
