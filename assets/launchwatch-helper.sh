@@ -9,7 +9,9 @@
 #   bootout   <service-target>             launchctl bootout; "3: No such process" and "36: Operation now
 #                                          in progress" count as done (the caller confirms with print)
 #   disable   <service-target>             launchctl disable
-#   enable    <service-target>             launchctl enable
+#   enable    <service-target> [<plist>]   launchctl enable; given a plist, only when the Label in it (read here, as
+#                                          root, with PlistBuddy) is the target's, so that a record the user could
+#                                          edit never has root enable another job
 #   bootstrap <domain-target> <plist> <label>
 #                                          launchctl bootstrap, tried again while launchd answers 5 or 37
 #                                          (it does for seconds after a bootout), for up to 15 s; done as
@@ -164,6 +166,17 @@ bootstrap_until_loaded() {
   done
 }
 
+label_in() {
+  # The Label of the plist at $1, read as whoever runs this; a link or anything not a file is said and refused.
+  if [ -L "$1" ] || [ ! -f "$1" ]; then
+    echo "$1 is not a regular file: nothing was done" > "$said"
+    return 1
+  fi
+  # PlistBuddy(8) prints a string entry as itself on one line; a missing one is an error on stderr (status 1).
+  "$PLISTBUDDY" -c "Print :Label" "$1" 2>/dev/null
+  return 0
+}
+
 need() {
   # need <expected word count> <message> <check...>: fail unless the step has that many words and the check holds.
   expected=$1
@@ -184,9 +197,22 @@ run_step() {
       status=$?
       case $status in 3 | 36) return 0 ;; esac
       return "$status" ;;
-    disable | enable)
-      need 1 "$verb needs a service target" valid_target "$1"
-      "$LAUNCHCTL" "$verb" "$1" > "$said" 2>&1 ;;
+    disable)
+      need 1 "disable needs a service target" valid_target "$1"
+      "$LAUNCHCTL" disable "$1" > "$said" 2>&1 ;;
+    enable)
+      if [ "$arity" -eq 2 ]; then
+        need 2 "enable needs a service target (and a plist path)" valid_target "$1"
+        need 2 "enable needs a service target (and a plist path)" valid_path "$2"
+        named=$(label_in "$2") || return 1
+        if [ "$named" != "${1##*/}" ]; then
+          echo "the Label in $2 is not the one to enable: nothing was enabled" > "$said"
+          return 1
+        fi
+      else
+        need 1 "enable needs a service target (and a plist path)" valid_target "$1"
+      fi
+      "$LAUNCHCTL" enable "$1" > "$said" 2>&1 ;;
     bootstrap)
       m="bootstrap needs a domain, a plist path and a label"
       need 3 "$m" valid_domain "$1"
@@ -197,9 +223,7 @@ run_step() {
       m="turnon needs a domain and a plist path"
       need 2 "$m" valid_domain "$1"
       need 2 "$m" valid_path "$2"
-      if [ -L "$2" ] || [ ! -f "$2" ]; then echo "$2 is not a regular file: nothing was loaded" > "$said"; return 1; fi
-      # PlistBuddy(8) prints a string entry as itself on one line; a missing one is an error on stderr (status 1).
-      label=$("$PLISTBUDDY" -c "Print :Label" "$2" 2>/dev/null)
+      label=$(label_in "$2") || return 1
       if ! valid_target "$1/$label"; then
         echo "$2 has no Label launchctl takes (one with no / and no control characters): nothing was loaded" > "$said"
         return 1

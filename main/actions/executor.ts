@@ -222,11 +222,19 @@ export class Executor {
     }
     if (restore && restore.status !== 'done' && backup && admin && backup.heldByAdmin !== true)
       return this.fail(record, restore, notHeldByAdmin(backup));
+    // The file root loads is the one root put back (unhold checks where it was taken from): a record naming another
+    // is not the one this action wrote.
+    if (admin && backup && backup.originalPath !== record.plan.plistPath)
+      return this.fail(
+        record,
+        restore ?? (steps[0] as StepRecord),
+        `the record names two files (${record.plan.plistPath} and ${backup.originalPath}): it was changed since the disable, and nothing was done`,
+      );
     const batch: { step: StepRecord; words: string[] }[] = [];
     for (const step of steps) {
       if (step.status === 'done' || step.status === 'skipped') continue;
       if (step.kind === 'restore' && backup) batch.push({ step, words: unholdWords(record.id, backup) });
-      else if (step.kind === 'enable') batch.push({ step, words: ['enable', target] });
+      else if (step.kind === 'enable') batch.push({ step, words: enableWords(target, record.plan.plistPath, admin) });
       else if (step.kind === 'bootstrap')
         batch.push({
           step,
@@ -917,7 +925,7 @@ export class Executor {
       }
     }
     const disable = took('disable');
-    if (disable) batch.push({ step: disable, words: ['enable', target] });
+    if (disable) batch.push({ step: disable, words: enableWords(target, record.plan.plistPath, admin) });
     const bootout = took('bootout');
     if (bootout && !(await isLoaded(this.options.runner, target))) {
       batch.push({
@@ -1129,6 +1137,14 @@ function heldFileOf(backup: Pick<BackupRecord, 'backupPath'>): string {
 }
 
 /** The helper's words for putting an administrator's file back from where it holds it: only to where it came from. */
+/**
+ * The helper's enable. Run as root, it names the plist too, so that root enables only the Label the file itself gives:
+ * the journal is the user's to edit, and a record naming another label must not have root enable that job.
+ */
+function enableWords(target: string, plistPath: string, admin: boolean): string[] {
+  return admin ? ['enable', target, plistPath] : ['enable', target];
+}
+
 function unholdWords(id: string, backup: BackupRecord): string[] {
   return ['unhold', id, backup.originalPath];
 }

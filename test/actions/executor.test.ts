@@ -221,6 +221,36 @@ describe('disable and undo against a model of launchd', () => {
     },
   );
 
+  it("an administrator's Undo never has root enable a label the user's journal was edited to name", async () => {
+    const { context, plistPath, done } = await disabledDaemon();
+    // Anything running as the user can rewrite the journal: here to have root enable a job the administrator disabled.
+    const path = join(context.root, 'state/actions', `${done.record.id}.json`);
+    const json = JSON.parse(readFileSync(path, 'utf8'));
+    json.plan.label = 'com.apple.victim';
+    for (const step of json.plan.steps) if (step.argv?.[0] === 'launchctl') step.argv[2] = 'system/com.apple.victim';
+    writeFileSync(path, JSON.stringify(json));
+    context.model.update((s) => (s.disabled.system = { ...s.disabled.system, 'com.apple.victim': true }));
+    const undone = await context.service.undo(done.record.id);
+    expect(undone.ok).toBe(false);
+    expect(undone.message).toContain(`the Label in ${plistPath} is not the one to enable: nothing was enabled`);
+    expect(context.model.read().disabled.system).toEqual({ 'com.evil.d': true, 'com.apple.victim': true });
+    expect(mutating(context.model.read().calls.filter((c) => c.argv[1]?.includes('victim')))).toEqual([]);
+    // The file root held is back where it was taken from; what is left is said.
+    expect(readFileSync(plistPath)).toEqual(plistFor('com.evil.d'));
+
+    // And a record naming another file to load than the one root put back is refused before any prompt.
+    const second = await disabledDaemon();
+    const secondPath = join(second.context.root, 'state/actions', `${second.done.record.id}.json`);
+    const edited = JSON.parse(readFileSync(secondPath, 'utf8'));
+    edited.plan.plistPath = '/System/Library/LaunchDaemons/com.apple.victim.plist';
+    writeFileSync(secondPath, JSON.stringify(edited));
+    const prompts = second.context.runner.prompts;
+    const refused = await second.context.service.undo(second.done.record.id);
+    expect(refused.ok).toBe(false);
+    expect(refused.message).toContain('the record names two files');
+    expect(second.context.runner.prompts).toBe(prompts);
+  });
+
   it("a root daemon's damaged record with its user copy gone: root's held file goes back, enabled and loaded", async () => {
     const { context, plistPath, done } = await disabledDaemon();
     rmSync(done.record.backup!.backupPath);

@@ -131,6 +131,27 @@ describe('assets/launchwatch-helper.sh', () => {
       expect(model.read().calls.map((c) => c.argv[1])).toContain(`system/${label}`);
     });
 
+    it('enable with a plist enables only the Label that file gives (read by root), so no record names another', async () => {
+      const model = launchdModel();
+      const dir = mkdtempSync(join(tmpdir(), 'lw-helper-'));
+      const path = join(dir, 'com.x.plist');
+      writeFileSync(path, plist('com.x.d'));
+      model.update((state) => (state.disabled.system = { 'com.x.d': true, 'com.apple.victim': true }));
+      const root = { ...model.env, LW_MODEL_ROOT: '1' };
+      const other = await run(root, ['enable', 'system/com.apple.victim', path]);
+      expect(other.code).toBe(1);
+      expect(parseHelperOutput(other.stdout)).toEqual([
+        { status: 1, said: `the Label in ${path} is not the one to enable: nothing was enabled` },
+      ]);
+      const link = join(dir, 'link.plist');
+      symlinkSync(path, link);
+      const linked = await run(root, ['enable', 'system/com.x.d', link]);
+      expect(parseHelperOutput(linked.stdout)[0]?.said).toContain('is not a regular file');
+      expect(model.read().calls).toEqual([]);
+      expect((await run(root, ['enable', 'system/com.x.d', path])).code).toBe(0);
+      expect(model.read().disabled.system).toEqual({ 'com.x.d': false, 'com.apple.victim': true });
+    });
+
     it('loads nothing for a file with no Label launchctl takes, a link, or no file', async () => {
       const model = launchdModel();
       const dir = mkdtempSync(join(tmpdir(), 'lw-helper-'));
