@@ -911,6 +911,13 @@ export class Executor {
       const step = record.steps[index];
       return step && (step.status === 'done' || (index === failedAt && step.status === 'failed')) ? step : undefined;
     };
+    if (admin && record.backup && record.backup.originalPath !== record.plan.plistPath) {
+      record.messages.push(
+        `Could not roll back: the record names two files (${record.plan.plistPath} and ${record.backup.originalPath}); it was changed since the disable began, and nothing was done as root.`,
+      );
+      this.save(record);
+      return;
+    }
     const quarantine = took('quarantine');
     const batch: { step: StepRecord; words: string[] }[] = [];
     if (quarantine && record.backup && !existsSync(record.backup.originalPath)) {
