@@ -138,6 +138,10 @@ export class Executor {
           outcomes.push({ record, ok: true, message: record.messages.at(-1) as string });
           continue;
         }
+        if (rootStepsLeft(record)) {
+          outcomes.push(await this.putBackInterruptedAdminDisable(record));
+          continue;
+        }
         const outcome = await this.runSteps(record);
         outcome.message = outcome.ok
           ? `Launchwatch stopped while disabling ${name(record)}; it finished the job after restarting.`
@@ -468,6 +472,35 @@ export class Executor {
   }
 
   /** Rolls back what was done before step `failedAt` failed, and says where everything stands. */
+  /**
+   * An administrator's disable cut short before root's steps were all done is put back, never finished: finishing
+   * would have root boot out, disable and hold whatever the record names, and the record is the user's (anything
+   * running as the user can edit it), read now behind a password prompt the user did not start. Putting back needs
+   * nothing the record alone decides: root moves back only the file it held, to where it took it from, enables only the
+   * Label that file gives, and loads only that file (rollBackLaunchd).
+   */
+  private async putBackInterruptedAdminDisable(record: ActionRecord): Promise<Outcome> {
+    // A step cut short may have taken effect (the helper runs on after the app is gone): each is put back as if done,
+    // and each inverse does nothing where nothing was done (the file moved back only if gone, loaded only if not).
+    for (const step of record.steps) if (step.status === 'running') step.status = 'done';
+    const last = record.steps.reduce((at, step, i) => (step.status === 'done' ? i : at), -1);
+    if (last >= 0) await this.rollBack(record, last);
+    const why = `an administrator's disable is not finished from its record after a restart (the record is yours to edit, and root would act on it), so what had been done was put back: disable ${name(record)} again`;
+    const backup = record.backup;
+    if (backup && !existsSync(backup.originalPath)) {
+      record.status = 'done';
+      const message = `Launchwatch stopped while disabling ${name(record)}; ${why}. Its file could not be put back automatically; Undo puts it back.`;
+      record.messages.push(message);
+      this.save(record);
+      return { record, ok: false, message };
+    }
+    record.status = 'rolled-back';
+    const message = `Launchwatch stopped while disabling ${name(record)}; ${why}.`;
+    record.messages.push(message);
+    this.save(record);
+    return { record, ok: false, message };
+  }
+
   private async afterFailure(record: ActionRecord, failedAt: number): Promise<Outcome> {
     const why = record.steps[failedAt]?.output ?? 'a step failed';
     await this.rollBack(record, failedAt);
@@ -932,7 +965,9 @@ export class Executor {
       }
     }
     const disable = took('disable');
-    if (disable) batch.push({ step: disable, words: enableWords(target, record.plan.plistPath, admin) });
+    // Enabled already (a disable cut short before it ran): nothing to ask an administrator for.
+    if (disable && (await isDisabled(this.options.runner, target)) === false) disable.status = 'rolled-back';
+    else if (disable) batch.push({ step: disable, words: enableWords(target, record.plan.plistPath, admin) });
     const bootout = took('bootout');
     if (bootout && !(await isLoaded(this.options.runner, target))) {
       batch.push({
@@ -1077,6 +1112,13 @@ function removeLeftoverTemps(folder: string): void {
   } finally {
     dir.closeSync();
   }
+}
+
+/** An administrator's launchd disable with a step root runs (bootout, disable, ending processes, hold) not yet done. */
+function rootStepsLeft(record: ActionRecord): boolean {
+  if (!record.plan.needsAdmin || !isLaunchd(record)) return false;
+  const asRoot = new Set<StepRecord['kind']>(['bootout', 'disable', 'stop-processes', 'quarantine']);
+  return record.steps.some((s) => asRoot.has(s.kind) && s.status !== 'done' && s.status !== 'skipped');
 }
 
 function isLaunchd(record: ActionRecord): boolean {

@@ -209,4 +209,34 @@ describe('fault injection: SIGKILL at every step boundary', () => {
     },
     60_000,
   );
+
+  // The journal is the user's: a record of a daemon's disable, cut short and then edited to name another daemon (an
+  // endpoint agent's), must not have root boot that one out when the app starts again.
+  it("a root daemon's disable cut short and its record edited: recovery puts back, root never acts on what it names", async () => {
+    const w = world(0, 'daemon');
+    w.model.load('system', 'com.security.agent', '/Library/LaunchDaemons/com.security.agent.plist');
+    const run = await child(w, 'disable', 3);
+    expect(run.labels.at(-1)).toBe('before-launchd');
+    const [file] = readdirSync(join(w.stateDir, 'actions')).filter((n) => n.endsWith('.json'));
+    const path = join(w.stateDir, 'actions', file as string);
+    const json = JSON.parse(readFileSync(path, 'utf8'));
+    for (const step of json.plan.steps) if (step.argv?.[0] === 'launchctl') step.argv[2] = 'system/com.security.agent';
+    json.plan.label = 'com.security.agent';
+    writeFileSync(path, JSON.stringify(json));
+    const service = restart(w);
+    const [outcome] = await service.recover();
+    expect(outcome?.ok).toBe(false);
+    expect(outcome?.message).toContain("an administrator's disable is not finished from its record after a restart");
+    expect(service.actions()[0]?.status).toBe('rolled-back');
+    expect(w.model.read().domains.system?.['com.security.agent']).toBeDefined();
+    expect(w.model.read().disabled.system?.['com.security.agent']).not.toBe(true);
+    expect(
+      w.model
+        .read()
+        .calls.filter((c) => c.root && c.argv[0] !== 'print')
+        .map((c) => c.argv.join(' ')),
+    ).toEqual([]);
+    expect(assertNeverLost(w)).toBe('in-place');
+    expect(loaded(w)).toBe(true);
+  }, 60_000);
 });
