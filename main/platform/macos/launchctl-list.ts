@@ -54,15 +54,23 @@ export function parseLaunchctlList(
   return { records, problems: named };
 }
 
+/**
+ * Bounds on reading labels back whole: each row whose label is the first line of one is compared with at most this many
+ * labels, each at most this long (launchctl is never passed a longer one: plan.ts), so a list of 100,000 such rows
+ * costs at most a few hundred million characters compared.
+ */
+const MAX_SPLIT_LABELS_A_LINE = 4;
+const MAX_SPLIT_LABEL_LENGTH = 1024;
+
 /** Labels with a line end, by their first line; longest first, so that one that starts another is tried last. */
 function splitLabels(labels: Iterable<string>): Map<string, string[]> {
   const byFirstLine = new Map<string, string[]>();
   for (const label of labels) {
     const cut = label.indexOf('\n');
-    if (cut < 0) continue;
+    if (cut < 0 || label.length > MAX_SPLIT_LABEL_LENGTH) continue;
     const first = label.slice(0, cut);
     const list = byFirstLine.get(first) ?? [];
-    if (list.length >= 16) continue;
+    if (list.length >= MAX_SPLIT_LABELS_A_LINE) continue;
     list.push(label);
     list.sort((a, b) => b.length - a.length);
     byFirstLine.set(first, list);
@@ -99,9 +107,10 @@ function withoutForgedPids(records: LoadedService[]): string[] {
     if (same.length < 2) continue;
     const pids = same.flatMap((r) => (r.pid === undefined ? [] : [r.pid]));
     for (const record of same) delete record.pid;
+    const shown = pids.length > 8 ? `${pids.slice(0, 8).join(', ')} and ${pids.length - 8} more` : pids.join(', ');
     if (named.length < 20)
       named.push(
-        `${JSON.stringify(label.slice(0, 120))} is listed ${same.length} times, which launchd never does: a label with a line end can forge a row, so none of its pids (${pids.join(', ') || 'none'}) is taken as the job's`,
+        `${JSON.stringify(label.slice(0, 120))} is listed ${same.length} times, which launchd never does: a label with a line end can forge a row, so none of its pids (${shown || 'none'}) is taken as the job's`,
       );
   }
   return named;

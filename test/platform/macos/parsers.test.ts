@@ -82,6 +82,17 @@ describe('launchctl list', () => {
     ]);
     expect(problems).toEqual([expect.stringContaining('"com.apple.idle" is listed 2 times')]);
     expect(problems[0]).toContain('(4242)');
+    // Bounded: the pids of a label listed a thousand times are named eight at a time.
+    const many = Array.from({ length: 1000 }, (_, i) => `${1000 + i}\t0\tcom.x`).join('\n');
+    const [named] = parseLaunchctlList(many).problems;
+    expect(named).toContain('is listed 1000 times');
+    expect(named).toContain('1007 and 992 more');
+  });
+
+  it('reads back whole only labels launchctl could be given (1,024 characters at most)', () => {
+    const long = `com.x\n${'y'.repeat(1100)}`;
+    const { records } = parseLaunchctlList(`12\t0\t${long}\n`, [long]);
+    expect(records.map((r) => r.label)).toEqual(['com.x']);
   });
 
   it('names the line it cannot read and keeps the rest', () => {
