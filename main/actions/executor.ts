@@ -486,35 +486,35 @@ export class Executor {
     const last = record.steps.reduce((at, step, i) => (step.status === 'done' ? i : at), -1);
     if (last >= 0) await this.rollBack(record, last);
     const why = `an administrator's disable is not finished from its record after a restart (the record is yours to edit, and root would act on it), so what had been done was put back: disable ${name(record)} again`;
-    const backup = record.backup;
-    if (backup && !existsSync(backup.originalPath)) {
-      record.status = 'done';
-      const message = `Launchwatch stopped while disabling ${name(record)}; ${why}. Its file could not be put back automatically; Undo puts it back.`;
-      record.messages.push(message);
-      this.save(record);
-      return { record, ok: false, message };
-    }
-    record.status = 'rolled-back';
-    const message = `Launchwatch stopped while disabling ${name(record)}; ${why}.`;
-    record.messages.push(message);
-    this.save(record);
-    return { record, ok: false, message };
+    return this.settleRollBack(record, {
+      putBack: `Launchwatch stopped while disabling ${name(record)}; ${why}.`,
+      held: (backup) =>
+        `Launchwatch stopped while disabling ${name(record)}; ${why}. Its file could not be put back automatically; it is safe in ${backup.backupPath}, and Undo puts it back.`,
+    });
   }
 
   private async afterFailure(record: ActionRecord, failedAt: number): Promise<Outcome> {
     const why = record.steps[failedAt]?.output ?? 'a step failed';
     await this.rollBack(record, failedAt);
+    return this.settleRollBack(record, {
+      putBack: `${name(record)} was not disabled: ${why}. Everything that had been done was put back.`,
+      held: (backup) =>
+        `${name(record)} was not fully disabled (${why}) and its file could not be put back automatically; it is safe in ${backup.backupPath}, and Undo puts it back.`,
+    });
+  }
+
+  /**
+   * After a rollback: rolled back, or, when the file could not be put back, done, so that the action stays undoable
+   * (its file is in quarantine), each saying so.
+   */
+  private settleRollBack(
+    record: ActionRecord,
+    messages: { putBack: string; held: (backup: BackupRecord) => string },
+  ): Outcome {
     const backup = record.backup;
-    // If the file could not be put back it is in quarantine: the action stays undoable, and says so.
-    if (backup && !existsSync(backup.originalPath)) {
-      record.status = 'done';
-      const message = `${name(record)} was not fully disabled (${why}) and its file could not be put back automatically; it is safe in ${backup.backupPath}, and Undo puts it back.`;
-      record.messages.push(message);
-      this.save(record);
-      return { record, ok: false, message };
-    }
-    record.status = 'rolled-back';
-    const message = `${name(record)} was not disabled: ${why}. Everything that had been done was put back.`;
+    const held = backup !== undefined && !existsSync(backup.originalPath);
+    record.status = held ? 'done' : 'rolled-back';
+    const message = held ? messages.held(backup) : messages.putBack;
     record.messages.push(message);
     this.save(record);
     return { record, ok: false, message };

@@ -238,5 +238,18 @@ describe('fault injection: SIGKILL at every step boundary', () => {
     ).toEqual([]);
     expect(assertNeverLost(w)).toBe('in-place');
     expect(loaded(w)).toBe(true);
+
+    // Edited to name another file to load than the one root holds: nothing is done as root at all, and it is said.
+    const v = world(0, 'daemon');
+    expect((await child(v, 'disable', 3)).killed).toBe(true);
+    const [other] = readdirSync(join(v.stateDir, 'actions')).filter((n) => n.endsWith('.json'));
+    const otherPath = join(v.stateDir, 'actions', other as string);
+    const edited = JSON.parse(readFileSync(otherPath, 'utf8'));
+    edited.plan.plistPath = '/Library/LaunchDaemons/com.security.agent.plist';
+    writeFileSync(otherPath, JSON.stringify(edited));
+    await restart(v).recover();
+    expect(restart(v).actions()[0]?.messages.join(' ')).toContain('Could not roll back: the record names two files');
+    expect(v.model.read().calls.filter((c) => c.root)).toEqual([]);
+    expect(assertNeverLost(v)).toBe('in-place');
   }, 60_000);
 });
