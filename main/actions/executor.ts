@@ -389,7 +389,7 @@ export class Executor {
         const why = outcome?.said || turnedOn.problem || 'the helper stopped before turning it on';
         return {
           ok: false,
-          message: `${who} is back at ${originalPath} (${kept}), but it is not on again: ${why}. What is left to do: ${whatIsLeft(domain, label ?? '<its Label>', originalPath)}${unlike}`,
+          message: `${who} is back at ${originalPath} (${kept}), but it is not on again: ${why}. What is left to do: ${whatIsLeft(domain, label, originalPath)}${unlike}`,
         };
       }
       const failed = await confirmOn(

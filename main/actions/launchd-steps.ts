@@ -159,9 +159,9 @@ export async function enableAndLoad(
   return confirmOn(runner, target, left, options.confirmMs, !loaded);
 }
 
-/** Commands to paste that enable and load the service (`label` may be a placeholder such as `<its Label>`). */
-export function whatIsLeft(domain: string, label: string, path: string): string {
-  const target = label.startsWith('<') ? `${domain}/${label}` : pasteable(`${domain}/${label}`);
+/** Commands to paste that enable and load the service; with no label known, `<its Label>` stands for it. */
+export function whatIsLeft(domain: string, label: string | undefined, path: string): string {
+  const target = label === undefined ? `${domain}/<its Label>` : pasteable(`${domain}/${label}`);
   let file = '<the file>';
   try {
     file = shellQuote(path);
@@ -172,8 +172,8 @@ export function whatIsLeft(domain: string, label: string, path: string): string 
 }
 
 /**
- * After an enable and a bootstrap: launchd asked until it shows `target` loaded (when `wasLoaded` is false) and not
- * disabled. Returns what is not so, with what is left to do, or undefined.
+ * After an enable and a bootstrap: launchd asked until it shows `target` loaded (when `checkLoaded`) and not disabled.
+ * Returns what is not so, with what is left to do, or undefined.
  */
 export async function confirmOn(
   runner: CommandRunner,

