@@ -36,8 +36,7 @@ import {
   waitUntilLoaded,
   whatIsLeft,
 } from './launchd-steps';
-import { pasteable } from '../engine/shell-quote';
-import { shellQuote } from './runners';
+import { pasteable, shellQuote } from '../engine/shell-quote';
 
 export interface RunResult {
   code: number;
@@ -357,7 +356,7 @@ export class Executor {
       };
     // An administrator's file is turned on in the same helper run that puts it back (one prompt), root reading its Label
     // from the file itself: the user may not be able to read it, and no record the user can write may name it.
-    let turnedOn: ThenAsRoot | undefined;
+    let turnedOn: HelperResult | undefined;
     try {
       turnedOn = await this.restore(
         damaged.id,
@@ -471,7 +470,6 @@ export class Executor {
     return { record, ok: true, message: record.messages.at(-1) as string };
   }
 
-  /** Rolls back what was done before step `failedAt` failed, and says where everything stands. */
   /**
    * An administrator's disable cut short before root's steps were all done is put back, never finished: finishing
    * would have root boot out, disable and hold whatever the record names, and the record is the user's (anything
@@ -493,6 +491,7 @@ export class Executor {
     });
   }
 
+  /** Rolls back what was done before step `failedAt` failed, and says where everything stands. */
   private async afterFailure(record: ActionRecord, failedAt: number): Promise<Outcome> {
     const why = record.steps[failedAt]?.output ?? 'a step failed';
     await this.rollBack(record, failedAt);
@@ -863,7 +862,7 @@ export class Executor {
     admin: boolean,
     /** For an administrator's file: helper steps to run after the unhold, in the same run (one prompt). */
     thenAsRoot: HelperStep[] = [],
-  ): Promise<ThenAsRoot | undefined> {
+  ): Promise<HelperResult | undefined> {
     const there = lookAtAs(backup.originalPath, admin);
     if (there.kind === 'regular' && there.sha256 === backup.sha256) return undefined;
     if (there.kind === 'regular')
@@ -1054,10 +1053,6 @@ function name(record: ActionRecord): string {
   return record.plan.label || record.plan.plistPath;
 }
 
-/** Where the file stands after a failed undo, in words that are true whatever went wrong. */
-/** What the helper's steps after an unhold answered (restore's `thenAsRoot`), in their order. */
-type ThenAsRoot = HelperResult;
-
 /**
  * lookAt, where an administrator's file may be one the user cannot read (a plist root keeps at mode 0600 is loaded by
  * launchd all the same): then it is there, unread, rather than an error.
@@ -1072,6 +1067,7 @@ function lookAtAs(path: string, admin: boolean): Found | { kind: 'unreadable' } 
   }
 }
 
+/** Where the file stands after a failed undo, in words that are true whatever went wrong. */
 function whereTheFileIs(backup: BackupRecord): string {
   if (existsSync(backup.originalPath)) return `The file at ${backup.originalPath} is in place.`;
   // Looked at through one descriptor each: a copy that became a FIFO is named, never waited on or thrown over.
@@ -1185,7 +1181,6 @@ function heldFileOf(backup: Pick<BackupRecord, 'backupPath'>): string {
   return `${backup.backupPath}.held`;
 }
 
-/** The helper's words for putting an administrator's file back from where it holds it: only to where it came from. */
 /**
  * The helper's enable. Run as root, it names the plist too, so that root enables only the Label the file itself gives:
  * the journal is the user's to edit, and a record naming another label must not have root enable that job.
@@ -1194,6 +1189,7 @@ function enableWords(target: string, plistPath: string, admin: boolean): string[
   return admin ? ['enable', target, plistPath] : ['enable', target];
 }
 
+/** The helper's words for putting an administrator's file back from where it holds it: only to where it came from. */
 function unholdWords(id: string, backup: BackupRecord): string[] {
   return ['unhold', id, backup.originalPath];
 }

@@ -4,14 +4,13 @@
 // `print-disabled`), never taken from an exit code alone: launchd answers 36 for a bootout that
 // succeeds a moment later, and 5 for a bootstrap that works a few seconds later.
 import { isTargetableLabel } from '../engine/actions/plan';
-import { pasteable } from '../engine/shell-quote';
+import { pasteable, shellQuote } from '../engine/shell-quote';
 import { parseLaunchctlPrint } from '../platform/macos/launchctl-print';
 import { readPlistValue } from '../platform/macos/launchd-plist';
 import { isPlistDict } from '../platform/macos/plist-value';
 import { parsePrintDisabled } from '../platform/macos/print-disabled';
 import { readRegularFileSync } from '../platform/regular-file';
 import type { CommandRunner } from './executor';
-import { shellQuote } from './runners';
 
 export interface HelperStep {
   /** The helper's words for this step: `bootout <target>`, `bootstrap <domain> <plist> <label>`, ... */
